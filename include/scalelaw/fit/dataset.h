@@ -1,0 +1,27 @@
+// Training runs to fit a law to: one entry per run, in the units the law expects.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace scalelaw {
+
+struct Dataset {
+  std::vector<double> params;   // N, parameters of each run (the definition the user chose; say which)
+  std::vector<double> tokens;   // D, training tokens of each run
+  std::vector<double> loss;     // final loss of each run, nats per token
+  std::vector<double> weights;  // optional per-run weights; empty means every run weighs 1
+
+  std::size_t size() const { return loss.size(); }
+
+  // Throws InvalidArgument naming the first run (1-based) whose N, D, loss or weight is not a positive
+  // finite number, or when the columns have different lengths.
+  void Validate() const;
+};
+
+// The runs left after removing the count highest losses. Follows Besiroglu et al. 2024 exactly: a run is
+// kept when its loss is strictly below the count-th largest loss, so ties at the threshold go too.
+Dataset DropHighestLoss(const Dataset& data, int count);
+
+}  // namespace scalelaw

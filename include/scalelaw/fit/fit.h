@@ -1,0 +1,94 @@
+// Fitting a model form to training runs, in the manner of ceres::Solve: Fit(data, model, options, &summary).
+//
+// Two estimators, both on log residuals r_i = log L_hat_i - log L_i (Hoffmann et al. 2022, App. D.2):
+//   kHuberObjective:  minimise sum_i w_i Huber_delta(r_i), multi-start L-BFGS from the model's grid (the
+//                     Epoch grid of 4500 starts for Chinchilla), the lowest objective kept.
+//   kHuberLikelihood: maximise the likelihood of a Huber-shaped error density with a free log-scale sigma,
+//                     NLL = sum_i w_i Huber_delta(r_i / s) + W (log Z(delta) + sigma), s = e^sigma
+//                     (Besiroglu et al. 2024, the replication's point estimate).
+#pragma once
+
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scalelaw/fit/dataset.h"
+#include "scalelaw/fit/model.h"
+#include "scalelaw/laws/chinchilla.h"
+
+namespace scalelaw {
+
+enum class Estimator { kHuberObjective, kHuberLikelihood };
+
+// "objective" and "mle", the names the CLI and Python use.
+std::string_view EstimatorName(Estimator estimator);
+// Throws InvalidArgument for an unknown name.
+Estimator EstimatorFromName(std::string_view name);
+
+struct FitOptions {
+  Estimator estimator = Estimator::kHuberObjective;
+  // Huber threshold on log residuals; 1e-3 as in Hoffmann et al. 2022 (smaller changes no prediction,
+  // larger over-weights small runs).
+  double huber_delta = 1e-3;
+  // Worker threads over starting points; 0 uses every hardware thread. Results do not depend on it.
+  int num_threads = 0;
+  // L-BFGS iterations allowed from each start.
+  int max_iterations_per_start = 2000;
+  // A start whose final objective is within this relative distance of the best reached the best basin.
+  double basin_relative_tolerance = 1e-6;
+  // Starting points in the model's internal parameters (for Chinchilla: a, b, e, alpha, beta with
+  // A = e^a, B = e^b, E = e^e); empty means the model's default grid.
+  std::vector<std::vector<double>> starts;
+
+  // True when the options can be used; otherwise false with the reason in *error.
+  bool IsValid(std::string* error) const;
+};
+
+struct FitSummary {
+  std::string model;
+  Estimator estimator = Estimator::kHuberObjective;
+  double huber_delta = 0;
+
+  // The fitted parameters by their user-facing names, and the internal ones the optimiser moved.
+  std::map<std::string, double> params;
+  std::vector<std::string> internal_names;
+  std::vector<double> internal_params;
+
+  // Summed weighted Huber loss (kHuberObjective) or negative log-likelihood (kHuberLikelihood).
+  double objective = std::numeric_limits<double>::quiet_NaN();
+  // sigma, the fitted log-scale of the error density (kHuberLikelihood only).
+  double log_scale = std::numeric_limits<double>::quiet_NaN();
+
+  int num_points = 0;
+  // The box of N and D the runs span: predictions outside it are extrapolations and carry a warning.
+  ValidityRange data_range;
+  int num_starts = 0;
+  int num_starts_failed = 0;  // starts that could not be evaluated (overflow) or broke down
+  int num_starts_in_best_basin = 0;
+  int best_start = -1;  // index into the starts of the winning run
+  int iterations = 0;   // L-BFGS iterations of the winning run, polish included
+
+  // True when the result is usable: the optimiser met its convergence test, every value is finite and the
+  // data can identify the model. Otherwise message says why not.
+  bool converged = false;
+  std::string message;
+  double wall_seconds = 0;
+
+  // A few lines for a person: the law, the objective, how many starts agreed, and the status.
+  std::string BriefReport() const;
+};
+
+// Fits model to data. Throws InvalidArgument when the data or options are invalid (see Dataset::Validate and
+// FitOptions::IsValid) or when there are fewer runs than parameters. Everything that can go wrong in the
+// computation itself is reported in *summary; returns summary->converged.
+bool Fit(const Dataset& data, const Model& model, const FitOptions& options, FitSummary* summary);
+
+// The model's loss at (N, D) for a fitted summary.
+double Predict(const FitSummary& fit, double params, double tokens);
+
+// The fitted law as a Chinchilla value type (throws InvalidArgument unless fit.model is "chinchilla").
+ChinchillaLaw AsChinchillaLaw(const FitSummary& fit);
+
+}  // namespace scalelaw

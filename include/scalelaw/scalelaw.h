@@ -1,0 +1,12 @@
+// scalelaw: scaling laws for language-model training. This header only forwards to the public headers.
+#pragma once
+
+#include "scalelaw/error.h"
+#include "scalelaw/fit/dataset.h"
+#include "scalelaw/fit/fit.h"
+#include "scalelaw/fit/model.h"
+#include "scalelaw/io/csv.h"
+#include "scalelaw/io/fit_json.h"
+#include "scalelaw/laws/chinchilla.h"
+#include "scalelaw/laws/law_info.h"
+#include "scalelaw/version.h"

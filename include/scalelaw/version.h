@@ -1,0 +1,5 @@
+#pragma once
+
+namespace scalelaw {
+inline constexpr const char* kVersion = "0.1.0";
+}  // namespace scalelaw

@@ -1,0 +1,26 @@
+#include "cli/output.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace scalelaw::cli {
+namespace {
+
+std::string OneLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
+void PrintError(const std::string& message) { fmt::print(stderr, "scalelaw: error: {}\n", OneLine(message)); }
+
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings) fmt::print(stderr, "scalelaw: warning: {}\n", OneLine(warning));
+}
+
+}  // namespace scalelaw::cli

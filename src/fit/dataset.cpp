@@ -1,0 +1,58 @@
+#include "scalelaw/fit/dataset.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "scalelaw/error.h"
+#include "scalelaw/laws/law_info.h"
+
+namespace scalelaw {
+namespace {
+
+void CheckColumn(const std::vector<double>& column, const char* what) {
+  for (std::size_t i = 0; i < column.size(); ++i) {
+    if (!(std::isfinite(column[i]) && column[i] > 0)) {
+      throw InvalidArgument("run " + std::to_string(i + 1) + ": " + what + " must be a positive finite number (got " +
+                            FormatNumber(column[i]) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+void Dataset::Validate() const {
+  const std::size_t n = loss.size();
+  if (params.size() != n || tokens.size() != n || (!weights.empty() && weights.size() != n)) {
+    throw InvalidArgument("dataset columns differ in length (N " + std::to_string(params.size()) + ", D " +
+                          std::to_string(tokens.size()) + ", loss " + std::to_string(n) + ", weights " +
+                          std::to_string(weights.size()) + ")");
+  }
+  if (n == 0) throw InvalidArgument("dataset has no runs");
+  CheckColumn(params, "N (parameters)");
+  CheckColumn(tokens, "D (tokens)");
+  CheckColumn(loss, "loss");
+  CheckColumn(weights, "weight");
+}
+
+Dataset DropHighestLoss(const Dataset& data, int count) {
+  if (count < 0) throw InvalidArgument("the number of highest losses to drop must be >= 0");
+  if (count == 0) return data;
+  if (static_cast<std::size_t>(count) >= data.size()) {
+    throw InvalidArgument("cannot drop " + std::to_string(count) + " highest losses from " +
+                          std::to_string(data.size()) + " runs");
+  }
+  std::vector<double> sorted = data.loss;
+  std::nth_element(sorted.begin(), sorted.end() - count, sorted.end());
+  const double threshold = *(sorted.end() - count);
+  Dataset kept;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (!(data.loss[i] < threshold)) continue;
+    kept.params.push_back(data.params[i]);
+    kept.tokens.push_back(data.tokens[i]);
+    kept.loss.push_back(data.loss[i]);
+    if (!data.weights.empty()) kept.weights.push_back(data.weights[i]);
+  }
+  return kept;
+}
+
+}  // namespace scalelaw

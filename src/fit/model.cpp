@@ -1,0 +1,74 @@
+#include "scalelaw/fit/model.h"
+
+#include <cmath>
+
+#include "fit/model_form.h"
+#include "fit/models/chinchilla_model.h"
+#include "scalelaw/error.h"
+#include "scalelaw/laws/law_info.h"
+
+namespace scalelaw {
+namespace detail {
+
+LogDesign LogDesign::From(const Dataset& data) {
+  LogDesign design;
+  const std::size_t n = data.size();
+  design.log_params.resize(n);
+  design.log_tokens.resize(n);
+  design.log_loss.resize(n);
+  design.weights.assign(n, 1.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    design.log_params[i] = std::log(data.params[i]);
+    design.log_tokens[i] = std::log(data.tokens[i]);
+    design.log_loss[i] = std::log(data.loss[i]);
+    if (!data.weights.empty()) design.weights[i] = data.weights[i];
+  }
+  return design;
+}
+
+const std::vector<const ModelForm*>& ModelRegistry() {
+  static const std::vector<const ModelForm*> registry{&ChinchillaForm()};
+  return registry;
+}
+
+}  // namespace detail
+
+Model Model::FromName(std::string_view name) {
+  for (const detail::ModelForm* form : detail::ModelRegistry()) {
+    if (form->name() == name) return Model(form);
+  }
+  std::string known;
+  for (const std::string& n : Names()) known += (known.empty() ? "" : ", ") + n;
+  throw InvalidArgument("unknown model '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::vector<std::string> Model::Names() {
+  std::vector<std::string> names;
+  for (const detail::ModelForm* form : detail::ModelRegistry()) names.emplace_back(form->name());
+  return names;
+}
+
+std::string_view Model::name() const { return form_->name(); }
+std::string_view Model::formula() const { return form_->formula(); }
+std::vector<std::string> Model::parameter_names() const { return form_->natural_names(); }
+
+double Model::Predict(const std::map<std::string, double>& params, double params_count, double tokens) const {
+  RequirePositive(params_count, "N (parameters)");
+  RequirePositive(tokens, "D (tokens)");
+  std::vector<double> natural;
+  for (const std::string& name : form_->natural_names()) {
+    const auto it = params.find(name);
+    if (it == params.end()) {
+      throw InvalidArgument("model '" + std::string(form_->name()) + "' needs parameter '" + name + "'");
+    }
+    natural.push_back(it->second);
+  }
+  const std::vector<double> internal = form_->FromNatural(natural);
+  Dataset one{{params_count}, {tokens}, {1.0}, {}};
+  const detail::LogDesign design = detail::LogDesign::From(one);
+  double log_prediction = 0;
+  form_->LogPredict(internal.data(), design, &log_prediction, nullptr);
+  return std::exp(log_prediction);
+}
+
+}  // namespace scalelaw

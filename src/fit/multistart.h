@@ -1,0 +1,35 @@
+// Local L-BFGS solves (Ceres' GradientProblemSolver) and the threaded multi-start driver around them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fit/objectives.h"
+
+namespace scalelaw::detail {
+
+struct LocalSolveOptions {
+  int max_iterations = 2000;
+  double function_tolerance = 1e-10;   // stop when |Δf| / f falls below this
+  double gradient_tolerance = 1e-12;   // stop when max |g_j| falls below this
+  double parameter_tolerance = 1e-12;  // stop when |Δx| / (|x| + tol) falls below this
+};
+
+struct LocalSolution {
+  std::vector<double> x;
+  double value = 0;
+  int iterations = 0;
+  bool evaluable = false;  // the start and the end point gave finite values
+  bool converged = false;  // Ceres reported CONVERGENCE
+  std::string message;
+};
+
+LocalSolution MinimizeLbfgs(SmoothObjective& objective, std::vector<double> start, const LocalSolveOptions& options);
+
+// One local solve from every start, spread over num_threads threads (each with its own Clone of
+// prototype). The result is indexed like starts and does not depend on num_threads.
+std::vector<LocalSolution> MinimizeFromEachStart(const SmoothObjective& prototype,
+                                                 const std::vector<std::vector<double>>& starts, int num_threads,
+                                                 const LocalSolveOptions& options);
+
+}  // namespace scalelaw::detail

@@ -1,0 +1,75 @@
+// Smooth objectives over a model's internal parameters. Each instance owns scratch space, so a thread uses
+// its own Clone(); Evaluate never allocates.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "fit/model_form.h"
+
+namespace scalelaw::detail {
+
+class SmoothObjective {
+ public:
+  virtual ~SmoothObjective() = default;
+  virtual int num_parameters() const = 0;
+  // The value at x and, when gradient is not null, its gradient. False when either is not finite.
+  virtual bool Evaluate(const double* x, double* value, double* gradient) = 0;
+  virtual std::unique_ptr<SmoothObjective> Clone() const = 0;
+};
+
+// Huber_delta(r) = r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond; its derivative clamps r to ±delta.
+inline double Huber(double r, double delta) {
+  const double abs_r = r < 0 ? -r : r;
+  return abs_r <= delta ? 0.5 * r * r : delta * (abs_r - 0.5 * delta);
+}
+inline double HuberDerivative(double r, double delta) { return r > delta ? delta : (r < -delta ? -delta : r); }
+
+// sum_i w_i Huber_delta(log L_hat_i - log L_i)   (Hoffmann et al. 2022, App. D.2, Eq. 11; summed as in
+// Besiroglu et al. 2024, who found Chinchilla's averaged objective stopped L-BFGS early).
+class HuberObjective final : public SmoothObjective {
+ public:
+  HuberObjective(const ModelForm& form, const LogDesign& design, double delta);
+  int num_parameters() const override { return num_parameters_; }
+  bool Evaluate(const double* x, double* value, double* gradient) override;
+  std::unique_ptr<SmoothObjective> Clone() const override;
+
+ private:
+  const ModelForm& form_;
+  const LogDesign& design_;
+  double delta_;
+  int num_parameters_;
+  std::vector<double> log_prediction_;
+  std::vector<double> jacobian_;
+};
+
+// Negative log-likelihood of log L_i under a Huber-shaped density centred on log L_hat_i with scale
+// s = e^sigma (Besiroglu et al. 2024):
+//   NLL(theta, sigma) = sum_i w_i Huber_delta(r_i / s) + W (log Z(delta) + sigma),  W = sum_i w_i,
+//   Z(delta) = sqrt(2 pi) (1 - 2 (1 - Phi(delta))) + 2 exp(-delta^2 / 2) / delta.
+// Parameters are the model's internal ones followed by sigma.
+class HuberLikelihoodObjective final : public SmoothObjective {
+ public:
+  HuberLikelihoodObjective(const ModelForm& form, const LogDesign& design, double delta);
+  int num_parameters() const override { return num_parameters_; }
+  bool Evaluate(const double* x, double* value, double* gradient) override;
+  std::unique_ptr<SmoothObjective> Clone() const override;
+
+  // The sigma that minimises the NLL for fixed model parameters (the derivative in sigma is increasing, so
+  // bisection finds its root).
+  double ProfileLogScale(const double* model_parameters);
+
+  static double LogNormaliser(double delta);
+
+ private:
+  const ModelForm& form_;
+  const LogDesign& design_;
+  double delta_;
+  double log_normaliser_;
+  double total_weight_;
+  int num_parameters_;
+  std::vector<double> log_prediction_;
+  std::vector<double> jacobian_;
+};
+
+}  // namespace scalelaw::detail

@@ -1,0 +1,110 @@
+#include "scalelaw/io/fit_json.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "scalelaw/error.h"
+
+namespace scalelaw {
+namespace {
+
+using nlohmann::json;
+
+json Number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+}  // namespace
+
+std::string FitToJson(const FitSummary& fit, int indent) {
+  json out;
+  out["model"] = fit.model;
+  out["estimator"] = std::string(EstimatorName(fit.estimator));
+  out["huber_delta"] = fit.huber_delta;
+  out["params"] = json::object();
+  for (const auto& [name, value] : fit.params) out["params"][name] = Number(value);
+  out["internal_params"] = json::object();
+  for (std::size_t j = 0; j < fit.internal_names.size() && j < fit.internal_params.size(); ++j) {
+    out["internal_params"][fit.internal_names[j]] = Number(fit.internal_params[j]);
+  }
+  out["objective"] = Number(fit.objective);
+  if (fit.estimator == Estimator::kHuberLikelihood) out["log_scale"] = Number(fit.log_scale);
+  out["n_points"] = fit.num_points;
+  out["data_range"] = {{"params", {fit.data_range.params_min, fit.data_range.params_max}},
+                       {"tokens", {fit.data_range.tokens_min, fit.data_range.tokens_max}}};
+  out["converged"] = fit.converged;
+  out["message"] = fit.message;
+  out["starts"] = {{"total", fit.num_starts},
+                   {"failed", fit.num_starts_failed},
+                   {"in_best_basin", fit.num_starts_in_best_basin},
+                   {"best_index", fit.best_start}};
+  out["iterations"] = fit.iterations;
+  out["wall_seconds"] = fit.wall_seconds;
+  return out.dump(indent);
+}
+
+FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
+  json in = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (in.is_discarded()) throw InputError(source_name, 0, "", "not valid JSON");
+  if (!in.is_object()) throw InputError(source_name, 0, "", "expected a JSON object (a fit written by scalelaw)");
+  auto fail = [&](const std::string& key, const std::string& problem) -> InputError {
+    return InputError(source_name, 0, "", "key \"" + key + "\": " + problem);
+  };
+  FitSummary fit;
+  if (!in.contains("model") || !in["model"].is_string()) throw fail("model", "missing or not a string");
+  fit.model = in["model"].get<std::string>();
+  if (!in.contains("params") || !in["params"].is_object()) throw fail("params", "missing or not an object");
+  for (const auto& [name, value] : in["params"].items()) {
+    if (!value.is_number()) throw fail("params." + name, "not a number");
+    fit.params[name] = value.get<double>();
+  }
+  if (fit.params.empty()) throw fail("params", "is empty (the fit did not reach an optimum)");
+  if (in.contains("estimator") && in["estimator"].is_string()) {
+    try {
+      fit.estimator = EstimatorFromName(in["estimator"].get<std::string>());
+    } catch (const InvalidArgument& error) {
+      throw fail("estimator", error.what());
+    }
+  }
+  auto number = [&](const char* key, double fallback) {
+    return in.contains(key) && in[key].is_number() ? in[key].get<double>() : fallback;
+  };
+  fit.huber_delta = number("huber_delta", 0);
+  fit.objective = number("objective", std::nan(""));
+  fit.log_scale = number("log_scale", std::nan(""));
+  fit.num_points = static_cast<int>(number("n_points", 0));
+  if (in.contains("data_range") && in["data_range"].is_object()) {
+    auto bounds = [&](const char* key, double* lo, double* hi) {
+      const json& pair = in["data_range"][key];
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_number() && pair[1].is_number()) {
+        *lo = pair[0].get<double>();
+        *hi = pair[1].get<double>();
+      }
+    };
+    bounds("params", &fit.data_range.params_min, &fit.data_range.params_max);
+    bounds("tokens", &fit.data_range.tokens_min, &fit.data_range.tokens_max);
+  }
+  fit.converged = in.contains("converged") && in["converged"].is_boolean() && in["converged"].get<bool>();
+  if (in.contains("message") && in["message"].is_string()) fit.message = in["message"].get<std::string>();
+  try {
+    const Model model = Model::FromName(fit.model);
+    for (const std::string& name : model.parameter_names()) {
+      if (fit.params.count(name) == 0) throw fail("params." + name, "missing");
+    }
+  } catch (const InvalidArgument& error) {
+    throw fail("model", error.what());
+  }
+  return fit;
+}
+
+FitSummary ReadFitJson(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, "", std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return FitFromJson(buffer.str(), path);
+}
+
+}  // namespace scalelaw

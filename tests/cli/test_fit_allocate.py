@@ -1,0 +1,113 @@
+"""scalelaw fit and scalelaw allocate, end to end through the binary."""
+import math
+
+from conftest import EXAMPLE_RUNS
+
+EPOCH_COLUMNS = ["--params-col", "Model Size", "--flops-col", "Training FLOP", "--drop-highest", 5]
+
+
+def compute_optimal(p, flops):
+    """Hoffmann et al. 2022 Eq. 4, recomputed here independently of the C++ code."""
+    g = (p["alpha"] * p["A"] / (p["beta"] * p["B"])) ** (1 / (p["alpha"] + p["beta"]))
+    a = p["beta"] / (p["alpha"] + p["beta"])
+    return g * (flops / 6) ** a, (flops / 6) ** (1 - a) / g
+
+
+def test_fit_prints_a_readable_table(scalelaw):
+    r = scalelaw("fit", EXAMPLE_RUNS)
+    assert r.code == 0, r.err
+    assert "Fitted L = E + A/N^alpha + B/D^beta to 48 runs" in r.out
+    for name in ("E", "A", "B", "alpha", "beta", "objective", "compute-optimal"):
+        assert name in r.out
+    assert "converged" in r.out
+    assert r.err == ""
+
+
+def test_fit_json_is_one_object_with_the_documented_keys(scalelaw):
+    r = scalelaw("fit", EXAMPLE_RUNS, "--json")
+    assert r.code == 0, r.err
+    fit = r.json()
+    assert set(fit["params"]) == {"E", "A", "B", "alpha", "beta"}
+    assert fit["n_points"] == 48
+    assert fit["converged"] is True
+    assert fit["model"] == "chinchilla" and fit["estimator"] == "objective"
+    assert 0 < fit["objective"] < 0.01
+    # The example runs are the Epoch law plus 1% noise: the exponents come back near 0.35 and 0.37.
+    assert abs(fit["params"]["alpha"] - 0.3478) < 0.05
+    assert abs(fit["params"]["beta"] - 0.3658) < 0.05
+
+
+def test_stdin_and_a_flops_column_give_the_same_fit(scalelaw):
+    with open(EXAMPLE_RUNS) as fh:
+        text = fh.read()
+    from_file = scalelaw("fit", EXAMPLE_RUNS, "--json").json()
+    from_stdin = scalelaw("fit", "-", "--json", "--flops-col", "flops", stdin=text).json()
+    for name, value in from_file["params"].items():
+        assert math.isclose(from_stdin["params"][name], value, rel_tol=1e-4)
+
+
+def test_threads_do_not_change_the_answer(scalelaw):
+    one = scalelaw("fit", EXAMPLE_RUNS, "--json", "--threads", 1).json()
+    two = scalelaw("fit", EXAMPLE_RUNS, "--json", "--threads", 2).json()
+    assert one["params"] == two["params"]
+    assert one["objective"] == two["objective"]
+
+
+def test_allocate_from_a_saved_fit(scalelaw, tmp_path):
+    path = tmp_path / "fit.json"
+    assert scalelaw("fit", EXAMPLE_RUNS, "--output", path).code == 0
+    r = scalelaw("allocate", "--fit", path, "--flops", "1e21", "--json")
+    assert r.code == 0, r.err
+    out = r.json()
+    import json
+    params = json.loads(path.read_text())["params"]
+    n, d = compute_optimal(params, 1e21)
+    assert math.isclose(out["params"], n, rel_tol=1e-9)
+    assert math.isclose(out["tokens"], d, rel_tol=1e-9)
+    assert math.isclose(6 * out["params"] * out["tokens"], 1e21, rel_tol=1e-12)
+    assert out["law"].startswith("fit:")
+
+
+def test_allocate_with_published_laws(scalelaw):
+    # laws.md 1.4: Epoch constants at Chinchilla's budget: N 7.225e10, D 1.329e12 (18.4 tokens/parameter).
+    r = scalelaw("allocate", "--law", "epoch", "--flops", "5.76e23", "--json")
+    assert r.code == 0
+    out = r.json()
+    assert round(out["params"] / 1e10, 3) == 7.225
+    assert round(out["tokens"] / 1e12, 3) == 1.329
+    assert out["flops"] == 5.76e23
+    assert "Besiroglu" in out["citation"]
+    # 72B parameters is beyond the 16B the Chinchilla runs reached: said in JSON and on stderr.
+    assert any("outside" in w for w in out["warnings"])
+    assert "warning" in r.err
+    printed = scalelaw("allocate", "--law", "chinchilla", "--flops", "1e21", "--json").json()
+    assert round(printed["params"] / 1e9, 3) == 1.824
+    assert printed["warnings"] == []
+
+
+def test_allocate_human_output_names_units(scalelaw):
+    r = scalelaw("allocate", "--law", "chinchilla-unrounded", "--flops", "5.76e23")
+    assert r.code == 0
+    assert "4.036e+10" in r.out and "total parameters" in r.out and "C = 6 N D" in r.out
+
+
+def test_epoch_replication_through_the_cli(scalelaw, chinchilla_runs):
+    fit = scalelaw("fit", chinchilla_runs, *EPOCH_COLUMNS, "--json").json()
+    assert fit["n_points"] == 240
+    assert fit["objective"] <= 0.0010182740346 + 1e-11
+    p = fit["params"]
+    assert abs(p["A"] / 477.84 - 1) < 0.01 and abs(p["B"] / 2143.86 - 1) < 0.01
+    assert abs(p["E"] - 1.81724) < 1e-4
+    assert abs(p["alpha"] / 0.347313 - 1) < 1e-3 and abs(p["beta"] / 0.367183 - 1) < 1e-3
+
+    mle = scalelaw("fit", chinchilla_runs, *EPOCH_COLUMNS, "--estimator", "mle", "--json").json()
+    reference = {"A": 482.006, "B": 2085.434, "E": 1.81686, "alpha": 0.347813, "beta": 0.365854}
+    for name, value in reference.items():
+        assert abs(mle["params"][name] / value - 1) < 1e-4, name
+
+
+def test_help_and_version(scalelaw):
+    assert scalelaw("--help").code == 0
+    r = scalelaw("fit", "--help")
+    assert r.code == 0 and "--flops-col" in r.out
+    assert scalelaw("--version").out.strip() == "0.1.0"

@@ -1,0 +1,158 @@
+"""The Python face: scalelaw.fit, FitResult, scalelaw.allocate, with lists and numpy arrays."""
+import json
+import math
+import os
+import threading
+
+import numpy as np
+import pytest
+
+import scalelaw
+
+SOURCE_DIR = os.environ.get("SCALELAW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SHARED_DIR = os.environ.get("SCALELAW_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
+CHINCHILLA_RUNS = os.path.join(SHARED_DIR, "data", "chinchilla", "svg_extracted_data.csv")
+
+TRUTH = {"E": 1.75, "A": 420.0, "B": 1800.0, "alpha": 0.33, "beta": 0.31}
+
+
+def law(p, n, d):
+    return p["E"] + p["A"] / np.power(n, p["alpha"]) + p["B"] / np.power(d, p["beta"])
+
+
+def synthetic_runs():
+    n = np.repeat([3e7, 1e8, 3e8, 1e9, 3e9, 1e10], 5)
+    d = n * np.tile([2.0, 8.0, 20.0, 60.0, 150.0], 6)
+    return n, d, law(TRUTH, n, d)
+
+
+def test_fit_recovers_known_parameters_from_numpy_arrays():
+    n, d, loss = synthetic_runs()
+    result = scalelaw.fit(n, d, loss)
+    assert result.converged, result.message
+    for name, value in TRUTH.items():
+        assert result.params[name] == pytest.approx(value, rel=1e-4), name
+    assert result.n_points == 30
+    assert result.num_starts == 4500
+    assert result.objective < 1e-14
+
+
+def test_fit_accepts_lists_and_gives_the_same_answer():
+    n, d, loss = synthetic_runs()
+    a = scalelaw.fit(list(n), list(d), list(loss), threads=1)
+    b = scalelaw.fit(n, d, loss, threads=2)
+    assert a.params == b.params
+
+
+def test_predict_broadcasts_and_matches_the_formula():
+    n, d, loss = synthetic_runs()
+    noisy = loss * np.exp(0.01 * np.random.default_rng(3).standard_normal(loss.size))
+    result = scalelaw.fit(n, d, noisy)
+    grid_n = np.array([1e9, 7e9, 70e9])
+    expected = law(result.params, grid_n, 2e12)
+    np.testing.assert_allclose(result.predict(grid_n, 2e12), expected, rtol=1e-12)
+    assert isinstance(result.predict(7e9, 2e12), float)
+    assert result.predict(7e9, 2e12) == pytest.approx(law(result.params, 7e9, 2e12), rel=1e-12)
+
+
+def test_to_dict_matches_the_cli_schema_and_loads_back():
+    n, d, loss = synthetic_runs()
+    result = scalelaw.fit(n, d, loss)
+    out = result.to_dict()
+    assert {"params", "objective", "n_points", "converged", "model", "estimator"} <= set(out)
+    assert out["params"] == result.params
+    again = scalelaw.load_fit(json.dumps(out))
+    assert again.predict(7e9, 2e12) == pytest.approx(result.predict(7e9, 2e12), rel=1e-15)
+    assert "chinchilla" in repr(result) and "converged" in repr(result)
+    assert "status: converged" in result.brief_report()
+
+
+def test_allocate_published_and_fitted():
+    # laws.md 1.4: Epoch constants at C = 1e21 give N 2.778e9, D 5.999e10.
+    out = scalelaw.allocate(1e21, law="epoch")
+    assert round(out["params"] / 1e9, 3) == 2.778
+    assert round(out["tokens"] / 1e10, 3) == 5.999
+    assert out["warnings"] == []
+    assert "Besiroglu" in out["citation"]
+    n, d, loss = synthetic_runs()
+    fitted = scalelaw.allocate(1e22, fit=scalelaw.fit(n, d, loss))
+    assert 6 * fitted["params"] * fitted["tokens"] == pytest.approx(1e22, rel=1e-12)
+    g = (TRUTH["alpha"] * TRUTH["A"] / (TRUTH["beta"] * TRUTH["B"])) ** (1 / (TRUTH["alpha"] + TRUTH["beta"]))
+    a = TRUTH["beta"] / (TRUTH["alpha"] + TRUTH["beta"])
+    assert fitted["params"] == pytest.approx(g * (1e22 / 6) ** a, rel=1e-3)
+
+
+def test_mle_estimator_runs():
+    n, d, loss = synthetic_runs()
+    noisy = loss * np.exp(0.005 * np.random.default_rng(1).standard_normal(loss.size))
+    result = scalelaw.fit(n, d, noisy, estimator="mle")
+    assert result.converged and result.estimator == "mle"
+    assert math.isfinite(result.log_scale)
+
+
+def test_errors_are_value_errors_with_clear_messages():
+    n, d, loss = synthetic_runs()
+    bad = loss.copy()
+    bad[3] = -1
+    with pytest.raises(scalelaw.InvalidArgument, match="run 4: loss"):
+        scalelaw.fit(n, d, bad)
+    with pytest.raises(ValueError, match="unknown model"):
+        scalelaw.fit(n, d, loss, model="nope")
+    with pytest.raises(ValueError, match="unknown estimator"):
+        scalelaw.fit(n, d, loss, estimator="ols")
+    with pytest.raises(ValueError, match="4 runs cannot determine"):
+        scalelaw.fit(n[:4], d[:4], loss[:4])
+    with pytest.raises(ValueError, match="one-dimensional"):
+        scalelaw.fit(np.ones((2, 3)), d, loss)
+    with pytest.raises(ValueError, match="unknown law"):
+        scalelaw.allocate(1e21, law="nope")
+    with pytest.raises(ValueError, match="positive"):
+        scalelaw.allocate(-1.0)
+
+
+def test_unidentifiable_design_is_not_reported_as_converged():
+    d = np.array([1e9, 2e9, 4e9, 8e9, 16e9, 32e9])
+    result = scalelaw.fit(np.full(6, 1e8), d, 2 + 1000 / d ** 0.3)
+    assert not result.converged
+    assert "not identifiable" in result.message
+
+
+def test_fits_run_concurrently_from_python_threads():
+    n, d, loss = synthetic_runs()
+    results = [None, None]
+
+    def work(k):
+        results[k] = scalelaw.fit(n, d, loss, threads=1)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results[0].params == results[1].params
+
+
+def read_epoch_runs():
+    import csv
+    n, c, loss = [], [], []
+    with open(CHINCHILLA_RUNS, newline="") as fh:
+        for row in csv.DictReader(fh):
+            n.append(float(row["Model Size"]))
+            c.append(float(row["Training FLOP"]))
+            loss.append(float(row["loss"]))
+    n, c, loss = map(np.array, (n, c, loss))
+    return n, c / (6 * n), loss
+
+
+@pytest.mark.skipif(not os.path.exists(CHINCHILLA_RUNS),
+                    reason=f"SKIPPED: {CHINCHILLA_RUNS} is absent (published data are read from ../shared)")
+def test_epoch_replication_from_python():
+    n, d, loss = read_epoch_runs()
+    result = scalelaw.fit(n, d, loss, drop_highest=5)
+    assert result.n_points == 240
+    assert result.objective <= 0.0010182740346 + 1e-11
+    assert result.params["E"] == pytest.approx(1.81724, abs=1e-4)
+    assert result.params["alpha"] == pytest.approx(0.347313, rel=1e-3)
+    mle = scalelaw.fit(n, d, loss, drop_highest=5, estimator="mle")
+    for name, value in {"A": 482.006, "B": 2085.434, "E": 1.81686, "alpha": 0.347813, "beta": 0.365854}.items():
+        assert mle.params[name] == pytest.approx(value, rel=1e-4), name

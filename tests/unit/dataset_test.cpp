@@ -1,0 +1,34 @@
+#include "scalelaw/fit/dataset.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "scalelaw/error.h"
+
+TEST_CASE("Validate names the first bad run", "[dataset]") {
+  scalelaw::Dataset data{{1e8, 2e8, 3e8}, {1e9, 2e9, 3e9}, {3.0, 2.9, 2.8}, {}};
+  CHECK_NOTHROW(data.Validate());
+  data.loss[1] = -2.9;
+  CHECK_THROWS_WITH(data.Validate(), Catch::StartsWith("run 2: loss"));
+  data.loss[1] = 2.9;
+  data.tokens[2] = std::nan("");
+  CHECK_THROWS_WITH(data.Validate(), Catch::StartsWith("run 3: D"));
+  data.tokens[2] = 3e9;
+  data.weights = {1, 1};
+  CHECK_THROWS_AS(data.Validate(), scalelaw::InvalidArgument);
+  CHECK_THROWS_AS(scalelaw::Dataset{}.Validate(), scalelaw::InvalidArgument);
+}
+
+TEST_CASE("DropHighestLoss keeps losses strictly below the k-th largest (Besiroglu et al. 2024)", "[dataset]") {
+  const scalelaw::Dataset data{{1, 2, 3, 4, 5}, {10, 20, 30, 40, 50}, {3.0, 5.0, 4.0, 5.0, 2.0}, {}};
+  const scalelaw::Dataset one = scalelaw::DropHighestLoss(data, 1);
+  // The largest loss (5.0) appears twice: both go, as in the replication's rule loss < sorted(loss)[-1].
+  CHECK(one.loss == std::vector<double>{3.0, 4.0, 2.0});
+  CHECK(one.params == std::vector<double>{1, 3, 5});
+  const scalelaw::Dataset three = scalelaw::DropHighestLoss(data, 3);
+  CHECK(three.loss == std::vector<double>{3.0, 2.0});
+  CHECK(three.tokens == std::vector<double>{10, 50});
+  CHECK(scalelaw::DropHighestLoss(data, 0).size() == 5);
+  CHECK_THROWS_AS(scalelaw::DropHighestLoss(data, 5), scalelaw::InvalidArgument);
+  CHECK_THROWS_AS(scalelaw::DropHighestLoss(data, -1), scalelaw::InvalidArgument);
+}

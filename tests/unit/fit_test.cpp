@@ -1,0 +1,138 @@
+#include "scalelaw/fit/fit.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+#include "scalelaw/error.h"
+
+namespace {
+
+const scalelaw::ChinchillaLaw kTruth{1.75, 420.0, 1800.0, 0.33, 0.31};
+
+// A grid of 7 model sizes x 6 tokens-per-parameter ratios, loss from kTruth times log-normal noise.
+scalelaw::Dataset SyntheticRuns(double noise, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  scalelaw::Dataset data;
+  for (double n : {3e7, 1e8, 3e8, 1e9, 3e9, 1e10, 3e10}) {
+    for (double tpp : {2.0, 5.0, 10.0, 20.0, 50.0, 150.0}) {
+      data.params.push_back(n);
+      data.tokens.push_back(tpp * n);
+      data.loss.push_back(scalelaw::Loss(kTruth, n, tpp * n) * std::exp(noise * normal(rng)));
+    }
+  }
+  return data;
+}
+
+const scalelaw::Model& Chinchilla() {
+  static const scalelaw::Model model = scalelaw::Model::FromName("chinchilla");
+  return model;
+}
+
+}  // namespace
+
+TEST_CASE("Noise-free runs give back the parameters that made them", "[fit]") {
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), {}, &fit));
+  CHECK(fit.objective < 1e-14);
+  CHECK(fit.params.at("E") == Approx(kTruth.E).epsilon(1e-5));
+  CHECK(fit.params.at("A") == Approx(kTruth.A).epsilon(1e-4));
+  CHECK(fit.params.at("B") == Approx(kTruth.B).epsilon(1e-4));
+  CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(1e-5));
+  CHECK(fit.params.at("beta") == Approx(kTruth.beta).epsilon(1e-5));
+}
+
+TEST_CASE("Runs with 0.3% noise recover the law and its allocation", "[fit]") {
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.003, 7), Chinchilla(), {}, &fit));
+  CHECK(fit.params.at("E") == Approx(kTruth.E).epsilon(0.02));
+  CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(0.05));
+  CHECK(fit.params.at("beta") == Approx(kTruth.beta).epsilon(0.05));
+  const scalelaw::AllocationExponents truth = scalelaw::ComputeOptimalExponents(kTruth);
+  const scalelaw::AllocationExponents fitted = scalelaw::ComputeOptimalExponents(scalelaw::AsChinchillaLaw(fit));
+  CHECK(fitted.a == Approx(truth.a).margin(0.02));
+  CHECK(scalelaw::Predict(fit, 7e9, 2e12) == Approx(scalelaw::Loss(kTruth, 7e9, 2e12)).epsilon(0.01));
+}
+
+TEST_CASE("The result does not depend on the number of threads", "[fit]") {
+  const scalelaw::Dataset data = SyntheticRuns(0.01, 3);
+  scalelaw::FitOptions options;
+  options.num_threads = 1;
+  scalelaw::FitSummary one, two;
+  scalelaw::Fit(data, Chinchilla(), options, &one);
+  options.num_threads = 2;
+  scalelaw::Fit(data, Chinchilla(), options, &two);
+  CHECK(one.objective == two.objective);
+  CHECK(one.params == two.params);
+  CHECK(one.best_start == two.best_start);
+  CHECK(one.num_starts_in_best_basin == two.num_starts_in_best_basin);
+}
+
+TEST_CASE("Weights change the fit as duplicated runs would", "[fit]") {
+  scalelaw::Dataset data = SyntheticRuns(0.01, 5);
+  scalelaw::Dataset duplicated = data;
+  data.weights.assign(data.size(), 1.0);
+  data.weights[0] = 2.0;
+  duplicated.params.push_back(data.params[0]);
+  duplicated.tokens.push_back(data.tokens[0]);
+  duplicated.loss.push_back(data.loss[0]);
+  scalelaw::FitSummary weighted, repeated;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), {}, &weighted));
+  REQUIRE(scalelaw::Fit(duplicated, Chinchilla(), {}, &repeated));
+  CHECK(weighted.objective == Approx(repeated.objective).epsilon(1e-8));
+  CHECK(weighted.params.at("alpha") == Approx(repeated.params.at("alpha")).epsilon(1e-5));
+}
+
+TEST_CASE("A design with one model size is reported as not identifiable, not as a fit", "[fit]") {
+  scalelaw::Dataset data;
+  for (double d : {1e9, 2e9, 4e9, 8e9, 16e9, 32e9}) {
+    data.params.push_back(1e8);
+    data.tokens.push_back(d);
+    data.loss.push_back(scalelaw::Loss(kTruth, 1e8, d));
+  }
+  scalelaw::FitSummary fit;
+  CHECK_FALSE(scalelaw::Fit(data, Chinchilla(), {}, &fit));
+  CHECK_FALSE(fit.converged);
+  CHECK_THAT(fit.message, Catch::StartsWith("not identifiable: the runs have 1 distinct N"));
+  CHECK(fit.params.empty());
+}
+
+TEST_CASE("Fewer runs than parameters, bad options and bad starts are caller errors", "[fit]") {
+  scalelaw::Dataset data = SyntheticRuns(0.0, 1);
+  scalelaw::FitSummary fit;
+  scalelaw::Dataset four{{1e8, 2e8, 3e8, 4e8}, {1e9, 2e9, 3e9, 4e9}, {3, 2.9, 2.8, 2.7}, {}};
+  CHECK_THROWS_WITH(scalelaw::Fit(four, Chinchilla(), {}, &fit), Catch::StartsWith("4 runs cannot determine the 5"));
+
+  scalelaw::FitOptions options;
+  std::string why;
+  CHECK(options.IsValid(&why));
+  options.huber_delta = 0;
+  CHECK_FALSE(options.IsValid(&why));
+  CHECK_THAT(why, Catch::Contains("huber_delta"));
+  CHECK_THROWS_AS(scalelaw::Fit(data, Chinchilla(), options, &fit), scalelaw::InvalidArgument);
+
+  options = {};
+  options.starts = {{1.0, 2.0}};
+  CHECK_THROWS_WITH(scalelaw::Fit(data, Chinchilla(), options, &fit), Catch::Contains("has 2 values"));
+  CHECK_THROWS_AS(scalelaw::Fit(data, Chinchilla(), {}, nullptr), scalelaw::InvalidArgument);
+  CHECK_THROWS_WITH(scalelaw::Model::FromName("chinchila"), Catch::Contains("known: chinchilla"));
+}
+
+TEST_CASE("Starts that cannot be evaluated are skipped, not fatal", "[fit]") {
+  scalelaw::FitOptions options;
+  options.starts = {{1e308, 1e308, 0.0, -1e308, -1e308}, {6.0, 7.5, 0.5, 0.35, 0.35}};
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit));
+  CHECK(fit.num_starts_failed == 1);
+  CHECK(fit.best_start == 1);
+}
+
+TEST_CASE("BriefReport says what was fitted and whether it is usable", "[fit]") {
+  scalelaw::FitSummary fit;
+  scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), {}, &fit);
+  const std::string report = fit.BriefReport();
+  CHECK_THAT(report, Catch::Contains("model chinchilla"));
+  CHECK_THAT(report, Catch::Contains("42 runs"));
+  CHECK_THAT(report, Catch::Contains("status: converged"));
+}

@@ -1,0 +1,80 @@
+// The analytic gradients of the objectives against central finite differences, and the Huber density's
+// normaliser against numerical integration.
+#include "fit/objectives.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "fit/models/chinchilla_model.h"
+
+namespace {
+
+scalelaw::detail::LogDesign Design() {
+  scalelaw::Dataset data{{1e8, 4e8, 2e9, 9e9, 3e10}, {2e9, 1e10, 3e10, 2e11, 6e11}, {3.3, 2.9, 2.5, 2.21, 2.05}, {}};
+  data.weights = {1.0, 0.5, 2.0, 1.0, 1.5};
+  return scalelaw::detail::LogDesign::From(data);
+}
+
+void CheckGradient(scalelaw::detail::SmoothObjective& objective, std::vector<double> x) {
+  const int p = objective.num_parameters();
+  std::vector<double> gradient(p);
+  double value = 0;
+  REQUIRE(objective.Evaluate(x.data(), &value, gradient.data()));
+  for (int j = 0; j < p; ++j) {
+    const double h = 1e-6 * std::max(1.0, std::abs(x[j]));
+    std::vector<double> up = x, down = x;
+    up[j] += h;
+    down[j] -= h;
+    double f_up = 0, f_down = 0;
+    objective.Evaluate(up.data(), &f_up, nullptr);
+    objective.Evaluate(down.data(), &f_down, nullptr);
+    CAPTURE(j);
+    CHECK(gradient[j] == Approx((f_up - f_down) / (2 * h)).epsilon(1e-5).margin(1e-9));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Huber objective gradient matches finite differences", "[objectives]") {
+  const auto design = Design();
+  // delta large enough that some residuals are in the quadratic zone and some in the linear one.
+  scalelaw::detail::HuberObjective objective(scalelaw::detail::ChinchillaForm(), design, 0.02);
+  CheckGradient(objective, {6.0, 7.5, 0.55, 0.34, 0.36});
+  CheckGradient(objective, {5.0, 6.0, 0.3, 0.30, 0.25});
+}
+
+TEST_CASE("Huber likelihood gradient matches finite differences", "[objectives]") {
+  const auto design = Design();
+  scalelaw::detail::HuberLikelihoodObjective objective(scalelaw::detail::ChinchillaForm(), design, 1.0);
+  CheckGradient(objective, {6.0, 7.5, 0.55, 0.34, 0.36, -3.0});
+  CheckGradient(objective, {6.0, 7.5, 0.55, 0.34, 0.36, -1.0});
+}
+
+TEST_CASE("Huber density normaliser equals the integral of exp(-Huber)", "[objectives]") {
+  for (double delta : {0.5, 1.0, 2.0}) {
+    double integral = 0;
+    const double h = 1e-4;
+    for (double x = -80; x < 80; x += h) {
+      integral +=
+          0.5 * h * (std::exp(-scalelaw::detail::Huber(x, delta)) + std::exp(-scalelaw::detail::Huber(x + h, delta)));
+    }
+    CAPTURE(delta);
+    CHECK(scalelaw::detail::HuberLikelihoodObjective::LogNormaliser(delta) == Approx(std::log(integral)).epsilon(1e-8));
+  }
+}
+
+TEST_CASE("The profiled scale minimises the likelihood over sigma", "[objectives]") {
+  const auto design = Design();
+  scalelaw::detail::HuberLikelihoodObjective objective(scalelaw::detail::ChinchillaForm(), design, 1e-3);
+  std::vector<double> x{6.0, 7.5, 0.55, 0.34, 0.36, 0.0};
+  x[5] = objective.ProfileLogScale(x.data());
+  double best = 0;
+  objective.Evaluate(x.data(), &best, nullptr);
+  for (double step : {-0.01, 0.01}) {
+    std::vector<double> y = x;
+    y[5] += step;
+    double value = 0;
+    objective.Evaluate(y.data(), &value, nullptr);
+    CHECK(value > best);
+  }
+}
