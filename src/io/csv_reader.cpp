@@ -11,18 +11,12 @@
 #pragma GCC diagnostic pop
 
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
 #include <tuple>
 #include <utility>
 
+#include "io/read_file.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw {
@@ -135,19 +129,7 @@ Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, cons
 }
 
 Dataset ReadRunsCsv(const std::string& path, const RunColumns& columns) {
-  std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return ParseRunsCsv(text, "<stdin>", columns);
-  }
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) throw InputError(path, 0, "", "is a directory, not a CSV file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "", std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(path, 0, "", "cannot read the file");
-  return ParseRunsCsv(buffer.str(), path, columns);
+  return ParseRunsCsv(detail::ReadWholeFile(path), detail::DisplayName(path), columns);
 }
 
 }  // namespace scalelaw

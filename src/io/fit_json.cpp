@@ -1,12 +1,9 @@
 #include "scalelaw/io/fit_json.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "io/read_file.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw {
@@ -100,11 +97,7 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
 }
 
 FitSummary ReadFitJson(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "", std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return FitFromJson(buffer.str(), path);
+  return FitFromJson(detail::ReadWholeFile(path), detail::DisplayName(path));
 }
 
 }  // namespace scalelaw

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+
+namespace scalelaw::detail {
+
+// The whole content of path ("-" reads standard input). Throws InputError naming the path when it is missing,
+// unreadable or a directory.
+std::string ReadWholeFile(const std::string& path);
+
+// What error messages call path ("<stdin>" for "-").
+inline std::string DisplayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+}  // namespace scalelaw::detail
