@@ -9,4 +9,5 @@
 #include "scalelaw/io/fit_json.h"
 #include "scalelaw/laws/chinchilla.h"
 #include "scalelaw/laws/law_info.h"
+#include "scalelaw/laws/registry.h"
 #include "scalelaw/version.h"

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scalelaw/error.h"
 #include "scalelaw/laws/law_info.h"
@@ -113,6 +114,26 @@ inline const std::array<ChinchillaPreset, 3>& ChinchillaPresets() {
        kChinchillaRunsRange},
   }};
   return presets;
+}
+
+// The registry records of the three constant sets (Quantity::kLoss; the allocation follows from each).
+inline const std::vector<LawInfo>& ChinchillaLawInfos() {
+  static const std::vector<LawInfo> infos = [] {
+    std::vector<LawInfo> out;
+    for (const ChinchillaPreset& p : ChinchillaPresets()) {
+      out.push_back({p.name, p.name, Quantity::kLoss, "L = E + A/N^alpha + B/D^beta; N_opt = G (C/6)^a, D_opt = (C/6)^b / G",
+                     p.citation, p.params_definition,
+                     "L in nats/token (MassiveText, SentencePiece 32K); D tokens seen once; cosine schedule matched "
+                     "to D; C = 6ND FLOPs",
+                     p.range,
+                     p.name == "chinchilla-unrounded" ? "[V1] Epoch notebook true_params"
+                     : p.name == "epoch" ? "[V2] paper/blog + notebook; bootstrap SE A 124.6, B 1293, E 0.03"
+                                          : "[V2] paper text; rounding biases predictions (Besiroglu et al. 2024)",
+                     {{"E", p.law.E}, {"A", p.law.A}, {"B", p.law.B}, {"alpha", p.law.alpha}, {"beta", p.law.beta}}});
+    }
+    return out;
+  }();
+  return infos;
 }
 
 // The preset called name; throws InvalidArgument naming the known presets otherwise.

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scalelaw/error.h"
@@ -33,6 +34,37 @@ struct ValidityRange {
   double params_max = 0;
   double tokens_min = 0;
   double tokens_max = 0;
+};
+
+// What a law predicts; the CLI's predict-* commands pick laws by it.
+enum class Quantity { kLoss, kAllocation, kLearningRate, kBatchSize, kWeightDecay, kVocabularySize, kDownstream };
+
+inline std::string_view QuantityName(Quantity quantity) {
+  switch (quantity) {
+    case Quantity::kLoss: return "loss";
+    case Quantity::kAllocation: return "allocation";
+    case Quantity::kLearningRate: return "learning rate";
+    case Quantity::kBatchSize: return "batch size";
+    case Quantity::kWeightDecay: return "weight decay";
+    case Quantity::kVocabularySize: return "vocabulary size";
+    case Quantity::kDownstream: return "downstream";
+  }
+  return "other";
+}
+
+// Everything a person needs to use a published law correctly, in one place: `scalelaw laws`, the docs and the
+// warnings are generated from these records.
+struct LawInfo {
+  std::string_view name;     // unique registry key, e.g. "step-lr"
+  std::string_view family;   // the value of --law in the CLI, e.g. "step"
+  Quantity quantity = Quantity::kLoss;
+  std::string_view formula;  // with the constants, as a person reads it
+  Citation citation;
+  std::string_view params_definition;  // which N: total, non-embedding, non-vocabulary
+  std::string_view units;              // units of inputs and outputs, schedule, tokenizer
+  ValidityRange range;                 // the (N, D) box it was fitted on
+  std::string_view confidence;         // how sure the constants are (laws.md tags), and what is not shipped
+  std::vector<std::pair<std::string_view, double>> constants;
 };
 
 // A number as a person writes it ("7e+09", "0.3478", "nan"), never a 300-digit expansion.
