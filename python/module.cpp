@@ -4,6 +4,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+
+#include "scalelaw/laws/horizon_transfer.h"
 #include "scalelaw/scalelaw.h"
 
 namespace py = pybind11;
@@ -37,17 +40,73 @@ scalelaw::FitSummary FitRuns(const DoubleArray& params, const DoubleArray& token
   return summary;
 }
 
-py::dict AllocationDict(const scalelaw::ChinchillaLaw& law, double flops) {
-  const scalelaw::Allocation allocation = scalelaw::ComputeOptimal(law, flops);
-  const scalelaw::AllocationExponents exponents = scalelaw::ComputeOptimalExponents(law);
-  py::dict out;
-  out["flops"] = allocation.flops;
-  out["params"] = allocation.params;
-  out["tokens"] = allocation.tokens;
-  out["tokens_per_param"] = allocation.TokensPerParameter();
-  out["loss"] = scalelaw::Loss(law, allocation.params, allocation.tokens);
-  out["exponents"] = py::dict(py::arg("G") = exponents.G, py::arg("a") = exponents.a, py::arg("b") = exponents.b);
-  return out;
+// Inputs by the names Python's keyword arguments use; unknown names are an error, not silently ignored.
+scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
+  scalelaw::PredictionInputs in;
+  for (const auto& [key_handle, value_handle] : values) {
+    const std::string key = py::str(key_handle);
+    if (key == "vocab_approach") {
+      in.vocab_approach = value_handle.cast<int>();
+      continue;
+    }
+    const double value = value_handle.cast<double>();
+    double* field = key == "params"             ? &in.params
+                    : key == "tokens"           ? &in.tokens
+                    : key == "flops"            ? &in.flops
+                    : key == "loss"             ? &in.loss
+                    : key == "seq_len"          ? &in.seq_len
+                    : key == "batch_tokens"     ? &in.batch_tokens
+                    : key == "lr"               ? &in.lr
+                    : key == "unique_tokens"    ? &in.unique_tokens
+                    : key == "inference_tokens" ? &in.inference_tokens
+                    : key == "target_loss"      ? &in.target_loss
+                                                : nullptr;
+    if (field == nullptr) throw scalelaw::InvalidArgument("unknown input '" + key + "'");
+    if (std::isnan(value)) throw scalelaw::InvalidArgument(key + " must be a positive finite number (got nan)");
+    *field = value;
+  }
+  return in;
+}
+
+// The fit's law as inputs.fitted_law (kept alive by law).
+void UseFit(const scalelaw::FitSummary* fit, scalelaw::ChinchillaLaw* law, scalelaw::PredictionInputs* in) {
+  if (fit == nullptr) return;
+  *law = scalelaw::AsChinchillaLaw(*fit);
+  in->fitted_law = law;
+  in->fitted_name = "fit";
+  in->fitted_range = fit->data_range;
+}
+
+std::string PredictJson(const std::string& quantity, std::string law, const py::dict& values,
+                        const scalelaw::FitSummary* fit) {
+  scalelaw::PredictionInputs in = InputsFromDict(values);
+  scalelaw::ChinchillaLaw fitted;
+  UseFit(fit, &fitted, &in);
+  if (fit != nullptr) law = "fit";
+  std::vector<scalelaw::Prediction> predictions;
+  if (quantity == "lr") {
+    predictions = scalelaw::PredictLearningRate(law, in);
+  } else if (quantity == "batch") {
+    predictions = scalelaw::PredictBatchSize(law, in);
+  } else if (quantity == "wd") {
+    predictions = scalelaw::PredictWeightDecay(law, in);
+  } else if (quantity == "vocab") {
+    predictions = scalelaw::PredictVocabularySize(law, in);
+  } else if (quantity == "loss") {
+    predictions = scalelaw::PredictLoss(law, in);
+  } else if (quantity == "allocation") {
+    predictions = scalelaw::PredictAllocation(law, in);
+  } else {
+    throw scalelaw::InvalidArgument("unknown quantity '" + quantity + "'");
+  }
+  return scalelaw::PredictionsToJson(predictions);
+}
+
+std::string PlanJson(const py::dict& values, const std::string& law, const scalelaw::FitSummary* fit) {
+  scalelaw::PredictionInputs in = InputsFromDict(values);
+  scalelaw::ChinchillaLaw fitted;
+  UseFit(fit, &fitted, &in);
+  return scalelaw::PlanToJson(scalelaw::PlanTraining(in, fit != nullptr ? "fit" : law));
 }
 
 }  // namespace
@@ -87,26 +146,21 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("wall_seconds", &scalelaw::FitSummary::wall_seconds)
       .def("brief_report", &scalelaw::FitSummary::BriefReport)
       .def("to_json", [](const scalelaw::FitSummary& s) { return scalelaw::FitToJson(s); })
-      .def("_predict",
-           [](const scalelaw::FitSummary& s, const DoubleArray& params, const DoubleArray& tokens) {
-             return py::vectorize([&s](double n, double d) { return scalelaw::Predict(s, n, d); })(params, tokens);
-           })
-      .def("_allocate", [](const scalelaw::FitSummary& s, double flops) {
-        return AllocationDict(scalelaw::AsChinchillaLaw(s), flops);
+      .def("_predict", [](const scalelaw::FitSummary& s, const DoubleArray& params, const DoubleArray& tokens) {
+        return py::vectorize([&s](double n, double d) { return scalelaw::Predict(s, n, d); })(params, tokens);
       });
 
   m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"), py::arg("model"),
         py::arg("estimator"), py::arg("huber_delta"), py::arg("threads"), py::arg("drop_highest"));
   m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
-  m.def("_allocate_law", [](const std::string& law, double flops) {
-    const scalelaw::ChinchillaPreset& preset = scalelaw::FindChinchillaPreset(law);
-    py::dict out = AllocationDict(preset.law, flops);
-    const scalelaw::Allocation allocation = scalelaw::ComputeOptimal(preset.law, flops);
-    out["law"] = std::string(preset.name);
-    out["citation"] = preset.citation.ToString();
-    out["params_definition"] = std::string(preset.params_definition);
-    out["warnings"] = scalelaw::RangeWarnings(preset.range, preset.name, allocation.params, allocation.tokens);
-    return out;
+  m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"));
+  m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fit"));
+  m.def("_laws_json", &scalelaw::LawRegistryToJson);
+  m.def("_law_json", [](const std::string& name) { return scalelaw::LawToJson(scalelaw::FindLaw(name)); });
+  m.def("_transfer_lr", [](const DoubleArray& lr, const DoubleArray& from, const DoubleArray& to, double exponent) {
+    return py::vectorize([exponent](double x, double d1, double d2) {
+      return scalelaw::TransferLearningRate(x, d1, d2, exponent);
+    })(lr, from, to);
   });
   m.def("_model_names", &scalelaw::Model::Names);
 }

@@ -14,14 +14,16 @@ N is whatever parameter count your runs record (say which); D is training tokens
 from __future__ import annotations
 
 import json as _json
+import warnings as _warnings
 
 import numpy as _np
 
 from . import _scalelaw
 from ._scalelaw import Error, FitResult, InputError, InvalidArgument, __version__
 
-__all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "__version__", "allocate", "fit", "load_fit",
-           "models"]
+__all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "ScalelawWarning", "__version__", "allocate",
+           "fit", "laws", "load_fit", "models", "plan", "predict", "predict_batch", "predict_loss", "predict_lr",
+           "predict_vocab", "predict_wd", "transfer_lr"]
 
 
 def _column(values, name):
@@ -66,18 +68,132 @@ def _repr(self):
 FitResult.predict = _predict
 FitResult.to_dict = _to_dict
 FitResult.__repr__ = _repr
-FitResult.allocate = lambda self, flops: self._allocate(float(flops))
-FitResult.allocate.__doc__ = "Compute-optimal N and D for a budget of flops FLOPs (C = 6ND) under this fit."
 
 
-def allocate(flops, *, law="epoch", fit=None) -> dict:
-    """Compute-optimal parameters and tokens for a budget of flops FLOPs (C = 6ND).
+def _fit_allocate(self, flops=None, *, target_loss=None, inference_tokens=None):
+    """Compute-optimal (or inference-aware) N and D under this fit, as scalelaw.allocate returns them."""
+    return allocate(flops, fit=self, target_loss=target_loss, inference_tokens=inference_tokens)
 
-    law: a published constant set ("chinchilla", "chinchilla-unrounded", "epoch"), or fit: a FitResult.
+
+FitResult.allocate = _fit_allocate
+
+
+class ScalelawWarning(UserWarning):
+    """A prediction outside the range its law was fitted on, or a convention the law substituted."""
+
+
+def _warn(messages):
+    for message in dict.fromkeys(messages):
+        _warnings.warn(message, ScalelawWarning, stacklevel=3)
+
+
+def _call(quantity, law, inputs, fit=None):
+    predictions = _json.loads(_scalelaw._predict_json(quantity, law, inputs, fit))["predictions"]
+    _warn([w for p in predictions for w in p.get("warnings", [])])
+    return predictions
+
+
+def predict(quantity, *, law="all", fit=None, **inputs):
+    """Every detail of one prediction: a list of dicts (law, citation, values, units, notes, warnings).
+
+    quantity: "lr", "batch", "wd", "vocab", "loss" or "allocation"; inputs are scalars named params, tokens,
+    flops, loss, seq_len, batch_tokens, lr, unique_tokens, inference_tokens, target_loss, vocab_approach.
     """
-    if fit is not None:
-        return fit.allocate(flops)
-    return _scalelaw._allocate_law(law, float(flops))
+    given = {k: (int(v) if k == "vocab_approach" else float(v)) for k, v in inputs.items() if v is not None}
+    return _call(quantity, law, given, fit)
+
+
+def _vectorised(quantity, key, law, fit=None, fixed=None, **inputs):
+    """key of the prediction, broadcast over array inputs: a float, an ndarray, or {law: value} for law='all'."""
+    given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None}
+    arrays = _np.broadcast_arrays(*given.values()) if given else []
+    shape = arrays[0].shape if arrays else ()
+    results = {}
+    for index in _np.ndindex(shape):
+        point = {k: float(a[index]) for k, a in zip(given, arrays)}
+        point.update(fixed or {})
+        for p in _call(quantity, law, point, fit):
+            if "skipped" in p:
+                continue
+            results.setdefault(p["law"], _np.empty(shape))[index] = p[key]
+    if not results:
+        raise InvalidArgument(f"no {quantity} law could answer with the inputs given")
+    unwrap = (lambda a: float(a)) if shape == () else (lambda a: a)
+    if law == "all":
+        return {name: unwrap(values) for name, values in results.items()}
+    return unwrap(next(iter(results.values())))
+
+
+def predict_lr(params=None, tokens=None, flops=None, *, law="step"):
+    """Optimal peak learning rate. law: "step" (Li et al. 2025; N non-vocabulary params), "deepseek" (Bi et al.
+    2024; C = M·D, else 6ND), "kaplan" (Kaplan et al. 2020; N non-embedding) or "all" ({law: lr})."""
+    return _vectorised("lr", "lr", law, params=params, tokens=tokens, flops=flops)
+
+
+def predict_batch(params=None, tokens=None, flops=None, loss=None, *, law="step", seq_len=2048, unit="tokens"):
+    """Optimal batch size in tokens (unit="tokens") or sequences of seq_len tokens (unit="sequences").
+    law: "step", "deepseek", "kaplan" (critical batch, needs loss), "minicpm" (needs loss) or "all"."""
+    if unit not in ("tokens", "sequences"):
+        raise InvalidArgument(f"unit must be 'tokens' or 'sequences', got {unit!r}")
+    return _vectorised("batch", "batch_" + unit, law, fixed={"seq_len": float(seq_len)}, params=params,
+                       tokens=tokens, flops=flops, loss=loss)
+
+
+def predict_wd(params, tokens, batch_tokens, lr, *, law="power-lines"):
+    """Optimal AdamW weight decay lambda = B/(eta·tau_opt·D), tau_opt = 1.084·(D/N)^-0.527 (Bergsma et al. 2025)."""
+    return _vectorised("wd", "weight_decay", law, params=params, tokens=tokens, batch_tokens=batch_tokens, lr=lr)
+
+
+def predict_vocab(params, flops=None, *, approach=3, law="tao"):
+    """Optimal vocabulary size for N non-vocabulary parameters (Tao et al. 2024, approach 1, 2 or 3)."""
+    return _vectorised("vocab", "vocab_size", law, fixed={"vocab_approach": int(approach)}, params=params,
+                       flops=flops)
+
+
+def predict_loss(params, tokens, unique_tokens=None, *, law="epoch", fit=None):
+    """Loss (nats/token) of N parameters trained on D tokens under a published law or a FitResult."""
+    return _vectorised("loss", "loss", law, fit=fit, params=params, tokens=tokens, unique_tokens=unique_tokens)
+
+
+def transfer_lr(lr, from_tokens, to_tokens, exponent=0.32):
+    """Move a tuned LR to another token horizon: lr·(to/from)^-exponent (Bjorck et al. 2024)."""
+    out = _scalelaw._transfer_lr(_np.asarray(lr, dtype=float), _np.asarray(from_tokens, dtype=float),
+                                 _np.asarray(to_tokens, dtype=float), float(exponent))
+    return float(out) if _np.ndim(out) == 0 else out
+
+
+def allocate(flops=None, *, law=None, fit=None, target_loss=None, inference_tokens=None, unique_tokens=None):
+    """Split a budget of flops FLOPs (C = 6ND), or reach target_loss, between parameters and tokens.
+
+    law: "epoch" (default), "chinchilla", "chinchilla-unrounded", "sardana", "datablations" (default with
+    unique_tokens), "deepseek", "kaplan", "llama3", or fit=FitResult. inference_tokens makes it inference-aware
+    (Sardana et al. 2024). Returns a dict with "params", "tokens", "flops", "loss", "law", "citation",
+    "warnings", ...
+    """
+    if law is None:
+        law = "datablations" if unique_tokens is not None else "epoch"
+    return predict("allocation", law=law, fit=fit, flops=flops, target_loss=target_loss,
+                   inference_tokens=inference_tokens, unique_tokens=unique_tokens)[0]
+
+
+def plan(flops, *, inference_tokens=None, unique_tokens=None, seq_len=2048, law="epoch", fit=None):
+    """One training recipe for a budget: N, D, epochs, LR, batch, weight decay, vocabulary and expected loss,
+    each with the law it came from ("sources") and the spread across laws ("spread", "alternatives")."""
+    inputs = {"flops": float(flops), "seq_len": float(seq_len)}
+    if inference_tokens is not None:
+        inputs["inference_tokens"] = float(inference_tokens)
+    if unique_tokens is not None:
+        inputs["unique_tokens"] = float(unique_tokens)
+    out = _json.loads(_scalelaw._plan_json(inputs, law, fit))
+    _warn(out["warnings"])
+    return out
+
+
+def laws(name=None):
+    """Every published law scalelaw ships (a list of dicts), or the one called name (a dict)."""
+    if name is not None:
+        return _json.loads(_scalelaw._law_json(name))
+    return _json.loads(_scalelaw._laws_json())["laws"]
 
 
 def load_fit(text_or_dict) -> FitResult:

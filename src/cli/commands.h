@@ -3,8 +3,10 @@
 //   0 ok; 1 a fit ran but is not usable (did not converge, not identifiable); 2 usage or input error.
 #pragma once
 
-#include <optional>
 #include <string>
+
+#include "scalelaw/laws/law_info.h"
+#include "scalelaw/predict.h"
 
 namespace scalelaw::cli {
 
@@ -29,12 +31,38 @@ struct FitCommand {
 };
 int RunFit(const FitCommand& command);
 
-struct AllocateCommand {
-  double flops = 0;
-  std::string fit;  // a fit file written by `scalelaw fit --output`
-  std::string law;  // a published preset
+// predict-lr, predict-batch, predict-wd, predict-vocab, predict-loss and allocate: one law family (or "all")
+// answers from the inputs given.
+struct PredictCommand {
+  Quantity quantity = Quantity::kLearningRate;
+  std::string law;
+  std::string fit;  // a fit file written by `scalelaw fit --output` (predict-loss, allocate)
+  PredictionInputs inputs;
   bool json = false;
 };
-int RunAllocate(const AllocateCommand& command);
+int RunPredict(const PredictCommand& command);
+
+struct TransferLrCommand {
+  double lr = 0;
+  double from_tokens = 0;
+  double to_tokens = 0;
+  double exponent = 0.32;
+  bool json = false;
+};
+int RunTransferLr(const TransferLrCommand& command);
+
+struct PlanCommand {
+  PredictionInputs inputs;
+  std::string law = "epoch";  // the loss law that sets N and D
+  std::string fit;
+  bool json = false;
+};
+int RunPlan(const PlanCommand& command);
+
+struct LawsCommand {
+  std::string show;  // empty: list every law
+  bool json = false;
+};
+int RunLaws(const LawsCommand& command);
 
 }  // namespace scalelaw::cli

@@ -1,9 +1,13 @@
 // The scalelaw command-line tool. This is the only translation unit that includes CLI11: it declares the
 // subcommands and their options, then hands a filled option struct to the subcommand's Run function.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cmath>
 #include <exception>
+#include <set>
 #include <string>
 
 #include "cli/commands.h"
@@ -14,6 +18,8 @@
 namespace {
 
 using namespace scalelaw::cli;
+using scalelaw::PredictionInputs;
+using scalelaw::Quantity;
 
 // CLI11's PositiveNumber prints DBL_MAX as a 300-digit number and accepts nan and inf; this says what is wrong
 // in a few words.
@@ -54,19 +60,110 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->callback([&] { exit_code = RunFit(command); });
 }
 
-void AddAllocateCommand(CLI::App& app, AllocateCommand& command, int& exit_code) {
-  CLI::App* allocate =
-      app.add_subcommand("allocate", "Compute-optimal parameters and tokens for a FLOPs budget (C = 6ND)");
-  allocate->add_option("--flops", command.flops, "Training budget C in FLOPs")->required()->check(kPositiveNumber);
-  auto* fit = allocate->add_option("--fit", command.fit, "A fit written by 'scalelaw fit --output'");
-  auto* law = allocate->add_option("--law", command.law, "A published law: chinchilla, chinchilla-unrounded, epoch");
-  fit->excludes(law);
-  allocate->add_flag("--json", command.json, "Print one JSON object instead of a table");
-  allocate->callback([&] {
-    if (command.fit.empty() && command.law.empty())
-      throw CLI::ValidationError("allocate needs --fit FILE or --law NAME");
-    exit_code = RunAllocate(command);
+CLI::Option* AddNumber(CLI::App* app, const std::string& name, double& value, const std::string& help) {
+  return app->add_option(name, value, help)->check(kPositiveNumber);
+}
+
+void AddJsonFlag(CLI::App* app, bool& json) {
+  app->add_flag("--json", json, "Print one JSON object instead of a table");
+}
+
+// The predict-* commands share one runner; each declares only the inputs its laws read, by option name.
+struct PredictOptions {
+  std::set<std::string> names;
+  bool Has(const std::string& name) const { return names.count(name) > 0; }
+};
+
+CLI::App* AddPredictCommand(CLI::App& app, const std::string& name, const std::string& help, Quantity quantity,
+                            const std::string& default_law, const PredictOptions& with, PredictCommand& command,
+                            int& exit_code) {
+  CLI::App* sub = app.add_subcommand(name, help);
+  command.quantity = quantity;
+  command.law = default_law;
+  PredictionInputs& in = command.inputs;
+  if (with.Has("params")) AddNumber(sub, "--params", in.params, "Parameters N (each law says which kind)");
+  if (with.Has("tokens")) AddNumber(sub, "--tokens", in.tokens, "Training tokens D");
+  if (with.Has("flops")) AddNumber(sub, "--flops", in.flops, "Training compute C in FLOPs");
+  if (with.Has("loss")) AddNumber(sub, "--loss", in.loss, "Loss reached, nats/token");
+  if (with.Has("seq_len")) {
+    AddNumber(sub, "--seq-len", in.seq_len, "Tokens per sequence, to report batches in sequences")
+        ->capture_default_str();
+  }
+  if (with.Has("batch")) AddNumber(sub, "--batch", in.batch_tokens, "Batch size in tokens per optimizer step");
+  if (with.Has("lr")) AddNumber(sub, "--lr", in.lr, "Peak learning rate");
+  if (with.Has("unique_tokens")) AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available U");
+  if (with.Has("approach")) {
+    sub->add_option("--approach", in.vocab_approach, "Tao et al. approach: 1 (IsoFLOP), 2 (derivative), 3 (loss fit)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({1, 2, 3}));
+  }
+  auto* law = sub->add_option("--law", command.law,
+                              "Law family: " + fmt::format("{}", fmt::join(FamiliesFor(quantity), ", ")) +
+                                  (quantity == Quantity::kLoss ? "" : ", or all"))
+                  ->capture_default_str();
+  if (with.Has("fit")) sub->add_option("--fit", command.fit, "A fit written by 'scalelaw fit --output'")->excludes(law);
+  AddJsonFlag(sub, command.json);
+  sub->callback([&] { exit_code = RunPredict(command); });
+  return sub;
+}
+
+void AddAllocateCommand(CLI::App& app, PredictCommand& command, int& exit_code) {
+  CLI::App* sub =
+      app.add_subcommand("allocate", "Split a FLOPs budget (or reach a target loss) between parameters N and tokens D");
+  command.quantity = Quantity::kAllocation;
+  PredictionInputs& in = command.inputs;
+  auto* flops = AddNumber(sub, "--flops", in.flops, "Training budget C in FLOPs (C = 6ND)");
+  AddNumber(sub, "--target-loss", in.target_loss, "Reach this loss (nats/token) at least cost instead")
+      ->excludes(flops);
+  AddNumber(sub, "--inference-tokens", in.inference_tokens,
+            "Lifetime inference tokens: minimise training + inference FLOPs (Sardana et al.)");
+  AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available: data-constrained (Muennighoff et al.)");
+  auto* law = sub->add_option("--law", command.law,
+                              "Law family (default epoch; datablations with --unique-tokens): " +
+                                  fmt::format("{}", fmt::join(FamiliesFor(Quantity::kAllocation), ", ")));
+  sub->add_option("--fit", command.fit, "A fit written by 'scalelaw fit --output'")->excludes(law);
+  AddJsonFlag(sub, command.json);
+  sub->callback([&] {
+    if (std::isnan(in.flops) && std::isnan(in.target_loss)) {
+      throw CLI::ValidationError("allocate needs --flops C or --target-loss L");
+    }
+    if (command.law.empty()) command.law = std::isnan(in.unique_tokens) ? "epoch" : "datablations";
+    exit_code = RunPredict(command);
   });
+}
+
+void AddTransferLrCommand(CLI::App& app, TransferLrCommand& command, int& exit_code) {
+  CLI::App* sub =
+      app.add_subcommand("transfer-lr", "Move a tuned learning rate to another token horizon (Bjorck et al.)");
+  AddNumber(sub, "--lr", command.lr, "Learning rate tuned at --from-tokens")->required();
+  AddNumber(sub, "--from-tokens", command.from_tokens, "Token horizon the LR was tuned at")->required();
+  AddNumber(sub, "--to-tokens", command.to_tokens, "Token horizon to move it to")->required();
+  AddNumber(sub, "--exponent", command.exponent, "Horizon exponent (paper's rule of thumb: 0.32)")
+      ->capture_default_str();
+  AddJsonFlag(sub, command.json);
+  sub->callback([&] { exit_code = RunTransferLr(command); });
+}
+
+void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand("plan", "One training recipe for a budget: N, D, LR, batch, weight decay, vocab");
+  PredictionInputs& in = command.inputs;
+  AddNumber(sub, "--flops", in.flops, "Training budget C in FLOPs")->required();
+  AddNumber(sub, "--inference-tokens", in.inference_tokens, "Lifetime inference tokens (inference-aware N and D)");
+  AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available (data-constrained N, D, epochs)");
+  AddNumber(sub, "--seq-len", in.seq_len, "Tokens per sequence")->capture_default_str();
+  auto* law = sub->add_option("--law", command.law, "Loss law that sets N and D")->capture_default_str();
+  sub->add_option("--fit", command.fit, "Use a fit written by 'scalelaw fit --output' for N and D")->excludes(law);
+  AddJsonFlag(sub, command.json);
+  sub->callback([&] { exit_code = RunPlan(command); });
+}
+
+void AddLawsCommand(CLI::App& app, LawsCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand("laws", "List every published law scalelaw ships");
+  AddJsonFlag(sub, command.json);
+  CLI::App* show = sub->add_subcommand("show", "Print one law in full");
+  show->add_option("name", command.show, "Law name, as listed by 'scalelaw laws'")->required();
+  AddJsonFlag(show, command.json);
+  sub->callback([&] { exit_code = RunLaws(command); });
 }
 
 }  // namespace
@@ -79,9 +176,25 @@ int main(int argc, char** argv) {
 
   int exit_code = kExitOk;
   FitCommand fit;
-  AllocateCommand allocate;
+  PredictCommand lr, batch, wd, vocab, loss, allocate;
+  TransferLrCommand transfer;
+  PlanCommand plan;
+  LawsCommand laws;
   AddFitCommand(app, fit, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
+  AddPredictCommand(app, "predict-lr", "Optimal peak learning rate from published laws", Quantity::kLearningRate,
+                    "step", {{"params", "tokens", "flops"}}, lr, exit_code);
+  AddTransferLrCommand(app, transfer, exit_code);
+  AddPredictCommand(app, "predict-batch", "Optimal batch size (tokens and sequences) from published laws",
+                    Quantity::kBatchSize, "step", {{"params", "tokens", "flops", "loss", "seq_len"}}, batch, exit_code);
+  AddPredictCommand(app, "predict-wd", "Optimal AdamW weight decay (Power Lines)", Quantity::kWeightDecay,
+                    "power-lines", {{"params", "tokens", "batch", "lr"}}, wd, exit_code);
+  AddPredictCommand(app, "predict-vocab", "Optimal vocabulary size (Tao et al.)", Quantity::kVocabularySize, "tao",
+                    {{"params", "flops", "approach"}}, vocab, exit_code);
+  AddPredictCommand(app, "predict-loss", "Loss of a model of N parameters trained on D tokens", Quantity::kLoss,
+                    "epoch", {{"params", "tokens", "unique_tokens", "fit"}}, loss, exit_code);
+  AddPlanCommand(app, plan, exit_code);
+  AddLawsCommand(app, laws, exit_code);
 
   try {
     app.parse(argc, argv);

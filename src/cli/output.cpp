@@ -23,4 +23,6 @@ void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& warning : warnings) fmt::print(stderr, "scalelaw: warning: {}\n", OneLine(warning));
 }
 
+std::string Short(double value) { return fmt::format("{:.4g}", value); }
+
 }  // namespace scalelaw::cli

@@ -1,4 +1,4 @@
-// What every subcommand prints the same way: errors and warnings on stderr, one JSON object on stdout.
+// What every subcommand prints the same way: errors and warnings on stderr, numbers in tables.
 #pragma once
 
 #include <string>
@@ -10,5 +10,8 @@ namespace scalelaw::cli {
 void PrintError(const std::string& message);
 // "scalelaw: warning: <message>" on stderr, one line each.
 void PrintWarnings(const std::vector<std::string>& warnings);
+
+// A number for a table: 4 significant digits, exponent where it helps.
+std::string Short(double value);
 
 }  // namespace scalelaw::cli

@@ -90,8 +90,8 @@ def test_one_model_size_is_not_identifiable(scalelaw, tmp_path):
     (["allocate", "--law", "epoch", "--flops", "0"], ["--flops", "positive"]),
     (["allocate", "--law", "epoch", "--flops", "-1e308"], ["--flops", "-1e308"]),
     (["allocate", "--law", "epoch", "--flops", "inf"], ["--flops"]),
-    (["allocate", "--law", "kaplan-typo", "--flops", "1e21"], ["unknown law 'kaplan-typo'"]),
-    (["allocate", "--flops", "1e21"], ["--fit FILE or --law NAME"]),
+    (["allocate", "--law", "kaplan-typo", "--flops", "1e21"], ["no allocation law 'kaplan-typo'", "known: chinchilla"]),
+    (["allocate", "--law", "epoch", "--json"], ["--flops C or --target-loss L"]),
     (["allocate", "--law", "epoch"], ["--flops"]),
     ([], ["subcommand"]),
 ])

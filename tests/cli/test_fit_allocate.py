@@ -88,7 +88,7 @@ def test_allocate_with_published_laws(scalelaw):
 def test_allocate_human_output_names_units(scalelaw):
     r = scalelaw("allocate", "--law", "chinchilla-unrounded", "--flops", "5.76e23")
     assert r.code == 0
-    assert "4.036e+10" in r.out and "total parameters" in r.out and "C = 6 N D" in r.out
+    assert "4.036e+10" in r.out and "total parameters" in r.out and "C = 6ND" in r.out
 
 
 def test_epoch_replication_through_the_cli(scalelaw, chinchilla_runs):

@@ -104,7 +104,7 @@ def test_errors_are_value_errors_with_clear_messages():
         scalelaw.fit(n[:4], d[:4], loss[:4])
     with pytest.raises(ValueError, match="one-dimensional"):
         scalelaw.fit(np.ones((2, 3)), d, loss)
-    with pytest.raises(ValueError, match="unknown law"):
+    with pytest.raises(ValueError, match="no allocation law 'nope'"):
         scalelaw.allocate(1e21, law="nope")
     with pytest.raises(ValueError, match="positive"):
         scalelaw.allocate(-1.0)

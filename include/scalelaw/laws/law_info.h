@@ -36,18 +36,32 @@ struct ValidityRange {
   double tokens_max = 0;
 };
 
+// A number as a person writes it ("7e+09", "0.3478", "nan"), never a 300-digit expansion.
+inline std::string FormatNumber(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return buffer;
+}
+
 // What a law predicts; the CLI's predict-* commands pick laws by it.
 enum class Quantity { kLoss, kAllocation, kLearningRate, kBatchSize, kWeightDecay, kVocabularySize, kDownstream };
 
 inline std::string_view QuantityName(Quantity quantity) {
   switch (quantity) {
-    case Quantity::kLoss: return "loss";
-    case Quantity::kAllocation: return "allocation";
-    case Quantity::kLearningRate: return "learning rate";
-    case Quantity::kBatchSize: return "batch size";
-    case Quantity::kWeightDecay: return "weight decay";
-    case Quantity::kVocabularySize: return "vocabulary size";
-    case Quantity::kDownstream: return "downstream";
+    case Quantity::kLoss:
+      return "loss";
+    case Quantity::kAllocation:
+      return "allocation";
+    case Quantity::kLearningRate:
+      return "learning rate";
+    case Quantity::kBatchSize:
+      return "batch size";
+    case Quantity::kWeightDecay:
+      return "weight decay";
+    case Quantity::kVocabularySize:
+      return "vocabulary size";
+    case Quantity::kDownstream:
+      return "downstream";
   }
   return "other";
 }
@@ -55,8 +69,8 @@ inline std::string_view QuantityName(Quantity quantity) {
 // Everything a person needs to use a published law correctly, in one place: `scalelaw laws`, the docs and the
 // warnings are generated from these records.
 struct LawInfo {
-  std::string_view name;     // unique registry key, e.g. "step-lr"
-  std::string_view family;   // the value of --law in the CLI, e.g. "step"
+  std::string_view name;    // unique registry key, e.g. "step-lr"
+  std::string_view family;  // the value of --law in the CLI, e.g. "step"
   Quantity quantity = Quantity::kLoss;
   std::string_view formula;  // with the constants, as a person reads it
   Citation citation;
@@ -67,13 +81,6 @@ struct LawInfo {
   std::vector<std::pair<std::string_view, double>> constants;
 };
 
-// A number as a person writes it ("7e+09", "0.3478", "nan"), never a 300-digit expansion.
-inline std::string FormatNumber(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", value);
-  return buffer;
-}
-
 // One human sentence per coordinate that falls outside the range.
 inline std::vector<std::string> RangeWarnings(const ValidityRange& range, std::string_view law_name, double params,
                                               double tokens) {
@@ -81,10 +88,11 @@ inline std::vector<std::string> RangeWarnings(const ValidityRange& range, std::s
   auto check = [&](double value, double lo, double hi, const char* what) {
     if (!(value > 0) || (lo <= 0 && hi <= 0)) return;
     if ((lo > 0 && value < lo) || (hi > 0 && value > hi)) {
-      char buffer[256];
-      std::snprintf(buffer, sizeof buffer, "%s = %.3g is outside the %.3g to %.3g that law '%.*s' was fitted on", what,
-                    value, lo, hi, static_cast<int>(law_name.size()), law_name.data());
-      warnings.emplace_back(buffer);
+      const std::string bounds = lo <= 0   ? "up to " + FormatNumber(hi)
+                                 : hi <= 0 ? "from " + FormatNumber(lo)
+                                           : FormatNumber(lo) + " to " + FormatNumber(hi);
+      warnings.push_back(std::string(what) + " = " + FormatNumber(value) + " is outside the " + bounds + " that law '" +
+                         std::string(law_name) + "' was fitted on");
     }
   };
   check(params, range.params_min, range.params_max, "N");

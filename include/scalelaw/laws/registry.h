@@ -7,8 +7,25 @@
 #include <vector>
 
 #include "scalelaw/error.h"
+#include "scalelaw/laws/bnsl.h"
 #include "scalelaw/laws/chinchilla.h"
+#include "scalelaw/laws/critical_batch.h"
+#include "scalelaw/laws/data_constrained.h"
+#include "scalelaw/laws/deepseek.h"
+#include "scalelaw/laws/densing.h"
+#include "scalelaw/laws/horizon_transfer.h"
+#include "scalelaw/laws/inference_aware.h"
+#include "scalelaw/laws/kaplan.h"
 #include "scalelaw/laws/law_info.h"
+#include "scalelaw/laws/llama3.h"
+#include "scalelaw/laws/minicpm.h"
+#include "scalelaw/laws/overtraining.h"
+#include "scalelaw/laws/performance_law.h"
+#include "scalelaw/laws/power_lines.h"
+#include "scalelaw/laws/rectified.h"
+#include "scalelaw/laws/shuai.h"
+#include "scalelaw/laws/step_law.h"
+#include "scalelaw/laws/vocabulary.h"
 
 namespace scalelaw {
 
@@ -17,6 +34,23 @@ inline const std::vector<LawInfo>& LawRegistry() {
     std::vector<LawInfo> all;
     auto add = [&all](const std::vector<LawInfo>& infos) { all.insert(all.end(), infos.begin(), infos.end()); };
     add(ChinchillaLawInfos());
+    add(KaplanLawInfos());
+    add(StepLawInfos());
+    add(DeepSeekLawInfos());
+    add(HorizonTransferLawInfos());
+    add(PowerLinesLawInfos());
+    add(ShuaiLawInfos());
+    add(CriticalBatchLawInfos());
+    add(MiniCpmLawInfos());
+    add(VocabularyLawInfos());
+    add(InferenceAwareLawInfos());
+    add(DataConstrainedLawInfos());
+    add(Llama3LawInfos());
+    add(OvertrainingLawInfos());
+    add(RectifiedLawInfos());
+    add(BrokenPowerLawInfos());
+    add(PerformanceLawInfos());
+    add(DensingLawInfos());
     return all;
   }();
   return registry;

@@ -1,0 +1,25 @@
+// The one JSON form of predictions, plans and law records, printed by the CLI's --json and returned as dicts
+// by Python. Keys: "law", "citation", the values ("lr", "batch_tokens", "batch_sequences", "weight_decay",
+// "vocab_size", "loss", "params", "tokens", "flops", "epochs", ...), "params_definition", "units", "notes",
+// "warnings"; a law that could not answer has "skipped" instead of values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scalelaw/laws/law_info.h"
+#include "scalelaw/plan.h"
+#include "scalelaw/predict.h"
+
+namespace scalelaw {
+
+std::string PredictionToJson(const Prediction& prediction);
+// {"predictions": [...], "warnings": [...]}, for family "all".
+std::string PredictionsToJson(const std::vector<Prediction>& predictions);
+// {"flops", "params", "tokens", "epochs", "lr", ..., "sources", "spread", "alternatives", "notes", "warnings"}.
+std::string PlanToJson(const TrainingPlan& plan);
+std::string LawToJson(const LawInfo& law);
+// {"laws": [...]} for the whole registry.
+std::string LawRegistryToJson();
+
+}  // namespace scalelaw

@@ -1,0 +1,91 @@
+// Gadre et al. 2024, "Language models scale reliably with over-training and on downstream tasks",
+// arXiv:2403.08540 (laws.md section 18.4).
+//
+//   L(N, D) = E + A N^(−2 eta) + B D^(−2 eta)            equal exponents for N and D
+//   with C = 6 N D and the token multiplier M = D/N (20 ≈ Chinchilla-optimal):
+//   L(C, M) = E + (a M^eta + b M^(−eta)) C^(−eta),  a = A 6^eta,  b = B 6^eta
+//   downstream average top-1 error: Err(L) = eps − k exp(−gamma L)
+//
+// N total parameters, D tokens, C = 6 N D FLOPs, L nats/token on the validation set of the training data. The
+// authors' code (mlfoundations/scaling, laws.py) fits L = alpha N^b + beta 6^(b/2) (M N)^b + E (b < 0) with a
+// 4×4×2×4 grid of starting points, and the error law as e − a exp(−b L). Fitted on 104 models of 0.011B–6.9B
+// parameters, M up to 640, on C4, RedPajama and RefinedWeb. [V2] forms; laws.md gives no fitted constants
+// (they are per dataset), so none are shipped.
+#pragma once
+
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include "scalelaw/error.h"
+#include "scalelaw/laws/law_info.h"
+
+namespace scalelaw {
+
+// L(N, D) = E + A N^(−2 eta) + B D^(−2 eta): note eta is HALF the shared exponent of N and D.
+struct OvertrainingLaw {
+  double E = 0;
+  double A = 0;
+  double B = 0;
+  double eta = 0;
+};
+
+// The C-form coefficients a = A 6^eta and b = B 6^eta (not B 6^−eta).
+struct OvertrainingCoefficients {
+  double a = 0;
+  double b = 0;
+};
+inline OvertrainingCoefficients ComputeFormCoefficients(const OvertrainingLaw& law) {
+  const double six_eta = std::pow(6.0, law.eta);
+  return {law.A * six_eta, law.B * six_eta};
+}
+
+// L(C, M) = E + (a M^eta + b M^(−eta)) C^(−eta) (Gadre et al. 2024, arXiv:2403.08540): the loss of a
+// model trained with `flops` FLOPs (C = 6 N D) at token multiplier M = D/N. nats/token.
+inline double Loss(const OvertrainingLaw& law, double flops, double token_multiplier) {
+  RequirePositive(flops, "C (FLOPs)");
+  RequirePositive(token_multiplier, "M (tokens per parameter)");
+  const OvertrainingCoefficients x = ComputeFormCoefficients(law);
+  return law.E + (x.a * std::pow(token_multiplier, law.eta) + x.b * std::pow(token_multiplier, -law.eta)) *
+                     std::pow(flops, -law.eta);
+}
+
+// L(N, D) = E + A N^(−2 eta) + B D^(−2 eta): the same law in parameters and tokens.
+inline double ParametricLoss(const OvertrainingLaw& law, double params, double tokens) {
+  RequirePositive(params, "N (parameters)");
+  RequirePositive(tokens, "D (tokens)");
+  return law.E + law.A * std::pow(params, -2 * law.eta) + law.B * std::pow(tokens, -2 * law.eta);
+}
+
+// Err(L) = eps − k exp(−gamma L) (Gadre et al. 2024): average top-1 error over the downstream suite
+// predicted from the loss L (nats/token). eps is the error as L grows (chance), k and gamma > 0 shape the decay.
+inline double DownstreamError(double loss, double eps, double k, double gamma) {
+  RequirePositive(loss, "L (loss, nats/token)");
+  if (!(std::isfinite(eps) && std::isfinite(k) && std::isfinite(gamma))) {
+    throw InvalidArgument("downstream error law: eps, k and gamma must be finite numbers");
+  }
+  return eps - k * std::exp(-gamma * loss);
+}
+
+// The registry record (Quantity::kLoss): a form without constants shipped.
+inline const std::vector<LawInfo>& OvertrainingLawInfos() {
+  static const std::vector<LawInfo> infos = {
+      {"gadre-overtraining",
+       "gadre",
+       Quantity::kLoss,
+       "L(C, M) = E + (a M^eta + b M^-eta) C^-eta, a = A 6^eta, b = B 6^eta (from L = E + A N^-2eta + B D^-2eta, "
+       "C = 6ND, M = D/N); Err(L) = eps - k exp(-gamma L)",
+       {"Gadre et al.", 2024, "Language models scale reliably with over-training and on downstream tasks", "2403.08540",
+        "L(C, M) and Err(L) forms; authors' code mlfoundations/scaling (laws.py)"},
+       "total parameters",
+       "L nats/token on the training distribution; C = 6ND FLOPs; M = D/N tokens per parameter; Err average "
+       "top-1 error on the downstream suite",
+       ValidityRange{1.1e7, 6.9e9, 0, 0},
+       "[V2] forms (code + abstract); NO constants shipped: the paper's fits are per dataset (C4, RedPajama, "
+       "RefinedWeb) and were not retrieved; fitted on 0.011B-6.9B parameters, M up to 640",
+       {}},
+  };
+  return infos;
+}
+
+}  // namespace scalelaw

@@ -1,0 +1,37 @@
+// A training recipe for a budget composed from the published laws (what `scalelaw plan` prints): N and D from a
+// loss law (compute-optimal, inference-aware or data-constrained), then LR, batch, weight decay and vocabulary
+// from the hyperparameter laws at that (N, D), and the expected loss. Each value names its law; where several
+// laws answer, all their answers are kept so the spread is visible.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scalelaw/predict.h"
+
+namespace scalelaw {
+
+struct PlanItem {
+  std::string key;    // "params", "tokens", "epochs", "lr", "batch_tokens", "batch_sequences", ...
+  std::string label;  // for a person: "peak learning rate"
+  double value = 0;   // the primary law's answer
+  std::string law;    // the primary law's registry name
+  std::vector<std::pair<std::string, double>> alternatives;  // every law that answered, the primary included
+};
+
+struct TrainingPlan {
+  double flops = 0;
+  Prediction allocation;
+  std::vector<PlanItem> items;
+  std::vector<std::string> notes;
+  std::vector<std::string> warnings;
+};
+
+// inputs.flops is required; inference_tokens, unique_tokens and seq_len are used when given. loss_law is a
+// Chinchilla-form family ("epoch", "chinchilla", ...) or "fit" with inputs.fitted_law; with unique tokens the
+// data-constrained law sets N and D.
+TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_law);
+
+}  // namespace scalelaw

@@ -1,0 +1,101 @@
+#include "scalelaw/io/prediction_json.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "scalelaw/laws/registry.h"
+
+namespace scalelaw {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+Json PredictionObject(const Prediction& p) {
+  Json out;
+  out["law"] = std::string(p.law.name);
+  out["citation"] = p.law.citation.ToString();
+  if (!p.skipped.empty()) {
+    out["skipped"] = p.skipped;
+    return out;
+  }
+  for (const auto& [key, value] : p.values) out[key] = Number(value);
+  out["params_definition"] = std::string(p.law.params_definition);
+  out["units"] = std::string(p.law.units);
+  out["notes"] = p.notes;
+  out["warnings"] = p.warnings;
+  return out;
+}
+
+Json LawObject(const LawInfo& law) {
+  Json out{{"name", std::string(law.name)},
+           {"family", std::string(law.family)},
+           {"quantity", std::string(QuantityName(law.quantity))},
+           {"formula", std::string(law.formula)},
+           {"citation", law.citation.ToString()},
+           {"params_definition", std::string(law.params_definition)},
+           {"units", std::string(law.units)},
+           {"range",
+            {{"params", {law.range.params_min, law.range.params_max}},
+             {"tokens", {law.range.tokens_min, law.range.tokens_max}}}},
+           {"confidence", std::string(law.confidence)}};
+  out["constants"] = Json::object();
+  for (const auto& [name, value] : law.constants) out["constants"][std::string(name)] = Number(value);
+  return out;
+}
+
+}  // namespace
+
+std::string PredictionToJson(const Prediction& prediction) { return PredictionObject(prediction).dump(); }
+
+std::string PredictionsToJson(const std::vector<Prediction>& predictions) {
+  Json out;
+  out["predictions"] = Json::array();
+  std::vector<std::string> warnings;
+  for (const Prediction& p : predictions) {
+    out["predictions"].push_back(PredictionObject(p));
+    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
+  }
+  out["warnings"] = warnings;
+  return out.dump();
+}
+
+std::string PlanToJson(const TrainingPlan& plan) {
+  Json out;
+  out["flops"] = Number(plan.flops);
+  for (const PlanItem& item : plan.items) out[item.key] = Number(item.value);
+  out["sources"] = Json::object();
+  out["spread"] = Json::object();
+  out["alternatives"] = Json::object();
+  for (const PlanItem& item : plan.items) {
+    out["sources"][item.key] = item.law;
+    if (item.alternatives.size() < 2) continue;
+    double lo = item.value, hi = item.value;
+    Json alternatives = Json::array();
+    for (const auto& [name, value] : item.alternatives) {
+      lo = std::min(lo, value);
+      hi = std::max(hi, value);
+      alternatives.push_back({{"law", name}, {"value", Number(value)}});
+    }
+    out["spread"][item.key] = {lo, hi};
+    out["alternatives"][item.key] = alternatives;
+  }
+  for (const auto& [key, value] : plan.allocation.values) {
+    if (!out.contains(key)) out[key] = Number(value);
+  }
+  out["notes"] = plan.notes;
+  out["warnings"] = plan.warnings;
+  return out.dump();
+}
+
+std::string LawToJson(const LawInfo& law) { return LawObject(law).dump(); }
+
+std::string LawRegistryToJson() {
+  Json laws = Json::array();
+  for (const LawInfo& law : LawRegistry()) laws.push_back(LawObject(law));
+  return Json{{"laws", laws}}.dump();
+}
+
+}  // namespace scalelaw

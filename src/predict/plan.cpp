@@ -1,0 +1,93 @@
+#include "scalelaw/plan.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <optional>
+
+#include "scalelaw/error.h"
+
+namespace scalelaw {
+namespace {
+
+// The value of key from the first law that answered (the primary), with every answer as alternatives.
+std::optional<PlanItem> Summarise(const std::vector<Prediction>& predictions, const std::string& key,
+                                  const std::string& label) {
+  std::optional<PlanItem> item;
+  for (const Prediction& p : predictions) {
+    if (!p.skipped.empty()) continue;
+    const double value = p.Value(key);
+    if (!item) item = PlanItem{key, label, value, std::string(p.law.name), {}};
+    item->alternatives.emplace_back(std::string(p.law.name), value);
+  }
+  return item;
+}
+
+void Collect(const std::vector<Prediction>& predictions, std::vector<std::string>* warnings) {
+  for (const Prediction& p : predictions) warnings->insert(warnings->end(), p.warnings.begin(), p.warnings.end());
+}
+
+}  // namespace
+
+TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_law) {
+  if (std::isnan(inputs.flops)) throw InvalidArgument("a plan needs a training budget in FLOPs");
+  std::string law(loss_law);
+  if (!std::isnan(inputs.unique_tokens) && law != "fit") law = "datablations";
+
+  TrainingPlan plan;
+  plan.allocation = PredictAllocation(law, inputs).front();
+  const Prediction& allocation = plan.allocation;
+  plan.flops = allocation.Value("flops");
+  plan.notes = allocation.notes;
+  plan.warnings = allocation.warnings;
+
+  const std::string source(allocation.law.name);
+  const double n = allocation.Value("params"), d = allocation.Value("tokens");
+  const double epochs = std::isnan(inputs.unique_tokens) ? 1.0 : allocation.Value("epochs");
+  plan.items.push_back({"params", "parameters N", n, source, {}});
+  plan.items.push_back({"tokens", "tokens D", d, source, {}});
+  plan.items.push_back({"epochs", "epochs", epochs, source, {}});
+
+  PredictionInputs at = inputs;
+  at.params = n;
+  at.tokens = d;
+  at.flops = 6 * n * d;
+  at.loss = allocation.Value("loss");
+  at.unique_tokens = at.inference_tokens = at.target_loss = PredictionInputs::kUnset;
+  at.fitted_law = nullptr;
+  plan.notes.push_back(
+      "hyperparameter laws are evaluated at the planned N and D with C = 6ND and at the expected loss; each "
+      "law's own N definition and schedule are listed by 'scalelaw laws show NAME'");
+
+  const std::vector<Prediction> lrs = PredictLearningRate("all", at);
+  const std::vector<Prediction> batches = PredictBatchSize("all", at);
+  Collect(lrs, &plan.warnings);
+  Collect(batches, &plan.warnings);
+  const std::optional<PlanItem> lr = Summarise(lrs, "lr", "peak learning rate");
+  const std::optional<PlanItem> batch = Summarise(batches, "batch_tokens", "batch (tokens)");
+  if (lr) plan.items.push_back(*lr);
+  if (batch) plan.items.push_back(*batch);
+  if (auto sequences = Summarise(batches, "batch_sequences", fmt::format("batch (sequences of {:g})", at.seq_len))) {
+    plan.items.push_back(*sequences);
+  }
+  if (lr && batch) {
+    at.lr = lr->value;
+    at.batch_tokens = batch->value;
+    const std::vector<Prediction> decay = PredictWeightDecay("all", at);
+    Collect(decay, &plan.warnings);
+    if (auto item = Summarise(decay, "weight_decay", "AdamW weight decay")) {
+      plan.notes.push_back(fmt::format("weight decay uses {}'s LR and {}'s batch", lr->law, batch->law));
+      plan.items.push_back(*item);
+    }
+  }
+  const std::vector<Prediction> vocab = PredictVocabularySize("all", at);
+  Collect(vocab, &plan.warnings);
+  if (auto item = Summarise(vocab, "vocab_size", "vocabulary size")) {
+    plan.notes.push_back("vocabulary law reads N as non-vocabulary parameters");
+    plan.items.push_back(*item);
+  }
+  plan.items.push_back({"loss", "expected loss (nats/token)", at.loss, source, {}});
+  return plan;
+}
+
+}  // namespace scalelaw

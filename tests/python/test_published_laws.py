@@ -1,0 +1,84 @@
+"""scalelaw.predict_*, allocate, plan, laws and transfer_lr: laws.md's vectors through Python, vectorised."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import scalelaw
+
+
+def test_predict_lr_scalar_and_vectorised():
+    assert scalelaw.predict_lr(params=7e9, tokens=2e12) == pytest.approx(1.0226e-3, abs=5e-8)
+    lrs = scalelaw.predict_lr(params=np.array([7e9, 1e9]), tokens=np.array([2e12, 1e11]))
+    assert isinstance(lrs, np.ndarray) and lrs.shape == (2,)
+    np.testing.assert_allclose(lrs, [1.0226e-3, 1.6325e-3], atol=5e-8)
+    # broadcasting a scalar against an array, as numpy does
+    np.testing.assert_allclose(scalelaw.predict_lr(params=7e9, tokens=[2e12, 1.4e12]), [1.0226e-3, 9.1656e-4],
+                               atol=5e-8)
+
+
+def test_predict_lr_all_laws_and_warnings():
+    with pytest.warns(scalelaw.ScalelawWarning, match="outside"):
+        out = scalelaw.predict_lr(params=7e9, tokens=2e12, law="all")
+    assert set(out) == {"step-lr", "deepseek-lr", "kaplan-lr"}
+    assert out["deepseek-lr"] == pytest.approx(0.3118 * 8.4e22 ** -0.125, rel=1e-12)
+    assert scalelaw.predict_lr(flops=8.4557e22, law="deepseek") == pytest.approx(4.2460e-4, abs=5e-9)
+
+
+def test_predict_batch_tokens_and_sequences():
+    assert scalelaw.predict_batch(tokens=2e12) == pytest.approx(6.1280e6, abs=50)
+    assert scalelaw.predict_batch(tokens=2e12, unit="sequences") == pytest.approx(2992.2, abs=0.05)
+    np.testing.assert_allclose(scalelaw.predict_batch(loss=[2.0, 3.0], law="kaplan"), [7.740e6, 1.123e6], rtol=1e-3)
+    assert scalelaw.predict_batch(loss=2.5, law="minicpm") == pytest.approx(3.9778e6, abs=50)
+
+
+def test_predict_wd_vocab_loss_transfer():
+    assert scalelaw.predict_wd(1e9, 2e10, 1048576, 1e-3) == pytest.approx(0.2345, abs=5e-5)
+    assert math.floor(scalelaw.predict_vocab(7e9, approach=2)) == 67450
+    assert math.floor(scalelaw.predict_vocab(2.87e9, 2.3e21)) == 42211
+    assert scalelaw.predict_loss(70e9, 1.4e12, law="chinchilla") == pytest.approx(1.936645, abs=5e-7)
+    assert scalelaw.predict_loss(6.34e9, 242e9, 25e9, law="datablations") == pytest.approx(2.2256440889984477,
+                                                                                           rel=1e-12)
+    np.testing.assert_allclose(scalelaw.transfer_lr(1e-3, 1e10, [2e10, 1e11]), [1e-3 * 0.8011, 4.786e-4], rtol=1e-4)
+
+
+def test_allocate_variants():
+    sardana = scalelaw.allocate(target_loss=2.0238, inference_tokens=2e12, law="chinchilla-unrounded")
+    assert sardana["params"] == pytest.approx(7.12e9, rel=0.01)
+    assert sardana["saving_fraction"] == pytest.approx(0.163, abs=0.002)
+    data = scalelaw.allocate(1e22, unique_tokens=25e9)
+    assert data["law"] == "datablations-allocation" and data["epochs"] == pytest.approx(9.4935, abs=5e-5)
+    with pytest.raises(ValueError, match="irreducible"):
+        scalelaw.allocate(target_loss=1.0, law="epoch")
+
+
+def test_plan_names_every_source():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        out = scalelaw.plan(1e23)
+    assert out["params"] * out["tokens"] * 6 == pytest.approx(1e23, rel=1e-9)
+    for key in ("lr", "batch_tokens", "weight_decay", "vocab_size", "loss"):
+        assert key in out and key in out["sources"]
+    assert out["spread"]["lr"][0] < out["spread"]["lr"][1]
+
+
+def test_laws_registry():
+    laws = scalelaw.laws()
+    names = {law["name"] for law in laws}
+    assert {"chinchilla", "epoch", "step-lr", "deepseek-batch", "power-lines-wd", "tao-vocab", "sardana"} <= names
+    step = scalelaw.laws("step-lr")
+    assert "2503.04715" in step["citation"] and step["quantity"] == "learning rate"
+    with pytest.raises(ValueError, match="unknown law"):
+        scalelaw.laws("nope")
+
+
+def test_bad_inputs_raise_value_errors():
+    with pytest.raises(ValueError, match="positive"):
+        scalelaw.predict_lr(params=-7e9, tokens=2e12)
+    with pytest.raises(ValueError, match="needs --tokens"):
+        scalelaw.predict_lr(params=7e9)
+    with pytest.raises(ValueError, match="known: step"):
+        scalelaw.predict_lr(params=7e9, tokens=2e12, law="nope")
+    with pytest.raises(ValueError, match="nan"):
+        scalelaw.predict_lr(params=float("nan"), tokens=2e12)
