@@ -60,6 +60,10 @@ scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
                     : key == "unique_tokens"    ? &in.unique_tokens
                     : key == "inference_tokens" ? &in.inference_tokens
                     : key == "target_loss"      ? &in.target_loss
+                    : key == "gpu_flops"        ? &in.gpu_flops
+                    : key == "train_mfu"        ? &in.train_mfu
+                    : key == "inference_mfu"    ? &in.inference_mfu
+                    : key == "gpu_hour_price"   ? &in.gpu_hour_price
                                                 : nullptr;
     if (field == nullptr) throw scalelaw::InvalidArgument("unknown input '" + key + "'");
     if (std::isnan(value)) throw scalelaw::InvalidArgument(key + " must be a positive finite number (got nan)");

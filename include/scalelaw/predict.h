@@ -29,6 +29,12 @@ struct PredictionInputs {
   double inference_tokens = kUnset;
   double target_loss = kUnset;
   int vocab_approach = 3;
+  // Dollar cost of the inference-aware allocation (Sardana et al. 2024): peak FLOP/s of one accelerator, its
+  // model-FLOPs utilisation in training (0.5 when not given) and in inference, and its price per hour.
+  double gpu_flops = kUnset;
+  double train_mfu = kUnset;
+  double inference_mfu = kUnset;
+  double gpu_hour_price = kUnset;
   // A loss law of the user's own (a fit), used by family "fit" of PredictLoss and PredictAllocation.
   const ChinchillaLaw* fitted_law = nullptr;
   std::string fitted_name = "fit";

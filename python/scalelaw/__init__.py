@@ -162,18 +162,21 @@ def transfer_lr(lr, from_tokens, to_tokens, exponent=0.32):
     return float(out) if _np.ndim(out) == 0 else out
 
 
-def allocate(flops=None, *, law=None, fit=None, target_loss=None, inference_tokens=None, unique_tokens=None):
+def allocate(flops=None, *, law=None, fit=None, target_loss=None, inference_tokens=None, unique_tokens=None,
+             gpu_flops=None, train_mfu=None, inference_mfu=None, gpu_hour_price=None):
     """Split a budget of flops FLOPs (C = 6ND), or reach target_loss, between parameters and tokens.
 
     law: "epoch" (default), "chinchilla", "chinchilla-unrounded", "sardana", "datablations" (default with
     unique_tokens), "deepseek", "kaplan", "llama3", or fit=FitResult. inference_tokens makes it inference-aware
-    (Sardana et al. 2024). Returns a dict with "params", "tokens", "flops", "loss", "law", "citation",
+    (Sardana et al. 2024); with gpu_flops, inference_mfu, gpu_hour_price (and train_mfu, default 0.5) and a
+    target_loss it minimises dollars instead of FLOPs. Returns a dict with "params", "tokens", "flops", "loss", "law", "citation",
     "warnings", ...
     """
     if law is None:
         law = "datablations" if unique_tokens is not None else "epoch"
     return predict("allocation", law=law, fit=fit, flops=flops, target_loss=target_loss,
-                   inference_tokens=inference_tokens, unique_tokens=unique_tokens)[0]
+                   inference_tokens=inference_tokens, unique_tokens=unique_tokens, gpu_flops=gpu_flops,
+                   train_mfu=train_mfu, inference_mfu=inference_mfu, gpu_hour_price=gpu_hour_price)[0]
 
 
 def plan(flops, *, inference_tokens=None, unique_tokens=None, seq_len=2048, law="epoch", fit=None):

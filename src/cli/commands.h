@@ -62,6 +62,7 @@ int RunPlan(const PlanCommand& command);
 struct LawsCommand {
   std::string show;  // empty: list every law
   bool json = false;
+  bool markdown = false;  // the reference page docs/laws.md
 };
 int RunLaws(const LawsCommand& command);
 

@@ -118,6 +118,10 @@ void AddAllocateCommand(CLI::App& app, PredictCommand& command, int& exit_code) 
   AddNumber(sub, "--inference-tokens", in.inference_tokens,
             "Lifetime inference tokens: minimise training + inference FLOPs (Sardana et al.)");
   AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available: data-constrained (Muennighoff et al.)");
+  AddNumber(sub, "--gpu-flops", in.gpu_flops, "Peak FLOP/s of one accelerator (dollar cost variant)");
+  AddNumber(sub, "--train-mfu", in.train_mfu, "Training model-FLOPs utilisation, 0 to 1 (default 0.5)");
+  AddNumber(sub, "--inference-mfu", in.inference_mfu, "Inference model-FLOPs utilisation, 0 to 1");
+  AddNumber(sub, "--gpu-hour-price", in.gpu_hour_price, "Dollars per accelerator-hour");
   auto* law = sub->add_option("--law", command.law,
                               "Law family (default epoch; datablations with --unique-tokens): " +
                                   fmt::format("{}", fmt::join(FamiliesFor(Quantity::kAllocation), ", ")));
@@ -160,6 +164,7 @@ void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
 void AddLawsCommand(CLI::App& app, LawsCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand("laws", "List every published law scalelaw ships");
   AddJsonFlag(sub, command.json);
+  sub->add_flag("--markdown", command.markdown, "Print the reference page docs/laws.md is generated from");
   CLI::App* show = sub->add_subcommand("show", "Print one law in full");
   show->add_option("name", command.show, "Law name, as listed by 'scalelaw laws'")->required();
   AddJsonFlag(show, command.json);

@@ -83,6 +83,7 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_
   const std::vector<Prediction> vocab = PredictVocabularySize("all", at);
   Collect(vocab, &plan.warnings);
   if (auto item = Summarise(vocab, "vocab_size", "vocabulary size")) {
+    item->value = std::floor(item->value);  // a vocabulary has a whole number of entries (Tao et al. truncate)
     plan.notes.push_back("vocabulary law reads N as non-vocabulary parameters");
     plan.items.push_back(*item);
   }

@@ -216,6 +216,28 @@ void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInputs& in
   if (Given(in.unique_tokens)) {
     throw NotApplicable("--unique-tokens needs the data-constrained law (--law datablations)");
   }
+  if (Given(in.gpu_flops) || Given(in.inference_mfu) || Given(in.gpu_hour_price)) {
+    // The dollar variant: training and inference FLOPs priced through each phase's utilisation.
+    HardwareCost hardware;
+    hardware.peak_flops_per_second = Need(in.gpu_flops, "--gpu-flops for a dollar cost");
+    hardware.training_mfu = Given(in.train_mfu) ? in.train_mfu : 0.5;
+    hardware.inference_mfu = Need(in.inference_mfu, "--inference-mfu for a dollar cost");
+    hardware.price_per_second = Need(in.gpu_hour_price, "--gpu-hour-price for a dollar cost") / 3600;
+    const InferenceAwareCostAllocation c = MinimizeTotalCostForLoss(
+        law, hardware, Need(in.target_loss, "--target-loss for a dollar cost"),
+        Need(in.inference_tokens, "--inference-tokens for a dollar cost"));
+    const InferenceAwareAllocation& a = c.allocation;
+    AddAllocation(out, a.params, a.tokens, a.training_flops);
+    out->values.emplace_back("loss", a.loss);
+    out->values.emplace_back("inference_flops", a.inference_flops);
+    out->values.emplace_back("training_dollars", c.training_dollars);
+    out->values.emplace_back("inference_dollars", c.inference_dollars);
+    out->values.emplace_back("total_dollars", c.total_dollars);
+    if (!Given(in.train_mfu)) out->notes.push_back("training MFU 0.5 (the value a secondary source quotes)");
+    out->notes.push_back("minimises training + inference dollars at the given utilisations and price");
+    AddRangeWarnings(out, a.params, a.tokens);
+    return;
+  }
   if (Given(in.inference_tokens)) {
     const InferenceAwareAllocation a =
         Given(in.target_loss)

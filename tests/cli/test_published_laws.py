@@ -178,3 +178,28 @@ def test_bad_inputs(scalelaw, args, fragment):
     assert r.code == 2, (r.code, r.out, r.err)
     lines = r.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("scalelaw: error:") and fragment in lines[0], r.err
+
+
+def test_docs_law_table_is_generated_from_the_registry(scalelaw):
+    import os
+    from conftest import SOURCE_DIR
+    with open(os.path.join(SOURCE_DIR, "docs", "laws.md")) as fh:
+        committed = fh.read()
+    generated = scalelaw("laws", "--markdown").out
+    assert committed == generated, "docs/laws.md is stale: regenerate it with 'scalelaw laws --markdown'"
+
+
+def test_allocate_dollar_cost_variant(scalelaw):
+    base = ["allocate", "--law", "chinchilla-unrounded", "--target-loss", "2.0238", "--inference-tokens", "2e12"]
+    flops = scalelaw(*base, "--json").json()
+    # Equal utilisation in training and inference prices every FLOP the same: the FLOPs optimum again.
+    same = scalelaw(*base, "--gpu-flops", "1e15", "--train-mfu", "0.4", "--inference-mfu", "0.4",
+                    "--gpu-hour-price", "3.6", "--json").json()
+    assert math.isclose(same["params"], flops["params"], rel_tol=1e-6)
+    assert math.isclose(same["total_dollars"], flops["total_flops"] / (0.4 * 1e15) * 3.6 / 3600, rel_tol=1e-6)
+    # Inference four times less efficient than training makes inference dearer: a smaller model, trained longer.
+    cheap_training = scalelaw(*base, "--gpu-flops", "1e15", "--train-mfu", "0.4", "--inference-mfu", "0.1",
+                              "--gpu-hour-price", "3.6", "--json").json()
+    assert cheap_training["params"] < flops["params"] and cheap_training["tokens"] > flops["tokens"]
+    r = scalelaw(*base, "--gpu-flops", "1e15")
+    assert r.code == 2 and "--inference-mfu" in r.err
