@@ -22,7 +22,8 @@ void CheckColumn(const std::vector<double>& column, const char* what) {
 
 void Dataset::Validate() const {
   const std::size_t n = loss.size();
-  if (params.size() != n || tokens.size() != n || (!weights.empty() && weights.size() != n)) {
+  if (params.size() != n || tokens.size() != n || (!weights.empty() && weights.size() != n) ||
+      (!unique_tokens.empty() && unique_tokens.size() != n)) {
     throw InvalidArgument("dataset columns differ in length (N " + std::to_string(params.size()) + ", D " +
                           std::to_string(tokens.size()) + ", loss " + std::to_string(n) + ", weights " +
                           std::to_string(weights.size()) + ")");
@@ -32,6 +33,7 @@ void Dataset::Validate() const {
   CheckColumn(tokens, "D (tokens)");
   CheckColumn(loss, "loss");
   CheckColumn(weights, "weight");
+  CheckColumn(unique_tokens, "U (unique tokens)");
 }
 
 Dataset DropHighestLoss(const Dataset& data, int count) {
@@ -51,6 +53,7 @@ Dataset DropHighestLoss(const Dataset& data, int count) {
     kept.tokens.push_back(data.tokens[i]);
     kept.loss.push_back(data.loss[i]);
     if (!data.weights.empty()) kept.weights.push_back(data.weights[i]);
+    if (!data.unique_tokens.empty()) kept.unique_tokens.push_back(data.unique_tokens[i]);
   }
   return kept;
 }

@@ -10,6 +10,7 @@
 #include <libfccp/csv.h>
 #pragma GCC diagnostic pop
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -22,8 +23,8 @@
 namespace scalelaw {
 namespace {
 
-using CsvReader4 = io::CSVReader<4, io::trim_chars<' ', '\t', '\r'>, io::double_quote_escape<',', '"'>>;
-using CsvReader3 = io::CSVReader<3, io::trim_chars<' ', '\t', '\r'>, io::double_quote_escape<',', '"'>>;
+template <unsigned K>
+using CsvReader = io::CSVReader<K, io::trim_chars<' ', '\t', '\r'>, io::double_quote_escape<',', '"'>>;
 
 std::string Quote(std::string_view cell) {
   constexpr std::size_t kShown = 40;
@@ -82,50 +83,106 @@ double ParsePositive(const std::string& cell, const std::string& file, long line
   throw InputError(file, 0, "", error.what());
 }
 
-template <typename Reader, std::size_t K>
-Dataset ReadColumns(std::string_view text, const std::string& file, const std::array<std::string, K>& names,
-                    bool from_flops, bool weighted) {
-  Dataset data;
+// The named columns of every row, each cell a positive finite number, with the file line of each row.
+template <unsigned K>
+NumericTable ReadColumns(std::string_view text, const std::string& file, const std::vector<std::string>& names) {
+  NumericTable table;
+  table.source = file;
+  table.names = names;
+  table.columns.assign(K, {});
   try {
-    Reader reader(file, text.data(), text.data() + text.size());
-    std::apply([&](const auto&... name) { reader.read_header(io::ignore_extra_column, name...); }, names);
+    CsvReader<K> reader(file, text.data(), text.data() + text.size());
+    std::array<std::string, K> header;
+    std::copy(names.begin(), names.end(), header.begin());
+    std::apply([&](const auto&... name) { reader.read_header(io::ignore_extra_column, name...); }, header);
     std::array<std::string, K> cells;
     while (std::apply([&](auto&... cell) { return reader.read_row(cell...); }, cells)) {
       const long line = static_cast<long>(reader.get_file_line());
-      const double n = ParsePositive(cells[0], file, line, names[0]);
-      const double second = ParsePositive(cells[1], file, line, names[1]);
-      const double loss = ParsePositive(cells[2], file, line, names[2]);
-      const double tokens = from_flops ? second / (6.0 * n) : second;
-      if (!(tokens > 0 && std::isfinite(tokens))) {
-        throw InputError(file, line, names[1], "C / (6 N) is not a positive finite number of tokens");
-      }
-      data.params.push_back(n);
-      data.tokens.push_back(tokens);
-      data.loss.push_back(loss);
-      if constexpr (K == 4) {
-        if (weighted) data.weights.push_back(ParsePositive(cells[3], file, line, names[3]));
-      }
+      table.lines.push_back(line);
+      for (unsigned k = 0; k < K; ++k) table.columns[k].push_back(ParsePositive(cells[k], file, line, names[k]));
     }
   } catch (const io::error::base& error) {
     Rethrow(error, file);
   }
-  if (data.size() == 0) throw InputError(file, 0, "", "the file has a header but no runs");
-  return data;
+  if (table.lines.empty()) throw InputError(file, 0, "", "the file has a header but no runs");
+  return table;
+}
+
+}  // namespace
+
+const std::vector<double>& NumericTable::Column(const std::string& name) const {
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (names[k] == name) return columns[k];
+  }
+  throw InvalidArgument("no column '" + name + "' was read from " + source);
+}
+
+NumericTable ParseNumericCsv(std::string_view text, const std::string& source_name,
+                             const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (name.empty()) throw InvalidArgument("column names must not be empty");
+    if (std::count(names.begin(), names.end(), name) > 1) {
+      throw InvalidArgument("column '" + name + "' is named twice");
+    }
+  }
+  switch (names.size()) {
+    case 1:
+      return ReadColumns<1>(text, source_name, names);
+    case 2:
+      return ReadColumns<2>(text, source_name, names);
+    case 3:
+      return ReadColumns<3>(text, source_name, names);
+    case 4:
+      return ReadColumns<4>(text, source_name, names);
+    case 5:
+      return ReadColumns<5>(text, source_name, names);
+    case 6:
+      return ReadColumns<6>(text, source_name, names);
+    case 7:
+      return ReadColumns<7>(text, source_name, names);
+    case 8:
+      return ReadColumns<8>(text, source_name, names);
+    default:
+      throw InvalidArgument("between 1 and 8 columns can be read at once");
+  }
+}
+
+NumericTable ReadNumericCsv(const std::string& path, const std::vector<std::string>& names) {
+  return ParseNumericCsv(detail::ReadWholeFile(path), detail::DisplayName(path), names);
+}
+
+namespace {
+
+// D from the second column: tokens, or C / (6 N) when it holds FLOPs.
+std::vector<double> TokensFrom(const NumericTable& table, bool from_flops) {
+  const std::vector<double>& n = table.columns[0];
+  std::vector<double> tokens = table.columns[1];
+  if (!from_flops) return tokens;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    tokens[i] /= 6.0 * n[i];
+    if (!(tokens[i] > 0 && std::isfinite(tokens[i]))) {
+      throw InputError(table.source, table.lines[i], table.names[1],
+                       "C / (6 N) is not a positive finite number of tokens");
+    }
+  }
+  return tokens;
 }
 
 }  // namespace
 
 Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, const RunColumns& columns) {
   const bool from_flops = !columns.flops.empty();
-  const std::string& second = from_flops ? columns.flops : columns.tokens;
-  if (columns.params.empty() || second.empty() || columns.loss.empty()) {
-    throw InvalidArgument("column names must not be empty");
-  }
-  if (!columns.weight.empty()) {
-    return ReadColumns<CsvReader4, 4>(text, source_name, {columns.params, second, columns.loss, columns.weight},
-                                      from_flops, true);
-  }
-  return ReadColumns<CsvReader3, 3>(text, source_name, {columns.params, second, columns.loss}, from_flops, false);
+  std::vector<std::string> names{columns.params, from_flops ? columns.flops : columns.tokens, columns.loss};
+  if (!columns.weight.empty()) names.push_back(columns.weight);
+  if (!columns.unique_tokens.empty()) names.push_back(columns.unique_tokens);
+  const NumericTable table = ParseNumericCsv(text, source_name, names);
+  Dataset data;
+  data.params = table.columns[0];
+  data.tokens = TokensFrom(table, from_flops);
+  data.loss = table.columns[2];
+  if (!columns.weight.empty()) data.weights = table.Column(columns.weight);
+  if (!columns.unique_tokens.empty()) data.unique_tokens = table.Column(columns.unique_tokens);
+  return data;
 }
 
 Dataset ReadRunsCsv(const std::string& path, const RunColumns& columns) {

@@ -12,6 +12,7 @@ struct Dataset {
   std::vector<double> tokens;   // D, training tokens of each run
   std::vector<double> loss;     // final loss of each run, nats per token
   std::vector<double> weights;  // optional per-run weights; empty means every run weighs 1
+  std::vector<double> unique_tokens;  // optional U, unique tokens of each run (data-constrained laws)
 
   std::size_t size() const { return loss.size(); }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scalelaw/fit/dataset.h"
 
@@ -14,8 +15,25 @@ struct RunColumns {
   std::string tokens = "tokens";  // D, read unless flops is set
   std::string flops;              // C; when set, D = C / (6 N) (the C = 6ND convention)
   std::string loss = "loss";
-  std::string weight;  // optional per-run weights
+  std::string weight;         // optional per-run weights
+  std::string unique_tokens;  // optional unique tokens U of each run (data-constrained laws)
 };
+
+// Named numeric columns read from a CSV file: every cell a positive finite number.
+struct NumericTable {
+  std::string source;                        // the file, as error messages name it
+  std::vector<std::string> names;            // as requested
+  std::vector<std::vector<double>> columns;  // columns[k][row]
+  std::vector<long> lines;                   // the file line of each row
+
+  std::size_t rows() const { return lines.size(); }
+  const std::vector<double>& Column(const std::string& name) const;
+};
+
+// Reads the named columns (1 to 8; others in the file are ignored). Throws InputError like ReadRunsCsv.
+NumericTable ReadNumericCsv(const std::string& path, const std::vector<std::string>& names);
+NumericTable ParseNumericCsv(std::string_view text, const std::string& source_name,
+                             const std::vector<std::string>& names);
 
 // Reads path ("-" reads standard input). Throws InputError naming the file, line and column of the first
 // problem: a missing or duplicated column, a ragged row, an empty, non-numeric, NaN, infinite, zero or
