@@ -177,8 +177,8 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
   summary->internal_params = internal;
   summary->objective = value;
   const std::vector<double> natural = form.ToNatural(internal.data());
-  const std::vector<std::string> names = form.natural_names();
-  for (std::size_t j = 0; j < names.size(); ++j) summary->params[names[j]] = natural[j];
+  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+  for (std::size_t j = 0; j < spec.size(); ++j) summary->params[spec[j].natural] = natural[j];
 
   if (!AllFinite(natural) || !std::isfinite(value)) return finish(false, "the optimum is not finite");
   if (!converged) return finish(false, "the optimiser did not converge: " + message);

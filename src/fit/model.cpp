@@ -23,7 +23,54 @@ LogDesign LogDesign::From(const Dataset& data) {
     design.log_loss[i] = std::log(data.loss[i]);
     if (!data.weights.empty()) design.weights[i] = data.weights[i];
   }
+  design.unique_tokens = data.unique_tokens;
   return design;
+}
+
+std::vector<std::string> ModelForm::natural_names() const {
+  std::vector<std::string> names;
+  for (const Parameter& p : parameters()) names.push_back(p.natural);
+  return names;
+}
+
+std::vector<std::string> ModelForm::internal_names() const {
+  std::vector<std::string> names;
+  for (const Parameter& p : parameters()) names.push_back(p.internal);
+  return names;
+}
+
+std::vector<double> ModelForm::ToNatural(const double* internal) const {
+  const std::vector<Parameter> spec = parameters();
+  std::vector<double> natural(spec.size());
+  for (std::size_t j = 0; j < spec.size(); ++j) natural[j] = spec[j].log_scaled ? std::exp(internal[j]) : internal[j];
+  return natural;
+}
+
+std::vector<double> ModelForm::FromNatural(const std::map<std::string, double>& natural) const {
+  const std::vector<Parameter> spec = parameters();
+  std::vector<double> internal(spec.size());
+  for (std::size_t j = 0; j < spec.size(); ++j) {
+    const auto it = natural.find(spec[j].natural);
+    if (it == natural.end()) {
+      throw InvalidArgument("model '" + std::string(name()) + "' needs parameter '" + spec[j].natural + "'");
+    }
+    if (spec[j].log_scaled && !(it->second > 0)) {
+      throw InvalidArgument("parameter '" + spec[j].natural + "' of model '" + std::string(name()) +
+                            "' must be positive (got " + FormatNumber(it->second) + ")");
+    }
+    internal[j] = spec[j].log_scaled ? std::log(it->second) : it->second;
+  }
+  return internal;
+}
+
+std::size_t ModelForm::IndexOfNatural(const std::string& natural) const {
+  const std::vector<Parameter> spec = parameters();
+  std::string known;
+  for (std::size_t j = 0; j < spec.size(); ++j) {
+    if (spec[j].natural == natural) return j;
+    known += (known.empty() ? "" : ", ") + spec[j].natural;
+  }
+  throw InvalidArgument("model '" + std::string(name()) + "' has no parameter '" + natural + "' (it has " + known + ")");
 }
 
 const std::vector<const ModelForm*>& ModelRegistry() {
@@ -55,16 +102,11 @@ std::vector<std::string> Model::parameter_names() const { return form_->natural_
 double Model::Predict(const std::map<std::string, double>& params, double params_count, double tokens) const {
   RequirePositive(params_count, "N (parameters)");
   RequirePositive(tokens, "D (tokens)");
-  std::vector<double> natural;
-  for (const std::string& name : form_->natural_names()) {
-    const auto it = params.find(name);
-    if (it == params.end()) {
-      throw InvalidArgument("model '" + std::string(form_->name()) + "' needs parameter '" + name + "'");
-    }
-    natural.push_back(it->second);
+  const std::vector<double> internal = form_->FromNatural(params);
+  if (form_->needs_unique_tokens()) {
+    throw InvalidArgument("model '" + std::string(form_->name()) + "' also needs the unique tokens U");
   }
-  const std::vector<double> internal = form_->FromNatural(natural);
-  Dataset one{{params_count}, {tokens}, {1.0}, {}};
+  Dataset one{{params_count}, {tokens}, {1.0}, {}, {}};
   const detail::LogDesign design = detail::LogDesign::From(one);
   double log_prediction = 0;
   form_->LogPredict(internal.data(), design, &log_prediction, nullptr);

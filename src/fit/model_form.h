@@ -2,6 +2,7 @@
 // one source file under models/ and one line in model.cpp.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@ struct LogDesign {
   std::vector<double> log_tokens;
   std::vector<double> log_loss;
   std::vector<double> weights;
+  std::vector<double> unique_tokens;  // raw U per run; empty when the data have none
 
   std::size_t size() const { return log_loss.size(); }
   static LogDesign From(const Dataset& data);
@@ -27,12 +29,28 @@ class ModelForm {
 
   virtual std::string_view name() const = 0;
   virtual std::string_view formula() const = 0;
-  // The parameters the optimiser moves (for Chinchilla a, b, e, alpha, beta) ...
-  virtual std::vector<std::string> internal_names() const = 0;
-  // ... and the ones a person reads (E, A, B, alpha, beta), with the maps between them.
-  virtual std::vector<std::string> natural_names() const = 0;
-  virtual std::vector<double> ToNatural(const double* internal) const = 0;
-  virtual std::vector<double> FromNatural(const std::vector<double>& natural) const = 0;
+  // One parameter: the optimiser moves `internal`; a person reads `natural`, which is exp(internal) when
+  // log_scaled (positive coefficients such as A = e^a) and equal to it otherwise (exponents).
+  struct Parameter {
+    std::string internal;
+    std::string natural;
+    bool log_scaled = false;
+  };
+  // In the order of the internal parameter vector.
+  virtual std::vector<Parameter> parameters() const = 0;
+  // The natural names in the order a person reads them (for Chinchilla E, A, B, alpha, beta).
+  virtual std::vector<std::string> natural_names() const;
+  // True when the form reads the unique-tokens column.
+  virtual bool needs_unique_tokens() const { return false; }
+
+  std::vector<std::string> internal_names() const;
+  // Natural values in the order of parameters().
+  std::vector<double> ToNatural(const double* internal) const;
+  // Internal values from natural ones keyed by natural name; throws InvalidArgument for a missing name or a
+  // non-positive value of a log-scaled parameter.
+  std::vector<double> FromNatural(const std::map<std::string, double>& natural) const;
+  // The index of the parameter with this natural name; throws InvalidArgument naming the known ones.
+  std::size_t IndexOfNatural(const std::string& natural) const;
 
   // log L_hat for every run of design into log_prediction; when jacobian is not null, also
   // d log L_hat_i / d internal_j into jacobian[i * num_internal + j]. Must not allocate.
@@ -45,7 +63,7 @@ class ModelForm {
   // Empty when design can identify the parameters; otherwise the reason it cannot, for the user.
   virtual std::string IdentifiabilityProblem(const LogDesign& design) const = 0;
 
-  std::size_t num_internal() const { return internal_names().size(); }
+  std::size_t num_internal() const { return parameters().size(); }
 };
 
 // Every registered form, in the order `scalelaw` lists them.

@@ -19,15 +19,10 @@ class ChinchillaModelForm final : public ModelForm {
  public:
   std::string_view name() const override { return "chinchilla"; }
   std::string_view formula() const override { return "L = E + A/N^alpha + B/D^beta"; }
-  std::vector<std::string> internal_names() const override { return {"a", "b", "e", "alpha", "beta"}; }
+  std::vector<Parameter> parameters() const override {
+    return {{"a", "A", true}, {"b", "B", true}, {"e", "E", true}, {"alpha", "alpha", false}, {"beta", "beta", false}};
+  }
   std::vector<std::string> natural_names() const override { return {"E", "A", "B", "alpha", "beta"}; }
-
-  std::vector<double> ToNatural(const double* x) const override {
-    return {std::exp(x[2]), std::exp(x[0]), std::exp(x[1]), x[3], x[4]};
-  }
-  std::vector<double> FromNatural(const std::vector<double>& p) const override {
-    return {std::log(p[1]), std::log(p[2]), std::log(p[0]), p[3], p[4]};
-  }
 
   void LogPredict(const double* x, const LogDesign& design, double* log_prediction, double* jacobian) const override {
     const double a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];

@@ -1,0 +1,145 @@
+// Hyperparameter laws from a learning-rate / batch-size grid sweep: the Step Law procedure of Li et al. 2025,
+// "Predictable Scale: Part I — Optimal Hyperparameter Scaling Law in Large Language Model Pretraining"
+// (arXiv 2503.04715, Sec. 3; authors' code step-law/steplaw, code/fit_tool.py, query_optimal_lr_bs_data and
+// get_bootstrap_lr_bs_scaling_models).
+//
+// Input: one row per training run i with its parameter count N_i, training tokens D_i, peak learning rate
+// eta_i, batch size b_i (tokens per optimizer step = b_i · seq_len) and final (smoothed) loss L_i.
+//
+// 1. Cells. Runs are grouped by their exact (N, D) pair. In each cell c, L*_c = min over the cell of L_i.
+// 2. Near-optimal runs. Run i of cell c is kept when L_i / L*_c − 1 < tolerance (strict, as the repository's
+//    `abs_relative_error < filter_threshold` with filter_threshold = 0.0025, i.e. within 0.25% of the best),
+//    and the cell's best run is always kept (so tolerance = 0 keeps exactly the minimisers). Keeping a band
+//    instead of the single argmin averages over the flat bottom of the loss landscape and the grid spacing.
+// 3. Laws. Ordinary least squares over all kept runs pooled (every kept run weighs the same, so a cell with a
+//    wide flat optimum weighs more):
+//        ln eta          = ln c_lr + k_N · ln N + k_D · ln D     →  eta      = c_lr · N^k_N · D^k_D
+//        ln (b·seq_len)  = ln c_B  +              k_B · ln D     →  B_tokens = c_B  · D^k_B
+//    Step Law's published values (fitted on more runs than the authors released): eta = 1.79·N^−0.713·D^0.307,
+//    B = 0.58·D^0.571 tokens (N non-embedding parameters; cosine schedule to a fixed min LR of 1e-5).
+// 4. Bootstrap (optional, K resamples). The resampling unit is the kept run, pooled over cells, exactly as
+//    the repository does (`query_data.sample(frac=1, replace=True)` on the kept rows): each resample draws
+//    n_kept runs with replacement from the kept runs and refits step 3; the selection of step 2 is NOT
+//    redone. It measures the regression's sampling error given the selection, not the error of the
+//    selection itself, and it treats runs of the same cell as independent (they share a cell optimum, so the
+//    intervals are, if anything, narrow). The paper publishes the MEAN of the bootstrap coefficients (mean of
+//    ln c, then exp); we report the full-data OLS fit as the point estimate and the bootstrap mean beside it.
+//    Resample k draws from std::mt19937_64 seeded with seed ^ SplitMix64(k), through a portable unbiased
+//    bounded draw, and is written to slot k: results are identical for any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace scalelaw {
+
+// One training run per index; all vectors the same length, every value positive and finite.
+struct HparamRuns {
+  std::vector<double> params;  // N (the Step Law uses non-embedding parameters)
+  std::vector<double> tokens;  // D, training tokens
+  std::vector<double> lr;      // peak learning rate
+  std::vector<double> batch;   // batch size per optimizer step, in sequences (times seq_len gives tokens)
+  std::vector<double> loss;    // final loss (the Step Law uses the smoothed training loss)
+
+  std::size_t size() const { return params.size(); }
+  // Throws InvalidArgument (one line) for ragged vectors, no runs, or a value that is not positive and finite.
+  void Validate() const;
+};
+
+struct HparamSweepOptions {
+  // A run is kept when loss / best_loss_of_its_cell − 1 < tolerance (the cell's best is always kept).
+  double tolerance = 0.0025;
+  // Tokens per sequence: batch tokens = batch · seq_len. 1 when the batch column is already in tokens.
+  double seq_len = 1;
+  // Bootstrap resamples; 0 skips the bootstrap.
+  int bootstrap = 0;
+  std::uint64_t seed = 0;
+  // Worker threads over resamples; 0 uses every hardware thread. Results do not depend on it.
+  int num_threads = 0;
+
+  // True when the options can be used; otherwise false with the reason in *error.
+  bool IsValid(std::string* error) const;
+};
+
+// eta = coef · N^exp_params · D^exp_tokens
+struct LrLaw {
+  double coef = 0;
+  double exp_params = 0;
+  double exp_tokens = 0;
+  double operator()(double params, double tokens) const;
+};
+
+// B (tokens per optimizer step) = coef · D^exp_tokens
+struct BatchTokensLaw {
+  double coef = 0;
+  double exp_tokens = 0;
+  double operator()(double tokens) const;
+};
+
+// One (N, D) cell of the grid and its best run.
+struct HparamCell {
+  double params = 0;
+  double tokens = 0;
+  int n_runs = 0;
+  int n_kept = 0;
+  double best_loss = 0;
+  double best_lr = 0;
+  double best_batch_tokens = 0;
+};
+
+// The five quantities by the names the JSON uses: "lr.coef", "lr.exp_params", "lr.exp_tokens",
+// "batch_tokens.coef", "batch_tokens.exp_tokens".
+struct HparamBootstrap {
+  int resamples = 0;  // requested
+  int failed = 0;     // resamples whose kept runs could not identify a law (rank-deficient); left out
+  std::uint64_t seed = 0;
+  // Over the successful resamples: mean (coef = exp of the mean log-intercept, the paper's published form),
+  // standard deviation (n − 1) of each quantity (coef on its own scale) and the 2.5% / 97.5% percentiles
+  // (linear interpolation between order statistics).
+  std::map<std::string, double> mean;
+  std::map<std::string, double> se;
+  std::map<std::string, double> ci95_low;
+  std::map<std::string, double> ci95_high;
+};
+
+struct HparamSweepResult {
+  LrLaw lr;                    // OLS on every kept run
+  BatchTokensLaw batch_tokens;  // OLS on every kept run
+  double r2_lr = 0;            // R² of ln eta (1 when every kept run has the same eta and the fit is exact)
+  double r2_batch_tokens = 0;  // R² of ln B
+
+  int n_cells = 0;
+  int n_runs = 0;
+  int n_kept = 0;
+  double tolerance = 0;
+  double seq_len = 1;
+  std::vector<HparamCell> cells;  // sorted by (N, D)
+  std::vector<int> kept;          // indices of the kept runs, ascending
+
+  bool bootstrapped = false;
+  HparamBootstrap bootstrap;
+
+  // False when the kept runs cannot identify the laws (fewer than two distinct D, or ln N and ln D collinear,
+  // e.g. a sweep at a single N); the laws are then all zero and message says why.
+  bool usable = false;
+  std::string message;
+  // Things a person should check: a cell whose best run is at the edge of the learning rates or batch sizes
+  // it tried (the optimum may lie outside the grid), a cell with a single run.
+  std::vector<std::string> warnings;
+};
+
+// The keys of HparamBootstrap's maps, in the order they are printed.
+const std::vector<std::string>& HparamQuantityNames();
+
+// Runs the procedure above. Throws InvalidArgument for invalid runs or options.
+HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOptions& options = {});
+
+// The result as one JSON object: {"lr": {"coef", "exp_params", "exp_tokens"}, "batch_tokens": {"coef",
+// "exp_tokens"}, "r2": {"lr", "batch_tokens"}, "n_cells", "n_runs", "n_kept", "tolerance", "seq_len", "usable",
+// "message", "warnings", "cells": [...], and when bootstrapped "bootstrap": {"resamples", "failed", "seed",
+// "mean": {...}}, "se": {"lr.coef": ...}, "ci95": {"lr.coef": [low, high], ...}}. indent < 0: one line.
+std::string HparamSweepToJson(const HparamSweepResult& result, int indent = -1);
+
+}  // namespace scalelaw

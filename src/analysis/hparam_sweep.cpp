@@ -1,0 +1,415 @@
+// The Step Law fitting procedure (Li et al. 2025, arXiv 2503.04715; step-law/steplaw code/fit_tool.py): keep the
+// runs within a relative tolerance of each (N, D) cell's best loss, regress ln lr on [1, ln N, ln D] and
+// ln batch_tokens on [1, ln D] by OLS, bootstrap the kept runs. See include/scalelaw/analysis/hparam_sweep.h.
+#include "scalelaw/analysis/hparam_sweep.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include "scalelaw/error.h"
+#include "scalelaw/laws/law_info.h"
+
+namespace scalelaw {
+namespace {
+
+constexpr int kMaxBootstrap = 10'000'000;
+
+std::uint64_t SplitMix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// Uniform on [0, n), unbiased, the same on every standard library (std::uniform_int_distribution is not).
+std::uint64_t Bounded(std::mt19937_64& rng, std::uint64_t n) {
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
+  std::uint64_t x;
+  do {
+    x = rng();
+  } while (x >= limit);
+  return x % n;
+}
+
+// Coefficients of the two regressions for the runs rows (indices into the log columns, repeats allowed).
+struct Coefficients {
+  double lr_intercept = 0, lr_params = 0, lr_tokens = 0;
+  double batch_intercept = 0, batch_tokens = 0;
+  double r2_lr = 0, r2_batch = 0;
+};
+
+struct LogColumns {
+  std::vector<double> params, tokens, lr, batch;
+};
+
+// R² as sklearn's r2_score: 1 − SSR/SST, and for a constant response 1 when the fit is exact, else 0.
+double RSquared(double ssr, double sst) {
+  if (sst > 0) return 1 - ssr / sst;
+  return ssr <= 0 ? 1.0 : 0.0;
+}
+
+// Least squares on centred predictors (intercept recovered from the means). Returns false with the reason
+// when the predictors are rank-deficient.
+bool Ols(const std::vector<const std::vector<double>*>& x, const std::vector<double>& y, const std::vector<int>& rows,
+         Eigen::VectorXd* slopes, double* intercept, double* r2) {
+  const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
+  const Eigen::Index p = static_cast<Eigen::Index>(x.size());
+  if (n < p + 1) return false;
+  Eigen::MatrixXd a(n, p);
+  Eigen::VectorXd b(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < p; ++j) a(i, j) = (*x[j])[rows[i]];
+    b(i) = y[rows[i]];
+  }
+  const Eigen::RowVectorXd mean_x = a.colwise().mean();
+  const double mean_y = b.mean();
+  a.rowwise() -= mean_x;
+  b.array() -= mean_y;
+  // A column with no spread, or two columns in a fixed ratio, cannot be told apart from the intercept or each
+  // other; the relative threshold is far above rounding (~1e-16) and far below any real design (~1e-2).
+  for (Eigen::Index j = 0; j < p; ++j) {
+    if (!(a.col(j).norm() > 1e-9 * std::sqrt(static_cast<double>(n)))) return false;
+  }
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(a);
+  qr.setThreshold(1e-9);
+  if (qr.rank() < p) return false;
+  *slopes = qr.solve(b);
+  *intercept = mean_y - mean_x.dot(*slopes);
+  const double ssr = (b - a * *slopes).squaredNorm();
+  *r2 = RSquared(ssr, b.squaredNorm());
+  return slopes->allFinite() && std::isfinite(*intercept) && std::isfinite(*r2);
+}
+
+// Fits both laws to rows; empty string on success, else why the rows cannot identify them.
+std::string FitLaws(const LogColumns& logs, const std::vector<int>& rows, Coefficients* out) {
+  Eigen::VectorXd slopes;
+  double intercept = 0, r2 = 0;
+  if (!Ols({&logs.params, &logs.tokens}, logs.lr, rows, &slopes, &intercept, &r2)) {
+    return "the kept runs cannot identify lr = c·N^a·D^b: they need at least 3 runs and N and D that vary "
+           "independently (not a single N, a single D, or D proportional to a power of N)";
+  }
+  out->lr_intercept = intercept;
+  out->lr_params = slopes(0);
+  out->lr_tokens = slopes(1);
+  out->r2_lr = r2;
+  if (!Ols({&logs.tokens}, logs.batch, rows, &slopes, &intercept, &r2)) {
+    return "the kept runs cannot identify batch_tokens = c·D^b: they need at least two distinct D";
+  }
+  out->batch_intercept = intercept;
+  out->batch_tokens = slopes(0);
+  out->r2_batch = r2;
+  return {};
+}
+
+// Percentile by linear interpolation between order statistics (numpy's default), of sorted values.
+double Percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.size() == 1) return sorted.front();
+  const double h = q * static_cast<double>(sorted.size() - 1);
+  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+std::string CellName(double n, double d) { return "cell N = " + FormatNumber(n) + ", D = " + FormatNumber(d); }
+
+void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const HparamSweepOptions& options,
+               HparamBootstrap* out) {
+  const int k = options.bootstrap;
+  std::vector<Coefficients> coefs(static_cast<std::size_t>(k));
+  std::vector<char> ok(static_cast<std::size_t>(k), 0);
+  auto run = [&](int begin, int end) {
+    std::vector<int> rows(kept.size());
+    for (int r = begin; r < end; ++r) {
+      std::mt19937_64 rng(options.seed ^ SplitMix64(static_cast<std::uint64_t>(r)));
+      for (int& row : rows) row = kept[Bounded(rng, kept.size())];
+      ok[r] = FitLaws(logs, rows, &coefs[r]).empty() ? 1 : 0;
+    }
+  };
+  int threads = options.num_threads > 0 ? options.num_threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::max(1, std::min(threads, k));
+  if (threads == 1) {
+    run(0, k);
+  } else {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      const int begin = static_cast<int>(static_cast<long long>(k) * t / threads);
+      const int end = static_cast<int>(static_cast<long long>(k) * (t + 1) / threads);
+      workers.emplace_back(run, begin, end);
+    }
+    for (std::thread& w : workers) w.join();
+  }
+
+  out->resamples = k;
+  out->seed = options.seed;
+  const std::vector<std::string>& names = HparamQuantityNames();
+  std::vector<std::vector<double>> values(names.size());
+  std::vector<double> log_intercepts[2];  // lr, batch: the paper averages ln c, not c
+  for (int r = 0; r < k; ++r) {
+    if (!ok[r]) {
+      ++out->failed;
+      continue;
+    }
+    const Coefficients& c = coefs[r];
+    const double v[] = {std::exp(c.lr_intercept), c.lr_params, c.lr_tokens, std::exp(c.batch_intercept),
+                        c.batch_tokens};
+    bool finite = true;
+    for (double x : v) finite = finite && std::isfinite(x);
+    if (!finite) {
+      ++out->failed;
+      continue;
+    }
+    for (std::size_t j = 0; j < names.size(); ++j) values[j].push_back(v[j]);
+    log_intercepts[0].push_back(c.lr_intercept);
+    log_intercepts[1].push_back(c.batch_intercept);
+  }
+  const std::size_t m = values[0].size();
+  if (m == 0) return;  // every resample failed: no statistics (the caller reports it)
+  auto mean_of = [](const std::vector<double>& x) {
+    double s = 0;
+    for (double v : x) s += v;
+    return s / static_cast<double>(x.size());
+  };
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    std::vector<double>& x = values[j];
+    const double mean = mean_of(x);
+    double ss = 0;
+    for (double v : x) ss += (v - mean) * (v - mean);
+    out->se[names[j]] = m > 1 ? std::sqrt(ss / static_cast<double>(m - 1)) : 0.0;
+    out->mean[names[j]] = mean;
+    std::sort(x.begin(), x.end());
+    out->ci95_low[names[j]] = Percentile(x, 0.025);
+    out->ci95_high[names[j]] = Percentile(x, 0.975);
+  }
+  out->mean["lr.coef"] = std::exp(mean_of(log_intercepts[0]));
+  out->mean["batch_tokens.coef"] = std::exp(mean_of(log_intercepts[1]));
+}
+
+}  // namespace
+
+void HparamRuns::Validate() const {
+  const std::size_t n = params.size();
+  if (tokens.size() != n || lr.size() != n || batch.size() != n || loss.size() != n) {
+    throw InvalidArgument("params, tokens, lr, batch and loss must have the same length (got " +
+                          std::to_string(n) + ", " + std::to_string(tokens.size()) + ", " +
+                          std::to_string(lr.size()) + ", " + std::to_string(batch.size()) + ", " +
+                          std::to_string(loss.size()) + ")");
+  }
+  if (n == 0) throw InvalidArgument("no runs: a sweep needs at least one run per (N, D) cell");
+  const std::pair<const char*, const std::vector<double>*> columns[] = {
+      {"params", &params}, {"tokens", &tokens}, {"lr", &lr}, {"batch", &batch}, {"loss", &loss}};
+  for (const auto& [name, column] : columns) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = (*column)[i];
+      if (!(std::isfinite(v) && v > 0)) {
+        throw InvalidArgument(std::string(name) + "[" + std::to_string(i) + "] must be a positive finite number (got " +
+                              FormatNumber(v) + ")");
+      }
+    }
+  }
+}
+
+bool HparamSweepOptions::IsValid(std::string* error) const {
+  auto fail = [&](const std::string& why) {
+    if (error != nullptr) *error = why;
+    return false;
+  };
+  if (!(std::isfinite(tolerance) && tolerance >= 0)) {
+    return fail("tolerance must be a finite number >= 0 (got " + FormatNumber(tolerance) + ")");
+  }
+  if (!(std::isfinite(seq_len) && seq_len > 0)) {
+    return fail("seq_len must be a positive finite number (got " + FormatNumber(seq_len) + ")");
+  }
+  if (bootstrap < 0 || bootstrap > kMaxBootstrap) {
+    return fail("bootstrap must be between 0 and " + std::to_string(kMaxBootstrap) + " resamples (got " +
+                std::to_string(bootstrap) + ")");
+  }
+  if (num_threads < 0) return fail("num_threads must be >= 0 (got " + std::to_string(num_threads) + ")");
+  return true;
+}
+
+double LrLaw::operator()(double params, double tokens) const {
+  return coef * std::pow(params, exp_params) * std::pow(tokens, exp_tokens);
+}
+
+double BatchTokensLaw::operator()(double tokens) const { return coef * std::pow(tokens, exp_tokens); }
+
+const std::vector<std::string>& HparamQuantityNames() {
+  static const std::vector<std::string> names = {"lr.coef", "lr.exp_params", "lr.exp_tokens", "batch_tokens.coef",
+                                                 "batch_tokens.exp_tokens"};
+  return names;
+}
+
+HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOptions& options) {
+  runs.Validate();
+  std::string why;
+  if (!options.IsValid(&why)) throw InvalidArgument(why);
+
+  HparamSweepResult result;
+  const int n = static_cast<int>(runs.size());
+  result.n_runs = n;
+  result.tolerance = options.tolerance;
+  result.seq_len = options.seq_len;
+
+  std::vector<double> batch_tokens(n);
+  LogColumns logs;
+  logs.params.resize(n);
+  logs.tokens.resize(n);
+  logs.lr.resize(n);
+  logs.batch.resize(n);
+  for (int i = 0; i < n; ++i) {
+    batch_tokens[i] = runs.batch[i] * options.seq_len;
+    if (!std::isfinite(batch_tokens[i])) throw InvalidArgument("batch · seq_len overflows for run " + std::to_string(i));
+    logs.params[i] = std::log(runs.params[i]);
+    logs.tokens[i] = std::log(runs.tokens[i]);
+    logs.lr[i] = std::log(runs.lr[i]);
+    logs.batch[i] = std::log(batch_tokens[i]);
+  }
+
+  // Cells in (N, D) order; within a cell, runs in file order.
+  std::vector<int> order(n);
+  for (int i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return std::make_pair(runs.params[a], runs.tokens[a]) < std::make_pair(runs.params[b], runs.tokens[b]);
+  });
+  for (std::size_t begin = 0; begin < order.size();) {
+    std::size_t end = begin;
+    while (end < order.size() && runs.params[order[end]] == runs.params[order[begin]] &&
+           runs.tokens[order[end]] == runs.tokens[order[begin]]) {
+      ++end;
+    }
+    int best = order[begin];
+    double lr_min = runs.lr[best], lr_max = lr_min, b_min = batch_tokens[best], b_max = b_min;
+    for (std::size_t k = begin; k < end; ++k) {
+      const int i = order[k];
+      if (runs.loss[i] < runs.loss[best]) best = i;
+      lr_min = std::min(lr_min, runs.lr[i]);
+      lr_max = std::max(lr_max, runs.lr[i]);
+      b_min = std::min(b_min, batch_tokens[i]);
+      b_max = std::max(b_max, batch_tokens[i]);
+    }
+    HparamCell cell;
+    cell.params = runs.params[best];
+    cell.tokens = runs.tokens[best];
+    cell.n_runs = static_cast<int>(end - begin);
+    cell.best_loss = runs.loss[best];
+    cell.best_lr = runs.lr[best];
+    cell.best_batch_tokens = batch_tokens[best];
+    for (std::size_t k = begin; k < end; ++k) {
+      const int i = order[k];
+      // The repository's test: |loss / min_loss − 1| < filter_threshold (loss >= min_loss, so no abs needed).
+      if (i == best || runs.loss[i] / cell.best_loss - 1 < options.tolerance) {
+        result.kept.push_back(i);
+        ++cell.n_kept;
+      }
+    }
+    const std::string name = CellName(cell.params, cell.tokens);
+    if (cell.n_runs == 1) {
+      result.warnings.push_back(name + " has a single run: its optimum is not located");
+    } else {
+      if (lr_min < lr_max && (cell.best_lr == lr_min || cell.best_lr == lr_max)) {
+        result.warnings.push_back(name + ": the best run uses the " + (cell.best_lr == lr_min ? "smallest" : "largest") +
+                                  " learning rate tried (" + FormatNumber(cell.best_lr) +
+                                  "); the optimum may lie outside the grid");
+      }
+      if (b_min < b_max && (cell.best_batch_tokens == b_min || cell.best_batch_tokens == b_max)) {
+        result.warnings.push_back(name + ": the best run uses the " +
+                                  (cell.best_batch_tokens == b_min ? "smallest" : "largest") + " batch tried (" +
+                                  FormatNumber(cell.best_batch_tokens) + " tokens); the optimum may lie outside the grid");
+      }
+    }
+    result.cells.push_back(cell);
+    begin = end;
+  }
+  std::sort(result.kept.begin(), result.kept.end());
+  result.n_cells = static_cast<int>(result.cells.size());
+  result.n_kept = static_cast<int>(result.kept.size());
+
+  Coefficients c;
+  const std::string problem = FitLaws(logs, result.kept, &c);
+  if (!problem.empty()) {
+    result.usable = false;
+    result.message = problem + " (" + std::to_string(result.n_kept) + " kept runs in " +
+                     std::to_string(result.n_cells) + " cells)";
+    return result;
+  }
+  result.lr = {std::exp(c.lr_intercept), c.lr_params, c.lr_tokens};
+  result.batch_tokens = {std::exp(c.batch_intercept), c.batch_tokens};
+  result.r2_lr = c.r2_lr;
+  result.r2_batch_tokens = c.r2_batch;
+  if (!(std::isfinite(result.lr.coef) && result.lr.coef > 0 && std::isfinite(result.batch_tokens.coef) &&
+        result.batch_tokens.coef > 0)) {
+    result.lr = {};
+    result.batch_tokens = {};
+    result.usable = false;
+    result.message = "the fitted coefficient overflows (the log-intercept is out of range of a double)";
+    return result;
+  }
+  result.usable = true;
+  if (result.n_cells < 3) {
+    result.warnings.push_back("only " + std::to_string(result.n_cells) +
+                              " (N, D) cells: the learning-rate law has 3 coefficients, so it is fitted to the "
+                              "spread of runs within cells rather than across scales");
+  }
+
+  if (options.bootstrap > 0) {
+    result.bootstrapped = true;
+    Bootstrap(logs, result.kept, options, &result.bootstrap);
+    if (result.bootstrap.failed == result.bootstrap.resamples) {
+      result.bootstrapped = false;
+      result.warnings.push_back("every bootstrap resample was rank-deficient: no standard errors");
+    } else if (result.bootstrap.failed > 0) {
+      result.warnings.push_back(std::to_string(result.bootstrap.failed) + " of " +
+                                std::to_string(result.bootstrap.resamples) +
+                                " bootstrap resamples could not identify the laws and were left out");
+    }
+  }
+  return result;
+}
+
+std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
+  using nlohmann::json;
+  json out = json::object();
+  out["lr"] = {{"coef", r.lr.coef}, {"exp_params", r.lr.exp_params}, {"exp_tokens", r.lr.exp_tokens}};
+  out["batch_tokens"] = {{"coef", r.batch_tokens.coef}, {"exp_tokens", r.batch_tokens.exp_tokens}};
+  out["r2"] = {{"lr", r.r2_lr}, {"batch_tokens", r.r2_batch_tokens}};
+  out["n_cells"] = r.n_cells;
+  out["n_runs"] = r.n_runs;
+  out["n_kept"] = r.n_kept;
+  out["tolerance"] = r.tolerance;
+  out["seq_len"] = r.seq_len;
+  out["usable"] = r.usable;
+  out["message"] = r.message;
+  out["warnings"] = r.warnings;
+  json cells = json::array();
+  for (const HparamCell& c : r.cells) {
+    cells.push_back({{"params", c.params},
+                     {"tokens", c.tokens},
+                     {"n_runs", c.n_runs},
+                     {"n_kept", c.n_kept},
+                     {"best_loss", c.best_loss},
+                     {"best_lr", c.best_lr},
+                     {"best_batch_tokens", c.best_batch_tokens}});
+  }
+  out["cells"] = cells;
+  if (r.bootstrapped) {
+    const HparamBootstrap& b = r.bootstrap;
+    json se = json::object(), ci = json::object(), mean = json::object();
+    for (const std::string& name : HparamQuantityNames()) {
+      se[name] = b.se.at(name);
+      ci[name] = {b.ci95_low.at(name), b.ci95_high.at(name)};
+      mean[name] = b.mean.at(name);
+    }
+    out["bootstrap"] = {{"resamples", b.resamples}, {"failed", b.failed}, {"seed", b.seed}, {"mean", mean}};
+    out["se"] = se;
+    out["ci95"] = ci;
+  }
+  return out.dump(indent);
+}
+
+}  // namespace scalelaw
