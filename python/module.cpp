@@ -5,7 +5,13 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
 
+#include "scalelaw/analysis/hparam_sweep.h"
+#include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/laws/horizon_transfer.h"
 #include "scalelaw/scalelaw.h"
 
@@ -22,14 +28,23 @@ std::vector<double> ToVector(const DoubleArray& array) {
 
 scalelaw::FitSummary FitRuns(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& loss,
                              std::optional<DoubleArray> weights, const std::string& model_name,
-                             const std::string& estimator, double huber_delta, int threads, int drop_highest) {
+                             const std::string& estimator, double huber_delta, int threads, int drop_highest,
+                             const std::map<std::string, double>& fixed,
+                             const std::vector<std::pair<std::string, std::string>>& tied, int bootstrap,
+                             std::uint64_t seed, double at_flops, std::optional<DoubleArray> unique_tokens) {
   scalelaw::Dataset data{ToVector(params), ToVector(tokens), ToVector(loss), {}};
   if (weights) data.weights = ToVector(*weights);
+  if (unique_tokens) data.unique_tokens = ToVector(*unique_tokens);
   const scalelaw::Model model = scalelaw::Model::FromName(model_name);
   scalelaw::FitOptions options;
   options.estimator = scalelaw::EstimatorFromName(estimator);
   options.huber_delta = huber_delta;
   options.num_threads = threads;
+  options.fixed = fixed;
+  options.tied = tied;
+  options.bootstrap_resamples = bootstrap;
+  options.bootstrap_seed = seed;
+  options.at_flops = at_flops;
   data.Validate();
   if (drop_highest > 0) data = scalelaw::DropHighestLoss(data, drop_highest);
   scalelaw::FitSummary summary;
@@ -113,6 +128,21 @@ std::string PlanJson(const py::dict& values, const std::string& law, const scale
   return scalelaw::PlanToJson(scalelaw::PlanTraining(in, fit != nullptr ? "fit" : law));
 }
 
+std::string FitHparamsJson(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
+                           const DoubleArray& batch, const DoubleArray& loss, double seq_len, double tolerance,
+                           int bootstrap, std::uint64_t seed, const std::string& resample, int threads) {
+  scalelaw::HparamRuns runs{ToVector(params), ToVector(tokens), ToVector(lr), ToVector(batch), ToVector(loss)};
+  scalelaw::HparamSweepOptions options;
+  options.seq_len = seq_len;
+  options.tolerance = tolerance;
+  options.bootstrap = bootstrap;
+  options.seed = seed;
+  options.resample = scalelaw::HparamResampleFromName(resample);
+  options.num_threads = threads;
+  py::gil_scoped_release release;
+  return scalelaw::HparamSweepToJson(scalelaw::FitHparamSweep(runs, options));
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_scalelaw, m) {
@@ -140,6 +170,12 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("objective", &scalelaw::FitSummary::objective,
                     "summed Huber loss (objective) or negative log-likelihood (mle)")
       .def_readonly("log_scale", &scalelaw::FitSummary::log_scale, "fitted log-scale sigma (mle only)")
+      .def_readonly("derived", &scalelaw::FitSummary::derived, "derived quantities (a; N_opt, D_opt at at_flops)")
+      .def_readonly("se", &scalelaw::FitSummary::se, "bootstrap standard errors")
+      .def_readonly("ci95", &scalelaw::FitSummary::ci95, "bootstrap 95% percentile intervals")
+      .def_readonly("laplace_se", &scalelaw::FitSummary::laplace_se, "Gauss-Newton (Laplace) standard errors")
+      .def_readonly("bootstrap_resamples", &scalelaw::FitSummary::bootstrap_resamples)
+      .def_readonly("bootstrap_failed", &scalelaw::FitSummary::bootstrap_failed)
       .def_readonly("n_points", &scalelaw::FitSummary::num_points)
       .def_readonly("num_starts", &scalelaw::FitSummary::num_starts)
       .def_readonly("num_starts_failed", &scalelaw::FitSummary::num_starts_failed)
@@ -155,7 +191,8 @@ PYBIND11_MODULE(_scalelaw, m) {
       });
 
   m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"), py::arg("model"),
-        py::arg("estimator"), py::arg("huber_delta"), py::arg("threads"), py::arg("drop_highest"));
+        py::arg("estimator"), py::arg("huber_delta"), py::arg("threads"), py::arg("drop_highest"), py::arg("fixed"),
+        py::arg("tied"), py::arg("bootstrap"), py::arg("seed"), py::arg("at_flops"), py::arg("unique_tokens"));
   m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"));
   m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fit"));
@@ -166,5 +203,41 @@ PYBIND11_MODULE(_scalelaw, m) {
       return scalelaw::TransferLearningRate(x, d1, d2, exponent);
     })(lr, from, to);
   });
+  m.def(
+      "_isoflop_json",
+      [](const DoubleArray& params, std::optional<DoubleArray> tokens, std::optional<DoubleArray> flops,
+         const DoubleArray& loss, double budget_tolerance, int min_sizes, int bootstrap, std::uint64_t seed,
+         int threads) {
+        const std::vector<double> n = ToVector(params);
+        const std::vector<double> l = ToVector(loss);
+        const std::vector<double> second = flops ? ToVector(*flops) : ToVector(*tokens);
+        if (n.size() != l.size() || n.size() != second.size()) {
+          throw scalelaw::InvalidArgument("params, " + std::string(flops ? "flops" : "tokens") +
+                                          " and loss must have the same length");
+        }
+        std::vector<scalelaw::IsoflopRun> runs(n.size());
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+          runs[i].params = n[i];
+          (flops ? runs[i].flops : runs[i].tokens) = second[i];
+          runs[i].loss = l[i];
+        }
+        scalelaw::IsoflopOptions options;
+        options.budget_tolerance = budget_tolerance;
+        options.min_sizes = min_sizes;
+        options.bootstrap = bootstrap;
+        options.seed = seed;
+        options.num_threads = threads;
+        scalelaw::IsoflopResult result;
+        {
+          py::gil_scoped_release release;
+          result = scalelaw::FitIsoflop(runs, options);
+        }
+        return scalelaw::IsoflopToJson(result);
+      },
+      py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("loss"), py::arg("budget_tolerance"),
+      py::arg("min_sizes"), py::arg("bootstrap"), py::arg("seed"), py::arg("threads"));
+  m.def("_fit_hparams", &FitHparamsJson, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
+        py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
+        py::arg("resample"), py::arg("threads"));
   m.def("_model_names", &scalelaw::Model::Names);
 }

@@ -1,6 +1,8 @@
 // scalelaw: scaling laws for language-model training. This header only forwards to the public headers.
 #pragma once
 
+#include "scalelaw/analysis/hparam_sweep.h"
+#include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/dataset.h"
 #include "scalelaw/fit/fit.h"

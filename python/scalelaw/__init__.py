@@ -21,7 +21,7 @@ import numpy as _np
 from . import _scalelaw
 from ._scalelaw import Error, FitResult, InputError, InvalidArgument, __version__
 
-__all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "ScalelawWarning", "__version__", "allocate",
+__all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "ScalelawWarning", "__version__", "allocate", "fit_hparams", "isoflop",
            "fit", "laws", "load_fit", "models", "plan", "predict", "predict_batch", "predict_loss", "predict_lr",
            "predict_vocab", "predict_wd", "transfer_lr"]
 
@@ -34,18 +34,26 @@ def _column(values, name):
 
 
 def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", huber_delta=1e-3, weights=None,
-        threads=0, drop_highest=0) -> FitResult:
+        threads=0, drop_highest=0, fix=None, tie=None, bootstrap=0, seed=42, at_flops=None,
+        unique_tokens=None) -> FitResult:
     """Fit a scaling law to training runs.
 
     params, tokens, loss: one value per run (lists or numpy arrays): N, D and the final loss in nats/token.
     estimator: "objective" (summed Huber on log residuals, multi-start L-BFGS over the Epoch grid) or "mle"
     (Huber likelihood with a free scale, the Epoch AI replication's point estimate).
     drop_highest: drop this many highest-loss runs first (the replication drops 5).
+    fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one.
+    bootstrap: resamples for .se and .ci95 (same seed, same result for any threads); at_flops: also derive
+    N_opt and D_opt at this budget (in .derived, with uncertainty when bootstrapped).
     The GIL is released while the fit runs. Returns a FitResult; check .converged before using it.
     """
     columns = [_column(params, "params"), _column(tokens, "tokens"), _column(loss, "loss")]
     w = None if weights is None else _column(weights, "weights")
-    return _scalelaw._fit(*columns, w, model, estimator, float(huber_delta), int(threads), int(drop_highest))
+    u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
+    at = float("nan") if at_flops is None else float(at_flops)
+    return _scalelaw._fit(*columns, w, model, estimator, float(huber_delta), int(threads), int(drop_highest),
+                          {k: float(v) for k, v in (fix or {}).items()}, [tuple(p) for p in (tie or [])],
+                          int(bootstrap), int(seed), at, u)
 
 
 def _predict(self, params, tokens):
@@ -208,3 +216,47 @@ def load_fit(text_or_dict) -> FitResult:
 def models() -> list:
     """Names of the model forms fit() accepts."""
     return list(_scalelaw._model_names())
+
+
+def isoflop(params, loss, *, tokens=None, flops=None, budget_tolerance=0.01, min_sizes=3, bootstrap=0, seed=0,
+            threads=0) -> dict:
+    """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP parabolas, then N_opt = k·C^a and D_opt = k'·C^b.
+
+    params, loss and either tokens (C = 6ND) or flops (C given): one value per run. Runs whose C chain within
+    budget_tolerance (relative) form one budget; budgets with fewer than min_sizes distinct N are skipped. Per
+    budget a least-squares parabola of loss in ln N gives N* (vertex); budgets whose parabola opens downward or
+    whose vertex lies outside the sampled N are excluded. bootstrap resamples the runs within each budget
+    (deterministic for a seed, any threads) and adds "se" and "ci95". Returns a dict with the keys of
+    `scalelaw isoflop --json` ("a", "b", "k_params", "k_tokens", "budgets", "warnings", ...); warnings are also
+    issued as ScalelawWarning. Raises Error when fewer than 2 budgets are usable.
+    Known bias: the parabola is only a Taylor approximation; off-centre or wide grids bias a (see docs/isoflop.md).
+    """
+    if (tokens is None) == (flops is None):
+        raise InvalidArgument("give exactly one of tokens or flops")
+    second = _column(tokens if flops is None else flops, "tokens" if flops is None else "flops")
+    out = _json.loads(_scalelaw._isoflop_json(
+        _column(params, "params"), second if flops is None else None, second if flops is not None else None,
+        _column(loss, "loss"), float(budget_tolerance), int(min_sizes), int(bootstrap), int(seed), int(threads)))
+    _warn(out["warnings"])
+    if not out["usable"]:
+        raise Error("the IsoFLOP fit is not usable: " + out["message"])
+    return out
+
+
+def fit_hparams(params, tokens, lr, batch, loss, *, seq_len=1, tolerance=0.0025, bootstrap=0, seed=0,
+                resample="runs", threads=0) -> dict:
+    """Learning-rate and batch-size laws from an lr x batch grid sweep (the Step Law procedure, Li et al. 2025).
+
+    One value per run (lists or numpy arrays): params N, tokens D, peak lr, batch (sequences; times seq_len gives
+    tokens, so seq_len=1 when it is already in tokens) and the final (smoothed) loss. Runs are grouped by (N, D);
+    those with loss/best - 1 < tolerance in their cell are kept; OLS in logs gives lr = c·N^a·D^b and
+    batch_tokens = c·D^b. bootstrap > 0 adds "se", "ci95" and "bootstrap" (resample "runs", as the paper, or
+    "cells"); the result does not depend on threads. Returns the dict `scalelaw fit-hparams --json` prints; check
+    "usable" before using the laws. The GIL is released while it runs.
+    """
+    columns = [_column(values, name) for values, name in
+               ((params, "params"), (tokens, "tokens"), (lr, "lr"), (batch, "batch"), (loss, "loss"))]
+    out = _json.loads(_scalelaw._fit_hparams(*columns, float(seq_len), float(tolerance), int(bootstrap), int(seed),
+                                             str(resample), int(threads)))
+    _warn(out["warnings"])
+    return out

@@ -118,16 +118,26 @@ double Percentile(const std::vector<double>& sorted, double q) {
 
 std::string CellName(double n, double d) { return "cell N = " + FormatNumber(n) + ", D = " + FormatNumber(d); }
 
-void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const HparamSweepOptions& options,
-               HparamBootstrap* out) {
+// kept_by_cell: the kept runs of each cell.
+void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::vector<std::vector<int>>& kept_by_cell,
+               const HparamSweepOptions& options, HparamBootstrap* out) {
   const int k = options.bootstrap;
   std::vector<Coefficients> coefs(static_cast<std::size_t>(k));
   std::vector<char> ok(static_cast<std::size_t>(k), 0);
   auto run = [&](int begin, int end) {
-    std::vector<int> rows(kept.size());
+    std::vector<int> rows;
+    rows.reserve(kept.size());
     for (int r = begin; r < end; ++r) {
       std::mt19937_64 rng(options.seed ^ SplitMix64(static_cast<std::uint64_t>(r)));
-      for (int& row : rows) row = kept[Bounded(rng, kept.size())];
+      rows.clear();
+      if (options.resample == HparamResample::kRuns) {
+        for (std::size_t i = 0; i < kept.size(); ++i) rows.push_back(kept[Bounded(rng, kept.size())]);
+      } else {
+        for (std::size_t c = 0; c < kept_by_cell.size(); ++c) {
+          const std::vector<int>& cell = kept_by_cell[Bounded(rng, kept_by_cell.size())];
+          rows.insert(rows.end(), cell.begin(), cell.end());
+        }
+      }
       ok[r] = FitLaws(logs, rows, &coefs[r]).empty() ? 1 : 0;
     }
   };
@@ -147,6 +157,7 @@ void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const Hpara
 
   out->resamples = k;
   out->seed = options.seed;
+  out->resample = options.resample;
   const std::vector<std::string>& names = HparamQuantityNames();
   std::vector<std::vector<double>> values(names.size());
   std::vector<double> log_intercepts[2];  // lr, batch: the paper averages ln c, not c
@@ -195,10 +206,9 @@ void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const Hpara
 void HparamRuns::Validate() const {
   const std::size_t n = params.size();
   if (tokens.size() != n || lr.size() != n || batch.size() != n || loss.size() != n) {
-    throw InvalidArgument("params, tokens, lr, batch and loss must have the same length (got " +
-                          std::to_string(n) + ", " + std::to_string(tokens.size()) + ", " +
-                          std::to_string(lr.size()) + ", " + std::to_string(batch.size()) + ", " +
-                          std::to_string(loss.size()) + ")");
+    throw InvalidArgument("params, tokens, lr, batch and loss must have the same length (got " + std::to_string(n) +
+                          ", " + std::to_string(tokens.size()) + ", " + std::to_string(lr.size()) + ", " +
+                          std::to_string(batch.size()) + ", " + std::to_string(loss.size()) + ")");
   }
   if (n == 0) throw InvalidArgument("no runs: a sweep needs at least one run per (N, D) cell");
   const std::pair<const char*, const std::vector<double>*> columns[] = {
@@ -233,6 +243,14 @@ bool HparamSweepOptions::IsValid(std::string* error) const {
   return true;
 }
 
+const char* HparamResampleName(HparamResample unit) { return unit == HparamResample::kCells ? "cells" : "runs"; }
+
+HparamResample HparamResampleFromName(const std::string& name) {
+  if (name == "runs") return HparamResample::kRuns;
+  if (name == "cells") return HparamResample::kCells;
+  throw InvalidArgument("unknown resampling unit '" + name + "' (runs or cells)");
+}
+
 double LrLaw::operator()(double params, double tokens) const {
   return coef * std::pow(params, exp_params) * std::pow(tokens, exp_tokens);
 }
@@ -264,7 +282,8 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   logs.batch.resize(n);
   for (int i = 0; i < n; ++i) {
     batch_tokens[i] = runs.batch[i] * options.seq_len;
-    if (!std::isfinite(batch_tokens[i])) throw InvalidArgument("batch · seq_len overflows for run " + std::to_string(i));
+    if (!std::isfinite(batch_tokens[i]))
+      throw InvalidArgument("batch · seq_len overflows for run " + std::to_string(i));
     logs.params[i] = std::log(runs.params[i]);
     logs.tokens[i] = std::log(runs.tokens[i]);
     logs.lr[i] = std::log(runs.lr[i]);
@@ -277,7 +296,9 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return std::make_pair(runs.params[a], runs.tokens[a]) < std::make_pair(runs.params[b], runs.tokens[b]);
   });
+  std::vector<std::vector<int>> kept_by_cell;
   for (std::size_t begin = 0; begin < order.size();) {
+    kept_by_cell.emplace_back();
     std::size_t end = begin;
     while (end < order.size() && runs.params[order[end]] == runs.params[order[begin]] &&
            runs.tokens[order[end]] == runs.tokens[order[begin]]) {
@@ -302,9 +323,11 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
     cell.best_batch_tokens = batch_tokens[best];
     for (std::size_t k = begin; k < end; ++k) {
       const int i = order[k];
-      // The repository's test: |loss / min_loss − 1| < filter_threshold (loss >= min_loss, so no abs needed).
-      if (i == best || runs.loss[i] / cell.best_loss - 1 < options.tolerance) {
+      // The repository's test: |loss / min_loss − 1| < filter_threshold (loss >= min_loss, so no abs needed);
+      // runs tied with the best are kept even at tolerance 0.
+      if (runs.loss[i] == cell.best_loss || runs.loss[i] / cell.best_loss - 1 < options.tolerance) {
         result.kept.push_back(i);
+        kept_by_cell.back().push_back(i);
         ++cell.n_kept;
       }
     }
@@ -313,14 +336,14 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
       result.warnings.push_back(name + " has a single run: its optimum is not located");
     } else {
       if (lr_min < lr_max && (cell.best_lr == lr_min || cell.best_lr == lr_max)) {
-        result.warnings.push_back(name + ": the best run uses the " + (cell.best_lr == lr_min ? "smallest" : "largest") +
-                                  " learning rate tried (" + FormatNumber(cell.best_lr) +
-                                  "); the optimum may lie outside the grid");
+        result.warnings.push_back(name + ": the best run uses the " +
+                                  (cell.best_lr == lr_min ? "smallest" : "largest") + " learning rate tried (" +
+                                  FormatNumber(cell.best_lr) + "); the optimum may lie outside the grid");
       }
       if (b_min < b_max && (cell.best_batch_tokens == b_min || cell.best_batch_tokens == b_max)) {
-        result.warnings.push_back(name + ": the best run uses the " +
-                                  (cell.best_batch_tokens == b_min ? "smallest" : "largest") + " batch tried (" +
-                                  FormatNumber(cell.best_batch_tokens) + " tokens); the optimum may lie outside the grid");
+        result.warnings.push_back(
+            name + ": the best run uses the " + (cell.best_batch_tokens == b_min ? "smallest" : "largest") +
+            " batch tried (" + FormatNumber(cell.best_batch_tokens) + " tokens); the optimum may lie outside the grid");
       }
     }
     result.cells.push_back(cell);
@@ -334,8 +357,8 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   const std::string problem = FitLaws(logs, result.kept, &c);
   if (!problem.empty()) {
     result.usable = false;
-    result.message = problem + " (" + std::to_string(result.n_kept) + " kept runs in " +
-                     std::to_string(result.n_cells) + " cells)";
+    result.message =
+        problem + "; " + std::to_string(result.n_kept) + " kept runs in " + std::to_string(result.n_cells) + " cells";
     return result;
   }
   result.lr = {std::exp(c.lr_intercept), c.lr_params, c.lr_tokens};
@@ -359,7 +382,7 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
 
   if (options.bootstrap > 0) {
     result.bootstrapped = true;
-    Bootstrap(logs, result.kept, options, &result.bootstrap);
+    Bootstrap(logs, result.kept, kept_by_cell, options, &result.bootstrap);
     if (result.bootstrap.failed == result.bootstrap.resamples) {
       result.bootstrapped = false;
       result.warnings.push_back("every bootstrap resample was rank-deficient: no standard errors");
@@ -373,7 +396,7 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
 }
 
 std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   json out = json::object();
   out["lr"] = {{"coef", r.lr.coef}, {"exp_params", r.lr.exp_params}, {"exp_tokens", r.lr.exp_tokens}};
   out["batch_tokens"] = {{"coef", r.batch_tokens.coef}, {"exp_tokens", r.batch_tokens.exp_tokens}};
@@ -405,7 +428,11 @@ std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
       ci[name] = {b.ci95_low.at(name), b.ci95_high.at(name)};
       mean[name] = b.mean.at(name);
     }
-    out["bootstrap"] = {{"resamples", b.resamples}, {"failed", b.failed}, {"seed", b.seed}, {"mean", mean}};
+    out["bootstrap"] = {{"resamples", b.resamples},
+                        {"resample", HparamResampleName(b.resample)},
+                        {"failed", b.failed},
+                        {"seed", b.seed},
+                        {"mean", mean}};
     out["se"] = se;
     out["ci95"] = ci;
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "scalelaw/laws/law_info.h"
 #include "scalelaw/predict.h"
@@ -26,6 +27,11 @@ struct FitCommand {
   std::string estimator = "objective";
   double huber_delta = 1e-3;
   int threads = 0;
+  std::vector<std::string> fix;  // NAME=VALUE
+  std::vector<std::string> tie;  // NAME=NAME
+  int bootstrap = 0;
+  long long seed = 42;
+  double at_flops = PredictionInputs::kUnset;
   bool json = false;
   std::string output;
 };

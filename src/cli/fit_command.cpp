@@ -1,8 +1,12 @@
 // scalelaw fit FILE: fits a model form to the runs in a CSV file.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -33,9 +37,29 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
              fit.estimator == Estimator::kHuberObjective ? "objective, summed Huber" : "mle, Huber likelihood",
              fit.huber_delta, fit.num_starts);
   if (!fit.params.empty()) {
-    fmt::print("  {:<10} {:>14}\n", "parameter", "value");
+    const bool bootstrapped = !fit.se.empty();
+    fmt::print("  {:<10} {:>14} {:>12} {:>25}\n", "parameter", "value", bootstrapped ? "SE (boot.)" : "SE (Laplace)",
+               bootstrapped ? "95% interval (bootstrap)" : "");
+    auto row = [&](const std::string& name, double value) {
+      const auto se = bootstrapped ? fit.se.find(name) : fit.laplace_se.find(name);
+      const bool has_se = se != (bootstrapped ? fit.se.end() : fit.laplace_se.end());
+      const auto ci = fit.ci95.find(name);
+      fmt::print("  {:<10} {:>14.6g} {:>12} {:>25}\n", name, value, has_se ? fmt::format("{:.3g}", se->second) : "",
+                 ci != fit.ci95.end() ? fmt::format("[{:.4g}, {:.4g}]", ci->second.first, ci->second.second) : "");
+    };
     for (const std::string& name : model.parameter_names()) {
-      fmt::print("  {:<10} {:>14.6g}\n", name, fit.params.at(name));
+      const bool fixed = std::any_of(command.fix.begin(), command.fix.end(),
+                                     [&](const std::string& f) { return f.rfind(name + "=", 0) == 0; });
+      if (fixed) {
+        fmt::print("  {:<10} {:>14.6g} {:>12}\n", name, fit.params.at(name), "(fixed)");
+      } else {
+        row(name, fit.params.at(name));
+      }
+    }
+    for (const auto& [name, value] : fit.derived) row(name, value);
+    if (bootstrapped) {
+      fmt::print("  ({} bootstrap resamples, seed {}, {} failed)\n", fit.bootstrap_resamples, command.seed,
+                 fit.bootstrap_failed);
     }
     fmt::print("\n");
   }
@@ -56,6 +80,38 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
   fmt::print("  {:<16} {} ({:.2f} s)\n", "status", fit.converged ? "converged" : "NOT USABLE", fit.wall_seconds);
 }
 
+// NAME=VALUE pairs of --fix.
+std::map<std::string, double> ParseAssignments(const std::vector<std::string>& items, const char* option) {
+  std::map<std::string, double> out;
+  for (const std::string& item : items) {
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw InvalidArgument(fmt::format("{} {}: expected NAME=VALUE", option, item));
+    }
+    const std::string value = item.substr(eq + 1);
+    double number = 0;
+    const auto [stop, status] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (status != std::errc() || stop != value.data() + value.size() || !std::isfinite(number)) {
+      throw InvalidArgument(fmt::format("{} {}: '{}' is not a finite number", option, item, value));
+    }
+    out[item.substr(0, eq)] = number;
+  }
+  return out;
+}
+
+// NAME=NAME pairs of --tie.
+std::vector<std::pair<std::string, std::string>> ParsePairs(const std::vector<std::string>& items, const char* option) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& item : items) {
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      throw InvalidArgument(fmt::format("{} {}: expected NAME=NAME", option, item));
+    }
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunFit(const FitCommand& command) {
@@ -70,6 +126,11 @@ int RunFit(const FitCommand& command) {
   options.estimator = EstimatorFromName(command.estimator);
   options.huber_delta = command.huber_delta;
   options.num_threads = command.threads;
+  options.fixed = ParseAssignments(command.fix, "--fix");
+  for (const auto& [leader, follower] : ParsePairs(command.tie, "--tie")) options.tied.emplace_back(leader, follower);
+  options.bootstrap_resamples = command.bootstrap;
+  options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
+  options.at_flops = command.at_flops;
 
   Dataset data = ReadRunsCsv(command.file, columns);
   const int rows_read = static_cast<int>(data.size());

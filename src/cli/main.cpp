@@ -11,6 +11,8 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/fit_hparams_command.h"
+#include "cli/isoflop_command.h"
 #include "cli/output.h"
 #include "scalelaw/error.h"
 #include "scalelaw/version.h"
@@ -55,6 +57,13 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
       ->check(kPositiveNumber);
   fit->add_option("--threads", command.threads, "Worker threads (0: all hardware threads)")
       ->check(CLI::NonNegativeNumber);
+  fit->add_option("--fix", command.fix, "Hold a parameter at a value, e.g. --fix E=1.87 (repeatable)");
+  fit->add_option("--tie", command.tie, "Fit two parameters as one, e.g. --tie alpha=beta (repeatable)");
+  fit->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")
+      ->check(CLI::NonNegativeNumber);
+  fit->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();
+  fit->add_option("--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with uncertainty)")
+      ->check(kPositiveNumber);
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");
   fit->add_option("--output", command.output, "Also write the fit as JSON to this file");
   fit->callback([&] { exit_code = RunFit(command); });
@@ -171,6 +180,58 @@ void AddLawsCommand(CLI::App& app, LawsCommand& command, int& exit_code) {
   sub->callback([&] { exit_code = RunLaws(command); });
 }
 
+void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "isoflop", "Chinchilla Approach 2: IsoFLOP parabolas per compute budget, then N_opt = k*C^a, D_opt = k'*C^b");
+  sub->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
+  sub->add_option("--params-col", command.params_col, "Column with the parameter count N")->capture_default_str();
+  auto* tokens = sub->add_option("--tokens-col", command.tokens_col, "Column with the training tokens D (C = 6ND)")
+                     ->capture_default_str();
+  sub->add_option("--flops-col", command.flops_col, "Column with training FLOPs C instead of tokens")->excludes(tokens);
+  sub->add_option("--loss-col", command.loss_col, "Column with the final loss")->capture_default_str();
+  sub->add_option("--budget-tolerance", command.budget_tolerance,
+                  "Runs whose C chain within this relative gap form one budget (0 to 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--min-sizes", command.min_sizes, "Skip budgets with fewer distinct N than this (at least 3)")
+      ->capture_default_str()
+      ->check(CLI::Range(3, 1000000));
+  sub->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples of the runs within each budget (0: none)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", command.seed, "Bootstrap seed")->capture_default_str();
+  sub->add_option("--threads", command.threads, "Worker threads for the bootstrap (0: all hardware threads)")
+      ->check(CLI::NonNegativeNumber);
+  AddJsonFlag(sub, command.json);
+  sub->callback([&] { exit_code = RunIsoflop(command); });
+}
+
+void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "fit-hparams", "Learning-rate and batch-size laws from an lr x batch grid sweep (Step Law procedure)");
+  sub->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
+  sub->add_option("--params-col", command.params_col, "Column with the parameter count N")->capture_default_str();
+  sub->add_option("--tokens-col", command.tokens_col, "Column with the training tokens D")->capture_default_str();
+  sub->add_option("--lr-col", command.lr_col, "Column with the peak learning rate")->capture_default_str();
+  sub->add_option("--batch-col", command.batch_col, "Column with the batch size (sequences; x --seq-len = tokens)")
+      ->capture_default_str();
+  sub->add_option("--seq-len", command.seq_len, "Tokens per sequence of the batch column (1: already in tokens)")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
+  sub->add_option("--loss-col", command.loss_col, "Column with the final (smoothed) loss")->capture_default_str();
+  sub->add_option("--tolerance", command.tolerance, "Keep runs with loss/best - 1 < this in their (N, D) cell")
+      ->capture_default_str();  // checked by the library: a finite number >= 0
+  sub->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")
+      ->check(CLI::Range(0, 10000000));
+  sub->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();
+  sub->add_option("--resample", command.resample, "Bootstrap unit: runs (as the paper) or cells (cluster)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"runs", "cells"}));
+  sub->add_option("--threads", command.threads,
+                  "Worker threads (0: all hardware threads; results do not depend on it)");
+  sub->add_flag("--json", command.json, "Print one JSON object instead of a table");
+  sub->callback([&] { exit_code = RunFitHparams(command); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,6 +246,8 @@ int main(int argc, char** argv) {
   TransferLrCommand transfer;
   PlanCommand plan;
   LawsCommand laws;
+  IsoflopCommand isoflop;
+  FitHparamsCommand fit_hparams;
   AddFitCommand(app, fit, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
   AddPredictCommand(app, "predict-lr", "Optimal peak learning rate from published laws", Quantity::kLearningRate,
@@ -200,6 +263,8 @@ int main(int argc, char** argv) {
                     "epoch", {{"params", "tokens", "unique_tokens", "fit"}}, loss, exit_code);
   AddPlanCommand(app, plan, exit_code);
   AddLawsCommand(app, laws, exit_code);
+  AddIsoflopCommand(app, isoflop, exit_code);
+  AddFitHparamsCommand(app, fit_hparams, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -2,15 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <random>
 #include <thread>
 
 #include "fit/model_form.h"
 #include "fit/multistart.h"
 #include "fit/objectives.h"
 #include "scalelaw/error.h"
+#include "scalelaw/laws/law_info.h"
 
 namespace scalelaw {
 namespace {
@@ -47,6 +54,231 @@ bool AllFinite(const std::vector<double>& values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
 }
 
+// A layout with the options' fixed and tied parameters (natural names) taken out of the optimisation.
+detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptions& options) {
+  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+  const int p = static_cast<int>(spec.size());
+  std::vector<int> group(p);  // each parameter's representative
+  for (int j = 0; j < p; ++j) group[j] = j;
+  auto root = [&](int j) {
+    while (group[j] != j) j = group[j];
+    return j;
+  };
+  for (const auto& [leader, follower] : options.tied) {
+    const int a = static_cast<int>(form.IndexOfNatural(leader)), b = static_cast<int>(form.IndexOfNatural(follower));
+    if (spec[a].log_scaled != spec[b].log_scaled) {
+      throw InvalidArgument("cannot tie '" + leader + "' to '" + follower + "': one is a coefficient, one an exponent");
+    }
+    group[root(b)] = root(a);
+  }
+  detail::ParameterLayout layout;
+  layout.source.assign(p, -2);
+  layout.value.assign(p, 0.0);
+  for (const auto& [name, value] : options.fixed) {
+    const int j = static_cast<int>(form.IndexOfNatural(name));
+    if (!std::isfinite(value) || (spec[j].log_scaled && !(value > 0))) {
+      throw InvalidArgument("--fix " + name + ": " + FormatNumber(value) + " is not a valid value");
+    }
+    const double internal = spec[j].log_scaled ? std::log(value) : value;
+    for (int k = 0; k < p; ++k) {
+      if (root(k) == root(j)) {
+        layout.source[k] = -1;
+        layout.value[k] = internal;
+      }
+    }
+  }
+  std::vector<int> free_index(p, -1);
+  for (int j = 0; j < p; ++j) {
+    if (layout.source[j] == -1) continue;
+    const int r = root(j);
+    if (free_index[r] < 0) free_index[r] = layout.num_free++;
+    layout.source[j] = free_index[r];
+  }
+  if (layout.num_free == 0) throw InvalidArgument("every parameter is fixed: nothing to fit");
+  return layout;
+}
+
+std::vector<double> Expand(const detail::ParameterLayout& layout, const std::vector<double>& free) {
+  std::vector<double> full(layout.source.size());
+  layout.Expand(free.data(), full.data());
+  return full;
+}
+
+std::map<std::string, double> NaturalParameters(const detail::ModelForm& form, const std::vector<double>& internal) {
+  std::map<std::string, double> params;
+  const std::vector<double> natural = form.ToNatural(internal.data());
+  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+  for (std::size_t j = 0; j < spec.size(); ++j) params[spec[j].natural] = natural[j];
+  return params;
+}
+
+struct Estimate {
+  std::vector<double> internal;  // all model parameters, fixed ones included
+  double objective = 0;
+  double log_scale = std::numeric_limits<double>::quiet_NaN();
+  bool evaluable = false;
+  bool converged = false;
+  int iterations = 0;
+  std::string message;
+};
+
+// The estimator's optimum from a start near it: the Huber objective polished to the limit of double
+// precision, then (kHuberLikelihood) the likelihood from that point with its best scale
+// (Besiroglu et al. 2024 maximise the Huber likelihood).
+Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
+                const detail::ParameterLayout& layout, const std::vector<double>& start) {
+  Estimate estimate;
+  detail::ReducedObjective objective(detail::HuberObjective(form, design, options.huber_delta), layout);
+  const LocalSolution polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), PolishingOptions(options));
+  estimate.internal = polished.evaluable ? Expand(layout, polished.x) : start;
+  double start_value = 0;
+  const std::vector<double> reduced_start = layout.Reduce(start);
+  objective.Evaluate(reduced_start.data(), &start_value, nullptr);
+  if (!polished.evaluable || polished.value > start_value) estimate.internal = start;
+  estimate.objective = polished.evaluable ? std::min(polished.value, start_value) : start_value;
+  estimate.evaluable = std::isfinite(estimate.objective);
+  estimate.converged = polished.converged;
+  estimate.iterations = polished.iterations;
+  estimate.message = polished.message;
+  if (options.estimator == Estimator::kHuberObjective || !estimate.evaluable) return estimate;
+
+  detail::HuberLikelihoodObjective likelihood(form, design, options.huber_delta);
+  detail::ParameterLayout with_scale = layout;
+  with_scale.source.push_back(layout.num_free);
+  with_scale.value.push_back(0.0);
+  ++with_scale.num_free;
+  std::vector<double> full = estimate.internal;
+  full.push_back(likelihood.ProfileLogScale(estimate.internal.data()));
+  detail::ReducedObjective reduced(likelihood, with_scale);
+  const LocalSolution mle = detail::MinimizeLbfgs(reduced, with_scale.Reduce(full), PolishingOptions(options));
+  estimate.evaluable = mle.evaluable;
+  if (!mle.evaluable) {
+    estimate.message = "the likelihood could not be evaluated: " + mle.message;
+    return estimate;
+  }
+  full = Expand(with_scale, mle.x);
+  estimate.log_scale = full.back();
+  full.pop_back();
+  estimate.internal = full;
+  estimate.objective = mle.value;
+  estimate.converged = mle.converged;
+  estimate.iterations += mle.iterations;
+  estimate.message = mle.message;
+  return estimate;
+}
+
+// The Gauss-Newton (least-squares) approximation of the covariance at the optimum, s^2 (J^T W J)^-1 with
+// s^2 = sum w r^2 / (n - p) over the free parameters, mapped to natural parameters by the delta method
+// (A = e^a has SE A·SE(a)). A quick local summary; the bootstrap is the honest one for this loss surface.
+std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& form, const detail::LogDesign& design,
+                                                    const detail::ParameterLayout& layout,
+                                                    const std::vector<double>& internal) {
+  const std::size_t n = design.size(), p = form.num_internal();
+  const int q = layout.num_free;
+  if (n <= static_cast<std::size_t>(q)) return {};
+  std::vector<double> log_prediction(n), jacobian(n * p);
+  form.LogPredict(internal.data(), design, log_prediction.data(), jacobian.data());
+  Eigen::MatrixXd j_free = Eigen::MatrixXd::Zero(n, q);
+  double weighted_squares = 0, total_weight = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double r = log_prediction[i] - design.log_loss[i];
+    weighted_squares += design.weights[i] * r * r;
+    total_weight += design.weights[i];
+    for (std::size_t j = 0; j < p; ++j) {
+      if (layout.source[j] >= 0) j_free(i, layout.source[j]) += std::sqrt(design.weights[i]) * jacobian[i * p + j];
+    }
+  }
+  const double s2 = weighted_squares / (static_cast<double>(n) - q);
+  const Eigen::MatrixXd information = j_free.transpose() * j_free;
+  Eigen::FullPivLU<Eigen::MatrixXd> lu(information);
+  if (!lu.isInvertible()) return {};
+  const Eigen::MatrixXd covariance = s2 * lu.inverse();
+  std::map<std::string, double> se;
+  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+  const std::vector<double> natural = form.ToNatural(internal.data());
+  for (std::size_t j = 0; j < p; ++j) {
+    const double variance = layout.source[j] >= 0 ? covariance(layout.source[j], layout.source[j]) : 0.0;
+    if (!(variance >= 0) || !std::isfinite(variance)) return {};
+    se[spec[j].natural] = std::sqrt(variance) * (spec[j].log_scaled ? natural[j] : 1.0);
+  }
+  return se;
+}
+
+// numpy.percentile's default (linear interpolation between order statistics).
+double Percentile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  const double position = q / 100.0 * (values.size() - 1);
+  const std::size_t below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, values.size() - 1);
+  return values[below] + (position - below) * (values[above] - values[below]);
+}
+
+std::uint64_t SplitMix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Nonparametric bootstrap (Besiroglu et al. 2024 used 4000 resamples): resample the runs with replacement,
+// refit each from the full-data optimum, and summarise every parameter and derived quantity by its standard
+// deviation (ddof 1) and its 2.5/97.5 percentiles. Resample k draws from its own generator seeded by
+// (seed, k), so the result does not depend on the number of threads.
+void Bootstrap(const detail::ModelForm& form, const Dataset& data, const FitOptions& options,
+               const detail::ParameterLayout& layout, const Estimate& full_fit, FitSummary* summary) {
+  const int resamples = options.bootstrap_resamples;
+  const std::size_t n = data.size();
+  std::vector<std::map<std::string, double>> draws(resamples);
+  std::vector<char> ok(resamples, 0);
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    Dataset sample;
+    for (int k = next++; k < resamples; k = next++) {
+      std::mt19937_64 rng(SplitMix64(options.bootstrap_seed ^ SplitMix64(static_cast<std::uint64_t>(k))));
+      std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+      sample = Dataset{};
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t row = pick(rng);
+        sample.params.push_back(data.params[row]);
+        sample.tokens.push_back(data.tokens[row]);
+        sample.loss.push_back(data.loss[row]);
+        if (!data.weights.empty()) sample.weights.push_back(data.weights[row]);
+        if (!data.unique_tokens.empty()) sample.unique_tokens.push_back(data.unique_tokens[row]);
+      }
+      const detail::LogDesign design = detail::LogDesign::From(sample);
+      const Estimate estimate = Refine(form, design, options, layout, full_fit.internal);
+      if (!estimate.evaluable || !AllFinite(estimate.internal)) continue;
+      draws[k] = NaturalParameters(form, estimate.internal);
+      for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;
+      ok[k] = 1;
+    }
+  };
+  const int threads = std::max(1, std::min(ThreadCount(options), resamples));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+
+  summary->bootstrap_resamples = resamples;
+  summary->bootstrap_failed = static_cast<int>(std::count(ok.begin(), ok.end(), 0));
+  if (resamples - summary->bootstrap_failed < 2) return;
+  std::map<std::string, std::vector<double>> columns;
+  for (int k = 0; k < resamples; ++k) {
+    if (!ok[k]) continue;
+    for (const auto& [name, value] : draws[k]) columns[name].push_back(value);
+  }
+  for (const auto& [name, values] : columns) {
+    if (!AllFinite(values)) continue;
+    double mean = 0;
+    for (double v : values) mean += v;
+    mean /= values.size();
+    double squares = 0;
+    for (double v : values) squares += (v - mean) * (v - mean);
+    summary->se[name] = std::sqrt(squares / (values.size() - 1));
+    summary->ci95[name] = {Percentile(values, 2.5), Percentile(values, 97.5)};
+  }
+}
+
 }  // namespace
 
 std::string_view EstimatorName(Estimator estimator) {
@@ -73,6 +305,10 @@ bool FitOptions::IsValid(std::string* error) const {
   if (!(std::isfinite(huber_delta) && huber_delta > 0)) return fail("huber_delta must be a positive finite number");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 uses every hardware thread)");
   if (max_iterations_per_start < 1) return fail("max_iterations_per_start must be >= 1");
+  if (bootstrap_resamples < 0) return fail("bootstrap_resamples must be >= 0");
+  if (!std::isnan(at_flops) && !(at_flops > 0 && std::isfinite(at_flops))) {
+    return fail("at_flops must be a positive finite number");
+  }
   if (!(basin_relative_tolerance >= 0 && std::isfinite(basin_relative_tolerance))) {
     return fail("basin_relative_tolerance must be a finite number >= 0");
   }
@@ -127,10 +363,13 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
     return finish(false, "not identifiable: " + reason);
   }
 
-  // Multi-start on the summed Huber objective.
-  detail::HuberObjective objective(form, design, options.huber_delta);
-  const std::vector<LocalSolution> solutions =
-      detail::MinimizeFromEachStart(objective, starts, ThreadCount(options), ScreeningOptions(options));
+  // Multi-start on the summed Huber objective over the free parameters.
+  const detail::ParameterLayout layout = MakeLayout(form, options);
+  const detail::ReducedObjective objective(detail::HuberObjective(form, design, options.huber_delta), layout);
+  std::vector<std::vector<double>> free_starts;
+  for (const std::vector<double>& start : starts) free_starts.push_back(layout.Reduce(start));
+  std::vector<LocalSolution> solutions =
+      detail::MinimizeFromEachStart(objective, free_starts, ThreadCount(options), ScreeningOptions(options));
   int best = -1;
   for (std::size_t k = 0; k < solutions.size(); ++k) {
     if (!solutions[k].evaluable) {
@@ -142,47 +381,32 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
   if (best < 0) return finish(false, "no starting point gave a finite objective");
   summary->best_start = best;
 
-  LocalSolution polished = detail::MinimizeLbfgs(objective, solutions[best].x, PolishingOptions(options));
-  if (!polished.evaluable || polished.value > solutions[best].value) {
-    polished.x = solutions[best].x;
-    polished.value = solutions[best].value;
-  }
-  const double basin_edge = std::max(polished.value, solutions[best].value) * (1 + options.basin_relative_tolerance);
+  const Estimate estimate = Refine(form, design, options, layout, Expand(layout, solutions[best].x));
+  const double basin_edge =
+      std::max(estimate.objective, solutions[best].value) * (1 + options.basin_relative_tolerance);
   summary->num_starts_in_best_basin =
       static_cast<int>(std::count_if(solutions.begin(), solutions.end(),
                                      [&](const LocalSolution& s) { return s.evaluable && s.value <= basin_edge; }));
-  summary->iterations = solutions[best].iterations + polished.iterations;
+  summary->iterations = solutions[best].iterations + estimate.iterations;
+  if (!estimate.evaluable)
+    return finish(false, "the objective could not be evaluated at its optimum: " + estimate.message);
 
-  std::vector<double> internal = polished.x;
-  double value = polished.value;
-  bool converged = solutions[best].converged || polished.converged;
-  std::string message = polished.message;
-
-  if (options.estimator == Estimator::kHuberLikelihood) {
-    // Besiroglu et al. 2024 maximise the Huber likelihood; start it at the objective's optimum with the scale
-    // that is best for those parameters.
-    detail::HuberLikelihoodObjective likelihood(form, design, options.huber_delta);
-    std::vector<double> start = internal;
-    start.push_back(likelihood.ProfileLogScale(internal.data()));
-    const LocalSolution mle = detail::MinimizeLbfgs(likelihood, start, PolishingOptions(options));
-    if (!mle.evaluable) return finish(false, "the likelihood could not be evaluated at its optimum: " + mle.message);
-    internal.assign(mle.x.begin(), mle.x.end() - 1);
-    summary->log_scale = mle.x.back();
-    value = mle.value;
-    converged = mle.converged;
-    message = mle.message;
-    summary->iterations += mle.iterations;
+  summary->internal_params = estimate.internal;
+  summary->objective = estimate.objective;
+  summary->log_scale = estimate.log_scale;
+  summary->params = NaturalParameters(form, estimate.internal);
+  summary->derived = form.Derived(summary->params, options.at_flops);
+  if (!AllFinite(estimate.internal) || !std::isfinite(estimate.objective)) {
+    return finish(false, "the optimum is not finite");
   }
-
-  summary->internal_params = internal;
-  summary->objective = value;
-  const std::vector<double> natural = form.ToNatural(internal.data());
-  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
-  for (std::size_t j = 0; j < spec.size(); ++j) summary->params[spec[j].natural] = natural[j];
-
-  if (!AllFinite(natural) || !std::isfinite(value)) return finish(false, "the optimum is not finite");
-  if (!converged) return finish(false, "the optimiser did not converge: " + message);
-  return finish(true, message);
+  if (!estimate.converged && !(solutions[best].converged && options.estimator == Estimator::kHuberObjective)) {
+    return finish(false, "the optimiser did not converge: " + estimate.message);
+  }
+  summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal);
+  if (options.bootstrap_resamples > 0) {
+    Bootstrap(form, data, options, layout, estimate, summary);
+  }
+  return finish(true, estimate.message);
 }
 
 double Predict(const FitSummary& fit, double params, double tokens) {

@@ -60,6 +60,14 @@ class ModelForm {
   // The starting points of the multi-start search.
   virtual std::vector<std::vector<double>> DefaultStarts() const = 0;
 
+  // Quantities a person derives from the parameters (for Chinchilla the allocation exponent "a" and, at a
+  // budget of at_flops FLOPs when it is not NaN, "N_opt" and "D_opt").
+  virtual std::map<std::string, double> Derived(const std::map<std::string, double>& natural, double at_flops) const {
+    (void)natural;
+    (void)at_flops;
+    return {};
+  }
+
   // Empty when design can identify the parameters; otherwise the reason it cannot, for the user.
   virtual std::string IdentifiabilityProblem(const LogDesign& design) const = 0;
 

@@ -118,3 +118,54 @@ std::unique_ptr<SmoothObjective> HuberLikelihoodObjective::Clone() const {
 }
 
 }  // namespace scalelaw::detail
+
+namespace scalelaw::detail {
+
+ParameterLayout ParameterLayout::AllFree(int size) {
+  ParameterLayout layout;
+  layout.source.resize(size);
+  layout.value.assign(size, 0.0);
+  for (int j = 0; j < size; ++j) layout.source[j] = j;
+  layout.num_free = size;
+  return layout;
+}
+
+void ParameterLayout::Expand(const double* free, double* full) const {
+  for (std::size_t j = 0; j < source.size(); ++j) full[j] = source[j] >= 0 ? free[source[j]] : value[j];
+}
+
+std::vector<double> ParameterLayout::Reduce(const std::vector<double>& full) const {
+  std::vector<double> free(num_free, 0.0);
+  std::vector<bool> seen(num_free, false);
+  for (std::size_t j = 0; j < source.size(); ++j) {
+    if (source[j] >= 0 && !seen[source[j]]) {
+      free[source[j]] = full[j];
+      seen[source[j]] = true;
+    }
+  }
+  return free;
+}
+
+ReducedObjective::ReducedObjective(const SmoothObjective& full, ParameterLayout layout)
+    : full_(full.Clone()),
+      layout_(std::move(layout)),
+      x_full_(layout_.source.size()),
+      gradient_full_(layout_.source.size()) {}
+
+bool ReducedObjective::Evaluate(const double* x, double* value, double* gradient) {
+  layout_.Expand(x, x_full_.data());
+  if (!full_->Evaluate(x_full_.data(), value, gradient != nullptr ? gradient_full_.data() : nullptr)) return false;
+  if (gradient != nullptr) {
+    std::fill(gradient, gradient + layout_.num_free, 0.0);
+    for (std::size_t j = 0; j < layout_.source.size(); ++j) {
+      if (layout_.source[j] >= 0) gradient[layout_.source[j]] += gradient_full_[j];
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<SmoothObjective> ReducedObjective::Clone() const {
+  return std::make_unique<ReducedObjective>(*full_, layout_);
+}
+
+}  // namespace scalelaw::detail

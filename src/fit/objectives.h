@@ -73,3 +73,36 @@ class HuberLikelihoodObjective final : public SmoothObjective {
 };
 
 }  // namespace scalelaw::detail
+
+namespace scalelaw::detail {
+
+// Which parameters the optimiser moves when some are fixed or tied: full index j reads free index
+// source[j], or the fixed value value[j] when source[j] < 0.
+struct ParameterLayout {
+  std::vector<int> source;
+  std::vector<double> value;
+  int num_free = 0;
+
+  static ParameterLayout AllFree(int size);
+  bool all_free() const { return num_free == static_cast<int>(source.size()); }
+  void Expand(const double* free, double* full) const;
+  std::vector<double> Reduce(const std::vector<double>& full) const;
+};
+
+// An objective over the free parameters of a layout: fixed ones hold their values, tied ones move together
+// (the gradient of a tied group is the sum of its members' partial derivatives).
+class ReducedObjective final : public SmoothObjective {
+ public:
+  ReducedObjective(const SmoothObjective& full, ParameterLayout layout);
+  int num_parameters() const override { return layout_.num_free; }
+  bool Evaluate(const double* x, double* value, double* gradient) override;
+  std::unique_ptr<SmoothObjective> Clone() const override;
+
+ private:
+  std::unique_ptr<SmoothObjective> full_;
+  ParameterLayout layout_;
+  std::vector<double> x_full_;
+  std::vector<double> gradient_full_;
+};
+
+}  // namespace scalelaw::detail

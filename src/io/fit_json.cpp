@@ -26,6 +26,17 @@ std::string FitToJson(const FitSummary& fit, int indent) {
   for (std::size_t j = 0; j < fit.internal_names.size() && j < fit.internal_params.size(); ++j) {
     out["internal_params"][fit.internal_names[j]] = Number(fit.internal_params[j]);
   }
+  out["derived"] = json::object();
+  for (const auto& [name, value] : fit.derived) out["derived"][name] = Number(value);
+  out["laplace_se"] = json::object();
+  for (const auto& [name, value] : fit.laplace_se) out["laplace_se"][name] = Number(value);
+  if (fit.bootstrap_resamples > 0) {
+    out["bootstrap"] = {{"resamples", fit.bootstrap_resamples}, {"failed", fit.bootstrap_failed}};
+    out["se"] = json::object();
+    for (const auto& [name, value] : fit.se) out["se"][name] = Number(value);
+    out["ci95"] = json::object();
+    for (const auto& [name, bounds] : fit.ci95) out["ci95"][name] = {Number(bounds.first), Number(bounds.second)};
+  }
   out["objective"] = Number(fit.objective);
   if (fit.estimator == Estimator::kHuberLikelihood) out["log_scale"] = Number(fit.log_scale);
   out["n_points"] = fit.num_points;
@@ -82,6 +93,28 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
     };
     bounds("params", &fit.data_range.params_min, &fit.data_range.params_max);
     bounds("tokens", &fit.data_range.tokens_min, &fit.data_range.tokens_max);
+  }
+  auto read_map = [&](const char* key, std::map<std::string, double>* target) {
+    if (!in.contains(key) || !in[key].is_object()) return;
+    for (const auto& [name, value] : in[key].items()) {
+      if (value.is_number()) (*target)[name] = value.get<double>();
+    }
+  };
+  read_map("derived", &fit.derived);
+  read_map("laplace_se", &fit.laplace_se);
+  read_map("se", &fit.se);
+  if (in.contains("ci95") && in["ci95"].is_object()) {
+    for (const auto& [name, bounds] : in["ci95"].items()) {
+      if (bounds.is_array() && bounds.size() == 2 && bounds[0].is_number() && bounds[1].is_number()) {
+        fit.ci95[name] = {bounds[0].get<double>(), bounds[1].get<double>()};
+      }
+    }
+  }
+  if (in.contains("bootstrap") && in["bootstrap"].is_object()) {
+    const json& b = in["bootstrap"];
+    if (b.contains("resamples") && b["resamples"].is_number_integer())
+      fit.bootstrap_resamples = b["resamples"].get<int>();
+    if (b.contains("failed") && b["failed"].is_number_integer()) fit.bootstrap_failed = b["failed"].get<int>();
   }
   fit.converged = in.contains("converged") && in["converged"].is_boolean() && in["converged"].get<bool>();
   if (in.contains("message") && in["message"].is_string()) fit.message = in["message"].get<std::string>();

@@ -111,3 +111,24 @@ def test_help_and_version(scalelaw):
     r = scalelaw("fit", "--help")
     assert r.code == 0 and "--flops-col" in r.out
     assert scalelaw("--version").out.strip() == "0.1.0"
+
+
+def test_fit_bootstrap_fix_and_tie(scalelaw):
+    r = scalelaw("fit", EXAMPLE_RUNS, "--bootstrap", 200, "--seed", 1, "--at-flops", "1e21", "--json")
+    assert r.code == 0, r.err
+    out = r.json()
+    assert out["bootstrap"]["resamples"] == 200
+    for name in ("E", "A", "B", "alpha", "beta", "a", "N_opt", "D_opt"):
+        lo, hi = out["ci95"][name]
+        assert lo < hi and out["se"][name] > 0
+    again = scalelaw("fit", EXAMPLE_RUNS, "--bootstrap", 200, "--seed", 1, "--at-flops", "1e21", "--threads", 1,
+                     "--json").json()
+    assert again["se"] == out["se"]
+    human = scalelaw("fit", EXAMPLE_RUNS, "--bootstrap", 50)
+    assert "95% interval (bootstrap)" in human.out
+    fixed = scalelaw("fit", EXAMPLE_RUNS, "--fix", "alpha=0.3478", "--tie", "A=B", "--json").json()
+    assert fixed["params"]["alpha"] == 0.3478 and fixed["params"]["A"] == fixed["params"]["B"]
+    for bad, fragment in ((["--fix", "alpha"], "NAME=VALUE"), (["--fix", "alpha=x"], "not a finite number"),
+                          (["--fix", "gamma=1"], "no parameter 'gamma'"), (["--tie", "A=alpha"], "cannot tie")):
+        r = scalelaw("fit", EXAMPLE_RUNS, *bad)
+        assert r.code == 2 and fragment in r.err, (bad, r.err)

@@ -156,3 +156,22 @@ def test_epoch_replication_from_python():
     mle = scalelaw.fit(n, d, loss, drop_highest=5, estimator="mle")
     for name, value in {"A": 482.006, "B": 2085.434, "E": 1.81686, "alpha": 0.347813, "beta": 0.365854}.items():
         assert mle.params[name] == pytest.approx(value, rel=1e-4), name
+
+
+def test_bootstrap_fix_and_tie():
+    n, d, loss = synthetic_runs()
+    noisy = loss * np.exp(0.01 * np.random.default_rng(5).standard_normal(loss.size))
+    a = scalelaw.fit(n, d, noisy, bootstrap=100, seed=3, at_flops=1e22, threads=1)
+    b = scalelaw.fit(n, d, noisy, bootstrap=100, seed=3, at_flops=1e22, threads=2)
+    assert a.se == b.se and a.ci95 == b.ci95
+    assert set(a.derived) == {"a", "N_opt", "D_opt"}
+    lo, hi = a.ci95["alpha"]
+    assert lo < a.params["alpha"] < hi
+    assert a.to_dict()["se"]["alpha"] == a.se["alpha"]
+    fixed = scalelaw.fit(n, d, loss, fix={"E": TRUTH["E"]})
+    assert fixed.params["E"] == pytest.approx(TRUTH["E"], rel=1e-15)
+    assert fixed.params["alpha"] == pytest.approx(TRUTH["alpha"], rel=1e-5)
+    tied = scalelaw.fit(n, d, noisy, tie=[("alpha", "beta")])
+    assert tied.params["alpha"] == tied.params["beta"]
+    with pytest.raises(ValueError, match="no parameter 'gamma'"):
+        scalelaw.fit(n, d, loss, fix={"gamma": 1.0})

@@ -136,3 +136,86 @@ TEST_CASE("BriefReport says what was fitted and whether it is usable", "[fit]") 
   CHECK_THAT(report, Catch::Contains("42 runs"));
   CHECK_THAT(report, Catch::Contains("status: converged"));
 }
+
+TEST_CASE("Fixed parameters hold their values and the rest are fitted around them", "[fit][fix]") {
+  scalelaw::FitOptions options;
+  options.fixed = {{"alpha", kTruth.alpha}, {"E", kTruth.E}};
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit));
+  CHECK(fit.params.at("alpha") == kTruth.alpha);
+  CHECK(fit.params.at("E") == Approx(kTruth.E).epsilon(1e-15));
+  CHECK(fit.params.at("A") == Approx(kTruth.A).epsilon(1e-5));
+  CHECK(fit.params.at("beta") == Approx(kTruth.beta).epsilon(1e-6));
+
+  // Fixing a wrong value moves the others and raises the objective.
+  options.fixed = {{"alpha", 0.5}};
+  scalelaw::FitSummary wrong;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &wrong));
+  CHECK(wrong.params.at("alpha") == 0.5);
+  CHECK(wrong.objective > 1e-8);
+
+  options.fixed = {{"gamma", 1.0}};
+  CHECK_THROWS_WITH(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit),
+                    Catch::Contains("no parameter 'gamma'"));
+  options.fixed = {{"A", -1.0}};
+  CHECK_THROWS_AS(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit), scalelaw::InvalidArgument);
+}
+
+TEST_CASE("Tied parameters are fitted as one", "[fit][tie]") {
+  const scalelaw::ChinchillaLaw equal{1.8, 400.0, 1500.0, 0.33, 0.33};
+  scalelaw::Dataset data;
+  for (double n : {1e8, 3e8, 1e9, 3e9, 1e10}) {
+    for (double tpp : {5.0, 20.0, 80.0}) {
+      data.params.push_back(n);
+      data.tokens.push_back(tpp * n);
+      data.loss.push_back(scalelaw::Loss(equal, n, tpp * n));
+    }
+  }
+  scalelaw::FitOptions options;
+  options.tied = {{"alpha", "beta"}};
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &fit));
+  CHECK(fit.params.at("alpha") == fit.params.at("beta"));
+  CHECK(fit.params.at("alpha") == Approx(0.33).epsilon(1e-5));
+  options.tied = {{"A", "alpha"}};
+  CHECK_THROWS_WITH(scalelaw::Fit(data, Chinchilla(), options, &fit), Catch::Contains("cannot tie"));
+}
+
+TEST_CASE("The bootstrap is reproducible for a seed, whatever the threads", "[fit][bootstrap]") {
+  const scalelaw::Dataset data = SyntheticRuns(0.01, 11);
+  scalelaw::FitOptions options;
+  options.bootstrap_resamples = 200;
+  options.bootstrap_seed = 7;
+  options.at_flops = 1e22;
+  options.num_threads = 1;
+  scalelaw::FitSummary one, two, other_seed;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &one));
+  options.num_threads = 2;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &two));
+  options.bootstrap_seed = 8;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &other_seed));
+  CHECK(one.se == two.se);
+  CHECK(one.ci95 == two.ci95);
+  CHECK(one.se != other_seed.se);
+  // The intervals bracket the point estimates, and the truth for this gently noisy design.
+  for (const char* name : {"E", "A", "B", "alpha", "beta", "a", "N_opt", "D_opt"}) {
+    CAPTURE(name);
+    const double value = one.params.count(name) ? one.params.at(name) : one.derived.at(name);
+    CHECK(one.ci95.at(name).first < value);
+    CHECK(value < one.ci95.at(name).second);
+    CHECK(one.se.at(name) > 0);
+  }
+  CHECK(one.ci95.at("alpha").first < kTruth.alpha);
+  CHECK(kTruth.alpha < one.ci95.at("alpha").second);
+}
+
+TEST_CASE("Laplace standard errors shrink with less noise", "[fit][laplace]") {
+  scalelaw::FitSummary noisy, quiet;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.02, 4), Chinchilla(), {}, &noisy));
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.002, 4), Chinchilla(), {}, &quiet));
+  for (const char* name : {"E", "A", "B", "alpha", "beta"}) {
+    CAPTURE(name);
+    CHECK(quiet.laplace_se.at(name) < noisy.laplace_se.at(name));
+    CHECK(quiet.laplace_se.at(name) > 0);
+  }
+}

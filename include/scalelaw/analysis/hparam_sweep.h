@@ -9,8 +9,8 @@
 // 1. Cells. Runs are grouped by their exact (N, D) pair. In each cell c, L*_c = min over the cell of L_i.
 // 2. Near-optimal runs. Run i of cell c is kept when L_i / L*_c − 1 < tolerance (strict, as the repository's
 //    `abs_relative_error < filter_threshold` with filter_threshold = 0.0025, i.e. within 0.25% of the best),
-//    and the cell's best run is always kept (so tolerance = 0 keeps exactly the minimisers). Keeping a band
-//    instead of the single argmin averages over the flat bottom of the loss landscape and the grid spacing.
+//    and the cell's best runs (ties included) are always kept, so tolerance = 0 keeps exactly the minimisers. Keeping a
+//    band instead of the single argmin averages over the flat bottom of the loss landscape and the grid spacing.
 // 3. Laws. Ordinary least squares over all kept runs pooled (every kept run weighs the same, so a cell with a
 //    wide flat optimum weighs more):
 //        ln eta          = ln c_lr + k_N · ln N + k_D · ln D     →  eta      = c_lr · N^k_N · D^k_D
@@ -24,6 +24,9 @@
 //    selection itself, and it treats runs of the same cell as independent (they share a cell optimum, so the
 //    intervals are, if anything, narrow). The paper publishes the MEAN of the bootstrap coefficients (mean of
 //    ln c, then exp); we report the full-data OLS fit as the point estimate and the bootstrap mean beside it.
+//    HparamResample::kCells is the cluster bootstrap instead: draw n_cells cells with replacement and refit on
+//    all the kept runs of the cells drawn. It keeps the runs of a cell together, so it also measures how much
+//    the law depends on which (N, D) cells were run; its intervals are wider.
 //    Resample k draws from std::mt19937_64 seeded with seed ^ SplitMix64(k), through a portable unbiased
 //    bounded draw, and is written to slot k: results are identical for any number of threads.
 #pragma once
@@ -48,14 +51,25 @@ struct HparamRuns {
   void Validate() const;
 };
 
+// What the bootstrap resamples with replacement.
+enum class HparamResample {
+  kRuns,   // the kept runs, pooled over cells (the Step Law repository's choice)
+  kCells,  // the (N, D) cells, each with all its kept runs (cluster bootstrap)
+};
+
+// "runs" and "cells", the names the CLI and Python use; HparamResampleFromName throws InvalidArgument for others.
+const char* HparamResampleName(HparamResample unit);
+HparamResample HparamResampleFromName(const std::string& name);
+
 struct HparamSweepOptions {
-  // A run is kept when loss / best_loss_of_its_cell − 1 < tolerance (the cell's best is always kept).
+  // A run is kept when loss / best_loss_of_its_cell − 1 < tolerance (the cell's best runs are always kept).
   double tolerance = 0.0025;
   // Tokens per sequence: batch tokens = batch · seq_len. 1 when the batch column is already in tokens.
   double seq_len = 1;
   // Bootstrap resamples; 0 skips the bootstrap.
   int bootstrap = 0;
   std::uint64_t seed = 0;
+  HparamResample resample = HparamResample::kRuns;
   // Worker threads over resamples; 0 uses every hardware thread. Results do not depend on it.
   int num_threads = 0;
 
@@ -95,6 +109,7 @@ struct HparamBootstrap {
   int resamples = 0;  // requested
   int failed = 0;     // resamples whose kept runs could not identify a law (rank-deficient); left out
   std::uint64_t seed = 0;
+  HparamResample resample = HparamResample::kRuns;
   // Over the successful resamples: mean (coef = exp of the mean log-intercept, the paper's published form),
   // standard deviation (n − 1) of each quantity (coef on its own scale) and the 2.5% / 97.5% percentiles
   // (linear interpolation between order statistics).
@@ -105,10 +120,10 @@ struct HparamBootstrap {
 };
 
 struct HparamSweepResult {
-  LrLaw lr;                    // OLS on every kept run
+  LrLaw lr;                     // OLS on every kept run
   BatchTokensLaw batch_tokens;  // OLS on every kept run
-  double r2_lr = 0;            // R² of ln eta (1 when every kept run has the same eta and the fit is exact)
-  double r2_batch_tokens = 0;  // R² of ln B
+  double r2_lr = 0;             // R² of ln eta (1 when every kept run has the same eta and the fit is exact)
+  double r2_batch_tokens = 0;   // R² of ln B
 
   int n_cells = 0;
   int n_runs = 0;
@@ -138,7 +153,7 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
 
 // The result as one JSON object: {"lr": {"coef", "exp_params", "exp_tokens"}, "batch_tokens": {"coef",
 // "exp_tokens"}, "r2": {"lr", "batch_tokens"}, "n_cells", "n_runs", "n_kept", "tolerance", "seq_len", "usable",
-// "message", "warnings", "cells": [...], and when bootstrapped "bootstrap": {"resamples", "failed", "seed",
+// "message", "warnings", "cells": [...], and when bootstrapped "bootstrap": {"resamples", "resample", "failed", "seed",
 // "mean": {...}}, "se": {"lr.coef": ...}, "ci95": {"lr.coef": [low, high], ...}}. indent < 0: one line.
 std::string HparamSweepToJson(const HparamSweepResult& result, int indent = -1);
 

@@ -61,7 +61,7 @@ struct IsoflopBudget {
   double flops_min = 0;  // smallest and largest C among its runs
   double flops_max = 0;
   int n_runs = 0;
-  int n_sizes = 0;       // distinct N among its runs
+  int n_sizes = 0;        // distinct N among its runs
   double params_min = 0;  // sampled range of N
   double params_max = 0;
   double curvature = 0;  // p, the coefficient of (ln N)² (finite whenever the budget was fitted)
@@ -91,7 +91,7 @@ struct IsoflopResult {
   std::string message;  // why not, when !usable
   double a = 0;         // N_opt = k_params·C^a
   double k_params = 0;
-  double b = 0;         // D_opt = k_tokens·C^b
+  double b = 0;  // D_opt = k_tokens·C^b
   double k_tokens = 0;
   int n_budgets_used = 0;
   std::vector<IsoflopBudget> budgets;  // every budget found, in increasing C (used or not)
@@ -111,11 +111,11 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
 // The runs' budgets only (same grouping as FitIsoflop): index lists into runs, in increasing C.
 std::vector<std::vector<std::size_t>> GroupIsoflopBudgets(const std::vector<IsoflopRun>& runs, double tolerance);
 
-// The result as one line of JSON: "usable", "message" (when not usable), "a", "b", "k_params", "k_tokens", "n_budgets_used", "budgets" (each with
-// "flops", "params", "tokens", "loss", "n_runs", "n_sizes", "curvature", "params_min", "params_max", "used",
-// "status"; "params"/"tokens"/"loss" are null without a vertex), "warnings", and with a bootstrap "bootstrap"
-// (requested, succeeded, seed), "se" and "ci95" (objects keyed a, b, k_params, k_tokens; ci95 values are
-// [low, high]).
+// The result as one line of JSON: "usable", "message" (when not usable), "a", "b", "k_params", "k_tokens",
+// "n_budgets_used", "budgets" (each with "flops", "params", "tokens", "loss", "n_runs", "n_sizes", "curvature",
+// "params_min", "params_max", "used", "status"; "params"/"tokens"/"loss" are null without a vertex), "warnings", and
+// with a bootstrap "bootstrap" (requested, succeeded, seed), "se" and "ci95" (objects keyed a, b, k_params, k_tokens;
+// ci95 values are [low, high]).
 std::string IsoflopToJson(const IsoflopResult& result);
 
 }  // namespace scalelaw

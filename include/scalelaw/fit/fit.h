@@ -8,10 +8,12 @@
 //                     (Besiroglu et al. 2024, the replication's point estimate).
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scalelaw/fit/dataset.h"
@@ -42,6 +44,18 @@ struct FitOptions {
   // A = e^a, B = e^b, E = e^e); empty means the model's default grid.
   std::vector<std::vector<double>> starts;
 
+  // Parameters held at a value, by their natural names (--fix E=1.87).
+  std::map<std::string, double> fixed;
+  // Parameters fitted as one, by natural names (--tie alpha=beta): the second takes the first's value.
+  std::vector<std::pair<std::string, std::string>> tied;
+
+  // Nonparametric bootstrap: resample the runs with replacement this many times and refit each from the
+  // full-data optimum; 0 switches it off. The same seed gives the same result for any num_threads.
+  int bootstrap_resamples = 0;
+  std::uint64_t bootstrap_seed = 42;
+  // The budget (FLOPs) at which derived quantities such as N_opt and D_opt are reported; NaN for none.
+  double at_flops = std::numeric_limits<double>::quiet_NaN();
+
   // True when the options can be used; otherwise false with the reason in *error.
   bool IsValid(std::string* error) const;
 };
@@ -69,6 +83,19 @@ struct FitSummary {
   int num_starts_in_best_basin = 0;
   int best_start = -1;  // index into the starts of the winning run
   int iterations = 0;   // L-BFGS iterations of the winning run, polish included
+
+  // Quantities derived from the parameters (for Chinchilla "a" = beta/(alpha+beta), and "N_opt", "D_opt" at
+  // FitOptions::at_flops).
+  std::map<std::string, double> derived;
+  // Bootstrap standard errors (std of the resample estimates) and 95% percentile intervals of every parameter
+  // and derived quantity; empty without a bootstrap.
+  int bootstrap_resamples = 0;
+  int bootstrap_failed = 0;
+  std::map<std::string, double> se;
+  std::map<std::string, std::pair<double, double>> ci95;
+  // Standard errors from the Gauss-Newton (Laplace) approximation at the optimum, s^2 (J^T W J)^-1: local
+  // and cheap; the bootstrap is the trustworthy one for this loss surface.
+  std::map<std::string, double> laplace_se;
 
   // True when the result is usable: the optimiser met its convergence test, every value is finite and the
   // data can identify the model. Otherwise message says why not.

@@ -9,8 +9,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <string>
+
+#include "scalelaw/laws/chinchilla.h"
 
 namespace scalelaw::detail {
 namespace {
@@ -43,6 +46,19 @@ class ChinchillaModelForm final : public ModelForm {
         row[4] = -row[1] * design.log_tokens[i];
       }
     }
+  }
+
+  // a = beta/(alpha+beta), and the compute-optimal N and D at a budget (Hoffmann et al. 2022, Eq. 4).
+  std::map<std::string, double> Derived(const std::map<std::string, double>& p, double at_flops) const override {
+    std::map<std::string, double> out;
+    const double alpha = p.at("alpha"), beta = p.at("beta");
+    if (alpha + beta > 0) out["a"] = beta / (alpha + beta);
+    if (!std::isnan(at_flops) && alpha > 0 && beta > 0) {
+      const Allocation allocation = ComputeOptimal({p.at("E"), p.at("A"), p.at("B"), alpha, beta}, at_flops);
+      out["N_opt"] = allocation.params;
+      out["D_opt"] = allocation.tokens;
+    }
+    return out;
   }
 
   // The Epoch grid (Besiroglu et al. 2024, after Hoffmann et al. 2022 App. D.2): alpha, beta in

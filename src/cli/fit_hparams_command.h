@@ -1,0 +1,28 @@
+// scalelaw fit-hparams FILE: learning-rate and batch-size laws from a grid sweep (the Step Law procedure).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace scalelaw::cli {
+
+struct FitHparamsCommand {
+  std::string file;  // "-" reads standard input
+  std::string params_col = "params";
+  std::string tokens_col = "tokens";
+  std::string lr_col = "lr";
+  std::string batch_col = "batch";
+  std::string loss_col = "loss";
+  double seq_len = 1;  // batch tokens = batch column · seq_len (1: the column is already in tokens)
+  double tolerance = 0.0025;
+  int bootstrap = 0;
+  std::uint64_t seed = 0;
+  std::string resample = "runs";  // or "cells"
+  int threads = 0;
+  bool json = false;
+};
+
+// 0 ok; 1 the kept runs cannot identify the laws (not usable); 2 usage or input error (thrown as scalelaw::Error).
+int RunFitHparams(const FitHparamsCommand& command);
+
+}  // namespace scalelaw::cli

@@ -1,0 +1,26 @@
+// scalelaw isoflop FILE: Chinchilla Approach 2 (IsoFLOP parabolas) on the runs of a CSV file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace scalelaw::cli {
+
+struct IsoflopCommand {
+  std::string file;  // "-" reads standard input
+  std::string params_col = "params";
+  std::string tokens_col = "tokens";
+  std::string flops_col;  // when set, C is read from it (and tokens are not needed)
+  std::string loss_col = "loss";
+  double budget_tolerance = 0.01;
+  int min_sizes = 3;
+  int bootstrap = 0;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  bool json = false;
+};
+
+// 0 ok; 1 fewer than 2 usable budgets (not usable); 2 usage or input error (thrown as scalelaw::Error).
+int RunIsoflop(const IsoflopCommand& command);
+
+}  // namespace scalelaw::cli

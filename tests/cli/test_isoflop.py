@@ -1,0 +1,152 @@
+"""scalelaw isoflop: Chinchilla Approach 2 (IsoFLOP parabolas) through the binary."""
+import json
+import math
+
+import pytest
+
+# Chinchilla as printed (laws.md 1.1): a = beta/(alpha+beta), N_opt = k·C^a with k = G·6^-a.
+E, A, B, ALPHA, BETA = 1.69, 406.4, 410.7, 0.34, 0.28
+A_TRUE = BETA / (ALPHA + BETA)
+G = (ALPHA * A / (BETA * B)) ** (1 / (ALPHA + BETA))
+
+
+def loss(n, d):
+    return E + A / n ** ALPHA + B / d ** BETA
+
+
+def synthetic_csv(tmp_path, budgets=(1e18, 1e19, 1e20, 1e21), half=1.0, sizes=7, flops=False, name="runs.csv"):
+    """Noise-free runs on a grid symmetric in ln N around each budget's optimum."""
+    lines = ["params,flops,loss" if flops else "params,tokens,loss"]
+    for c in budgets:
+        n_opt = G * (c / 6) ** A_TRUE
+        for j in range(sizes):
+            n = n_opt * math.exp(-half + 2 * half * j / (sizes - 1))
+            d = c / (6 * n)
+            lines.append(f"{n!r},{(c if flops else d)!r},{loss(n, d)!r}")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_recovers_a_on_a_symmetric_grid(scalelaw, tmp_path):
+    r = scalelaw("isoflop", synthetic_csv(tmp_path), "--json")
+    assert r.code == 0, r.err
+    out = r.json()
+    # Noise-free and symmetric: a is exact; k carries the quadratic approximation's bias, e^delta = 1.00781 for
+    # 7 sizes over h = 1 (numpy polyfit on the same grid).
+    assert abs(out["a"] - A_TRUE) < 1e-9 and abs(out["b"] - (1 - A_TRUE)) < 1e-9
+    assert out["k_params"] / (G * 6 ** -A_TRUE) == pytest.approx(1.00781, abs=1e-5)
+    assert out["k_tokens"] * 6 * out["k_params"] == pytest.approx(1.0, rel=1e-9)
+    assert out["usable"] is True and out["warnings"] == []
+    assert len(out["budgets"]) == 4
+    for budget, c in zip(out["budgets"], (1e18, 1e19, 1e20, 1e21)):
+        assert {"flops", "params", "tokens", "loss", "n_runs"} <= set(budget)
+        assert budget["flops"] == pytest.approx(c, rel=1e-12)
+        assert budget["n_runs"] == 7 and budget["used"] is True and budget["curvature"] > 0
+        assert budget["tokens"] == pytest.approx(c / (6 * budget["params"]), rel=1e-12)
+    assert "se" not in out and "ci95" not in out
+
+
+def test_flops_column_and_human_table(scalelaw, tmp_path):
+    path = synthetic_csv(tmp_path, flops=True)
+    out = scalelaw("isoflop", path, "--flops-col", "flops", "--json").json()
+    assert abs(out["a"] - A_TRUE) < 1e-9
+    human = scalelaw("isoflop", path, "--flops-col", "flops")
+    assert human.code == 0, human.err
+    assert "N_opt = k·C^a" in human.out and "budget C" in human.out and "used" in human.out
+    assert "nan" not in human.out.lower()
+
+
+def test_budget_tolerance_groups_last_digit_differences(scalelaw, tmp_path):
+    # C of each run perturbed by up to 0.4%: one budget each at the default 1%, scattered at 0.1%.
+    path = tmp_path / "jitter.csv"
+    lines = ["params,flops,loss"]
+    for c in (1e19, 1e20, 1e21):
+        n_opt = G * (c / 6) ** A_TRUE
+        for j in range(5):
+            n = n_opt * math.exp(-1 + 0.5 * j)
+            lines.append(f"{n!r},{c * (1 + 0.002 * (j - 2))!r},{loss(n, c / (6 * n))!r}")
+    path.write_text("\n".join(lines) + "\n")
+    out = scalelaw("isoflop", path, "--flops-col", "flops", "--json").json()
+    assert len(out["budgets"]) == 3 and out["n_budgets_used"] == 3
+    assert abs(out["a"] - A_TRUE) < 0.01
+    tight = scalelaw("isoflop", path, "--flops-col", "flops", "--budget-tolerance", "0.001", "--json")
+    assert tight.code == 1 and "not usable" in tight.err
+    assert len(tight.json()["budgets"]) == 15
+
+
+def test_bootstrap_is_deterministic_across_threads(scalelaw, tmp_path):
+    # Noisy runs: loss times (1 + 0.2%·pattern), so resamples differ.
+    path = tmp_path / "noisy.csv"
+    lines = ["params,tokens,loss"]
+    pattern = [0.3, -1.1, 0.8, 1.4, -0.6, -0.2, 0.9, -1.3, 0.1]
+    for i, c in enumerate((1e18, 1e19, 1e20, 1e21)):
+        n_opt = G * (c / 6) ** A_TRUE
+        for j in range(9):
+            n = n_opt * math.exp(-1.5 + 3 * j / 8)
+            d = c / (6 * n)
+            lines.append(f"{n!r},{d!r},{loss(n, d) * (1 + 0.002 * pattern[(i + j) % 9])!r}")
+    path.write_text("\n".join(lines) + "\n")
+    one = scalelaw("isoflop", path, "--bootstrap", "200", "--seed", "7", "--threads", "1", "--json")
+    four = scalelaw("isoflop", path, "--bootstrap", "200", "--seed", "7", "--threads", "4", "--json")
+    assert one.code == 0 and four.code == 0, (one.err, four.err)
+    assert one.json() == four.json()
+    out = one.json()
+    assert set(out["se"]) == {"a", "b", "k_params", "k_tokens"} == set(out["ci95"])
+    assert out["bootstrap"] == {"requested": 200, "succeeded": 200, "seed": 7}
+    low, high = out["ci95"]["a"]
+    assert low < out["a"] < high and out["se"]["a"] > 0
+    other = scalelaw("isoflop", path, "--bootstrap", "200", "--seed", "8", "--json").json()
+    assert other["se"]["a"] != out["se"]["a"]
+
+
+def test_one_budget_is_not_usable(scalelaw, tmp_path):
+    r = scalelaw("isoflop", synthetic_csv(tmp_path, budgets=(1e20,)), "--json")
+    assert r.code == 1, (r.out, r.err)
+    assert "not usable" in r.err and "1 of 1 budgets usable" in r.err
+    out = r.json()
+    assert out["usable"] is False and out["a"] == 0 and "nan" not in r.out.lower()
+
+
+def test_too_few_sizes_per_budget_is_not_usable(scalelaw, tmp_path):
+    r = scalelaw("isoflop", synthetic_csv(tmp_path, sizes=2))
+    assert r.code == 1, (r.out, r.err)
+    assert "fewer than 3 distinct N" in r.err and "not usable" in r.err
+    # Asking for more sizes than the budgets have: same.
+    r = scalelaw("isoflop", synthetic_csv(tmp_path, sizes=5, name="five.csv"), "--min-sizes", "6")
+    assert r.code == 1 and "fewer than 6 distinct N" in r.err
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--budget-tolerance", "2"], "--budget-tolerance"),
+    (["--min-sizes", "2"], "--min-sizes"),
+    (["--bootstrap", "-3"], "--bootstrap"),
+    (["--loss-col", "missing"], "column 'missing'"),
+])
+def test_usage_and_input_errors(scalelaw, tmp_path, args, fragment):
+    r = scalelaw("isoflop", synthetic_csv(tmp_path), *args)
+    assert r.code == 2, (r.code, r.err)
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("scalelaw: error: ") and fragment in lines[0]
+
+
+def test_bad_csv_cell_names_file_line_and_column(scalelaw, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("params,tokens,loss\n1e8,1e9,3\n1e8,abc,3\n")
+    r = scalelaw("isoflop", path)
+    assert r.code == 2 and "line 3, column 'tokens'" in r.err
+
+
+def test_chinchilla_isoflop_profiles(scalelaw, chinchilla_runs):
+    """The nine Chinchilla budgets (tolerance 4%, >= 6 sizes): a = 0.4817, inside Table 2's 0.462-0.534."""
+    r = scalelaw("isoflop", chinchilla_runs, "--params-col", "Model Size", "--flops-col", "Training FLOP",
+                 "--budget-tolerance", "0.04", "--min-sizes", "6", "--json")
+    assert r.code == 0, r.err
+    out = r.json()
+    assert out["n_budgets_used"] == 9
+    assert out["a"] == pytest.approx(0.4817, abs=5e-5) and out["b"] == pytest.approx(0.5183, abs=5e-5)
+    assert 0.462 < out["a"] < 0.534 and 0.483 < out["b"] < 0.529
+    used = [b for b in out["budgets"] if b["used"]]
+    for budget, nominal in zip(used, (6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21)):
+        assert 0.9 < budget["flops"] / nominal < 1.0
+    json.dumps(out)  # plain JSON, no NaN

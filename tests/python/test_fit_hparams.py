@@ -1,0 +1,89 @@
+"""scalelaw.fit_hparams: learning-rate and batch-size laws from a grid sweep (Step Law procedure)."""
+import csv
+import math
+import os
+
+import numpy as np
+import pytest
+
+import scalelaw
+
+SOURCE_DIR = os.environ.get("SCALELAW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SHARED_DIR = os.environ.get("SCALELAW_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
+STEP_RUNS = os.path.join(SHARED_DIR, "data", "steplaw", "dense_lr_bs_loss.csv")
+
+
+def true_lr(n, d):
+    return 1.79 * np.power(n, -0.713) * np.power(d, 0.307)
+
+
+def true_batch(d):
+    return 0.58 * np.power(d, 0.571)
+
+
+def noisy_sweep(per_cell=400, seed=1):
+    """Random lr and batch from one range shared by all cells; loss a bowl around the true optimum plus noise."""
+    rng = np.random.default_rng(seed)
+    n = np.repeat([1e8, 2e8, 4e8, 8e8], 4 * per_cell)
+    d = np.tile(np.repeat([1e9, 4e9, 1.6e10, 6.4e10], per_cell), 4)
+    lr = np.exp(rng.uniform(np.log(1e-4), np.log(3e-2), n.size))
+    batch = np.exp(rng.uniform(np.log(2e4), np.log(4e6), n.size))
+    dx, dy = np.log(lr / true_lr(n, d)), np.log(batch / true_batch(d))
+    base = 1.8 + 400 / n ** 0.34 + 400 / d ** 0.28
+    loss = base * (1 + 0.01 * dx ** 2 + 0.01 * dy ** 2) * (1 + rng.normal(0, 2e-4, n.size))
+    return n, d, lr, batch, loss
+
+
+def test_recovers_known_laws_from_numpy_arrays():
+    out = scalelaw.fit_hparams(*noisy_sweep(), bootstrap=100, seed=3)
+    assert out["usable"], out["message"]
+    assert out["n_cells"] == 16 and out["n_runs"] == 6400
+    assert out["lr"]["exp_params"] == pytest.approx(-0.713, abs=0.06)
+    assert out["lr"]["exp_tokens"] == pytest.approx(0.307, abs=0.05)
+    assert out["batch_tokens"]["exp_tokens"] == pytest.approx(0.571, abs=0.05)
+    assert set(out["se"]) == {"lr.coef", "lr.exp_params", "lr.exp_tokens", "batch_tokens.coef",
+                              "batch_tokens.exp_tokens"}
+    for low, high in out["ci95"].values():
+        assert low < high
+
+
+def test_lists_work_and_threads_do_not_change_the_bootstrap():
+    n, d, lr, batch, loss = (list(x) for x in noisy_sweep(per_cell=100, seed=2))
+    one = scalelaw.fit_hparams(n, d, lr, batch, loss, bootstrap=50, seed=1, threads=1)
+    many = scalelaw.fit_hparams(n, d, lr, batch, loss, bootstrap=50, seed=1, threads=3)
+    assert one == many
+
+
+def test_seq_len_converts_sequences_to_tokens():
+    n, d, lr, batch, loss = noisy_sweep(per_cell=100, seed=4)
+    tokens = scalelaw.fit_hparams(n, d, lr, batch, loss)
+    sequences = scalelaw.fit_hparams(n, d, lr, batch / 2048, loss, seq_len=2048)
+    assert sequences["batch_tokens"]["coef"] == pytest.approx(tokens["batch_tokens"]["coef"], rel=1e-9)
+    assert sequences["batch_tokens"]["exp_tokens"] == pytest.approx(tokens["batch_tokens"]["exp_tokens"], rel=1e-9)
+
+
+def test_invalid_input_raises_invalid_argument():
+    with pytest.raises(scalelaw.InvalidArgument):
+        scalelaw.fit_hparams([1e8], [1e9], [1e-3], [64], [-2.0])
+    with pytest.raises(scalelaw.InvalidArgument):
+        scalelaw.fit_hparams([1e8, 2e8], [1e9], [1e-3], [64], [2.0])
+    with pytest.raises(scalelaw.InvalidArgument):
+        scalelaw.fit_hparams([1e8], [1e9], [1e-3], [64], [2.0], tolerance=-1)
+    with pytest.raises(scalelaw.InvalidArgument):
+        scalelaw.fit_hparams([1e8], [1e9], [1e-3], [64], [2.0], resample="rows")
+
+
+def test_step_law_release():
+    if not os.path.exists(STEP_RUNS):
+        pytest.skip(f"SKIPPED: {STEP_RUNS} is absent (published data are read from ../shared, never copied)")
+    with open(STEP_RUNS) as fh:
+        rows = list(csv.DictReader(fh))
+    columns = [np.array([float(r[k]) for r in rows]) for k in ("N", "D", "lr", "bs", "smooth loss")]
+    out = scalelaw.fit_hparams(*columns, seq_len=2048, tolerance=0.0025, bootstrap=1000, seed=0)
+    assert out["n_kept"] == 129
+    assert math.isclose(out["lr"]["coef"], 77.687, rel_tol=1e-3)
+    assert math.isclose(out["lr"]["exp_params"], -0.76623, rel_tol=1e-3)
+    assert math.isclose(out["lr"]["exp_tokens"], 0.19701, rel_tol=1e-3)
+    assert math.isclose(out["batch_tokens"]["coef"], 0.20852, rel_tol=1e-3)
+    assert math.isclose(out["batch_tokens"]["exp_tokens"], 0.61253, rel_tol=1e-3)
+    assert out["ci95"]["lr.exp_tokens"][1] < 0.307

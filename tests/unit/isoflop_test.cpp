@@ -1,0 +1,290 @@
+// Chinchilla Approach 2 (IsoFLOP parabolas) on synthetic runs from a known Chinchilla law.
+//
+// The numbers these tests expect were computed independently with numpy (np.polyfit of the loss on ln N per
+// budget, then of ln N* on ln C) for the same grids:
+//   law L = 1.69 + 406.4/N^0.34 + 410.7/D^0.28 (Chinchilla as printed): a = beta/(alpha+beta) = 0.451613,
+//   N_opt = k·C^a with k = G·6^-a = 0.598695; 7 budgets 1e18..1e21 (half-decade steps), 9 sizes per budget.
+// The known bias of the quadratic approximation, noise-free:
+//   - grid symmetric in ln N around each budget's true optimum, half-width h: a is exact (|error| < 1e-13),
+//     because every budget's profile has the same shape in ln N − ln N_opt, so the vertex offset δ is the same
+//     for all budgets; k is biased by e^δ: 1.0074 (h = 1), 1.0167 (h = 1.5), 1.0299 (h = 2).
+//   - grid centred on a guess N ∝ C^0.6 (equal to the optimum at 1e19), h = 3: a = 0.447003 (bias −0.0046);
+//     law 1.69 + 406.4/N^0.5 + 410.7/D^0.2 (a = 0.285714), centred on N ∝ C^0.5, h = 2: a = 0.275534 (−0.0102).
+//   - with 0.2% log-normal loss noise on the symmetric h = 1.5 grid, the spread of a over 2000 numpy
+//     replications is SD 0.0034 (mean bias < 1e-4); the recovery tolerance 0.012 is 3.5 SD.
+#include "scalelaw/analysis/isoflop.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+#include "scalelaw/error.h"
+
+namespace {
+
+struct Law {
+  double E, A, B, alpha, beta;
+  double Loss(double n, double d) const { return E + A / std::pow(n, alpha) + B / std::pow(d, beta); }
+  double a() const { return beta / (alpha + beta); }
+  double G() const { return std::pow(alpha * A / (beta * B), 1 / (alpha + beta)); }
+  double NOpt(double c) const { return G() * std::pow(c / 6, a()); }
+  double k() const { return G() * std::pow(6.0, -a()); }  // N_opt = k·C^a
+};
+
+const Law kChinchilla{1.69, 406.4, 410.7, 0.34, 0.28};
+
+// 7 budgets 1e18..1e21, sizes centre(C)·exp(u) for 9 u evenly spaced in [−h, h]; loss times exp(noise·z).
+template <typename Centre>
+std::vector<scalelaw::IsoflopRun> Runs(const Law& law, Centre centre, double h, double noise = 0, unsigned seed = 1,
+                                       bool give_flops = false) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<scalelaw::IsoflopRun> runs;
+  for (int i = 0; i < 7; ++i) {
+    const double c = std::pow(10.0, 18 + 0.5 * i);
+    for (int j = 0; j < 9; ++j) {
+      const double u = -h + 2 * h * j / 8.0;
+      const double n = centre(c) * std::exp(u);
+      const double d = c / (6 * n);
+      scalelaw::IsoflopRun run;
+      run.params = n;
+      if (give_flops) {
+        run.flops = c;
+      } else {
+        run.tokens = d;
+      }
+      run.loss = law.Loss(n, d) * std::exp(noise * normal(rng));
+      runs.push_back(run);
+    }
+  }
+  return runs;
+}
+
+auto AtOptimum(const Law& law) {
+  return [law](double c) { return law.NOpt(c); };
+}
+
+}  // namespace
+
+TEST_CASE("Noise-free symmetric grids: a exact, k off by the quadratic approximation's known factor", "[isoflop]") {
+  for (const auto& [h, k_ratio] : {std::pair{1.0, 1.0074}, std::pair{1.5, 1.0167}, std::pair{2.0, 1.0299}}) {
+    const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, AtOptimum(kChinchilla), h));
+    REQUIRE(r.usable);
+    CHECK(r.n_budgets_used == 7);
+    CHECK(r.budgets.size() == 7);
+    CHECK(std::abs(r.a - kChinchilla.a()) < 1e-9);
+    CHECK(std::abs(r.b - (1 - kChinchilla.a())) < 1e-9);
+    CHECK(r.k_params / kChinchilla.k() == Approx(k_ratio).margin(1e-4));
+    CHECK(r.k_tokens * 6 * r.k_params == Approx(1.0).epsilon(1e-9));  // D* = C/(6 N*)
+    CHECK(r.warnings.empty());
+  }
+}
+
+TEST_CASE("The budget table: C, N*, D*, L*, runs and curvature", "[isoflop]") {
+  const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, AtOptimum(kChinchilla), 1.0));
+  REQUIRE(r.usable);
+  for (int i = 0; i < 7; ++i) {
+    const scalelaw::IsoflopBudget& b = r.budgets[i];
+    const double c = std::pow(10.0, 18 + 0.5 * i);
+    CHECK(b.flops == Approx(c).epsilon(1e-12));
+    CHECK(b.n_runs == 9);
+    CHECK(b.n_sizes == 9);
+    CHECK(b.used);
+    CHECK(b.has_vertex);
+    CHECK(b.curvature > 0);
+    CHECK(b.params / kChinchilla.NOpt(c) == Approx(1.0074).margin(1e-4));
+    CHECK(b.tokens == Approx(c / (6 * b.params)).epsilon(1e-12));
+    // The vertex is near the true minimum loss (a parabola through a near-quadratic bowl).
+    CHECK(b.loss == Approx(kChinchilla.Loss(kChinchilla.NOpt(c), c / (6 * kChinchilla.NOpt(c)))).epsilon(1e-3));
+  }
+  const std::string json = scalelaw::IsoflopToJson(r);
+  CHECK(json.find("\"k_params\"") != std::string::npos);
+  CHECK(json.find("\"budgets\"") != std::string::npos);
+  CHECK(json.find("nan") == std::string::npos);
+}
+
+TEST_CASE("A FLOPs column gives the same answer as tokens", "[isoflop]") {
+  const auto centre = AtOptimum(kChinchilla);
+  const scalelaw::IsoflopResult with_tokens = scalelaw::FitIsoflop(Runs(kChinchilla, centre, 1.5, 0.002, 3));
+  const scalelaw::IsoflopResult with_flops = scalelaw::FitIsoflop(Runs(kChinchilla, centre, 1.5, 0.002, 3, true));
+  CHECK(with_flops.a == Approx(with_tokens.a).epsilon(1e-9));
+  CHECK(with_flops.k_params == Approx(with_tokens.k_params).epsilon(1e-8));
+}
+
+TEST_CASE("0.2% loss noise: a recovered within 3.5 SD of its sampling spread", "[isoflop]") {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, AtOptimum(kChinchilla), 1.5, 0.002, seed));
+    REQUIRE(r.usable);
+    CHECK(std::abs(r.a - kChinchilla.a()) < 0.012);
+    CHECK(std::abs(r.b - (1 - kChinchilla.a())) < 0.012);
+    CHECK(std::abs(std::log(r.k_params / kChinchilla.k())) < 0.35);
+  }
+}
+
+TEST_CASE("Off-centre grids bias a even without noise (the known bias of Approach 2)", "[isoflop]") {
+  // Centred on N ∝ C^0.6, equal to the optimum at 1e19: the grid drifts across the optimum with C.
+  const auto drifting = [](double c) { return kChinchilla.NOpt(1e19) * std::pow(c / 1e19, 0.6); };
+  const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, drifting, 3.0));
+  REQUIRE(r.usable);
+  CHECK(r.n_budgets_used == 7);
+  CHECK(r.a == Approx(0.447003).margin(2e-5));
+  CHECK(r.a - kChinchilla.a() < -0.004);  // visible: 1e7 times the symmetric grid's error
+
+  // A strongly asymmetric law (alpha = 0.5, beta = 0.2): a bias of 0.01 from a C^0.5-centred grid.
+  const Law skewed{1.69, 406.4, 410.7, 0.5, 0.2};
+  const auto half_power = [&](double c) { return skewed.NOpt(1e19) * std::pow(c / 1e19, 0.5); };
+  const scalelaw::IsoflopResult s = scalelaw::FitIsoflop(Runs(skewed, half_power, 2.0));
+  REQUIRE(s.usable);
+  CHECK(s.a == Approx(0.275534).margin(2e-5));
+  CHECK(s.a - skewed.a() < -0.01);
+  // ... and the same law on a symmetric grid is exact again.
+  CHECK(std::abs(scalelaw::FitIsoflop(Runs(skewed, AtOptimum(skewed), 2.0)).a - skewed.a()) < 1e-9);
+}
+
+TEST_CASE("Budgets group within the relative tolerance", "[isoflop]") {
+  std::vector<scalelaw::IsoflopRun> runs;
+  // Two budgets whose C differ in the last digits (±0.3%), and a stray run 5% away.
+  for (double c : {1e20, 3e20}) {
+    int j = 0;
+    for (double n : {1e8, 3e8, 1e9, 3e9}) {
+      const double jitter = 1 + 0.003 * ((j++ % 3) - 1);
+      runs.push_back({n, 0, c * jitter, kChinchilla.Loss(n, c / (6 * n))});
+    }
+  }
+  runs.push_back({1e9, 0, 1.05e20, 3.0});
+  const auto groups = scalelaw::GroupIsoflopBudgets(runs, 0.01);
+  REQUIRE(groups.size() == 3);
+  CHECK(groups[0].size() == 4);
+  CHECK(groups[1].size() == 1);
+  CHECK(groups[2].size() == 4);
+  CHECK(scalelaw::GroupIsoflopBudgets(runs, 0.001).size() > 3);  // last digits no longer agree
+  CHECK(scalelaw::GroupIsoflopBudgets(runs, 0.06).size() == 2);  // the stray run joins the first budget
+
+  const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs);
+  REQUIRE(r.usable);
+  CHECK(r.n_budgets_used == 2);
+  CHECK(r.budgets[1].status.find("skipped") == 0);
+  CHECK_FALSE(r.budgets[1].used);
+  // One warning for the skipped single-run budget, one for a power law through 2 points.
+  REQUIRE(r.warnings.size() == 2);
+  CHECK(r.warnings[0].find("fewer than 3") != std::string::npos);
+}
+
+TEST_CASE("Budgets with a downward parabola or an outside vertex are reported and excluded", "[isoflop]") {
+  std::vector<scalelaw::IsoflopRun> runs = Runs(kChinchilla, AtOptimum(kChinchilla), 1.0);
+  // Budget 8: loss falls with N all the way (optimum far beyond the largest size): vertex outside the range.
+  for (double n : {1e6, 2e6, 4e6, 8e6}) runs.push_back({n, 0, 3e21, kChinchilla.Loss(n, 3e21 / (6 * n))});
+  // Budget 9: a hump, loss highest in the middle.
+  const double sizes[] = {1e9, 2e9, 4e9, 8e9, 1.6e10};
+  for (int j = 0; j < 5; ++j) runs.push_back({sizes[j], 0, 1e22, 2.0 + 0.1 * j * (4 - j)});
+  const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs);
+  REQUIRE(r.usable);
+  REQUIRE(r.budgets.size() == 9);
+  CHECK(r.n_budgets_used == 7);
+  CHECK(std::abs(r.a - kChinchilla.a()) < 1e-9);  // the excluded budgets did not enter the fit
+
+  const scalelaw::IsoflopBudget& outside = r.budgets[7];
+  CHECK_FALSE(outside.used);
+  CHECK(outside.status.find("outside") != std::string::npos);
+  CHECK(outside.curvature > 0);
+  const scalelaw::IsoflopBudget& hump = r.budgets[8];
+  CHECK_FALSE(hump.used);
+  CHECK(hump.curvature < 0);
+  CHECK_FALSE(hump.has_vertex);
+  CHECK(hump.status.find("downward") != std::string::npos);
+  REQUIRE(r.warnings.size() == 2);
+  CHECK(r.warnings[0].find("outside the sampled N range") != std::string::npos);
+  CHECK(r.warnings[1].find("opens downward") != std::string::npos);
+  CHECK(r.warnings[1].find("excluded from the power-law fit") != std::string::npos);
+  CHECK(scalelaw::IsoflopToJson(r).find("\"params\":null") != std::string::npos);
+}
+
+TEST_CASE("Fewer than 2 usable budgets is an unusable result, not NaN", "[isoflop]") {
+  // One budget only.
+  std::vector<scalelaw::IsoflopRun> one;
+  for (double n : {1e8, 3e8, 1e9, 3e9}) one.push_back({n, 0, 1e20, kChinchilla.Loss(n, 1e20 / (6 * n))});
+  scalelaw::IsoflopResult r = scalelaw::FitIsoflop(one);
+  CHECK_FALSE(r.usable);
+  CHECK(r.message.find("1 of 1 budgets usable") != std::string::npos);
+  CHECK(r.a == 0);
+  CHECK(r.k_params == 0);
+  CHECK(scalelaw::IsoflopToJson(r).find("nan") == std::string::npos);
+
+  // Too few distinct N per budget: two sizes each (one of them twice).
+  std::vector<scalelaw::IsoflopRun> few;
+  for (double c : {1e19, 1e20, 1e21}) {
+    for (double n : {1e8, 1e9, 1e9}) few.push_back({n, 0, c, kChinchilla.Loss(n, c / (6 * n))});
+  }
+  r = scalelaw::FitIsoflop(few);
+  CHECK_FALSE(r.usable);
+  CHECK(r.message.find("0 of 3 budgets usable") != std::string::npos);
+  REQUIRE(r.warnings.size() == 1);  // one warning lists every skipped budget
+  CHECK(r.warnings[0].find("3 of 3 budgets have fewer than 3 distinct N") != std::string::npos);
+  CHECK(r.budgets.size() == 3);
+  CHECK(r.budgets[0].n_runs == 3);
+  CHECK(r.budgets[0].n_sizes == 2);
+}
+
+TEST_CASE("Caller errors throw InvalidArgument", "[isoflop]") {
+  const auto runs = Runs(kChinchilla, AtOptimum(kChinchilla), 1.0);
+  CHECK_THROWS_AS(scalelaw::FitIsoflop({}), scalelaw::InvalidArgument);
+  scalelaw::IsoflopOptions options;
+  options.budget_tolerance = -0.1;
+  CHECK_THROWS_AS(scalelaw::FitIsoflop(runs, options), scalelaw::InvalidArgument);
+  options = {};
+  options.min_sizes = 2;
+  CHECK_THROWS_AS(scalelaw::FitIsoflop(runs, options), scalelaw::InvalidArgument);
+  options = {};
+  options.bootstrap = -1;
+  CHECK_THROWS_AS(scalelaw::FitIsoflop(runs, options), scalelaw::InvalidArgument);
+  auto bad = runs;
+  bad[3].loss = std::nan("");
+  CHECK_THROWS_WITH(scalelaw::FitIsoflop(bad), Catch::Contains("run 4") && Catch::Contains("loss"));
+  bad = runs;
+  bad[5].tokens = 0;
+  CHECK_THROWS_AS(scalelaw::FitIsoflop(bad), scalelaw::InvalidArgument);
+  bad = runs;
+  bad[0].params = -1;
+  CHECK_THROWS_WITH(scalelaw::FitIsoflop(bad), Catch::Contains("run 1") && Catch::Contains("params"));
+}
+
+TEST_CASE("Bootstrap: SE and 95% CI, identical for any thread count", "[isoflop][bootstrap]") {
+  const auto runs = Runs(kChinchilla, AtOptimum(kChinchilla), 1.5, 0.002, 5);
+  scalelaw::IsoflopOptions options;
+  options.bootstrap = 400;
+  options.seed = 42;
+  options.num_threads = 1;
+  const scalelaw::IsoflopResult one = scalelaw::FitIsoflop(runs, options);
+  options.num_threads = 3;
+  const scalelaw::IsoflopResult three = scalelaw::FitIsoflop(runs, options);
+  options.num_threads = 0;
+  const scalelaw::IsoflopResult all = scalelaw::FitIsoflop(runs, options);
+  REQUIRE(one.bootstrap.valid());
+  CHECK(one.bootstrap.requested == 400);
+  CHECK(one.bootstrap.succeeded == 400);
+  for (const scalelaw::IsoflopResult* other : {&three, &all}) {
+    CHECK(other->bootstrap.se_a == one.bootstrap.se_a);
+    CHECK(other->bootstrap.se_k_tokens == one.bootstrap.se_k_tokens);
+    CHECK(other->bootstrap.ci_b[0] == one.bootstrap.ci_b[0]);
+    CHECK(other->bootstrap.ci_k_params[1] == one.bootstrap.ci_k_params[1]);
+  }
+  const scalelaw::IsoflopBootstrap& b = one.bootstrap;
+  CHECK(b.se_b == Approx(b.se_a).epsilon(1e-6));  // b = 1 − a in every resample
+  CHECK(b.ci_a[0] < one.a);
+  CHECK(one.a < b.ci_a[1]);
+  CHECK(b.ci_k_params[0] < one.k_params);
+  CHECK(one.k_params < b.ci_k_params[1]);
+  // The sampling SD of a at this noise is 0.0034 (numpy, see the top of this file); the bootstrap within
+  // budgets of 9 runs should be of that order.
+  CHECK(b.se_a > 0.0034 / 3);
+  CHECK(b.se_a < 0.0034 * 3);
+  // The true a lies in the interval for this seed.
+  CHECK(b.ci_a[0] < kChinchilla.a());
+  CHECK(kChinchilla.a() < b.ci_a[1]);
+
+  options.seed = 43;
+  CHECK(scalelaw::FitIsoflop(runs, options).bootstrap.se_a != one.bootstrap.se_a);
+  const std::string json = scalelaw::IsoflopToJson(one);
+  CHECK(json.find("\"se\"") != std::string::npos);
+  CHECK(json.find("\"ci95\"") != std::string::npos);
+}
