@@ -34,7 +34,7 @@ def _column(values, name):
 
 
 def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", huber_delta=1e-3, weights=None,
-        threads=0, drop_highest=0, fix=None, tie=None, bootstrap=0, seed=42, at_flops=None,
+        threads=0, drop_highest=0, fix=None, tie=None, bounds=None, bootstrap=0, seed=42, at_flops=None,
         unique_tokens=None) -> FitResult:
     """Fit a scaling law to training runs.
 
@@ -42,7 +42,9 @@ def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", hube
     estimator: "objective" (summed Huber on log residuals, multi-start L-BFGS over the Epoch grid) or "mle"
     (Huber likelihood with a free scale, the Epoch AI replication's point estimate).
     drop_highest: drop this many highest-loss runs first (the replication drops 5).
-    fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one.
+    model: "chinchilla", "kaplan" or "data-constrained" (needs unique_tokens, the unique tokens U of each run).
+    fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one;
+    bounds: {name: (lower, upper)} parameters kept in an interval (use float("inf") for an open side).
     bootstrap: resamples for .se and .ci95 (same seed, same result for any threads); at_flops: also derive
     N_opt and D_opt at this budget (in .derived, with uncertainty when bootstrapped).
     The GIL is released while the fit runs. Returns a FitResult; check .converged before using it.
@@ -53,7 +55,8 @@ def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", hube
     at = float("nan") if at_flops is None else float(at_flops)
     return _scalelaw._fit(*columns, w, model, estimator, float(huber_delta), int(threads), int(drop_highest),
                           {k: float(v) for k, v in (fix or {}).items()}, [tuple(p) for p in (tie or [])],
-                          int(bootstrap), int(seed), at, u)
+                          int(bootstrap), int(seed), at, u,
+                          {k: (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()})
 
 
 def _predict(self, params, tokens):

@@ -27,8 +27,10 @@ struct FitCommand {
   std::string estimator = "objective";
   double huber_delta = 1e-3;
   int threads = 0;
-  std::vector<std::string> fix;  // NAME=VALUE
-  std::vector<std::string> tie;  // NAME=NAME
+  std::vector<std::string> fix;    // NAME=VALUE
+  std::vector<std::string> tie;    // NAME=NAME
+  std::vector<std::string> bound;  // NAME=LOWER:UPPER
+  std::string unique_tokens_col;
   int bootstrap = 0;
   long long seed = 42;
   double at_flops = PredictionInputs::kUnset;

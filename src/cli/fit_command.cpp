@@ -121,6 +121,7 @@ int RunFit(const FitCommand& command) {
   columns.flops = command.flops_col;
   columns.loss = command.loss_col;
   columns.weight = command.weight_col;
+  columns.unique_tokens = command.unique_tokens_col;
   const Model model = Model::FromName(command.model);
   FitOptions options;
   options.estimator = EstimatorFromName(command.estimator);
@@ -128,6 +129,14 @@ int RunFit(const FitCommand& command) {
   options.num_threads = command.threads;
   options.fixed = ParseAssignments(command.fix, "--fix");
   for (const auto& [leader, follower] : ParsePairs(command.tie, "--tie")) options.tied.emplace_back(leader, follower);
+  for (const auto& [name, range] : ParsePairs(command.bound, "--bound")) {
+    const std::size_t colon = range.find(':');
+    if (colon == std::string::npos)
+      throw InvalidArgument("--bound " + name + "=" + range + ": expected NAME=LOWER:UPPER");
+    const auto bounds =
+        ParseAssignments({"lower=" + range.substr(0, colon), "upper=" + range.substr(colon + 1)}, "--bound");
+    options.bounds[name] = {bounds.at("lower"), bounds.at("upper")};
+  }
   options.bootstrap_resamples = command.bootstrap;
   options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
   options.at_flops = command.at_flops;

@@ -40,7 +40,8 @@ const CLI::Validator kPositiveNumber(
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
-  fit->add_option("--model", command.model, "Model form to fit")->capture_default_str();
+  fit->add_option("--model", command.model, "Model form to fit: chinchilla, kaplan, data-constrained")
+      ->capture_default_str();
   fit->add_option("--params-col", command.params_col, "Column with the parameter count N")->capture_default_str();
   auto* tokens =
       fit->add_option("--tokens-col", command.tokens_col, "Column with the training tokens D")->capture_default_str();
@@ -59,6 +60,9 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   fit->add_option("--fix", command.fix, "Hold a parameter at a value, e.g. --fix E=1.87 (repeatable)");
   fit->add_option("--tie", command.tie, "Fit two parameters as one, e.g. --tie alpha=beta (repeatable)");
+  fit->add_option("--bound", command.bound, "Keep a parameter in [LOWER, UPPER], e.g. --bound R_D=0:20 (repeatable)");
+  fit->add_option("--unique-tokens-col", command.unique_tokens_col,
+                  "Column with the unique tokens U of each run (data-constrained model)");
   fit->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")
       ->check(CLI::NonNegativeNumber);
   fit->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();

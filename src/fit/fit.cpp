@@ -95,6 +95,28 @@ detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptio
     layout.source[j] = free_index[r];
   }
   if (layout.num_free == 0) throw InvalidArgument("every parameter is fixed: nothing to fit");
+  layout.lower.assign(layout.num_free, -std::numeric_limits<double>::infinity());
+  layout.upper.assign(layout.num_free, std::numeric_limits<double>::infinity());
+  for (const auto& [name, range] : options.bounds) {
+    const int j = static_cast<int>(form.IndexOfNatural(name));
+    const auto [lo, hi] = range;
+    if (std::isnan(lo) || std::isnan(hi) || !(lo < hi)) {
+      throw InvalidArgument("--bound " + name + ": expected LOWER < UPPER, got " + FormatNumber(lo) + ":" +
+                            FormatNumber(hi));
+    }
+    if (layout.source[j] < 0) throw InvalidArgument("--bound " + name + ": the parameter is fixed");
+    // Bounds on a log-scaled parameter (A = e^a) become bounds on its logarithm; 0 becomes an open side.
+    auto internal = [&](double v) {
+      if (!spec[j].log_scaled) return v;
+      return v <= 0 ? -std::numeric_limits<double>::infinity() : std::log(v);
+    };
+    const int k = layout.source[j];
+    layout.lower[k] = std::max(layout.lower[k], internal(lo));
+    layout.upper[k] = std::min(layout.upper[k], internal(hi));
+    if (!(layout.lower[k] < layout.upper[k])) {
+      throw InvalidArgument("--bound " + name + ": the interval is empty for this parameter");
+    }
+  }
   return layout;
 }
 
@@ -146,6 +168,8 @@ Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, 
   detail::ParameterLayout with_scale = layout;
   with_scale.source.push_back(layout.num_free);
   with_scale.value.push_back(0.0);
+  with_scale.lower.push_back(-std::numeric_limits<double>::infinity());
+  with_scale.upper.push_back(std::numeric_limits<double>::infinity());
   ++with_scale.num_free;
   std::vector<double> full = estimate.internal;
   full.push_back(likelihood.ProfileLogScale(estimate.internal.data()));
@@ -326,6 +350,10 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
   data.Validate();
 
   const detail::ModelForm& form = model.form();
+  if (form.needs_unique_tokens() && data.unique_tokens.empty()) {
+    throw InvalidArgument("model '" + std::string(form.name()) +
+                          "' needs the unique tokens U of every run (--unique-tokens-col)");
+  }
   const std::size_t num_internal = form.num_internal();
   const std::size_t num_estimated = num_internal + (options.estimator == Estimator::kHuberLikelihood ? 1 : 0);
   if (data.size() < num_estimated) {

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "fit/model_form.h"
-#include "fit/models/chinchilla_model.h"
+#include "fit/models/registered_forms.h"
 #include "scalelaw/error.h"
 #include "scalelaw/laws/law_info.h"
 
@@ -70,11 +70,12 @@ std::size_t ModelForm::IndexOfNatural(const std::string& natural) const {
     if (spec[j].natural == natural) return j;
     known += (known.empty() ? "" : ", ") + spec[j].natural;
   }
-  throw InvalidArgument("model '" + std::string(name()) + "' has no parameter '" + natural + "' (it has " + known + ")");
+  throw InvalidArgument("model '" + std::string(name()) + "' has no parameter '" + natural + "' (it has " + known +
+                        ")");
 }
 
 const std::vector<const ModelForm*>& ModelRegistry() {
-  static const std::vector<const ModelForm*> registry{&ChinchillaForm()};
+  static const std::vector<const ModelForm*> registry{&ChinchillaForm(), &KaplanForm(), &DataConstrainedForm()};
   return registry;
 }
 

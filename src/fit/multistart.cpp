@@ -20,8 +20,16 @@ void SilenceCeresLogging() {
 class CeresFunction final : public ceres::FirstOrderFunction {
  public:
   explicit CeresFunction(SmoothObjective* objective) : objective_(objective) {}
+  // Ceres CHECK-fails (aborting the process) when a line search sees a valid value with a NaN gradient, so
+  // every evaluation that is not finite throughout is reported as failed.
   bool Evaluate(const double* x, double* cost, double* gradient) const override {
-    return objective_->Evaluate(x, cost, gradient);
+    if (!objective_->Evaluate(x, cost, gradient) || !std::isfinite(*cost)) return false;
+    if (gradient != nullptr) {
+      for (int j = 0; j < objective_->num_parameters(); ++j) {
+        if (!std::isfinite(gradient[j])) return false;
+      }
+    }
+    return true;
   }
   int NumParameters() const override { return objective_->num_parameters(); }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace scalelaw::detail {
@@ -130,8 +131,47 @@ ParameterLayout ParameterLayout::AllFree(int size) {
   return layout;
 }
 
+namespace {
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+double Sigmoid(double z) { return z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z)); }
+}  // namespace
+
+double ParameterLayout::ToInternal(int k, double z) const {
+  const double lo = lower.empty() ? -kInfinity : lower[k], hi = upper.empty() ? kInfinity : upper[k];
+  if (std::isfinite(lo) && std::isfinite(hi)) return lo + (hi - lo) * Sigmoid(z);
+  if (std::isfinite(lo)) return lo + std::exp(z);
+  if (std::isfinite(hi)) return hi - std::exp(z);
+  return z;
+}
+
+double ParameterLayout::Derivative(int k, double z) const {
+  const double lo = lower.empty() ? -kInfinity : lower[k], hi = upper.empty() ? kInfinity : upper[k];
+  if (std::isfinite(lo) && std::isfinite(hi)) {
+    const double s = Sigmoid(z);
+    return (hi - lo) * s * (1 - s);
+  }
+  if (std::isfinite(lo)) return std::exp(z);
+  if (std::isfinite(hi)) return -std::exp(z);
+  return 1;
+}
+
+double ParameterLayout::ToFree(int k, double internal) const {
+  const double lo = lower.empty() ? -kInfinity : lower[k], hi = upper.empty() ? kInfinity : upper[k];
+  if (std::isfinite(lo) && std::isfinite(hi)) {
+    // A start on or beyond an edge moves 5% of the width inside: at the edge itself the sigmoid is flat and
+    // L-BFGS would not move.
+    const double margin = 0.05 * (hi - lo);
+    const double t = (std::clamp(internal, lo + margin, hi - margin) - lo) / (hi - lo);
+    return std::log(t / (1 - t));
+  }
+  if (std::isfinite(lo)) return std::log(std::max(internal - lo, 1e-12 * (1 + std::abs(lo))));
+  if (std::isfinite(hi)) return std::log(std::max(hi - internal, 1e-12 * (1 + std::abs(hi))));
+  return internal;
+}
+
 void ParameterLayout::Expand(const double* free, double* full) const {
-  for (std::size_t j = 0; j < source.size(); ++j) full[j] = source[j] >= 0 ? free[source[j]] : value[j];
+  for (std::size_t j = 0; j < source.size(); ++j)
+    full[j] = source[j] >= 0 ? ToInternal(source[j], free[source[j]]) : value[j];
 }
 
 std::vector<double> ParameterLayout::Reduce(const std::vector<double>& full) const {
@@ -139,7 +179,7 @@ std::vector<double> ParameterLayout::Reduce(const std::vector<double>& full) con
   std::vector<bool> seen(num_free, false);
   for (std::size_t j = 0; j < source.size(); ++j) {
     if (source[j] >= 0 && !seen[source[j]]) {
-      free[source[j]] = full[j];
+      free[source[j]] = ToFree(source[j], full[j]);
       seen[source[j]] = true;
     }
   }
@@ -158,7 +198,8 @@ bool ReducedObjective::Evaluate(const double* x, double* value, double* gradient
   if (gradient != nullptr) {
     std::fill(gradient, gradient + layout_.num_free, 0.0);
     for (std::size_t j = 0; j < layout_.source.size(); ++j) {
-      if (layout_.source[j] >= 0) gradient[layout_.source[j]] += gradient_full_[j];
+      const int k = layout_.source[j];
+      if (k >= 0) gradient[k] += gradient_full_[j] * layout_.Derivative(k, x[k]);
     }
   }
   return true;

@@ -76,12 +76,21 @@ class HuberLikelihoodObjective final : public SmoothObjective {
 
 namespace scalelaw::detail {
 
-// Which parameters the optimiser moves when some are fixed or tied: full index j reads free index
-// source[j], or the fixed value value[j] when source[j] < 0.
+// Which parameters the optimiser moves when some are fixed, tied or bounded: full index j reads free index
+// source[j], or the fixed value value[j] when source[j] < 0. A bounded free parameter is moved through a smooth
+// map of an unbounded z (lower + (upper - lower)·sigmoid(z) for a box, lower + e^z or upper - e^z for one
+// side), so that L-BFGS stays unconstrained.
 struct ParameterLayout {
   std::vector<int> source;
   std::vector<double> value;
   int num_free = 0;
+  // Per free index: bounds on the internal value (-inf/+inf when open).
+  std::vector<double> lower;
+  std::vector<double> upper;
+
+  double ToInternal(int k, double z) const;
+  double Derivative(int k, double z) const;  // d internal / d z
+  double ToFree(int k, double internal) const;
 
   static ParameterLayout AllFree(int size);
   bool all_free() const { return num_free == static_cast<int>(source.size()); }

@@ -132,3 +132,21 @@ def test_fit_bootstrap_fix_and_tie(scalelaw):
                           (["--fix", "gamma=1"], "no parameter 'gamma'"), (["--tie", "A=alpha"], "cannot tie")):
         r = scalelaw("fit", EXAMPLE_RUNS, *bad)
         assert r.code == 2 and fragment in r.err, (bad, r.err)
+
+
+def test_fit_other_model_forms(scalelaw, tmp_path):
+    # Runs of the Kaplan et al. 2020 joint law (Table 2 constants), noise-free.
+    rows = ["params,tokens,loss"]
+    for n in (1e6, 1e7, 1e8, 1e9):
+        for d in (1e8, 1e9, 1e10, 3e10):
+            rows.append(f"{n},{d},{((6.4e13 / n) ** (0.076 / 0.103) + 1.8e13 / d) ** 0.103}")
+    path = tmp_path / "kaplan.csv"
+    path.write_text("\n".join(rows) + "\n")
+    fit = scalelaw("fit", path, "--model", "kaplan", "--json").json()
+    assert fit["converged"] and abs(fit["params"]["alpha_N"] / 0.076 - 1) < 1e-3
+    r = scalelaw("fit", EXAMPLE_RUNS, "--model", "data-constrained")
+    assert r.code == 2 and "--unique-tokens-col" in r.err
+    bounded = scalelaw("fit", EXAMPLE_RUNS, "--bound", "alpha=0.1:0.3", "--json").json()
+    assert 0.1 <= bounded["params"]["alpha"] <= 0.3
+    r = scalelaw("fit", EXAMPLE_RUNS, "--bound", "alpha=0.3")
+    assert r.code == 2 and "LOWER:UPPER" in r.err

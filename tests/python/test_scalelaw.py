@@ -175,3 +175,16 @@ def test_bootstrap_fix_and_tie():
     assert tied.params["alpha"] == tied.params["beta"]
     with pytest.raises(ValueError, match="no parameter 'gamma'"):
         scalelaw.fit(n, d, loss, fix={"gamma": 1.0})
+
+
+def test_bounds_and_model_forms():
+    n, d, loss = synthetic_runs()
+    bounded = scalelaw.fit(n, d, loss, bounds={"alpha": (0.1, 0.3)})
+    assert 0.1 <= bounded.params["alpha"] <= 0.3
+    assert "data-constrained" in scalelaw.models() and "kaplan" in scalelaw.models()
+    with pytest.raises(ValueError, match="unique tokens"):
+        scalelaw.fit(n, d, loss, model="data-constrained")
+    u = d / 4
+    result = scalelaw.fit(n, d, loss, model="data-constrained", unique_tokens=u,
+                          fix={"E": 1.75, "A": 420.0, "B": 1800.0, "alpha": 0.33, "beta": 0.31})
+    assert set(result.params) == {"E", "A", "B", "alpha", "beta", "R_D", "R_N"}

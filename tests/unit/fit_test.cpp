@@ -219,3 +219,73 @@ TEST_CASE("Laplace standard errors shrink with less noise", "[fit][laplace]") {
     CHECK(quiet.laplace_se.at(name) > 0);
   }
 }
+
+TEST_CASE("Bounds keep a parameter inside its interval", "[fit][bound]") {
+  scalelaw::FitOptions options;
+  options.bounds = {{"alpha", {0.1, 0.3}}, {"E", {0.0, 10.0}}};
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit));
+  // The truth (alpha 0.33) is outside: the fit presses against the upper bound and stays inside.
+  CHECK(fit.params.at("alpha") <= 0.3);
+  CHECK(fit.params.at("alpha") > 0.29);
+  options.bounds = {{"alpha", {0.2, 0.5}}};
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit));
+  CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(1e-5));
+  options.bounds = {{"alpha", {0.5, 0.2}}};
+  CHECK_THROWS_WITH(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit),
+                    Catch::Contains("LOWER < UPPER"));
+  options.bounds = {{"A", {-5.0, -1.0}}};
+  CHECK_THROWS_WITH(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit), Catch::Contains("empty"));
+}
+
+TEST_CASE("The Kaplan form recovers known parameters", "[fit][kaplan]") {
+  // L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D with Kaplan et al.'s Table 2 constants.
+  const double nc = 6.4e13, dc = 1.8e13, alpha_n = 0.076, alpha_d = 0.103;
+  scalelaw::Dataset data;
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (double n : {1e6, 1e7, 1e8, 1e9}) {
+    for (double d : {1e8, 1e9, 1e10, 3e10}) {
+      data.params.push_back(n);
+      data.tokens.push_back(d);
+      data.loss.push_back(std::pow(std::pow(nc / n, alpha_n / alpha_d) + dc / d, alpha_d) *
+                          std::exp(0.002 * normal(rng)));
+    }
+  }
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("kaplan"), {}, &fit));
+  CHECK(fit.params.at("alpha_N") == Approx(alpha_n).epsilon(0.05));
+  CHECK(fit.params.at("alpha_D") == Approx(alpha_d).epsilon(0.05));
+  CHECK(std::log(fit.params.at("N_c")) == Approx(std::log(nc)).epsilon(0.03));
+  CHECK(std::log(fit.params.at("D_c")) == Approx(std::log(dc)).epsilon(0.03));
+}
+
+TEST_CASE("The data-constrained form recovers R_D* and R_N* from repeated-data runs", "[fit][data-constrained]") {
+  // Runs generated from the C4 fit of Muennighoff et al. 2023 with R_D* = 15.4, R_N* = 5.3.
+  const double e = 0.6254804, a = 6.255414, b = 7.3049974, alpha = 0.3526596, r_d = 15.4, r_n = 5.3;
+  const double log_g = (std::log(alpha) + a - std::log(alpha) - b) / (2 * alpha);
+  scalelaw::Dataset data;
+  for (double u : {1e9, 4e9, 1.6e10}) {
+    for (double epochs : {1.0, 4.0, 16.0, 59.0}) {
+      for (double n : {1e8, 5e8, 2e9, 9e9}) {
+        const double d = u * epochs;
+        const double unique_params = std::min(n, std::exp(log_g + (std::log(u) + log_g)));
+        const double d_eff = u + u * r_d * (1 - std::exp(-(epochs - 1) / r_d));
+        const double n_eff = unique_params + unique_params * r_n * (1 - std::exp(-(n / unique_params - 1) / r_n));
+        data.params.push_back(n);
+        data.tokens.push_back(d);
+        data.unique_tokens.push_back(u);
+        data.loss.push_back(std::exp(e) + std::exp(a) / std::pow(n_eff, alpha) + std::exp(b) / std::pow(d_eff, alpha));
+      }
+    }
+  }
+  scalelaw::FitOptions options;
+  options.fixed = {{"A", std::exp(a)}, {"B", std::exp(b)}, {"E", std::exp(e)}, {"alpha", alpha}, {"beta", alpha}};
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("data-constrained"), options, &fit));
+  CHECK(fit.params.at("R_D") == Approx(r_d).epsilon(1e-4));
+  CHECK(fit.params.at("R_N") == Approx(r_n).epsilon(1e-4));
+  data.unique_tokens.clear();
+  CHECK_THROWS_WITH(scalelaw::Fit(data, scalelaw::Model::FromName("data-constrained"), options, &fit),
+                    Catch::Contains("unique tokens"));
+}

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "fit/models/chinchilla_model.h"
+#include "fit/models/registered_forms.h"
 
 namespace {
 

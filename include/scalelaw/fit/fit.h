@@ -48,6 +48,9 @@ struct FitOptions {
   std::map<std::string, double> fixed;
   // Parameters fitted as one, by natural names (--tie alpha=beta): the second takes the first's value.
   std::vector<std::pair<std::string, std::string>> tied;
+  // Bounds on parameters, by natural names (--bound R_D=0:20): the fit stays inside [lower, upper]; use
+  // +-infinity for an open side.
+  std::map<std::string, std::pair<double, double>> bounds;
 
   // Nonparametric bootstrap: resample the runs with replacement this many times and refit each from the
   // full-data optimum; 0 switches it off. The same seed gives the same result for any num_threads.

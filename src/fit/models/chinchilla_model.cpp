@@ -5,14 +5,13 @@
 // With softmax weights w_k = exp(u_k - LSE(u)) of the three terms u = (a - alpha log N, b - beta log D, e),
 // the gradient is d log L_hat / d(a, b, e, alpha, beta) = (w_1, w_2, w_3, -w_1 log N, -w_2 log D).
 // Working in logs keeps every start of the 4500-point grid finite (no N^alpha overflows).
-#include "fit/models/chinchilla_model.h"
-
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 #include <string>
 
+#include "fit/models/registered_forms.h"
 #include "scalelaw/laws/chinchilla.h"
 
 namespace scalelaw::detail {
