@@ -30,6 +30,8 @@ struct FitCommand {
   std::vector<std::string> fix;    // NAME=VALUE
   std::vector<std::string> tie;    // NAME=NAME
   std::vector<std::string> bound;  // NAME=LOWER:UPPER
+  std::string formula;             // instead of --model: a formula over the CSV's columns
+  std::vector<std::string> grid;   // NAME=START:STOP:STEP or NAME=V1,V2,... starting values
   std::string unique_tokens_col;
   int bootstrap = 0;
   long long seed = 42;

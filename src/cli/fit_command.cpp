@@ -6,10 +6,13 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "io/read_file.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/io/csv.h"
@@ -19,7 +22,13 @@
 namespace scalelaw::cli {
 namespace {
 
-std::string DescribeColumns(const FitCommand& command) {
+std::string DescribeColumns(const FitCommand& command, const Model& model) {
+  if (!command.formula.empty()) {
+    std::string columns;
+    for (const std::string& name : model.data_columns()) columns += (columns.empty() ? "'" : ", '") + name + "'";
+    return fmt::format("data from column{} {}, loss from column '{}'", model.data_columns().size() == 1 ? "" : "s",
+                       columns, command.loss_col);
+  }
   std::string text = fmt::format("N from column '{}', ", command.params_col);
   text += command.flops_col.empty() ? fmt::format("D from column '{}'", command.tokens_col)
                                     : fmt::format("D = C/(6N) with C from column '{}'", command.flops_col);
@@ -32,7 +41,7 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
   const std::string source = command.file == "-" ? "<stdin>" : command.file;
   fmt::print("Fitted {} to {} runs of {}", model.formula(), fit.num_points, source);
   if (command.drop_highest > 0) fmt::print(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
-  fmt::print("\n  {}\n", DescribeColumns(command));
+  fmt::print("\n  {}\n", DescribeColumns(command, model));
   fmt::print("  estimator: {} (Huber delta {} on log loss), {} starts\n\n",
              fit.estimator == Estimator::kHuberObjective ? "objective, summed Huber" : "mle, Huber likelihood",
              fit.huber_delta, fit.num_starts);
@@ -112,17 +121,77 @@ std::vector<std::pair<std::string, std::string>> ParsePairs(const std::vector<st
   return out;
 }
 
+// The starting values of --grid NAME=START:STOP:STEP or NAME=V1,V2,...
+std::map<std::string, std::vector<double>> ParseGrids(const std::vector<std::string>& items) {
+  std::map<std::string, std::vector<double>> grids;
+  for (const auto& [name, spec] : ParsePairs(items, "--grid")) {
+    std::vector<std::string> parts;
+    const char separator = spec.find(':') != std::string::npos ? ':' : ',';
+    for (std::size_t start = 0;;) {
+      const std::size_t end = spec.find(separator, start);
+      parts.push_back(spec.substr(start, end == std::string::npos ? std::string::npos : end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    std::vector<double> values;
+    for (const std::string& part : parts) values.push_back(ParseAssignments({"v=" + part}, "--grid").at("v"));
+    if (separator == ':') {
+      if (values.size() != 3 || !(values[2] > 0) || values[1] < values[0]) {
+        throw InvalidArgument("--grid " + name + "=" + spec + ": expected START:STOP:STEP with STEP > 0");
+      }
+      const double start = values[0], stop = values[1], step = values[2];
+      if ((stop - start) / step > 1000) throw InvalidArgument("--grid " + name + ": more than 1000 values");
+      values.clear();
+      for (int k = 0; start + k * step <= stop + 1e-9 * step; ++k) values.push_back(start + k * step);
+    }
+    grids[name] = values;
+  }
+  return grids;
+}
+
+// Every combination of the parameters' grids, in the model's parameter order.
+std::vector<std::vector<double>> GridStarts(const Model& model,
+                                            const std::map<std::string, std::vector<double>>& grids) {
+  for (const auto& [name, values] : grids) {
+    const std::vector<std::string> names = model.parameter_names();
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      throw InvalidArgument("--grid " + name + ": the formula has no parameter '" + name + "'");
+    }
+  }
+  std::vector<std::vector<double>> starts{{}};
+  for (const std::string& name : model.parameter_names()) {
+    const auto it = grids.find(name);
+    const std::vector<double> values = it != grids.end() ? it->second : std::vector<double>{0.1, 1.0, 10.0};
+    std::vector<std::vector<double>> next;
+    for (const std::vector<double>& start : starts) {
+      for (double v : values) {
+        next.push_back(start);
+        next.back().push_back(v);
+      }
+    }
+    if (next.size() > 1000000) throw InvalidArgument("--grid: more than a million starting points");
+    starts.swap(next);
+  }
+  return starts;
+}
+
+// The runs for a formula: the loss and every column the formula reads.
+Dataset ReadFormulaRuns(const std::string& text, const std::string& source, const FitCommand& command,
+                        const std::vector<std::string>& formula_columns) {
+  std::vector<std::string> names = formula_columns;
+  names.push_back(command.loss_col);
+  if (!command.weight_col.empty()) names.push_back(command.weight_col);
+  const NumericTable table = ParseNumericCsv(text, source, names);
+  Dataset data;
+  data.loss = table.Column(command.loss_col);
+  for (const std::string& name : formula_columns) data.columns[name] = table.Column(name);
+  if (!command.weight_col.empty()) data.weights = table.Column(command.weight_col);
+  return data;
+}
+
 }  // namespace
 
 int RunFit(const FitCommand& command) {
-  RunColumns columns;
-  columns.params = command.params_col;
-  columns.tokens = command.tokens_col;
-  columns.flops = command.flops_col;
-  columns.loss = command.loss_col;
-  columns.weight = command.weight_col;
-  columns.unique_tokens = command.unique_tokens_col;
-  const Model model = Model::FromName(command.model);
   FitOptions options;
   options.estimator = EstimatorFromName(command.estimator);
   options.huber_delta = command.huber_delta;
@@ -131,22 +200,47 @@ int RunFit(const FitCommand& command) {
   for (const auto& [leader, follower] : ParsePairs(command.tie, "--tie")) options.tied.emplace_back(leader, follower);
   for (const auto& [name, range] : ParsePairs(command.bound, "--bound")) {
     const std::size_t colon = range.find(':');
-    if (colon == std::string::npos)
+    if (colon == std::string::npos) {
       throw InvalidArgument("--bound " + name + "=" + range + ": expected NAME=LOWER:UPPER");
-    const auto bounds =
-        ParseAssignments({"lower=" + range.substr(0, colon), "upper=" + range.substr(colon + 1)}, "--bound");
-    options.bounds[name] = {bounds.at("lower"), bounds.at("upper")};
+    }
+    // An empty side or "inf" leaves that side open: --bound A=0: or --bound A=0:inf.
+    auto side = [&](const std::string& text, double open) {
+      if (text.empty() || text == "inf" || text == "+inf" || text == "-inf") return open;
+      return ParseAssignments({"bound=" + text}, "--bound").at("bound");
+    };
+    const double infinity = std::numeric_limits<double>::infinity();
+    options.bounds[name] = {side(range.substr(0, colon), -infinity), side(range.substr(colon + 1), infinity)};
   }
   options.bootstrap_resamples = command.bootstrap;
   options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
   options.at_flops = command.at_flops;
 
-  Dataset data = ReadRunsCsv(command.file, columns);
+  // A named form reads N, D (or C), loss; a formula reads whichever columns it names.
+  std::optional<Model> model;
+  Dataset data;
+  if (!command.formula.empty()) {
+    const std::string text = detail::ReadWholeFile(command.file);
+    const std::string source = detail::DisplayName(command.file);
+    model = Model::FromFormula(command.formula, CsvHeader(text));
+    data = ReadFormulaRuns(text, source, command, model->data_columns());
+    options.starts = GridStarts(*model, ParseGrids(command.grid));
+  } else {
+    if (!command.grid.empty()) throw InvalidArgument("--grid sets the starts of a --formula fit");
+    RunColumns columns;
+    columns.params = command.params_col;
+    columns.tokens = command.tokens_col;
+    columns.flops = command.flops_col;
+    columns.loss = command.loss_col;
+    columns.weight = command.weight_col;
+    columns.unique_tokens = command.unique_tokens_col;
+    model = Model::FromName(command.model);
+    data = ReadRunsCsv(command.file, columns);
+  }
   const int rows_read = static_cast<int>(data.size());
   if (command.drop_highest > 0) data = DropHighestLoss(data, command.drop_highest);
 
   FitSummary fit;
-  Fit(data, model, options, &fit);
+  Fit(data, *model, options, &fit);
 
   if (!command.output.empty()) {
     std::ofstream out(command.output);
@@ -159,7 +253,7 @@ int RunFit(const FitCommand& command) {
   if (command.json) {
     fmt::print("{}\n", FitToJson(fit));
   } else {
-    PrintHuman(command, model, fit, rows_read);
+    PrintHuman(command, *model, fit, rows_read);
   }
   if (!fit.converged) {
     PrintError("the fit is not usable: " + fit.message);

@@ -40,8 +40,15 @@ const CLI::Validator kPositiveNumber(
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
-  fit->add_option("--model", command.model, "Model form to fit: chinchilla, kaplan, data-constrained")
-      ->capture_default_str();
+  auto* model = fit->add_option("--model", command.model, "Model form to fit: chinchilla, kaplan, data-constrained")
+                    ->capture_default_str();
+  fit->add_option("--formula", command.formula,
+                  "Fit a formula instead, e.g. \"E + A/N^alpha + B/D^beta\": identifiers naming CSV columns are data, "
+                  "the others parameters")
+      ->excludes(model);
+  fit->add_option("--grid", command.grid,
+                  "Starting values of a formula parameter: NAME=START:STOP:STEP or NAME=V1,V2,... (repeatable; "
+                  "default 0.1,1,10)");
   fit->add_option("--params-col", command.params_col, "Column with the parameter count N")->capture_default_str();
   auto* tokens =
       fit->add_option("--tokens-col", command.tokens_col, "Column with the training tokens D")->capture_default_str();

@@ -22,8 +22,8 @@ void CheckColumn(const std::vector<double>& column, const char* what) {
 
 void Dataset::Validate() const {
   const std::size_t n = loss.size();
-  if (params.size() != n || tokens.size() != n || (!weights.empty() && weights.size() != n) ||
-      (!unique_tokens.empty() && unique_tokens.size() != n)) {
+  auto fits = [n](const std::vector<double>& column) { return column.empty() || column.size() == n; };
+  if (!fits(params) || !fits(tokens) || !fits(weights) || !fits(unique_tokens)) {
     throw InvalidArgument("dataset columns differ in length (N " + std::to_string(params.size()) + ", D " +
                           std::to_string(tokens.size()) + ", loss " + std::to_string(n) + ", weights " +
                           std::to_string(weights.size()) + ")");
@@ -34,6 +34,14 @@ void Dataset::Validate() const {
   CheckColumn(loss, "loss");
   CheckColumn(weights, "weight");
   CheckColumn(unique_tokens, "U (unique tokens)");
+  for (const auto& [name, column] : columns) {
+    if (column.size() != n) throw InvalidArgument("column '" + name + "' differs in length from loss");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(column[i])) {
+        throw InvalidArgument("run " + std::to_string(i + 1) + ": column '" + name + "' is not finite");
+      }
+    }
+  }
 }
 
 Dataset DropHighestLoss(const Dataset& data, int count) {
@@ -49,8 +57,9 @@ Dataset DropHighestLoss(const Dataset& data, int count) {
   Dataset kept;
   for (std::size_t i = 0; i < data.size(); ++i) {
     if (!(data.loss[i] < threshold)) continue;
-    kept.params.push_back(data.params[i]);
-    kept.tokens.push_back(data.tokens[i]);
+    if (!data.params.empty()) kept.params.push_back(data.params[i]);
+    if (!data.tokens.empty()) kept.tokens.push_back(data.tokens[i]);
+    for (const auto& [name, column] : data.columns) kept.columns[name].push_back(column[i]);
     kept.loss.push_back(data.loss[i]);
     if (!data.weights.empty()) kept.weights.push_back(data.weights[i]);
     if (!data.unique_tokens.empty()) kept.unique_tokens.push_back(data.unique_tokens[i]);

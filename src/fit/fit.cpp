@@ -263,8 +263,9 @@ void Bootstrap(const detail::ModelForm& form, const Dataset& data, const FitOpti
       sample = Dataset{};
       for (std::size_t i = 0; i < n; ++i) {
         const std::size_t row = pick(rng);
-        sample.params.push_back(data.params[row]);
-        sample.tokens.push_back(data.tokens[row]);
+        if (!data.params.empty()) sample.params.push_back(data.params[row]);
+        if (!data.tokens.empty()) sample.tokens.push_back(data.tokens[row]);
+        for (const auto& [name, column] : data.columns) sample.columns[name].push_back(column[row]);
         sample.loss.push_back(data.loss[row]);
         if (!data.weights.empty()) sample.weights.push_back(data.weights[row]);
         if (!data.unique_tokens.empty()) sample.unique_tokens.push_back(data.unique_tokens[row]);
@@ -350,6 +351,9 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
   data.Validate();
 
   const detail::ModelForm& form = model.form();
+  if (form.needs_params_and_tokens() && (data.params.empty() || data.tokens.empty())) {
+    throw InvalidArgument("model '" + std::string(form.name()) + "' needs N and D for every run");
+  }
   if (form.needs_unique_tokens() && data.unique_tokens.empty()) {
     throw InvalidArgument("model '" + std::string(form.name()) +
                           "' needs the unique tokens U of every run (--unique-tokens-col)");
@@ -370,14 +374,17 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
 
   *summary = FitSummary{};
   summary->model = std::string(form.name());
+  summary->formula = std::string(form.formula());
   summary->estimator = options.estimator;
   summary->huber_delta = options.huber_delta;
   summary->internal_names = form.internal_names();
   summary->num_points = static_cast<int>(data.size());
-  summary->data_range = {*std::min_element(data.params.begin(), data.params.end()),
-                         *std::max_element(data.params.begin(), data.params.end()),
-                         *std::min_element(data.tokens.begin(), data.tokens.end()),
-                         *std::max_element(data.tokens.begin(), data.tokens.end())};
+  if (!data.params.empty() && !data.tokens.empty()) {
+    summary->data_range = {*std::min_element(data.params.begin(), data.params.end()),
+                           *std::max_element(data.params.begin(), data.params.end()),
+                           *std::min_element(data.tokens.begin(), data.tokens.end()),
+                           *std::max_element(data.tokens.begin(), data.tokens.end())};
+  }
   summary->num_starts = static_cast<int>(starts.size());
   auto finish = [&](bool converged, std::string message) {
     summary->converged = converged;

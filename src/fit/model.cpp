@@ -13,17 +13,18 @@ namespace detail {
 LogDesign LogDesign::From(const Dataset& data) {
   LogDesign design;
   const std::size_t n = data.size();
-  design.log_params.resize(n);
-  design.log_tokens.resize(n);
+  design.log_params.resize(data.params.size());
+  design.log_tokens.resize(data.tokens.size());
   design.log_loss.resize(n);
   design.weights.assign(n, 1.0);
   for (std::size_t i = 0; i < n; ++i) {
-    design.log_params[i] = std::log(data.params[i]);
-    design.log_tokens[i] = std::log(data.tokens[i]);
+    if (!data.params.empty()) design.log_params[i] = std::log(data.params[i]);
+    if (!data.tokens.empty()) design.log_tokens[i] = std::log(data.tokens[i]);
     design.log_loss[i] = std::log(data.loss[i]);
     if (!data.weights.empty()) design.weights[i] = data.weights[i];
   }
   design.unique_tokens = data.unique_tokens;
+  design.columns = data.columns;
   return design;
 }
 
@@ -83,11 +84,15 @@ const std::vector<const ModelForm*>& ModelRegistry() {
 
 Model Model::FromName(std::string_view name) {
   for (const detail::ModelForm* form : detail::ModelRegistry()) {
-    if (form->name() == name) return Model(form);
+    if (form->name() == name) return Model(std::shared_ptr<const detail::ModelForm>(form, [](const auto*) {}));
   }
   std::string known;
   for (const std::string& n : Names()) known += (known.empty() ? "" : ", ") + n;
   throw InvalidArgument("unknown model '" + std::string(name) + "' (known: " + known + ")");
+}
+
+Model Model::FromFormula(std::string_view formula, const std::vector<std::string>& column_names) {
+  return Model(detail::MakeFormulaForm(formula, column_names));
 }
 
 std::vector<std::string> Model::Names() {
@@ -99,6 +104,7 @@ std::vector<std::string> Model::Names() {
 std::string_view Model::name() const { return form_->name(); }
 std::string_view Model::formula() const { return form_->formula(); }
 std::vector<std::string> Model::parameter_names() const { return form_->natural_names(); }
+std::vector<std::string> Model::data_columns() const { return form_->data_columns(); }
 
 double Model::Predict(const std::map<std::string, double>& params, double params_count, double tokens) const {
   RequirePositive(params_count, "N (parameters)");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,8 @@ struct LogDesign {
   std::vector<double> log_tokens;
   std::vector<double> log_loss;
   std::vector<double> weights;
-  std::vector<double> unique_tokens;  // raw U per run; empty when the data have none
+  std::vector<double> unique_tokens;                   // raw U per run; empty when the data have none
+  std::map<std::string, std::vector<double>> columns;  // other named inputs (raw), for formula forms
 
   std::size_t size() const { return log_loss.size(); }
   static LogDesign From(const Dataset& data);
@@ -40,8 +42,11 @@ class ModelForm {
   virtual std::vector<Parameter> parameters() const = 0;
   // The natural names in the order a person reads them (for Chinchilla E, A, B, alpha, beta).
   virtual std::vector<std::string> natural_names() const;
-  // True when the form reads the unique-tokens column.
+  // True when the form reads the unique-tokens column; false when it reads no N and D (a formula may not).
   virtual bool needs_unique_tokens() const { return false; }
+  virtual bool needs_params_and_tokens() const { return true; }
+  // Named data columns the form reads besides N, D and U (a formula's data identifiers).
+  virtual std::vector<std::string> data_columns() const { return {}; }
 
   std::vector<std::string> internal_names() const;
   // Natural values in the order of parameters().
@@ -73,6 +78,9 @@ class ModelForm {
 
   std::size_t num_internal() const { return parameters().size(); }
 };
+
+// A form from a formula over data columns (src/fit/models/formula_model.cpp).
+std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const std::vector<std::string>& columns);
 
 // Every registered form, in the order `scalelaw` lists them.
 const std::vector<const ModelForm*>& ModelRegistry();

@@ -147,6 +147,21 @@ NumericTable ParseNumericCsv(std::string_view text, const std::string& source_na
   }
 }
 
+std::vector<std::string> CsvHeader(std::string_view text) {
+  const std::string_view line = text.substr(0, text.find('\n'));
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= line.size()) {
+    const std::size_t comma = std::min(line.find(',', start), line.size());
+    std::string name(line.substr(start, comma - start));
+    const auto first = name.find_first_not_of(" \t\r\"");
+    const auto last = name.find_last_not_of(" \t\r\"");
+    names.push_back(first == std::string::npos ? "" : name.substr(first, last - first + 1));
+    start = comma + 1;
+  }
+  return names;
+}
+
 NumericTable ReadNumericCsv(const std::string& path, const std::vector<std::string>& names) {
   return ParseNumericCsv(detail::ReadWholeFile(path), detail::DisplayName(path), names);
 }

@@ -18,6 +18,7 @@ json Number(double value) { return std::isfinite(value) ? json(value) : json(nul
 std::string FitToJson(const FitSummary& fit, int indent) {
   json out;
   out["model"] = fit.model;
+  out["formula"] = fit.formula;
   out["estimator"] = std::string(EstimatorName(fit.estimator));
   out["huber_delta"] = fit.huber_delta;
   out["params"] = json::object();
@@ -118,6 +119,8 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
   }
   fit.converged = in.contains("converged") && in["converged"].is_boolean() && in["converged"].get<bool>();
   if (in.contains("message") && in["message"].is_string()) fit.message = in["message"].get<std::string>();
+  if (in.contains("formula") && in["formula"].is_string()) fit.formula = in["formula"].get<std::string>();
+  if (fit.model == "formula") return fit;  // a user's formula: its parameters are whatever it names
   try {
     const Model model = Model::FromName(fit.model);
     for (const std::string& name : model.parameter_names()) {

@@ -150,3 +150,48 @@ def test_fit_other_model_forms(scalelaw, tmp_path):
     assert 0.1 <= bounded["params"]["alpha"] <= 0.3
     r = scalelaw("fit", EXAMPLE_RUNS, "--bound", "alpha=0.3")
     assert r.code == 2 and "LOWER:UPPER" in r.err
+
+
+EPOCH_GRID = ["--grid", "E=" + ",".join(str(math.exp(v)) for v in (-1, -0.5, 0, 0.5, 1)),
+              "--grid", "A=" + ",".join(str(math.exp(v)) for v in range(0, 30, 5)),
+              "--grid", "B=" + ",".join(str(math.exp(v)) for v in range(0, 30, 5)),
+              "--grid", "alpha=0:2:0.5", "--grid", "beta=0:2:0.5",
+              "--bound", "E=0:", "--bound", "A=0:", "--bound", "B=0:"]
+
+
+def test_formula_reaches_the_chinchilla_optimum(scalelaw, chinchilla_runs, tmp_path):
+    # The formula language names CSV columns; the digitised runs' headers have spaces, so write N, D, loss.
+    import csv
+    rows = list(csv.DictReader(open(chinchilla_runs)))
+    path = tmp_path / "runs.csv"
+    with open(path, "w") as fh:
+        fh.write("N,D,loss\n")
+        for row in rows:
+            n = float(row["Model Size"])
+            fh.write(f"{row['Model Size']},{float(row['Training FLOP']) / (6 * n)!r},{row['loss']}\n")
+    model = scalelaw("fit", path, "--params-col", "N", "--tokens-col", "D", "--drop-highest", 5, "--json").json()
+    r = scalelaw("fit", path, "--formula", "E + A/N^alpha + B/D^beta", "--drop-highest", 5, *EPOCH_GRID, "--json")
+    assert r.code == 0, r.err
+    formula = r.json()
+    assert formula["model"] == "formula" and formula["formula"] == "E + A/N^alpha + B/D^beta"
+    assert formula["starts"]["total"] == 4500
+    assert formula["objective"] <= model["objective"] + 1e-12
+    for name, value in model["params"].items():
+        assert abs(formula["params"][name] / value - 1) < 1e-4, name
+
+
+def test_formula_errors(scalelaw):
+    r = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha)")
+    assert r.code == 2 and "unexpected ')'" in r.err
+    r = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha", "--grid", "gamma=1,2")
+    assert r.code == 2 and "no parameter 'gamma'" in r.err
+    r = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha", "--grid", "A=1:0:1")
+    assert r.code == 2 and "START:STOP:STEP" in r.err
+    r = scalelaw("fit", EXAMPLE_RUNS, "--grid", "A=1,2")
+    assert r.code == 2 and "--formula" in r.err
+    r = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha", "--model", "kaplan")
+    assert r.code == 2
+    ok = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha + B/tokens^beta", "--bound", "A=0:",
+                  "--bound", "B=0:", "--grid", "A=100,1000", "--grid", "B=100,1000,10000", "--grid", "E=1,2",
+                  "--grid", "alpha=0.2,0.5", "--grid", "beta=0.2,0.5")
+    assert ok.code == 0 and "data from columns 'params', 'tokens'" in ok.out

@@ -289,3 +289,27 @@ TEST_CASE("The data-constrained form recovers R_D* and R_N* from repeated-data r
   CHECK_THROWS_WITH(scalelaw::Fit(data, scalelaw::Model::FromName("data-constrained"), options, &fit),
                     Catch::Contains("unique tokens"));
 }
+
+TEST_CASE("A formula model fits like the built-in form it spells out", "[fit][formula]") {
+  const scalelaw::Dataset runs = SyntheticRuns(0.01, 21);
+  scalelaw::Dataset columns;
+  columns.loss = runs.loss;
+  columns.columns["N"] = runs.params;
+  columns.columns["D"] = runs.tokens;
+  const scalelaw::Model formula = scalelaw::Model::FromFormula("E + A/N^alpha + B/D^beta", {"N", "D", "loss"});
+  CHECK(formula.parameter_names() == std::vector<std::string>{"E", "A", "alpha", "B", "beta"});
+  CHECK(formula.data_columns() == std::vector<std::string>{"N", "D"});
+  scalelaw::FitSummary built_in, spelled;
+  REQUIRE(scalelaw::Fit(runs, Chinchilla(), {}, &built_in));
+  scalelaw::FitOptions options;
+  options.starts = {{1.5, 300.0, 0.3, 1000.0, 0.3}};
+  options.bounds = {{"E", {0.0, INFINITY}}, {"A", {0.0, INFINITY}}, {"B", {0.0, INFINITY}}};
+  REQUIRE(scalelaw::Fit(columns, formula, options, &spelled));
+  CHECK(spelled.objective <= built_in.objective * (1 + 1e-9));
+  for (const char* name : {"E", "A", "B", "alpha", "beta"}) {
+    CAPTURE(name);
+    CHECK(spelled.params.at(name) == Approx(built_in.params.at(name)).epsilon(1e-5));
+  }
+  CHECK_THROWS_AS(scalelaw::Model::FromFormula("E + ", {"N"}), scalelaw::InvalidArgument);
+  CHECK_THROWS_WITH(scalelaw::Model::FromFormula("N * 2", {"N"}), Catch::Contains("no parameters"));
+}

@@ -2,22 +2,26 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace scalelaw {
 
 struct Dataset {
-  std::vector<double> params;   // N, parameters of each run (the definition the user chose; say which)
-  std::vector<double> tokens;   // D, training tokens of each run
-  std::vector<double> loss;     // final loss of each run, nats per token
-  std::vector<double> weights;  // optional per-run weights; empty means every run weighs 1
+  std::vector<double> params;         // N, parameters of each run (the definition the user chose; say which)
+  std::vector<double> tokens;         // D, training tokens of each run
+  std::vector<double> loss;           // final loss of each run, nats per token
+  std::vector<double> weights;        // optional per-run weights; empty means every run weighs 1
   std::vector<double> unique_tokens;  // optional U, unique tokens of each run (data-constrained laws)
+  // Other inputs by column name, for formula models (--formula); each as long as loss.
+  std::map<std::string, std::vector<double>> columns;
 
   std::size_t size() const { return loss.size(); }
 
   // Throws InvalidArgument naming the first run (1-based) whose N, D, loss or weight is not a positive
-  // finite number, or when the columns have different lengths.
+  // finite number, or when the columns have different lengths. N and D may be left empty for models that do
+  // not read them (formulas over other columns).
   void Validate() const;
 };
 

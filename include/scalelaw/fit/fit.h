@@ -65,6 +65,7 @@ struct FitOptions {
 
 struct FitSummary {
   std::string model;
+  std::string formula;  // the model's formula as a person reads it
   Estimator estimator = Estimator::kHuberObjective;
   double huber_delta = 0;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,19 +18,24 @@ class Model {
   // The form registered under name ("chinchilla"); throws InvalidArgument naming the known forms.
   static Model FromName(std::string_view name);
   static std::vector<std::string> Names();
+  // A form written as a formula over data columns (see scalelaw/fit/formula.h): identifiers in column_names
+  // are data, the others parameters; the formula gives the loss. Throws InvalidArgument on a syntax error.
+  static Model FromFormula(std::string_view formula, const std::vector<std::string>& column_names);
 
   std::string_view name() const;
   std::string_view formula() const;
   // The parameters a user reads and writes (for Chinchilla: E, A, B, alpha, beta).
   std::vector<std::string> parameter_names() const;
+  // Named data columns the model reads besides N, D and U (for a formula, its data identifiers).
+  std::vector<std::string> data_columns() const;
   // The model's loss at one run, with params keyed by parameter_names().
   double Predict(const std::map<std::string, double>& params, double params_count, double tokens) const;
 
   const detail::ModelForm& form() const { return *form_; }
 
  private:
-  explicit Model(const detail::ModelForm* form) : form_(form) {}
-  const detail::ModelForm* form_;
+  explicit Model(std::shared_ptr<const detail::ModelForm> form) : form_(std::move(form)) {}
+  std::shared_ptr<const detail::ModelForm> form_;
 };
 
 }  // namespace scalelaw

@@ -30,6 +30,9 @@ struct NumericTable {
   const std::vector<double>& Column(const std::string& name) const;
 };
 
+// The column names of the header line of CSV text (trimmed, quotes removed).
+std::vector<std::string> CsvHeader(std::string_view text);
+
 // Reads the named columns (1 to 8; others in the file are ignored). Throws InputError like ReadRunsCsv.
 NumericTable ReadNumericCsv(const std::string& path, const std::vector<std::string>& names);
 NumericTable ParseNumericCsv(std::string_view text, const std::string& source_name,
