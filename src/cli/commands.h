@@ -32,6 +32,7 @@ struct FitCommand {
   std::vector<std::string> bound;  // NAME=LOWER:UPPER
   std::string formula;             // instead of --model: a formula over the CSV's columns
   std::vector<std::string> grid;   // NAME=START:STOP:STEP or NAME=V1,V2,... starting values
+  std::vector<std::string> col;    // DATA=COLUMN: the CSV column of a formula model's data identifier
   std::string unique_tokens_col;
   int bootstrap = 0;
   long long seed = 42;

@@ -23,7 +23,7 @@ namespace scalelaw::cli {
 namespace {
 
 std::string DescribeColumns(const FitCommand& command, const Model& model) {
-  if (!command.formula.empty()) {
+  if (!model.data_columns().empty()) {
     std::string columns;
     for (const std::string& name : model.data_columns()) columns += (columns.empty() ? "'" : ", '") + name + "'";
     return fmt::format("data from column{} {}, loss from column '{}'", model.data_columns().size() == 1 ? "" : "s",
@@ -175,16 +175,29 @@ std::vector<std::vector<double>> GridStarts(const Model& model,
   return starts;
 }
 
-// The runs for a formula: the loss and every column the formula reads.
+// The runs for a formula: the loss and every column the formula reads, data identifier c from the CSV column
+// that --col c=COLUMN names (or the column called c).
 Dataset ReadFormulaRuns(const std::string& text, const std::string& source, const FitCommand& command,
                         const std::vector<std::string>& formula_columns) {
-  std::vector<std::string> names = formula_columns;
+  std::map<std::string, std::string> mapping;
+  for (const auto& [name, column] : ParsePairs(command.col, "--col")) {
+    if (std::find(formula_columns.begin(), formula_columns.end(), name) == formula_columns.end()) {
+      std::string known;
+      for (const std::string& c : formula_columns) known += (known.empty() ? "" : ", ") + c;
+      throw InvalidArgument("--col " + name + "=" + column + ": the model reads no '" + name + "' (it reads " + known +
+                            ")");
+    }
+    mapping[name] = column;
+  }
+  auto csv_name = [&](const std::string& name) { return mapping.count(name) ? mapping.at(name) : name; };
+  std::vector<std::string> names;
+  for (const std::string& name : formula_columns) names.push_back(csv_name(name));
   names.push_back(command.loss_col);
   if (!command.weight_col.empty()) names.push_back(command.weight_col);
   const NumericTable table = ParseNumericCsv(text, source, names);
   Dataset data;
   data.loss = table.Column(command.loss_col);
-  for (const std::string& name : formula_columns) data.columns[name] = table.Column(name);
+  for (const std::string& name : formula_columns) data.columns[name] = table.Column(csv_name(name));
   if (!command.weight_col.empty()) data.weights = table.Column(command.weight_col);
   return data;
 }
@@ -217,15 +230,19 @@ int RunFit(const FitCommand& command) {
 
   // A named form reads N, D (or C), loss; a formula reads whichever columns it names.
   std::optional<Model> model;
+  if (command.formula.empty()) model = Model::FromName(command.model);
   Dataset data;
-  if (!command.formula.empty()) {
+  if (!command.formula.empty() || !model->data_columns().empty()) {
     const std::string text = detail::ReadWholeFile(command.file);
     const std::string source = detail::DisplayName(command.file);
-    model = Model::FromFormula(command.formula, CsvHeader(text));
+    if (!command.formula.empty()) model = Model::FromFormula(command.formula, CsvHeader(text));
     data = ReadFormulaRuns(text, source, command, model->data_columns());
-    options.starts = GridStarts(*model, ParseGrids(command.grid));
+    if (!command.formula.empty() || !command.grid.empty()) {
+      options.starts = GridStarts(*model, ParseGrids(command.grid));
+    }
   } else {
     if (!command.grid.empty()) throw InvalidArgument("--grid sets the starts of a --formula fit");
+    if (!command.col.empty()) throw InvalidArgument("--col names the columns of a formula model");
     RunColumns columns;
     columns.params = command.params_col;
     columns.tokens = command.tokens_col;
@@ -233,7 +250,6 @@ int RunFit(const FitCommand& command) {
     columns.loss = command.loss_col;
     columns.weight = command.weight_col;
     columns.unique_tokens = command.unique_tokens_col;
-    model = Model::FromName(command.model);
     data = ReadRunsCsv(command.file, columns);
   }
   const int rows_read = static_cast<int>(data.size());

@@ -15,6 +15,7 @@
 #include "cli/isoflop_command.h"
 #include "cli/output.h"
 #include "scalelaw/error.h"
+#include "scalelaw/fit/model.h"
 #include "scalelaw/version.h"
 
 namespace {
@@ -40,8 +41,11 @@ const CLI::Validator kPositiveNumber(
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
-  auto* model = fit->add_option("--model", command.model, "Model form to fit: chinchilla, kaplan, data-constrained")
+  auto* model = fit->add_option("--model", command.model,
+                                "Model form: " + fmt::format("{}", fmt::join(scalelaw::Model::Names(), ", ")))
                     ->capture_default_str();
+  fit->add_option("--col", command.col,
+                  "Which CSV column a formula model's data identifier reads, e.g. --col x=compute (repeatable)");
   fit->add_option("--formula", command.formula,
                   "Fit a formula instead, e.g. \"E + A/N^alpha + B/D^beta\": identifiers naming CSV columns are data, "
                   "the others parameters")

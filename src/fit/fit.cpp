@@ -97,14 +97,19 @@ detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptio
   if (layout.num_free == 0) throw InvalidArgument("every parameter is fixed: nothing to fit");
   layout.lower.assign(layout.num_free, -std::numeric_limits<double>::infinity());
   layout.upper.assign(layout.num_free, std::numeric_limits<double>::infinity());
-  for (const auto& [name, range] : options.bounds) {
+  std::map<std::string, std::pair<double, double>> bounds = form.DefaultBounds();
+  for (const auto& [name, range] : options.bounds) bounds[name] = range;
+  for (const auto& [name, range] : bounds) {
     const int j = static_cast<int>(form.IndexOfNatural(name));
     const auto [lo, hi] = range;
     if (std::isnan(lo) || std::isnan(hi) || !(lo < hi)) {
       throw InvalidArgument("--bound " + name + ": expected LOWER < UPPER, got " + FormatNumber(lo) + ":" +
                             FormatNumber(hi));
     }
-    if (layout.source[j] < 0) throw InvalidArgument("--bound " + name + ": the parameter is fixed");
+    if (layout.source[j] < 0) {
+      if (options.bounds.count(name) == 0) continue;  // a form's default bound on a parameter the user fixed
+      throw InvalidArgument("--bound " + name + ": the parameter is fixed");
+    }
     // Bounds on a log-scaled parameter (A = e^a) become bounds on its logarithm; 0 becomes an open side.
     auto internal = [&](double v) {
       if (!spec[j].log_scaled) return v;

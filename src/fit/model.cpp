@@ -86,6 +86,9 @@ Model Model::FromName(std::string_view name) {
   for (const detail::ModelForm* form : detail::ModelRegistry()) {
     if (form->name() == name) return Model(std::shared_ptr<const detail::ModelForm>(form, [](const auto*) {}));
   }
+  for (const detail::FormulaPreset& preset : detail::FormulaPresets()) {
+    if (preset.name == name) return Model(detail::MakeFormulaForm(preset));
+  }
   std::string known;
   for (const std::string& n : Names()) known += (known.empty() ? "" : ", ") + n;
   throw InvalidArgument("unknown model '" + std::string(name) + "' (known: " + known + ")");
@@ -98,6 +101,7 @@ Model Model::FromFormula(std::string_view formula, const std::vector<std::string
 std::vector<std::string> Model::Names() {
   std::vector<std::string> names;
   for (const detail::ModelForm* form : detail::ModelRegistry()) names.emplace_back(form->name());
+  for (const detail::FormulaPreset& preset : detail::FormulaPresets()) names.push_back(preset.name);
   return names;
 }
 

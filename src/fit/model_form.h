@@ -47,6 +47,8 @@ class ModelForm {
   virtual bool needs_params_and_tokens() const { return true; }
   // Named data columns the form reads besides N, D and U (a formula's data identifiers).
   virtual std::vector<std::string> data_columns() const { return {}; }
+  // Bounds every fit of the form starts from (natural names); FitOptions::bounds override them.
+  virtual std::map<std::string, std::pair<double, double>> DefaultBounds() const { return {}; }
 
   std::vector<std::string> internal_names() const;
   // Natural values in the order of parameters().
@@ -81,6 +83,19 @@ class ModelForm {
 
 // A form from a formula over data columns (src/fit/models/formula_model.cpp).
 std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const std::vector<std::string>& columns);
+
+// A named form written as a formula: its data identifiers, the starting grid of each parameter and the
+// parameters that must stay positive (fitted on a log scale). Adding one is an entry in FormulaPresets().
+struct FormulaPreset {
+  std::string name;
+  std::string formula;
+  std::string citation;
+  std::vector<std::string> columns;
+  std::map<std::string, std::vector<double>> grid;
+  std::vector<std::string> positive;
+};
+const std::vector<FormulaPreset>& FormulaPresets();
+std::shared_ptr<const ModelForm> MakeFormulaForm(const FormulaPreset& preset);
 
 // Every registered form, in the order `scalelaw` lists them.
 const std::vector<const ModelForm*>& ModelRegistry();

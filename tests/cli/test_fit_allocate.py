@@ -195,3 +195,15 @@ def test_formula_errors(scalelaw):
                   "--bound", "B=0:", "--grid", "A=100,1000", "--grid", "B=100,1000,10000", "--grid", "E=1,2",
                   "--grid", "alpha=0.2,0.5", "--grid", "beta=0.2,0.5")
     assert ok.code == 0 and "data from columns 'params', 'tokens'" in ok.out
+
+
+def test_single_variable_forms_read_a_named_column(scalelaw):
+    r = scalelaw("fit", EXAMPLE_RUNS, "--model", "power-offset", "--col", "x=flops", "--json")
+    assert r.code == 0, r.err
+    fit = r.json()
+    assert fit["model"] == "power-offset" and set(fit["params"]) == {"E", "A", "alpha"}
+    assert fit["converged"] and 0 < fit["params"]["alpha"] < 1
+    r = scalelaw("fit", EXAMPLE_RUNS, "--model", "power", "--col", "y=flops")
+    assert r.code == 2 and "reads no 'y'" in r.err
+    r = scalelaw("fit", EXAMPLE_RUNS, "--model", "power")
+    assert r.code == 2 and "column 'x'" in r.err

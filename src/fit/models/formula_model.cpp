@@ -4,6 +4,8 @@
 // gives a non-finite objective and is skipped.
 #include <array>
 #include <cmath>
+#include <limits>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -18,14 +20,20 @@ constexpr std::size_t kMaxColumns = 64;
 
 class FormulaModelForm final : public ModelForm {
  public:
-  FormulaModelForm(Formula formula, std::string text) : formula_(std::move(formula)), text_(std::move(text)) {
+  FormulaModelForm(Formula formula, std::string text, std::string name = "formula",
+                   std::map<std::string, std::vector<double>> grid = {}, std::vector<std::string> positive = {})
+      : formula_(std::move(formula)),
+        text_(std::move(text)),
+        name_(std::move(name)),
+        grid_(std::move(grid)),
+        positive_(std::move(positive)) {
     if (formula_.columns().size() > kMaxColumns) {
       throw InvalidArgument("a formula may read at most " + std::to_string(kMaxColumns) + " columns");
     }
     if (formula_.parameters().empty()) throw InvalidArgument("the formula has no parameters to fit: " + text_);
   }
 
-  std::string_view name() const override { return "formula"; }
+  std::string_view name() const override { return name_; }
   std::string_view formula() const override { return text_; }
   std::vector<Parameter> parameters() const override {
     std::vector<Parameter> out;
@@ -56,13 +64,21 @@ class FormulaModelForm final : public ModelForm {
     }
   }
 
-  // Without --grid, every parameter starts from 0.1, 1 and 10.
+  std::map<std::string, std::pair<double, double>> DefaultBounds() const override {
+    std::map<std::string, std::pair<double, double>> bounds;
+    for (const std::string& name : positive_) bounds[name] = {0.0, std::numeric_limits<double>::infinity()};
+    return bounds;
+  }
+
+  // The preset's grid; without one (and without --grid), every parameter starts from 0.1, 1 and 10.
   std::vector<std::vector<double>> DefaultStarts() const override {
     std::vector<std::vector<double>> starts{{}};
-    for (std::size_t j = 0; j < formula_.parameters().size(); ++j) {
+    for (const std::string& name : formula_.parameters()) {
+      const auto it = grid_.find(name);
+      const std::vector<double> values = it != grid_.end() ? it->second : std::vector<double>{0.1, 1.0, 10.0};
       std::vector<std::vector<double>> next;
       for (const std::vector<double>& start : starts) {
-        for (double v : {0.1, 1.0, 10.0}) {
+        for (double v : values) {
           next.push_back(start);
           next.back().push_back(v);
         }
@@ -85,12 +101,69 @@ class FormulaModelForm final : public ModelForm {
  private:
   Formula formula_;
   std::string text_;
+  std::string name_;
+  std::map<std::string, std::vector<double>> grid_;
+  std::vector<std::string> positive_;
 };
 
 }  // namespace
 
 std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const std::vector<std::string>& columns) {
   return std::make_shared<FormulaModelForm>(Formula::Parse(formula, columns), std::string(formula));
+}
+
+std::shared_ptr<const ModelForm> MakeFormulaForm(const FormulaPreset& preset) {
+  return std::make_shared<FormulaModelForm>(Formula::Parse(preset.formula, preset.columns), preset.formula, preset.name,
+                                            preset.grid, preset.positive);
+}
+
+// Forms that are most clearly written as formulas. x is the one input of a single-variable law (compute,
+// steps, data size; --col x=COLUMN names it).
+const std::vector<FormulaPreset>& FormulaPresets() {
+  static const std::vector<FormulaPreset> presets{
+      {"power",
+       "A * x^(-alpha)",
+       "a pure power law, y = A x^-alpha",
+       {"x"},
+       {{"A", {1e-2, 1, 1e2, 1e4, 1e6}}, {"alpha", {0.05, 0.2, 0.5, 1.0}}},
+       {"A"}},
+      {"power-offset",
+       "E + A * x^(-alpha)",
+       "a power law with an irreducible offset, y = E + A x^-alpha",
+       {"x"},
+       {{"E", {0.1, 1.0, 3.0}}, {"A", {1e-2, 1, 1e2, 1e4, 1e6}}, {"alpha", {0.05, 0.2, 0.5, 1.0}}},
+       {"E", "A"}},
+      {"rectified",
+       "B / (D_l + x^beta) + E",
+       "Lin et al. 2024 (arXiv 2402.02314), the rectified fine-tuning law with outer exponent 1; x = fine-tuning data",
+       {"x"},
+       {{"B", {1.0, 1e2, 1e4}}, {"D_l", {1.0, 1e2, 1e4}}, {"beta", {0.2, 0.5, 1.0}}, {"E", {0.1, 1.0}}},
+       {"B", "D_l", "beta", "E"}},
+      {"bnsl",
+       "a + b * x^(-c0) * (1 + (x/d1)^(1/f1))^(-c1*f1)",
+       "Caballero et al. 2023 (arXiv 2210.14891), a broken neural scaling law with one break",
+       {"x"},
+       {{"a", {0.01, 1.0}},
+        {"b", {1.0, 1e2}},
+        {"c0", {0.05, 0.3}},
+        {"d1", {1e3, 1e6, 1e9}},
+        {"f1", {0.1, 1.0}},
+        {"c1", {-0.2, 0.2}}},
+       {"a", "b", "d1", "f1"}},
+      {"overtraining",
+       "E + (a * M^eta + b * M^(-eta)) * C^(-eta)",
+       "Gadre et al. 2024 (arXiv 2403.08540), loss vs compute C and token multiplier M = D/N",
+       {"C", "M"},
+       {{"E", {1.0, 2.0}}, {"a", {1.0, 1e2, 1e4}}, {"b", {1.0, 1e2, 1e4}}, {"eta", {0.05, 0.15, 0.3}}},
+       {"E", "a", "b", "eta"}},
+      {"sigmoid",
+       "d + c / (1 + exp(-gamma * (x - l)))",
+       "downstream accuracy from loss x (Llama 3 Team 2024; Xiao et al. 2024): a sigmoid between d and d + c",
+       {"x"},
+       {{"d", {0.01, 0.25}}, {"c", {0.5, 0.9}}, {"gamma", {-10.0, -3.0, 3.0, 10.0}}, {"l", {1.5, 2.5, 3.5}}},
+       {"d", "c"}},
+  };
+  return presets;
 }
 
 }  // namespace scalelaw::detail
