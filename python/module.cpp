@@ -32,7 +32,7 @@ scalelaw::FitSummary FitRuns(const DoubleArray& params, const DoubleArray& token
                              const std::map<std::string, double>& fixed,
                              const std::vector<std::pair<std::string, std::string>>& tied, int bootstrap,
                              std::uint64_t seed, double at_flops, std::optional<DoubleArray> unique_tokens,
-                             const std::map<std::string, std::pair<double, double>>& bounds) {
+                             const std::map<std::string, std::pair<double, double>>& bounds, int holdout_top) {
   scalelaw::Dataset data{ToVector(params), ToVector(tokens), ToVector(loss), {}};
   if (weights) data.weights = ToVector(*weights);
   if (unique_tokens) data.unique_tokens = ToVector(*unique_tokens);
@@ -44,6 +44,7 @@ scalelaw::FitSummary FitRuns(const DoubleArray& params, const DoubleArray& token
   options.fixed = fixed;
   options.tied = tied;
   options.bounds = bounds;
+  options.holdout_top = holdout_top;
   options.bootstrap_resamples = bootstrap;
   options.bootstrap_seed = seed;
   options.at_flops = at_flops;
@@ -178,6 +179,10 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("laplace_se", &scalelaw::FitSummary::laplace_se, "Gauss-Newton (Laplace) standard errors")
       .def_readonly("bootstrap_resamples", &scalelaw::FitSummary::bootstrap_resamples)
       .def_readonly("bootstrap_failed", &scalelaw::FitSummary::bootstrap_failed)
+      .def_readonly("aic", &scalelaw::FitSummary::aic)
+      .def_readonly("bic", &scalelaw::FitSummary::bic)
+      .def_readonly("holdout_mean_abs_relative_error", &scalelaw::FitSummary::holdout_mean_abs_relative_error)
+      .def_readonly("holdout_max_abs_relative_error", &scalelaw::FitSummary::holdout_max_abs_relative_error)
       .def_readonly("n_points", &scalelaw::FitSummary::num_points)
       .def_readonly("num_starts", &scalelaw::FitSummary::num_starts)
       .def_readonly("num_starts_failed", &scalelaw::FitSummary::num_starts_failed)
@@ -195,7 +200,7 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"), py::arg("model"),
         py::arg("estimator"), py::arg("huber_delta"), py::arg("threads"), py::arg("drop_highest"), py::arg("fixed"),
         py::arg("tied"), py::arg("bootstrap"), py::arg("seed"), py::arg("at_flops"), py::arg("unique_tokens"),
-        py::arg("bounds"));
+        py::arg("bounds"), py::arg("holdout_top"));
   m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"));
   m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fit"));

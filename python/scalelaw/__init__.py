@@ -35,7 +35,7 @@ def _column(values, name):
 
 def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", huber_delta=1e-3, weights=None,
         threads=0, drop_highest=0, fix=None, tie=None, bounds=None, bootstrap=0, seed=42, at_flops=None,
-        unique_tokens=None) -> FitResult:
+        unique_tokens=None, holdout_top=0) -> FitResult:
     """Fit a scaling law to training runs.
 
     params, tokens, loss: one value per run (lists or numpy arrays): N, D and the final loss in nats/token.
@@ -47,6 +47,8 @@ def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", hube
     bounds: {name: (lower, upper)} parameters kept in an interval (use float("inf") for an open side).
     bootstrap: resamples for .se and .ci95 (same seed, same result for any threads); at_flops: also derive
     N_opt and D_opt at this budget (in .derived, with uncertainty when bootstrapped).
+    holdout_top: fit without the K largest-compute runs and report the error predicting them
+    (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
     The GIL is released while the fit runs. Returns a FitResult; check .converged before using it.
     """
     columns = [_column(params, "params"), _column(tokens, "tokens"), _column(loss, "loss")]
@@ -56,7 +58,7 @@ def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", hube
     return _scalelaw._fit(*columns, w, model, estimator, float(huber_delta), int(threads), int(drop_highest),
                           {k: float(v) for k, v in (fix or {}).items()}, [tuple(p) for p in (tie or [])],
                           int(bootstrap), int(seed), at, u,
-                          {k: (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()})
+                          {k: (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()}, int(holdout_top))
 
 
 def _predict(self, params, tokens):

@@ -35,6 +35,7 @@ struct FitCommand {
   std::vector<std::string> col;    // DATA=COLUMN: the CSV column of a formula model's data identifier
   std::string unique_tokens_col;
   int bootstrap = 0;
+  int holdout_top = 0;
   long long seed = 42;
   double at_flops = PredictionInputs::kUnset;
   bool json = false;

@@ -77,6 +77,16 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
                fit.objective);
   }
   if (std::isfinite(fit.log_scale)) fmt::print("  {:<16} {:.6g}\n", "log-scale sigma", fit.log_scale);
+  if (std::isfinite(fit.aic))
+    fmt::print("  {:<16} AIC {:.2f}, BIC {:.2f} (Gaussian on log residuals)\n", "criteria", fit.aic, fit.bic);
+  if (!fit.holdout.empty()) {
+    fmt::print("  {:<16} {} largest-compute runs held out: mean |error| {:.2f}%, max {:.2f}%\n", "holdout",
+               fit.holdout.size(), 100 * fit.holdout_mean_abs_relative_error, 100 * fit.holdout_max_abs_relative_error);
+    for (const auto& run : fit.holdout) {
+      fmt::print("  {:<16}   N {:<10.4g} D {:<10.4g} loss {:.4f}, predicted {:.4f}\n", "", run.params, run.tokens,
+                 run.loss, run.predicted);
+    }
+  }
   if (fit.best_start >= 0) {
     fmt::print("  {:<16} {} of {} starts ({} failed)\n", "best basin", fit.num_starts_in_best_basin, fit.num_starts,
                fit.num_starts_failed);
@@ -225,6 +235,7 @@ int RunFit(const FitCommand& command) {
     options.bounds[name] = {side(range.substr(0, colon), -infinity), side(range.substr(colon + 1), infinity)};
   }
   options.bootstrap_resamples = command.bootstrap;
+  options.holdout_top = command.holdout_top;
   options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
   options.at_flops = command.at_flops;
 

@@ -77,6 +77,9 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")
       ->check(CLI::NonNegativeNumber);
   fit->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();
+  fit->add_option("--holdout-top", command.holdout_top,
+                  "Fit without the K runs of largest compute 6ND and report the error predicting them")
+      ->check(CLI::NonNegativeNumber);
   fit->add_option("--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with uncertainty)")
       ->check(kPositiveNumber);
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");

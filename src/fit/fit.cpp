@@ -348,7 +348,66 @@ bool FitOptions::IsValid(std::string* error) const {
   return true;
 }
 
+namespace {
+
+// Splits off the holdout runs of largest 6ND (ties broken by position, so the split is deterministic).
+std::pair<Dataset, Dataset> SplitHoldout(const Dataset& data, int count) {
+  if (data.params.empty() || data.tokens.empty()) {
+    throw InvalidArgument("--holdout-top ranks runs by compute 6ND and needs N and D");
+  }
+  if (count >= static_cast<int>(data.size())) {
+    throw InvalidArgument("cannot hold out " + std::to_string(count) + " of " + std::to_string(data.size()) + " runs");
+  }
+  std::vector<std::size_t> order(data.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return data.params[x] * data.tokens[x] > data.params[y] * data.tokens[y];
+  });
+  std::vector<char> held(data.size(), 0);
+  for (int k = 0; k < count; ++k) held[order[k]] = 1;
+  Dataset train, test;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    Dataset& target = held[i] ? test : train;
+    target.params.push_back(data.params[i]);
+    target.tokens.push_back(data.tokens[i]);
+    target.loss.push_back(data.loss[i]);
+    if (!data.weights.empty()) target.weights.push_back(data.weights[i]);
+    if (!data.unique_tokens.empty()) target.unique_tokens.push_back(data.unique_tokens[i]);
+    for (const auto& [name, column] : data.columns) target.columns[name].push_back(column[i]);
+  }
+  return {train, test};
+}
+
+bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, FitSummary* summary);
+
+}  // namespace
+
 bool Fit(const Dataset& data, const Model& model, const FitOptions& options, FitSummary* summary) {
+  if (options.holdout_top < 0) throw InvalidArgument("holdout_top must be >= 0");
+  if (options.holdout_top == 0) return FitAll(data, model, options, summary);
+  data.Validate();
+  const auto [train, test] = SplitHoldout(data, options.holdout_top);
+  const bool usable = FitAll(train, model, options, summary);
+  if (summary->internal_params.empty()) return usable;
+  const detail::LogDesign design = detail::LogDesign::From(test);
+  std::vector<double> log_prediction(design.size());
+  model.form().LogPredict(summary->internal_params.data(), design, log_prediction.data(), nullptr);
+  double total = 0, worst = 0;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    const double predicted = std::exp(log_prediction[i]);
+    summary->holdout.push_back({test.params[i], test.tokens[i], test.loss[i], predicted});
+    const double error = std::abs(predicted / test.loss[i] - 1);
+    total += error;
+    worst = std::max(worst, error);
+  }
+  summary->holdout_mean_abs_relative_error = total / test.size();
+  summary->holdout_max_abs_relative_error = worst;
+  return usable;
+}
+
+namespace {
+
+bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, FitSummary* summary) {
   const auto clock_start = std::chrono::steady_clock::now();
   if (summary == nullptr) throw InvalidArgument("Fit: summary must not be null");
   std::string problem;
@@ -443,11 +502,27 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
     return finish(false, "the optimiser did not converge: " + estimate.message);
   }
   summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal);
+  {
+    std::vector<double> log_prediction(design.size());
+    form.LogPredict(estimate.internal.data(), design, log_prediction.data(), nullptr);
+    double squares = 0;
+    for (std::size_t i = 0; i < design.size(); ++i) {
+      const double r = log_prediction[i] - design.log_loss[i];
+      squares += r * r;
+    }
+    const double n = static_cast<double>(design.size()), k = layout.num_free;
+    if (squares > 0) {
+      summary->aic = n * std::log(squares / n) + 2 * k;
+      summary->bic = n * std::log(squares / n) + k * std::log(n);
+    }
+  }
   if (options.bootstrap_resamples > 0) {
     Bootstrap(form, data, options, layout, estimate, summary);
   }
   return finish(true, estimate.message);
 }
+
+}  // namespace
 
 double Predict(const FitSummary& fit, double params, double tokens) {
   if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");

@@ -38,6 +38,18 @@ std::string FitToJson(const FitSummary& fit, int indent) {
     out["ci95"] = json::object();
     for (const auto& [name, bounds] : fit.ci95) out["ci95"][name] = {Number(bounds.first), Number(bounds.second)};
   }
+  out["aic"] = Number(fit.aic);
+  out["bic"] = Number(fit.bic);
+  if (!fit.holdout.empty()) {
+    json runs = json::array();
+    for (const auto& run : fit.holdout) {
+      runs.push_back(
+          {{"params", run.params}, {"tokens", run.tokens}, {"loss", run.loss}, {"predicted", Number(run.predicted)}});
+    }
+    out["holdout"] = {{"runs", runs},
+                      {"mean_abs_relative_error", Number(fit.holdout_mean_abs_relative_error)},
+                      {"max_abs_relative_error", Number(fit.holdout_max_abs_relative_error)}};
+  }
   out["objective"] = Number(fit.objective);
   if (fit.estimator == Estimator::kHuberLikelihood) out["log_scale"] = Number(fit.log_scale);
   out["n_points"] = fit.num_points;

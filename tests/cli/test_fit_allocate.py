@@ -207,3 +207,14 @@ def test_single_variable_forms_read_a_named_column(scalelaw):
     assert r.code == 2 and "reads no 'y'" in r.err
     r = scalelaw("fit", EXAMPLE_RUNS, "--model", "power")
     assert r.code == 2 and "column 'x'" in r.err
+
+
+def test_holdout_and_information_criteria(scalelaw):
+    out = scalelaw("fit", EXAMPLE_RUNS, "--holdout-top", 6, "--json").json()
+    assert out["n_points"] == 42 and len(out["holdout"]["runs"]) == 6
+    errors = [abs(r["predicted"] / r["loss"] - 1) for r in out["holdout"]["runs"]]
+    assert math.isclose(out["holdout"]["mean_abs_relative_error"], sum(errors) / 6, rel_tol=1e-9)
+    assert out["holdout"]["mean_abs_relative_error"] < 0.05
+    assert math.isfinite(out["aic"]) and out["bic"] > out["aic"]
+    human = scalelaw("fit", EXAMPLE_RUNS, "--holdout-top", 6)
+    assert "largest-compute runs held out" in human.out and "AIC" in human.out

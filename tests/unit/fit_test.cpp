@@ -1,5 +1,6 @@
 #include "scalelaw/fit/fit.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -312,4 +313,37 @@ TEST_CASE("A formula model fits like the built-in form it spells out", "[fit][fo
   }
   CHECK_THROWS_AS(scalelaw::Model::FromFormula("E + ", {"N"}), scalelaw::InvalidArgument);
   CHECK_THROWS_WITH(scalelaw::Model::FromFormula("N * 2", {"N"}), Catch::Contains("no parameters"));
+}
+
+TEST_CASE("Holding out the largest runs measures extrapolation", "[fit][holdout]") {
+  scalelaw::FitOptions options;
+  options.holdout_top = 6;
+  scalelaw::FitSummary exact, noisy;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &exact));
+  REQUIRE(exact.holdout.size() == 6);
+  CHECK(exact.num_points == 36);
+  // The held-out runs are the six of largest 6ND: every kept run has less compute than every held-out one.
+  const scalelaw::Dataset all = SyntheticRuns(0.0, 1);
+  std::vector<double> compute;
+  for (std::size_t i = 0; i < all.size(); ++i) compute.push_back(all.params[i] * all.tokens[i]);
+  std::sort(compute.rbegin(), compute.rend());
+  for (const auto& run : exact.holdout) CHECK(run.params * run.tokens >= compute[5]);
+  CHECK(compute[6] < compute[5]);
+  CHECK(exact.holdout_max_abs_relative_error < 1e-6);  // noise-free: the law extrapolates exactly
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.01, 1), Chinchilla(), options, &noisy));
+  CHECK(noisy.holdout_mean_abs_relative_error > exact.holdout_mean_abs_relative_error);
+  CHECK(noisy.holdout_mean_abs_relative_error < 0.05);
+  options.holdout_top = 42;
+  CHECK_THROWS_WITH(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &noisy),
+                    Catch::Contains("cannot hold out"));
+}
+
+TEST_CASE("AIC and BIC prefer the form that made the data", "[fit][criteria]") {
+  const scalelaw::Dataset data = SyntheticRuns(0.005, 3);
+  scalelaw::FitSummary chinchilla, kaplan;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), {}, &chinchilla));
+  REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("kaplan"), {}, &kaplan));
+  CHECK(chinchilla.aic < kaplan.aic);
+  CHECK(chinchilla.bic < kaplan.bic);
+  CHECK(chinchilla.bic - chinchilla.aic == Approx(5 * (std::log(42.0) - 2)));
 }

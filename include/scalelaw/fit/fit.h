@@ -56,6 +56,9 @@ struct FitOptions {
   // full-data optimum; 0 switches it off. The same seed gives the same result for any num_threads.
   int bootstrap_resamples = 0;
   std::uint64_t bootstrap_seed = 42;
+  // Held-out validation: fit without the holdout_top runs of largest compute C = 6ND and report how well the
+  // fit predicts them (extrapolation is what a scaling law is for).
+  int holdout_top = 0;
   // The budget (FLOPs) at which derived quantities such as N_opt and D_opt are reported; NaN for none.
   double at_flops = std::numeric_limits<double>::quiet_NaN();
 
@@ -100,6 +103,22 @@ struct FitSummary {
   // Standard errors from the Gauss-Newton (Laplace) approximation at the optimum, s^2 (J^T W J)^-1: local
   // and cheap; the bootstrap is the trustworthy one for this loss surface.
   std::map<std::string, double> laplace_se;
+
+  // Information criteria from a Gaussian likelihood of the log residuals, n log(RSS/n) + 2k and
+  // n log(RSS/n) + k log n, k free parameters: lower is better when comparing forms on the same runs.
+  double aic = std::numeric_limits<double>::quiet_NaN();
+  double bic = std::numeric_limits<double>::quiet_NaN();
+
+  // Held-out runs (FitOptions::holdout_top), each with the fit's prediction.
+  struct HeldOutRun {
+    double params = 0;
+    double tokens = 0;
+    double loss = 0;
+    double predicted = 0;
+  };
+  std::vector<HeldOutRun> holdout;
+  double holdout_mean_abs_relative_error = std::numeric_limits<double>::quiet_NaN();
+  double holdout_max_abs_relative_error = std::numeric_limits<double>::quiet_NaN();
 
   // True when the result is usable: the optimiser met its convergence test, every value is finite and the
   // data can identify the model. Otherwise message says why not.
