@@ -25,6 +25,8 @@ struct FitCommand {
   std::string weight_col;
   int drop_highest = 0;
   std::string estimator = "objective";
+  std::string objective = "huber";
+  double asymmetry = 1.0;
   double huber_delta = 1e-3;
   int threads = 0;
   std::vector<std::string> fix;    // NAME=VALUE

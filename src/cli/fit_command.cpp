@@ -42,9 +42,16 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
   fmt::print("Fitted {} to {} runs of {}", model.formula(), fit.num_points, source);
   if (command.drop_highest > 0) fmt::print(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
   fmt::print("\n  {}\n", DescribeColumns(command, model));
-  fmt::print("  estimator: {} (Huber delta {} on log loss), {} starts\n\n",
-             fit.estimator == Estimator::kHuberObjective ? "objective, summed Huber" : "mle, Huber likelihood",
-             fit.huber_delta, fit.num_starts);
+  const std::string objective =
+      fit.objective_kind == Objective::kHuber ? fmt::format("summed Huber, delta {} on log loss", fit.huber_delta)
+      : fit.objective_kind == Objective::kSquaredLog ? std::string("summed squared log residuals")
+      : fit.objective_kind == Objective::kSquared
+          ? std::string("summed squared residuals of the loss")
+          : fmt::format("summed Huber (delta {}) on log loss, over-predictions x{}", fit.huber_delta,
+                        command.asymmetry);
+  fmt::print("  estimator: {} ({}), {} starts\n\n",
+             fit.estimator == Estimator::kHuberObjective ? "objective" : "mle, Huber likelihood", objective,
+             fit.num_starts);
   if (!fit.params.empty()) {
     const bool bootstrapped = !fit.se.empty();
     fmt::print("  {:<10} {:>14} {:>12} {:>25}\n", "parameter", "value", bootstrapped ? "SE (boot.)" : "SE (Laplace)",
@@ -218,6 +225,8 @@ int RunFit(const FitCommand& command) {
   FitOptions options;
   options.estimator = EstimatorFromName(command.estimator);
   options.huber_delta = command.huber_delta;
+  options.objective = ObjectiveFromName(command.objective);
+  options.asymmetry = command.asymmetry;
   options.num_threads = command.threads;
   options.fixed = ParseAssignments(command.fix, "--fix");
   for (const auto& [leader, follower] : ParsePairs(command.tie, "--tie")) options.tied.emplace_back(leader, follower);

@@ -64,6 +64,13 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--estimator", command.estimator, "objective (summed Huber) or mle (Huber likelihood)")
       ->capture_default_str()
       ->check(CLI::IsMember({"objective", "mle"}));
+  fit->add_option("--objective", command.objective,
+                  "huber (log residuals), squared-log, squared (values), asymmetric (over-predictions weighted)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"huber", "squared-log", "squared", "asymmetric"}));
+  fit->add_option("--asymmetry", command.asymmetry, "Weight of over-predictions with --objective asymmetric")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
   fit->add_option("--huber-delta", command.huber_delta, "Huber threshold on log residuals")
       ->capture_default_str()
       ->check(kPositiveNumber);

@@ -54,6 +54,27 @@ bool AllFinite(const std::vector<double>& values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
 }
 
+detail::RunLoss RunLossOf(const FitOptions& options) {
+  detail::RunLoss loss;
+  loss.delta = options.huber_delta;
+  loss.asymmetry = options.asymmetry;
+  switch (options.objective) {
+    case Objective::kHuber:
+      loss.kind = detail::RunLoss::Kind::kHuberLog;
+      break;
+    case Objective::kSquaredLog:
+      loss.kind = detail::RunLoss::Kind::kSquaredLog;
+      break;
+    case Objective::kSquared:
+      loss.kind = detail::RunLoss::Kind::kSquaredValue;
+      break;
+    case Objective::kAsymmetric:
+      loss.kind = detail::RunLoss::Kind::kAsymmetricHuberLog;
+      break;
+  }
+  return loss;
+}
+
 // A layout with the options' fixed and tied parameters (natural names) taken out of the optimisation.
 detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptions& options) {
   const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
@@ -155,7 +176,7 @@ struct Estimate {
 Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
                 const detail::ParameterLayout& layout, const std::vector<double>& start) {
   Estimate estimate;
-  detail::ReducedObjective objective(detail::HuberObjective(form, design, options.huber_delta), layout);
+  detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
   const LocalSolution polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), PolishingOptions(options));
   estimate.internal = polished.evaluable ? Expand(layout, polished.x) : start;
   double start_value = 0;
@@ -321,6 +342,28 @@ std::string_view EstimatorName(Estimator estimator) {
   return "unknown";
 }
 
+std::string_view ObjectiveName(Objective objective) {
+  switch (objective) {
+    case Objective::kHuber:
+      return "huber";
+    case Objective::kSquaredLog:
+      return "squared-log";
+    case Objective::kSquared:
+      return "squared";
+    case Objective::kAsymmetric:
+      return "asymmetric";
+  }
+  return "unknown";
+}
+
+Objective ObjectiveFromName(std::string_view name) {
+  for (Objective o : {Objective::kHuber, Objective::kSquaredLog, Objective::kSquared, Objective::kAsymmetric}) {
+    if (ObjectiveName(o) == name) return o;
+  }
+  throw InvalidArgument("unknown objective '" + std::string(name) +
+                        "' (known: huber, squared-log, squared, asymmetric)");
+}
+
 Estimator EstimatorFromName(std::string_view name) {
   if (name == "objective") return Estimator::kHuberObjective;
   if (name == "mle") return Estimator::kHuberLikelihood;
@@ -336,6 +379,10 @@ bool FitOptions::IsValid(std::string* error) const {
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 uses every hardware thread)");
   if (max_iterations_per_start < 1) return fail("max_iterations_per_start must be >= 1");
   if (bootstrap_resamples < 0) return fail("bootstrap_resamples must be >= 0");
+  if (!(asymmetry > 0 && std::isfinite(asymmetry))) return fail("asymmetry must be a positive finite number");
+  if (estimator == Estimator::kHuberLikelihood && objective != Objective::kHuber) {
+    return fail("the mle estimator is the likelihood of the Huber objective; use --objective huber with it");
+  }
   if (!std::isnan(at_flops) && !(at_flops > 0 && std::isfinite(at_flops))) {
     return fail("at_flops must be a positive finite number");
   }
@@ -440,6 +487,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   summary->model = std::string(form.name());
   summary->formula = std::string(form.formula());
   summary->estimator = options.estimator;
+  summary->objective_kind = options.objective;
   summary->huber_delta = options.huber_delta;
   summary->internal_names = form.internal_names();
   summary->num_points = static_cast<int>(data.size());
@@ -464,7 +512,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
 
   // Multi-start on the summed Huber objective over the free parameters.
   const detail::ParameterLayout layout = MakeLayout(form, options);
-  const detail::ReducedObjective objective(detail::HuberObjective(form, design, options.huber_delta), layout);
+  const detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
   std::vector<std::vector<double>> free_starts;
   for (const std::vector<double>& start : starts) free_starts.push_back(layout.Reduce(start));
   std::vector<LocalSolution> solutions =

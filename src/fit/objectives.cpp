@@ -7,10 +7,10 @@
 
 namespace scalelaw::detail {
 
-HuberObjective::HuberObjective(const ModelForm& form, const LogDesign& design, double delta)
+HuberObjective::HuberObjective(const ModelForm& form, const LogDesign& design, RunLoss loss)
     : form_(form),
       design_(design),
-      delta_(delta),
+      loss_(loss),
       num_parameters_(static_cast<int>(form.num_internal())),
       log_prediction_(design.size()),
       jacobian_(design.size() * form.num_internal()) {}
@@ -23,10 +23,29 @@ bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) 
   if (gradient != nullptr) std::fill(gradient, gradient + p, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const double r = log_prediction_[i] - design_.log_loss[i];
-    const double w = design_.weights[i];
-    total += w * Huber(r, delta_);
+    double w = design_.weights[i];
+    double slope = 0;  // d rho / d log L_hat_i
+    switch (loss_.kind) {
+      case RunLoss::Kind::kAsymmetricHuberLog:
+        if (r > 0) w *= loss_.asymmetry;
+        [[fallthrough]];
+      case RunLoss::Kind::kHuberLog:
+        total += w * Huber(r, loss_.delta);
+        slope = w * HuberDerivative(r, loss_.delta);
+        break;
+      case RunLoss::Kind::kSquaredLog:
+        total += w * 0.5 * r * r;
+        slope = w * r;
+        break;
+      case RunLoss::Kind::kSquaredValue: {
+        const double predicted = std::exp(log_prediction_[i]);
+        const double residual = predicted - std::exp(design_.log_loss[i]);
+        total += w * 0.5 * residual * residual;
+        slope = w * residual * predicted;
+        break;
+      }
+    }
     if (gradient != nullptr) {
-      const double slope = w * HuberDerivative(r, delta_);
       const double* row = jacobian_.data() + i * p;
       for (int j = 0; j < p; ++j) gradient[j] += slope * row[j];
     }
@@ -42,7 +61,7 @@ bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) 
 }
 
 std::unique_ptr<SmoothObjective> HuberObjective::Clone() const {
-  return std::make_unique<HuberObjective>(form_, design_, delta_);
+  return std::make_unique<HuberObjective>(form_, design_, loss_);
 }
 
 HuberLikelihoodObjective::HuberLikelihoodObjective(const ModelForm& form, const LogDesign& design, double delta)

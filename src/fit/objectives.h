@@ -25,11 +25,21 @@ inline double Huber(double r, double delta) {
 }
 inline double HuberDerivative(double r, double delta) { return r > delta ? delta : (r < -delta ? -delta : r); }
 
-// sum_i w_i Huber_delta(log L_hat_i - log L_i)   (Hoffmann et al. 2022, App. D.2, Eq. 11; summed as in
-// Besiroglu et al. 2024, who found Chinchilla's averaged objective stopped L-BFGS early).
+// What each run contributes: rho of its residual, summed with the run weights.
+struct RunLoss {
+  enum class Kind { kHuberLog, kSquaredLog, kSquaredValue, kAsymmetricHuberLog } kind = Kind::kHuberLog;
+  double delta = 1e-3;     // Huber threshold on log residuals
+  double asymmetry = 1.0;  // weight of over-predictions (log L_hat > log L) in kAsymmetricHuberLog
+};
+
+// sum_i w_i rho(r_i). The default, rho = Huber_delta of the log residual r_i = log L_hat_i - log L_i, is
+// Hoffmann et al. 2022 (App. D.2, Eq. 11), summed as in Besiroglu et al. 2024 (Chinchilla's averaged
+// objective stopped L-BFGS early). The others: squared log residual; squared residual of the value itself
+// (L_hat - L); and Huber with over-predictions weighted by `asymmetry`, for a loss floor fitted through
+// under-tuned runs, which only ever sit above the law.
 class HuberObjective final : public SmoothObjective {
  public:
-  HuberObjective(const ModelForm& form, const LogDesign& design, double delta);
+  HuberObjective(const ModelForm& form, const LogDesign& design, RunLoss loss);
   int num_parameters() const override { return num_parameters_; }
   bool Evaluate(const double* x, double* value, double* gradient) override;
   std::unique_ptr<SmoothObjective> Clone() const override;
@@ -37,7 +47,7 @@ class HuberObjective final : public SmoothObjective {
  private:
   const ModelForm& form_;
   const LogDesign& design_;
-  double delta_;
+  RunLoss loss_;
   int num_parameters_;
   std::vector<double> log_prediction_;
   std::vector<double> jacobian_;

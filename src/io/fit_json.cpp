@@ -20,6 +20,7 @@ std::string FitToJson(const FitSummary& fit, int indent) {
   out["model"] = fit.model;
   out["formula"] = fit.formula;
   out["estimator"] = std::string(EstimatorName(fit.estimator));
+  out["objective_kind"] = std::string(ObjectiveName(fit.objective_kind));
   out["huber_delta"] = fit.huber_delta;
   out["params"] = json::object();
   for (const auto& [name, value] : fit.params) out["params"][name] = Number(value);

@@ -218,3 +218,13 @@ def test_holdout_and_information_criteria(scalelaw):
     assert math.isfinite(out["aic"]) and out["bic"] > out["aic"]
     human = scalelaw("fit", EXAMPLE_RUNS, "--holdout-top", 6)
     assert "largest-compute runs held out" in human.out and "AIC" in human.out
+
+
+def test_objectives_through_the_cli(scalelaw):
+    for objective in ("squared-log", "squared", "asymmetric"):
+        out = scalelaw("fit", EXAMPLE_RUNS, "--objective", objective, "--asymmetry", "2", "--json").json()
+        assert out["objective_kind"] == objective and out["converged"]
+    r = scalelaw("fit", EXAMPLE_RUNS, "--objective", "squared", "--estimator", "mle")
+    assert r.code == 2 and "use --objective huber" in r.err
+    r = scalelaw("fit", EXAMPLE_RUNS, "--objective", "l1")
+    assert r.code == 2 and "--objective" in r.err

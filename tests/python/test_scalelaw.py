@@ -188,3 +188,16 @@ def test_bounds_and_model_forms():
     result = scalelaw.fit(n, d, loss, model="data-constrained", unique_tokens=u,
                           fix={"E": 1.75, "A": 420.0, "B": 1800.0, "alpha": 0.33, "beta": 0.31})
     assert set(result.params) == {"E", "A", "B", "alpha", "beta", "R_D", "R_N"}
+
+
+def test_objectives_and_holdout():
+    n, d, loss = synthetic_runs()
+    for objective in ("squared-log", "squared", "asymmetric"):
+        result = scalelaw.fit(n, d, loss, objective=objective, asymmetry=3.0)
+        assert result.params["alpha"] == pytest.approx(TRUTH["alpha"], rel=1e-4), objective
+        assert result.to_dict()["objective_kind"] == objective
+    held = scalelaw.fit(n, d, loss, holdout_top=5)
+    assert held.n_points == 25 and held.holdout_max_abs_relative_error < 1e-6
+    assert len(held.to_dict()["holdout"]["runs"]) == 5
+    with pytest.raises(ValueError, match="unknown objective"):
+        scalelaw.fit(n, d, loss, objective="l1")

@@ -347,3 +347,37 @@ TEST_CASE("AIC and BIC prefer the form that made the data", "[fit][criteria]") {
   CHECK(chinchilla.bic < kaplan.bic);
   CHECK(chinchilla.bic - chinchilla.aic == Approx(5 * (std::log(42.0) - 2)));
 }
+
+TEST_CASE("Every objective recovers noise-free runs; the asymmetric one resists under-tuned runs", "[fit][objective]") {
+  for (scalelaw::Objective objective :
+       {scalelaw::Objective::kSquaredLog, scalelaw::Objective::kSquared, scalelaw::Objective::kAsymmetric}) {
+    CAPTURE(scalelaw::ObjectiveName(objective));
+    scalelaw::FitOptions options;
+    options.objective = objective;
+    options.asymmetry = 4;
+    scalelaw::FitSummary fit;
+    REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit));
+    CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(1e-4));
+    CHECK(fit.params.at("E") == Approx(kTruth.E).epsilon(1e-4));
+  }
+  // A third of the runs under-tuned (5% above the law): weighting over-predictions pulls the fit toward
+  // the well-tuned lower envelope.
+  scalelaw::Dataset data = SyntheticRuns(0.0, 1);
+  for (std::size_t i = 0; i < data.size(); i += 3) data.loss[i] *= 1.05;
+  scalelaw::FitOptions plain, asymmetric;
+  asymmetric.objective = scalelaw::Objective::kAsymmetric;
+  asymmetric.asymmetry = 20;
+  scalelaw::FitSummary huber, weighted;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), plain, &huber));
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), asymmetric, &weighted));
+  const double truth = scalelaw::Loss(kTruth, 7e9, 2e12);
+  CHECK(std::abs(scalelaw::Predict(weighted, 7e9, 2e12) - truth) <=
+        std::abs(scalelaw::Predict(huber, 7e9, 2e12) - truth));
+
+  scalelaw::FitOptions bad;
+  bad.estimator = scalelaw::Estimator::kHuberLikelihood;
+  bad.objective = scalelaw::Objective::kSquared;
+  std::string why;
+  CHECK_FALSE(bad.IsValid(&why));
+  CHECK_THROWS_WITH(scalelaw::ObjectiveFromName("l1"), Catch::Contains("known: huber"));
+}

@@ -35,12 +35,39 @@ void CheckGradient(scalelaw::detail::SmoothObjective& objective, std::vector<dou
 
 }  // namespace
 
-TEST_CASE("Huber objective gradient matches finite differences", "[objectives]") {
+TEST_CASE("Every run loss has a gradient matching finite differences", "[objectives]") {
   const auto design = Design();
-  // delta large enough that some residuals are in the quadratic zone and some in the linear one.
-  scalelaw::detail::HuberObjective objective(scalelaw::detail::ChinchillaForm(), design, 0.02);
-  CheckGradient(objective, {6.0, 7.5, 0.55, 0.34, 0.36});
-  CheckGradient(objective, {5.0, 6.0, 0.3, 0.30, 0.25});
+  using Kind = scalelaw::detail::RunLoss::Kind;
+  for (Kind kind : {Kind::kHuberLog, Kind::kSquaredLog, Kind::kSquaredValue, Kind::kAsymmetricHuberLog}) {
+    CAPTURE(static_cast<int>(kind));
+    // delta large enough that some residuals are in the quadratic zone and some in the linear one.
+    scalelaw::detail::HuberObjective objective(scalelaw::detail::ChinchillaForm(), design, {kind, 0.02, 3.0});
+    CheckGradient(objective, {6.0, 7.5, 0.55, 0.34, 0.36});
+    CheckGradient(objective, {5.0, 6.0, 0.3, 0.30, 0.25});
+  }
+}
+
+TEST_CASE("The asymmetric loss weights over-predictions only", "[objectives]") {
+  const auto design = Design();
+  using Kind = scalelaw::detail::RunLoss::Kind;
+  scalelaw::detail::HuberObjective plain(scalelaw::detail::ChinchillaForm(), design, {Kind::kHuberLog, 0.02, 1.0});
+  scalelaw::detail::HuberObjective one(scalelaw::detail::ChinchillaForm(), design,
+                                       {Kind::kAsymmetricHuberLog, 0.02, 1.0});
+  scalelaw::detail::HuberObjective four(scalelaw::detail::ChinchillaForm(), design,
+                                        {Kind::kAsymmetricHuberLog, 0.02, 4.0});
+  // A law far above every run (E = e^1.5) over-predicts all of them: the objective scales by exactly 4.
+  const std::vector<double> high{6.0, 7.5, 1.5, 0.34, 0.36};
+  double p = 0, a1 = 0, a4 = 0;
+  plain.Evaluate(high.data(), &p, nullptr);
+  one.Evaluate(high.data(), &a1, nullptr);
+  four.Evaluate(high.data(), &a4, nullptr);
+  CHECK(a1 == p);
+  CHECK(a4 == Approx(4 * p).epsilon(1e-14));
+  // Far below every run: no over-predictions, no change.
+  const std::vector<double> low{-5.0, -5.0, -5.0, 0.34, 0.36};
+  plain.Evaluate(low.data(), &p, nullptr);
+  four.Evaluate(low.data(), &a4, nullptr);
+  CHECK(a4 == p);
 }
 
 TEST_CASE("Huber likelihood gradient matches finite differences", "[objectives]") {

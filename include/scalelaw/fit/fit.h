@@ -24,6 +24,14 @@ namespace scalelaw {
 
 enum class Estimator { kHuberObjective, kHuberLikelihood };
 
+// What the objective estimator sums over runs (residual r = log L_hat - log L unless stated):
+//   kHuber: Huber_delta(r) (Hoffmann et al. 2022); kSquaredLog: r^2/2; kSquared: (L_hat - L)^2/2;
+//   kAsymmetric: Huber_delta(r) with over-predictions (r > 0) weighted by FitOptions::asymmetry.
+enum class Objective { kHuber, kSquaredLog, kSquared, kAsymmetric };
+// "huber", "squared-log", "squared", "asymmetric"; throws InvalidArgument for an unknown name.
+std::string_view ObjectiveName(Objective objective);
+Objective ObjectiveFromName(std::string_view name);
+
 // "objective" and "mle", the names the CLI and Python use.
 std::string_view EstimatorName(Estimator estimator);
 // Throws InvalidArgument for an unknown name.
@@ -31,6 +39,9 @@ Estimator EstimatorFromName(std::string_view name);
 
 struct FitOptions {
   Estimator estimator = Estimator::kHuberObjective;
+  Objective objective = Objective::kHuber;
+  // kAsymmetric: the weight of runs the law over-predicts (> 0; 1 is plain Huber).
+  double asymmetry = 1.0;
   // Huber threshold on log residuals; 1e-3 as in Hoffmann et al. 2022 (smaller changes no prediction,
   // larger over-weights small runs).
   double huber_delta = 1e-3;
@@ -70,6 +81,7 @@ struct FitSummary {
   std::string model;
   std::string formula;  // the model's formula as a person reads it
   Estimator estimator = Estimator::kHuberObjective;
+  Objective objective_kind = Objective::kHuber;
   double huber_delta = 0;
 
   // The fitted parameters by their user-facing names, and the internal ones the optimiser moved.
