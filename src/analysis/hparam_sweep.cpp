@@ -14,28 +14,12 @@
 
 #include "scalelaw/error.h"
 #include "scalelaw/laws/law_info.h"
+#include "util/resampling.h"
 
 namespace scalelaw {
 namespace {
 
 constexpr int kMaxBootstrap = 10'000'000;
-
-std::uint64_t SplitMix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-// Uniform on [0, n), unbiased, the same on every standard library (std::uniform_int_distribution is not).
-std::uint64_t Bounded(std::mt19937_64& rng, std::uint64_t n) {
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
-  std::uint64_t x;
-  do {
-    x = rng();
-  } while (x >= limit);
-  return x % n;
-}
 
 // Coefficients of the two regressions for the runs rows (indices into the log columns, repeats allowed).
 struct Coefficients {
@@ -107,15 +91,6 @@ std::string FitLaws(const LogColumns& logs, const std::vector<int>& rows, Coeffi
   return {};
 }
 
-// Percentile by linear interpolation between order statistics (numpy's default), of sorted values.
-double Percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.size() == 1) return sorted.front();
-  const double h = q * static_cast<double>(sorted.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
 std::string CellName(double n, double d) { return "cell N = " + FormatNumber(n) + ", D = " + FormatNumber(d); }
 
 // kept_by_cell: the kept runs of each cell.
@@ -128,32 +103,20 @@ void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::
     std::vector<int> rows;
     rows.reserve(kept.size());
     for (int r = begin; r < end; ++r) {
-      std::mt19937_64 rng(options.seed ^ SplitMix64(static_cast<std::uint64_t>(r)));
+      std::mt19937_64 rng = detail::ResampleGenerator(options.seed, static_cast<std::uint64_t>(r));
       rows.clear();
       if (options.resample == HparamResample::kRuns) {
-        for (std::size_t i = 0; i < kept.size(); ++i) rows.push_back(kept[Bounded(rng, kept.size())]);
+        for (std::size_t i = 0; i < kept.size(); ++i) rows.push_back(kept[detail::Draw(rng, kept.size())]);
       } else {
         for (std::size_t c = 0; c < kept_by_cell.size(); ++c) {
-          const std::vector<int>& cell = kept_by_cell[Bounded(rng, kept_by_cell.size())];
+          const std::vector<int>& cell = kept_by_cell[detail::Draw(rng, kept_by_cell.size())];
           rows.insert(rows.end(), cell.begin(), cell.end());
         }
       }
       ok[r] = FitLaws(logs, rows, &coefs[r]).empty() ? 1 : 0;
     }
   };
-  int threads = options.num_threads > 0 ? options.num_threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::max(1, std::min(threads, k));
-  if (threads == 1) {
-    run(0, k);
-  } else {
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t) {
-      const int begin = static_cast<int>(static_cast<long long>(k) * t / threads);
-      const int end = static_cast<int>(static_cast<long long>(k) * (t + 1) / threads);
-      workers.emplace_back(run, begin, end);
-    }
-    for (std::thread& w : workers) w.join();
-  }
+  detail::ParallelFor(k, detail::ThreadsToUse(options.num_threads), [&](int r) { run(r, r + 1); });
 
   out->resamples = k;
   out->seed = options.seed;
@@ -194,8 +157,8 @@ void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::
     out->se[names[j]] = m > 1 ? std::sqrt(ss / static_cast<double>(m - 1)) : 0.0;
     out->mean[names[j]] = mean;
     std::sort(x.begin(), x.end());
-    out->ci95_low[names[j]] = Percentile(x, 0.025);
-    out->ci95_high[names[j]] = Percentile(x, 0.975);
+    out->ci95_low[names[j]] = detail::Percentile(x, 0.025);
+    out->ci95_high[names[j]] = detail::Percentile(x, 0.975);
   }
   out->mean["lr.coef"] = std::exp(mean_of(log_intercepts[0]));
   out->mean["batch_tokens.coef"] = std::exp(mean_of(log_intercepts[1]));

@@ -13,29 +13,13 @@
 
 #include "scalelaw/error.h"
 #include "scalelaw/laws/law_info.h"
+#include "util/resampling.h"
 
 namespace scalelaw {
 namespace {
 
 // The largest ln N whose exp is comfortably finite.
 constexpr double kMaxLog = 700.0;
-
-std::uint64_t SplitMix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-// An unbiased integer in [0, n) from a 64-bit generator (rejection sampling; portable across standard libraries).
-std::size_t Draw(std::mt19937_64& rng, std::size_t n) {
-  const std::uint64_t range = static_cast<std::uint64_t>(n);
-  const std::uint64_t limit =
-      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % range;
-  std::uint64_t x = rng();
-  while (x >= limit) x = rng();
-  return static_cast<std::size_t>(x % range);
-}
 
 double RunFlops(const IsoflopRun& run) { return run.flops > 0 ? run.flops : 6.0 * run.params * run.tokens; }
 
@@ -149,14 +133,6 @@ PowerLaws FitPowerLaws(const std::vector<double>& ln_c, const std::vector<double
   return out;
 }
 
-// Type-7 (linear interpolation) percentile of sorted values, q in [0, 1].
-double Percentile(const std::vector<double>& sorted, double q) {
-  const double h = q * static_cast<double>(sorted.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
 void Summarise(std::vector<double> values, double* se, double ci[2]) {
   const double n = static_cast<double>(values.size());
   double mean = 0;
@@ -166,8 +142,8 @@ void Summarise(std::vector<double> values, double* se, double ci[2]) {
   for (double v : values) ss += (v - mean) * (v - mean);
   *se = std::sqrt(ss / (n - 1));
   std::sort(values.begin(), values.end());
-  ci[0] = Percentile(values, 0.025);
-  ci[1] = Percentile(values, 0.975);
+  ci[0] = detail::Percentile(values, 0.025);
+  ci[1] = detail::Percentile(values, 0.975);
 }
 
 std::string Budget(const IsoflopBudget& b) {
@@ -316,14 +292,14 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   std::vector<std::array<double, 4>> estimates(resamples);
   std::vector<char> succeeded(resamples, 0);
   auto resample = [&](int index) {
-    std::mt19937_64 rng(options.seed ^ SplitMix64(static_cast<std::uint64_t>(index)));
+    std::mt19937_64 rng = detail::ResampleGenerator(options.seed, static_cast<std::uint64_t>(index));
     std::vector<double> rc, rn, x, y;
     for (std::size_t g : used_groups) {
       const std::vector<std::size_t>& idx = groups[g];
       x.clear();
       y.clear();
       for (std::size_t j = 0; j < idx.size(); ++j) {
-        const IsoflopRun& run = runs[idx[Draw(rng, idx.size())]];
+        const IsoflopRun& run = runs[idx[detail::Draw(rng, idx.size())]];
         x.push_back(std::log(run.params));
         y.push_back(run.loss);
       }
@@ -342,19 +318,7 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     estimates[index] = e;
     succeeded[index] = 1;
   };
-  int threads = options.num_threads > 0 ? options.num_threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::max(1, std::min(threads, resamples));
-  if (threads == 1) {
-    for (int i = 0; i < resamples; ++i) resample(i);
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-      pool.emplace_back([&, t] {
-        for (int i = t; i < resamples; i += threads) resample(i);
-      });
-    }
-    for (std::thread& thread : pool) thread.join();
-  }
+  detail::ParallelFor(resamples, detail::ThreadsToUse(options.num_threads), resample);
 
   std::vector<double> va, vb, vk, vkt;
   for (int i = 0; i < resamples; ++i) {

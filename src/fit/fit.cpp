@@ -18,6 +18,7 @@
 #include "fit/objectives.h"
 #include "scalelaw/error.h"
 #include "scalelaw/laws/law_info.h"
+#include "util/resampling.h"
 
 namespace scalelaw {
 namespace {
@@ -45,10 +46,7 @@ LocalSolveOptions PolishingOptions(const FitOptions& options) {
   return local;
 }
 
-int ThreadCount(const FitOptions& options) {
-  if (options.num_threads > 0) return options.num_threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
+int ThreadCount(const FitOptions& options) { return detail::ThreadsToUse(options.num_threads); }
 
 bool AllFinite(const std::vector<double>& values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
@@ -254,22 +252,6 @@ std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& for
   return se;
 }
 
-// numpy.percentile's default (linear interpolation between order statistics).
-double Percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const double position = q / 100.0 * (values.size() - 1);
-  const std::size_t below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, values.size() - 1);
-  return values[below] + (position - below) * (values[above] - values[below]);
-}
-
-std::uint64_t SplitMix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // Nonparametric bootstrap (Besiroglu et al. 2024 used 4000 resamples): resample the runs with replacement,
 // refit each from the full-data optimum, and summarise every parameter and derived quantity by its standard
 // deviation (ddof 1) and its 2.5/97.5 percentiles. Resample k draws from its own generator seeded by
@@ -280,15 +262,12 @@ void Bootstrap(const detail::ModelForm& form, const Dataset& data, const FitOpti
   const std::size_t n = data.size();
   std::vector<std::map<std::string, double>> draws(resamples);
   std::vector<char> ok(resamples, 0);
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    Dataset sample;
-    for (int k = next++; k < resamples; k = next++) {
-      std::mt19937_64 rng(SplitMix64(options.bootstrap_seed ^ SplitMix64(static_cast<std::uint64_t>(k))));
-      std::uniform_int_distribution<std::size_t> pick(0, n - 1);
-      sample = Dataset{};
+  detail::ParallelFor(resamples, ThreadCount(options), [&](int k) {
+    {
+      std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(k));
+      Dataset sample;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t row = pick(rng);
+        const std::size_t row = detail::Draw(rng, n);
         if (!data.params.empty()) sample.params.push_back(data.params[row]);
         if (!data.tokens.empty()) sample.tokens.push_back(data.tokens[row]);
         for (const auto& [name, column] : data.columns) sample.columns[name].push_back(column[row]);
@@ -298,17 +277,12 @@ void Bootstrap(const detail::ModelForm& form, const Dataset& data, const FitOpti
       }
       const detail::LogDesign design = detail::LogDesign::From(sample);
       const Estimate estimate = Refine(form, design, options, layout, full_fit.internal);
-      if (!estimate.evaluable || !AllFinite(estimate.internal)) continue;
+      if (!estimate.evaluable || !AllFinite(estimate.internal)) return;
       draws[k] = NaturalParameters(form, estimate.internal);
       for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;
       ok[k] = 1;
     }
-  };
-  const int threads = std::max(1, std::min(ThreadCount(options), resamples));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
+  });
 
   summary->bootstrap_resamples = resamples;
   summary->bootstrap_failed = static_cast<int>(std::count(ok.begin(), ok.end(), 0));
@@ -318,15 +292,16 @@ void Bootstrap(const detail::ModelForm& form, const Dataset& data, const FitOpti
     if (!ok[k]) continue;
     for (const auto& [name, value] : draws[k]) columns[name].push_back(value);
   }
-  for (const auto& [name, values] : columns) {
+  for (auto& [name, values] : columns) {
     if (!AllFinite(values)) continue;
+    std::sort(values.begin(), values.end());
     double mean = 0;
     for (double v : values) mean += v;
     mean /= values.size();
     double squares = 0;
     for (double v : values) squares += (v - mean) * (v - mean);
     summary->se[name] = std::sqrt(squares / (values.size() - 1));
-    summary->ci95[name] = {Percentile(values, 2.5), Percentile(values, 97.5)};
+    summary->ci95[name] = {detail::Percentile(values, 0.025), detail::Percentile(values, 0.975)};
   }
 }
 
