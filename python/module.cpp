@@ -93,11 +93,10 @@ scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
   return in;
 }
 
-// The fit's law as inputs.fitted_law (kept alive by law).
-void UseFit(const scalelaw::FitSummary* fit, scalelaw::ChinchillaLaw* law, scalelaw::PredictionInputs* in) {
+// The fit's law as inputs.fitted_law.
+void UseFit(const scalelaw::FitSummary* fit, scalelaw::PredictionInputs* in) {
   if (fit == nullptr) return;
-  *law = scalelaw::AsChinchillaLaw(*fit);
-  in->fitted_law = law;
+  in->fitted_law = scalelaw::AsChinchillaLaw(*fit);
   in->fitted_name = "fit";
   in->fitted_range = fit->data_range;
 }
@@ -105,8 +104,7 @@ void UseFit(const scalelaw::FitSummary* fit, scalelaw::ChinchillaLaw* law, scale
 std::string PredictJson(const std::string& quantity, std::string law, const py::dict& values,
                         const scalelaw::FitSummary* fit) {
   scalelaw::PredictionInputs in = InputsFromDict(values);
-  scalelaw::ChinchillaLaw fitted;
-  UseFit(fit, &fitted, &in);
+  UseFit(fit, &in);
   if (fit != nullptr) law = "fit";
   std::vector<scalelaw::Prediction> predictions;
   if (quantity == "lr") {
@@ -129,8 +127,7 @@ std::string PredictJson(const std::string& quantity, std::string law, const py::
 
 std::string PlanJson(const py::dict& values, const std::string& law, const scalelaw::FitSummary* fit) {
   scalelaw::PredictionInputs in = InputsFromDict(values);
-  scalelaw::ChinchillaLaw fitted;
-  UseFit(fit, &fitted, &in);
+  UseFit(fit, &in);
   return scalelaw::PlanToJson(scalelaw::PlanTraining(in, fit != nullptr ? "fit" : law));
 }
 

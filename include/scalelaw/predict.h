@@ -4,6 +4,7 @@
 #pragma once
 
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,7 +37,7 @@ struct PredictionInputs {
   double inference_mfu = kUnset;
   double gpu_hour_price = kUnset;
   // A loss law of the user's own (a fit), used by family "fit" of PredictLoss and PredictAllocation.
-  const ChinchillaLaw* fitted_law = nullptr;
+  std::optional<ChinchillaLaw> fitted_law;
   std::string fitted_name = "fit";
   ValidityRange fitted_range;
 };

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "scalelaw/fit/fit.h"
+#include "scalelaw/io/fit_json.h"
+
 namespace scalelaw::cli {
 namespace {
 
@@ -22,6 +25,14 @@ void PrintError(const std::string& message) { fmt::print(stderr, "scalelaw: erro
 
 void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& warning : warnings) fmt::print(stderr, "scalelaw: warning: {}\n", OneLine(warning));
+}
+
+void UseFitFile(const std::string& path, PredictionInputs* in) {
+  const FitSummary fit = ReadFitJson(path);
+  in->fitted_law = AsChinchillaLaw(fit);
+  in->fitted_name = "fit:" + path;
+  in->fitted_range = fit.data_range;
+  if (!fit.converged) PrintWarnings({"the fit in '" + path + "' did not converge: " + fit.message});
 }
 
 std::string Short(double value) {

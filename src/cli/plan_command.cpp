@@ -15,14 +15,9 @@ namespace scalelaw::cli {
 
 int RunPlan(const PlanCommand& command) {
   PredictionInputs in = command.inputs;
-  std::optional<ChinchillaLaw> fitted;
   std::string law = command.law;
   if (!command.fit.empty()) {
-    const FitSummary fit = ReadFitJson(command.fit);
-    fitted = AsChinchillaLaw(fit);
-    in.fitted_law = &*fitted;
-    in.fitted_name = "fit:" + command.fit;
-    in.fitted_range = fit.data_range;
+    UseFitFile(command.fit, &in);
     law = "fit";
   }
   const TrainingPlan plan = PlanTraining(in, law);

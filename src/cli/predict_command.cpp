@@ -95,16 +95,10 @@ void PrintHuman(const PredictCommand& command, const std::vector<Prediction>& pr
 
 int RunPredict(const PredictCommand& command) {
   PredictionInputs in = command.inputs;
-  std::optional<ChinchillaLaw> fitted;
   std::string law = command.law;
   if (!command.fit.empty()) {
-    const FitSummary fit = ReadFitJson(command.fit);
-    fitted = AsChinchillaLaw(fit);
-    in.fitted_law = &*fitted;
-    in.fitted_name = "fit:" + command.fit;
-    in.fitted_range = fit.data_range;
+    UseFitFile(command.fit, &in);
     law = "fit";
-    if (!fit.converged) PrintWarnings({"the fit in '" + command.fit + "' did not converge: " + fit.message});
   }
   const std::vector<Prediction> predictions = Predict(command.quantity, law, in);
 

@@ -54,7 +54,7 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_
   at.flops = 6 * n * d;
   at.loss = allocation.Value("loss");
   at.unique_tokens = at.inference_tokens = at.target_loss = PredictionInputs::kUnset;
-  at.fitted_law = nullptr;
+  at.fitted_law.reset();
   plan.notes.push_back(
       "hyperparameter laws are evaluated at the planned N and D with C = 6ND and at the expected loss; each "
       "law's own N definition and schedule are listed by 'scalelaw laws show NAME'");

@@ -223,9 +223,9 @@ void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInputs& in
     hardware.training_mfu = Given(in.train_mfu) ? in.train_mfu : 0.5;
     hardware.inference_mfu = Need(in.inference_mfu, "--inference-mfu for a dollar cost");
     hardware.price_per_second = Need(in.gpu_hour_price, "--gpu-hour-price for a dollar cost") / 3600;
-    const InferenceAwareCostAllocation c = MinimizeTotalCostForLoss(
-        law, hardware, Need(in.target_loss, "--target-loss for a dollar cost"),
-        Need(in.inference_tokens, "--inference-tokens for a dollar cost"));
+    const InferenceAwareCostAllocation c =
+        MinimizeTotalCostForLoss(law, hardware, Need(in.target_loss, "--target-loss for a dollar cost"),
+                                 Need(in.inference_tokens, "--inference-tokens for a dollar cost"));
     const InferenceAwareAllocation& a = c.allocation;
     AddAllocation(out, a.params, a.tokens, a.training_flops);
     out->values.emplace_back("loss", a.loss);
@@ -347,7 +347,7 @@ std::vector<Prediction> Dispatch(const std::vector<Entry>& laws, Quantity quanti
     return p;
   };
   if (family == "fit") {
-    if (in.fitted_law == nullptr) throw InvalidArgument("no fit was given");
+    if (!in.fitted_law) throw InvalidArgument("no fit was given");
     LawInfo info;
     info.name = in.fitted_name;
     info.family = "fit";
