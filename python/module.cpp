@@ -97,6 +97,7 @@ scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
 void UseFit(const scalelaw::FitSummary* fit, scalelaw::PredictionInputs* in) {
   if (fit == nullptr) return;
   in->fitted_law = scalelaw::AsChinchillaLaw(*fit);
+  in->fitted_draws = scalelaw::BootstrapChinchillaLaws(*fit);
   in->fitted_name = "fit";
   in->fitted_range = fit->data_range;
 }

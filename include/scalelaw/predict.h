@@ -38,6 +38,7 @@ struct PredictionInputs {
   double gpu_hour_price = kUnset;
   // A loss law of the user's own (a fit), used by family "fit" of PredictLoss and PredictAllocation.
   std::optional<ChinchillaLaw> fitted_law;
+  std::vector<ChinchillaLaw> fitted_draws;  // the fit's bootstrap resamples: a 95% interval on its loss
   std::string fitted_name = "fit";
   ValidityRange fitted_range;
 };

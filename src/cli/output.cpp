@@ -30,6 +30,7 @@ void PrintWarnings(const std::vector<std::string>& warnings) {
 void UseFitFile(const std::string& path, PredictionInputs* in) {
   const FitSummary fit = ReadFitJson(path);
   in->fitted_law = AsChinchillaLaw(fit);
+  in->fitted_draws = BootstrapChinchillaLaws(fit);
   in->fitted_name = "fit:" + path;
   in->fitted_range = fit.data_range;
   if (!fit.converged) PrintWarnings({"the fit in '" + path + "' did not converge: " + fit.message});

@@ -291,6 +291,9 @@ void Bootstrap(const detail::ModelForm& form, const Dataset& data, const FitOpti
   for (int k = 0; k < resamples; ++k) {
     if (!ok[k]) continue;
     for (const auto& [name, value] : draws[k]) columns[name].push_back(value);
+    std::map<std::string, double> parameters;
+    for (const std::string& name : form.natural_names()) parameters[name] = draws[k].at(name);
+    summary->bootstrap_draws.push_back(std::move(parameters));
   }
   for (auto& [name, values] : columns) {
     if (!AllFinite(values)) continue;
@@ -562,6 +565,15 @@ ChinchillaLaw AsChinchillaLaw(const FitSummary& fit) {
     return it->second;
   };
   return {get("E"), get("A"), get("B"), get("alpha"), get("beta")};
+}
+
+std::vector<ChinchillaLaw> BootstrapChinchillaLaws(const FitSummary& fit) {
+  std::vector<ChinchillaLaw> laws;
+  if (fit.model != "chinchilla") return laws;
+  for (const auto& draw : fit.bootstrap_draws) {
+    laws.push_back({draw.at("E"), draw.at("A"), draw.at("B"), draw.at("alpha"), draw.at("beta")});
+  }
+  return laws;
 }
 
 std::string FitSummary::BriefReport() const {

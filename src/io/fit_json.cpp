@@ -34,6 +34,10 @@ std::string FitToJson(const FitSummary& fit, int indent) {
   for (const auto& [name, value] : fit.laplace_se) out["laplace_se"][name] = Number(value);
   if (fit.bootstrap_resamples > 0) {
     out["bootstrap"] = {{"resamples", fit.bootstrap_resamples}, {"failed", fit.bootstrap_failed}};
+    // Every resample's parameters, so that predictions made from the saved fit carry intervals.
+    json draws = json::array();
+    for (const auto& draw : fit.bootstrap_draws) draws.push_back(draw);
+    out["bootstrap"]["draws"] = draws;
     out["se"] = json::object();
     for (const auto& [name, value] : fit.se) out["se"][name] = Number(value);
     out["ci95"] = json::object();
@@ -129,6 +133,20 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
     if (b.contains("resamples") && b["resamples"].is_number_integer())
       fit.bootstrap_resamples = b["resamples"].get<int>();
     if (b.contains("failed") && b["failed"].is_number_integer()) fit.bootstrap_failed = b["failed"].get<int>();
+    if (b.contains("draws") && b["draws"].is_array()) {
+      for (const json& draw : b["draws"]) {
+        if (!draw.is_object()) throw fail("bootstrap.draws", "expected objects of parameters");
+        std::map<std::string, double> parameters;
+        for (const auto& [name, value] : draw.items()) {
+          if (!value.is_number()) throw fail("bootstrap.draws." + name, "not a number");
+          parameters[name] = value.get<double>();
+        }
+        for (const auto& [name, value] : fit.params) {
+          if (parameters.count(name) == 0) throw fail("bootstrap.draws", "a draw lacks '" + name + "'");
+        }
+        fit.bootstrap_draws.push_back(std::move(parameters));
+      }
+    }
   }
   fit.converged = in.contains("converged") && in["converged"].is_boolean() && in["converged"].get<bool>();
   if (in.contains("message") && in["message"].is_string()) fit.message = in["message"].get<std::string>();

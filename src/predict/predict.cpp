@@ -19,6 +19,7 @@
 #include "scalelaw/laws/registry.h"
 #include "scalelaw/laws/step_law.h"
 #include "scalelaw/laws/vocabulary.h"
+#include "util/resampling.h"
 
 namespace scalelaw {
 namespace {
@@ -351,6 +352,7 @@ std::vector<Prediction> Dispatch(const std::vector<Entry>& laws, Quantity quanti
     LawInfo info;
     info.name = in.fitted_name;
     info.family = "fit";
+    info.citation.authors = "fitted by scalelaw";
     info.quantity = quantity;
     info.formula = "L = E + A/N^alpha + B/D^beta (fitted)";
     info.params_definition = "as in the fitted runs";
@@ -359,6 +361,16 @@ std::vector<Prediction> Dispatch(const std::vector<Entry>& laws, Quantity quanti
     Predictor predictor = quantity == Quantity::kLoss ? Predictor([&in](const PredictionInputs&, Prediction* p) {
       const double n = Need(in.params, "--params"), d = Need(in.tokens, "--tokens");
       p->values.emplace_back("loss", Loss(*in.fitted_law, n, d));
+      if (in.fitted_draws.size() >= 2) {
+        // The spread of the resampled laws' predictions: parameter uncertainty only, not run-to-run noise.
+        std::vector<double> losses;
+        for (const ChinchillaLaw& draw : in.fitted_draws) losses.push_back(Loss(draw, n, d));
+        std::sort(losses.begin(), losses.end());
+        p->values.emplace_back("loss_lo95", detail::Percentile(losses, 0.025));
+        p->values.emplace_back("loss_hi95", detail::Percentile(losses, 0.975));
+        p->notes.push_back(
+            fmt::format("95% interval from the fit's {} bootstrap resamples (parameter uncertainty)", losses.size()));
+      }
       AddRangeWarnings(p, n, d);
     })
                                                       : Predictor([&in](const PredictionInputs&, Prediction* p) {

@@ -203,3 +203,26 @@ def test_allocate_dollar_cost_variant(scalelaw):
     assert cheap_training["params"] < flops["params"] and cheap_training["tokens"] > flops["tokens"]
     r = scalelaw(*base, "--gpu-flops", "1e15")
     assert r.code == 2 and "--inference-mfu" in r.err
+
+
+def test_predict_loss_interval_from_a_bootstrapped_fit(scalelaw, tmp_path):
+    import json
+    from conftest import EXAMPLE_RUNS
+    path = tmp_path / "fit.json"
+    assert scalelaw("fit", EXAMPLE_RUNS, "--bootstrap", 300, "--output", path).code == 0
+    saved = json.loads(path.read_text())
+    draws = saved["bootstrap"]["draws"]
+    assert len(draws) == 300 - saved["bootstrap"]["failed"]
+    out = scalelaw("predict-loss", "--params", "1e9", "--tokens", "2e10", "--fit", path, "--json").json()
+    assert out["loss_lo95"] < out["loss"] < out["loss_hi95"]
+    # Recomputed here from the saved resamples: numpy's percentile of the resampled laws' losses.
+    losses = sorted(p["E"] + p["A"] / 1e9 ** p["alpha"] + p["B"] / 2e10 ** p["beta"] for p in draws)
+
+    def percentile(q):
+        h = q * (len(losses) - 1)
+        lo = int(math.floor(h))
+        return losses[lo] + (h - lo) * (losses[min(lo + 1, len(losses) - 1)] - losses[lo])
+
+    assert math.isclose(out["loss_lo95"], percentile(0.025), rel_tol=1e-12)
+    assert math.isclose(out["loss_hi95"], percentile(0.975), rel_tol=1e-12)
+    assert out["citation"] == "fitted by scalelaw"

@@ -201,3 +201,13 @@ def test_objectives_and_holdout():
     assert len(held.to_dict()["holdout"]["runs"]) == 5
     with pytest.raises(ValueError, match="unknown objective"):
         scalelaw.fit(n, d, loss, objective="l1")
+
+
+def test_prediction_interval_from_bootstrap():
+    n, d, loss = synthetic_runs()
+    noisy = loss * np.exp(0.01 * np.random.default_rng(2).standard_normal(loss.size))
+    result = scalelaw.fit(n, d, noisy, bootstrap=200)
+    detail = scalelaw.predict("loss", fit=result, params=1e9, tokens=2e10)[0]
+    assert detail["loss_lo95"] < detail["loss"] < detail["loss_hi95"]
+    again = scalelaw.predict("loss", fit=scalelaw.load_fit(result.to_json()), params=1e9, tokens=2e10)[0]
+    assert again["loss_lo95"] == detail["loss_lo95"] and again["loss_hi95"] == detail["loss_hi95"]

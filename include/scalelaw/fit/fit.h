@@ -112,6 +112,8 @@ struct FitSummary {
   int bootstrap_failed = 0;
   std::map<std::string, double> se;
   std::map<std::string, std::pair<double, double>> ci95;
+  // The parameters of every resample that refitted, for prediction intervals.
+  std::vector<std::map<std::string, double>> bootstrap_draws;
   // Standard errors from the Gauss-Newton (Laplace) approximation at the optimum, s^2 (J^T W J)^-1: local
   // and cheap; the bootstrap is the trustworthy one for this loss surface.
   std::map<std::string, double> laplace_se;
@@ -152,5 +154,7 @@ double Predict(const FitSummary& fit, double params, double tokens);
 
 // The fitted law as a Chinchilla value type (throws InvalidArgument unless fit.model is "chinchilla").
 ChinchillaLaw AsChinchillaLaw(const FitSummary& fit);
+// The law of every bootstrap resample of a Chinchilla fit (empty without a bootstrap).
+std::vector<ChinchillaLaw> BootstrapChinchillaLaws(const FitSummary& fit);
 
 }  // namespace scalelaw

@@ -21,6 +21,7 @@ struct Citation {
   std::string_view location;  // where in the paper the constants are printed, e.g. "Eq. 10"
 
   std::string ToString() const {
+    if (arxiv.empty()) return std::string(authors) + (location.empty() ? "" : ", " + std::string(location));
     std::string s = std::string(authors) + " (" + std::to_string(year) + "), \"" + std::string(title) +
                     "\", arXiv:" + std::string(arxiv);
     if (!location.empty()) s += ", " + std::string(location);
