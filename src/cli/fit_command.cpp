@@ -250,7 +250,13 @@ int RunFit(const FitCommand& command) {
 
   // A named form reads N, D (or C), loss; a formula reads whichever columns it names.
   std::optional<Model> model;
-  if (command.formula.empty()) model = Model::FromName(command.model);
+  if (command.model == "loglinear" && command.formula.empty()) {
+    std::vector<std::string> inputs;
+    for (const auto& [name, column] : ParsePairs(command.col, "--col")) inputs.push_back(name);
+    model = Model::LogLinear(inputs);
+  } else if (command.formula.empty()) {
+    model = Model::FromName(command.model);
+  }
   Dataset data;
   if (!command.formula.empty() || !model->data_columns().empty()) {
     const std::string text = detail::ReadWholeFile(command.file);

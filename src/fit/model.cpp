@@ -89,6 +89,9 @@ Model Model::FromName(std::string_view name) {
   for (const detail::FormulaPreset& preset : detail::FormulaPresets()) {
     if (preset.name == name) return Model(detail::MakeFormulaForm(preset));
   }
+  if (name == "loglinear") {
+    throw InvalidArgument("the loglinear model reads the inputs you name: --col NAME=COLUMN (repeatable)");
+  }
   std::string known;
   for (const std::string& n : Names()) known += (known.empty() ? "" : ", ") + n;
   throw InvalidArgument("unknown model '" + std::string(name) + "' (known: " + known + ")");
@@ -98,10 +101,26 @@ Model Model::FromFormula(std::string_view formula, const std::vector<std::string
   return Model(detail::MakeFormulaForm(formula, column_names));
 }
 
+Model Model::LogLinear(const std::vector<std::string>& inputs) {
+  if (inputs.empty()) throw InvalidArgument("the loglinear model needs at least one input column (--col NAME=COLUMN)");
+  detail::FormulaPreset preset;
+  preset.name = "loglinear";
+  preset.formula = "C";
+  preset.columns = inputs;
+  preset.grid["C"] = {1e-3, 1.0, 1e3};
+  preset.positive = {"C"};
+  for (const std::string& input : inputs) {
+    preset.formula += " * " + input + "^k_" + input;
+    preset.grid["k_" + input] = {-1.0, 0.0, 1.0};
+  }
+  return Model(detail::MakeFormulaForm(preset));
+}
+
 std::vector<std::string> Model::Names() {
   std::vector<std::string> names;
   for (const detail::ModelForm* form : detail::ModelRegistry()) names.emplace_back(form->name());
   for (const detail::FormulaPreset& preset : detail::FormulaPresets()) names.push_back(preset.name);
+  names.push_back("loglinear");
   return names;
 }
 

@@ -228,3 +228,13 @@ def test_objectives_through_the_cli(scalelaw):
     assert r.code == 2 and "use --objective huber" in r.err
     r = scalelaw("fit", EXAMPLE_RUNS, "--objective", "l1")
     assert r.code == 2 and "--objective" in r.err
+
+
+def test_loglinear_through_the_cli(scalelaw):
+    # On the example runs, loss against tokens and params as a product of powers.
+    out = scalelaw("fit", EXAMPLE_RUNS, "--model", "loglinear", "--col", "N=params", "--col", "D=tokens",
+                   "--objective", "squared-log", "--json").json()
+    assert out["converged"] and set(out["params"]) == {"C", "k_N", "k_D"}
+    assert out["params"]["k_N"] < 0 and out["params"]["k_D"] < 0
+    r = scalelaw("fit", EXAMPLE_RUNS, "--model", "loglinear")
+    assert r.code == 2 and "--col" in r.err

@@ -88,3 +88,23 @@ TEST_CASE("sigmoid recovers the midpoint of accuracy against loss", "[forms]") {
   CHECK(fit.params.at("l") == Approx(2.5).epsilon(0.02));
   CHECK(fit.params.at("gamma") == Approx(-4).epsilon(0.1));
 }
+
+TEST_CASE("loglinear recovers a product of powers by least squares in log space", "[forms]") {
+  // lr = 1.79 N^-0.713 D^0.307, the Step Law's form.
+  scalelaw::Dataset data;
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (double n : {1e8, 3e8, 1e9, 3e9})
+    for (double d : {1e10, 1e11, 1e12}) {
+      data.columns["N"].push_back(n);
+      data.columns["D"].push_back(d);
+      data.loss.push_back(1.79 * std::pow(n, -0.713) * std::pow(d, 0.307) * std::exp(0.01 * normal(rng)));
+    }
+  scalelaw::FitOptions options;
+  options.objective = scalelaw::Objective::kSquaredLog;
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(data, scalelaw::Model::LogLinear({"N", "D"}), options, &fit));
+  CHECK(fit.params.at("k_N") == Approx(-0.713).epsilon(0.03));
+  CHECK(fit.params.at("k_D") == Approx(0.307).epsilon(0.05));
+  CHECK_THROWS_WITH(scalelaw::Model::FromName("loglinear"), Catch::Contains("--col"));
+}

@@ -21,6 +21,9 @@ class Model {
   // A form written as a formula over data columns (see scalelaw/fit/formula.h): identifiers in column_names
   // are data, the others parameters; the formula gives the loss. Throws InvalidArgument on a syntax error.
   static Model FromFormula(std::string_view formula, const std::vector<std::string>& column_names);
+  // y = C · prod_i x_i^k_i over the named inputs (--model loglinear): least squares in log space with
+  // Objective::kSquaredLog, robust with kHuber.
+  static Model LogLinear(const std::vector<std::string>& inputs);
 
   std::string_view name() const;
   std::string_view formula() const;
