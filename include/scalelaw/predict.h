@@ -30,6 +30,9 @@ struct PredictionInputs {
   double inference_tokens = kUnset;
   double target_loss = kUnset;
   int vocab_approach = 3;
+  // DeepSeek's model scale M (non-embedding FLOPs per token) from the shape, when given: C = M·D.
+  double layers = kUnset;
+  double d_model = kUnset;
   // Dollar cost of the inference-aware allocation (Sardana et al. 2024): peak FLOP/s of one accelerator, its
   // model-FLOPs utilisation in training (0.5 when not given) and in inference, and its price per hour.
   double gpu_flops = kUnset;

@@ -123,6 +123,10 @@ CLI::App* AddPredictCommand(CLI::App& app, const std::string& name, const std::s
     AddNumber(sub, "--seq-len", in.seq_len, "Tokens per sequence, to report batches in sequences")
         ->capture_default_str();
   }
+  if (with.Has("shape")) {
+    AddNumber(sub, "--layers", in.layers, "Layers n_layer (DeepSeek: C = M·D from the model shape)");
+    AddNumber(sub, "--d-model", in.d_model, "Model width d_model (DeepSeek: C = M·D from the model shape)");
+  }
   if (with.Has("batch")) AddNumber(sub, "--batch", in.batch_tokens, "Batch size in tokens per optimizer step");
   if (with.Has("lr")) AddNumber(sub, "--lr", in.lr, "Peak learning rate");
   if (with.Has("unique_tokens")) AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available U");
@@ -276,10 +280,11 @@ int main(int argc, char** argv) {
   AddFitCommand(app, fit, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
   AddPredictCommand(app, "predict-lr", "Optimal peak learning rate from published laws", Quantity::kLearningRate,
-                    "step", {{"params", "tokens", "flops"}}, lr, exit_code);
+                    "step", {{"params", "tokens", "flops", "shape", "seq_len"}}, lr, exit_code);
   AddTransferLrCommand(app, transfer, exit_code);
   AddPredictCommand(app, "predict-batch", "Optimal batch size (tokens and sequences) from published laws",
-                    Quantity::kBatchSize, "step", {{"params", "tokens", "flops", "loss", "seq_len"}}, batch, exit_code);
+                    Quantity::kBatchSize, "step", {{"params", "tokens", "flops", "loss", "seq_len", "shape"}}, batch,
+                    exit_code);
   AddPredictCommand(app, "predict-wd", "Optimal AdamW weight decay (Power Lines)", Quantity::kWeightDecay,
                     "power-lines", {{"params", "tokens", "batch", "lr"}}, wd, exit_code);
   AddPredictCommand(app, "predict-vocab", "Optimal vocabulary size (Tao et al.)", Quantity::kVocabularySize, "tao",

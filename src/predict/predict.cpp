@@ -64,6 +64,21 @@ void WarnDeepSeekCompute(Prediction* out, Quantity quantity, double flops) {
   out->warnings.insert(out->warnings.end(), w.begin(), w.end());
 }
 
+// DeepSeek's compute C = M·D (Bi et al. 2024, Sec. 3.1): M from the model shape when it is given, else the
+// user's C, else 6ND with a note.
+double DeepSeekBudget(const PredictionInputs& in, Prediction* out) {
+  if (Given(in.layers) || Given(in.d_model)) {
+    const double layers = Need(in.layers, "--layers with --d-model");
+    const double width = Need(in.d_model, "--d-model with --layers");
+    const double tokens = Need(in.tokens, "--tokens (C = M·D)");
+    const double m = NonEmbeddingFlopsPerToken(layers, width, in.seq_len);
+    out->notes.push_back(fmt::format("C = M·D with M = 72·n_layer·d² + 12·n_layer·d·l_seq = {} FLOPs/token", Sci(m)));
+    return m * tokens;
+  }
+  return ComputeBudget(in, out,
+                       "DeepSeek defines C = M·D with M non-embedding FLOPs/token; give --layers and --d-model");
+}
+
 using Predictor = std::function<void(const PredictionInputs&, Prediction*)>;
 
 struct Entry {
@@ -82,7 +97,7 @@ const std::vector<Entry>& LearningRateLaws() {
        }},
       {"deepseek-lr",
        [](const PredictionInputs& in, Prediction* out) {
-         const double c = ComputeBudget(in, out, "DeepSeek defines C = M·D with M non-embedding FLOPs/token");
+         const double c = DeepSeekBudget(in, out);
          out->values.emplace_back("lr", OptimalLearningRate(DeepSeekLaw{}, c));
          out->values.emplace_back("flops", c);
          WarnDeepSeekCompute(out, Quantity::kLearningRate, c);
@@ -112,7 +127,7 @@ const std::vector<Entry>& BatchSizeLaws() {
        }},
       {"deepseek-batch",
        [](const PredictionInputs& in, Prediction* out) {
-         const double c = ComputeBudget(in, out, "DeepSeek defines C = M·D with M non-embedding FLOPs/token");
+         const double c = DeepSeekBudget(in, out);
          AddBatch(out, OptimalBatchTokens(DeepSeekLaw{}, c), in);
          out->values.emplace_back("flops", c);
          WarnDeepSeekCompute(out, Quantity::kBatchSize, c);

@@ -226,3 +226,14 @@ def test_predict_loss_interval_from_a_bootstrapped_fit(scalelaw, tmp_path):
     assert math.isclose(out["loss_lo95"], percentile(0.025), rel_tol=1e-12)
     assert math.isclose(out["loss_hi95"], percentile(0.975), rel_tol=1e-12)
     assert out["citation"] == "fitted by scalelaw"
+
+
+def test_deepseek_from_the_model_shape(scalelaw):
+    # laws.md 7, the 7B row: 30 layers, d_model 4096, l_seq 4096, D = 2e12 -> M = 4.2279e10, eta 4.2460e-4.
+    shape = ["--law", "deepseek", "--layers", "30", "--d-model", "4096", "--seq-len", "4096", "--tokens", "2e12"]
+    lr = scalelaw("predict-lr", *shape, "--json").json()
+    assert rounds_to(lr["lr"], "4.2460e-4") and rounds_to(lr["flops"], "8.4557e22")
+    batch = scalelaw("predict-batch", *shape, "--json").json()
+    assert rounds_to(batch["batch_tokens"], "9.2226e6") and rounds_to(batch["batch_sequences"], "2251.6")
+    r = scalelaw("predict-lr", "--law", "deepseek", "--layers", "30", "--tokens", "2e12")
+    assert r.code == 2 and "--d-model" in r.err
