@@ -33,7 +33,7 @@ scalelaw::FitSummary FitRuns(const DoubleArray& params, const DoubleArray& token
                              const std::vector<std::pair<std::string, std::string>>& tied, int bootstrap,
                              std::uint64_t seed, double at_flops, std::optional<DoubleArray> unique_tokens,
                              const std::map<std::string, std::pair<double, double>>& bounds, int holdout_top,
-                             const std::string& objective, double asymmetry) {
+                             const std::string& objective, double asymmetry, int latin_hypercube_starts) {
   scalelaw::Dataset data{ToVector(params), ToVector(tokens), ToVector(loss), {}};
   if (weights) data.weights = ToVector(*weights);
   if (unique_tokens) data.unique_tokens = ToVector(*unique_tokens);
@@ -48,6 +48,8 @@ scalelaw::FitSummary FitRuns(const DoubleArray& params, const DoubleArray& token
   options.holdout_top = holdout_top;
   options.objective = scalelaw::ObjectiveFromName(objective);
   options.asymmetry = asymmetry;
+  options.latin_hypercube_starts = latin_hypercube_starts;
+  options.start_seed = seed;
   options.bootstrap_resamples = bootstrap;
   options.bootstrap_seed = seed;
   options.at_flops = at_flops;
@@ -201,7 +203,8 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"), py::arg("model"),
         py::arg("estimator"), py::arg("huber_delta"), py::arg("threads"), py::arg("drop_highest"), py::arg("fixed"),
         py::arg("tied"), py::arg("bootstrap"), py::arg("seed"), py::arg("at_flops"), py::arg("unique_tokens"),
-        py::arg("bounds"), py::arg("holdout_top"), py::arg("objective"), py::arg("asymmetry"));
+        py::arg("bounds"), py::arg("holdout_top"), py::arg("objective"), py::arg("asymmetry"),
+        py::arg("latin_hypercube_starts"));
   m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"));
   m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fit"));

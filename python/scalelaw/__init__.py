@@ -35,7 +35,7 @@ def _column(values, name):
 
 def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", huber_delta=1e-3, weights=None,
         threads=0, drop_highest=0, fix=None, tie=None, bounds=None, bootstrap=0, seed=42, at_flops=None,
-        unique_tokens=None, holdout_top=0, objective="huber", asymmetry=1.0) -> FitResult:
+        unique_tokens=None, holdout_top=0, objective="huber", asymmetry=1.0, latin_hypercube_starts=0) -> FitResult:
     """Fit a scaling law to training runs.
 
     params, tokens, loss: one value per run (lists or numpy arrays): N, D and the final loss in nats/token.
@@ -43,6 +43,7 @@ def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", hube
     (Huber likelihood with a free scale, the Epoch AI replication's point estimate).
     objective: "huber" (log residuals, the default), "squared-log", "squared" (values) or "asymmetric"
     (over-predictions weighted by asymmetry, for fitting a loss floor through under-tuned runs).
+    latin_hypercube_starts: N > 0 replaces the model's grid by N Latin-hypercube starts in its box (seed).
     drop_highest: drop this many highest-loss runs first (the replication drops 5).
     model: "chinchilla", "kaplan" or "data-constrained" (needs unique_tokens, the unique tokens U of each run).
     fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one;
@@ -61,7 +62,7 @@ def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", hube
                           {k: float(v) for k, v in (fix or {}).items()}, [tuple(p) for p in (tie or [])],
                           int(bootstrap), int(seed), at, u,
                           {k: (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()}, int(holdout_top),
-                          str(objective), float(asymmetry))
+                          str(objective), float(asymmetry), int(latin_hypercube_starts))
 
 
 def _predict(self, params, tokens):

@@ -245,6 +245,18 @@ int RunFit(const FitCommand& command) {
   }
   options.bootstrap_resamples = command.bootstrap;
   options.holdout_top = command.holdout_top;
+  if (command.starts.rfind("lhs:", 0) == 0) {
+    const std::string count = command.starts.substr(4);
+    int n = 0;
+    const auto [stop, status] = std::from_chars(count.data(), count.data() + count.size(), n);
+    if (status != std::errc() || stop != count.data() + count.size() || n < 1) {
+      throw InvalidArgument("--starts " + command.starts + ": expected lhs:N with N >= 1");
+    }
+    options.latin_hypercube_starts = n;
+    options.start_seed = static_cast<std::uint64_t>(command.seed);
+  } else if (command.starts != "grid") {
+    throw InvalidArgument("--starts " + command.starts + ": expected grid or lhs:N");
+  }
   options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
   options.at_flops = command.at_flops;
 

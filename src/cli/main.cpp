@@ -84,6 +84,10 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")
       ->check(CLI::NonNegativeNumber);
   fit->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();
+  fit->add_option("--starts", command.starts,
+                  "Starting points: grid (the model's, or --grid), or lhs:N for N Latin-hypercube points in the "
+                  "grid's box, drawn from --seed")
+      ->capture_default_str();
   fit->add_option("--holdout-top", command.holdout_top,
                   "Fit without the K runs of largest compute 6ND and report the error predicting them")
       ->check(CLI::NonNegativeNumber);

@@ -73,6 +73,34 @@ detail::RunLoss RunLossOf(const FitOptions& options) {
   return loss;
 }
 
+// n points of a Latin hypercube (McKay, Beckman and Conover 1979) in the box the grid spans: each coordinate's
+// range is cut into n strata and every stratum is used once, in an order shuffled per coordinate.
+std::vector<std::vector<double>> LatinHypercube(const std::vector<std::vector<double>>& grid, int n,
+                                                std::uint64_t seed) {
+  const std::size_t p = grid.front().size();
+  std::mt19937_64 rng = detail::ResampleGenerator(seed, 0);
+  std::vector<std::vector<double>> points(n, std::vector<double>(p));
+  for (std::size_t j = 0; j < p; ++j) {
+    double lo = grid.front()[j], hi = lo;
+    for (const std::vector<double>& start : grid) {
+      lo = std::min(lo, start[j]);
+      hi = std::max(hi, start[j]);
+    }
+    if (hi == lo) {
+      lo -= 1;
+      hi += 1;
+    }
+    std::vector<int> strata(n);
+    for (int i = 0; i < n; ++i) strata[i] = i;
+    for (int i = n - 1; i > 0; --i) std::swap(strata[i], strata[detail::Draw(rng, static_cast<std::size_t>(i) + 1)]);
+    for (int i = 0; i < n; ++i) {
+      const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+      points[i][j] = lo + (hi - lo) * (strata[i] + u) / n;
+    }
+  }
+  return points;
+}
+
 // A layout with the options' fixed and tied parameters (natural names) taken out of the optimisation.
 detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptions& options) {
   const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
@@ -357,6 +385,9 @@ bool FitOptions::IsValid(std::string* error) const {
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 uses every hardware thread)");
   if (max_iterations_per_start < 1) return fail("max_iterations_per_start must be >= 1");
   if (bootstrap_resamples < 0) return fail("bootstrap_resamples must be >= 0");
+  if (latin_hypercube_starts < 0 || latin_hypercube_starts > 1000000) {
+    return fail("latin_hypercube_starts must be between 0 and 1000000");
+  }
   if (!(asymmetry > 0 && std::isfinite(asymmetry))) return fail("asymmetry must be a positive finite number");
   if (estimator == Estimator::kHuberLikelihood && objective != Objective::kHuber) {
     return fail("the mle estimator is the likelihood of the Huber objective; use --objective huber with it");
@@ -454,6 +485,8 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
                                       data.size(), num_estimated, form.name(), EstimatorName(options.estimator)));
   }
   std::vector<std::vector<double>> starts = options.starts.empty() ? form.DefaultStarts() : options.starts;
+  if (options.latin_hypercube_starts > 0)
+    starts = LatinHypercube(starts, options.latin_hypercube_starts, options.start_seed);
   for (const std::vector<double>& start : starts) {
     if (start.size() != num_internal) {
       throw InvalidArgument(fmt::format("a starting point has {} values; model '{}' has {} internal parameters",

@@ -238,3 +238,12 @@ def test_loglinear_through_the_cli(scalelaw):
     assert out["params"]["k_N"] < 0 and out["params"]["k_D"] < 0
     r = scalelaw("fit", EXAMPLE_RUNS, "--model", "loglinear")
     assert r.code == 2 and "--col" in r.err
+
+
+def test_latin_hypercube_starts(scalelaw):
+    grid = scalelaw("fit", EXAMPLE_RUNS, "--json").json()
+    lhs = scalelaw("fit", EXAMPLE_RUNS, "--starts", "lhs:400", "--seed", 3, "--json").json()
+    assert lhs["starts"]["total"] == 400
+    assert lhs["objective"] <= grid["objective"] * (1 + 1e-9)
+    r = scalelaw("fit", EXAMPLE_RUNS, "--starts", "lhs:x")
+    assert r.code == 2 and "lhs:N" in r.err

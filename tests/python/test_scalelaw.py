@@ -211,3 +211,9 @@ def test_prediction_interval_from_bootstrap():
     assert detail["loss_lo95"] < detail["loss"] < detail["loss_hi95"]
     again = scalelaw.predict("loss", fit=scalelaw.load_fit(result.to_json()), params=1e9, tokens=2e10)[0]
     assert again["loss_lo95"] == detail["loss_lo95"] and again["loss_hi95"] == detail["loss_hi95"]
+
+
+def test_latin_hypercube_starts_from_python():
+    n, d, loss = synthetic_runs()
+    result = scalelaw.fit(n, d, loss, latin_hypercube_starts=200, seed=1)
+    assert result.num_starts == 200 and result.params["alpha"] == pytest.approx(TRUTH["alpha"], rel=1e-4)

@@ -381,3 +381,18 @@ TEST_CASE("Every objective recovers noise-free runs; the asymmetric one resists 
   CHECK_FALSE(bad.IsValid(&why));
   CHECK_THROWS_WITH(scalelaw::ObjectiveFromName("l1"), Catch::Contains("known: huber"));
 }
+
+TEST_CASE("Latin-hypercube starts find the optimum and are reproducible", "[fit][starts]") {
+  scalelaw::FitOptions options;
+  options.latin_hypercube_starts = 300;
+  options.start_seed = 4;
+  scalelaw::FitSummary a, b, grid;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.01, 6), Chinchilla(), options, &a));
+  options.num_threads = 1;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.01, 6), Chinchilla(), options, &b));
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.01, 6), Chinchilla(), {}, &grid));
+  CHECK(a.num_starts == 300);
+  CHECK(a.params == b.params);
+  CHECK(a.objective <= grid.objective * (1 + 1e-9));
+  CHECK(a.num_starts_in_best_basin > 0);
+}

@@ -55,6 +55,11 @@ struct FitOptions {
   // A = e^a, B = e^b, E = e^e); empty means the model's default grid.
   std::vector<std::vector<double>> starts;
 
+  // Instead of the grid: this many Latin-hypercube starts in the box the grid spans, drawn from start_seed
+  // (--starts lhs:N --seed S); 0 keeps the grid.
+  int latin_hypercube_starts = 0;
+  std::uint64_t start_seed = 42;
+
   // Parameters held at a value, by their natural names (--fix E=1.87).
   std::map<std::string, double> fixed;
   // Parameters fitted as one, by natural names (--tie alpha=beta): the second takes the first's value.
