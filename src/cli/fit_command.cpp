@@ -54,14 +54,18 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
              fit.num_starts);
   if (!fit.params.empty()) {
     const bool bootstrapped = !fit.se.empty();
-    fmt::print("  {:<10} {:>14} {:>12} {:>25}\n", "parameter", "value", bootstrapped ? "SE (boot.)" : "SE (Laplace)",
-               bootstrapped ? "95% interval (bootstrap)" : "");
+    fmt::print("  {:<10} {:>14} {:>12}{}\n", "parameter", "value", bootstrapped ? "SE (boot.)" : "SE (Laplace)",
+               bootstrapped ? fmt::format(" {:>25}", "95% interval (bootstrap)") : "");
     auto row = [&](const std::string& name, double value) {
       const auto se = bootstrapped ? fit.se.find(name) : fit.laplace_se.find(name);
       const bool has_se = se != (bootstrapped ? fit.se.end() : fit.laplace_se.end());
       const auto ci = fit.ci95.find(name);
-      fmt::print("  {:<10} {:>14.6g} {:>12} {:>25}\n", name, value, has_se ? fmt::format("{:.3g}", se->second) : "",
-                 ci != fit.ci95.end() ? fmt::format("[{:.4g}, {:.4g}]", ci->second.first, ci->second.second) : "");
+      const std::string interval =
+          ci == fit.ci95.end()
+              ? ""
+              : fmt::format(" {:>25}", fmt::format("[{:.4g}, {:.4g}]", ci->second.first, ci->second.second));
+      fmt::print("  {:<10} {:>14.6g} {:>12}{}\n", name, value, has_se ? fmt::format("{:.3g}", se->second) : "",
+                 interval);
     };
     for (const std::string& name : model.parameter_names()) {
       const bool fixed = std::any_of(command.fix.begin(), command.fix.end(),
