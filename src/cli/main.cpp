@@ -32,6 +32,7 @@ const CLI::Validator kPositiveNumber(
       const char* begin = text.data();
       const char* end = text.data() + text.size();
       const auto [stop, status] = std::from_chars(begin, end, value);
+      if (status == std::errc::result_out_of_range) return "'" + text + "' is out of the range of a double";
       if (status != std::errc() || stop != end) return "'" + text + "' is not a number";
       if (!(std::isfinite(value) && value > 0)) return "'" + text + "' must be a positive finite number";
       return {};
