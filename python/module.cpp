@@ -26,33 +26,66 @@ std::vector<double> ToVector(const DoubleArray& array) {
   return {array.data(), array.data() + array.size()};
 }
 
-scalelaw::FitSummary FitRuns(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& loss,
-                             std::optional<DoubleArray> weights, const std::string& model_name,
-                             const std::string& estimator, double huber_delta, int threads, int drop_highest,
-                             const std::map<std::string, double>& fixed,
-                             const std::vector<std::pair<std::string, std::string>>& tied, int bootstrap,
-                             std::uint64_t seed, double at_flops, std::optional<DoubleArray> unique_tokens,
-                             const std::map<std::string, std::pair<double, double>>& bounds, int holdout_top,
-                             const std::string& objective, double asymmetry, int latin_hypercube_starts) {
-  scalelaw::Dataset data{ToVector(params), ToVector(tokens), ToVector(loss), {}};
+template <typename T>
+T Take(py::dict& options, const char* key) {
+  if (!options.contains(key)) throw scalelaw::InvalidArgument(std::string("missing fit option '") + key + "'");
+  T value = options[key].cast<T>();
+  options.attr("pop")(key);
+  return value;
+}
+
+// scalelaw.fit: the runs (N, D, loss and optional weights, unique tokens and named columns), the model (a
+// registered name, "loglinear" over the named columns, or a formula over them) and the options by the
+// keyword names of scalelaw.fit; an option this does not know is an error, not silently ignored.
+scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<DoubleArray> tokens,
+                             const DoubleArray& loss, std::optional<DoubleArray> weights,
+                             std::optional<DoubleArray> unique_tokens,
+                             const std::map<std::string, DoubleArray>& columns, const std::string& model_name,
+                             const std::string& formula, py::dict options_in) {
+  scalelaw::Dataset data;
+  data.loss = ToVector(loss);
+  if (params) data.params = ToVector(*params);
+  if (tokens) data.tokens = ToVector(*tokens);
   if (weights) data.weights = ToVector(*weights);
   if (unique_tokens) data.unique_tokens = ToVector(*unique_tokens);
-  const scalelaw::Model model = scalelaw::Model::FromName(model_name);
+  std::vector<std::string> column_names;
+  for (const auto& [name, values] : columns) {
+    data.columns[name] = ToVector(values);
+    column_names.push_back(name);
+  }
+
+  py::dict in = options_in.attr("copy")();
   scalelaw::FitOptions options;
-  options.estimator = scalelaw::EstimatorFromName(estimator);
-  options.huber_delta = huber_delta;
-  options.num_threads = threads;
-  options.fixed = fixed;
-  options.tied = tied;
-  options.bounds = bounds;
-  options.holdout_top = holdout_top;
-  options.objective = scalelaw::ObjectiveFromName(objective);
-  options.asymmetry = asymmetry;
-  options.latin_hypercube_starts = latin_hypercube_starts;
+  options.estimator = scalelaw::EstimatorFromName(Take<std::string>(in, "estimator"));
+  options.objective = scalelaw::ObjectiveFromName(Take<std::string>(in, "objective"));
+  options.asymmetry = Take<double>(in, "asymmetry");
+  options.huber_delta = Take<double>(in, "huber_delta");
+  options.num_threads = Take<int>(in, "threads");
+  options.fixed = Take<std::map<std::string, double>>(in, "fix");
+  options.tied = Take<std::vector<std::pair<std::string, std::string>>>(in, "tie");
+  options.bounds = Take<std::map<std::string, std::pair<double, double>>>(in, "bounds");
+  options.grid = Take<std::map<std::string, std::vector<double>>>(in, "grid");
+  options.holdout_top = Take<int>(in, "holdout_top");
+  options.latin_hypercube_starts = Take<int>(in, "latin_hypercube_starts");
+  const auto seed = Take<std::uint64_t>(in, "seed");
   options.start_seed = seed;
-  options.bootstrap_resamples = bootstrap;
   options.bootstrap_seed = seed;
-  options.at_flops = at_flops;
+  options.bootstrap_resamples = Take<int>(in, "bootstrap");
+  options.at_flops = Take<double>(in, "at_flops");
+  const int drop_highest = Take<int>(in, "drop_highest");
+  if (!in.empty()) {
+    throw scalelaw::InvalidArgument("unknown fit option '" + py::str(in.begin()->first).cast<std::string>() + "'");
+  }
+
+  const scalelaw::Model model = !formula.empty()            ? scalelaw::Model::FromFormula(formula, column_names)
+                                : model_name == "loglinear" ? scalelaw::Model::LogLinear(column_names)
+                                                            : scalelaw::Model::FromName(model_name);
+  for (const std::string& needed : model.data_columns()) {
+    if (!columns.count(needed)) {
+      throw scalelaw::InvalidArgument("model '" + std::string(model.name()) + "' reads a column '" + needed +
+                                      "': pass columns={'" + needed + "': ...}");
+    }
+  }
   data.Validate();
   if (drop_highest > 0) data = scalelaw::DropHighestLoss(data, drop_highest);
   scalelaw::FitSummary summary;
@@ -196,15 +229,29 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("wall_seconds", &scalelaw::FitSummary::wall_seconds)
       .def("brief_report", &scalelaw::FitSummary::BriefReport)
       .def("to_json", [](const scalelaw::FitSummary& s) { return scalelaw::FitToJson(s); })
-      .def("_predict", [](const scalelaw::FitSummary& s, const DoubleArray& params, const DoubleArray& tokens) {
-        return py::vectorize([&s](double n, double d) { return scalelaw::Predict(s, n, d); })(params, tokens);
+      .def("_predict",
+           [](const scalelaw::FitSummary& s, const DoubleArray& params, const DoubleArray& tokens) {
+             return py::vectorize([&s](double n, double d) { return scalelaw::Predict(s, n, d); })(params, tokens);
+           })
+      .def("_predict_at", [](const scalelaw::FitSummary& s, const std::map<std::string, double>& inputs) {
+        return scalelaw::Predict(s, inputs);
       });
 
-  m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"), py::arg("model"),
-        py::arg("estimator"), py::arg("huber_delta"), py::arg("threads"), py::arg("drop_highest"), py::arg("fixed"),
-        py::arg("tied"), py::arg("bootstrap"), py::arg("seed"), py::arg("at_flops"), py::arg("unique_tokens"),
-        py::arg("bounds"), py::arg("holdout_top"), py::arg("objective"), py::arg("asymmetry"),
-        py::arg("latin_hypercube_starts"));
+  m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"),
+        py::arg("unique_tokens"), py::arg("columns"), py::arg("model"), py::arg("formula"), py::arg("options"));
+  m.def("_model_catalogue", [] {
+    py::list out;
+    for (const scalelaw::Model& model : scalelaw::Model::Catalogue()) {
+      py::dict entry;
+      entry["name"] = std::string(model.name());
+      entry["formula"] = std::string(model.formula());
+      entry["parameters"] = model.parameter_names();
+      entry["inputs"] = model.inputs();
+      entry["description"] = std::string(model.description());
+      out.append(entry);
+    }
+    return out;
+  });
   m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"));
   m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fit"));
@@ -251,5 +298,4 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_fit_hparams", &FitHparamsJson, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
         py::arg("resample"), py::arg("threads"));
-  m.def("_model_names", &scalelaw::Model::Names);
 }

@@ -33,19 +33,27 @@ def _column(values, name):
     return _np.ascontiguousarray(array)
 
 
-def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", huber_delta=1e-3, weights=None,
-        threads=0, drop_highest=0, fix=None, tie=None, bounds=None, bootstrap=0, seed=42, at_flops=None,
-        unique_tokens=None, holdout_top=0, objective="huber", asymmetry=1.0, latin_hypercube_starts=0) -> FitResult:
+def fit(params=None, tokens=None, loss=None, *, model="chinchilla", formula=None, columns=None, grid=None,
+        estimator="objective", huber_delta=1e-3, weights=None, threads=0, drop_highest=0, fix=None, tie=None,
+        bounds=None, bootstrap=0, seed=42, at_flops=None, unique_tokens=None, holdout_top=0, objective="huber",
+        asymmetry=1.0, latin_hypercube_starts=0) -> FitResult:
     """Fit a scaling law to training runs.
 
     params, tokens, loss: one value per run (lists or numpy arrays): N, D and the final loss in nats/token.
+    model: a name from scalelaw.models() ("chinchilla", "kaplan", "data-constrained" (needs unique_tokens),
+    "power", "vocab", ...); forms other than the N-D laws read their inputs from columns, a dict
+    {data name: values}, e.g. fit(loss=l, model="power-offset", columns={"x": compute}). model="loglinear"
+    fits y = C * prod x_i^k_i over every entry of columns.
+    formula: instead of model, an expression such as "E + A/N^alpha + B/D^beta": identifiers naming an entry
+    of columns are data (params and tokens are there as "N" and "D" too), the others parameters.
+    grid: {parameter: [values]} starting values; every combination is a start, parameters not named keep the
+    model's grid (a formula's: 0.1, 1, 10).
     estimator: "objective" (summed Huber on log residuals, multi-start L-BFGS over the Epoch grid) or "mle"
     (Huber likelihood with a free scale, the Epoch AI replication's point estimate).
     objective: "huber" (log residuals, the default), "squared-log", "squared" (values) or "asymmetric"
     (over-predictions weighted by asymmetry, for fitting a loss floor through under-tuned runs).
     latin_hypercube_starts: N > 0 replaces the model's grid by N Latin-hypercube starts in its box (seed).
     drop_highest: drop this many highest-loss runs first (the replication drops 5).
-    model: "chinchilla", "kaplan" or "data-constrained" (needs unique_tokens, the unique tokens U of each run).
     fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one;
     bounds: {name: (lower, upper)} parameters kept in an interval (use float("inf") for an open side).
     bootstrap: resamples for .se and .ci95 (same seed, same result for any threads); at_flops: also derive
@@ -54,21 +62,49 @@ def fit(params, tokens, loss, *, model="chinchilla", estimator="objective", hube
     (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
     The GIL is released while the fit runs. Returns a FitResult; check .converged before using it.
     """
-    columns = [_column(params, "params"), _column(tokens, "tokens"), _column(loss, "loss")]
+    if loss is None:
+        raise InvalidArgument("fit needs the loss of every run (loss=...)")
+    n = None if params is None else _column(params, "params")
+    d = None if tokens is None else _column(tokens, "tokens")
+    data = {str(k): _column(v, f"columns['{k}']") for k, v in (columns or {}).items()}
+    if formula is not None:
+        for name, values in (("N", n), ("D", d)):
+            if values is not None:
+                data.setdefault(name, values)
+    options = {
+        "estimator": str(estimator), "objective": str(objective), "asymmetry": float(asymmetry),
+        "huber_delta": float(huber_delta), "threads": int(threads),
+        "fix": {str(k): float(v) for k, v in (fix or {}).items()},
+        "tie": [(str(a), str(b)) for a, b in (tie or [])],
+        "bounds": {str(k): (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()},
+        "grid": {str(k): [float(x) for x in _np.atleast_1d(v)] for k, v in (grid or {}).items()},
+        "holdout_top": int(holdout_top), "latin_hypercube_starts": int(latin_hypercube_starts),
+        "seed": int(seed), "bootstrap": int(bootstrap),
+        "at_flops": float("nan") if at_flops is None else float(at_flops), "drop_highest": int(drop_highest),
+    }
     w = None if weights is None else _column(weights, "weights")
     u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
-    at = float("nan") if at_flops is None else float(at_flops)
-    return _scalelaw._fit(*columns, w, model, estimator, float(huber_delta), int(threads), int(drop_highest),
-                          {k: float(v) for k, v in (fix or {}).items()}, [tuple(p) for p in (tie or [])],
-                          int(bootstrap), int(seed), at, u,
-                          {k: (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()}, int(holdout_top),
-                          str(objective), float(asymmetry), int(latin_hypercube_starts))
+    return _scalelaw._fit(n, d, _column(loss, "loss"), w, u, data, str(model), formula or "", options)
 
 
-def _predict(self, params, tokens):
-    """The fitted law's loss at N = params, D = tokens (scalars or arrays, broadcast like numpy)."""
-    out = self._predict(_np.asarray(params, dtype=float), _np.asarray(tokens, dtype=float))
-    return float(out) if _np.ndim(out) == 0 else out
+def _predict(self, params=None, tokens=None, **inputs):
+    """The fitted law at N = params, D = tokens (scalars or arrays, broadcast like numpy); for forms that read
+    other inputs, name them: result.predict(x=compute) for "power", predict(N=..., Nv=..., D=...) for "vocab"."""
+    if not inputs:
+        if params is None or tokens is None:
+            raise InvalidArgument("predict needs params and tokens, or the inputs the model reads by name")
+        out = self._predict(_np.asarray(params, dtype=float), _np.asarray(tokens, dtype=float))
+        return float(out) if _np.ndim(out) == 0 else out
+    if params is not None:
+        inputs.setdefault("N", params)
+    if tokens is not None:
+        inputs.setdefault("D", tokens)
+    names = list(inputs)
+    arrays = _np.broadcast_arrays(*(_np.asarray(v, dtype=float) for v in inputs.values()))
+    out = _np.empty(arrays[0].shape)
+    for index in _np.ndindex(out.shape):
+        out[index] = self._predict_at({k: float(a[index]) for k, a in zip(names, arrays)})
+    return float(out) if out.ndim == 0 else out
 
 
 def _to_dict(self):
@@ -222,9 +258,11 @@ def load_fit(text_or_dict) -> FitResult:
     return _scalelaw._fit_from_json(text)
 
 
-def models() -> list:
-    """Names of the model forms fit() accepts."""
-    return list(_scalelaw._model_names())
+def models(details=False) -> list:
+    """Names of the model forms fit() accepts; with details=True one dict per form (name, formula,
+    parameters, inputs, description with the paper), as `scalelaw models --json` prints them."""
+    catalogue = _scalelaw._model_catalogue()
+    return catalogue if details else [m["name"] for m in catalogue]
 
 
 def isoflop(params, loss, *, tokens=None, flops=None, budget_tolerance=0.01, min_sizes=3, bootstrap=0, seed=0,

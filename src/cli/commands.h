@@ -81,4 +81,11 @@ struct LawsCommand {
 };
 int RunLaws(const LawsCommand& command);
 
+// scalelaw models: the fittable model forms, from the registry the fit command and Python read.
+struct ModelsCommand {
+  bool json = false;
+  bool markdown = false;  // the reference page docs/models.md
+};
+int RunModels(const ModelsCommand& command);
+
 }  // namespace scalelaw::cli

@@ -170,32 +170,6 @@ std::map<std::string, std::vector<double>> ParseGrids(const std::vector<std::str
   return grids;
 }
 
-// Every combination of the parameters' grids, in the model's parameter order.
-std::vector<std::vector<double>> GridStarts(const Model& model,
-                                            const std::map<std::string, std::vector<double>>& grids) {
-  for (const auto& [name, values] : grids) {
-    const std::vector<std::string> names = model.parameter_names();
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-      throw InvalidArgument("--grid " + name + ": the formula has no parameter '" + name + "'");
-    }
-  }
-  std::vector<std::vector<double>> starts{{}};
-  for (const std::string& name : model.parameter_names()) {
-    const auto it = grids.find(name);
-    const std::vector<double> values = it != grids.end() ? it->second : std::vector<double>{0.1, 1.0, 10.0};
-    std::vector<std::vector<double>> next;
-    for (const std::vector<double>& start : starts) {
-      for (double v : values) {
-        next.push_back(start);
-        next.back().push_back(v);
-      }
-    }
-    if (next.size() > 1000000) throw InvalidArgument("--grid: more than a million starting points");
-    starts.swap(next);
-  }
-  return starts;
-}
-
 // The runs for a formula: the loss and every column the formula reads, data identifier c from the CSV column
 // that --col c=COLUMN names (or the column called c).
 Dataset ReadFormulaRuns(const std::string& text, const std::string& source, const FitCommand& command,
@@ -263,6 +237,7 @@ int RunFit(const FitCommand& command) {
   }
   options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
   options.at_flops = command.at_flops;
+  options.grid = ParseGrids(command.grid);
 
   // A named form reads N, D (or C), loss; a formula reads whichever columns it names.
   std::optional<Model> model;
@@ -279,11 +254,7 @@ int RunFit(const FitCommand& command) {
     const std::string source = detail::DisplayName(command.file);
     if (!command.formula.empty()) model = Model::FromFormula(command.formula, CsvHeader(text));
     data = ReadFormulaRuns(text, source, command, model->data_columns());
-    if (!command.formula.empty() || !command.grid.empty()) {
-      options.starts = GridStarts(*model, ParseGrids(command.grid));
-    }
   } else {
-    if (!command.grid.empty()) throw InvalidArgument("--grid sets the starts of a --formula fit");
     if (!command.col.empty()) throw InvalidArgument("--col names the columns of a formula model");
     RunColumns columns;
     columns.params = command.params_col;

@@ -52,8 +52,8 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
                   "the others parameters")
       ->excludes(model);
   fit->add_option("--grid", command.grid,
-                  "Starting values of a formula parameter: NAME=START:STOP:STEP or NAME=V1,V2,... (repeatable; "
-                  "default 0.1,1,10)");
+                  "Starting values of a parameter: NAME=START:STOP:STEP or NAME=V1,V2,... (repeatable); every "
+                  "combination is a start; parameters not named keep the model's grid (a formula's: 0.1,1,10)");
   fit->add_option("--params-col", command.params_col, "Column with the parameter count N")->capture_default_str();
   auto* tokens =
       fit->add_option("--tokens-col", command.tokens_col, "Column with the training tokens D")->capture_default_str();
@@ -214,6 +214,13 @@ void AddLawsCommand(CLI::App& app, LawsCommand& command, int& exit_code) {
   sub->callback([&] { exit_code = RunLaws(command); });
 }
 
+void AddModelsCommand(CLI::App& app, ModelsCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand("models", "List the model forms 'scalelaw fit --model' accepts");
+  AddJsonFlag(sub, command.json);
+  sub->add_flag("--markdown", command.markdown, "Print the reference page docs/models.md is generated from");
+  sub->callback([&] { exit_code = RunModels(command); });
+}
+
 void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "isoflop", "Chinchilla Approach 2: IsoFLOP parabolas per compute budget, then N_opt = k*C^a, D_opt = k'*C^b");
@@ -280,6 +287,7 @@ int main(int argc, char** argv) {
   TransferLrCommand transfer;
   PlanCommand plan;
   LawsCommand laws;
+  ModelsCommand models;
   IsoflopCommand isoflop;
   FitHparamsCommand fit_hparams;
   AddFitCommand(app, fit, exit_code);
@@ -298,6 +306,7 @@ int main(int argc, char** argv) {
                     "epoch", {{"params", "tokens", "unique_tokens", "fit"}}, loss, exit_code);
   AddPlanCommand(app, plan, exit_code);
   AddLawsCommand(app, laws, exit_code);
+  AddModelsCommand(app, models, exit_code);
   AddIsoflopCommand(app, isoflop, exit_code);
   AddFitHparamsCommand(app, fit_hparams, exit_code);
 

@@ -101,6 +101,47 @@ std::vector<std::vector<double>> LatinHypercube(const std::vector<std::vector<do
   return points;
 }
 
+// FitOptions::grid over the model's own grid: every combination of each parameter's values, in the order of
+// parameters(); a parameter not named keeps the distinct values its coordinate takes in the form's grid.
+std::vector<std::vector<double>> GridStarts(const detail::ModelForm& form,
+                                            const std::map<std::string, std::vector<double>>& grid) {
+  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+  for (const auto& [name, values] : grid) {
+    form.IndexOfNatural(name);  // throws naming the known parameters
+    if (values.empty()) throw InvalidArgument("the starting grid of '" + name + "' has no values");
+  }
+  const std::vector<std::vector<double>> own = form.DefaultStarts();
+  std::vector<std::vector<double>> starts{{}};
+  for (std::size_t j = 0; j < spec.size(); ++j) {
+    std::vector<double> values;
+    if (const auto it = grid.find(spec[j].natural); it != grid.end()) {
+      for (double v : it->second) {
+        if (!std::isfinite(v) || (spec[j].log_scaled && !(v > 0))) {
+          throw InvalidArgument("the starting grid of '" + spec[j].natural + "' has the invalid value " +
+                                FormatNumber(v) + (spec[j].log_scaled ? " (it must be positive)" : ""));
+        }
+        values.push_back(spec[j].log_scaled ? std::log(v) : v);
+      }
+    } else {
+      for (const std::vector<double>& start : own) values.push_back(start[j]);
+      std::sort(values.begin(), values.end());
+      values.erase(std::unique(values.begin(), values.end()), values.end());
+    }
+    std::vector<std::vector<double>> next;
+    if (starts.size() * values.size() > 1000000) {
+      throw InvalidArgument("the starting grid has more than a million points");
+    }
+    for (const std::vector<double>& start : starts) {
+      for (double v : values) {
+        next.push_back(start);
+        next.back().push_back(v);
+      }
+    }
+    starts.swap(next);
+  }
+  return starts;
+}
+
 // A layout with the options' fixed and tied parameters (natural names) taken out of the optimisation.
 detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptions& options) {
   const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
@@ -484,7 +525,12 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     throw InvalidArgument(fmt::format("{} runs cannot determine the {} parameters of model '{}' ({} estimator)",
                                       data.size(), num_estimated, form.name(), EstimatorName(options.estimator)));
   }
-  std::vector<std::vector<double>> starts = options.starts.empty() ? form.DefaultStarts() : options.starts;
+  if (!options.starts.empty() && !options.grid.empty()) {
+    throw InvalidArgument("give explicit starting points or a starting grid, not both");
+  }
+  std::vector<std::vector<double>> starts = !options.starts.empty() ? options.starts
+                                            : !options.grid.empty() ? GridStarts(form, options.grid)
+                                                                    : form.DefaultStarts();
   if (options.latin_hypercube_starts > 0)
     starts = LatinHypercube(starts, options.latin_hypercube_starts, options.start_seed);
   for (const std::vector<double>& start : starts) {
@@ -586,6 +632,39 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
 double Predict(const FitSummary& fit, double params, double tokens) {
   if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");
   return Model::FromName(fit.model).Predict(fit.params, params, tokens);
+}
+
+double Predict(const FitSummary& fit, const std::map<std::string, double>& inputs) {
+  if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");
+  std::vector<std::string> names;
+  for (const auto& [name, value] : inputs) names.push_back(name);
+  const Model model = fit.model == "formula"     ? Model::FromFormula(fit.formula, names)
+                      : fit.model == "loglinear" ? Model::LogLinear(names)
+                                                 : Model::FromName(fit.model);
+  auto need = [&](const std::string& name) {
+    const auto it = inputs.find(name);
+    if (it == inputs.end()) {
+      std::string wanted;
+      for (const std::string& input : model.inputs()) wanted += (wanted.empty() ? "" : ", ") + input;
+      throw InvalidArgument("model '" + fit.model + "' needs the input '" + name + "' (it reads " + wanted + ")");
+    }
+    return it->second;
+  };
+  Dataset one;
+  one.loss = {1.0};
+  const detail::ModelForm& form = model.form();
+  if (form.needs_params_and_tokens()) {
+    one.params = {need("N")};
+    one.tokens = {need("D")};
+    if (form.needs_unique_tokens()) one.unique_tokens = {need("U")};
+  }
+  for (const std::string& column : form.data_columns()) one.columns[column] = {need(column)};
+  one.Validate();
+  const std::vector<double> internal = form.FromNatural(fit.params);
+  const detail::LogDesign design = detail::LogDesign::From(one);
+  double log_prediction = 0;
+  form.LogPredict(internal.data(), design, &log_prediction, nullptr);
+  return std::exp(log_prediction);
 }
 
 ChinchillaLaw AsChinchillaLaw(const FitSummary& fit) {

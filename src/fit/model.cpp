@@ -105,6 +105,9 @@ Model Model::LogLinear(const std::vector<std::string>& inputs) {
   if (inputs.empty()) throw InvalidArgument("the loglinear model needs at least one input column (--col NAME=COLUMN)");
   detail::FormulaPreset preset;
   preset.name = "loglinear";
+  preset.citation =
+      "a product of powers over the inputs named by --col NAME=COLUMN; least squares in log space with "
+      "--objective squared-log (the Step Law's lr and batch laws, Li et al. 2025, are of this form)";
   preset.formula = "C";
   preset.columns = inputs;
   preset.grid["C"] = {1e-3, 1.0, 1e3};
@@ -126,12 +129,33 @@ std::vector<std::string> Model::Names() {
 
 std::string_view Model::name() const { return form_->name(); }
 std::string_view Model::formula() const { return form_->formula(); }
+std::string_view Model::description() const { return form_->description(); }
+std::vector<std::string> Model::inputs() const {
+  if (!form_->needs_params_and_tokens()) return form_->data_columns();
+  std::vector<std::string> inputs{"N", "D"};
+  if (form_->needs_unique_tokens()) inputs.push_back("U");
+  for (const std::string& column : form_->data_columns()) inputs.push_back(column);
+  return inputs;
+}
+
+std::vector<Model> Model::Catalogue() {
+  std::vector<Model> models;
+  for (const std::string& name : Names()) {
+    models.push_back(name == "loglinear" ? LogLinear({"x"}) : FromName(name));
+  }
+  return models;
+}
 std::vector<std::string> Model::parameter_names() const { return form_->natural_names(); }
 std::vector<std::string> Model::data_columns() const { return form_->data_columns(); }
 
 double Model::Predict(const std::map<std::string, double>& params, double params_count, double tokens) const {
   RequirePositive(params_count, "N (parameters)");
   RequirePositive(tokens, "D (tokens)");
+  if (!form_->needs_params_and_tokens()) {
+    std::string inputs;
+    for (const std::string& input : form_->data_columns()) inputs += (inputs.empty() ? "" : ", ") + input;
+    throw InvalidArgument("model '" + std::string(form_->name()) + "' reads " + inputs + ", not N and D");
+  }
   const std::vector<double> internal = form_->FromNatural(params);
   if (form_->needs_unique_tokens()) {
     throw InvalidArgument("model '" + std::string(form_->name()) + "' also needs the unique tokens U");

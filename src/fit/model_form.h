@@ -31,6 +31,8 @@ class ModelForm {
 
   virtual std::string_view name() const = 0;
   virtual std::string_view formula() const = 0;
+  // Where the form comes from and what it is for, with the paper it cites (for `scalelaw models`).
+  virtual std::string_view description() const = 0;
   // One parameter: the optimiser moves `internal`; a person reads `natural`, which is exp(internal) when
   // log_scaled (positive coefficients such as A = e^a) and equal to it otherwise (exponents).
   struct Parameter {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 
 #include "scalelaw/error.h"
 #include "scalelaw/laws/data_constrained.h"
@@ -282,6 +283,49 @@ void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInputs& in
   AddRangeWarnings(out, a.params, a.tokens);
 }
 
+// The 95% band of every allocated quantity (N, D, ...) across the fit's bootstrap resamples: the same
+// allocation under each resampled law, summarised by its 2.5 and 97.5 percentiles. Parameter uncertainty
+// only; a resample that cannot answer (a target loss below its E) is left out and counted.
+void AddAllocationIntervals(const PredictionInputs& in, Prediction* out) {
+  if (in.fitted_draws.size() < 2) return;
+  std::map<std::string, std::vector<double>> samples;
+  std::size_t failed = 0;
+  for (const ChinchillaLaw& draw : in.fitted_draws) {
+    Prediction scratch;
+    try {
+      AllocateChinchillaForm(draw, in, &scratch);
+    } catch (const Error&) {
+      ++failed;
+      continue;
+    }
+    for (const auto& [key, value] : scratch.values) {
+      if (std::isfinite(value)) samples[key].push_back(value);
+    }
+  }
+  const std::size_t answered = in.fitted_draws.size() - failed;
+  if (answered < 2) {
+    out->warnings.push_back(fmt::format("no interval: only {} of the fit's {} bootstrap resamples could answer",
+                                        answered, in.fitted_draws.size()));
+    return;
+  }
+  const std::vector<std::pair<std::string, double>> point = out->values;
+  for (const auto& [key, value] : point) {
+    auto it = samples.find(key);
+    if (it == samples.end() || it->second.size() < 2) continue;
+    std::sort(it->second.begin(), it->second.end());
+    const double lo = detail::Percentile(it->second, 0.025), hi = detail::Percentile(it->second, 0.975);
+    if (hi - lo <= 1e-9 * std::abs(value)) continue;  // a given input (the budget), the same under every law
+    out->values.emplace_back(key + "_lo95", lo);
+    out->values.emplace_back(key + "_hi95", hi);
+  }
+  out->notes.push_back(
+      fmt::format("95% intervals from {} of the fit's bootstrap resamples (parameter uncertainty)", answered));
+  if (failed > 0) {
+    out->warnings.push_back(fmt::format("{} of the fit's {} bootstrap resamples could not answer and are left out",
+                                        failed, in.fitted_draws.size()));
+  }
+}
+
 Predictor ChinchillaAllocationPredictor(std::string_view preset) {
   return [preset](const PredictionInputs& in, Prediction* out) {
     AllocateChinchillaForm(FindChinchillaPreset(preset).law, in, out);
@@ -390,6 +434,7 @@ std::vector<Prediction> Dispatch(const std::vector<Entry>& laws, Quantity quanti
     })
                                                       : Predictor([&in](const PredictionInputs&, Prediction* p) {
                                                           AllocateChinchillaForm(*in.fitted_law, in, p);
+                                                          AddAllocationIntervals(in, p);
                                                         });
     try {
       out.push_back(run(info, predictor));

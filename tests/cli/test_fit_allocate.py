@@ -1,5 +1,6 @@
 """scalelaw fit and scalelaw allocate, end to end through the binary."""
 import math
+import os
 
 from conftest import EXAMPLE_RUNS
 
@@ -187,8 +188,8 @@ def test_formula_errors(scalelaw):
     assert r.code == 2 and "no parameter 'gamma'" in r.err
     r = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha", "--grid", "A=1:0:1")
     assert r.code == 2 and "START:STOP:STEP" in r.err
-    r = scalelaw("fit", EXAMPLE_RUNS, "--grid", "A=1,2")
-    assert r.code == 2 and "--formula" in r.err
+    r = scalelaw("fit", EXAMPLE_RUNS, "--grid", "A=-1,2")
+    assert r.code == 2 and "must be positive" in r.err
     r = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha", "--model", "kaplan")
     assert r.code == 2
     ok = scalelaw("fit", EXAMPLE_RUNS, "--formula", "E + A/params^alpha + B/tokens^beta", "--bound", "A=0:",
@@ -247,3 +248,27 @@ def test_latin_hypercube_starts(scalelaw):
     assert lhs["objective"] <= grid["objective"] * (1 + 1e-9)
     r = scalelaw("fit", EXAMPLE_RUNS, "--starts", "lhs:x")
     assert r.code == 2 and "lhs:N" in r.err
+
+
+def test_grid_narrows_a_named_models_own_grid(scalelaw):
+    # --grid on a registered form replaces one coordinate of its grid and keeps the others (Epoch grid:
+    # 6 a x 6 b x 5 e values), so 2 x 2 exponent values give 720 starts; the optimum is the full grid's.
+    full = scalelaw("fit", EXAMPLE_RUNS, "--json").json()
+    narrow = scalelaw("fit", EXAMPLE_RUNS, "--grid", "alpha=0.3,0.4", "--grid", "beta=0.3,0.4", "--json").json()
+    assert narrow["starts"]["total"] == 720
+    assert abs(narrow["objective"] - full["objective"]) <= 1e-12 * full["objective"] + 1e-15
+    for name, value in full["params"].items():
+        assert abs(narrow["params"][name] / value - 1) < 1e-5, name
+
+
+def test_models_reference_page_is_current(scalelaw):
+    from conftest import SOURCE_DIR
+    with open(os.path.join(SOURCE_DIR, "docs", "models.md")) as fh:
+        committed = fh.read()
+    assert committed == scalelaw("models", "--markdown").out, \
+        "docs/models.md is stale: regenerate it with 'scalelaw models --markdown'"
+    listed = scalelaw("models", "--json").json()
+    names = [m["name"] for m in listed]
+    assert names[:3] == ["chinchilla", "kaplan", "data-constrained"] and "vocab" in names
+    vocab = next(m for m in listed if m["name"] == "vocab")
+    assert vocab["inputs"] == ["N", "Nv", "D"] and "2407.13623" in vocab["description"]

@@ -227,6 +227,12 @@ def test_predict_loss_interval_from_a_bootstrapped_fit(scalelaw, tmp_path):
     assert math.isclose(out["loss_lo95"], percentile(0.025), rel_tol=1e-12)
     assert math.isclose(out["loss_hi95"], percentile(0.975), rel_tol=1e-12)
     assert out["citation"] == "fitted by scalelaw"
+    # The allocation at a budget carries the same resamples' band on N and D, shown beside the value.
+    allocation = scalelaw("allocate", "--flops", "1e21", "--fit", path, "--json").json()
+    assert allocation["params_lo95"] < allocation["params"] < allocation["params_hi95"]
+    assert allocation["tokens_lo95"] < allocation["tokens"] < allocation["tokens_hi95"]
+    text = scalelaw("allocate", "--flops", "1e21", "--fit", path).out
+    assert "[95% " in text and "bootstrap resamples" in text
 
 
 def test_deepseek_from_the_model_shape(scalelaw):

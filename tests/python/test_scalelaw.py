@@ -217,3 +217,68 @@ def test_latin_hypercube_starts_from_python():
     n, d, loss = synthetic_runs()
     result = scalelaw.fit(n, d, loss, latin_hypercube_starts=200, seed=1)
     assert result.num_starts == 200 and result.params["alpha"] == pytest.approx(TRUTH["alpha"], rel=1e-4)
+
+
+def test_allocation_interval_from_bootstrap():
+    n, d, loss = synthetic_runs()
+    noisy = loss * np.exp(0.01 * np.random.default_rng(4).standard_normal(loss.size))
+    result = scalelaw.fit(n, d, noisy, bootstrap=100, seed=3)
+    out = result.allocate(1e22)
+    assert out["params_lo95"] < out["params"] < out["params_hi95"]
+    assert out["tokens_lo95"] < out["tokens"] < out["tokens_hi95"]
+    assert "flops_lo95" not in out  # the budget is given, not estimated
+    # The band is the spread of the resampled laws' allocations: recompute it from the resamples.
+    draws = result.to_dict()["bootstrap"]["draws"]
+    g = [(dr["alpha"] * dr["A"] / (dr["beta"] * dr["B"])) ** (1 / (dr["alpha"] + dr["beta"])) for dr in draws]
+    a = [dr["beta"] / (dr["alpha"] + dr["beta"]) for dr in draws]
+    n_opt = np.array([gk * (1e22 / 6) ** ak for gk, ak in zip(g, a)])
+    assert out["params_lo95"] == pytest.approx(np.percentile(n_opt, 2.5), rel=1e-9)
+    assert out["params_hi95"] == pytest.approx(np.percentile(n_opt, 97.5), rel=1e-9)
+
+
+def test_formula_columns_and_grid_from_python():
+    n, d, loss = synthetic_runs()
+    by_name = scalelaw.fit(n, d, loss)
+    # params and tokens are the formula's N and D; starting grid by parameter name.
+    formula = scalelaw.fit(n, d, loss, formula="E + A/N^alpha + B/D^beta", bounds={"A": (0, math.inf)},
+                           grid={"E": [1, 2], "A": [100, 1000], "B": [100, 1000, 10000], "alpha": [0.2, 0.5],
+                                 "beta": [0.2, 0.5]})
+    assert formula.converged, formula.message
+    assert formula.num_starts == 48
+    for name, value in TRUTH.items():
+        assert formula.params[name] == pytest.approx(by_name.params[name], rel=1e-4), name
+    assert formula.predict(N=1e9, D=2e10) == pytest.approx(by_name.predict(1e9, 2e10), rel=1e-6)
+    # A one-variable preset over a named column, predicted by its input's name.
+    compute = np.geomspace(1e18, 1e22, 12)
+    power = scalelaw.fit(loss=1.7 + 30 * compute ** -0.07, model="power-offset", columns={"x": compute})
+    assert power.params["alpha"] == pytest.approx(0.07, rel=1e-3)
+    assert power.predict(x=np.array([1e23, 1e24])) == pytest.approx(1.7 + 30 * np.array([1e23, 1e24]) ** -0.07)
+    with pytest.raises(ValueError, match="needs the input 'x'"):
+        power.predict(1e9, 1e10, y=3)
+    with pytest.raises(ValueError, match="reads a column 'x'"):
+        scalelaw.fit(loss=compute, model="power", columns={"C": compute})
+    with pytest.raises(ValueError, match="unknown model"):
+        scalelaw.fit(n, d, loss, model="chinchila")
+
+
+def test_loglinear_over_named_columns():
+    rng = np.random.default_rng(1)
+    n = np.repeat([1e8, 3e8, 1e9, 3e9], 3)
+    d = np.tile([1e10, 1e11, 1e12], 4)
+    lr = 1.79 * n ** -0.713 * d ** 0.307 * np.exp(0.01 * rng.standard_normal(n.size))
+    fit = scalelaw.fit(loss=lr, model="loglinear", columns={"N": n, "D": d}, objective="squared-log")
+    assert fit.params["k_N"] == pytest.approx(-0.713, rel=0.03)
+    assert fit.params["k_D"] == pytest.approx(0.307, rel=0.05)
+    # Least squares in log space has a closed form: the fit must reach it.
+    design = np.column_stack([np.ones(n.size), np.log(n), np.log(d)])
+    coef = np.linalg.lstsq(design, np.log(lr), rcond=None)[0]
+    assert fit.params["k_N"] == pytest.approx(coef[1], abs=1e-6)
+    assert fit.params["k_D"] == pytest.approx(coef[2], abs=1e-6)
+    assert fit.params["C"] == pytest.approx(math.exp(coef[0]), rel=1e-5)
+
+
+def test_models_catalogue():
+    details = scalelaw.models(details=True)
+    assert [m["name"] for m in details] == scalelaw.models()
+    vocab = next(m for m in details if m["name"] == "vocab")
+    assert vocab["inputs"] == ["N", "Nv", "D"] and "Tao" in vocab["description"]

@@ -108,3 +108,23 @@ TEST_CASE("loglinear recovers a product of powers by least squares in log space"
   CHECK(fit.params.at("k_D") == Approx(0.307).epsilon(0.05));
   CHECK_THROWS_WITH(scalelaw::Model::FromName("loglinear"), Catch::Contains("--col"));
 }
+
+TEST_CASE("vocab recovers the Approach 3 loss of Tao et al. 2024 from its shifted unigram-normalised values",
+          "[forms]") {
+  // laws.md 9.3: L_u = -E + A1/n^beta + A2/(V d)^alpha2 + B/D^beta in units n = N_nv/1e6, Vd/1e6, D/1e9.
+  // L_u is negative, so the data are L_u + 8; in raw units E = 8 - 5.5328 and A1 = 1.8314 (1e6)^beta, ...
+  const double a1 = 1.8313851559554126, a2 = 0.19584238398665638, b = 2.1241123120064955, e = 5.5327846803337435;
+  const double beta = 0.44660634152009615, alpha2 = 0.6707374679896795, shift = 8;
+  std::vector<Inputs> rows;
+  for (double n : {33e6, 85e6, 302e6, 1.13e9, 2.87e9})
+    for (double v : {4096.0, 16384.0, 49152.0, 98304.0})
+      for (double d : {3e9, 2e10, 1.2e11}) rows.push_back({{"N", n}, {"Nv", v * (n < 1e8 ? 512 : 1536)}, {"D", d}});
+  const auto fit = FitGenerated("vocab", rows, [&](const Inputs& r) {
+    return shift - e + a1 * std::pow(r.at("N") / 1e6, -beta) + a2 * std::pow(r.at("Nv") / 1e6, -alpha2) +
+           b * std::pow(r.at("D") / 1e9, -beta);
+  });
+  CHECK(fit.params.at("beta") == Approx(beta).epsilon(0.02));
+  CHECK(fit.params.at("alpha2") == Approx(alpha2).epsilon(0.02));
+  CHECK(fit.params.at("E") == Approx(shift - e).epsilon(0.01));
+  CHECK(fit.params.at("B") == Approx(b * std::pow(1e9, beta)).epsilon(0.15));
+}

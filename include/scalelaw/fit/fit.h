@@ -55,6 +55,10 @@ struct FitOptions {
   // A = e^a, B = e^b, E = e^e); empty means the model's default grid.
   std::vector<std::vector<double>> starts;
 
+  // A starting grid by natural parameter names (--grid alpha=0.2,0.4): every combination is a start; a
+  // parameter not named keeps the values of the model's own grid. Empty keeps the model's grid.
+  std::map<std::string, std::vector<double>> grid;
+
   // Instead of the grid: this many Latin-hypercube starts in the box the grid spans, drawn from start_seed
   // (--starts lhs:N --seed S); 0 keeps the grid.
   int latin_hypercube_starts = 0;
@@ -156,6 +160,9 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
 
 // The model's loss at (N, D) for a fitted summary.
 double Predict(const FitSummary& fit, double params, double tokens);
+// The fitted law at one point of any form: inputs by data name ("N", "D", "U" for the named laws; a formula's
+// or preset's data identifiers such as "x" otherwise). Throws InvalidArgument naming a missing input.
+double Predict(const FitSummary& fit, const std::map<std::string, double>& inputs);
 
 // The fitted law as a Chinchilla value type (throws InvalidArgument unless fit.model is "chinchilla").
 ChinchillaLaw AsChinchillaLaw(const FitSummary& fit);

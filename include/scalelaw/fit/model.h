@@ -25,8 +25,16 @@ class Model {
   // Objective::kSquaredLog, robust with kHuber.
   static Model LogLinear(const std::vector<std::string>& inputs);
 
+  // Every named form (loglinear shown over one input x), in the order of Names(): what `scalelaw models`,
+  // Python's scalelaw.models() and docs/models.md list.
+  static std::vector<Model> Catalogue();
+
   std::string_view name() const;
   std::string_view formula() const;
+  // Where the form comes from (paper, equation) and what it is for.
+  std::string_view description() const;
+  // The data the form reads: "N", "D" (and "U") for named laws, or a formula's data identifiers.
+  std::vector<std::string> inputs() const;
   // The parameters a user reads and writes (for Chinchilla: E, A, B, alpha, beta).
   std::vector<std::string> parameter_names() const;
   // Named data columns the model reads besides N, D and U (for a formula, its data identifiers).

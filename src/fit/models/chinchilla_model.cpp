@@ -21,6 +21,10 @@ class ChinchillaModelForm final : public ModelForm {
  public:
   std::string_view name() const override { return "chinchilla"; }
   std::string_view formula() const override { return "L = E + A/N^alpha + B/D^beta"; }
+  std::string_view description() const override {
+    return "Hoffmann et al. 2022 (arXiv 2203.15556, Eq. 2), fitted in log-sum-exp form with an analytic gradient "
+           "from the Epoch grid of 4500 starts (Besiroglu et al. 2024)";
+  }
   std::vector<Parameter> parameters() const override {
     return {{"a", "A", true}, {"b", "B", true}, {"e", "E", true}, {"alpha", "alpha", false}, {"beta", "beta", false}};
   }

@@ -18,6 +18,10 @@ class DataConstrainedModelForm final : public JetModelForm<DataConstrainedModelF
  public:
   std::string_view name() const override { return "data-constrained"; }
   std::string_view formula() const override { return "L = E + A/N'^alpha + B/D'^beta (N', D' effective)"; }
+  std::string_view description() const override {
+    return "Muennighoff et al. 2023 (arXiv 2305.16264), repeated data and excess parameters decay with R_D*, R_N*; "
+           "needs the unique tokens U of every run";
+  }
   std::vector<Parameter> parameters() const override {
     return {{"a", "A", true},        {"b", "B", true},         {"e", "E", true},        {"alpha", "alpha", false},
             {"beta", "beta", false}, {"log_R_D", "R_D", true}, {"log_R_N", "R_N", true}};

@@ -21,10 +21,12 @@ constexpr std::size_t kMaxColumns = 64;
 class FormulaModelForm final : public ModelForm {
  public:
   FormulaModelForm(Formula formula, std::string text, std::string name = "formula",
-                   std::map<std::string, std::vector<double>> grid = {}, std::vector<std::string> positive = {})
+                   std::map<std::string, std::vector<double>> grid = {}, std::vector<std::string> positive = {},
+                   std::string description = "a formula of the user's over data columns")
       : formula_(std::move(formula)),
         text_(std::move(text)),
         name_(std::move(name)),
+        description_(std::move(description)),
         grid_(std::move(grid)),
         positive_(std::move(positive)) {
     if (formula_.columns().size() > kMaxColumns) {
@@ -35,6 +37,7 @@ class FormulaModelForm final : public ModelForm {
 
   std::string_view name() const override { return name_; }
   std::string_view formula() const override { return text_; }
+  std::string_view description() const override { return description_; }
   std::vector<Parameter> parameters() const override {
     std::vector<Parameter> out;
     for (const std::string& p : formula_.parameters()) out.push_back({p, p, false});
@@ -102,6 +105,7 @@ class FormulaModelForm final : public ModelForm {
   Formula formula_;
   std::string text_;
   std::string name_;
+  std::string description_;
   std::map<std::string, std::vector<double>> grid_;
   std::vector<std::string> positive_;
 };
@@ -114,7 +118,7 @@ std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const
 
 std::shared_ptr<const ModelForm> MakeFormulaForm(const FormulaPreset& preset) {
   return std::make_shared<FormulaModelForm>(Formula::Parse(preset.formula, preset.columns), preset.formula, preset.name,
-                                            preset.grid, preset.positive);
+                                            preset.grid, preset.positive, preset.citation);
 }
 
 // Forms that are most clearly written as formulas. x is the one input of a single-variable law (compute,
@@ -156,6 +160,19 @@ const std::vector<FormulaPreset>& FormulaPresets() {
        {"C", "M"},
        {{"E", {1.0, 2.0}}, {"a", {1.0, 1e2, 1e4}}, {"b", {1.0, 1e2, 1e4}}, {"eta", {0.05, 0.15, 0.3}}},
        {"E", "a", "b", "eta"}},
+      {"vocab",
+       "E + A1 * N^(-beta) + A2 * Nv^(-alpha2) + B * D^(-beta)",
+       "Tao et al. 2024 (arXiv 2407.13623), the Approach 3 loss over non-vocabulary parameters N, vocabulary "
+       "parameters Nv = V d and tokens D, with alpha1 = beta as in the paper; their unigram-normalised loss is "
+       "negative, so fit it shifted by a constant c (E then estimates c - E_Tao)",
+       {"N", "Nv", "D"},
+       {{"E", {1.0, 3.0}},
+        {"A1", {10.0, 1e3, 1e5}},
+        {"A2", {10.0, 1e3, 1e5}},
+        {"B", {1e2, 1e4, 1e6}},
+        {"beta", {0.2, 0.45, 0.7}},
+        {"alpha2", {0.3, 0.7}}},
+       {"A1", "A2", "B", "beta", "alpha2"}},
       {"sigmoid",
        "d + c / (1 + exp(-gamma * (x - l)))",
        "downstream accuracy from loss x (Llama 3 Team 2024; Xiao et al. 2024): a sigmoid between d and d + c",

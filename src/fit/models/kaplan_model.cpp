@@ -13,6 +13,9 @@ class KaplanModelForm final : public JetModelForm<KaplanModelForm, 4> {
  public:
   std::string_view name() const override { return "kaplan"; }
   std::string_view formula() const override { return "L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D"; }
+  std::string_view description() const override {
+    return "Kaplan et al. 2020 (arXiv 2001.08361, Eq. 1.5), N non-embedding parameters";
+  }
   std::vector<Parameter> parameters() const override {
     return {{"log_N_c", "N_c", true},
             {"log_D_c", "D_c", true},
