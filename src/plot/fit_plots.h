@@ -1,0 +1,115 @@
+// Charts of fits for `scalelaw fit|isoflop|fit-hparams ... --plot out.svg`, built from plain numbers so that
+// this file does not depend on the fitting code: the CLI evaluates its fitted law (or passes a callable) and
+// hands over vectors. Render them with RenderSvg or WriteSvgFile (svg_plot.h).
+//
+// Colours: model sizes (and compute budgets, and token counts in hyperparameter charts) are coloured by
+// SequenceColor at the value's LogPosition between the smallest and largest value shown, so the runs of a model
+// size and the fitted curve for it share a colour. Legends list at most kMaxGroups groups: more distinct values
+// than that are binned into kMaxGroups log-spaced bins, each labelled with its range.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "plot/svg_plot.h"
+
+namespace scalelaw::plot {
+
+inline constexpr std::size_t kMaxGroups = 8;
+
+// One curve: points (x[i], y[i]) drawn as a line, coloured SequenceColor(t_color). An empty label keeps it
+// out of the legend.
+struct LossCurve {
+  std::string label;
+  double t_color = 0;
+  std::vector<double> x, y;
+};
+
+// A band between lower[i] and upper[i] at x[i] (e.g. the 95% bootstrap interval of L_opt(C)).
+struct Band {
+  std::string label;
+  std::vector<double> x, lower, upper;
+};
+
+// --- Loss vs compute (scalelaw fit) ---
+
+struct LossVsComputeData {
+  std::string title = "Loss vs compute";
+  // The runs: N, D, final loss (same length). Plotted at C = 6·N·D, coloured by N.
+  std::vector<double> params, tokens, loss;
+  // The fitted law for model sizes: L(N, C/(6N)) against C, t_color = LogPosition(N, min N, max N) of the runs
+  // (LawCurvesPerSize makes them). They are clipped to the chart and do not set its ranges.
+  std::vector<LossCurve> law_curves;
+  // The compute-optimal frontier L_opt(C) (FrontierCurve makes it) and its bootstrap band; empty x: none.
+  LossCurve frontier;
+  Band frontier_band;
+  // Compute beyond this is shaded as extrapolation; 0: the largest 6ND among the runs; negative: no shade.
+  double observed_max_flops = 0;
+  bool log_loss = true;  // y axis on a log scale (Chinchilla's figures) or linear
+};
+
+// x = compute C = 6ND (FLOPs, log), y = loss; the runs as markers coloured by N (grouped by distinct N, or
+// binned when there are more than kMaxGroups), the law curves as thin lines in the same colours (one legend entry
+// "fitted law, per N" for all of them), the frontier as a thick dark line, its band, and the extrapolation shade.
+Chart LossVsComputeChart(const LossVsComputeData& data);
+
+// The fitted law for up to max_curves model sizes of the runs (all distinct N when there are few, otherwise
+// max_curves of them spread evenly in log N, smallest and largest included): for each N, points_per_curve values
+// of C log-spaced from a quarter of the smallest 6·N·D run at that N to c_max (no curve when that is empty), and
+// loss(N, C/(6N)). Curve labels are empty (the chart gives one legend entry); points where loss() is not finite
+// are kept (the chart skips them).
+std::vector<LossCurve> LawCurvesPerSize(const std::vector<double>& params, const std::vector<double>& tokens,
+                                        const std::function<double(double params, double tokens)>& loss, double c_max,
+                                        std::size_t max_curves = kMaxGroups, int points_per_curve = 60);
+
+// points log-spaced values of C over [c_min, c_max] and loss_opt(C): the frontier, labelled label.
+LossCurve FrontierCurve(const std::function<double(double flops)>& loss_opt, double c_min, double c_max,
+                        const std::string& label = "compute-optimal L_opt(C)", int points = 80);
+
+// The largest 6·N·D over the runs (0 when there are none); with the smallest, a natural x range for the curves.
+double MaxFlops(const std::vector<double>& params, const std::vector<double>& tokens);
+double MinFlops(const std::vector<double>& params, const std::vector<double>& tokens);
+
+// --- IsoFLOP profiles (scalelaw isoflop) ---
+
+struct IsoflopBudgetData {
+  double flops = 0;                  // C_k
+  std::vector<double> params, loss;  // the budget's runs
+  bool has_vertex = false;           // the parabola opens upwards and has a finite vertex
+  double curvature = 0;              // p in L = p·(ln N − ln N*)² + L*
+  double opt_params = 0;             // N*_k
+  double opt_loss = 0;               // L*_k
+};
+
+struct IsoflopChartData {
+  std::string title = "IsoFLOP profiles";
+  std::vector<IsoflopBudgetData> budgets;  // any order
+  bool log_loss = false;
+};
+
+// x = N (log), y = loss; per budget (coloured by C) its runs, its parabola over the sampled N (widened by a
+// factor 1.25 on each side) and its vertex as an outlined diamond; one legend entry per budget (binned beyond
+// kMaxGroups budgets) and one for the optima.
+Chart IsoflopChart(const IsoflopChartData& data);
+
+// --- Hyperparameter laws (scalelaw fit-hparams) ---
+
+struct HparamChartData {
+  std::string title = "Optimal learning rate";
+  std::string x_label = "parameters N";
+  std::string y_label = "optimal peak learning rate";
+  // One point per cell: x (e.g. N), y (the cell's best value) and optionally the group (e.g. D; empty: one
+  // group) by which points are coloured and a law line is drawn.
+  std::vector<double> x, y, group;
+  std::string group_name = "D";  // legend entries read "D = 2e10"
+  // The fitted law y = law(x, group) (group is 0 without groups); empty: no line.
+  std::function<double(double x, double group)> law;
+  std::string law_label = "fitted power law";
+};
+
+// Both axes log; points coloured by group, and for each group (at most kMaxGroups, binned groups use the bin's
+// geometric-mean group value) the law over the x range of all points (widened by a factor 1.25 each side).
+Chart HparamChart(const HparamChartData& data);
+
+}  // namespace scalelaw::plot
