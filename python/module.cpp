@@ -66,7 +66,7 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   options.bounds = Take<std::map<std::string, std::pair<double, double>>>(in, "bounds");
   options.grid = Take<std::map<std::string, std::vector<double>>>(in, "grid");
   options.holdout_top = Take<int>(in, "holdout_top");
-  options.latin_hypercube_starts = Take<int>(in, "latin_hypercube_starts");
+  options.SetStarts(Take<std::string>(in, "starts"));
   const auto seed = Take<std::uint64_t>(in, "seed");
   options.start_seed = seed;
   options.bootstrap_seed = seed;

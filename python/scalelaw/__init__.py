@@ -36,7 +36,7 @@ def _column(values, name):
 def fit(params=None, tokens=None, loss=None, *, model="chinchilla", formula=None, columns=None, grid=None,
         estimator="objective", huber_delta=1e-3, weights=None, threads=0, drop_highest=0, fix=None, tie=None,
         bounds=None, bootstrap=0, seed=42, at_flops=None, unique_tokens=None, holdout_top=0, objective="huber",
-        asymmetry=1.0, latin_hypercube_starts=0) -> FitResult:
+        asymmetry=1.0, starts="auto", latin_hypercube_starts=0) -> FitResult:
     """Fit a scaling law to training runs.
 
     params, tokens, loss: one value per run (lists or numpy arrays): N, D and the final loss in nats/token.
@@ -52,7 +52,10 @@ def fit(params=None, tokens=None, loss=None, *, model="chinchilla", formula=None
     (Huber likelihood with a free scale, the Epoch AI replication's point estimate).
     objective: "huber" (log residuals, the default), "squared-log", "squared" (values) or "asymmetric"
     (over-predictions weighted by asymmetry, for fitting a loss floor through under-tuned runs).
-    latin_hypercube_starts: N > 0 replaces the model's grid by N Latin-hypercube starts in its box (seed).
+    starts: "auto" (variable projection where the model is linear in some parameters, as Chinchilla is in
+    E, A, B; else the model's grid), "grid" (the Epoch grid of 4500 starts for Chinchilla), "lhs:N" (N
+    Latin-hypercube starts in the grid's box, from seed) or "varpro:K" (the K best minima of the projection
+    scan); latin_hypercube_starts=N is short for starts="lhs:N".
     drop_highest: drop this many highest-loss runs first (the replication drops 5).
     fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one;
     bounds: {name: (lower, upper)} parameters kept in an interval (use float("inf") for an open side).
@@ -78,7 +81,7 @@ def fit(params=None, tokens=None, loss=None, *, model="chinchilla", formula=None
         "tie": [(str(a), str(b)) for a, b in (tie or [])],
         "bounds": {str(k): (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()},
         "grid": {str(k): [float(x) for x in _np.atleast_1d(v)] for k, v in (grid or {}).items()},
-        "holdout_top": int(holdout_top), "latin_hypercube_starts": int(latin_hypercube_starts),
+        "holdout_top": int(holdout_top), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
         "seed": int(seed), "bootstrap": int(bootstrap),
         "at_flops": float("nan") if at_flops is None else float(at_flops), "drop_highest": int(drop_highest),
     }

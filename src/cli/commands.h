@@ -38,7 +38,7 @@ struct FitCommand {
   std::string unique_tokens_col;
   int bootstrap = 0;
   int holdout_top = 0;
-  std::string starts = "grid";  // grid, or lhs:N
+  std::string starts = "auto";  // auto, grid, lhs:N, varpro, varpro:K
   long long seed = 42;
   double at_flops = PredictionInputs::kUnset;
   bool json = false;

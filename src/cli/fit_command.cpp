@@ -99,8 +99,8 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
     }
   }
   if (fit.best_start >= 0) {
-    fmt::print("  {:<16} {} of {} starts ({} failed)\n", "best basin", fit.num_starts_in_best_basin, fit.num_starts,
-               fit.num_starts_failed);
+    fmt::print("  {:<16} {} of {} {} starts ({} failed)\n", "best basin", fit.num_starts_in_best_basin, fit.num_starts,
+               fit.start_strategy == "varpro" ? "variable-projection" : "grid", fit.num_starts_failed);
   }
   if (fit.converged && fit.model == "chinchilla") {
     const AllocationExponents x = ComputeOptimalExponents(AsChinchillaLaw(fit));
@@ -223,18 +223,12 @@ int RunFit(const FitCommand& command) {
   }
   options.bootstrap_resamples = command.bootstrap;
   options.holdout_top = command.holdout_top;
-  if (command.starts.rfind("lhs:", 0) == 0) {
-    const std::string count = command.starts.substr(4);
-    int n = 0;
-    const auto [stop, status] = std::from_chars(count.data(), count.data() + count.size(), n);
-    if (status != std::errc() || stop != count.data() + count.size() || n < 1) {
-      throw InvalidArgument("--starts " + command.starts + ": expected lhs:N with N >= 1");
-    }
-    options.latin_hypercube_starts = n;
-    options.start_seed = static_cast<std::uint64_t>(command.seed);
-  } else if (command.starts != "grid") {
-    throw InvalidArgument("--starts " + command.starts + ": expected grid or lhs:N");
+  try {
+    options.SetStarts(command.starts);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(std::string("--") + e.what());
   }
+  options.start_seed = static_cast<std::uint64_t>(command.seed);
   options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
   options.at_flops = command.at_flops;
   options.grid = ParseGrids(command.grid);

@@ -86,8 +86,10 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   fit->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();
   fit->add_option("--starts", command.starts,
-                  "Starting points: grid (the model's, or --grid), or lhs:N for N Latin-hypercube points in the "
-                  "grid's box, drawn from --seed")
+                  "Starting points: auto (varpro where the model can project, else grid); grid (the model's, or "
+                  "--grid); lhs:N for N Latin-hypercube points in the "
+                  "grid's box, drawn from --seed; varpro[:K] for variable projection (chinchilla: alpha, beta "
+                  "scanned with E, A, B solved, the K best minima polished; K = 8)")
       ->capture_default_str();
   fit->add_option("--holdout-top", command.holdout_top,
                   "Fit without the K runs of largest compute 6ND and report the error predicting them")

@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -26,15 +27,51 @@ namespace {
 using detail::LocalSolution;
 using detail::LocalSolveOptions;
 
-// Every start runs to a moderate tolerance; the winner is then polished to the limit of double precision,
-// so that the reported objective is the basin's minimum, not where one start happened to stop.
+// Three stages. Screening: every start runs L-BFGS to a loose tolerance, enough to tell its basin (most of
+// the grid's 4500 starts stop early, far from any optimum, or in a basin already found). Converging: the
+// kConvergedEndpoints best distinct screened endpoints run on to a tight tolerance. Polishing: the best of
+// those is polished to the limit of double precision, so that the reported objective is the basin's minimum.
+constexpr int kConvergedEndpoints = 8;
+
 LocalSolveOptions ScreeningOptions(const FitOptions& options) {
+  LocalSolveOptions local;
+  local.max_iterations = options.max_iterations_per_start;
+  local.function_tolerance = options.screening_tolerance;
+  local.gradient_tolerance = 1e-3 * options.screening_tolerance;
+  local.parameter_tolerance = 1e-3 * options.screening_tolerance;
+  return local;
+}
+
+LocalSolveOptions ConvergingOptions(const FitOptions& options) {
   LocalSolveOptions local;
   local.max_iterations = options.max_iterations_per_start;
   local.function_tolerance = 1e-10;
   local.gradient_tolerance = 1e-12;
   local.parameter_tolerance = 1e-12;
   return local;
+}
+
+// The indices of up to count evaluable solutions, lowest objective first, no two within distance of each other
+// (max-norm over the free parameters): one representative per basin.
+std::vector<std::size_t> DistinctBest(const std::vector<LocalSolution>& solutions, int count, double distance) {
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < solutions.size(); ++k) {
+    if (solutions[k].evaluable) order.push_back(k);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t p, std::size_t q) { return solutions[p].value < solutions[q].value; });
+  std::vector<std::size_t> chosen;
+  for (std::size_t k : order) {
+    if (static_cast<int>(chosen.size()) >= count) break;
+    const bool seen = std::any_of(chosen.begin(), chosen.end(), [&](std::size_t c) {
+      for (std::size_t j = 0; j < solutions[k].x.size(); ++j) {
+        if (std::abs(solutions[k].x[j] - solutions[c].x[j]) > distance) return false;
+      }
+      return true;
+    });
+    if (!seen) chosen.push_back(k);
+  }
+  return chosen;
 }
 
 LocalSolveOptions PolishingOptions(const FitOptions& options) {
@@ -241,10 +278,19 @@ struct Estimate {
 // precision, then (kHuberLikelihood) the likelihood from that point with its best scale
 // (Besiroglu et al. 2024 maximise the Huber likelihood).
 Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
-                const detail::ParameterLayout& layout, const std::vector<double>& start) {
+                const detail::ParameterLayout& layout, const std::vector<double>& start,
+                const LocalSolveOptions& solve, int max_restarts) {
   Estimate estimate;
   detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
-  const LocalSolution polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), PolishingOptions(options));
+  LocalSolution polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), solve);
+  // Restart L-BFGS from where it stopped while that still lowers the objective: near the optimum the Huber
+  // kinks leave its curvature memory stale, and a fresh start goes on down a flat valley.
+  for (int restart = 0; restart < max_restarts && polished.evaluable; ++restart) {
+    LocalSolution again = detail::MinimizeLbfgs(objective, polished.x, solve);
+    if (!again.evaluable || !(again.value < polished.value)) break;
+    again.iterations += polished.iterations;
+    polished = std::move(again);
+  }
   estimate.internal = polished.evaluable ? Expand(layout, polished.x) : start;
   double start_value = 0;
   const std::vector<double> reduced_start = layout.Reduce(start);
@@ -267,7 +313,7 @@ Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, 
   std::vector<double> full = estimate.internal;
   full.push_back(likelihood.ProfileLogScale(estimate.internal.data()));
   detail::ReducedObjective reduced(likelihood, with_scale);
-  const LocalSolution mle = detail::MinimizeLbfgs(reduced, with_scale.Reduce(full), PolishingOptions(options));
+  const LocalSolution mle = detail::MinimizeLbfgs(reduced, with_scale.Reduce(full), solve);
   estimate.evaluable = mle.evaluable;
   if (!mle.evaluable) {
     estimate.message = "the likelihood could not be evaluated: " + mle.message;
@@ -325,32 +371,27 @@ std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& for
 // refit each from the full-data optimum, and summarise every parameter and derived quantity by its standard
 // deviation (ddof 1) and its 2.5/97.5 percentiles. Resample k draws from its own generator seeded by
 // (seed, k), so the result does not depend on the number of threads.
-void Bootstrap(const detail::ModelForm& form, const Dataset& data, const FitOptions& options,
+void Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, const FitOptions& options,
                const detail::ParameterLayout& layout, const Estimate& full_fit, FitSummary* summary) {
   const int resamples = options.bootstrap_resamples;
-  const std::size_t n = data.size();
+  const std::size_t n = full.size();
   std::vector<std::map<std::string, double>> draws(resamples);
   std::vector<char> ok(resamples, 0);
+  // A resample's objective is a sum over its runs, so a run drawn c times is the run once with weight c:
+  // each refit sees only the distinct runs drawn (about 63% of them), weighted by their counts, and the
+  // logarithms of the full design are reused. Refits start from the full-data optimum and converge to
+  // 1e-10 in the objective, far below the spread between resamples.
+  const LocalSolveOptions solve = ConvergingOptions(options);
   detail::ParallelFor(resamples, ThreadCount(options), [&](int k) {
-    {
-      std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(k));
-      Dataset sample;
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t row = detail::Draw(rng, n);
-        if (!data.params.empty()) sample.params.push_back(data.params[row]);
-        if (!data.tokens.empty()) sample.tokens.push_back(data.tokens[row]);
-        for (const auto& [name, column] : data.columns) sample.columns[name].push_back(column[row]);
-        sample.loss.push_back(data.loss[row]);
-        if (!data.weights.empty()) sample.weights.push_back(data.weights[row]);
-        if (!data.unique_tokens.empty()) sample.unique_tokens.push_back(data.unique_tokens[row]);
-      }
-      const detail::LogDesign design = detail::LogDesign::From(sample);
-      const Estimate estimate = Refine(form, design, options, layout, full_fit.internal);
-      if (!estimate.evaluable || !AllFinite(estimate.internal)) return;
-      draws[k] = NaturalParameters(form, estimate.internal);
-      for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;
-      ok[k] = 1;
-    }
+    std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(k));
+    std::vector<int> counts(n, 0);
+    for (std::size_t i = 0; i < n; ++i) ++counts[detail::Draw(rng, n)];
+    const detail::LogDesign design = full.Subset(counts);
+    const Estimate estimate = Refine(form, design, options, layout, full_fit.internal, solve, 0);
+    if (!estimate.evaluable || !AllFinite(estimate.internal)) return;
+    draws[k] = NaturalParameters(form, estimate.internal);
+    for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;
+    ok[k] = 1;
   });
 
   summary->bootstrap_resamples = resamples;
@@ -426,8 +467,12 @@ bool FitOptions::IsValid(std::string* error) const {
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 uses every hardware thread)");
   if (max_iterations_per_start < 1) return fail("max_iterations_per_start must be >= 1");
   if (bootstrap_resamples < 0) return fail("bootstrap_resamples must be >= 0");
-  if (latin_hypercube_starts < 0 || latin_hypercube_starts > 1000000) {
-    return fail("latin_hypercube_starts must be between 0 and 1000000");
+  if (latin_hypercube_starts < 1 || latin_hypercube_starts > 1000000) {
+    return fail("latin_hypercube_starts must be between 1 and 1000000");
+  }
+  if (projected_starts < 1 || projected_starts > 10000) return fail("projected_starts must be between 1 and 10000");
+  if (start_strategy == StartStrategy::kVariableProjection && (!starts.empty() || !grid.empty())) {
+    return fail("variable projection chooses its own starts: give no grid or explicit starts with it");
   }
   if (!(asymmetry > 0 && std::isfinite(asymmetry))) return fail("asymmetry must be a positive finite number");
   if (estimator == Estimator::kHuberLikelihood && objective != Objective::kHuber) {
@@ -436,6 +481,7 @@ bool FitOptions::IsValid(std::string* error) const {
   if (!std::isnan(at_flops) && !(at_flops > 0 && std::isfinite(at_flops))) {
     return fail("at_flops must be a positive finite number");
   }
+  if (!(screening_tolerance > 0 && screening_tolerance < 1)) return fail("screening_tolerance must be in (0, 1)");
   if (!(basin_relative_tolerance >= 0 && std::isfinite(basin_relative_tolerance))) {
     return fail("basin_relative_tolerance must be a finite number >= 0");
   }
@@ -443,6 +489,33 @@ bool FitOptions::IsValid(std::string* error) const {
     if (!AllFinite(start)) return fail("every starting point must be finite");
   }
   return true;
+}
+
+void FitOptions::SetStarts(std::string_view spec) {
+  auto count_after = [spec](std::size_t prefix) {
+    const std::string_view count = spec.substr(prefix);
+    int n = 0;
+    const auto [stop, status] = std::from_chars(count.data(), count.data() + count.size(), n);
+    if (status != std::errc() || stop != count.data() + count.size() || n < 1) {
+      throw InvalidArgument("starts " + std::string(spec) + ": expected auto, grid, lhs:N or varpro[:K] with N, K >= 1");
+    }
+    return n;
+  };
+  if (spec == "auto") {
+    start_strategy = StartStrategy::kAuto;
+  } else if (spec == "grid") {
+    start_strategy = StartStrategy::kGrid;
+  } else if (spec.rfind("lhs:", 0) == 0) {
+    start_strategy = StartStrategy::kLatinHypercube;
+    latin_hypercube_starts = count_after(4);
+  } else if (spec == "varpro") {
+    start_strategy = StartStrategy::kVariableProjection;
+  } else if (spec.rfind("varpro:", 0) == 0) {
+    start_strategy = StartStrategy::kVariableProjection;
+    projected_starts = count_after(7);
+  } else {
+    throw InvalidArgument("starts " + std::string(spec) + ": expected auto, grid, lhs:N or varpro[:K]");
+  }
 }
 
 namespace {
@@ -531,7 +604,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   std::vector<std::vector<double>> starts = !options.starts.empty() ? options.starts
                                             : !options.grid.empty() ? GridStarts(form, options.grid)
                                                                     : form.DefaultStarts();
-  if (options.latin_hypercube_starts > 0)
+  if (options.start_strategy == StartStrategy::kLatinHypercube)
     starts = LatinHypercube(starts, options.latin_hypercube_starts, options.start_seed);
   for (const std::vector<double>& start : starts) {
     if (start.size() != num_internal) {
@@ -570,28 +643,52 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   // Multi-start on the summed Huber objective over the free parameters.
   const detail::ParameterLayout layout = MakeLayout(form, options);
   const detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
+  const bool project =
+      options.start_strategy == StartStrategy::kVariableProjection ||
+      (options.start_strategy == StartStrategy::kAuto && options.starts.empty() && options.grid.empty());
+  if (project) {
+    std::vector<std::vector<double>> projected = form.ProjectedStarts(design, options.projected_starts);
+    if (projected.empty() && options.start_strategy == StartStrategy::kVariableProjection) {
+      throw InvalidArgument("model '" + std::string(form.name()) +
+                            "' has no linear parameters to project out; use a grid or Latin-hypercube starts");
+    }
+    if (!projected.empty()) {
+      starts = std::move(projected);
+      summary->num_starts = static_cast<int>(starts.size());
+      summary->start_strategy = "varpro";
+    }
+  }
   std::vector<std::vector<double>> free_starts;
   for (const std::vector<double>& start : starts) free_starts.push_back(layout.Reduce(start));
   std::vector<LocalSolution> solutions =
       detail::MinimizeFromEachStart(objective, free_starts, ThreadCount(options), ScreeningOptions(options));
-  int best = -1;
-  for (std::size_t k = 0; k < solutions.size(); ++k) {
-    if (!solutions[k].evaluable) {
-      ++summary->num_starts_failed;
-    } else if (best < 0 || solutions[k].value < solutions[best].value) {
-      best = static_cast<int>(k);
+  summary->num_starts_failed =
+      static_cast<int>(std::count_if(solutions.begin(), solutions.end(), [](const auto& s) { return !s.evaluable; }));
+  const std::vector<std::size_t> leaders = DistinctBest(solutions, kConvergedEndpoints, 1e-3);
+  if (leaders.empty()) return finish(false, "no starting point gave a finite objective");
+  std::vector<std::vector<double>> leader_points;
+  for (std::size_t k : leaders) leader_points.push_back(solutions[k].x);
+  const std::vector<LocalSolution> tight =
+      detail::MinimizeFromEachStart(objective, leader_points, ThreadCount(options), ConvergingOptions(options));
+  int winner = -1;
+  for (std::size_t k = 0; k < tight.size(); ++k) {
+    if (tight[k].evaluable && (winner < 0 || tight[k].value < tight[winner].value)) {
+      winner = static_cast<int>(k);
     }
   }
-  if (best < 0) return finish(false, "no starting point gave a finite objective");
+  if (winner < 0) return finish(false, "no starting point gave a finite objective");
+  const int best = static_cast<int>(leaders[winner]);
   summary->best_start = best;
 
-  const Estimate estimate = Refine(form, design, options, layout, Expand(layout, solutions[best].x));
-  const double basin_edge =
-      std::max(estimate.objective, solutions[best].value) * (1 + options.basin_relative_tolerance);
+  const Estimate estimate =
+      Refine(form, design, options, layout, Expand(layout, tight[winner].x), PolishingOptions(options), 20);
+  // A start reached the best basin when its screened endpoint is within the screening's resolution of the
+  // optimum's objective.
+  const double basin_edge = estimate.objective * (1 + options.basin_relative_tolerance);
   summary->num_starts_in_best_basin =
       static_cast<int>(std::count_if(solutions.begin(), solutions.end(),
                                      [&](const LocalSolution& s) { return s.evaluable && s.value <= basin_edge; }));
-  summary->iterations = solutions[best].iterations + estimate.iterations;
+  summary->iterations = solutions[best].iterations + tight[winner].iterations + estimate.iterations;
   if (!estimate.evaluable)
     return finish(false, "the objective could not be evaluated at its optimum: " + estimate.message);
 
@@ -603,7 +700,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   if (!AllFinite(estimate.internal) || !std::isfinite(estimate.objective)) {
     return finish(false, "the optimum is not finite");
   }
-  if (!estimate.converged && !(solutions[best].converged && options.estimator == Estimator::kHuberObjective)) {
+  if (!estimate.converged && !(tight[winner].converged && options.estimator == Estimator::kHuberObjective)) {
     return finish(false, "the optimiser did not converge: " + estimate.message);
   }
   summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal);
@@ -622,7 +719,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     }
   }
   if (options.bootstrap_resamples > 0) {
-    Bootstrap(form, data, options, layout, estimate, summary);
+    Bootstrap(form, design, options, layout, estimate, summary);
   }
   return finish(true, estimate.message);
 }
@@ -698,8 +795,8 @@ std::string FitSummary::BriefReport() const {
     if (std::isfinite(log_scale)) report += fmt::format(" (log-scale sigma = {:.6g})", log_scale);
     report += "\n";
   }
-  report += fmt::format("  starts: {} ({} reached the best basin, {} failed); {} iterations; {:.3f} s\n", num_starts,
-                        num_starts_in_best_basin, num_starts_failed, iterations, wall_seconds);
+  report += fmt::format("  starts: {} {} ({} reached the best basin, {} failed); {} iterations; {:.3f} s\n", num_starts,
+                        start_strategy, num_starts_in_best_basin, num_starts_failed, iterations, wall_seconds);
   report +=
       fmt::format("  status: {}{}{}\n", converged ? "converged" : "NOT USABLE", message.empty() ? "" : ": ", message);
   return report;

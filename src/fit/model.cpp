@@ -28,6 +28,21 @@ LogDesign LogDesign::From(const Dataset& data) {
   return design;
 }
 
+LogDesign LogDesign::Subset(const std::vector<int>& counts) const {
+  LogDesign subset;
+  const std::size_t n = size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (counts[i] <= 0) continue;
+    if (!log_params.empty()) subset.log_params.push_back(log_params[i]);
+    if (!log_tokens.empty()) subset.log_tokens.push_back(log_tokens[i]);
+    subset.log_loss.push_back(log_loss[i]);
+    subset.weights.push_back(weights[i] * counts[i]);
+    if (!unique_tokens.empty()) subset.unique_tokens.push_back(unique_tokens[i]);
+    for (const auto& [name, column] : columns) subset.columns[name].push_back(column[i]);
+  }
+  return subset;
+}
+
 std::vector<std::string> ModelForm::natural_names() const {
   std::vector<std::string> names;
   for (const Parameter& p : parameters()) names.push_back(p.natural);

@@ -23,6 +23,9 @@ struct LogDesign {
 
   std::size_t size() const { return log_loss.size(); }
   static LogDesign From(const Dataset& data);
+  // The runs with a positive count, each once with its weight multiplied by the count (a bootstrap resample
+  // as weights: the objectives are sums over runs).
+  LogDesign Subset(const std::vector<int>& counts) const;
 };
 
 class ModelForm {
@@ -68,6 +71,16 @@ class ModelForm {
 
   // The starting points of the multi-start search.
   virtual std::vector<std::vector<double>> DefaultStarts() const = 0;
+
+  // Variable projection (Golub and Pereyra 1973) for forms that are linear in some parameters once the others
+  // are fixed: scan the nonlinear parameters on a fine grid, solve the linear ones in closed form at each
+  // point, and return up to `count` starts (internal parameters) at the best distinct local minima of the
+  // scan, best first. Empty when the form has no such structure.
+  virtual std::vector<std::vector<double>> ProjectedStarts(const LogDesign& design, int count) const {
+    (void)design;
+    (void)count;
+    return {};
+  }
 
   // Quantities a person derives from the parameters (for Chinchilla the allocation exponent "a" and, at a
   // budget of at_flops FLOPs when it is not NaN, "N_opt" and "D_opt").

@@ -1,6 +1,7 @@
 #include "scalelaw/io/fit_json.h"
 
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "io/read_file.h"
@@ -62,7 +63,8 @@ std::string FitToJson(const FitSummary& fit, int indent) {
                        {"tokens", {fit.data_range.tokens_min, fit.data_range.tokens_max}}};
   out["converged"] = fit.converged;
   out["message"] = fit.message;
-  out["starts"] = {{"total", fit.num_starts},
+  out["starts"] = {{"strategy", fit.start_strategy},
+                   {"total", fit.num_starts},
                    {"failed", fit.num_starts_failed},
                    {"in_best_basin", fit.num_starts_in_best_basin},
                    {"best_index", fit.best_start}};
@@ -94,13 +96,23 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
       throw fail("estimator", error.what());
     }
   }
+  // A count as written by FitToJson: absent (0), or a whole number from 0 to INT_MAX (a cast of anything
+  // else to int would be undefined).
+  auto count = [&](const json& object, const char* key, const std::string& shown) {
+    if (!object.contains(key) || !object[key].is_number()) return 0;
+    const double value = object[key].get<double>();
+    if (!(value >= 0 && value <= std::numeric_limits<int>::max() && value == std::floor(value))) {
+      throw fail(shown, "expected a whole number from 0 to " + std::to_string(std::numeric_limits<int>::max()));
+    }
+    return static_cast<int>(value);
+  };
   auto number = [&](const char* key, double fallback) {
     return in.contains(key) && in[key].is_number() ? in[key].get<double>() : fallback;
   };
   fit.huber_delta = number("huber_delta", 0);
   fit.objective = number("objective", std::nan(""));
   fit.log_scale = number("log_scale", std::nan(""));
-  fit.num_points = static_cast<int>(number("n_points", 0));
+  fit.num_points = count(in, "n_points", "n_points");
   if (in.contains("data_range") && in["data_range"].is_object()) {
     auto bounds = [&](const char* key, double* lo, double* hi) {
       const json& pair = in["data_range"][key];
@@ -130,9 +142,8 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
   }
   if (in.contains("bootstrap") && in["bootstrap"].is_object()) {
     const json& b = in["bootstrap"];
-    if (b.contains("resamples") && b["resamples"].is_number_integer())
-      fit.bootstrap_resamples = b["resamples"].get<int>();
-    if (b.contains("failed") && b["failed"].is_number_integer()) fit.bootstrap_failed = b["failed"].get<int>();
+    fit.bootstrap_resamples = count(b, "resamples", "bootstrap.resamples");
+    fit.bootstrap_failed = count(b, "failed", "bootstrap.failed");
     if (b.contains("draws") && b["draws"].is_array()) {
       for (const json& draw : b["draws"]) {
         if (!draw.is_object()) throw fail("bootstrap.draws", "expected objects of parameters");

@@ -29,8 +29,10 @@ TEST_CASE("Epoch grid fit: summed Huber from 4500 starts", "[golden][epoch]") {
   const scalelaw::Dataset data = EpochRuns();
   REQUIRE(data.size() == 240);
 
+  scalelaw::FitOptions grid;
+  grid.start_strategy = scalelaw::StartStrategy::kGrid;
   scalelaw::FitSummary fit;
-  REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("chinchilla"), {}, &fit));
+  REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("chinchilla"), grid, &fit));
   CHECK(fit.num_starts == 4500);
   CHECK(fit.num_points == 240);
   // The notebook's best objective; ours may only be lower.
@@ -43,6 +45,20 @@ TEST_CASE("Epoch grid fit: summed Huber from 4500 starts", "[golden][epoch]") {
   // Only a minority of the grid reaches the optimum (about 8% per the engineering notes): multi-start matters.
   CHECK(fit.num_starts_in_best_basin > 0);
   CHECK(fit.num_starts_in_best_basin < 4500);
+}
+
+TEST_CASE("Variable projection reaches the Epoch grid's optimum from 8 starts", "[golden][epoch][varpro]") {
+  SCALELAW_REQUIRE_SHARED(kEpochRuns);
+  const scalelaw::Dataset data = EpochRuns();
+  scalelaw::FitOptions grid_options;
+  grid_options.start_strategy = scalelaw::StartStrategy::kGrid;
+  scalelaw::FitSummary grid, projected;
+  REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("chinchilla"), grid_options, &grid));
+  REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("chinchilla"), {}, &projected));  // auto: varpro
+  CHECK(projected.start_strategy == "varpro");
+  CHECK(projected.num_starts == 8);
+  CHECK(projected.objective <= grid.objective + 1e-12);
+  for (const auto& [name, value] : grid.params) CHECK(Relative(projected.params.at(name), value) < 1e-6);
 }
 
 TEST_CASE("Epoch point estimate: Huber likelihood with a free scale", "[golden][epoch]") {

@@ -33,8 +33,11 @@ def test_fit_recovers_known_parameters_from_numpy_arrays():
     for name, value in TRUTH.items():
         assert result.params[name] == pytest.approx(value, rel=1e-4), name
     assert result.n_points == 30
-    assert result.num_starts == 4500
+    assert result.num_starts == 8  # variable projection: alpha, beta scanned, E, A, B solved
     assert result.objective < 1e-14
+    grid = scalelaw.fit(n, d, loss, starts="grid")
+    assert grid.num_starts == 4500 and grid.to_dict()["starts"]["strategy"] == "grid"
+    assert result.params["alpha"] == pytest.approx(grid.params["alpha"], rel=1e-6)
 
 
 def test_fit_accepts_lists_and_gives_the_same_answer():

@@ -384,7 +384,7 @@ TEST_CASE("Every objective recovers noise-free runs; the asymmetric one resists 
 
 TEST_CASE("Latin-hypercube starts find the optimum and are reproducible", "[fit][starts]") {
   scalelaw::FitOptions options;
-  options.latin_hypercube_starts = 300;
+  options.SetStarts("lhs:300");
   options.start_seed = 4;
   scalelaw::FitSummary a, b, grid;
   REQUIRE(scalelaw::Fit(SyntheticRuns(0.01, 6), Chinchilla(), options, &a));
@@ -395,4 +395,36 @@ TEST_CASE("Latin-hypercube starts find the optimum and are reproducible", "[fit]
   CHECK(a.params == b.params);
   CHECK(a.objective <= grid.objective * (1 + 1e-9));
   CHECK(a.num_starts_in_best_basin > 0);
+}
+
+TEST_CASE("Variable projection finds the grid's optimum from a few starts, and only where it applies",
+          "[fit][starts][varpro]") {
+  const scalelaw::Dataset data = SyntheticRuns(0.01, 8);
+  scalelaw::FitOptions grid_options;
+  grid_options.start_strategy = scalelaw::StartStrategy::kGrid;
+  scalelaw::FitSummary grid, projected;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), grid_options, &grid));
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), {}, &projected));
+  CHECK(grid.start_strategy == "grid");
+  CHECK(projected.start_strategy == "varpro");
+  CHECK(projected.num_starts == 8);
+  CHECK(projected.objective <= grid.objective * (1 + 1e-9));
+  CHECK(projected.params.at("alpha") == Approx(grid.params.at("alpha")).epsilon(1e-5));
+
+  scalelaw::FitOptions options;
+  options.SetStarts("varpro:3");
+  CHECK(options.start_strategy == scalelaw::StartStrategy::kVariableProjection);
+  CHECK(options.projected_starts == 3);
+  scalelaw::FitSummary three;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &three));
+  CHECK(three.num_starts == 3);
+  // Kaplan's form has no linear parameters: auto falls back to its grid, an explicit request is an error.
+  CHECK_THROWS_WITH(scalelaw::Fit(data, scalelaw::Model::FromName("kaplan"), options, &three),
+                    Catch::Contains("no linear parameters"));
+  scalelaw::FitSummary kaplan;
+  scalelaw::Fit(data, scalelaw::Model::FromName("kaplan"), {}, &kaplan);
+  CHECK(kaplan.start_strategy == "grid");
+  for (const char* bad : {"varpro:0", "lhs:", "lhs:x", "random", "varpro:-1"}) {
+    CHECK_THROWS_WITH(options.SetStarts(bad), Catch::Contains("expected auto, grid, lhs:N or varpro"));
+  }
 }

@@ -24,6 +24,15 @@ namespace scalelaw {
 
 enum class Estimator { kHuberObjective, kHuberLikelihood };
 
+// Where the multi-start search starts.
+enum class StartStrategy {
+  kAuto,                // explicit starts or a grid when given; else variable projection where the model has
+                        // linear parameters (Chinchilla); else the model's grid
+  kGrid,                // the model's grid (the Epoch grid of 4500 starts for Chinchilla), or FitOptions::grid
+  kLatinHypercube,      // latin_hypercube_starts points in the grid's box, from start_seed
+  kVariableProjection,  // projected_starts minima of the model's scan with its linear parameters solved
+};
+
 // What the objective estimator sums over runs (residual r = log L_hat - log L unless stated):
 //   kHuber: Huber_delta(r) (Hoffmann et al. 2022); kSquaredLog: r^2/2; kSquared: (L_hat - L)^2/2;
 //   kAsymmetric: Huber_delta(r) with over-predictions (r > 0) weighted by FitOptions::asymmetry.
@@ -49,8 +58,12 @@ struct FitOptions {
   int num_threads = 0;
   // L-BFGS iterations allowed from each start.
   int max_iterations_per_start = 2000;
-  // A start whose final objective is within this relative distance of the best reached the best basin.
-  double basin_relative_tolerance = 1e-6;
+  // Relative function tolerance of the screening run from every start; the best distinct endpoints then
+  // converge tightly and the winner is polished, so this trades speed against the chance of stopping a start
+  // before it shows its basin.
+  double screening_tolerance = 1e-6;
+  // A start whose screened objective is within this relative distance of the optimum reached the best basin.
+  double basin_relative_tolerance = 1e-4;
   // Starting points in the model's internal parameters (for Chinchilla: a, b, e, alpha, beta with
   // A = e^a, B = e^b, E = e^e); empty means the model's default grid.
   std::vector<std::vector<double>> starts;
@@ -59,10 +72,15 @@ struct FitOptions {
   // parameter not named keeps the values of the model's own grid. Empty keeps the model's grid.
   std::map<std::string, std::vector<double>> grid;
 
-  // Instead of the grid: this many Latin-hypercube starts in the box the grid spans, drawn from start_seed
-  // (--starts lhs:N --seed S); 0 keeps the grid.
-  int latin_hypercube_starts = 0;
+  StartStrategy start_strategy = StartStrategy::kAuto;
+  // kLatinHypercube: this many starts in the box the grid spans, drawn from start_seed (--starts lhs:N).
+  int latin_hypercube_starts = 256;
   std::uint64_t start_seed = 42;
+  // kVariableProjection (and kAuto when it projects): the model scans its nonlinear parameters with the
+  // linear ones solved in closed form (Chinchilla: alpha and beta on a 0.02 grid over (0, 2], E, A, B by
+  // non-negative least squares), and L-BFGS runs from this many of the scan's best distinct minima
+  // (--starts varpro:K). Models without linear parameters reject kVariableProjection.
+  int projected_starts = 8;
 
   // Parameters held at a value, by their natural names (--fix E=1.87).
   std::map<std::string, double> fixed;
@@ -84,6 +102,9 @@ struct FitOptions {
 
   // True when the options can be used; otherwise false with the reason in *error.
   bool IsValid(std::string* error) const;
+  // Sets start_strategy (and its count) from "auto", "grid", "lhs:N", "varpro" or "varpro:K", the values of
+  // the CLI's --starts and Python's starts=; throws InvalidArgument otherwise.
+  void SetStarts(std::string_view spec);
 };
 
 struct FitSummary {
@@ -106,6 +127,7 @@ struct FitSummary {
   int num_points = 0;
   // The box of N and D the runs span: predictions outside it are extrapolations and carry a warning.
   ValidityRange data_range;
+  std::string start_strategy = "grid";  // "grid" (explicit, grid or Latin-hypercube points) or "varpro"
   int num_starts = 0;
   int num_starts_failed = 0;  // starts that could not be evaluated (overflow) or broke down
   int num_starts_in_best_basin = 0;

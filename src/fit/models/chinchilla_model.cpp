@@ -5,8 +5,10 @@
 // With softmax weights w_k = exp(u_k - LSE(u)) of the three terms u = (a - alpha log N, b - beta log D, e),
 // the gradient is d log L_hat / d(a, b, e, alpha, beta) = (w_1, w_2, w_3, -w_1 log N, -w_2 log D).
 // Working in logs keeps every start of the 4500-point grid finite (no N^alpha overflows).
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -16,6 +18,49 @@
 
 namespace scalelaw::detail {
 namespace {
+
+// min over c >= 0 of W - 2 c.b + c.G c (the weighted residual sum of squares of a linear model with Gram matrix
+// G, moment vector b and total weight W), by solving the unconstrained problem on each of the 7 supports and
+// keeping the best feasible one. Columns are scaled to unit diagonal first: x = N^-alpha spans many decades.
+struct ProjectedSolution {
+  double rss = std::numeric_limits<double>::infinity();
+  double coefficient[3] = {0, 0, 0};
+};
+
+ProjectedSolution NonNegativeLeastSquares(const Eigen::Matrix3d& g, const Eigen::Vector3d& b, double total_weight) {
+  ProjectedSolution best;
+  Eigen::Vector3d scale;
+  for (int j = 0; j < 3; ++j) {
+    if (!(g(j, j) > 0) || !std::isfinite(g(j, j))) return best;
+    scale(j) = 1 / std::sqrt(g(j, j));
+  }
+  const Eigen::Matrix3d gs = scale.asDiagonal() * g * scale.asDiagonal();
+  const Eigen::Vector3d bs = scale.cwiseProduct(b);
+  for (int support = 1; support < 8; ++support) {
+    int index[3], m = 0;
+    for (int j = 0; j < 3; ++j) {
+      if (support & (1 << j)) index[m++] = j;
+    }
+    Eigen::MatrixXd sub(m, m);
+    Eigen::VectorXd rhs(m);
+    for (int r = 0; r < m; ++r) {
+      rhs(r) = bs(index[r]);
+      for (int c = 0; c < m; ++c) sub(r, c) = gs(index[r], index[c]);
+    }
+    const Eigen::LDLT<Eigen::MatrixXd> ldlt(sub);
+    if (ldlt.info() != Eigen::Success) continue;
+    const Eigen::VectorXd solution = ldlt.solve(rhs);
+    if (!solution.allFinite() || (solution.array() <= 0).any()) continue;
+    // At the least-squares solution on the support, c.G c = c.b, so rss = W - c.b.
+    const double rss = total_weight - solution.dot(rhs);
+    if (rss < best.rss) {
+      best.rss = rss;
+      best.coefficient[0] = best.coefficient[1] = best.coefficient[2] = 0;
+      for (int r = 0; r < m; ++r) best.coefficient[index[r]] = solution(r) * scale(index[r]);
+    }
+  }
+  return best;
+}
 
 class ChinchillaModelForm final : public ModelForm {
  public:
@@ -32,14 +77,24 @@ class ChinchillaModelForm final : public ModelForm {
 
   void LogPredict(const double* x, const LogDesign& design, double* log_prediction, double* jacobian) const override {
     const double a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
+    const double floor = std::exp(e);
     const std::size_t n = design.size();
     for (std::size_t i = 0; i < n; ++i) {
       const double u1 = a - alpha * design.log_params[i];
       const double u2 = b - beta * design.log_tokens[i];
-      const double m = std::max(std::max(u1, u2), e);
-      const double w1 = std::exp(u1 - m), w2 = std::exp(u2 - m), w3 = std::exp(e - m);
-      const double total = w1 + w2 + w3;
-      log_prediction[i] = m + std::log(total);
+      // The terms themselves (two exponentials and one logarithm per run) while they are representable;
+      // shifted by their maximum (three exponentials) where one would overflow or underflow to zero.
+      double w1 = std::exp(u1), w2 = std::exp(u2), w3 = floor;
+      double total = w1 + w2 + w3;
+      double shift = 0;
+      if (!(total < std::numeric_limits<double>::infinity() && total > std::numeric_limits<double>::min())) {
+        shift = std::max(std::max(u1, u2), e);
+        w1 = std::exp(u1 - shift);
+        w2 = std::exp(u2 - shift);
+        w3 = std::exp(e - shift);
+        total = w1 + w2 + w3;
+      }
+      log_prediction[i] = shift + std::log(total);
       if (jacobian != nullptr) {
         double* row = jacobian + 5 * i;
         row[0] = w1 / total;
@@ -75,6 +130,99 @@ class ChinchillaModelForm final : public ModelForm {
         for (int ie = 0; ie < 5; ++ie)
           for (int ja = 0; ja < 6; ++ja)
             for (int jb = 0; jb < 6; ++jb) starts.push_back({5.0 * ja, 5.0 * jb, -1.0 + 0.5 * ie, 0.5 * ia, 0.5 * ib});
+    return starts;
+  }
+
+  // Chinchilla is linear in (E, A, B) once alpha and beta are fixed (the Open Athena note on Approach 2,
+  // arXiv 2603.22339, recommends exactly this). For each (alpha, beta) on a 0.02-spaced grid over (0, 2],
+  // minimise the relative squared error sum_i w_i ((E + A x_i + B y_i)/L_i - 1)^2, x = N^-alpha, y = D^-beta,
+  // over E, A, B >= 0 (non-negative least squares by enumerating the supports: the optimum is the
+  // unconstrained solution on its support, all positive). The relative error approximates the log residual
+  // the objective uses, so the scan's minima are starts next to the objective's basins, which L-BFGS then
+  // polishes. Only the cross moment sum w x y / L^2 costs O(n) per grid point; the rest is per-axis.
+  std::vector<std::vector<double>> ProjectedStarts(const LogDesign& design, int count) const override {
+    constexpr int kSteps = 100;
+    constexpr double kStep = 0.02;
+    const std::size_t n = design.size();
+    std::vector<double> inverse_loss(n), weight(n);
+    double g00 = 0, b0 = 0, total_weight = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      inverse_loss[i] = std::exp(-design.log_loss[i]);
+      weight[i] = design.weights[i];
+      g00 += weight[i] * inverse_loss[i] * inverse_loss[i];
+      b0 += weight[i] * inverse_loss[i];
+      total_weight += weight[i];
+    }
+    // Per exponent value k: u = N^-alpha / L (resp. D^-beta / L) for every run, and its moments.
+    struct Axis {
+      std::vector<std::vector<double>> u;  // [k][i]
+      std::vector<double> g0, g_self, b;   // sum w u/L, sum w u^2, sum w u
+    };
+    auto make_axis = [&](const std::vector<double>& log_size) {
+      Axis axis;
+      axis.u.assign(kSteps, std::vector<double>(n));
+      axis.g0.assign(kSteps, 0);
+      axis.g_self.assign(kSteps, 0);
+      axis.b.assign(kSteps, 0);
+      for (int k = 0; k < kSteps; ++k) {
+        const double exponent = kStep * (k + 1);
+        for (std::size_t i = 0; i < n; ++i) {
+          const double u = std::exp(-exponent * log_size[i]) * inverse_loss[i];
+          axis.u[k][i] = u;
+          axis.g0[k] += weight[i] * u * inverse_loss[i];
+          axis.g_self[k] += weight[i] * u * u;
+          axis.b[k] += weight[i] * u;
+        }
+      }
+      return axis;
+    };
+    const Axis params_axis = make_axis(design.log_params), tokens_axis = make_axis(design.log_tokens);
+
+    std::vector<ProjectedSolution> scan(kSteps * kSteps);  // coefficients E, A, B
+    for (int ka = 0; ka < kSteps; ++ka) {
+      for (int kb = 0; kb < kSteps; ++kb) {
+        double g12 = 0;
+        const std::vector<double>& x = params_axis.u[ka];
+        const std::vector<double>& y = tokens_axis.u[kb];
+        for (std::size_t i = 0; i < n; ++i) g12 += weight[i] * x[i] * y[i];
+        Eigen::Matrix3d g;
+        g << g00, params_axis.g0[ka], tokens_axis.g0[kb], params_axis.g0[ka], params_axis.g_self[ka], g12,
+            tokens_axis.g0[kb], g12, tokens_axis.g_self[kb];
+        const Eigen::Vector3d b(b0, params_axis.b[ka], tokens_axis.b[kb]);
+        scan[ka * kSteps + kb] = NonNegativeLeastSquares(g, b, total_weight);
+      }
+    }
+
+    // Local minima of the scan (no lower neighbour among the eight), best first; then the other points.
+    std::vector<int> order(scan.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+    auto is_minimum = [&](int k) {
+      const int ka = k / kSteps, kb = k % kSteps;
+      for (int da = -1; da <= 1; ++da)
+        for (int db = -1; db <= 1; ++db) {
+          const int a = ka + da, b = kb + db;
+          if ((da == 0 && db == 0) || a < 0 || b < 0 || a >= kSteps || b >= kSteps) continue;
+          if (scan[a * kSteps + b].rss < scan[k].rss) return false;
+        }
+      return std::isfinite(scan[k].rss);
+    };
+    std::stable_sort(order.begin(), order.end(), [&](int p, int q) {
+      const bool mp = is_minimum(p), mq = is_minimum(q);
+      if (mp != mq) return mp;
+      return scan[p].rss < scan[q].rss;
+    });
+    // A coefficient the scan set to zero starts at a term worth 0.1% of the loss instead (log(0) is no start).
+    const double floor_e = 1e-3 * total_weight / b0;
+    std::vector<std::vector<double>> starts;
+    for (int k : order) {
+      if (static_cast<int>(starts.size()) >= count || !std::isfinite(scan[k].rss)) break;
+      const int ka = k / kSteps, kb = k % kSteps;
+      const double floor_a = 1e-3 * total_weight / std::max(params_axis.b[ka], 1e-300);
+      const double floor_b = 1e-3 * total_weight / std::max(tokens_axis.b[kb], 1e-300);
+      const ProjectedSolution& c = scan[k];
+      starts.push_back({std::log(std::max(c.coefficient[1], floor_a)), std::log(std::max(c.coefficient[2], floor_b)),
+                        std::log(std::max(c.coefficient[0], floor_e)), kStep * (ka + 1), kStep * (kb + 1)});
+    }
     return starts;
   }
 
