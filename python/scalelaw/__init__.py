@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json as _json
 import warnings as _warnings
+from collections.abc import Mapping as _Mapping
 
 import numpy as _np
 
@@ -26,6 +27,22 @@ __all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "ScalelawWarni
            "predict_vocab", "predict_wd", "transfer_lr"]
 
 
+def _is_table(value):
+    """A pandas DataFrame, or any mapping of column name to values (a dict of lists or arrays)."""
+    return hasattr(value, "columns") or isinstance(value, _Mapping)
+
+
+def _from_table(table, value, name):
+    """value itself, or table[value] when value is a column name of table."""
+    if table is None or not isinstance(value, str):
+        return value
+    try:
+        return table[value]
+    except KeyError:
+        known = list(table.columns) if hasattr(table, "columns") else list(table)
+        raise InvalidArgument(f"{name}: the table has no column '{value}' (it has {', '.join(map(str, known))})") from None
+
+
 def _column(values, name):
     array = _np.asarray(values, dtype=float)
     if array.ndim != 1:
@@ -33,13 +50,15 @@ def _column(values, name):
     return _np.ascontiguousarray(array)
 
 
-def fit(params=None, tokens=None, loss=None, *, model="chinchilla", formula=None, columns=None, grid=None,
+def fit(data=None, params=None, tokens=None, loss=None, *, model="chinchilla", formula=None, columns=None, grid=None,
         estimator="objective", huber_delta=1e-3, weights=None, threads=0, drop_highest=0, fix=None, tie=None,
         bounds=None, bootstrap=0, seed=42, at_flops=None, unique_tokens=None, holdout_top=0, objective="huber",
         asymmetry=1.0, starts="auto", latin_hypercube_starts=0) -> FitResult:
     """Fit a scaling law to training runs.
 
-    params, tokens, loss: one value per run (lists or numpy arrays): N, D and the final loss in nats/token.
+    fit(N, D, loss) with one value per run (lists or numpy arrays): N, D and the final loss in nats/token; or
+    fit(df, params="N", tokens="D", loss="loss") with a pandas DataFrame (or a dict of columns) and the names of
+    its columns (weights, unique_tokens and the values of columns may be column names too).
     model: a name from scalelaw.models() ("chinchilla", "kaplan", "data-constrained" (needs unique_tokens),
     "power", "vocab", ...); forms other than the N-D laws read their inputs from columns, a dict
     {data name: values}, e.g. fit(loss=l, model="power-offset", columns={"x": compute}). model="loglinear"
@@ -65,6 +84,17 @@ def fit(params=None, tokens=None, loss=None, *, model="chinchilla", formula=None
     (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
     The GIL is released while the fit runs. Returns a FitResult; check .converged before using it.
     """
+    table = data if _is_table(data) else None
+    if table is None and data is not None:  # fit(N, D, loss): the arrays arrive one place to the left
+        if loss is None:
+            params, tokens, loss = data, params, tokens
+        elif tokens is None:
+            params, tokens = data, params
+        else:
+            raise InvalidArgument("fit takes (params, tokens, loss) or (table, params=..., tokens=..., loss=...)")
+    params, tokens, loss = (_from_table(table, v, k) for v, k in ((params, "params"), (tokens, "tokens"), (loss, "loss")))
+    weights, unique_tokens = _from_table(table, weights, "weights"), _from_table(table, unique_tokens, "unique_tokens")
+    columns = {k: _from_table(table, v, f"columns['{k}']") for k, v in (columns or {}).items()}
     if loss is None:
         raise InvalidArgument("fit needs the loss of every run (loss=...)")
     n = None if params is None else _column(params, "params")
@@ -269,7 +299,7 @@ def models(details=False) -> list:
 
 
 def isoflop(params, loss, *, tokens=None, flops=None, budget_tolerance=0.01, min_sizes=3, bootstrap=0, seed=0,
-            threads=0) -> dict:
+            threads=0, data=None) -> dict:
     """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP parabolas, then N_opt = k·C^a and D_opt = k'·C^b.
 
     params, loss and either tokens (C = 6ND) or flops (C given): one value per run. Runs whose C chain within
@@ -280,7 +310,10 @@ def isoflop(params, loss, *, tokens=None, flops=None, budget_tolerance=0.01, min
     `scalelaw isoflop --json` ("a", "b", "k_params", "k_tokens", "budgets", "warnings", ...); warnings are also
     issued as ScalelawWarning. Raises Error when fewer than 2 budgets are usable.
     Known bias: the parabola is only a Taylor approximation; off-centre or wide grids bias a (see docs/isoflop.md).
+    data: a DataFrame or dict of columns; then params, loss, tokens and flops may be its column names.
     """
+    params, loss, tokens, flops = (_from_table(data, v, k) for v, k in
+                                   ((params, "params"), (loss, "loss"), (tokens, "tokens"), (flops, "flops")))
     if (tokens is None) == (flops is None):
         raise InvalidArgument("give exactly one of tokens or flops")
     second = _column(tokens if flops is None else flops, "tokens" if flops is None else "flops")
@@ -294,7 +327,7 @@ def isoflop(params, loss, *, tokens=None, flops=None, budget_tolerance=0.01, min
 
 
 def fit_hparams(params, tokens, lr, batch, loss, *, seq_len=1, tolerance=0.0025, bootstrap=0, seed=0,
-                resample="runs", threads=0) -> dict:
+                resample="runs", threads=0, data=None) -> dict:
     """Learning-rate and batch-size laws from an lr x batch grid sweep (the Step Law procedure, Li et al. 2025).
 
     One value per run (lists or numpy arrays): params N, tokens D, peak lr, batch (sequences; times seq_len gives
@@ -303,8 +336,9 @@ def fit_hparams(params, tokens, lr, batch, loss, *, seq_len=1, tolerance=0.0025,
     batch_tokens = c·D^b. bootstrap > 0 adds "se", "ci95" and "bootstrap" (resample "runs", as the paper, or
     "cells"); the result does not depend on threads. Returns the dict `scalelaw fit-hparams --json` prints; check
     "usable" before using the laws. The GIL is released while it runs.
+    data: a DataFrame or dict of columns; then the five inputs may be its column names.
     """
-    columns = [_column(values, name) for values, name in
+    columns = [_column(_from_table(data, values, name), name) for values, name in
                ((params, "params"), (tokens, "tokens"), (lr, "lr"), (batch, "batch"), (loss, "loss"))]
     out = _json.loads(_scalelaw._fit_hparams(*columns, float(seq_len), float(tolerance), int(bootstrap), int(seed),
                                              str(resample), int(threads)))

@@ -87,3 +87,11 @@ def test_step_law_release():
     assert math.isclose(out["batch_tokens"]["coef"], 0.20852, rel_tol=1e-3)
     assert math.isclose(out["batch_tokens"]["exp_tokens"], 0.61253, rel_tol=1e-3)
     assert out["ci95"]["lr.exp_tokens"][1] < 0.307
+
+
+def test_a_table_by_column_names():
+    n, d, lr, batch, loss = noisy_sweep(per_cell=100, seed=4)
+    arrays = scalelaw.fit_hparams(n, d, lr, batch, loss)
+    table = {"N": n, "D": d, "peak lr": lr, "bs": batch, "smooth loss": loss}
+    named = scalelaw.fit_hparams("N", "D", "peak lr", "bs", "smooth loss", data=table)
+    assert named == arrays

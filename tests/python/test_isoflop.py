@@ -35,6 +35,8 @@ def test_recovers_a_and_reports_budgets():
     assert all(b["used"] for b in out["budgets"])
     with_flops = scalelaw.isoflop(list(n), list(loss), flops=list(c))
     assert with_flops["a"] == pytest.approx(out["a"], abs=1e-12)
+    named = scalelaw.isoflop("N", "L", flops="C", data={"N": n, "L": loss, "C": c})
+    assert named["a"] == with_flops["a"]
 
 
 def test_bootstrap_same_for_any_thread_count():

@@ -285,3 +285,24 @@ def test_models_catalogue():
     assert [m["name"] for m in details] == scalelaw.models()
     vocab = next(m for m in details if m["name"] == "vocab")
     assert vocab["inputs"] == ["N", "Nv", "D"] and "Tao" in vocab["description"]
+
+
+def test_tables_by_column_name_dict_and_pandas():
+    n, d, loss = synthetic_runs()
+    arrays = scalelaw.fit(n, d, loss)
+    keyword_loss = scalelaw.fit(n, d, loss=loss)
+    table = {"N": n, "D": d, "L": loss}
+    from_dict = scalelaw.fit(table, params="N", tokens="D", loss="L")
+    assert from_dict.params == arrays.params == keyword_loss.params
+    with pytest.raises(ValueError, match="no column 'loss'"):
+        scalelaw.fit(table, params="N", tokens="D", loss="loss")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(table)
+    from_frame = scalelaw.fit(frame, params="N", tokens="D", loss="L")
+    assert from_frame.params == arrays.params
+    series = scalelaw.fit(frame["N"], frame["D"], frame["L"])
+    assert series.params == arrays.params
+    compute = np.geomspace(1e18, 1e22, 12)
+    power = scalelaw.fit(pd.DataFrame({"C": compute, "y": 1.7 + 30 * compute ** -0.07}), loss="y",
+                         model="power-offset", columns={"x": "C"})
+    assert power.params["alpha"] == pytest.approx(0.07, rel=1e-3)
