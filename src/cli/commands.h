@@ -43,6 +43,7 @@ struct FitCommand {
   double at_flops = PredictionInputs::kUnset;
   bool json = false;
   std::string output;
+  std::string plot;  // an SVG of loss vs compute with the fitted law
 };
 int RunFit(const FitCommand& command);
 

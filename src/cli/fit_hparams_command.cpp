@@ -6,6 +6,8 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "plot/fit_plots.h"
+#include "plot/svg_plot.h"
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/io/csv.h"
 
@@ -13,6 +15,14 @@ namespace scalelaw::cli {
 namespace {
 
 std::string Percent(double tolerance) { return fmt::format("{:g}%", tolerance * 100); }
+
+// out.svg -> out-batch.svg: the batch-size chart beside the learning-rate one.
+std::string BatchPlotPath(const std::string& path) {
+  const std::size_t dot = path.rfind('.');
+  const std::size_t slash = path.find_last_of('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + "-batch";
+  return path.substr(0, dot) + "-batch" + path.substr(dot);
+}
 
 void PrintHuman(const FitHparamsCommand& command, const HparamSweepResult& r) {
   const std::string source = command.file == "-" ? "<stdin>" : command.file;
@@ -77,6 +87,28 @@ int RunFitHparams(const FitHparamsCommand& command) {
                   table.Column(command.batch_col), table.Column(command.loss_col)};
   const HparamSweepResult result = FitHparamSweep(runs, options);
 
+  if (!command.plot.empty() && result.usable) {
+    // The best lr per (N, D) cell against N, one line of the fitted law per D; and the best batch against D.
+    plot::HparamChartData lr;
+    lr.title = fmt::format("Optimal peak LR = {:.4g} N^{:.4f} D^{:.4f}", result.lr.coef, result.lr.exp_params,
+                           result.lr.exp_tokens);
+    plot::HparamChartData batch;
+    batch.title =
+        fmt::format("Optimal batch = {:.4g} D^{:.4f} tokens", result.batch_tokens.coef, result.batch_tokens.exp_tokens);
+    batch.x_label = "training tokens D";
+    batch.y_label = "optimal batch size (tokens)";
+    for (const HparamCell& cell : result.cells) {
+      lr.x.push_back(cell.params);
+      lr.y.push_back(cell.best_lr);
+      lr.group.push_back(cell.tokens);
+      batch.x.push_back(cell.tokens);
+      batch.y.push_back(cell.best_batch_tokens);
+    }
+    lr.law = [law = result.lr](double n, double d) { return law(n, d); };
+    batch.law = [law = result.batch_tokens](double d, double) { return law(d); };
+    plot::WriteSvgFile(plot::HparamChart(lr), command.plot);
+    plot::WriteSvgFile(plot::HparamChart(batch), BatchPlotPath(command.plot));
+  }
   if (command.json) {
     fmt::print("{}\n", HparamSweepToJson(result));
   } else {

@@ -20,6 +20,7 @@ struct FitHparamsCommand {
   std::string resample = "runs";  // or "cells"
   int threads = 0;
   bool json = false;
+  std::string plot;  // an SVG of the best learning rate per cell and the fitted law
 };
 
 // 0 ok; 1 the kept runs cannot identify the laws (not usable); 2 usage or input error (thrown as scalelaw::Error).

@@ -18,6 +18,7 @@ struct IsoflopCommand {
   std::uint64_t seed = 0;
   int threads = 0;
   bool json = false;
+  std::string plot;  // an SVG of the budgets' profiles and parabolas
 };
 
 // 0 ok; 1 fewer than 2 usable budgets (not usable); 2 usage or input error (thrown as scalelaw::Error).

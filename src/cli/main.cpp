@@ -98,6 +98,9 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
       ->check(kPositiveNumber);
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");
   fit->add_option("--output", command.output, "Also write the fit as JSON to this file");
+  fit->add_option("--plot", command.plot,
+                  "Also draw loss vs compute with the fitted law (per model size, the compute-optimal frontier and "
+                  "its bootstrap band) as an SVG file");
   fit->callback([&] { exit_code = RunFit(command); });
 }
 
@@ -245,6 +248,7 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   sub->add_option("--threads", command.threads, "Worker threads for the bootstrap (0: all hardware threads)")
       ->check(CLI::NonNegativeNumber);
   AddJsonFlag(sub, command.json);
+  sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
   sub->callback([&] { exit_code = RunIsoflop(command); });
 }
 
@@ -272,6 +276,9 @@ void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_c
   sub->add_option("--threads", command.threads,
                   "Worker threads (0: all hardware threads; results do not depend on it)");
   sub->add_flag("--json", command.json, "Print one JSON object instead of a table");
+  sub->add_option("--plot", command.plot,
+                  "Also draw the best LR per cell with the fitted law as an SVG file, and the batch law beside it "
+                  "(out.svg and out-batch.svg)");
   sub->callback([&] { exit_code = RunFitHparams(command); });
 }
 
