@@ -1,0 +1,13 @@
+"""The Python example in examples/ runs against the built package and prints a usable fit."""
+import os
+import subprocess
+import sys
+
+SOURCE_DIR = os.environ.get("SCALELAW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def test_python_quickstart_runs():
+    r = subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "examples", "python", "quickstart.py")],
+                       capture_output=True, text=True, env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    assert "converged>" in r.stdout and "95% CI" in r.stdout and "lr (step-lr)" in r.stdout
