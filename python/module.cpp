@@ -4,10 +4,16 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "scalelaw/analysis/hparam_sweep.h"
@@ -24,6 +30,66 @@ using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecas
 std::vector<double> ToVector(const DoubleArray& array) {
   if (array.ndim() != 1) throw scalelaw::InvalidArgument("expected a one-dimensional array");
   return {array.data(), array.data() + array.size()};
+}
+
+// Runs the fit on a worker thread with the GIL released while this thread wakes every 100 ms to let Python
+// handle signals: Ctrl-C stops the fit at the next start or resample (FitOptions::progress returns false) and
+// raises KeyboardInterrupt here. With show_progress, a one-line progress report is rewritten on stderr.
+scalelaw::FitSummary RunInterruptibly(const scalelaw::Dataset& data, const scalelaw::Model& model,
+                                      scalelaw::FitOptions options, bool show_progress) {
+  std::atomic<bool> cancel{false}, finished{false};
+  std::atomic<int> done{0}, total{0}, bootstrap_stage{0};
+  options.progress = [&](std::string_view stage, int d, int t) {
+    bootstrap_stage = stage == "bootstrap";
+    done = d;
+    total = t;
+    return !cancel.load();
+  };
+  scalelaw::FitSummary summary;
+  std::exception_ptr failure;
+  std::optional<py::error_already_set> interrupt;
+  std::mutex mutex;
+  std::condition_variable wake;
+  auto report = [&](bool last) {
+    if (!show_progress || total == 0) return;
+    const std::string line = "\rscalelaw: " + std::string(bootstrap_stage ? "bootstrap resamples " : "starts ") +
+                             std::to_string(done.load()) + "/" + std::to_string(total.load()) + (last ? "\n" : "");
+    py::module_::import("sys").attr("stderr").attr("write")(line);
+  };
+  {
+    py::gil_scoped_release release;
+    std::thread worker([&] {
+      try {
+        scalelaw::Fit(data, model, options, &summary);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      finished = true;
+      wake.notify_all();
+    });
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!finished) {
+      wake.wait_for(lock, std::chrono::milliseconds(100));
+      if (finished) break;
+      lock.unlock();
+      {
+        py::gil_scoped_acquire acquire;
+        if (!interrupt && PyErr_CheckSignals() != 0) {
+          interrupt.emplace();  // takes the pending KeyboardInterrupt
+          cancel = true;
+        }
+        report(false);
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    worker.join();
+  }
+  report(true);
+  if (interrupt) throw std::move(*interrupt);
+  if (failure) std::rethrow_exception(failure);
+  return summary;
 }
 
 template <typename T>
@@ -73,6 +139,7 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   options.bootstrap_resamples = Take<int>(in, "bootstrap");
   options.at_flops = Take<double>(in, "at_flops");
   const int drop_highest = Take<int>(in, "drop_highest");
+  const bool show_progress = Take<bool>(in, "progress");
   if (!in.empty()) {
     throw scalelaw::InvalidArgument("unknown fit option '" + py::str(in.begin()->first).cast<std::string>() + "'");
   }
@@ -88,12 +155,7 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   }
   data.Validate();
   if (drop_highest > 0) data = scalelaw::DropHighestLoss(data, drop_highest);
-  scalelaw::FitSummary summary;
-  {
-    py::gil_scoped_release release;
-    scalelaw::Fit(data, model, options, &summary);
-  }
-  return summary;
+  return RunInterruptibly(data, model, options, show_progress);
 }
 
 // Inputs by the names Python's keyword arguments use; unknown names are an error, not silently ignored.

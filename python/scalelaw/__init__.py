@@ -24,7 +24,7 @@ from ._scalelaw import Error, FitResult, InputError, InvalidArgument, __version_
 
 __all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "ScalelawWarning", "__version__", "allocate", "fit_hparams", "isoflop",
            "fit", "laws", "load_fit", "models", "plan", "predict", "predict_batch", "predict_loss", "predict_lr",
-           "predict_vocab", "predict_wd", "transfer_lr"]
+           "predict_vocab", "predict_wd", "transfer_lr", "plot"]
 
 
 def _is_table(value):
@@ -53,7 +53,7 @@ def _column(values, name):
 def fit(data=None, params=None, tokens=None, loss=None, *, model="chinchilla", formula=None, columns=None, grid=None,
         estimator="objective", huber_delta=1e-3, weights=None, threads=0, drop_highest=0, fix=None, tie=None,
         bounds=None, bootstrap=0, seed=42, at_flops=None, unique_tokens=None, holdout_top=0, objective="huber",
-        asymmetry=1.0, starts="auto", latin_hypercube_starts=0) -> FitResult:
+        asymmetry=1.0, starts="auto", latin_hypercube_starts=0, progress=False) -> FitResult:
     """Fit a scaling law to training runs.
 
     fit(N, D, loss) with one value per run (lists or numpy arrays): N, D and the final loss in nats/token; or
@@ -82,7 +82,9 @@ def fit(data=None, params=None, tokens=None, loss=None, *, model="chinchilla", f
     N_opt and D_opt at this budget (in .derived, with uncertainty when bootstrapped).
     holdout_top: fit without the K largest-compute runs and report the error predicting them
     (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
-    The GIL is released while the fit runs. Returns a FitResult; check .converged before using it.
+    The GIL is released while the fit runs; Ctrl-C stops it at the next start or resample and raises
+    KeyboardInterrupt; progress=True rewrites a one-line count of starts and resamples on stderr.
+    Returns a FitResult; check .converged before using it.
     """
     table = data if _is_table(data) else None
     if table is None and data is not None:  # fit(N, D, loss): the arrays arrive one place to the left
@@ -114,6 +116,7 @@ def fit(data=None, params=None, tokens=None, loss=None, *, model="chinchilla", f
         "holdout_top": int(holdout_top), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
         "seed": int(seed), "bootstrap": int(bootstrap),
         "at_flops": float("nan") if at_flops is None else float(at_flops), "drop_highest": int(drop_highest),
+        "progress": bool(progress),
     }
     w = None if weights is None else _column(weights, "weights")
     u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
@@ -344,3 +347,8 @@ def fit_hparams(params, tokens, lr, batch, loss, *, seq_len=1, tolerance=0.0025,
                                              str(resample), int(threads)))
     _warn(out["warnings"])
     return out
+
+
+# scalelaw.plot(result, data): charts with matplotlib, which plot.py imports only when a chart is drawn, so
+# importing scalelaw never needs matplotlib.
+from .plot import plot  # noqa: E402

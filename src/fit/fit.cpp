@@ -278,8 +278,8 @@ struct Estimate {
 // precision, then (kHuberLikelihood) the likelihood from that point with its best scale
 // (Besiroglu et al. 2024 maximise the Huber likelihood).
 Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
-                const detail::ParameterLayout& layout, const std::vector<double>& start,
-                const LocalSolveOptions& solve, int max_restarts) {
+                const detail::ParameterLayout& layout, const std::vector<double>& start, const LocalSolveOptions& solve,
+                int max_restarts) {
   Estimate estimate;
   detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
   LocalSolution polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), solve);
@@ -371,7 +371,8 @@ std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& for
 // refit each from the full-data optimum, and summarise every parameter and derived quantity by its standard
 // deviation (ddof 1) and its 2.5/97.5 percentiles. Resample k draws from its own generator seeded by
 // (seed, k), so the result does not depend on the number of threads.
-void Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, const FitOptions& options,
+// Returns false when FitOptions::progress stopped it.
+bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, const FitOptions& options,
                const detail::ParameterLayout& layout, const Estimate& full_fit, FitSummary* summary) {
   const int resamples = options.bootstrap_resamples;
   const std::size_t n = full.size();
@@ -382,7 +383,7 @@ void Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
   // logarithms of the full design are reused. Refits start from the full-data optimum and converge to
   // 1e-10 in the objective, far below the spread between resamples.
   const LocalSolveOptions solve = ConvergingOptions(options);
-  detail::ParallelFor(resamples, ThreadCount(options), [&](int k) {
+  auto resample = [&](int k) {
     std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(k));
     std::vector<int> counts(n, 0);
     for (std::size_t i = 0; i < n; ++i) ++counts[detail::Draw(rng, n)];
@@ -392,11 +393,19 @@ void Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
     draws[k] = NaturalParameters(form, estimate.internal);
     for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;
     ok[k] = 1;
+  };
+  std::atomic<bool> stop{false};
+  std::atomic<int> done{0};
+  detail::ParallelFor(resamples, ThreadCount(options), [&](int k) {
+    if (stop) return;
+    resample(k);
+    if (options.progress && !options.progress("bootstrap", ++done, resamples)) stop = true;
   });
+  if (stop) return false;
 
   summary->bootstrap_resamples = resamples;
   summary->bootstrap_failed = static_cast<int>(std::count(ok.begin(), ok.end(), 0));
-  if (resamples - summary->bootstrap_failed < 2) return;
+  if (resamples - summary->bootstrap_failed < 2) return true;
   std::map<std::string, std::vector<double>> columns;
   for (int k = 0; k < resamples; ++k) {
     if (!ok[k]) continue;
@@ -416,6 +425,7 @@ void Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
     summary->se[name] = std::sqrt(squares / (values.size() - 1));
     summary->ci95[name] = {detail::Percentile(values, 0.025), detail::Percentile(values, 0.975)};
   }
+  return true;
 }
 
 }  // namespace
@@ -497,7 +507,8 @@ void FitOptions::SetStarts(std::string_view spec) {
     int n = 0;
     const auto [stop, status] = std::from_chars(count.data(), count.data() + count.size(), n);
     if (status != std::errc() || stop != count.data() + count.size() || n < 1) {
-      throw InvalidArgument("starts " + std::string(spec) + ": expected auto, grid, lhs:N or varpro[:K] with N, K >= 1");
+      throw InvalidArgument("starts " + std::string(spec) +
+                            ": expected auto, grid, lhs:N or varpro[:K] with N, K >= 1");
     }
     return n;
   };
@@ -660,8 +671,19 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   }
   std::vector<std::vector<double>> free_starts;
   for (const std::vector<double>& start : starts) free_starts.push_back(layout.Reduce(start));
-  std::vector<LocalSolution> solutions =
-      detail::MinimizeFromEachStart(objective, free_starts, ThreadCount(options), ScreeningOptions(options));
+  std::atomic<int> starts_done{0};
+  std::atomic<bool> interrupted{false};
+  std::function<bool()> after_each;
+  if (options.progress) {
+    after_each = [&] {
+      if (options.progress("starts", ++starts_done, static_cast<int>(free_starts.size()))) return true;
+      interrupted = true;
+      return false;
+    };
+  }
+  std::vector<LocalSolution> solutions = detail::MinimizeFromEachStart(objective, free_starts, ThreadCount(options),
+                                                                       ScreeningOptions(options), after_each);
+  if (interrupted) return finish(false, "interrupted");
   summary->num_starts_failed =
       static_cast<int>(std::count_if(solutions.begin(), solutions.end(), [](const auto& s) { return !s.evaluable; }));
   const std::vector<std::size_t> leaders = DistinctBest(solutions, kConvergedEndpoints, 1e-3);
@@ -719,7 +741,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     }
   }
   if (options.bootstrap_resamples > 0) {
-    Bootstrap(form, design, options, layout, estimate, summary);
+    if (!Bootstrap(form, design, options, layout, estimate, summary)) return finish(false, "interrupted");
   }
   return finish(true, estimate.message);
 }

@@ -70,13 +70,16 @@ LocalSolution MinimizeLbfgs(SmoothObjective& objective, std::vector<double> star
 
 std::vector<LocalSolution> MinimizeFromEachStart(const SmoothObjective& prototype,
                                                  const std::vector<std::vector<double>>& starts, int num_threads,
-                                                 const LocalSolveOptions& options) {
+                                                 const LocalSolveOptions& options,
+                                                 const std::function<bool()>& after_each) {
   std::vector<LocalSolution> solutions(starts.size());
   std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
   auto worker = [&] {
     std::unique_ptr<SmoothObjective> objective = prototype.Clone();
-    for (std::size_t k = next++; k < starts.size(); k = next++) {
+    for (std::size_t k = next++; k < starts.size() && !stop; k = next++) {
       solutions[k] = MinimizeLbfgs(*objective, starts[k], options);
+      if (after_each && !after_each()) stop = true;
     }
   };
   const int threads = std::max(1, std::min<int>(num_threads, static_cast<int>(starts.size())));

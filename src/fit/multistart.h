@@ -1,6 +1,7 @@
 // Local L-BFGS solves (Ceres' GradientProblemSolver) and the threaded multi-start driver around them.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,11 @@ LocalSolution MinimizeLbfgs(SmoothObjective& objective, std::vector<double> star
 
 // One local solve from every start, spread over num_threads threads (each with its own Clone of
 // prototype). The result is indexed like starts and does not depend on num_threads.
+// after_each, when given, is called (from the worker threads) after every start; when it returns false the
+// remaining starts are not run and their solutions stay not evaluable.
 std::vector<LocalSolution> MinimizeFromEachStart(const SmoothObjective& prototype,
                                                  const std::vector<std::vector<double>>& starts, int num_threads,
-                                                 const LocalSolveOptions& options);
+                                                 const LocalSolveOptions& options,
+                                                 const std::function<bool()>& after_each = {});
 
 }  // namespace scalelaw::detail

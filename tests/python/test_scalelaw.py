@@ -306,3 +306,33 @@ def test_tables_by_column_name_dict_and_pandas():
     power = scalelaw.fit(pd.DataFrame({"C": compute, "y": 1.7 + 30 * compute ** -0.07}), loss="y",
                          model="power-offset", columns={"x": "C"})
     assert power.params["alpha"] == pytest.approx(0.07, rel=1e-3)
+
+
+def test_progress_reports_on_stderr(capfd):
+    n, d, loss = synthetic_runs()
+    result = scalelaw.fit(n, d, loss, bootstrap=400, progress=True)
+    assert result.converged
+    err = capfd.readouterr().err
+    assert err.endswith("\n") and "scalelaw: " in err
+
+
+def test_ctrl_c_interrupts_a_long_fit():
+    import signal
+    import subprocess
+    import sys
+    code = ("import numpy as np, scalelaw\n"
+            "n = np.repeat([3e7, 1e8, 3e8, 1e9, 3e9, 1e10], 5); d = n * np.tile([2., 8., 20., 60., 150.], 6)\n"
+            "loss = 1.75 + 420 / n ** 0.33 + 1800 / d ** 0.31\n"
+            "print('started', flush=True)\n"
+            "try:\n"
+            "    scalelaw.fit(n, d, loss * np.exp(0.01 * np.sin(np.arange(30))), bootstrap=10 ** 6, threads=1)\n"
+            "except KeyboardInterrupt:\n"
+            "    print('interrupted', flush=True)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ))
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    # 10^6 resamples take minutes; stopping at the next one takes a moment (the timeout is a hang guard).
+    out, _ = proc.communicate(timeout=90)
+    assert "interrupted" in out

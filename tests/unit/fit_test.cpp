@@ -1,6 +1,7 @@
 #include "scalelaw/fit/fit.h"
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -427,4 +428,26 @@ TEST_CASE("Variable projection finds the grid's optimum from a few starts, and o
   for (const char* bad : {"varpro:0", "lhs:", "lhs:x", "random", "varpro:-1"}) {
     CHECK_THROWS_WITH(options.SetStarts(bad), Catch::Contains("expected auto, grid, lhs:N or varpro"));
   }
+}
+
+TEST_CASE("Progress is reported, and returning false stops the fit as interrupted", "[fit][progress]") {
+  const scalelaw::Dataset data = SyntheticRuns(0.01, 9);
+  scalelaw::FitOptions options;
+  options.bootstrap_resamples = 50;
+  std::atomic<int> bootstrap_reports{0}, last_total{0};
+  options.progress = [&](std::string_view stage, int done, int total) {
+    if (stage == "bootstrap") ++bootstrap_reports;
+    last_total = total;
+    return done <= total;
+  };
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &fit));
+  CHECK(bootstrap_reports == 50);
+  CHECK(last_total == 50);
+  options.progress = [](std::string_view stage, int done, int) { return !(stage == "bootstrap" && done >= 10); };
+  CHECK_FALSE(scalelaw::Fit(data, Chinchilla(), options, &fit));
+  CHECK(fit.message == "interrupted");
+  options.progress = [](std::string_view, int, int) { return false; };
+  CHECK_FALSE(scalelaw::Fit(data, Chinchilla(), options, &fit));
+  CHECK(fit.message == "interrupted");
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <string>
@@ -97,6 +98,11 @@ struct FitOptions {
   // Held-out validation: fit without the holdout_top runs of largest compute C = 6ND and report how well the
   // fit predicts them (extrapolation is what a scaling law is for).
   int holdout_top = 0;
+  // Progress of a long fit, called from worker threads (so it must be thread-safe and quick) after every start
+  // and every bootstrap resample with the stage ("starts", "bootstrap"), the work done and the total. Return
+  // false to stop: the fit then ends not usable, with the message "interrupted". Empty: no reports.
+  std::function<bool(std::string_view stage, int done, int total)> progress;
+
   // The budget (FLOPs) at which derived quantities such as N_opt and D_opt are reported; NaN for none.
   double at_flops = std::numeric_limits<double>::quiet_NaN();
 
