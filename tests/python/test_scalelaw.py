@@ -320,6 +320,7 @@ def test_ctrl_c_interrupts_a_long_fit():
     import signal
     import subprocess
     import sys
+    import time
     code = ("import numpy as np, scalelaw\n"
             "n = np.repeat([3e7, 1e8, 3e8, 1e9, 3e9, 1e10], 5); d = n * np.tile([2., 8., 20., 60., 150.], 6)\n"
             "loss = 1.75 + 420 / n ** 0.33 + 1800 / d ** 0.31\n"
