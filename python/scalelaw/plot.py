@@ -22,6 +22,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ._scalelaw import InvalidArgument
+
 __all__ = ["plot", "frontier_loss"]
 
 # At most this many model sizes (budgets, token counts) get their own fitted curve, as in the CLI's charts.
@@ -64,7 +66,7 @@ def _axes(ax, count=1, *, figsize=None, height_ratios=None):
     if ax is not None:
         axes = list(ax) if isinstance(ax, (Sequence, np.ndarray)) else [ax]
         if len(axes) != count:
-            raise ValueError(f"this chart draws on {count} Axes; got {len(axes)}")
+            raise InvalidArgument(f"this chart draws on {count} Axes; got {len(axes)}")
         return axes
     import matplotlib.pyplot as plt
 
@@ -122,8 +124,8 @@ def _column(table, name, what):
         values = table[name]
     except (KeyError, IndexError):
         known = list(table.columns) if hasattr(table, "columns") else list(table)
-        raise ValueError(f"data has no column '{name}' for {what} (it has {', '.join(map(str, known))}); "
-                         f"name it with {what}=...") from None
+        raise InvalidArgument(f"data has no column '{name}' for {what} (it has {', '.join(map(str, known))}); "
+                              f"name it with {what}=...") from None
     return np.asarray(values, dtype=float)
 
 
@@ -146,8 +148,8 @@ def _runs(data, params, tokens, loss, flops):
         except (TypeError, ValueError):
             raise TypeError("data must be a DataFrame, a dict of columns or a tuple (N, D, loss)") from None
     if not (n.ndim == d.ndim == l.ndim == 1 and n.size == d.size == l.size):
-        raise ValueError(f"data: N, D and loss must be one-dimensional and of one length, got shapes "
-                         f"{n.shape}, {d.shape}, {l.shape}")
+        raise InvalidArgument(f"data: N, D and loss must be one-dimensional and of one length, got shapes "
+                              f"{n.shape}, {d.shape}, {l.shape}")
     return n, d, l
 
 
@@ -191,8 +193,8 @@ def _plot_fit(result, data, ax, *, params, tokens, loss, flops, flops_max, log_l
     runs = _runs(data, params, tokens, loss, flops)
     law = _law(result)
     if runs is None and law is None:
-        raise ValueError(f"a '{result.model}' fit reads inputs other than N and D; pass the runs as data to draw "
-                         "them, or plot it yourself with result.predict(...)")
+        raise InvalidArgument(f"a '{result.model}' fit reads inputs other than N and D; pass the runs as data to "
+                              "draw them, or plot it yourself with result.predict(...)")
     if runs is not None:
         n, d, l = runs
         c = 6 * n * d
@@ -202,7 +204,7 @@ def _plot_fit(result, data, ax, *, params, tokens, loss, flops, flops_max, log_l
     else:  # no runs: the fitted range stands in for them
         rng = info.get("data_range", {})
         if "params" not in rng or "tokens" not in rng:
-            raise ValueError("the fit records no N and D range; pass the runs as data")
+            raise InvalidArgument("the fit records no N and D range; pass the runs as data")
         (n_lo, n_hi), (d_lo, d_hi) = rng["params"], rng["tokens"]
         c_min, c_observed = 6 * n_lo * d_lo, 6 * n_hi * d_hi
         sizes = np.geomspace(n_lo, n_hi, 5)
@@ -360,7 +362,7 @@ def _plot_hparams(out, axes, *, title):
     import matplotlib.cm as mcm
 
     if not out.get("usable", True):
-        raise ValueError("the hyperparameter laws are not usable: " + str(out.get("message", "")))
+        raise InvalidArgument("the hyperparameter laws are not usable: " + str(out.get("message", "")))
     cells = out["cells"]
     n = np.array([c["params"] for c in cells], dtype=float)
     d = np.array([c["tokens"] for c in cells], dtype=float)
@@ -418,7 +420,7 @@ def _plan_rows(out, quantities):
     rows = []
     for key in keys:
         if key not in sources:
-            raise ValueError(f"the plan has no quantity '{key}' (it has {', '.join(sources)})")
+            raise InvalidArgument(f"the plan has no quantity '{key}' (it has {', '.join(sources)})")
         laws = [(a["law"], float(a["value"])) for a in alternatives.get(key, [])] or [(sources[key], float(out[key]))]
         laws = [(name, v) for name, v in laws if np.isfinite(v) and v > 0]  # a log axis shows positive values
         if laws:
@@ -508,8 +510,8 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: str = "params
 
         result, kind = load_fit(dict(result)), "fit"
     if kind in ("hparams", "plan") and data is not None:
-        raise ValueError(f"a {'fit_hparams' if kind == 'hparams' else 'plan'} result carries what it draws; "
-                         "data is not used")
+        raise InvalidArgument(f"a {'fit_hparams' if kind == 'hparams' else 'plan'} result carries what it draws; "
+                              "data is not used")
     if kind == "fit":
         return _plot_fit(result, data, _axes(ax)[0], params=params, tokens=tokens, loss=loss, flops=flops,
                          flops_max=flops_max, log_loss=True if log_loss is None else log_loss, title=title)

@@ -1,0 +1,311 @@
+"""scalelaw.plot: what each chart shows (its data, not only that it draws), and that matplotlib stays optional."""
+import math
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import scalelaw
+
+sys.path.insert(0, os.path.dirname(__file__))
+from test_fit_hparams import noisy_sweep  # noqa: E402
+from test_isoflop import grid  # noqa: E402
+
+SOURCE_DIR = os.environ.get("SCALELAW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+EXAMPLE_RUNS = os.path.join(SOURCE_DIR, "data", "example_runs.csv")
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(scalelaw.__file__)))
+
+
+@pytest.fixture(scope="module")
+def plt():
+    """pyplot on the Agg backend (no display); the chart tests skip where matplotlib is not installed."""
+    matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is not installed (apt-get install "
+                                     "python3-matplotlib); scalelaw.plot is optional")
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as pyplot
+
+    yield pyplot
+    pyplot.close("all")
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """The project's 48 example runs as a dict of columns."""
+    table = np.genfromtxt(EXAMPLE_RUNS, delimiter=",", names=True)
+    return {name: np.asarray(table[name], dtype=float) for name in table.dtype.names}
+
+
+@pytest.fixture(scope="module")
+def fitted(runs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        result = scalelaw.fit(runs, params="params", tokens="tokens", loss="loss", bootstrap=60, seed=3)
+    assert result.converged, result.message
+    return result
+
+
+def by_gid(ax, gid):
+    """The artists of ax with this gid (lines, collections, patches)."""
+    artists = list(ax.get_lines()) + list(ax.collections) + list(ax.patches)
+    return [a for a in artists if a.get_gid() == gid]
+
+
+def one(ax, gid):
+    found = by_gid(ax, gid)
+    assert len(found) == 1, f"expected one artist with gid {gid!r}, found {len(found)}"
+    return found[0]
+
+
+def law_lines(ax, prefix):
+    return [line for line in ax.get_lines() if (line.get_gid() or "").startswith(prefix)]
+
+
+def closed_form_frontier(p, c):
+    """L_opt(C) of L = E + A/N^alpha + B/D^beta with C = 6ND, written out independently of scalelaw."""
+    g = (p["alpha"] * p["A"] / (p["beta"] * p["B"])) ** (1 / (p["alpha"] + p["beta"]))
+    n = g * (c / 6) ** (p["beta"] / (p["alpha"] + p["beta"]))
+    d = c / (6 * n)
+    return p["E"] + p["A"] / n ** p["alpha"] + p["B"] / d ** p["beta"]
+
+
+# --- loss vs compute (FitResult) ---
+
+
+def test_fit_chart_runs_frontier_band_and_extrapolation(plt, runs, fitted):
+    ax = scalelaw.plot(fitted, runs)
+    n, d, loss = runs["params"], runs["tokens"], runs["loss"]
+
+    points = one(ax, "runs")  # every run at C = 6ND, coloured by N on viridis
+    offsets = np.asarray(points.get_offsets())
+    assert len(offsets) == len(loss) == 48
+    np.testing.assert_allclose(offsets[:, 0], 6 * n * d, rtol=1e-12)
+    np.testing.assert_allclose(offsets[:, 1], loss, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(points.get_array()), n, rtol=1e-12)
+    assert points.get_cmap().name == "viridis"
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+
+    frontier = one(ax, "frontier")  # L_opt(C) in closed form, and as the C++ allocation reports it
+    x, y = frontier.get_xdata(), frontier.get_ydata()
+    assert len(x) > 10 and x[0] == pytest.approx((6 * n * d).min())
+    np.testing.assert_allclose(y, closed_form_frontier(fitted.params, x), rtol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        for c, l_opt in zip(x[::20], y[::20]):
+            assert fitted.allocate(float(c))["loss"] == pytest.approx(l_opt, rel=1e-9)
+
+    band = one(ax, "frontier_band")  # 2.5 and 97.5 percentiles of the resamples' frontiers at each C
+    draws = fitted.to_dict()["bootstrap"]["draws"]
+    assert len(draws) == 60
+    losses = np.array([closed_form_frontier(p, x) for p in draws])
+    lower, upper = np.percentile(losses, [2.5, 97.5], axis=0)
+    vertices = band.get_paths()[0].vertices
+    for i in (0, len(x) // 2, len(x) - 1):
+        at = np.sort(vertices[np.isclose(vertices[:, 0], x[i], rtol=1e-12), 1])
+        assert at.min() == pytest.approx(lower[i], rel=1e-9) and at.max() == pytest.approx(upper[i], rel=1e-9)
+        assert lower[i] <= y[i] <= upper[i]
+
+    shade = one(ax, "extrapolation")  # from the largest run's compute to the right end of the curves
+    shade_x = np.asarray(shade.get_xy())[:, 0]
+    assert shade_x.min() == pytest.approx((6 * n * d).max(), rel=1e-12)
+    assert shade_x.max() == pytest.approx(x[-1], rel=1e-12)
+    assert "extrapolation" in shade.get_label()
+
+    curves = law_lines(ax, "law:N=")  # the fitted law at each model size (8 at most)
+    sizes = sorted(set(n))
+    assert len(curves) == min(8, len(sizes))
+    for line in curves:
+        size = float(line.get_gid().split("=")[1])
+        assert any(math.isclose(size, s, rel_tol=1e-5) for s in sizes)
+        size = min(sizes, key=lambda s: abs(s - size))
+        c = line.get_xdata()
+        np.testing.assert_allclose(line.get_ydata(), fitted.predict(size, c / (6 * size)), rtol=1e-12)
+        assert c[0] == pytest.approx((6 * size * d[n == size]).min() / 4)
+    assert ax.get_legend() is not None
+
+
+def test_fit_chart_data_forms(plt, runs, fitted):
+    ax = scalelaw.plot(fitted, (runs["params"], runs["tokens"], runs["loss"]))
+    assert len(one(ax, "runs").get_offsets()) == 48
+    # D from a flops column (C/(6N)) and custom column names
+    table = {"N": runs["params"], "C": 6 * runs["params"] * runs["tokens"], "L": runs["loss"]}
+    ax = scalelaw.plot(fitted, table, params="N", flops="C", loss="L")
+    np.testing.assert_allclose(np.asarray(one(ax, "runs").get_offsets())[:, 0], table["C"], rtol=1e-12)
+    pandas = pytest.importorskip("pandas")
+    ax = scalelaw.plot(fitted, pandas.DataFrame(runs))
+    assert len(one(ax, "runs").get_offsets()) == 48
+    with pytest.raises(scalelaw.InvalidArgument, match="no column 'tokens'"):
+        scalelaw.plot(fitted, {"params": runs["params"], "loss": runs["loss"]})
+
+
+def test_fit_chart_without_runs_or_bootstrap(plt, runs, fitted):
+    # No data: the curves over the fitted range, the shade beyond 6·N_max·D_max.
+    ax = scalelaw.plot(fitted)
+    assert not by_gid(ax, "runs")
+    rng = fitted.to_dict()["data_range"]
+    shade_x = np.asarray(one(ax, "extrapolation").get_xy())[:, 0]
+    assert shade_x.min() == pytest.approx(6 * rng["params"][1] * rng["tokens"][1])
+    frontier = one(ax, "frontier")
+    np.testing.assert_allclose(frontier.get_ydata(), closed_form_frontier(fitted.params, frontier.get_xdata()),
+                               rtol=1e-12)
+    # A fit without bootstrap has no band; the to_dict() form of a fit plots like the fit.
+    plain = scalelaw.load_fit({k: v for k, v in fitted.to_dict().items() if k != "bootstrap"})
+    ax = scalelaw.plot(plain, runs)
+    assert not by_gid(ax, "frontier_band") and by_gid(ax, "frontier")
+    ax = scalelaw.plot(fitted.to_dict(), runs)
+    assert by_gid(ax, "frontier_band")
+
+
+def test_fit_chart_marks_at_flops_and_draws_into_given_axes(plt, runs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        result = scalelaw.fit(runs, params="params", tokens="tokens", loss="loss", at_flops=1e25)
+    fig, ax = plt.subplots()
+    assert scalelaw.plot(result, runs, ax=ax) is ax
+    assert one(ax, "at_flops").get_xdata()[0] == pytest.approx(1e25)
+    assert one(ax, "frontier").get_xdata()[-1] == pytest.approx(1e25)
+
+
+def test_kaplan_fit_has_curves_but_no_chinchilla_frontier(plt, runs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        result = scalelaw.fit(runs, params="params", tokens="tokens", loss="loss", model="kaplan")
+    ax = scalelaw.plot(result, runs)
+    assert law_lines(ax, "law:N=") and not by_gid(ax, "frontier")
+
+
+# --- isoFLOP profiles ---
+
+
+def test_isoflop_chart_one_parabola_per_used_budget(plt):
+    n, d, _, loss = grid(budgets=(1e18, 1e19, 1e20, 1e21), noise=0.002, seed=5)
+    n2, d2, _, loss2 = grid(budgets=(1e22,), sizes=2)  # too few sizes: listed, not used
+    n, d, loss = np.concatenate([n, n2]), np.concatenate([d, d2]), np.concatenate([loss, loss2])
+    with pytest.warns(scalelaw.ScalelawWarning):
+        out = scalelaw.isoflop(n, loss, tokens=d)
+    used = [b for b in out["budgets"] if b["used"]]
+    assert len(out["budgets"]) == 5 and len(used) == 4
+
+    ax = scalelaw.plot(out, (n, d, loss))
+    parabolas = law_lines(ax, "parabola:")
+    assert len(parabolas) == len(used)
+    for line, b in zip(parabolas, used):
+        x = line.get_xdata()
+        np.testing.assert_allclose(line.get_ydata(), b["loss"] + b["curvature"] * np.log(x / b["params"]) ** 2,
+                                   rtol=1e-12)
+        assert x.min() < b["params_min"] and x.max() > b["params_max"]
+    points = [c for c in ax.collections if (c.get_gid() or "").startswith("runs:")]
+    assert len(points) == 5 and sum(len(c.get_offsets()) for c in points) == len(n)
+    vertices = np.asarray(one(ax, "vertices").get_offsets())
+    np.testing.assert_allclose(vertices, [[b["params"], b["loss"]] for b in used], rtol=1e-12)
+    optimum = one(ax, "optimum")  # the fitted N_opt = k·C^a at each used budget
+    np.testing.assert_allclose(optimum.get_xdata(), [out["k_params"] * b["flops"] ** out["a"] for b in used],
+                               rtol=1e-12)
+
+    # Without the runs: the parabolas and vertices alone.
+    ax = scalelaw.plot(out)
+    assert len(law_lines(ax, "parabola:")) == 4
+    assert not [c for c in ax.collections if (c.get_gid() or "").startswith("runs:")]
+
+
+# --- hyperparameter laws ---
+
+
+def test_hparam_chart_laws_match_the_fit(plt):
+    out = scalelaw.fit_hparams(*noisy_sweep(per_cell=100, seed=2))
+    assert out["usable"]
+    lr_ax, batch_ax = scalelaw.plot(out)
+    lr, batch = out["lr"], out["batch_tokens"]
+    cells = out["cells"]
+
+    np.testing.assert_allclose(np.asarray(one(lr_ax, "cells").get_offsets()),
+                               [[c["params"], c["best_lr"]] for c in cells], rtol=1e-12)
+    lines = law_lines(lr_ax, "law:D=")
+    assert len(lines) == len({c["tokens"] for c in cells}) == 4
+    for line in lines:
+        d = float(line.get_gid().split("=")[1])
+        x = line.get_xdata()
+        np.testing.assert_allclose(line.get_ydata(), lr["coef"] * x ** lr["exp_params"] * d ** lr["exp_tokens"],
+                                   rtol=1e-5)  # d from the gid has 6 digits
+    assert lr_ax.get_xscale() == lr_ax.get_yscale() == "log"
+
+    np.testing.assert_allclose(np.asarray(one(batch_ax, "cells").get_offsets()),
+                               [[c["tokens"], c["best_batch_tokens"]] for c in cells], rtol=1e-12)
+    line = one(batch_ax, "law")
+    x = line.get_xdata()
+    np.testing.assert_allclose(line.get_ydata(), batch["coef"] * x ** batch["exp_tokens"], rtol=1e-12)
+
+
+# --- plan ---
+
+
+def test_plan_chart_lists_every_law(plt):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        out = scalelaw.plan(1e23)
+    axes = scalelaw.plot(out)
+    assert len(axes) == len(out["sources"])
+    for ax, key in zip(axes, out["sources"]):
+        laws = out["alternatives"].get(key, [{"law": out["sources"][key], "value": out[key]}])
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert [label.replace(" (plan)", "") for label in labels] == [a["law"] for a in laws]
+        assert [label for label in labels if label.endswith(" (plan)")] == [out["sources"][key] + " (plan)"]
+        dots = np.asarray(one(ax, f"values:{key}").get_offsets())
+        np.testing.assert_allclose(dots[:, 0], [a["value"] for a in laws], rtol=1e-12)
+        assert ax.get_xscale() == "log"
+    assert len(out["alternatives"]["batch_tokens"]) >= 3  # the chart is about these disagreements
+
+    picked = scalelaw.plot(out, quantities=["lr", "batch_tokens"])
+    assert len(picked) == 2
+    with pytest.raises(scalelaw.InvalidArgument, match="no quantity 'momentum'"):
+        scalelaw.plot(out, quantities=["momentum"])
+
+
+def test_dispatch_errors(plt, fitted):
+    with pytest.raises(TypeError, match="FitResult"):
+        scalelaw.plot(42)
+    with pytest.raises(TypeError, match="FitResult"):
+        scalelaw.plot({"a": 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        out = scalelaw.plan(1e21)
+    with pytest.raises(scalelaw.InvalidArgument, match="data is not used"):
+        scalelaw.plot(out, {"params": [1.0]})
+
+
+# --- matplotlib is optional ---
+
+
+def run_python(code):
+    env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_import_scalelaw_does_not_import_matplotlib():
+    done = run_python("import sys, scalelaw\n"
+                      "assert callable(scalelaw.plot) and 'plot' in scalelaw.__all__\n"
+                      "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_without_matplotlib_import_works_and_plot_says_what_to_install():
+    # matplotlib made unimportable, as on a machine without python3-matplotlib
+    done = run_python(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'matplotlib':\n"
+        "            raise ImportError('No module named ' + repr(name))\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import scalelaw\n"
+        "result = scalelaw.load_fit({'model': 'chinchilla', 'params': {'E': 1.8, 'A': 400.0, 'B': 400.0,"
+        " 'alpha': 0.34, 'beta': 0.28}})\n"
+        "try:\n"
+        "    scalelaw.plot(result)\n"
+        "except ImportError as e:\n"
+        "    print('ImportError:', e)\n")
+    assert done.returncode == 0, done.stderr
+    assert "ImportError:" in done.stdout and "python3-matplotlib" in done.stdout
