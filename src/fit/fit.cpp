@@ -722,6 +722,11 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   if (!AllFinite(estimate.internal) || !std::isfinite(estimate.objective)) {
     return finish(false, "the optimum is not finite");
   }
+  for (const auto& [name, value] : summary->params) {
+    // A coefficient e^b beyond a double: the runs push the law off any scale it can represent.
+    if (!std::isfinite(value))
+      return finish(false, "the fitted " + name + " is not finite (" + FormatNumber(value) + ")");
+  }
   if (!estimate.converged && !(tight[winner].converged && options.estimator == Estimator::kHuberObjective)) {
     return finish(false, "the optimiser did not converge: " + estimate.message);
   }
