@@ -333,6 +333,15 @@ def verdict(ratio, target, check_ok):
     return "PASS" if ratio >= target else "MISS"
 
 
+def save(results, path):
+    """Writes the results so far (a run interrupted part-way leaves its finished repeats, complete: false)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path + ".tmp", "w") as fh:
+        json.dump(results, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    os.replace(path + ".tmp", path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3, help="repeats of every row (medians are reported); 3")
@@ -446,6 +455,8 @@ def main():
         log(f"    scalelaw {fmt_seconds(p['scalelaw_seconds'])}, numpy {fmt_seconds(p['baseline_seconds'])}")
         results["other_load_during_repeat"].append(other.fraction())
         log(f"  other processes used {results['other_load_during_repeat'][-1]:.0%} of the CPUs during this repeat")
+        results["complete"] = False
+        save(results, args.output)
     results["load_average_1min"].append(load_average())
 
     # ---- checks (from the first repeat: every repeat computes the same numbers)
@@ -612,10 +623,8 @@ def main():
     print(text)
     results["printed"] = text
 
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    with open(args.output, "w") as fh:
-        json.dump(results, fh, indent=1, sort_keys=True)
-        fh.write("\n")
+    results["complete"] = True
+    save(results, args.output)
     log(f"results written to {args.output}")
     return 0
 
