@@ -148,7 +148,7 @@ std::vector<std::vector<double>> GridStarts(const detail::ModelForm& form,
     if (values.empty()) throw InvalidArgument("the starting grid of '" + name + "' has no values");
   }
   const std::vector<std::vector<double>> own = form.DefaultStarts();
-  std::vector<std::vector<double>> starts{{}};
+  std::vector<std::vector<double>> axes;
   for (std::size_t j = 0; j < spec.size(); ++j) {
     std::vector<double> values;
     if (const auto it = grid.find(spec[j].natural); it != grid.end()) {
@@ -164,19 +164,9 @@ std::vector<std::vector<double>> GridStarts(const detail::ModelForm& form,
       std::sort(values.begin(), values.end());
       values.erase(std::unique(values.begin(), values.end()), values.end());
     }
-    std::vector<std::vector<double>> next;
-    if (starts.size() * values.size() > 1000000) {
-      throw InvalidArgument("the starting grid has more than a million points");
-    }
-    for (const std::vector<double>& start : starts) {
-      for (double v : values) {
-        next.push_back(start);
-        next.back().push_back(v);
-      }
-    }
-    starts.swap(next);
+    axes.push_back(std::move(values));
   }
-  return starts;
+  return detail::CartesianProduct(axes);
 }
 
 // A layout with the options' fixed and tied parameters (natural names) taken out of the optimisation.

@@ -43,6 +43,25 @@ LogDesign LogDesign::Subset(const std::vector<int>& counts) const {
   return subset;
 }
 
+std::vector<std::vector<double>> CartesianProduct(const std::vector<std::vector<double>>& axes) {
+  std::vector<std::vector<double>> points{{}};
+  for (const std::vector<double>& values : axes) {
+    if (points.size() * values.size() > 1000000) {
+      throw InvalidArgument("the starting grid has more than a million points");
+    }
+    std::vector<std::vector<double>> next;
+    next.reserve(points.size() * values.size());
+    for (const std::vector<double>& point : points) {
+      for (double v : values) {
+        next.push_back(point);
+        next.back().push_back(v);
+      }
+    }
+    points.swap(next);
+  }
+  return points;
+}
+
 std::vector<std::string> ModelForm::natural_names() const {
   std::vector<std::string> names;
   for (const Parameter& p : parameters()) names.push_back(p.natural);

@@ -96,6 +96,10 @@ class ModelForm {
   std::size_t num_internal() const { return parameters().size(); }
 };
 
+// Every combination of one value per axis, in axis order (the first axis varies slowest): the starting grid of
+// a form from each parameter's values. Throws InvalidArgument beyond a million points.
+std::vector<std::vector<double>> CartesianProduct(const std::vector<std::vector<double>>& axes);
+
 // A form from a formula over data columns (src/fit/models/formula_model.cpp).
 std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const std::vector<std::string>& columns);
 

@@ -75,20 +75,12 @@ class FormulaModelForm final : public ModelForm {
 
   // The preset's grid; without one (and without --grid), every parameter starts from 0.1, 1 and 10.
   std::vector<std::vector<double>> DefaultStarts() const override {
-    std::vector<std::vector<double>> starts{{}};
+    std::vector<std::vector<double>> axes;
     for (const std::string& name : formula_.parameters()) {
       const auto it = grid_.find(name);
-      const std::vector<double> values = it != grid_.end() ? it->second : std::vector<double>{0.1, 1.0, 10.0};
-      std::vector<std::vector<double>> next;
-      for (const std::vector<double>& start : starts) {
-        for (double v : values) {
-          next.push_back(start);
-          next.back().push_back(v);
-        }
-      }
-      starts.swap(next);
+      axes.push_back(it != grid_.end() ? it->second : std::vector<double>{0.1, 1.0, 10.0});
     }
-    return starts;
+    return CartesianProduct(axes);
   }
 
   std::string IdentifiabilityProblem(const LogDesign& design) const override {
