@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -113,52 +112,58 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
   fmt::print("  {:<16} {} ({:.2f} s)\n", "status", fit.converged ? "converged" : "NOT USABLE", fit.wall_seconds);
 }
 
-// NAME=VALUE pairs of --fix.
-std::map<std::string, double> ParseAssignments(const std::vector<std::string>& items, const char* option) {
-  std::map<std::string, double> out;
-  for (const std::string& item : items) {
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw InvalidArgument(fmt::format("{} {}: expected NAME=VALUE", option, item));
-    }
-    const std::string value = item.substr(eq + 1);
-    double number = 0;
-    const auto [stop, status] = std::from_chars(value.data(), value.data() + value.size(), number);
-    if (status != std::errc() || stop != value.data() + value.size() || !std::isfinite(number)) {
-      throw InvalidArgument(fmt::format("{} {}: '{}' is not a finite number", option, item, value));
-    }
-    out[item.substr(0, eq)] = number;
-  }
-  return out;
+// The number in `text` when it is all of a finite double; the caller names what it read in its error.
+std::optional<double> FiniteNumber(const std::string& text) {
+  double number = 0;
+  const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (status != std::errc() || stop != text.data() + text.size() || !std::isfinite(number)) return std::nullopt;
+  return number;
 }
 
-// NAME=NAME pairs of --tie.
-std::vector<std::pair<std::string, std::string>> ParsePairs(const std::vector<std::string>& items, const char* option) {
+// NAME=REST items of a repeatable option; `expected` spells the form for the error, e.g. "NAME=VALUE".
+std::vector<std::pair<std::string, std::string>> ParsePairs(const std::vector<std::string>& items, const char* option,
+                                                            const char* expected) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& item : items) {
     const std::size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
-      throw InvalidArgument(fmt::format("{} {}: expected NAME=NAME", option, item));
+      throw InvalidArgument(fmt::format("{} {}: expected {}", option, item, expected));
     }
     out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
   }
   return out;
 }
 
+// NAME=VALUE pairs of --fix.
+std::map<std::string, double> ParseAssignments(const std::vector<std::string>& items, const char* option) {
+  std::map<std::string, double> out;
+  for (const auto& [name, text] : ParsePairs(items, option, "NAME=VALUE")) {
+    const std::optional<double> number = FiniteNumber(text);
+    if (!number) throw InvalidArgument(fmt::format("{} {}={}: '{}' is not a finite number", option, name, text, text));
+    out[name] = *number;
+  }
+  return out;
+}
+
 // The starting values of --grid NAME=START:STOP:STEP or NAME=V1,V2,...
 std::map<std::string, std::vector<double>> ParseGrids(const std::vector<std::string>& items) {
+  constexpr const char* kGridForms = "NAME=START:STOP:STEP or NAME=V1,V2,...";
   std::map<std::string, std::vector<double>> grids;
-  for (const auto& [name, spec] : ParsePairs(items, "--grid")) {
-    std::vector<std::string> parts;
+  for (const auto& [name, spec] : ParsePairs(items, "--grid", kGridForms)) {
     const char separator = spec.find(':') != std::string::npos ? ':' : ',';
+    std::vector<double> values;
     for (std::size_t start = 0;;) {
       const std::size_t end = spec.find(separator, start);
-      parts.push_back(spec.substr(start, end == std::string::npos ? std::string::npos : end - start));
+      const std::string part = spec.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      const std::optional<double> number = FiniteNumber(part);
+      if (!number) {
+        throw InvalidArgument(
+            fmt::format("--grid {}={}: '{}' is not a finite number (expected {})", name, spec, part, kGridForms));
+      }
+      values.push_back(*number);
       if (end == std::string::npos) break;
       start = end + 1;
     }
-    std::vector<double> values;
-    for (const std::string& part : parts) values.push_back(ParseAssignments({"v=" + part}, "--grid").at("v"));
     if (separator == ':') {
       if (values.size() != 3 || !(values[2] > 0) || values[1] < values[0]) {
         throw InvalidArgument("--grid " + name + "=" + spec + ": expected START:STOP:STEP with STEP > 0");
@@ -178,7 +183,7 @@ std::map<std::string, std::vector<double>> ParseGrids(const std::vector<std::str
 Dataset ReadFormulaRuns(const std::string& text, const std::string& source, const FitCommand& command,
                         const std::vector<std::string>& formula_columns) {
   std::map<std::string, std::string> mapping;
-  for (const auto& [name, column] : ParsePairs(command.col, "--col")) {
+  for (const auto& [name, column] : ParsePairs(command.col, "--col", "NAME=COLUMN")) {
     if (std::find(formula_columns.begin(), formula_columns.end(), name) == formula_columns.end()) {
       std::string known;
       for (const std::string& c : formula_columns) known += (known.empty() ? "" : ", ") + c;
@@ -258,8 +263,9 @@ int RunFit(const FitCommand& command) {
   options.asymmetry = command.asymmetry;
   options.num_threads = command.threads;
   options.fixed = ParseAssignments(command.fix, "--fix");
-  for (const auto& [leader, follower] : ParsePairs(command.tie, "--tie")) options.tied.emplace_back(leader, follower);
-  for (const auto& [name, range] : ParsePairs(command.bound, "--bound")) {
+  for (const auto& [leader, follower] : ParsePairs(command.tie, "--tie", "NAME=NAME"))
+    options.tied.emplace_back(leader, follower);
+  for (const auto& [name, range] : ParsePairs(command.bound, "--bound", "NAME=LOWER:UPPER")) {
     const std::size_t colon = range.find(':');
     if (colon == std::string::npos) {
       throw InvalidArgument("--bound " + name + "=" + range + ": expected NAME=LOWER:UPPER");
@@ -267,7 +273,9 @@ int RunFit(const FitCommand& command) {
     // An empty side or "inf" leaves that side open: --bound A=0: or --bound A=0:inf.
     auto side = [&](const std::string& text, double open) {
       if (text.empty() || text == "inf" || text == "+inf" || text == "-inf") return open;
-      return ParseAssignments({"bound=" + text}, "--bound").at("bound");
+      const std::optional<double> number = FiniteNumber(text);
+      if (!number) throw InvalidArgument(fmt::format("--bound {}={}: '{}' is not a finite number", name, range, text));
+      return *number;
     };
     const double infinity = std::numeric_limits<double>::infinity();
     options.bounds[name] = {side(range.substr(0, colon), -infinity), side(range.substr(colon + 1), infinity)};
@@ -288,7 +296,7 @@ int RunFit(const FitCommand& command) {
   std::optional<Model> model;
   if (command.model == "loglinear" && command.formula.empty()) {
     std::vector<std::string> inputs;
-    for (const auto& [name, column] : ParsePairs(command.col, "--col")) inputs.push_back(name);
+    for (const auto& [name, column] : ParsePairs(command.col, "--col", "NAME=COLUMN")) inputs.push_back(name);
     model = Model::LogLinear(inputs);
   } else if (command.formula.empty()) {
     model = Model::FromName(command.model);
@@ -316,14 +324,7 @@ int RunFit(const FitCommand& command) {
   FitSummary fit;
   Fit(data, *model, options, &fit);
 
-  if (!command.output.empty()) {
-    std::ofstream out(command.output);
-    out << FitToJson(fit, 2) << "\n";
-    if (!out) {
-      PrintError(fmt::format("cannot write the fit to '{}'", command.output));
-      return kExitUsage;
-    }
-  }
+  if (!command.output.empty()) detail::WriteWholeFile(command.output, FitToJson(fit, 2) + "\n", "the fit");
   if (!command.plot.empty()) WritePlot(command.plot, data, *model, fit, command.at_flops);
   if (command.json) {
     fmt::print("{}\n", FitToJson(fit));

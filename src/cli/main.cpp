@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <set>
 #include <string>
 
@@ -39,6 +40,46 @@ const CLI::Validator kPositiveNumber(
     },
     "POSITIVE", "positive number");
 
+// A count, seed or thread number: digits only (no exponent or fraction), from min to max. CLI11's
+// NonNegativeNumber and Range would print their bounds (DBL_MAX) as 300-digit numbers.
+CLI::Validator WholeNumber(long long min, long long max) {
+  const bool open_above = max >= std::numeric_limits<int>::max();  // the bound is the type's, not a choice
+  const std::string wanted =
+      open_above ? fmt::format("a whole number >= {}", min) : fmt::format("a whole number from {} to {}", min, max);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        long long value = 0;
+        const char* begin = text.data();
+        const char* end = text.data() + text.size();
+        const auto [stop, status] = std::from_chars(begin, end, value);
+        if (status != std::errc() || stop != end || value < min || value > max) {
+          return "'" + text + "' must be " + wanted;
+        }
+        return {};
+      },
+      open_above ? (min == 0 ? "NONNEGATIVE" : fmt::format(">= {}", min)) : fmt::format("in [{}, {}]", min, max),
+      "whole number");
+}
+
+// A real number in [lo, hi].
+CLI::Validator NumberFromTo(double lo, double hi) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double value = 0;
+        const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (status != std::errc() || stop != text.data() + text.size() || !(value >= lo && value <= hi)) {
+          return fmt::format("'{}' must be a number from {} to {}", text, lo, hi);
+        }
+        return {};
+      },
+      fmt::format("in [{}, {}]", lo, hi), "number");
+}
+
+constexpr long long kMaxInt = std::numeric_limits<int>::max();
+constexpr long long kMaxThreads = 4096;
+constexpr long long kMaxResamples = 10'000'000;
+constexpr long long kMaxSeed = std::numeric_limits<long long>::max();
+
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
@@ -50,7 +91,12 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--formula", command.formula,
                   "Fit a formula instead, e.g. \"E + A/N^alpha + B/D^beta\": identifiers naming CSV columns are data, "
                   "the others parameters")
-      ->excludes(model);
+      ->excludes(model)
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            return text.find_first_not_of(" \t\r\n") == std::string::npos ? "the formula is empty" : "";
+          },
+          "", "formula"));
   fit->add_option("--grid", command.grid,
                   "Starting values of a parameter: NAME=START:STOP:STEP or NAME=V1,V2,... (repeatable); every "
                   "combination is a start; parameters not named keep the model's grid (a formula's: 0.1,1,10)");
@@ -61,7 +107,7 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--loss-col", command.loss_col, "Column with the final loss")->capture_default_str();
   fit->add_option("--weight-col", command.weight_col, "Column with per-run weights (optional)");
   fit->add_option("--drop-highest", command.drop_highest, "Drop the K runs with the highest loss first")
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumber(0, kMaxInt));
   fit->add_option("--estimator", command.estimator, "objective (summed Huber) or mle (Huber likelihood)")
       ->capture_default_str()
       ->check(CLI::IsMember({"objective", "mle"}));
@@ -76,15 +122,17 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
       ->capture_default_str()
       ->check(kPositiveNumber);
   fit->add_option("--threads", command.threads, "Worker threads (0: all hardware threads)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumber(0, kMaxThreads));
   fit->add_option("--fix", command.fix, "Hold a parameter at a value, e.g. --fix E=1.87 (repeatable)");
   fit->add_option("--tie", command.tie, "Fit two parameters as one, e.g. --tie alpha=beta (repeatable)");
   fit->add_option("--bound", command.bound, "Keep a parameter in [LOWER, UPPER], e.g. --bound R_D=0:20 (repeatable)");
   fit->add_option("--unique-tokens-col", command.unique_tokens_col,
                   "Column with the unique tokens U of each run (data-constrained model)");
   fit->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")
-      ->check(CLI::NonNegativeNumber);
-  fit->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();
+      ->check(WholeNumber(0, kMaxResamples));
+  fit->add_option("--seed", command.seed, "Seed of the bootstrap and of random starts (same seed, same result)")
+      ->capture_default_str()
+      ->check(WholeNumber(0, kMaxSeed));
   fit->add_option("--starts", command.starts,
                   "Starting points: auto (varpro where the model can project, else grid); grid (the model's, or "
                   "--grid); lhs:N for N Latin-hypercube points in the "
@@ -93,7 +141,7 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
       ->capture_default_str();
   fit->add_option("--holdout-top", command.holdout_top,
                   "Fit without the K runs of largest compute 6ND and report the error predicting them")
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumber(0, kMaxInt));
   fit->add_option("--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with uncertainty)")
       ->check(kPositiveNumber);
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");
@@ -238,15 +286,15 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   sub->add_option("--budget-tolerance", command.budget_tolerance,
                   "Runs whose C chain within this relative gap form one budget (0 to 1)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(NumberFromTo(0.0, 1.0));
   sub->add_option("--min-sizes", command.min_sizes, "Skip budgets with fewer distinct N than this (at least 3)")
       ->capture_default_str()
-      ->check(CLI::Range(3, 1000000));
+      ->check(WholeNumber(3, 1000000));
   sub->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples of the runs within each budget (0: none)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--seed", command.seed, "Bootstrap seed")->capture_default_str();
+      ->check(WholeNumber(0, kMaxResamples));
+  sub->add_option("--seed", command.seed, "Bootstrap seed")->capture_default_str()->check(WholeNumber(0, kMaxSeed));
   sub->add_option("--threads", command.threads, "Worker threads for the bootstrap (0: all hardware threads)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumber(0, kMaxThreads));
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
   sub->callback([&] { exit_code = RunIsoflop(command); });
@@ -268,13 +316,15 @@ void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_c
   sub->add_option("--tolerance", command.tolerance, "Keep runs with loss/best - 1 < this in their (N, D) cell")
       ->capture_default_str();  // checked by the library: a finite number >= 0
   sub->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")
-      ->check(CLI::Range(0, 10000000));
-  sub->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")->capture_default_str();
+      ->check(WholeNumber(0, kMaxResamples));
+  sub->add_option("--seed", command.seed, "Seed of the bootstrap (same seed, same result)")
+      ->capture_default_str()
+      ->check(WholeNumber(0, kMaxSeed));
   sub->add_option("--resample", command.resample, "Bootstrap unit: runs (as the paper) or cells (cluster)")
       ->capture_default_str()
       ->check(CLI::IsMember({"runs", "cells"}));
-  sub->add_option("--threads", command.threads,
-                  "Worker threads (0: all hardware threads; results do not depend on it)");
+  sub->add_option("--threads", command.threads, "Worker threads (0: all hardware threads; results do not depend on it)")
+      ->check(WholeNumber(0, kMaxThreads));
   sub->add_flag("--json", command.json, "Print one JSON object instead of a table");
   sub->add_option("--plot", command.plot,
                   "Also draw the best LR per cell with the fitted law as an SVG file, and the batch law beside it "

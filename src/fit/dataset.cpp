@@ -34,6 +34,14 @@ void Dataset::Validate() const {
   CheckColumn(loss, "loss");
   CheckColumn(weights, "weight");
   CheckColumn(unique_tokens, "U (unique tokens)");
+  if (!params.empty() && !tokens.empty()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(6 * params[i] * tokens[i])) {
+        throw InvalidArgument("run " + std::to_string(i + 1) + ": the compute 6·N·D overflows a double (N " +
+                              FormatNumber(params[i]) + ", D " + FormatNumber(tokens[i]) + ")");
+      }
+    }
+  }
   for (const auto& [name, column] : columns) {
     if (column.size() != n) throw InvalidArgument("column '" + name + "' differs in length from loss");
     for (std::size_t i = 0; i < n; ++i) {

@@ -594,11 +594,6 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
                           "' needs the unique tokens U of every run (--unique-tokens-col)");
   }
   const std::size_t num_internal = form.num_internal();
-  const std::size_t num_estimated = num_internal + (options.estimator == Estimator::kHuberLikelihood ? 1 : 0);
-  if (data.size() < num_estimated) {
-    throw InvalidArgument(fmt::format("{} runs cannot determine the {} parameters of model '{}' ({} estimator)",
-                                      data.size(), num_estimated, form.name(), EstimatorName(options.estimator)));
-  }
   if (!options.starts.empty() && !options.grid.empty()) {
     throw InvalidArgument("give explicit starting points or a starting grid, not both");
   }
@@ -637,12 +632,22 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   };
 
   const detail::LogDesign design = detail::LogDesign::From(data);
+  const detail::ParameterLayout layout = MakeLayout(form, options);
+  // Every free parameter (and the likelihood's scale) needs a distinct point of the design: repeated runs at
+  // one point add precision, not equations.
+  const std::size_t num_estimated =
+      static_cast<std::size_t>(layout.num_free) + (options.estimator == Estimator::kHuberLikelihood ? 1 : 0);
+  if (const std::size_t points = detail::CountDistinctInputs(form, design, num_estimated); points < num_estimated) {
+    return finish(false, fmt::format("not identifiable: the runs have {} distinct {} for the {} free parameters of "
+                                     "model '{}' ({} estimator)",
+                                     points, points == 1 ? "point" : "points", num_estimated, form.name(),
+                                     EstimatorName(options.estimator)));
+  }
   if (std::string reason = form.IdentifiabilityProblem(design); !reason.empty()) {
     return finish(false, "not identifiable: " + reason);
   }
 
   // Multi-start on the summed Huber objective over the free parameters.
-  const detail::ParameterLayout layout = MakeLayout(form, options);
   const detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
   const bool project =
       options.start_strategy == StartStrategy::kVariableProjection ||

@@ -494,15 +494,18 @@ inline Jet Divide(const Jet& f, const Jet& g) {
 inline double Power(double x, double y, std::uint32_t) { return std::pow(x, y); }
 
 // Ceres' pow(Jet, Jet) computes three transcendental functions; with one operand known constant, the
-// derivative needs fewer. Values are std::pow's in every case, as in Evaluate; the edge cases (a base of zero
-// or below) keep Ceres' treatment.
+// derivative needs fewer. The value is std::pow's in every case, as in Evaluate; the derivatives at the edge
+// cases (a base of zero or below) keep Ceres' treatment. Ceres' pow(Jet, Jet) alone would not do for the value:
+// it returns +0 for (-0)^g where std::pow returns -0, and 1/(-0) is -inf, not +inf (a fuzzing finding,
+// tests/unit/fuzz_regressions_test.cpp).
 inline Jet Power(const Jet& f, const Jet& g, std::uint32_t kind) {
   if (kind == kPowerFixedBase && f.a > 0) {
     const double value = std::pow(f.a, g.a);
     return Jet(value, (value * std::log(f.a)) * g.v);
   }
-  if (kind == kPowerFixedExponent) return ceres::pow(f, g.a);
-  return ceres::pow(f, g);
+  Jet result = kind == kPowerFixedExponent ? ceres::pow(f, g.a) : ceres::pow(f, g);
+  result.a = std::pow(f.a, g.a);
+  return result;
 }
 
 // Leaves are constructed in place in the uninitialised stack: a Jet's default constructor zeroes its 16

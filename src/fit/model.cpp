@@ -1,6 +1,10 @@
 #include "scalelaw/fit/model.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "fit/model_form.h"
 #include "fit/models/registered_forms.h"
@@ -41,6 +45,44 @@ LogDesign LogDesign::Subset(const std::vector<int>& counts) const {
     for (const auto& [name, column] : columns) subset.columns[name].push_back(column[i]);
   }
   return subset;
+}
+
+std::size_t CountDistinctInputs(const ModelForm& form, const LogDesign& design, std::size_t enough) {
+  std::vector<const std::vector<double>*> inputs;
+  if (form.needs_params_and_tokens()) inputs.insert(inputs.end(), {&design.log_params, &design.log_tokens});
+  if (form.needs_unique_tokens()) inputs.push_back(&design.unique_tokens);
+  for (const std::string& name : form.data_columns()) {
+    if (const auto it = design.columns.find(name); it != design.columns.end()) inputs.push_back(&it->second);
+  }
+  // Rows already seen to differ from each other; at most `enough` of them, so the scan costs O(n·enough).
+  std::vector<std::size_t> distinct;
+  auto same = [&](std::size_t a, std::size_t b) {
+    for (const std::vector<double>* column : inputs) {
+      if ((*column)[a] != (*column)[b]) return false;
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i < design.size() && distinct.size() < enough; ++i) {
+    if (std::none_of(distinct.begin(), distinct.end(), [&](std::size_t k) { return same(i, k); })) {
+      distinct.push_back(i);
+    }
+  }
+  return distinct.size();
+}
+
+std::string SingleBudgetProblem(const LogDesign& design) {
+  constexpr double kRelativeSpread = 0.01;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < design.size(); ++i) {
+    const double log_compute = design.log_params[i] + design.log_tokens[i];
+    lo = std::min(lo, log_compute);
+    hi = std::max(hi, log_compute);
+  }
+  if (!(hi - lo <= std::log1p(kRelativeSpread))) return {};
+  return fmt::format(
+      "every run has the same compute C = 6ND ({:.3g} FLOPs, within 1%): one isoFLOP curve cannot show how the "
+      "loss moves with compute; add runs at other budgets",
+      6 * std::exp(0.5 * (lo + hi)));
 }
 
 std::vector<std::vector<double>> CartesianProduct(const std::vector<std::vector<double>>& axes) {
@@ -194,7 +236,7 @@ double Model::Predict(const std::map<std::string, double>& params, double params
   if (form_->needs_unique_tokens()) {
     throw InvalidArgument("model '" + std::string(form_->name()) + "' also needs the unique tokens U");
   }
-  Dataset one{{params_count}, {tokens}, {1.0}, {}, {}};
+  Dataset one{{params_count}, {tokens}, {1.0}, {}, {}, {}};
   const detail::LogDesign design = detail::LogDesign::From(one);
   double log_prediction = 0;
   form_->LogPredict(internal.data(), design, &log_prediction, nullptr);

@@ -96,6 +96,17 @@ class ModelForm {
   std::size_t num_internal() const { return parameters().size(); }
 };
 
+// How many distinct input points the runs have (rows differing in any input the form reads: N and D, U, its
+// data columns), counted up to `enough`: the scan stops there.
+std::size_t CountDistinctInputs(const ModelForm& form, const LogDesign& design, std::size_t enough);
+
+// For forms in N and D: empty unless every run has the same compute 6ND (within 1%), and then why that design
+// cannot identify the law. Along one budget D = C/(6N), so the data trace one isoFLOP curve and say nothing of how
+// the loss moves with compute, which is what the law is fitted to predict (issue 7 lists the design as not
+// identifiable; on noiseless runs the five Chinchilla parameters can still be solved for, but only through
+// B (C/6)^-beta N^beta at that one C).
+std::string SingleBudgetProblem(const LogDesign& design);
+
 // Every combination of one value per axis, in axis order (the first axis varies slowest): the starting grid of
 // a form from each parameter's values. Throws InvalidArgument beyond a million points.
 std::vector<std::vector<double>> CartesianProduct(const std::vector<std::vector<double>>& axes);

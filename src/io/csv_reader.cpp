@@ -19,6 +19,7 @@
 
 #include "io/read_file.h"
 #include "scalelaw/error.h"
+#include "scalelaw/laws/law_info.h"
 
 namespace scalelaw {
 namespace {
@@ -90,6 +91,10 @@ NumericTable ReadColumns(std::string_view text, const std::string& file, const s
   // tests buffer[data_end]). In a file of over two 16 MiB blocks that byte is left over from an earlier block;
   // when it is a newline, the reader runs past the end and returns earlier rows again, forever (an assertion
   // failure where assertions are on). Found by fuzz/csv_fuzzer.cpp; the parser only ever sees a final newline.
+  //
+  // Blank lines at the end of the file (editors and spreadsheet exports leave them) are not runs: they are cut
+  // here, which keeps the line numbers of everything before them. A blank line between runs is still an error.
+  text = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
   std::string terminated;
   if (!text.empty() && text.back() != '\n') {
     terminated.reserve(text.size() + 1);
@@ -178,11 +183,21 @@ NumericTable ReadNumericCsv(const std::string& path, const std::vector<std::stri
 
 namespace {
 
-// D from the second column: tokens, or C / (6 N) when it holds FLOPs.
+// D from the second column: tokens, or C / (6 N) when it holds FLOPs. Either way the compute 6ND of every run
+// must be a finite double: reports, allocation and hold-outs all order runs by it.
 std::vector<double> TokensFrom(const NumericTable& table, bool from_flops) {
   const std::vector<double>& n = table.columns[0];
   std::vector<double> tokens = table.columns[1];
-  if (!from_flops) return tokens;
+  if (!from_flops) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (!std::isfinite(6.0 * n[i] * tokens[i])) {
+        throw InputError(
+            table.source, table.lines[i], table.names[n[i] >= tokens[i] ? 0 : 1],
+            "the compute 6·N·D overflows a double (N " + FormatNumber(n[i]) + ", D " + FormatNumber(tokens[i]) + ")");
+      }
+    }
+    return tokens;
+  }
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     tokens[i] /= 6.0 * n[i];
     if (!(tokens[i] > 0 && std::isfinite(tokens[i]))) {

@@ -24,4 +24,15 @@ std::string ReadWholeFile(const std::string& path) {
   return buffer.str();
 }
 
+void WriteWholeFile(const std::string& path, const std::string& contents, const std::string& what) {
+  errno = 0;
+  std::ofstream out(path, std::ios::binary);
+  if (out) out << contents;
+  if (out) out.close();
+  if (!out) {
+    const std::string reason = errno != 0 ? std::strerror(errno) : "write failed";
+    throw Error("cannot write " + what + " to '" + path + "': " + reason);
+  }
+}
+
 }  // namespace scalelaw::detail

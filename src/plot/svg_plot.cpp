@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fstream>
 
+#include "io/read_file.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw::plot {
@@ -563,11 +563,7 @@ std::string RenderSvg(const Chart& chart) {
 }
 
 void WriteSvgFile(const Chart& chart, const std::string& path) {
-  const std::string svg = RenderSvg(chart);
-  std::ofstream file(path, std::ios::binary);
-  file << svg;
-  file.close();
-  if (!file) throw Error(fmt::format("cannot write the plot to '{}'", path));
+  detail::WriteWholeFile(path, RenderSvg(chart), "the plot");
 }
 
 }  // namespace scalelaw::plot

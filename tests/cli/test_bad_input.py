@@ -59,20 +59,81 @@ def test_unreadable_paths(scalelaw, tmp_path):
     assert_usage_error(scalelaw("fit", tmp_path), str(tmp_path), "is a directory")
 
 
+def assert_not_identifiable(result, *fragments):
+    """Exit 1, JSON with converged false and the reason, the reason on stderr too; no parameters as an answer."""
+    assert result.code == 1, (result.code, result.err)
+    out = result.json()
+    assert out["converged"] is False
+    assert out["message"].startswith("not identifiable: "), out["message"]
+    for fragment in fragments:
+        assert fragment in out["message"], (fragment, out["message"])
+    assert "not identifiable" in result.err
+
+
 def test_fewer_runs_than_parameters(scalelaw, tmp_path):
     path = write(tmp_path, HEADER + "1e8,1e9,3.1\n2e8,2e9,2.9\n4e8,4e9,2.7\n8e8,8e9,2.6\n")
-    assert_usage_error(scalelaw("fit", path), "4 runs cannot determine the 5 parameters")
+    assert_not_identifiable(scalelaw("fit", path, "--json"),
+                            "4 distinct points for the 5 free parameters of model 'chinchilla'")
+    # The likelihood estimator also fits the scale sigma: six unknowns.
+    assert_not_identifiable(scalelaw("fit", path, "--json", "--estimator", "mle"), "for the 6 free parameters")
+
+
+def test_fixed_parameters_lower_the_count(scalelaw, tmp_path):
+    rows = "".join(f"{n:g},{20 * n:g},{1.69 + 406.4 / n ** 0.34 + 410.7 / (20 * n) ** 0.28:.6f}\n"
+                   for n in (1e8, 2e8, 4e8, 8e8))
+    path = write(tmp_path, HEADER + rows)
+    assert_not_identifiable(scalelaw("fit", path, "--json"), "4 distinct points for the 5 free")
+    r = scalelaw("fit", path, "--json", "--fix", "E=1.69", "--fix", "beta=0.28")
+    assert r.code == 0, r.err
+    assert r.json()["converged"] is True
+
+
+def test_repeated_runs_at_too_few_points(scalelaw, tmp_path):
+    # Seven runs, but only three distinct (N, D) points: the repeats add precision, not equations.
+    points = [(1e8, 1e9), (2e8, 2e9), (4e8, 4e9), (1e8, 1e9), (2e8, 2e9), (4e8, 4e9), (4e8, 4e9)]
+    rows = "".join(f"{n:g},{d:g},{3.2 - 0.1 * k + 0.01 * (i % 2)}\n"
+                   for i, (n, d) in enumerate(points) for k in [[1e8, 2e8, 4e8].index(n)])
+    path = write(tmp_path, HEADER + rows)
+    assert_not_identifiable(scalelaw("fit", path, "--json"), "3 distinct points for the 5 free parameters")
 
 
 def test_one_model_size_is_not_identifiable(scalelaw, tmp_path):
     rows = "".join(f"1e8,{d},{3.5 - 0.1 * k}\n" for k, d in enumerate([1e9, 2e9, 4e9, 8e9, 16e9, 32e9]))
     path = write(tmp_path, HEADER + rows)
-    r = scalelaw("fit", path, "--json")
-    assert r.code == 1
-    out = r.json()
-    assert out["converged"] is False
-    assert "not identifiable" in out["message"]
-    assert "not identifiable" in r.err
+    assert_not_identifiable(scalelaw("fit", path, "--json"), "1 distinct N")
+
+
+@pytest.mark.parametrize("model", ["chinchilla", "kaplan"])
+def test_runs_at_one_compute_budget_are_not_identifiable(scalelaw, tmp_path, model):
+    # Six sizes along one isoFLOP curve (D = 1e19 / (6N)), losses from Hoffmann et al.'s law: one curve cannot
+    # show how the loss moves with compute.
+    sizes = [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9]
+    rows = "".join(f"{n:g},{1e19 / (6 * n):.6g},{1.69 + 406.4 / n ** 0.34 + 410.7 / (1e19 / (6 * n)) ** 0.28:.6f}\n"
+                   for n in sizes)
+    path = write(tmp_path, HEADER + rows)
+    assert_not_identifiable(scalelaw("fit", path, "--json", "--model", model), "the same compute C = 6ND (1e+19")
+    # A second budget makes the design usable.
+    more = "".join(f"{n:g},{1e20 / (6 * n):.6g},{1.69 + 406.4 / n ** 0.34 + 410.7 / (1e20 / (6 * n)) ** 0.28:.6f}\n"
+                   for n in sizes)
+    two = write(tmp_path, HEADER + rows + more, "two.csv")
+    r = scalelaw("fit", two, "--json", "--model", "chinchilla")
+    assert r.code == 0, r.err
+    assert abs(r.json()["params"]["alpha"] - 0.34) < 0.01
+
+
+def test_blank_lines_after_the_runs_are_ignored(scalelaw, tmp_path):
+    with open(EXAMPLE_RUNS) as f:
+        body = f.read().rstrip("\n") + "\n"
+    plain = scalelaw("fit", write(tmp_path, body, "plain.csv"), "--json")
+    blank = scalelaw("fit", write(tmp_path, body + "\n \r\n\t\n\n", "blank.csv"), "--json")
+    assert plain.code == blank.code == 0, blank.err
+    assert blank.json()["n_points"] == plain.json()["n_points"]
+    assert blank.json()["params"] == plain.json()["params"]
+    # Between runs a blank line is still an error, with its line number.
+    lines = body.splitlines(keepends=True)
+    middle = write(tmp_path, "".join(lines[:3] + ["\n"] + lines[3:]), "middle.csv")
+    assert_usage_error(scalelaw("fit", middle), "line 4: this row has fewer cells than the header")
+    assert_usage_error(scalelaw("fit", write(tmp_path, HEADER + "\n\n", "header.csv")), "a header but no runs")
 
 
 @pytest.mark.parametrize("args, fragments", [

@@ -1,9 +1,6 @@
 """The rest of issue 7's bad-input list beyond test_bad_input.py: more bad cells, values that overflow in the
 model, standard input empty or closed, and bad numbers and names on the command line. Each is exit 2 with one
-line on stderr ("scalelaw: error: ..."), never a crash, a hang, a NaN or a 300-digit range.
-
-Tests marked xfail(strict=True) pin behaviour the CLI does not have yet (reported in docs/reliability.md,
-"Open findings"): they fail loudly once fixed, so that the marker is removed."""
+line on stderr ("scalelaw: error: ..."), never a crash, a hang, a NaN or a 300-digit range."""
 import json
 import math
 import os
@@ -14,9 +11,6 @@ import pytest
 
 from conftest import EXAMPLE_RUNS
 from test_bad_input import HEADER, assert_usage_error, write
-
-OPEN_FINDING = "open finding, docs/reliability.md"
-
 
 def assert_short_one_liner(result, *fragments):
     assert_usage_error(result, *fragments)
@@ -66,11 +60,10 @@ def test_values_that_overflow_in_the_model_never_give_an_infinite_usable_fit(sca
         assert fit["objective"] is not None and math.isfinite(fit["objective"])
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_FINDING + ": 6*N*D overflows a double yet the fit runs")
 @pytest.mark.parametrize("row, column", [("1e308,2e9,3", "params"), ("1e8,1e308,3", "tokens")], ids=["N", "D"])
 def test_compute_that_overflows_is_an_input_error(scalelaw, tmp_path, row, column):
     path = write(tmp_path, runs_with(row))
-    assert_usage_error(scalelaw("fit", path), path, "line 2")
+    assert_usage_error(scalelaw("fit", path), path, f"line 2, column '{column}'", "6·N·D overflows a double")
 
 
 def test_stdin_empty_or_closed(scalelaw):
@@ -131,29 +124,53 @@ def test_permission_denied(scalelaw, tmp_path):
     (["fit", EXAMPLE_RUNS, "--fix", "E=abc"], ["--fix E=abc: 'abc' is not a finite number"]),
     (["fit", EXAMPLE_RUNS, "--grid", "alpha=0:1:0"], ["--grid alpha=0:1:0", "STEP > 0"]),
     (["fit", EXAMPLE_RUNS, "--bound", "A=2:1"], ["--bound A", "LOWER < UPPER"]),
-    (["fit", EXAMPLE_RUNS, "--output", "/nonexistent/dir/fit.json"], ["/nonexistent/dir/fit.json"]),
+    (["fit", EXAMPLE_RUNS, "--output", "/nonexistent/dir/fit.json"],
+     ["cannot write the fit to '/nonexistent/dir/fit.json': No such file or directory"]),
 ])
 def test_more_bad_numbers_on_the_command_line(scalelaw, args, fragments):
     assert_short_one_liner(scalelaw(*args), *fragments)
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_FINDING + ": CLI11's NonNegativeNumber prints DBL_MAX in full")
 @pytest.mark.parametrize("option, value", [
     ("--bootstrap", "-1"), ("--bootstrap", "x"), ("--drop-highest", "-1"), ("--holdout-top", "-2"),
     ("--threads", "x"), ("--threads", "-1"),
 ])
 def test_integer_options_have_short_messages(scalelaw, option, value):
-    assert_short_one_liner(scalelaw("fit", EXAMPLE_RUNS, option, value), option)
+    assert_short_one_liner(scalelaw("fit", EXAMPLE_RUNS, option, value), f"{option}: '{value}' must be a whole number")
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_FINDING + ": a negative --seed is accepted")
+@pytest.mark.parametrize("args", [
+    ["isoflop", EXAMPLE_RUNS, "--min-sizes", "2"], ["isoflop", EXAMPLE_RUNS, "--threads", "-1"],
+    ["isoflop", EXAMPLE_RUNS, "--seed", "-3"], ["isoflop", EXAMPLE_RUNS, "--bootstrap", "1.5"],
+    ["fit-hparams", EXAMPLE_RUNS, "--threads", "-2"], ["fit-hparams", EXAMPLE_RUNS, "--seed", "x"],
+    ["fit-hparams", EXAMPLE_RUNS, "--bootstrap", "-1"],
+])
+def test_whole_number_options_of_the_other_commands(scalelaw, args):
+    assert_short_one_liner(scalelaw(*args), f"{args[2]}: '{args[3]}' must be a whole number")
+
+
+def test_budget_tolerance_out_of_range(scalelaw):
+    assert_short_one_liner(scalelaw("isoflop", EXAMPLE_RUNS, "--budget-tolerance", "2"),
+                           "--budget-tolerance: '2' must be a number from 0 to 1")
+
+
 def test_negative_seed(scalelaw):
-    assert_short_one_liner(scalelaw("fit", EXAMPLE_RUNS, "--seed", "-1", "--bootstrap", "2"), "--seed")
+    assert_short_one_liner(scalelaw("fit", EXAMPLE_RUNS, "--seed", "-1", "--bootstrap", "2"),
+                           "--seed: '-1' must be a whole number >= 0")
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_FINDING + ": an empty --formula fits the default model")
-def test_empty_formula(scalelaw):
-    assert_short_one_liner(scalelaw("fit", EXAMPLE_RUNS, "--formula", ""), "formula")
+@pytest.mark.parametrize("formula", ["", "  "])
+def test_empty_formula(scalelaw, formula):
+    assert_short_one_liner(scalelaw("fit", EXAMPLE_RUNS, "--formula", formula), "--formula: the formula is empty")
+
+
+@pytest.mark.parametrize("item, fragments", [
+    ("alpha", ["--grid alpha: expected NAME=START:STOP:STEP or NAME=V1,V2,..."]),
+    ("alpha=0.1,x", ["--grid alpha=0.1,x: 'x' is not a finite number"]),
+    ("alpha=0:1", ["--grid alpha=0:1: expected START:STOP:STEP"]),
+])
+def test_grid_messages_name_the_forms(scalelaw, item, fragments):
+    assert_short_one_liner(scalelaw("fit", EXAMPLE_RUNS, "--grid", item), *fragments)
 
 
 @pytest.mark.parametrize("args, fragments", [

@@ -62,6 +62,20 @@ TEST_CASE("Every bad input names the file, line and column", "[csv]") {
   CHECK_THROWS_WITH(Parse(header + "0,1e9,3\n"), Contains("expected a positive number, got '0'"));
   CHECK_THROWS_WITH(Parse(header + "1e400,1e9,3\n"), Contains("out of the range of a double"));
   CHECK_THROWS_WITH(Parse(header + "1e8,\"1e9,3\n"), StartsWith("runs.csv, line 2: a quoted cell is not closed"));
+  // Finite cells whose compute 6ND is not: the larger of N and D is named.
+  CHECK_THROWS_WITH(Parse(header + "1e8,1e9,3\n1e300,1e9,3\n"),
+                    "runs.csv, line 3, column 'params': the compute 6·N·D overflows a double (N 1e+300, D 1e+09)");
+  CHECK_THROWS_WITH(Parse(header + "1e8,1e301,3\n"), StartsWith("runs.csv, line 2, column 'tokens': the compute"));
+  CHECK(Parse(header + "1e150,1e150,3\n").size() == 1);
+}
+
+TEST_CASE("Blank lines after the last run are not runs; between runs they are errors", "[csv]") {
+  const std::string header = "params,tokens,loss\n";
+  CHECK(Parse(header + "1e8,1e9,3\n2e8,2e9,2.9\n\n  \r\n\t\n").loss == std::vector<double>{3, 2.9});
+  CHECK(Parse(header + "1e8,1e9,3").size() == 1);
+  CHECK_THROWS_WITH(Parse(header + "\n\n"), StartsWith("runs.csv: the file has a header but no runs"));
+  CHECK_THROWS_WITH(Parse(" \n\n"), StartsWith("runs.csv: the file is empty"));
+  CHECK_THROWS_WITH(Parse(header + "1e8,1e9,3\n\n2e8,2e9,2.9\n"), StartsWith("runs.csv, line 3: this row has fewer"));
 }
 
 TEST_CASE("Binary garbage is an input error, not a crash", "[csv]") {

@@ -17,6 +17,12 @@ TEST_CASE("Validate names the first bad run", "[dataset]") {
   data.weights = {1, 1};
   CHECK_THROWS_AS(data.Validate(), scalelaw::InvalidArgument);
   CHECK_THROWS_AS(scalelaw::Dataset{}.Validate(), scalelaw::InvalidArgument);
+  // Each value is a finite double, but the compute 6ND of run 2 is not.
+  data.weights.clear();
+  data.params[1] = 1e300;
+  CHECK_THROWS_WITH(data.Validate(), "run 2: the compute 6·N·D overflows a double (N 1e+300, D 2e+09)");
+  data.params[1] = 1e299 / 2e9;  // 6ND = 3e299
+  CHECK_NOTHROW(data.Validate());
 }
 
 TEST_CASE("DropHighestLoss keeps losses strictly below the k-th largest (Besiroglu et al. 2024)", "[dataset]") {

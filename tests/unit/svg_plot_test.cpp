@@ -661,5 +661,5 @@ TEST_CASE("WriteSvgFile writes the document and reports failure", "[svg]") {
   std::remove(path.c_str());
   CHECK(content == sp::RenderSvg(FullChart()));
   CHECK_THROWS_WITH(sp::WriteSvgFile(FullChart(), "/nonexistent-dir/x.svg"),
-                    "cannot write the plot to '/nonexistent-dir/x.svg'");
+                    "cannot write the plot to '/nonexistent-dir/x.svg': No such file or directory");
 }

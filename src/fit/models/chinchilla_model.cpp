@@ -239,7 +239,7 @@ class ChinchillaModelForm final : public ModelForm {
       return "the runs have " + std::to_string(token_counts.size()) +
              " distinct D; separating B/D^beta from E needs at least 3";
     }
-    return {};
+    return SingleBudgetProblem(design);
   }
 };
 

@@ -75,7 +75,7 @@ class DataConstrainedModelForm final : public JetModelForm<DataConstrainedModelF
     for (std::size_t i = 0; i < design.size(); ++i)
       repeats |= std::exp(design.log_tokens[i]) > design.unique_tokens[i] * 1.000001;
     if (!repeats) return "no run sees its data more than once (D > U): R_D* cannot be identified";
-    return {};
+    return SingleBudgetProblem(design);
   }
 };
 

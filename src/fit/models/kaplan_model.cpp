@@ -48,7 +48,7 @@ class KaplanModelForm final : public JetModelForm<KaplanModelForm, 4> {
     const std::set<double> tokens(design.log_tokens.begin(), design.log_tokens.end());
     if (sizes.size() < 2) return "every run has the same N: alpha_N and N_c cannot be separated";
     if (tokens.size() < 2) return "every run has the same D: alpha_D and D_c cannot be separated";
-    return {};
+    return SingleBudgetProblem(design);
   }
 };
 
