@@ -275,6 +275,16 @@ def test_generated_reference_pages_are_current(scalelaw):
     assert check.returncode == 0, check.stderr
 
 
+def test_reliability_table_is_current(scalelaw):
+    # docs/reliability.md's table of bad inputs is written by scripts/reliability_table.py from the CLI.
+    import subprocess
+    import sys
+    from conftest import SOURCE_DIR
+    check = subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "scripts", "reliability_table.py"), "--cli",
+                            os.environ["SCALELAW_CLI"], "--check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
 def test_models_listing(scalelaw):
     listed = scalelaw("models", "--json").json()
     names = [m["name"] for m in listed]
