@@ -182,8 +182,9 @@ struct FitSummary {
 };
 
 // Fits model to data. Throws InvalidArgument when the data or options are invalid (see Dataset::Validate and
-// FitOptions::IsValid) or when there are fewer runs than parameters. Everything that can go wrong in the
-// computation itself is reported in *summary; returns summary->converged.
+// FitOptions::IsValid). Everything else is reported in *summary, which says why a fit is not usable: a design
+// that cannot identify the model (fewer distinct input points than free parameters, too few distinct N or D,
+// every run at one compute), no finite start, no convergence. Returns summary->converged.
 bool Fit(const Dataset& data, const Model& model, const FitOptions& options, FitSummary* summary);
 
 // The model's loss at (N, D) for a fitted summary.
