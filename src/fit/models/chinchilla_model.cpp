@@ -10,8 +10,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <set>
 #include <string>
+#include <tuple>
 
 #include "fit/models/registered_forms.h"
 #include "scalelaw/laws/chinchilla.h"
@@ -75,13 +75,15 @@ class ChinchillaModelForm final : public ModelForm {
   }
   std::vector<std::string> natural_names() const override { return {"E", "A", "B", "alpha", "beta"}; }
 
-  void LogPredict(const double* x, const LogDesign& design, double* log_prediction, double* jacobian) const override {
+  void LogPredictBlock(const double* x, const LogDesign& design, std::size_t begin, std::size_t count,
+                       double* log_prediction, double* jacobian) const override {
     const double a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
     const double floor = std::exp(e);
-    const std::size_t n = design.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double u1 = a - alpha * design.log_params[i];
-      const double u2 = b - beta * design.log_tokens[i];
+    const double* log_params = design.log_params.data() + begin;
+    const double* log_tokens = design.log_tokens.data() + begin;
+    for (std::size_t i = 0; i < count; ++i) {
+      const double u1 = a - alpha * log_params[i];
+      const double u2 = b - beta * log_tokens[i];
       // The terms themselves (two exponentials and one logarithm per run) while they are representable;
       // shifted by their maximum (three exponentials) where one would overflow or underflow to zero.
       double w1 = std::exp(u1), w2 = std::exp(u2), w3 = floor;
@@ -100,8 +102,8 @@ class ChinchillaModelForm final : public ModelForm {
         row[0] = w1 / total;
         row[1] = w2 / total;
         row[2] = w3 / total;
-        row[3] = -row[0] * design.log_params[i];
-        row[4] = -row[1] * design.log_tokens[i];
+        row[3] = -row[0] * log_params[i];
+        row[4] = -row[1] * log_tokens[i];
       }
     }
   }
@@ -148,7 +150,7 @@ class ChinchillaModelForm final : public ModelForm {
     double g00 = 0, b0 = 0, total_weight = 0;
     for (std::size_t i = 0; i < n; ++i) {
       inverse_loss[i] = std::exp(-design.log_loss[i]);
-      weight[i] = design.weights[i];
+      weight[i] = design.weight(i);
       g00 += weight[i] * inverse_loss[i] * inverse_loss[i];
       b0 += weight[i] * inverse_loss[i];
       total_weight += weight[i];
@@ -229,15 +231,11 @@ class ChinchillaModelForm final : public ModelForm {
   // A power law with an offset, E + A/N^alpha, has three unknowns along N: it takes at least three distinct
   // model sizes to tell them apart, and likewise three distinct token counts for B/D^beta.
   std::string IdentifiabilityProblem(const LogDesign& design) const override {
-    const std::set<double> sizes(design.log_params.begin(), design.log_params.end());
-    const std::set<double> token_counts(design.log_tokens.begin(), design.log_tokens.end());
-    if (sizes.size() < 3) {
-      return "the runs have " + std::to_string(sizes.size()) +
-             " distinct N; separating A/N^alpha from E needs at least 3";
-    }
-    if (token_counts.size() < 3) {
-      return "the runs have " + std::to_string(token_counts.size()) +
-             " distinct D; separating B/D^beta from E needs at least 3";
+    for (const auto& [column, name, term] :
+         {std::tuple(&design.log_params, "N", "A/N^alpha"), std::tuple(&design.log_tokens, "D", "B/D^beta")}) {
+      if (HasDistinct(*column, 3)) continue;
+      const std::string distinct = HasDistinct(*column, 2) ? "2" : "1";
+      return "the runs have " + distinct + " distinct " + name + "; separating " + term + " from E needs at least 3";
     }
     return {};
   }
