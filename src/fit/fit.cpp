@@ -407,7 +407,8 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
   // each refit sees only the distinct runs drawn (about 63% of them), weighted by their counts, and the
   // logarithms of the full design are reused. Refits start from the full-data optimum and converge to
   // 1e-10 in the objective, far below the spread between resamples.
-  const LocalSolveOptions solve = ConvergingOptions(options);
+  LocalSolveOptions solve = ConvergingOptions(options);
+  solve.engine = LocalSolveOptions::Engine::kLbfgspp;
   // Chinchilla's parameters are badly scaled and strongly correlated (a moves with alpha log N, log N ~ 20), and
   // L-BFGS from a start whose Hessian guess is a multiple of the identity spends most of its iterations learning
   // that. Every resample is a reweighting of the same runs, so the full data's Gauss-Newton information
