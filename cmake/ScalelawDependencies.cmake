@@ -4,6 +4,8 @@ find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(Ceres 2.1 REQUIRED QUIET)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(fmt REQUIRED)
+# LBFGSpp (liblbfgspp-dev): header-only L-BFGS for the bootstrap's refits; it ships no CMake package.
+find_path(LBFGSPP_INCLUDE_DIR LBFGS.h REQUIRED)
 
 # Debian's Ceres::ceres names the static libceres.a, which drags ~26 libraries into every binary and is not
 # built for shared objects; the shared libceres.so.3 from the same package is as fast.

@@ -266,13 +266,21 @@ struct Estimate {
 
 // The estimator's optimum from a start near it: the Huber objective polished to the limit of double
 // precision, then (kHuberLikelihood) the likelihood from that point with its best scale
-// (Besiroglu et al. 2024 maximise the Huber likelihood).
+// (Besiroglu et al. 2024 maximise the Huber likelihood). With a preconditioner (a q x q row-major matrix M over
+// the free parameters), L-BFGS moves z in x = x_start + M z (see PreconditionedObjective).
 Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
                 const detail::ParameterLayout& layout, const std::vector<double>& start, const LocalSolveOptions& solve,
-                int max_restarts) {
+                int max_restarts, const std::vector<double>* preconditioner = nullptr) {
   Estimate estimate;
   detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
-  LocalSolution polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), solve);
+  LocalSolution polished;
+  if (preconditioner == nullptr) {
+    polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), solve);
+  } else {
+    detail::PreconditionedObjective in_metric(objective, layout.Reduce(start), *preconditioner);
+    polished = detail::MinimizeLbfgs(in_metric, std::vector<double>(layout.num_free, 0.0), solve);
+    polished.x = in_metric.ToX(polished.x);
+  }
   // Restart L-BFGS from where it stopped while that still lowers the objective: near the optimum the Huber
   // kinks leave its curvature memory stale, and a fresh start goes on down a flat valley.
   for (int restart = 0; restart < max_restarts && polished.evaluable; ++restart) {
@@ -320,6 +328,43 @@ Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, 
   return estimate;
 }
 
+// The Gauss-Newton information sum_i w_i j_i j_i^T over the free parameters at the internal point, j_i the
+// gradient of log L_hat_i (the summed columns of a tied group), accumulated block by block (Eigen's product of
+// each block's rows) so that no n x p matrix exists. With free_point, the columns also carry the bound maps'
+// derivatives d internal / d z (the coordinates L-BFGS moves); without, they are internal coordinates. Adds
+// sum_i w_i r_i^2 to *weighted_squares when that is not null.
+Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const detail::LogDesign& design,
+                                       const detail::ParameterLayout& layout, const std::vector<double>& internal,
+                                       const double* free_point, double* weighted_squares) {
+  const std::size_t n = design.size(), p = form.num_internal();
+  const int q = layout.num_free;
+  const std::size_t rows = std::min(n, detail::kEvaluationBlock);
+  std::vector<double> log_prediction(rows), jacobian(rows * p), chain(p, 1.0);
+  for (std::size_t j = 0; j < p; ++j) {
+    const int k = layout.source[j];
+    if (k >= 0 && free_point != nullptr) chain[j] = layout.Derivative(k, free_point[k]);
+  }
+  Eigen::MatrixXd j_free(rows, q);
+  Eigen::MatrixXd information = Eigen::MatrixXd::Zero(q, q);
+  for (std::size_t begin = 0; begin < n; begin += rows) {
+    const std::size_t count = std::min(rows, n - begin);
+    form.LogPredictBlock(internal.data(), design, begin, count, log_prediction.data(), jacobian.data());
+    j_free.setZero();
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = begin + k;
+      const double r = log_prediction[k] - design.log_loss[i];
+      if (weighted_squares != nullptr) *weighted_squares += design.weight(i) * r * r;
+      for (std::size_t j = 0; j < p; ++j) {
+        if (layout.source[j] >= 0) {
+          j_free(k, layout.source[j]) += std::sqrt(design.weight(i)) * chain[j] * jacobian[k * p + j];
+        }
+      }
+    }
+    information.noalias() += j_free.topRows(count).transpose() * j_free.topRows(count);
+  }
+  return information;
+}
+
 // The Gauss-Newton (least-squares) approximation of the covariance at the optimum, s^2 (J^T W J)^-1 with
 // s^2 = sum w r^2 / (n - p) over the free parameters, mapped to natural parameters by the delta method
 // (A = e^a has SE A·SE(a)). A quick local summary; the bootstrap is the honest one for this loss surface.
@@ -329,20 +374,10 @@ std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& for
   const std::size_t n = design.size(), p = form.num_internal();
   const int q = layout.num_free;
   if (n <= static_cast<std::size_t>(q)) return {};
-  std::vector<double> log_prediction(n), jacobian(n * p);
-  form.LogPredict(internal.data(), design, log_prediction.data(), jacobian.data());
-  Eigen::MatrixXd j_free = Eigen::MatrixXd::Zero(n, q);
-  double weighted_squares = 0, total_weight = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double r = log_prediction[i] - design.log_loss[i];
-    weighted_squares += design.weights[i] * r * r;
-    total_weight += design.weights[i];
-    for (std::size_t j = 0; j < p; ++j) {
-      if (layout.source[j] >= 0) j_free(i, layout.source[j]) += std::sqrt(design.weights[i]) * jacobian[i * p + j];
-    }
-  }
+  double weighted_squares = 0;
+  const Eigen::MatrixXd information =
+      GaussNewtonInformation(form, design, layout, internal, nullptr, &weighted_squares);
   const double s2 = weighted_squares / (static_cast<double>(n) - q);
-  const Eigen::MatrixXd information = j_free.transpose() * j_free;
   Eigen::FullPivLU<Eigen::MatrixXd> lu(information);
   if (!lu.isInvertible()) return {};
   const Eigen::MatrixXd covariance = s2 * lu.inverse();
@@ -372,13 +407,36 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
   // each refit sees only the distinct runs drawn (about 63% of them), weighted by their counts, and the
   // logarithms of the full design are reused. Refits start from the full-data optimum and converge to
   // 1e-10 in the objective, far below the spread between resamples.
-  const LocalSolveOptions solve = ConvergingOptions(options);
+  LocalSolveOptions solve = ConvergingOptions(options);
+  solve.engine = LocalSolveOptions::Engine::kLbfgspp;
+  // Chinchilla's parameters are badly scaled and strongly correlated (a moves with alpha log N, log N ~ 20), and
+  // L-BFGS from a start whose Hessian guess is a multiple of the identity spends most of its iterations learning
+  // that. Every resample is a reweighting of the same runs, so the full data's Gauss-Newton information
+  // H = J^T W J at the optimum is the shape of every refit's basin: refits move z in x = x_hat + L^-T z,
+  // H = L L^T, in which that basin is round. Without a positive-definite H, they move x itself.
+  std::vector<double> preconditioner;
+  {
+    const std::vector<double> origin = layout.Reduce(full_fit.internal);
+    const Eigen::MatrixXd information =
+        GaussNewtonInformation(form, full, layout, full_fit.internal, origin.data(), nullptr);
+    const Eigen::LLT<Eigen::MatrixXd> cholesky(information);
+    if (cholesky.info() == Eigen::Success) {
+      const int q = layout.num_free;
+      const Eigen::MatrixXd inverse_upper = cholesky.matrixU().solve(Eigen::MatrixXd::Identity(q, q));  // L^-T
+      if (inverse_upper.allFinite()) {
+        preconditioner.resize(q * q);
+        for (int r = 0; r < q; ++r)
+          for (int c = 0; c < q; ++c) preconditioner[r * q + c] = inverse_upper(r, c);
+      }
+    }
+  }
   auto resample = [&](int k) {
     std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(k));
     std::vector<int> counts(n, 0);
     for (std::size_t i = 0; i < n; ++i) ++counts[detail::Draw(rng, n)];
     const detail::LogDesign design = full.Subset(counts);
-    const Estimate estimate = Refine(form, design, options, layout, full_fit.internal, solve, 0);
+    const Estimate estimate = Refine(form, design, options, layout, full_fit.internal, solve, 0,
+                                     preconditioner.empty() ? nullptr : &preconditioner);
     if (!estimate.evaluable || !AllFinite(estimate.internal)) return;
     draws[k] = NaturalParameters(form, estimate.internal);
     for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;
@@ -727,12 +785,15 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   }
   summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal);
   {
-    std::vector<double> log_prediction(design.size());
-    form.LogPredict(estimate.internal.data(), design, log_prediction.data(), nullptr);
     double squares = 0;
-    for (std::size_t i = 0; i < design.size(); ++i) {
-      const double r = log_prediction[i] - design.log_loss[i];
-      squares += r * r;
+    std::vector<double> log_prediction(std::min(design.size(), detail::kEvaluationBlock));
+    for (std::size_t begin = 0; begin < design.size(); begin += log_prediction.size()) {
+      const std::size_t count = std::min(log_prediction.size(), design.size() - begin);
+      form.LogPredictBlock(estimate.internal.data(), design, begin, count, log_prediction.data(), nullptr);
+      for (std::size_t k = 0; k < count; ++k) {
+        const double r = log_prediction[k] - design.log_loss[begin + k];
+        squares += r * r;
+      }
     }
     const double n = static_cast<double>(design.size()), k = layout.num_free;
     if (squares > 0) {

@@ -14,21 +14,22 @@ namespace scalelaw::detail {
 template <typename Form, int kParameters>
 class JetModelForm : public ModelForm {
  public:
-  void LogPredict(const double* internal, const LogDesign& design, double* log_prediction,
-                  double* jacobian) const final {
+  void LogPredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
+                       double* log_prediction, double* jacobian) const final {
     const Form& self = static_cast<const Form&>(*this);
-    const std::size_t n = design.size();
     if (jacobian == nullptr) {
-      for (std::size_t i = 0; i < n; ++i) log_prediction[i] = self.template LogLoss<double>(internal, design, i);
+      for (std::size_t k = 0; k < count; ++k) {
+        log_prediction[k] = self.template LogLoss<double>(internal, design, begin + k);
+      }
       return;
     }
     using Jet = ceres::Jet<double, kParameters>;
     Jet parameters[kParameters];
     for (int j = 0; j < kParameters; ++j) parameters[j] = Jet(internal[j], j);
-    for (std::size_t i = 0; i < n; ++i) {
-      const Jet value = self.template LogLoss<Jet>(parameters, design, i);
-      log_prediction[i] = value.a;
-      for (int j = 0; j < kParameters; ++j) jacobian[i * kParameters + j] = value.v[j];
+    for (std::size_t k = 0; k < count; ++k) {
+      const Jet value = self.template LogLoss<Jet>(parameters, design, begin + k);
+      log_prediction[k] = value.a;
+      for (int j = 0; j < kParameters; ++j) jacobian[k * kParameters + j] = value.v[j];
     }
   }
 };

@@ -20,13 +20,12 @@ LogDesign LogDesign::From(const Dataset& data) {
   design.log_params.resize(data.params.size());
   design.log_tokens.resize(data.tokens.size());
   design.log_loss.resize(n);
-  design.weights.assign(n, 1.0);
   for (std::size_t i = 0; i < n; ++i) {
     if (!data.params.empty()) design.log_params[i] = std::log(data.params[i]);
     if (!data.tokens.empty()) design.log_tokens[i] = std::log(data.tokens[i]);
     design.log_loss[i] = std::log(data.loss[i]);
-    if (!data.weights.empty()) design.weights[i] = data.weights[i];
   }
+  design.weights = data.weights;
   design.unique_tokens = data.unique_tokens;
   design.columns = data.columns;
   return design;
@@ -35,12 +34,18 @@ LogDesign LogDesign::From(const Dataset& data) {
 LogDesign LogDesign::Subset(const std::vector<int>& counts) const {
   LogDesign subset;
   const std::size_t n = size();
+  const std::size_t drawn =
+      static_cast<std::size_t>(std::count_if(counts.begin(), counts.end(), [](int c) { return c > 0; }));
+  if (!log_params.empty()) subset.log_params.reserve(drawn);
+  if (!log_tokens.empty()) subset.log_tokens.reserve(drawn);
+  subset.log_loss.reserve(drawn);
+  subset.weights.reserve(drawn);
   for (std::size_t i = 0; i < n; ++i) {
     if (counts[i] <= 0) continue;
     if (!log_params.empty()) subset.log_params.push_back(log_params[i]);
     if (!log_tokens.empty()) subset.log_tokens.push_back(log_tokens[i]);
     subset.log_loss.push_back(log_loss[i]);
-    subset.weights.push_back(weights[i] * counts[i]);
+    subset.weights.push_back(weight(i) * counts[i]);
     if (!unique_tokens.empty()) subset.unique_tokens.push_back(unique_tokens[i]);
     for (const auto& [name, column] : columns) subset.columns[name].push_back(column[i]);
   }
@@ -83,6 +88,24 @@ std::string SingleBudgetProblem(const LogDesign& design) {
       "every run has the same compute C = 6ND ({:.3g} FLOPs, within 1%): one isoFLOP curve cannot show how the "
       "loss moves with compute; add runs at other budgets",
       6 * std::exp(0.5 * (lo + hi)));
+}
+
+double LogDesign::total_weight() const {
+  if (weights.empty()) return static_cast<double>(size());
+  double total = 0;
+  for (double w : weights) total += w;
+  return total;
+}
+
+bool HasDistinct(const std::vector<double>& values, std::size_t wanted) {
+  std::vector<double> seen;  // at most wanted - 1 values: small
+  seen.reserve(wanted);
+  for (double v : values) {
+    if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+    seen.push_back(v);
+    if (seen.size() >= wanted) return true;
+  }
+  return seen.size() >= wanted;
 }
 
 std::vector<std::vector<double>> CartesianProduct(const std::vector<std::vector<double>>& axes) {

@@ -12,16 +12,19 @@
 
 namespace scalelaw::detail {
 
-// The data in the form the objectives read: logarithms computed once, weights always present.
+// The data in the form the objectives read: logarithms computed once. Unweighted data store no weights
+// (24 bytes a run for N, D and L, not 32): read them through weight(i).
 struct LogDesign {
   std::vector<double> log_params;
   std::vector<double> log_tokens;
   std::vector<double> log_loss;
-  std::vector<double> weights;
+  std::vector<double> weights;                         // empty when every run has weight 1
   std::vector<double> unique_tokens;                   // raw U per run; empty when the data have none
   std::map<std::string, std::vector<double>> columns;  // other named inputs (raw), for formula forms
 
   std::size_t size() const { return log_loss.size(); }
+  double weight(std::size_t i) const { return weights.empty() ? 1.0 : weights[i]; }
+  double total_weight() const;
   static LogDesign From(const Dataset& data);
   // The runs with a positive count, each once with its weight multiplied by the count (a bootstrap resample
   // as weights: the objectives are sums over runs).
@@ -64,10 +67,16 @@ class ModelForm {
   // The index of the parameter with this natural name; throws InvalidArgument naming the known ones.
   std::size_t IndexOfNatural(const std::string& natural) const;
 
-  // log L_hat for every run of design into log_prediction; when jacobian is not null, also
-  // d log L_hat_i / d internal_j into jacobian[i * num_internal + j]. Must not allocate.
-  virtual void LogPredict(const double* internal, const LogDesign& design, double* log_prediction,
-                          double* jacobian) const = 0;
+  // log L_hat for the runs begin, ..., begin + count - 1 of design into log_prediction[0, count); when
+  // jacobian is not null, also d log L_hat_(begin+k) / d internal_j into jacobian[k * num_internal + j].
+  // Must not allocate. Objectives call it on blocks of kEvaluationBlock runs, so that their scratch space is
+  // O(block) and stays in cache however many runs there are.
+  virtual void LogPredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
+                               double* log_prediction, double* jacobian) const = 0;
+  // The same for every run of design (log_prediction and jacobian hold design.size() rows).
+  void LogPredict(const double* internal, const LogDesign& design, double* log_prediction, double* jacobian) const {
+    LogPredictBlock(internal, design, 0, design.size(), log_prediction, jacobian);
+  }
 
   // The starting points of the multi-start search.
   virtual std::vector<std::vector<double>> DefaultStarts() const = 0;
@@ -95,6 +104,13 @@ class ModelForm {
 
   std::size_t num_internal() const { return parameters().size(); }
 };
+
+// Runs per block of an objective's evaluation: 512 rows of a 5-parameter Jacobian are 20 KiB, within L1.
+inline constexpr std::size_t kEvaluationBlock = 512;
+
+// Whether values holds at least `wanted` distinct numbers, in O(n wanted) time and no allocation (identifiability
+// checks need 2 or 3 distinct N or D; a std::set of a million runs would cost 50 bytes a run).
+bool HasDistinct(const std::vector<double>& values, std::size_t wanted);
 
 // How many distinct input points the runs have (rows differing in any input the form reads: N and D, U, its
 // data columns), counted up to `enough`: the scan stops there.

@@ -1,11 +1,15 @@
 #include "fit/multistart.h"
 
+#include <LBFGS.h>
 #include <ceres/ceres.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace scalelaw::detail {
@@ -37,6 +41,64 @@ class CeresFunction final : public ceres::FirstOrderFunction {
   SmoothObjective* objective_;
 };
 
+// The objective as LBFGSpp calls it, divided by its value at the start, so that LBFGSpp's test on the change
+// of the objective, |f_k-1 - f_k| <= delta max(|f_k-1|, |f_k|, 1), is relative as Ceres' is. A point where the
+// objective is not finite reads as NaN, which the line search steps back from. Remembers the lowest point
+// evaluated: a line search that fails leaves x at its last trial.
+class ScaledFunction {
+ public:
+  ScaledFunction(SmoothObjective& objective, double scale, int n)
+      : objective_(objective), inverse_scale_(1 / scale), best_x_(n) {}
+
+  double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) {
+    double value = 0;
+    if (!objective_.Evaluate(x.data(), &value, gradient.data()) || !std::isfinite(value) || !gradient.allFinite()) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    value *= inverse_scale_;
+    gradient *= inverse_scale_;
+    if (value < best_value_) {
+      best_value_ = value;
+      best_x_ = x;
+    }
+    return value;
+  }
+  const Eigen::VectorXd& best_x() const { return best_x_; }
+  bool found() const { return best_value_ < std::numeric_limits<double>::infinity(); }
+
+ private:
+  SmoothObjective& objective_;
+  double inverse_scale_;
+  double best_value_ = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_x_;
+};
+
+void MinimizeWithLbfgspp(SmoothObjective& objective, double start_value, const LocalSolveOptions& options,
+                         LocalSolution* solution) {
+  const int n = static_cast<int>(solution->x.size());
+  const double scale = start_value != 0 ? std::abs(start_value) : 1.0;
+  LBFGSpp::LBFGSParam<double> param;
+  param.m = 20;  // Ceres' default rank
+  param.epsilon = options.gradient_tolerance / scale;
+  param.epsilon_rel = 0;
+  param.past = 1;
+  param.delta = options.function_tolerance;
+  param.max_iterations = options.max_iterations;
+  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
+  ScaledFunction function(objective, scale, n);
+  Eigen::VectorXd x = Eigen::Map<const Eigen::VectorXd>(solution->x.data(), n);
+  double value = 0;
+  try {
+    solution->iterations = solver.minimize(function, x, value);
+    solution->converged = solution->iterations < options.max_iterations;
+    solution->message = solution->converged ? "converged" : "iteration limit reached";
+  } catch (const std::exception& e) {  // LBFGSpp reports a line search that cannot go on by throwing
+    solution->message = std::string("line search stopped: ") + e.what();
+  }
+  if (function.found()) Eigen::Map<Eigen::VectorXd>(solution->x.data(), n) = function.best_x();
+}
+
 }  // namespace
 
 LocalSolution MinimizeLbfgs(SmoothObjective& objective, std::vector<double> start, const LocalSolveOptions& options) {
@@ -46,6 +108,12 @@ LocalSolution MinimizeLbfgs(SmoothObjective& objective, std::vector<double> star
   double value = 0;
   if (!objective.Evaluate(solution.x.data(), &value, nullptr)) {
     solution.message = "objective not finite at the start";
+    return solution;
+  }
+  if (options.engine == LocalSolveOptions::Engine::kLbfgspp) {
+    MinimizeWithLbfgspp(objective, value, options, &solution);
+    solution.evaluable = objective.Evaluate(solution.x.data(), &solution.value, nullptr) &&
+                         std::all_of(solution.x.begin(), solution.x.end(), [](double v) { return std::isfinite(v); });
     return solution;
   }
 

@@ -1,4 +1,5 @@
-// Local L-BFGS solves (Ceres' GradientProblemSolver) and the threaded multi-start driver around them.
+// Local L-BFGS solves (Ceres' GradientProblemSolver, or LBFGSpp for many small refits) and the threaded
+// multi-start driver around them.
 #pragma once
 
 #include <functional>
@@ -10,6 +11,11 @@
 namespace scalelaw::detail {
 
 struct LocalSolveOptions {
+  // kCeres: Ceres' GradientProblemSolver (Wolfe line search, a summary per iteration). kLbfgspp: LBFGSpp's
+  // header-only L-BFGS with a strong-Wolfe line search (Nocedal and Wright 2006, Alg. 3.5-3.6), which sets up in
+  // no time and keeps no per-iteration record: for thousands of refits of a few parameters, where Ceres'
+  // per-solve and per-iteration bookkeeping costs as much as the objective. It has no parameter tolerance.
+  enum class Engine { kCeres, kLbfgspp } engine = Engine::kCeres;
   int max_iterations = 2000;
   double function_tolerance = 1e-10;   // stop when |Δf| / f falls below this
   double gradient_tolerance = 1e-12;   // stop when max |g_j| falls below this
@@ -21,7 +27,7 @@ struct LocalSolution {
   double value = 0;
   int iterations = 0;
   bool evaluable = false;  // the start and the end point gave finite values
-  bool converged = false;  // Ceres reported CONVERGENCE
+  bool converged = false;  // a tolerance was met (not the iteration limit, not a failed line search)
   std::string message;
 };
 

@@ -3,51 +3,62 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
+#include <utility>
 
 namespace scalelaw::detail {
+
+namespace {
+std::size_t BlockRows(const LogDesign& design) { return std::min(design.size(), kEvaluationBlock); }
+}  // namespace
 
 HuberObjective::HuberObjective(const ModelForm& form, const LogDesign& design, RunLoss loss)
     : form_(form),
       design_(design),
       loss_(loss),
       num_parameters_(static_cast<int>(form.num_internal())),
-      log_prediction_(design.size()),
-      jacobian_(design.size() * form.num_internal()) {}
+      log_prediction_(BlockRows(design)),
+      jacobian_(BlockRows(design) * form.num_internal()) {}
 
 bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) {
   const std::size_t n = design_.size();
   const int p = num_parameters_;
-  form_.LogPredict(x, design_, log_prediction_.data(), gradient != nullptr ? jacobian_.data() : nullptr);
   double total = 0;
   if (gradient != nullptr) std::fill(gradient, gradient + p, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double r = log_prediction_[i] - design_.log_loss[i];
-    double w = design_.weights[i];
-    double slope = 0;  // d rho / d log L_hat_i
-    switch (loss_.kind) {
-      case RunLoss::Kind::kAsymmetricHuberLog:
-        if (r > 0) w *= loss_.asymmetry;
-        [[fallthrough]];
-      case RunLoss::Kind::kHuberLog:
-        total += w * Huber(r, loss_.delta);
-        slope = w * HuberDerivative(r, loss_.delta);
-        break;
-      case RunLoss::Kind::kSquaredLog:
-        total += w * 0.5 * r * r;
-        slope = w * r;
-        break;
-      case RunLoss::Kind::kSquaredValue: {
-        const double predicted = std::exp(log_prediction_[i]);
-        const double residual = predicted - std::exp(design_.log_loss[i]);
-        total += w * 0.5 * residual * residual;
-        slope = w * residual * predicted;
-        break;
+  // Block by block: the chain rule d rho_i / d x_j = rho'(r_i) d log L_hat_i / d x_j is summed over a block's
+  // Jacobian rows while they are in cache; nothing of size n is stored.
+  for (std::size_t begin = 0; begin < n; begin += kEvaluationBlock) {
+    const std::size_t count = std::min(kEvaluationBlock, n - begin);
+    form_.LogPredictBlock(x, design_, begin, count, log_prediction_.data(),
+                          gradient != nullptr ? jacobian_.data() : nullptr);
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = begin + k;
+      const double r = log_prediction_[k] - design_.log_loss[i];
+      double w = design_.weight(i);
+      double slope = 0;  // d rho / d log L_hat_i
+      switch (loss_.kind) {
+        case RunLoss::Kind::kAsymmetricHuberLog:
+          if (r > 0) w *= loss_.asymmetry;
+          [[fallthrough]];
+        case RunLoss::Kind::kHuberLog:
+          total += w * Huber(r, loss_.delta);
+          slope = w * HuberDerivative(r, loss_.delta);
+          break;
+        case RunLoss::Kind::kSquaredLog:
+          total += w * 0.5 * r * r;
+          slope = w * r;
+          break;
+        case RunLoss::Kind::kSquaredValue: {
+          const double predicted = std::exp(log_prediction_[k]);
+          const double residual = predicted - std::exp(design_.log_loss[i]);
+          total += w * 0.5 * residual * residual;
+          slope = w * residual * predicted;
+          break;
+        }
       }
-    }
-    if (gradient != nullptr) {
-      const double* row = jacobian_.data() + i * p;
-      for (int j = 0; j < p; ++j) gradient[j] += slope * row[j];
+      if (gradient != nullptr) {
+        const double* row = jacobian_.data() + k * p;
+        for (int j = 0; j < p; ++j) gradient[j] += slope * row[j];
+      }
     }
   }
   *value = total;
@@ -69,10 +80,10 @@ HuberLikelihoodObjective::HuberLikelihoodObjective(const ModelForm& form, const 
       design_(design),
       delta_(delta),
       log_normaliser_(LogNormaliser(delta)),
-      total_weight_(std::accumulate(design.weights.begin(), design.weights.end(), 0.0)),
+      total_weight_(design.total_weight()),
       num_parameters_(static_cast<int>(form.num_internal()) + 1),
-      log_prediction_(design.size()),
-      jacobian_(design.size() * form.num_internal()) {}
+      log_prediction_(BlockRows(design)),
+      jacobian_(BlockRows(design) * form.num_internal()) {}
 
 double HuberLikelihoodObjective::LogNormaliser(double delta) {
   const double pi = 3.14159265358979323846;
@@ -85,21 +96,26 @@ bool HuberLikelihoodObjective::Evaluate(const double* x, double* value, double* 
   const int p = num_parameters_ - 1;
   const double sigma = x[p];
   const double scale = std::exp(sigma);
-  form_.LogPredict(x, design_, log_prediction_.data(), gradient != nullptr ? jacobian_.data() : nullptr);
   double total = total_weight_ * (log_normaliser_ + sigma);
   if (gradient != nullptr) {
     std::fill(gradient, gradient + p, 0.0);
     gradient[p] = total_weight_;
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    const double z = (log_prediction_[i] - design_.log_loss[i]) / scale;
-    const double w = design_.weights[i];
-    total += w * Huber(z, delta_);
-    if (gradient != nullptr) {
-      const double psi = w * HuberDerivative(z, delta_);
-      const double* row = jacobian_.data() + i * p;
-      for (int j = 0; j < p; ++j) gradient[j] += psi / scale * row[j];
-      gradient[p] -= psi * z;
+  for (std::size_t begin = 0; begin < n; begin += kEvaluationBlock) {
+    const std::size_t count = std::min(kEvaluationBlock, n - begin);
+    form_.LogPredictBlock(x, design_, begin, count, log_prediction_.data(),
+                          gradient != nullptr ? jacobian_.data() : nullptr);
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = begin + k;
+      const double z = (log_prediction_[k] - design_.log_loss[i]) / scale;
+      const double w = design_.weight(i);
+      total += w * Huber(z, delta_);
+      if (gradient != nullptr) {
+        const double psi = w * HuberDerivative(z, delta_);
+        const double* row = jacobian_.data() + k * p;
+        for (int j = 0; j < p; ++j) gradient[j] += psi / scale * row[j];
+        gradient[p] -= psi * z;
+      }
     }
   }
   *value = total;
@@ -113,14 +129,17 @@ bool HuberLikelihoodObjective::Evaluate(const double* x, double* value, double* 
 }
 
 double HuberLikelihoodObjective::ProfileLogScale(const double* model_parameters) {
-  form_.LogPredict(model_parameters, design_, log_prediction_.data(), nullptr);
+  // The bisection reads every residual some 50 times: they are computed once, into space of their own (the
+  // evaluation scratch holds one block).
+  std::vector<double> log_prediction(design_.size());
+  form_.LogPredict(model_parameters, design_, log_prediction.data(), nullptr);
   // d NLL / d sigma = W - sum_i w_i psi(z_i) z_i with z_i = r_i e^-sigma; psi(z) z falls as sigma grows.
   auto slope = [&](double sigma) {
     const double scale = std::exp(sigma);
     double s = total_weight_;
     for (std::size_t i = 0; i < design_.size(); ++i) {
-      const double z = (log_prediction_[i] - design_.log_loss[i]) / scale;
-      s -= design_.weights[i] * HuberDerivative(z, delta_) * z;
+      const double z = (log_prediction[i] - design_.log_loss[i]) / scale;
+      s -= design_.weight(i) * HuberDerivative(z, delta_) * z;
     }
     return s;
   };
@@ -226,6 +245,47 @@ bool ReducedObjective::Evaluate(const double* x, double* value, double* gradient
 
 std::unique_ptr<SmoothObjective> ReducedObjective::Clone() const {
   return std::make_unique<ReducedObjective>(*full_, layout_);
+}
+
+PreconditionedObjective::PreconditionedObjective(const SmoothObjective& x_objective, std::vector<double> origin,
+                                                 std::vector<double> transform)
+    : x_objective_(x_objective.Clone()),
+      origin_(std::move(origin)),
+      transform_(std::move(transform)),
+      x_(origin_.size()),
+      gradient_x_(origin_.size()) {}
+
+void PreconditionedObjective::Map(const double* z, double* x) const {
+  const std::size_t p = origin_.size();
+  for (std::size_t r = 0; r < p; ++r) {
+    double sum = origin_[r];
+    for (std::size_t c = 0; c < p; ++c) sum += transform_[r * p + c] * z[c];
+    x[r] = sum;
+  }
+}
+
+bool PreconditionedObjective::Evaluate(const double* z, double* value, double* gradient) {
+  const std::size_t p = origin_.size();
+  Map(z, x_.data());
+  if (!x_objective_->Evaluate(x_.data(), value, gradient != nullptr ? gradient_x_.data() : nullptr)) return false;
+  if (gradient != nullptr) {
+    for (std::size_t c = 0; c < p; ++c) {
+      double sum = 0;
+      for (std::size_t r = 0; r < p; ++r) sum += transform_[r * p + c] * gradient_x_[r];
+      gradient[c] = sum;
+    }
+  }
+  return true;
+}
+
+std::vector<double> PreconditionedObjective::ToX(const std::vector<double>& z) const {
+  std::vector<double> x(origin_.size());
+  Map(z.data(), x.data());
+  return x;
+}
+
+std::unique_ptr<SmoothObjective> PreconditionedObjective::Clone() const {
+  return std::make_unique<PreconditionedObjective>(*x_objective_, origin_, transform_);
 }
 
 }  // namespace scalelaw::detail

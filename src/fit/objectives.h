@@ -49,8 +49,8 @@ class HuberObjective final : public SmoothObjective {
   const LogDesign& design_;
   RunLoss loss_;
   int num_parameters_;
-  std::vector<double> log_prediction_;
-  std::vector<double> jacobian_;
+  std::vector<double> log_prediction_;  // one block of runs (kEvaluationBlock)
+  std::vector<double> jacobian_;        // one block of rows, num_internal a row
 };
 
 // Negative log-likelihood of log L_i under a Huber-shaped density centred on log L_hat_i with scale
@@ -78,8 +78,8 @@ class HuberLikelihoodObjective final : public SmoothObjective {
   double log_normaliser_;
   double total_weight_;
   int num_parameters_;
-  std::vector<double> log_prediction_;
-  std::vector<double> jacobian_;
+  std::vector<double> log_prediction_;  // one block of runs (kEvaluationBlock)
+  std::vector<double> jacobian_;        // one block of rows, num_internal a row
 };
 
 }  // namespace scalelaw::detail
@@ -122,6 +122,30 @@ class ReducedObjective final : public SmoothObjective {
   ParameterLayout layout_;
   std::vector<double> x_full_;
   std::vector<double> gradient_full_;
+};
+
+// An objective in coordinates z with x = origin + M z for a fixed p x p matrix M (row-major): f(origin + M z),
+// gradient M^T grad f. With M = L^-T for a Cholesky factor H = L L^T of the objective's curvature near origin,
+// the objective in z has curvature near the identity, and L-BFGS, whose initial Hessian is a multiple of the
+// identity, needs far fewer iterations on an ill-conditioned problem (Nocedal and Wright 2006, Sec. 7.2 on the
+// choice of H_0; linear preconditioning of quasi-Newton methods).
+class PreconditionedObjective final : public SmoothObjective {
+ public:
+  PreconditionedObjective(const SmoothObjective& x_objective, std::vector<double> origin,
+                          std::vector<double> transform);
+  int num_parameters() const override { return x_objective_->num_parameters(); }
+  bool Evaluate(const double* z, double* value, double* gradient) override;
+  std::unique_ptr<SmoothObjective> Clone() const override;
+  // origin + M z.
+  std::vector<double> ToX(const std::vector<double>& z) const;
+
+ private:
+  void Map(const double* z, double* x) const;
+  std::unique_ptr<SmoothObjective> x_objective_;
+  std::vector<double> origin_;
+  std::vector<double> transform_;
+  std::vector<double> x_;
+  std::vector<double> gradient_x_;
 };
 
 }  // namespace scalelaw::detail

@@ -1,9 +1,11 @@
-// The analytic gradients of the objectives against central finite differences, and the Huber density's
-// normaliser against numerical integration.
+// The analytic gradients of the objectives against central finite differences, the Huber density's
+// normaliser against numerical integration, and block-wise evaluation against the whole design's.
 #include "fit/objectives.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <memory>
 
 #include "fit/models/registered_forms.h"
 
@@ -104,4 +106,87 @@ TEST_CASE("The profiled scale minimises the likelihood over sigma", "[objectives
     objective.Evaluate(y.data(), &value, nullptr);
     CHECK(value > best);
   }
+}
+
+namespace {
+
+// n runs spread over the Chinchilla span, with losses off the law so that residuals straddle the Huber delta.
+scalelaw::detail::LogDesign ManyRuns(std::size_t n, bool weighted) {
+  scalelaw::Dataset data;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / n;
+    data.params.push_back(7e7 * std::pow(200.0, t));
+    data.tokens.push_back(1e9 * std::pow(300.0, std::fmod(7.3 * t, 1.0)));
+    data.loss.push_back(2.0 + 0.8 * std::fmod(13.7 * t, 1.0));
+    if (weighted) data.weights.push_back(1.0 + std::fmod(3.1 * t, 1.0));
+  }
+  return scalelaw::detail::LogDesign::From(data);
+}
+
+}  // namespace
+
+TEST_CASE("Unweighted data store no weights; a resample's counts become weights", "[objectives]") {
+  const auto design = ManyRuns(10, false);
+  CHECK(design.weights.empty());
+  CHECK(design.weight(3) == 1.0);
+  CHECK(design.total_weight() == 10.0);
+  std::vector<int> counts(10, 0);
+  counts[2] = 3;
+  counts[7] = 1;
+  const auto subset = design.Subset(counts);
+  REQUIRE(subset.size() == 2);
+  CHECK(subset.weights == std::vector<double>{3.0, 1.0});
+  CHECK(subset.total_weight() == 4.0);
+}
+
+TEST_CASE("A block of LogPredictBlock is the same rows of the whole design's prediction", "[objectives]") {
+  const auto design = ManyRuns(1500, false);
+  for (const scalelaw::detail::ModelForm* form :
+       {&scalelaw::detail::ChinchillaForm(), &scalelaw::detail::KaplanForm()}) {
+    const std::size_t p = form->num_internal();
+    const std::vector<double> x = form == &scalelaw::detail::ChinchillaForm()
+                                      ? std::vector<double>{6.0, 7.5, 0.55, 0.34, 0.36}
+                                      : std::vector<double>{30.0, 25.0, 0.08, 0.1};
+    std::vector<double> all(design.size()), all_jacobian(design.size() * p);
+    form->LogPredict(x.data(), design, all.data(), all_jacobian.data());
+    const std::size_t begin = 700, count = 613;
+    std::vector<double> block(count), block_jacobian(count * p);
+    form->LogPredictBlock(x.data(), design, begin, count, block.data(), block_jacobian.data());
+    CAPTURE(form->name());
+    CHECK(std::equal(block.begin(), block.end(), all.begin() + begin));
+    CHECK(std::equal(block_jacobian.begin(), block_jacobian.end(), all_jacobian.begin() + begin * p));
+  }
+}
+
+TEST_CASE("Objectives over more runs than a block sum their parts", "[objectives]") {
+  // 1500 runs are three blocks of evaluation; two disjoint subsets of 800 and 700 runs are two and one.
+  const auto design = ManyRuns(1500, true);
+  std::vector<int> first(design.size(), 0), second(design.size(), 0);
+  for (std::size_t i = 0; i < design.size(); ++i) (i % 15 < 8 ? first : second)[i] = 1;
+  const auto part1 = design.Subset(first), part2 = design.Subset(second);
+  REQUIRE(part1.size() + part2.size() == design.size());
+  const std::vector<double> x{6.0, 7.5, 0.55, 0.34, 0.36, -3.0};
+  using Kind = scalelaw::detail::RunLoss::Kind;
+  auto check_sum = [&](auto make) {
+    auto whole = make(design), one = make(part1), two = make(part2);
+    const int p = whole->num_parameters();
+    std::vector<double> g(p), g1(p), g2(p);
+    double f = 0, f1 = 0, f2 = 0;
+    REQUIRE(whole->Evaluate(x.data(), &f, g.data()));
+    REQUIRE(one->Evaluate(x.data(), &f1, g1.data()));
+    REQUIRE(two->Evaluate(x.data(), &f2, g2.data()));
+    CHECK(f == Approx(f1 + f2).epsilon(1e-12));
+    for (int j = 0; j < p; ++j) CHECK(g[j] == Approx(g1[j] + g2[j]).epsilon(1e-12).margin(1e-12));
+  };
+  for (Kind kind : {Kind::kHuberLog, Kind::kSquaredValue}) {
+    CAPTURE(static_cast<int>(kind));
+    check_sum([&](const scalelaw::detail::LogDesign& d) {
+      return std::make_unique<scalelaw::detail::HuberObjective>(scalelaw::detail::ChinchillaForm(), d,
+                                                                scalelaw::detail::RunLoss{kind, 0.05, 1.0});
+    });
+  }
+  // The likelihood's W (log Z + sigma) term is additive over runs too.
+  check_sum([&](const scalelaw::detail::LogDesign& d) {
+    return std::make_unique<scalelaw::detail::HuberLikelihoodObjective>(scalelaw::detail::ChinchillaForm(), d, 1.0);
+  });
 }

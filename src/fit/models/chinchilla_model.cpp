@@ -10,8 +10,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <set>
 #include <string>
+#include <tuple>
 
 #include "fit/models/registered_forms.h"
 #include "scalelaw/laws/chinchilla.h"
@@ -75,13 +75,15 @@ class ChinchillaModelForm final : public ModelForm {
   }
   std::vector<std::string> natural_names() const override { return {"E", "A", "B", "alpha", "beta"}; }
 
-  void LogPredict(const double* x, const LogDesign& design, double* log_prediction, double* jacobian) const override {
+  void LogPredictBlock(const double* x, const LogDesign& design, std::size_t begin, std::size_t count,
+                       double* log_prediction, double* jacobian) const override {
     const double a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
     const double floor = std::exp(e);
-    const std::size_t n = design.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double u1 = a - alpha * design.log_params[i];
-      const double u2 = b - beta * design.log_tokens[i];
+    const double* log_params = design.log_params.data() + begin;
+    const double* log_tokens = design.log_tokens.data() + begin;
+    for (std::size_t i = 0; i < count; ++i) {
+      const double u1 = a - alpha * log_params[i];
+      const double u2 = b - beta * log_tokens[i];
       // The terms themselves (two exponentials and one logarithm per run) while they are representable;
       // shifted by their maximum (three exponentials) where one would overflow or underflow to zero.
       double w1 = std::exp(u1), w2 = std::exp(u2), w3 = floor;
@@ -100,8 +102,8 @@ class ChinchillaModelForm final : public ModelForm {
         row[0] = w1 / total;
         row[1] = w2 / total;
         row[2] = w3 / total;
-        row[3] = -row[0] * design.log_params[i];
-        row[4] = -row[1] * design.log_tokens[i];
+        row[3] = -row[0] * log_params[i];
+        row[4] = -row[1] * log_tokens[i];
       }
     }
   }
@@ -139,56 +141,56 @@ class ChinchillaModelForm final : public ModelForm {
   // over E, A, B >= 0 (non-negative least squares by enumerating the supports: the optimum is the
   // unconstrained solution on its support, all positive). The relative error approximates the log residual
   // the objective uses, so the scan's minima are starts next to the objective's basins, which L-BFGS then
-  // polishes. Only the cross moment sum w x y / L^2 costs O(n) per grid point; the rest is per-axis.
+  // polishes. The moments are sums over runs, accumulated block by block: memory O(block x 100), not O(n x 100).
   std::vector<std::vector<double>> ProjectedStarts(const LogDesign& design, int count) const override {
     constexpr int kSteps = 100;
     constexpr double kStep = 0.02;
     const std::size_t n = design.size();
-    std::vector<double> inverse_loss(n), weight(n);
-    double g00 = 0, b0 = 0, total_weight = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      inverse_loss[i] = std::exp(-design.log_loss[i]);
-      weight[i] = design.weights[i];
-      g00 += weight[i] * inverse_loss[i] * inverse_loss[i];
-      b0 += weight[i] * inverse_loss[i];
-      total_weight += weight[i];
-    }
-    // Per exponent value k: u = N^-alpha / L (resp. D^-beta / L) for every run, and its moments.
+    // Per exponent value k, u_ki = N_i^-alpha_k / L_i and v_ki = D_i^-beta_k / L_i, with the moments
+    // sum w u/L, sum w u^2 and sum w u per axis, and the cross moments sum_i w_i u_ki v_li of every pair (k, l):
+    // (W U)^T V, one matrix product per block of runs.
     struct Axis {
-      std::vector<std::vector<double>> u;  // [k][i]
-      std::vector<double> g0, g_self, b;   // sum w u/L, sum w u^2, sum w u
+      Eigen::ArrayXd g0 = Eigen::ArrayXd::Zero(kSteps), g_self = Eigen::ArrayXd::Zero(kSteps),
+                     b = Eigen::ArrayXd::Zero(kSteps);
     };
-    auto make_axis = [&](const std::vector<double>& log_size) {
-      Axis axis;
-      axis.u.assign(kSteps, std::vector<double>(n));
-      axis.g0.assign(kSteps, 0);
-      axis.g_self.assign(kSteps, 0);
-      axis.b.assign(kSteps, 0);
-      for (int k = 0; k < kSteps; ++k) {
-        const double exponent = kStep * (k + 1);
-        for (std::size_t i = 0; i < n; ++i) {
-          const double u = std::exp(-exponent * log_size[i]) * inverse_loss[i];
-          axis.u[k][i] = u;
-          axis.g0[k] += weight[i] * u * inverse_loss[i];
-          axis.g_self[k] += weight[i] * u * u;
-          axis.b[k] += weight[i] * u;
+    Axis params_axis, tokens_axis;
+    Eigen::MatrixXd cross = Eigen::MatrixXd::Zero(kSteps, kSteps);
+    const std::size_t rows = std::min(n, kEvaluationBlock);
+    Eigen::MatrixXd weighted_u(rows, kSteps), v(rows, kSteps);
+    double g00 = 0, b0 = 0, total_weight = 0;
+    for (std::size_t begin = 0; begin < n; begin += rows) {
+      const std::size_t block = std::min(rows, n - begin);
+      for (std::size_t r = 0; r < block; ++r) {
+        const std::size_t i = begin + r;
+        const double inverse_loss = std::exp(-design.log_loss[i]), weight = design.weight(i);
+        g00 += weight * inverse_loss * inverse_loss;
+        b0 += weight * inverse_loss;
+        total_weight += weight;
+        for (int k = 0; k < kSteps; ++k) {
+          const double exponent = kStep * (k + 1);
+          const double u = std::exp(-exponent * design.log_params[i]) * inverse_loss;
+          const double t = std::exp(-exponent * design.log_tokens[i]) * inverse_loss;
+          params_axis.g0(k) += weight * u * inverse_loss;
+          params_axis.g_self(k) += weight * u * u;
+          params_axis.b(k) += weight * u;
+          tokens_axis.g0(k) += weight * t * inverse_loss;
+          tokens_axis.g_self(k) += weight * t * t;
+          tokens_axis.b(k) += weight * t;
+          weighted_u(r, k) = weight * u;
+          v(r, k) = t;
         }
       }
-      return axis;
-    };
-    const Axis params_axis = make_axis(design.log_params), tokens_axis = make_axis(design.log_tokens);
+      cross.noalias() += weighted_u.topRows(block).transpose() * v.topRows(block);
+    }
 
     std::vector<ProjectedSolution> scan(kSteps * kSteps);  // coefficients E, A, B
     for (int ka = 0; ka < kSteps; ++ka) {
       for (int kb = 0; kb < kSteps; ++kb) {
-        double g12 = 0;
-        const std::vector<double>& x = params_axis.u[ka];
-        const std::vector<double>& y = tokens_axis.u[kb];
-        for (std::size_t i = 0; i < n; ++i) g12 += weight[i] * x[i] * y[i];
+        const double g12 = cross(ka, kb);
         Eigen::Matrix3d g;
-        g << g00, params_axis.g0[ka], tokens_axis.g0[kb], params_axis.g0[ka], params_axis.g_self[ka], g12,
-            tokens_axis.g0[kb], g12, tokens_axis.g_self[kb];
-        const Eigen::Vector3d b(b0, params_axis.b[ka], tokens_axis.b[kb]);
+        g << g00, params_axis.g0(ka), tokens_axis.g0(kb), params_axis.g0(ka), params_axis.g_self(ka), g12,
+            tokens_axis.g0(kb), g12, tokens_axis.g_self(kb);
+        const Eigen::Vector3d b(b0, params_axis.b(ka), tokens_axis.b(kb));
         scan[ka * kSteps + kb] = NonNegativeLeastSquares(g, b, total_weight);
       }
     }
@@ -217,8 +219,8 @@ class ChinchillaModelForm final : public ModelForm {
     for (int k : order) {
       if (static_cast<int>(starts.size()) >= count || !std::isfinite(scan[k].rss)) break;
       const int ka = k / kSteps, kb = k % kSteps;
-      const double floor_a = 1e-3 * total_weight / std::max(params_axis.b[ka], 1e-300);
-      const double floor_b = 1e-3 * total_weight / std::max(tokens_axis.b[kb], 1e-300);
+      const double floor_a = 1e-3 * total_weight / std::max(params_axis.b(ka), 1e-300);
+      const double floor_b = 1e-3 * total_weight / std::max(tokens_axis.b(kb), 1e-300);
       const ProjectedSolution& c = scan[k];
       starts.push_back({std::log(std::max(c.coefficient[1], floor_a)), std::log(std::max(c.coefficient[2], floor_b)),
                         std::log(std::max(c.coefficient[0], floor_e)), kStep * (ka + 1), kStep * (kb + 1)});
@@ -229,15 +231,11 @@ class ChinchillaModelForm final : public ModelForm {
   // A power law with an offset, E + A/N^alpha, has three unknowns along N: it takes at least three distinct
   // model sizes to tell them apart, and likewise three distinct token counts for B/D^beta.
   std::string IdentifiabilityProblem(const LogDesign& design) const override {
-    const std::set<double> sizes(design.log_params.begin(), design.log_params.end());
-    const std::set<double> token_counts(design.log_tokens.begin(), design.log_tokens.end());
-    if (sizes.size() < 3) {
-      return "the runs have " + std::to_string(sizes.size()) +
-             " distinct N; separating A/N^alpha from E needs at least 3";
-    }
-    if (token_counts.size() < 3) {
-      return "the runs have " + std::to_string(token_counts.size()) +
-             " distinct D; separating B/D^beta from E needs at least 3";
+    for (const auto& [column, name, term] :
+         {std::tuple(&design.log_params, "N", "A/N^alpha"), std::tuple(&design.log_tokens, "D", "B/D^beta")}) {
+      if (HasDistinct(*column, 3)) continue;
+      const std::string distinct = HasDistinct(*column, 2) ? "2" : "1";
+      return "the runs have " + distinct + " distinct " + name + "; separating " + term + " from E needs at least 3";
     }
     return SingleBudgetProblem(design);
   }

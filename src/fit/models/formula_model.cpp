@@ -46,15 +46,15 @@ class FormulaModelForm final : public ModelForm {
   bool needs_params_and_tokens() const override { return false; }
   std::vector<std::string> data_columns() const override { return formula_.columns(); }
 
-  void LogPredict(const double* internal, const LogDesign& design, double* log_prediction,
-                  double* jacobian) const override {
+  void LogPredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
+                       double* log_prediction, double* jacobian) const override {
     const std::vector<std::string>& names = formula_.columns();
     std::array<const std::vector<double>*, kMaxColumns> columns{};
     for (std::size_t k = 0; k < names.size(); ++k) columns[k] = &design.columns.at(names[k]);
     const std::size_t p = formula_.parameters().size();
     std::array<double, kMaxColumns> row{};
-    for (std::size_t i = 0; i < design.size(); ++i) {
-      for (std::size_t k = 0; k < names.size(); ++k) row[k] = (*columns[k])[i];
+    for (std::size_t i = 0; i < count; ++i) {
+      for (std::size_t k = 0; k < names.size(); ++k) row[k] = (*columns[k])[begin + i];
       if (jacobian == nullptr) {
         log_prediction[i] = std::log(formula_.Evaluate(internal, row.data()));
         continue;

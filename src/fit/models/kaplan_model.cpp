@@ -1,6 +1,5 @@
 // Kaplan et al. 2020 (arXiv 2001.08361), Eq. 1.5: L(N, D) = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D, with N
 // non-embedding parameters. In logs, log L = alpha_D · LSE((alpha_N/alpha_D)(log N_c - log N), log D_c - log D).
-#include <set>
 #include <string>
 
 #include "fit/jet_model_form.h"
@@ -44,10 +43,8 @@ class KaplanModelForm final : public JetModelForm<KaplanModelForm, 4> {
   }
 
   std::string IdentifiabilityProblem(const LogDesign& design) const override {
-    const std::set<double> sizes(design.log_params.begin(), design.log_params.end());
-    const std::set<double> tokens(design.log_tokens.begin(), design.log_tokens.end());
-    if (sizes.size() < 2) return "every run has the same N: alpha_N and N_c cannot be separated";
-    if (tokens.size() < 2) return "every run has the same D: alpha_D and D_c cannot be separated";
+    if (!HasDistinct(design.log_params, 2)) return "every run has the same N: alpha_N and N_c cannot be separated";
+    if (!HasDistinct(design.log_tokens, 2)) return "every run has the same D: alpha_D and D_c cannot be separated";
     return SingleBudgetProblem(design);
   }
 };
