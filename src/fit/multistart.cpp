@@ -42,9 +42,10 @@ class CeresFunction final : public ceres::FirstOrderFunction {
 };
 
 // The objective as LBFGSpp calls it, divided by its value at the start, so that LBFGSpp's test on the change
-// of the objective, |f_k-1 - f_k| <= delta max(|f_k-1|, |f_k|, 1), is relative as Ceres' is. A point where the
-// objective is not finite reads as NaN, which the line search steps back from. Remembers the lowest point
-// evaluated: a line search that fails leaves x at its last trial.
+// of the objective, |f_k-1 - f_k| <= delta max(|f_k-1|, |f_k|, 1), is relative to the start's value (Ceres'
+// is relative to the previous iterate's; near an optimum the two differ little). A point where the objective
+// is not finite reads as NaN. Remembers the lowest finite point evaluated, which is what the solve returns:
+// a line search that fails (LBFGSpp throws) leaves x at its last trial.
 class ScaledFunction {
  public:
   ScaledFunction(SmoothObjective& objective, double scale, int n)
