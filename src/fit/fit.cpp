@@ -351,8 +351,7 @@ Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const deta
   }
   Eigen::MatrixXd j_free(rows, q);
   Eigen::MatrixXd information = Eigen::MatrixXd::Zero(q, q);
-  for (std::size_t begin = 0; begin < n; begin += rows) {
-    const std::size_t count = std::min(rows, n - begin);
+  detail::ForEachBlock(n, [&](std::size_t begin, std::size_t count) {
     form.LogPredictBlock(internal.data(), design, begin, count, log_prediction.data(), jacobian.data());
     j_free.setZero();
     for (std::size_t k = 0; k < count; ++k) {
@@ -366,7 +365,7 @@ Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const deta
       }
     }
     information.noalias() += j_free.topRows(count).transpose() * j_free.topRows(count);
-  }
+  });
   return information;
 }
 
@@ -792,14 +791,13 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   {
     double squares = 0;
     std::vector<double> log_prediction(std::min(design.size(), detail::kEvaluationBlock));
-    for (std::size_t begin = 0; begin < design.size(); begin += log_prediction.size()) {
-      const std::size_t count = std::min(log_prediction.size(), design.size() - begin);
+    detail::ForEachBlock(design.size(), [&](std::size_t begin, std::size_t count) {
       form.LogPredictBlock(estimate.internal.data(), design, begin, count, log_prediction.data(), nullptr);
       for (std::size_t k = 0; k < count; ++k) {
         const double r = log_prediction[k] - design.log_loss[begin + k];
         squares += r * r;
       }
-    }
+    });
     const double n = static_cast<double>(design.size()), k = layout.num_free;
     if (squares > 0) {
       summary->aic = n * std::log(squares / n) + 2 * k;

@@ -2,6 +2,7 @@
 // one source file under models/ and one line in model.cpp.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -107,6 +108,14 @@ class ModelForm {
 
 // Runs per block of an objective's evaluation: 512 rows of a 5-parameter Jacobian are 20 KiB, within L1.
 inline constexpr std::size_t kEvaluationBlock = 512;
+
+// Calls visit(begin, count) for consecutive blocks of at most kEvaluationBlock of the n runs, in order.
+template <typename Visit>
+void ForEachBlock(std::size_t n, Visit&& visit) {
+  for (std::size_t begin = 0; begin < n; begin += kEvaluationBlock) {
+    visit(begin, std::min(kEvaluationBlock, n - begin));
+  }
+}
 
 // Whether values holds at least `wanted` distinct numbers, in O(n wanted) time and no allocation (identifiability
 // checks need 2 or 3 distinct N or D; a std::set of a million runs would cost 50 bytes a run).

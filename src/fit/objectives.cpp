@@ -9,6 +9,17 @@ namespace scalelaw::detail {
 
 namespace {
 std::size_t BlockRows(const LogDesign& design) { return std::min(design.size(), kEvaluationBlock); }
+
+// What Evaluate returns: whether the value and, when asked for, the gradient's `size` entries are all finite.
+bool AllFinite(double value, const double* gradient, int size) {
+  if (!std::isfinite(value)) return false;
+  if (gradient != nullptr) {
+    for (int j = 0; j < size; ++j) {
+      if (!std::isfinite(gradient[j])) return false;
+    }
+  }
+  return true;
+}
 }  // namespace
 
 HuberObjective::HuberObjective(const ModelForm& form, const LogDesign& design, RunLoss loss)
@@ -26,8 +37,7 @@ bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) 
   if (gradient != nullptr) std::fill(gradient, gradient + p, 0.0);
   // Block by block: the chain rule d rho_i / d x_j = rho'(r_i) d log L_hat_i / d x_j is summed over a block's
   // Jacobian rows while they are in cache; nothing of size n is stored.
-  for (std::size_t begin = 0; begin < n; begin += kEvaluationBlock) {
-    const std::size_t count = std::min(kEvaluationBlock, n - begin);
+  ForEachBlock(n, [&](std::size_t begin, std::size_t count) {
     form_.LogPredictBlock(x, design_, begin, count, log_prediction_.data(),
                           gradient != nullptr ? jacobian_.data() : nullptr);
     for (std::size_t k = 0; k < count; ++k) {
@@ -60,15 +70,9 @@ bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) 
         for (int j = 0; j < p; ++j) gradient[j] += slope * row[j];
       }
     }
-  }
+  });
   *value = total;
-  if (!std::isfinite(total)) return false;
-  if (gradient != nullptr) {
-    for (int j = 0; j < p; ++j) {
-      if (!std::isfinite(gradient[j])) return false;
-    }
-  }
-  return true;
+  return AllFinite(total, gradient, p);
 }
 
 std::unique_ptr<SmoothObjective> HuberObjective::Clone() const {
@@ -101,8 +105,7 @@ bool HuberLikelihoodObjective::Evaluate(const double* x, double* value, double* 
     std::fill(gradient, gradient + p, 0.0);
     gradient[p] = total_weight_;
   }
-  for (std::size_t begin = 0; begin < n; begin += kEvaluationBlock) {
-    const std::size_t count = std::min(kEvaluationBlock, n - begin);
+  ForEachBlock(n, [&](std::size_t begin, std::size_t count) {
     form_.LogPredictBlock(x, design_, begin, count, log_prediction_.data(),
                           gradient != nullptr ? jacobian_.data() : nullptr);
     for (std::size_t k = 0; k < count; ++k) {
@@ -117,15 +120,9 @@ bool HuberLikelihoodObjective::Evaluate(const double* x, double* value, double* 
         gradient[p] -= psi * z;
       }
     }
-  }
+  });
   *value = total;
-  if (!std::isfinite(total)) return false;
-  if (gradient != nullptr) {
-    for (int j = 0; j <= p; ++j) {
-      if (!std::isfinite(gradient[j])) return false;
-    }
-  }
-  return true;
+  return AllFinite(total, gradient, p + 1);
 }
 
 double HuberLikelihoodObjective::ProfileLogScale(const double* model_parameters) {

@@ -158,8 +158,7 @@ class ChinchillaModelForm final : public ModelForm {
     const std::size_t rows = std::min(n, kEvaluationBlock);
     Eigen::MatrixXd weighted_u(rows, kSteps), v(rows, kSteps);
     double g00 = 0, b0 = 0, total_weight = 0;
-    for (std::size_t begin = 0; begin < n; begin += rows) {
-      const std::size_t block = std::min(rows, n - begin);
+    ForEachBlock(n, [&](std::size_t begin, std::size_t block) {
       for (std::size_t r = 0; r < block; ++r) {
         const std::size_t i = begin + r;
         const double inverse_loss = std::exp(-design.log_loss[i]), weight = design.weight(i);
@@ -181,7 +180,7 @@ class ChinchillaModelForm final : public ModelForm {
         }
       }
       cross.noalias() += weighted_u.topRows(block).transpose() * v.topRows(block);
-    }
+    });
 
     std::vector<ProjectedSolution> scan(kSteps * kSteps);  // coefficients E, A, B
     for (int ka = 0; ka < kSteps; ++ka) {
