@@ -357,6 +357,17 @@ def _plot_isoflop(out, data, ax, *, params, tokens, loss, flops, log_loss, title
 # --- Hyperparameter laws (scalelaw.fit_hparams) ---
 
 
+def _finish_log_log(ax, *, xlabel, ylabel, title):
+    """Log scales on both axes, the labels and title, major grid lines and a small legend."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small")
+
+
 def _plot_hparams(out, axes, *, title):
     import matplotlib.colors as mcolors
     import matplotlib.cm as mcm
@@ -383,13 +394,8 @@ def _plot_hparams(out, axes, *, title):
     points = ax.scatter(n, best_lr, c=d, cmap=cmap, norm=norm, s=30, edgecolors="white", linewidths=0.4,
                         zorder=3, gid="cells", label=f"best run per (N, D) cell ({len(cells)})")
     ax.figure.colorbar(points, ax=ax, pad=0.01).set_label("training tokens D")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("parameters N")
-    ax.set_ylabel("optimal peak learning rate")
-    ax.set_title(f"LR = {lr['coef']:.4g}·N^{lr['exp_params']:.4f}·D^{lr['exp_tokens']:.4f}")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small")
+    _finish_log_log(ax, xlabel="parameters N", ylabel="optimal peak learning rate",
+                    title=f"LR = {lr['coef']:.4g}·N^{lr['exp_params']:.4f}·D^{lr['exp_tokens']:.4f}")
 
     # Optimal batch (tokens) against D, with the law c·D^b.
     ax = axes[1]
@@ -398,13 +404,8 @@ def _plot_hparams(out, axes, *, title):
             label="fitted power law")
     ax.scatter(d, best_batch, color="C0", s=30, edgecolors="white", linewidths=0.4, zorder=3, gid="cells",
                label=f"best run per (N, D) cell ({len(cells)})")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("training tokens D")
-    ax.set_ylabel("optimal batch size (tokens)")
-    ax.set_title(f"batch = {batch['coef']:.4g}·D^{batch['exp_tokens']:.4f} tokens")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small")
+    _finish_log_log(ax, xlabel="training tokens D", ylabel="optimal batch size (tokens)",
+                    title=f"batch = {batch['coef']:.4g}·D^{batch['exp_tokens']:.4f} tokens")
     if title is not None:
         axes[0].figure.suptitle(title)
     return np.array(axes, dtype=object)
