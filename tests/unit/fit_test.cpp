@@ -123,13 +123,18 @@ TEST_CASE("Fewer distinct points than free parameters is not identifiable", "[fi
   CHECK_FALSE(scalelaw::Fit(repeated, Chinchilla(), {}, &fit));
   CHECK_THAT(fit.message, Catch::StartsWith("not identifiable: the runs have 3 distinct points for the 5"));
 
-  // Fixing two parameters leaves three to find from the four points.
+  // Fixing two parameters leaves three to find from four points (tokens not proportional to N, so that the N
+  // and D terms do not move together), and from noiseless runs they come back.
   scalelaw::FitOptions options;
   options.fixed = {{"E", kTruth.E}, {"beta", kTruth.beta}};
   scalelaw::Dataset exact = four;
+  exact.tokens = {4e9, 1e9, 16e9, 2e9};
   for (std::size_t i = 0; i < exact.size(); ++i)
     exact.loss[i] = scalelaw::Loss(kTruth, exact.params[i], exact.tokens[i]);
-  CHECK(scalelaw::Fit(exact, Chinchilla(), options, &fit));
+  REQUIRE(scalelaw::Fit(exact, Chinchilla(), options, &fit));
+  CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(1e-4));
+  CHECK(fit.params.at("A") == Approx(kTruth.A).epsilon(1e-3));
+  CHECK(fit.params.at("B") == Approx(kTruth.B).epsilon(1e-3));
 }
 
 TEST_CASE("Runs at one compute budget are not identifiable; a second budget is", "[fit]") {
