@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build
+  build-essential cmake ninja-build ccache
   libeigen3-dev libceres-dev liblbfgspp-dev libboost-dev libboost-math-dev
   libcli11-dev catch2 nlohmann-json3-dev libfmt-dev libfccp-dev
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest
