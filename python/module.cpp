@@ -19,6 +19,7 @@
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/laws/horizon_transfer.h"
+#include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/scalelaw.h"
 
 namespace py = pybind11;
@@ -158,75 +159,106 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   return RunInterruptibly(data, model, options, show_progress);
 }
 
-// Inputs by the names Python's keyword arguments use; unknown names are an error, not silently ignored.
+// Inputs by the keys of the input table (scalelaw/laws/inputs.h), which are Python's keyword names; an unknown
+// name is an error, not silently ignored.
 scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
   scalelaw::PredictionInputs in;
   for (const auto& [key_handle, value_handle] : values) {
     const std::string key = py::str(key_handle);
-    if (key == "vocab_approach") {
-      in.vocab_approach = value_handle.cast<int>();
-      continue;
-    }
-    const double value = value_handle.cast<double>();
-    double* field = key == "params"             ? &in.params
-                    : key == "tokens"           ? &in.tokens
-                    : key == "flops"            ? &in.flops
-                    : key == "loss"             ? &in.loss
-                    : key == "seq_len"          ? &in.seq_len
-                    : key == "batch_tokens"     ? &in.batch_tokens
-                    : key == "lr"               ? &in.lr
-                    : key == "unique_tokens"    ? &in.unique_tokens
-                    : key == "inference_tokens" ? &in.inference_tokens
-                    : key == "target_loss"      ? &in.target_loss
-                    : key == "gpu_flops"        ? &in.gpu_flops
-                    : key == "train_mfu"        ? &in.train_mfu
-                    : key == "inference_mfu"    ? &in.inference_mfu
-                    : key == "gpu_hour_price"   ? &in.gpu_hour_price
-                                                : nullptr;
-    if (field == nullptr) throw scalelaw::InvalidArgument("unknown input '" + key + "'");
-    if (std::isnan(value)) throw scalelaw::InvalidArgument(key + " must be a positive finite number (got nan)");
-    *field = value;
+    const scalelaw::InputInfo* info = scalelaw::FindInputByKey(key);
+    if (info == nullptr) throw scalelaw::InvalidArgument("unknown input '" + key + "'");
+    in.Set(info->id, value_handle.cast<double>());
   }
   return in;
 }
 
-// The fit's law as inputs.fitted_law.
-void UseFit(const scalelaw::FitSummary* fit, scalelaw::PredictionInputs* in) {
-  if (fit == nullptr) return;
-  in->fitted_law = scalelaw::AsChinchillaLaw(*fit);
-  in->fitted_draws = scalelaw::BootstrapChinchillaLaws(*fit);
-  in->fitted_name = "fit";
-  in->fitted_range = fit->data_range;
+// The law to evaluate: a fit, else a published family with constants replacing its own ("all" is the registry).
+scalelaw::Law ChosenLaw(const std::string& family, scalelaw::Quantity quantity, const scalelaw::FitSummary* fit,
+                        const std::map<std::string, double>& constants) {
+  if (fit != nullptr) return scalelaw::FittedLaw(*fit, "fit");
+  return scalelaw::WithConstants(scalelaw::PublishedLaw(family, quantity), constants);
 }
 
-std::string PredictJson(const std::string& quantity, std::string law, const py::dict& values,
-                        const scalelaw::FitSummary* fit) {
-  scalelaw::PredictionInputs in = InputsFromDict(values);
-  UseFit(fit, &in);
-  if (fit != nullptr) law = "fit";
-  std::vector<scalelaw::Prediction> predictions;
-  if (quantity == "lr") {
-    predictions = scalelaw::PredictLearningRate(law, in);
-  } else if (quantity == "batch") {
-    predictions = scalelaw::PredictBatchSize(law, in);
-  } else if (quantity == "wd") {
-    predictions = scalelaw::PredictWeightDecay(law, in);
-  } else if (quantity == "vocab") {
-    predictions = scalelaw::PredictVocabularySize(law, in);
-  } else if (quantity == "loss") {
-    predictions = scalelaw::PredictLoss(law, in);
-  } else if (quantity == "allocation") {
-    predictions = scalelaw::PredictAllocation(law, in);
-  } else {
-    throw scalelaw::InvalidArgument("unknown quantity '" + quantity + "'");
+scalelaw::Quantity QuantityFromName(const std::string& name) {
+  using scalelaw::Quantity;
+  for (Quantity q : {Quantity::kLearningRate, Quantity::kBatchSize, Quantity::kWeightDecay, Quantity::kVocabularySize,
+                     Quantity::kLoss, Quantity::kAllocation, Quantity::kDownstream}) {
+    if (scalelaw::QuantityKey(q) == name) return q;
   }
-  return scalelaw::PredictionsToJson(predictions);
+  throw scalelaw::InvalidArgument("unknown quantity '" + name + "'");
+}
+
+std::string PredictJson(const std::string& quantity, const std::string& law, const py::dict& values,
+                        const scalelaw::FitSummary* fit, const std::map<std::string, double>& constants) {
+  const scalelaw::PredictionInputs in = InputsFromDict(values);
+  const scalelaw::Quantity q = QuantityFromName(quantity);
+  if (law == "all" && fit == nullptr) {
+    if (!constants.empty()) throw scalelaw::InvalidArgument("constants= needs one law, not law='all'");
+    return scalelaw::PredictionsToJson(scalelaw::Predict(q, "all", in), scalelaw::Spelling::kPython);
+  }
+  return scalelaw::PredictionsToJson({scalelaw::Predict(ChosenLaw(law, q, fit, constants), q, in)},
+                                     scalelaw::Spelling::kPython);
+}
+
+// Every law's answer at every point of the broadcast columns, in one call: {"law", "citation", "outputs": {key:
+// array}, "notes", "warnings"} per law (or "skipped").
+py::list PredictBulk(const std::string& quantity, const std::string& law, const std::map<std::string, DoubleArray>& columns,
+                     const py::dict& fixed, const scalelaw::FitSummary* fit,
+                     const std::map<std::string, double>& constants) {
+  scalelaw::InputColumns in;
+  in.fixed = InputsFromDict(fixed);
+  bool first = true;
+  for (const auto& [key, array] : columns) {
+    const scalelaw::InputInfo* info = scalelaw::FindInputByKey(key);
+    if (info == nullptr) throw scalelaw::InvalidArgument("unknown input '" + key + "'");
+    const std::size_t size = static_cast<std::size_t>(array.size());
+    if (!first && size != in.size) throw scalelaw::InvalidArgument("the input columns differ in length");
+    in.size = size;
+    first = false;
+    in.columns.emplace_back(info->id, array.data());
+  }
+  if (first) in.size = 1;
+  const scalelaw::Quantity q = QuantityFromName(quantity);
+  std::vector<scalelaw::BulkPrediction> results;
+  {
+    py::gil_scoped_release release;
+    if (law == "all" && fit == nullptr) {
+      if (!constants.empty()) throw scalelaw::InvalidArgument("constants= needs one law, not law='all'");
+      results = scalelaw::PredictBulk(q, "all", in);
+    } else {
+      results = {scalelaw::PredictBulk(ChosenLaw(law, q, fit, constants), q, in)};
+    }
+  }
+  py::list out;
+  for (scalelaw::BulkPrediction& r : results) {
+    py::dict entry;
+    entry["law"] = r.law.name;
+    entry["citation"] = r.law.citation.ToString();
+    if (!r.skipped.empty()) {
+      entry["skipped"] = r.skipped_problem ? r.skipped_problem->Spelled(scalelaw::Spelling::kPython) : r.skipped;
+      out.append(entry);
+      continue;
+    }
+    py::dict outputs;
+    for (auto& [key, values] : r.outputs) {
+      py::array_t<double> array(static_cast<py::ssize_t>(values.size()));
+      std::copy(values.begin(), values.end(), array.mutable_data());
+      outputs[py::str(key)] = array;
+    }
+    entry["outputs"] = outputs;
+    entry["notes"] = r.notes;
+    entry["warnings"] = r.warnings;
+    entry["params_definition"] = r.law.params_definition;
+    entry["units"] = r.law.units;
+    out.append(entry);
+  }
+  return out;
 }
 
 std::string PlanJson(const py::dict& values, const std::string& law, const scalelaw::FitSummary* fit) {
-  scalelaw::PredictionInputs in = InputsFromDict(values);
-  UseFit(fit, &in);
-  return scalelaw::PlanToJson(scalelaw::PlanTraining(in, fit != nullptr ? "fit" : law));
+  const scalelaw::PredictionInputs in = InputsFromDict(values);
+  return scalelaw::PlanToJson(fit != nullptr ? scalelaw::PlanTraining(in, scalelaw::FittedLaw(*fit, "fit"))
+                                             : scalelaw::PlanTraining(in, law));
 }
 
 std::string FitHparamsJson(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
@@ -251,8 +283,16 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.attr("__version__") = scalelaw::kVersion;
 
   auto error = py::register_exception<scalelaw::Error>(m, "Error", PyExc_ValueError);
-  py::register_exception<scalelaw::InvalidArgument>(m, "InvalidArgument", error.ptr());
   py::register_exception<scalelaw::InputError>(m, "InputError", error.ptr());
+  // A message that names inputs names them as Python's keywords ("needs params="), not as the CLI's options.
+  static py::handle invalid_argument = py::register_exception<scalelaw::InvalidArgument>(m, "InvalidArgument", error.ptr());
+  py::register_exception_translator([](std::exception_ptr pointer) {
+    try {
+      if (pointer) std::rethrow_exception(pointer);
+    } catch (const scalelaw::InputProblem& problem) {
+      PyErr_SetString(invalid_argument.ptr(), problem.Spelled(scalelaw::Spelling::kPython).c_str());
+    }
+  });
 
   py::class_<scalelaw::FitSummary>(m, "FitResult", "A fitted scaling law and how the fit went")
       .def_readonly("model", &scalelaw::FitSummary::model)
@@ -315,7 +355,23 @@ PYBIND11_MODULE(_scalelaw, m) {
     return out;
   });
   m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
-  m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"));
+  m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),
+        py::arg("constants"));
+  m.def("_predict_bulk", &PredictBulk, py::arg("quantity"), py::arg("law"), py::arg("columns"), py::arg("fixed"),
+        py::arg("fit"), py::arg("constants"));
+  m.def("_inputs", [] {
+    py::list out;
+    for (const scalelaw::InputInfo& info : scalelaw::InputTable()) {
+      py::dict entry;
+      entry["key"] = std::string(info.key);
+      entry["option"] = std::string(info.option);
+      entry["quantity"] = std::string(info.quantity);
+      entry["help"] = std::string(info.help);
+      entry["default"] = info.default_value;
+      out.append(entry);
+    }
+    return out;
+  });
   m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fit"));
   m.def("_laws_json", &scalelaw::LawRegistryToJson);
   m.def("_law_json", [](const std::string& name) { return scalelaw::LawToJson(scalelaw::FindLaw(name)); });

@@ -29,9 +29,11 @@ struct TrainingPlan {
   std::vector<std::string> warnings;
 };
 
-// inputs.flops is required; inference_tokens, unique_tokens and seq_len are used when given. loss_law is a
-// Chinchilla-form family ("epoch", "chinchilla", ...) or "fit" with inputs.fitted_law; with unique tokens the
-// data-constrained law sets N and D.
-TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_law);
+// The flops input is required; inference_tokens, unique_tokens and seq_len are used when given. allocation_law
+// sets N and D: any law that answers the allocation (a published family or a fit); the hyperparameter laws are
+// the registry's published ones. PlanTraining(inputs, family) uses the published family ("epoch", ...), and the
+// data-constrained law ("datablations") when unique tokens are given.
+TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law);
+TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family);
 
 }  // namespace scalelaw

@@ -1,74 +1,121 @@
-// One entry point per quantity over every published law that predicts it: what the CLI's predict-*,
-// allocate and plan commands and Python's predict_* functions call, so both faces give the same numbers,
-// warnings and citations.
+// Laws as values, and one entry point that evaluates them: what the CLI's predict-*, allocate and plan commands
+// and Python's predict_* functions call, so every face gives the same numbers, warnings and citations.
+//
+// A Law is a set of registry records (one per quantity it answers: loss, allocation, learning rate, ...), each
+// with the constants it is evaluated with, and optionally resampled constants. A published law is its family's
+// records with their published constants (PublishedLaw("epoch")); a fit is the records of its form with the
+// fitted constants, its data range and its bootstrap resamples (FittedLaw in scalelaw/fit/fit.h). Both answer
+// the same calls. With resamples, every output of a prediction also gets a 95% interval (the 2.5 and 97.5
+// percentiles over the resampled constants: parameter uncertainty only, not run-to-run noise).
 #pragma once
 
-#include <limits>
+#include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "scalelaw/laws/chinchilla.h"
+#include "scalelaw/laws/inputs.h"
 #include "scalelaw/laws/law_info.h"
 
 namespace scalelaw {
 
-// What the user told us; NaN means "not given". Units: N parameters (each law says which kind), D tokens,
-// C FLOPs, batch in tokens, LR as peak LR.
-struct PredictionInputs {
-  static constexpr double kUnset = std::numeric_limits<double>::quiet_NaN();
-  double params = kUnset;
-  double tokens = kUnset;
-  double flops = kUnset;
-  double loss = kUnset;
-  double seq_len = 2048;  // tokens per sequence, to report batches in sequences too
-  double batch_tokens = kUnset;
-  double lr = kUnset;
-  double unique_tokens = kUnset;
-  double inference_tokens = kUnset;
-  double target_loss = kUnset;
-  int vocab_approach = 3;
-  // DeepSeek's model scale M (non-embedding FLOPs per token) from the shape, when given: C = M·D.
-  double layers = kUnset;
-  double d_model = kUnset;
-  // Dollar cost of the inference-aware allocation (Sardana et al. 2024): peak FLOP/s of one accelerator, its
-  // model-FLOPs utilisation in training (0.5 when not given) and in inference, and its price per hour.
-  double gpu_flops = kUnset;
-  double train_mfu = kUnset;
-  double inference_mfu = kUnset;
-  double gpu_hour_price = kUnset;
-  // A loss law of the user's own (a fit), used by family "fit" of PredictLoss and PredictAllocation.
-  std::optional<ChinchillaLaw> fitted_law;
-  std::vector<ChinchillaLaw> fitted_draws;  // the fit's bootstrap resamples: a 95% interval on its loss
-  std::string fitted_name = "fit";
-  ValidityRange fitted_range;
+struct Law {
+  std::string name;                  // "epoch", "fit:runs.json"
+  std::vector<LawInfo> records;      // one per quantity it answers, each with the constants it is evaluated with
+  std::vector<Constants> resamples;  // a fit's bootstrap parameters (by the records' constant names); may be empty
+
+  // The record answering quantity, or nullptr.
+  const LawInfo* Answer(Quantity quantity) const;
 };
 
-// One law's answer. values keeps the CLI's JSON keys in a stable order ("lr", "batch_tokens", ...).
+// The records of a published family ("epoch", "step", ...) as one Law; throws InvalidArgument naming the known
+// families otherwise.
+Law PublishedLaw(std::string_view family);
+// The records of family that answer quantity; throws InvalidArgument naming the families of quantity otherwise.
+Law PublishedLaw(std::string_view family, Quantity quantity);
+
+// law with constants replacing its own by name (every record that lists a constant takes its new value); throws
+// InvalidArgument for a name no record lists, naming those it has.
+Law WithConstants(Law law, const std::map<std::string, double>& constants);
+
+// One law's answer. values keeps the JSON keys in a stable order ("lr", "batch_tokens", ...), each output with
+// key_lo95 and key_hi95 after it when the law has resamples.
 struct Prediction {
   LawInfo law;
   std::vector<std::pair<std::string, double>> values;
   std::vector<std::string> warnings;  // outside the fitted range, conventions substituted, ...
   std::vector<std::string> notes;     // what was assumed (e.g. "C = 6ND = 8.4e22 FLOPs")
   std::string skipped;                // with family "all": why this law could not answer (values empty)
+  std::optional<NotApplicable> skipped_problem;  // the same reason, for a face to spell in its own words
 
   double Value(std::string_view key) const;  // throws InvalidArgument when absent
+  // skipped in a face's spelling ("needs --params" in the CLI, "needs params=" in Python).
+  std::string SkippedReason(Spelling spelling) const {
+    return skipped_problem ? skipped_problem->Spelled(spelling) : skipped;
+  }
 };
 
-// family: a law family name ("step", "deepseek", ...) or "all" for every applicable one (laws that lack an
-// input they need are left out of "all" and are an InvalidArgument when named).
-std::vector<Prediction> PredictLearningRate(std::string_view family, const PredictionInputs& in);
-std::vector<Prediction> PredictBatchSize(std::string_view family, const PredictionInputs& in);
-std::vector<Prediction> PredictWeightDecay(std::string_view family, const PredictionInputs& in);
-std::vector<Prediction> PredictVocabularySize(std::string_view family, const PredictionInputs& in);
-std::vector<Prediction> PredictLoss(std::string_view family, const PredictionInputs& in);
+// law's answer for quantity at in. Throws NotApplicable (an InputProblem) when an input it needs is missing,
+// InvalidArgument when the law does not answer quantity or an input is outside its domain.
+Prediction Predict(const Law& law, Quantity quantity, const PredictionInputs& in);
+
+// family: a law family name ("step", "deepseek", ...) or "all" for every published law of quantity (laws that
+// lack an input they need are listed as skipped in "all", and are an InputProblem when named).
+std::vector<Prediction> Predict(Quantity quantity, std::string_view family, const PredictionInputs& in);
+
+// The quantity-named forms the faces call.
+inline std::vector<Prediction> PredictLearningRate(std::string_view family, const PredictionInputs& in) {
+  return Predict(Quantity::kLearningRate, family, in);
+}
+inline std::vector<Prediction> PredictBatchSize(std::string_view family, const PredictionInputs& in) {
+  return Predict(Quantity::kBatchSize, family, in);
+}
+inline std::vector<Prediction> PredictWeightDecay(std::string_view family, const PredictionInputs& in) {
+  return Predict(Quantity::kWeightDecay, family, in);
+}
+inline std::vector<Prediction> PredictVocabularySize(std::string_view family, const PredictionInputs& in) {
+  return Predict(Quantity::kVocabularySize, family, in);
+}
+inline std::vector<Prediction> PredictLoss(std::string_view family, const PredictionInputs& in) {
+  return Predict(Quantity::kLoss, family, in);
+}
 // Compute-optimal (flops), for a target loss (target_loss), inference-aware (inference_tokens) or
 // data-constrained (unique_tokens) allocation of N and D.
-std::vector<Prediction> PredictAllocation(std::string_view family, const PredictionInputs& in);
+inline std::vector<Prediction> PredictAllocation(std::string_view family, const PredictionInputs& in) {
+  return Predict(Quantity::kAllocation, family, in);
+}
 
 // The families that predict quantity, in registry order.
 std::vector<std::string> FamiliesFor(Quantity quantity);
+
+// Every input any law of quantity reads (needed or optional), in the order of the input table: the options a
+// predict command offers.
+std::vector<Input> InputsFor(Quantity quantity);
+
+// A bulk evaluation: the same law at n points, each input a column of n values (already broadcast by the
+// caller), without a Prediction per point. outputs holds one column per output the law produced at every
+// point (NaN-free; an output that only some points produced is left out), in the record's order; notes are the
+// first point's, warnings the distinct warnings of all points (at most 8, then a count).
+struct BulkPrediction {
+  LawInfo law;
+  std::vector<std::pair<std::string, std::vector<double>>> outputs;
+  std::vector<std::string> notes;
+  std::vector<std::string> warnings;
+  std::string skipped;  // with family "all": why this law could not answer
+  std::optional<NotApplicable> skipped_problem;
+};
+
+struct InputColumns {
+  std::size_t size = 0;
+  std::vector<std::pair<Input, const double*>> columns;  // each of `size` values
+  PredictionInputs fixed;                                // inputs that are the same at every point
+};
+
+// Throws InputProblem naming the input and the point when a value is outside its input's domain.
+BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns& in);
+std::vector<BulkPrediction> PredictBulk(Quantity quantity, std::string_view family, const InputColumns& in);
 
 }  // namespace scalelaw

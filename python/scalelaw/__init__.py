@@ -23,8 +23,8 @@ from . import _scalelaw
 from ._scalelaw import Error, FitResult, InputError, InvalidArgument, __version__
 
 __all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "ScalelawWarning", "__version__", "allocate", "fit_hparams", "isoflop",
-           "fit", "laws", "load_fit", "models", "plan", "predict", "predict_batch", "predict_loss", "predict_lr",
-           "predict_vocab", "predict_wd", "transfer_lr", "plot"]
+           "fit", "inputs", "laws", "load_fit", "models", "plan", "predict", "predict_batch", "predict_downstream",
+           "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "transfer_lr", "plot"]
 
 
 def _is_table(value):
@@ -171,61 +171,90 @@ class ScalelawWarning(UserWarning):
     """A prediction outside the range its law was fitted on, or a convention the law substituted."""
 
 
+def _caller_stacklevel():
+    """The stacklevel that attributes a warning to the first frame outside this package: the user's line."""
+    import os
+    import sys
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _warn(messages):
+    level = _caller_stacklevel()
     for message in dict.fromkeys(messages):
-        _warnings.warn(message, ScalelawWarning, stacklevel=3)
+        _warnings.warn(message, ScalelawWarning, stacklevel=level)
 
 
-def _call(quantity, law, inputs, fit=None):
-    predictions = _json.loads(_scalelaw._predict_json(quantity, law, inputs, fit))["predictions"]
+def _call(quantity, law, inputs, fit=None, constants=None):
+    predictions = _json.loads(_scalelaw._predict_json(quantity, law, inputs, fit, _constants(constants)))
+    predictions = predictions["predictions"]
     _warn([w for p in predictions for w in p.get("warnings", [])])
     return predictions
 
 
-def predict(quantity, *, law="all", fit=None, **inputs):
+def _constants(constants):
+    return {str(k): float(v) for k, v in (constants or {}).items()}
+
+
+def predict(quantity, *, law="all", fit=None, constants=None, **inputs):
     """Every detail of one prediction: a list of dicts (law, citation, values, units, notes, warnings).
 
-    quantity: "lr", "batch", "wd", "vocab", "loss" or "allocation"; inputs are scalars named params, tokens,
-    flops, loss, seq_len, batch_tokens, lr, unique_tokens, inference_tokens, target_loss, vocab_approach.
+    quantity: "lr", "batch", "wd", "vocab", "loss", "allocation" or "downstream"; law: a family of
+    scalelaw.laws() or "all"; fit: a FitResult instead; constants: {name: value} replacing the law's own (laws
+    that publish none need them). inputs are scalars by the keys of scalelaw.inputs() (params, tokens, flops,
+    loss, seq_len, batch_tokens, lr, unique_tokens, ...).
     """
-    given = {k: (int(v) if k == "vocab_approach" else float(v)) for k, v in inputs.items() if v is not None}
-    return _call(quantity, law, given, fit)
+    given = {k: float(v) for k, v in inputs.items() if v is not None}
+    return _call(quantity, law, given, fit, constants)
 
 
-def _vectorised(quantity, key, law, fit=None, fixed=None, **inputs):
-    """key of the prediction, broadcast over array inputs: a float, an ndarray, or {law: value} for law='all'."""
+def inputs():
+    """The input table every law reads from: one dict per input (key, option, quantity, help, default)."""
+    return _scalelaw._inputs()
+
+
+def _vectorised(quantity, key, law, fit=None, fixed=None, constants=None, **inputs):
+    """key of the prediction, broadcast over array inputs in one C++ call: a float, an ndarray, or {law: value}
+    for law='all'."""
     given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None}
     arrays = _np.broadcast_arrays(*given.values()) if given else []
     shape = arrays[0].shape if arrays else ()
-    results = {}
-    for index in _np.ndindex(shape):
-        point = {k: float(a[index]) for k, a in zip(given, arrays)}
-        point.update(fixed or {})
-        for p in _call(quantity, law, point, fit):
-            if "skipped" in p:
-                continue
-            results.setdefault(p["law"], _np.empty(shape))[index] = p[key]
-    if not results:
-        raise InvalidArgument(f"no {quantity} law could answer with the inputs given")
+    columns = {k: _np.ascontiguousarray(a, dtype=float).ravel() for k, a in zip(given, arrays)}
+    results = _scalelaw._predict_bulk(quantity, law, columns, {k: float(v) for k, v in (fixed or {}).items()}, fit,
+                                      _constants(constants))
+    _warn([w for r in results for w in r.get("warnings", [])])
+    values = {r["law"]: r["outputs"][key].reshape(shape) for r in results
+              if "skipped" not in r and key in r["outputs"]}
+    if not values:
+        reasons = "; ".join(f"{r['law']}: {r['skipped']}" for r in results if "skipped" in r)
+        raise InvalidArgument(f"no {quantity} law could answer with the inputs given" + (f" ({reasons})" if reasons else ""))
     unwrap = (lambda a: float(a)) if shape == () else (lambda a: a)
     if law == "all":
-        return {name: unwrap(values) for name, values in results.items()}
-    return unwrap(next(iter(results.values())))
+        return {name: unwrap(v) for name, v in values.items()}
+    return unwrap(next(iter(values.values())))
 
 
-def predict_lr(params=None, tokens=None, flops=None, *, law="step"):
+def predict_lr(params=None, tokens=None, flops=None, *, law="step", fit=None, layers=None, d_model=None,
+               seq_len=None, constants=None):
     """Optimal peak learning rate. law: "step" (Li et al. 2025; N non-vocabulary params), "deepseek" (Bi et al.
-    2024; C = M·D, else 6ND), "kaplan" (Kaplan et al. 2020; N non-embedding) or "all" ({law: lr})."""
-    return _vectorised("lr", "lr", law, params=params, tokens=tokens, flops=flops)
+    2024; C = M·D with M from layers and d_model, else flops, else 6ND), "kaplan" (Kaplan et al. 2020; N
+    non-embedding) or "all" ({law: lr}); fit: a FitResult of scalelaw.fit_hparams instead."""
+    return _vectorised("lr", "lr", law, fit=fit, constants=constants, params=params, tokens=tokens, flops=flops,
+                       layers=layers, d_model=d_model, seq_len=seq_len)
 
 
-def predict_batch(params=None, tokens=None, flops=None, loss=None, *, law="step", seq_len=2048, unit="tokens"):
+def predict_batch(params=None, tokens=None, flops=None, loss=None, *, law="step", seq_len=2048, unit="tokens",
+                  fit=None, layers=None, d_model=None, constants=None, **inputs):
     """Optimal batch size in tokens (unit="tokens") or sequences of seq_len tokens (unit="sequences").
-    law: "step", "deepseek", "kaplan" (critical batch, needs loss), "minicpm" (needs loss) or "all"."""
+    law: "step", "deepseek", "kaplan" (critical batch, needs loss), "minicpm" (needs loss), the ratio rules
+    "power-lines" and "shuai" (reference_tokens / reference_flops and reference_batch), or "all"."""
     if unit not in ("tokens", "sequences"):
         raise InvalidArgument(f"unit must be 'tokens' or 'sequences', got {unit!r}")
-    return _vectorised("batch", "batch_" + unit, law, fixed={"seq_len": float(seq_len)}, params=params,
-                       tokens=tokens, flops=flops, loss=loss)
+    return _vectorised("batch", "batch_" + unit, law, fit=fit, constants=constants, fixed={"seq_len": float(seq_len)},
+                       params=params, tokens=tokens, flops=flops, loss=loss, layers=layers, d_model=d_model, **inputs)
 
 
 def predict_wd(params, tokens, batch_tokens, lr, *, law="power-lines"):
@@ -233,15 +262,27 @@ def predict_wd(params, tokens, batch_tokens, lr, *, law="power-lines"):
     return _vectorised("wd", "weight_decay", law, params=params, tokens=tokens, batch_tokens=batch_tokens, lr=lr)
 
 
-def predict_vocab(params, flops=None, *, approach=3, law="tao"):
+def predict_vocab(params, flops=None, *, approach=3, law="tao", fit=None, constants=None):
     """Optimal vocabulary size for N non-vocabulary parameters (Tao et al. 2024, approach 1, 2 or 3)."""
-    return _vectorised("vocab", "vocab_size", law, fixed={"vocab_approach": int(approach)}, params=params,
-                       flops=flops)
+    return _vectorised("vocab", "vocab_size", law, fit=fit, constants=constants,
+                       fixed={"vocab_approach": int(approach)}, params=params, flops=flops)
 
 
-def predict_loss(params, tokens, unique_tokens=None, *, law="epoch", fit=None):
-    """Loss (nats/token) of N parameters trained on D tokens under a published law or a FitResult."""
-    return _vectorised("loss", "loss", law, fit=fit, params=params, tokens=tokens, unique_tokens=unique_tokens)
+def predict_loss(params=None, tokens=None, unique_tokens=None, *, law="epoch", fit=None, constants=None, **inputs):
+    """Loss (nats/token) of N parameters trained on D tokens under a published law or a FitResult; laws over other
+    inputs take them by name (finetune_examples= for "rectified", x= for "bnsl") and their constants=."""
+    key = "y" if law == "bnsl" else "loss"
+    return _vectorised("loss", key, law, fit=fit, constants=constants, params=params, tokens=tokens,
+                       unique_tokens=unique_tokens, **inputs)
+
+
+def predict_downstream(*, law="performance-law", key=None, constants=None, **inputs):
+    """Downstream laws: the Performance Law's MMLU (law="performance-law": layers, d_model, ffn_width, tokens,
+    params) or the densing law's parameters for equal quality (law="densing": params, days). key picks the output
+    ("mmlu", "params_equal_quality", ...; the law's first by default)."""
+    if key is None:
+        key = {"performance-law": "mmlu", "densing": "params_equal_quality"}.get(law, "mmlu")
+    return _vectorised("downstream", key, law, constants=constants, **inputs)
 
 
 def transfer_lr(lr, from_tokens, to_tokens, exponent=0.32):
@@ -263,7 +304,7 @@ def allocate(flops=None, *, law=None, fit=None, target_loss=None, inference_toke
     """
     if law is None:
         law = "datablations" if unique_tokens is not None else "epoch"
-    return predict("allocation", law=law, fit=fit, flops=flops, target_loss=target_loss,
+    return predict("allocation", law=law if fit is None else "epoch", fit=fit, flops=flops, target_loss=target_loss,
                    inference_tokens=inference_tokens, unique_tokens=unique_tokens, gpu_flops=gpu_flops,
                    train_mfu=train_mfu, inference_mfu=inference_mfu, gpu_hour_price=gpu_hour_price)[0]
 

@@ -137,7 +137,18 @@ def _law_json(arg0: str, /) -> str: ...
 def _laws_json() -> str: ...
 def _model_catalogue() -> list[dict[str, Any]]: ...  # name, formula, description: str; parameters, inputs: list[str]
 def _plan_json(inputs: Mapping[str, float], law: str, fit: FitResult | None) -> str: ...
-def _predict_json(quantity: str, law: str, inputs: Mapping[str, float], fit: FitResult | None) -> str: ...
+def _predict_json(
+    quantity: str, law: str, inputs: Mapping[str, float], fit: FitResult | None, constants: Mapping[str, float]
+) -> str: ...
+def _predict_bulk(
+    quantity: str,
+    law: str,
+    columns: Mapping[str, NDArray[np.float64]],
+    fixed: Mapping[str, float],
+    fit: FitResult | None,
+    constants: Mapping[str, float],
+) -> list[dict[str, Any]]: ...  # law, citation, outputs {key: array}, notes, warnings (or skipped)
+def _inputs() -> list[dict[str, Any]]: ...  # key, option, quantity, help: str; default: float
 def _transfer_lr(
     arg0: ArrayLike, arg1: ArrayLike, arg2: ArrayLike, arg3: float, /
 ) -> float | NDArray[np.float64]: ...

@@ -3,6 +3,7 @@
 //   0 ok; 1 a fit ran but is not usable (did not converge, not identifiable); 2 usage or input error.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -47,13 +48,29 @@ struct FitCommand {
 };
 int RunFit(const FitCommand& command);
 
-// predict-lr, predict-batch, predict-wd, predict-vocab, predict-loss and allocate: one law family (or "all")
-// answers from the inputs given.
+// The values of the input options (NaN: not given), indexed by Input; the options are generated from the input
+// table (scalelaw/laws/inputs.h).
+struct InputValues {
+  std::array<double, kInputCount> values;
+  InputValues() { values.fill(PredictionInputs::kUnset); }
+  double& operator[](Input input) { return values[static_cast<std::size_t>(input)]; }
+  // The inputs given, validated by the input table (an InputProblem names the option).
+  PredictionInputs Inputs() const;
+};
+
+// Which law answers: a published family (or "all"), a fit file written by `scalelaw fit --output`, and
+// constants replacing the published ones (NAME=VALUE).
+struct LawChoice {
+  std::string family;
+  std::string fit;
+  std::vector<std::string> constants;
+};
+
+// The predict-* commands and allocate: one law family (or "all"), or a fit, answers from the inputs given.
 struct PredictCommand {
   Quantity quantity = Quantity::kLearningRate;
-  std::string law;
-  std::string fit;  // a fit file written by `scalelaw fit --output` (predict-loss, allocate)
-  PredictionInputs inputs;
+  LawChoice law;
+  InputValues inputs;
   bool json = false;
 };
 int RunPredict(const PredictCommand& command);
@@ -68,9 +85,8 @@ struct TransferLrCommand {
 int RunTransferLr(const TransferLrCommand& command);
 
 struct PlanCommand {
-  PredictionInputs inputs;
-  std::string law = "epoch";  // the loss law that sets N and D
-  std::string fit;
+  InputValues inputs;
+  LawChoice law{"epoch", "", {}};  // the law that sets N and D
   bool json = false;
 };
 int RunPlan(const PlanCommand& command);

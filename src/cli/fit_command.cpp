@@ -112,39 +112,6 @@ void PrintHuman(const FitCommand& command, const Model& model, const FitSummary&
   fmt::print("  {:<16} {} ({:.2f} s)\n", "status", fit.converged ? "converged" : "NOT USABLE", fit.wall_seconds);
 }
 
-// The number in `text` when it is all of a finite double; the caller names what it read in its error.
-std::optional<double> FiniteNumber(const std::string& text) {
-  double number = 0;
-  const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (status != std::errc() || stop != text.data() + text.size() || !std::isfinite(number)) return std::nullopt;
-  return number;
-}
-
-// NAME=REST items of a repeatable option; `expected` spells the form for the error, e.g. "NAME=VALUE".
-std::vector<std::pair<std::string, std::string>> ParsePairs(const std::vector<std::string>& items, const char* option,
-                                                            const char* expected) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& item : items) {
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
-      throw InvalidArgument(fmt::format("{} {}: expected {}", option, item, expected));
-    }
-    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
-  }
-  return out;
-}
-
-// NAME=VALUE pairs of --fix.
-std::map<std::string, double> ParseAssignments(const std::vector<std::string>& items, const char* option) {
-  std::map<std::string, double> out;
-  for (const auto& [name, text] : ParsePairs(items, option, "NAME=VALUE")) {
-    const std::optional<double> number = FiniteNumber(text);
-    if (!number) throw InvalidArgument(fmt::format("{} {}={}: '{}' is not a finite number", option, name, text, text));
-    out[name] = *number;
-  }
-  return out;
-}
-
 // The starting values of --grid NAME=START:STOP:STEP or NAME=V1,V2,...
 std::map<std::string, std::vector<double>> ParseGrids(const std::vector<std::string>& items) {
   constexpr const char* kGridForms = "NAME=START:STOP:STEP or NAME=V1,V2,...";

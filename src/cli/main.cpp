@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <exception>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <string>
@@ -17,11 +18,13 @@
 #include "cli/output.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/model.h"
+#include "scalelaw/predict.h"
 #include "scalelaw/version.h"
 
 namespace {
 
 using namespace scalelaw::cli;
+using scalelaw::Input;
 using scalelaw::PredictionInputs;
 using scalelaw::Quantity;
 
@@ -160,74 +163,85 @@ void AddJsonFlag(CLI::App* app, bool& json) {
   app->add_flag("--json", json, "Print one JSON object instead of a table");
 }
 
-// The predict-* commands share one runner; each declares only the inputs its laws read, by option name.
-struct PredictOptions {
-  std::set<std::string> names;
-  bool Has(const std::string& name) const { return names.count(name) > 0; }
+// The option of one input of the input table (scalelaw/laws/inputs.h): its name, help and domain are the table's.
+CLI::Option* AddInput(CLI::App* app, Input input, InputValues& values) {
+  const scalelaw::InputInfo& info = scalelaw::Describe(input);
+  std::string help(info.help);
+  if (!std::isnan(info.default_value)) help += fmt::format(" (default {:g})", info.default_value);
+  const CLI::Validator domain(
+      [&info](std::string& text) -> std::string {
+        double value = 0;
+        const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (status == std::errc::result_out_of_range) return "'" + text + "' is out of the range of a double";
+        if (status != std::errc() || stop != text.data() + text.size()) return "'" + text + "' is not a number";
+        const std::string problem = scalelaw::DomainProblem(info, value);
+        return problem.empty() ? "" : "'" + text + "' " + problem;
+      },
+      "NUMBER", "number");
+  return app->add_option(std::string(info.option), values[input], help)->check(domain);
+}
+
+void AddLawChoice(CLI::App* sub, Quantity quantity, LawChoice& law, bool with_all) {
+  auto* family = sub->add_option("--law", law.family,
+                                 "Law family: " + fmt::format("{}", fmt::join(scalelaw::FamiliesFor(quantity), ", ")) +
+                                     (with_all ? ", or all" : ""));
+  if (!law.family.empty()) family->capture_default_str();
+  sub->add_option("--fit", law.fit, "A fit written by 'scalelaw fit --output' instead of a published law")
+      ->excludes(family);
+  sub->add_option("--constant", law.constants,
+                  "Replace one of the law's constants, NAME=VALUE (repeatable; 'scalelaw laws show NAME' lists them; "
+                  "laws that publish none need them)");
+}
+
+// One predict-* command per quantity: its inputs are those its laws read, from the registry.
+struct PredictCommandSpec {
+  const char* name;
+  Quantity quantity;
+  const char* help;
+  const char* default_family;
 };
 
-CLI::App* AddPredictCommand(CLI::App& app, const std::string& name, const std::string& help, Quantity quantity,
-                            const std::string& default_law, const PredictOptions& with, PredictCommand& command,
-                            int& exit_code) {
-  CLI::App* sub = app.add_subcommand(name, help);
-  command.quantity = quantity;
-  command.law = default_law;
-  PredictionInputs& in = command.inputs;
-  if (with.Has("params")) AddNumber(sub, "--params", in.params, "Parameters N (each law says which kind)");
-  if (with.Has("tokens")) AddNumber(sub, "--tokens", in.tokens, "Training tokens D");
-  if (with.Has("flops")) AddNumber(sub, "--flops", in.flops, "Training compute C in FLOPs");
-  if (with.Has("loss")) AddNumber(sub, "--loss", in.loss, "Loss reached, nats/token");
-  if (with.Has("seq_len")) {
-    AddNumber(sub, "--seq-len", in.seq_len, "Tokens per sequence, to report batches in sequences")
-        ->capture_default_str();
-  }
-  if (with.Has("shape")) {
-    AddNumber(sub, "--layers", in.layers, "Layers n_layer (DeepSeek: C = M·D from the model shape)");
-    AddNumber(sub, "--d-model", in.d_model, "Model width d_model (DeepSeek: C = M·D from the model shape)");
-  }
-  if (with.Has("batch")) AddNumber(sub, "--batch", in.batch_tokens, "Batch size in tokens per optimizer step");
-  if (with.Has("lr")) AddNumber(sub, "--lr", in.lr, "Peak learning rate");
-  if (with.Has("unique_tokens")) AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available U");
-  if (with.Has("approach")) {
-    sub->add_option("--approach", in.vocab_approach, "Tao et al. approach: 1 (IsoFLOP), 2 (derivative), 3 (loss fit)")
-        ->capture_default_str()
-        ->check(CLI::IsMember({1, 2, 3}));
-  }
-  auto* law = sub->add_option("--law", command.law,
-                              "Law family: " + fmt::format("{}", fmt::join(FamiliesFor(quantity), ", ")) +
-                                  (quantity == Quantity::kLoss ? "" : ", or all"))
-                  ->capture_default_str();
-  if (with.Has("fit")) sub->add_option("--fit", command.fit, "A fit written by 'scalelaw fit --output'")->excludes(law);
+constexpr PredictCommandSpec kPredictCommands[] = {
+    {"predict-lr", Quantity::kLearningRate, "Optimal peak learning rate from published laws", "step"},
+    {"predict-batch", Quantity::kBatchSize, "Optimal batch size (tokens and sequences) from published laws", "step"},
+    {"predict-wd", Quantity::kWeightDecay, "Optimal AdamW weight decay (Power Lines)", "power-lines"},
+    {"predict-vocab", Quantity::kVocabularySize, "Optimal vocabulary size (Tao et al.)", "tao"},
+    {"predict-loss", Quantity::kLoss, "Loss of a model of N parameters trained on D tokens (or a law's metric)",
+     "epoch"},
+    {"predict-downstream", Quantity::kDownstream,
+     "Downstream score and model-density laws (Performance Law MMLU, densing)", "performance-law"},
+};
+
+void AddPredictCommand(CLI::App& app, const PredictCommandSpec& spec, PredictCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(spec.name, spec.help);
+  command.quantity = spec.quantity;
+  command.law.family = spec.default_family;
+  for (Input input : scalelaw::InputsFor(spec.quantity)) AddInput(sub, input, command.inputs);
+  AddLawChoice(sub, spec.quantity, command.law, /*with_all=*/true);
   AddJsonFlag(sub, command.json);
   sub->callback([&] { exit_code = RunPredict(command); });
-  return sub;
 }
 
 void AddAllocateCommand(CLI::App& app, PredictCommand& command, int& exit_code) {
   CLI::App* sub =
       app.add_subcommand("allocate", "Split a FLOPs budget (or reach a target loss) between parameters N and tokens D");
   command.quantity = Quantity::kAllocation;
-  PredictionInputs& in = command.inputs;
-  auto* flops = AddNumber(sub, "--flops", in.flops, "Training budget C in FLOPs (C = 6ND)");
-  AddNumber(sub, "--target-loss", in.target_loss, "Reach this loss (nats/token) at least cost instead")
-      ->excludes(flops);
-  AddNumber(sub, "--inference-tokens", in.inference_tokens,
-            "Lifetime inference tokens: minimise training + inference FLOPs (Sardana et al.)");
-  AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available: data-constrained (Muennighoff et al.)");
-  AddNumber(sub, "--gpu-flops", in.gpu_flops, "Peak FLOP/s of one accelerator (dollar cost variant)");
-  AddNumber(sub, "--train-mfu", in.train_mfu, "Training model-FLOPs utilisation, 0 to 1 (default 0.5)");
-  AddNumber(sub, "--inference-mfu", in.inference_mfu, "Inference model-FLOPs utilisation, 0 to 1");
-  AddNumber(sub, "--gpu-hour-price", in.gpu_hour_price, "Dollars per accelerator-hour");
-  auto* law = sub->add_option("--law", command.law,
-                              "Law family (default epoch; datablations with --unique-tokens): " +
-                                  fmt::format("{}", fmt::join(FamiliesFor(Quantity::kAllocation), ", ")));
-  sub->add_option("--fit", command.fit, "A fit written by 'scalelaw fit --output'")->excludes(law);
+  InputValues& in = command.inputs;
+  auto* flops = AddInput(sub, Input::kFlops, in);
+  for (Input input : scalelaw::InputsFor(Quantity::kAllocation)) {
+    if (input == Input::kFlops) continue;
+    CLI::Option* option = AddInput(sub, input, in);
+    if (input == Input::kTargetLoss) option->excludes(flops);
+  }
+  AddLawChoice(sub, Quantity::kAllocation, command.law, /*with_all=*/true);
   AddJsonFlag(sub, command.json);
   sub->callback([&] {
-    if (std::isnan(in.flops) && std::isnan(in.target_loss)) {
+    if (std::isnan(in[Input::kFlops]) && std::isnan(in[Input::kTargetLoss])) {
       throw CLI::ValidationError("allocate needs --flops C or --target-loss L");
     }
-    if (command.law.empty()) command.law = std::isnan(in.unique_tokens) ? "epoch" : "datablations";
+    if (command.law.family.empty()) {
+      command.law.family = std::isnan(in[Input::kUniqueTokens]) ? "epoch" : "datablations";
+    }
     exit_code = RunPredict(command);
   });
 }
@@ -246,13 +260,9 @@ void AddTransferLrCommand(CLI::App& app, TransferLrCommand& command, int& exit_c
 
 void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand("plan", "One training recipe for a budget: N, D, LR, batch, weight decay, vocab");
-  PredictionInputs& in = command.inputs;
-  AddNumber(sub, "--flops", in.flops, "Training budget C in FLOPs")->required();
-  AddNumber(sub, "--inference-tokens", in.inference_tokens, "Lifetime inference tokens (inference-aware N and D)");
-  AddNumber(sub, "--unique-tokens", in.unique_tokens, "Unique tokens available (data-constrained N, D, epochs)");
-  AddNumber(sub, "--seq-len", in.seq_len, "Tokens per sequence")->capture_default_str();
-  auto* law = sub->add_option("--law", command.law, "Loss law that sets N and D")->capture_default_str();
-  sub->add_option("--fit", command.fit, "Use a fit written by 'scalelaw fit --output' for N and D")->excludes(law);
+  AddInput(sub, Input::kFlops, command.inputs)->required();
+  for (Input input : {Input::kInferenceTokens, Input::kUniqueTokens, Input::kSeqLen}) AddInput(sub, input, command.inputs);
+  AddLawChoice(sub, Quantity::kAllocation, command.law, /*with_all=*/false);
   AddJsonFlag(sub, command.json);
   sub->callback([&] { exit_code = RunPlan(command); });
 }
@@ -342,7 +352,7 @@ int main(int argc, char** argv) {
 
   int exit_code = kExitOk;
   FitCommand fit;
-  PredictCommand lr, batch, wd, vocab, loss, allocate;
+  PredictCommand predictions[std::size(kPredictCommands)], allocate;
   TransferLrCommand transfer;
   PlanCommand plan;
   LawsCommand laws;
@@ -351,18 +361,10 @@ int main(int argc, char** argv) {
   FitHparamsCommand fit_hparams;
   AddFitCommand(app, fit, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
-  AddPredictCommand(app, "predict-lr", "Optimal peak learning rate from published laws", Quantity::kLearningRate,
-                    "step", {{"params", "tokens", "flops", "shape", "seq_len"}}, lr, exit_code);
+  for (std::size_t i = 0; i < std::size(kPredictCommands); ++i) {
+    AddPredictCommand(app, kPredictCommands[i], predictions[i], exit_code);
+  }
   AddTransferLrCommand(app, transfer, exit_code);
-  AddPredictCommand(app, "predict-batch", "Optimal batch size (tokens and sequences) from published laws",
-                    Quantity::kBatchSize, "step", {{"params", "tokens", "flops", "loss", "seq_len", "shape"}}, batch,
-                    exit_code);
-  AddPredictCommand(app, "predict-wd", "Optimal AdamW weight decay (Power Lines)", Quantity::kWeightDecay,
-                    "power-lines", {{"params", "tokens", "batch", "lr"}}, wd, exit_code);
-  AddPredictCommand(app, "predict-vocab", "Optimal vocabulary size (Tao et al.)", Quantity::kVocabularySize, "tao",
-                    {{"params", "flops", "approach"}}, vocab, exit_code);
-  AddPredictCommand(app, "predict-loss", "Loss of a model of N parameters trained on D tokens", Quantity::kLoss,
-                    "epoch", {{"params", "tokens", "unique_tokens", "fit"}}, loss, exit_code);
   AddPlanCommand(app, plan, exit_code);
   AddLawsCommand(app, laws, exit_code);
   AddModelsCommand(app, models, exit_code);
@@ -381,7 +383,7 @@ int main(int argc, char** argv) {
     PrintError(std::string(e.what()) + " (see scalelaw --help)");
     return kExitUsage;
   } catch (const scalelaw::Error& e) {
-    PrintError(e.what());
+    PrintError(CliMessage(e));
     return kExitUsage;
   } catch (const std::exception& e) {
     PrintError(std::string("internal error: ") + e.what());

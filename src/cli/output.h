@@ -1,9 +1,14 @@
 // What every subcommand prints the same way: errors and warnings on stderr, numbers in tables.
 #pragma once
 
+#include <exception>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "cli/commands.h"
 #include "scalelaw/predict.h"
 
 namespace scalelaw::cli {
@@ -13,8 +18,21 @@ void PrintError(const std::string& message);
 // "scalelaw: warning: <message>" on stderr, one line each.
 void PrintWarnings(const std::vector<std::string>& warnings);
 
-// Reads a fit written by `scalelaw fit --output` into in (family "fit"), warning when it did not converge.
-void UseFitFile(const std::string& path, PredictionInputs* in);
+// The law a command was told to use: the fit in choice.fit ("fit:PATH", warning when it did not converge), else
+// the published family with choice.constants (NAME=VALUE) in place of its own. Family "all" is not a law: the
+// caller asks the registry for every law instead.
+Law ChosenLaw(const LawChoice& choice, Quantity quantity);
+
+// NAME=REST items of a repeatable option; `expected` spells the form for the error, e.g. "NAME=VALUE".
+std::vector<std::pair<std::string, std::string>> ParsePairs(const std::vector<std::string>& items, const char* option,
+                                                            const char* expected);
+// NAME=VALUE items of a repeatable option, each VALUE a finite number.
+std::map<std::string, double> ParseAssignments(const std::vector<std::string>& items, const char* option);
+// The number in text when it is all of a finite double.
+std::optional<double> FiniteNumber(const std::string& text);
+
+// An error's one line as the CLI words it: inputs named by their options (--params).
+std::string CliMessage(const std::exception& error);
 
 // A number for a table: 4 significant digits, exponent where it helps.
 std::string Short(double value);

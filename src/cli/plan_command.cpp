@@ -6,27 +6,22 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "scalelaw/fit/fit.h"
-#include "scalelaw/io/fit_json.h"
 #include "scalelaw/io/prediction_json.h"
 #include "scalelaw/plan.h"
 
 namespace scalelaw::cli {
 
 int RunPlan(const PlanCommand& command) {
-  PredictionInputs in = command.inputs;
-  std::string law = command.law;
-  if (!command.fit.empty()) {
-    UseFitFile(command.fit, &in);
-    law = "fit";
-  }
-  const TrainingPlan plan = PlanTraining(in, law);
+  const PredictionInputs in = command.inputs.Inputs();
+  const TrainingPlan plan = command.law.fit.empty() && command.law.constants.empty()
+                                ? PlanTraining(in, command.law.family)
+                                : PlanTraining(in, ChosenLaw(command.law, Quantity::kAllocation));
   if (command.json) {
     fmt::print("{}\n", PlanToJson(plan));
   } else {
     fmt::print("Training plan for C = {} FLOPs", Short(plan.flops));
-    if (!std::isnan(in.inference_tokens)) fmt::print(", {} inference tokens", Short(in.inference_tokens));
-    if (!std::isnan(in.unique_tokens)) fmt::print(", {} unique tokens", Short(in.unique_tokens));
+    if (in.Has(Input::kInferenceTokens)) fmt::print(", {} inference tokens", Short(in.Get(Input::kInferenceTokens)));
+    if (in.Has(Input::kUniqueTokens)) fmt::print(", {} unique tokens", Short(in.Get(Input::kUniqueTokens)));
     fmt::print("\n\n  {:<28} {:>10}   {:<26} {}\n", "quantity", "value", "law", "other laws");
     for (const PlanItem& item : plan.items) {
       std::string others;

@@ -1,5 +1,5 @@
-// predict-lr, predict-batch, predict-wd, predict-vocab, predict-loss and allocate: published laws (or the
-// user's fit) evaluated through scalelaw::Predict*, printed with their law, citation, units and warnings.
+// The predict-* commands and allocate: a published law (or the user's fit) evaluated through scalelaw::Predict,
+// printed with its law, citation, units and warnings.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -7,32 +7,10 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "scalelaw/fit/fit.h"
-#include "scalelaw/io/fit_json.h"
 #include "scalelaw/io/prediction_json.h"
 
 namespace scalelaw::cli {
 namespace {
-
-std::vector<Prediction> Predict(Quantity quantity, const std::string& law, const PredictionInputs& in) {
-  switch (quantity) {
-    case Quantity::kLearningRate:
-      return PredictLearningRate(law, in);
-    case Quantity::kBatchSize:
-      return PredictBatchSize(law, in);
-    case Quantity::kWeightDecay:
-      return PredictWeightDecay(law, in);
-    case Quantity::kVocabularySize:
-      return PredictVocabularySize(law, in);
-    case Quantity::kLoss:
-      return PredictLoss(law, in);
-    case Quantity::kAllocation:
-      return PredictAllocation(law, in);
-    case Quantity::kDownstream:
-      break;
-  }
-  throw InvalidArgument("no prediction for this quantity");
-}
 
 std::string_view Title(Quantity quantity) {
   switch (quantity) {
@@ -49,27 +27,19 @@ std::string_view Title(Quantity quantity) {
     case Quantity::kAllocation:
       return "Allocation of parameters N and tokens D";
     case Quantity::kDownstream:
-      break;
+      return "Downstream prediction";
   }
   return "Prediction";
 }
 
+// "N = 7e9, D = 2e12": the inputs given, by the symbols of the input table's quantities.
 std::string DescribeInputs(const PredictionInputs& in) {
-  std::vector<std::string> parts;
-  auto add = [&](const char* name, double value) {
-    if (!std::isnan(value)) parts.push_back(fmt::format("{} = {}", name, Short(value)));
-  };
-  add("N", in.params);
-  add("D", in.tokens);
-  add("C", in.flops);
-  add("L", in.loss);
-  add("target L", in.target_loss);
-  add("batch", in.batch_tokens);
-  add("lr", in.lr);
-  add("unique tokens", in.unique_tokens);
-  add("inference tokens", in.inference_tokens);
   std::string text;
-  for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
+  for (const InputInfo& info : InputTable()) {
+    if (!in.Has(info.id)) continue;
+    const std::string_view name = info.quantity.substr(0, info.quantity.find(','));
+    text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, Short(in.Get(info.id)));
+  }
   return text;
 }
 
@@ -96,12 +66,12 @@ std::string FormatValues(const Prediction& p) {
   return text;
 }
 
-void PrintHuman(const PredictCommand& command, const std::vector<Prediction>& predictions) {
-  fmt::print("{} for {}\n", Title(command.quantity), DescribeInputs(command.inputs));
+void PrintHuman(Quantity quantity, const PredictionInputs& in, const std::vector<Prediction>& predictions) {
+  fmt::print("{} for {}\n", Title(quantity), DescribeInputs(in));
   for (const Prediction& p : predictions) {
     fmt::print("\n  {:<22}", p.law.family == "fit" ? p.law.name : p.law.family);
     if (!p.skipped.empty()) {
-      fmt::print(" not applicable: {}\n", p.skipped);
+      fmt::print(" not applicable: {}\n", p.SkippedReason(Spelling::kCli));
       continue;
     }
     fmt::print("{}\n", FormatValues(p));
@@ -115,22 +85,20 @@ void PrintHuman(const PredictCommand& command, const std::vector<Prediction>& pr
 }  // namespace
 
 int RunPredict(const PredictCommand& command) {
-  PredictionInputs in = command.inputs;
-  std::string law = command.law;
-  if (!command.fit.empty()) {
-    UseFitFile(command.fit, &in);
-    law = "fit";
-  }
-  const std::vector<Prediction> predictions = Predict(command.quantity, law, in);
+  const PredictionInputs in = command.inputs.Inputs();
+  const bool all = command.law.family == "all" && command.law.fit.empty();
+  if (all && !command.law.constants.empty()) throw InvalidArgument("--constant needs one law, not --law all");
+  const std::vector<Prediction> predictions =
+      all ? Predict(command.quantity, "all", in) : std::vector<Prediction>{Predict(ChosenLaw(command.law, command.quantity), command.quantity, in)};
 
   std::vector<std::string> warnings;
   for (const Prediction& p : predictions) {
     for (const std::string& w : p.warnings) warnings.push_back(w);
   }
   if (command.json) {
-    fmt::print("{}\n", law == "all" ? PredictionsToJson(predictions) : PredictionToJson(predictions.front()));
+    fmt::print("{}\n", all ? PredictionsToJson(predictions, Spelling::kCli) : PredictionToJson(predictions.front()));
   } else {
-    PrintHuman(command, predictions);
+    PrintHuman(command.quantity, in, predictions);
   }
   PrintWarnings(warnings);
   return kExitOk;

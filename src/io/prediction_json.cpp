@@ -13,12 +13,12 @@ using Json = nlohmann::ordered_json;
 
 Json Number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
-Json PredictionObject(const Prediction& p) {
+Json PredictionObject(const Prediction& p, Spelling spelling) {
   Json out;
-  out["law"] = std::string(p.law.name);
+  out["law"] = p.law.name;
   out["citation"] = p.law.citation.ToString();
   if (!p.skipped.empty()) {
-    out["skipped"] = p.skipped;
+    out["skipped"] = p.SkippedReason(spelling);
     return out;
   }
   for (const auto& [key, value] : p.values) out[key] = Number(value);
@@ -30,32 +30,51 @@ Json PredictionObject(const Prediction& p) {
 }
 
 Json LawObject(const LawInfo& law) {
-  Json out{{"name", std::string(law.name)},
-           {"family", std::string(law.family)},
+  Json out{{"name", law.name},
+           {"family", law.family},
            {"quantity", std::string(QuantityName(law.quantity))},
-           {"formula", std::string(law.formula)},
+           {"formula", law.formula},
            {"citation", law.citation.ToString()},
-           {"params_definition", std::string(law.params_definition)},
-           {"units", std::string(law.units)},
+           {"params_definition", law.params_definition},
+           {"units", law.units},
            {"range",
             {{"params", {law.range.params_min, law.range.params_max}},
              {"tokens", {law.range.tokens_min, law.range.tokens_max}}}},
-           {"confidence", std::string(law.confidence)}};
+           {"confidence", law.confidence}};
   out["constants"] = Json::object();
-  for (const auto& [name, value] : law.constants) out["constants"][std::string(name)] = Number(value);
+  for (const auto& [name, value] : law.constants) out["constants"][name] = Number(value);
+  // What evaluates it: the quantity's key in Python's predict(), the inputs by their keys, the outputs, and the
+  // published test vector every face is tested on.
+  auto keys = [](const std::vector<Input>& inputs) {
+    Json list = Json::array();
+    for (Input input : inputs) list.push_back(std::string(Describe(input).key));
+    return list;
+  };
+  out["quantity_key"] = std::string(QuantityKey(law.quantity));
+  out["inputs"] = keys(law.inputs);
+  out["optional_inputs"] = keys(law.optional_inputs);
+  out["outputs"] = law.outputs;
+  Json example{{"inputs", Json::object()}, {"constants", Json::object()}, {"outputs", Json::object()},
+               {"source", law.example.source}};
+  for (const auto& [input, value] : law.example.inputs) example["inputs"][std::string(Describe(input).key)] = value;
+  for (const auto& [name, value] : law.example.constants) example["constants"][name] = Number(value);
+  for (const auto& [key, printed] : law.example.outputs) example["outputs"][key] = printed;
+  out["example"] = example;
   return out;
 }
 
 }  // namespace
 
-std::string PredictionToJson(const Prediction& prediction) { return PredictionObject(prediction).dump(); }
+std::string PredictionToJson(const Prediction& prediction) {
+  return PredictionObject(prediction, Spelling::kQuantity).dump();
+}
 
-std::string PredictionsToJson(const std::vector<Prediction>& predictions) {
+std::string PredictionsToJson(const std::vector<Prediction>& predictions, Spelling spelling) {
   Json out;
   out["predictions"] = Json::array();
   std::vector<std::string> warnings;
   for (const Prediction& p : predictions) {
-    out["predictions"].push_back(PredictionObject(p));
+    out["predictions"].push_back(PredictionObject(p, spelling));
     warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
   }
   out["warnings"] = warnings;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -10,13 +11,15 @@
 namespace scalelaw {
 namespace {
 
-// The value of key from the first law that answered (the primary), with every answer as alternatives.
+// The value of key from the first law that answered it (the primary: the registry's order is the order of
+// preference), with every answer as alternatives. Laws that answered without this key (ratio rules) are passed.
 std::optional<PlanItem> Summarise(const std::vector<Prediction>& predictions, const std::string& key,
                                   const std::string& label) {
   std::optional<PlanItem> item;
   for (const Prediction& p : predictions) {
-    if (!p.skipped.empty()) continue;
-    const double value = p.Value(key);
+    const auto found = std::find_if(p.values.begin(), p.values.end(), [&](const auto& kv) { return kv.first == key; });
+    if (!p.skipped.empty() || found == p.values.end()) continue;
+    const double value = found->second;
     if (!item) item = PlanItem{key, label, value, std::string(p.law.name), {}};
     item->alternatives.emplace_back(std::string(p.law.name), value);
   }
@@ -29,13 +32,15 @@ void Collect(const std::vector<Prediction>& predictions, std::vector<std::string
 
 }  // namespace
 
-TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_law) {
-  if (std::isnan(inputs.flops)) throw InvalidArgument("a plan needs a training budget in FLOPs");
-  std::string law(loss_law);
-  if (!std::isnan(inputs.unique_tokens) && law != "fit") law = "datablations";
+TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family) {
+  return PlanTraining(inputs, PublishedLaw(inputs.Has(Input::kUniqueTokens) ? "datablations" : family));
+}
+
+TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law) {
+  if (!inputs.Has(Input::kFlops)) throw InputProblem("a plan needs {0}", {Input::kFlops});
 
   TrainingPlan plan;
-  plan.allocation = PredictAllocation(law, inputs).front();
+  plan.allocation = Predict(allocation_law, Quantity::kAllocation, inputs);
   const Prediction& allocation = plan.allocation;
   plan.flops = allocation.Value("flops");
   plan.notes = allocation.notes;
@@ -43,18 +48,15 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_
 
   const std::string source(allocation.law.name);
   const double n = allocation.Value("params"), d = allocation.Value("tokens");
-  const double epochs = std::isnan(inputs.unique_tokens) ? 1.0 : allocation.Value("epochs");
+  const double epochs = inputs.Has(Input::kUniqueTokens) ? allocation.Value("epochs") : 1.0;
   plan.items.push_back({"params", "parameters N", n, source, {}});
   plan.items.push_back({"tokens", "tokens D", d, source, {}});
   plan.items.push_back({"epochs", "epochs", epochs, source, {}});
 
   PredictionInputs at = inputs;
-  at.params = n;
-  at.tokens = d;
-  at.flops = 6 * n * d;
-  at.loss = allocation.Value("loss");
-  at.unique_tokens = at.inference_tokens = at.target_loss = PredictionInputs::kUnset;
-  at.fitted_law.reset();
+  at.Set(Input::kParams, n).Set(Input::kTokens, d).Set(Input::kFlops, 6 * n * d);
+  at.Set(Input::kLoss, allocation.Value("loss"));
+  for (Input given : {Input::kUniqueTokens, Input::kInferenceTokens, Input::kTargetLoss}) at.Clear(given);
   plan.notes.push_back(
       "hyperparameter laws are evaluated at the planned N and D with C = 6ND and at the expected loss; each "
       "law's own N definition and schedule are listed by 'scalelaw laws show NAME'");
@@ -67,12 +69,12 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_
   const std::optional<PlanItem> batch = Summarise(batches, "batch_tokens", "batch (tokens)");
   if (lr) plan.items.push_back(*lr);
   if (batch) plan.items.push_back(*batch);
-  if (auto sequences = Summarise(batches, "batch_sequences", fmt::format("batch (sequences of {:g})", at.seq_len))) {
+  if (auto sequences =
+          Summarise(batches, "batch_sequences", fmt::format("batch (sequences of {:g})", at.Get(Input::kSeqLen)))) {
     plan.items.push_back(*sequences);
   }
   if (lr && batch) {
-    at.lr = lr->value;
-    at.batch_tokens = batch->value;
+    at.Set(Input::kLearningRate, lr->value).Set(Input::kBatchTokens, batch->value);
     const std::vector<Prediction> decay = PredictWeightDecay("all", at);
     Collect(decay, &plan.warnings);
     if (auto item = Summarise(decay, "weight_decay", "AdamW weight decay")) {
@@ -87,7 +89,7 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view loss_
     plan.notes.push_back("vocabulary law reads N as non-vocabulary parameters");
     plan.items.push_back(*item);
   }
-  plan.items.push_back({"loss", "expected loss (nats/token)", at.loss, source, {}});
+  plan.items.push_back({"loss", "expected loss (nats/token)", at.Get(Input::kLoss), source, {}});
   return plan;
 }
 

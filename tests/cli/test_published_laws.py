@@ -26,7 +26,9 @@ def test_predict_lr_step_law(scalelaw):
 def test_predict_lr_all_laws_side_by_side(scalelaw):
     out = scalelaw("predict-lr", "--params", "7e9", "--tokens", "2e12", "--law", "all", "--json").json()
     by_law = {p["law"]: p for p in out["predictions"]}
-    assert set(by_law) == {"step-lr", "deepseek-lr", "kaplan-lr"}
+    assert set(by_law) == {"step-lr", "deepseek-lr", "kaplan-lr", "bjorck-transfer"}
+    # The horizon rule moves a tuned LR: without one it is listed as not applicable, naming the CLI's options.
+    assert "--lr" in by_law["bjorck-transfer"]["skipped"] and "--reference-tokens" in by_law["bjorck-transfer"]["skipped"]
     assert rounds_to(by_law["step-lr"]["lr"], "1.0226e-3")
     # DeepSeek is defined on C = M·D; without --flops it says it used 6ND.
     assert math.isclose(by_law["deepseek-lr"]["flops"], 8.4e22, rel_tol=1e-12)
@@ -135,7 +137,7 @@ def test_plan(scalelaw):
                 "loss", "sources", "spread", "warnings"):
         assert key in out, key
     assert math.isclose(6 * out["params"] * out["tokens"], 1e23, rel_tol=1e-9)
-    assert out["sources"]["params"] == "epoch" and out["sources"]["lr"] == "step-lr"
+    assert out["sources"]["params"] == "epoch-allocation" and out["sources"]["lr"] == "step-lr"
     lo, hi = out["spread"]["lr"]
     assert lo < hi and lo <= out["lr"] <= hi
     assert out["epochs"] == 1

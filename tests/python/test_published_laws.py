@@ -76,8 +76,11 @@ def test_laws_registry():
 def test_bad_inputs_raise_value_errors():
     with pytest.raises(ValueError, match="positive"):
         scalelaw.predict_lr(params=-7e9, tokens=2e12)
-    with pytest.raises(ValueError, match="needs --tokens"):
+    # Inputs are named as Python spells them, not as the CLI's options.
+    with pytest.raises(ValueError, match="law 'step' needs tokens=$"):
         scalelaw.predict_lr(params=7e9)
+    with pytest.raises(ValueError, match="law 'deepseek' needs d_model= with layers="):
+        scalelaw.predict_lr(layers=30, tokens=2e12, law="deepseek")
     with pytest.raises(ValueError, match="known: step"):
         scalelaw.predict_lr(params=7e9, tokens=2e12, law="nope")
     with pytest.raises(ValueError, match="nan"):

@@ -1,10 +1,14 @@
-// Intervals a fitted law's bootstrap resamples put on its predictions (scalelaw/predict.h, family "fit"):
-// recomputed here from the resampled laws with the closed-form allocation, independently of the dispatcher.
+// Intervals a fitted law's bootstrap resamples put on its predictions (scalelaw/predict.h, a Law from
+// FittedLaw): recomputed here from the resampled laws with the closed-form allocation, independently of the
+// dispatcher.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
+#include <string>
 #include <vector>
 
+#include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/laws/chinchilla.h"
 #include "scalelaw/predict.h"
 
@@ -19,31 +23,48 @@ double Percentile(std::vector<double> values, double q) {
   return values[below] + (at - below) * (values[above] - values[below]);
 }
 
-scalelaw::PredictionInputs FittedInputs() {
-  scalelaw::PredictionInputs in;
-  in.fitted_law = scalelaw::ChinchillaLaw{1.82, 482.0, 2085.4, 0.3478, 0.3659};
-  // Resampled laws spread around it, as a bootstrap gives them.
+const scalelaw::ChinchillaLaw kFitted{1.82, 482.0, 2085.4, 0.3478, 0.3659};
+
+// Resampled laws spread around it, as a bootstrap gives them.
+std::vector<scalelaw::ChinchillaLaw> Draws() {
+  std::vector<scalelaw::ChinchillaLaw> draws;
   for (int k = 0; k < 41; ++k) {
     const double t = (k - 20) / 20.0;
-    in.fitted_draws.push_back(
+    draws.push_back(
         {1.82 + 0.02 * t, 482.0 * (1 + 0.2 * t), 2085.4 * (1 - 0.3 * t), 0.3478 + 0.01 * t, 0.3659 - 0.015 * t * t});
   }
-  return in;
+  return draws;
+}
+
+std::map<std::string, double> Parameters(const scalelaw::ChinchillaLaw& law) {
+  return {{"E", law.E}, {"A", law.A}, {"B", law.B}, {"alpha", law.alpha}, {"beta", law.beta}};
+}
+
+scalelaw::Law FittedChinchilla(bool with_draws) {
+  scalelaw::FitSummary fit;
+  fit.model = "chinchilla";
+  fit.converged = true;
+  fit.params = Parameters(kFitted);
+  if (with_draws) {
+    for (const scalelaw::ChinchillaLaw& draw : Draws()) fit.bootstrap_draws.push_back(Parameters(draw));
+  }
+  return scalelaw::FittedLaw(fit, "fit:test");
 }
 
 }  // namespace
 
 TEST_CASE("A fit's compute-optimal allocation carries the 95% band of its bootstrap resamples", "[predict]") {
-  scalelaw::PredictionInputs in = FittedInputs();
-  in.flops = 1e22;
-  const scalelaw::Prediction p = scalelaw::PredictAllocation("fit", in).front();
+  scalelaw::PredictionInputs in;
+  in.Set(scalelaw::Input::kFlops, 1e22);
+  const scalelaw::Prediction p = scalelaw::Predict(FittedChinchilla(true), scalelaw::Quantity::kAllocation, in);
   std::vector<double> params, tokens;
-  for (const scalelaw::ChinchillaLaw& law : in.fitted_draws) {
+  for (const scalelaw::ChinchillaLaw& law : Draws()) {
     const scalelaw::Allocation a = scalelaw::ComputeOptimal(law, 1e22);
     params.push_back(a.params);
     tokens.push_back(a.tokens);
   }
-  CHECK(p.Value("params") == Approx(scalelaw::ComputeOptimal(*in.fitted_law, 1e22).params).epsilon(1e-9));
+  CHECK(p.law.name == "fit:test");
+  CHECK(p.Value("params") == Approx(scalelaw::ComputeOptimal(kFitted, 1e22).params).epsilon(1e-9));
   CHECK(p.Value("params_lo95") == Approx(Percentile(params, 0.025)).epsilon(1e-9));
   CHECK(p.Value("params_hi95") == Approx(Percentile(params, 0.975)).epsilon(1e-9));
   CHECK(p.Value("tokens_lo95") == Approx(Percentile(tokens, 0.025)).epsilon(1e-9));
@@ -54,19 +75,19 @@ TEST_CASE("A fit's compute-optimal allocation carries the 95% band of its bootst
 }
 
 TEST_CASE("Resamples that cannot reach a target loss are left out of the band and counted", "[predict]") {
-  scalelaw::PredictionInputs in = FittedInputs();
+  scalelaw::PredictionInputs in;
   // At or below the floor E = 1.82 + 0.02 t of the resamples with t >= 0.5 (k = 30..40): 11 cannot answer.
-  in.target_loss = 1.83;
-  const scalelaw::Prediction p = scalelaw::PredictAllocation("fit", in).front();
+  in.Set(scalelaw::Input::kTargetLoss, 1.83);
+  const scalelaw::Prediction p = scalelaw::Predict(FittedChinchilla(true), scalelaw::Quantity::kAllocation, in);
   REQUIRE(p.warnings.size() == 1);
   CHECK_THAT(p.warnings.front(), Catch::Contains("11 of the fit's 41 bootstrap resamples could not answer"));
   CHECK(p.Value("params_lo95") < p.Value("params"));
 }
 
 TEST_CASE("Without resamples a fit's allocation has no interval", "[predict]") {
-  scalelaw::PredictionInputs in = FittedInputs();
-  in.fitted_draws.clear();
-  in.flops = 1e22;
-  const scalelaw::Prediction p = scalelaw::PredictAllocation("fit", in).front();
+  scalelaw::PredictionInputs in;
+  in.Set(scalelaw::Input::kFlops, 1e22);
+  const scalelaw::Prediction p = scalelaw::Predict(FittedChinchilla(false), scalelaw::Quantity::kAllocation, in);
   CHECK_THROWS(p.Value("params_lo95"));
+  CHECK(p.Value("params") == Approx(scalelaw::ComputeOptimal(kFitted, 1e22).params).epsilon(1e-12));
 }

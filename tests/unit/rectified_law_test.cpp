@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "scalelaw/laws/rectified.h"
+#include "support/law_record.h"
 
 using scalelaw::RectifiedLaw;
 
@@ -27,10 +28,10 @@ TEST_CASE("Rectified law invalid input throws InvalidArgument", "[rectified]") {
   CHECK_THROWS_AS(scalelaw::Loss(RectifiedLaw{1, -2, 0.5, 0.5, 0}, 4), scalelaw::InvalidArgument);   // base < 0
 }
 
-TEST_CASE("Rectified LawInfo record has no constants", "[rectified][law-info]") {
+TEST_CASE("Rectified LawInfo record publishes no constants", "[rectified][law-info]") {
   const auto& infos = scalelaw::RectifiedLawInfos();
   REQUIRE(infos.size() == 1);
   CHECK(infos[0].name == "rectified-finetune");
-  CHECK(infos[0].constants.empty());
+  CHECK(scalelaw::testing::PublishesNoConstants(infos[0]));
   CHECK_THAT(std::string(infos[0].confidence), Catch::Contains("NO published"));
 }

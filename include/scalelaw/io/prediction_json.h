@@ -15,7 +15,8 @@ namespace scalelaw {
 
 std::string PredictionToJson(const Prediction& prediction);
 // {"predictions": [...], "warnings": [...]}, for family "all".
-std::string PredictionsToJson(const std::vector<Prediction>& predictions);
+// A skipped law's reason names inputs in the given spelling.
+std::string PredictionsToJson(const std::vector<Prediction>& predictions, Spelling spelling = Spelling::kQuantity);
 // {"flops", "params", "tokens", "epochs", "lr", ..., "sources", "spread", "alternatives", "notes", "warnings"}.
 std::string PlanToJson(const TrainingPlan& plan);
 std::string LawToJson(const LawInfo& law);

@@ -116,20 +116,54 @@ inline const std::array<ChinchillaPreset, 3>& ChinchillaPresets() {
   return presets;
 }
 
-// The registry records of the three constant sets (Quantity::kLoss; the allocation follows from each).
+// A Chinchilla-form law from constants E, A, B, alpha, beta by name (a preset's, a user's or a fit's).
+inline ChinchillaLaw ChinchillaLawFromConstants(const Constants& c, std::string_view law_name) {
+  return {ConstantValue(c, "E", law_name), ConstantValue(c, "A", law_name), ConstantValue(c, "B", law_name),
+          ConstantValue(c, "alpha", law_name), ConstantValue(c, "beta", law_name)};
+}
+
+// The constants of a Chinchilla-form law, in the order a person reads them.
+inline Constants ChinchillaConstants(const ChinchillaLaw& law) {
+  return {{"E", law.E}, {"A", law.A}, {"B", law.B}, {"alpha", law.alpha}, {"beta", law.beta}};
+}
+
+// L(N, D) as a registry answer: the loss record of a preset and of a Chinchilla fit.
+inline Evaluator BindChinchillaLoss(const Constants& c, std::string_view law_name) {
+  const ChinchillaLaw law = ChinchillaLawFromConstants(c, law_name);
+  return [law](const PredictionInputs& in, Evaluation& e) {
+    const double n = in.Need(Input::kParams), d = in.Need(Input::kTokens);
+    e.Set("loss", Loss(law, n, d));
+    e.CheckRange(n, d);
+  };
+}
+
+// The registry's loss records of the three constant sets; their compute-optimal allocations are the
+// "-allocation" records of inference_aware.h (the allocation shares its code with Sardana et al. 2024).
 inline const std::vector<LawInfo>& ChinchillaLawInfos() {
   static const std::vector<LawInfo> infos = [] {
+    // Hoffmann et al. 2022 (arXiv:2203.15556) Eq. 10 and its TeX source's constants, and Besiroglu et al. 2024
+    // (arXiv:2404.10102) Table 1, at N = 7e9, D = 2e12.
+    const char* example_loss[] = {"2.020301", "2.007984", "2.064713"};
     std::vector<LawInfo> out;
+    int index = 0;
     for (const ChinchillaPreset& p : ChinchillaPresets()) {
-      out.push_back({p.name, p.name, Quantity::kLoss, "L = E + A/N^alpha + B/D^beta; N_opt = G (C/6)^a, D_opt = (C/6)^b / G",
-                     p.citation, p.params_definition,
-                     "L in nats/token (MassiveText, SentencePiece 32K); D tokens seen once; cosine schedule matched "
-                     "to D; C = 6ND FLOPs",
-                     p.range,
-                     p.name == "chinchilla-unrounded" ? "[V1] Epoch notebook true_params"
-                     : p.name == "epoch" ? "[V2] paper/blog + notebook; bootstrap SE A 124.6, B 1293, E 0.03"
-                                          : "[V2] paper text; rounding biases predictions (Besiroglu et al. 2024)",
-                     {{"E", p.law.E}, {"A", p.law.A}, {"B", p.law.B}, {"alpha", p.law.alpha}, {"beta", p.law.beta}}});
+      LawInfo info{std::string(p.name), std::string(p.name), Quantity::kLoss,
+                   "L = E + A/N^alpha + B/D^beta; N_opt = G (C/6)^a, D_opt = (C/6)^b / G", p.citation,
+                   std::string(p.params_definition),
+                   "L in nats/token (MassiveText, SentencePiece 32K); D tokens seen once; cosine schedule matched "
+                   "to D; C = 6ND FLOPs",
+                   p.range,
+                   p.name == "chinchilla-unrounded" ? "[V1] Epoch notebook true_params"
+                   : p.name == "epoch"              ? "[V2] paper/blog + notebook; bootstrap SE A 124.6, B 1293, E 0.03"
+                                                    : "[V2] paper text; rounding biases predictions (Besiroglu et al. 2024)",
+                   ChinchillaConstants(p.law)};
+      info.inputs = {Input::kParams, Input::kTokens};
+      info.outputs = {"loss"};
+      const std::string name = info.name;
+      info.bind = [name](const Constants& c) { return BindChinchillaLoss(c, name); };
+      info.example = {{{Input::kParams, 7e9}, {Input::kTokens, 2e12}}, {}, {{"loss", example_loss[index++]}},
+                      "L(7e9, 2e12) with the preset's constants"};
+      out.push_back(std::move(info));
     }
     return out;
   }();

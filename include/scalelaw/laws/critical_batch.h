@@ -47,20 +47,45 @@ inline double StepSizeOverMaximum(double batch, double noise_scale) {
 
 // The registry record: the relations need a measured critical batch, so the record carries no constants.
 inline const std::vector<LawInfo>& CriticalBatchLawInfos() {
-  static const std::vector<LawInfo> infos = {
-      {"mccandlish",
-       "mccandlish",
-       Quantity::kBatchSize,
-       "S/S_min = 1 + B_crit/B, E/E_min = 1 + B/B_crit, eps/eps_max = 1/(1 + B_noise/B); B_crit ≈ B_noise",
-       {"McCandlish et al.", 2018, "An Empirical Model of Large-Batch Training", "1812.06162",
-        "Sec. 2; Kaplan et al. 2020, Sec. 5.1"},
-       "not an input: the relations use a measured critical batch or gradient noise scale",
-       "B and B_crit in the same unit (tokens or sequences); outputs are ratios; step size for SGD",
-       ValidityRange{},
-       "[V2] relations; no universal constants (B_noise is task-dependent and grows as the loss falls)",
-       {}},
-  };
+  static const std::vector<LawInfo> infos = [] {
+    LawInfo info{"mccandlish",
+                 "mccandlish",
+                 Quantity::kBatchSize,
+                 "S/S_min = 1 + B_crit/B, E/E_min = 1 + B/B_crit, eps/eps_max = 1/(1 + B_noise/B); B_crit ≈ B_noise",
+                 {"McCandlish et al.", 2018, "An Empirical Model of Large-Batch Training", "1812.06162",
+                  "Sec. 2; Kaplan et al. 2020, Sec. 5.1"},
+                 "not an input: the relations use a measured critical batch or gradient noise scale",
+                 "B and B_crit in the same unit (tokens or sequences); outputs are ratios; step size for SGD",
+                 ValidityRange{},
+                 "[V2] relations; no universal constants (B_noise is task-dependent and grows as the loss falls)",
+                 {}};
+    info.inputs = {Input::kBatchTokens};
+    info.optional_inputs = {Input::kCriticalBatch, Input::kNoiseScale};
+    info.outputs = {"steps_over_min", "examples_over_min", "step_size_over_max"};
+    info.bind = [](const Constants&) -> Evaluator {
+      return [](const PredictionInputs& in, Evaluation& e) {
+        const double batch = in.Need(Input::kBatchTokens);
+        if (!in.Has(Input::kCriticalBatch) && !in.Has(Input::kNoiseScale)) {
+          throw NotApplicable("needs {0} or {1}", {Input::kCriticalBatch, Input::kNoiseScale});
+        }
+        // B_crit ≈ B_noise (McCandlish et al. 2018, Sec. 2): either stands for the other.
+        const double critical = in.Has(Input::kCriticalBatch) ? in.Get(Input::kCriticalBatch) : in.Get(Input::kNoiseScale);
+        const double noise = in.Has(Input::kNoiseScale) ? in.Get(Input::kNoiseScale) : critical;
+        e.Set("steps_over_min", StepsOverMinimum(batch, critical));
+        e.Set("examples_over_min", ExamplesOverMinimum(batch, critical));
+        e.Set("step_size_over_max", StepSizeOverMaximum(batch, noise));
+        if (!in.Has(Input::kCriticalBatch) || !in.Has(Input::kNoiseScale)) {
+          e.Note("B_crit and B_noise taken equal (McCandlish et al. 2018, Sec. 2)");
+        }
+      };
+    };
+    // McCandlish et al. 2018 (arXiv:1812.06162), Sec. 2: a quarter of B_crit = B_noise = 1e6.
+    info.example = {{{Input::kBatchTokens, 2.5e5}, {Input::kCriticalBatch, 1e6}},
+                    {},
+                    {{"steps_over_min", "5"}, {"examples_over_min", "1.25"}, {"step_size_over_max", "0.2"}},
+                    "B = B_crit/4 with B_crit = B_noise = 1e6"};
+    return std::vector<LawInfo>{std::move(info)};
+  }();
   return infos;
 }
-
 }  // namespace scalelaw

@@ -162,47 +162,115 @@ inline DataConstrainedAllocation ComputeOptimal(const DataConstrainedLaw& law, d
   return out;
 }
 
+// The C4 fit with constants by name (the registry's, a user's or a fit's); a name absent from constants keeps
+// the README's value.
+inline DataConstrainedLaw DataConstrainedLawFromConstants(const Constants& c, std::string_view law_name) {
+  DataConstrainedLaw law;
+  auto get = [&](std::string_view key, double& field) { field = ConstantOr(c, key, field, law_name); };
+  get("E", law.E);
+  get("A", law.A);
+  get("B", law.B);
+  get("alpha", law.alpha);
+  get("beta", law.beta);
+  get("R_D*", law.rd_star);
+  get("R_N*", law.rn_star);
+  return law;
+}
+
 // The registry records: the loss (kLoss) and the grid-search allocation (kAllocation).
 inline const std::vector<LawInfo>& DataConstrainedLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const DataConstrainedLaw k;
-    constexpr std::string_view kTitle = "Scaling Data-Constrained Language Models";
-    constexpr std::string_view kParams =
+    const std::string kTitle = "Scaling Data-Constrained Language Models";
+    const std::string kParams =
         "parameters of the GPT-2-style decoder as the paper counts them (embeddings included or not: not stated [U])";
-    constexpr std::string_view kUnits =
+    const std::string kUnits =
         "L in nats/token on C4 validation (GPT-2 tokenizer); D total training tokens over all epochs; U unique "
         "tokens available (a run sees min(U, D)); C = 6ND FLOPs";
     constexpr ValidityRange kRange{0, 9e9, 0, 9e11};  // "up to 9B parameters, 900B total tokens"; minima not stated
-    const std::vector<std::pair<std::string_view, double>> constants = {
-        {"E", k.E},       {"A", k.A},          {"B", k.B},         {"alpha", k.alpha},
-        {"beta", k.beta}, {"R_D*", k.rd_star}, {"R_N*", k.rn_star}};
+    const Constants constants = {{"E", k.E},       {"A", k.A},          {"B", k.B},         {"alpha", k.alpha},
+                                 {"beta", k.beta}, {"R_D*", k.rd_star}, {"R_N*", k.rn_star}};
     std::vector<LawInfo> out;
-    out.push_back({"datablations-loss",
-                   "datablations",
-                   Quantity::kLoss,
-                   "L = E + A/N'^alpha + B/D'^beta; D' = U_D + U_D R_D* (1 - exp(-R_D/R_D*)), R_D = D/U_D - 1; "
-                   "N' = U_N + U_N R_N* (1 - exp(-R_N/R_N*)), U_N = min(N, G (G U_D)^(beta/alpha)), R_N = N/U_N - 1",
-                   {"Muennighoff et al.", 2023, kTitle, "2305.16264",
-                    "Sec. 3; C4 fit from huggingface/datablations README \"Parametric Fit\""},
-                   kParams,
-                   kUnits,
-                   kRange,
-                   "[V2] repo README + paper text (R_D* ~ 15.4, R_N* ~ 5.3); README losses reproduced exactly; fitted "
-                   "on C4 only, absolute loss values are not meant to transfer (README)",
-                   constants});
-    out.push_back({"datablations-allocation",
-                   "datablations",
-                   Quantity::kAllocation,
-                   "grid search from the Chinchilla-optimal (N, D) of C: (N/i, D i) and (N i, D/i) for i in "
-                   "linspace(1.0001, 3, 500), keeping N D = C/6, minimising L(N, D, U)",
-                   {"Muennighoff et al.", 2023, kTitle, "2305.16264",
-                    "huggingface/datablations README \"Parametric Fit\", optimal_allocation"},
-                   kParams,
-                   kUnits,
-                   kRange,
-                   "[V2] README algorithm and constants; a grid search (no closed form), scales beyond 3x the "
-                   "Chinchilla-optimal split are not explored",
-                   constants});
+
+    LawInfo loss{"datablations-loss",
+                 "datablations",
+                 Quantity::kLoss,
+                 "L = E + A/N'^alpha + B/D'^beta; D' = U_D + U_D R_D* (1 - exp(-R_D/R_D*)), R_D = D/U_D - 1; "
+                 "N' = U_N + U_N R_N* (1 - exp(-R_N/R_N*)), U_N = min(N, G (G U_D)^(beta/alpha)), R_N = N/U_N - 1",
+                 {"Muennighoff et al.", 2023, kTitle, "2305.16264",
+                  "Sec. 3; C4 fit from huggingface/datablations README \"Parametric Fit\""},
+                 kParams,
+                 kUnits,
+                 kRange,
+                 "[V2] repo README + paper text (R_D* ~ 15.4, R_N* ~ 5.3); README losses reproduced exactly; fitted "
+                 "on C4 only, absolute loss values are not meant to transfer (README)",
+                 constants};
+    loss.inputs = {Input::kParams, Input::kTokens, Input::kUniqueTokens};
+    loss.outputs = {"loss", "epochs"};
+    loss.bind = [](const Constants& c) -> Evaluator {
+      const DataConstrainedLaw bound = DataConstrainedLawFromConstants(c, "datablations-loss");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double n = in.Need(Input::kParams), d = in.Need(Input::kTokens);
+        const double u = in.Need(Input::kUniqueTokens);
+        e.Set("loss", Loss(bound, n, d, u));
+        e.Set("epochs", d / u);
+        e.CheckRange(n, d);
+      };
+    };
+    loss.example = {{{Input::kParams, 6.34e9}, {Input::kTokens, 2.42e11}, {Input::kUniqueTokens, 2.5e10}},
+                    {},
+                    {{"loss", "2.225644088998"}, {"epochs", "9.68"}},
+                    "huggingface/datablations README \"Parametric Fit\" (Muennighoff et al. 2023, arXiv:2305.16264, "
+                    "Figure 1 right): scaling_law(6.34e9, 242e9, 25e9) = 2.2256440889984477"};
+    out.push_back(std::move(loss));
+
+    LawInfo allocation{"datablations-allocation",
+                       "datablations",
+                       Quantity::kAllocation,
+                       "grid search from the Chinchilla-optimal (N, D) of C: (N/i, D i) and (N i, D/i) for i in "
+                       "linspace(1.0001, 3, 500), keeping N D = C/6, minimising L(N, D, U)",
+                       {"Muennighoff et al.", 2023, kTitle, "2305.16264",
+                        "huggingface/datablations README \"Parametric Fit\", optimal_allocation"},
+                       kParams,
+                       kUnits,
+                       kRange,
+                       "[V2] README algorithm and constants; a grid search (no closed form), scales beyond 3x the "
+                       "Chinchilla-optimal split are not explored",
+                       constants};
+    allocation.inputs = {Input::kFlops, Input::kUniqueTokens};
+    allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
+    allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "loss", "epochs"};
+    allocation.bind = [](const Constants& c) -> Evaluator {
+      const DataConstrainedLaw bound = DataConstrainedLawFromConstants(c, "datablations-allocation");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double u = in.Need(Input::kUniqueTokens);
+        // The README's optimal_allocation splits a FLOPs budget; it has no target loss and no inference term.
+        if (in.Has(Input::kTargetLoss) || in.Has(Input::kInferenceTokens)) {
+          throw NotApplicable("allocates a FLOPs budget only (no {0} or {1})",
+                              {Input::kTargetLoss, Input::kInferenceTokens});
+        }
+        const DataConstrainedAllocation a = ComputeOptimal(bound, in.Need(Input::kFlops), u);
+        e.Set("params", a.params);
+        e.Set("tokens", a.tokens);
+        e.Set("flops", a.flops);
+        e.Set("tokens_per_param", a.tokens / a.params);
+        e.Set("loss", a.loss);
+        e.Set("epochs", a.epochs);
+        e.CheckRange(a.params, a.tokens);
+      };
+    };
+    allocation.example = {{{Input::kFlops, 1e22}, {Input::kUniqueTokens, 2.5e10}},
+                          {},
+                          {{"params", "7.02236e9"},
+                           {"tokens", "2.37337e11"},
+                           {"flops", "1e22"},
+                           {"tokens_per_param", "33.797"},
+                           {"loss", "2.222129"},
+                           {"epochs", "9.4935"}},
+                          "huggingface/datablations README \"Parametric Fit\" (Muennighoff et al. 2023, "
+                          "arXiv:2305.16264): optimal_allocation's grid with the C4 fit, started from the "
+                          "Chinchilla-optimal split of C = 1e22 FLOPs, U = 25e9 unique tokens"};
+    out.push_back(std::move(allocation));
     return out;
   }();
   return infos;

@@ -133,50 +133,160 @@ inline std::vector<std::string> DeepSeekFlopsWarnings(Quantity quantity, double 
   return warnings;
 }
 
+// The DeepSeek law with constants by name (a record lists the ones its quantity uses).
+inline DeepSeekLaw DeepSeekLawFromConstants(const Constants& c, std::string_view law_name) {
+  DeepSeekLaw law;
+  auto get = [&](std::string_view key, double fallback) { return ConstantOr(c, key, fallback, law_name); };
+  law.lr_coefficient = get("lr_coefficient", law.lr_coefficient);
+  law.lr_flops_exponent = get("lr_flops_exponent", law.lr_flops_exponent);
+  law.batch_coefficient = get("batch_coefficient", law.batch_coefficient);
+  law.batch_flops_exponent = get("batch_flops_exponent", law.batch_flops_exponent);
+  law.flops_per_token_coefficient = get("flops_per_token_coefficient", law.flops_per_token_coefficient);
+  law.flops_per_token_exponent = get("flops_per_token_exponent", law.flops_per_token_exponent);
+  law.tokens_coefficient = get("tokens_coefficient", law.tokens_coefficient);
+  law.tokens_exponent = get("tokens_exponent", law.tokens_exponent);
+  return law;
+}
+
+namespace deepseek_detail {
+// DeepSeek's compute C = M·D (Bi et al. 2024, arXiv:2401.02954, Sec. 3.1): M from the model shape when it is
+// given, else the user's C, else 6ND with a note.
+inline double Budget(const PredictionInputs& in, Evaluation& e) {
+  if (in.Has(Input::kLayers) || in.Has(Input::kDModel)) {
+    if (!in.Has(Input::kLayers)) throw NotApplicable("needs {0} with {1}", {Input::kLayers, Input::kDModel});
+    if (!in.Has(Input::kDModel)) throw NotApplicable("needs {0} with {1}", {Input::kDModel, Input::kLayers});
+    const double tokens = in.Need(Input::kTokens);
+    const double m = NonEmbeddingFlopsPerToken(in.Get(Input::kLayers), in.Get(Input::kDModel), in.Get(Input::kSeqLen));
+    if (e.detailed) {
+      e.Note("C = M·D with M = 72·n_layer·d² + 12·n_layer·d·l_seq = " + FormatNumber(m) + " FLOPs/token");
+    }
+    return m * tokens;
+  }
+  if (in.Has(Input::kFlops)) return in.Get(Input::kFlops);
+  if (!in.Has(Input::kParams) || !in.Has(Input::kTokens)) {
+    throw NotApplicable("needs {0}, or {1} and {2}", {Input::kFlops, Input::kParams, Input::kTokens});
+  }
+  const double flops = 6 * in.Get(Input::kParams) * in.Get(Input::kTokens);
+  if (e.detailed) {
+    e.Note("C = 6ND = " + FormatNumber(flops) +
+           " FLOPs used (DeepSeek defines C = M·D with M non-embedding FLOPs/token; give n_layer and d_model)");
+  }
+  return flops;
+}
+
+inline void WarnCompute(Evaluation& e, Quantity quantity, double flops) {
+  for (std::string& w : DeepSeekFlopsWarnings(quantity, flops)) e.Warn(std::move(w));
+}
+}  // namespace deepseek_detail
+
 inline const std::vector<LawInfo>& DeepSeekLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const DeepSeekLaw law;
-    const std::string_view title = "DeepSeek LLM: Scaling Open-Source Language Models with Longtermism";
-    const std::string_view params_definition =
+    const std::string title = "DeepSeek LLM: Scaling Open-Source Language Models with Longtermism";
+    const std::string params_definition =
         "no N: model scale is M, non-embedding FLOPs/token = 72 n_layer d_model^2 + 12 n_layer d_model l_seq "
         "(attention included); C = M D, not 6 N D";
+    const std::vector<Input> budget_inputs = {Input::kFlops, Input::kParams, Input::kTokens, Input::kLayers,
+                                              Input::kDModel, Input::kSeqLen};
+    // Bi et al. 2024 (arXiv:2401.02954): the 7B shape (30 layers, d_model 4096, sequences of 4096) at 2e12 tokens.
+    const LawExample example_7b{{{Input::kLayers, 30}, {Input::kDModel, 4096}, {Input::kSeqLen, 4096},
+                                 {Input::kTokens, 2e12}},
+                                {},
+                                {},
+                                "the 7B model's shape and 2T tokens, C = M·D = 8.4557e22 (Sec. 3.1, Eq. 1)"};
     std::vector<LawInfo> out;
-    out.push_back({"deepseek-lr",
-                   "deepseek",
-                   Quantity::kLearningRate,
-                   "eta_opt = 0.3118 C^-0.1250, C = M D",
-                   {"Bi et al.", 2024, title, "2401.02954", "Sec. 3.1, Eq. 1"},
-                   params_definition,
-                   "eta: peak AdamW LR of the multi-step schedule (x0.316 after 80% of tokens, x0.1 after 90%); C "
-                   "in FLOPs",
-                   {},
-                   "[V2] constants; fitted at C ~1e17 to 2e19 FLOPs [V1] (see DeepSeekFlopsWarnings); reproduces "
-                   "the deployed 7B/67B LRs within 3%",
-                   {{"lr_coefficient", law.lr_coefficient}, {"lr_flops_exponent", law.lr_flops_exponent}}});
-    out.push_back({"deepseek-batch",
-                   "deepseek",
-                   Quantity::kBatchSize,
-                   "B_opt = 0.2920 C^0.3271 tokens, C = M D",
-                   {"Bi et al.", 2024, title, "2401.02954", "Sec. 3.1, Eq. 1"},
-                   params_definition,
-                   "B: tokens per optimizer step (the 7B and 67B models use sequences of 4096); C in FLOPs",
-                   {},
-                   "[V2] constants; fitted at C ~1e17 to 2e19 FLOPs [V1] (see DeepSeekFlopsWarnings)",
-                   {{"batch_coefficient", law.batch_coefficient}, {"batch_flops_exponent", law.batch_flops_exponent}}});
-    out.push_back({"deepseek-allocation",
-                   "deepseek",
-                   Quantity::kAllocation,
-                   "M_opt = 0.1715 C^0.5243 FLOPs/token, D_opt = 5.8316 C^0.4757 tokens (M_opt D_opt = 1.0001 C)",
-                   {"Bi et al.", 2024, title, "2401.02954", "Sec. 3.2"},
-                   params_definition,
-                   "M: non-embedding FLOPs per token; D: tokens; C = M D FLOPs",
-                   {},
-                   "[V2] constants; IsoFLOP fit at 8 budgets 1e17 to 3e20 FLOPs on DeepSeek's data (the exponents "
-                   "depend on data quality)",
-                   {{"flops_per_token_coefficient", law.flops_per_token_coefficient},
-                    {"flops_per_token_exponent", law.flops_per_token_exponent},
-                    {"tokens_coefficient", law.tokens_coefficient},
-                    {"tokens_exponent", law.tokens_exponent}}});
+    LawInfo lr{"deepseek-lr",
+               "deepseek",
+               Quantity::kLearningRate,
+               "eta_opt = 0.3118 C^-0.1250, C = M D",
+               {"Bi et al.", 2024, title, "2401.02954", "Sec. 3.1, Eq. 1"},
+               params_definition,
+               "eta: peak AdamW LR of the multi-step schedule (x0.316 after 80% of tokens, x0.1 after 90%); C "
+               "in FLOPs",
+               {},
+               "[V2] constants; fitted at C ~1e17 to 2e19 FLOPs [V1] (see DeepSeekFlopsWarnings); reproduces "
+               "the deployed 7B/67B LRs within 3%",
+               {{"lr_coefficient", law.lr_coefficient}, {"lr_flops_exponent", law.lr_flops_exponent}}};
+    lr.optional_inputs = budget_inputs;
+    lr.outputs = {"lr", "flops"};
+    lr.bind = [](const Constants& c) -> Evaluator {
+      const DeepSeekLaw bound = DeepSeekLawFromConstants(c, "deepseek-lr");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double flops = deepseek_detail::Budget(in, e);
+        e.Set("lr", OptimalLearningRate(bound, flops));
+        e.Set("flops", flops);
+        deepseek_detail::WarnCompute(e, Quantity::kLearningRate, flops);
+      };
+    };
+    lr.example = example_7b;
+    lr.example.outputs = {{"lr", "4.2460e-4"}, {"flops", "8.4557e22"}};
+    out.push_back(std::move(lr));
+
+    LawInfo batch{"deepseek-batch",
+                  "deepseek",
+                  Quantity::kBatchSize,
+                  "B_opt = 0.2920 C^0.3271 tokens, C = M D",
+                  {"Bi et al.", 2024, title, "2401.02954", "Sec. 3.1, Eq. 1"},
+                  params_definition,
+                  "B: tokens per optimizer step (the 7B and 67B models use sequences of 4096); C in FLOPs",
+                  {},
+                  "[V2] constants; fitted at C ~1e17 to 2e19 FLOPs [V1] (see DeepSeekFlopsWarnings)",
+                  {{"batch_coefficient", law.batch_coefficient}, {"batch_flops_exponent", law.batch_flops_exponent}}};
+    batch.optional_inputs = budget_inputs;
+    batch.outputs = {"batch_tokens", "batch_sequences", "flops"};
+    batch.bind = [](const Constants& c) -> Evaluator {
+      const DeepSeekLaw bound = DeepSeekLawFromConstants(c, "deepseek-batch");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double flops = deepseek_detail::Budget(in, e);
+        const double b = OptimalBatchTokens(bound, flops);
+        e.Set("batch_tokens", b);
+        e.Set("batch_sequences", b / in.Get(Input::kSeqLen));
+        e.Set("flops", flops);
+        deepseek_detail::WarnCompute(e, Quantity::kBatchSize, flops);
+      };
+    };
+    batch.example = example_7b;
+    batch.example.outputs = {{"batch_tokens", "9.2226e6"}, {"batch_sequences", "2251.6"}};
+    out.push_back(std::move(batch));
+
+    LawInfo allocation{"deepseek-allocation",
+                       "deepseek",
+                       Quantity::kAllocation,
+                       "M_opt = 0.1715 C^0.5243 FLOPs/token, D_opt = 5.8316 C^0.4757 tokens (M_opt D_opt = 1.0001 C)",
+                       {"Bi et al.", 2024, title, "2401.02954", "Sec. 3.2"},
+                       params_definition,
+                       "M: non-embedding FLOPs per token; D: tokens; C = M D FLOPs",
+                       {},
+                       "[V2] constants; IsoFLOP fit at 8 budgets 1e17 to 3e20 FLOPs on DeepSeek's data (the exponents "
+                       "depend on data quality)",
+                       {{"flops_per_token_coefficient", law.flops_per_token_coefficient},
+                        {"flops_per_token_exponent", law.flops_per_token_exponent},
+                        {"tokens_coefficient", law.tokens_coefficient},
+                        {"tokens_exponent", law.tokens_exponent}}};
+    allocation.inputs = {Input::kFlops};
+    allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
+    allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "flops_per_token"};
+    allocation.bind = [](const Constants& c) -> Evaluator {
+      const DeepSeekLaw bound = DeepSeekLawFromConstants(c, "deepseek-allocation");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        if (in.Has(Input::kTargetLoss)) throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
+        if (in.Has(Input::kInferenceTokens)) throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+        const DeepSeekAllocation a = ComputeOptimal(bound, in.Need(Input::kFlops));
+        deepseek_detail::WarnCompute(e, Quantity::kAllocation, a.flops);
+        e.Set("params", a.flops_per_token / 6);
+        e.Set("tokens", a.tokens);
+        e.Set("flops", a.flops);
+        e.Set("tokens_per_param", a.tokens / (a.flops_per_token / 6));
+        e.Set("flops_per_token", a.flops_per_token);
+        e.Note("C = M·D; N ≈ M/6 non-embedding parameters (attention FLOPs ignored)");
+      };
+    };
+    // Bi et al. 2024 (arXiv:2401.02954), Sec. 3.2: the allocation at C = 1e24.
+    allocation.example = {{{Input::kFlops, 1e24}},
+                          {},
+                          {{"flops_per_token", "6.5685e11"}, {"tokens", "1.5226e12"}},
+                          "M_opt and D_opt at C = 1e24 (Sec. 3.2)"};
+    out.push_back(std::move(allocation));
     return out;
   }();
   return infos;

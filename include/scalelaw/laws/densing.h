@@ -63,24 +63,41 @@ inline double ParamsForEqualQuality(double params, double growth_per_day, double
 // The registry record (Quantity::kDownstream): the densing-law growth rate of capacity density.
 inline const std::vector<LawInfo>& DensingLawInfos() {
   static const std::vector<LawInfo> infos = [] {
-    std::vector<LawInfo> out;
-    out.push_back(
-        {"densing",
-         "densing",
-         Quantity::kDownstream,
-         "ln rho_max(t) = A t + B, rho = N_hat / N (effective over actual parameters); A = 0.007/day (doubling "
-         "ln2/A = 99 days, x12.9/year); Nature MI: doubling 3.5 months (A = 0.00651/day)",
-         {"Xiao et al.", 2024, "Densing Law of LLMs", "2412.04315", "arXiv version; Nature Machine Intelligence 2025"},
-         "total parameters of the model; N_hat: the size a reference family needs for the same downstream score",
-         "A per day of release date; year = 365 days; month = 30.4375 days",
-         ValidityRange{},
-         "[V1] A = 0.007/day derived from the arXiv '3.3 months'; [V2] Nature MI 3.5-month doubling; the intercept B "
-         "and the N_hat estimation (loss then sigmoid performance fit) are [U] and not shipped",
-         {{"A_per_day_arxiv", kDensingGrowthPerDayArxiv},
-          {"A_per_day_nature", GrowthPerDayFromDoublingMonths(kDensingDoublingMonthsNature)}}});
-    return out;
+    LawInfo info{
+        "densing",
+        "densing",
+        Quantity::kDownstream,
+        "ln rho_max(t) = A t + B, rho = N_hat / N (effective over actual parameters); A = 0.007/day (doubling "
+        "ln2/A = 99 days, x12.9/year); Nature MI: doubling 3.5 months (A = 0.00651/day)",
+        {"Xiao et al.", 2024, "Densing Law of LLMs", "2412.04315", "arXiv version; Nature Machine Intelligence 2025"},
+        "total parameters of the model; N_hat: the size a reference family needs for the same downstream score",
+        "A per day of release date; year = 365 days; month = 30.4375 days",
+        ValidityRange{},
+        "[V1] A = 0.007/day derived from the arXiv '3.3 months'; [V2] Nature MI 3.5-month doubling; the intercept B "
+        "and the N_hat estimation (loss then sigmoid performance fit) are [U] and not shipped",
+        {{"A_per_day_arxiv", kDensingGrowthPerDayArxiv},
+         {"A_per_day_nature", GrowthPerDayFromDoublingMonths(kDensingDoublingMonthsNature)}}};
+    info.inputs = {Input::kParams, Input::kDays};
+    info.outputs = {"params_equal_quality", "doubling_days", "doubling_months", "growth_per_year"};
+    info.bind = [](const Constants& c) -> Evaluator {
+      const double growth = ConstantValue(c, "A_per_day_arxiv", "densing");
+      return [growth](const PredictionInputs& in, Evaluation& e) {
+        e.Set("params_equal_quality", ParamsForEqualQuality(in.Need(Input::kParams), growth, in.Need(Input::kDays)));
+        e.Set("doubling_days", DensityDoublingDays(growth));
+        e.Set("doubling_months", DensityDoublingMonths(growth));
+        e.Set("growth_per_year", DensityGrowthPerYear(growth));
+        e.Note("growth rate A = " + FormatNumber(growth) + "/day (arXiv version)");
+      };
+    };
+    // Xiao et al. 2024 (arXiv:2412.04315): A = 0.007/day doubles the density in 99.0 days (3.25 months), x12.9 a
+    // year; a 7e9 model's quality is reached by about 3.5e9 parameters one doubling period later.
+    info.example = {{{Input::kParams, 7e9}, {Input::kDays, 99.02}},
+                    {},
+                    {{"doubling_days", "99.0"}, {"doubling_months", "3.25"}, {"growth_per_year", "12.9"},
+                     {"params_equal_quality", "3.5e9"}},
+                    "A = 0.007/day (arXiv version)"};
+    return std::vector<LawInfo>{std::move(info)};
   }();
   return infos;
 }
-
 }  // namespace scalelaw

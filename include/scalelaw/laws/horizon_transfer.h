@@ -22,6 +22,7 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scalelaw/error.h"
@@ -64,20 +65,47 @@ inline double TransferLearningRate(double lr, double from_tokens, double to_toke
 // GPT-3-style models of ~50M to 2.7B parameters, horizons up to ~800B tokens [V1].
 inline constexpr ValidityRange kBjorckRange{5e7, 2.7e9, 0, 8e11};
 
+// The ratio rule as a registry record: the LR tuned at reference_tokens (the short horizon D_s) moved to tokens
+// (the horizon D_l), with beta read by name from the constants (the registry's, a user's or a fit's).
 inline const std::vector<LawInfo>& HorizonTransferLawInfos() {
-  static const std::vector<LawInfo> infos{
-      {"bjorck-transfer",
-       "bjorck",
-       Quantity::kLearningRate,
-       "LR*(D_l) = LR*(D_s) (D_l/D_s)^-0.32 (ratio rule, same model)",
-       {"Bjorck et al.", 2025, "Scaling Optimal LR Across Token Horizons", "2409.19913",
-        "rule-of-thumb exponent beta = 0.32 (per-size fits in Table 5)"},
-       "N fixed (the rule transfers across tokens only; model size plays no part)",
-       "LR: peak AdamW LR of the schedule it was tuned with; D: training tokens (same unit at both horizons)",
-       kBjorckRange,
-       "[V2] exponent 0.32 (per-size exponents vary). Ratio rule only: the joint law's prefactor C = 1.3192e-5 "
-       "[U] gives 1.04e-11 at N 7e9, D 1e12 in raw units (a plausible LR needs C ~ 378), so it is not shipped",
-       {{"beta", kBjorckHorizonExponent}}}};
+  static const std::vector<LawInfo> infos = [] {
+    LawInfo transfer{
+        "bjorck-transfer",
+        "bjorck",
+        Quantity::kLearningRate,
+        "LR*(D_l) = LR*(D_s) (D_l/D_s)^-0.32 (ratio rule, same model)",
+        {"Bjorck et al.", 2025, "Scaling Optimal LR Across Token Horizons", "2409.19913",
+         "rule-of-thumb exponent beta = 0.32 (per-size fits in Table 5)"},
+        "N fixed (the rule transfers across tokens only; model size plays no part)",
+        "inputs: lr, the peak AdamW LR tuned at reference_tokens (the horizon D_s), and tokens, the new horizon D_l "
+        "(training tokens, same unit at both horizons); output: lr at D_l, for the schedule the LR was tuned with",
+        kBjorckRange,
+        "[V2] exponent 0.32 (per-size exponents vary). Ratio rule only: the joint law's prefactor C = 1.3192e-5 "
+        "[U] gives 1.04e-11 at N 7e9, D 1e12 in raw units (a plausible LR needs C ~ 378), so it is not shipped",
+        {{"beta", kBjorckHorizonExponent}}};
+    transfer.inputs = {Input::kLearningRate, Input::kReferenceTokens, Input::kTokens};
+    transfer.optional_inputs = {Input::kParams};
+    transfer.outputs = {"lr"};
+    transfer.bind = [](const Constants& c) -> Evaluator {
+      const double beta = ConstantValue(c, "beta", "bjorck-transfer");
+      return [beta](const PredictionInputs& in, Evaluation& e) {
+        const double lr = in.Need(Input::kLearningRate);
+        const double from = in.Need(Input::kReferenceTokens), to = in.Need(Input::kTokens);
+        e.Set("lr", TransferLearningRate(lr, from, to, beta));
+        // N only places the model in the fitted range; both horizons are checked against it.
+        e.CheckRange(in.Get(Input::kParams), to);
+        e.CheckRange(PredictionInputs::kUnset, from);
+      };
+    };
+    transfer.example = {{{Input::kLearningRate, 1e-3}, {Input::kReferenceTokens, 1e10}, {Input::kTokens, 1e11}},
+                        {},
+                        {{"lr", "4.786e-4"}},
+                        "Bjorck et al. 2025 (arXiv:2409.19913), the ratio rule with beta = 0.32: LR* 1e-3 tuned at "
+                        "1e10 tokens moved to 1e11 (x10 horizon, ratio 0.4786)"};
+    std::vector<LawInfo> out;
+    out.push_back(std::move(transfer));
+    return out;
+  }();
   return infos;
 }
 

@@ -295,31 +295,180 @@ inline InferenceAwareCostAllocation MinimizeTotalCostForLoss(const ChinchillaLaw
   return out;
 }
 
-// The registry record (Quantity::kAllocation). The law carries no constants of its own: it runs on a Chinchilla
-// constant set the caller chooses (the paper's numbers need "chinchilla-unrounded").
+namespace inference_aware_detail {
+
+// The input's value, or NotApplicable "needs {0} <purpose>".
+inline double NeedFor(const PredictionInputs& in, Input input, const char* purpose) {
+  if (!in.Has(input)) throw NotApplicable(std::string("needs {0} ") + purpose, {input});
+  return in.Get(input);
+}
+
+inline void SetAllocation(Evaluation& e, double params, double tokens, double flops) {
+  e.Set("params", params);
+  e.Set("tokens", tokens);
+  e.Set("flops", flops);
+  e.Set("tokens_per_param", tokens / params);
+}
+
+}  // namespace inference_aware_detail
+
+// Every output AllocateChinchillaForm may set, in order; each evaluation sets those of one case.
+inline const std::vector<std::string>& ChinchillaAllocationOutputs() {
+  static const std::vector<std::string> outputs = {"params",
+                                                   "tokens",
+                                                   "flops",
+                                                   "tokens_per_param",
+                                                   "loss",
+                                                   "epochs",
+                                                   "inference_flops",
+                                                   "total_flops",
+                                                   "chinchilla_params",
+                                                   "chinchilla_total_flops",
+                                                   "saving_fraction",
+                                                   "training_dollars",
+                                                   "inference_dollars",
+                                                   "total_dollars"};
+  return outputs;
+}
+
+// The allocation of a Chinchilla-form law, by what the inputs ask for:
+// - a dollar cost (any of gpu_flops, inference_mfu, gpu_hour_price given): the least training + inference dollars
+//   for a target loss and inference tokens (Sardana et al. 2024, arXiv:2401.00448, Sec. 3);
+// - inference tokens: the least training 6ND + inference 2N D_inf FLOPs for a target loss, or the lowest loss for a
+//   total FLOPs budget (Sardana et al. 2024, Sec. 2), with the Chinchilla-optimal model of the same loss for the
+//   saving (their Figure 1);
+// - otherwise the compute-optimal split of a FLOPs budget, or of the budget that reaches a target loss
+//   (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 4).
+// Writes the keys of ChinchillaAllocationOutputs() that the case defines; throws NotApplicable when an input it
+// needs is missing or unique tokens are given (a data-constrained question).
+inline void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInputs& in, Evaluation& e) {
+  using inference_aware_detail::NeedFor;
+  using inference_aware_detail::SetAllocation;
+  if (in.Has(Input::kUniqueTokens)) {
+    throw NotApplicable("{0} needs the data-constrained law (law family 'datablations')", {Input::kUniqueTokens});
+  }
+  if (in.Has(Input::kGpuFlops) || in.Has(Input::kInferenceMfu) || in.Has(Input::kGpuHourPrice)) {
+    // The dollar variant: training and inference FLOPs priced through each phase's utilisation.
+    HardwareCost hardware;
+    hardware.peak_flops_per_second = NeedFor(in, Input::kGpuFlops, "for a dollar cost");
+    hardware.training_mfu = in.Has(Input::kTrainMfu) ? in.Get(Input::kTrainMfu) : 0.5;
+    hardware.inference_mfu = NeedFor(in, Input::kInferenceMfu, "for a dollar cost");
+    hardware.price_per_second = NeedFor(in, Input::kGpuHourPrice, "for a dollar cost") / 3600;
+    const double target_loss = NeedFor(in, Input::kTargetLoss, "for a dollar cost");
+    const double inference_tokens = NeedFor(in, Input::kInferenceTokens, "for a dollar cost");
+    const InferenceAwareCostAllocation c = MinimizeTotalCostForLoss(law, hardware, target_loss, inference_tokens);
+    const InferenceAwareAllocation& a = c.allocation;
+    SetAllocation(e, a.params, a.tokens, a.training_flops);
+    e.Set("loss", a.loss);
+    e.Set("inference_flops", a.inference_flops);
+    e.Set("training_dollars", c.training_dollars);
+    e.Set("inference_dollars", c.inference_dollars);
+    e.Set("total_dollars", c.total_dollars);
+    if (e.detailed) {
+      if (!in.Has(Input::kTrainMfu)) e.Note("training MFU 0.5 (the value a secondary source quotes)");
+      e.Note("minimises training + inference dollars at the given utilisations and price");
+    }
+    e.CheckRange(a.params, a.tokens);
+    return;
+  }
+  if (in.Has(Input::kInferenceTokens)) {
+    const double inference_tokens = in.Get(Input::kInferenceTokens);
+    InferenceAwareAllocation a;
+    if (in.Has(Input::kTargetLoss)) {
+      a = MinimizeTotalFlopsForLoss(law, in.Get(Input::kTargetLoss), inference_tokens);
+    } else {
+      if (!in.Has(Input::kFlops)) throw NotApplicable("needs {0} or {1}", {Input::kFlops, Input::kTargetLoss});
+      a = MinimizeLossForBudget(law, in.Get(Input::kFlops), inference_tokens);
+    }
+    SetAllocation(e, a.params, a.tokens, a.training_flops);
+    e.Set("loss", a.loss);
+    e.Set("inference_flops", a.inference_flops);
+    e.Set("total_flops", a.total_flops);
+    // The Chinchilla-optimal model of the same loss, for the saving (Sardana et al. 2024, Fig. 1).
+    const double reference_flops = ComputeForLoss(law, a.loss);
+    const Allocation reference = ComputeOptimal(law, reference_flops);
+    const double reference_total = reference_flops + 2 * reference.params * inference_tokens;
+    e.Set("chinchilla_params", reference.params);
+    e.Set("chinchilla_total_flops", reference_total);
+    e.Set("saving_fraction", 1 - a.total_flops / reference_total);
+    if (e.detailed) e.Note("minimises training 6ND + inference 2N·D_inf FLOPs (Sardana et al. 2024)");
+    e.CheckRange(a.params, a.tokens);
+    return;
+  }
+  const double flops =
+      in.Has(Input::kTargetLoss) ? ComputeForLoss(law, in.Get(Input::kTargetLoss)) : in.Need(Input::kFlops);
+  const Allocation a = ComputeOptimal(law, flops);
+  SetAllocation(e, a.params, a.tokens, flops);
+  e.Set("loss", Loss(law, a.params, a.tokens));
+  e.Set("epochs", 1.0);
+  e.CheckRange(a.params, a.tokens);
+}
+
+// The registry record (Quantity::kAllocation). It runs on a Chinchilla constant set, by default the unrounded
+// one the paper used ("chinchilla-unrounded"); E, A, B, alpha, beta are read by name, so another set (a user's or
+// a fit's) can replace it.
 inline const std::vector<LawInfo>& InferenceAwareLawInfos() {
-  static const std::vector<LawInfo> infos = {
-      {"sardana",
-       "sardana",
-       Quantity::kAllocation,
-       "minimise 6 N D_tr + 2 N D_inf subject to E + A/N^alpha + B/D_tr^beta = target loss; "
-       "D_tr(N) = (B / (target - E - A/N^alpha))^(1/beta)",
-       {"Sardana et al.", 2024, "Beyond Chinchilla-Optimal: Accounting for Inference in Language Model Scaling Laws",
-        "2401.00448", "Sec. 2 (FLOPs objective), Sec. 3 (dollar cost), Figure 1"},
-       "the N of the Chinchilla constant set used (total parameters, embeddings included, for the published sets)",
-       "target loss in nats/token; D_tr training tokens, D_inf lifetime inference tokens (input and output); FLOPs "
-       "(6 per parameter per training token, 2 per parameter per inference token); dollar variant: peak FLOP/s, "
-       "MFU fractions and price per second supplied by the user",
-       ValidityRange{},
-       "FLOPs objective from the paper; its Figure 1 example (17%) is reproduced only with the unrounded "
-       "Chinchilla constants (16.3%; printed constants give 10.1%); inherits the validity range of the Chinchilla "
-       "constant set; the paper's inference MFUs and GPU price are not retrieved [U] and not shipped, training MFU "
-       "0.5 is a secondary-source default [U]; Chinchilla coefficients fitted on typical tokens/parameter "
-       "overestimate the value of extra tokens at extreme tokens/parameter (paper ablation)",
-       {{"flops_per_param_per_training_token", 6.0},
-        {"flops_per_param_per_inference_token", 2.0},
-        {"default_training_mfu", 0.5}}},
-  };
+  static const std::vector<LawInfo> infos = [] {
+    const ChinchillaLaw unrounded = FindChinchillaPreset("chinchilla-unrounded").law;
+    LawInfo sardana{
+        "sardana",
+        "sardana",
+        Quantity::kAllocation,
+        "minimise 6 N D_tr + 2 N D_inf subject to E + A/N^alpha + B/D_tr^beta = target loss; "
+        "D_tr(N) = (B / (target - E - A/N^alpha))^(1/beta)",
+        {"Sardana et al.", 2024, "Beyond Chinchilla-Optimal: Accounting for Inference in Language Model Scaling Laws",
+         "2401.00448", "Sec. 2 (FLOPs objective), Sec. 3 (dollar cost), Figure 1"},
+        "the N of the Chinchilla constant set used (total parameters, embeddings included, for the published sets)",
+        "target loss in nats/token; D_tr training tokens, D_inf lifetime inference tokens (input and output); FLOPs "
+        "(6 per parameter per training token, 2 per parameter per inference token); dollar variant: peak FLOP/s, "
+        "MFU fractions and price per second supplied by the user",
+        ValidityRange{},
+        "FLOPs objective from the paper; its Figure 1 example (17%) is reproduced only with the unrounded "
+        "Chinchilla constants (16.3%; printed constants give 10.1%); inherits the validity range of the Chinchilla "
+        "constant set; the paper's inference MFUs and GPU price are not retrieved [U] and not shipped, training MFU "
+        "0.5 is a secondary-source default [U]; Chinchilla coefficients fitted on typical tokens/parameter "
+        "overestimate the value of extra tokens at extreme tokens/parameter (paper ablation)",
+        ChinchillaConstants(unrounded)};
+    // What the FLOPs and the dollar cost count: fixed in AllocateChinchillaForm, listed for the reader, not read.
+    sardana.constants.insert(sardana.constants.end(), {{"flops_per_param_per_training_token", 6.0},
+                                                       {"flops_per_param_per_inference_token", 2.0},
+                                                       {"default_training_mfu", 0.5}});
+    sardana.inputs = {Input::kInferenceTokens};
+    sardana.optional_inputs = {Input::kTargetLoss,   Input::kFlops,        Input::kGpuFlops,    Input::kTrainMfu,
+                               Input::kInferenceMfu, Input::kGpuHourPrice, Input::kUniqueTokens};
+    sardana.outputs = ChinchillaAllocationOutputs();
+    sardana.bind = [](const Constants& c) -> Evaluator {
+      const ChinchillaLaw law = ChinchillaLawFromConstants(c, "sardana");
+      const ChinchillaLaw unrounded = FindChinchillaPreset("chinchilla-unrounded").law;
+      const bool published = law.E == unrounded.E && law.A == unrounded.A && law.B == unrounded.B &&
+                             law.alpha == unrounded.alpha && law.beta == unrounded.beta;
+      return [law, published](const PredictionInputs& in, Evaluation& e) {
+        in.Need(Input::kInferenceTokens);
+        if (published && e.detailed) e.Note("Chinchilla unrounded constants, as Sardana et al. used");
+        AllocateChinchillaForm(law, in, e);
+      };
+    };
+    // The "13B-quality" target: the loss of the Chinchilla-optimal 13B model under the same constants.
+    sardana.example = {
+        {{Input::kInferenceTokens, 2e12}, {Input::kTargetLoss, ChinchillaOptimalLossForParams(unrounded, 13e9)}},
+        {},
+        {{"params", "7.12e9"},
+         {"tokens", "1.295e12"},
+         {"flops", "5.533e22"},
+         {"tokens_per_param", "182"},
+         {"loss", "2.0238"},
+         {"inference_flops", "2.848e22"},
+         {"total_flops", "8.381e22"},
+         {"chinchilla_params", "1.3e10"},
+         {"chinchilla_total_flops", "1.0016e23"},
+         {"saving_fraction", "0.163"}},
+        "Sardana et al. 2024 (arXiv:2401.00448), Figure 1: a 13B-quality model served 2T inference "
+        "tokens is best trained at 7B (the paper: 1.7e22 FLOPs, 17% saved; 16.3% with the unrounded "
+        "Chinchilla constants)"};
+    std::vector<LawInfo> out;
+    out.push_back(std::move(sardana));
+    return out;
+  }();
   return infos;
 }
 

@@ -185,81 +185,207 @@ inline double StepsFactor(const KaplanLaw& law, double size_ratio) {
   return std::pow(SuboptimalSizeBracket(law, size_ratio), -1 / law.alpha_S);
 }
 
+// The Kaplan et al. 2020 constants by name (the registry's, a user's or a fit's); a name absent from constants
+// keeps the published value.
+inline KaplanLaw KaplanLawFromConstants(const Constants& c, std::string_view law_name) {
+  KaplanLaw law;
+  auto get = [&](std::string_view key, double& field) { field = ConstantOr(c, key, field, law_name); };
+  get("alpha_N", law.alpha_N);
+  get("N_c", law.N_c);
+  get("alpha_D", law.alpha_D);
+  get("D_c", law.D_c);
+  get("alpha_C", law.alpha_C);
+  get("C_c", law.C_c);
+  get("alpha_C_min", law.alpha_C_min);
+  get("C_c_min", law.C_c_min);
+  get("alpha_B", law.alpha_B);
+  get("B_star", law.B_star);
+  get("alpha_S", law.alpha_S);
+  get("S_c", law.S_c);
+  get("joint_alpha_N", law.joint_alpha_N);
+  get("joint_alpha_D", law.joint_alpha_D);
+  get("joint_N_c", law.joint_N_c);
+  get("joint_D_c", law.joint_D_c);
+  get("lr_intercept", law.lr_intercept);
+  get("lr_slope", law.lr_slope);
+  get("opt_params_coefficient", law.opt_params_coefficient);
+  get("opt_params_exponent", law.opt_params_exponent);
+  get("opt_batch_coefficient", law.opt_batch_coefficient);
+  get("opt_batch_exponent", law.opt_batch_exponent);
+  get("opt_steps_coefficient", law.opt_steps_coefficient);
+  get("opt_steps_exponent", law.opt_steps_exponent);
+  get("opt_tokens_coefficient", law.opt_tokens_coefficient);
+  get("opt_tokens_exponent", law.opt_tokens_exponent);
+  return law;
+}
+
 // The registry records of Kaplan et al. 2020: loss, learning rate, critical batch and allocation.
 inline const std::vector<LawInfo>& KaplanLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const KaplanLaw k;
-    constexpr std::string_view kTitle = "Scaling Laws for Neural Language Models";
-    constexpr std::string_view kParams =
+    const std::string kTitle = "Scaling Laws for Neural Language Models";
+    const std::string kParams =
         "non-embedding parameters (about 12 n_layer d_model^2; token and position embeddings excluded)";
     constexpr ValidityRange kRange{768, 1.5e9, 2.2e7, 2.3e10};
     std::vector<LawInfo> out;
-    out.push_back({"kaplan-loss",
-                   "kaplan",
-                   Quantity::kLoss,
-                   "L(N, D) = [(6.4e13/N)^(0.076/0.103) + 1.8e13/D]^0.103; L(N) = (8.8e13/N)^0.076; "
-                   "L(D) = (5.4e13/D)^0.095; L(C_min) = (3.1e8/C_min)^0.050",
-                   {"Kaplan et al.", 2020, kTitle, "2001.08361", "Eq. 1.5 with Table 2; Table 5"},
-                   kParams,
-                   "L test loss in nats/token (WebText2, GPT-2 BPE vocab 50257, context 1024); D tokens; C_min in "
-                   "PF-days (8.64e19 FLOPs) of non-embedding compute, 6N FLOPs per token",
-                   kRange,
-                   "[V2] paper text + translation; L(N, D) from early-stopped runs with 10% dropout, "
-                   "so it is not a single-epoch law; overfitting sets in below D ~ 5e3 N^0.74",
-                   {{"joint_alpha_N", k.joint_alpha_N},
-                    {"joint_alpha_D", k.joint_alpha_D},
-                    {"joint_N_c", k.joint_N_c},
-                    {"joint_D_c", k.joint_D_c},
-                    {"alpha_N", k.alpha_N},
-                    {"N_c", k.N_c},
-                    {"alpha_D", k.alpha_D},
-                    {"D_c", k.D_c},
-                    {"alpha_C_min", k.alpha_C_min},
-                    {"C_c_min", k.C_c_min}}});
-    out.push_back({"kaplan-lr",
-                   "kaplan",
-                   Quantity::kLearningRate,
-                   "LR(N) = 0.003239 - 0.0001395 ln(N)",
-                   {"Kaplan et al.", 2020, kTitle, "2001.08361", "App. D.6, Eq. D.1"},
-                   kParams,
-                   "peak LR of Adam with 3000-step linear warmup then cosine decay to zero; batch 512 x 1024 tokens",
-                   kRange,
-                   "[V2] constants; natural log [V1] (inferred: LR reaches 0 at N = 1.21e10, where the paper says "
-                   "the rule breaks down); a rule of thumb, not a fit; throws for N >= 1.21e10",
-                   {{"lr_intercept", k.lr_intercept}, {"lr_slope", k.lr_slope}}});
-    out.push_back({"kaplan-batch",
-                   "kaplan",
-                   Quantity::kBatchSize,
-                   "B_crit(L) = 2.1e8 / L^(1/0.21) tokens",
-                   {"Kaplan et al.", 2020, kTitle, "2001.08361", "Eq. 1.4, Table 5"},
-                   "not an input: B_crit depends on the target loss only",
-                   "B_crit in tokens; L in nats/token (WebText2, GPT-2 BPE); at B = B_crit training takes 2x the "
-                   "minimum steps and 2x the minimum tokens (McCandlish et al. 2018)",
-                   kRange,
-                   "[V2] alpha_B 0.21; B_* = 2.1e8 in Table 5, rounded to 2e8 in Eq. 1.4 (~5% apart); the "
-                   "critical batch, not an optimum of loss at fixed tokens",
-                   {{"B_star", k.B_star}, {"alpha_B", k.alpha_B}}});
-    out.push_back({"kaplan-allocation",
-                   "kaplan",
-                   Quantity::kAllocation,
-                   "N_opt = 1.3e9 C_min^0.73, B_crit = 2.0e6 C_min^0.24 tokens, S_min = 5.4e3 C_min^0.03, "
-                   "D_opt = 2e10 C_min^0.27 tokens",
-                   {"Kaplan et al.", 2020, kTitle, "2001.08361", "Table 6"},
-                   kParams,
-                   "C_min in PF-days (1 PF-day = 8.64e19 FLOPs) of non-embedding compute; D_opt tokens for one "
-                   "epoch; B_crit tokens",
-                   kRange,
-                   "[V2] Table 6; separate power-law fits (6 N_opt D_opt is about 2 C_min, not C_min); superseded by "
-                   "Chinchilla's "
-                   "allocation, which trains smaller models on far more tokens",
-                   {{"opt_params_coefficient", k.opt_params_coefficient},
-                    {"opt_params_exponent", k.opt_params_exponent},
-                    {"opt_batch_coefficient", k.opt_batch_coefficient},
-                    {"opt_batch_exponent", k.opt_batch_exponent},
-                    {"opt_steps_coefficient", k.opt_steps_coefficient},
-                    {"opt_steps_exponent", k.opt_steps_exponent},
-                    {"opt_tokens_coefficient", k.opt_tokens_coefficient},
-                    {"opt_tokens_exponent", k.opt_tokens_exponent}}});
+
+    LawInfo loss{"kaplan-loss",
+                 "kaplan",
+                 Quantity::kLoss,
+                 "L(N, D) = [(6.4e13/N)^(0.076/0.103) + 1.8e13/D]^0.103; L(N) = (8.8e13/N)^0.076; "
+                 "L(D) = (5.4e13/D)^0.095; L(C_min) = (3.1e8/C_min)^0.050",
+                 {"Kaplan et al.", 2020, kTitle, "2001.08361", "Eq. 1.5 with Table 2; Table 5"},
+                 kParams,
+                 "L test loss in nats/token (WebText2, GPT-2 BPE vocab 50257, context 1024); D tokens; C_min in "
+                 "PF-days (8.64e19 FLOPs) of non-embedding compute, 6N FLOPs per token",
+                 kRange,
+                 "[V2] paper text + translation; L(N, D) from early-stopped runs with 10% dropout, "
+                 "so it is not a single-epoch law; overfitting sets in below D ~ 5e3 N^0.74",
+                 {{"joint_alpha_N", k.joint_alpha_N},
+                  {"joint_alpha_D", k.joint_alpha_D},
+                  {"joint_N_c", k.joint_N_c},
+                  {"joint_D_c", k.joint_D_c},
+                  {"alpha_N", k.alpha_N},
+                  {"N_c", k.N_c},
+                  {"alpha_D", k.alpha_D},
+                  {"D_c", k.D_c},
+                  {"alpha_C_min", k.alpha_C_min},
+                  {"C_c_min", k.C_c_min}}};
+    loss.inputs = {Input::kParams, Input::kTokens};
+    loss.outputs = {"loss"};
+    loss.bind = [](const Constants& c) -> Evaluator {
+      const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-loss");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double n = in.Need(Input::kParams), d = in.Need(Input::kTokens);
+        e.Set("loss", Loss(bound, n, d));
+        e.CheckRange(n, d);
+      };
+    };
+    loss.example = {{{Input::kParams, 1e9}, {Input::kTokens, 2.2e10}},
+                    {},
+                    {{"loss", "2.3693"}},
+                    "Kaplan et al. 2020 (arXiv:2001.08361), Eq. 1.5 with the Table 2 fit, at N = 1e9, D = 2.2e10"};
+    out.push_back(std::move(loss));
+
+    LawInfo lr{"kaplan-lr",
+               "kaplan",
+               Quantity::kLearningRate,
+               "LR(N) = 0.003239 - 0.0001395 ln(N)",
+               {"Kaplan et al.", 2020, kTitle, "2001.08361", "App. D.6, Eq. D.1"},
+               kParams,
+               "peak LR of Adam with 3000-step linear warmup then cosine decay to zero; batch 512 x 1024 tokens",
+               kRange,
+               "[V2] constants; natural log [V1] (inferred: LR reaches 0 at N = 1.21e10, where the paper says "
+               "the rule breaks down); a rule of thumb, not a fit; throws for N >= 1.21e10",
+               {{"lr_intercept", k.lr_intercept}, {"lr_slope", k.lr_slope}}};
+    lr.inputs = {Input::kParams};
+    lr.outputs = {"lr"};
+    lr.bind = [](const Constants& c) -> Evaluator {
+      const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-lr");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double n = in.Need(Input::kParams);
+        try {
+          e.Set("lr", OptimalLearningRate(bound, n));
+        } catch (const InvalidArgument& error) {
+          // Beyond N = exp(intercept/slope) the rule gives no learning rate: the law does not apply there.
+          throw NotApplicable(error.what(), {});
+        }
+        e.CheckRange(n, PredictionInputs::kUnset);
+      };
+    };
+    lr.example = {{{Input::kParams, 1e9}},
+                  {},
+                  {{"lr", "3.481e-4"}},
+                  "Kaplan et al. 2020 (arXiv:2001.08361), App. D.6, Eq. D.1 (natural log) at N = 1e9"};
+    out.push_back(std::move(lr));
+
+    LawInfo batch{"kaplan-batch",
+                  "kaplan",
+                  Quantity::kBatchSize,
+                  "B_crit(L) = 2.1e8 / L^(1/0.21) tokens",
+                  {"Kaplan et al.", 2020, kTitle, "2001.08361", "Eq. 1.4, Table 5"},
+                  "not an input: B_crit depends on the target loss only",
+                  "B_crit in tokens; L in nats/token (WebText2, GPT-2 BPE); at B = B_crit training takes 2x the "
+                  "minimum steps and 2x the minimum tokens (McCandlish et al. 2018)",
+                  kRange,
+                  "[V2] alpha_B 0.21; B_* = 2.1e8 in Table 5, rounded to 2e8 in Eq. 1.4 (~5% apart); the "
+                  "critical batch, not an optimum of loss at fixed tokens",
+                  {{"B_star", k.B_star}, {"alpha_B", k.alpha_B}}};
+    batch.inputs = {Input::kLoss};
+    batch.optional_inputs = {Input::kSeqLen};
+    batch.outputs = {"batch_tokens", "batch_sequences"};
+    batch.bind = [](const Constants& c) -> Evaluator {
+      const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-batch");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        if (!in.Has(Input::kLoss)) {
+          throw NotApplicable("needs {0} (the critical batch depends on the loss reached)", {Input::kLoss});
+        }
+        const double b = CriticalBatchTokens(bound, in.Get(Input::kLoss));
+        e.Set("batch_tokens", b);
+        e.Set("batch_sequences", b / in.Get(Input::kSeqLen));
+        if (e.detailed) e.Note("critical batch B_crit(L): the batch beyond which more data per step stops paying");
+      };
+    };
+    batch.example = {{{Input::kLoss, 2.5}},
+                     {},
+                     {{"batch_tokens", "2.675e6"}, {"batch_sequences", "1306.0"}},
+                     "Kaplan et al. 2020 (arXiv:2001.08361), Eq. 1.4 with B_* = 2.1e8 of Table 5, at L = 2.5; "
+                     "sequences of 2048 tokens"};
+    out.push_back(std::move(batch));
+
+    LawInfo allocation{"kaplan-allocation",
+                       "kaplan",
+                       Quantity::kAllocation,
+                       "N_opt = 1.3e9 C_min^0.73, B_crit = 2.0e6 C_min^0.24 tokens, S_min = 5.4e3 C_min^0.03, "
+                       "D_opt = 2e10 C_min^0.27 tokens",
+                       {"Kaplan et al.", 2020, kTitle, "2001.08361", "Table 6"},
+                       kParams,
+                       "C_min in PF-days (1 PF-day = 8.64e19 FLOPs) of non-embedding compute; D_opt tokens for one "
+                       "epoch; B_crit tokens",
+                       kRange,
+                       "[V2] Table 6; separate power-law fits (6 N_opt D_opt is about 2 C_min, not C_min); "
+                       "superseded by Chinchilla's allocation, which trains smaller models on far more tokens",
+                       {{"opt_params_coefficient", k.opt_params_coefficient},
+                        {"opt_params_exponent", k.opt_params_exponent},
+                        {"opt_batch_coefficient", k.opt_batch_coefficient},
+                        {"opt_batch_exponent", k.opt_batch_exponent},
+                        {"opt_steps_coefficient", k.opt_steps_coefficient},
+                        {"opt_steps_exponent", k.opt_steps_exponent},
+                        {"opt_tokens_coefficient", k.opt_tokens_coefficient},
+                        {"opt_tokens_exponent", k.opt_tokens_exponent}}};
+    allocation.inputs = {Input::kFlops};
+    allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
+    allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "critical_batch_tokens", "steps"};
+    allocation.bind = [](const Constants& c) -> Evaluator {
+      const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-allocation");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        // Table 6 allocates a compute budget: it has no loss to aim at and ignores inference.
+        if (in.Has(Input::kTargetLoss))
+          throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
+        if (in.Has(Input::kInferenceTokens))
+          throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+        const double flops = in.Need(Input::kFlops);
+        const KaplanAllocation a = ComputeEfficientAllocation(bound, flops / kFlopsPerPetaflopDay);
+        e.Set("params", a.params);
+        e.Set("tokens", a.tokens);
+        e.Set("flops", flops);
+        e.Set("tokens_per_param", a.tokens / a.params);
+        e.Set("critical_batch_tokens", a.critical_batch_tokens);
+        e.Set("steps", a.steps);
+        if (e.detailed) e.Note("C read as C_min in PF-days (8.64e19 FLOPs); N non-embedding");
+        e.CheckRange(a.params, a.tokens);
+      };
+    };
+    allocation.example = {{{Input::kFlops, 1e3 * kFlopsPerPetaflopDay}},
+                          {},
+                          {{"params", "2.013e11"},
+                           {"tokens", "1.291e11"},
+                           {"flops", "8.64e22"},
+                           {"tokens_per_param", "0.6413"},
+                           {"critical_batch_tokens", "1.05e7"},
+                           {"steps", "6643"}},
+                          "Kaplan et al. 2020 (arXiv:2001.08361), Table 6 at C_min = 1e3 PF-days"};
+    out.push_back(std::move(allocation));
     return out;
   }();
   return infos;

@@ -1,30 +1,35 @@
-// What every published law carries besides its constants: where it comes from, which N it expects and the
-// range it was fitted on. Predictions outside that range still answer, with a warning.
+// What every published law carries besides its constants: where it comes from, which N it expects, the range it
+// was fitted on, the inputs it reads and what evaluates it. Predictions outside that range still answer, with a
+// warning.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "scalelaw/error.h"
+#include "scalelaw/laws/inputs.h"
 
 namespace scalelaw {
 
 struct Citation {
-  std::string_view authors;  // "Hoffmann et al."
+  std::string authors;  // "Hoffmann et al."
   int year = 0;
-  std::string_view title;
-  std::string_view arxiv;     // "2203.15556"
-  std::string_view location;  // where in the paper the constants are printed, e.g. "Eq. 10"
+  std::string title;
+  std::string arxiv;     // "2203.15556"
+  std::string location;  // where in the paper the constants are printed, e.g. "Eq. 10"
 
   std::string ToString() const {
-    if (arxiv.empty()) return std::string(authors) + (location.empty() ? "" : ", " + std::string(location));
-    std::string s = std::string(authors) + " (" + std::to_string(year) + "), \"" + std::string(title) +
-                    "\", arXiv:" + std::string(arxiv);
-    if (!location.empty()) s += ", " + std::string(location);
+    if (arxiv.empty()) return authors + (location.empty() ? "" : ", " + location);
+    std::string s = authors + " (" + std::to_string(year) + "), \"" + title + "\", arXiv:" + arxiv;
+    if (!location.empty()) s += ", " + location;
     return s;
   }
 };
@@ -67,20 +72,141 @@ inline std::string_view QuantityName(Quantity quantity) {
   return "other";
 }
 
-// Everything a person needs to use a published law correctly, in one place: `scalelaw laws`, the docs and the
-// warnings are generated from these records.
-struct LawInfo {
-  std::string_view name;    // unique registry key, e.g. "step-lr"
-  std::string_view family;  // the value of --law in the CLI, e.g. "step"
-  Quantity quantity = Quantity::kLoss;
-  std::string_view formula;  // with the constants, as a person reads it
-  Citation citation;
-  std::string_view params_definition;  // which N: total, non-embedding, non-vocabulary
-  std::string_view units;              // units of inputs and outputs, schedule, tokenizer
-  ValidityRange range;                 // the (N, D) box it was fitted on
-  std::string_view confidence;         // how sure the constants are (laws.md tags), and what is not shipped
-  std::vector<std::pair<std::string_view, double>> constants;
+// A law's constants by name, in the order a person reads them; NaN marks a constant without a published value
+// (a form whose constants are fitted per task: the caller supplies them, or a fit does).
+using Constants = std::vector<std::pair<std::string, double>>;
+
+// The value of constant name; throws InvalidArgument when it is absent, NotApplicable when it has no value.
+inline double ConstantValue(const Constants& constants, std::string_view name, std::string_view law_name) {
+  for (const auto& [key, value] : constants) {
+    if (key != name) continue;
+    if (std::isnan(value)) {
+      // Not an error of the caller's inputs: the law cannot answer until it is given its constants, so with law
+      // family "all" it is listed as skipped.
+      throw NotApplicable("publishes no value of its constant '" + std::string(name) + "': give one", {});
+    }
+    return value;
+  }
+  throw InvalidArgument("law '" + std::string(law_name) + "' has no constant '" + std::string(name) + "'");
+}
+
+// The value of constant name when constants has it (InvalidArgument when it has it without a value), else
+// fallback: a value type's binder reads the constants a record lists and keeps its own defaults for the rest.
+inline double ConstantOr(const Constants& constants, std::string_view name, double fallback,
+                         std::string_view law_name) {
+  for (const auto& entry : constants) {
+    if (entry.first == name) return ConstantValue(constants, name, law_name);
+  }
+  return fallback;
+}
+
+struct LawInfo;
+
+// One evaluation of a law: its outputs (by the keys of LawInfo::outputs; NaN until set), and for a person the
+// notes on what was assumed and the warnings. A bulk evaluation reuses one Evaluation for every point and asks
+// for notes only at the first (detailed == false afterwards), so an evaluator must not build note strings
+// unless detailed.
+struct Evaluation {
+  explicit Evaluation(const LawInfo& record);
+
+  const LawInfo* law;
+  std::vector<double> values;
+  std::vector<std::string> notes;
+  std::vector<std::string> warnings;
+  bool detailed = true;
+
+  void Set(std::string_view key, double value);
+  void Note(std::string note) {
+    if (detailed) notes.push_back(std::move(note));
+  }
+  void Warn(std::string warning) { warnings.push_back(std::move(warning)); }
+  // A warning for each of N, D outside the record's fitted range (NaN or <= 0: not checked).
+  void CheckRange(double params, double tokens);
+  void Reset();
 };
+
+// A law evaluated with its constants bound: writes its outputs into the Evaluation; throws NotApplicable
+// (scalelaw/laws/inputs.h) when an input it needs is missing, InvalidArgument when an input is out of its domain.
+using Evaluator = std::function<void(const PredictionInputs&, Evaluation&)>;
+
+// A published test vector: inputs (and constants, for a form without published ones), and outputs as the paper
+// prints them ("1.0226e-3": the value rounds to it). Every record carries one; a test evaluates each from C++,
+// the CLI and Python.
+struct LawExample {
+  std::vector<std::pair<Input, double>> inputs;
+  Constants constants;  // overrides of the record's constants
+  std::vector<std::pair<std::string, std::string>> outputs;
+  std::string source;  // where the numbers are printed
+};
+
+// The short name of a quantity in Python's predict(quantity, ...): "lr", "batch", "wd", "vocab", "loss",
+// "allocation", "downstream".
+inline std::string_view QuantityKey(Quantity quantity) {
+  switch (quantity) {
+    case Quantity::kLoss:
+      return "loss";
+    case Quantity::kAllocation:
+      return "allocation";
+    case Quantity::kLearningRate:
+      return "lr";
+    case Quantity::kBatchSize:
+      return "batch";
+    case Quantity::kWeightDecay:
+      return "wd";
+    case Quantity::kVocabularySize:
+      return "vocab";
+    case Quantity::kDownstream:
+      return "downstream";
+  }
+  return "other";
+}
+
+// Everything a person needs to use a published law correctly, and what evaluates it, in one place: `scalelaw
+// laws`, the predict-* commands, Python's predict_* functions, the docs and the warnings are generated from these
+// records.
+struct LawInfo {
+  std::string name;    // unique registry key, e.g. "step-lr"
+  std::string family;  // the value of --law in the CLI, e.g. "step"
+  Quantity quantity = Quantity::kLoss;
+  std::string formula;  // with the constants, as a person reads it
+  Citation citation;
+  std::string params_definition;  // which N: total, non-embedding, non-vocabulary
+  std::string units;              // units of inputs and outputs, schedule, tokenizer
+  ValidityRange range;            // the (N, D) box it was fitted on
+  std::string confidence;         // how sure the constants are (laws.md tags), and what is not shipped
+  Constants constants;            // the published constants (NaN: not published)
+
+  // What evaluates it: the inputs it needs, those it reads when given, the outputs it writes (the first is the
+  // quantity itself), and bind, which makes an Evaluator from a set of constants (the published ones, a user's,
+  // or a fit's).
+  std::vector<Input> inputs = {};
+  std::vector<Input> optional_inputs = {};
+  std::vector<std::string> outputs = {};
+  std::function<Evaluator(const Constants&)> bind = {};
+  LawExample example = {};
+
+  // The record's Evaluator with its published constants.
+  Evaluator Bind() const { return bind(constants); }
+};
+
+inline Evaluation::Evaluation(const LawInfo& record)
+    : law(&record), values(record.outputs.size(), std::numeric_limits<double>::quiet_NaN()) {}
+
+inline void Evaluation::Set(std::string_view key, double value) {
+  for (std::size_t i = 0; i < law->outputs.size(); ++i) {
+    if (law->outputs[i] == key) {
+      values[i] = value;
+      return;
+    }
+  }
+  throw std::logic_error("law '" + law->name + "' sets an output it does not declare: " + std::string(key));
+}
+
+inline void Evaluation::Reset() {
+  std::fill(values.begin(), values.end(), std::numeric_limits<double>::quiet_NaN());
+  notes.clear();
+  warnings.clear();
+}
 
 // One human sentence per coordinate that falls outside the range.
 inline std::vector<std::string> RangeWarnings(const ValidityRange& range, std::string_view law_name, double params,
@@ -99,6 +225,16 @@ inline std::vector<std::string> RangeWarnings(const ValidityRange& range, std::s
   check(params, range.params_min, range.params_max, "N");
   check(tokens, range.tokens_min, range.tokens_max, "D");
   return warnings;
+}
+
+inline void Evaluation::CheckRange(double params, double tokens) {
+  const ValidityRange& r = law->range;
+  const bool params_out = params > 0 && ((r.params_min > 0 && params < r.params_min) ||
+                                         (r.params_max > 0 && params > r.params_max));
+  const bool tokens_out = tokens > 0 && ((r.tokens_min > 0 && tokens < r.tokens_min) ||
+                                         (r.tokens_max > 0 && tokens > r.tokens_max));
+  if (!params_out && !tokens_out) return;  // the common case allocates nothing
+  for (std::string& w : RangeWarnings(r, law->name, params, tokens)) Warn(std::move(w));
 }
 
 // Throws InvalidArgument unless value is finite and > 0; what names the quantity in the message.

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scalelaw/error.h"
@@ -39,23 +40,59 @@ inline double OptimalParams(const Llama3TokensLaw& law, double flops) {
   return flops / (6 * OptimalTokens(law, flops));
 }
 
+// The tokens law with constants by name (the registry's, a user's or a fit's: D* = A C^alpha).
+inline Llama3TokensLaw Llama3TokensLawFromConstants(const Constants& c, std::string_view law_name) {
+  Llama3TokensLaw law;
+  law.coefficient = ConstantOr(c, "A", law.coefficient, law_name);
+  law.exponent = ConstantOr(c, "alpha", law.exponent, law_name);
+  return law;
+}
+
 // The registry record (Quantity::kAllocation).
 inline const std::vector<LawInfo>& Llama3LawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const Llama3TokensLaw law;
+    LawInfo tokens{"llama3-tokens",
+                   "llama3",
+                   Quantity::kAllocation,
+                   "D*(C) = 0.299 C^0.537 (printed: 0.29 C^0.53); N = C/(6 D*)",
+                   {"Llama Team, Meta", 2024, "The Llama 3 Herd of Models", "2407.21783", "Sec. 3.2.1"},
+                   "total parameters, N = C/(6 D) (Meta's own FLOP count gives 402B at 3.8e25)",
+                   "D training tokens (Llama 3 tokenizer, 128K vocabulary); C training FLOPs",
+                   ValidityRange{4e7, 1.6e10, 0, 0},
+                   "[V2] (0.53, 0.29) printed and (0.537, 0.299) in notes; ships the unrounded pair (expect +-2%: "
+                   "16.29T vs the 16.55T trained at 3.8e25); fitted on IsoFLOPs of 6e18-1e22 FLOPs; Meta's FLOP "
+                   "formula [U]",
+                   {{"A", law.coefficient}, {"alpha", law.exponent}}};
+    tokens.inputs = {Input::kFlops};
+    tokens.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
+    tokens.outputs = {"params", "tokens", "flops", "tokens_per_param"};
+    tokens.bind = [](const Constants& c) -> Evaluator {
+      const Llama3TokensLaw bound = Llama3TokensLawFromConstants(c, "llama3-tokens");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        // The law allocates a compute budget: it has no loss to aim at and ignores inference.
+        if (in.Has(Input::kTargetLoss))
+          throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
+        if (in.Has(Input::kInferenceTokens))
+          throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+        const double flops = in.Need(Input::kFlops);
+        const double d = OptimalTokens(bound, flops);
+        const double n = flops / (6 * d);
+        e.Set("params", n);
+        e.Set("tokens", d);
+        e.Set("flops", flops);
+        e.Set("tokens_per_param", d / n);
+        if (e.detailed) e.Note("the law gives D; N = C/(6D)");
+      };
+    };
+    tokens.example = {
+        {{Input::kFlops, 3.8e25}},
+        {},
+        {{"params", "3.887e11"}, {"tokens", "1.6294e13"}, {"flops", "3.8e25"}, {"tokens_per_param", "41.92"}},
+        "Llama Team 2024 (arXiv:2407.21783), Sec. 3.2.1: D* = A C^alpha with the unrounded (0.299, "
+        "0.537) at the flagship's 3.8e25 FLOPs (the paper trained it on 16.55T tokens)"};
     std::vector<LawInfo> out;
-    out.push_back(
-        {"llama3-tokens",
-         "llama3",
-         Quantity::kAllocation,
-         "D*(C) = 0.299 C^0.537 (printed: 0.29 C^0.53); N = C/(6 D*)",
-         {"Llama Team, Meta", 2024, "The Llama 3 Herd of Models", "2407.21783", "Sec. 3.2.1"},
-         "total parameters, N = C/(6 D) (Meta's own FLOP count gives 402B at 3.8e25)",
-         "D training tokens (Llama 3 tokenizer, 128K vocabulary); C training FLOPs",
-         ValidityRange{4e7, 1.6e10, 0, 0},
-         "[V2] (0.53, 0.29) printed and (0.537, 0.299) in notes; ships the unrounded pair (expect +-2%: 16.29T vs "
-         "the 16.55T trained at 3.8e25); fitted on IsoFLOPs of 6e18-1e22 FLOPs; Meta's FLOP formula [U]",
-         {{"A", law.coefficient}, {"alpha", law.exponent}}});
+    out.push_back(std::move(tokens));
     return out;
   }();
   return infos;

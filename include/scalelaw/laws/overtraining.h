@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <string_view>
 #include <vector>
 
@@ -67,25 +68,47 @@ inline double DownstreamError(double loss, double eps, double k, double gamma) {
   return eps - k * std::exp(-gamma * loss);
 }
 
-// The registry record (Quantity::kLoss): a form without constants shipped.
+// The registry record (Quantity::kLoss): a form without constants shipped; a caller (or a fit) gives E, A, B, eta.
 inline const std::vector<LawInfo>& OvertrainingLawInfos() {
-  static const std::vector<LawInfo> infos = {
-      {"gadre-overtraining",
-       "gadre",
-       Quantity::kLoss,
-       "L(C, M) = E + (a M^eta + b M^-eta) C^-eta, a = A 6^eta, b = B 6^eta (from L = E + A N^-2eta + B D^-2eta, "
-       "C = 6ND, M = D/N); Err(L) = eps - k exp(-gamma L)",
-       {"Gadre et al.", 2024, "Language models scale reliably with over-training and on downstream tasks", "2403.08540",
-        "L(C, M) and Err(L) forms; authors' code mlfoundations/scaling (laws.py)"},
-       "total parameters",
-       "L nats/token on the training distribution; C = 6ND FLOPs; M = D/N tokens per parameter; Err average "
-       "top-1 error on the downstream suite",
-       ValidityRange{1.1e7, 6.9e9, 0, 0},
-       "[V2] forms (code + abstract); NO constants shipped: the paper's fits are per dataset (C4, RedPajama, "
-       "RefinedWeb) and were not retrieved; fitted on 0.011B-6.9B parameters, M up to 640",
-       {}},
-  };
+  static const std::vector<LawInfo> infos = [] {
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    LawInfo info{
+        "gadre-overtraining",
+        "gadre",
+        Quantity::kLoss,
+        "L(C, M) = E + (a M^eta + b M^-eta) C^-eta, a = A 6^eta, b = B 6^eta (from L = E + A N^-2eta + B D^-2eta, "
+        "C = 6ND, M = D/N); Err(L) = eps - k exp(-gamma L)",
+        {"Gadre et al.", 2024, "Language models scale reliably with over-training and on downstream tasks",
+         "2403.08540", "L(C, M) and Err(L) forms; authors' code mlfoundations/scaling (laws.py)"},
+        "total parameters",
+        "L nats/token on the training distribution; C = 6ND FLOPs; M = D/N tokens per parameter; Err average "
+        "top-1 error on the downstream suite",
+        ValidityRange{1.1e7, 6.9e9, 0, 0},
+        "[V2] forms (code + abstract); NO constants shipped: the paper's fits are per dataset (C4, RedPajama, "
+        "RefinedWeb) and were not retrieved; fitted on 0.011B-6.9B parameters, M up to 640",
+        {{"E", none}, {"A", none}, {"B", none}, {"eta", none}}};
+    info.inputs = {Input::kParams, Input::kTokens};
+    info.outputs = {"loss", "flops", "token_multiplier"};
+    info.bind = [](const Constants& c) -> Evaluator {
+      const OvertrainingLaw law{ConstantValue(c, "E", "gadre-overtraining"), ConstantValue(c, "A", "gadre-overtraining"),
+                                ConstantValue(c, "B", "gadre-overtraining"),
+                                ConstantValue(c, "eta", "gadre-overtraining")};
+      return [law](const PredictionInputs& in, Evaluation& e) {
+        const double n = in.Need(Input::kParams), d = in.Need(Input::kTokens);
+        e.Set("loss", Loss(law, 6 * n * d, d / n));
+        e.Set("flops", 6 * n * d);
+        e.Set("token_multiplier", d / n);
+        e.CheckRange(n, d);
+      };
+    };
+    // Gadre et al. 2024 (arXiv:2403.08540): the L(C, M) identity with E 1.8, A 400, B 1200, 2 eta 0.34 at
+    // C = 1e21, M = 20 (N = sqrt(C/120)).
+    info.example = {{{Input::kParams, std::sqrt(1e21 / 120)}, {Input::kTokens, 20 * std::sqrt(1e21 / 120)}},
+                    {{"E", 1.8}, {"A", 400}, {"B", 1200}, {"eta", 0.17}},
+                    {{"loss", "2.306156"}, {"token_multiplier", "20"}},
+                    "L(C = 1e21, M = 20) for illustrative constants, equal by the C = 6ND identity"};
+    return std::vector<LawInfo>{std::move(info)};
+  }();
   return infos;
 }
-
 }  // namespace scalelaw

@@ -76,29 +76,55 @@ inline double PredictMmlu(const PerformanceLaw& law, double layers, double hidde
 inline const std::vector<LawInfo>& PerformanceLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const PerformanceLaw p;
-    std::vector<LawInfo> out;
-    out.push_back(
-        {"performance-law-mmlu",
-         "performance-law",
-         Quantity::kDownstream,
-         "MMLU = 13.95018 ln(u N) + 0.23072 ln(u h) - 0.48523 ln(u d) + 5.39802 ln(u min(T, S)) + 9.19541, "
-         "u = exp(-((10/d + 20/h) gamma N)^2); < 25 -> 25; > 90 -> 90 + 10 tanh(0.1 MMLU - 9)",
-         {"Wu & Tang", 2024, "Performance Law of Large Language Models", "2408.09895",
-          "constants from the authors' planner (wuch15/performance-law-planner, plan.py)"},
-         "dense decoders: N layers, h hidden size, d FFN intermediate size; S total parameters in billions (only "
-         "for the data saturation T' = min(T, S))",
-         "MMLU % (5-shot); T training tokens in trillions; gamma >= 1 precision-loss factor (1 for bf16)",
-         ValidityRange{},
-         "[V1] weights from the authors' planner code only (ln base and discount form from the code); calibrated on "
-         "2024-era data: misses Llama-2-7B by 13 points [U]; MoE variant not shipped (constants not retrieved)",
-         {{"w1_layers", p.w_layers},
-          {"w2_hidden", p.w_hidden},
-          {"w3_ffn", p.w_ffn},
-          {"w4_tokens", p.w_tokens},
-          {"b", p.bias}}});
-    return out;
+    LawInfo info{"performance-law-mmlu",
+                 "performance-law",
+                 Quantity::kDownstream,
+                 "MMLU = 13.95018 ln(u N) + 0.23072 ln(u h) - 0.48523 ln(u d) + 5.39802 ln(u min(T, S)) + 9.19541, "
+                 "u = exp(-((10/d + 20/h) gamma N)^2); < 25 -> 25; > 90 -> 90 + 10 tanh(0.1 MMLU - 9)",
+                 {"Wu & Tang", 2024, "Performance Law of Large Language Models", "2408.09895",
+                  "constants from the authors' planner (wuch15/performance-law-planner, plan.py)"},
+                 "dense decoders: N layers, h hidden size, d FFN intermediate size; S total parameters in billions "
+                 "(only for the data saturation T' = min(T, S))",
+                 "MMLU % (5-shot); T training tokens in trillions; gamma >= 1 precision-loss factor (1 for bf16)",
+                 ValidityRange{},
+                 "[V1] weights from the authors' planner code only (ln base and discount form from the code); "
+                 "calibrated on 2024-era data: misses Llama-2-7B by 13 points [U]; MoE variant not shipped (constants "
+                 "not retrieved)",
+                 {{"w1_layers", p.w_layers},
+                  {"w2_hidden", p.w_hidden},
+                  {"w3_ffn", p.w_ffn},
+                  {"w4_tokens", p.w_tokens},
+                  {"b", p.bias}}};
+    info.inputs = {Input::kLayers, Input::kDModel, Input::kFfnWidth, Input::kTokens, Input::kParams};
+    info.optional_inputs = {Input::kPrecisionGamma};
+    info.outputs = {"mmlu", "instability_discount"};
+    info.bind = [](const Constants& c) -> Evaluator {
+      PerformanceLaw law;
+      law.w_layers = ConstantValue(c, "w1_layers", "performance-law-mmlu");
+      law.w_hidden = ConstantValue(c, "w2_hidden", "performance-law-mmlu");
+      law.w_ffn = ConstantValue(c, "w3_ffn", "performance-law-mmlu");
+      law.w_tokens = ConstantValue(c, "w4_tokens", "performance-law-mmlu");
+      law.bias = ConstantValue(c, "b", "performance-law-mmlu");
+      return [law](const PredictionInputs& in, Evaluation& e) {
+        const double layers = in.Need(Input::kLayers), hidden = in.Need(Input::kDModel);
+        const double ffn = in.Need(Input::kFfnWidth), gamma = in.Get(Input::kPrecisionGamma);
+        // The law reads T in trillions of tokens and S in billions of parameters.
+        const double tokens_trillions = in.Need(Input::kTokens) / 1e12;
+        const double params_billions = in.Need(Input::kParams) / 1e9;
+        e.Set("mmlu", PredictMmlu(law, layers, hidden, ffn, tokens_trillions, params_billions, gamma));
+        e.Set("instability_discount", InstabilityDiscount(layers, hidden, ffn, gamma));
+        e.Note("T = D/1e12 trillions of tokens, S = N/1e9 billions of parameters, T' = min(T, S)");
+      };
+    };
+    // Wu & Tang 2024 (arXiv:2408.09895), the authors' planner: Llama-3-8B (32 layers, h 4096, FFN 14336, 15T
+    // tokens, 8.03B parameters).
+    info.example = {{{Input::kLayers, 32}, {Input::kDModel, 4096}, {Input::kFfnWidth, 14336}, {Input::kTokens, 15e12},
+                     {Input::kParams, 8.03e9}},
+                    {},
+                    {{"mmlu", "65.45"}, {"instability_discount", "0.9686"}},
+                    "Llama-3-8B's shape and data"};
+    return std::vector<LawInfo>{std::move(info)};
   }();
   return infos;
 }
-
 }  // namespace scalelaw

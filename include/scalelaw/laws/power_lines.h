@@ -113,34 +113,92 @@ inline double ScaleOptimalBatch(const PowerLinesLaw& law, double reference_batch
 // The paper's models: 111M to 3.3B parameters; the token range is not stated in laws.md.
 inline constexpr ValidityRange kPowerLinesRange{1.11e8, 3.3e9, 0, 0};
 
+// The Power Lines law with constants by name.
+inline PowerLinesLaw PowerLinesLawFromConstants(const Constants& c, std::string_view law_name) {
+  PowerLinesLaw law;
+  auto get = [&](std::string_view key, double fallback) { return ConstantOr(c, key, fallback, law_name); };
+  law.tau_coefficient = get("tau_coefficient", law.tau_coefficient);
+  law.tau_exponent = get("tau_exponent", law.tau_exponent);
+  law.batch_opt_tokens_exponent = get("batch_opt_tokens_exponent", law.batch_opt_tokens_exponent);
+  law.batch_crit_tokens_exponent = get("batch_crit_tokens_exponent", law.batch_crit_tokens_exponent);
+  return law;
+}
+
 inline const std::vector<LawInfo>& PowerLinesLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const PowerLinesLaw law;
-    const std::string_view title = "Power Lines: Scaling Laws for Weight Decay and Batch Size in LLM Pre-training";
+    const std::string title = "Power Lines: Scaling Laws for Weight Decay and Batch Size in LLM Pre-training";
     std::vector<LawInfo> out;
-    out.push_back({"power-lines-wd",
-                   "power-lines",
-                   Quantity::kWeightDecay,
-                   "lambda_opt = B / (eta D tau_opt), tau_opt = 1.084 (D/N)^-0.527",
-                   {"Bergsma et al.", 2025, title, "2505.13738", "Findings 1-2 (AdamW timescale law)"},
-                   "parameters N only through TPP = D/N (the paper's models: GPT-2-like, 111M to 3.3B)",
-                   "lambda: AdamW decoupled weight decay, PyTorch convention (update -eta lambda theta); eta: peak LR; "
-                   "B and D in tokens; tau as a fraction of training",
-                   kPowerLinesRange,
-                   "[V2] tau = B/(eta lambda D) and exponent -0.527; [V1] c_tau = 1.084 (one survey)",
-                   {{"tau_coefficient", law.tau_coefficient}, {"tau_exponent", law.tau_exponent}}});
-    out.push_back({"power-lines-batch",
-                   "power-lines",
-                   Quantity::kBatchSize,
-                   "B_opt ∝ D^0.383, B_crit ∝ D^0.462 (ratio rules, independent of N)",
-                   {"Bergsma et al.", 2025, title, "2505.13738", "Finding 3 (B_opt and B_crit vs D)"},
-                   "independent of N",
-                   "B and D in tokens; scale a batch calibrated at one D (B = B_ref (D/D_ref)^0.383)",
-                   kPowerLinesRange,
-                   "[V2] 0.383 (95% CI 0.367-0.391); [V1/V2] 0.462 (one survey says 0.47). Prefactors of B_opt(D) "
-                   "and B_crit(D) not retrieved [U]: exponents only, as ratio rules",
-                   {{"batch_opt_tokens_exponent", law.batch_opt_tokens_exponent},
-                    {"batch_crit_tokens_exponent", law.batch_crit_tokens_exponent}}});
+    LawInfo wd{"power-lines-wd",
+               "power-lines",
+               Quantity::kWeightDecay,
+               "lambda_opt = B / (eta D tau_opt), tau_opt = 1.084 (D/N)^-0.527",
+               {"Bergsma et al.", 2025, title, "2505.13738", "Findings 1-2 (AdamW timescale law)"},
+               "parameters N only through TPP = D/N (the paper's models: GPT-2-like, 111M to 3.3B)",
+               "lambda: AdamW decoupled weight decay, PyTorch convention (update -eta lambda theta); eta: peak LR; "
+               "B and D in tokens; tau as a fraction of training",
+               kPowerLinesRange,
+               "[V2] tau = B/(eta lambda D) and exponent -0.527; [V1] c_tau = 1.084 (one survey)",
+               {{"tau_coefficient", law.tau_coefficient}, {"tau_exponent", law.tau_exponent}}};
+    wd.inputs = {Input::kParams, Input::kTokens, Input::kBatchTokens, Input::kLearningRate};
+    wd.outputs = {"weight_decay", "tau_epoch", "tau_iterations"};
+    wd.bind = [](const Constants& c) -> Evaluator {
+      const PowerLinesLaw bound = PowerLinesLawFromConstants(c, "power-lines-wd");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double n = in.Need(Input::kParams), d = in.Need(Input::kTokens);
+        const double b = in.Need(Input::kBatchTokens), lr = in.Need(Input::kLearningRate);
+        const double lambda = OptimalWeightDecay(bound, n, d, b, lr);
+        e.Set("weight_decay", lambda);
+        e.Set("tau_epoch", OptimalTimescale(bound, d / n));
+        e.Set("tau_iterations", TimescaleIterations(lr, lambda));
+        e.CheckRange(n, d);
+      };
+    };
+    // Bergsma et al. 2025 (arXiv:2505.13738): N = 1e9 at 20 tokens per parameter, B = 2^20 tokens, eta = 1e-3.
+    wd.example = {{{Input::kParams, 1e9}, {Input::kTokens, 2e10}, {Input::kBatchTokens, 1048576},
+                   {Input::kLearningRate, 1e-3}},
+                  {},
+                  {{"weight_decay", "0.2345"}, {"tau_iterations", "4264"}, {"tau_epoch", "0.2236"}},
+                  "lambda_opt for N 1e9, D 2e10, B 2^20, eta 1e-3 (Findings 1-2)"};
+    out.push_back(std::move(wd));
+
+    LawInfo batch{"power-lines-batch",
+                  "power-lines",
+                  Quantity::kBatchSize,
+                  "B_opt ∝ D^0.383, B_crit ∝ D^0.462 (ratio rules, independent of N)",
+                  {"Bergsma et al.", 2025, title, "2505.13738", "Finding 3 (B_opt and B_crit vs D)"},
+                  "independent of N",
+                  "B and D in tokens; scale a batch calibrated at one D (B = B_ref (D/D_ref)^0.383)",
+                  kPowerLinesRange,
+                  "[V2] 0.383 (95% CI 0.367-0.391); [V1/V2] 0.462 (one survey says 0.47). Prefactors of B_opt(D) "
+                  "and B_crit(D) not retrieved [U]: exponents only, as ratio rules",
+                  {{"batch_opt_tokens_exponent", law.batch_opt_tokens_exponent},
+                   {"batch_crit_tokens_exponent", law.batch_crit_tokens_exponent}}};
+    batch.inputs = {Input::kTokens, Input::kReferenceTokens};
+    batch.optional_inputs = {Input::kReferenceBatch, Input::kSeqLen};
+    batch.outputs = {"batch_ratio", "critical_batch_ratio", "batch_tokens", "batch_sequences"};
+    batch.bind = [](const Constants& c) -> Evaluator {
+      const PowerLinesLaw bound = PowerLinesLawFromConstants(c, "power-lines-batch");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double ratio = in.Need(Input::kTokens) / in.Need(Input::kReferenceTokens);
+        e.Set("batch_ratio", OptimalBatchRatio(bound, ratio));
+        e.Set("critical_batch_ratio", CriticalBatchRatio(bound, ratio));
+        if (in.Has(Input::kReferenceBatch)) {
+          const double b = ScaleOptimalBatch(bound, in.Get(Input::kReferenceBatch), in.Get(Input::kReferenceTokens),
+                                             in.Get(Input::kTokens));
+          e.Set("batch_tokens", b);
+          e.Set("batch_sequences", b / in.Get(Input::kSeqLen));
+        } else {
+          e.Note("ratios only: give the batch tuned at the reference run for a batch size");
+        }
+      };
+    };
+    // Bergsma et al. 2025 (arXiv:2505.13738), Finding 3: 10x the tokens.
+    batch.example = {{{Input::kTokens, 1e11}, {Input::kReferenceTokens, 1e10}},
+                     {},
+                     {{"batch_ratio", "2.415"}, {"critical_batch_ratio", "2.897"}},
+                     "B_opt and B_crit ratios for 10x the tokens (Finding 3)"};
+    out.push_back(std::move(batch));
     return out;
   }();
   return infos;

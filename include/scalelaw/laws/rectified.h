@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <string_view>
 #include <vector>
 
@@ -47,23 +48,40 @@ inline double Loss(const RectifiedLaw& law, double data_size) {
   return loss;
 }
 
-// The registry record (Quantity::kLoss): a form without published constants.
+// The registry record (Quantity::kLoss): a form without published constants; a caller (or a fit) gives them.
 inline const std::vector<LawInfo>& RectifiedLawInfos() {
-  static const std::vector<LawInfo> infos = {
-      {"rectified-finetune",
-       "rectified",
-       Quantity::kLoss,
-       "L(D) = (B / (D_l + D^beta) + E)^alpha (vanilla: D_l = 0)",
-       {"Lin et al.", 2024, "Selecting Large Language Model to Fine-tune via Rectified Scaling Law", "2402.02314",
-        "ICML 2024; form from the project page rectified-scaling-law.github.io"},
-       "not a parameter-count law: D is the fine-tuning data size; D_l the pre-learned data size of the model",
-       "D fine-tuning examples; L fine-tuning loss of the task",
-       ValidityRange{},
-       "[V1] form (with outer exponent alpha); NO published universal constants: B, E, alpha, beta, D_l are fitted "
-       "per (model, task)",
-       {}},
-  };
+  static const std::vector<LawInfo> infos = [] {
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    LawInfo info{"rectified-finetune",
+                 "rectified",
+                 Quantity::kLoss,
+                 "L(D) = (B / (D_l + D^beta) + E)^alpha (vanilla: D_l = 0)",
+                 {"Lin et al.", 2024, "Selecting Large Language Model to Fine-tune via Rectified Scaling Law",
+                  "2402.02314", "ICML 2024; form from the project page rectified-scaling-law.github.io"},
+                 "not a parameter-count law: D is the fine-tuning data size; D_l the pre-learned data size of the model",
+                 "D fine-tuning examples; L fine-tuning loss of the task",
+                 ValidityRange{},
+                 "[V1] form (with outer exponent alpha); NO published universal constants: B, E, alpha, beta, D_l are "
+                 "fitted per (model, task)",
+                 {{"B", none}, {"E", none}, {"alpha", none}, {"beta", none}, {"D_l", 0}}};
+    info.inputs = {Input::kFinetuneExamples};
+    info.outputs = {"loss"};
+    info.bind = [](const Constants& c) -> Evaluator {
+      const RectifiedLaw law{ConstantValue(c, "B", "rectified-finetune"), ConstantValue(c, "E", "rectified-finetune"),
+                             ConstantValue(c, "alpha", "rectified-finetune"),
+                             ConstantValue(c, "beta", "rectified-finetune"),
+                             ConstantValue(c, "D_l", "rectified-finetune")};
+      return [law](const PredictionInputs& in, Evaluation& e) {
+        e.Set("loss", Loss(law, in.Need(Input::kFinetuneExamples)));
+      };
+    };
+    // Lin et al. 2024 (arXiv:2402.02314): B 10, E 0.5, alpha 1, beta 0.5, D_l 100 at D = 10,000 examples.
+    info.example = {{{Input::kFinetuneExamples, 10000}},
+                    {{"B", 10}, {"E", 0.5}, {"alpha", 1}, {"beta", 0.5}, {"D_l", 100}},
+                    {{"loss", "0.55"}},
+                    "illustrative constants: 10/(100 + 100) + 0.5"};
+    return std::vector<LawInfo>{std::move(info)};
+  }();
   return infos;
 }
-
 }  // namespace scalelaw

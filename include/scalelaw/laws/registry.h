@@ -1,5 +1,6 @@
-// Every published law scalelaw ships, in one list that `scalelaw laws`, the predict-* commands, Python's
-// scalelaw.laws() and the docs all read. Adding a law: its header, its tests, and one line below.
+// Every published law scalelaw ships, in one list that `scalelaw laws`, the predict-* commands (their options
+// too), Python's scalelaw.laws() and predict functions, `plan` and the docs all read. Each record carries its
+// evaluator, inputs, outputs and published test vector. Adding a law: its header, its tests, and one line below.
 #pragma once
 
 #include <string>
@@ -9,6 +10,7 @@
 #include "scalelaw/error.h"
 #include "scalelaw/laws/bnsl.h"
 #include "scalelaw/laws/chinchilla.h"
+#include "scalelaw/laws/chinchilla_allocation.h"
 #include "scalelaw/laws/critical_batch.h"
 #include "scalelaw/laws/data_constrained.h"
 #include "scalelaw/laws/deepseek.h"
@@ -29,23 +31,27 @@
 
 namespace scalelaw {
 
+// The registry's order is the order of preference: where several laws answer a quantity, `scalelaw plan` takes
+// the first that can (Step Law before DeepSeek before Kaplan for the learning rate and batch size; the Chinchilla
+// presets first for the allocation).
 inline const std::vector<LawInfo>& LawRegistry() {
   static const std::vector<LawInfo> registry = [] {
     std::vector<LawInfo> all;
     auto add = [&all](const std::vector<LawInfo>& infos) { all.insert(all.end(), infos.begin(), infos.end()); };
     add(ChinchillaLawInfos());
-    add(KaplanLawInfos());
+    add(ChinchillaAllocationLawInfos());
+    add(InferenceAwareLawInfos());
     add(StepLawInfos());
     add(DeepSeekLawInfos());
+    add(KaplanLawInfos());
+    add(DataConstrainedLawInfos());
+    add(Llama3LawInfos());
     add(HorizonTransferLawInfos());
     add(PowerLinesLawInfos());
     add(ShuaiLawInfos());
     add(CriticalBatchLawInfos());
     add(MiniCpmLawInfos());
     add(VocabularyLawInfos());
-    add(InferenceAwareLawInfos());
-    add(DataConstrainedLawInfos());
-    add(Llama3LawInfos());
     add(OvertrainingLawInfos());
     add(RectifiedLawInfos());
     add(BrokenPowerLawInfos());

@@ -72,21 +72,53 @@ inline const std::vector<LawInfo>& ShuaiLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const ShuaiBatchLaw law;
     std::vector<LawInfo> out;
-    out.push_back({"shuai-batch",
-                   "shuai",
-                   Quantity::kBatchSize,
-                   "B_opt ∝ C^0.102, S_opt ∝ C^0.434 (N_opt ∝ C^0.464, D_opt ∝ C^0.536); ratio rules",
-                   {"Shuai et al.", 2024, "Scaling Law for Language Models Training Considering Batch Size",
-                    "2412.01505", "compute-frontier and fixed-compute batch/step fits"},
-                   "parameters (kind not retrieved); the batch law does not depend on N",
-                   "B: tokens per step, S: steps, D = B S tokens, C: training FLOPs; LR_opt ∝ B^gamma, gamma 0.75-1",
-                   kShuaiRange,
-                   "[V1] exponents from a structured summary; loss-law constants and all prefactors not retrieved "
-                   "[U]: exponents only, as ratio rules",
-                   {{"params_exponent", law.params_exponent},
-                    {"tokens_exponent", law.tokens_exponent},
-                    {"steps_exponent", law.steps_exponent},
-                    {"batch_exponent", law.batch_exponent}}});
+    LawInfo info{"shuai-batch",
+                 "shuai",
+                 Quantity::kBatchSize,
+                 "B_opt ∝ C^0.102, S_opt ∝ C^0.434 (N_opt ∝ C^0.464, D_opt ∝ C^0.536); ratio rules",
+                 {"Shuai et al.", 2024, "Scaling Law for Language Models Training Considering Batch Size", "2412.01505",
+                  "compute-frontier and fixed-compute batch/step fits"},
+                 "parameters (kind not retrieved); the batch law does not depend on N",
+                 "B: tokens per step, S: steps, D = B S tokens, C: training FLOPs; LR_opt ∝ B^gamma, gamma 0.75-1",
+                 kShuaiRange,
+                 "[V1] exponents from a structured summary; loss-law constants and all prefactors not retrieved "
+                 "[U]: exponents only, as ratio rules",
+                 {{"params_exponent", law.params_exponent},
+                  {"tokens_exponent", law.tokens_exponent},
+                  {"steps_exponent", law.steps_exponent},
+                  {"batch_exponent", law.batch_exponent}}};
+    info.inputs = {Input::kFlops, Input::kReferenceFlops};
+    info.optional_inputs = {Input::kReferenceBatch, Input::kSeqLen};
+    info.outputs = {"batch_ratio", "steps_ratio", "params_ratio", "tokens_ratio", "batch_tokens", "batch_sequences"};
+    info.bind = [](const Constants& c) -> Evaluator {
+      ShuaiBatchLaw bound;
+      bound.params_exponent = ConstantValue(c, "params_exponent", "shuai-batch");
+      bound.tokens_exponent = ConstantValue(c, "tokens_exponent", "shuai-batch");
+      bound.steps_exponent = ConstantValue(c, "steps_exponent", "shuai-batch");
+      bound.batch_exponent = ConstantValue(c, "batch_exponent", "shuai-batch");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double ratio = in.Need(Input::kFlops) / in.Need(Input::kReferenceFlops);
+        const double batch_ratio = OptimalBatchRatio(bound, ratio);
+        e.Set("batch_ratio", batch_ratio);
+        e.Set("steps_ratio", OptimalStepsRatio(bound, ratio));
+        e.Set("params_ratio", OptimalParamsRatio(bound, ratio));
+        e.Set("tokens_ratio", OptimalTokensRatio(bound, ratio));
+        if (in.Has(Input::kReferenceBatch)) {
+          const double b = in.Get(Input::kReferenceBatch) * batch_ratio;
+          e.Set("batch_tokens", b);
+          e.Set("batch_sequences", b / in.Get(Input::kSeqLen));
+        } else {
+          e.Note("ratios only: give the batch tuned at the reference run for a batch size");
+        }
+      };
+    };
+    // Shuai et al. 2024 (arXiv:2412.01505): doubling the compute.
+    info.example = {{{Input::kFlops, 2e21}, {Input::kReferenceFlops, 1e21}},
+                    {},
+                    {{"params_ratio", "1.379"}, {"tokens_ratio", "1.450"}, {"batch_ratio", "1.073"},
+                     {"steps_ratio", "1.351"}},
+                    "the factors for twice the compute"};
+    out.push_back(std::move(info));
     return out;
   }();
   return infos;

@@ -106,6 +106,18 @@ inline double OptimalBatchSequences(const StepLaw& law, double tokens, double se
 // to 100B tokens (lower bound not stated; the released runs start at 4e9).
 inline constexpr ValidityRange kStepLawRange{6e7, 1.1e9, 0, 1e11};
 
+// The Step Law with constants by name (the registry's, a user's or a fit's: lr = c N^a D^b, B = c' D^b').
+inline StepLaw StepLawFromConstants(const Constants& c, std::string_view law_name) {
+  StepLaw law;
+  auto get = [&](std::string_view key, double fallback) { return ConstantOr(c, key, fallback, law_name); };
+  law.lr_coefficient = get("lr_coefficient", law.lr_coefficient);
+  law.lr_params_exponent = get("lr_params_exponent", law.lr_params_exponent);
+  law.lr_tokens_exponent = get("lr_tokens_exponent", law.lr_tokens_exponent);
+  law.batch_coefficient = get("batch_coefficient", law.batch_coefficient);
+  law.batch_tokens_exponent = get("batch_tokens_exponent", law.batch_tokens_exponent);
+  return law;
+}
+
 inline const std::vector<LawInfo>& StepLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const StepLaw law;
@@ -113,37 +125,68 @@ inline const std::vector<LawInfo>& StepLawInfos() {
                             "Predictable Scale: Part I -- Optimal Hyperparameter Scaling Law in Large Language Model "
                             "Pretraining",
                             "2503.04715", "the Step Law formulas for eta_opt and B_opt"};
-    const std::string_view params_definition =
+    const std::string params_definition =
         "non-vocabulary parameters: n_layer (4 h^2 + 3 h ffn), embeddings and output head excluded";
-    const std::string_view confidence =
+    const std::string confidence =
         "[V2] paper + repo bootstrap CSV; the repo's bootstrap mean (StepLawRepoMean) differs by ~2% in LR. "
         "Bootstrap 95% ranges: N exponent [-0.774, -0.655], D exponent [0.271, 0.345]; schedule-specific (cosine "
         "to a fixed min LR 1e-5)";
     std::vector<LawInfo> out;
-    out.push_back({"step-lr",
-                   "step",
-                   Quantity::kLearningRate,
-                   "eta_opt = 1.79 N^-0.713 D^0.307",
-                   citation,
-                   params_definition,
-                   "eta: peak AdamW LR, warmup then cosine decay to a fixed min LR 1e-5; D: training tokens",
-                   kStepLawRange,
-                   confidence,
-                   {{"lr_coefficient", law.lr_coefficient},
-                    {"lr_params_exponent", law.lr_params_exponent},
-                    {"lr_tokens_exponent", law.lr_tokens_exponent}}});
-    out.push_back(
-        {"step-batch",
-         "step",
-         Quantity::kBatchSize,
-         "B_opt = 0.58 D^0.571 tokens (independent of N)",
-         citation,
-         params_definition,
-         "B: tokens per optimizer step (divide by 2048, the paper's sequence length, for sequences); D: "
-         "training tokens",
-         kStepLawRange,
-         "[V2] paper + repo bootstrap CSV; bootstrap 95% range of the D exponent [0.534, 0.606]",
-         {{"batch_coefficient", law.batch_coefficient}, {"batch_tokens_exponent", law.batch_tokens_exponent}}});
+    LawInfo lr{"step-lr",
+               "step",
+               Quantity::kLearningRate,
+               "eta_opt = 1.79 N^-0.713 D^0.307",
+               citation,
+               params_definition,
+               "eta: peak AdamW LR, warmup then cosine decay to a fixed min LR 1e-5; D: training tokens",
+               kStepLawRange,
+               confidence,
+               {{"lr_coefficient", law.lr_coefficient},
+                {"lr_params_exponent", law.lr_params_exponent},
+                {"lr_tokens_exponent", law.lr_tokens_exponent}}};
+    lr.inputs = {Input::kParams, Input::kTokens};
+    lr.outputs = {"lr"};
+    lr.bind = [](const Constants& c) -> Evaluator {
+      const StepLaw bound = StepLawFromConstants(c, "step-lr");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double n = in.Need(Input::kParams), d = in.Need(Input::kTokens);
+        e.Set("lr", OptimalLearningRate(bound, n, d));
+        e.CheckRange(n, d);
+      };
+    };
+    // Li et al. 2025 (arXiv:2503.04715): the Step Law at N = 7e9, D = 2e12.
+    lr.example = {{{Input::kParams, 7e9}, {Input::kTokens, 2e12}}, {}, {{"lr", "1.0226e-3"}}, "eta_opt at 7e9, 2e12"};
+    out.push_back(std::move(lr));
+
+    LawInfo batch{"step-batch",
+                  "step",
+                  Quantity::kBatchSize,
+                  "B_opt = 0.58 D^0.571 tokens (independent of N)",
+                  citation,
+                  params_definition,
+                  "B: tokens per optimizer step (divide by 2048, the paper's sequence length, for sequences); D: "
+                  "training tokens",
+                  kStepLawRange,
+                  "[V2] paper + repo bootstrap CSV; bootstrap 95% range of the D exponent [0.534, 0.606]",
+                  {{"batch_coefficient", law.batch_coefficient}, {"batch_tokens_exponent", law.batch_tokens_exponent}}};
+    batch.inputs = {Input::kTokens};
+    batch.optional_inputs = {Input::kParams, Input::kSeqLen};
+    batch.outputs = {"batch_tokens", "batch_sequences"};
+    batch.bind = [](const Constants& c) -> Evaluator {
+      const StepLaw bound = StepLawFromConstants(c, "step-batch");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        const double d = in.Need(Input::kTokens);
+        const double b = OptimalBatchTokens(bound, d);
+        e.Set("batch_tokens", b);
+        e.Set("batch_sequences", b / in.Get(Input::kSeqLen));
+        e.CheckRange(in.Get(Input::kParams), d);
+      };
+    };
+    batch.example = {{{Input::kParams, 7e9}, {Input::kTokens, 2e12}},
+                     {},
+                     {{"batch_tokens", "6.1280e6"}, {"batch_sequences", "2992.2"}},
+                     "B_opt at D = 2e12, sequences of 2048"};
+    out.push_back(std::move(batch));
     return out;
   }();
   return infos;

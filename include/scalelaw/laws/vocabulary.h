@@ -201,44 +201,93 @@ inline double OptimalVocabularyParams(const VocabularyLaw& law, int approach, do
   return OptimalVocabularySize(law, approach, non_vocab_params, flops) * EmbeddingDimension(non_vocab_params);
 }
 
+// The three approaches' constants by name (the registry's, a user's or a fit's); a name absent from constants
+// keeps the repo's value.
+inline VocabularyLaw VocabularyLawFromConstants(const Constants& c, std::string_view law_name) {
+  VocabularyLaw law;
+  auto get = [&](std::string_view key, double& field) { field = ConstantOr(c, key, field, law_name); };
+  get("approach1_nnv_log_coefficient", law.nnv_log_coefficient);
+  get("approach1_nnv_exponent", law.nnv_exponent);
+  get("approach1_nv_log_coefficient", law.nv_log_coefficient);
+  get("approach1_nv_exponent", law.nv_exponent);
+  get("approach2_reference_vocab_params", law.reference_vocab_params);
+  get("approach2_reference_non_vocab_params", law.reference_non_vocab_params);
+  get("approach2_gamma", law.gamma);
+  get("approach3_A1", law.A1);
+  get("approach3_A2", law.A2);
+  get("approach3_B", law.B);
+  get("approach3_E", law.E);
+  get("approach3_alpha1", law.alpha1);
+  get("approach3_alpha2", law.alpha2);
+  get("approach3_beta", law.beta);
+  return law;
+}
+
 // The registry record (Quantity::kVocabularySize).
 inline const std::vector<LawInfo>& VocabularyLawInfos() {
   static const std::vector<LawInfo> infos = [] {
     const VocabularyLaw v;
+    LawInfo vocab{
+        "tao-vocab",
+        "tao",
+        Quantity::kVocabularySize,
+        "V_opt = N_v,opt / d(N_nv). Approach 1: N_v,opt = exp(-1.58903) F^0.41636 at F = (N_nv/exp(-2.48465))^2; "
+        "Approach 2: N_v,opt = 3145728 (N_nv/33e6)^0.83540; Approach 3: dL_u/dV = 0 for L_u = -5.53278 + "
+        "1.83139/N_nv^0.44661 + 0.19584/(V d)^0.67074 + 2.12411/D^0.44661, D = F/(6(N_nv + V d)), normalised "
+        "units N_nv/1e6, V/1e3, d/1e3, D/1e9, F/1e15",
+        {"Tao et al.", 2024, "Scaling Laws with Vocabulary: Larger Models Deserve Larger Vocabularies", "2407.13623",
+         "Approaches 1-3; constants from the authors' repo sail-sg/scaling-with-vocab (optimal_Nv_predict.py)"},
+        "non-vocabulary parameters N_nv (input and output embeddings excluded); N_v = V d vocabulary parameters, d "
+        "from the repo's Nnv_to_d lookup",
+        "V tokens of vocabulary (unrounded; the repo truncates with int()); F training FLOPs = 6 (N_nv + V d) D; "
+        "D tokens of the paper's SlimPajama BPE tokenizers (D = H (0.00639222 ln^2 V - 0.15811069 ln V + "
+        "1.20470122), H characters); L_u unigram-normalised loss",
+        ValidityRange{33e6, 3e9, 0, 0},
+        "[V2] repo constants; the 216K (Llama2-70B) and 43K (3B, 2.3e21 FLOPs) claims reproduced. Fitted on N_nv "
+        "33M-3B, V 4K-96K, up to ~500B characters: larger N_nv are extrapolations. Approaches 1 and 2 assume "
+        "compute-optimal data; Approach 3 takes the actual F",
+        {{"approach1_nnv_log_coefficient", v.nnv_log_coefficient},
+         {"approach1_nnv_exponent", v.nnv_exponent},
+         {"approach1_nv_log_coefficient", v.nv_log_coefficient},
+         {"approach1_nv_exponent", v.nv_exponent},
+         {"approach2_reference_vocab_params", v.reference_vocab_params},
+         {"approach2_reference_non_vocab_params", v.reference_non_vocab_params},
+         {"approach2_gamma", v.gamma},
+         {"approach3_A1", v.A1},
+         {"approach3_A2", v.A2},
+         {"approach3_B", v.B},
+         {"approach3_E", v.E},
+         {"approach3_alpha1", v.alpha1},
+         {"approach3_alpha2", v.alpha2},
+         {"approach3_beta", v.beta}}};
+    vocab.inputs = {Input::kParams};
+    vocab.optional_inputs = {Input::kFlops, Input::kVocabApproach};
+    vocab.outputs = {"vocab_size", "embedding_dim", "approach"};
+    vocab.bind = [](const Constants& c) -> Evaluator {
+      const VocabularyLaw bound = VocabularyLawFromConstants(c, "tao-vocab");
+      return [bound](const PredictionInputs& in, Evaluation& e) {
+        if (!in.Has(Input::kParams)) throw NotApplicable("needs {0} (non-vocabulary parameters)", {Input::kParams});
+        const double n = in.Get(Input::kParams);
+        const double approach = in.Get(Input::kVocabApproach);  // 3 unless given
+        // Without F, Approach 3 uses the compute-optimal F of this N (Approaches 1 and 2 ignore F).
+        const double flops = in.Has(Input::kFlops) ? in.Get(Input::kFlops) : 0.0;
+        if (!in.Has(Input::kFlops) && e.detailed) {
+          e.Note("no compute budget given: the compute-optimal budget for this N (" +
+                 FormatNumber(VocabularyComputeOptimalFlops(bound, n)) + " FLOPs) is used");
+        }
+        e.Set("vocab_size", OptimalVocabularySize(bound, static_cast<int>(approach), n, flops));
+        e.Set("embedding_dim", EmbeddingDimension(n));
+        e.Set("approach", approach);
+        e.CheckRange(n, PredictionInputs::kUnset);
+      };
+    };
+    vocab.example = {{{Input::kParams, 6.9e10}},
+                     {},
+                     {{"vocab_size", "215266"}, {"embedding_dim", "8192"}, {"approach", "3"}},
+                     "Tao et al. 2024 (arXiv:2407.13623), abstract: Llama2-70B (N_nv = 6.9e10) should have used "
+                     "\"at least 216K\"; Approach 3 with the repo constants at the compute-optimal F gives 215,266"};
     std::vector<LawInfo> out;
-    out.push_back(
-        {"tao-vocab",
-         "tao",
-         Quantity::kVocabularySize,
-         "V_opt = N_v,opt / d(N_nv). Approach 1: N_v,opt = exp(-1.58903) F^0.41636 at F = (N_nv/exp(-2.48465))^2; "
-         "Approach 2: N_v,opt = 3145728 (N_nv/33e6)^0.83540; Approach 3: dL_u/dV = 0 for L_u = -5.53278 + "
-         "1.83139/N_nv^0.44661 + 0.19584/(V d)^0.67074 + 2.12411/D^0.44661, D = F/(6(N_nv + V d)), normalised "
-         "units N_nv/1e6, V/1e3, d/1e3, D/1e9, F/1e15",
-         {"Tao et al.", 2024, "Scaling Laws with Vocabulary: Larger Models Deserve Larger Vocabularies", "2407.13623",
-          "Approaches 1-3; constants from the authors' repo sail-sg/scaling-with-vocab (optimal_Nv_predict.py)"},
-         "non-vocabulary parameters N_nv (input and output embeddings excluded); N_v = V d vocabulary parameters, d "
-         "from the repo's Nnv_to_d lookup",
-         "V tokens of vocabulary (unrounded; the repo truncates with int()); F training FLOPs = 6 (N_nv + V d) D; "
-         "D tokens of the paper's SlimPajama BPE tokenizers (D = H (0.00639222 ln^2 V - 0.15811069 ln V + "
-         "1.20470122), H characters); L_u unigram-normalised loss",
-         ValidityRange{33e6, 3e9, 0, 0},
-         "[V2] repo constants; the 216K (Llama2-70B) and 43K (3B, 2.3e21 FLOPs) claims reproduced. Fitted on N_nv "
-         "33M-3B, V 4K-96K, up to ~500B characters: larger N_nv are extrapolations. Approaches 1 and 2 assume "
-         "compute-optimal data; Approach 3 takes the actual F",
-         {{"approach1_nnv_log_coefficient", v.nnv_log_coefficient},
-          {"approach1_nnv_exponent", v.nnv_exponent},
-          {"approach1_nv_log_coefficient", v.nv_log_coefficient},
-          {"approach1_nv_exponent", v.nv_exponent},
-          {"approach2_reference_vocab_params", v.reference_vocab_params},
-          {"approach2_reference_non_vocab_params", v.reference_non_vocab_params},
-          {"approach2_gamma", v.gamma},
-          {"approach3_A1", v.A1},
-          {"approach3_A2", v.A2},
-          {"approach3_B", v.B},
-          {"approach3_E", v.E},
-          {"approach3_alpha1", v.alpha1},
-          {"approach3_alpha2", v.alpha2},
-          {"approach3_beta", v.beta}}});
+    out.push_back(std::move(vocab));
     return out;
   }();
   return infos;

@@ -1,0 +1,33 @@
+// The registry's evaluation contract (scalelaw/predict.h): constants a law does not publish, messages that name
+// inputs in each face's spelling.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "scalelaw/laws/registry.h"
+#include "scalelaw/predict.h"
+
+TEST_CASE("A law that publishes no constants answers once it is given them, and not before", "[registry]") {
+  scalelaw::PredictionInputs in;
+  in.Set(scalelaw::Input::kFinetuneExamples, 10000);
+  CHECK_THROWS_AS(scalelaw::Predict(scalelaw::PublishedLaw("rectified"), scalelaw::Quantity::kLoss, in),
+                  scalelaw::NotApplicable);
+  const scalelaw::Law given = scalelaw::WithConstants(scalelaw::PublishedLaw("rectified"),
+                                                      {{"B", 10}, {"E", 0.5}, {"alpha", 2}, {"beta", 0.5}, {"D_l", 100}});
+  // (10 / (100 + 10000^0.5) + 0.5)^2 = 0.55^2
+  CHECK(scalelaw::Predict(given, scalelaw::Quantity::kLoss, in).Value("loss") == Approx(0.3025).epsilon(1e-14));
+  CHECK_THROWS_WITH(scalelaw::WithConstants(scalelaw::PublishedLaw("rectified"), {{"gamma", 1}}),
+                    Catch::Contains("has no constant 'gamma'"));
+}
+
+TEST_CASE("Missing inputs are named together, in each face's spelling", "[registry]") {
+  scalelaw::PredictionInputs in;
+  try {
+    scalelaw::PredictLearningRate("bjorck", in);
+    FAIL("no exception");
+  } catch (const scalelaw::NotApplicable& e) {
+    CHECK(std::string(e.what()) == "law 'bjorck' needs eta, the peak learning rate, D_ref, the tokens of a reference "
+                                   "run and D, the training tokens");
+    CHECK(e.Spelled(scalelaw::Spelling::kCli) == "law 'bjorck' needs --lr, --reference-tokens and --tokens");
+    CHECK(e.Spelled(scalelaw::Spelling::kPython) == "law 'bjorck' needs lr=, reference_tokens= and tokens=");
+  }
+}
