@@ -137,7 +137,7 @@ TEST_CASE("Fewer distinct points than free parameters is not identifiable", "[fi
   CHECK(fit.params.at("B") == Approx(kTruth.B).epsilon(1e-3));
 }
 
-TEST_CASE("Runs at one compute budget are not identifiable; a second budget is", "[fit]") {
+TEST_CASE("Runs at one compute budget are not identifiable, a second budget is", "[fit]") {
   scalelaw::Dataset one_budget;
   for (double n : {1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9}) {
     one_budget.params.push_back(n);
@@ -404,7 +404,7 @@ TEST_CASE("AIC and BIC prefer the form that made the data", "[fit][criteria]") {
   CHECK(chinchilla.bic - chinchilla.aic == Approx(5 * (std::log(42.0) - 2)));
 }
 
-TEST_CASE("Every objective recovers noise-free runs; the asymmetric one resists under-tuned runs", "[fit][objective]") {
+TEST_CASE("Every objective recovers noise-free runs, the asymmetric one resists under-tuned runs", "[fit][objective]") {
   for (scalelaw::Objective objective :
        {scalelaw::Objective::kSquaredLog, scalelaw::Objective::kSquared, scalelaw::Objective::kAsymmetric}) {
     CAPTURE(scalelaw::ObjectiveName(objective));
