@@ -15,11 +15,33 @@
 namespace scalelaw::detail {
 namespace {
 
-// Ceres logs line-search warnings through glog; a library must not write to a user's stderr.
-void SilenceCeresLogging() {
-  static std::once_flag once;
-  std::call_once(once, [] { FLAGS_minloglevel = 2; });
-}
+// Ceres logs through glog, whatever Solver::Options::logging_type says: its L-BFGS line search warns on stderr
+// (e.g. polynomial.cc, "Trying to extract roots from a constant polynomial", when an interpolation degenerates),
+// and a library must not write to its user's stderr. glog's only switch is the process-wide FLAGS_minloglevel, so
+// while at least one Ceres solve runs it is at least ERROR (2); the solve that leaves last restores the value
+// the first one found, and the host application's own glog logging is as it set it before and after. Another
+// thread's warnings are dropped while a solve runs, and a change to the flag made meanwhile is undone.
+class ScopedQuietCeres {
+ public:
+  ScopedQuietCeres() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (active_++ == 0) {
+      callers_level_ = FLAGS_minloglevel;
+      if (FLAGS_minloglevel < google::GLOG_ERROR) FLAGS_minloglevel = google::GLOG_ERROR;
+    }
+  }
+  ~ScopedQuietCeres() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--active_ == 0) FLAGS_minloglevel = callers_level_;
+  }
+  ScopedQuietCeres(const ScopedQuietCeres&) = delete;
+  ScopedQuietCeres& operator=(const ScopedQuietCeres&) = delete;
+
+ private:
+  inline static std::mutex mutex_;
+  inline static int active_ = 0;  // Ceres solves running, on any thread
+  inline static decltype(FLAGS_minloglevel) callers_level_ = 0;
+};
 
 class CeresFunction final : public ceres::FirstOrderFunction {
  public:
@@ -103,7 +125,6 @@ void MinimizeWithLbfgspp(SmoothObjective& objective, double start_value, const L
 }  // namespace
 
 LocalSolution MinimizeLbfgs(SmoothObjective& objective, std::vector<double> start, const LocalSolveOptions& options) {
-  SilenceCeresLogging();
   LocalSolution solution;
   solution.x = std::move(start);
   double value = 0;
@@ -127,7 +148,10 @@ LocalSolution MinimizeLbfgs(SmoothObjective& objective, std::vector<double> star
   solver_options.logging_type = ceres::SILENT;
   ceres::GradientProblem problem(new CeresFunction(&objective));
   ceres::GradientProblemSolver::Summary summary;
-  ceres::Solve(solver_options, problem, solution.x.data(), &summary);
+  {
+    ScopedQuietCeres quiet;
+    ceres::Solve(solver_options, problem, solution.x.data(), &summary);
+  }
 
   solution.iterations = static_cast<int>(summary.iterations.size());
   solution.converged = summary.termination_type == ceres::CONVERGENCE;

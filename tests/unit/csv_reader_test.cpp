@@ -69,7 +69,7 @@ TEST_CASE("Every bad input names the file, line and column", "[csv]") {
   CHECK(Parse(header + "1e150,1e150,3\n").size() == 1);
 }
 
-TEST_CASE("Blank lines after the last run are not runs; between runs they are errors", "[csv]") {
+TEST_CASE("Blank lines after the last run are not runs, between runs they are errors", "[csv]") {
   const std::string header = "params,tokens,loss\n";
   CHECK(Parse(header + "1e8,1e9,3\n2e8,2e9,2.9\n\n  \r\n\t\n").loss == std::vector<double>{3, 2.9});
   CHECK(Parse(header + "1e8,1e9,3").size() == 1);

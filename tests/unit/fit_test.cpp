@@ -7,6 +7,7 @@
 #include <random>
 
 #include "scalelaw/error.h"
+#include "support/glog_state.h"
 
 namespace {
 
@@ -137,7 +138,7 @@ TEST_CASE("Fewer distinct points than free parameters is not identifiable", "[fi
   CHECK(fit.params.at("B") == Approx(kTruth.B).epsilon(1e-3));
 }
 
-TEST_CASE("Runs at one compute budget are not identifiable; a second budget is", "[fit]") {
+TEST_CASE("Runs at one compute budget are not identifiable, a second budget is", "[fit]") {
   scalelaw::Dataset one_budget;
   for (double n : {1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9}) {
     one_budget.params.push_back(n);
@@ -404,7 +405,7 @@ TEST_CASE("AIC and BIC prefer the form that made the data", "[fit][criteria]") {
   CHECK(chinchilla.bic - chinchilla.aic == Approx(5 * (std::log(42.0) - 2)));
 }
 
-TEST_CASE("Every objective recovers noise-free runs; the asymmetric one resists under-tuned runs", "[fit][objective]") {
+TEST_CASE("Every objective recovers noise-free runs, the asymmetric one resists under-tuned runs", "[fit][objective]") {
   for (scalelaw::Objective objective :
        {scalelaw::Objective::kSquaredLog, scalelaw::Objective::kSquared, scalelaw::Objective::kAsymmetric}) {
     CAPTURE(scalelaw::ObjectiveName(objective));
@@ -505,4 +506,24 @@ TEST_CASE("Progress is reported, and returning false stops the fit as interrupte
   options.progress = [](std::string_view, int, int) { return false; };
   CHECK_FALSE(scalelaw::Fit(data, Chinchilla(), options, &fit));
   CHECK(fit.message == "interrupted");
+}
+
+TEST_CASE("A fit leaves glog's level as the caller set it and writes nothing to stderr", "[fit][logging]") {
+  using scalelaw::testing::GlogMinLogLevel;
+  const int callers_level = GlogMinLogLevel();
+  scalelaw::testing::SetGlogMinLogLevel(0);  // the host application logs everything
+  scalelaw::FitOptions options;
+  options.start_strategy = scalelaw::StartStrategy::kGrid;
+  options.num_threads = 2;
+  scalelaw::FitSummary fit;
+  bool fitted = false;
+  const std::string written = scalelaw::testing::CaptureStderr(
+      [&] { fitted = scalelaw::Fit(SyntheticRuns(0.003, 7), Chinchilla(), options, &fit); });
+  const int level_after = GlogMinLogLevel();
+  const std::string probe = scalelaw::testing::CaptureStderr([] { scalelaw::testing::LogGlogWarning("probe"); });
+  scalelaw::testing::SetGlogMinLogLevel(callers_level);
+  CHECK(fitted);
+  CHECK(level_after == 0);
+  CHECK(written == "");
+  CHECK_THAT(probe, Catch::Contains("probe"));  // the caller's own warnings still reach stderr
 }

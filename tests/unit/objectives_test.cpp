@@ -125,7 +125,7 @@ scalelaw::detail::LogDesign ManyRuns(std::size_t n, bool weighted) {
 
 }  // namespace
 
-TEST_CASE("Unweighted data store no weights; a resample's counts become weights", "[objectives]") {
+TEST_CASE("Unweighted data store no weights, a resample's counts become weights", "[objectives]") {
   const auto design = ManyRuns(10, false);
   CHECK(design.weights.empty());
   CHECK(design.weight(3) == 1.0);

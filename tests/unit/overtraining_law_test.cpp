@@ -16,7 +16,7 @@ TEST_CASE("Gadre L(C, M) equals L(N, D) along C = 6 N D for any M", "[gadre]") {
   }
 }
 
-TEST_CASE("Gadre: the optimal multiplier is (b/a)^(1/(2 eta)); over-training costs loss", "[gadre]") {
+TEST_CASE("Gadre: the optimal multiplier is (b/a)^(1/(2 eta)), over-training costs loss", "[gadre]") {
   const OvertrainingLaw law{1.9, 480, 2100, 0.18};
   const scalelaw::OvertrainingCoefficients x = scalelaw::ComputeFormCoefficients(law);
   const double m_opt = std::pow(x.b / x.a, 1 / (2 * law.eta));

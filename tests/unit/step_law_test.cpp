@@ -9,7 +9,7 @@ using scalelaw::OptimalBatchTokens;
 using scalelaw::OptimalLearningRate;
 using scalelaw::StepLaw;
 
-TEST_CASE("Step Law LR falls with N and rises with D; batch rises with D only", "[step]") {
+TEST_CASE("Step Law LR falls with N and rises with D, batch rises with D only", "[step]") {
   const StepLaw law;
   CHECK(OptimalLearningRate(law, 1e9, 1e11) > OptimalLearningRate(law, 2e9, 1e11));
   CHECK(OptimalLearningRate(law, 1e9, 2e11) > OptimalLearningRate(law, 1e9, 1e11));

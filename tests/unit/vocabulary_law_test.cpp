@@ -64,7 +64,7 @@ TEST_CASE("Approach 3: more FLOPs for the same model give a larger optimal vocab
   CHECK(std::isfinite(OptimalVocabularySize(law, 3, 302e6, 1e35)));
 }
 
-TEST_CASE("Approaches 1 and 2 ignore flops; all grow with N_nv", "[vocabulary]") {
+TEST_CASE("Approaches 1 and 2 ignore flops, all grow with N_nv", "[vocabulary]") {
   const VocabularyLaw law;
   for (int approach : {1, 2}) {
     CHECK(OptimalVocabularySize(law, approach, 7e9, 1e25) == OptimalVocabularySize(law, approach, 7e9, 0));
