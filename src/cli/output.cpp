@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include "cli/commands.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/io/fit_json.h"
+#include "util/short_number.h"
 
 namespace scalelaw::cli {
 namespace {
@@ -27,18 +29,21 @@ void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& warning : warnings) fmt::print(stderr, "scalelaw: warning: {}\n", OneLine(warning));
 }
 
+int ExitCodeFor(AnalysisStatus status, const std::string& message, const std::string& what) {
+  if (status == AnalysisStatus::kUsable) return kExitOk;
+  PrintError(what + " is not usable: " + message);
+  return kExitUnusable;
+}
+
 void UseFitFile(const std::string& path, PredictionInputs* in) {
   const FitSummary fit = ReadFitJson(path);
   in->fitted_law = AsChinchillaLaw(fit);
   in->fitted_draws = BootstrapChinchillaLaws(fit);
   in->fitted_name = "fit:" + path;
   in->fitted_range = fit.data_range;
-  if (!fit.converged) PrintWarnings({"the fit in '" + path + "' did not converge: " + fit.message});
+  if (!fit.IsUsable()) PrintWarnings({"the fit in '" + path + "' did not converge: " + fit.message});
 }
 
-std::string Short(double value) {
-  if (value == std::floor(value) && std::abs(value) < 1e6) return fmt::format("{:.0f}", value);
-  return fmt::format("{:.4g}", value);
-}
+std::string Short(double value) { return detail::ShortNumber(value); }
 
 }  // namespace scalelaw::cli
