@@ -10,9 +10,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -33,20 +35,23 @@ std::vector<double> ToVector(const DoubleArray& array) {
   return {array.data(), array.data() + array.size()};
 }
 
-// Runs the fit on a worker thread with the GIL released while this thread wakes every 100 ms to let Python
-// handle signals: Ctrl-C stops the fit at the next start or resample (FitOptions::progress returns false) and
+// The progress callback of FitOptions, IsoflopOptions and HparamSweepOptions.
+using Progress = std::function<bool(std::string_view stage, int done, int total)>;
+
+// Runs work(progress) on a worker thread with the GIL released while this thread wakes every 100 ms to let
+// Python handle signals: Ctrl-C stops the analysis at the next start or resample (progress returns false) and
 // raises KeyboardInterrupt here. With show_progress, a one-line progress report is rewritten on stderr.
-scalelaw::FitSummary RunInterruptibly(const scalelaw::Dataset& data, const scalelaw::Model& model,
-                                      scalelaw::FitOptions options, bool show_progress) {
+template <typename Result>
+Result RunInterruptibly(const std::function<Result(const Progress&)>& work, bool show_progress) {
   std::atomic<bool> cancel{false}, finished{false};
   std::atomic<int> done{0}, total{0}, bootstrap_stage{0};
-  options.progress = [&](std::string_view stage, int d, int t) {
+  const Progress progress = [&](std::string_view stage, int d, int t) {
     bootstrap_stage = stage == "bootstrap";
     done = d;
     total = t;
     return !cancel.load();
   };
-  scalelaw::FitSummary summary;
+  Result result;
   std::exception_ptr failure;
   std::optional<py::error_already_set> interrupt;
   std::mutex mutex;
@@ -61,7 +66,7 @@ scalelaw::FitSummary RunInterruptibly(const scalelaw::Dataset& data, const scale
     py::gil_scoped_release release;
     std::thread worker([&] {
       try {
-        scalelaw::Fit(data, model, options, &summary);
+        result = work(progress);
       } catch (...) {
         failure = std::current_exception();
       }
@@ -90,7 +95,7 @@ scalelaw::FitSummary RunInterruptibly(const scalelaw::Dataset& data, const scale
   report(true);
   if (interrupt) throw std::move(*interrupt);
   if (failure) std::rethrow_exception(failure);
-  return summary;
+  return result;
 }
 
 template <typename T>
@@ -156,7 +161,14 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   }
   data.Validate();
   if (drop_highest > 0) data = scalelaw::DropHighestLoss(data, drop_highest);
-  return RunInterruptibly(data, model, options, show_progress);
+  return RunInterruptibly<scalelaw::FitSummary>(
+      [&](const Progress& progress) {
+        options.progress = progress;
+        scalelaw::FitSummary summary;
+        scalelaw::Fit(data, model, options, &summary);
+        return summary;
+      },
+      show_progress);
 }
 
 // Inputs by the keys of the input table (scalelaw/laws/inputs.h), which are Python's keyword names; an unknown
@@ -261,9 +273,10 @@ std::string PlanJson(const py::dict& values, const std::string& law, const scale
                                              : scalelaw::PlanTraining(in, law));
 }
 
-std::string FitHparamsJson(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
-                           const DoubleArray& batch, const DoubleArray& loss, double seq_len, double tolerance,
-                           int bootstrap, std::uint64_t seed, const std::string& resample, int threads) {
+scalelaw::HparamSweepResult FitHparams(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
+                                       const DoubleArray& batch, const DoubleArray& loss, double seq_len,
+                                       double tolerance, int bootstrap, std::uint64_t seed, const std::string& resample,
+                                       int threads, bool show_progress) {
   scalelaw::HparamRuns runs{ToVector(params), ToVector(tokens), ToVector(lr), ToVector(batch), ToVector(loss)};
   scalelaw::HparamSweepOptions options;
   options.seq_len = seq_len;
@@ -272,8 +285,69 @@ std::string FitHparamsJson(const DoubleArray& params, const DoubleArray& tokens,
   options.seed = seed;
   options.resample = scalelaw::HparamResampleFromName(resample);
   options.num_threads = threads;
-  py::gil_scoped_release release;
-  return scalelaw::HparamSweepToJson(scalelaw::FitHparamSweep(runs, options));
+  return RunInterruptibly<scalelaw::HparamSweepResult>(
+      [&](const Progress& progress) {
+        options.progress = progress;
+        return scalelaw::FitHparamSweep(runs, options);
+      },
+      show_progress);
+}
+
+scalelaw::IsoflopResult Isoflop(const DoubleArray& params, std::optional<DoubleArray> tokens,
+                                std::optional<DoubleArray> flops, const DoubleArray& loss, double budget_tolerance,
+                                int min_sizes, int bootstrap, std::uint64_t seed, int threads, bool show_progress) {
+  const std::vector<double> n = ToVector(params);
+  const std::vector<double> l = ToVector(loss);
+  if (!tokens == !flops) throw scalelaw::InvalidArgument("give exactly one of tokens or flops");
+  const std::vector<double> second = flops ? ToVector(*flops) : ToVector(*tokens);
+  if (n.size() != l.size() || n.size() != second.size()) {
+    throw scalelaw::InvalidArgument("params, " + std::string(flops ? "flops" : "tokens") +
+                                    " and loss must have the same length");
+  }
+  std::vector<scalelaw::IsoflopRun> runs(n.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i].params = n[i];
+    (flops ? runs[i].flops : runs[i].tokens) = second[i];
+    runs[i].loss = l[i];
+  }
+  scalelaw::IsoflopOptions options;
+  options.budget_tolerance = budget_tolerance;
+  options.min_sizes = min_sizes;
+  options.bootstrap = bootstrap;
+  options.seed = seed;
+  options.num_threads = threads;
+  return RunInterruptibly<scalelaw::IsoflopResult>(
+      [&](const Progress& progress) {
+        options.progress = progress;
+        return scalelaw::FitIsoflop(runs, options);
+      },
+      show_progress);
+}
+
+// The status as Python's .status reads it.
+template <typename Result>
+std::string StatusName(const Result& result) {
+  return std::string(scalelaw::AnalysisStatusName(result.status));
+}
+
+// The standard errors and 95% intervals of a result's bootstrap, as the JSON's "se" and "ci95".
+template <typename Result>
+std::map<std::string, double> StandardErrors(const Result& result) {
+  std::map<std::string, double> out;
+  for (const auto& [name, summary] : result.uncertainty) out[name] = summary.se;
+  return out;
+}
+
+template <typename Result>
+std::map<std::string, std::pair<double, double>> Intervals(const Result& result) {
+  std::map<std::string, std::pair<double, double>> out;
+  for (const auto& [name, summary] : result.uncertainty) out[name] = summary.ci95;
+  return out;
+}
+
+// A budget's vertex value, None without a vertex (as the JSON's null).
+std::optional<double> VertexValue(const scalelaw::IsoflopBudget& budget, double value) {
+  return budget.has_vertex ? std::optional<double>(value) : std::nullopt;
 }
 
 }  // namespace
@@ -312,8 +386,8 @@ PYBIND11_MODULE(_scalelaw, m) {
                     "summed Huber loss (objective) or negative log-likelihood (mle)")
       .def_readonly("log_scale", &scalelaw::FitSummary::log_scale, "fitted log-scale sigma (mle only)")
       .def_readonly("derived", &scalelaw::FitSummary::derived, "derived quantities (a; N_opt, D_opt at at_flops)")
-      .def_readonly("se", &scalelaw::FitSummary::se, "bootstrap standard errors")
-      .def_readonly("ci95", &scalelaw::FitSummary::ci95, "bootstrap 95% percentile intervals")
+      .def_property_readonly("se", &StandardErrors<scalelaw::FitSummary>, "bootstrap standard errors")
+      .def_property_readonly("ci95", &Intervals<scalelaw::FitSummary>, "bootstrap 95% percentile intervals")
       .def_readonly("laplace_se", &scalelaw::FitSummary::laplace_se, "Gauss-Newton (Laplace) standard errors")
       .def_readonly("bootstrap_resamples", &scalelaw::FitSummary::bootstrap_resamples)
       .def_readonly("bootstrap_failed", &scalelaw::FitSummary::bootstrap_failed)
@@ -326,10 +400,15 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("num_starts_failed", &scalelaw::FitSummary::num_starts_failed)
       .def_readonly("num_starts_in_best_basin", &scalelaw::FitSummary::num_starts_in_best_basin)
       .def_readonly("iterations", &scalelaw::FitSummary::iterations)
-      .def_readonly("converged", &scalelaw::FitSummary::converged)
+      .def_property_readonly("converged", &scalelaw::FitSummary::IsUsable, "the fit is usable (the JSON's name)")
+      .def_property_readonly("usable", &scalelaw::FitSummary::IsUsable)
+      .def_property_readonly("status", &StatusName<scalelaw::FitSummary>,
+                             "usable, not identifiable, no convergence or interrupted")
       .def_readonly("message", &scalelaw::FitSummary::message)
       .def_readonly("wall_seconds", &scalelaw::FitSummary::wall_seconds)
       .def("brief_report", &scalelaw::FitSummary::BriefReport)
+      .def("full_report", &scalelaw::FitSummary::FullReport)
+      .def("__str__", &scalelaw::FitSummary::FullReport)
       .def("to_json", [](const scalelaw::FitSummary& s) { return scalelaw::FitToJson(s); })
       .def("_predict",
            [](const scalelaw::FitSummary& s, const DoubleArray& params, const DoubleArray& tokens) {
@@ -380,40 +459,96 @@ PYBIND11_MODULE(_scalelaw, m) {
       return scalelaw::TransferLearningRate(x, d1, d2, exponent);
     })(lr, from, to);
   });
-  m.def(
-      "_isoflop_json",
-      [](const DoubleArray& params, std::optional<DoubleArray> tokens, std::optional<DoubleArray> flops,
-         const DoubleArray& loss, double budget_tolerance, int min_sizes, int bootstrap, std::uint64_t seed,
-         int threads) {
-        const std::vector<double> n = ToVector(params);
-        const std::vector<double> l = ToVector(loss);
-        const std::vector<double> second = flops ? ToVector(*flops) : ToVector(*tokens);
-        if (n.size() != l.size() || n.size() != second.size()) {
-          throw scalelaw::InvalidArgument("params, " + std::string(flops ? "flops" : "tokens") +
-                                          " and loss must have the same length");
-        }
-        std::vector<scalelaw::IsoflopRun> runs(n.size());
-        for (std::size_t i = 0; i < runs.size(); ++i) {
-          runs[i].params = n[i];
-          (flops ? runs[i].flops : runs[i].tokens) = second[i];
-          runs[i].loss = l[i];
-        }
-        scalelaw::IsoflopOptions options;
-        options.budget_tolerance = budget_tolerance;
-        options.min_sizes = min_sizes;
-        options.bootstrap = bootstrap;
-        options.seed = seed;
-        options.num_threads = threads;
-        scalelaw::IsoflopResult result;
-        {
-          py::gil_scoped_release release;
-          result = scalelaw::FitIsoflop(runs, options);
-        }
-        return scalelaw::IsoflopToJson(result);
-      },
-      py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("loss"), py::arg("budget_tolerance"),
-      py::arg("min_sizes"), py::arg("bootstrap"), py::arg("seed"), py::arg("threads"));
-  m.def("_fit_hparams", &FitHparamsJson, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
+  py::class_<scalelaw::IsoflopBudget>(m, "IsoflopBudget", "One compute budget of an IsoFLOP analysis")
+      .def_readonly("flops", &scalelaw::IsoflopBudget::flops, "C_k, the geometric mean of its runs' C")
+      .def_readonly("flops_min", &scalelaw::IsoflopBudget::flops_min)
+      .def_readonly("flops_max", &scalelaw::IsoflopBudget::flops_max)
+      .def_property_readonly(
+          "params", [](const scalelaw::IsoflopBudget& b) { return VertexValue(b, b.params); }, "N* (None: no vertex)")
+      .def_property_readonly(
+          "tokens", [](const scalelaw::IsoflopBudget& b) { return VertexValue(b, b.tokens); }, "D* (None: no vertex)")
+      .def_property_readonly(
+          "loss", [](const scalelaw::IsoflopBudget& b) { return VertexValue(b, b.loss); }, "L* (None: no vertex)")
+      .def_readonly("n_runs", &scalelaw::IsoflopBudget::n_runs)
+      .def_readonly("n_sizes", &scalelaw::IsoflopBudget::n_sizes)
+      .def_readonly("curvature", &scalelaw::IsoflopBudget::curvature, "p, the coefficient of (ln N)^2")
+      .def_readonly("params_min", &scalelaw::IsoflopBudget::params_min)
+      .def_readonly("params_max", &scalelaw::IsoflopBudget::params_max)
+      .def_readonly("used", &scalelaw::IsoflopBudget::used)
+      .def_readonly("status", &scalelaw::IsoflopBudget::status);
+
+  py::class_<scalelaw::IsoflopResult>(m, "IsoflopResult", "Chinchilla Approach 2: N_opt = k·C^a, D_opt = k'·C^b")
+      .def_property_readonly("status", &StatusName<scalelaw::IsoflopResult>,
+                             "usable, not identifiable, no convergence or interrupted")
+      .def_property_readonly("usable", &scalelaw::IsoflopResult::IsUsable)
+      .def_readonly("message", &scalelaw::IsoflopResult::message)
+      .def_readonly("a", &scalelaw::IsoflopResult::a)
+      .def_readonly("b", &scalelaw::IsoflopResult::b)
+      .def_readonly("k_params", &scalelaw::IsoflopResult::k_params)
+      .def_readonly("k_tokens", &scalelaw::IsoflopResult::k_tokens)
+      .def_readonly("n_budgets_used", &scalelaw::IsoflopResult::n_budgets_used)
+      .def_readonly("n_runs", &scalelaw::IsoflopResult::n_runs)
+      .def_readonly("budget_tolerance", &scalelaw::IsoflopResult::budget_tolerance)
+      .def_readonly("budgets", &scalelaw::IsoflopResult::budgets)
+      .def_property_readonly("se", &StandardErrors<scalelaw::IsoflopResult>, "bootstrap standard errors")
+      .def_property_readonly("ci95", &Intervals<scalelaw::IsoflopResult>, "bootstrap 95% percentile intervals")
+      .def_readonly("bootstrap_resamples", &scalelaw::IsoflopResult::bootstrap_resamples)
+      .def_readonly("bootstrap_failed", &scalelaw::IsoflopResult::bootstrap_failed)
+      .def_readonly("warnings", &scalelaw::IsoflopResult::warnings)
+      .def("brief_report", &scalelaw::IsoflopResult::BriefReport)
+      .def("full_report", &scalelaw::IsoflopResult::FullReport)
+      .def("__str__", &scalelaw::IsoflopResult::FullReport)
+      .def("to_json", [](const scalelaw::IsoflopResult& r) { return scalelaw::IsoflopToJson(r); });
+
+  py::class_<scalelaw::LrLaw>(m, "LrLaw", "lr = coef · N^exp_params · D^exp_tokens")
+      .def_readonly("coef", &scalelaw::LrLaw::coef)
+      .def_readonly("exp_params", &scalelaw::LrLaw::exp_params)
+      .def_readonly("exp_tokens", &scalelaw::LrLaw::exp_tokens);
+  py::class_<scalelaw::BatchTokensLaw>(m, "BatchTokensLaw", "batch_tokens = coef · D^exp_tokens")
+      .def_readonly("coef", &scalelaw::BatchTokensLaw::coef)
+      .def_readonly("exp_tokens", &scalelaw::BatchTokensLaw::exp_tokens);
+  py::class_<scalelaw::HparamCell>(m, "HparamCell", "One (N, D) cell of a sweep and its best run")
+      .def_readonly("params", &scalelaw::HparamCell::params)
+      .def_readonly("tokens", &scalelaw::HparamCell::tokens)
+      .def_readonly("n_runs", &scalelaw::HparamCell::n_runs)
+      .def_readonly("n_kept", &scalelaw::HparamCell::n_kept)
+      .def_readonly("best_loss", &scalelaw::HparamCell::best_loss)
+      .def_readonly("best_lr", &scalelaw::HparamCell::best_lr)
+      .def_readonly("best_batch_tokens", &scalelaw::HparamCell::best_batch_tokens);
+
+  py::class_<scalelaw::HparamSweepResult>(m, "HparamSweepResult",
+                                          "Learning-rate and batch-size laws from a sweep (Step Law procedure)")
+      .def_property_readonly("status", &StatusName<scalelaw::HparamSweepResult>,
+                             "usable, not identifiable, no convergence or interrupted")
+      .def_property_readonly("usable", &scalelaw::HparamSweepResult::IsUsable)
+      .def_readonly("message", &scalelaw::HparamSweepResult::message)
+      .def_readonly("lr", &scalelaw::HparamSweepResult::lr)
+      .def_readonly("batch_tokens", &scalelaw::HparamSweepResult::batch_tokens)
+      .def_property_readonly(
+          "r2",
+          [](const scalelaw::HparamSweepResult& r) {
+            return std::map<std::string, double>{{"lr", r.r2_lr}, {"batch_tokens", r.r2_batch_tokens}};
+          })
+      .def_readonly("n_cells", &scalelaw::HparamSweepResult::n_cells)
+      .def_readonly("n_runs", &scalelaw::HparamSweepResult::n_runs)
+      .def_readonly("n_kept", &scalelaw::HparamSweepResult::n_kept)
+      .def_readonly("tolerance", &scalelaw::HparamSweepResult::tolerance)
+      .def_readonly("seq_len", &scalelaw::HparamSweepResult::seq_len)
+      .def_readonly("cells", &scalelaw::HparamSweepResult::cells)
+      .def_property_readonly("se", &StandardErrors<scalelaw::HparamSweepResult>, "bootstrap standard errors")
+      .def_property_readonly("ci95", &Intervals<scalelaw::HparamSweepResult>, "bootstrap 95% percentile intervals")
+      .def_readonly("bootstrap_resamples", &scalelaw::HparamSweepResult::bootstrap_resamples)
+      .def_readonly("bootstrap_failed", &scalelaw::HparamSweepResult::bootstrap_failed)
+      .def_readonly("warnings", &scalelaw::HparamSweepResult::warnings)
+      .def("brief_report", &scalelaw::HparamSweepResult::BriefReport)
+      .def("full_report", &scalelaw::HparamSweepResult::FullReport)
+      .def("__str__", &scalelaw::HparamSweepResult::FullReport)
+      .def("to_json", [](const scalelaw::HparamSweepResult& r) { return scalelaw::HparamSweepToJson(r); });
+
+  m.def("_isoflop", &Isoflop, py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("loss"),
+        py::arg("budget_tolerance"), py::arg("min_sizes"), py::arg("bootstrap"), py::arg("seed"), py::arg("threads"),
+        py::arg("progress"));
+  m.def("_fit_hparams", &FitHparams, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
-        py::arg("resample"), py::arg("threads"));
+        py::arg("resample"), py::arg("threads"), py::arg("progress"));
 }

@@ -17,12 +17,13 @@ with open(path) as fh:
     rows = list(csv.DictReader(fh))
 runs = {name: [float(r[name]) for r in rows] for name in ("params", "tokens", "loss")}
 
-# The Chinchilla law L = E + A/N^alpha + B/D^beta, with 500 bootstrap resamples for its uncertainty
-# (a pandas DataFrame works the same way: scalelaw.fit(df, params="params", tokens="tokens", loss="loss")).
-fit = scalelaw.fit(runs, params="params", tokens="tokens", loss="loss", bootstrap=500, seed=1, at_flops=1e21)
-if not fit.converged:
-    sys.exit("the fit is not usable: " + fit.message)
-print(fit)
+# The Chinchilla law L = E + A/N^alpha + B/D^beta, with 500 bootstrap resamples for its uncertainty. The table
+# (a dict of columns here; a pandas DataFrame works the same way) has the columns the CLI reads by default,
+# params, tokens and loss; others are named by keyword: scalelaw.fit(df, params="N", tokens="D", loss="L").
+fit = scalelaw.fit(runs, bootstrap=500, seed=1, at_flops=1e21)
+if not fit.usable:
+    sys.exit(f"the fit is not usable ({fit.status}): {fit.message}")
+print(fit)  # the table `scalelaw fit` prints
 for name in ("E", "A", "B", "alpha", "beta"):
     lo, hi = fit.ci95[name]
     print(f"  {name:>5} = {fit.params[name]:.4g}  (95% CI {lo:.4g} .. {hi:.4g})")

@@ -3,6 +3,7 @@
 
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/analysis/summary.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/dataset.h"
 #include "scalelaw/fit/fit.h"

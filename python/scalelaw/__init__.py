@@ -20,11 +20,13 @@ from collections.abc import Mapping as _Mapping
 import numpy as _np
 
 from . import _scalelaw
-from ._scalelaw import Error, FitResult, InputError, InvalidArgument, __version__
+from ._scalelaw import (BatchTokensLaw, Error, FitResult, HparamCell, HparamSweepResult, InputError,
+                        InvalidArgument, IsoflopBudget, IsoflopResult, LrLaw, __version__)
 
-__all__ = ["Error", "FitResult", "InputError", "InvalidArgument", "ScalelawWarning", "__version__", "allocate", "fit_hparams", "isoflop",
-           "fit", "inputs", "laws", "load_fit", "models", "plan", "predict", "predict_batch", "predict_downstream",
-           "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "transfer_lr", "plot"]
+__all__ = ["BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError", "InvalidArgument",
+           "IsoflopBudget", "IsoflopResult", "LrLaw", "ScalelawWarning", "__version__", "allocate", "fit_hparams",
+           "isoflop", "fit", "inputs", "laws", "load_fit", "models", "plan", "predict", "predict_batch",
+           "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "transfer_lr", "plot"]
 
 
 def _is_table(value):
@@ -50,15 +52,71 @@ def _column(values, name):
     return _np.ascontiguousarray(array)
 
 
-def fit(data=None, params=None, tokens=None, loss=None, *, model="chinchilla", formula=None, columns=None, grid=None,
-        estimator="objective", huber_delta=1e-3, weights=None, threads=0, drop_highest=0, fix=None, tie=None,
-        bounds=None, bootstrap=0, seed=42, at_flops=None, unique_tokens=None, holdout_top=0, objective="huber",
-        asymmetry=1.0, starts="auto", latin_hypercube_starts=0, progress=False) -> FitResult:
+def _has_column(table, name):
+    return name in (table.columns if hasattr(table, "columns") else table)
+
+
+def _input(table, value, name, default, required=False):
+    """One input of fit, isoflop or fit_hparams: value itself (an array), or table[value] for a column name. When
+    value is the argument's default column name and there is no such column (no table, or not in it), None for
+    an input a model may not read, an InvalidArgument for a required one."""
+    if not isinstance(value, str):
+        return value
+    if table is None:
+        if value != default:
+            raise InvalidArgument(f"{name}={value!r} names a column, but no table was given (pass the DataFrame "
+                                  "or dict of columns as data, or the values themselves)")
+        if required:
+            raise InvalidArgument(f"{name}: no values (pass a table with a column '{default}' as data, or "
+                                  f"{name}=values)")
+        return None
+    if value == default and not required and not _has_column(table, value):
+        return None
+    return _from_table(table, value, name)
+
+
+def _required(table, value, name):
+    """A required input as an array (its default column name is its name)."""
+    return _column(_input(table, value, name, name, required=True), name)
+
+
+def _table_of(data, function, inputs):
+    """data as a table, or an InvalidArgument that says how to pass arrays instead."""
+    if data is None or _is_table(data):
+        return data
+    raise InvalidArgument(f"{function}(data, ...) takes a DataFrame or a dict of columns as data; pass arrays by "
+                          f"keyword: {function}({inputs})")
+
+
+def _tokens_or_flops(table, params, tokens, flops, derive):
+    """The tokens of each run: the tokens input, or with flops= the compute C; derive: D = C/(6N) (as the CLI's
+    --flops-col does for fit), else C itself is returned as the second value."""
+    if flops is None:
+        return _input(table, tokens, "tokens", "tokens"), None
+    if not (isinstance(tokens, str) and tokens == "tokens"):
+        raise InvalidArgument("give tokens or flops, not both")
+    c = _column(_from_table(table, flops, "flops"), "flops")
+    if not derive:
+        return None, c
+    if params is None:
+        raise InvalidArgument("flops: D = C/(6N) needs params")
+    n = _column(params, "params")
+    if n.size != c.size:
+        raise InvalidArgument("params and flops must have the same length")
+    return c / (6 * n), None
+
+
+def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None, model="chinchilla", formula=None,
+        columns=None, grid=None, estimator="objective", huber_delta=1e-3, weights=None, threads=0, drop_highest=0,
+        fix=None, tie=None, bounds=None, bootstrap=0, seed=42, at_flops=None, unique_tokens=None, holdout_top=0,
+        objective="huber", asymmetry=1.0, starts="auto", latin_hypercube_starts=0, progress=False) -> FitResult:
     """Fit a scaling law to training runs.
 
-    fit(N, D, loss) with one value per run (lists or numpy arrays): N, D and the final loss in nats/token; or
-    fit(df, params="N", tokens="D", loss="loss") with a pandas DataFrame (or a dict of columns) and the names of
-    its columns (weights, unique_tokens and the values of columns may be column names too).
+    fit(df) with a pandas DataFrame (or a dict of columns) reads the columns "params" (N), "tokens" (D) and
+    "loss", as `scalelaw fit` does; other names by keyword: fit(df, params="N", tokens="D", loss="L"), and
+    fit(df, flops="C") derives D = C/(6N) like --flops-col. weights, unique_tokens and the values of columns may
+    be column names too. Arrays work in place of names, fit(params=N, tokens=D, loss=L), and positionally,
+    fit(N, D, loss) (lists or numpy arrays, one value per run; N, D and the final loss in nats/token).
     model: a name from scalelaw.models() ("chinchilla", "kaplan", "data-constrained" (needs unique_tokens),
     "power", "vocab", ...); forms other than the N-D laws read their inputs from columns, a dict
     {data name: values}, e.g. fit(loss=l, model="power-offset", columns={"x": compute}). model="loglinear"
@@ -84,21 +142,30 @@ def fit(data=None, params=None, tokens=None, loss=None, *, model="chinchilla", f
     (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
     The GIL is released while the fit runs; Ctrl-C stops it at the next start or resample and raises
     KeyboardInterrupt; progress=True rewrites a one-line count of starts and resamples on stderr.
-    Returns a FitResult; check .converged before using it.
+    Returns a FitResult; check .usable (or .status) before using it; print(result) shows the full report.
     """
     table = data if _is_table(data) else None
     if table is None and data is not None:  # fit(N, D, loss): the arrays arrive one place to the left
-        if loss is None:
+        if not isinstance(tokens, str):
+            if not (isinstance(loss, str) and loss == "loss"):
+                raise InvalidArgument("fit takes (params, tokens, loss) or (table, params=..., tokens=..., loss=...)")
             params, tokens, loss = data, params, tokens
-        elif tokens is None:
+        elif not isinstance(params, str):
             params, tokens = data, params
         else:
-            raise InvalidArgument("fit takes (params, tokens, loss) or (table, params=..., tokens=..., loss=...)")
-    params, tokens, loss = (_from_table(table, v, k) for v, k in ((params, "params"), (tokens, "tokens"), (loss, "loss")))
+            params = data
+    names = {"N": params, "D": tokens if flops is None else flops}
+    params = _input(table, params, "params", "params")
+    tokens, _ = _tokens_or_flops(table, params, tokens, flops, derive=True)
+    loss = _input(table, loss, "loss", "loss", required=True)
+    if table is not None and formula is None and (params is None or tokens is None):
+        reads = next((m["inputs"] for m in _scalelaw._model_catalogue() if m["name"] == model), [])
+        for name, values, argument in (("N", params, "params"), ("D", tokens, "tokens")):
+            if name in reads and values is None:
+                raise InvalidArgument(f"model '{model}' reads {name}: the table has no column '{names[name]}' "
+                                      f"(name it with {argument}=...{' or flops=...' if name == 'D' else ''})")
     weights, unique_tokens = _from_table(table, weights, "weights"), _from_table(table, unique_tokens, "unique_tokens")
     columns = {k: _from_table(table, v, f"columns['{k}']") for k, v in (columns or {}).items()}
-    if loss is None:
-        raise InvalidArgument("fit needs the loss of every run (loss=...)")
     n = None if params is None else _column(params, "params")
     d = None if tokens is None else _column(tokens, "tokens")
     data = {str(k): _column(v, f"columns['{k}']") for k, v in (columns or {}).items()}
@@ -144,19 +211,39 @@ def _predict(self, params=None, tokens=None, **inputs):
 
 
 def _to_dict(self):
-    """The fit as a dict, with the same keys as `scalelaw fit --json`."""
+    """The result as a dict, with the same keys as the CLI's --json (`scalelaw fit`, `isoflop`, `fit-hparams`)."""
     return _json.loads(self.to_json())
+
+
+def _status(result):
+    """The end of a result's repr: its status, and the reason when it is not usable."""
+    return "converged" if isinstance(result, FitResult) and result.usable else \
+        result.status if result.usable else f"NOT USABLE ({result.status}): {result.message}"
 
 
 def _repr(self):
     values = ", ".join(f"{k}={v:.6g}" for k, v in self.params.items())
-    status = "converged" if self.converged else "NOT USABLE: " + self.message
-    return f"<FitResult {self.model} ({self.estimator}) {values}; {status}>"
+    return f"<FitResult {self.model} ({self.estimator}) {values}; {_status(self)}>"
+
+
+def _isoflop_repr(self):
+    laws = f"a={self.a:.4g}, k_params={self.k_params:.4g}, b={self.b:.4g}, " if self.usable else ""
+    return f"<IsoflopResult {laws}{self.n_budgets_used} of {len(self.budgets)} budgets; {_status(self)}>"
+
+
+def _hparams_repr(self):
+    laws = (f"lr={self.lr.coef:.4g}*N^{self.lr.exp_params:.4f}*D^{self.lr.exp_tokens:.4f}, "
+            f"batch_tokens={self.batch_tokens.coef:.4g}*D^{self.batch_tokens.exp_tokens:.4f}, ") if self.usable else ""
+    return f"<HparamSweepResult {laws}{self.n_kept} kept runs in {self.n_cells} cells; {_status(self)}>"
 
 
 FitResult.predict = _predict
 FitResult.to_dict = _to_dict
 FitResult.__repr__ = _repr
+IsoflopResult.to_dict = _to_dict
+IsoflopResult.__repr__ = _isoflop_repr
+HparamSweepResult.to_dict = _to_dict
+HparamSweepResult.__repr__ = _hparams_repr
 
 
 def _fit_allocate(self, flops=None, *, target_loss=None, inference_tokens=None):
@@ -342,52 +429,59 @@ def models(details=False) -> list:
     return catalogue if details else [m["name"] for m in catalogue]
 
 
-def isoflop(params, loss, *, tokens=None, flops=None, budget_tolerance=0.01, min_sizes=3, bootstrap=0, seed=0,
-            threads=0, data=None) -> dict:
+def isoflop(data=None, *, params="params", tokens="tokens", flops=None, loss="loss", budget_tolerance=0.01,
+            min_sizes=3, bootstrap=0, seed=42, threads=0, progress=False) -> IsoflopResult:
     """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP parabolas, then N_opt = k·C^a and D_opt = k'·C^b.
 
-    params, loss and either tokens (C = 6ND) or flops (C given): one value per run. Runs whose C chain within
-    budget_tolerance (relative) form one budget; budgets with fewer than min_sizes distinct N are skipped. Per
-    budget a least-squares parabola of loss in ln N gives N* (vertex); budgets whose parabola opens downward or
-    whose vertex lies outside the sampled N are excluded. bootstrap resamples the runs within each budget
-    (deterministic for a seed, any threads) and adds "se" and "ci95". Returns a dict with the keys of
-    `scalelaw isoflop --json` ("a", "b", "k_params", "k_tokens", "budgets", "warnings", ...); warnings are also
-    issued as ScalelawWarning. Raises Error when fewer than 2 budgets are usable.
+    isoflop(df) reads the columns "params" (N), "tokens" (D, C = 6ND) and "loss" of a DataFrame or dict of
+    columns, as `scalelaw isoflop` does; flops="C" gives C instead of tokens (like --flops-col); other names by
+    keyword. Arrays by keyword instead: isoflop(params=N, tokens=D, loss=L) or isoflop(params=N, flops=C, loss=L).
+    Runs whose C chain within budget_tolerance (relative) form one budget; budgets with fewer than min_sizes
+    distinct N are skipped. Per budget a least-squares parabola of loss in ln N gives N* (vertex); budgets whose
+    parabola opens downward or whose vertex lies outside the sampled N are excluded. bootstrap resamples the runs
+    within each budget (deterministic for a seed, any threads) and fills .se and .ci95. Returns an IsoflopResult
+    (attributes as the keys of `scalelaw isoflop --json`: a, b, k_params, k_tokens, budgets, se, ci95, warnings,
+    ...; to_dict() gives that JSON as a dict; print(result) the CLI's table). When the runs cannot answer (fewer
+    than 2 usable budgets) .usable is False and .status and .message say why. Warnings are also issued as
+    ScalelawWarning. Ctrl-C stops the bootstrap (KeyboardInterrupt); progress=True counts resamples on stderr.
     Known bias: the parabola is only a Taylor approximation; off-centre or wide grids bias a (see docs/isoflop.md).
-    data: a DataFrame or dict of columns; then params, loss, tokens and flops may be its column names.
     """
-    params, loss, tokens, flops = (_from_table(data, v, k) for v, k in
-                                   ((params, "params"), (loss, "loss"), (tokens, "tokens"), (flops, "flops")))
-    if (tokens is None) == (flops is None):
-        raise InvalidArgument("give exactly one of tokens or flops")
-    second = _column(tokens if flops is None else flops, "tokens" if flops is None else "flops")
-    out = _json.loads(_scalelaw._isoflop_json(
-        _column(params, "params"), second if flops is None else None, second if flops is not None else None,
-        _column(loss, "loss"), float(budget_tolerance), int(min_sizes), int(bootstrap), int(seed), int(threads)))
-    _warn(out["warnings"])
-    if not out["usable"]:
-        raise Error("the IsoFLOP fit is not usable: " + out["message"])
-    return out
+    table = _table_of(data, "isoflop", "params=N, tokens=D, loss=L")
+    n = _required(table, params, "params")
+    d, c = _tokens_or_flops(table, n, tokens, flops, derive=False)
+    if d is None and c is None:
+        raise InvalidArgument("isoflop needs tokens (C = 6ND) or flops (C) of every run")
+    result = _scalelaw._isoflop(n, None if d is None else _column(d, "tokens"), c,
+                                _required(table, loss, "loss"),
+                                float(budget_tolerance), int(min_sizes), int(bootstrap), int(seed), int(threads),
+                                bool(progress))
+    _warn(result.warnings)
+    return result
 
 
-def fit_hparams(params, tokens, lr, batch, loss, *, seq_len=1, tolerance=0.0025, bootstrap=0, seed=0,
-                resample="runs", threads=0, data=None) -> dict:
+def fit_hparams(data=None, *, params="params", tokens="tokens", lr="lr", batch="batch", loss="loss", seq_len=1,
+                tolerance=0.0025, bootstrap=0, seed=42, resample="runs", threads=0,
+                progress=False) -> HparamSweepResult:
     """Learning-rate and batch-size laws from an lr x batch grid sweep (the Step Law procedure, Li et al. 2025).
 
-    One value per run (lists or numpy arrays): params N, tokens D, peak lr, batch (sequences; times seq_len gives
-    tokens, so seq_len=1 when it is already in tokens) and the final (smoothed) loss. Runs are grouped by (N, D);
-    those with loss/best - 1 < tolerance in their cell are kept; OLS in logs gives lr = c·N^a·D^b and
-    batch_tokens = c·D^b. bootstrap > 0 adds "se", "ci95" and "bootstrap" (resample "runs", as the paper, or
-    "cells"); the result does not depend on threads. Returns the dict `scalelaw fit-hparams --json` prints; check
-    "usable" before using the laws. The GIL is released while it runs.
-    data: a DataFrame or dict of columns; then the five inputs may be its column names.
+    fit_hparams(df) reads the columns "params" (N), "tokens" (D), "lr" (peak learning rate), "batch" (batch
+    size in sequences; times seq_len gives tokens, so seq_len=1 when it is already in tokens) and "loss" (the
+    final, smoothed loss) of a DataFrame or dict of columns, as `scalelaw fit-hparams` does; other names by
+    keyword, or arrays by keyword: fit_hparams(params=N, tokens=D, lr=eta, batch=B, loss=L). Runs are grouped
+    by (N, D); those with loss/best - 1 < tolerance in their cell are kept; OLS in logs gives lr = c·N^a·D^b and
+    batch_tokens = c·D^b. bootstrap > 0 fills .se and .ci95 (resample "runs", as the paper, or "cells"); the
+    result does not depend on threads. Returns a HparamSweepResult (attributes as the keys of
+    `scalelaw fit-hparams --json`: lr, batch_tokens, r2, cells, se, ci95, warnings, ...; to_dict() gives that
+    JSON; print(result) the CLI's table); check .usable (or .status) before using the laws. The GIL is released
+    while it runs; Ctrl-C stops the bootstrap (KeyboardInterrupt); progress=True counts resamples on stderr.
     """
-    columns = [_column(_from_table(data, values, name), name) for values, name in
+    table = _table_of(data, "fit_hparams", "params=N, tokens=D, lr=eta, batch=B, loss=L")
+    columns = [_required(table, values, name) for values, name in
                ((params, "params"), (tokens, "tokens"), (lr, "lr"), (batch, "batch"), (loss, "loss"))]
-    out = _json.loads(_scalelaw._fit_hparams(*columns, float(seq_len), float(tolerance), int(bootstrap), int(seed),
-                                             str(resample), int(threads)))
-    _warn(out["warnings"])
-    return out
+    result = _scalelaw._fit_hparams(*columns, float(seq_len), float(tolerance), int(bootstrap), int(seed),
+                                    str(resample), int(threads), bool(progress))
+    _warn(result.warnings)
+    return result
 
 
 # scalelaw.plot(result, data): charts with matplotlib, which plot.py imports only when a chart is drawn, so

@@ -4,7 +4,7 @@
     result = scalelaw.fit(df, params="params", tokens="tokens", loss="loss", bootstrap=1000)
     ax = scalelaw.plot(result, df)                       # loss vs compute: runs, law per N, frontier, band
     ax.figure.savefig("fit.png")
-    scalelaw.plot(scalelaw.isoflop(N, L, flops=C), (N, C / (6 * N), L))   # IsoFLOP parabolas
+    scalelaw.plot(scalelaw.isoflop(params=N, flops=C, loss=L), (N, C / (6 * N), L))   # IsoFLOP parabolas
     scalelaw.plot(scalelaw.fit_hparams(...))             # optimal LR vs N and batch vs D (two Axes)
     scalelaw.plot(scalelaw.plan(1e23))                   # every law's recommendation, one Axes per quantity
 
@@ -463,10 +463,14 @@ def _plot_plan(out, ax, *, quantities, title):
 
 
 def _kind(result):
-    from . import FitResult
+    from . import FitResult, HparamSweepResult, IsoflopResult
 
     if isinstance(result, FitResult):
         return "fit"
+    if isinstance(result, IsoflopResult):
+        return "isoflop"
+    if isinstance(result, HparamSweepResult):
+        return "hparams"
     if isinstance(result, Mapping):
         if "budgets" in result and "k_params" in result:
             return "isoflop"
@@ -476,8 +480,9 @@ def _kind(result):
             return "plan"
         if isinstance(result.get("params"), Mapping) and "model" in result:
             return "fit_dict"
-    raise TypeError("scalelaw.plot draws a FitResult (scalelaw.fit), or the dict of scalelaw.isoflop, "
-                    f"scalelaw.fit_hparams or scalelaw.plan; got {type(result).__name__}")
+    raise TypeError("scalelaw.plot draws a FitResult (scalelaw.fit), an IsoflopResult (scalelaw.isoflop), a "
+                    "HparamSweepResult (scalelaw.fit_hparams), the to_dict() of one of them, or the dict of "
+                    f"scalelaw.plan; got {type(result).__name__}")
 
 
 def plot(result: Any, data: Any = None, *, ax: Any = None, params: str = "params", tokens: str = "tokens",
@@ -491,9 +496,9 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: str = "params
         model "chinchilla" the compute-optimal frontier L_opt(C) and (when fitted with bootstrap=) the 95% band
         of the resamples' frontiers, and compute beyond the largest run shaded as extrapolation. Curves run to
         flops_max (default 100x the largest run, or at_flops). Returns the Axes.
-      - the dict of scalelaw.isoflop: loss against N per budget (runs from data, coloured by C), each used
+      - an IsoflopResult (scalelaw.isoflop, or its to_dict()): loss against N per budget (runs from data, coloured by C), each used
         budget's parabola and vertex, and the fitted N_opt = k·C^a at each budget. Returns the Axes.
-      - the dict of scalelaw.fit_hparams: the best LR of each (N, D) cell against N with the law c·N^a·D^b per D,
+      - a HparamSweepResult (scalelaw.fit_hparams, or its to_dict()): the best LR of each (N, D) cell against N with the law c·N^a·D^b per D,
         and the best batch against D with its law. Returns an array of the two Axes.
       - the dict of scalelaw.plan: each law's recommendation per quantity (log x; the plan's own in red), one
         Axes per quantity (quantities= picks them, e.g. ["lr", "batch_tokens"]). Returns an array of Axes.
@@ -510,6 +515,8 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: str = "params
         from . import load_fit
 
         result, kind = load_fit(dict(result)), "fit"
+    if kind in ("isoflop", "hparams") and not isinstance(result, Mapping):
+        result = result.to_dict()  # the charts read the JSON's keys
     if kind in ("hparams", "plan") and data is not None:
         raise InvalidArgument(f"a {'fit_hparams' if kind == 'hparams' else 'plan'} result carries what it draws; "
                               "data is not used")

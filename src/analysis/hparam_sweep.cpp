@@ -5,6 +5,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -93,40 +94,45 @@ std::string FitLaws(const LogColumns& logs, const std::vector<int>& rows, Coeffi
 
 std::string CellName(double n, double d) { return "cell N = " + FormatNumber(n) + ", D = " + FormatNumber(d); }
 
-// kept_by_cell: the kept runs of each cell.
-void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::vector<std::vector<int>>& kept_by_cell,
-               const HparamSweepOptions& options, HparamBootstrap* out) {
+// Resamples the kept runs (or the cells of kept runs, kept_by_cell) options.bootstrap times and summarises the
+// refitted laws into result. Returns false when options.progress stopped it.
+bool Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::vector<std::vector<int>>& kept_by_cell,
+               const HparamSweepOptions& options, HparamSweepResult* result) {
   const int k = options.bootstrap;
   std::vector<Coefficients> coefs(static_cast<std::size_t>(k));
   std::vector<char> ok(static_cast<std::size_t>(k), 0);
-  auto run = [&](int begin, int end) {
+  auto resample = [&](int r) {
     std::vector<int> rows;
     rows.reserve(kept.size());
-    for (int r = begin; r < end; ++r) {
-      std::mt19937_64 rng = detail::ResampleGenerator(options.seed, static_cast<std::uint64_t>(r));
-      rows.clear();
-      if (options.resample == HparamResample::kRuns) {
-        for (std::size_t i = 0; i < kept.size(); ++i) rows.push_back(kept[detail::Draw(rng, kept.size())]);
-      } else {
-        for (std::size_t c = 0; c < kept_by_cell.size(); ++c) {
-          const std::vector<int>& cell = kept_by_cell[detail::Draw(rng, kept_by_cell.size())];
-          rows.insert(rows.end(), cell.begin(), cell.end());
-        }
+    std::mt19937_64 rng = detail::ResampleGenerator(options.seed, static_cast<std::uint64_t>(r));
+    if (options.resample == HparamResample::kRuns) {
+      for (std::size_t i = 0; i < kept.size(); ++i) rows.push_back(kept[detail::Draw(rng, kept.size())]);
+    } else {
+      for (std::size_t c = 0; c < kept_by_cell.size(); ++c) {
+        const std::vector<int>& cell = kept_by_cell[detail::Draw(rng, kept_by_cell.size())];
+        rows.insert(rows.end(), cell.begin(), cell.end());
       }
-      ok[r] = FitLaws(logs, rows, &coefs[r]).empty() ? 1 : 0;
     }
+    ok[r] = FitLaws(logs, rows, &coefs[r]).empty() ? 1 : 0;
   };
-  detail::ParallelFor(k, detail::ThreadsToUse(options.num_threads), [&](int r) { run(r, r + 1); });
+  std::atomic<bool> stop{false};
+  std::atomic<int> done{0};
+  detail::ParallelFor(k, detail::ThreadsToUse(options.num_threads), [&](int r) {
+    if (stop) return;
+    resample(r);
+    if (options.progress && !options.progress("bootstrap", ++done, k)) stop = true;
+  });
+  if (stop) return false;
 
-  out->resamples = k;
-  out->seed = options.seed;
-  out->resample = options.resample;
+  result->bootstrap_resamples = k;
+  result->bootstrap_seed = options.seed;
+  result->bootstrap_unit = options.resample;
   const std::vector<std::string>& names = HparamQuantityNames();
   std::vector<std::vector<double>> values(names.size());
   std::vector<double> log_intercepts[2];  // lr, batch: the paper averages ln c, not c
   for (int r = 0; r < k; ++r) {
     if (!ok[r]) {
-      ++out->failed;
+      ++result->bootstrap_failed;
       continue;
     }
     const Coefficients& c = coefs[r];
@@ -135,33 +141,20 @@ void Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::
     bool finite = true;
     for (double x : v) finite = finite && std::isfinite(x);
     if (!finite) {
-      ++out->failed;
+      ++result->bootstrap_failed;
       continue;
     }
     for (std::size_t j = 0; j < names.size(); ++j) values[j].push_back(v[j]);
     log_intercepts[0].push_back(c.lr_intercept);
     log_intercepts[1].push_back(c.batch_intercept);
   }
-  const std::size_t m = values[0].size();
-  if (m == 0) return;  // every resample failed: no statistics (the caller reports it)
-  auto mean_of = [](const std::vector<double>& x) {
-    double s = 0;
-    for (double v : x) s += v;
-    return s / static_cast<double>(x.size());
-  };
+  if (values[0].size() < 2) return true;  // no statistics (the caller reports it)
   for (std::size_t j = 0; j < names.size(); ++j) {
-    std::vector<double>& x = values[j];
-    const double mean = mean_of(x);
-    double ss = 0;
-    for (double v : x) ss += (v - mean) * (v - mean);
-    out->se[names[j]] = m > 1 ? std::sqrt(ss / static_cast<double>(m - 1)) : 0.0;
-    out->mean[names[j]] = mean;
-    std::sort(x.begin(), x.end());
-    out->ci95_low[names[j]] = detail::Percentile(x, 0.025);
-    out->ci95_high[names[j]] = detail::Percentile(x, 0.975);
+    result->uncertainty[names[j]] = SummarizeResamples(std::move(values[j]), result->bootstrap_failed);
   }
-  out->mean["lr.coef"] = std::exp(mean_of(log_intercepts[0]));
-  out->mean["batch_tokens.coef"] = std::exp(mean_of(log_intercepts[1]));
+  result->uncertainty["lr.coef"].mean = std::exp(SummarizeResamples(log_intercepts[0]).mean);
+  result->uncertainty["batch_tokens.coef"].mean = std::exp(SummarizeResamples(log_intercepts[1]).mean);
+  return true;
 }
 
 }  // namespace
@@ -319,7 +312,7 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   Coefficients c;
   const std::string problem = FitLaws(logs, result.kept, &c);
   if (!problem.empty()) {
-    result.usable = false;
+    result.status = AnalysisStatus::kNotIdentifiable;
     result.message =
         problem + "; " + std::to_string(result.n_kept) + " kept runs in " + std::to_string(result.n_cells) + " cells";
     return result;
@@ -332,11 +325,12 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
         result.batch_tokens.coef > 0)) {
     result.lr = {};
     result.batch_tokens = {};
-    result.usable = false;
+    result.status = AnalysisStatus::kNoConvergence;
     result.message = "the fitted coefficient overflows (the log-intercept is out of range of a double)";
     return result;
   }
-  result.usable = true;
+  result.status = AnalysisStatus::kUsable;
+  result.message.clear();
   if (result.n_cells < 3) {
     result.warnings.push_back("only " + std::to_string(result.n_cells) +
                               " (N, D) cells: the learning-rate law has 3 coefficients, so it is fitted to the "
@@ -344,14 +338,20 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   }
 
   if (options.bootstrap > 0) {
-    result.bootstrapped = true;
-    Bootstrap(logs, result.kept, kept_by_cell, options, &result.bootstrap);
-    if (result.bootstrap.failed == result.bootstrap.resamples) {
-      result.bootstrapped = false;
+    if (!Bootstrap(logs, result.kept, kept_by_cell, options, &result)) {
+      result.status = AnalysisStatus::kInterrupted;
+      result.message = "interrupted";
+      return result;
+    }
+    const int succeeded = result.bootstrap_resamples - result.bootstrap_failed;
+    if (succeeded == 0) {
       result.warnings.push_back("every bootstrap resample was rank-deficient: no standard errors");
-    } else if (result.bootstrap.failed > 0) {
-      result.warnings.push_back(std::to_string(result.bootstrap.failed) + " of " +
-                                std::to_string(result.bootstrap.resamples) +
+    } else if (succeeded == 1) {
+      result.warnings.push_back("only 1 bootstrap resample could identify the laws: no standard errors");
+    }
+    if (result.bootstrap_failed > 0 && succeeded > 0) {
+      result.warnings.push_back(std::to_string(result.bootstrap_failed) + " of " +
+                                std::to_string(result.bootstrap_resamples) +
                                 " bootstrap resamples could not identify the laws and were left out");
     }
   }
@@ -369,7 +369,8 @@ std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
   out["n_kept"] = r.n_kept;
   out["tolerance"] = r.tolerance;
   out["seq_len"] = r.seq_len;
-  out["usable"] = r.usable;
+  out["status"] = std::string(AnalysisStatusName(r.status));
+  out["usable"] = r.IsUsable();
   out["message"] = r.message;
   out["warnings"] = r.warnings;
   json cells = json::array();
@@ -383,18 +384,18 @@ std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
                      {"best_batch_tokens", c.best_batch_tokens}});
   }
   out["cells"] = cells;
-  if (r.bootstrapped) {
-    const HparamBootstrap& b = r.bootstrap;
+  if (!r.uncertainty.empty()) {
     json se = json::object(), ci = json::object(), mean = json::object();
     for (const std::string& name : HparamQuantityNames()) {
-      se[name] = b.se.at(name);
-      ci[name] = {b.ci95_low.at(name), b.ci95_high.at(name)};
-      mean[name] = b.mean.at(name);
+      const ResampleSummary& s = r.uncertainty.at(name);
+      se[name] = s.se;
+      ci[name] = {s.ci95.first, s.ci95.second};
+      mean[name] = s.mean;
     }
-    out["bootstrap"] = {{"resamples", b.resamples},
-                        {"resample", HparamResampleName(b.resample)},
-                        {"failed", b.failed},
-                        {"seed", b.seed},
+    out["bootstrap"] = {{"resamples", r.bootstrap_resamples},
+                        {"resample", HparamResampleName(r.bootstrap_unit)},
+                        {"failed", r.bootstrap_failed},
+                        {"seed", r.bootstrap_seed},
                         {"mean", mean}};
     out["se"] = se;
     out["ci95"] = ci;

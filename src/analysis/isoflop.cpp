@@ -4,6 +4,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -133,19 +134,6 @@ PowerLaws FitPowerLaws(const std::vector<double>& ln_c, const std::vector<double
   return out;
 }
 
-void Summarise(std::vector<double> values, double* se, double ci[2]) {
-  const double n = static_cast<double>(values.size());
-  double mean = 0;
-  for (double v : values) mean += v;
-  mean /= n;
-  double ss = 0;
-  for (double v : values) ss += (v - mean) * (v - mean);
-  *se = std::sqrt(ss / (n - 1));
-  std::sort(values.begin(), values.end());
-  ci[0] = detail::Percentile(values, 0.025);
-  ci[1] = detail::Percentile(values, 0.975);
-}
-
 std::string Budget(const IsoflopBudget& b) {
   return "budget C ≈ " + FormatNumber(b.flops) + " (" + std::to_string(b.n_runs) + (b.n_runs == 1 ? " run)" : " runs)");
 }
@@ -183,6 +171,7 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   IsoflopResult result;
   result.n_runs = static_cast<int>(runs.size());
   result.budget_tolerance = options.budget_tolerance;
+  result.min_sizes = options.min_sizes;
   result.seed = options.seed;
 
   std::vector<std::size_t> used_groups;  // indices into groups of the budgets in the power-law fit
@@ -261,21 +250,22 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   }
 
   if (used_groups.size() < 2) {
-    result.usable = false;
+    result.status = AnalysisStatus::kNotIdentifiable;
     result.message = std::to_string(used_groups.size()) + " of " + std::to_string(groups.size()) +
                      " budgets usable (at budget tolerance " + FormatNumber(options.budget_tolerance) +
                      "); the power law needs at least 2";
     return result;
   }
   const PowerLaws laws = FitPowerLaws(ln_c, ln_n);
-  result.usable = true;
+  result.status = AnalysisStatus::kUsable;
+  result.message.clear();
   result.a = laws.a;
   result.k_params = std::exp(laws.ln_k);
   result.b = laws.b;
   result.k_tokens = std::exp(laws.ln_k_tokens);
   if (!(std::isfinite(result.a) && std::isfinite(result.b) && result.k_params > 0 && std::isfinite(result.k_params) &&
         result.k_tokens > 0 && std::isfinite(result.k_tokens))) {
-    result.usable = false;
+    result.status = AnalysisStatus::kNoConvergence;
     result.message = "the power-law fit gave a non-finite coefficient";
     result.a = result.b = result.k_params = result.k_tokens = 0;
     return result;
@@ -285,8 +275,6 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   }
 
   // Bootstrap over runs within each used budget; budgets fixed, parabolas and power laws refitted.
-  IsoflopBootstrap& boot = result.bootstrap;
-  boot.requested = options.bootstrap;
   if (options.bootstrap == 0) return result;
   const int resamples = options.bootstrap;
   std::vector<std::array<double, 4>> estimates(resamples);
@@ -318,8 +306,20 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     estimates[index] = e;
     succeeded[index] = 1;
   };
-  detail::ParallelFor(resamples, detail::ThreadsToUse(options.num_threads), resample);
+  std::atomic<bool> stop{false};
+  std::atomic<int> done{0};
+  detail::ParallelFor(resamples, detail::ThreadsToUse(options.num_threads), [&](int index) {
+    if (stop) return;
+    resample(index);
+    if (options.progress && !options.progress("bootstrap", ++done, resamples)) stop = true;
+  });
+  if (stop) {
+    result.status = AnalysisStatus::kInterrupted;
+    result.message = "interrupted";
+    return result;
+  }
 
+  result.bootstrap_resamples = resamples;
   std::vector<double> va, vb, vk, vkt;
   for (int i = 0; i < resamples; ++i) {
     if (!succeeded[i]) continue;
@@ -328,20 +328,20 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     vk.push_back(std::exp(estimates[i][2]));
     vkt.push_back(std::exp(estimates[i][3]));
   }
-  boot.succeeded = static_cast<int>(va.size());
-  if (boot.succeeded < resamples) {
-    result.warnings.push_back("bootstrap: " + std::to_string(resamples - boot.succeeded) + " of " +
-                              std::to_string(resamples) +
+  const int failed = resamples - static_cast<int>(va.size());
+  result.bootstrap_failed = failed;
+  if (failed > 0) {
+    result.warnings.push_back("bootstrap: " + std::to_string(failed) + " of " + std::to_string(resamples) +
                               " resamples had fewer than 2 usable budgets and were left out of the statistics");
   }
-  if (!boot.valid()) {
+  if (va.size() < 2) {
     result.warnings.push_back("bootstrap: fewer than 2 resamples succeeded; no standard errors or intervals");
     return result;
   }
-  Summarise(va, &boot.se_a, boot.ci_a);
-  Summarise(vb, &boot.se_b, boot.ci_b);
-  Summarise(vk, &boot.se_k_params, boot.ci_k_params);
-  Summarise(vkt, &boot.se_k_tokens, boot.ci_k_tokens);
+  result.uncertainty["a"] = SummarizeResamples(std::move(va), failed);
+  result.uncertainty["b"] = SummarizeResamples(std::move(vb), failed);
+  result.uncertainty["k_params"] = SummarizeResamples(std::move(vk), failed);
+  result.uncertainty["k_tokens"] = SummarizeResamples(std::move(vkt), failed);
   return result;
 }
 
@@ -349,8 +349,9 @@ std::string IsoflopToJson(const IsoflopResult& result) {
   using nlohmann::json;
   json out;
   out["method"] = "isoflop";
-  out["usable"] = result.usable;
-  if (!result.usable) out["message"] = result.message;
+  out["status"] = std::string(AnalysisStatusName(result.status));
+  out["usable"] = result.IsUsable();
+  if (!result.IsUsable()) out["message"] = result.message;
   out["a"] = result.a;
   out["b"] = result.b;
   out["k_params"] = result.k_params;
@@ -377,15 +378,17 @@ std::string IsoflopToJson(const IsoflopResult& result) {
     budgets.push_back(row);
   }
   out["budgets"] = budgets;
-  const IsoflopBootstrap& boot = result.bootstrap;
-  if (boot.requested > 0) {
-    out["bootstrap"] = {{"requested", boot.requested}, {"succeeded", boot.succeeded}, {"seed", result.seed}};
-    if (boot.valid()) {
-      out["se"] = {{"a", boot.se_a}, {"b", boot.se_b}, {"k_params", boot.se_k_params}, {"k_tokens", boot.se_k_tokens}};
-      out["ci95"] = {{"a", {boot.ci_a[0], boot.ci_a[1]}},
-                     {"b", {boot.ci_b[0], boot.ci_b[1]}},
-                     {"k_params", {boot.ci_k_params[0], boot.ci_k_params[1]}},
-                     {"k_tokens", {boot.ci_k_tokens[0], boot.ci_k_tokens[1]}}};
+  if (result.bootstrap_resamples > 0) {
+    out["bootstrap"] = {{"requested", result.bootstrap_resamples},
+                        {"succeeded", result.bootstrap_resamples - result.bootstrap_failed},
+                        {"seed", result.seed}};
+    if (!result.uncertainty.empty()) {
+      out["se"] = json::object();
+      out["ci95"] = json::object();
+      for (const auto& [name, summary] : result.uncertainty) {
+        out["se"][name] = summary.se;
+        out["ci95"][name] = {summary.ci95.first, summary.ci95.second};
+      }
     }
   }
   out["warnings"] = result.warnings;

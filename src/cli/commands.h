@@ -1,6 +1,7 @@
 // The subcommands of the scalelaw tool. main.cpp (the only file that sees CLI11) fills these option structs;
 // each Run* function does the work and returns the process exit code:
-//   0 ok; 1 a fit ran but is not usable (did not converge, not identifiable); 2 usage or input error.
+//   0 ok; 1 an analysis ran but its status is not usable (not identifiable, no convergence, interrupted), the
+//   reason on stderr (ExitCodeFor in cli/output.h); 2 usage or input error.
 #pragma once
 
 #include <array>

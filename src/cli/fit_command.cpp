@@ -39,79 +39,6 @@ std::string DescribeColumns(const FitCommand& command, const Model& model) {
   return text;
 }
 
-void PrintHuman(const FitCommand& command, const Model& model, const FitSummary& fit, int rows_read) {
-  const std::string source = command.file == "-" ? "<stdin>" : command.file;
-  fmt::print("Fitted {} to {} runs of {}", model.formula(), fit.num_points, source);
-  if (command.drop_highest > 0) fmt::print(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
-  fmt::print("\n  {}\n", DescribeColumns(command, model));
-  const std::string objective =
-      fit.objective_kind == Objective::kHuber ? fmt::format("summed Huber, delta {} on log loss", fit.huber_delta)
-      : fit.objective_kind == Objective::kSquaredLog ? std::string("summed squared log residuals")
-      : fit.objective_kind == Objective::kSquared
-          ? std::string("summed squared residuals of the loss")
-          : fmt::format("summed Huber (delta {}) on log loss, over-predictions x{}", fit.huber_delta,
-                        command.asymmetry);
-  fmt::print("  estimator: {} ({}), {} starts\n\n",
-             fit.estimator == Estimator::kHuberObjective ? "objective" : "mle, Huber likelihood", objective,
-             fit.num_starts);
-  if (!fit.params.empty()) {
-    const bool bootstrapped = !fit.se.empty();
-    fmt::print("  {:<10} {:>14} {:>12}{}\n", "parameter", "value", bootstrapped ? "SE (boot.)" : "SE (Laplace)",
-               bootstrapped ? fmt::format(" {:>25}", "95% interval (bootstrap)") : "");
-    auto row = [&](const std::string& name, double value) {
-      const auto se = bootstrapped ? fit.se.find(name) : fit.laplace_se.find(name);
-      const bool has_se = se != (bootstrapped ? fit.se.end() : fit.laplace_se.end());
-      const auto ci = fit.ci95.find(name);
-      const std::string interval =
-          ci == fit.ci95.end()
-              ? ""
-              : fmt::format(" {:>25}", fmt::format("[{:.4g}, {:.4g}]", ci->second.first, ci->second.second));
-      fmt::print("  {:<10} {:>14.6g} {:>12}{}\n", name, value, has_se ? fmt::format("{:.3g}", se->second) : "",
-                 interval);
-    };
-    for (const std::string& name : model.parameter_names()) {
-      const bool fixed = std::any_of(command.fix.begin(), command.fix.end(),
-                                     [&](const std::string& f) { return f.rfind(name + "=", 0) == 0; });
-      if (fixed) {
-        fmt::print("  {:<10} {:>14.6g} {:>12}\n", name, fit.params.at(name), "(fixed)");
-      } else {
-        row(name, fit.params.at(name));
-      }
-    }
-    for (const auto& [name, value] : fit.derived) row(name, value);
-    if (bootstrapped) {
-      fmt::print("  ({} bootstrap resamples, seed {}, {} failed)\n", fit.bootstrap_resamples, command.seed,
-                 fit.bootstrap_failed);
-    }
-    fmt::print("\n");
-  }
-  if (std::isfinite(fit.objective)) {
-    fmt::print("  {:<16} {:.12g}\n", fit.estimator == Estimator::kHuberObjective ? "objective" : "neg. log-lik.",
-               fit.objective);
-  }
-  if (std::isfinite(fit.log_scale)) fmt::print("  {:<16} {:.6g}\n", "log-scale sigma", fit.log_scale);
-  if (std::isfinite(fit.aic))
-    fmt::print("  {:<16} AIC {:.2f}, BIC {:.2f} (Gaussian on log residuals)\n", "criteria", fit.aic, fit.bic);
-  if (!fit.holdout.empty()) {
-    fmt::print("  {:<16} {} largest-compute runs held out: mean |error| {:.2f}%, max {:.2f}%\n", "holdout",
-               fit.holdout.size(), 100 * fit.holdout_mean_abs_relative_error, 100 * fit.holdout_max_abs_relative_error);
-    for (const auto& run : fit.holdout) {
-      fmt::print("  {:<16}   N {:<10.4g} D {:<10.4g} loss {:.4f}, predicted {:.4f}\n", "", run.params, run.tokens,
-                 run.loss, run.predicted);
-    }
-  }
-  if (fit.best_start >= 0) {
-    fmt::print("  {:<16} {} of {} {} starts ({} failed)\n", "best basin", fit.num_starts_in_best_basin, fit.num_starts,
-               fit.start_strategy == "varpro" ? "variable-projection" : "grid", fit.num_starts_failed);
-  }
-  if (fit.converged && fit.model == "chinchilla") {
-    const AllocationExponents x = ComputeOptimalExponents(AsChinchillaLaw(fit));
-    fmt::print("  {:<16} N_opt = {:.4g}·(C/6)^{:.4f}, D_opt = {:.4g}·(C/6)^{:.4f} (C = 6ND FLOPs)\n", "compute-optimal",
-               x.G, x.a, 1 / x.G, x.b);
-  }
-  fmt::print("  {:<16} {} ({:.2f} s)\n", "status", fit.converged ? "converged" : "NOT USABLE", fit.wall_seconds);
-}
-
 // The starting values of --grid NAME=START:STOP:STEP or NAME=V1,V2,...
 std::map<std::string, std::vector<double>> ParseGrids(const std::vector<std::string>& items) {
   constexpr const char* kGridForms = "NAME=START:STOP:STEP or NAME=V1,V2,...";
@@ -196,7 +123,7 @@ void WritePlot(const std::string& path, const Dataset& data, const Model& model,
     };
     chart.law_curves = plot::LawCurvesPerSize(data.params, data.tokens, law, c_max);
   }
-  if (fit.model == "chinchilla" && fit.converged) {
+  if (fit.model == "chinchilla" && fit.IsUsable()) {
     auto frontier = [](const ChinchillaLaw& law) {
       return [law](double c) {
         const Allocation a = ComputeOptimal(law, c);
@@ -290,19 +217,16 @@ int RunFit(const FitCommand& command) {
 
   FitSummary fit;
   Fit(data, *model, options, &fit);
+  fit.data_source = command.file == "-" ? "<stdin>" : command.file;
+  if (command.drop_highest > 0) {
+    fit.data_source += fmt::format(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
+  }
+  fit.data_columns = {DescribeColumns(command, *model)};
 
   if (!command.output.empty()) detail::WriteWholeFile(command.output, FitToJson(fit, 2) + "\n", "the fit");
   if (!command.plot.empty()) WritePlot(command.plot, data, *model, fit, command.at_flops);
-  if (command.json) {
-    fmt::print("{}\n", FitToJson(fit));
-  } else {
-    PrintHuman(command, *model, fit, rows_read);
-  }
-  if (!fit.converged) {
-    PrintError("the fit is not usable: " + fit.message);
-    return kExitUnusable;
-  }
-  return kExitOk;
+  fmt::print("{}", command.json ? FitToJson(fit) + "\n" : fit.FullReport());
+  return ExitCodeFor(fit.status, fit.message, "the fit");
 }
 
 }  // namespace scalelaw::cli

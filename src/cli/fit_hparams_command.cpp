@@ -14,58 +14,12 @@
 namespace scalelaw::cli {
 namespace {
 
-std::string Percent(double tolerance) { return fmt::format("{:g}%", tolerance * 100); }
-
 // out.svg -> out-batch.svg: the batch-size chart beside the learning-rate one.
 std::string BatchPlotPath(const std::string& path) {
   const std::size_t dot = path.rfind('.');
   const std::size_t slash = path.find_last_of('/');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + "-batch";
   return path.substr(0, dot) + "-batch" + path.substr(dot);
-}
-
-void PrintHuman(const FitHparamsCommand& command, const HparamSweepResult& r) {
-  const std::string source = command.file == "-" ? "<stdin>" : command.file;
-  fmt::print("Hyperparameter laws from {} runs of {} in {} (N, D) cells\n", r.n_runs, source, r.n_cells);
-  fmt::print("  N from column '{}', D from column '{}', lr from column '{}', loss from column '{}'\n",
-             command.params_col, command.tokens_col, command.lr_col, command.loss_col);
-  if (r.seq_len == 1) {
-    fmt::print("  batch in tokens: column '{}' as is (seq_len 1)\n", command.batch_col);
-  } else {
-    fmt::print("  batch in tokens: column '{}' (sequences) x seq_len {}\n", command.batch_col, Short(r.seq_len));
-  }
-  fmt::print("  kept {} runs within {} of their cell's best loss (loss/best - 1 < {})\n\n", r.n_kept,
-             Percent(r.tolerance), r.tolerance);
-  if (!r.usable) return;
-
-  fmt::print("  {:<46} {:>8}\n", "law (OLS in logs over the kept runs)", "R^2");
-  fmt::print("  {:<46} {:>8.4f}\n",
-             fmt::format("lr           = {:.5g} * N^{:.5f} * D^{:.5f}", r.lr.coef, r.lr.exp_params, r.lr.exp_tokens),
-             r.r2_lr);
-  fmt::print("  {:<46} {:>8.4f}\n",
-             fmt::format("batch_tokens = {:.5g} * D^{:.5f}", r.batch_tokens.coef, r.batch_tokens.exp_tokens),
-             r.r2_batch_tokens);
-  if (r.bootstrapped) {
-    const HparamBootstrap& b = r.bootstrap;
-    const double values[] = {r.lr.coef, r.lr.exp_params, r.lr.exp_tokens, r.batch_tokens.coef,
-                             r.batch_tokens.exp_tokens};
-    fmt::print("\n  bootstrap: {} resamples of the kept {} (seed {}), {} failed\n", b.resamples,
-               b.resample == HparamResample::kCells ? "cells" : "runs", b.seed, b.failed);
-    fmt::print("  {:<24} {:>11} {:>11} {:>11}   {}\n", "quantity", "estimate", "boot mean", "SE", "95% CI");
-    const std::vector<std::string>& names = HparamQuantityNames();
-    for (std::size_t j = 0; j < names.size(); ++j) {
-      const std::string& name = names[j];
-      fmt::print("  {:<24} {:>11.5g} {:>11.5g} {:>11.5g}   [{:.5g}, {:.5g}]\n", name, values[j], b.mean.at(name),
-                 b.se.at(name), b.ci95_low.at(name), b.ci95_high.at(name));
-    }
-  }
-  fmt::print("\n  {:>10} {:>10} {:>5} {:>5} {:>10} {:>10} {:>12}\n", "N", "D", "runs", "kept", "best loss", "best lr",
-             "best batch");
-  for (const HparamCell& c : r.cells) {
-    fmt::print("  {:>10} {:>10} {:>5} {:>5} {:>10.5g} {:>10} {:>12}\n", Short(c.params), Short(c.tokens), c.n_runs,
-               c.n_kept, c.best_loss, Short(c.best_lr), Short(c.best_batch_tokens));
-  }
-  fmt::print("  (best batch in tokens)\n");
 }
 
 }  // namespace
@@ -85,9 +39,16 @@ int RunFitHparams(const FitHparamsCommand& command) {
       command.file, {command.params_col, command.tokens_col, command.lr_col, command.batch_col, command.loss_col});
   HparamRuns runs{table.Column(command.params_col), table.Column(command.tokens_col), table.Column(command.lr_col),
                   table.Column(command.batch_col), table.Column(command.loss_col)};
-  const HparamSweepResult result = FitHparamSweep(runs, options);
+  HparamSweepResult result = FitHparamSweep(runs, options);
+  result.data_source = command.file == "-" ? "<stdin>" : command.file;
+  result.data_columns = {
+      fmt::format("N from column '{}', D from column '{}', lr from column '{}', loss from column '{}'",
+                  command.params_col, command.tokens_col, command.lr_col, command.loss_col),
+      command.seq_len == 1 ? fmt::format("batch in tokens: column '{}' as is (seq_len 1)", command.batch_col)
+                           : fmt::format("batch in tokens: column '{}' (sequences) x seq_len {}", command.batch_col,
+                                         Short(command.seq_len))};
 
-  if (!command.plot.empty() && result.usable) {
+  if (!command.plot.empty() && result.IsUsable()) {
     // The best lr per (N, D) cell against N, one line of the fitted law per D; and the best batch against D.
     plot::HparamChartData lr;
     lr.title = fmt::format("Optimal peak LR = {:.4g} N^{:.4f} D^{:.4f}", result.lr.coef, result.lr.exp_params,
@@ -109,17 +70,9 @@ int RunFitHparams(const FitHparamsCommand& command) {
     plot::WriteSvgFile(plot::HparamChart(lr), command.plot);
     plot::WriteSvgFile(plot::HparamChart(batch), BatchPlotPath(command.plot));
   }
-  if (command.json) {
-    fmt::print("{}\n", HparamSweepToJson(result));
-  } else {
-    PrintHuman(command, result);
-  }
+  fmt::print("{}", command.json ? HparamSweepToJson(result) + "\n" : result.FullReport());
   PrintWarnings(result.warnings);
-  if (!result.usable) {
-    PrintError("the hyperparameter laws are not usable: " + result.message);
-    return kExitUnusable;
-  }
-  return kExitOk;
+  return ExitCodeFor(result.status, result.message, "the hyperparameter laws");
 }
 
 }  // namespace scalelaw::cli

@@ -16,14 +16,15 @@ struct FitHparamsCommand {
   double seq_len = 1;  // batch tokens = batch column · seq_len (1: the column is already in tokens)
   double tolerance = 0.0025;
   int bootstrap = 0;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 42;
   std::string resample = "runs";  // or "cells"
   int threads = 0;
   bool json = false;
   std::string plot;  // an SVG of the best learning rate per cell and the fitted law
 };
 
-// 0 ok; 1 the kept runs cannot identify the laws (not usable); 2 usage or input error (thrown as scalelaw::Error).
+// 0 ok; 1 the result is not usable (the kept runs cannot identify the laws); 2 usage or input error (thrown as
+// scalelaw::Error).
 int RunFitHparams(const FitHparamsCommand& command);
 
 }  // namespace scalelaw::cli

@@ -23,44 +23,6 @@ std::string DescribeColumns(const IsoflopCommand& command) {
   return text + fmt::format(", loss from column '{}'", command.loss_col);
 }
 
-std::string WithInterval(double value, double se, const double ci[2], bool bootstrapped) {
-  if (!bootstrapped) return fmt::format("{:.4g}", value);
-  return fmt::format("{:.4g}  (SE {:.2g}, 95% CI {:.4g} to {:.4g})", value, se, ci[0], ci[1]);
-}
-
-void PrintHuman(const IsoflopCommand& command, const IsoflopResult& r) {
-  const std::string source = command.file == "-" ? "<stdin>" : command.file;
-  fmt::print("IsoFLOP parabolas (Chinchilla Approach 2) on {} runs of {}\n", r.n_runs, source);
-  fmt::print("  {}\n", DescribeColumns(command));
-  fmt::print("  budgets: runs whose C chain within {}% of each other, at least {} distinct N each\n\n",
-             Short(100 * command.budget_tolerance), command.min_sizes);
-  fmt::print("  {:>10} {:>5} {:>5} {:>10} {:>10} {:>8} {:>9}  {}\n", "budget C", "runs", "sizes", "N*", "D*", "L*", "p",
-             "status");
-  for (const IsoflopBudget& b : r.budgets) {
-    const std::string n = b.has_vertex ? Short(b.params) : "-";
-    const std::string d = b.has_vertex ? Short(b.tokens) : "-";
-    const std::string l = b.has_vertex ? fmt::format("{:.4f}", b.loss) : "-";
-    const std::string p = b.n_sizes >= command.min_sizes ? fmt::format("{:.3g}", b.curvature) : "-";
-    fmt::print("  {:>10} {:>5} {:>5} {:>10} {:>10} {:>8} {:>9}  {}\n", Short(b.flops), b.n_runs, b.n_sizes, n, d, l, p,
-               b.status);
-  }
-  fmt::print("\n");
-  if (r.usable) {
-    const IsoflopBootstrap& boot = r.bootstrap;
-    const bool stats = boot.valid();
-    fmt::print("  N_opt = k·C^a     a  = {}\n", WithInterval(r.a, boot.se_a, boot.ci_a, stats));
-    fmt::print("                    k  = {}\n", WithInterval(r.k_params, boot.se_k_params, boot.ci_k_params, stats));
-    fmt::print("  D_opt = k'·C^b    b  = {}\n", WithInterval(r.b, boot.se_b, boot.ci_b, stats));
-    fmt::print("                    k' = {}\n", WithInterval(r.k_tokens, boot.se_k_tokens, boot.ci_k_tokens, stats));
-    if (boot.requested > 0) {
-      fmt::print("  bootstrap         {} of {} resamples (runs resampled within each budget, seed {})\n",
-                 boot.succeeded, boot.requested, r.seed);
-    }
-  }
-  fmt::print("  status            {} ({} of {} budgets in the power-law fit)\n", r.usable ? "usable" : "NOT USABLE",
-             r.n_budgets_used, r.budgets.size());
-}
-
 }  // namespace
 
 int RunIsoflop(const IsoflopCommand& command) {
@@ -80,7 +42,9 @@ int RunIsoflop(const IsoflopCommand& command) {
   options.bootstrap = command.bootstrap;
   options.seed = command.seed;
   options.num_threads = command.threads;
-  const IsoflopResult result = FitIsoflop(runs, options);
+  IsoflopResult result = FitIsoflop(runs, options);
+  result.data_source = command.file == "-" ? "<stdin>" : command.file;
+  result.data_columns = {DescribeColumns(command)};
 
   if (!command.plot.empty()) {
     // Each budget's runs, its parabola p (ln N - ln N*)^2 + L* and its vertex.
@@ -103,17 +67,9 @@ int RunIsoflop(const IsoflopCommand& command) {
     }
     plot::WriteSvgFile(plot::IsoflopChart(chart), command.plot);
   }
-  if (command.json) {
-    fmt::print("{}\n", IsoflopToJson(result));
-  } else {
-    PrintHuman(command, result);
-  }
+  fmt::print("{}", command.json ? IsoflopToJson(result) + "\n" : result.FullReport());
   PrintWarnings(result.warnings);
-  if (!result.usable) {
-    PrintError("the IsoFLOP fit is not usable: " + result.message);
-    return kExitUnusable;
-  }
-  return kExitOk;
+  return ExitCodeFor(result.status, result.message, "the IsoFLOP fit");
 }
 
 }  // namespace scalelaw::cli

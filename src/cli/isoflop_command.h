@@ -15,13 +15,13 @@ struct IsoflopCommand {
   double budget_tolerance = 0.01;
   int min_sizes = 3;
   int bootstrap = 0;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 42;
   int threads = 0;
   bool json = false;
   std::string plot;  // an SVG of the budgets' profiles and parabolas
 };
 
-// 0 ok; 1 fewer than 2 usable budgets (not usable); 2 usage or input error (thrown as scalelaw::Error).
+// 0 ok; 1 the result is not usable (fewer than 2 usable budgets); 2 usage or input error (thrown as scalelaw::Error).
 int RunIsoflop(const IsoflopCommand& command);
 
 }  // namespace scalelaw::cli

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "cli/commands.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/io/fit_json.h"
+#include "util/short_number.h"
 
 namespace scalelaw::cli {
 namespace {
@@ -40,7 +42,7 @@ PredictionInputs InputValues::Inputs() const {
 Law ChosenLaw(const LawChoice& choice, Quantity quantity) {
   if (!choice.fit.empty()) {
     const FitSummary fit = ReadFitJson(choice.fit);
-    if (!fit.converged) PrintWarnings({"the fit in '" + choice.fit + "' did not converge: " + fit.message});
+    if (!fit.IsUsable()) PrintWarnings({"the fit in '" + choice.fit + "' did not converge: " + fit.message});
     if (!choice.constants.empty()) throw InvalidArgument("--constant replaces a published law's constants, not a fit's");
     return FittedLaw(fit, "fit:" + choice.fit);
   }
@@ -82,9 +84,12 @@ std::string CliMessage(const std::exception& error) {
   return error.what();
 }
 
-std::string Short(double value) {
-  if (value == std::floor(value) && std::abs(value) < 1e6) return fmt::format("{:.0f}", value);
-  return fmt::format("{:.4g}", value);
+int ExitCodeFor(AnalysisStatus status, const std::string& message, const std::string& what) {
+  if (status == AnalysisStatus::kUsable) return kExitOk;
+  PrintError(what + " is not usable: " + message);
+  return kExitUnusable;
 }
+
+std::string Short(double value) { return detail::ShortNumber(value); }
 
 }  // namespace scalelaw::cli

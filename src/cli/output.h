@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "scalelaw/analysis/summary.h"
 #include "scalelaw/predict.h"
 
 namespace scalelaw::cli {
@@ -33,6 +34,11 @@ std::optional<double> FiniteNumber(const std::string& text);
 
 // An error's one line as the CLI words it: inputs named by their options (--params).
 std::string CliMessage(const std::exception& error);
+
+// The exit code of an analysis that ran (fit, isoflop, fit-hparams): kExitOk when its status is kUsable; for any
+// other status kExitUnusable, with "<what> is not usable: <message>" on stderr. (Invalid input never gets here:
+// it is thrown, and main prints it and exits with kExitUsage.)
+int ExitCodeFor(AnalysisStatus status, const std::string& message, const std::string& what);
 
 // A number for a table: 4 significant digits, exponent where it helps.
 std::string Short(double value);

@@ -397,10 +397,10 @@ std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& for
 }
 
 // Nonparametric bootstrap (Besiroglu et al. 2024 used 4000 resamples): resample the runs with replacement,
-// refit each from the full-data optimum, and summarise every parameter and derived quantity by its standard
-// deviation (ddof 1) and its 2.5/97.5 percentiles. Resample k draws from its own generator seeded by
-// (seed, k), so the result does not depend on the number of threads.
-// Returns false when FitOptions::progress stopped it.
+// refit each from the full-data optimum, and summarise every parameter and derived quantity by
+// SummarizeResamples (mean, standard deviation with ddof 1, 2.5/97.5 percentiles). Resample k draws from its own
+// generator seeded by (seed, k), so the result does not depend on the number of threads. Returns false when
+// FitOptions::progress stopped it.
 bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, const FitOptions& options,
                const detail::ParameterLayout& layout, const Estimate& full_fit, FitSummary* summary) {
   const int resamples = options.bootstrap_resamples;
@@ -456,6 +456,7 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
   if (stop) return false;
 
   summary->bootstrap_resamples = resamples;
+  summary->bootstrap_seed = options.bootstrap_seed;
   summary->bootstrap_failed = static_cast<int>(std::count(ok.begin(), ok.end(), 0));
   if (resamples - summary->bootstrap_failed < 2) return true;
   std::map<std::string, std::vector<double>> columns;
@@ -466,16 +467,11 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
     for (const std::string& name : form.natural_names()) parameters[name] = draws[k].at(name);
     summary->bootstrap_draws.push_back(std::move(parameters));
   }
+  // A quantity that is not finite in some resample (a derived N_opt beyond a double) gets no summary.
   for (auto& [name, values] : columns) {
-    if (!AllFinite(values)) continue;
-    std::sort(values.begin(), values.end());
-    double mean = 0;
-    for (double v : values) mean += v;
-    mean /= values.size();
-    double squares = 0;
-    for (double v : values) squares += (v - mean) * (v - mean);
-    summary->se[name] = std::sqrt(squares / (values.size() - 1));
-    summary->ci95[name] = {detail::Percentile(values, 0.025), detail::Percentile(values, 0.975)};
+    if (AllFinite(values)) {
+      summary->uncertainty[name] = SummarizeResamples(std::move(values), summary->bootstrap_failed);
+    }
   }
   return true;
 }
@@ -677,6 +673,9 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   summary->estimator = options.estimator;
   summary->objective_kind = options.objective;
   summary->huber_delta = options.huber_delta;
+  summary->asymmetry = options.asymmetry;
+  summary->parameter_names = form.natural_names();
+  for (const auto& [name, value] : options.fixed) summary->fixed_parameters.push_back(name);
   summary->internal_names = form.internal_names();
   summary->num_points = static_cast<int>(data.size());
   if (!data.params.empty() && !data.tokens.empty()) {
@@ -686,11 +685,11 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
                            *std::max_element(data.tokens.begin(), data.tokens.end())};
   }
   summary->num_starts = static_cast<int>(starts.size());
-  auto finish = [&](bool converged, std::string message) {
-    summary->converged = converged;
+  auto finish = [&](AnalysisStatus status, std::string message) {
+    summary->status = status;
     summary->message = std::move(message);
     summary->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - clock_start).count();
-    return converged;
+    return summary->IsUsable();
   };
 
   const detail::LogDesign design = detail::LogDesign::From(data);
@@ -700,13 +699,14 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   const std::size_t num_estimated =
       static_cast<std::size_t>(layout.num_free) + (options.estimator == Estimator::kHuberLikelihood ? 1 : 0);
   if (const std::size_t points = detail::CountDistinctInputs(form, design, num_estimated); points < num_estimated) {
-    return finish(false, fmt::format("not identifiable: the runs have {} distinct {} for the {} free parameters of "
-                                     "model '{}' ({} estimator)",
-                                     points, points == 1 ? "point" : "points", num_estimated, form.name(),
-                                     EstimatorName(options.estimator)));
+    return finish(AnalysisStatus::kNotIdentifiable,
+                  fmt::format("not identifiable: the runs have {} distinct {} for the {} free parameters of "
+                              "model '{}' ({} estimator)",
+                              points, points == 1 ? "point" : "points", num_estimated, form.name(),
+                              EstimatorName(options.estimator)));
   }
   if (std::string reason = form.IdentifiabilityProblem(design); !reason.empty()) {
-    return finish(false, "not identifiable: " + reason);
+    return finish(AnalysisStatus::kNotIdentifiable, "not identifiable: " + reason);
   }
 
   // Multi-start on the summed Huber objective over the free parameters.
@@ -740,11 +740,11 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   }
   std::vector<LocalSolution> solutions = detail::MinimizeFromEachStart(objective, free_starts, ThreadCount(options),
                                                                        ScreeningOptions(options), after_each);
-  if (interrupted) return finish(false, "interrupted");
+  if (interrupted) return finish(AnalysisStatus::kInterrupted, "interrupted");
   summary->num_starts_failed =
       static_cast<int>(std::count_if(solutions.begin(), solutions.end(), [](const auto& s) { return !s.evaluable; }));
   const std::vector<std::size_t> leaders = DistinctBest(solutions, kConvergedEndpoints, 1e-3);
-  if (leaders.empty()) return finish(false, "no starting point gave a finite objective");
+  if (leaders.empty()) return finish(AnalysisStatus::kNoConvergence, "no starting point gave a finite objective");
   std::vector<std::vector<double>> leader_points;
   for (std::size_t k : leaders) leader_points.push_back(solutions[k].x);
   const std::vector<LocalSolution> tight =
@@ -755,7 +755,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
       winner = static_cast<int>(k);
     }
   }
-  if (winner < 0) return finish(false, "no starting point gave a finite objective");
+  if (winner < 0) return finish(AnalysisStatus::kNoConvergence, "no starting point gave a finite objective");
   const int best = static_cast<int>(leaders[winner]);
   summary->best_start = best;
 
@@ -768,8 +768,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
       static_cast<int>(std::count_if(solutions.begin(), solutions.end(),
                                      [&](const LocalSolution& s) { return s.evaluable && s.value <= basin_edge; }));
   summary->iterations = solutions[best].iterations + tight[winner].iterations + estimate.iterations;
-  if (!estimate.evaluable)
-    return finish(false, "the objective could not be evaluated at its optimum: " + estimate.message);
+  if (!estimate.evaluable) {
+    return finish(AnalysisStatus::kNoConvergence,
+                  "the objective could not be evaluated at its optimum: " + estimate.message);
+  }
 
   summary->internal_params = estimate.internal;
   summary->objective = estimate.objective;
@@ -777,15 +779,17 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   summary->params = NaturalParameters(form, estimate.internal);
   summary->derived = form.Derived(summary->params, options.at_flops);
   if (!AllFinite(estimate.internal) || !std::isfinite(estimate.objective)) {
-    return finish(false, "the optimum is not finite");
+    return finish(AnalysisStatus::kNoConvergence, "the optimum is not finite");
   }
   for (const auto& [name, value] : summary->params) {
     // A coefficient e^b beyond a double: the runs push the law off any scale it can represent.
-    if (!std::isfinite(value))
-      return finish(false, "the fitted " + name + " is not finite (" + FormatNumber(value) + ")");
+    if (!std::isfinite(value)) {
+      return finish(AnalysisStatus::kNoConvergence,
+                    "the fitted " + name + " is not finite (" + FormatNumber(value) + ")");
+    }
   }
   if (!estimate.converged && !(tight[winner].converged && options.estimator == Estimator::kHuberObjective)) {
-    return finish(false, "the optimiser did not converge: " + estimate.message);
+    return finish(AnalysisStatus::kNoConvergence, "the optimiser did not converge: " + estimate.message);
   }
   summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal);
   {
@@ -805,9 +809,11 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     }
   }
   if (options.bootstrap_resamples > 0) {
-    if (!Bootstrap(form, design, options, layout, estimate, summary)) return finish(false, "interrupted");
+    if (!Bootstrap(form, design, options, layout, estimate, summary)) {
+      return finish(AnalysisStatus::kInterrupted, "interrupted");
+    }
   }
-  return finish(true, estimate.message);
+  return finish(AnalysisStatus::kUsable, estimate.message);
 }
 
 }  // namespace
@@ -869,23 +875,6 @@ std::vector<ChinchillaLaw> BootstrapChinchillaLaws(const FitSummary& fit) {
     laws.push_back({draw.at("E"), draw.at("A"), draw.at("B"), draw.at("alpha"), draw.at("beta")});
   }
   return laws;
-}
-
-std::string FitSummary::BriefReport() const {
-  std::string report =
-      fmt::format("scalelaw fit: model {}, estimator {}, {} runs\n", model, EstimatorName(estimator), num_points);
-  for (const auto& [name, value] : params) report += fmt::format("  {:<6} = {:.6g}\n", name, value);
-  if (std::isfinite(objective)) {
-    report += fmt::format("  {} = {:.12g}",
-                          estimator == Estimator::kHuberObjective ? "objective" : "negative log-likelihood", objective);
-    if (std::isfinite(log_scale)) report += fmt::format(" (log-scale sigma = {:.6g})", log_scale);
-    report += "\n";
-  }
-  report += fmt::format("  starts: {} {} ({} reached the best basin, {} failed); {} iterations; {:.3f} s\n", num_starts,
-                        start_strategy, num_starts_in_best_basin, num_starts_failed, iterations, wall_seconds);
-  report +=
-      fmt::format("  status: {}{}{}\n", converged ? "converged" : "NOT USABLE", message.empty() ? "" : ": ", message);
-  return report;
 }
 
 }  // namespace scalelaw

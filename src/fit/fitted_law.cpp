@@ -125,7 +125,7 @@ LawInfo FittedRecord(const LawInfo& shape, const FitSummary& fit, const std::str
   record.params_definition = "as in the fitted runs";
   record.units = "as in the fitted runs";
   record.range = fit.data_range;
-  record.confidence = fit.converged ? "a converged fit" : "NOT USABLE: " + fit.message;
+  record.confidence = fit.IsUsable() ? "a usable fit" : "NOT USABLE: " + fit.message;
   record.constants.assign(fit.params.begin(), fit.params.end());
   record.example = {};
   return record;

@@ -1,7 +1,9 @@
 #include "scalelaw/io/fit_json.h"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "io/read_file.h"
@@ -34,15 +36,18 @@ std::string FitToJson(const FitSummary& fit, int indent) {
   out["laplace_se"] = json::object();
   for (const auto& [name, value] : fit.laplace_se) out["laplace_se"][name] = Number(value);
   if (fit.bootstrap_resamples > 0) {
-    out["bootstrap"] = {{"resamples", fit.bootstrap_resamples}, {"failed", fit.bootstrap_failed}};
+    out["bootstrap"] = {
+        {"resamples", fit.bootstrap_resamples}, {"failed", fit.bootstrap_failed}, {"seed", fit.bootstrap_seed}};
     // Every resample's parameters, so that predictions made from the saved fit carry intervals.
     json draws = json::array();
     for (const auto& draw : fit.bootstrap_draws) draws.push_back(draw);
     out["bootstrap"]["draws"] = draws;
     out["se"] = json::object();
-    for (const auto& [name, value] : fit.se) out["se"][name] = Number(value);
     out["ci95"] = json::object();
-    for (const auto& [name, bounds] : fit.ci95) out["ci95"][name] = {Number(bounds.first), Number(bounds.second)};
+    for (const auto& [name, summary] : fit.uncertainty) {
+      out["se"][name] = Number(summary.se);
+      out["ci95"][name] = {Number(summary.ci95.first), Number(summary.ci95.second)};
+    }
   }
   out["aic"] = Number(fit.aic);
   out["bic"] = Number(fit.bic);
@@ -61,7 +66,9 @@ std::string FitToJson(const FitSummary& fit, int indent) {
   out["n_points"] = fit.num_points;
   out["data_range"] = {{"params", {fit.data_range.params_min, fit.data_range.params_max}},
                        {"tokens", {fit.data_range.tokens_min, fit.data_range.tokens_max}}};
-  out["converged"] = fit.converged;
+  // "converged" is what the schema has always called a usable fit; "status" says why one is not.
+  out["converged"] = fit.IsUsable();
+  out["status"] = std::string(AnalysisStatusName(fit.status));
   out["message"] = fit.message;
   out["starts"] = {{"strategy", fit.start_strategy},
                    {"total", fit.num_starts},
@@ -132,18 +139,11 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
   };
   read_map("derived", &fit.derived);
   read_map("laplace_se", &fit.laplace_se);
-  read_map("se", &fit.se);
-  if (in.contains("ci95") && in["ci95"].is_object()) {
-    for (const auto& [name, bounds] : in["ci95"].items()) {
-      if (bounds.is_array() && bounds.size() == 2 && bounds[0].is_number() && bounds[1].is_number()) {
-        fit.ci95[name] = {bounds[0].get<double>(), bounds[1].get<double>()};
-      }
-    }
-  }
   if (in.contains("bootstrap") && in["bootstrap"].is_object()) {
     const json& b = in["bootstrap"];
     fit.bootstrap_resamples = count(b, "resamples", "bootstrap.resamples");
     fit.bootstrap_failed = count(b, "failed", "bootstrap.failed");
+    if (b.contains("seed") && b["seed"].is_number_unsigned()) fit.bootstrap_seed = b["seed"].get<std::uint64_t>();
     if (b.contains("draws") && b["draws"].is_array()) {
       for (const json& draw : b["draws"]) {
         if (!draw.is_object()) throw fail("bootstrap.draws", "expected objects of parameters");
@@ -159,8 +159,39 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
       }
     }
   }
-  fit.converged = in.contains("converged") && in["converged"].is_boolean() && in["converged"].get<bool>();
-  if (in.contains("message") && in["message"].is_string()) fit.message = in["message"].get<std::string>();
+  // The summary of each quantity as the JSON keeps it: its standard error and interval (the mean is not kept).
+  std::map<std::string, double> se;
+  read_map("se", &se);
+  for (const auto& [name, value] : se) {
+    ResampleSummary& summary = fit.uncertainty[name];
+    summary.resamples = fit.bootstrap_resamples - fit.bootstrap_failed;
+    summary.failed = fit.bootstrap_failed;
+    summary.se = value;
+  }
+  if (in.contains("ci95") && in["ci95"].is_object()) {
+    for (const auto& [name, bounds] : in["ci95"].items()) {
+      if (bounds.is_array() && bounds.size() == 2 && bounds[0].is_number() && bounds[1].is_number() &&
+          fit.uncertainty.count(name)) {
+        fit.uncertainty[name].ci95 = {bounds[0].get<double>(), bounds[1].get<double>()};
+      }
+    }
+  }
+  fit.message = in.contains("message") && in["message"].is_string() ? in["message"].get<std::string>() : "";
+  const bool converged = in.contains("converged") && in["converged"].is_boolean() && in["converged"].get<bool>();
+  if (in.contains("status") && in["status"].is_string()) {
+    try {
+      fit.status = AnalysisStatusFromName(in["status"].get<std::string>());
+    } catch (const InvalidArgument& error) {
+      throw fail("status", error.what());
+    }
+    if (fit.IsUsable() != converged) throw fail("status", "disagrees with \"converged\"");
+  } else {
+    // Written before "status" existed: the kind of failure is the start of the message.
+    fit.status = converged                                       ? AnalysisStatus::kUsable
+                 : fit.message.rfind("not identifiable", 0) == 0 ? AnalysisStatus::kNotIdentifiable
+                 : fit.message == "interrupted"                  ? AnalysisStatus::kInterrupted
+                                                                 : AnalysisStatus::kNoConvergence;
+  }
   if (in.contains("formula") && in["formula"].is_string()) fit.formula = in["formula"].get<std::string>();
   if (fit.model == "formula") return fit;  // a user's formula: its parameters are whatever it names
   try {

@@ -97,9 +97,10 @@ TEST_CASE("Epoch bootstrap: 4000 resamples reproduce the replication's standard 
                    {"alpha", 0.0154, 0.317, 0.373},
                    {"beta", 0.0206, 0.331, 0.415}};
   for (const auto& r : reference) {
-    CAPTURE(r.name, fit.se.at(r.name), fit.ci95.at(r.name).first, fit.ci95.at(r.name).second);
-    CHECK(Relative(fit.se.at(r.name), r.se) < 0.10);
-    CHECK(Relative(fit.ci95.at(r.name).first, r.lo) < 0.10);
-    CHECK(Relative(fit.ci95.at(r.name).second, r.hi) < 0.10);
+    const scalelaw::ResampleSummary& boot = fit.uncertainty.at(r.name);
+    CAPTURE(r.name, boot.se, boot.ci95.first, boot.ci95.second);
+    CHECK(Relative(boot.se, r.se) < 0.10);
+    CHECK(Relative(boot.ci95.first, r.lo) < 0.10);
+    CHECK(Relative(boot.ci95.second, r.hi) < 0.10);
   }
 }

@@ -48,7 +48,7 @@ TEST_CASE("Chinchilla IsoFLOP profiles: the nine budgets and a = 0.48", "[golden
   const std::vector<scalelaw::IsoflopRun> runs = ChinchillaRuns();
   REQUIRE(runs.size() == 245);
   const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs, Options(0.04, 6));
-  REQUIRE(r.usable);
+  REQUIRE(r.IsUsable());
   REQUIRE(r.n_budgets_used == 9);
   const double nominal[] = {6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21};
   int k = 0;
@@ -79,7 +79,7 @@ TEST_CASE("Chinchilla IsoFLOP profiles: a stays in the published range across gr
     for (int min_sizes : {3, 6}) {
       const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs, Options(tolerance, min_sizes));
       INFO("tolerance " << tolerance << ", min sizes " << min_sizes << ": a = " << r.a);
-      REQUIRE(r.usable);
+      REQUIRE(r.IsUsable());
       CHECK(r.n_budgets_used >= 9);
       CHECK(r.a > 0.462);
       CHECK(r.a < 0.534);
@@ -93,12 +93,14 @@ TEST_CASE("Chinchilla IsoFLOP profiles: bootstrap interval covers Chinchilla's a
   options.bootstrap = 1000;
   options.seed = 1;
   const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(ChinchillaRuns(), options);
-  REQUIRE(r.bootstrap.valid());
-  CHECK(r.bootstrap.succeeded == 1000);
+  REQUIRE(r.uncertainty.count("a"));
+  CHECK(r.bootstrap_resamples == 1000);
+  CHECK(r.bootstrap_failed == 0);
+  const scalelaw::ResampleSummary& boot = r.uncertainty.at("a");
   // Measured: SE 0.017, 95% CI 0.4497–0.5187 (seed 1, 1000 resamples of runs within each budget).
-  CHECK(r.bootstrap.se_a == Approx(0.017).margin(0.002));
-  CHECK(r.bootstrap.ci_a[0] == Approx(0.4497).margin(0.003));
-  CHECK(r.bootstrap.ci_a[1] == Approx(0.5187).margin(0.003));
-  CHECK(r.bootstrap.ci_a[0] < 0.49);
-  CHECK(0.49 < r.bootstrap.ci_a[1]);
+  CHECK(boot.se == Approx(0.017).margin(0.002));
+  CHECK(boot.ci95.first == Approx(0.4497).margin(0.003));
+  CHECK(boot.ci95.second == Approx(0.5187).margin(0.003));
+  CHECK(boot.ci95.first < 0.49);
+  CHECK(0.49 < boot.ci95.second);
 }

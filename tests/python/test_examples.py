@@ -10,4 +10,6 @@ def test_python_quickstart_runs():
     r = subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "examples", "python", "quickstart.py")],
                        capture_output=True, text=True, env=dict(os.environ))
     assert r.returncode == 0, r.stderr
-    assert "converged>" in r.stdout and "95% CI" in r.stdout and "lr (step-lr)" in r.stdout
+    # print(fit) is the table `scalelaw fit` prints.
+    assert "Fitted L = E + A/N^alpha + B/D^beta to 48 runs" in r.stdout and "status           converged" in r.stdout
+    assert "95% CI" in r.stdout and "lr (step-lr)" in r.stdout

@@ -34,43 +34,79 @@ def noisy_sweep(per_cell=400, seed=1):
     return n, d, lr, batch, loss
 
 
+def columns(n, d, lr, batch, loss):
+    """The sweep as the keyword arguments of fit_hparams."""
+    return {"params": n, "tokens": d, "lr": lr, "batch": batch, "loss": loss}
+
+
 def test_recovers_known_laws_from_numpy_arrays():
-    out = scalelaw.fit_hparams(*noisy_sweep(), bootstrap=100, seed=3)
-    assert out["usable"], out["message"]
-    assert out["n_cells"] == 16 and out["n_runs"] == 6400
-    assert out["lr"]["exp_params"] == pytest.approx(-0.713, abs=0.06)
-    assert out["lr"]["exp_tokens"] == pytest.approx(0.307, abs=0.05)
-    assert out["batch_tokens"]["exp_tokens"] == pytest.approx(0.571, abs=0.05)
-    assert set(out["se"]) == {"lr.coef", "lr.exp_params", "lr.exp_tokens", "batch_tokens.coef",
-                              "batch_tokens.exp_tokens"}
-    for low, high in out["ci95"].values():
+    out = scalelaw.fit_hparams(**columns(*noisy_sweep()), bootstrap=100, seed=3)
+    assert isinstance(out, scalelaw.HparamSweepResult)
+    assert out.usable and out.status == "usable", out.message
+    assert out.n_cells == 16 and out.n_runs == 6400
+    assert out.lr.exp_params == pytest.approx(-0.713, abs=0.06)
+    assert out.lr.exp_tokens == pytest.approx(0.307, abs=0.05)
+    assert out.batch_tokens.exp_tokens == pytest.approx(0.571, abs=0.05)
+    assert set(out.se) == {"lr.coef", "lr.exp_params", "lr.exp_tokens", "batch_tokens.coef",
+                           "batch_tokens.exp_tokens"}
+    for low, high in out.ci95.values():
         assert low < high
+    assert [(c.params, c.tokens) for c in out.cells][:2] == [(1e8, 1e9), (1e8, 4e9)]
+
+
+def test_typed_result_matches_its_dict_and_prints_the_cli_table():
+    out = scalelaw.fit_hparams(**columns(*noisy_sweep(per_cell=100, seed=2)), bootstrap=20)
+    as_dict = out.to_dict()
+    assert as_dict["status"] == "usable" and as_dict["usable"] is True
+    assert as_dict["lr"] == {"coef": out.lr.coef, "exp_params": out.lr.exp_params, "exp_tokens": out.lr.exp_tokens}
+    assert as_dict["r2"] == out.r2 and as_dict["se"] == out.se
+    assert [c["best_lr"] for c in as_dict["cells"]] == [c.best_lr for c in out.cells]
+    assert as_dict["bootstrap"]["seed"] == 42  # the default seed, as the CLI's
+    text = str(out)
+    assert text.startswith("Hyperparameter laws from 1600 runs in 16 (N, D) cells\n")
+    assert f"lr           = {out.lr.coef:.5g} * N^{out.lr.exp_params:.5f}" in text
+    assert "bootstrap: 20 resamples of the kept runs (seed 42), 0 failed" in text
+    assert repr(out).startswith("<HparamSweepResult lr=") and len(repr(out)) < 160
 
 
 def test_lists_work_and_threads_do_not_change_the_bootstrap():
     n, d, lr, batch, loss = (list(x) for x in noisy_sweep(per_cell=100, seed=2))
-    one = scalelaw.fit_hparams(n, d, lr, batch, loss, bootstrap=50, seed=1, threads=1)
-    many = scalelaw.fit_hparams(n, d, lr, batch, loss, bootstrap=50, seed=1, threads=3)
-    assert one == many
+    one = scalelaw.fit_hparams(**columns(n, d, lr, batch, loss), bootstrap=50, seed=1, threads=1)
+    many = scalelaw.fit_hparams(**columns(n, d, lr, batch, loss), bootstrap=50, seed=1, threads=3)
+    assert one.to_dict() == many.to_dict()
 
 
 def test_seq_len_converts_sequences_to_tokens():
     n, d, lr, batch, loss = noisy_sweep(per_cell=100, seed=4)
-    tokens = scalelaw.fit_hparams(n, d, lr, batch, loss)
-    sequences = scalelaw.fit_hparams(n, d, lr, batch / 2048, loss, seq_len=2048)
-    assert sequences["batch_tokens"]["coef"] == pytest.approx(tokens["batch_tokens"]["coef"], rel=1e-9)
-    assert sequences["batch_tokens"]["exp_tokens"] == pytest.approx(tokens["batch_tokens"]["exp_tokens"], rel=1e-9)
+    tokens = scalelaw.fit_hparams(**columns(n, d, lr, batch, loss))
+    sequences = scalelaw.fit_hparams(**columns(n, d, lr, batch / 2048, loss), seq_len=2048)
+    assert sequences.batch_tokens.coef == pytest.approx(tokens.batch_tokens.coef, rel=1e-9)
+    assert sequences.batch_tokens.exp_tokens == pytest.approx(tokens.batch_tokens.exp_tokens, rel=1e-9)
+
+
+def test_unidentifiable_sweep_is_a_result_with_its_status():
+    # One model size: the N exponent of the learning-rate law cannot be told from the intercept.
+    n, d, lr, batch, loss = noisy_sweep(per_cell=50, seed=5)
+    single = n == 1e8
+    out = scalelaw.fit_hparams(**columns(n[single], d[single], lr[single], batch[single], loss[single]))
+    assert not out.usable and out.status == "not identifiable"
+    assert "cannot identify lr" in out.message and out.lr.coef == 0
+    assert "NOT USABLE (not identifiable)" in str(out) and "not identifiable" in repr(out)
 
 
 def test_invalid_input_raises_invalid_argument():
     with pytest.raises(scalelaw.InvalidArgument):
-        scalelaw.fit_hparams([1e8], [1e9], [1e-3], [64], [-2.0])
+        scalelaw.fit_hparams(**columns([1e8], [1e9], [1e-3], [64], [-2.0]))
     with pytest.raises(scalelaw.InvalidArgument):
-        scalelaw.fit_hparams([1e8, 2e8], [1e9], [1e-3], [64], [2.0])
+        scalelaw.fit_hparams(**columns([1e8, 2e8], [1e9], [1e-3], [64], [2.0]))
     with pytest.raises(scalelaw.InvalidArgument):
-        scalelaw.fit_hparams([1e8], [1e9], [1e-3], [64], [2.0], tolerance=-1)
+        scalelaw.fit_hparams(**columns([1e8], [1e9], [1e-3], [64], [2.0]), tolerance=-1)
     with pytest.raises(scalelaw.InvalidArgument):
-        scalelaw.fit_hparams([1e8], [1e9], [1e-3], [64], [2.0], resample="rows")
+        scalelaw.fit_hparams(**columns([1e8], [1e9], [1e-3], [64], [2.0]), resample="rows")
+    with pytest.raises(scalelaw.InvalidArgument, match="by keyword"):
+        scalelaw.fit_hparams([1e8, 2e8])  # an array where the table goes
+    with pytest.raises(scalelaw.InvalidArgument, match="batch: no values"):
+        scalelaw.fit_hparams(params=[1e8], tokens=[1e9], lr=[1e-3], loss=[2.0])
 
 
 def test_step_law_release():
@@ -78,20 +114,23 @@ def test_step_law_release():
         pytest.skip(f"SKIPPED: {STEP_RUNS} is absent (published data are read from ../shared, never copied)")
     with open(STEP_RUNS) as fh:
         rows = list(csv.DictReader(fh))
-    columns = [np.array([float(r[k]) for r in rows]) for k in ("N", "D", "lr", "bs", "smooth loss")]
-    out = scalelaw.fit_hparams(*columns, seq_len=2048, tolerance=0.0025, bootstrap=1000, seed=0)
-    assert out["n_kept"] == 129
-    assert math.isclose(out["lr"]["coef"], 77.687, rel_tol=1e-3)
-    assert math.isclose(out["lr"]["exp_params"], -0.76623, rel_tol=1e-3)
-    assert math.isclose(out["lr"]["exp_tokens"], 0.19701, rel_tol=1e-3)
-    assert math.isclose(out["batch_tokens"]["coef"], 0.20852, rel_tol=1e-3)
-    assert math.isclose(out["batch_tokens"]["exp_tokens"], 0.61253, rel_tol=1e-3)
-    assert out["ci95"]["lr.exp_tokens"][1] < 0.307
+    table = {k: np.array([float(r[k]) for r in rows]) for k in ("N", "D", "lr", "bs", "smooth loss")}
+    out = scalelaw.fit_hparams(table, params="N", tokens="D", batch="bs", loss="smooth loss", seq_len=2048,
+                               tolerance=0.0025, bootstrap=1000, seed=0)
+    assert out.n_kept == 129
+    assert math.isclose(out.lr.coef, 77.687, rel_tol=1e-3)
+    assert math.isclose(out.lr.exp_params, -0.76623, rel_tol=1e-3)
+    assert math.isclose(out.lr.exp_tokens, 0.19701, rel_tol=1e-3)
+    assert math.isclose(out.batch_tokens.coef, 0.20852, rel_tol=1e-3)
+    assert math.isclose(out.batch_tokens.exp_tokens, 0.61253, rel_tol=1e-3)
+    assert out.ci95["lr.exp_tokens"][1] < 0.307
 
 
 def test_a_table_by_column_names():
     n, d, lr, batch, loss = noisy_sweep(per_cell=100, seed=4)
-    arrays = scalelaw.fit_hparams(n, d, lr, batch, loss)
+    arrays = scalelaw.fit_hparams(**columns(n, d, lr, batch, loss))
     table = {"N": n, "D": d, "peak lr": lr, "bs": batch, "smooth loss": loss}
-    named = scalelaw.fit_hparams("N", "D", "peak lr", "bs", "smooth loss", data=table)
-    assert named == arrays
+    named = scalelaw.fit_hparams(table, params="N", tokens="D", lr="peak lr", batch="bs", loss="smooth loss")
+    assert named.to_dict() == arrays.to_dict()
+    # The CLI's column names are the defaults.
+    assert scalelaw.fit_hparams(columns(n, d, lr, batch, loss)).to_dict() == arrays.to_dict()

@@ -27,50 +27,87 @@ def grid(budgets=(1e18, 1e19, 1e20, 1e21), half=1.5, sizes=9, noise=0.0, seed=0)
 
 def test_recovers_a_and_reports_budgets():
     n, d, c, loss = grid()
-    out = scalelaw.isoflop(n, loss, tokens=d)
-    assert abs(out["a"] - A_TRUE) < 1e-9 and abs(out["b"] - (1 - A_TRUE)) < 1e-9
+    out = scalelaw.isoflop(params=n, tokens=d, loss=loss)
+    assert isinstance(out, scalelaw.IsoflopResult) and out.usable and out.status == "usable"
+    assert abs(out.a - A_TRUE) < 1e-9 and abs(out.b - (1 - A_TRUE)) < 1e-9
     # The quadratic approximation's known bias lands in k only on a symmetric grid: e^delta = 1.0167 here.
-    assert out["k_params"] / (G * 6 ** -A_TRUE) == pytest.approx(1.0167, abs=1e-4)
-    assert [b["n_runs"] for b in out["budgets"]] == [9, 9, 9, 9]
-    assert all(b["used"] for b in out["budgets"])
-    with_flops = scalelaw.isoflop(list(n), list(loss), flops=list(c))
-    assert with_flops["a"] == pytest.approx(out["a"], abs=1e-12)
-    named = scalelaw.isoflop("N", "L", flops="C", data={"N": n, "L": loss, "C": c})
-    assert named["a"] == with_flops["a"]
+    assert out.k_params / (G * 6 ** -A_TRUE) == pytest.approx(1.0167, abs=1e-4)
+    assert [b.n_runs for b in out.budgets] == [9, 9, 9, 9]
+    assert all(b.used for b in out.budgets)
+    # Each budget's vertex sits on the budget: D* = C/(6 N*).
+    for b in out.budgets:
+        assert isinstance(b, scalelaw.IsoflopBudget) and b.tokens == pytest.approx(b.flops / (6 * b.params), rel=1e-12)
+    with_flops = scalelaw.isoflop(params=list(n), flops=list(c), loss=list(loss))
+    assert with_flops.a == pytest.approx(out.a, abs=1e-12)
+    named = scalelaw.isoflop({"N": n, "L": loss, "C": c}, params="N", loss="L", flops="C")
+    assert named.a == with_flops.a
+    # The CLI's column names are the defaults.
+    assert scalelaw.isoflop({"params": n, "tokens": d, "loss": loss}).a == out.a
+
+
+def test_typed_result_matches_its_dict_and_prints_the_cli_table():
+    n, d, _, loss = grid(noise=0.002, seed=4)
+    out = scalelaw.isoflop(params=n, tokens=d, loss=loss, bootstrap=50)
+    as_dict = out.to_dict()
+    assert as_dict["status"] == "usable" and as_dict["usable"] is True
+    assert (as_dict["a"], as_dict["k_params"], as_dict["b"], as_dict["k_tokens"]) == (out.a, out.k_params, out.b,
+                                                                                      out.k_tokens)
+    assert as_dict["se"] == out.se and {k: tuple(v) for k, v in as_dict["ci95"].items()} == out.ci95
+    assert [b["params"] for b in as_dict["budgets"]] == [b.params for b in out.budgets]
+    assert as_dict["bootstrap"]["seed"] == 42  # the default seed, as the CLI's
+    text = str(out)
+    assert text.startswith("IsoFLOP parabolas (Chinchilla Approach 2) on 36 runs\n")
+    assert f"a  = {out.a:.4g}  (SE {out.se['a']:.2g}" in text
+    assert "status            usable (4 of 4 budgets in the power-law fit)" in text
+    assert repr(out).startswith("<IsoflopResult a=") and len(repr(out)) < 120
 
 
 def test_bootstrap_same_for_any_thread_count():
     n, d, _, loss = grid(noise=0.002, seed=4)
-    one = scalelaw.isoflop(n, loss, tokens=d, bootstrap=300, seed=11, threads=1)
-    many = scalelaw.isoflop(n, loss, tokens=d, bootstrap=300, seed=11, threads=4)
-    assert one == many
-    low, high = one["ci95"]["a"]
-    assert low < one["a"] < high
-    assert abs(one["a"] - A_TRUE) < 0.012  # 3.5 SD of the sampling spread at 0.2% noise
-    assert 0 < one["se"]["a"] < 0.02
+    one = scalelaw.isoflop(params=n, tokens=d, loss=loss, bootstrap=300, seed=11, threads=1)
+    many = scalelaw.isoflop(params=n, tokens=d, loss=loss, bootstrap=300, seed=11, threads=4)
+    assert one.to_dict() == many.to_dict()
+    low, high = one.ci95["a"]
+    assert low < one.a < high
+    assert abs(one.a - A_TRUE) < 0.012  # 3.5 SD of the sampling spread at 0.2% noise
+    assert 0 < one.se["a"] < 0.02
 
 
-def test_unusable_and_bad_arguments():
+def test_unusable_is_a_result_with_its_status():
     n, d, _, loss = grid(budgets=(1e20,))
-    with pytest.raises(scalelaw.Error, match="not usable"):
-        scalelaw.isoflop(n, loss, tokens=d)
+    one_budget = scalelaw.isoflop(params=n, tokens=d, loss=loss)
+    assert not one_budget.usable and one_budget.status == "not identifiable"
+    assert "1 of 1 budgets usable" in one_budget.message
+    assert one_budget.a == 0 and one_budget.budgets[0].used  # a fine parabola, but a line needs two budgets
+    assert "NOT USABLE (not identifiable" in str(one_budget) and "1 of 1 budgets usable" in str(one_budget)
+    assert "not identifiable" in repr(one_budget)
     n, d, _, loss = grid(sizes=2)
     with pytest.warns(scalelaw.ScalelawWarning, match="fewer than 3 distinct N"):
-        with pytest.raises(scalelaw.Error, match="0 of 4 budgets usable"):
-            scalelaw.isoflop(n, loss, tokens=d)
+        few = scalelaw.isoflop(params=n, tokens=d, loss=loss)
+    assert few.status == "not identifiable" and "0 of 4 budgets usable" in few.message
+    assert few.budgets[0].params is None  # no vertex: None, as the JSON's null
+
+
+def test_bad_arguments():
     n, d, c, loss = grid()
+    with pytest.raises(scalelaw.InvalidArgument, match="isoflop\\(params=N, tokens=D, loss=L\\)"):
+        scalelaw.isoflop(n)  # arrays go by keyword
     with pytest.raises(scalelaw.InvalidArgument):
-        scalelaw.isoflop(n, loss)  # neither tokens nor flops
-    with pytest.raises(scalelaw.InvalidArgument):
-        scalelaw.isoflop(n, loss, tokens=d, flops=c)
+        scalelaw.isoflop(params=n, loss=loss)  # neither tokens nor flops
+    with pytest.raises(scalelaw.InvalidArgument, match="not both"):
+        scalelaw.isoflop(params=n, tokens=d, flops=c, loss=loss)
     with pytest.raises(scalelaw.InvalidArgument, match="same length"):
-        scalelaw.isoflop(n[:-1], loss, tokens=d)
+        scalelaw.isoflop(params=n[:-1], tokens=d, loss=loss)
     with pytest.raises(scalelaw.InvalidArgument):
-        scalelaw.isoflop(n, loss, tokens=d, min_sizes=2)
+        scalelaw.isoflop(params=n, tokens=d, loss=loss, min_sizes=2)
+    with pytest.raises(scalelaw.InvalidArgument, match="no table"):
+        scalelaw.isoflop(params="N", tokens=d, loss=loss)
+    with pytest.raises(scalelaw.InvalidArgument, match="no column 'N'"):
+        scalelaw.isoflop({"n": n, "tokens": d, "loss": loss}, params="N")
     bad = loss.copy()
     bad[3] = np.nan
     with pytest.raises(scalelaw.InvalidArgument, match="run 4"):
-        scalelaw.isoflop(n, bad, tokens=d)
+        scalelaw.isoflop(params=n, tokens=d, loss=bad)
 
 
 def test_chinchilla_isoflop_profiles():
@@ -80,8 +117,8 @@ def test_chinchilla_isoflop_profiles():
         rows = list(csv.DictReader(f))
     column = {name: [float(row[name]) for row in rows] for name in ("Model Size", "Training FLOP", "loss")}
     with pytest.warns(scalelaw.ScalelawWarning):
-        out = scalelaw.isoflop(column["Model Size"], column["loss"], flops=column["Training FLOP"],
+        out = scalelaw.isoflop(params=column["Model Size"], flops=column["Training FLOP"], loss=column["loss"],
                                budget_tolerance=0.04, min_sizes=6)
-    assert out["n_budgets_used"] == 9
-    assert out["a"] == pytest.approx(0.4817, abs=5e-5)
-    assert 0.462 < out["a"] < 0.534  # Chinchilla Table 2, Approach 2, 10th-90th percentile
+    assert out.n_budgets_used == 9
+    assert out.a == pytest.approx(0.4817, abs=5e-5)
+    assert 0.462 < out.a < 0.534  # Chinchilla Table 2, Approach 2, 10th-90th percentile

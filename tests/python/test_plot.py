@@ -184,58 +184,57 @@ def test_isoflop_chart_one_parabola_per_used_budget(plt):
     n2, d2, _, loss2 = grid(budgets=(1e22,), sizes=2)  # too few sizes: listed, not used
     n, d, loss = np.concatenate([n, n2]), np.concatenate([d, d2]), np.concatenate([loss, loss2])
     with pytest.warns(scalelaw.ScalelawWarning):
-        out = scalelaw.isoflop(n, loss, tokens=d)
-    used = [b for b in out["budgets"] if b["used"]]
-    assert len(out["budgets"]) == 5 and len(used) == 4
+        out = scalelaw.isoflop(params=n, tokens=d, loss=loss)
+    used = [b for b in out.budgets if b.used]
+    assert len(out.budgets) == 5 and len(used) == 4
 
     ax = scalelaw.plot(out, (n, d, loss))
     parabolas = law_lines(ax, "parabola:")
     assert len(parabolas) == len(used)
     for line, b in zip(parabolas, used):
         x = line.get_xdata()
-        np.testing.assert_allclose(line.get_ydata(), b["loss"] + b["curvature"] * np.log(x / b["params"]) ** 2,
-                                   rtol=1e-12)
-        assert x.min() < b["params_min"] and x.max() > b["params_max"]
+        np.testing.assert_allclose(line.get_ydata(), b.loss + b.curvature * np.log(x / b.params) ** 2, rtol=1e-12)
+        assert x.min() < b.params_min and x.max() > b.params_max
     points = [c for c in ax.collections if (c.get_gid() or "").startswith("runs:")]
     assert len(points) == 5 and sum(len(c.get_offsets()) for c in points) == len(n)
     vertices = np.asarray(one(ax, "vertices").get_offsets())
-    np.testing.assert_allclose(vertices, [[b["params"], b["loss"]] for b in used], rtol=1e-12)
+    np.testing.assert_allclose(vertices, [[b.params, b.loss] for b in used], rtol=1e-12)
     optimum = one(ax, "optimum")  # the fitted N_opt = k·C^a at each used budget
-    np.testing.assert_allclose(optimum.get_xdata(), [out["k_params"] * b["flops"] ** out["a"] for b in used],
-                               rtol=1e-12)
+    np.testing.assert_allclose(optimum.get_xdata(), [out.k_params * b.flops ** out.a for b in used], rtol=1e-12)
 
-    # Without the runs: the parabolas and vertices alone.
-    ax = scalelaw.plot(out)
-    assert len(law_lines(ax, "parabola:")) == 4
-    assert not [c for c in ax.collections if (c.get_gid() or "").startswith("runs:")]
+    # Without the runs: the parabolas and vertices alone; the to_dict() form draws the same.
+    for result in (out, out.to_dict()):
+        ax = scalelaw.plot(result)
+        assert len(law_lines(ax, "parabola:")) == 4
+        assert not [c for c in ax.collections if (c.get_gid() or "").startswith("runs:")]
 
 
 # --- hyperparameter laws ---
 
 
 def test_hparam_chart_laws_match_the_fit(plt):
-    out = scalelaw.fit_hparams(*noisy_sweep(per_cell=100, seed=2))
-    assert out["usable"]
-    lr_ax, batch_ax = scalelaw.plot(out)
-    lr, batch = out["lr"], out["batch_tokens"]
-    cells = out["cells"]
+    n, d, lr_values, batch_values, loss = noisy_sweep(per_cell=100, seed=2)
+    out = scalelaw.fit_hparams(params=n, tokens=d, lr=lr_values, batch=batch_values, loss=loss)
+    assert out.usable
+    lr, batch, cells = out.lr, out.batch_tokens, out.cells
+    for result in (out, out.to_dict()):
+        lr_ax, batch_ax = scalelaw.plot(result)
+        np.testing.assert_allclose(np.asarray(one(lr_ax, "cells").get_offsets()),
+                                   [[c.params, c.best_lr] for c in cells], rtol=1e-12)
+        lines = law_lines(lr_ax, "law:D=")
+        assert len(lines) == len({c.tokens for c in cells}) == 4
+        for line in lines:
+            d_value = float(line.get_gid().split("=")[1])
+            x = line.get_xdata()
+            np.testing.assert_allclose(line.get_ydata(), lr.coef * x ** lr.exp_params * d_value ** lr.exp_tokens,
+                                       rtol=1e-5)  # d from the gid has 6 digits
+        assert lr_ax.get_xscale() == lr_ax.get_yscale() == "log"
 
-    np.testing.assert_allclose(np.asarray(one(lr_ax, "cells").get_offsets()),
-                               [[c["params"], c["best_lr"]] for c in cells], rtol=1e-12)
-    lines = law_lines(lr_ax, "law:D=")
-    assert len(lines) == len({c["tokens"] for c in cells}) == 4
-    for line in lines:
-        d = float(line.get_gid().split("=")[1])
+        np.testing.assert_allclose(np.asarray(one(batch_ax, "cells").get_offsets()),
+                                   [[c.tokens, c.best_batch_tokens] for c in cells], rtol=1e-12)
+        line = one(batch_ax, "law")
         x = line.get_xdata()
-        np.testing.assert_allclose(line.get_ydata(), lr["coef"] * x ** lr["exp_params"] * d ** lr["exp_tokens"],
-                                   rtol=1e-5)  # d from the gid has 6 digits
-    assert lr_ax.get_xscale() == lr_ax.get_yscale() == "log"
-
-    np.testing.assert_allclose(np.asarray(one(batch_ax, "cells").get_offsets()),
-                               [[c["tokens"], c["best_batch_tokens"]] for c in cells], rtol=1e-12)
-    line = one(batch_ax, "law")
-    x = line.get_xdata()
-    np.testing.assert_allclose(line.get_ydata(), batch["coef"] * x ** batch["exp_tokens"], rtol=1e-12)
+        np.testing.assert_allclose(line.get_ydata(), batch.coef * x ** batch.exp_tokens, rtol=1e-12)
 
 
 # --- plan ---

@@ -122,6 +122,46 @@ def test_unidentifiable_design_is_not_reported_as_converged():
     assert "4 distinct points for the 5 free parameters" in four.message
 
 
+def test_status_usable_and_str_are_the_full_report():
+    n, d, loss = synthetic_runs()
+    result = scalelaw.fit(n, d, loss)
+    assert result.status == "usable" and result.usable and result.converged
+    assert result.to_dict()["status"] == "usable" and result.to_dict()["converged"] is True
+    text = str(result)
+    assert text == result.full_report()
+    assert text.startswith("Fitted L = E + A/N^alpha + B/D^beta to 30 runs\n")
+    assert f"  alpha      {result.params['alpha']:>14.6g}" in text
+    assert "status           converged" in text
+    assert repr(result).startswith("<FitResult chinchilla") and "\n" not in repr(result)
+    # Not identifiable: one model size.
+    d = np.array([1e9, 2e9, 4e9, 8e9, 16e9, 32e9])
+    bad = scalelaw.fit(np.full(6, 1e8), d, 2 + 1000 / d ** 0.3)
+    assert bad.status == "not identifiable" and not bad.usable and not bad.converged
+    assert bad.to_dict()["status"] == "not identifiable" and bad.to_dict()["converged"] is False
+    assert "NOT USABLE (not identifiable" in str(bad) and bad.message in str(bad)
+    assert "not identifiable" in repr(bad)
+    # A fit read back keeps its status.
+    saved = dict(result.to_dict(), status="no convergence", converged=False)
+    assert scalelaw.load_fit(saved).status == "no convergence"
+
+
+def test_default_column_names_and_flops_as_the_cli_reads_them():
+    n, d, loss = synthetic_runs()
+    arrays = scalelaw.fit(n, d, loss)
+    assert scalelaw.fit({"params": n, "tokens": d, "loss": loss}).params == arrays.params
+    assert scalelaw.fit(params=n, tokens=d, loss=loss).params == arrays.params
+    # flops= gives C; D = C/(6N), as --flops-col.
+    from_flops = scalelaw.fit({"params": n, "C": 6 * n * d, "loss": loss}, flops="C")
+    assert from_flops.params == pytest.approx(arrays.params, rel=1e-9)
+    assert from_flops.to_dict()["data_range"]["tokens"] == pytest.approx([d.min(), d.max()], rel=1e-12)
+    with pytest.raises(scalelaw.InvalidArgument, match="no column 'tokens'"):
+        scalelaw.fit({"params": n, "loss": loss})
+    with pytest.raises(scalelaw.InvalidArgument, match="not both"):
+        scalelaw.fit({"params": n, "tokens": d, "C": 6 * n * d, "loss": loss}, tokens="tokens2", flops="C")
+    with pytest.raises(scalelaw.InvalidArgument, match="no table"):
+        scalelaw.fit(params="N", tokens=d, loss=loss)
+
+
 def test_fits_run_concurrently_from_python_threads():
     n, d, loss = synthetic_runs()
     results = [None, None]

@@ -2,7 +2,7 @@
 
 Three checks, each failing with the recipe to bring the stubs up to date:
   - mypy's stubtest (types of properties, the Python-level FitResult methods, classes, what is missing);
-  - every name of the module and of FitResult, private ones included (stubtest skips names with a leading
+  - every name of the module and of its result classes, private ones included (stubtest skips names with a leading
     underscore, and every function of _scalelaw has one), is in the stubs and the other way round;
   - each compiled function's argument names, read from pybind11's docstring signature (stubtest cannot inspect
     a pybind11 function), are the stub's.
@@ -37,9 +37,13 @@ types, a FitResult pointer as FitResult | None, stubgen's arg0... as positional-
 or rerun this test.
 """
 
+# The result classes the module binds (its exceptions are plain Python classes).
+CLASSES = ["FitResult", "IsoflopResult", "IsoflopBudget", "HparamSweepResult", "HparamCell", "LrLaw",
+           "BatchTokensLaw"]
+
 # pybind11 classes have the metaclass pybind11_builtins.pybind11_type, which has no stub; stubtest (mypy 1.0)
 # reports that on the class itself (its members are still checked).
-ALLOWLIST = "scalelaw._scalelaw.FitResult\n"
+ALLOWLIST = "".join(f"scalelaw._scalelaw.{name}\n" for name in CLASSES)
 
 
 def stub_tree():
@@ -97,10 +101,11 @@ def test_every_name_is_in_the_stubs():
     module, stub = runtime_names(_scalelaw), stub_names(stub_tree().body)
     assert module == stub, (f"in the module, not the stubs: {sorted(module - stub)}; in the stubs, not the "
                             f"module: {sorted(stub - module)}\n{REGENERATE}")
-    cls, stub_cls = runtime_names(_scalelaw.FitResult), stub_names(stub_class("FitResult").body)
-    stub_cls = {name for name in stub_cls if not is_dunder(name)}
-    assert cls == stub_cls, (f"FitResult: in the module, not the stubs: {sorted(cls - stub_cls)}; in the stubs, "
-                             f"not the module: {sorted(stub_cls - cls)}\n{REGENERATE}")
+    for name in CLASSES:
+        cls, stub_cls = runtime_names(getattr(_scalelaw, name)), stub_names(stub_class(name).body)
+        stub_cls = {member for member in stub_cls if not is_dunder(member)}
+        assert cls == stub_cls, (f"{name}: in the module, not the stubs: {sorted(cls - stub_cls)}; in the stubs, "
+                                 f"not the module: {sorted(stub_cls - cls)}\n{REGENERATE}")
 
 
 def split_top_level(text):
@@ -162,7 +167,7 @@ def docstring_signature(doc):
     for part in split_top_level(match.group(1)):
         name, _, annotation = part.split("=")[0].partition(":")
         arguments.append((name.strip().lstrip("*"), pybind_type(annotation)))
-    if arguments and arguments[0][1] == "FitResult" and arguments[0][0] in ("self", "arg0"):
+    if arguments and arguments[0][1] in CLASSES and arguments[0][0] in ("self", "arg0"):
         arguments = arguments[1:]  # a method's self (a lambda's first argument prints as arg0)
     return arguments, pybind_type(match.group(2))
 
@@ -177,9 +182,10 @@ def compiled_functions():
     for name, value in vars(_scalelaw).items():
         if callable(value) and type(value).__name__ == "builtin_function_or_method" and not is_dunder(name):
             yield name, value, None
-    for name, value in vars(_scalelaw.FitResult).items():
-        if type(value).__name__ == "instancemethod" and not is_dunder(name):
-            yield name, value, "FitResult"
+    for owner in CLASSES:
+        for name, value in vars(getattr(_scalelaw, owner)).items():
+            if type(value).__name__ == "instancemethod" and not is_dunder(name):
+                yield name, value, owner
 
 
 def test_compiled_functions_take_the_stubs_arguments():
@@ -207,15 +213,16 @@ def test_compiled_functions_take_the_stubs_arguments():
 
 
 def test_property_types_match():
-    stubs = {n.name: n for n in stub_class("FitResult").body if isinstance(n, ast.FunctionDef)}
     checked = 0
-    for name, value in vars(_scalelaw.FitResult).items():
-        if not isinstance(value, property):
-            continue
-        assert name in stubs, f"FitResult.{name} is not in the stubs\n{REGENERATE}"
-        _, returns = docstring_signature(value.fget.__doc__)
-        stub = stub_type(stubs[name].returns)
-        assert compatible(returns, stub), (
-            f"FitResult.{name} is {returns} in the module, {stub} in the stub\n{REGENERATE}")
-        checked += 1
-    assert checked >= 20
+    for owner in CLASSES:
+        stubs = {n.name: n for n in stub_class(owner).body if isinstance(n, ast.FunctionDef)}
+        for name, value in vars(getattr(_scalelaw, owner)).items():
+            if not isinstance(value, property):
+                continue
+            assert name in stubs, f"{owner}.{name} is not in the stubs\n{REGENERATE}"
+            _, returns = docstring_signature(value.fget.__doc__)
+            stub = stub_type(stubs[name].returns)
+            assert compatible(returns, stub), (
+                f"{owner}.{name} is {returns} in the module, {stub} in the stub\n{REGENERATE}")
+            checked += 1
+    assert checked >= 60

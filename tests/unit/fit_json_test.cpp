@@ -17,7 +17,7 @@ scalelaw::FitSummary ExampleFit() {
   fit.log_scale = -12.25;
   fit.num_points = 240;
   fit.data_range = {5e7, 1.6e10, 8e8, 3e11};
-  fit.converged = true;
+  fit.status = scalelaw::AnalysisStatus::kUsable;
   fit.message = "ok";
   return fit;
 }
@@ -33,7 +33,7 @@ TEST_CASE("A fit survives the trip to JSON and back", "[fit-json]") {
   CHECK(back.objective == original.objective);
   CHECK(back.log_scale == original.log_scale);
   CHECK(back.num_points == 240);
-  CHECK(back.converged);
+  CHECK(back.status == scalelaw::AnalysisStatus::kUsable);
   CHECK(back.data_range.params_max == 1.6e10);
   CHECK(back.data_range.tokens_min == 8e8);
 }
@@ -54,4 +54,26 @@ TEST_CASE("Bad fit files are input errors naming the file and key", "[fit-json]"
                     Catch::Contains("params.beta"));
   CHECK_THROWS_WITH(scalelaw::FitFromJson(R"({"model":"x","params":{"E":1}})", "f"), Catch::Contains("unknown model"));
   CHECK_THROWS_AS(scalelaw::ReadFitJson("/nonexistent.json"), scalelaw::InputError);
+}
+
+TEST_CASE("The status survives the trip to JSON, beside \"converged\", and older files get it from their message",
+          "[fit-json]") {
+  using scalelaw::AnalysisStatus;
+  for (AnalysisStatus status : {AnalysisStatus::kUsable, AnalysisStatus::kNotIdentifiable,
+                                AnalysisStatus::kNoConvergence, AnalysisStatus::kInterrupted}) {
+    scalelaw::FitSummary fit = ExampleFit();
+    fit.status = status;
+    const std::string text = scalelaw::FitToJson(fit);
+    CHECK_THAT(text, Catch::Contains("\"status\":\"" + std::string(scalelaw::AnalysisStatusName(status)) + "\""));
+    CHECK_THAT(text, Catch::Contains(status == AnalysisStatus::kUsable ? "\"converged\":true" : "\"converged\":false"));
+    CHECK(scalelaw::FitFromJson(text, "fit.json").status == status);
+  }
+  const std::string params = R"("model":"chinchilla","params":{"E":1,"A":2,"B":3,"alpha":0.3,"beta":0.3})";
+  auto read = [&](const std::string& rest) { return scalelaw::FitFromJson("{" + params + rest + "}", "f").status; };
+  CHECK(read(R"(,"converged":true)") == AnalysisStatus::kUsable);
+  CHECK(read(R"(,"converged":false,"message":"not identifiable: one N")") == AnalysisStatus::kNotIdentifiable);
+  CHECK(read(R"(,"converged":false,"message":"interrupted")") == AnalysisStatus::kInterrupted);
+  CHECK(read(R"(,"converged":false,"message":"the optimiser did not converge")") == AnalysisStatus::kNoConvergence);
+  CHECK_THROWS_WITH(read(R"(,"converged":false,"status":"usable")"), Catch::Contains("disagrees"));
+  CHECK_THROWS_WITH(read(R"(,"converged":false,"status":"fine")"), Catch::Contains("unknown status"));
 }

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <random>
+#include <string_view>
 
 #include "scalelaw/error.h"
 #include "support/glog_state.h"
@@ -96,7 +98,7 @@ TEST_CASE("A design with one model size is reported as not identifiable, not as 
   }
   scalelaw::FitSummary fit;
   CHECK_FALSE(scalelaw::Fit(data, Chinchilla(), {}, &fit));
-  CHECK_FALSE(fit.converged);
+  CHECK(fit.status == scalelaw::AnalysisStatus::kNotIdentifiable);
   CHECK_THAT(fit.message, Catch::StartsWith("not identifiable: the runs have 1 distinct N"));
   CHECK(fit.params.empty());
 }
@@ -195,6 +197,77 @@ TEST_CASE("BriefReport says what was fitted and whether it is usable", "[fit]") 
   CHECK_THAT(report, Catch::Contains("status: converged"));
 }
 
+TEST_CASE("Each status of a fit comes from the case that should produce it", "[fit][status]") {
+  using scalelaw::AnalysisStatus;
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), {}, &fit));
+  CHECK(fit.status == AnalysisStatus::kUsable);
+  CHECK(fit.IsUsable());
+
+  // One model size: E cannot be told from A/N^alpha.
+  scalelaw::Dataset one_size;
+  for (double d : {1e9, 2e9, 4e9, 8e9, 16e9, 32e9}) {
+    one_size.params.push_back(1e8);
+    one_size.tokens.push_back(d);
+    one_size.loss.push_back(scalelaw::Loss(kTruth, 1e8, d));
+  }
+  CHECK_FALSE(scalelaw::Fit(one_size, Chinchilla(), {}, &fit));
+  CHECK(fit.status == AnalysisStatus::kNotIdentifiable);
+
+  // The only start cannot be evaluated (A = e^1e308): the optimiser has no finite objective to move from.
+  scalelaw::FitOptions options;
+  options.starts = {{1e308, 1e308, 0.0, -1e308, -1e308}};
+  CHECK_FALSE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit));
+  CHECK(fit.status == AnalysisStatus::kNoConvergence);
+  CHECK(fit.message == "no starting point gave a finite objective");
+
+  // The progress callback says stop.
+  options = {};
+  options.progress = [](std::string_view, int, int) { return false; };
+  CHECK_FALSE(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit));
+  CHECK(fit.status == AnalysisStatus::kInterrupted);
+  CHECK(fit.message == "interrupted");
+}
+
+TEST_CASE("FullReport is the table of the fit: parameters with their errors, then the status", "[fit][report]") {
+  scalelaw::FitOptions options;
+  options.bootstrap_resamples = 40;
+  options.bootstrap_seed = 5;
+  options.fixed = {{"E", kTruth.E}};
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.01, 3), Chinchilla(), options, &fit));
+  fit.data_source = "runs.csv";
+  fit.data_columns = {"N from column 'n'"};
+  const std::string report = fit.FullReport();
+  CHECK_THAT(report, Catch::StartsWith("Fitted L = E + A/N^alpha + B/D^beta to 42 runs of runs.csv\n"
+                                       "  N from column 'n'\n"
+                                       "  estimator: objective (summed Huber, delta 0.001 on log loss), 8 starts\n"));
+  CHECK_THAT(report, Catch::Contains("SE (boot.)"));
+  // E was held fixed; alpha's row carries its bootstrap SE (3 digits) and interval (4 digits).
+  char interval[64], row[160];
+  std::snprintf(row, sizeof row, "  %-10s %14.6g %12s\n", "E", kTruth.E, "(fixed)");
+  CHECK_THAT(report, Catch::Contains(row));
+  const scalelaw::ResampleSummary& alpha = fit.uncertainty.at("alpha");
+  std::snprintf(interval, sizeof interval, "[%.4g, %.4g]", alpha.ci95.first, alpha.ci95.second);
+  std::snprintf(row, sizeof row, "  %-10s %14.6g %12.3g %25s\n", "alpha", fit.params.at("alpha"), alpha.se, interval);
+  CHECK_THAT(report, Catch::Contains(row));
+  CHECK_THAT(report, Catch::Contains("(40 bootstrap resamples, seed 5, 0 failed)"));
+  CHECK_THAT(report, Catch::Contains("compute-optimal"));
+  CHECK_THAT(report, Catch::Contains("  status           converged ("));
+
+  scalelaw::Dataset one_size;
+  for (double d : {1e9, 2e9, 4e9, 8e9, 16e9, 32e9}) {
+    one_size.params.push_back(1e8);
+    one_size.tokens.push_back(d);
+    one_size.loss.push_back(scalelaw::Loss(kTruth, 1e8, d));
+  }
+  scalelaw::Fit(one_size, Chinchilla(), {}, &fit);
+  const std::string unusable = fit.FullReport();
+  CHECK_THAT(unusable, Catch::Contains("  status           NOT USABLE (not identifiable; "));
+  CHECK_THAT(unusable, Catch::EndsWith("  reason           " + fit.message + "\n"));
+  CHECK_THAT(unusable, !Catch::Contains("compute-optimal"));
+}
+
 TEST_CASE("Fixed parameters hold their values and the rest are fitted around them", "[fit][fix]") {
   scalelaw::FitOptions options;
   options.fixed = {{"alpha", kTruth.alpha}, {"E", kTruth.E}};
@@ -252,19 +325,26 @@ TEST_CASE("The bootstrap is reproducible for a seed, whatever the threads", "[fi
   REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &two));
   options.bootstrap_seed = 8;
   REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &other_seed));
-  CHECK(one.se == two.se);
-  CHECK(one.ci95 == two.ci95);
-  CHECK(one.se != other_seed.se);
+  REQUIRE(one.uncertainty.size() == two.uncertainty.size());
+  for (const auto& [name, summary] : one.uncertainty) {
+    CAPTURE(name);
+    CHECK(two.uncertainty.at(name).se == summary.se);
+    CHECK(two.uncertainty.at(name).ci95 == summary.ci95);
+    CHECK(two.uncertainty.at(name).mean == summary.mean);
+  }
+  CHECK(one.uncertainty.at("alpha").se != other_seed.uncertainty.at("alpha").se);
   // The intervals bracket the point estimates, and the truth for this gently noisy design.
   for (const char* name : {"E", "A", "B", "alpha", "beta", "a", "N_opt", "D_opt"}) {
     CAPTURE(name);
     const double value = one.params.count(name) ? one.params.at(name) : one.derived.at(name);
-    CHECK(one.ci95.at(name).first < value);
-    CHECK(value < one.ci95.at(name).second);
-    CHECK(one.se.at(name) > 0);
+    const scalelaw::ResampleSummary& summary = one.uncertainty.at(name);
+    CHECK(summary.ci95.first < value);
+    CHECK(value < summary.ci95.second);
+    CHECK(summary.se > 0);
+    CHECK(summary.resamples + summary.failed == 200);
   }
-  CHECK(one.ci95.at("alpha").first < kTruth.alpha);
-  CHECK(kTruth.alpha < one.ci95.at("alpha").second);
+  CHECK(one.uncertainty.at("alpha").ci95.first < kTruth.alpha);
+  CHECK(kTruth.alpha < one.uncertainty.at("alpha").ci95.second);
 }
 
 TEST_CASE("Laplace standard errors shrink with less noise", "[fit][laplace]") {

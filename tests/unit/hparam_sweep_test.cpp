@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include "scalelaw/error.h"
 
@@ -77,7 +79,7 @@ TEST_CASE("hparam sweep: exact recovery when each cell's best run sits on the la
   HparamSweepOptions options;
   options.seq_len = seq_len;
   const HparamSweepResult r = FitHparamSweep(runs, options);
-  REQUIRE(r.usable);
+  REQUIRE(r.IsUsable());
   CHECK(r.n_cells == 9);
   CHECK(r.n_runs == 45);
   CHECK(r.n_kept == 9);
@@ -106,7 +108,7 @@ TEST_CASE("hparam sweep: recovers known laws from a noisy random sweep", "[hpara
   options.bootstrap = 200;
   options.seed = 7;
   const HparamSweepResult r = FitHparamSweep(runs, options);
-  REQUIRE(r.usable);
+  REQUIRE(r.IsUsable());
   CHECK(r.n_cells == 16);
   CHECK(r.n_runs == 16000);
   CHECK(r.n_kept > 16 * 10);
@@ -122,17 +124,17 @@ TEST_CASE("hparam sweep: recovers known laws from a noisy random sweep", "[hpara
     }
   }
   // The truth lies inside the bootstrap intervals, which are not degenerate.
-  REQUIRE(r.bootstrapped);
-  CHECK(r.bootstrap.failed == 0);
-  CHECK(r.bootstrap.ci95_low.at("lr.exp_params") < kLrN);
-  CHECK(r.bootstrap.ci95_high.at("lr.exp_params") > kLrN);
-  CHECK(r.bootstrap.ci95_low.at("lr.exp_tokens") < kLrD);
-  CHECK(r.bootstrap.ci95_high.at("lr.exp_tokens") > kLrD);
-  CHECK(r.bootstrap.ci95_low.at("batch_tokens.exp_tokens") < kBatchD);
-  CHECK(r.bootstrap.ci95_high.at("batch_tokens.exp_tokens") > kBatchD);
+  REQUIRE(r.uncertainty.size() == 5);
+  CHECK(r.bootstrap_failed == 0);
+  CHECK(r.uncertainty.at("lr.exp_params").ci95.first < kLrN);
+  CHECK(r.uncertainty.at("lr.exp_params").ci95.second > kLrN);
+  CHECK(r.uncertainty.at("lr.exp_tokens").ci95.first < kLrD);
+  CHECK(r.uncertainty.at("lr.exp_tokens").ci95.second > kLrD);
+  CHECK(r.uncertainty.at("batch_tokens.exp_tokens").ci95.first < kBatchD);
+  CHECK(r.uncertainty.at("batch_tokens.exp_tokens").ci95.second > kBatchD);
   for (const std::string& name : scalelaw::HparamQuantityNames()) {
-    CHECK(r.bootstrap.se.at(name) > 0);
-    CHECK(r.bootstrap.ci95_low.at(name) < r.bootstrap.ci95_high.at(name));
+    CHECK(r.uncertainty.at(name).se > 0);
+    CHECK(r.uncertainty.at(name).ci95.first < r.uncertainty.at(name).ci95.second);
   }
 
   // Without the selection (every run kept) the exponents collapse toward zero: the filter is what finds the law.
@@ -190,15 +192,14 @@ TEST_CASE("hparam sweep: the bootstrap does not depend on the number of threads"
   options.seed = 12345;
   options.num_threads = 1;
   const HparamSweepResult one = FitHparamSweep(runs, options);
-  REQUIRE(one.bootstrapped);
+  REQUIRE(!one.uncertainty.empty());
   for (int threads : {2, 3, 8, 0}) {
     options.num_threads = threads;
     const HparamSweepResult many = FitHparamSweep(runs, options);
     for (const std::string& name : scalelaw::HparamQuantityNames()) {
-      CHECK(many.bootstrap.se.at(name) == one.bootstrap.se.at(name));
-      CHECK(many.bootstrap.mean.at(name) == one.bootstrap.mean.at(name));
-      CHECK(many.bootstrap.ci95_low.at(name) == one.bootstrap.ci95_low.at(name));
-      CHECK(many.bootstrap.ci95_high.at(name) == one.bootstrap.ci95_high.at(name));
+      CHECK(many.uncertainty.at(name).se == one.uncertainty.at(name).se);
+      CHECK(many.uncertainty.at(name).mean == one.uncertainty.at(name).mean);
+      CHECK(many.uncertainty.at(name).ci95 == one.uncertainty.at(name).ci95);
     }
     CHECK(scalelaw::HparamSweepToJson(many) == scalelaw::HparamSweepToJson(one));
   }
@@ -209,13 +210,13 @@ TEST_CASE("hparam sweep: the bootstrap does not depend on the number of threads"
   options.num_threads = 3;
   const HparamSweepResult cells_three = FitHparamSweep(runs, options);
   CHECK(scalelaw::HparamSweepToJson(cells_one) == scalelaw::HparamSweepToJson(cells_three));
-  CHECK(cells_one.bootstrap.se.at("lr.exp_tokens") != one.bootstrap.se.at("lr.exp_tokens"));
+  CHECK(cells_one.uncertainty.at("lr.exp_tokens").se != one.uncertainty.at("lr.exp_tokens").se);
   CHECK(scalelaw::HparamSweepToJson(cells_one).find("\"resample\":\"cells\"") != std::string::npos);
 
   options.resample = scalelaw::HparamResample::kRuns;
   options.seed = 12346;
   const HparamSweepResult other = FitHparamSweep(runs, options);
-  CHECK(other.bootstrap.se.at("lr.exp_tokens") != one.bootstrap.se.at("lr.exp_tokens"));
+  CHECK(other.uncertainty.at("lr.exp_tokens").se != one.uncertainty.at("lr.exp_tokens").se);
   // The point estimate does not depend on the bootstrap at all.
   CHECK(other.lr.exp_tokens == one.lr.exp_tokens);
 }
@@ -227,7 +228,7 @@ TEST_CASE("hparam sweep: a design that cannot identify the laws is reported, not
     Add(&runs, 3e8, d, 2e-3, 64, 2.1);
   }
   const HparamSweepResult r = FitHparamSweep(runs);
-  CHECK_FALSE(r.usable);
+  CHECK_FALSE(r.IsUsable());
   CHECK(r.message.find("cannot identify lr") != std::string::npos);
   CHECK(r.lr.coef == 0);
   CHECK(r.n_kept == 3);
@@ -240,7 +241,7 @@ TEST_CASE("hparam sweep: a design that cannot identify the laws is reported, not
     Add(&diagonal, n, 20 * n, 1e-3, 64, 2.0);
     Add(&diagonal, n, 20 * n, 2e-3, 64, 2.1);
   }
-  CHECK_FALSE(FitHparamSweep(diagonal).usable);
+  CHECK(FitHparamSweep(diagonal).status == scalelaw::AnalysisStatus::kNotIdentifiable);
 }
 
 TEST_CASE("hparam sweep: invalid runs and options throw InvalidArgument", "[hparam]") {
@@ -291,4 +292,73 @@ TEST_CASE("hparam sweep: JSON carries the laws, counts and bootstrap statistics"
   const std::string plain = scalelaw::HparamSweepToJson(FitHparamSweep(runs));
   CHECK(plain.find("\"se\"") == std::string::npos);
   CHECK(plain.find("\"ci95\"") == std::string::npos);
+}
+
+TEST_CASE("hparam sweep: each status comes from the case that should produce it", "[hparam][status]") {
+  using scalelaw::AnalysisStatus;
+  const HparamRuns sweep = SyntheticSweep(100, 2e-4, 3);
+  const HparamSweepResult usable = FitHparamSweep(sweep);
+  CHECK(usable.status == AnalysisStatus::kUsable);
+  CHECK(usable.message.empty());
+
+  HparamRuns single_n;  // one model size: the N exponent is not identified
+  for (double d : {1e9, 4e9, 1.6e10}) Add(&single_n, 3e8, d, 1e-3, 64, 2.0);
+  CHECK(FitHparamSweep(single_n).status == AnalysisStatus::kNotIdentifiable);
+
+  // lr = (N/1e16)^-20 exactly: ln c = 20 ln 1e16 = 736.8 is beyond ln DBL_MAX = 709.8, so c overflows.
+  HparamRuns steep;
+  for (double n : {1e16, 2e16, 4e16}) {
+    for (double d : {1e9, 4e9}) Add(&steep, n, d, std::pow(n / 1e16, -20.0), 64, 2.0);
+  }
+  const HparamSweepResult overflow = FitHparamSweep(steep);
+  CHECK(overflow.status == AnalysisStatus::kNoConvergence);
+  CHECK(overflow.lr.coef == 0);
+
+  // The progress callback stops the bootstrap: the laws stay, the statistics do not.
+  HparamSweepOptions options;
+  options.bootstrap = 100;
+  options.progress = [](std::string_view stage, int done, int total) {
+    return stage == "bootstrap" && total == 100 && done < 10;
+  };
+  const HparamSweepResult stopped = FitHparamSweep(sweep, options);
+  CHECK(stopped.status == AnalysisStatus::kInterrupted);
+  CHECK(stopped.message == "interrupted");
+  CHECK(stopped.uncertainty.empty());
+  CHECK(stopped.lr.exp_tokens == usable.lr.exp_tokens);
+  CHECK(scalelaw::HparamSweepToJson(stopped).find("\"status\":\"interrupted\"") != std::string::npos);
+}
+
+TEST_CASE("hparam sweep: the bootstrap mean of a coefficient is exp of the mean log-intercept", "[hparam]") {
+  // The paper publishes exp(mean ln c), which is below the mean of c (Jensen): check both against the draws'
+  // spread, and that the other quantities keep the plain mean.
+  HparamSweepOptions options;
+  options.bootstrap = 200;
+  const HparamSweepResult r = FitHparamSweep(SyntheticSweep(100, 2e-4, 3), options);
+  const scalelaw::ResampleSummary& coef = r.uncertainty.at("lr.coef");
+  CHECK(coef.resamples == 200);
+  CHECK(coef.mean > 0);
+  CHECK(coef.ci95.first < coef.mean);
+  CHECK(coef.mean < coef.ci95.second);
+  CHECK(r.uncertainty.at("lr.exp_tokens").mean ==
+        Approx(r.lr.exp_tokens).margin(3 * r.uncertainty.at("lr.exp_tokens").se));
+}
+
+TEST_CASE("hparam sweep: FullReport has the laws, the bootstrap table and the cells", "[hparam][report]") {
+  HparamSweepOptions options;
+  options.bootstrap = 30;
+  options.seq_len = 2048;
+  HparamSweepResult r = FitHparamSweep(SyntheticSweep(50, 2e-4, 4), options);
+  REQUIRE(r.IsUsable());
+  const std::string plain = r.FullReport();
+  CHECK_THAT(plain, Catch::StartsWith("Hyperparameter laws from 800 runs in 16 (N, D) cells\n"
+                                      "  batch in tokens: batch (sequences) x seq_len 2048\n"));
+  char law[120];
+  std::snprintf(law, sizeof law, "lr           = %.5g * N^%.5f * D^%.5f", r.lr.coef, r.lr.exp_params, r.lr.exp_tokens);
+  CHECK_THAT(plain, Catch::Contains(law));
+  CHECK_THAT(plain, Catch::Contains("bootstrap: 30 resamples of the kept runs (seed 42), 0 failed"));
+  CHECK_THAT(plain, Catch::EndsWith("  (best batch in tokens)\n"));
+  r.data_source = "sweep.csv";
+  r.data_columns = {"columns as given"};
+  CHECK_THAT(r.FullReport(), Catch::StartsWith("Hyperparameter laws from 800 runs of sweep.csv in 16 (N, D) cells\n"
+                                               "  columns as given\n  kept "));
 }

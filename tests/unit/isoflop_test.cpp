@@ -14,9 +14,13 @@
 //     replications is SD 0.0034 (mean bias < 1e-4); the recovery tolerance 0.012 is 3.5 SD.
 #include "scalelaw/analysis/isoflop.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <random>
+#include <string_view>
+#include <utility>
 
 #include "scalelaw/error.h"
 
@@ -69,7 +73,7 @@ auto AtOptimum(const Law& law) {
 TEST_CASE("Noise-free symmetric grids: a exact, k off by the quadratic approximation's known factor", "[isoflop]") {
   for (const auto& [h, k_ratio] : {std::pair{1.0, 1.0074}, std::pair{1.5, 1.0167}, std::pair{2.0, 1.0299}}) {
     const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, AtOptimum(kChinchilla), h));
-    REQUIRE(r.usable);
+    REQUIRE(r.IsUsable());
     CHECK(r.n_budgets_used == 7);
     CHECK(r.budgets.size() == 7);
     CHECK(std::abs(r.a - kChinchilla.a()) < 1e-9);
@@ -82,7 +86,7 @@ TEST_CASE("Noise-free symmetric grids: a exact, k off by the quadratic approxima
 
 TEST_CASE("The budget table: C, N*, D*, L*, runs and curvature", "[isoflop]") {
   const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, AtOptimum(kChinchilla), 1.0));
-  REQUIRE(r.usable);
+  REQUIRE(r.IsUsable());
   for (int i = 0; i < 7; ++i) {
     const scalelaw::IsoflopBudget& b = r.budgets[i];
     const double c = std::pow(10.0, 18 + 0.5 * i);
@@ -114,7 +118,7 @@ TEST_CASE("A FLOPs column gives the same answer as tokens", "[isoflop]") {
 TEST_CASE("0.2% loss noise: a recovered within 3.5 SD of its sampling spread", "[isoflop]") {
   for (unsigned seed : {1u, 2u, 3u}) {
     const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, AtOptimum(kChinchilla), 1.5, 0.002, seed));
-    REQUIRE(r.usable);
+    REQUIRE(r.IsUsable());
     CHECK(std::abs(r.a - kChinchilla.a()) < 0.012);
     CHECK(std::abs(r.b - (1 - kChinchilla.a())) < 0.012);
     CHECK(std::abs(std::log(r.k_params / kChinchilla.k())) < 0.35);
@@ -125,7 +129,7 @@ TEST_CASE("Off-centre grids bias a even without noise (the known bias of Approac
   // Centred on N ∝ C^0.6, equal to the optimum at 1e19: the grid drifts across the optimum with C.
   const auto drifting = [](double c) { return kChinchilla.NOpt(1e19) * std::pow(c / 1e19, 0.6); };
   const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, drifting, 3.0));
-  REQUIRE(r.usable);
+  REQUIRE(r.IsUsable());
   CHECK(r.n_budgets_used == 7);
   CHECK(r.a == Approx(0.447003).margin(2e-5));
   CHECK(r.a - kChinchilla.a() < -0.004);  // visible: 1e7 times the symmetric grid's error
@@ -134,7 +138,7 @@ TEST_CASE("Off-centre grids bias a even without noise (the known bias of Approac
   const Law skewed{1.69, 406.4, 410.7, 0.5, 0.2};
   const auto half_power = [&](double c) { return skewed.NOpt(1e19) * std::pow(c / 1e19, 0.5); };
   const scalelaw::IsoflopResult s = scalelaw::FitIsoflop(Runs(skewed, half_power, 2.0));
-  REQUIRE(s.usable);
+  REQUIRE(s.IsUsable());
   CHECK(s.a == Approx(0.275534).margin(2e-5));
   CHECK(s.a - skewed.a() < -0.01);
   // ... and the same law on a symmetric grid is exact again.
@@ -161,7 +165,7 @@ TEST_CASE("Budgets group within the relative tolerance", "[isoflop]") {
   CHECK(scalelaw::GroupIsoflopBudgets(runs, 0.06).size() == 2);  // the stray run joins the first budget
 
   const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs);
-  REQUIRE(r.usable);
+  REQUIRE(r.IsUsable());
   CHECK(r.n_budgets_used == 2);
   CHECK(r.budgets[1].status.find("skipped") == 0);
   CHECK_FALSE(r.budgets[1].used);
@@ -178,7 +182,7 @@ TEST_CASE("Budgets with a downward parabola or an outside vertex are reported an
   const double sizes[] = {1e9, 2e9, 4e9, 8e9, 1.6e10};
   for (int j = 0; j < 5; ++j) runs.push_back({sizes[j], 0, 1e22, 2.0 + 0.1 * j * (4 - j)});
   const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs);
-  REQUIRE(r.usable);
+  REQUIRE(r.IsUsable());
   REQUIRE(r.budgets.size() == 9);
   CHECK(r.n_budgets_used == 7);
   CHECK(std::abs(r.a - kChinchilla.a()) < 1e-9);  // the excluded budgets did not enter the fit
@@ -204,7 +208,7 @@ TEST_CASE("Fewer than 2 usable budgets is an unusable result, not NaN", "[isoflo
   std::vector<scalelaw::IsoflopRun> one;
   for (double n : {1e8, 3e8, 1e9, 3e9}) one.push_back({n, 0, 1e20, kChinchilla.Loss(n, 1e20 / (6 * n))});
   scalelaw::IsoflopResult r = scalelaw::FitIsoflop(one);
-  CHECK_FALSE(r.usable);
+  CHECK_FALSE(r.IsUsable());
   CHECK(r.message.find("1 of 1 budgets usable") != std::string::npos);
   CHECK(r.a == 0);
   CHECK(r.k_params == 0);
@@ -216,7 +220,7 @@ TEST_CASE("Fewer than 2 usable budgets is an unusable result, not NaN", "[isoflo
     for (double n : {1e8, 1e9, 1e9}) few.push_back({n, 0, c, kChinchilla.Loss(n, c / (6 * n))});
   }
   r = scalelaw::FitIsoflop(few);
-  CHECK_FALSE(r.usable);
+  CHECK_FALSE(r.IsUsable());
   CHECK(r.message.find("0 of 3 budgets usable") != std::string::npos);
   REQUIRE(r.warnings.size() == 1);  // one warning lists every skipped budget
   CHECK(r.warnings[0].find("3 of 3 budgets have fewer than 3 distinct N") != std::string::npos);
@@ -259,32 +263,105 @@ TEST_CASE("Bootstrap: SE and 95% CI, identical for any thread count", "[isoflop]
   const scalelaw::IsoflopResult three = scalelaw::FitIsoflop(runs, options);
   options.num_threads = 0;
   const scalelaw::IsoflopResult all = scalelaw::FitIsoflop(runs, options);
-  REQUIRE(one.bootstrap.valid());
-  CHECK(one.bootstrap.requested == 400);
-  CHECK(one.bootstrap.succeeded == 400);
+  REQUIRE(one.uncertainty.size() == 4);
+  CHECK(one.bootstrap_resamples == 400);
+  CHECK(one.bootstrap_failed == 0);
   for (const scalelaw::IsoflopResult* other : {&three, &all}) {
-    CHECK(other->bootstrap.se_a == one.bootstrap.se_a);
-    CHECK(other->bootstrap.se_k_tokens == one.bootstrap.se_k_tokens);
-    CHECK(other->bootstrap.ci_b[0] == one.bootstrap.ci_b[0]);
-    CHECK(other->bootstrap.ci_k_params[1] == one.bootstrap.ci_k_params[1]);
+    CHECK(other->uncertainty.at("a").se == one.uncertainty.at("a").se);
+    CHECK(other->uncertainty.at("k_tokens").se == one.uncertainty.at("k_tokens").se);
+    CHECK(other->uncertainty.at("b").ci95.first == one.uncertainty.at("b").ci95.first);
+    CHECK(other->uncertainty.at("k_params").ci95.second == one.uncertainty.at("k_params").ci95.second);
   }
-  const scalelaw::IsoflopBootstrap& b = one.bootstrap;
-  CHECK(b.se_b == Approx(b.se_a).epsilon(1e-6));  // b = 1 − a in every resample
-  CHECK(b.ci_a[0] < one.a);
-  CHECK(one.a < b.ci_a[1]);
-  CHECK(b.ci_k_params[0] < one.k_params);
-  CHECK(one.k_params < b.ci_k_params[1]);
+  const scalelaw::ResampleSummary& a = one.uncertainty.at("a");
+  const scalelaw::ResampleSummary& k = one.uncertainty.at("k_params");
+  CHECK(one.uncertainty.at("b").se == Approx(a.se).epsilon(1e-6));  // b = 1 − a in every resample
+  CHECK(one.uncertainty.at("b").mean == Approx(1 - a.mean).epsilon(1e-9));
+  CHECK(a.ci95.first < one.a);
+  CHECK(one.a < a.ci95.second);
+  CHECK(k.ci95.first < one.k_params);
+  CHECK(one.k_params < k.ci95.second);
   // The sampling SD of a at this noise is 0.0034 (numpy, see the top of this file); the bootstrap within
   // budgets of 9 runs should be of that order.
-  CHECK(b.se_a > 0.0034 / 3);
-  CHECK(b.se_a < 0.0034 * 3);
+  CHECK(a.se > 0.0034 / 3);
+  CHECK(a.se < 0.0034 * 3);
   // The true a lies in the interval for this seed.
-  CHECK(b.ci_a[0] < kChinchilla.a());
-  CHECK(kChinchilla.a() < b.ci_a[1]);
+  CHECK(a.ci95.first < kChinchilla.a());
+  CHECK(kChinchilla.a() < a.ci95.second);
 
   options.seed = 43;
-  CHECK(scalelaw::FitIsoflop(runs, options).bootstrap.se_a != one.bootstrap.se_a);
+  CHECK(scalelaw::FitIsoflop(runs, options).uncertainty.at("a").se != a.se);
   const std::string json = scalelaw::IsoflopToJson(one);
   CHECK(json.find("\"se\"") != std::string::npos);
   CHECK(json.find("\"ci95\"") != std::string::npos);
+}
+
+TEST_CASE("Each status of an IsoFLOP analysis comes from the case that should produce it", "[isoflop][status]") {
+  using scalelaw::AnalysisStatus;
+  const auto runs = Runs(kChinchilla, AtOptimum(kChinchilla), 1.5, 0.002, 5);
+  const scalelaw::IsoflopResult usable = scalelaw::FitIsoflop(runs);
+  CHECK(usable.status == AnalysisStatus::kUsable);
+  CHECK(usable.message.empty());
+
+  // One budget: a power law in C needs at least two.
+  std::vector<scalelaw::IsoflopRun> one;
+  for (double n : {1e8, 3e8, 1e9, 3e9}) one.push_back({n, 0, 1e20, kChinchilla.Loss(n, 1e20 / (6 * n))});
+  CHECK(scalelaw::FitIsoflop(one).status == AnalysisStatus::kNotIdentifiable);
+
+  // Two budgets 10% apart in C whose parabolas put N* at 1e8 and 1e10: the slope a = ln 100 / ln 1.1 = 48.3
+  // makes ln k = ln 1e8 − a ln 1e20 ≈ −2207, so k = e^(ln k) is 0 in a double: no finite power law.
+  std::vector<scalelaw::IsoflopRun> steep;
+  for (const auto& [c, n_star] : {std::pair{1e20, 1e8}, std::pair{1.1e20, 1e10}}) {
+    for (double f : {1 / 3.0, 1.0, 3.0}) steep.push_back({n_star * f, 0, c, 2 + std::pow(std::log(f), 2)});
+  }
+  const scalelaw::IsoflopResult no_power_law = scalelaw::FitIsoflop(steep);
+  CHECK(no_power_law.n_budgets_used == 2);
+  CHECK(no_power_law.status == AnalysisStatus::kNoConvergence);
+  CHECK(no_power_law.message == "the power-law fit gave a non-finite coefficient");
+  CHECK(no_power_law.k_params == 0);
+
+  // The progress callback stops the bootstrap: the point estimates stay, the statistics do not.
+  scalelaw::IsoflopOptions options;
+  options.bootstrap = 200;
+  std::atomic<int> reports{0};
+  options.progress = [&](std::string_view stage, int done, int total) {
+    ++reports;
+    return stage == "bootstrap" && total == 200 && done < 20;
+  };
+  const scalelaw::IsoflopResult stopped = scalelaw::FitIsoflop(runs, options);
+  CHECK(stopped.status == AnalysisStatus::kInterrupted);
+  CHECK(stopped.message == "interrupted");
+  CHECK(stopped.uncertainty.empty());
+  CHECK(stopped.a == usable.a);
+  CHECK(reports < 200);
+  CHECK(scalelaw::IsoflopToJson(stopped).find("\"status\":\"interrupted\"") != std::string::npos);
+}
+
+TEST_CASE("FullReport is the budget table, the power laws with their intervals and the status", "[isoflop][report]") {
+  scalelaw::IsoflopOptions options;
+  options.bootstrap = 100;
+  options.seed = 3;
+  scalelaw::IsoflopResult r = scalelaw::FitIsoflop(Runs(kChinchilla, AtOptimum(kChinchilla), 1.5, 0.002, 5), options);
+  REQUIRE(r.IsUsable());
+  r.data_source = "runs.csv";
+  const std::string report = r.FullReport();
+  CHECK_THAT(report, Catch::StartsWith("IsoFLOP parabolas (Chinchilla Approach 2) on 63 runs of runs.csv\n"
+                                       "  budgets: runs whose C chain within 1% of each other, at least 3 distinct "
+                                       "N each\n"));
+  CHECK_THAT(report, Catch::Contains("      1e+18     9     9"));  // a budget row: C, runs, sizes
+  const scalelaw::ResampleSummary& a = r.uncertainty.at("a");
+  char line[200];
+  std::snprintf(line, sizeof line, "  N_opt = k·C^a     a  = %.4g  (SE %.2g, 95%% CI %.4g to %.4g)\n", r.a, a.se,
+                a.ci95.first, a.ci95.second);
+  CHECK_THAT(report, Catch::Contains(line));
+  CHECK_THAT(report,
+             Catch::Contains("bootstrap         100 of 100 resamples (runs resampled within each budget, seed 3)"));
+  CHECK_THAT(report, Catch::EndsWith("  status            usable (7 of 7 budgets in the power-law fit)\n"));
+
+  std::vector<scalelaw::IsoflopRun> one;
+  for (double n : {1e8, 3e8, 1e9, 3e9}) one.push_back({n, 0, 1e20, kChinchilla.Loss(n, 1e20 / (6 * n))});
+  const scalelaw::IsoflopResult unusable = scalelaw::FitIsoflop(one);
+  CHECK_THAT(unusable.FullReport(),
+             Catch::Contains("  status            NOT USABLE (not identifiable; 1 of 1 budgets"));
+  CHECK_THAT(unusable.FullReport(), Catch::EndsWith("  reason            " + unusable.message + "\n"));
+  CHECK_THAT(unusable.BriefReport(), Catch::StartsWith("isoflop: NOT USABLE (not identifiable)"));
 }

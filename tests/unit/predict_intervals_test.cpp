@@ -43,7 +43,7 @@ std::map<std::string, double> Parameters(const scalelaw::ChinchillaLaw& law) {
 scalelaw::Law FittedChinchilla(bool with_draws) {
   scalelaw::FitSummary fit;
   fit.model = "chinchilla";
-  fit.converged = true;
+  fit.status = scalelaw::AnalysisStatus::kUsable;
   fit.params = Parameters(kFitted);
   if (with_draws) {
     for (const scalelaw::ChinchillaLaw& draw : Draws()) fit.bootstrap_draws.push_back(Parameters(draw));

@@ -32,9 +32,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "scalelaw/analysis/summary.h"
 
 namespace scalelaw {
 
@@ -68,10 +72,14 @@ struct HparamSweepOptions {
   double seq_len = 1;
   // Bootstrap resamples; 0 skips the bootstrap.
   int bootstrap = 0;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 42;
   HparamResample resample = HparamResample::kRuns;
   // Worker threads over resamples; 0 uses every hardware thread. Results do not depend on it.
   int num_threads = 0;
+  // Called from worker threads (so it must be thread-safe and quick) after every bootstrap resample with the
+  // stage "bootstrap", the resamples done and the total. Return false to stop: the result then has status
+  // kInterrupted, the laws of the kept runs and no bootstrap statistics. Empty: no reports.
+  std::function<bool(std::string_view stage, int done, int total)> progress;
 
   // True when the options can be used; otherwise false with the reason in *error.
   bool IsValid(std::string* error) const;
@@ -103,22 +111,6 @@ struct HparamCell {
   double best_batch_tokens = 0;
 };
 
-// The five quantities by the names the JSON uses: "lr.coef", "lr.exp_params", "lr.exp_tokens",
-// "batch_tokens.coef", "batch_tokens.exp_tokens".
-struct HparamBootstrap {
-  int resamples = 0;  // requested
-  int failed = 0;     // resamples whose kept runs could not identify a law (rank-deficient); left out
-  std::uint64_t seed = 0;
-  HparamResample resample = HparamResample::kRuns;
-  // Over the successful resamples: mean (coef = exp of the mean log-intercept, the paper's published form),
-  // standard deviation (n − 1) of each quantity (coef on its own scale) and the 2.5% / 97.5% percentiles
-  // (linear interpolation between order statistics).
-  std::map<std::string, double> mean;
-  std::map<std::string, double> se;
-  std::map<std::string, double> ci95_low;
-  std::map<std::string, double> ci95_high;
-};
-
 struct HparamSweepResult {
   LrLaw lr;                     // OLS on every kept run
   BatchTokensLaw batch_tokens;  // OLS on every kept run
@@ -133,28 +125,52 @@ struct HparamSweepResult {
   std::vector<HparamCell> cells;  // sorted by (N, D)
   std::vector<int> kept;          // indices of the kept runs, ascending
 
-  bool bootstrapped = false;
-  HparamBootstrap bootstrap;
+  // The bootstrap (HparamSweepOptions::bootstrap, 0 for none): resamples requested, those whose kept runs could
+  // not identify a law (rank-deficient; left out), seed and unit, and the summary of the five quantities
+  // "lr.coef", "lr.exp_params", "lr.exp_tokens", "batch_tokens.coef", "batch_tokens.exp_tokens" (the names of
+  // HparamQuantityNames) over the others; empty without a bootstrap or with fewer than 2 successful resamples.
+  // The mean of a coef is exp of the mean log-intercept, the paper's published form; its standard error and
+  // interval are of the coef on its own scale.
+  int bootstrap_resamples = 0;
+  int bootstrap_failed = 0;
+  std::uint64_t bootstrap_seed = 0;
+  HparamResample bootstrap_unit = HparamResample::kRuns;
+  std::map<std::string, ResampleSummary> uncertainty;
 
-  // False when the kept runs cannot identify the laws (fewer than two distinct D, or ln N and ln D collinear,
-  // e.g. a sweep at a single N); the laws are then all zero and message says why.
-  bool usable = false;
-  std::string message;
+  // kUsable when the kept runs identify both laws; kNotIdentifiable when they cannot (fewer than two distinct
+  // D, or ln N and ln D collinear, e.g. a sweep at a single N; the laws are then all zero); kNoConvergence when
+  // a fitted coefficient overflows; kInterrupted when HparamSweepOptions::progress stopped the bootstrap.
+  // message says why when not usable.
+  AnalysisStatus status = AnalysisStatus::kNotIdentifiable;
+  std::string message = "FitHparamSweep was not called";
   // Things a person should check: a cell whose best run is at the edge of the learning rates or batch sizes
   // it tried (the optimum may lie outside the grid), a cell with a single run.
   std::vector<std::string> warnings;
+
+  // Where the runs came from, for FullReport's first lines: FitHparamSweep leaves them empty; a caller that read
+  // the runs sets them (the CLI: "sweep.csv", and the columns it read N, D, lr, batch and loss from).
+  std::string data_source;
+  std::vector<std::string> data_columns;
+
+  bool IsUsable() const { return status == AnalysisStatus::kUsable; }
+  // One line: the two laws and the status.
+  std::string BriefReport() const;
+  // The table `scalelaw fit-hparams` prints: the kept runs, both laws with R², the bootstrap mean, standard
+  // error and interval of each quantity, and every (N, D) cell with its best run.
+  std::string FullReport() const;
 };
 
-// The keys of HparamBootstrap's maps, in the order they are printed.
+// The keys of HparamSweepResult::uncertainty, in the order they are printed.
 const std::vector<std::string>& HparamQuantityNames();
 
 // Runs the procedure above. Throws InvalidArgument for invalid runs or options.
 HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOptions& options = {});
 
 // The result as one JSON object: {"lr": {"coef", "exp_params", "exp_tokens"}, "batch_tokens": {"coef",
-// "exp_tokens"}, "r2": {"lr", "batch_tokens"}, "n_cells", "n_runs", "n_kept", "tolerance", "seq_len", "usable",
-// "message", "warnings", "cells": [...], and when bootstrapped "bootstrap": {"resamples", "resample", "failed", "seed",
-// "mean": {...}}, "se": {"lr.coef": ...}, "ci95": {"lr.coef": [low, high], ...}}. indent < 0: one line.
+// "exp_tokens"}, "r2": {"lr", "batch_tokens"}, "n_cells", "n_runs", "n_kept", "tolerance", "seq_len", "status",
+// "usable", "message", "warnings", "cells": [...], and when bootstrapped "bootstrap": {"resamples", "resample",
+// "failed", "seed", "mean": {...}}, "se": {"lr.coef": ...}, "ci95": {"lr.coef": [low, high], ...}}. indent < 0: one
+// line.
 std::string HparamSweepToJson(const HparamSweepResult& result, int indent = -1);
 
 }  // namespace scalelaw

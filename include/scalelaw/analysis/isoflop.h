@@ -26,8 +26,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "scalelaw/analysis/summary.h"
 
 namespace scalelaw {
 
@@ -51,8 +56,12 @@ struct IsoflopOptions {
   // Bootstrap: resamples (0 = none), seed, worker threads (0 = all hardware threads). Results do not depend on
   // the number of threads.
   int bootstrap = 0;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 42;
   int num_threads = 0;
+  // Called from worker threads (so it must be thread-safe and quick) after every bootstrap resample with the
+  // stage "bootstrap", the resamples done and the total. Return false to stop: the result then has status
+  // kInterrupted, the point estimates and no bootstrap statistics. Empty: no reports.
+  std::function<bool(std::string_view stage, int done, int total)> progress;
 };
 
 // One compute budget.
@@ -75,43 +84,53 @@ struct IsoflopBudget {
   std::string status;  // "used", or why not: too few sizes, opens downward, vertex outside the sampled range
 };
 
-// A power law y = coefficient·C^exponent fitted in log space, with bootstrap statistics when requested.
-struct IsoflopBootstrap {
-  int requested = 0;
-  int succeeded = 0;  // resamples with at least 2 usable budgets; the statistics use these
-  // Standard errors (sample standard deviation over successful resamples) and 2.5/97.5 percentiles of
-  // a, b, k (N coefficient) and k' (D coefficient).
-  double se_a = 0, se_b = 0, se_k_params = 0, se_k_tokens = 0;
-  double ci_a[2] = {0, 0}, ci_b[2] = {0, 0}, ci_k_params[2] = {0, 0}, ci_k_tokens[2] = {0, 0};
-  bool valid() const { return succeeded >= 2; }
-};
-
 struct IsoflopResult {
-  bool usable = false;  // at least 2 budgets entered the power-law fit
-  std::string message;  // why not, when !usable
-  double a = 0;         // N_opt = k_params·C^a
+  // kUsable when at least 2 budgets entered the power-law fit; kNotIdentifiable when fewer did (one budget, or
+  // budgets with too few sizes or no minimum inside their sampled N); kNoConvergence when the power law is not
+  // finite; kInterrupted when IsoflopOptions::progress stopped the bootstrap. message says why when not usable.
+  AnalysisStatus status = AnalysisStatus::kNotIdentifiable;
+  std::string message = "FitIsoflop was not called";
+  double a = 0;  // N_opt = k_params·C^a
   double k_params = 0;
   double b = 0;  // D_opt = k_tokens·C^b
   double k_tokens = 0;
   int n_budgets_used = 0;
   std::vector<IsoflopBudget> budgets;  // every budget found, in increasing C (used or not)
-  IsoflopBootstrap bootstrap;          // requested == 0 when no bootstrap was asked for
-  std::vector<std::string> warnings;   // skipped and excluded budgets, failed resamples
+  // The bootstrap (IsoflopOptions::bootstrap, 0 for none): resamples requested, those left out (fewer than 2
+  // usable budgets), and the summary of "a", "b", "k_params" and "k_tokens" over the others; empty without a
+  // bootstrap or with fewer than 2 successful resamples.
+  int bootstrap_resamples = 0;
+  int bootstrap_failed = 0;
+  std::map<std::string, ResampleSummary> uncertainty;
+  std::vector<std::string> warnings;  // skipped and excluded budgets, failed resamples
   int n_runs = 0;
   double budget_tolerance = 0;
+  int min_sizes = 0;
   std::uint64_t seed = 0;
+
+  // Where the runs came from, for FullReport's first lines: FitIsoflop leaves them empty; a caller that read the
+  // runs sets them (the CLI: "runs.csv", and "N from column 'params', C = 6ND with D from column 'tokens', ...").
+  std::string data_source;
+  std::vector<std::string> data_columns;
+
+  bool IsUsable() const { return status == AnalysisStatus::kUsable; }
+  // One line: a, k, b, k' (with standard errors when bootstrapped) and the status.
+  std::string BriefReport() const;
+  // The table `scalelaw isoflop` prints: every budget's runs, sizes, vertex, curvature and status, then the
+  // power laws with their bootstrap standard errors and intervals, and the status.
+  std::string FullReport() const;
 };
 
 // Chinchilla Approach 2 on runs. Throws InvalidArgument for a run whose N, loss or C (or D) is not a positive
 // finite number and for options out of range (tolerance not in [0, 1), min_sizes < 3, bootstrap < 0,
-// num_threads < 0). Fewer than 2 usable budgets is not an exception but an unusable result: usable == false,
+// num_threads < 0). Fewer than 2 usable budgets is not an exception but a result with status kNotIdentifiable:
 // message says why, a, b, k_params, k_tokens are 0 and the budget table says what each budget was. Never NaN.
 IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptions& options = {});
 
 // The runs' budgets only (same grouping as FitIsoflop): index lists into runs, in increasing C.
 std::vector<std::vector<std::size_t>> GroupIsoflopBudgets(const std::vector<IsoflopRun>& runs, double tolerance);
 
-// The result as one line of JSON: "usable", "message" (when not usable), "a", "b", "k_params", "k_tokens",
+// The result as one line of JSON: "status", "usable", "message" (when not usable), "a", "b", "k_params", "k_tokens",
 // "n_budgets_used", "budgets" (each with "flops", "params", "tokens", "loss", "n_runs", "n_sizes", "curvature",
 // "params_min", "params_max", "used", "status"; "params"/"tokens"/"loss" are null without a vertex), "warnings", and
 // with a bootstrap "bootstrap" (requested, succeeded, seed), "se" and "ci95" (objects keyed a, b, k_params, k_tokens;

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "scalelaw/analysis/summary.h"
 #include "scalelaw/fit/dataset.h"
 #include "scalelaw/fit/model.h"
 #include "scalelaw/laws/chinchilla.h"
@@ -100,7 +101,7 @@ struct FitOptions {
   int holdout_top = 0;
   // Progress of a long fit, called from worker threads (so it must be thread-safe and quick) after every start
   // and every bootstrap resample with the stage ("starts", "bootstrap"), the work done and the total. Return
-  // false to stop: the fit then ends not usable, with the message "interrupted". Empty: no reports.
+  // false to stop: the fit then ends with status kInterrupted and the message "interrupted". Empty: no reports.
   std::function<bool(std::string_view stage, int done, int total)> progress;
 
   // The budget (FLOPs) at which derived quantities such as N_opt and D_opt are reported; NaN for none.
@@ -119,9 +120,12 @@ struct FitSummary {
   Estimator estimator = Estimator::kHuberObjective;
   Objective objective_kind = Objective::kHuber;
   double huber_delta = 0;
+  double asymmetry = 1;  // FitOptions::asymmetry (kAsymmetric)
 
   // The fitted parameters by their user-facing names, and the internal ones the optimiser moved.
   std::map<std::string, double> params;
+  std::vector<std::string> parameter_names;   // the model's parameters in its own order (E, A, B, alpha, beta)
+  std::vector<std::string> fixed_parameters;  // those FitOptions::fixed held at a value
   std::vector<std::string> internal_names;
   std::vector<double> internal_params;
 
@@ -143,12 +147,13 @@ struct FitSummary {
   // Quantities derived from the parameters (for Chinchilla "a" = beta/(alpha+beta), and "N_opt", "D_opt" at
   // FitOptions::at_flops).
   std::map<std::string, double> derived;
-  // Bootstrap standard errors (std of the resample estimates) and 95% percentile intervals of every parameter
-  // and derived quantity; empty without a bootstrap.
+  // The bootstrap (FitOptions::bootstrap_resamples, 0 for none): resamples requested, those that could not be
+  // refitted, the seed, and the summary (mean, standard error, 95% percentile interval) of every parameter and
+  // derived quantity over the resamples that refitted; empty without a bootstrap or with fewer than 2 refits.
   int bootstrap_resamples = 0;
   int bootstrap_failed = 0;
-  std::map<std::string, double> se;
-  std::map<std::string, std::pair<double, double>> ci95;
+  std::uint64_t bootstrap_seed = 0;
+  std::map<std::string, ResampleSummary> uncertainty;
   // The parameters of every resample that refitted, for prediction intervals.
   std::vector<std::map<std::string, double>> bootstrap_draws;
   // Standard errors from the Gauss-Newton (Laplace) approximation at the optimum, s^2 (J^T W J)^-1: local
@@ -171,20 +176,30 @@ struct FitSummary {
   double holdout_mean_abs_relative_error = std::numeric_limits<double>::quiet_NaN();
   double holdout_max_abs_relative_error = std::numeric_limits<double>::quiet_NaN();
 
-  // True when the result is usable: the optimiser met its convergence test, every value is finite and the
-  // data can identify the model. Otherwise message says why not.
-  bool converged = false;
-  std::string message;
+  // kUsable when the optimiser met its convergence test, every value is finite and the data can identify the
+  // model; otherwise why not (kNotIdentifiable, kNoConvergence, kInterrupted), with the details in message.
+  AnalysisStatus status = AnalysisStatus::kNoConvergence;
+  std::string message = "Fit was not called";
   double wall_seconds = 0;
 
+  // Where the runs came from, for FullReport's first lines: Fit leaves them empty; a caller that read the runs
+  // sets them (the CLI: "runs.csv", and "N from column 'params', D from column 'tokens', ...").
+  std::string data_source;
+  std::vector<std::string> data_columns;
+
+  bool IsUsable() const { return status == AnalysisStatus::kUsable; }
   // A few lines for a person: the law, the objective, how many starts agreed, and the status.
   std::string BriefReport() const;
+  // The full table `scalelaw fit` prints: every parameter and derived quantity with its standard error
+  // (bootstrap, else Laplace) and bootstrap interval, the objective, information criteria, held-out runs, the
+  // starts, the compute-optimal allocation of a usable Chinchilla fit, and the status.
+  std::string FullReport() const;
 };
 
 // Fits model to data. Throws InvalidArgument when the data or options are invalid (see Dataset::Validate and
 // FitOptions::IsValid). Everything else is reported in *summary, which says why a fit is not usable: a design
 // that cannot identify the model (fewer distinct input points than free parameters, too few distinct N or D,
-// every run at one compute), no finite start, no convergence. Returns summary->converged.
+// every run at one compute), no finite start, no convergence. Returns summary->IsUsable().
 bool Fit(const Dataset& data, const Model& model, const FitOptions& options, FitSummary* summary);
 
 // The model's loss at (N, D) for a fitted summary.

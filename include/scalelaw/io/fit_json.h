@@ -1,6 +1,7 @@
 // The one JSON form of a fit, shared by `scalelaw fit --json`, `--output fit.json`, `--fit fit.json` and
 // Python's to_dict(): {"model", "estimator", "huber_delta", "params": {...}, "objective", "n_points",
-// "converged", "message", "starts": {...}, ...}. Non-finite numbers are written as null.
+// "converged" (true for a usable fit), "status" (AnalysisStatusName), "message", "starts": {...}, ...}.
+// Non-finite numbers are written as null.
 #pragma once
 
 #include <string>
