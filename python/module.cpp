@@ -184,10 +184,23 @@ scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
   return in;
 }
 
+// A result of the user's own as a Law: a FitResult, an IsoflopResult or a HparamSweepResult (None: none).
+std::optional<scalelaw::Law> LawOf(const py::object& fit) {
+  if (fit.is_none()) return std::nullopt;
+  if (py::isinstance<scalelaw::FitSummary>(fit)) return scalelaw::FittedLaw(fit.cast<const scalelaw::FitSummary&>(), "fit");
+  if (py::isinstance<scalelaw::HparamSweepResult>(fit)) {
+    return scalelaw::FittedLaw(fit.cast<const scalelaw::HparamSweepResult&>(), "fit");
+  }
+  if (py::isinstance<scalelaw::IsoflopResult>(fit)) {
+    return scalelaw::FittedLaw(fit.cast<const scalelaw::IsoflopResult&>(), "fit");
+  }
+  throw py::type_error("fit= takes a FitResult, an IsoflopResult or a HparamSweepResult");
+}
+
 // The law to evaluate: a fit, else a published family with constants replacing its own ("all" is the registry).
-scalelaw::Law ChosenLaw(const std::string& family, scalelaw::Quantity quantity, const scalelaw::FitSummary* fit,
+scalelaw::Law ChosenLaw(const std::string& family, scalelaw::Quantity quantity, const std::optional<scalelaw::Law>& fit,
                         const std::map<std::string, double>& constants) {
-  if (fit != nullptr) return scalelaw::FittedLaw(*fit, "fit");
+  if (fit) return *fit;
   return scalelaw::WithConstants(scalelaw::PublishedLaw(family, quantity), constants);
 }
 
@@ -201,10 +214,11 @@ scalelaw::Quantity QuantityFromName(const std::string& name) {
 }
 
 std::string PredictJson(const std::string& quantity, const std::string& law, const py::dict& values,
-                        const scalelaw::FitSummary* fit, const std::map<std::string, double>& constants) {
+                        const py::object& fit_object, const std::map<std::string, double>& constants) {
   const scalelaw::PredictionInputs in = InputsFromDict(values);
+  const std::optional<scalelaw::Law> fit = LawOf(fit_object);
   const scalelaw::Quantity q = QuantityFromName(quantity);
-  if (law == "all" && fit == nullptr) {
+  if (law == "all" && !fit) {
     if (!constants.empty()) throw scalelaw::InvalidArgument("constants= needs one law, not law='all'");
     return scalelaw::PredictionsToJson(scalelaw::Predict(q, "all", in), scalelaw::Spelling::kPython);
   }
@@ -215,8 +229,9 @@ std::string PredictJson(const std::string& quantity, const std::string& law, con
 // Every law's answer at every point of the broadcast columns, in one call: {"law", "citation", "outputs": {key:
 // array}, "notes", "warnings"} per law (or "skipped").
 py::list PredictBulk(const std::string& quantity, const std::string& law, const std::map<std::string, DoubleArray>& columns,
-                     const py::dict& fixed, const scalelaw::FitSummary* fit,
+                     const py::dict& fixed, const py::object& fit_object,
                      const std::map<std::string, double>& constants) {
+  const std::optional<scalelaw::Law> fit = LawOf(fit_object);
   scalelaw::InputColumns in;
   in.fixed = InputsFromDict(fixed);
   bool first = true;
@@ -234,7 +249,7 @@ py::list PredictBulk(const std::string& quantity, const std::string& law, const 
   std::vector<scalelaw::BulkPrediction> results;
   {
     py::gil_scoped_release release;
-    if (law == "all" && fit == nullptr) {
+    if (law == "all" && !fit) {
       if (!constants.empty()) throw scalelaw::InvalidArgument("constants= needs one law, not law='all'");
       results = scalelaw::PredictBulk(q, "all", in);
     } else {
@@ -267,10 +282,27 @@ py::list PredictBulk(const std::string& quantity, const std::string& law, const 
   return out;
 }
 
-std::string PlanJson(const py::dict& values, const std::string& law, const scalelaw::FitSummary* fit) {
+// A plan: N and D from the fit that answers the allocation (else the published family), and the learning rate
+// and batch from the fits that answer them (a fit-hparams result) ahead of the published laws.
+std::string PlanJson(const py::dict& values, const std::string& law, const py::list& fits) {
   const scalelaw::PredictionInputs in = InputsFromDict(values);
-  return scalelaw::PlanToJson(fit != nullptr ? scalelaw::PlanTraining(in, scalelaw::FittedLaw(*fit, "fit"))
-                                             : scalelaw::PlanTraining(in, law));
+  std::optional<scalelaw::Law> allocation;
+  std::vector<scalelaw::Law> others;
+  for (const py::handle& item : fits) {
+    scalelaw::Law fitted = *LawOf(py::reinterpret_borrow<py::object>(item));
+    if (fitted.Answer(scalelaw::Quantity::kAllocation) == nullptr) {
+      others.push_back(std::move(fitted));
+    } else if (allocation) {
+      throw scalelaw::InvalidArgument("fit=: a second law for N and D");
+    } else {
+      allocation = std::move(fitted);
+    }
+  }
+  if (!allocation) {
+    allocation = scalelaw::PublishedLaw(in.Has(scalelaw::Input::kUniqueTokens) ? "datablations" : law,
+                                        scalelaw::Quantity::kAllocation);
+  }
+  return scalelaw::PlanToJson(scalelaw::PlanTraining(in, *allocation, others));
 }
 
 scalelaw::HparamSweepResult FitHparams(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
@@ -451,7 +483,7 @@ PYBIND11_MODULE(_scalelaw, m) {
     }
     return out;
   });
-  m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fit"));
+  m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fits"));
   m.def("_laws_json", &scalelaw::LawRegistryToJson);
   m.def("_law_json", [](const std::string& name) { return scalelaw::LawToJson(scalelaw::FindLaw(name)); });
   m.def("_transfer_lr", [](const DoubleArray& lr, const DoubleArray& from, const DoubleArray& to, double exponent) {

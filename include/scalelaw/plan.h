@@ -33,7 +33,11 @@ struct TrainingPlan {
 // sets N and D: any law that answers the allocation (a published family or a fit); the hyperparameter laws are
 // the registry's published ones. PlanTraining(inputs, family) uses the published family ("epoch", ...), and the
 // data-constrained law ("datablations") when unique tokens are given.
-TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law);
+// Laws of the user's own (a fit-hparams sweep) that answer the learning rate, batch size, weight decay or
+// vocabulary go first in fitted_laws: each becomes the primary answer of what it answers, with the published
+// laws as the alternatives.
+TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law,
+                          const std::vector<Law>& fitted_laws = {});
 TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family);
 
 }  // namespace scalelaw

@@ -26,6 +26,7 @@ struct Law {
   std::string name;                  // "epoch", "fit:runs.json"
   std::vector<LawInfo> records;      // one per quantity it answers, each with the constants it is evaluated with
   std::vector<Constants> resamples;  // a fit's bootstrap parameters (by the records' constant names); may be empty
+  std::string unusable_reason;       // a fit that is not usable: why (its predictions are still given, with it)
 
   // The record answering quantity, or nullptr.
   const LawInfo* Answer(Quantity quantity) const;

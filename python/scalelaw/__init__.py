@@ -398,13 +398,16 @@ def allocate(flops=None, *, law=None, fit=None, target_loss=None, inference_toke
 
 def plan(flops, *, inference_tokens=None, unique_tokens=None, seq_len=2048, law="epoch", fit=None):
     """One training recipe for a budget: N, D, epochs, LR, batch, weight decay, vocabulary and expected loss,
-    each with the law it came from ("sources") and the spread across laws ("spread", "alternatives")."""
+    each with the law it came from ("sources") and the spread across laws ("spread", "alternatives").
+    fit: a result of your own, or a list of them: a FitResult or IsoflopResult sets N and D, a HparamSweepResult
+    (fit_hparams) the LR and batch, ahead of the published laws."""
     inputs = {"flops": float(flops), "seq_len": float(seq_len)}
     if inference_tokens is not None:
         inputs["inference_tokens"] = float(inference_tokens)
     if unique_tokens is not None:
         inputs["unique_tokens"] = float(unique_tokens)
-    out = _json.loads(_scalelaw._plan_json(inputs, law, fit))
+    fits = [] if fit is None else list(fit) if isinstance(fit, (list, tuple)) else [fit]
+    out = _json.loads(_scalelaw._plan_json(inputs, law, fits))
     _warn(out["warnings"])
     return out
 

@@ -300,16 +300,16 @@ def _isoflop(
 def _law_json(arg0: str, /) -> str: ...
 def _laws_json() -> str: ...
 def _model_catalogue() -> list[dict[str, Any]]: ...  # name, formula, description: str; parameters, inputs: list[str]
-def _plan_json(inputs: Mapping[str, float], law: str, fit: FitResult | None) -> str: ...
+def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any]) -> str: ...
 def _predict_json(
-    quantity: str, law: str, inputs: Mapping[str, float], fit: FitResult | None, constants: Mapping[str, float]
+    quantity: str, law: str, inputs: Mapping[str, float], fit: object, constants: Mapping[str, float]
 ) -> str: ...
 def _predict_bulk(
     quantity: str,
     law: str,
     columns: Mapping[str, NDArray[np.float64]],
     fixed: Mapping[str, float],
-    fit: FitResult | None,
+    fit: object,
     constants: Mapping[str, float],
 ) -> list[dict[str, Any]]: ...  # law, citation, outputs {key: array}, notes, warnings (or skipped)
 def _inputs() -> list[dict[str, Any]]: ...  # key, option, quantity, help: str; default: float

@@ -145,6 +145,9 @@ bool Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::
       continue;
     }
     for (std::size_t j = 0; j < names.size(); ++j) values[j].push_back(v[j]);
+    std::map<std::string, double> draw;
+    for (std::size_t j = 0; j < names.size(); ++j) draw[names[j]] = v[j];
+    result->bootstrap_draws.push_back(std::move(draw));
     log_intercepts[0].push_back(c.lr_intercept);
     log_intercepts[1].push_back(c.batch_intercept);
   }
@@ -396,7 +399,8 @@ std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
                         {"resample", HparamResampleName(r.bootstrap_unit)},
                         {"failed", r.bootstrap_failed},
                         {"seed", r.bootstrap_seed},
-                        {"mean", mean}};
+                        {"mean", mean},
+                        {"draws", r.bootstrap_draws}};
     out["se"] = se;
     out["ci95"] = ci;
   }

@@ -327,6 +327,7 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     vb.push_back(estimates[i][1]);
     vk.push_back(std::exp(estimates[i][2]));
     vkt.push_back(std::exp(estimates[i][3]));
+    result.bootstrap_draws.push_back({{"a", va.back()}, {"b", vb.back()}, {"k_params", vk.back()}, {"k_tokens", vkt.back()}});
   }
   const int failed = resamples - static_cast<int>(va.size());
   result.bootstrap_failed = failed;
@@ -390,6 +391,7 @@ std::string IsoflopToJson(const IsoflopResult& result) {
         out["ci95"][name] = {summary.ci95.first, summary.ci95.second};
       }
     }
+    out["bootstrap"]["draws"] = result.bootstrap_draws;
   }
   out["warnings"] = result.warnings;
   return out.dump();

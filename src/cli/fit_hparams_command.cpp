@@ -9,6 +9,7 @@
 #include "plot/fit_plots.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/hparam_sweep.h"
+#include "io/read_file.h"
 #include "scalelaw/io/csv.h"
 
 namespace scalelaw::cli {
@@ -70,6 +71,7 @@ int RunFitHparams(const FitHparamsCommand& command) {
     plot::WriteSvgFile(plot::HparamChart(lr), command.plot);
     plot::WriteSvgFile(plot::HparamChart(batch), BatchPlotPath(command.plot));
   }
+  if (!command.output.empty()) detail::WriteWholeFile(command.output, HparamSweepToJson(result, 2) + "\n", "the result");
   fmt::print("{}", command.json ? HparamSweepToJson(result) + "\n" : result.FullReport());
   PrintWarnings(result.warnings);
   return ExitCodeFor(result.status, result.message, "the hyperparameter laws");

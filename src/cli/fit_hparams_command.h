@@ -20,6 +20,7 @@ struct FitHparamsCommand {
   std::string resample = "runs";  // or "cells"
   int threads = 0;
   bool json = false;
+  std::string output;  // the result as JSON, for --fit of predict-lr, predict-batch and plan
   std::string plot;  // an SVG of the best learning rate per cell and the fitted law
 };
 

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <optional>
+
 #include <vector>
 
 #include "cli/commands.h"
@@ -11,7 +14,10 @@
 #include "plot/fit_plots.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "io/read_file.h"
+#include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/io/csv.h"
+#include "scalelaw/io/prediction_json.h"
 
 namespace scalelaw::cli {
 namespace {
@@ -67,8 +73,21 @@ int RunIsoflop(const IsoflopCommand& command) {
     }
     plot::WriteSvgFile(plot::IsoflopChart(chart), command.plot);
   }
-  fmt::print("{}", command.json ? IsoflopToJson(result) + "\n" : result.FullReport());
+  if (!command.output.empty()) detail::WriteWholeFile(command.output, IsoflopToJson(result) + "\n", "the result");
+  std::optional<Prediction> at;
+  if (!std::isnan(command.at_flops) && result.IsUsable()) {
+    // N_opt and D_opt at the budget through the result as a Law: the same numbers `allocate --fit` gives.
+    at = Predict(FittedLaw(result, "isoflop"), Quantity::kAllocation, PredictionInputs().Set(Input::kFlops, command.at_flops));
+  }
+  if (command.json) {
+    fmt::print("{}\n", at ? "{\"isoflop\":" + IsoflopToJson(result) + ",\"at_flops\":" + PredictionToJson(*at) + "}"
+                          : IsoflopToJson(result));
+  } else {
+    fmt::print("{}", result.FullReport());
+    if (at) fmt::print("\n  at C = {}: {}\n", Short(command.at_flops), FormatValues(*at));
+  }
   PrintWarnings(result.warnings);
+  if (at) PrintWarnings(at->warnings);
   return ExitCodeFor(result.status, result.message, "the IsoFLOP fit");
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace scalelaw::cli {
@@ -18,7 +19,9 @@ struct IsoflopCommand {
   std::uint64_t seed = 42;
   int threads = 0;
   bool json = false;
-  std::string plot;  // an SVG of the budgets' profiles and parabolas
+  std::string plot;    // an SVG of the budgets' profiles and parabolas
+  std::string output;  // the result as JSON, for --fit of allocate and plan
+  double at_flops = std::numeric_limits<double>::quiet_NaN();  // also N_opt and D_opt at this budget
 };
 
 // 0 ok; 1 the result is not usable (fewer than 2 usable budgets); 2 usage or input error (thrown as scalelaw::Error).

@@ -262,7 +262,15 @@ void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand("plan", "One training recipe for a budget: N, D, LR, batch, weight decay, vocab");
   AddInput(sub, Input::kFlops, command.inputs)->required();
   for (Input input : {Input::kInferenceTokens, Input::kUniqueTokens, Input::kSeqLen}) AddInput(sub, input, command.inputs);
-  AddLawChoice(sub, Quantity::kAllocation, command.law, /*with_all=*/false);
+  auto* family = sub->add_option("--law", command.law.family,
+                                 "Law family that sets N and D: " +
+                                     fmt::format("{}", fmt::join(scalelaw::FamiliesFor(Quantity::kAllocation), ", ")))
+                     ->capture_default_str();
+  sub->add_option("--constant", command.law.constants, "Replace one of that law's constants, NAME=VALUE (repeatable)");
+  sub->add_option("--fit", command.fits,
+                  "A result of 'scalelaw fit', 'fit-hparams' or 'isoflop --output' (repeatable): a fit or isoflop "
+                  "result sets N and D, a fit-hparams result the LR and batch, ahead of the published laws")
+      ->excludes(family);
   AddJsonFlag(sub, command.json);
   sub->callback([&] { exit_code = RunPlan(command); });
 }
@@ -307,6 +315,8 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
       ->check(WholeNumber(0, kMaxThreads));
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
+  sub->add_option("--output", command.output, "Also write the result as JSON to this file (for allocate/plan --fit)");
+  AddNumber(sub, "--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with the bootstrap's 95%)");
   sub->callback([&] { exit_code = RunIsoflop(command); });
 }
 
@@ -336,6 +346,8 @@ void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_c
   sub->add_option("--threads", command.threads, "Worker threads (0: all hardware threads; results do not depend on it)")
       ->check(WholeNumber(0, kMaxThreads));
   sub->add_flag("--json", command.json, "Print one JSON object instead of a table");
+  sub->add_option("--output", command.output,
+                  "Also write the result as JSON to this file (for predict-lr, predict-batch and plan --fit)");
   sub->add_option("--plot", command.plot,
                   "Also draw the best LR per cell with the fitted law as an SVG file, and the batch law beside it "
                   "(out.svg and out-batch.svg)");

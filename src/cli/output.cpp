@@ -41,10 +41,12 @@ PredictionInputs InputValues::Inputs() const {
 
 Law ChosenLaw(const LawChoice& choice, Quantity quantity) {
   if (!choice.fit.empty()) {
-    const FitSummary fit = ReadFitJson(choice.fit);
-    if (!fit.IsUsable()) PrintWarnings({"the fit in '" + choice.fit + "' did not converge: " + fit.message});
     if (!choice.constants.empty()) throw InvalidArgument("--constant replaces a published law's constants, not a fit's");
-    return FittedLaw(fit, "fit:" + choice.fit);
+    Law law = ReadLawJson(choice.fit, "fit:" + choice.fit);
+    if (!law.unusable_reason.empty()) {
+      PrintWarnings({"the result in '" + choice.fit + "' is not usable: " + law.unusable_reason});
+    }
+    return law;
   }
   return WithConstants(PublishedLaw(choice.family, quantity), ParseAssignments(choice.constants, "--constant"));
 }
@@ -91,5 +93,29 @@ int ExitCodeFor(AnalysisStatus status, const std::string& message, const std::st
 }
 
 std::string Short(double value) { return detail::ShortNumber(value); }
+
+// "params 1.2e9 [95% 9.8e8, 1.5e9]  tokens ...": a value's 95% interval (key_lo95, key_hi95) beside it.
+std::string FormatValues(const Prediction& p) {
+  auto find = [&p](const std::string& key) -> const double* {
+    for (const auto& [name, value] : p.values) {
+      if (name == key) return &value;
+    }
+    return nullptr;
+  };
+  auto ends_with = [](const std::string& text, const char* suffix) {
+    const std::size_t n = std::char_traits<char>::length(suffix);
+    return text.size() > n && text.compare(text.size() - n, n, suffix) == 0;
+  };
+  std::string text;
+  for (const auto& [key, value] : p.values) {
+    if (ends_with(key, "_lo95") || ends_with(key, "_hi95")) continue;
+    text += fmt::format("  {} {}", key, Short(value));
+    const double* lo = find(key + "_lo95");
+    const double* hi = find(key + "_hi95");
+    if (lo != nullptr && hi != nullptr) text += fmt::format(" [95% {}, {}]", Short(*lo), Short(*hi));
+  }
+  return text;
+}
+
 
 }  // namespace scalelaw::cli

@@ -43,4 +43,7 @@ int ExitCodeFor(AnalysisStatus status, const std::string& message, const std::st
 // A number for a table: 4 significant digits, exponent where it helps.
 std::string Short(double value);
 
+// "params 1.2e9 [95% 9.8e8, 1.5e9]  tokens ...": each value of a prediction with its 95% interval beside it.
+std::string FormatValues(const Prediction& p);
+
 }  // namespace scalelaw::cli

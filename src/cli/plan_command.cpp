@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <optional>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -13,9 +14,24 @@ namespace scalelaw::cli {
 
 int RunPlan(const PlanCommand& command) {
   const PredictionInputs in = command.inputs.Inputs();
-  const TrainingPlan plan = command.law.fit.empty() && command.law.constants.empty()
-                                ? PlanTraining(in, command.law.family)
-                                : PlanTraining(in, ChosenLaw(command.law, Quantity::kAllocation));
+  std::optional<Law> allocation;
+  std::vector<Law> fitted;
+  for (const std::string& path : command.fits) {
+    Law law = ChosenLaw({"", path, {}}, Quantity::kAllocation);
+    if (law.Answer(Quantity::kAllocation) == nullptr) {
+      fitted.push_back(std::move(law));
+    } else if (allocation) {
+      throw InvalidArgument("--fit " + path + ": a second law for N and D (the first is " + allocation->name + ")");
+    } else {
+      allocation = std::move(law);
+    }
+  }
+  if (!allocation && in.Has(Input::kUniqueTokens) && command.law.constants.empty()) {
+    allocation = PublishedLaw("datablations");
+  }
+  const TrainingPlan plan =
+      PlanTraining(in, allocation ? *allocation : ChosenLaw({command.law.family, "", command.law.constants}, Quantity::kAllocation),
+                   fitted);
   if (command.json) {
     fmt::print("{}\n", PlanToJson(plan));
   } else {

@@ -43,29 +43,6 @@ std::string DescribeInputs(const PredictionInputs& in) {
   return text;
 }
 
-// "params 1.2e9 [95% 9.8e8, 1.5e9]  tokens ...": a value's 95% interval (key_lo95, key_hi95) beside it.
-std::string FormatValues(const Prediction& p) {
-  auto find = [&p](const std::string& key) -> const double* {
-    for (const auto& [name, value] : p.values) {
-      if (name == key) return &value;
-    }
-    return nullptr;
-  };
-  auto ends_with = [](const std::string& text, const char* suffix) {
-    const std::size_t n = std::char_traits<char>::length(suffix);
-    return text.size() > n && text.compare(text.size() - n, n, suffix) == 0;
-  };
-  std::string text;
-  for (const auto& [key, value] : p.values) {
-    if (ends_with(key, "_lo95") || ends_with(key, "_hi95")) continue;
-    text += fmt::format("  {} {}", key, Short(value));
-    const double* lo = find(key + "_lo95");
-    const double* hi = find(key + "_hi95");
-    if (lo != nullptr && hi != nullptr) text += fmt::format(" [95% {}, {}]", Short(*lo), Short(*hi));
-  }
-  return text;
-}
-
 void PrintHuman(Quantity quantity, const PredictionInputs& in, const std::vector<Prediction>& predictions) {
   fmt::print("{} for {}\n", Title(quantity), DescribeInputs(in));
   for (const Prediction& p : predictions) {

@@ -3,14 +3,18 @@
 #include <fmt/format.h>
 
 #include <boost/math/tools/minima.hpp>
+#include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 
 #include "fit/model_form.h"
+#include "io/read_file.h"
 #include "scalelaw/error.h"
+#include "scalelaw/io/fit_json.h"
 #include "scalelaw/laws/inference_aware.h"
 #include "scalelaw/laws/registry.h"
 
@@ -131,12 +135,41 @@ LawInfo FittedRecord(const LawInfo& shape, const FitSummary& fit, const std::str
   return record;
 }
 
+// The vocabulary size under a fitted Tao et al. 2024 Approach 3 loss (arXiv:2407.13623): the tao-vocab record,
+// whose solver works in the repository's normalised units n = N/1e6, v dd = Nv/1e6, u = D/1e9, so a fitted
+// A2 Nv^-alpha2 is A2 1e6^-alpha2 (Nv/1e6)^-alpha2 there, B D^-beta is B 1e9^-beta (D/1e9)^-beta and A1 N^-beta
+// is A1 1e6^-beta (N/1e6)^-beta; E only shifts the loss. The record reads the fit's own parameter names (its
+// resamples have them too) and converts them when it binds. Approaches 1 and 2 are other fits: not answered.
+LawInfo VocabularyRecord(const FitSummary& fit, const std::string& name) {
+  LawInfo record = FittedRecord(FindLaw("tao-vocab"), fit, name, Quantity::kVocabularySize);
+  const auto published = FindLaw("tao-vocab").bind;
+  record.bind = [published](const Constants& c) -> Evaluator {
+    const double beta = ConstantValue(c, "beta", "vocab fit"), alpha2 = ConstantValue(c, "alpha2", "vocab fit");
+    const Evaluator evaluate = published({{"approach3_A1", ConstantValue(c, "A1", "vocab fit") * std::pow(1e6, -beta)},
+                                          {"approach3_A2", ConstantValue(c, "A2", "vocab fit") * std::pow(1e6, -alpha2)},
+                                          {"approach3_B", ConstantValue(c, "B", "vocab fit") * std::pow(1e9, -beta)},
+                                          {"approach3_E", -ConstantValue(c, "E", "vocab fit")},
+                                          {"approach3_alpha1", beta},
+                                          {"approach3_alpha2", alpha2},
+                                          {"approach3_beta", beta}});
+    return [evaluate](const PredictionInputs& in, Evaluation& e) {
+      if (in.Get(Input::kVocabApproach) != 3) {
+        throw NotApplicable("answers {0} 3 only (a fit of the Approach 3 loss)", {Input::kVocabApproach});
+      }
+      evaluate(in, e);
+    };
+  };
+  return record;
+}
+
+
 }  // namespace
 
 Law FittedLaw(const FitSummary& fit, const std::string& name) {
   if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");
   Law law;
   law.name = name;
+  if (!fit.IsUsable()) law.unusable_reason = fit.message;
   for (const auto& draw : fit.bootstrap_draws) law.resamples.emplace_back(draw.begin(), draw.end());
 
   if (fit.model == "chinchilla") {
@@ -159,6 +192,7 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
     if (fit.params.count(parameter) == 0) return law;  // it reads columns of the user's own names
   }
   const detail::ModelForm& form = model->form();
+  if (fit.model == "vocab") law.records.push_back(VocabularyRecord(fit, name));
   std::vector<Input> inputs;
   if (form.needs_params_and_tokens()) {
     inputs = {Input::kParams, Input::kTokens};
@@ -213,6 +247,197 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
   };
   law.records.push_back(allocation);
   return law;
+}
+
+
+namespace {
+
+// The (N, D) box of a sweep's or an isoFLOP analysis's cells.
+ValidityRange BoxOf(const std::vector<std::pair<double, double>>& points) {
+  ValidityRange range;
+  for (const auto& [n, d] : points) {
+    if (!(n > 0 && d > 0)) continue;
+    range.params_min = range.params_min > 0 ? std::min(range.params_min, n) : n;
+    range.params_max = std::max(range.params_max, n);
+    range.tokens_min = range.tokens_min > 0 ? std::min(range.tokens_min, d) : d;
+    range.tokens_max = std::max(range.tokens_max, d);
+  }
+  return range;
+}
+
+LawInfo AnalysisRecord(LawInfo record, const std::string& name, const std::string& what, const ValidityRange& range,
+                       bool usable, const std::string& message) {
+  record.name = name;
+  record.family = "fit";
+  record.citation = Citation{"fitted by scalelaw", 0, "", "", ""};
+  record.params_definition = "as in the fitted runs";
+  record.range = range;
+  record.confidence = usable ? "a usable " + what : "NOT USABLE: " + message;
+  record.example = {};
+  return record;
+}
+
+}  // namespace
+
+Law FittedLaw(const HparamSweepResult& sweep, const std::string& name) {
+  // The Step Law's records (Li et al. 2025, arXiv:2503.04715) with the sweep's own constants by their names.
+  auto constants = [](const std::map<std::string, double>& q) {
+    return Constants{{"lr_coefficient", q.at("lr.coef")},       {"lr_params_exponent", q.at("lr.exp_params")},
+                     {"lr_tokens_exponent", q.at("lr.exp_tokens")}, {"batch_coefficient", q.at("batch_tokens.coef")},
+                     {"batch_tokens_exponent", q.at("batch_tokens.exp_tokens")}};
+  };
+  const std::map<std::string, double> fitted = {{"lr.coef", sweep.lr.coef},
+                                                {"lr.exp_params", sweep.lr.exp_params},
+                                                {"lr.exp_tokens", sweep.lr.exp_tokens},
+                                                {"batch_tokens.coef", sweep.batch_tokens.coef},
+                                                {"batch_tokens.exp_tokens", sweep.batch_tokens.exp_tokens}};
+  std::vector<std::pair<double, double>> cells;
+  for (const HparamCell& cell : sweep.cells) cells.emplace_back(cell.params, cell.tokens);
+  const ValidityRange range = BoxOf(cells);
+  Law law;
+  law.name = name;
+  if (!sweep.IsUsable()) law.unusable_reason = sweep.message;
+  for (const char* shape : {"step-lr", "step-batch"}) {
+    LawInfo record = AnalysisRecord(FindLaw(shape), name, "learning-rate and batch sweep", range, sweep.IsUsable(),
+                                    sweep.message);
+    record.formula = std::string(shape) == "step-lr"
+                         ? "eta_opt = " + FormatNumber(sweep.lr.coef) + " N^" + FormatNumber(sweep.lr.exp_params) +
+                               " D^" + FormatNumber(sweep.lr.exp_tokens) + " (fitted)"
+                         : "B_opt = " + FormatNumber(sweep.batch_tokens.coef) + " D^" +
+                               FormatNumber(sweep.batch_tokens.exp_tokens) + " tokens (fitted)";
+    record.units = "as in the sweep: peak LR under its schedule; B in tokens per step";
+    record.constants = constants(fitted);
+    law.records.push_back(std::move(record));
+  }
+  for (const auto& draw : sweep.bootstrap_draws) law.resamples.push_back(constants(draw));
+  return law;
+}
+
+Law FittedLaw(const IsoflopResult& isoflop, const std::string& name) {
+  std::vector<std::pair<double, double>> vertices;
+  for (const IsoflopBudget& budget : isoflop.budgets) {
+    if (budget.used) vertices.emplace_back(budget.params, budget.tokens);
+  }
+  LawInfo record = AnalysisRecord(LawInfo{}, name, "isoFLOP analysis", BoxOf(vertices), isoflop.IsUsable(),
+                                  isoflop.message);
+  record.quantity = Quantity::kAllocation;
+  record.formula = "N_opt = " + FormatNumber(isoflop.k_params) + " C^" + FormatNumber(isoflop.a) + ", D_opt = " +
+                   FormatNumber(isoflop.k_tokens) + " C^" + FormatNumber(isoflop.b) + " (fitted, Approach 2)";
+  record.units = "C in FLOPs as the runs counted it; N and D as in the runs";
+  record.constants = {{"a", isoflop.a}, {"k_params", isoflop.k_params}, {"b", isoflop.b}, {"k_tokens", isoflop.k_tokens}};
+  record.inputs = {Input::kFlops};
+  record.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
+  record.outputs = {"params", "tokens", "flops", "tokens_per_param"};
+  record.bind = [](const Constants& c) -> Evaluator {
+    const double a = ConstantValue(c, "a", "isoflop"), k = ConstantValue(c, "k_params", "isoflop");
+    const double b = ConstantValue(c, "b", "isoflop"), k_tokens = ConstantValue(c, "k_tokens", "isoflop");
+    return [a, k, b, k_tokens](const PredictionInputs& in, Evaluation& e) {
+      if (in.Has(Input::kTargetLoss)) throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
+      if (in.Has(Input::kInferenceTokens)) {
+        throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+      }
+      const double flops = in.Need(Input::kFlops);
+      const double n = k * std::pow(flops, a), d = k_tokens * std::pow(flops, b);
+      e.Set("params", n);
+      e.Set("tokens", d);
+      e.Set("flops", flops);
+      e.Set("tokens_per_param", d / n);
+      e.Note("N_opt and D_opt are fitted separately to the budgets' vertices, so 6 N_opt D_opt need not equal C");
+      e.CheckRange(n, d);
+    };
+  };
+  Law law;
+  law.name = name;
+  if (!isoflop.IsUsable()) law.unusable_reason = isoflop.message;
+  law.records.push_back(std::move(record));
+  for (const auto& draw : isoflop.bootstrap_draws) {
+    law.resamples.push_back({{"a", draw.at("a")}, {"k_params", draw.at("k_params")}, {"b", draw.at("b")},
+                             {"k_tokens", draw.at("k_tokens")}});
+  }
+  return law;
+}
+
+Law LawFromJson(std::string_view text, const std::string& source_name, const std::string& name) {
+  using nlohmann::json;
+  const json in = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (in.is_discarded()) throw InputError(source_name, 0, "", "not valid JSON");
+  if (!in.is_object()) {
+    throw InputError(source_name, 0, "", "not a JSON object written by scalelaw fit, fit-hparams or isoflop");
+  }
+  auto fail = [&](const std::string& key, const std::string& problem) {
+    return InputError(source_name, 0, "", "key \"" + key + "\": " + problem);
+  };
+  auto number = [&](const json& object, const std::string& key, const std::string& shown) {
+    if (!object.contains(key) || !object[key].is_number()) throw fail(shown, "missing or not a number");
+    return object[key].get<double>();
+  };
+  auto status = [&](IsoflopResult* iso, HparamSweepResult* sweep) {
+    const std::string text = in.value("status", std::string(in.value("usable", false) ? "usable" : "not identifiable"));
+    AnalysisStatus s;
+    try {
+      s = AnalysisStatusFromName(text);
+    } catch (const InvalidArgument& e) {
+      throw fail("status", e.what());
+    }
+    if (iso) iso->status = s, iso->message = in.value("message", "");
+    if (sweep) sweep->status = s, sweep->message = in.value("message", "");
+  };
+  auto draws = [&](const json& bootstrap, const std::vector<std::string>& keys) {
+    std::vector<std::map<std::string, double>> out;
+    if (!bootstrap.is_object() || !bootstrap.contains("draws")) return out;
+    if (!bootstrap["draws"].is_array()) throw fail("bootstrap.draws", "expected an array of objects");
+    for (const json& draw : bootstrap["draws"]) {
+      if (!draw.is_object()) throw fail("bootstrap.draws", "expected objects");
+      std::map<std::string, double> values;
+      for (const std::string& key : keys) values[key] = number(draw, key, "bootstrap.draws." + key);
+      out.push_back(std::move(values));
+    }
+    return out;
+  };
+  if (in.contains("model")) return FittedLaw(FitFromJson(text, source_name), name);
+  if (in.value("method", "") == "isoflop") {
+    IsoflopResult iso;
+    status(&iso, nullptr);
+    iso.a = number(in, "a", "a");
+    iso.b = number(in, "b", "b");
+    iso.k_params = number(in, "k_params", "k_params");
+    iso.k_tokens = number(in, "k_tokens", "k_tokens");
+    if (in.contains("budgets") && in["budgets"].is_array()) {
+      for (const json& row : in["budgets"]) {
+        IsoflopBudget budget;
+        budget.used = row.value("used", false);
+        budget.params = row.contains("params") && row["params"].is_number() ? row["params"].get<double>() : 0;
+        budget.tokens = row.contains("tokens") && row["tokens"].is_number() ? row["tokens"].get<double>() : 0;
+        iso.budgets.push_back(budget);
+      }
+    }
+    if (in.contains("bootstrap")) iso.bootstrap_draws = draws(in["bootstrap"], {"a", "b", "k_params", "k_tokens"});
+    return FittedLaw(iso, name);
+  }
+  if (in.contains("lr") && in.contains("batch_tokens")) {
+    HparamSweepResult sweep;
+    status(nullptr, &sweep);
+    sweep.lr = {number(in["lr"], "coef", "lr.coef"), number(in["lr"], "exp_params", "lr.exp_params"),
+                number(in["lr"], "exp_tokens", "lr.exp_tokens")};
+    sweep.batch_tokens = {number(in["batch_tokens"], "coef", "batch_tokens.coef"),
+                          number(in["batch_tokens"], "exp_tokens", "batch_tokens.exp_tokens")};
+    if (in.contains("cells") && in["cells"].is_array()) {
+      for (const json& row : in["cells"]) {
+        HparamCell cell;
+        cell.params = number(row, "params", "cells.params");
+        cell.tokens = number(row, "tokens", "cells.tokens");
+        sweep.cells.push_back(cell);
+      }
+    }
+    if (in.contains("bootstrap")) sweep.bootstrap_draws = draws(in["bootstrap"], HparamQuantityNames());
+    return FittedLaw(sweep, name);
+  }
+  throw InputError(source_name, 0, "", "not a fit, fit-hparams or isoflop result written by scalelaw (no \"model\", "
+                                       "\"lr\" or \"method\" key)");
+}
+
+Law ReadLawJson(const std::string& path, const std::string& name) {
+  return LawFromJson(detail::ReadWholeFile(path), detail::DisplayName(path), name);
 }
 
 }  // namespace scalelaw

@@ -36,7 +36,7 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view famil
   return PlanTraining(inputs, PublishedLaw(inputs.Has(Input::kUniqueTokens) ? "datablations" : family));
 }
 
-TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law) {
+TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law, const std::vector<Law>& fitted_laws) {
   if (!inputs.Has(Input::kFlops)) throw InputProblem("a plan needs {0}", {Input::kFlops});
 
   TrainingPlan plan;
@@ -61,8 +61,17 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
       "hyperparameter laws are evaluated at the planned N and D with C = 6ND and at the expected loss; each "
       "law's own N definition and schedule are listed by 'scalelaw laws show NAME'");
 
-  const std::vector<Prediction> lrs = PredictLearningRate("all", at);
-  const std::vector<Prediction> batches = PredictBatchSize("all", at);
+  // The user's own laws of a quantity first (the primary answer), then every published one.
+  auto answers = [&](Quantity quantity, const PredictionInputs& point) {
+    std::vector<Prediction> out;
+    for (const Law& law : fitted_laws) {
+      if (law.Answer(quantity) != nullptr) out.push_back(Predict(law, quantity, point));
+    }
+    for (Prediction& p : Predict(quantity, "all", point)) out.push_back(std::move(p));
+    return out;
+  };
+  const std::vector<Prediction> lrs = answers(Quantity::kLearningRate, at);
+  const std::vector<Prediction> batches = answers(Quantity::kBatchSize, at);
   Collect(lrs, &plan.warnings);
   Collect(batches, &plan.warnings);
   const std::optional<PlanItem> lr = Summarise(lrs, "lr", "peak learning rate");
@@ -75,14 +84,14 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
   }
   if (lr && batch) {
     at.Set(Input::kLearningRate, lr->value).Set(Input::kBatchTokens, batch->value);
-    const std::vector<Prediction> decay = PredictWeightDecay("all", at);
+    const std::vector<Prediction> decay = answers(Quantity::kWeightDecay, at);
     Collect(decay, &plan.warnings);
     if (auto item = Summarise(decay, "weight_decay", "AdamW weight decay")) {
       plan.notes.push_back(fmt::format("weight decay uses {}'s LR and {}'s batch", lr->law, batch->law));
       plan.items.push_back(*item);
     }
   }
-  const std::vector<Prediction> vocab = PredictVocabularySize("all", at);
+  const std::vector<Prediction> vocab = answers(Quantity::kVocabularySize, at);
   Collect(vocab, &plan.warnings);
   if (auto item = Summarise(vocab, "vocab_size", "vocabulary size")) {
     item->value = std::floor(item->value);  // a vocabulary has a whole number of entries (Tao et al. truncate)

@@ -93,7 +93,10 @@ def test_bootstrap_is_deterministic_across_threads(scalelaw, tmp_path):
     assert one.json() == four.json()
     out = one.json()
     assert set(out["se"]) == {"a", "b", "k_params", "k_tokens"} == set(out["ci95"])
+    draws = out["bootstrap"].pop("draws")
     assert out["bootstrap"] == {"requested": 200, "succeeded": 200, "seed": 7}
+    # Every successful resample's power laws are written, for intervals on allocations made from the file.
+    assert len(draws) == 200 and set(draws[0]) == {"a", "b", "k_params", "k_tokens"}
     low, high = out["ci95"]["a"]
     assert low < out["a"] < high and out["se"]["a"] > 0
     other = scalelaw("isoflop", path, "--bootstrap", "200", "--seed", "8", "--json").json()

@@ -136,6 +136,9 @@ struct HparamSweepResult {
   std::uint64_t bootstrap_seed = 0;
   HparamResample bootstrap_unit = HparamResample::kRuns;
   std::map<std::string, ResampleSummary> uncertainty;
+  // Each successful resample's five quantities (keys of HparamQuantityNames), so that predictions made from the
+  // result carry intervals (FittedLaw in scalelaw/fit/fitted_law.h).
+  std::vector<std::map<std::string, double>> bootstrap_draws;
 
   // kUsable when the kept runs identify both laws; kNotIdentifiable when they cannot (fewer than two distinct
   // D, or ln N and ln D collinear, e.g. a sweep at a single N; the laws are then all zero); kNoConvergence when

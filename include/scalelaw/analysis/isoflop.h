@@ -102,6 +102,9 @@ struct IsoflopResult {
   int bootstrap_resamples = 0;
   int bootstrap_failed = 0;
   std::map<std::string, ResampleSummary> uncertainty;
+  // Each successful resample's a, b, k_params and k_tokens, so that allocations made from the result carry
+  // intervals (FittedLaw in scalelaw/fit/fitted_law.h).
+  std::vector<std::map<std::string, double>> bootstrap_draws;
   std::vector<std::string> warnings;  // skipped and excluded budgets, failed resamples
   int n_runs = 0;
   double budget_tolerance = 0;

@@ -13,12 +13,30 @@
 
 #include <string>
 
+#include "scalelaw/analysis/hparam_sweep.h"
+#include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/predict.h"
 
 namespace scalelaw {
 
 // name labels the fit in outputs ("fit:runs.json"). Throws InvalidArgument when the fit has no parameters.
+// A fit of the "vocab" form (Tao et al. 2024, arXiv:2407.13623, Approach 3) also answers the vocabulary size,
+// through the tao-vocab record with the fitted A2, B, alpha2, beta converted to that record's normalised units.
 Law FittedLaw(const FitSummary& fit, const std::string& name = "fit");
+
+// A Step-Law sweep (scalelaw/analysis/hparam_sweep.h) as a Law: the step-lr and step-batch records with the
+// fitted lr = c N^a D^b and B = c' D^b', the sweep's (N, D) box as their range, its resamples for intervals.
+Law FittedLaw(const HparamSweepResult& sweep, const std::string& name = "fit");
+
+// An IsoFLOP analysis (scalelaw/analysis/isoflop.h) as a Law answering the allocation: N_opt = k C^a and
+// D_opt = k' C^b (Hoffmann et al. 2022, arXiv:2203.15556, Approach 2), the budgets' (N, D) box as its range,
+// its resamples for intervals.
+Law FittedLaw(const IsoflopResult& isoflop, const std::string& name = "fit");
+
+// The Law in a file written by `scalelaw fit --output`, `scalelaw fit-hparams --output` or `scalelaw isoflop
+// --output` (told apart by their keys); name labels it ("fit:PATH"). Throws InputError naming the file and key.
+Law LawFromJson(std::string_view text, const std::string& source_name, const std::string& name);
+Law ReadLawJson(const std::string& path, const std::string& name);
 
 }  // namespace scalelaw
