@@ -18,6 +18,11 @@ the ratios baseline time / scalelaw time, as medians over repeats:
   both 4500-pt grid (information only)  the same, with `scalelaw fit --starts grid`: the baseline's starts.
   grid + bootstrap (information only)  the one command a user runs, `scalelaw fit --bootstrap 4000`, vs the
               sum of the baseline's two internal times.
+  formula vs hand-derived  not against the baseline: `scalelaw fit --formula "E + A/N^alpha + B/D^beta"` vs
+              `scalelaw fit --model chinchilla` on the same runs (written to a temporary N, D, loss CSV), both
+              `--starts grid` from the 4500 points of the Epoch grid in natural parameters; ratio = formula time /
+              hand-derived time (lower is faster), target <= 2x; and, for information, one evaluation of each
+              (log predictions and Jacobian over the 240 runs, benchmarks/formula_evaluation.cpp).
 
 Then the scaling benchmark (benchmarks/fit_scaling.cpp): single-start fit time and peak memory at 1e3 ... 1e6
 synthetic runs, one fresh process per size, with the log-log exponent of time against n.
@@ -31,6 +36,7 @@ Usage:
 """
 import argparse
 import atexit
+import csv
 import datetime
 import json
 import math
@@ -66,6 +72,20 @@ PREDICT_ARGS = ["predict-lr", "--params", "7e9", "--tokens", "2e12"]
 NUMPY_ONE_LINER = "import numpy as np; print(1.79 * np.power(7e9, -0.713) * np.power(2e12, 0.307))"
 
 TARGETS = {"grid": 100.0, "bootstrap": 50.0, "predict_lr": 10.0}
+
+# The formula row: Chinchilla's law spelled out as a formula against the hand-derived form (log-sum-exp with an
+# analytic gradient, src/fit/models/chinchilla_model.cpp), both from the Epoch grid (Besiroglu et al. 2024:
+# alpha, beta in {0, 0.5, ..., 2}, e in {-1, -0.5, ..., 1}, a, b in {0, 5, ..., 25}) given as natural parameters
+# E = e^e, A = e^a, B = e^b. The formula form moves the natural parameters and the hand-derived one (a, b, e), so
+# from the same points the two optimisers take different paths: the per-evaluation line separates the cost of
+# evaluating from that.
+FORMULA = "E + A/N^alpha + B/D^beta"
+EPOCH_GRID = ["--grid", "E=" + ",".join(repr(math.exp(-1 + 0.5 * k)) for k in range(5)),
+              "--grid", "A=" + ",".join(repr(math.exp(5.0 * k)) for k in range(6)),
+              "--grid", "B=" + ",".join(repr(math.exp(5.0 * k)) for k in range(6)),
+              "--grid", "alpha=0,0.5,1,1.5,2", "--grid", "beta=0,0.5,1,1.5,2"]
+FORMULA_TARGET = 2.0  # formula time / hand-derived time, at most
+FORMULA_OBJECTIVE_TOLERANCE = 1e-6  # relative difference of the two fits' objectives, at most
 SCALING_SIZES = [1000, 10000, 100000, 1000000]
 SCALING_EXPONENT_TARGET = 1.1
 MEMORY_MULTIPLIER_TARGET = 3.0
@@ -151,16 +171,15 @@ def run_process(argv, capture=True, env=None):
     return done.stdout, done.stderr, done.returncode, wall, cpu
 
 
-def snapshot(binary, directory):
+def snapshot(binary, directory, check_args=("--version",)):
     """Copies binary into directory and returns the copy: the lead rebuilds build/bin now and then, and a
     rebuild in the middle of a run must neither break it nor mix two builds. Retries while the file is being
-    written (a copy that cannot run --version, or a file that cannot be read)."""
+    written (a copy that cannot run with check_args, or a file that cannot be read)."""
     target = os.path.join(directory, os.path.basename(binary))
     for attempt in range(30):
         try:
             shutil.copy2(binary, target)
-            done = subprocess.run([target, "--version"] if "fit_scaling" not in binary else [target, "--points", "5"],
-                                  capture_output=True, text=True, timeout=60)
+            done = subprocess.run([target, *check_args], capture_output=True, text=True, timeout=60)
             if done.returncode == 0:
                 return target
         except (OSError, subprocess.SubprocessError):
@@ -237,8 +256,9 @@ def baseline_once(args):
             "process_seconds": wall, "process_cpu_seconds": cpu}
 
 
-def scalelaw_fit(args, extra, what):
-    argv = [args.scalelaw, "fit", args.data, *EPOCH_COLUMNS, *extra, "--json"]
+def scalelaw_fit(args, extra, what, data=None):
+    """One `scalelaw fit`; data is the file and its column options (default: the Epoch CSV, EPOCH_COLUMNS)."""
+    argv = [args.scalelaw, "fit", *(data or [args.data, *EPOCH_COLUMNS]), *extra, "--json"]
     if args.threads is not None:
         argv += ["--threads", str(args.threads)]
     other = OtherLoad()
@@ -249,6 +269,7 @@ def scalelaw_fit(args, extra, what):
     bootstrap = out.get("bootstrap") or {}
     return {"seconds": out["wall_seconds"], "objective": out["objective"], "params": out["params"],
             "n_points": out["n_points"], "n_starts": out["starts"]["total"], "converged": out["converged"],
+            "iterations": out.get("iterations"),
             "strategy": out["starts"].get("strategy", "grid"),
             "se": out.get("se", {}), "bootstrap": bootstrap.get("resamples", 0),
             "bootstrap_failed": bootstrap.get("failed"), "process_seconds": wall, "process_cpu_seconds": cpu,
@@ -281,11 +302,32 @@ def predict_lr_values(args):
     return out["lr"], float(printed.strip()), out.get("law")
 
 
+def write_runs_csv(path, directory):
+    """The Epoch CSV as N, D = C/(6N) (as scalelaw's --flops-col computes it), loss: columns a formula can name.
+    Every run is kept; both sides of the formula row drop the 5 highest losses themselves."""
+    target = os.path.join(directory, "chinchilla_runs.csv")
+    with open(path, newline="") as fh, open(target, "w") as out:
+        out.write("N,D,loss\n")
+        for run in csv.DictReader(fh):
+            n, c, loss = float(run["Model Size"]), float(run["Training FLOP"]), float(run["loss"])
+            out.write(f"{n!r},{c / (6.0 * n)!r},{loss!r}\n")
+    return target
+
+
+def formula_evaluation_once(binary, args):
+    out, _, _, code = run_json([binary, "--data", args.data], "formula_evaluation")
+    if code != 0:
+        raise RuntimeError(f"formula_evaluation exited with {code}: the two forms predict different losses")
+    return out
+
+
 # ------------------------------------------------------------------------------------------ scaling
-def find_scaling_binary(args):
-    if args.scaling_bin:
-        return args.scaling_bin
-    candidate = os.path.join(REPO, "build", "bin", "fit_scaling")
+def find_benchmark_binary(args, name, explicit):
+    """explicit, else build/bin/NAME (a build with -DSCALELAW_BUILD_BENCHMARKS=ON), else NAME built in
+    benchmarks/build from the current sources."""
+    if explicit:
+        return explicit
+    candidate = os.path.join(REPO, "build", "bin", name)
     if os.path.exists(candidate) and not args.rebuild_scaling:
         return candidate
     # Build (or bring up to date) the standalone benchmark tree benchmarks/build against the current sources.
@@ -297,12 +339,12 @@ def find_scaling_binary(args):
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if done.returncode != 0:
             raise RuntimeError("configuring benchmarks/build failed:\n" + done.stderr[-2000:])
-    log(f"building fit_scaling in {build} (-j2) ...")
-    done = subprocess.run(["cmake", "--build", build, "--target", "fit_scaling", "-j", "2"],
+    log(f"building {name} in {build} (-j2) ...")
+    done = subprocess.run(["cmake", "--build", build, "--target", name, "-j", "2"],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
-        raise RuntimeError("building fit_scaling failed:\n" + done.stderr[-2000:])
-    return os.path.join(build, "bin", "fit_scaling")
+        raise RuntimeError(f"building {name} failed:\n" + done.stderr[-2000:])
+    return os.path.join(build, "bin", name)
 
 
 def scaling_once(binary, n, args):
@@ -362,7 +404,10 @@ def main():
     ap.add_argument("--scaling-bin", default=None,
                     help="fit_scaling binary (default: build/bin/fit_scaling, else built in benchmarks/build)")
     ap.add_argument("--rebuild-scaling", action="store_true",
-                    help="use benchmarks/build even when build/bin/fit_scaling exists")
+                    help="use benchmarks/build even when build/bin/fit_scaling (or formula_evaluation) exists")
+    ap.add_argument("--formula-evaluation-bin", default=None,
+                    help="formula_evaluation binary (default: build/bin/formula_evaluation, else built in "
+                         "benchmarks/build)")
     ap.add_argument("--scaling-sizes", default=",".join(str(n) for n in SCALING_SIZES),
                     help="comma-separated point counts; 1000,10000,100000,1000000")
     ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
@@ -388,11 +433,23 @@ def main():
     scaling_error = None
     if not args.skip_scaling:
         try:  # built before anything is timed
-            scaling_source = os.path.abspath(find_scaling_binary(args))
-            scaling_binary = snapshot(scaling_source, snapshots)
+            scaling_source = os.path.abspath(find_benchmark_binary(args, "fit_scaling", args.scaling_bin))
+            scaling_binary = snapshot(scaling_source, snapshots, ["--points", "5"])
         except RuntimeError as error:
             scaling_error = str(error)
             log(f"scaling benchmark skipped: {error}")
+
+    evaluation_binary = evaluation_source = None
+    try:  # built before anything is timed, like fit_scaling
+        evaluation_source = os.path.abspath(find_benchmark_binary(args, "formula_evaluation",
+                                                                  args.formula_evaluation_bin))
+        evaluation_binary = snapshot(evaluation_source, snapshots,
+                                     ["--data", args.data, "--rounds", "1", "--evaluations", "1"])
+    except RuntimeError as error:
+        log(f"formula per-evaluation benchmark skipped: {error}")
+    runs_csv = write_runs_csv(args.data, snapshots)
+    runs_data = [runs_csv, "--params-col", "N", "--tokens-col", "D", "--drop-highest", "5"]
+    formula_data = [runs_csv, "--drop-highest", "5"]
 
     version = run_process([args.scalelaw, "--version"])[0].strip()
     results = {
@@ -409,7 +466,7 @@ def main():
         "busy_before_repeat": [],
         "other_load_during_repeat": [],
         "raw": {"baseline": [], "grid": [], "same_grid": [], "bootstrap": [], "grid_bootstrap": [], "predict_lr": [],
-                "scaling": []},
+                "hand_derived": [], "formula": [], "formula_evaluation": [], "scaling": []},
     }
 
     previous_baseline = None
@@ -449,6 +506,18 @@ def main():
         raw["grid_bootstrap"].append(scalelaw_fit(args, ["--bootstrap", str(args.bootstrap), "--seed", "42"],
                                                   "scalelaw fit --bootstrap (grid)"))
         log(f"    {fmt_seconds(raw['grid_bootstrap'][-1]['seconds'])}")
+        log("  scalelaw fit --model chinchilla and --formula, both --starts grid from the Epoch grid ...")
+        raw["hand_derived"].append(scalelaw_fit(args, ["--model", "chinchilla", "--starts", "grid", *EPOCH_GRID],
+                                                "scalelaw fit --model chinchilla", runs_data))
+        raw["formula"].append(scalelaw_fit(args, ["--formula", FORMULA, "--starts", "grid", *EPOCH_GRID],
+                                           "scalelaw fit --formula", formula_data))
+        log(f"    hand-derived {fmt_seconds(raw['hand_derived'][-1]['seconds'])}, formula "
+            f"{fmt_seconds(raw['formula'][-1]['seconds'])}")
+        if evaluation_binary is not None:
+            raw["formula_evaluation"].append(formula_evaluation_once(evaluation_binary, args))
+            e = raw["formula_evaluation"][-1]
+            log(f"    one evaluation: hand-derived {fmt_seconds(e['hand_derived_seconds'])}, formula "
+                f"{fmt_seconds(e['formula_seconds'])}")
         log(f"  predict-lr: {args.predict_runs} launches of each side ...")
         raw["predict_lr"].append(predict_lr_once(args))
         p = raw["predict_lr"][-1]
@@ -469,14 +538,23 @@ def main():
     lr_ours, lr_numpy, lr_law = predict_lr_values(args)
     lr_ok = math.isclose(lr_ours, lr_numpy, rel_tol=1e-9)
     single_start_gap = boot["objective"] - grid["objective"]
+    hand, formula = raw["hand_derived"][0], raw["formula"][0]
+    formula_gap = formula["objective"] - hand["objective"]
+    formula_ok = (hand["n_points"] == formula["n_points"] == base["n_fit"] and hand["converged"]
+                  and formula["converged"] and abs(formula_gap) <= FORMULA_OBJECTIVE_TOLERANCE * hand["objective"])
 
-    def row(name, base_times, our_times, target, check_ok, timing, other_loads):
-        ratios = [b / o for b, o in zip(base_times, our_times)]
+    def row(name, base_times, our_times, target, check_ok, timing, other_loads, at_most=False):
+        """ratio = base / ours and PASS when >= target; with at_most, ratio = ours / base and PASS when <= target."""
+        ratios = [(o / b) if at_most else (b / o) for b, o in zip(base_times, our_times)]
         ratio = median(ratios)
+        result = "info"
+        if target and at_most:
+            result = verdict(1 / ratio, 1 / target, check_ok)  # PASS when ratio <= target
+        elif target:
+            result = verdict(ratio, target, check_ok)
         return {"row": name, "timing": timing, "other_load": other_loads, "baseline_seconds": median(base_times),
                 "scalelaw_seconds": median(our_times), "ratio": ratio, "ratio_min": min(ratios),
-                "ratio_max": max(ratios), "ratios": ratios, "target": target,
-                "result": verdict(ratio, target, check_ok) if target else "info"}
+                "ratio_max": max(ratios), "ratios": ratios, "target": target, "at_most": at_most, "result": result}
 
     rows = {
         "grid": row("fit (grid vs default)", [b["grid_seconds"] for b in raw["baseline"]],
@@ -494,6 +572,9 @@ def main():
         "grid_bootstrap": row("grid + bootstrap", [b["grid_seconds"] + b["bootstrap_seconds"] for b in raw["baseline"]],
                               [g["seconds"] for g in raw["grid_bootstrap"]], None, True, "internal (both)",
                               [g["other_load"] for g in raw["grid_bootstrap"]]),
+        "formula": row("formula vs hand-derived", [h["seconds"] for h in raw["hand_derived"]],
+                       [f["seconds"] for f in raw["formula"]], FORMULA_TARGET, formula_ok, "internal (both)",
+                       [f["other_load"] for f in raw["formula"]], at_most=True),
     }
     results["rows"] = rows
     results["checks"] = {
@@ -510,7 +591,21 @@ def main():
                       "single_start_objective_minus_grid_objective": single_start_gap,
                       "grid_started_se": {k: both["se"].get(k) for k in PARAMS}},
         "predict_lr": {"law": lr_law, "scalelaw": lr_ours, "numpy": lr_numpy, "ok": lr_ok},
+        "formula": {"hand_derived_objective": hand["objective"], "formula_objective": formula["objective"],
+                    "difference": formula_gap, "relative_tolerance": FORMULA_OBJECTIVE_TOLERANCE,
+                    "n_points": [hand["n_points"], formula["n_points"]], "starts": [hand["n_starts"], formula["n_starts"]],
+                    "iterations": [hand["iterations"], formula["iterations"]], "ok": formula_ok},
     }
+    evaluations = raw["formula_evaluation"]
+    if evaluations:
+        results["formula_evaluation"] = {
+            "binary": evaluation_source, "runs": evaluations[0]["runs"],
+            "hand_derived_seconds": median([e["hand_derived_seconds"] for e in evaluations]),
+            "formula_seconds": median([e["formula_seconds"] for e in evaluations]),
+            "ratio": median([e["ratio"] for e in evaluations]),
+            "hand_derived_values_seconds": median([e["hand_derived_values_seconds"] for e in evaluations]),
+            "formula_values_seconds": median([e["formula_values_seconds"] for e in evaluations]),
+            "values_ratio": median([e["values_ratio"] for e in evaluations])}
 
     # ---- scaling
     if scaling_binary is not None:
@@ -570,9 +665,9 @@ def main():
     out.append("")
     out.append(f"{'row':<28}{'timing':<21}{'baseline':>10}{'scalelaw':>11}{'ratio':>9}  {'min-max':<14}"
                f"{'target':>7}  {'result':<8}others")
-    for key in ("grid", "bootstrap", "predict_lr", "same_grid", "grid_bootstrap"):
+    for key in ("grid", "bootstrap", "predict_lr", "same_grid", "grid_bootstrap", "formula"):
         x = rows[key]
-        target = f">={x['target']:.0f}x" if x["target"] else "-"
+        target = (f"<={x['target']:g}x" if x["at_most"] else f">={x['target']:.0f}x") if x["target"] else "-"
         spread = f"{x['ratio_min']:.1f}-{x['ratio_max']:.1f}x"
         out.append(f"{x['row']:<28}{x['timing']:<21}{fmt_seconds(x['baseline_seconds']):>10}"
                    f"{fmt_seconds(x['scalelaw_seconds']):>11}{x['ratio']:>8.1f}x  {spread:<14}{target:>7}  "
@@ -598,6 +693,22 @@ def main():
                f"{single_start_gap:+.3g}")
     out.append(f"predict-lr: scalelaw {lr_ours!r} ({lr_law}), numpy {lr_numpy!r}: "
                f"{'equal' if lr_ok else 'DIFFERENT'}; each side's time is the median of {args.predict_runs} launches")
+    out.append(f"formula vs hand-derived: 'baseline' is `scalelaw fit --model chinchilla`, 'scalelaw' `--formula "
+               f"\"{FORMULA}\"`, on the same {hand['n_points']} runs, both --starts grid from the {hand['n_starts']} "
+               f"points of the Epoch grid; ratio = formula / hand-derived (lower is faster)")
+    out.append(f"  objectives: hand-derived {hand['objective']:.16g}, formula {formula['objective']:.16g} (difference "
+               f"{formula_gap:+.3g}; must be within {FORMULA_OBJECTIVE_TOLERANCE:g} relative): "
+               f"{'ok' if formula_ok else 'DIFFERENT'}; iterations of the winning start {hand['iterations']} and "
+               f"{formula['iterations']}")
+    if "formula_evaluation" in results:
+        e = results["formula_evaluation"]
+        def us(seconds):
+            return f"{seconds * 1e6:.2f} us"
+        out.append(f"  one evaluation (log predictions and Jacobian over {e['runs']} runs, thread CPU time, "
+                   f"formula_evaluation): hand-derived {us(e['hand_derived_seconds'])}, formula "
+                   f"{us(e['formula_seconds'])}, ratio {e['ratio']:.2f}x; predictions only "
+                   f"{us(e['hand_derived_values_seconds'])} and {us(e['formula_values_seconds'])}, "
+                   f"{e['values_ratio']:.2f}x")
     if "table" in results.get("scaling", {}):
         s = results["scaling"]
         out.append("")

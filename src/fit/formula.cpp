@@ -1,18 +1,15 @@
 // The formula language: a recursive-descent parser with one token of lookahead that emits a postfix program
-// while it parses (no tree is built), and a stack machine that runs the program on doubles for values and on
-// ceres::Jet for gradients. The grammar and limits are described in formula.h.
+// while it parses (no tree is built), and a stack machine that runs the program over blocks of rows, with
+// forward-mode derivatives when gradients are wanted. The grammar and limits are described in formula.h.
 #include "scalelaw/fit/formula.h"
-
-#include <ceres/jet.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <new>
+#include <limits>
 #include <string>
 #include <system_error>
-#include <type_traits>
 
 #include "scalelaw/error.h"
 
@@ -29,7 +26,8 @@ constexpr std::uint32_t kPowerGeneral = 0;
 constexpr std::uint32_t kPowerFixedBase = 1;      // N^alpha with N data
 constexpr std::uint32_t kPowerFixedExponent = 2;  // x^2
 
-using Jet = ceres::Jet<double, Formula::kMaxParameters>;
+// Node::column of an instruction that is not a power of a bare column (N^alpha).
+constexpr std::uint32_t kNoColumn = 0xffffffff;
 
 enum class Tok { kNumber, kName, kPlus, kMinus, kStar, kSlash, kCaret, kOpen, kClose, kComma, kEnd };
 
@@ -256,14 +254,18 @@ class Formula::Parser {
     if (depth + 1 > kMaxDepth) Fail(pos, "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
   }
 
-  // Appends one instruction, tracking the evaluation stack and, for each slot, whether its value depends on
-  // the parameters: a power whose base or exponent does not gets the cheaper derivative.
+  // Appends one instruction, tracking the evaluation stack and, for each slot, the parameters its value depends
+  // on: the evaluator computes only those derivatives, and a power whose base or exponent depends on none gets the
+  // cheaper derivative. A power whose base is a column as it stands (N^alpha) records the column, whose
+  // logarithm the caller may have computed once for all evaluations.
   void Emit(Op op, std::uint32_t index = 0, double value = 0) {
+    std::uint32_t column = kNoColumn;
     switch (op) {
       case Op::kConstant:
-      case Op::kParameter:
       case Op::kColumn:
-        varying_.push_back(op == Op::kParameter);
+      case Op::kParameter:
+        masks_.push_back(op == Op::kParameter ? std::uint32_t{1} << index : 0);
+        bare_columns_.push_back(op == Op::kColumn ? index : kNoColumn);
         break;
       case Op::kAdd:
       case Op::kSubtract:
@@ -272,20 +274,25 @@ class Formula::Parser {
       case Op::kPower:
       case Op::kMin:
       case Op::kMax: {
-        const bool right = varying_.back();
-        varying_.pop_back();
+        const std::uint32_t right = masks_.back();
+        masks_.pop_back();
+        bare_columns_.pop_back();
         if (op == Op::kPower) {
-          index = !varying_.back() ? kPowerFixedBase : !right ? kPowerFixedExponent : kPowerGeneral;
+          index = masks_.back() == 0 ? kPowerFixedBase : right == 0 ? kPowerFixedExponent : kPowerGeneral;
+          column = bare_columns_.back();
         }
-        varying_.back() = varying_.back() || right;
+        masks_.back() |= right;
+        bare_columns_.back() = kNoColumn;
         break;
       }
-      default:
+      default:  // the unary operators
+        bare_columns_.back() = kNoColumn;
         break;
     }
-    const int height = static_cast<int>(varying_.size());
+    const int height = static_cast<int>(masks_.size());
     if (height > kMaxStack) Fail(token_.pos, "formula too complex to evaluate");
-    out_.program_.push_back(Node{op, index, value});
+    out_.height_ = std::max(out_.height_, height);
+    out_.program_.push_back(Node{op, index, column, value});
   }
 
   std::string Describe(const Token& token) const {
@@ -396,7 +403,10 @@ class Formula::Parser {
   Formula& out_;
   std::size_t next_ = 0;       // offset of the first character not yet read
   Token token_;                // the current token
-  std::vector<bool> varying_;  // the evaluation stack after the program so far: depends on the parameters?
+  // The evaluation stack after the program so far: for each slot, bit j set when its value depends on parameter
+  // j, and the column it holds when it is a column as it stands (kNoColumn otherwise).
+  std::vector<std::uint32_t> masks_;
+  std::vector<std::uint32_t> bare_columns_;
 };
 
 Formula Formula::Parse(std::string_view text, const std::vector<std::string>& column_names) {
@@ -465,155 +475,324 @@ std::string Formula::ToString() const {
 
 namespace {
 
-// min and max that return a NaN operand rather than skip it, and the first operand at a tie.
-template <typename T>
-T Min(const T& x, const T& y) {
-  using std::isnan;
-  if (isnan(x)) return x;
-  if (isnan(y)) return y;
-  return y < x ? y : x;
-}
+// The evaluator runs the program over a chunk of rows at a time: each instruction over every row of the chunk
+// before the next one, so that the switch on the instruction is paid once per chunk, not once per row, and the
+// loops over rows are plain array arithmetic. Each stack slot holds the chunk's values and, when gradients are
+// wanted, one array of derivatives per parameter. Which parameters each slot depends on follows from the program
+// alone (a bit mask per slot, the union of its operands'), and only those derivatives are computed and read,
+// the others being zero: forward-mode automatic differentiation with the derivative vectors kept to their
+// static sparsity pattern (Griewank and Walther 2008, Evaluating Derivatives, 2nd ed., SIAM).
+constexpr std::size_t kMaxChunk = 64;
+// Scratch for the stack, in doubles: enough for the deepest stack with every derivative over one row; a formula
+// with fewer slots or parameters runs as many rows at once as fit, up to kMaxChunk.
+constexpr std::size_t kScratch = static_cast<std::size_t>(kMaxStack) * (Formula::kMaxParameters + 1);
+static_assert(Formula::kMaxParameters <= 32, "a slot's mask has a bit per parameter");
 
-template <typename T>
-T Max(const T& x, const T& y) {
-  using std::isnan;
-  if (isnan(x)) return x;
-  if (isnan(y)) return y;
-  return x < y ? y : x;
-}
-
-// Division whose value is the correctly rounded quotient, as in Evaluate (Ceres multiplies by the
-// reciprocal, which can differ in the last bit).
-inline double Divide(double x, double y) { return x / y; }
-
-inline Jet Divide(const Jet& f, const Jet& g) {
-  const double value = f.a / g.a;
-  return Jet(value, (f.v - value * g.v) / g.a);
-}
-
-inline double Power(double x, double y, std::uint32_t) { return std::pow(x, y); }
-
-// Ceres' pow(Jet, Jet) computes three transcendental functions; with one operand known constant, the
-// derivative needs fewer. The value is std::pow's in every case, as in Evaluate; the derivatives at the edge
-// cases (a base of zero or below) keep Ceres' treatment. Ceres' pow(Jet, Jet) alone would not do for the value:
-// it returns +0 for (-0)^g where std::pow returns -0, and 1/(-0) is -inf, not +inf (a fuzzing finding,
-// tests/unit/fuzz_regressions_test.cpp).
-inline Jet Power(const Jet& f, const Jet& g, std::uint32_t kind) {
-  if (kind == kPowerFixedBase && f.a > 0) {
-    const double value = std::pow(f.a, g.a);
-    return Jet(value, (value * std::log(f.a)) * g.v);
-  }
-  Jet result = kind == kPowerFixedExponent ? ceres::pow(f, g.a) : ceres::pow(f, g);
-  result.a = std::pow(f.a, g.a);
-  return result;
-}
-
-// Leaves are constructed in place in the uninitialised stack: a Jet's default constructor zeroes its 16
-// derivatives, which for the whole stack would cost more than the formula itself.
-template <typename T>
-struct Leaf;
-
-template <>
-struct Leaf<double> {
-  static void Constant(double* slot, double x) { *slot = x; }
-  static void Variable(double* slot, double x, std::uint32_t) { *slot = x; }
-};
-
-template <>
-struct Leaf<Jet> {
-  static void Constant(Jet* slot, double x) {
-    Jet* jet = new (slot) Jet;
-    jet->a = x;
-  }
-  static void Variable(Jet* slot, double x, std::uint32_t j) {
-    Constant(slot, x);
-    slot->v[j] = 1.0;
+// Row i of a block: column k at columns[k][i], its logarithm at log_columns[k][i] when the caller has it.
+struct BlockRows {
+  const double* const* columns;
+  const double* const* log_columns;
+  double operator()(std::uint32_t k, std::size_t i) const { return columns[k][i]; }
+  double Log(std::uint32_t k, std::size_t i) const {
+    return log_columns != nullptr && log_columns[k] != nullptr ? log_columns[k][i] : std::log(columns[k][i]);
   }
 };
 
-// Storage for kMaxStack values that constructs none of them.
-template <typename T>
-union Slots {
-  Slots() {}
-  T items[kMaxStack];
+// A single row: column k at row[k].
+struct SingleRow {
+  const double* row;
+  double operator()(std::uint32_t k, std::size_t) const { return row[k]; }
+  double Log(std::uint32_t k, std::size_t) const { return std::log(row[k]); }
 };
-static_assert(std::is_trivially_destructible_v<Jet>, "Slots never destroys its items");
+
+// How the derivative of f^g follows from those of f and g at one row: d(f^g) = cf df + cg dg (the chain rule);
+// cf df alone, NaN wherever dg is not zero (a negative base with an integer exponent: any change of the exponent
+// leaves the real numbers); df itself (0^1); or zero (0^g with g > 1).
+enum class PowerCase : std::uint8_t { kChainRule, kBaseOnly, kIdentity, kZero };
+
+// The value of f^g, always std::pow's, and the coefficients of its derivative. The cases are those of Ceres'
+// pow(Jet, Jet) (Ceres Solver 2.1, include/ceres/jet.h), except that with a constant operand the derivative
+// needs fewer transcendental functions: g f^(g-1) alone for a constant exponent, f^g log f alone for a constant
+// positive base, with log f from log_base when it is not null (the logarithm of a column, computed once).
+// Ceres' value would not do: it returns +0 for (-0)^g where std::pow returns -0, and 1/(-0) is -inf, not +inf
+// (a fuzzing finding, tests/unit/fuzz_regressions_test.cpp).
+inline PowerCase PowerAt(double f, double g, std::uint32_t kind, const double* log_base, double* value, double* cf,
+                         double* cg) {
+  *value = std::pow(f, g);
+  *cf = 0;
+  *cg = 0;
+  if (kind == kPowerFixedExponent) {
+    *cf = g * std::pow(f, g - 1);
+    return PowerCase::kChainRule;
+  }
+  if (kind == kPowerFixedBase && f > 0) {
+    *cg = *value * (log_base != nullptr ? *log_base : std::log(f));
+    return PowerCase::kChainRule;
+  }
+  if (f == 0 && g >= 1) return g > 1 ? PowerCase::kZero : PowerCase::kIdentity;
+  *cf = g * std::pow(f, g - 1);
+  if (f < 0 && g == std::floor(g)) return PowerCase::kBaseOnly;
+  *cg = *value * std::log(f);
+  return PowerCase::kChainRule;
+}
+
+// min and max return a NaN operand rather than skip it, and the first operand at a tie: whether they take the
+// second operand y over the first x.
+inline bool MinTakesSecond(double x, double y) { return !std::isnan(x) && (std::isnan(y) || y < x); }
+inline bool MaxTakesSecond(double x, double y) { return !std::isnan(x) && (std::isnan(y) || x < y); }
+
+inline bool Has(std::uint32_t mask, int j) { return ((mask >> j) & 1u) != 0; }
+
+inline void Fill(double* out, std::size_t m, double x) { std::fill(out, out + m, x); }
 
 }  // namespace
 
-// Runs the program with values of type T (double for Evaluate, Jet for EvaluateWithGradient). The parser
-// guarantees the program is well formed and needs at most kMaxStack slots.
-template <typename T>
-T Formula::Run(const double* params, const double* row) const {
-  using std::exp;
-  using std::log;
-  using std::sqrt;
-  Slots<T> slots;
-  T* const stack = slots.items;
-  int top = -1;  // index of the top of the stack
-  for (const Node& node : program_) {
-    switch (node.op) {
-      case Op::kConstant:
-        Leaf<T>::Constant(&stack[++top], node.value);
-        break;
-      case Op::kParameter:
-        Leaf<T>::Variable(&stack[++top], params[node.index], node.index);
-        break;
-      case Op::kColumn:
-        Leaf<T>::Constant(&stack[++top], row[node.index]);
-        break;
-      case Op::kNegate:
-        stack[top] = -stack[top];
-        break;
-      case Op::kAdd:
-        --top;
-        stack[top] = stack[top] + stack[top + 1];
-        break;
-      case Op::kSubtract:
-        --top;
-        stack[top] = stack[top] - stack[top + 1];
-        break;
-      case Op::kMultiply:
-        --top;
-        stack[top] = stack[top] * stack[top + 1];
-        break;
-      case Op::kDivide:
-        --top;
-        stack[top] = Divide(stack[top], stack[top + 1]);
-        break;
-      case Op::kPower:
-        --top;
-        stack[top] = Power(stack[top], stack[top + 1], node.index);
-        break;
-      case Op::kMin:
-        --top;
-        stack[top] = Min(stack[top], stack[top + 1]);
-        break;
-      case Op::kMax:
-        --top;
-        stack[top] = Max(stack[top], stack[top + 1]);
-        break;
-      case Op::kExp:
-        stack[top] = exp(stack[top]);
-        break;
-      case Op::kLog:
-        stack[top] = log(stack[top]);
-        break;
-      case Op::kSqrt:
-        stack[top] = sqrt(stack[top]);
-        break;
+// Runs the program over count rows. The parser guarantees the program is well formed and needs at most
+// height_ <= kMaxStack slots. Values are computed by the same operations whether or not gradients are
+// wanted, so Evaluate and EvaluateWithGradient agree bit for bit.
+template <typename Rows>
+void Formula::Run(const double* params, const Rows& rows, std::size_t count, double* values, double* gradients) const {
+  const int p = gradients != nullptr ? static_cast<int>(parameters_.size()) : 0;
+  const std::size_t arrays = static_cast<std::size_t>(height_) * static_cast<std::size_t>(1 + p);
+  const std::size_t chunk = std::min(kMaxChunk, kScratch / arrays);
+  const std::size_t stride = static_cast<std::size_t>(1 + p) * chunk;  // doubles per slot
+  double scratch[kScratch];  // not initialised: every array is written before it is read
+  // Per row of a chunk: a power's value, derivative coefficients and case, and whether min or max took the
+  // second operand. (Initialised only because GCC 12 cannot see that they are written before they are read.)
+  double power[kMaxChunk] = {}, cf[kMaxChunk] = {}, cg[kMaxChunk] = {};
+  PowerCase cases[kMaxChunk] = {};
+  bool second[kMaxChunk] = {};
+  std::uint32_t masks[kMaxStack];  // parameters each slot depends on
+  auto value = [&](int slot) { return scratch + static_cast<std::size_t>(slot) * stride; };
+  auto derivative = [&](int slot, int j) {
+    return scratch + static_cast<std::size_t>(slot) * stride + static_cast<std::size_t>(1 + j) * chunk;
+  };
+
+  for (std::size_t begin = 0; begin < count; begin += chunk) {
+    const std::size_t m = std::min(chunk, count - begin);
+    int top = -1;  // index of the top of the stack
+    for (const Node& node : program_) {
+      switch (node.op) {
+        case Op::kConstant:
+          Fill(value(++top), m, node.value);
+          masks[top] = 0;
+          break;
+        case Op::kParameter:
+          Fill(value(++top), m, params[node.index]);
+          masks[top] = std::uint32_t{1} << node.index;
+          if (p > 0) Fill(derivative(top, static_cast<int>(node.index)), m, 1.0);
+          break;
+        case Op::kColumn: {
+          double* x = value(++top);
+          for (std::size_t i = 0; i < m; ++i) x[i] = rows(node.index, begin + i);
+          masks[top] = 0;
+          break;
+        }
+        case Op::kNegate: {
+          double* x = value(top);
+          for (std::size_t i = 0; i < m; ++i) x[i] = -x[i];
+          for (int j = 0; j < p; ++j) {
+            if (!Has(masks[top], j)) continue;
+            double* d = derivative(top, j);
+            for (std::size_t i = 0; i < m; ++i) d[i] = -d[i];
+          }
+          break;
+        }
+        case Op::kAdd:
+        case Op::kSubtract: {
+          --top;
+          double* f = value(top);
+          const double* g = value(top + 1);
+          const bool add = node.op == Op::kAdd;
+          for (std::size_t i = 0; i < m; ++i) f[i] = add ? f[i] + g[i] : f[i] - g[i];
+          for (int j = 0; j < p; ++j) {
+            if (!Has(masks[top + 1], j)) continue;  // d(f +- g) = df
+            double* df = derivative(top, j);
+            const double* dg = derivative(top + 1, j);
+            if (Has(masks[top], j)) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = add ? df[i] + dg[i] : df[i] - dg[i];
+            } else {
+              for (std::size_t i = 0; i < m; ++i) df[i] = add ? dg[i] : -dg[i];
+            }
+          }
+          masks[top] |= masks[top + 1];
+          break;
+        }
+        case Op::kMultiply: {
+          --top;
+          double* f = value(top);
+          const double* g = value(top + 1);
+          for (int j = 0; j < p; ++j) {  // d(f g) = f dg + df g
+            const bool in_f = Has(masks[top], j), in_g = Has(masks[top + 1], j);
+            double* df = derivative(top, j);
+            const double* dg = derivative(top + 1, j);
+            if (in_f && in_g) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = f[i] * dg[i] + df[i] * g[i];
+            } else if (in_f) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = df[i] * g[i];
+            } else if (in_g) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = f[i] * dg[i];
+            }
+          }
+          for (std::size_t i = 0; i < m; ++i) f[i] = f[i] * g[i];
+          masks[top] |= masks[top + 1];
+          break;
+        }
+        case Op::kDivide: {
+          // The correctly rounded quotient (Ceres multiplies by the reciprocal, which can differ in the last
+          // bit), and d(f/g) = (df - (f/g) dg) / g.
+          --top;
+          double* f = value(top);
+          const double* g = value(top + 1);
+          for (std::size_t i = 0; i < m; ++i) f[i] = f[i] / g[i];
+          for (int j = 0; j < p; ++j) {
+            const bool in_f = Has(masks[top], j), in_g = Has(masks[top + 1], j);
+            double* df = derivative(top, j);
+            const double* dg = derivative(top + 1, j);
+            if (in_f && in_g) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = (df[i] - f[i] * dg[i]) / g[i];
+            } else if (in_f) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = df[i] / g[i];
+            } else if (in_g) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = (0.0 - f[i] * dg[i]) / g[i];
+            }
+          }
+          masks[top] |= masks[top + 1];
+          break;
+        }
+        case Op::kPower: {
+          --top;
+          double* f = value(top);
+          const double* g = value(top + 1);
+          const std::uint32_t both = masks[top] | masks[top + 1];
+          if (p == 0 || both == 0) {
+            for (std::size_t i = 0; i < m; ++i) f[i] = std::pow(f[i], g[i]);
+            masks[top] = both;
+            break;
+          }
+          bool chain_rule = true;  // at every row of the chunk
+          const bool column_base = node.column != kNoColumn;
+          for (std::size_t i = 0; i < m; ++i) {
+            const double log_base = column_base ? rows.Log(node.column, begin + i) : 0.0;
+            cases[i] = PowerAt(f[i], g[i], node.index, column_base ? &log_base : nullptr, &power[i], &cf[i], &cg[i]);
+            chain_rule = chain_rule && cases[i] == PowerCase::kChainRule;
+          }
+          for (int j = 0; j < p; ++j) {
+            const bool in_f = Has(masks[top], j), in_g = Has(masks[top + 1], j);
+            if (!in_f && !in_g) continue;
+            double* df = derivative(top, j);
+            const double* dg = derivative(top + 1, j);
+            if (chain_rule && in_f && in_g) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = cf[i] * df[i] + cg[i] * dg[i];
+            } else if (chain_rule && in_f) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = cf[i] * df[i];
+            } else if (chain_rule) {
+              for (std::size_t i = 0; i < m; ++i) df[i] = cg[i] * dg[i];
+            } else {
+              for (std::size_t i = 0; i < m; ++i) {
+                const double base = in_f ? df[i] : 0.0, exponent = in_g ? dg[i] : 0.0;
+                switch (cases[i]) {
+                  case PowerCase::kChainRule:
+                    df[i] = in_f && in_g ? cf[i] * base + cg[i] * exponent : in_f ? cf[i] * base : cg[i] * exponent;
+                    break;
+                  case PowerCase::kBaseOnly:
+                    df[i] = exponent != 0 ? std::numeric_limits<double>::quiet_NaN() : in_f ? cf[i] * base : 0.0;
+                    break;
+                  case PowerCase::kIdentity:
+                    df[i] = base;
+                    break;
+                  case PowerCase::kZero:
+                    df[i] = 0.0;
+                    break;
+                }
+              }
+            }
+          }
+          std::copy(power, power + m, f);
+          masks[top] = both;
+          break;
+        }
+        case Op::kMin:
+        case Op::kMax: {
+          // The whole operand is taken, value and derivatives.
+          --top;
+          double* f = value(top);
+          const double* g = value(top + 1);
+          const bool min = node.op == Op::kMin;
+          for (std::size_t i = 0; i < m; ++i) {
+            second[i] = min ? MinTakesSecond(f[i], g[i]) : MaxTakesSecond(f[i], g[i]);
+            if (second[i]) f[i] = g[i];
+          }
+          for (int j = 0; j < p; ++j) {
+            const bool in_f = Has(masks[top], j), in_g = Has(masks[top + 1], j);
+            if (!in_f && !in_g) continue;
+            double* df = derivative(top, j);
+            const double* dg = derivative(top + 1, j);
+            for (std::size_t i = 0; i < m; ++i) {
+              df[i] = second[i] ? (in_g ? dg[i] : 0.0) : (in_f ? df[i] : 0.0);
+            }
+          }
+          masks[top] |= masks[top + 1];
+          break;
+        }
+        case Op::kExp:
+        case Op::kLog:
+        case Op::kSqrt: {
+          // d exp(f) = exp(f) df, d log(f) = df (1/f), d sqrt(f) = df (1/(2 sqrt(f))): the products by a
+          // reciprocal that Ceres' Jets compute.
+          double* f = value(top);
+          if (p == 0 || masks[top] == 0) {
+            for (std::size_t i = 0; i < m; ++i) {
+              f[i] = node.op == Op::kExp ? std::exp(f[i]) : node.op == Op::kLog ? std::log(f[i]) : std::sqrt(f[i]);
+            }
+            break;
+          }
+          double* slope = cf;
+          for (std::size_t i = 0; i < m; ++i) {
+            if (node.op == Op::kExp) {
+              f[i] = std::exp(f[i]);
+              slope[i] = f[i];
+            } else if (node.op == Op::kLog) {
+              slope[i] = 1.0 / f[i];
+              f[i] = std::log(f[i]);
+            } else {
+              f[i] = std::sqrt(f[i]);
+              slope[i] = 1.0 / (2.0 * f[i]);
+            }
+          }
+          for (int j = 0; j < p; ++j) {
+            if (!Has(masks[top], j)) continue;
+            double* d = derivative(top, j);
+            for (std::size_t i = 0; i < m; ++i) d[i] = slope[i] * d[i];
+          }
+          break;
+        }
+      }
+    }
+    const double* result = value(0);
+    std::copy(result, result + m, values + begin);
+    if (p > 0) {
+      for (int j = 0; j < p; ++j) {
+        const double* d = Has(masks[0], j) ? derivative(0, j) : nullptr;
+        for (std::size_t i = 0; i < m; ++i) gradients[(begin + i) * p + j] = d != nullptr ? d[i] : 0.0;
+      }
     }
   }
-  return stack[0];
 }
 
-double Formula::Evaluate(const double* params, const double* row) const { return Run<double>(params, row); }
+double Formula::Evaluate(const double* params, const double* row) const {
+  double value = 0;
+  Run(params, SingleRow{row}, 1, &value, nullptr);
+  return value;
+}
 
 void Formula::EvaluateWithGradient(const double* params, const double* row, double* value, double* gradient) const {
-  const Jet result = Run<Jet>(params, row);
-  *value = result.a;
-  const int n = static_cast<int>(parameters_.size());
-  for (int j = 0; j < n; ++j) gradient[j] = result.v[j];
+  Run(params, SingleRow{row}, 1, value, gradient);
+}
+
+void Formula::EvaluateBlock(const double* params, const double* const* columns, const double* const* log_columns,
+                            std::size_t count, double* values, double* gradients) const {
+  Run(params, BlockRows{columns, log_columns}, count, values, gradients);
 }
 
 }  // namespace scalelaw

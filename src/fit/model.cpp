@@ -28,6 +28,11 @@ LogDesign LogDesign::From(const Dataset& data) {
   design.weights = data.weights;
   design.unique_tokens = data.unique_tokens;
   design.columns = data.columns;
+  for (const auto& [name, column] : data.columns) {
+    std::vector<double>& logs = design.log_columns[name];
+    logs.resize(column.size());
+    for (std::size_t i = 0; i < column.size(); ++i) logs[i] = std::log(column[i]);
+  }
   return design;
 }
 
@@ -48,6 +53,7 @@ LogDesign LogDesign::Subset(const std::vector<int>& counts) const {
     subset.weights.push_back(weight(i) * counts[i]);
     if (!unique_tokens.empty()) subset.unique_tokens.push_back(unique_tokens[i]);
     for (const auto& [name, column] : columns) subset.columns[name].push_back(column[i]);
+    for (const auto& [name, logs] : log_columns) subset.log_columns[name].push_back(logs[i]);
   }
   return subset;
 }

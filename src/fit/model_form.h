@@ -22,6 +22,9 @@ struct LogDesign {
   std::vector<double> weights;                         // empty when every run has weight 1
   std::vector<double> unique_tokens;                   // raw U per run; empty when the data have none
   std::map<std::string, std::vector<double>> columns;  // other named inputs (raw), for formula forms
+  // std::log of each of columns (NaN or -inf where a value is not positive): a formula's power of a column,
+  // N^alpha, has the derivative N^alpha log N with respect to alpha at every evaluation.
+  std::map<std::string, std::vector<double>> log_columns;
 
   std::size_t size() const { return log_loss.size(); }
   double weight(std::size_t i) const { return weights.empty() ? 1.0 : weights[i]; }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scalelaw/error.h"
@@ -186,6 +187,78 @@ TEST_CASE("formula: gradients against central finite differences") {
     values.push_back(0.1 * i);
   }
   CheckGradient(Formula::Parse(text, {"x"}), values, {1.5});
+}
+
+TEST_CASE("formula: EvaluateBlock gives Evaluate's and EvaluateWithGradient's numbers, bit for bit") {
+  // Values equal as doubles (or both NaN); 150 rows are more than the evaluator runs at once.
+  auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
+  const std::size_t n = 150;
+  std::vector<double> x(n), y(n), log_x(n), log_y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    // Over six decades, with zeros, negatives and a NaN among them for the edge cases of powers and logs.
+    x[i] = i % 37 == 5 ? 0.0 : i % 41 == 7 ? -2.0 : i == 77 ? std::nan("") : 1e3 * std::pow(1e6, i / 149.0);
+    y[i] = 0.05 + std::fmod(0.37 * i, 3.0);
+    log_x[i] = std::log(x[i]);
+    log_y[i] = std::log(y[i]);
+  }
+  const double* columns[] = {x.data(), y.data()};
+  const double* logs[] = {log_x.data(), log_y.data()};
+  const double* some_logs[] = {nullptr, log_y.data()};
+  std::vector<std::pair<std::string, std::vector<double>>> cases = {
+      {"E + A/x^alpha + B/y^beta", {1.8, 400, 0.34, 1800, 0.28}},
+      {"a + b * x^(-c0) * (1 + (x/d1)^(1/f1))^(-c1*f1)", {0.1, 50, 0.2, 1e5, 0.5, 0.3}},
+      {"exp(-a*x) + log(b + y) * sqrt(c) - min(a*y, b)^2 / max(c, x) + a^b - c/b + y^a", {0.7, 1.3, 2.2}},
+      {"-(p - y)^3 + (p*x)^y + 2^p", {1.5}},
+  };
+  // Every parameter, in a stack 40 deep: fewer rows fit in the evaluator's scratch at once.
+  std::string deep = "p0";
+  std::vector<double> deep_params = {0.5};
+  for (int i = 1; i < Formula::kMaxParameters; ++i) {
+    deep = "p" + std::to_string(i) + "^" + std::to_string(i % 3 + 1) + " * y + (" + deep + ")";
+    deep_params.push_back(0.1 * i);
+  }
+  for (int i = 0; i < 40; ++i) deep = "x^p" + std::to_string(i % 16) + " + (" + deep + ")";
+  cases.emplace_back(deep, deep_params);
+  for (const auto& [text, params] : cases) {
+    CAPTURE(text);
+    const Formula f = Formula::Parse(text, {"x", "y"});
+    const std::size_t p = f.parameters().size();
+    REQUIRE(params.size() == p);
+    std::vector<double> values(n), gradients(n * p), with_logs(n), with_logs_gradients(n * p), plain(n);
+    f.EvaluateBlock(params.data(), columns, nullptr, n, values.data(), gradients.data());
+    f.EvaluateBlock(params.data(), columns, f.columns().size() == 2 ? logs : some_logs, n, with_logs.data(),
+                    with_logs_gradients.data());
+    f.EvaluateBlock(params.data(), columns, nullptr, n, plain.data(), nullptr);
+    for (std::size_t i = 0; i < n; ++i) {
+      CAPTURE(i);
+      const double row[] = {x[i], y[i]};
+      double value = 0;
+      std::vector<double> gradient(p);
+      f.EvaluateWithGradient(params.data(), row, &value, gradient.data());
+      REQUIRE(same(plain[i], f.Evaluate(params.data(), row)));
+      REQUIRE(same(values[i], value));
+      REQUIRE(same(with_logs[i], value));
+      for (std::size_t j = 0; j < p; ++j) {
+        REQUIRE(same(gradients[i * p + j], gradient[j]));
+        REQUIRE(same(with_logs_gradients[i * p + j], gradient[j]));
+      }
+    }
+  }
+}
+
+TEST_CASE("formula: a constant sub-expression with an infinite derivative leaves the gradient finite") {
+  // sqrt(x - 1) at x = 1 and exp(-1/x) at x = 0 depend on no parameter: their infinite slopes (1/(2 sqrt 0), and
+  // -1/0 = -inf) multiply no parameter's derivative, and d/da is 1 and 0.
+  const double a[] = {2.0};
+  double value = 0, gradient[1] = {-1};
+  const double one[] = {1.0};
+  Formula::Parse("a + sqrt(x - 1)", {"x"}).EvaluateWithGradient(a, one, &value, gradient);
+  CHECK(value == 2.0);
+  CHECK(gradient[0] == 1.0);
+  const double zero[] = {0.0};
+  Formula::Parse("a * exp(-1/x)", {"x"}).EvaluateWithGradient(a, zero, &value, gradient);
+  CHECK(value == 0.0);
+  CHECK(gradient[0] == 0.0);
 }
 
 TEST_CASE("formula: deep evaluation stacks") {

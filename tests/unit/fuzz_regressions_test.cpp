@@ -73,7 +73,7 @@ TEST_CASE("fuzz regression: a large CSV whose last line has no newline is read o
 // Evaluate and +inf from EvaluateWithGradient. Reduced: a power whose base and exponent both vary, at a base
 // of -0 and an exponent >= 1. std::pow(-0, 3) is -0 (IEEE), ceres::pow(Jet, Jet) returns +0, and the sign
 // reaches the result through 1/x and exp: here Evaluate is 1 and EvaluateWithGradient infinity.
-// Fixed in src/fit/formula.cpp, Power(): the value is std::pow's whichever operands vary.
+// Fixed in src/fit/formula.cpp, PowerAt(): the value is std::pow's whichever operands vary.
 TEST_CASE("fuzz regression: Evaluate and EvaluateWithGradient agree at a power of -0", "[fuzz][formula]") {
   const scalelaw::Formula formula = scalelaw::Formula::Parse("E + exp(1/(-(0*A))^b)", {"N"});
   const double params[] = {1.0, 1.0, 3.0};  // E, A, b

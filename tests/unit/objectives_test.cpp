@@ -110,7 +110,8 @@ TEST_CASE("The profiled scale minimises the likelihood over sigma", "[objectives
 
 namespace {
 
-// n runs spread over the Chinchilla span, with losses off the law so that residuals straddle the Huber delta.
+// n runs spread over the Chinchilla span, with losses off the law so that residuals straddle the Huber delta;
+// N and D also as the columns a formula reads.
 scalelaw::detail::LogDesign ManyRuns(std::size_t n, bool weighted) {
   scalelaw::Dataset data;
   for (std::size_t i = 0; i < n; ++i) {
@@ -120,6 +121,8 @@ scalelaw::detail::LogDesign ManyRuns(std::size_t n, bool weighted) {
     data.loss.push_back(2.0 + 0.8 * std::fmod(13.7 * t, 1.0));
     if (weighted) data.weights.push_back(1.0 + std::fmod(3.1 * t, 1.0));
   }
+  data.columns["N"] = data.params;
+  data.columns["D"] = data.tokens;
   return scalelaw::detail::LogDesign::From(data);
 }
 
@@ -141,12 +144,13 @@ TEST_CASE("Unweighted data store no weights, a resample's counts become weights"
 
 TEST_CASE("A block of LogPredictBlock is the same rows of the whole design's prediction", "[objectives]") {
   const auto design = ManyRuns(1500, false);
+  const auto formula = scalelaw::detail::MakeFormulaForm("E + A/N^alpha + B/D^beta", {"N", "D"});
   for (const scalelaw::detail::ModelForm* form :
-       {&scalelaw::detail::ChinchillaForm(), &scalelaw::detail::KaplanForm()}) {
+       {&scalelaw::detail::ChinchillaForm(), &scalelaw::detail::KaplanForm(), formula.get()}) {
     const std::size_t p = form->num_internal();
-    const std::vector<double> x = form == &scalelaw::detail::ChinchillaForm()
-                                      ? std::vector<double>{6.0, 7.5, 0.55, 0.34, 0.36}
-                                      : std::vector<double>{30.0, 25.0, 0.08, 0.1};
+    std::vector<double> x{30.0, 25.0, 0.08, 0.1};                                       // Kaplan
+    if (form == &scalelaw::detail::ChinchillaForm()) x = {6.0, 7.5, 0.55, 0.34, 0.36};  // a, b, e, alpha, beta
+    if (form == formula.get()) x = {1.7, 400.0, 0.34, 1800.0, 0.36};                    // E, A, alpha, B, beta
     std::vector<double> all(design.size()), all_jacobian(design.size() * p);
     form->LogPredict(x.data(), design, all.data(), all_jacobian.data());
     const std::size_t begin = 700, count = 613;
@@ -155,6 +159,42 @@ TEST_CASE("A block of LogPredictBlock is the same rows of the whole design's pre
     CAPTURE(form->name());
     CHECK(std::equal(block.begin(), block.end(), all.begin() + begin));
     CHECK(std::equal(block_jacobian.begin(), block_jacobian.end(), all_jacobian.begin() + begin * p));
+  }
+}
+
+TEST_CASE("A formula form predicts what the hand-derived form it spells out does", "[objectives][formula]") {
+  // E + A/N^alpha + B/D^beta at (E, A, alpha, B, beta) against the log-sum-exp Chinchilla form at
+  // (a, b, e, alpha, beta) = (log A, log B, log E, alpha, beta): the same log predictions, and Jacobians related
+  // by the chain rule, d log L / d A = (d log L / d a) / A (likewise B and E), over more runs than one block.
+  const auto design = ManyRuns(1500, false);
+  const auto formula = scalelaw::detail::MakeFormulaForm("E + A/N^alpha + B/D^beta", {"N", "D"});
+  const double E = 1.7, A = 400.0, alpha = 0.34, B = 1800.0, beta = 0.36;
+  const std::vector<double> natural{E, A, alpha, B, beta}, internal{std::log(A), std::log(B), std::log(E), alpha, beta};
+  const std::size_t n = design.size();
+  std::vector<double> f(n), f_jacobian(n * 5), c(n), c_jacobian(n * 5);
+  formula->LogPredict(natural.data(), design, f.data(), f_jacobian.data());
+  scalelaw::detail::ChinchillaForm().LogPredict(internal.data(), design, c.data(), c_jacobian.data());
+  for (std::size_t i = 0; i < n; i += 7) {
+    CAPTURE(i);
+    CHECK(f[i] == Approx(c[i]).epsilon(1e-14));
+    const double* fj = &f_jacobian[i * 5];  // E, A, alpha, B, beta
+    const double* cj = &c_jacobian[i * 5];  // a, b, e, alpha, beta
+    CHECK(fj[0] == Approx(cj[2] / E).epsilon(1e-13));
+    CHECK(fj[1] == Approx(cj[0] / A).epsilon(1e-13));
+    CHECK(fj[2] == Approx(cj[3]).epsilon(1e-13));
+    CHECK(fj[3] == Approx(cj[1] / B).epsilon(1e-13));
+    CHECK(fj[4] == Approx(cj[4]).epsilon(1e-13));
+  }
+  // A resample carries the columns' logarithms with its rows: its predictions are the full design's, bit for bit.
+  std::vector<int> counts(n, 0);
+  for (std::size_t i = 0; i < n; i += 3) counts[i] = 1 + static_cast<int>(i % 2);
+  const auto subset = design.Subset(counts);
+  std::vector<double> s(subset.size()), s_jacobian(subset.size() * 5);
+  formula->LogPredict(natural.data(), subset, s.data(), s_jacobian.data());
+  for (std::size_t k = 0; k < subset.size(); ++k) {
+    CAPTURE(k);
+    REQUIRE(s[k] == f[3 * k]);
+    for (int j = 0; j < 5; ++j) REQUIRE(s_jacobian[k * 5 + j] == f_jacobian[3 * k * 5 + j]);
   }
 }
 

@@ -49,21 +49,22 @@ class FormulaModelForm final : public ModelForm {
   void LogPredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
                        double* log_prediction, double* jacobian) const override {
     const std::vector<std::string>& names = formula_.columns();
-    std::array<const std::vector<double>*, kMaxColumns> columns{};
-    for (std::size_t k = 0; k < names.size(); ++k) columns[k] = &design.columns.at(names[k]);
-    const std::size_t p = formula_.parameters().size();
-    std::array<double, kMaxColumns> row{};
-    for (std::size_t i = 0; i < count; ++i) {
-      for (std::size_t k = 0; k < names.size(); ++k) row[k] = (*columns[k])[begin + i];
-      if (jacobian == nullptr) {
-        log_prediction[i] = std::log(formula_.Evaluate(internal, row.data()));
-        continue;
+    std::array<const double*, kMaxColumns> columns{}, log_columns{};
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      columns[k] = design.columns.at(names[k]).data() + begin;
+      const auto logs = design.log_columns.find(names[k]);
+      if (logs != design.log_columns.end() && logs->second.size() == design.size()) {
+        log_columns[k] = logs->second.data() + begin;
       }
-      double value = 0;
-      double* gradient = jacobian + i * p;
-      formula_.EvaluateWithGradient(internal, row.data(), &value, gradient);
+    }
+    // The values f go into log_prediction and the gradients of f into jacobian, then both become logarithmic.
+    formula_.EvaluateBlock(internal, columns.data(), log_columns.data(), count, log_prediction, jacobian);
+    const std::size_t p = formula_.parameters().size();
+    for (std::size_t i = 0; i < count; ++i) {
+      const double value = log_prediction[i];
       log_prediction[i] = std::log(value);
-      for (std::size_t j = 0; j < p; ++j) gradient[j] /= value;
+      if (jacobian == nullptr) continue;
+      for (std::size_t j = 0; j < p; ++j) jacobian[i * p + j] /= value;
     }
   }
 
