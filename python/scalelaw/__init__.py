@@ -307,11 +307,13 @@ def _vectorised(quantity, key, law, fit=None, fixed=None, constants=None, **inpu
     """key of the prediction, broadcast over array inputs in one C++ call: a float, an ndarray, or {law: value}
     for law='all'."""
     given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None}
-    arrays = _np.broadcast_arrays(*given.values()) if given else []
-    shape = arrays[0].shape if arrays else ()
-    columns = {k: _np.ascontiguousarray(a, dtype=float).ravel() for k, a in zip(given, arrays)}
-    results = _scalelaw._predict_bulk(quantity, law, columns, {k: float(v) for k, v in (fixed or {}).items()}, fit,
-                                      _constants(constants))
+    # Scalars are the same at every point: passed once, not broadcast into columns.
+    scalars = {k: float(a) for k, a in given.items() if a.ndim == 0}
+    scalars.update({k: float(v) for k, v in (fixed or {}).items()})
+    arrays = {k: a for k, a in given.items() if a.ndim > 0}
+    shape = _np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+    columns = {k: _np.ascontiguousarray(_np.broadcast_to(a, shape)).ravel() for k, a in arrays.items()}
+    results = _scalelaw._predict_bulk(quantity, law, columns, scalars, fit, _constants(constants))
     _warn([w for r in results for w in r.get("warnings", [])])
     values = {r["law"]: r["outputs"][key].reshape(shape) for r in results
               if "skipped" not in r and key in r["outputs"]}

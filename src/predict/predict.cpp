@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "scalelaw/error.h"
@@ -248,11 +249,10 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   for (const auto& [input, column] : in.columns) {
     const InputInfo& info = Describe(input);
     for (std::size_t k = 0; k < in.size; ++k) {
-      const std::string problem = DomainProblem(info, column[k]);
-      if (!problem.empty()) {
-        throw InputProblem(fmt::format("{{0}} {} (got {} at element {})", problem, FormatNumber(column[k]), k),
-                           {input});
-      }
+      if (InDomain(info, column[k])) continue;
+      throw InputProblem(
+          fmt::format("{{0}} {} (got {} at element {})", DomainProblem(info, column[k]), FormatNumber(column[k]), k),
+          {input});
     }
   }
   BulkPrediction out;
@@ -268,14 +268,14 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   }
   Evaluation e(record);
   PredictionInputs point = in.fixed;
-  std::vector<std::vector<double>> columns(record.outputs.size());
+  // One column per output, filled in place; an output some point did not produce is dropped at the end.
+  std::vector<std::vector<double>> columns(record.outputs.size(), std::vector<double>(in.size));
   std::vector<bool> complete(record.outputs.size(), true);
   std::set<std::string> distinct_warnings;
   std::size_t points_warned = 0;
   for (std::size_t k = 0; k < in.size; ++k) {
     for (const auto& [input, column] : in.columns) point.SetUnchecked(input, column[k]);
-    e.Reset();
-    e.detailed = k == 0;
+    if (k > 0) e.detailed = false;
     try {
       evaluate(point, e);
     } catch (const NotApplicable& problem) {
@@ -284,24 +284,29 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
       throw InvalidArgument(fmt::format("element {}: {}", k, problem.what()));
     }
     for (std::size_t i = 0; i < e.values.size(); ++i) {
-      if (!complete[i]) continue;
-      if (std::isnan(e.values[i])) {
+      const double value = e.values[i];
+      e.values[i] = std::numeric_limits<double>::quiet_NaN();  // ready for the next point
+      if (std::isnan(value)) {
         complete[i] = false;
         continue;
       }
-      if (!std::isfinite(e.values[i])) {
+      if (!std::isfinite(value)) {
         throw InvalidArgument(
             fmt::format("law '{}' gave a non-finite {} at element {}", record.name, record.outputs[i], k));
       }
-      if (k == 0) columns[i].reserve(in.size);
-      columns[i].push_back(e.values[i]);
+      columns[i][k] = value;
     }
-    if (k == 0) out.notes = e.notes;
-    if (!e.warnings.empty()) {
+    if (k == 0) out.notes = std::move(e.notes);
+    if (!e.warnings.empty() || e.uncollected_warnings > 0) {
       ++points_warned;
       for (const std::string& w : e.warnings) {
         if (distinct_warnings.size() < 8 && distinct_warnings.insert(w).second) out.warnings.push_back(w);
       }
+      e.warnings.clear();
+      e.uncollected_warnings = 0;
+      // The first points' warnings are worded; once 8 distinct ones are kept, or 64 points warned, later points
+      // are only counted (a million points outside a law's range would otherwise format two million lines).
+      if (distinct_warnings.size() >= 8 || points_warned >= 64) e.collect_warnings = false;
     }
   }
   if (points_warned > out.warnings.size()) {

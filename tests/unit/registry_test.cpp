@@ -2,6 +2,7 @@
 // inputs in each face's spelling.
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "scalelaw/laws/registry.h"
 #include "scalelaw/predict.h"
@@ -30,4 +31,21 @@ TEST_CASE("Missing inputs are named together, in each face's spelling", "[regist
     CHECK(e.Spelled(scalelaw::Spelling::kCli) == "law 'bjorck' needs --lr, --reference-tokens and --tokens");
     CHECK(e.Spelled(scalelaw::Spelling::kPython) == "law 'bjorck' needs lr=, reference_tokens= and tokens=");
   }
+}
+
+TEST_CASE("A bulk evaluation words the first warnings and counts the rest", "[registry][bulk]") {
+  // 1000 points of N beyond the Step Law's 1.1e9: each warns, but the result keeps a few lines and a count.
+  std::vector<double> params(1000);
+  for (std::size_t k = 0; k < params.size(); ++k) params[k] = 2e9 + 1e6 * static_cast<double>(k);
+  scalelaw::InputColumns in;
+  in.size = params.size();
+  in.columns = {{scalelaw::Input::kParams, params.data()}};
+  in.fixed.Set(scalelaw::Input::kTokens, 1e10);
+  const scalelaw::BulkPrediction bulk = scalelaw::PredictBulk(scalelaw::Quantity::kLearningRate, "step", in).front();
+  REQUIRE(bulk.outputs.size() == 1);
+  REQUIRE(bulk.outputs[0].second.size() == 1000);
+  CHECK(bulk.outputs[0].second[999] == Approx(scalelaw::OptimalLearningRate(scalelaw::StepLaw{}, params[999], 1e10)));
+  CHECK(bulk.warnings.size() <= 9);
+  CHECK(bulk.warnings.back() == "1000 of the 1000 points carry warnings like these");
+  CHECK_THAT(bulk.warnings.front(), Catch::Contains("N = 2e+09 is outside"));
 }

@@ -193,6 +193,23 @@ class NotApplicable : public InputProblem {
   using InputProblem::InputProblem;
 };
 
+// Whether value is in the input's domain (what DomainProblem words), without building a message.
+inline bool InDomain(const InputInfo& info, double value) {
+  switch (info.domain) {
+    case InputDomain::kPositive:
+      return std::isfinite(value) && value > 0;
+    case InputDomain::kFraction:
+      return value > 0 && value <= 1;
+    case InputDomain::kAtLeastOne:
+      return std::isfinite(value) && value >= 1;
+    case InputDomain::kFinite:
+      return std::isfinite(value);
+    case InputDomain::kApproach:
+      return value == 1 || value == 2 || value == 3;
+  }
+  return true;
+}
+
 // Why value is not in the input's domain ("" when it is).
 inline std::string DomainProblem(const InputInfo& info, double value) {
   switch (info.domain) {

@@ -114,12 +114,21 @@ struct Evaluation {
   std::vector<std::string> notes;
   std::vector<std::string> warnings;
   bool detailed = true;
+  // A bulk evaluation that has the warnings it will show stops collecting them: they are only counted.
+  bool collect_warnings = true;
+  std::size_t uncollected_warnings = 0;
 
   void Set(std::string_view key, double value);
   void Note(std::string note) {
     if (detailed) notes.push_back(std::move(note));
   }
-  void Warn(std::string warning) { warnings.push_back(std::move(warning)); }
+  void Warn(std::string warning) {
+    if (collect_warnings) {
+      warnings.push_back(std::move(warning));
+    } else {
+      ++uncollected_warnings;
+    }
+  }
   // A warning for each of N, D outside the record's fitted range (NaN or <= 0: not checked).
   void CheckRange(double params, double tokens);
   void Reset();
@@ -234,6 +243,10 @@ inline void Evaluation::CheckRange(double params, double tokens) {
   const bool tokens_out = tokens > 0 && ((r.tokens_min > 0 && tokens < r.tokens_min) ||
                                          (r.tokens_max > 0 && tokens > r.tokens_max));
   if (!params_out && !tokens_out) return;  // the common case allocates nothing
+  if (!collect_warnings) {
+    ++uncollected_warnings;
+    return;
+  }
   for (std::string& w : RangeWarnings(r, law->name, params, tokens)) Warn(std::move(w));
 }
 
