@@ -235,10 +235,7 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
       }
       double best_loss = 0;
       const Allocation a = MinimiseAlongBudget(*evaluate, in.Need(Input::kFlops), in, &best_loss);
-      e.Set("params", a.params);
-      e.Set("tokens", a.tokens);
-      e.Set("flops", a.flops);
-      e.Set("tokens_per_param", a.tokens / a.params);
+      e.SetSplit(a.params, a.tokens, a.flops);
       e.Set("loss", best_loss);
       e.Set("epochs", reads_unique ? a.tokens / in.Need(Input::kUniqueTokens) : 1.0);
       e.Note("N and D minimise the fitted loss along C = 6ND (no closed form for this model)");
@@ -332,16 +329,10 @@ Law FittedLaw(const IsoflopResult& isoflop, const std::string& name) {
     const double a = ConstantValue(c, "a", "isoflop"), k = ConstantValue(c, "k_params", "isoflop");
     const double b = ConstantValue(c, "b", "isoflop"), k_tokens = ConstantValue(c, "k_tokens", "isoflop");
     return [a, k, b, k_tokens](const PredictionInputs& in, Evaluation& e) {
-      if (in.Has(Input::kTargetLoss)) throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
-      if (in.Has(Input::kInferenceTokens)) {
-        throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
-      }
+      RequireBudgetOnly(in);
       const double flops = in.Need(Input::kFlops);
       const double n = k * std::pow(flops, a), d = k_tokens * std::pow(flops, b);
-      e.Set("params", n);
-      e.Set("tokens", d);
-      e.Set("flops", flops);
-      e.Set("tokens_per_param", d / n);
+      e.SetSplit(n, d, flops);
       e.Note("N_opt and D_opt are fitted separately to the budgets' vertices, so 6 N_opt D_opt need not equal C");
       e.CheckRange(n, d);
     };

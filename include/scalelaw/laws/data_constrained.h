@@ -250,10 +250,7 @@ inline const std::vector<LawInfo>& DataConstrainedLawInfos() {
                               {Input::kTargetLoss, Input::kInferenceTokens});
         }
         const DataConstrainedAllocation a = ComputeOptimal(bound, in.Need(Input::kFlops), u);
-        e.Set("params", a.params);
-        e.Set("tokens", a.tokens);
-        e.Set("flops", a.flops);
-        e.Set("tokens_per_param", a.tokens / a.params);
+        e.SetSplit(a.params, a.tokens, a.flops);
         e.Set("loss", a.loss);
         e.Set("epochs", a.epochs);
         e.CheckRange(a.params, a.tokens);

@@ -269,14 +269,10 @@ inline const std::vector<LawInfo>& DeepSeekLawInfos() {
     allocation.bind = [](const Constants& c) -> Evaluator {
       const DeepSeekLaw bound = DeepSeekLawFromConstants(c, "deepseek-allocation");
       return [bound](const PredictionInputs& in, Evaluation& e) {
-        if (in.Has(Input::kTargetLoss)) throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
-        if (in.Has(Input::kInferenceTokens)) throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+        RequireBudgetOnly(in);
         const DeepSeekAllocation a = ComputeOptimal(bound, in.Need(Input::kFlops));
         deepseek_detail::WarnCompute(e, Quantity::kAllocation, a.flops);
-        e.Set("params", a.flops_per_token / 6);
-        e.Set("tokens", a.tokens);
-        e.Set("flops", a.flops);
-        e.Set("tokens_per_param", a.tokens / (a.flops_per_token / 6));
+        e.SetSplit(a.flops_per_token / 6, a.tokens, a.flops);
         e.Set("flops_per_token", a.flops_per_token);
         e.Note("C = M·D; N ≈ M/6 non-embedding parameters (attention FLOPs ignored)");
       };

@@ -303,13 +303,6 @@ inline double NeedFor(const PredictionInputs& in, Input input, const char* purpo
   return in.Get(input);
 }
 
-inline void SetAllocation(Evaluation& e, double params, double tokens, double flops) {
-  e.Set("params", params);
-  e.Set("tokens", tokens);
-  e.Set("flops", flops);
-  e.Set("tokens_per_param", tokens / params);
-}
-
 }  // namespace inference_aware_detail
 
 // Every output AllocateChinchillaForm may set, in order; each evaluation sets those of one case.
@@ -343,7 +336,6 @@ inline const std::vector<std::string>& ChinchillaAllocationOutputs() {
 // needs is missing or unique tokens are given (a data-constrained question).
 inline void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInputs& in, Evaluation& e) {
   using inference_aware_detail::NeedFor;
-  using inference_aware_detail::SetAllocation;
   if (in.Has(Input::kUniqueTokens)) {
     throw NotApplicable("{0} needs the data-constrained law (law family 'datablations')", {Input::kUniqueTokens});
   }
@@ -358,7 +350,7 @@ inline void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInp
     const double inference_tokens = NeedFor(in, Input::kInferenceTokens, "for a dollar cost");
     const InferenceAwareCostAllocation c = MinimizeTotalCostForLoss(law, hardware, target_loss, inference_tokens);
     const InferenceAwareAllocation& a = c.allocation;
-    SetAllocation(e, a.params, a.tokens, a.training_flops);
+    e.SetSplit(a.params, a.tokens, a.training_flops);
     e.Set("loss", a.loss);
     e.Set("inference_flops", a.inference_flops);
     e.Set("training_dollars", c.training_dollars);
@@ -380,7 +372,7 @@ inline void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInp
       if (!in.Has(Input::kFlops)) throw NotApplicable("needs {0} or {1}", {Input::kFlops, Input::kTargetLoss});
       a = MinimizeLossForBudget(law, in.Get(Input::kFlops), inference_tokens);
     }
-    SetAllocation(e, a.params, a.tokens, a.training_flops);
+    e.SetSplit(a.params, a.tokens, a.training_flops);
     e.Set("loss", a.loss);
     e.Set("inference_flops", a.inference_flops);
     e.Set("total_flops", a.total_flops);
@@ -398,7 +390,7 @@ inline void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInp
   const double flops =
       in.Has(Input::kTargetLoss) ? ComputeForLoss(law, in.Get(Input::kTargetLoss)) : in.Need(Input::kFlops);
   const Allocation a = ComputeOptimal(law, flops);
-  SetAllocation(e, a.params, a.tokens, flops);
+  e.SetSplit(a.params, a.tokens, flops);
   e.Set("loss", Loss(law, a.params, a.tokens));
   e.Set("epochs", 1.0);
   e.CheckRange(a.params, a.tokens);

@@ -360,16 +360,10 @@ inline const std::vector<LawInfo>& KaplanLawInfos() {
       const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-allocation");
       return [bound](const PredictionInputs& in, Evaluation& e) {
         // Table 6 allocates a compute budget: it has no loss to aim at and ignores inference.
-        if (in.Has(Input::kTargetLoss))
-          throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
-        if (in.Has(Input::kInferenceTokens))
-          throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+        RequireBudgetOnly(in);
         const double flops = in.Need(Input::kFlops);
         const KaplanAllocation a = ComputeEfficientAllocation(bound, flops / kFlopsPerPetaflopDay);
-        e.Set("params", a.params);
-        e.Set("tokens", a.tokens);
-        e.Set("flops", flops);
-        e.Set("tokens_per_param", a.tokens / a.params);
+        e.SetSplit(a.params, a.tokens, flops);
         e.Set("critical_batch_tokens", a.critical_batch_tokens);
         e.Set("steps", a.steps);
         if (e.detailed) e.Note("C read as C_min in PF-days (8.64e19 FLOPs); N non-embedding");

@@ -131,6 +131,13 @@ struct Evaluation {
   }
   // A warning for each of N, D outside the record's fitted range (NaN or <= 0: not checked).
   void CheckRange(double params, double tokens);
+  // The outputs every allocation has: params, tokens, flops and tokens_per_param.
+  void SetSplit(double params, double tokens, double flops) {
+    Set("params", params);
+    Set("tokens", tokens);
+    Set("flops", flops);
+    Set("tokens_per_param", tokens / params);
+  }
   void Reset();
 };
 
@@ -248,6 +255,15 @@ inline void Evaluation::CheckRange(double params, double tokens) {
     return;
   }
   for (std::string& w : RangeWarnings(r, law->name, params, tokens)) Warn(std::move(w));
+}
+
+// For an allocation law that splits a FLOPs budget and knows no loss to aim at and no inference: NotApplicable
+// when a target loss or inference tokens are given.
+inline void RequireBudgetOnly(const PredictionInputs& in) {
+  if (in.Has(Input::kTargetLoss)) throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
+  if (in.Has(Input::kInferenceTokens)) {
+    throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+  }
 }
 
 // Throws InvalidArgument unless value is finite and > 0; what names the quantity in the message.

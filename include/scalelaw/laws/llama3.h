@@ -71,17 +71,11 @@ inline const std::vector<LawInfo>& Llama3LawInfos() {
       const Llama3TokensLaw bound = Llama3TokensLawFromConstants(c, "llama3-tokens");
       return [bound](const PredictionInputs& in, Evaluation& e) {
         // The law allocates a compute budget: it has no loss to aim at and ignores inference.
-        if (in.Has(Input::kTargetLoss))
-          throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
-        if (in.Has(Input::kInferenceTokens))
-          throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+        RequireBudgetOnly(in);
         const double flops = in.Need(Input::kFlops);
         const double d = OptimalTokens(bound, flops);
         const double n = flops / (6 * d);
-        e.Set("params", n);
-        e.Set("tokens", d);
-        e.Set("flops", flops);
-        e.Set("tokens_per_param", d / n);
+        e.SetSplit(n, d, flops);
         if (e.detailed) e.Note("the law gives D; N = C/(6D)");
       };
     };
