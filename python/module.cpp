@@ -465,6 +465,46 @@ PYBIND11_MODULE(_scalelaw, m) {
     }
     return out;
   });
+  // The choice tables of fit() (scalelaw/fit/fit.h), one dict a row; "default" marks FitOptions' own choice.
+  m.def("_objectives", [] {
+    const scalelaw::FitOptions defaults;
+    py::list out;
+    for (const scalelaw::ObjectiveInfo& info : scalelaw::ObjectiveTable()) {
+      py::dict entry;
+      entry["name"] = std::string(info.name);
+      entry["summand"] = std::string(info.summand);
+      entry["use"] = std::string(info.use);
+      entry["default"] = info.id == defaults.objective;
+      out.append(entry);
+    }
+    return out;
+  });
+  m.def("_estimators", [] {
+    const scalelaw::FitOptions defaults;
+    py::list out;
+    for (const scalelaw::EstimatorInfo& info : scalelaw::EstimatorTable()) {
+      py::dict entry;
+      entry["name"] = std::string(info.name);
+      entry["minimises"] = std::string(info.minimises);
+      entry["reference"] = std::string(info.reference);
+      entry["default"] = info.id == defaults.estimator;
+      out.append(entry);
+    }
+    return out;
+  });
+  m.def("_start_strategies", [] {
+    const scalelaw::FitOptions defaults;
+    py::list out;
+    for (const scalelaw::StartStrategyInfo& info : scalelaw::StartStrategyTable()) {
+      py::dict entry;
+      entry["name"] = std::string(info.name);
+      entry["spec"] = std::string(info.spec);
+      entry["summary"] = std::string(info.summary);
+      entry["default"] = info.id == defaults.start_strategy;
+      out.append(entry);
+    }
+    return out;
+  });
   m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),
         py::arg("constants"));

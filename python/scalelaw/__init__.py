@@ -24,9 +24,10 @@ from ._scalelaw import (BatchTokensLaw, Error, FitResult, HparamCell, HparamSwee
                         InvalidArgument, IsoflopBudget, IsoflopResult, LrLaw, __version__)
 
 __all__ = ["BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError", "InvalidArgument",
-           "IsoflopBudget", "IsoflopResult", "LrLaw", "ScalelawWarning", "__version__", "allocate", "fit_hparams",
-           "isoflop", "fit", "inputs", "laws", "load_fit", "models", "plan", "predict", "predict_batch",
-           "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "transfer_lr", "plot"]
+           "IsoflopBudget", "IsoflopResult", "LrLaw", "ScalelawWarning", "__version__", "allocate", "estimators",
+           "fit_hparams", "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict",
+           "predict_batch", "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd",
+           "start_strategies", "transfer_lr", "plot"]
 
 
 def _is_table(value):
@@ -125,14 +126,9 @@ def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None,
     of columns are data (params and tokens are there as "N" and "D" too), the others parameters.
     grid: {parameter: [values]} starting values; every combination is a start, parameters not named keep the
     model's grid (a formula's: 0.1, 1, 10).
-    estimator: "objective" (summed Huber on log residuals, multi-start L-BFGS over the Epoch grid) or "mle"
-    (Huber likelihood with a free scale, the Epoch AI replication's point estimate).
-    objective: "huber" (log residuals, the default), "squared-log", "squared" (values) or "asymmetric"
-    (over-predictions weighted by asymmetry, for fitting a loss floor through under-tuned runs).
-    starts: "auto" (variable projection where the model is linear in some parameters, as Chinchilla is in
-    E, A, B; else the model's grid), "grid" (the Epoch grid of 4500 starts for Chinchilla), "lhs:N" (N
-    Latin-hypercube starts in the grid's box, from seed) or "varpro:K" (the K best minima of the projection
-    scan); latin_hypercube_starts=N is short for starts="lhs:N".
+    estimator, objective, starts: a name from scalelaw.estimators(), objectives() and start_strategies(),
+    listed at the end; asymmetry weighs over-predictions for objective="asymmetric", huber_delta is the Huber
+    threshold on log residuals; latin_hypercube_starts=N is short for starts="lhs:N".
     drop_highest: drop this many highest-loss runs first (the replication drops 5).
     fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one;
     bounds: {name: (lower, upper)} parameters kept in an interval (use float("inf") for an open side).
@@ -143,6 +139,7 @@ def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None,
     The GIL is released while the fit runs; Ctrl-C stops it at the next start or resample and raises
     KeyboardInterrupt; progress=True rewrites a one-line count of starts and resamples on stderr.
     Returns a FitResult; check .usable (or .status) before using it; print(result) shows the full report.
+
     """
     table = data if _is_table(data) else None
     if table is None and data is not None:  # fit(N, D, loss): the arrays arrive one place to the left
@@ -188,6 +185,39 @@ def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None,
     w = None if weights is None else _column(weights, "weights")
     u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
     return _scalelaw._fit(n, d, _column(loss, "loss"), w, u, data, str(model), formula or "", options)
+
+
+def _choices_doc():
+    """fit's choices as its docstring lists them, from the library's tables (scalelaw/fit/fit.h)."""
+    def rows(title, table, label, text):
+        return [f"{title}:"] + [f"  {row[label]}{' (default)' if row['default'] else ''}: {text(row)}"
+                                for row in table]
+    lines = (rows("estimator", estimators(), "name", lambda r: f"minimises {r['minimises']} [{r['reference']}]")
+             + rows("objective (what each run adds to the sum)", objectives(), "name",
+                    lambda r: f"{r['summand']}; {r['use']}")
+             + rows("starts", start_strategies(), "spec", lambda r: r["summary"]))
+    return "".join(f"    {line}\n" for line in lines)
+
+
+def objectives() -> list:
+    """The objectives fit(objective=...) accepts, one dict each: name, summand (what each run adds to the
+    sum), use (when it is the right choice) and default (True for fit's default)."""
+    return _scalelaw._objectives()
+
+
+def estimators() -> list:
+    """The estimators fit(estimator=...) accepts, one dict each: name, minimises, reference and default."""
+    return _scalelaw._estimators()
+
+
+def start_strategies() -> list:
+    """The values of fit(starts=...), one dict each: name, spec (the name with its count, "lhs:N"), summary and
+    default."""
+    return _scalelaw._start_strategies()
+
+
+if fit.__doc__:  # None under python -OO
+    fit.__doc__ = fit.__doc__.rstrip(" ") + _choices_doc()
 
 
 def _predict(self, params=None, tokens=None, **inputs):

@@ -191,9 +191,15 @@ int RunFit(const FitCommand& command) {
   if (command.model == "loglinear" && command.formula.empty()) {
     std::vector<std::string> inputs;
     for (const auto& [name, column] : ParsePairs(command.col, "--col", "NAME=COLUMN")) inputs.push_back(name);
+    if (inputs.empty()) throw InvalidArgument("--model loglinear reads the columns named by --col NAME=COLUMN");
     model = Model::LogLinear(inputs);
   } else if (command.formula.empty()) {
     model = Model::FromName(command.model);
+    const std::vector<std::string> reads = model->inputs();
+    if (command.unique_tokens_col.empty() && std::find(reads.begin(), reads.end(), "U") != reads.end()) {
+      throw InvalidArgument("--model " + command.model +
+                            " needs the unique tokens U of every run: name their column with --unique-tokens-col");
+    }
   }
   Dataset data;
   if (!command.formula.empty() || !model->data_columns().empty()) {

@@ -17,6 +17,7 @@
 #include "cli/isoflop_command.h"
 #include "cli/output.h"
 #include "scalelaw/error.h"
+#include "scalelaw/fit/fit.h"
 #include "scalelaw/fit/model.h"
 #include "scalelaw/predict.h"
 #include "scalelaw/version.h"
@@ -83,6 +84,22 @@ constexpr long long kMaxThreads = 4096;
 constexpr long long kMaxResamples = 10'000'000;
 constexpr long long kMaxSeed = std::numeric_limits<long long>::max();
 
+// The names a choice option accepts (CLI::IsMember), from the library's table of that choice.
+template <typename Info>
+std::vector<std::string> ChoiceNames(const std::vector<Info>& table) {
+  std::vector<std::string> names;
+  for (const Info& row : table) names.emplace_back(row.name);
+  return names;
+}
+
+// "a: what a is; b: what b is", one entry a row of a choice table, for the option's help.
+template <typename Info, typename Entry>
+std::string ChoiceHelp(const std::vector<Info>& table, Entry entry) {
+  std::vector<std::string> entries;
+  for (const Info& row : table) entries.push_back(entry(row));
+  return fmt::format("{}", fmt::join(entries, "; "));
+}
+
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
@@ -111,13 +128,17 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--weight-col", command.weight_col, "Column with per-run weights (optional)");
   fit->add_option("--drop-highest", command.drop_highest, "Drop the K runs with the highest loss first")
       ->check(WholeNumber(0, kMaxInt));
-  fit->add_option("--estimator", command.estimator, "objective (summed Huber) or mle (Huber likelihood)")
+  fit->add_option("--estimator", command.estimator,
+                  ChoiceHelp(scalelaw::EstimatorTable(),
+                             [](const auto& e) { return fmt::format("{} minimises {}", e.name, e.minimises); }))
       ->capture_default_str()
-      ->check(CLI::IsMember({"objective", "mle"}));
+      ->check(CLI::IsMember(ChoiceNames(scalelaw::EstimatorTable())));
   fit->add_option("--objective", command.objective,
-                  "huber (log residuals), squared-log, squared (values), asymmetric (over-predictions weighted)")
+                  "What each run adds to the objective: " +
+                      ChoiceHelp(scalelaw::ObjectiveTable(),
+                                 [](const auto& o) { return fmt::format("{}: {}", o.name, o.summand); }))
       ->capture_default_str()
-      ->check(CLI::IsMember({"huber", "squared-log", "squared", "asymmetric"}));
+      ->check(CLI::IsMember(ChoiceNames(scalelaw::ObjectiveTable())));
   fit->add_option("--asymmetry", command.asymmetry, "Weight of over-predictions with --objective asymmetric")
       ->capture_default_str()
       ->check(kPositiveNumber);
@@ -137,10 +158,11 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
       ->capture_default_str()
       ->check(WholeNumber(0, kMaxSeed));
   fit->add_option("--starts", command.starts,
-                  "Starting points: auto (varpro where the model can project, else grid); grid (the model's, or "
-                  "--grid); lhs:N for N Latin-hypercube points in the "
-                  "grid's box, drawn from --seed; varpro[:K] for variable projection (chinchilla: alpha, beta "
-                  "scanned with E, A, B solved, the K best minima polished; K = 8)")
+                  "Starting points: " +
+                      ChoiceHelp(scalelaw::StartStrategyTable(),
+                                 [](const auto& s) { return fmt::format("{}: {}", s.spec, s.summary); }) +
+                      fmt::format(" (the grid given by --grid, the seed by --seed; K = {})",
+                                  scalelaw::FitOptions{}.projected_starts))
       ->capture_default_str();
   fit->add_option("--holdout-top", command.holdout_top,
                   "Fit without the K runs of largest compute 6ND and report the error predicting them")

@@ -192,7 +192,8 @@ detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptio
   for (const auto& [name, value] : options.fixed) {
     const int j = static_cast<int>(form.IndexOfNatural(name));
     if (!std::isfinite(value) || (spec[j].log_scaled && !(value > 0))) {
-      throw InvalidArgument("--fix " + name + ": " + FormatNumber(value) + " is not a valid value");
+      throw InvalidArgument("fixed parameter '" + name + "': " + FormatNumber(value) + " is not a valid value" +
+                            (spec[j].log_scaled ? " (it must be positive)" : ""));
     }
     const double internal = spec[j].log_scaled ? std::log(value) : value;
     for (int k = 0; k < p; ++k) {
@@ -218,12 +219,12 @@ detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptio
     const int j = static_cast<int>(form.IndexOfNatural(name));
     const auto [lo, hi] = range;
     if (std::isnan(lo) || std::isnan(hi) || !(lo < hi)) {
-      throw InvalidArgument("--bound " + name + ": expected LOWER < UPPER, got " + FormatNumber(lo) + ":" +
+      throw InvalidArgument("bounds of '" + name + "': expected lower < upper, got " + FormatNumber(lo) + ":" +
                             FormatNumber(hi));
     }
     if (layout.source[j] < 0) {
       if (options.bounds.count(name) == 0) continue;  // a form's default bound on a parameter the user fixed
-      throw InvalidArgument("--bound " + name + ": the parameter is fixed");
+      throw InvalidArgument("bounds of '" + name + "': the parameter is fixed");
     }
     // Bounds on a log-scaled parameter (A = e^a) become bounds on its logarithm; 0 becomes an open side.
     auto internal = [&](double v) {
@@ -234,7 +235,7 @@ detail::ParameterLayout MakeLayout(const detail::ModelForm& form, const FitOptio
     layout.lower[k] = std::max(layout.lower[k], internal(lo));
     layout.upper[k] = std::min(layout.upper[k], internal(hi));
     if (!(layout.lower[k] < layout.upper[k])) {
-      throw InvalidArgument("--bound " + name + ": the interval is empty for this parameter");
+      throw InvalidArgument("bounds of '" + name + "': the interval is empty for this parameter");
     }
   }
   return layout;
@@ -478,43 +479,79 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
 
 }  // namespace
 
-std::string_view EstimatorName(Estimator estimator) {
-  switch (estimator) {
-    case Estimator::kHuberObjective:
-      return "objective";
-    case Estimator::kHuberLikelihood:
-      return "mle";
-  }
-  return "unknown";
+const std::vector<ObjectiveInfo>& ObjectiveTable() {
+  // Huber on log residuals is Hoffmann et al. 2022 (arXiv:2203.15556, App. D.2, Eq. 11); the others are the
+  // usual least-squares alternatives and a one-sided Huber for a loss floor (see detail::HuberObjective).
+  static const std::vector<ObjectiveInfo> table = {
+      {Objective::kHuber, "huber", "Huber_delta(log L_hat - log L)", "robust to outliers (the replication's choice)",
+       "summed Huber, delta {delta} on log loss"},
+      {Objective::kSquaredLog, "squared-log", "(log L_hat - log L)^2/2", "least squares in log space",
+       "summed squared log residuals"},
+      {Objective::kSquared, "squared", "(L_hat - L)^2/2", "least squares on the loss itself",
+       "summed squared residuals of the loss"},
+      {Objective::kAsymmetric, "asymmetric", "Huber_delta(log L_hat - log L), over-predictions weighted by asymmetry",
+       "a loss floor fitted through under-tuned runs, which only sit above it",
+       "summed Huber (delta {delta}) on log loss, over-predictions x{asymmetry}"},
+  };
+  return table;
 }
 
-std::string_view ObjectiveName(Objective objective) {
-  switch (objective) {
-    case Objective::kHuber:
-      return "huber";
-    case Objective::kSquaredLog:
-      return "squared-log";
-    case Objective::kSquared:
-      return "squared";
-    case Objective::kAsymmetric:
-      return "asymmetric";
-  }
-  return "unknown";
+const std::vector<EstimatorInfo>& EstimatorTable() {
+  static const std::vector<EstimatorInfo> table = {
+      {Estimator::kHuberObjective, "objective",
+       "sum_i w_i rho(r_i) over the runs, rho the objective chosen (a sum, not a mean)",
+       "Hoffmann et al. 2022, arXiv:2203.15556, Eq. 11; Besiroglu et al. 2024, arXiv:2404.10102", "objective",
+       "objective"},
+      {Estimator::kHuberLikelihood, "mle",
+       "the negative log-likelihood of a Huber-shaped error density on log L with a free log-scale sigma",
+       "Besiroglu et al. 2024, arXiv:2404.10102, the replication's point estimate", "mle, Huber likelihood",
+       "neg. log-lik."},
+  };
+  return table;
 }
 
-Objective ObjectiveFromName(std::string_view name) {
-  for (Objective o : {Objective::kHuber, Objective::kSquaredLog, Objective::kSquared, Objective::kAsymmetric}) {
-    if (ObjectiveName(o) == name) return o;
-  }
-  throw InvalidArgument("unknown objective '" + std::string(name) +
-                        "' (known: huber, squared-log, squared, asymmetric)");
+const std::vector<StartStrategyInfo>& StartStrategyTable() {
+  static const std::vector<StartStrategyInfo> table = {
+      {StartStrategy::kAuto, "auto", "auto",
+       "variable projection where the model is linear in some parameters (chinchilla), else the grid"},
+      {StartStrategy::kGrid, "grid", "grid",
+       "the model's grid (the Epoch grid of 4500 points for chinchilla), or the starting grid given"},
+      {StartStrategy::kLatinHypercube, "lhs", "lhs:N",
+       "N Latin-hypercube points in the box the grid spans, from the seed"},
+      {StartStrategy::kVariableProjection, "varpro", "varpro[:K]",
+       "variable projection (Golub and Pereyra 1973): the linear parameters solved over a scan of the others, "
+       "L-BFGS from the K best distinct minima of the scan"},
+  };
+  return table;
 }
 
-Estimator EstimatorFromName(std::string_view name) {
-  if (name == "objective") return Estimator::kHuberObjective;
-  if (name == "mle") return Estimator::kHuberLikelihood;
-  throw InvalidArgument("unknown estimator '" + std::string(name) + "' (known: objective, mle)");
+namespace {
+
+// The row of table whose id is id (every enumerator has one: the tables list them in order).
+template <typename Info, typename Id>
+const Info& RowOf(const std::vector<Info>& table, Id id) {
+  return table[static_cast<std::size_t>(id)];
 }
+
+// The row named name, or InvalidArgument("unknown KIND 'name' (known: a, b, c)").
+template <typename Info>
+const Info& RowNamed(const std::vector<Info>& table, std::string_view name, const char* kind) {
+  std::string known;
+  for (const Info& row : table) {
+    if (row.name == name) return row;
+    known += (known.empty() ? "" : ", ") + std::string(row.name);
+  }
+  throw InvalidArgument(fmt::format("unknown {} '{}' (known: {})", kind, name, known));
+}
+
+}  // namespace
+
+const ObjectiveInfo& Describe(Objective objective) { return RowOf(ObjectiveTable(), objective); }
+const EstimatorInfo& Describe(Estimator estimator) { return RowOf(EstimatorTable(), estimator); }
+std::string_view ObjectiveName(Objective objective) { return Describe(objective).name; }
+std::string_view EstimatorName(Estimator estimator) { return Describe(estimator).name; }
+Objective ObjectiveFromName(std::string_view name) { return RowNamed(ObjectiveTable(), name, "objective").id; }
+Estimator EstimatorFromName(std::string_view name) { return RowNamed(EstimatorTable(), name, "estimator").id; }
 
 bool FitOptions::IsValid(std::string* error) const {
   auto fail = [error](std::string message) {
@@ -534,7 +571,8 @@ bool FitOptions::IsValid(std::string* error) const {
   }
   if (!(asymmetry > 0 && std::isfinite(asymmetry))) return fail("asymmetry must be a positive finite number");
   if (estimator == Estimator::kHuberLikelihood && objective != Objective::kHuber) {
-    return fail("the mle estimator is the likelihood of the Huber objective; use --objective huber with it");
+    return fail(fmt::format("the {} estimator is the likelihood of the {} objective and takes no other (got {})",
+                            EstimatorName(estimator), ObjectiveName(Objective::kHuber), ObjectiveName(objective)));
   }
   if (!std::isnan(at_flops) && !(at_flops > 0 && std::isfinite(at_flops))) {
     return fail("at_flops must be a positive finite number");
@@ -550,31 +588,34 @@ bool FitOptions::IsValid(std::string* error) const {
 }
 
 void FitOptions::SetStarts(std::string_view spec) {
-  auto count_after = [spec](std::size_t prefix) {
-    const std::string_view count = spec.substr(prefix);
-    int n = 0;
-    const auto [stop, status] = std::from_chars(count.data(), count.data() + count.size(), n);
-    if (status != std::errc() || stop != count.data() + count.size() || n < 1) {
-      throw InvalidArgument("starts " + std::string(spec) +
-                            ": expected auto, grid, lhs:N or varpro[:K] with N, K >= 1");
-    }
-    return n;
-  };
-  if (spec == "auto") {
-    start_strategy = StartStrategy::kAuto;
-  } else if (spec == "grid") {
-    start_strategy = StartStrategy::kGrid;
-  } else if (spec.rfind("lhs:", 0) == 0) {
-    start_strategy = StartStrategy::kLatinHypercube;
-    latin_hypercube_starts = count_after(4);
-  } else if (spec == "varpro") {
-    start_strategy = StartStrategy::kVariableProjection;
-  } else if (spec.rfind("varpro:", 0) == 0) {
-    start_strategy = StartStrategy::kVariableProjection;
-    projected_starts = count_after(7);
-  } else {
-    throw InvalidArgument("starts " + std::string(spec) + ": expected auto, grid, lhs:N or varpro[:K]");
+  // "expected auto, grid, lhs:N or varpro[:K]", and the letters of the counts ("N, K").
+  std::string expected = "expected ", counts;
+  const std::vector<StartStrategyInfo>& table = StartStrategyTable();
+  for (std::size_t k = 0; k < table.size(); ++k) {
+    expected += std::string(k == 0 ? "" : k + 1 == table.size() ? " or " : ", ") + std::string(table[k].spec);
+    const std::string_view count = table[k].spec.substr(table[k].name.size());
+    if (!count.empty()) counts += (counts.empty() ? "" : ", ") + std::string(count.substr(count.find(':') + 1, 1));
   }
+  const std::size_t colon = spec.find(':');
+  const std::string_view name = spec.substr(0, colon);
+  const auto row = std::find_if(table.begin(), table.end(), [name](const auto& info) { return info.name == name; });
+  // After the name, the row's spec says whether a count follows: ":N" one must, "[:K]" one may.
+  const std::string_view takes = row == table.end() ? "" : row->spec.substr(row->name.size());
+  const bool needs_count = takes.rfind(":", 0) == 0, may_count = !takes.empty();
+  if (row == table.end() || (colon == std::string_view::npos ? needs_count : !may_count)) {
+    throw InvalidArgument("starts " + std::string(spec) + ": " + expected);
+  }
+  int n = 0;
+  if (colon != std::string_view::npos) {
+    const std::string_view text = spec.substr(colon + 1);
+    const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (status != std::errc() || stop != text.data() + text.size() || n < 1) {
+      throw InvalidArgument("starts " + std::string(spec) + ": " + expected + " with " + counts + " >= 1");
+    }
+  }
+  start_strategy = row->id;
+  if (n > 0 && start_strategy == StartStrategy::kLatinHypercube) latin_hypercube_starts = n;
+  if (n > 0 && start_strategy == StartStrategy::kVariableProjection) projected_starts = n;
 }
 
 namespace {
@@ -582,7 +623,7 @@ namespace {
 // Splits off the holdout runs of largest 6ND (ties broken by position, so the split is deterministic).
 std::pair<Dataset, Dataset> SplitHoldout(const Dataset& data, int count) {
   if (data.params.empty() || data.tokens.empty()) {
-    throw InvalidArgument("--holdout-top ranks runs by compute 6ND and needs N and D");
+    throw InvalidArgument("holding out the runs of largest compute 6ND needs N and D for every run");
   }
   if (count >= static_cast<int>(data.size())) {
     throw InvalidArgument("cannot hold out " + std::to_string(count) + " of " + std::to_string(data.size()) + " runs");
@@ -648,8 +689,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     throw InvalidArgument("model '" + std::string(form.name()) + "' needs N and D for every run");
   }
   if (form.needs_unique_tokens() && data.unique_tokens.empty()) {
-    throw InvalidArgument("model '" + std::string(form.name()) +
-                          "' needs the unique tokens U of every run (--unique-tokens-col)");
+    throw InvalidArgument("model '" + std::string(form.name()) + "' needs the unique tokens U of every run");
   }
   const std::size_t num_internal = form.num_internal();
   if (!options.starts.empty() && !options.grid.empty()) {

@@ -10,18 +10,10 @@
 namespace scalelaw {
 namespace {
 
+// The objective as ObjectiveTable() words it, with the summary's delta and asymmetry in place.
 std::string DescribeObjective(const FitSummary& fit) {
-  switch (fit.objective_kind) {
-    case Objective::kHuber:
-      return fmt::format("summed Huber, delta {} on log loss", fit.huber_delta);
-    case Objective::kSquaredLog:
-      return "summed squared log residuals";
-    case Objective::kSquared:
-      return "summed squared residuals of the loss";
-    case Objective::kAsymmetric:
-      return fmt::format("summed Huber (delta {}) on log loss, over-predictions x{}", fit.huber_delta, fit.asymmetry);
-  }
-  return "unknown";
+  return fmt::format(fmt::runtime(Describe(fit.objective_kind).report), fmt::arg("delta", fit.huber_delta),
+                     fmt::arg("asymmetry", fit.asymmetry));
 }
 
 // "converged" for a usable fit (the word the JSON key "converged" and earlier reports use), else why not.
@@ -34,8 +26,7 @@ std::string FitSummary::BriefReport() const {
       fmt::format("scalelaw fit: model {}, estimator {}, {} runs\n", model, EstimatorName(estimator), num_points);
   for (const auto& [name, value] : params) report += fmt::format("  {:<6} = {:.6g}\n", name, value);
   if (std::isfinite(objective)) {
-    report += fmt::format("  {} = {:.12g}",
-                          estimator == Estimator::kHuberObjective ? "objective" : "negative log-likelihood", objective);
+    report += fmt::format("  {} = {:.12g}", Describe(estimator).value, objective);
     if (std::isfinite(log_scale)) report += fmt::format(" (log-scale sigma = {:.6g})", log_scale);
     report += "\n";
   }
@@ -50,9 +41,8 @@ std::string FitSummary::FullReport() const {
   if (!data_source.empty()) out += " of " + data_source;
   out += "\n";
   for (const std::string& line : data_columns) out += "  " + line + "\n";
-  out += fmt::format("  estimator: {} ({}), {} starts\n\n",
-                     estimator == Estimator::kHuberObjective ? "objective" : "mle, Huber likelihood",
-                     DescribeObjective(*this), num_starts);
+  out += fmt::format("  estimator: {} ({}), {} starts\n\n", Describe(estimator).report, DescribeObjective(*this),
+                     num_starts);
   if (!params.empty()) {
     const bool bootstrapped = !uncertainty.empty();
     out += fmt::format("  {:<10} {:>14} {:>12}{}\n", "parameter", "value", bootstrapped ? "SE (boot.)" : "SE (Laplace)",
@@ -89,8 +79,7 @@ std::string FitSummary::FullReport() const {
     out += "\n";
   }
   if (std::isfinite(objective)) {
-    out += fmt::format("  {:<16} {:.12g}\n", estimator == Estimator::kHuberObjective ? "objective" : "neg. log-lik.",
-                       objective);
+    out += fmt::format("  {:<16} {:.12g}\n", Describe(estimator).value, objective);
   }
   if (std::isfinite(log_scale)) out += fmt::format("  {:<16} {:.6g}\n", "log-scale sigma", log_scale);
   if (std::isfinite(aic)) {

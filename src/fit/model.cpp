@@ -195,7 +195,7 @@ Model Model::FromName(std::string_view name) {
     if (preset.name == name) return Model(detail::MakeFormulaForm(preset));
   }
   if (name == "loglinear") {
-    throw InvalidArgument("the loglinear model reads the inputs you name: --col NAME=COLUMN (repeatable)");
+    throw InvalidArgument("the loglinear model is a product of powers over input columns that must be named with it");
   }
   std::string known;
   for (const std::string& n : Names()) known += (known.empty() ? "" : ", ") + n;
@@ -207,12 +207,12 @@ Model Model::FromFormula(std::string_view formula, const std::vector<std::string
 }
 
 Model Model::LogLinear(const std::vector<std::string>& inputs) {
-  if (inputs.empty()) throw InvalidArgument("the loglinear model needs at least one input column (--col NAME=COLUMN)");
+  if (inputs.empty()) throw InvalidArgument("the loglinear model needs at least one named input column");
   detail::FormulaPreset preset;
   preset.name = "loglinear";
   preset.citation =
-      "a product of powers over the inputs named by --col NAME=COLUMN; least squares in log space with "
-      "--objective squared-log (the Step Law's lr and batch laws, Li et al. 2025, are of this form)";
+      "a product of powers over the input columns named; least squares in log space with the objective "
+      "squared-log (the Step Law's lr and batch laws, Li et al. 2025, are of this form)";
   preset.formula = "C";
   preset.columns = inputs;
   preset.grid["C"] = {1e-3, 1.0, 1e3};

@@ -61,7 +61,7 @@ double ParsePositive(const std::string& cell, const std::string& file, long line
   auto line_of = [](const auto& e) { return static_cast<long>(e.file_line); };
   if (const auto* e = dynamic_cast<const io::error::missing_column_in_header*>(&error)) {
     throw InputError(file, 1, e->column_name,
-                     "missing column (name it with the matching --*-col option, or check the delimiter is a comma)");
+                     "missing column (name the column that holds it, or check the delimiter is a comma)");
   }
   if (const auto* e = dynamic_cast<const io::error::duplicated_column_in_header*>(&error)) {
     throw InputError(file, 1, e->column_name, "the header names this column more than once");

@@ -123,7 +123,7 @@ def test_permission_denied(scalelaw, tmp_path):
     (["fit", EXAMPLE_RUNS, "--starts", "random"], ["--starts random: expected auto, grid, lhs:N or varpro[:K]"]),
     (["fit", EXAMPLE_RUNS, "--fix", "E=abc"], ["--fix E=abc: 'abc' is not a finite number"]),
     (["fit", EXAMPLE_RUNS, "--grid", "alpha=0:1:0"], ["--grid alpha=0:1:0", "STEP > 0"]),
-    (["fit", EXAMPLE_RUNS, "--bound", "A=2:1"], ["--bound A", "LOWER < UPPER"]),
+    (["fit", EXAMPLE_RUNS, "--bound", "A=2:1"], ["bounds of 'A'", "expected lower < upper, got 2:1"]),
     (["fit", EXAMPLE_RUNS, "--output", "/nonexistent/dir/fit.json"],
      ["cannot write the fit to '/nonexistent/dir/fit.json': No such file or directory"]),
 ])

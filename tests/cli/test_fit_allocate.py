@@ -226,7 +226,7 @@ def test_objectives_through_the_cli(scalelaw):
         out = scalelaw("fit", EXAMPLE_RUNS, "--objective", objective, "--asymmetry", "2", "--json").json()
         assert out["objective_kind"] == objective and out["converged"]
     r = scalelaw("fit", EXAMPLE_RUNS, "--objective", "squared", "--estimator", "mle")
-    assert r.code == 2 and "use --objective huber" in r.err
+    assert r.code == 2 and "the mle estimator is the likelihood of the huber objective" in r.err
     r = scalelaw("fit", EXAMPLE_RUNS, "--objective", "l1")
     assert r.code == 2 and "--objective" in r.err
 

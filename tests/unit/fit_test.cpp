@@ -371,7 +371,7 @@ TEST_CASE("Bounds keep a parameter inside its interval", "[fit][bound]") {
   CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(1e-5));
   options.bounds = {{"alpha", {0.5, 0.2}}};
   CHECK_THROWS_WITH(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit),
-                    Catch::Contains("LOWER < UPPER"));
+                    Catch::Contains("bounds of 'alpha': expected lower < upper"));
   options.bounds = {{"A", {-5.0, -1.0}}};
   CHECK_THROWS_WITH(scalelaw::Fit(SyntheticRuns(0.0, 1), Chinchilla(), options, &fit), Catch::Contains("empty"));
 }

@@ -106,7 +106,7 @@ TEST_CASE("loglinear recovers a product of powers by least squares in log space"
   REQUIRE(scalelaw::Fit(data, scalelaw::Model::LogLinear({"N", "D"}), options, &fit));
   CHECK(fit.params.at("k_N") == Approx(-0.713).epsilon(0.03));
   CHECK(fit.params.at("k_D") == Approx(0.307).epsilon(0.05));
-  CHECK_THROWS_WITH(scalelaw::Model::FromName("loglinear"), Catch::Contains("--col"));
+  CHECK_THROWS_WITH(scalelaw::Model::FromName("loglinear"), Catch::Contains("input columns that must be named"));
 }
 
 TEST_CASE("vocab recovers the Approach 3 loss of Tao et al. 2024 from its shifted unigram-normalised values",

@@ -39,13 +39,46 @@ enum class StartStrategy {
 //   kHuber: Huber_delta(r) (Hoffmann et al. 2022); kSquaredLog: r^2/2; kSquared: (L_hat - L)^2/2;
 //   kAsymmetric: Huber_delta(r) with over-predictions (r > 0) weighted by FitOptions::asymmetry.
 enum class Objective { kHuber, kSquaredLog, kSquared, kAsymmetric };
-// "huber", "squared-log", "squared", "asymmetric"; throws InvalidArgument for an unknown name.
+
+// One table per kind of choice, one row per enumerator in its order: the names the CLI and Python accept,
+// the CLI's help, FullReport's wording, Python's scalelaw.objectives(), estimators() and start_strategies(),
+// and the tables of docs/fitting.md are all read from these rows.
+struct ObjectiveInfo {
+  Objective id;
+  std::string_view name;     // the value of --objective and objective=: "huber"
+  std::string_view summand;  // what each run adds to the sum: "Huber_delta(log L_hat - log L)"
+  std::string_view use;      // when it is the right choice, one line
+  // How FullReport names it; {delta} and {asymmetry} stand for FitOptions::huber_delta and asymmetry.
+  std::string_view report;
+};
+const std::vector<ObjectiveInfo>& ObjectiveTable();
+const ObjectiveInfo& Describe(Objective objective);
+
+struct EstimatorInfo {
+  Estimator id;
+  std::string_view name;       // the value of --estimator and estimator=: "objective", "mle"
+  std::string_view minimises;  // what it minimises, one line
+  std::string_view reference;  // where the procedure comes from
+  std::string_view report;     // how FullReport names it: "mle, Huber likelihood"
+  std::string_view value;      // how reports label FitSummary::objective: "objective", "neg. log-lik."
+};
+const std::vector<EstimatorInfo>& EstimatorTable();
+const EstimatorInfo& Describe(Estimator estimator);
+
+struct StartStrategyInfo {
+  StartStrategy id;
+  std::string_view name;     // "lhs"
+  std::string_view spec;     // as FitOptions::SetStarts reads it: the name, then ":N" (a count) or "[:K]"
+                             // (an optional count)
+  std::string_view summary;  // one line
+};
+const std::vector<StartStrategyInfo>& StartStrategyTable();
+
+// The names of the rows: "huber", "squared-log", "squared", "asymmetric"; "objective" and "mle". The
+// FromName functions throw InvalidArgument naming the known names for an unknown one.
 std::string_view ObjectiveName(Objective objective);
 Objective ObjectiveFromName(std::string_view name);
-
-// "objective" and "mle", the names the CLI and Python use.
 std::string_view EstimatorName(Estimator estimator);
-// Throws InvalidArgument for an unknown name.
 Estimator EstimatorFromName(std::string_view name);
 
 struct FitOptions {
