@@ -4,7 +4,7 @@
   docs/cli.md        every subcommand's --help
   docs/laws.md       `scalelaw laws --markdown`
   docs/models.md     `scalelaw models --markdown`
-  docs/which-law.md  the laws side by side at 7B parameters / 2T tokens (laws.md section 19's configuration)
+  docs/which-law.md  the laws side by side at 7B parameters / 2T tokens
 
 Usage: scripts/generate_docs.py [--cli build/bin/scalelaw] [--check]
 --check writes nothing and exits 1 naming every stale page (the CLI test suite runs it).

@@ -70,7 +70,8 @@ def test_allocate_from_a_saved_fit(scalelaw, tmp_path):
 
 
 def test_allocate_with_published_laws(scalelaw):
-    # laws.md 1.4: Epoch constants at Chinchilla's budget: N 7.225e10, D 1.329e12 (18.4 tokens/parameter).
+    # Worked example: Besiroglu et al. 2024 (Table 1) at Chinchilla's 5.76e23 FLOPs: N 7.225e10, D 1.329e12
+    # (18.4 tokens per parameter).
     r = scalelaw("allocate", "--law", "epoch", "--flops", "5.76e23", "--json")
     assert r.code == 0
     out = r.json()
@@ -265,7 +266,8 @@ def test_grid_narrows_a_named_models_own_grid(scalelaw):
 
 
 def test_generated_reference_pages_are_current(scalelaw):
-    # docs/cli.md, laws.md, models.md and which-law.md are written by scripts/generate_docs.py from the CLI.
+    # docs/cli.md, docs/laws.md, docs/models.md and docs/which-law.md are written by scripts/generate_docs.py from
+    # the CLI.
     import subprocess
     import sys
     from conftest import SOURCE_DIR

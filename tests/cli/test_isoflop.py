@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-# Chinchilla as printed (laws.md 1.1): a = beta/(alpha+beta), N_opt = k·C^a with k = G·6^-a.
+# Chinchilla as printed (Hoffmann et al. 2022, Eq. 10): a = beta/(alpha+beta), N_opt = k·C^a with k = G·6^-a.
 E, A, B, ALPHA, BETA = 1.69, 406.4, 410.7, 0.34, 0.28
 A_TRUE = BETA / (ALPHA + BETA)
 G = (ALPHA * A / (BETA * B)) ** (1 / (ALPHA + BETA))

@@ -1,4 +1,5 @@
-"""predict-*, transfer-lr, allocate, plan and laws through the binary, against laws.md's test vectors."""
+"""predict-*, transfer-lr, allocate, plan and laws through the binary, against the papers' numbers
+and worked examples."""
 import math
 
 import pytest
@@ -16,7 +17,7 @@ def test_predict_lr_step_law(scalelaw):
     r = scalelaw("predict-lr", "--params", "7e9", "--tokens", "2e12", "--json")
     assert r.code == 0, r.err
     out = r.json()
-    assert rounds_to(out["lr"], "1.0226e-3")  # laws.md 3, first row
+    assert rounds_to(out["lr"], "1.0226e-3")  # Step Law at 7e9, 2e12 (worked example)
     assert out["law"] == "step-lr" and "2503.04715" in out["citation"]
     assert "non-vocabulary" in out["params_definition"]
     # 7B is beyond the ~1B models the Step Law was fitted on: a warning, in JSON and on stderr.
@@ -49,12 +50,12 @@ def test_kaplan_lr_rule_breaks_down_beyond_1e10(scalelaw):
 
 def test_predict_lr_deepseek_with_its_own_compute(scalelaw):
     out = scalelaw("predict-lr", "--flops", "8.4557e22", "--law", "deepseek", "--json").json()
-    assert rounds_to(out["lr"], "4.2460e-4")  # laws.md 7, the 7B row
+    assert rounds_to(out["lr"], "4.2460e-4")  # DeepSeek LLM 7B shape on 2T tokens (worked example)
 
 
 def test_transfer_lr(scalelaw):
     out = scalelaw("transfer-lr", "--lr", "1e-3", "--from-tokens", "1e10", "--to-tokens", "1e11", "--json").json()
-    assert rounds_to(out["lr"], "4.786e-4")  # laws.md 4
+    assert rounds_to(out["lr"], "4.786e-4")  # Bjorck et al. ratio rule, beta = 0.32 (worked example)
     assert out["exponent"] == 0.32 and "2409.19913" in out["citation"]
 
 
@@ -75,13 +76,13 @@ def test_predict_batch(scalelaw):
 def test_predict_wd_power_lines(scalelaw):
     out = scalelaw("predict-wd", "--params", "1e9", "--tokens", "2e10", "--batch", "1048576", "--lr", "1e-3",
                    "--json").json()
-    assert rounds_to(out["weight_decay"], "0.2345")  # laws.md 5
+    assert rounds_to(out["weight_decay"], "0.2345")  # Power Lines (worked example)
     assert rounds_to(out["tau_epoch"], "0.2236")
 
 
 def test_predict_vocab(scalelaw):
     two = scalelaw("predict-vocab", "--params", "7e9", "--approach", "2", "--json").json()
-    assert math.floor(two["vocab_size"]) == 67450  # laws.md 9.4 (the repo truncates)
+    assert math.floor(two["vocab_size"]) == 67450  # Approach 2 (worked example; the repo truncates)
     three = scalelaw("predict-vocab", "--params", "2.87e9", "--flops", "2.3e21", "--json").json()
     assert math.floor(three["vocab_size"]) == 42211  # the "32K -> 43K" claim
 
@@ -106,7 +107,8 @@ def test_predict_loss_from_a_fit(scalelaw, tmp_path):
 
 
 def test_allocate_inference_aware_sardana_example(scalelaw):
-    # laws.md 10: a 13B-quality target (unrounded constants) with 2T inference tokens: N ~ 7.12e9, 16.3% saving.
+    # Sardana et al. 2024, Figure 1: a 13B-quality target (unrounded constants), 2T inference tokens: N ~ 7.12e9,
+    # a 16.3% saving (the paper prints 17%).
     out = scalelaw("allocate", "--law", "chinchilla-unrounded", "--target-loss", "2.0238", "--inference-tokens",
                    "2e12", "--json").json()
     assert abs(out["params"] / 7.12e9 - 1) < 0.01
@@ -238,7 +240,7 @@ def test_predict_loss_interval_from_a_bootstrapped_fit(scalelaw, tmp_path):
 
 
 def test_deepseek_from_the_model_shape(scalelaw):
-    # laws.md 7, the 7B row: 30 layers, d_model 4096, l_seq 4096, D = 2e12 -> M = 4.2279e10, eta 4.2460e-4.
+    # DeepSeek LLM 7B shape: 30 layers, d_model 4096, l_seq 4096, D = 2e12 -> M = 4.2279e10, eta 4.2460e-4.
     shape = ["--law", "deepseek", "--layers", "30", "--d-model", "4096", "--seq-len", "4096", "--tokens", "2e12"]
     lr = scalelaw("predict-lr", *shape, "--json").json()
     assert rounds_to(lr["lr"], "4.2460e-4") and rounds_to(lr["flops"], "8.4557e22")

@@ -1,5 +1,6 @@
-// The Broken Neural Scaling Law test vectors of laws.md section 18.1 (Caballero et al. 2023, arXiv:2210.14891,
-// constants of the authors' Figure-1 script, n = 3 breaks).
+// The Broken Neural Scaling Law (Caballero et al. 2023, arXiv:2210.14891, Eq. 1) with the constants of the
+// authors' Figure-1 script (make_figure_1__decomposition_of_bnsl_into_power_law_segments.py, n = 3 breaks).
+// Worked example: the values are the law evaluated in double precision, not numbers printed in the paper.
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/bnsl.h"
@@ -7,7 +8,7 @@
 
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("BNSL Figure-1 curve reproduces laws.md 18.1", "[golden][bnsl]") {
+TEST_CASE("BNSL with the Figure-1 script constants, worked example", "[golden][bnsl]") {
   const scalelaw::BrokenPowerLaw law = scalelaw::BrokenPowerLawFigure1();
   const std::pair<double, const char*> rows[] = {{1, "4.659998e3"},    {1e3, "3.297802e3"},   {3e6, "1.521520e3"},
                                                  {1e10, "2.772211e1"}, {1e14, "4.276465e-1"}, {1e17, "1.257315"},

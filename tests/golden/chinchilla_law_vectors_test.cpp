@@ -1,5 +1,7 @@
-// The Chinchilla loss and allocation test vectors of laws.md section 1.4 (Hoffmann et al. 2022 constants and
-// the Besiroglu et al. 2024 refit), each to the digits printed there.
+// Worked examples of the Chinchilla loss (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 2) and compute-optimal
+// allocation (Eq. 4) with three constant sets: as printed (Eq. 10), unrounded (the TeX source, as quoted by
+// Besiroglu et al. 2024) and the Besiroglu et al. 2024 refit (arXiv:2404.10102, Table 1). The values were
+// computed independently in double precision; 5.76e23 FLOPs is the Chinchilla / Gopher budget (Table 3).
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/chinchilla.h"
@@ -11,7 +13,7 @@ using scalelaw::FindChinchillaPreset;
 using scalelaw::Loss;
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("Chinchilla losses reproduce laws.md 1.4", "[golden][chinchilla]") {
+TEST_CASE("Chinchilla losses with the printed, unrounded and Epoch constants", "[golden][chinchilla]") {
   struct Row {
     double n, d;
     const char *printed, *unrounded, *epoch;
@@ -34,7 +36,7 @@ TEST_CASE("Chinchilla worked example: printed set at N = 70e9, D = 1.4e12", "[go
   CHECK(RoundsTo(Loss(law, 70e9, 1.4e12), "1.9366455"));
 }
 
-TEST_CASE("Compute-optimal allocations reproduce laws.md 1.4", "[golden][chinchilla]") {
+TEST_CASE("Compute-optimal allocations with the printed, unrounded and Epoch constants", "[golden][chinchilla]") {
   struct Row {
     const char* law;
     const char *g, *a;
@@ -43,7 +45,8 @@ TEST_CASE("Compute-optimal allocations reproduce laws.md 1.4", "[golden][chinchi
   };
   const Row rows[] = {
       {"chinchilla", "1.34471", "0.4516", 1e21, "1.824e9", "9.136e10", "50.1"},
-      // laws.md prints D/N = 92.7 here, but its own N and D give 2.982e12 / 3.219e10 = 92.64.
+      // The specification this project was built from prints D/N = 92.7 here, but its own N and D give
+      // 2.982e12 / 3.219e10 = 92.64.
       {"chinchilla", "1.34471", "0.4516", 5.76e23, "3.219e10", "2.982e12", "92.6"},
       {"chinchilla-unrounded", "1.30005", "0.4565", 5.76e23, "4.036e10", "2.379e12", "58.9"},
       {"epoch", "0.11963", "0.5126", 1e21, "2.778e9", "5.999e10", "21.6"},

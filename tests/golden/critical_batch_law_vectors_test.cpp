@@ -1,5 +1,5 @@
-// The McCandlish et al. 2018 steps/examples trade-off test vectors of laws.md section 8.1 (B_noise = 1e6
-// tokens), exact to the digits printed there.
+// Worked examples of the steps/examples trade-off of McCandlish et al. 2018 (arXiv:1812.06162, Sec. 2) at
+// B_noise = 1e6 tokens: S/S_min = 1 + B_noise/B, E/E_min = 1 + B/B_noise, eps/eps_max = 1/(1 + B_noise/B).
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/critical_batch.h"
@@ -7,7 +7,7 @@
 
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("Critical-batch trade-off reproduces laws.md 8.1", "[golden][mccandlish]") {
+TEST_CASE("Critical-batch trade-off at B_noise = 1e6, worked example", "[golden][mccandlish]") {
   struct Row {
     double batch;
     const char *steps, *examples, *step_size;

@@ -1,5 +1,6 @@
-// The data-constrained test vectors of laws.md section 11.1 (Muennighoff et al. 2023, arXiv:2305.16264, and the
-// printouts of the huggingface/datablations README "Parametric Fit").
+// The data-constrained law of Muennighoff et al. 2023 (arXiv:2305.16264) with the C4 constants of the
+// huggingface/datablations README ("Parametric Fit"): the README's printed losses and allocation example, and
+// worked examples (the grid search from the Chinchilla-optimal start, effective data for U = 1e11).
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -12,7 +13,7 @@ using scalelaw::DataConstrainedLaw;
 using scalelaw::EffectiveData;
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("Datablations C4 constants as laws.md prints them", "[golden][datablations]") {
+TEST_CASE("Datablations C4 constants in linear space", "[golden][datablations]") {
   const DataConstrainedLaw law;
   CHECK(RoundsTo(law.A, "520.82"));
   CHECK(RoundsTo(law.B, "1487.72"));
@@ -30,6 +31,7 @@ TEST_CASE("Datablations README losses (Figure 1, right)", "[golden][datablations
 }
 
 TEST_CASE("Datablations grid search: C = 1e22, U = 25e9", "[golden][datablations]") {
+  // Worked example: the README's grid search started from the Chinchilla-optimal (N, D) of C.
   const DataConstrainedAllocation best = scalelaw::ComputeOptimal(DataConstrainedLaw{}, 1e22, 25e9);
   CHECK(RoundsTo(best.tokens, "2.37337e11"));
   CHECK(RoundsTo(best.epochs, "9.4935"));

@@ -1,5 +1,6 @@
 // Muennighoff et al. 2023 (arXiv 2305.16264): the R_D*, R_N* fit of the authors' notebook on its 182 runs,
-// with the C4 Chinchilla-form coefficients held fixed (laws.md 11.1; ../shared/data/datablations/SOURCE.txt).
+// with the C4 Chinchilla-form coefficients held fixed (the README's "Parametric Fit";
+// ../shared/data/datablations/SOURCE.txt).
 #include <catch2/catch.hpp>
 #include <cmath>
 

@@ -1,5 +1,6 @@
-// The DeepSeek LLM test vectors of laws.md section 7 (Bi et al. 2024, arXiv:2401.02954): the 7B and 67B rows,
-// the by-budget learning rates and batches, the allocation at 1e24, and the section 19 row.
+// Worked examples of the DeepSeek LLM laws (Bi et al. 2024, arXiv:2401.02954, Sec. 3.1 and 3.2): the 7B and 67B
+// models (whose deployed learning rates the paper lists), the learning rate and batch by budget, the allocation
+// at 1e24, and the 7B shape trained on 2T tokens to four digits.
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/deepseek.h"
@@ -12,7 +13,7 @@ using scalelaw::OptimalBatchTokens;
 using scalelaw::OptimalLearningRate;
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("DeepSeek 7B and 67B rows of laws.md section 7", "[golden][deepseek]") {
+TEST_CASE("DeepSeek 7B and 67B models", "[golden][deepseek]") {
   struct Row {
     double layers, d_model, seq_len, tokens;
     const char *m, *c, *eta, *batch, *sequences;
@@ -33,7 +34,7 @@ TEST_CASE("DeepSeek 7B and 67B rows of laws.md section 7", "[golden][deepseek]")
     CHECK(RoundsTo(OptimalBatchTokens(law, flops), row.batch));
     CHECK(RoundsTo(OptimalBatchSequences(law, flops), row.sequences));
     CHECK(RoundsTo(OptimalBatchTokens(law, flops) / row.seq_len, row.sequences));
-    // "reproduces the deployed 7B/67B LR within 3%" (laws.md Confidence).
+    // The law reproduces the deployed learning rates (7B: 4.2e-4, 67B: 3.2e-4) within 3%.
     CHECK(std::abs(OptimalLearningRate(law, flops) / row.deployed_lr - 1) < 0.03);
   }
 }
@@ -61,7 +62,7 @@ TEST_CASE("DeepSeek allocation at C = 1e24", "[golden][deepseek]") {
   CHECK(RoundsTo(a.flops_per_token * a.tokens / a.flops, "1.0001"));
 }
 
-TEST_CASE("DeepSeek row of laws.md section 19 (7B shape, C = 8.456e22)", "[golden][deepseek]") {
+TEST_CASE("DeepSeek 7B shape on 2T tokens (C = 8.456e22), four digits", "[golden][deepseek]") {
   const DeepSeekLaw law;
   const double flops = NonEmbeddingFlopsPerToken(30, 4096, 4096) * 2e12;
   CHECK(RoundsTo(flops, "8.456e22"));

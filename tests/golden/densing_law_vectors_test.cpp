@@ -1,5 +1,6 @@
-// The Densing-law test vectors of laws.md section 14 (Xiao et al. 2024, arXiv:2412.04315): doubling times and
-// yearly growth of capacity density (365-day years, 30.4375-day months).
+// Worked examples of the Densing law (Xiao et al. 2024, arXiv:2412.04315): the doubling times and yearly growth
+// of capacity density implied by the arXiv version's A ≈ 0.007/day (~3.3-month doubling) and by the Nature
+// Machine Intelligence version's 3.5-month doubling (365-day years, 30.4375-day months).
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -23,7 +24,7 @@ TEST_CASE("Densing law: A = ln2/100 doubles in 100 days, x12.6 per year", "[gold
 TEST_CASE("Densing law: a 3.5-month doubling is A = 0.00651/day, x10.7 per year (Nature MI)", "[golden][densing]") {
   const double a = scalelaw::GrowthPerDayFromDoublingMonths(3.5);
   CHECK(RoundsTo(a, "0.00651"));
-  // 10.7497 with 365-day years; a 365.25-day year would give 10.767, which laws.md would print as 10.8.
+  // 10.7497 with 365-day years; a 365.25-day year would give 10.767, which would print as 10.8.
   CHECK(RoundsTo(scalelaw::DensityGrowthPerYear(a), "10.7"));
   CHECK(scalelaw::DensityDoublingMonths(a) == Approx(3.5).epsilon(1e-14));
 }

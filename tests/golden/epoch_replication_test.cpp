@@ -1,6 +1,7 @@
 // Besiroglu et al. 2024 ("Chinchilla Scaling: A replication attempt", arXiv 2404.10102) on the 245 runs they
 // digitised from Hoffmann et al. 2022 Fig. 4, 5 highest losses dropped: the grid fit of their notebook's
-// "Replicate exactly" cell and their Huber-likelihood point estimate (laws.md 1.1-1.2, foundation issue).
+// "Replicate exactly" cell and their Huber-likelihood point estimate (Table 1 of the paper, to the full precision
+// of the authors' notebook data_analysis.ipynb).
 #include <catch2/catch.hpp>
 
 #include "scalelaw/fit/fit.h"
@@ -72,7 +73,7 @@ TEST_CASE("Epoch point estimate: Huber likelihood with a free scale", "[golden][
   CHECK(Relative(fit.params.at("E"), 1.81686) < 1e-4);
   CHECK(Relative(fit.params.at("alpha"), 0.347813) < 1e-4);
   CHECK(Relative(fit.params.at("beta"), 0.365854) < 1e-4);
-  // The optimum the replication reports (laws.md 1.2): NLL = -879.7731, sigma = -12.2666.
+  // The optimum of the replication's notebook: NLL = -879.7731, sigma = -12.2666.
   CHECK(scalelaw::testing::RoundsTo(fit.objective, "-879.7731"));
   CHECK(scalelaw::testing::RoundsTo(fit.log_scale, "-12.2666"));
 }

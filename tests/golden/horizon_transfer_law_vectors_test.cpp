@@ -1,5 +1,5 @@
-// The horizon-transfer test vectors of laws.md section 4 (Bjorck et al. 2025, arXiv:2409.19913): the LR ratio
-// for horizons ×2, ×4, ×10, ×100 at beta = 0.32, and the 10B → 100B example.
+// Worked examples of the horizon-transfer rule of Bjorck et al. 2025 (arXiv:2409.19913, rule-of-thumb exponent
+// beta = 0.32): the LR ratio for horizons ×2, ×4, ×10, ×100, and a 10B → 100B transfer.
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/horizon_transfer.h"
@@ -9,7 +9,7 @@ using scalelaw::HorizonLearningRateRatio;
 using scalelaw::TransferLearningRate;
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("Bjorck horizon ratios of laws.md section 4", "[golden][bjorck]") {
+TEST_CASE("Bjorck horizon ratios at beta = 0.32", "[golden][bjorck]") {
   struct Row {
     double horizon;
     const char* ratio;

@@ -1,6 +1,8 @@
-// The inference-aware allocation test vectors of laws.md section 10 (Sardana et al. 2024, arXiv:2401.00448),
-// each to the digits printed there. The "N0-quality" target is the loss of the Chinchilla-optimal model with N0
-// parameters under the same constants; the baseline it is compared with is that model, served D_inf tokens.
+// The inference-aware allocation of Sardana et al. 2024 (arXiv:2401.00448): the paper's Figure 1 example (13B
+// quality, 2T inference tokens: train a 7B model instead, save 1.7e22 FLOPs, 17%) with the unrounded Chinchilla
+// constants, and worked examples with the printed, unrounded and Epoch constants. The "N0-quality" target is the
+// loss of the Chinchilla-optimal model with N0 parameters under the same constants; the baseline it is compared
+// with is that model, served D_inf tokens.
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -50,7 +52,7 @@ TEST_CASE("Sardana Figure 1: 13B quality, 2T inference tokens, unrounded Chinchi
   CHECK(RoundsTo(baseline.total_flops - best.total_flops, "1.635e22"));
   CHECK(RoundsTo(SavingPercent(baseline, best), "16.3"));
   CHECK(best.loss == Approx(target).epsilon(1e-13));
-  // The paper rounds this to "1.7e22 FLOPs (17%)"; laws.md reads that as agreement to rounding.
+  // Figure 1 prints "1.7e22 FLOPs (17%)": close to 1.635e22 and 16.3%, though not the same digits.
 
   SECTION("forcing N = 7e9") {
     const InferenceAwareAllocation forced = AllocationForParams(law, target, 2e12, 7e9);

@@ -1,5 +1,5 @@
 // Chinchilla Approach 2 (Hoffmann et al. 2022, arXiv 2203.15556, Table 2: a = 0.49 with 10th–90th percentile
-// 0.462–0.534, b = 0.51 with 0.483–0.529; laws.md 1.3) on the 245 runs Besiroglu et al. 2024 digitised from
+// 0.462–0.534, b = 0.51 with 0.483–0.529) on the 245 runs Besiroglu et al. 2024 digitised from
 // Chinchilla Fig. 4 (../shared/data/chinchilla/svg_extracted_data.csv: "Model Size", "Training FLOP", "loss").
 //
 // What the data are: every final loss of the figure, not only the IsoFLOP runs, with C read off the plot. The

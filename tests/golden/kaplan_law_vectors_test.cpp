@@ -1,5 +1,6 @@
-// The Kaplan et al. 2020 test vectors of laws.md section 2.6 (Table 5, Table 2, Eq. 1.4, Eq. D.1, Table 6,
-// Eq. B.16), each to the digits printed there.
+// Worked examples of the Kaplan et al. 2020 laws (arXiv:2001.08361): each value is the law evaluated in double
+// precision with the paper's constants (Table 5, Table 2 with Eq. 1.5, Eq. 1.4, Eq. D.1, Table 6, Eq. B.16) and
+// checked to the digits shown; where the paper states a value itself, the test says so.
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/kaplan.h"
@@ -8,7 +9,7 @@
 using scalelaw::KaplanLaw;
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("Kaplan single-variable laws L(N), L(D), L(C_min) reproduce laws.md 2.6", "[golden][kaplan]") {
+TEST_CASE("Kaplan single-variable laws L(N), L(D), L(C_min) with the Table 5 constants", "[golden][kaplan]") {
   const KaplanLaw law;
   CHECK(RoundsTo(scalelaw::LossFromParams(law, 1e9), "2.3756"));
   CHECK(RoundsTo(scalelaw::LossFromParams(law, 85e6), "2.8651"));
@@ -17,7 +18,7 @@ TEST_CASE("Kaplan single-variable laws L(N), L(D), L(C_min) reproduce laws.md 2.
   CHECK(RoundsTo(scalelaw::LossFromMinimumCompute(law, 1), "2.658"));
 }
 
-TEST_CASE("Kaplan joint L(N, D) with the Table 2 constants reproduces laws.md 2.6", "[golden][kaplan]") {
+TEST_CASE("Kaplan joint L(N, D) of Eq. 1.5 with the Table 2 constants", "[golden][kaplan]") {
   const KaplanLaw law;
   CHECK(RoundsTo(scalelaw::Loss(law, 1e9, 22e9), "2.3693"));
   CHECK(RoundsTo(scalelaw::Loss(law, 1.5e9, 2.29e10), "2.3103"));
@@ -47,21 +48,21 @@ TEST_CASE("Kaplan critical batch with B_* = 2e8 (Eq. 1.4) and 2.1e8 (Table 5)", 
       RoundsTo(scalelaw::CriticalBatchTokens(table5, 0.87 * 3.0) / scalelaw::CriticalBatchTokens(table5, 3.0), "1.94"));
 }
 
-TEST_CASE("Kaplan LR rule (natural log) reproduces laws.md 2.6", "[golden][kaplan]") {
+TEST_CASE("Kaplan LR rule of Eq. D.1 (natural log)", "[golden][kaplan]") {
   const KaplanLaw law;
   CHECK(RoundsTo(scalelaw::OptimalLearningRate(law, 85e6), "6.920e-4"));
   CHECK(RoundsTo(scalelaw::OptimalLearningRate(law, 1e8), "6.693e-4"));
   CHECK(RoundsTo(scalelaw::OptimalLearningRate(law, 3.5e8), "4.946e-4"));
   CHECK(RoundsTo(scalelaw::OptimalLearningRate(law, 1e9), "3.481e-4"));
   CHECK(RoundsTo(scalelaw::OptimalLearningRate(law, 1e10), "2.69e-5"));
-  // laws.md section 19: N non-embedding ≈ 6.5e9 gives 8.70e-5.
+  // A 7B model has about 6.5e9 non-embedding parameters: 8.70e-5, outside the rule's validity.
   CHECK(RoundsTo(scalelaw::OptimalLearningRate(law, 6.5e9), "8.70e-5"));
   // The rule reaches zero at exp(0.003239/0.0001395) = 1.21e10.
   CHECK(RoundsTo(scalelaw::LearningRateRuleLimit(law), "1.21e10"));
   CHECK_THROWS_WITH(scalelaw::OptimalLearningRate(law, 1.3e10), Catch::Contains("breaks down at N >= 1.21262e+10"));
 }
 
-TEST_CASE("Kaplan Table 6 allocation reproduces laws.md 2.6", "[golden][kaplan]") {
+TEST_CASE("Kaplan Table 6 allocation at 1 and 1e3 PF-days", "[golden][kaplan]") {
   const KaplanLaw law;
   const scalelaw::KaplanAllocation one = scalelaw::ComputeEfficientAllocation(law, 1);
   CHECK(one.pf_days == 1);
@@ -74,12 +75,12 @@ TEST_CASE("Kaplan Table 6 allocation reproduces laws.md 2.6", "[golden][kaplan]"
   CHECK(RoundsTo(big.critical_batch_tokens, "1.05e7"));
   CHECK(RoundsTo(big.steps, "6643"));
   CHECK(RoundsTo(big.tokens, "1.291e11"));
-  // Theory (laws.md 2.4): alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N) = 0.0520.
+  // The theory value with the Table 5 exponents: alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N) = 0.0520.
   CHECK(RoundsTo(1 / (1 / law.alpha_S + 1 / law.alpha_B + 1 / law.alpha_N), "0.0520"));
   CHECK(scalelaw::kFlopsPerPetaflopDay == 8.64e19);
 }
 
-TEST_CASE("Kaplan Eq. B.16 excess compute of a suboptimal model size reproduces laws.md 2.6", "[golden][kaplan]") {
+TEST_CASE("Kaplan Eq. B.16 excess compute of a suboptimal model size", "[golden][kaplan]") {
   const KaplanLaw law;
   // Paper: "+20% compute, 45% fewer steps" at 2.2x the compute-efficient size.
   CHECK(RoundsTo(scalelaw::ExcessComputeFactor(law, 2.2), "1.2035"));

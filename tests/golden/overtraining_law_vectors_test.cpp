@@ -1,4 +1,5 @@
-// The Gadre et al. 2024 identity test of laws.md section 18.4 (arXiv:2403.08540): L(C, M) and L(N, D) agree.
+// Worked example of the Gadre et al. 2024 identity (arXiv:2403.08540): L(C, M) and L(N, D) agree, with synthetic
+// constants (not from the paper).
 #include <catch2/catch.hpp>
 #include <cmath>
 

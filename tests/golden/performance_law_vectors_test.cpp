@@ -1,5 +1,6 @@
-// The Performance Law test vectors of laws.md section 13 (Wu & Tang 2024, arXiv:2408.09895, constants of the
-// authors' planner): u, T' and the predicted MMLU of four Llama models, and the Llama-2-7B arithmetic.
+// Worked examples of the Performance Law (Wu & Tang 2024, arXiv:2408.09895) with the constants of the authors'
+// planner (wuch15/performance-law-planner, plan.py): u, T' and the predicted MMLU of five Llama models, and the
+// Llama-2-7B arithmetic. The predictions are the law's, not the models' measured scores.
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -9,7 +10,7 @@
 using scalelaw::PerformanceLaw;
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("Performance Law table of laws.md 13 (gamma = 1)", "[golden][performance-law]") {
+TEST_CASE("Performance Law for four Llama models (gamma = 1)", "[golden][performance-law]") {
   struct Row {
     const char* model;
     double layers, hidden, ffn, tokens_t, params_b;
@@ -30,7 +31,7 @@ TEST_CASE("Performance Law table of laws.md 13 (gamma = 1)", "[golden][performan
         Approx(scalelaw::PredictMmlu(law, 32, 4096, 14336, 15, 8.03)).epsilon(1e-15));
 }
 
-TEST_CASE("Performance Law arithmetic for Llama-2-7B (laws.md 13)", "[golden][performance-law]") {
+TEST_CASE("Performance Law arithmetic for Llama-2-7B", "[golden][performance-law]") {
   const PerformanceLaw law;
   const double u = scalelaw::InstabilityDiscount(32, 4096, 11008);
   CHECK(RoundsTo((10.0 / 11008 + 20.0 / 4096) * 32, "0.185320"));
@@ -46,6 +47,6 @@ TEST_CASE("Performance Law arithmetic for Llama-2-7B (laws.md 13)", "[golden][pe
   CHECK(RoundsTo(scalelaw::PredictMmlu(law, 32, 4096, 11008, 2, 6.74), "58.032"));
 }
 
-TEST_CASE("Performance Law: Llama-2-13B predicts 61.1 (laws.md 13)", "[golden][performance-law]") {
+TEST_CASE("Performance Law: Llama-2-13B predicts 61.1", "[golden][performance-law]") {
   CHECK(RoundsTo(scalelaw::PredictMmlu(PerformanceLaw{}, 40, 5120, 13824, 2, 13.0), "61.1"));
 }

@@ -1,5 +1,6 @@
-// The Power Lines test vectors of laws.md section 5 (Bergsma et al. 2025, arXiv:2505.13738): tau_opt by TPP,
-// the weight decay of a 1B model at TPP 20 and 200, the batch-ratio exponents, and the section 19 row.
+// Worked examples of the Power Lines laws (Bergsma et al. 2025, arXiv:2505.13738; c_tau = 1.084, m_tau = -0.527):
+// tau_opt by TPP, the weight decay of a 1B model at TPP 20 and 200, the batch-ratio exponents, and a 7B model
+// trained on 2T tokens.
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/power_lines.h"
@@ -44,7 +45,7 @@ TEST_CASE("Power Lines batch ratios for 10x the tokens", "[golden][power-lines]"
   CHECK(RoundsTo(scalelaw::CriticalBatchRatio(law, 10), "2.897"));
 }
 
-TEST_CASE("Power Lines row of laws.md section 19 (N 7e9, D 2e12, B 2^22, eta 3e-4)", "[golden][power-lines]") {
+TEST_CASE("Power Lines at N 7e9, D 2e12, B 2^22, eta 3e-4", "[golden][power-lines]") {
   const PowerLinesLaw law;
   CHECK(RoundsTo(2e12 / 7e9, "285.7"));
   CHECK(RoundsTo(OptimalTimescale(law, 2e12 / 7e9), "0.05505"));

@@ -1,5 +1,5 @@
-// The rectified scaling law implementation test of laws.md section 15 (Lin et al. 2024, arXiv:2402.02314;
-// synthetic constants, not from the paper).
+// Worked example of the rectified scaling law (Lin et al. 2024, arXiv:2402.02314) with synthetic constants, not
+// from the paper.
 #include <catch2/catch.hpp>
 
 #include "scalelaw/laws/rectified.h"

@@ -1,6 +1,7 @@
-// The Step Law test vectors of laws.md section 3 (Li et al. 2025, arXiv:2503.04715): the table with the
-// paper's constants and the repo-mean constants, B in sequences of 2048, the worked arithmetic of the first row,
-// the N definition against the released runs, and the section 19 row.
+// The Step Law (Li et al. 2025, arXiv:2503.04715) with the paper's constants and with the mean of the 1000
+// bootstrap fits in the authors' repository (step-law/steplaw): worked examples at six (N, D) with B also in
+// sequences of 2048, the arithmetic of the first row, the value the repo's fit_tool.py prints, and the N
+// definition checked against the released runs.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -18,7 +19,7 @@ using scalelaw::StepLaw;
 using scalelaw::StepLawRepoMean;
 using scalelaw::testing::RoundsTo;
 
-TEST_CASE("Step Law table of laws.md section 3, paper constants", "[golden][step]") {
+TEST_CASE("Step Law worked examples, paper constants", "[golden][step]") {
   struct Row {
     double n, d;
     const char *eta, *batch, *sequences;
@@ -37,7 +38,7 @@ TEST_CASE("Step Law table of laws.md section 3, paper constants", "[golden][step
   }
 }
 
-TEST_CASE("Step Law table of laws.md section 3, repo-mean constants", "[golden][step]") {
+TEST_CASE("Step Law worked examples, repo-mean constants", "[golden][step]") {
   struct Row {
     double n, d;
     const char *eta, *batch;
@@ -54,7 +55,7 @@ TEST_CASE("Step Law table of laws.md section 3, repo-mean constants", "[golden][
   }
   // `python code/fit_tool.py pred-opt-lr-bs 7e9 1.4e12 2048` prints lr 9.347e-04.
   CHECK(RoundsTo(OptimalLearningRate(law, 7e9, 1.4e12), "9.347e-4"));
-  // The repo means as laws.md prints them.
+  // The means of data/1004_fitted_lr_bs_scaling_model_parameters.csv to 5 decimals.
   CHECK(RoundsTo(law.lr_coefficient, "1.7973"));
   CHECK(RoundsTo(std::log(law.lr_coefficient), "0.58631"));
   CHECK(RoundsTo(law.lr_params_exponent, "-0.71292"));
@@ -65,8 +66,8 @@ TEST_CASE("Step Law table of laws.md section 3, repo-mean constants", "[golden][
 }
 
 TEST_CASE("The 5-decimal repo means alone miss the repo-mean column", "[golden][step]") {
-  // Documents why StepLawRepoMean carries more digits in the D exponents: with the means rounded as laws.md
-  // prints them, the first row gives 1.0431e-3 and 6.1248e6 instead of the table's 1.0430e-3 and 6.1256e6.
+  // Documents why StepLawRepoMean carries more digits in the D exponents: with the means rounded to 5 decimals,
+  // the first row gives 1.0431e-3 and 6.1248e6 instead of the full means' 1.0430e-3 and 6.1256e6.
   StepLaw rounded = StepLawRepoMean();
   rounded.lr_tokens_exponent = 0.30749;
   rounded.batch_tokens_exponent = 0.57094;
@@ -83,7 +84,7 @@ TEST_CASE("Step Law worked arithmetic of the first row", "[golden][step]") {
   CHECK(RoundsTo(OptimalLearningRate(law, 7e9, 2e12), "1.022620e-3"));
   CHECK(RoundsTo(std::pow(2e12, law.batch_tokens_exponent), "1.0565453e7"));
   CHECK(RoundsTo(OptimalBatchTokens(law, 2e12), "6.127963e6"));
-  // laws.md section 19: eta_opt, B_opt = 1.0226e-3, 6.128e6 tokens at N = 7e9, D = 2e12.
+  // As docs/which-law.md shows it for N = 7e9, D = 2e12: B_opt = 6.128e6 tokens.
   CHECK(RoundsTo(OptimalBatchTokens(law, 2e12), "6.128e6"));
 }
 

@@ -1,4 +1,5 @@
-"""scalelaw.predict_*, allocate, plan, laws and transfer_lr: laws.md's vectors through Python, vectorised."""
+"""scalelaw.predict_*, allocate, plan, laws and transfer_lr: the papers' numbers and worked
+examples through Python, vectorised."""
 import math
 import warnings
 

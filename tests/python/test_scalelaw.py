@@ -71,7 +71,7 @@ def test_to_dict_matches_the_cli_schema_and_loads_back():
 
 
 def test_allocate_published_and_fitted():
-    # laws.md 1.4: Epoch constants at C = 1e21 give N 2.778e9, D 5.999e10.
+    # Worked example: Besiroglu et al. 2024 (arXiv:2404.10102, Table 1) at C = 1e21: N 2.778e9, D 5.999e10.
     out = scalelaw.allocate(1e21, law="epoch")
     assert round(out["params"] / 1e9, 3) == 2.778
     assert round(out["tokens"] / 1e10, 3) == 5.999

@@ -1,5 +1,5 @@
-// Comparing a computed value with a number as a paper or laws.md prints it: "1.824e9" means the value rounds
-// to 1.824e9, i.e. lies within half a unit of the last printed digit.
+// Comparing a computed value with a number as a paper or a worked example prints it: "1.824e9" means the value
+// rounds to 1.824e9, i.e. lies within half a unit of the last printed digit.
 #pragma once
 
 #include <cmath>

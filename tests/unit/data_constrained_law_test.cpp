@@ -60,7 +60,7 @@ TEST_CASE("Repeated data has diminishing, bounded value", "[datablations]") {
     CHECK(effective <= (1 + law.rd_star) * u);
     previous = effective;
   }
-  // Up to ~4 epochs repeated data is almost as good as new (laws.md 11.1): 4 epochs are worth > 3.7.
+  // Up to ~4 epochs repeated data is almost as good as new (arXiv:2305.16264): 4 epochs are worth > 3.7.
   CHECK(EffectiveData(law, 4 * u, u) > 3.7 * u);
   // The first repetition is worth more than a later one.
   CHECK(EffectiveData(law, 2 * u, u) - EffectiveData(law, u, u) >

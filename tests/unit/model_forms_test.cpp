@@ -68,7 +68,7 @@ TEST_CASE("bnsl recovers the break", "[forms]") {
 }
 
 TEST_CASE("overtraining recovers the shared exponent (Gadre et al. 2024)", "[forms]") {
-  // E = 1.8, A = 400, B = 1200, 2 eta = 0.34: a = A 6^eta, b = B 6^eta (laws.md 18.4).
+  // Synthetic E = 1.8, A = 400, B = 1200, 2 eta = 0.34: a = A 6^eta, b = B 6^eta (arXiv:2403.08540).
   const double eta = 0.17, a = 400 * std::pow(6, eta), b = 1200 * std::pow(6, eta);
   std::vector<Inputs> rows;
   for (double c : {1e18, 1e19, 1e20, 1e21, 1e22})
@@ -111,7 +111,7 @@ TEST_CASE("loglinear recovers a product of powers by least squares in log space"
 
 TEST_CASE("vocab recovers the Approach 3 loss of Tao et al. 2024 from its shifted unigram-normalised values",
           "[forms]") {
-  // laws.md 9.3: L_u = -E + A1/n^beta + A2/(V d)^alpha2 + B/D^beta in units n = N_nv/1e6, Vd/1e6, D/1e9.
+  // Approach 3: L_u = -E + A1/n^beta + A2/(V d)^alpha2 + B/D^beta in units n = N_nv/1e6, Vd/1e6, D/1e9.
   // L_u is negative, so the data are L_u + 8; in raw units E = 8 - 5.5328 and A1 = 1.8314 (1e6)^beta, ...
   const double a1 = 1.8313851559554126, a2 = 0.19584238398665638, b = 2.1241123120064955, e = 5.5327846803337435;
   const double beta = 0.44660634152009615, alpha2 = 0.6707374679896795, shift = 8;

@@ -12,7 +12,7 @@
 // Chinchilla found a = 0.49 (10th–90th percentile 0.462–0.534), b = 0.51 (0.483–0.529) from 9 budgets
 // between 6e18 and 3e21 FLOPs.
 //
-// The known bias (laws.md 1.3; Open Athena, "Problems with Chinchilla Approach 2", arXiv:2603.22339). Under
+// The known bias (Open Athena, "Problems with Chinchilla Approach 2", arXiv:2603.22339). Under
 // L = E + A/N^α + B/D^β the IsoFLOP profile is, in u = ln N − ln N_opt(C),
 //     L(u) = E + M(C)·(e^{−αu}/α + e^{βu}/β),
 // a curve whose shape does not depend on C but is not a parabola, and is skewed when α ≠ β. A least-squares

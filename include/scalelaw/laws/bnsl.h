@@ -1,4 +1,4 @@
-// Caballero et al. 2023, "Broken Neural Scaling Laws", ICLR 2023, arXiv:2210.14891 (laws.md section 18.1).
+// Caballero et al. 2023, "Broken Neural Scaling Laws", ICLR 2023, arXiv:2210.14891.
 //
 //   y = a + b x^(−c0) Π_{i=1..n} (1 + (x/d_i)^(1/f_i))^(−c_i f_i)                    Eq. 1
 //

@@ -41,7 +41,7 @@ struct Allocation {
   double TokensPerParameter() const { return tokens / params; }
 };
 
-// N_opt = G (C/6)^a and D_opt = G^-1 (C/6)^b (Hoffmann et al. 2022, Eq. 4; laws.md section 1.3).
+// N_opt = G (C/6)^a and D_opt = G^-1 (C/6)^b (Hoffmann et al. 2022, Eq. 4).
 struct AllocationExponents {
   double G = 0;
   double a = 0;  // N_opt ∝ C^a
@@ -63,7 +63,7 @@ inline Allocation ComputeOptimal(const ChinchillaLaw& law, double flops) {
   return {flops, x.G * std::pow(flops / 6.0, x.a), std::pow(flops / 6.0, x.b) / x.G};
 }
 
-// The budget C whose compute-optimal allocation reaches loss L (laws.md section 1.3):
+// The budget C whose compute-optimal allocation reaches loss L (Eq. 2 along the frontier of Eq. 4, solved for C):
 //   C(ΔL) = 6 (ΔL / (G^-alpha A + G^beta B))^(-(alpha+beta)/(alpha beta)),  ΔL = L - E > 0.
 inline double ComputeForLoss(const ChinchillaLaw& law, double loss) {
   RequirePositive(loss, "target loss");
@@ -98,7 +98,8 @@ inline const std::array<ChinchillaPreset, 3>& ChinchillaPresets() {
        {"Hoffmann et al.", 2022, "Training Compute-Optimal Large Language Models", "2203.15556", "Eq. 10"},
        "total parameters (embeddings included)",
        kChinchillaRunsRange},
-      // The TeX source gives the log-space values e = 0.5267228, a = 6.0073404, b = 6.0179186 (laws.md 1.1).
+      // The TeX source gives the log-space values e = 0.5267228, a = 6.0073404, b = 6.0179186 (the
+      // true_params of the Besiroglu et al. 2024 notebook).
       {"chinchilla-unrounded",
        "Chinchilla Approach 3 constants from the paper's TeX source (unrounded)",
        {std::exp(0.5267228), std::exp(6.0073404), std::exp(6.0179186), 0.33917084, 0.2849083},

@@ -1,5 +1,5 @@
 // The steps/examples trade-off around the critical batch size: McCandlish, Kaplan, Amodei et al. 2018,
-// "An Empirical Model of Large-Batch Training", arXiv:1812.06162 (laws.md section 8.1).
+// "An Empirical Model of Large-Batch Training", arXiv:1812.06162.
 //
 //   eps_opt(B) = eps_max / (1 + B_noise/B)        optimal SGD step size at batch B (Sec. 2, quadratic model)
 //   (S/S_min - 1)(E/E_min - 1) = 1,  E = B S      steps and examples to reach a fixed loss (Sec. 2)
@@ -10,7 +10,7 @@
 // noise scale or a critical batch from a law such as CriticalBatchTokens(KaplanLaw, loss). Batch and critical
 // batch must be in the same unit (tokens or sequences); the ratios are unit-free. [V2] (Kaplan et al. 2020
 // Sec. 5.1 and the McCandlish paper.) The Adam variant eps_opt = eps_max / (0.5 (sqrt(B_noise/B) +
-// sqrt(B/B_noise))) of later work is context only in laws.md and is not shipped.
+// sqrt(B/B_noise))) of later work on Adam is not shipped.
 #pragma once
 
 #include <vector>

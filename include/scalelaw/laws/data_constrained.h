@@ -1,7 +1,6 @@
 // Data-constrained scaling: Muennighoff et al. 2023, "Scaling Data-Constrained Language Models",
-// arXiv:2305.16264 (NeurIPS 2023), Sec. 3 (the data-constrained scaling law; laws.md gives no equation numbers), with
-// the C4 fit and the allocation grid search of the authors' repository (huggingface/datablations, README "Parametric
-// Fit"); laws.md section 11.1.
+// arXiv:2305.16264 (NeurIPS 2023), Sec. 3 (the data-constrained scaling law), with the C4 fit
+// and the allocation grid search of the authors' repository (huggingface/datablations, README "Parametric Fit").
 //
 //   U_D = unique tokens seen,  R_D = D/U_D - 1                      (repetitions beyond the first epoch)
 //   D'  = U_D + U_D R_D* (1 - exp(-R_D/R_D*))                       effective data
@@ -10,7 +9,7 @@
 //   L(N, D, U_D) = E + A/N'^alpha + B/D'^beta
 //   N_opt(U) = G (G U)^(beta/alpha),  G = (alpha A / (beta B))^(1/(alpha+beta))   (repo D_to_N)
 //
-// N: parameters as the paper counts them (laws.md does not say whether embeddings are included [U]); D: total
+// N: parameters as the paper counts them (whether embeddings are included was not established [U]); D: total
 // training tokens (all epochs); U: unique tokens; GPT-2 tokenizer on C4; L in nats per token on C4 validation.
 // The constants are fitted on C4 (up to 9B parameters, 900B total tokens, 400 runs) and do not transfer to other data
 // or tokenizers. The repo itself warns the absolute loss is "unlikely to be useful"; use it to compare allocations.
@@ -148,9 +147,10 @@ inline DataConstrainedAllocation OptimalAllocationAround(const DataConstrainedLa
 
 // The allocation of C FLOPs (C = 6 N D) with unique_tokens unique tokens available: the README's grid search
 // (OptimalAllocationAround) started from the Chinchilla-optimal (N, D) of C under the same constants
-// (AsChinchillaLaw; Hoffmann et al. 2022, Eq. 4). This reproduces laws.md section 11.1 (C = 1e22, U = 25e9:
-// D = 2.37337e11, 9.4935 epochs, N = 7.02236e9, L = 2.222129). The README itself starts its example from a
-// hand-picked point (8.67e9, 178e9); laws.md specifies the Chinchilla-optimal start, which is what is done here.
+// (AsChinchillaLaw; Hoffmann et al. 2022, Eq. 4). Worked example (the README's algorithm from that start):
+// C = 1e22, U = 25e9 give D = 2.37337e11, 9.4935 epochs, N = 7.02236e9, L = 2.222129. The README itself starts
+// its example from a hand-picked point (8.67e9, 178e9); the Chinchilla-optimal start makes the answer a function
+// of (C, U) alone, which is what is done here.
 // A grid search, not a closed form (the authors ask for one): scales beyond 3x are never tried, see at_grid_edge.
 inline DataConstrainedAllocation ComputeOptimal(const DataConstrainedLaw& law, double flops, double unique_tokens) {
   data_constrained_detail::RequireLaw(law);

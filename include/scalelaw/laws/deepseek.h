@@ -1,4 +1,4 @@
-// DeepSeek LLM hyperparameter and allocation laws, in compute C = M·D (laws.md section 7).
+// DeepSeek LLM hyperparameter and allocation laws, in compute C = M·D.
 //
 //   M       = 72 n_layer d_model^2 + 12 n_layer d_model l_seq     non-embedding FLOPs per token (attention incl.)
 //   C       = M · D
@@ -47,7 +47,7 @@ struct DeepSeekLaw {
 // Sequence length of the DeepSeek LLM 7B and 67B models (tokens per sequence).
 inline constexpr double kDeepSeekSequenceLength = 4096;
 
-// The compute ranges the laws were fitted on (laws.md section 7): hyperparameters [V1], allocation.
+// The compute ranges the laws were fitted on (Bi et al. 2024, Sec. 3.1 and 3.2): hyperparameters [V1], allocation.
 inline constexpr double kDeepSeekHyperparameterFlopsMin = 1e17;
 inline constexpr double kDeepSeekHyperparameterFlopsMax = 2e19;
 inline constexpr double kDeepSeekAllocationFlopsMin = 1e17;

@@ -1,5 +1,4 @@
-// Xiao et al. 2024, "Densing Law of LLMs", arXiv:2412.04315 (Nature Machine Intelligence 2025); laws.md
-// section 14.
+// Xiao et al. 2024, "Densing Law of LLMs", arXiv:2412.04315 (Nature Machine Intelligence 2025).
 //
 //   capacity density  rho(M) = N_hat(S_M) / N_M     (effective over actual parameters)
 //   densing law       ln rho_max(t) = A t + B        (t = release date in days)
@@ -8,7 +7,7 @@
 // A ≈ 0.007/day (arXiv: density doubles every ~3.3 months, ~100 days) [V1, A derived]; the Nature MI version
 // gives a 3.5-month doubling (A ≈ 0.0065/day) [V2]. The intercept B and the two-step estimation of N_hat
 // (loss step, then a sigmoid performance step) are [U] and not shipped: only the growth-rate helpers are.
-// Conventions that reproduce laws.md: a year is 365 days; a month is the mean Gregorian month, 365.25/12 =
+// Conventions of the worked examples in the tests: a year is 365 days; a month is the mean Gregorian month, 365.25/12 =
 // 30.4375 days (with 365.25-day years the 3.5-month doubling gives ×10.77/year, not the printed 10.7).
 #pragma once
 

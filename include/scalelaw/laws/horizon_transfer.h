@@ -1,4 +1,4 @@
-// Transferring a tuned learning rate across token horizons (laws.md section 4).
+// Transferring a tuned learning rate across token horizons.
 //
 //   LR*(D_l) = LR*(D_s) · (D_l / D_s)^(−beta),   beta = 0.32 (rule-of-thumb exponent across model sizes)
 //

@@ -1,5 +1,5 @@
 // Inference-aware allocation: Sardana et al. 2024, "Beyond Chinchilla-Optimal: Accounting for Inference in
-// Language Model Scaling Laws", arXiv:2401.00448 (ICML 2024); laws.md section 10.
+// Language Model Scaling Laws", arXiv:2401.00448 (ICML 2024).
 //
 //   minimise over (N, D_tr):  6 N D_tr + 2 N D_inf    subject to  L(N, D_tr) = ℓ          (Sec. 2)
 //   L = E + A/N^alpha + B/D^beta (Chinchilla, Hoffmann et al. 2022, arXiv:2203.15556, Eq. 2)
@@ -12,12 +12,12 @@
 // Boost.Math's TOMS 748 on a variable in which the root is always bracketed (see MinimizeTotalFlopsForLoss).
 //
 // The paper's own numbers (13B model, 2T inference tokens: train 7B instead, save 1.7e22 FLOPs, 17%) are
-// reproduced with the unrounded Chinchilla constants ("chinchilla-unrounded"); the printed constants give 10.1%
-// (laws.md section 10), so the constant set must always be explicit.
+// reproduced with the unrounded Chinchilla constants ("chinchilla-unrounded"); the printed constants give only 10.1%
+// by the same procedure (worked example), so the constant set must always be explicit.
 //
 // Real cost (Sardana et al. 2024, Sec. 3): each FLOP term is divided by the hardware throughput actually reached
 // (peak FLOP/s × MFU) and multiplied by the price of a second of that hardware. The paper splits inference into
-// prefill and decode tokens with different utilisations; laws.md could not retrieve its MFU values or GPU price
+// prefill and decode tokens with different utilisations; its MFU values and GPU price were not retrieved
 // [U], so HardwareCost takes every number from the user (one blended inference MFU) and ships no default except
 // the training MFU of 50% that a secondary source quotes from the paper [U].
 #pragma once
@@ -82,7 +82,7 @@ inline InferenceAwareAllocation Make(double params, double tokens, double loss, 
 }  // namespace inference_aware_detail
 
 // The (N, D) of the Chinchilla-optimal model with N parameters under the same constants: the budget C whose
-// N_opt(C) = G (C/6)^a equals params (Hoffmann et al. 2022, Eq. 4, inverted for N; laws.md section 1.3), so
+// N_opt(C) = G (C/6)^a equals params (Hoffmann et al. 2022, Eq. 4, inverted for N), so
 // C/6 = (N/G)^(1/a) and D = (C/6)^b / G.
 inline Allocation ChinchillaOptimalForParams(const ChinchillaLaw& law, double params) {
   RequirePositive(params, "N (parameters)");
@@ -92,14 +92,14 @@ inline Allocation ChinchillaOptimalForParams(const ChinchillaLaw& law, double pa
 }
 
 // The loss of the Chinchilla-optimal model with N parameters: the "N-quality" target of Sardana et al. 2024
-// (e.g. the "13B-quality" target of their Figure 1; laws.md section 10). Nats/token.
+// (e.g. the "13B-quality" target of their Figure 1). Nats/token.
 inline double ChinchillaOptimalLossForParams(const ChinchillaLaw& law, double params) {
   const Allocation allocation = ChinchillaOptimalForParams(law, params);
   return Loss(law, allocation.params, allocation.tokens);
 }
 
 // The training tokens a model of N parameters needs to reach target_loss:
-//   D_tr(N) = (B / (ℓ - E - A/N^alpha))^(1/beta)       (Sardana et al. 2024, Sec. 2; laws.md section 10).
+//   D_tr(N) = (B / (ℓ - E - A/N^alpha))^(1/beta)       (Sardana et al. 2024, Sec. 2).
 // Throws InvalidArgument when N is too small to reach ℓ with any data (A/N^alpha >= ℓ - E).
 inline double TrainingTokensForLoss(const ChinchillaLaw& law, double target_loss, double params) {
   const double reducible = inference_aware_detail::ReducibleLoss(law, target_loss);
@@ -118,7 +118,8 @@ inline double TrainingTokensForLoss(const ChinchillaLaw& law, double target_loss
   return tokens;
 }
 
-// The allocation that forces N = params and trains it to target_loss (laws.md section 10, "Forcing N = 7e9").
+// The allocation that forces N = params and trains it to target_loss (the 7B model of Sardana et al. 2024,
+// Figure 1, trained to the 13B-quality loss).
 inline InferenceAwareAllocation AllocationForParams(const ChinchillaLaw& law, double target_loss,
                                                     double inference_tokens, double params) {
   inference_aware_detail::RequireNonNegative(inference_tokens, "D_inf (inference tokens)");
@@ -127,7 +128,7 @@ inline InferenceAwareAllocation AllocationForParams(const ChinchillaLaw& law, do
 }
 
 // The (N, D_tr) of loss target_loss that minimises lifetime FLOPs 6 N D_tr + 2 N D_inf (Sardana et al. 2024,
-// Sec. 2; laws.md section 10). inference_tokens = 0 gives the Chinchilla-optimal model of that loss.
+// Sec. 2). inference_tokens = 0 gives the Chinchilla-optimal model of that loss.
 //
 // Method. Write the reducible loss Δ = ℓ - E as A/N^alpha = (1 - w) Δ and B/D^beta = w Δ, w ∈ (0, 1). Along the
 // constraint, d/dN of the objective is 6 D (1 - (alpha/beta)(1 - w)/w) + 2 D_inf, so the optimum solves
@@ -230,7 +231,7 @@ inline InferenceAwareAllocation MinimizeLossForBudget(const ChinchillaLaw& law, 
 }
 
 // Hardware and price for the dollar-cost variant (Sardana et al. 2024, Sec. 3). All values come from the user:
-// laws.md could not retrieve the paper's inference MFUs or GPU price [U]; training_mfu = 0.5 is the value a
+// the paper's inference MFUs and GPU price were not retrieved [U]; training_mfu = 0.5 is the value a
 // secondary source quotes from the paper [U]. inference_mfu is one blended utilisation for prefill and decode
 // tokens (decode runs at a far lower MFU than prefill; weight them by your token mix).
 struct HardwareCost {

@@ -1,4 +1,4 @@
-// Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361 (laws.md section 2).
+// Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361.
 //
 //   L(N)      = (N_c / N)^alpha_N                                Table 5 (Eq. 1.1)
 //   L(D)      = (D_c / D)^alpha_D                                Table 5 (Eq. 1.2)
@@ -14,7 +14,7 @@
 // excluded), D tokens of GPT-2 BPE (vocab 50257) on WebText2, context 1024, L test loss in nats/token,
 // batch in TOKENS, compute in PF-days (1 PF-day = 8.64e19 FLOPs, C ≈ 6 N per token of non-embedding FLOPs).
 // Fitted on N from 768 to 1.5e9 and D from 22M to 23B tokens; Adam (Adafactor above 1B), 3000-step linear
-// warmup then cosine to zero. The constants do not transfer to other tokenizers or data. [V2] (laws.md)
+// warmup then cosine to zero. The constants do not transfer to other tokenizers or data. [V2]
 #pragma once
 
 #include <cmath>
@@ -46,7 +46,8 @@ struct KaplanLaw {
   double alpha_S = 0.76;       // L(N, S) step exponent
   double S_c = 2.1e3;          // steps
   // alpha_S is used by Eq. B.16 below. L(N, S) = (N_c/N)^alpha_N + (S_c/S_min)^alpha_S itself is not shipped:
-  // its Table 3 fit pairs alpha_S with alpha_N = 0.077, N_c = 6.5e13 (laws.md 2.1) and laws.md has no vectors.
+  // its Table 3 fit pairs alpha_S with alpha_N = 0.077, N_c = 6.5e13, and no
+  // printed value to test it against was retrieved.
 
   // Table 2, the joint L(N, D) fit of Eq. 1.5 (10% dropout, early stopping). [V2]
   double joint_alpha_N = 0.076;

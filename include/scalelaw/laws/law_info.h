@@ -189,7 +189,10 @@ struct LawInfo {
   std::string params_definition;  // which N: total, non-embedding, non-vocabulary
   std::string units;              // units of inputs and outputs, schedule, tokenizer
   ValidityRange range;            // the (N, D) box it was fitted on
-  std::string confidence;         // how sure the constants are (laws.md tags), and what is not shipped
+  // How sure the constants are, and what is not shipped. The tags: [V2] the constant was found in two
+  // independent sources (e.g. the paper's text and the authors' code or data, or two separate write-ups);
+  // [V1] in one source only; [U] uncertain: not retrieved, or the sources disagree.
+  std::string confidence;
   Constants constants;            // the published constants (NaN: not published)
 
   // What evaluates it: the inputs it needs, those it reads when given, the outputs it writes (the first is the

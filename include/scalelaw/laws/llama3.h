@@ -1,4 +1,4 @@
-// Llama 3 (Llama Team, Meta 2024, "The Llama 3 Herd of Models", arXiv:2407.21783; laws.md section 18.3).
+// Llama 3 (Llama Team, Meta 2024, "The Llama 3 Herd of Models", arXiv:2407.21783).
 //
 //   D*(C) = A C^alpha          compute-optimal number of TRAINING TOKENS at C training FLOPs      Sec. 3.2.1
 //

@@ -1,5 +1,5 @@
 // MiniCPM: Hu et al. 2024, "MiniCPM: Unveiling the Potential of Small Language Models with Scalable Training
-// Strategies", arXiv:2404.06395 (laws.md sections 12.2-12.3).
+// Strategies", arXiv:2404.06395.
 //
 //   bs(L) = 1.21e9 / L^6.24 tokens          optimal batch to reach C4 loss L ("Optimal Batch Size", model
 //                                           wind-tunnel experiments)
@@ -33,11 +33,11 @@ inline double OptimalBatchTokens(const MiniCpmBatchLaw& law, double loss) {
 }
 
 // Compute-optimal D/N ≈ 192 tokens per parameter, MiniCPM's average over its fits (Hu et al. 2024,
-// arXiv:2404.06395, "Measuring the Scaling Law with WSD LRS"; laws.md 12.3, [V2]). N is non-embedding
-// parameters as in the paper's model sizes (an assumption: laws.md does not state which N the fit used).
+// arXiv:2404.06395, "Measuring the Scaling Law with WSD LRS"; [V2]). N is non-embedding
+// parameters as in the paper's model sizes (an assumption: which N the fit used was not retrieved).
 //
 // The paper's full rule N_opt/D_opt = K^2 (C/6)^eta with K^2 = 0.01, eta = -0.10 is NOT shipped: its compute
-// unit is not stated ([U] in laws.md). With C in raw FLOPs K^2 = 0.01 gives D/N ≈ 1.05e4 at 1e21 FLOPs,
+// unit is not stated [U]. With C in raw FLOPs K^2 = 0.01 gives D/N ≈ 1.05e4 at 1e21 FLOPs,
 // which contradicts the 192 headline; with C in units of 1e18 FLOPs it gives ≈167 at 1e21 and ≈192 at ~4e21
 // FLOPs, so the constant was probably fitted in EFLOPs. eta is also printed as -0.10 while the printed
 // alpha = 0.29, beta = 0.23 give (beta - alpha)/(alpha + beta) = -0.115. Use the 192 figure unless you re-fit.

@@ -1,5 +1,5 @@
 // Gadre et al. 2024, "Language models scale reliably with over-training and on downstream tasks",
-// arXiv:2403.08540 (laws.md section 18.4).
+// arXiv:2403.08540.
 //
 //   L(N, D) = E + A N^(−2 eta) + B D^(−2 eta)            equal exponents for N and D
 //   with C = 6 N D and the token multiplier M = D/N (20 ≈ Chinchilla-optimal):
@@ -9,8 +9,8 @@
 // N total parameters, D tokens, C = 6 N D FLOPs, L nats/token on the validation set of the training data. The
 // authors' code (mlfoundations/scaling, laws.py) fits L = alpha N^b + beta 6^(b/2) (M N)^b + E (b < 0) with a
 // 4×4×2×4 grid of starting points, and the error law as e − a exp(−b L). Fitted on 104 models of 0.011B–6.9B
-// parameters, M up to 640, on C4, RedPajama and RefinedWeb. [V2] forms; laws.md gives no fitted constants
-// (they are per dataset), so none are shipped.
+// parameters, M up to 640, on C4, RedPajama and RefinedWeb. [V2] forms (the authors' code and the paper's
+// abstract); the fitted constants are per dataset and were not retrieved, so none are shipped.
 #pragma once
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Wu & Tang 2024, "Performance Law of Large Language Models", arXiv:2408.09895 (laws.md section 13): MMLU
+// Wu & Tang 2024, "Performance Law of Large Language Models", arXiv:2408.09895: MMLU
 // (%, 5-shot) of a dense decoder predicted from its architecture and training tokens.
 //
 //   u     = exp(−[(10/d + 20/h) (gamma N)]^2)            "instability discount"; gamma >= 1 (precision loss)

@@ -1,4 +1,4 @@
-// Power Lines: the AdamW timescale law for weight decay, and the batch-size exponents (laws.md section 5).
+// Power Lines: the AdamW timescale law for weight decay, and the batch-size exponents.
 //
 //   tau_iter  = 1 / (eta · lambda)                        AdamW's EMA timescale, in optimizer steps
 //   tau_epoch = tau_iter / S = B / (eta · lambda · D)     as a fraction of training, S = D / B steps
@@ -110,7 +110,7 @@ inline double ScaleOptimalBatch(const PowerLinesLaw& law, double reference_batch
                                            "the scaled batch size");
 }
 
-// The paper's models: 111M to 3.3B parameters; the token range is not stated in laws.md.
+// The paper's models: 111M to 3.3B parameters; the token range was not retrieved.
 inline constexpr ValidityRange kPowerLinesRange{1.11e8, 3.3e9, 0, 0};
 
 // The Power Lines law with constants by name.

@@ -1,5 +1,5 @@
 // Lin et al. 2024, "Selecting Large Language Model to Fine-tune via Rectified Scaling Law", ICML 2024,
-// arXiv:2402.02314 (laws.md section 15).
+// arXiv:2402.02314.
 //
 //   vanilla:    L(D) = (B / D^beta + E)^alpha
 //   rectified:  L(D) = (B / (D_l + D^beta) + E)^alpha

@@ -1,4 +1,4 @@
-// Compute-scaling exponents of model size, data, steps and batch size (laws.md section 6), as ratio rules.
+// Compute-scaling exponents of model size, data, steps and batch size, as ratio rules.
 //
 //   N_opt ∝ C^0.464,  D_opt ∝ C^0.536                   basic compute frontier (Chinchilla-style L(N, D) fit)
 //   S_opt ∝ C^0.434,  B_opt ∝ C^0.102                   fixed compute, FLOPs-efficient regime (D = B·S)

@@ -1,4 +1,4 @@
-// Step Law: optimal peak learning rate and batch size (laws.md section 3).
+// Step Law: optimal peak learning rate and batch size.
 //
 //   eta_opt(N, D) = 1.79 · N^(−0.713) · D^(0.307)
 //   B_opt(D)      = 0.58 · D^(0.571)                  (B in TOKENS per optimizer step)
@@ -42,9 +42,10 @@ inline constexpr double kStepLawSequenceLength = 2048;
 
 // The mean of the 1000 bootstrap fits in the authors' repository (step-law/steplaw,
 // data/1004_fitted_lr_bs_scaling_model_parameters.csv), which `fit_tool.py pred-opt-lr-bs` uses.
-// laws.md prints the means to 5 decimals: lr_intercept 0.58631, coefN −0.71292, coefD 0.30749, bs_intercept
-// −0.54354, bs coefD 0.57094. Those rounded values do NOT reproduce the repo-mean column of laws.md's table
-// (they give eta 1.0431e-3 instead of 1.0430e-3 and B 6.1248e6 instead of 6.1256e6 at N = 7e9, D = 2e12),
+// The specification this project was built from prints the means to 5 decimals (lr_intercept 0.58631, coefN
+// −0.71292, coefD 0.30749, bs_intercept −0.54354, bs coefD 0.57094) next to predictions made with the full means
+// (eta 1.0430e-3, B 6.1256e6 at N = 7e9, D = 2e12; fit_tool.py prints lr 9.347e-04 at N = 7e9, D = 1.4e12).
+// The 5-decimal values do NOT reproduce those predictions (they give eta 1.0431e-3 and B 6.1248e6 at 7e9, 2e12),
 // because the D exponents multiply ln D ≈ 28. The two D exponents below carry one or two more digits, chosen
 // inside the printed rounding (0.307489 → 0.30749, 0.5709443 → 0.57094), so that every repo-mean row of the
 // table reproduces to its printed digits; the CSV itself is not available here. [V1]
@@ -102,7 +103,7 @@ inline double OptimalBatchSequences(const StepLaw& law, double tokens, double se
   return OptimalBatchTokens(law, tokens) / seq_len;
 }
 
-// The dense Step Law runs: ~60M to ~1B non-vocabulary parameters (approximate bounds, laws.md section 3), D up
+// The dense Step Law runs: ~60M to ~1B non-vocabulary parameters (approximate bounds of the paper's runs), D up
 // to 100B tokens (lower bound not stated; the released runs start at 4e9).
 inline constexpr ValidityRange kStepLawRange{6e7, 1.1e9, 0, 1e11};
 

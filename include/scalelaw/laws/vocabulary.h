@@ -1,5 +1,5 @@
 // Tao et al. 2024, "Scaling Laws with Vocabulary: Larger Models Deserve Larger Vocabularies", NeurIPS 2024,
-// arXiv:2407.13623 (laws.md section 9), with the constants of the authors' repository (sail-sg/scaling-with-vocab:
+// arXiv:2407.13623, with the constants of the authors' repository (sail-sg/scaling-with-vocab:
 // optimal_Nv_predict.py, utils.py).
 //
 //   d(N_nv)    = the repo's Nnv_to_d lookup (embedding dimension of the paper's model family)
@@ -16,7 +16,7 @@
 // untied); N_v = V d vocabulary parameters; H training characters; D tokens of a BPE tokenizer trained on
 // SlimPajama with vocabulary V; F training FLOPs; L_u the unigram-normalised loss (vocabulary-insensitive).
 // Fitted on N_nv from 33M to 3B, V from 4K to 96K, up to ~500B characters. [V2] repo constants, and the
-// 216K (Llama2-70B) and 43K (3B at 2.3e21 FLOPs) claims of the abstract reproduced (laws.md 9.4).
+// 216K (Llama2-70B) and 43K (3B at 2.3e21 FLOPs) claims of the abstract reproduced (golden tests).
 #pragma once
 
 #include <boost/math/tools/roots.hpp>
@@ -32,7 +32,7 @@
 
 namespace scalelaw {
 
-// The constants of the three approaches, from the authors' repo (laws.md 9.1-9.3).
+// The constants of the paper's three approaches, from the authors' repo.
 struct VocabularyLaw {
   // Approach 1, IsoFLOPs power laws (optimal_Nv_predict.py): X_opt = exp(log_coefficient) F^exponent, F in FLOPs.
   double nnv_log_coefficient = -2.4846510161625193;  // N_nv,opt = exp(−2.48465) F^0.5
@@ -135,7 +135,7 @@ inline double VocabularyUnigramLoss(const VocabularyLaw& law, double non_vocab_p
 
 namespace detail {
 
-// Approach 3: the V (in thousands) that solves dL_u/dV = 0 (laws.md 9.3, repo dl_dv) in normalised units.
+// Approach 3: the V (in thousands) that solves dL_u/dV = 0 (the repo's dl_dv) in normalised units.
 // dL_u/dV = −alpha2 A2 dd^−alpha2 v^−(alpha2+1) + beta B dd (6/f)^beta (n + v dd)^(beta−1), so the root solves
 //   h(x) = ln(beta B dd (6/f)^beta) − ln(alpha2 A2 dd^−alpha2) + (beta−1) ln(n + e^x dd) + (1+alpha2) x = 0,
 // x = ln v. h is strictly increasing (slope (1+alpha2) − (1−beta) v dd/(n + v dd) > 0), from −∞ to +∞, so the
@@ -167,7 +167,7 @@ inline double SolveVocabularyThousands(const VocabularyLaw& law, double n, doubl
 }  // namespace detail
 
 // V_opt, the compute-optimal vocabulary size for a model with non_vocab_params non-vocabulary parameters
-// (Tao et al. 2024, arXiv:2407.13623, Approaches 1-3; laws.md 9.1-9.4), as an unrounded double:
+// (Tao et al. 2024, arXiv:2407.13623, Approaches 1-3), as an unrounded double:
 //   approach 1: N_v,opt(F) / d at the F where N_nv is compute-optimal (IsoFLOPs power laws);
 //   approach 2: 3,145,728 (N_nv/33e6)^0.83540 / d (derivative-based fast estimate);
 //   approach 3: the root of dL_u/dV = 0 of the parametric loss at F = flops (TOMS 748, see above).
@@ -196,7 +196,7 @@ inline double OptimalVocabularySize(const VocabularyLaw& law, int approach, doub
 }
 
 // The compute-optimal vocabulary parameters N_v,opt = V_opt d by approach 1, 2 or 3 of Tao et al. 2024
-// (laws.md 9.1-9.3), d = EmbeddingDimension(non_vocab_params); flops as in OptimalVocabularySize.
+// (arXiv:2407.13623), d = EmbeddingDimension(non_vocab_params); flops as in OptimalVocabularySize.
 inline double OptimalVocabularyParams(const VocabularyLaw& law, int approach, double non_vocab_params, double flops) {
   return OptimalVocabularySize(law, approach, non_vocab_params, flops) * EmbeddingDimension(non_vocab_params);
 }
