@@ -62,7 +62,7 @@ struct InputInfo {
   Input id;
   std::string_view key;       // Python keyword and JSON key: "params"
   std::string_view option;    // the CLI's option: "--params"
-  std::string_view quantity;  // how the library names it in messages: "N, the parameter count"
+  std::string_view quantity;  // how the library names it in messages, "symbol, meaning": "N, the parameter count"
   std::string_view help;      // one line for --help and the docs (units included)
   InputDomain domain = InputDomain::kPositive;
   double default_value = std::numeric_limits<double>::quiet_NaN();  // NaN: none, the input is optional
@@ -76,32 +76,32 @@ inline const std::array<InputInfo, kInputCount>& InputTable() {
       {Input::kTokens, "tokens", "--tokens", "D, the training tokens", "Training tokens D"},
       {Input::kFlops, "flops", "--flops", "C, the training compute in FLOPs", "Training compute C in FLOPs"},
       {Input::kLoss, "loss", "--loss", "L, the loss reached (nats/token)", "Loss reached, nats/token"},
-      {Input::kTargetLoss, "target_loss", "--target-loss", "the target loss (nats/token)",
+      {Input::kTargetLoss, "target_loss", "--target-loss", "L_target, the target loss (nats/token)",
        "Reach this loss (nats/token) at least cost"},
-      {Input::kSeqLen, "seq_len", "--seq-len", "the sequence length (tokens)",
+      {Input::kSeqLen, "seq_len", "--seq-len", "l_seq, the sequence length (tokens)",
        "Tokens per sequence, to report batches in sequences", InputDomain::kPositive, 2048},
       {Input::kBatchTokens, "batch_tokens", "--batch", "B, the batch size (tokens per optimizer step)",
        "Batch size B in tokens per optimizer step"},
       {Input::kLearningRate, "lr", "--lr", "eta, the peak learning rate", "Peak learning rate"},
       {Input::kUniqueTokens, "unique_tokens", "--unique-tokens", "U, the unique tokens available",
        "Unique tokens available U"},
-      {Input::kInferenceTokens, "inference_tokens", "--inference-tokens", "the lifetime inference tokens",
+      {Input::kInferenceTokens, "inference_tokens", "--inference-tokens", "D_inf, the lifetime inference tokens",
        "Lifetime inference tokens (inference-aware allocation)"},
-      {Input::kVocabApproach, "vocab_approach", "--approach", "the approach of Tao et al. (1, 2 or 3)",
+      {Input::kVocabApproach, "vocab_approach", "--approach", "approach, the approach of Tao et al. (1, 2 or 3)",
        "Tao et al. approach: 1 (IsoFLOP), 2 (derivative), 3 (loss fit)", InputDomain::kApproach, 3},
       {Input::kLayers, "layers", "--layers", "n_layer, the number of layers", "Layers n_layer of the model shape"},
       {Input::kDModel, "d_model", "--d-model", "d_model, the model width", "Model width d_model (hidden size)"},
-      {Input::kFfnWidth, "ffn_width", "--ffn-width", "the FFN intermediate size", "FFN intermediate size"},
+      {Input::kFfnWidth, "ffn_width", "--ffn-width", "d_ff, the FFN intermediate size", "FFN intermediate size"},
       {Input::kPrecisionGamma, "precision_gamma", "--precision-gamma", "gamma, the precision-loss factor (>= 1)",
        "Precision-loss factor gamma of the Performance Law (1 for bf16-class training)", InputDomain::kAtLeastOne,
        1},
-      {Input::kGpuFlops, "gpu_flops", "--gpu-flops", "the peak FLOP/s of one accelerator",
+      {Input::kGpuFlops, "gpu_flops", "--gpu-flops", "P, the peak FLOP/s of one accelerator",
        "Peak FLOP/s of one accelerator (dollar cost variant)"},
-      {Input::kTrainMfu, "train_mfu", "--train-mfu", "the training model-FLOPs utilisation (0 to 1)",
+      {Input::kTrainMfu, "train_mfu", "--train-mfu", "MFU_train, the training model-FLOPs utilisation (0 to 1)",
        "Training model-FLOPs utilisation, 0 to 1 (0.5 when not given)", InputDomain::kFraction},
-      {Input::kInferenceMfu, "inference_mfu", "--inference-mfu", "the inference model-FLOPs utilisation (0 to 1)",
+      {Input::kInferenceMfu, "inference_mfu", "--inference-mfu", "MFU_inf, the inference model-FLOPs utilisation (0 to 1)",
        "Inference model-FLOPs utilisation, 0 to 1", InputDomain::kFraction},
-      {Input::kGpuHourPrice, "gpu_hour_price", "--gpu-hour-price", "the price of an accelerator-hour (dollars)",
+      {Input::kGpuHourPrice, "gpu_hour_price", "--gpu-hour-price", "price, the dollars per accelerator-hour",
        "Dollars per accelerator-hour"},
       {Input::kReferenceFlops, "reference_flops", "--reference-flops", "C_ref, the compute of a reference run",
        "Compute C_ref (FLOPs) of a reference run that ratio laws scale from"},
