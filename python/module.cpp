@@ -18,6 +18,7 @@
 #include <thread>
 #include <utility>
 
+#include "plot/result_charts.h"
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/laws/horizon_transfer.h"
@@ -356,6 +357,147 @@ scalelaw::IsoflopResult Isoflop(const DoubleArray& params, std::optional<DoubleA
       show_progress);
 }
 
+// --- Chart data for scalelaw.plot: the builders of src/plot/result_charts.h, which the CLI's --plot draws too. ---
+
+py::array_t<double> Array(const std::vector<double>& values) {
+  py::array_t<double> array(static_cast<py::ssize_t>(values.size()));
+  std::copy(values.begin(), values.end(), array.mutable_data());
+  return array;
+}
+
+std::vector<double> OptionalVector(const std::optional<DoubleArray>& array) {
+  return array ? ToVector(*array) : std::vector<double>{};
+}
+
+// A curve as {x_name: x, y_name: y, "label", "value"}; None when it has no points.
+py::object CurveDict(const scalelaw::plot::LossCurve& curve, const char* x_name, const char* y_name) {
+  if (curve.x.empty()) return py::none();
+  py::dict out;
+  out[x_name] = Array(curve.x);
+  out[y_name] = Array(curve.y);
+  out["label"] = curve.label;
+  out["value"] = curve.value;
+  return std::move(out);
+}
+
+std::optional<double> FiniteOrNone(double value) {
+  return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+// scalelaw.plot(fit): the runs that can be shown, the law per model size, the frontier and its band, the ranges.
+py::dict FitChartData(const scalelaw::FitSummary& fit, std::optional<DoubleArray> params,
+                      std::optional<DoubleArray> tokens, std::optional<DoubleArray> loss, double flops_max) {
+  scalelaw::plot::FitChartOptions options;
+  options.flops_max = flops_max;
+  const scalelaw::plot::FitChart chart =
+      scalelaw::plot::MakeFitChart(fit, OptionalVector(params), OptionalVector(tokens), OptionalVector(loss), options);
+  py::dict out;
+  out["title"] = chart.data.title;
+  if (chart.data.params.empty()) {
+    out["runs"] = py::none();
+  } else {
+    py::dict runs;
+    runs["params"] = Array(chart.runs.params);
+    runs["flops"] = Array(chart.runs.flops);
+    runs["loss"] = Array(chart.runs.loss);
+    out["runs"] = runs;
+  }
+  py::list curves;
+  for (const scalelaw::plot::LossCurve& curve : chart.data.law_curves) curves.append(CurveDict(curve, "flops", "loss"));
+  out["law_curves"] = curves;
+  out["frontier"] = CurveDict(chart.data.frontier, "flops", "loss");
+  out["frontier_exponent"] = FiniteOrNone(chart.frontier_exponent);
+  const scalelaw::plot::Band& band = chart.data.frontier_band;
+  if (band.x.empty()) {
+    out["frontier_band"] = py::none();
+  } else {
+    py::dict entry;
+    entry["flops"] = Array(band.x);
+    entry["lower"] = Array(band.lower);
+    entry["upper"] = Array(band.upper);
+    entry["label"] = band.label;
+    entry["resamples"] = chart.band_resamples;
+    out["frontier_band"] = entry;
+  }
+  out["flops_min"] = chart.flops_min;
+  out["flops_max"] = chart.flops_max;
+  out["observed_max_flops"] = chart.data.observed_max_flops;
+  out["extrapolation_label"] = chart.data.extrapolation_label;
+  out["at_flops"] = FiniteOrNone(chart.at_flops);
+  return out;
+}
+
+// scalelaw.plot(isoflop result): per budget its runs among those given, parabola and vertex; the optimum curve.
+py::dict IsoflopChartDict(const scalelaw::IsoflopResult& result, std::optional<DoubleArray> params,
+                          std::optional<DoubleArray> tokens, std::optional<DoubleArray> flops,
+                          std::optional<DoubleArray> loss) {
+  const std::vector<double> n = OptionalVector(params), d = OptionalVector(tokens), c = OptionalVector(flops),
+                            l = OptionalVector(loss);
+  if (d.size() != n.size() && c.size() != n.size()) {
+    throw scalelaw::InvalidArgument("the runs need tokens or flops of the same length as params");
+  }
+  if (l.size() != n.size()) throw scalelaw::InvalidArgument("params and loss must have the same length");
+  std::vector<scalelaw::IsoflopRun> runs(n.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i].params = n[i];
+    (c.size() == n.size() ? runs[i].flops : runs[i].tokens) = c.size() == n.size() ? c[i] : d[i];
+    runs[i].loss = l[i];
+  }
+  const scalelaw::plot::IsoflopChartData chart = scalelaw::plot::MakeIsoflopChart(result, runs);
+  py::dict out;
+  out["title"] = chart.title;
+  py::list budgets;
+  for (const scalelaw::plot::IsoflopBudgetData& b : chart.budgets) {
+    py::dict entry;
+    entry["flops"] = b.flops;
+    entry["used"] = b.used;
+    entry["status"] = b.status;
+    py::dict points;
+    points["params"] = Array(b.params);
+    points["loss"] = Array(b.loss);
+    entry["runs"] = points;
+    entry["parabola"] = CurveDict(scalelaw::plot::IsoflopParabola(b), "params", "loss");
+    if (b.has_vertex) {
+      entry["vertex"] = py::make_tuple(b.opt_params, b.opt_loss);
+    } else {
+      entry["vertex"] = py::none();
+    }
+    budgets.append(entry);
+  }
+  out["budgets"] = budgets;
+  out["optimum"] = CurveDict(chart.optimum, "params", "loss");
+  return out;
+}
+
+py::dict HparamChartDict(const scalelaw::plot::HparamChartData& chart) {
+  py::dict out;
+  out["title"] = chart.title;
+  out["x_label"] = chart.x_label;
+  out["y_label"] = chart.y_label;
+  out["law_label"] = chart.law_label;
+  out["x"] = Array(chart.x);
+  out["y"] = Array(chart.y);
+  if (chart.group.empty()) {
+    out["group"] = py::none();
+  } else {
+    out["group"] = Array(chart.group);
+  }
+  py::list lines;
+  for (const scalelaw::plot::LossCurve& line : scalelaw::plot::HparamLawLines(chart))
+    lines.append(CurveDict(line, "x", "y"));
+  out["lines"] = lines;
+  return out;
+}
+
+// scalelaw.plot(fit_hparams result): the learning-rate chart and the batch chart.
+py::dict HparamChartsDict(const scalelaw::HparamSweepResult& sweep) {
+  const scalelaw::plot::HparamCharts charts = scalelaw::plot::MakeHparamCharts(sweep);
+  py::dict out;
+  out["lr"] = HparamChartDict(charts.lr);
+  out["batch"] = HparamChartDict(charts.batch);
+  return out;
+}
+
 // The status as Python's .status reads it.
 template <typename Result>
 std::string StatusName(const Result& result) {
@@ -400,7 +542,9 @@ PYBIND11_MODULE(_scalelaw, m) {
     }
   });
 
-  py::class_<scalelaw::FitSummary>(m, "FitResult", "A fitted scaling law and how the fit went")
+  // FitResult and IsoflopResult take attributes set in Python (scalelaw.fit and isoflop record the table columns
+  // they read as table_columns, which scalelaw.plot reuses).
+  py::class_<scalelaw::FitSummary>(m, "FitResult", "A fitted scaling law and how the fit went", py::dynamic_attr())
       .def_readonly("model", &scalelaw::FitSummary::model)
       .def_property_readonly(
           "estimator", [](const scalelaw::FitSummary& s) { return std::string(scalelaw::EstimatorName(s.estimator)); })
@@ -549,7 +693,8 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("used", &scalelaw::IsoflopBudget::used)
       .def_readonly("status", &scalelaw::IsoflopBudget::status);
 
-  py::class_<scalelaw::IsoflopResult>(m, "IsoflopResult", "Chinchilla Approach 2: N_opt = k·C^a, D_opt = k'·C^b")
+  py::class_<scalelaw::IsoflopResult>(m, "IsoflopResult", "Chinchilla Approach 2: N_opt = k·C^a, D_opt = k'·C^b",
+                                      py::dynamic_attr())
       .def_property_readonly("status", &StatusName<scalelaw::IsoflopResult>,
                              "usable, not identifiable, no convergence or interrupted")
       .def_property_readonly("usable", &scalelaw::IsoflopResult::IsUsable)
@@ -620,6 +765,14 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_isoflop", &Isoflop, py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("loss"),
         py::arg("budget_tolerance"), py::arg("min_sizes"), py::arg("bootstrap"), py::arg("seed"), py::arg("threads"),
         py::arg("progress"));
+  m.def("_isoflop_from_json", [](const std::string& text) { return scalelaw::IsoflopFromJson(text, "<json>"); });
+  m.def("_fit_hparams_from_json",
+        [](const std::string& text) { return scalelaw::HparamSweepFromJson(text, "<json>"); });
+  m.def("_fit_chart", &FitChartData, py::arg("fit"), py::arg("params"), py::arg("tokens"), py::arg("loss"),
+        py::arg("flops_max"));
+  m.def("_isoflop_chart", &IsoflopChartDict, py::arg("result"), py::arg("params"), py::arg("tokens"), py::arg("flops"),
+        py::arg("loss"));
+  m.def("_hparam_charts", &HparamChartsDict, py::arg("result"));
   m.def("_fit_hparams", &FitHparams, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
         py::arg("resample"), py::arg("threads"), py::arg("progress"));

@@ -28,15 +28,17 @@ for name in ("E", "A", "B", "alpha", "beta"):
     lo, hi = fit.ci95[name]
     print(f"  {name:>5} = {fit.params[name]:.4g}  (95% CI {lo:.4g} .. {hi:.4g})")
 
-# Where a 1e21-FLOP budget should go under this fit, with the band of the resampled laws.
+# Where a 1e21-FLOP budget should go under this fit, with the band of the resampled laws (an Allocation).
 allocation = fit.allocate(1e21)
-print(f"N = {allocation['params']:.3g} [{allocation['params_lo95']:.3g}, {allocation['params_hi95']:.3g}], "
-      f"D = {allocation['tokens']:.3g} tokens")
+print(f"N = {allocation.params:.3g} [{allocation.params_lo95:.3g}, {allocation.params_hi95:.3g}], "
+      f"D = {allocation.tokens:.3g} tokens ({allocation.law})")
 
 # Every published learning-rate law for that model, side by side (out-of-range answers warn).
-for law, lr in scalelaw.predict_lr(allocation["params"], allocation["tokens"], law="all").items():
+for law, lr in scalelaw.predict_lr(allocation.params, allocation.tokens, law="all").items():
     print(f"  lr ({law}) = {lr:.3g}")
 
-# The whole recipe, and the fit saved for the CLI: `scalelaw allocate --fit fit.json --flops 1e22`.
+# The whole recipe: each quantity with the law it came from (a Plan of PlanItems).
 recipe = scalelaw.plan(1e21, fit=fit)
-print({k: recipe[k] for k in ("params", "tokens", "lr", "batch_tokens") if k in recipe})
+for item in recipe.items:
+    if item.key in ("params", "tokens", "lr", "batch_tokens"):
+        print(f"  {item.key} = {item.value:.3g}  ({item.law})")

@@ -6,7 +6,7 @@ Fit the Chinchilla law to your own runs and split a compute budget between param
     result = scalelaw.fit(N, D, loss)            # lists or numpy arrays
     result.params                                # {'E': ..., 'A': ..., 'B': ..., 'alpha': ..., 'beta': ...}
     result.predict(7e9, 2e12)                    # loss in nats/token
-    scalelaw.allocate(1e23, law="epoch")         # {'params': ..., 'tokens': ..., ...}
+    scalelaw.allocate(1e23, law="epoch")         # an Allocation: .params, .tokens, .loss, .law, .warnings, ...
 
 N is whatever parameter count your runs record (say which); D is training tokens; C = 6ND FLOPs.
 """
@@ -16,26 +16,43 @@ from __future__ import annotations
 import json as _json
 import warnings as _warnings
 from collections.abc import Mapping as _Mapping
+from collections.abc import Sequence as _Sequence
+from typing import Any as _Any
+from typing import Literal as _Literal
+from typing import Optional as _Optional
+from typing import Union as _Union
+from typing import overload as _overload
 
 import numpy as _np
+from numpy.typing import ArrayLike as _ArrayLike
+from numpy.typing import NDArray as _NDArray
 
 from . import _scalelaw
+from ._records import Allocation, InputRecord, LawRecord, ModelRecord, Plan, PlanItem, Prediction
 from ._scalelaw import (BatchTokensLaw, Error, FitResult, HparamCell, HparamSweepResult, InputError,
                         InvalidArgument, IsoflopBudget, IsoflopResult, LrLaw, __version__)
 
-__all__ = ["BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError", "InvalidArgument",
-           "IsoflopBudget", "IsoflopResult", "LrLaw", "ScalelawWarning", "__version__", "allocate", "estimators",
-           "fit_hparams", "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict",
-           "predict_batch", "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd",
-           "start_strategies", "transfer_lr", "plot"]
+__all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError",
+           "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LawRecord", "LrLaw", "ModelRecord",
+           "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
+           "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
+           "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "start_strategies",
+           "transfer_lr", "plot"]
+
+# A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
+_Column = _Union[str, _ArrayLike]
+# A result of the user's own that answers predictions (fit=).
+_Fitted = _Union[FitResult, IsoflopResult, HparamSweepResult]
+# A prediction over inputs that broadcast like numpy: a float for scalars, else an array.
+_Values = _Union[float, _NDArray[_np.float64]]
 
 
-def _is_table(value):
+def _is_table(value: _Any) -> bool:
     """A pandas DataFrame, or any mapping of column name to values (a dict of lists or arrays)."""
     return hasattr(value, "columns") or isinstance(value, _Mapping)
 
 
-def _from_table(table, value, name):
+def _from_table(table: _Any, value: _Any, name: str) -> _Any:
     """value itself, or table[value] when value is a column name of table."""
     if table is None or not isinstance(value, str):
         return value
@@ -46,18 +63,18 @@ def _from_table(table, value, name):
         raise InvalidArgument(f"{name}: the table has no column '{value}' (it has {', '.join(map(str, known))})") from None
 
 
-def _column(values, name):
+def _column(values: _ArrayLike, name: str) -> _NDArray[_np.float64]:
     array = _np.asarray(values, dtype=float)
     if array.ndim != 1:
         raise InvalidArgument(f"{name} must be one-dimensional, got shape {array.shape}")
     return _np.ascontiguousarray(array)
 
 
-def _has_column(table, name):
+def _has_column(table: _Any, name: str) -> bool:
     return name in (table.columns if hasattr(table, "columns") else table)
 
 
-def _input(table, value, name, default, required=False):
+def _input(table: _Any, value: _Any, name: str, default: str, required: bool = False) -> _Any:
     """One input of fit, isoflop or fit_hparams: value itself (an array), or table[value] for a column name. When
     value is the argument's default column name and there is no such column (no table, or not in it), None for
     an input a model may not read, an InvalidArgument for a required one."""
@@ -76,12 +93,12 @@ def _input(table, value, name, default, required=False):
     return _from_table(table, value, name)
 
 
-def _required(table, value, name):
+def _required(table: _Any, value: _Any, name: str) -> _NDArray[_np.float64]:
     """A required input as an array (its default column name is its name)."""
     return _column(_input(table, value, name, name, required=True), name)
 
 
-def _table_of(data, function, inputs):
+def _table_of(data: _Any, function: str, inputs: str) -> _Any:
     """data as a table, or an InvalidArgument that says how to pass arrays instead."""
     if data is None or _is_table(data):
         return data
@@ -89,7 +106,7 @@ def _table_of(data, function, inputs):
                           f"keyword: {function}({inputs})")
 
 
-def _tokens_or_flops(table, params, tokens, flops, derive):
+def _tokens_or_flops(table: _Any, params: _Any, tokens: _Any, flops: _Any, derive: bool) -> tuple[_Any, _Any]:
     """The tokens of each run: the tokens input, or with flops= the compute C; derive: D = C/(6N) (as the CLI's
     --flops-col does for fit), else C itself is returned as the second value."""
     if flops is None:
@@ -107,10 +124,16 @@ def _tokens_or_flops(table, params, tokens, flops, derive):
     return c / (6 * n), None
 
 
-def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None, model="chinchilla", formula=None,
-        columns=None, grid=None, estimator="objective", huber_delta=1e-3, weights=None, threads=0, drop_highest=0,
-        fix=None, tie=None, bounds=None, bootstrap=0, seed=42, at_flops=None, unique_tokens=None, holdout_top=0,
-        objective="huber", asymmetry=1.0, starts="auto", latin_hypercube_starts=0, progress=False) -> FitResult:
+def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens", loss: _Column = "loss", *,
+        flops: _Optional[_Column] = None, model: str = "chinchilla", formula: _Optional[str] = None,
+        columns: _Optional[_Mapping[str, _Column]] = None, grid: _Optional[_Mapping[str, _ArrayLike]] = None,
+        estimator: str = "objective", huber_delta: float = 1e-3, weights: _Optional[_Column] = None, threads: int = 0,
+        drop_highest: int = 0, fix: _Optional[_Mapping[str, float]] = None,
+        tie: _Optional[_Sequence[tuple[str, str]]] = None,
+        bounds: _Optional[_Mapping[str, tuple[float, float]]] = None, bootstrap: int = 0, seed: int = 42,
+        at_flops: _Optional[float] = None, unique_tokens: _Optional[_Column] = None, holdout_top: int = 0,
+        objective: str = "huber", asymmetry: float = 1.0, starts: str = "auto", latin_hypercube_starts: int = 0,
+        progress: bool = False) -> FitResult:
     """Fit a scaling law to training runs.
 
     fit(df) with a pandas DataFrame (or a dict of columns) reads the columns "params" (N), "tokens" (D) and
@@ -138,7 +161,9 @@ def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None,
     (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
     The GIL is released while the fit runs; Ctrl-C stops it at the next start or resample and raises
     KeyboardInterrupt; progress=True rewrites a one-line count of starts and resamples on stderr.
-    Returns a FitResult; check .usable (or .status) before using it; print(result) shows the full report.
+    Returns a FitResult; check .usable (or .status) before using it; print(result) shows the full report. With a
+    table, .table_columns records the columns read ({"params": ..., "tokens" or "flops": ..., "loss": ...}), which
+    scalelaw.plot(result, table) reads again.
 
     """
     table = data if _is_table(data) else None
@@ -152,6 +177,8 @@ def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None,
         else:
             params = data
     names = {"N": params, "D": tokens if flops is None else flops}
+    read = _table_columns(table, params=params, tokens=tokens if flops is None else None, flops=flops, loss=loss,
+                          weights=weights, unique_tokens=unique_tokens)
     params = _input(table, params, "params", "params")
     tokens, _ = _tokens_or_flops(table, params, tokens, flops, derive=True)
     loss = _input(table, loss, "loss", "loss", required=True)
@@ -184,12 +211,15 @@ def fit(data=None, params="params", tokens="tokens", loss="loss", *, flops=None,
     }
     w = None if weights is None else _column(weights, "weights")
     u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
-    return _scalelaw._fit(n, d, _column(loss, "loss"), w, u, data, str(model), formula or "", options)
+    result = _scalelaw._fit(n, d, _column(loss, "loss"), w, u, data, str(model), formula or "", options)
+    if read is not None:
+        result.table_columns = read
+    return result
 
 
-def _choices_doc():
+def _choices_doc() -> str:
     """fit's choices as its docstring lists them, from the library's tables (scalelaw/fit/fit.h)."""
-    def rows(title, table, label, text):
+    def rows(title: str, table: list[dict[str, _Any]], label: str, text: _Any) -> list[str]:
         return [f"{title}:"] + [f"  {row[label]}{' (default)' if row['default'] else ''}: {text(row)}"
                                 for row in table]
     lines = (rows("estimator", estimators(), "name", lambda r: f"minimises {r['minimises']} [{r['reference']}]")
@@ -199,18 +229,18 @@ def _choices_doc():
     return "".join(f"    {line}\n" for line in lines)
 
 
-def objectives() -> list:
+def objectives() -> list[dict[str, _Any]]:
     """The objectives fit(objective=...) accepts, one dict each: name, summand (what each run adds to the
     sum), use (when it is the right choice) and default (True for fit's default)."""
     return _scalelaw._objectives()
 
 
-def estimators() -> list:
+def estimators() -> list[dict[str, _Any]]:
     """The estimators fit(estimator=...) accepts, one dict each: name, minimises, reference and default."""
     return _scalelaw._estimators()
 
 
-def start_strategies() -> list:
+def start_strategies() -> list[dict[str, _Any]]:
     """The values of fit(starts=...), one dict each: name, spec (the name with its count, "lhs:N"), summary and
     default."""
     return _scalelaw._start_strategies()
@@ -220,7 +250,16 @@ if fit.__doc__:  # None under python -OO
     fit.__doc__ = fit.__doc__.rstrip(" ") + _choices_doc()
 
 
-def _predict(self, params=None, tokens=None, **inputs):
+def _table_columns(table: _Any, **names: _Any) -> _Optional[dict[str, str]]:
+    """{keyword: column name} of the columns of table an analysis reads (keywords given a name of a column the
+    table has); None without a table."""
+    if table is None:
+        return None
+    return {k: v for k, v in names.items() if isinstance(v, str) and _has_column(table, v)}
+
+
+def _predict(self: FitResult, params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
+             **inputs: _ArrayLike) -> _Values:
     """The fitted law at N = params, D = tokens (scalars or arrays, broadcast like numpy); for forms that read
     other inputs, name them: result.predict(x=compute) for "power", predict(N=..., Nv=..., D=...) for "vocab"."""
     if not inputs:
@@ -240,84 +279,88 @@ def _predict(self, params=None, tokens=None, **inputs):
     return float(out) if out.ndim == 0 else out
 
 
-def _to_dict(self):
+def _to_dict(self: _Union[FitResult, IsoflopResult, HparamSweepResult]) -> dict[str, _Any]:
     """The result as a dict, with the same keys as the CLI's --json (`scalelaw fit`, `isoflop`, `fit-hparams`)."""
     return _json.loads(self.to_json())
 
 
-def _status(result):
+def _status(result: _Union[FitResult, IsoflopResult, HparamSweepResult]) -> str:
     """The end of a result's repr: its status, and the reason when it is not usable."""
     return "converged" if isinstance(result, FitResult) and result.usable else \
         result.status if result.usable else f"NOT USABLE ({result.status}): {result.message}"
 
 
-def _repr(self):
+def _repr(self: FitResult) -> str:
     values = ", ".join(f"{k}={v:.6g}" for k, v in self.params.items())
     return f"<FitResult {self.model} ({self.estimator}) {values}; {_status(self)}>"
 
 
-def _isoflop_repr(self):
+def _isoflop_repr(self: IsoflopResult) -> str:
     laws = f"a={self.a:.4g}, k_params={self.k_params:.4g}, b={self.b:.4g}, " if self.usable else ""
     return f"<IsoflopResult {laws}{self.n_budgets_used} of {len(self.budgets)} budgets; {_status(self)}>"
 
 
-def _hparams_repr(self):
+def _hparams_repr(self: HparamSweepResult) -> str:
     laws = (f"lr={self.lr.coef:.4g}*N^{self.lr.exp_params:.4f}*D^{self.lr.exp_tokens:.4f}, "
             f"batch_tokens={self.batch_tokens.coef:.4g}*D^{self.batch_tokens.exp_tokens:.4f}, ") if self.usable else ""
     return f"<HparamSweepResult {laws}{self.n_kept} kept runs in {self.n_cells} cells; {_status(self)}>"
 
 
-FitResult.predict = _predict
-FitResult.to_dict = _to_dict
-FitResult.__repr__ = _repr
-IsoflopResult.to_dict = _to_dict
-IsoflopResult.__repr__ = _isoflop_repr
-HparamSweepResult.to_dict = _to_dict
-HparamSweepResult.__repr__ = _hparams_repr
-
-
-def _fit_allocate(self, flops=None, *, target_loss=None, inference_tokens=None):
+def _fit_allocate(self: FitResult, flops: _Optional[float] = None, *, target_loss: _Optional[float] = None,
+                  inference_tokens: _Optional[float] = None) -> Allocation:
     """Compute-optimal (or inference-aware) N and D under this fit, as scalelaw.allocate returns them."""
     return allocate(flops, fit=self, target_loss=target_loss, inference_tokens=inference_tokens)
 
 
-FitResult.allocate = _fit_allocate
+# Methods and attributes the compiled classes get in Python (the stubs _scalelaw.pyi list them). table_columns is
+# None unless fit() or isoflop() read a table.
+for _cls, _name, _value in ((FitResult, "predict", _predict), (FitResult, "to_dict", _to_dict),
+                            (FitResult, "__repr__", _repr), (FitResult, "allocate", _fit_allocate),
+                            (FitResult, "table_columns", None), (IsoflopResult, "to_dict", _to_dict),
+                            (IsoflopResult, "__repr__", _isoflop_repr), (IsoflopResult, "table_columns", None),
+                            (HparamSweepResult, "to_dict", _to_dict), (HparamSweepResult, "__repr__", _hparams_repr)):
+    setattr(_cls, _name, _value)
 
 
 class ScalelawWarning(UserWarning):
     """A prediction outside the range its law was fitted on, or a convention the law substituted."""
 
 
-def _caller_stacklevel():
+def _caller_stacklevel() -> int:
     """The stacklevel that attributes a warning to the first frame outside this package: the user's line."""
     import os
     import sys
     package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
+    frame: _Any = sys._getframe(1)
+    level = 1
     while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
         frame, level = frame.f_back, level + 1
     return level
 
 
-def _warn(messages):
+def _warn(messages: _Sequence[str]) -> None:
     level = _caller_stacklevel()
     for message in dict.fromkeys(messages):
         _warnings.warn(message, ScalelawWarning, stacklevel=level)
 
 
-def _call(quantity, law, inputs, fit=None, constants=None):
+def _call(quantity: str, law: str, inputs: _Mapping[str, float], fit: _Optional[_Fitted] = None,
+          constants: _Optional[_Mapping[str, float]] = None) -> list[Prediction]:
     predictions = _json.loads(_scalelaw._predict_json(quantity, law, inputs, fit, _constants(constants)))
-    predictions = predictions["predictions"]
-    _warn([w for p in predictions for w in p.get("warnings", [])])
+    predictions = [Prediction._from_json(p) for p in predictions["predictions"]]
+    _warn([w for p in predictions for w in p.warnings])
     return predictions
 
 
-def _constants(constants):
+def _constants(constants: _Optional[_Mapping[str, float]]) -> dict[str, float]:
     return {str(k): float(v) for k, v in (constants or {}).items()}
 
 
-def predict(quantity, *, law="all", fit=None, constants=None, **inputs):
-    """Every detail of one prediction: a list of dicts (law, citation, values, units, notes, warnings).
+def predict(quantity: str, *, law: str = "all", fit: _Optional[_Fitted] = None,
+            constants: _Optional[_Mapping[str, float]] = None, **inputs: _Optional[float]) -> list[Prediction]:
+    """Every detail of one prediction: a list of Prediction, one per law (.law, .citation, .values, .units,
+    .params_definition, .notes, .warnings; .skipped says why a law of law="all" could not answer), and p["lr"]
+    reads a value as the dicts of earlier versions did.
 
     quantity: "lr", "batch", "wd", "vocab", "loss", "allocation" or "downstream"; law: a family of
     scalelaw.laws() or "all"; fit: a FitResult instead; constants: {name: value} replacing the law's own (laws
@@ -328,12 +371,15 @@ def predict(quantity, *, law="all", fit=None, constants=None, **inputs):
     return _call(quantity, law, given, fit, constants)
 
 
-def inputs():
-    """The input table every law reads from: one dict per input (key, option, quantity, help, default)."""
-    return _scalelaw._inputs()
+def inputs() -> list[InputRecord]:
+    """The input table every law reads from: one InputRecord per input (.key, .option, .quantity, .help,
+    .default)."""
+    return [InputRecord._from_json(entry) for entry in _scalelaw._inputs()]
 
 
-def _vectorised(quantity, key, law, fit=None, fixed=None, constants=None, **inputs):
+def _vectorised(quantity: str, key: str, law: str, fit: _Optional[_Fitted] = None,
+                fixed: _Optional[_Mapping[str, float]] = None, constants: _Optional[_Mapping[str, float]] = None,
+                **inputs: _Any) -> _Any:
     """key of the prediction, broadcast over array inputs in one C++ call: a float, an ndarray, or {law: value}
     for law='all'."""
     given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None}
@@ -356,8 +402,26 @@ def _vectorised(quantity, key, law, fit=None, fixed=None, constants=None, **inpu
     return unwrap(next(iter(values.values())))
 
 
-def predict_lr(params=None, tokens=None, flops=None, *, law="step", fit=None, layers=None, d_model=None,
-               seq_len=None, constants=None):
+# The predict_* functions return a float for scalar inputs and an array for arrays; law="all" gives {law: that}.
+# (A str variable for law types as one law's answer: pass the literal "all" for the dict.)
+
+
+@_overload
+def predict_lr(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,  # type: ignore[misc]
+               flops: _Optional[_ArrayLike] = ..., *, law: _Literal["all"], fit: _Optional[_Fitted] = ...,
+               layers: _Optional[_ArrayLike] = ..., d_model: _Optional[_ArrayLike] = ...,
+               seq_len: _Optional[_ArrayLike] = ..., constants: _Optional[_Mapping[str, float]] = ...
+               ) -> dict[str, _Values]: ...
+@_overload
+def predict_lr(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,
+               flops: _Optional[_ArrayLike] = ..., *, law: str = ..., fit: _Optional[_Fitted] = ...,
+               layers: _Optional[_ArrayLike] = ..., d_model: _Optional[_ArrayLike] = ...,
+               seq_len: _Optional[_ArrayLike] = ..., constants: _Optional[_Mapping[str, float]] = ...) -> _Values: ...
+def predict_lr(params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
+               flops: _Optional[_ArrayLike] = None, *, law: str = "step", fit: _Optional[_Fitted] = None,
+               layers: _Optional[_ArrayLike] = None, d_model: _Optional[_ArrayLike] = None,
+               seq_len: _Optional[_ArrayLike] = None,
+               constants: _Optional[_Mapping[str, float]] = None) -> _Union[_Values, dict[str, _Values]]:
     """Optimal peak learning rate. law: "step" (Li et al. 2025; N non-vocabulary params), "deepseek" (Bi et al.
     2024; C = M·D with M from layers and d_model, else flops, else 6ND), "kaplan" (Kaplan et al. 2020; N
     non-embedding) or "all" ({law: lr}); fit: a FitResult of scalelaw.fit_hparams instead."""
@@ -365,8 +429,24 @@ def predict_lr(params=None, tokens=None, flops=None, *, law="step", fit=None, la
                        layers=layers, d_model=d_model, seq_len=seq_len)
 
 
-def predict_batch(params=None, tokens=None, flops=None, loss=None, *, law="step", seq_len=2048, unit="tokens",
-                  fit=None, layers=None, d_model=None, constants=None, **inputs):
+@_overload
+def predict_batch(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,  # type: ignore[misc]
+                  flops: _Optional[_ArrayLike] = ..., loss: _Optional[_ArrayLike] = ..., *, law: _Literal["all"],
+                  seq_len: float = ..., unit: str = ..., fit: _Optional[_Fitted] = ...,
+                  layers: _Optional[_ArrayLike] = ..., d_model: _Optional[_ArrayLike] = ...,
+                  constants: _Optional[_Mapping[str, float]] = ..., **inputs: _Any) -> dict[str, _Values]: ...
+@_overload
+def predict_batch(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,
+                  flops: _Optional[_ArrayLike] = ..., loss: _Optional[_ArrayLike] = ..., *, law: str = ...,
+                  seq_len: float = ..., unit: str = ..., fit: _Optional[_Fitted] = ...,
+                  layers: _Optional[_ArrayLike] = ..., d_model: _Optional[_ArrayLike] = ...,
+                  constants: _Optional[_Mapping[str, float]] = ..., **inputs: _Any) -> _Values: ...
+def predict_batch(params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
+                  flops: _Optional[_ArrayLike] = None, loss: _Optional[_ArrayLike] = None, *, law: str = "step",
+                  seq_len: float = 2048, unit: str = "tokens", fit: _Optional[_Fitted] = None,
+                  layers: _Optional[_ArrayLike] = None, d_model: _Optional[_ArrayLike] = None,
+                  constants: _Optional[_Mapping[str, float]] = None,
+                  **inputs: _Any) -> _Union[_Values, dict[str, _Values]]:
     """Optimal batch size in tokens (unit="tokens") or sequences of seq_len tokens (unit="sequences").
     law: "step", "deepseek", "kaplan" (critical batch, needs loss), "minicpm" (needs loss), the ratio rules
     "power-lines" and "shuai" (reference_tokens / reference_flops and reference_batch), or "all"."""
@@ -376,18 +456,45 @@ def predict_batch(params=None, tokens=None, flops=None, loss=None, *, law="step"
                        params=params, tokens=tokens, flops=flops, loss=loss, layers=layers, d_model=d_model, **inputs)
 
 
-def predict_wd(params, tokens, batch_tokens, lr, *, law="power-lines"):
+@_overload
+def predict_wd(params: _ArrayLike, tokens: _ArrayLike, batch_tokens: _ArrayLike,  # type: ignore[misc]
+               lr: _ArrayLike, *, law: _Literal["all"]) -> dict[str, _Values]: ...
+@_overload
+def predict_wd(params: _ArrayLike, tokens: _ArrayLike, batch_tokens: _ArrayLike, lr: _ArrayLike, *,
+               law: str = ...) -> _Values: ...
+def predict_wd(params: _ArrayLike, tokens: _ArrayLike, batch_tokens: _ArrayLike, lr: _ArrayLike, *,
+               law: str = "power-lines") -> _Union[_Values, dict[str, _Values]]:
     """Optimal AdamW weight decay lambda = B/(eta·tau_opt·D), tau_opt = 1.084·(D/N)^-0.527 (Bergsma et al. 2025)."""
     return _vectorised("wd", "weight_decay", law, params=params, tokens=tokens, batch_tokens=batch_tokens, lr=lr)
 
 
-def predict_vocab(params, flops=None, *, approach=3, law="tao", fit=None, constants=None):
+@_overload
+def predict_vocab(params: _ArrayLike, flops: _Optional[_ArrayLike] = ..., *,  # type: ignore[misc]
+                  approach: int = ..., law: _Literal["all"], fit: _Optional[_Fitted] = ...,
+                  constants: _Optional[_Mapping[str, float]] = ...) -> dict[str, _Values]: ...
+@_overload
+def predict_vocab(params: _ArrayLike, flops: _Optional[_ArrayLike] = ..., *, approach: int = ..., law: str = ...,
+                  fit: _Optional[_Fitted] = ..., constants: _Optional[_Mapping[str, float]] = ...) -> _Values: ...
+def predict_vocab(params: _ArrayLike, flops: _Optional[_ArrayLike] = None, *, approach: int = 3, law: str = "tao",
+                  fit: _Optional[_Fitted] = None,
+                  constants: _Optional[_Mapping[str, float]] = None) -> _Union[_Values, dict[str, _Values]]:
     """Optimal vocabulary size for N non-vocabulary parameters (Tao et al. 2024, approach 1, 2 or 3)."""
     return _vectorised("vocab", "vocab_size", law, fit=fit, constants=constants,
                        fixed={"vocab_approach": int(approach)}, params=params, flops=flops)
 
 
-def predict_loss(params=None, tokens=None, unique_tokens=None, *, law="epoch", fit=None, constants=None, **inputs):
+@_overload
+def predict_loss(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,  # type: ignore[misc]
+                 unique_tokens: _Optional[_ArrayLike] = ..., *, law: _Literal["all"], fit: _Optional[_Fitted] = ...,
+                 constants: _Optional[_Mapping[str, float]] = ..., **inputs: _Any) -> dict[str, _Values]: ...
+@_overload
+def predict_loss(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,
+                 unique_tokens: _Optional[_ArrayLike] = ..., *, law: str = ..., fit: _Optional[_Fitted] = ...,
+                 constants: _Optional[_Mapping[str, float]] = ..., **inputs: _Any) -> _Values: ...
+def predict_loss(params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
+                 unique_tokens: _Optional[_ArrayLike] = None, *, law: str = "epoch", fit: _Optional[_Fitted] = None,
+                 constants: _Optional[_Mapping[str, float]] = None,
+                 **inputs: _Any) -> _Union[_Values, dict[str, _Values]]:
     """Loss (nats/token) of N parameters trained on D tokens under a published law or a FitResult; laws over other
     inputs take them by name (finetune_examples= for "rectified", x= for "bnsl") and their constants=."""
     key = "y" if law == "bnsl" else "loss"
@@ -395,7 +502,8 @@ def predict_loss(params=None, tokens=None, unique_tokens=None, *, law="epoch", f
                        unique_tokens=unique_tokens, **inputs)
 
 
-def predict_downstream(*, law="performance-law", key=None, constants=None, **inputs):
+def predict_downstream(*, law: str = "performance-law", key: _Optional[str] = None,
+                       constants: _Optional[_Mapping[str, float]] = None, **inputs: _Any) -> _Values:
     """Downstream laws: the Performance Law's MMLU (law="performance-law": layers, d_model, ffn_width, tokens,
     params) or the densing law's parameters for equal quality (law="densing": params, days). key picks the output
     ("mmlu", "params_equal_quality", ...; the law's first by default)."""
@@ -404,33 +512,44 @@ def predict_downstream(*, law="performance-law", key=None, constants=None, **inp
     return _vectorised("downstream", key, law, constants=constants, **inputs)
 
 
-def transfer_lr(lr, from_tokens, to_tokens, exponent=0.32):
+def transfer_lr(lr: _ArrayLike, from_tokens: _ArrayLike, to_tokens: _ArrayLike, exponent: float = 0.32) -> _Values:
     """Move a tuned LR to another token horizon: lr·(to/from)^-exponent (Bjorck et al. 2024)."""
     out = _scalelaw._transfer_lr(_np.asarray(lr, dtype=float), _np.asarray(from_tokens, dtype=float),
                                  _np.asarray(to_tokens, dtype=float), float(exponent))
     return float(out) if _np.ndim(out) == 0 else out
 
 
-def allocate(flops=None, *, law=None, fit=None, target_loss=None, inference_tokens=None, unique_tokens=None,
-             gpu_flops=None, train_mfu=None, inference_mfu=None, gpu_hour_price=None):
+def allocate(flops: _Optional[float] = None, *, law: _Optional[str] = None, fit: _Optional[_Fitted] = None,
+             target_loss: _Optional[float] = None, inference_tokens: _Optional[float] = None,
+             unique_tokens: _Optional[float] = None, gpu_flops: _Optional[float] = None,
+             train_mfu: _Optional[float] = None, inference_mfu: _Optional[float] = None,
+             gpu_hour_price: _Optional[float] = None) -> Allocation:
     """Split a budget of flops FLOPs (C = 6ND), or reach target_loss, between parameters and tokens.
 
     law: "epoch" (default), "chinchilla", "chinchilla-unrounded", "sardana", "datablations" (default with
-    unique_tokens), "deepseek", "kaplan", "llama3", or fit=FitResult. inference_tokens makes it inference-aware
-    (Sardana et al. 2024); with gpu_flops, inference_mfu, gpu_hour_price (and train_mfu, default 0.5) and a
-    target_loss it minimises dollars instead of FLOPs. Returns a dict with "params", "tokens", "flops", "loss", "law", "citation",
-    "warnings", ...
+    unique_tokens), "deepseek", "kaplan", "llama3", or fit=FitResult (or IsoflopResult). inference_tokens makes it
+    inference-aware (Sardana et al. 2024); with gpu_flops, inference_mfu, gpu_hour_price (and train_mfu, default
+    0.5) and a target_loss it minimises dollars instead of FLOPs. Returns an Allocation: .params (N), .tokens (D),
+    .flops (C), .tokens_per_param, .loss, .epochs, the 95% bounds .params_lo95 ... .loss_hi95 of a bootstrapped
+    fit, .values (every number the law gave), .law, .citation, .notes, .warnings; a["params"] and a.to_dict() read
+    it as the dict of earlier versions.
     """
     if law is None:
         law = "datablations" if unique_tokens is not None else "epoch"
-    return predict("allocation", law=law if fit is None else "epoch", fit=fit, flops=flops, target_loss=target_loss,
-                   inference_tokens=inference_tokens, unique_tokens=unique_tokens, gpu_flops=gpu_flops,
-                   train_mfu=train_mfu, inference_mfu=inference_mfu, gpu_hour_price=gpu_hour_price)[0]
+    [prediction] = predict("allocation", law=law if fit is None else "epoch", fit=fit, flops=flops,
+                           target_loss=target_loss, inference_tokens=inference_tokens, unique_tokens=unique_tokens,
+                           gpu_flops=gpu_flops, train_mfu=train_mfu, inference_mfu=inference_mfu,
+                           gpu_hour_price=gpu_hour_price)
+    return Allocation._from_prediction(prediction)
 
 
-def plan(flops, *, inference_tokens=None, unique_tokens=None, seq_len=2048, law="epoch", fit=None):
+def plan(flops: float, *, inference_tokens: _Optional[float] = None, unique_tokens: _Optional[float] = None,
+         seq_len: float = 2048, law: str = "epoch",
+         fit: _Union[None, _Fitted, _Sequence[_Fitted]] = None) -> Plan:
     """One training recipe for a budget: N, D, epochs, LR, batch, weight decay, vocabulary and expected loss,
-    each with the law it came from ("sources") and the spread across laws ("spread", "alternatives").
+    each with the law it came from and the spread across laws. Returns a Plan: .items (a PlanItem per quantity:
+    .key, .value, .law, .alternatives [(law, value)], .spread), .values, .sources ({key: law}), .notes,
+    .warnings; plan["lr"], plan["sources"] read it as the dict of earlier versions.
     fit: a result of your own, or a list of them: a FitResult or IsoflopResult sets N and D, a HparamSweepResult
     (fit_hparams) the LR and batch, ahead of the published laws."""
     inputs = {"flops": float(flops), "seq_len": float(seq_len)}
@@ -439,33 +558,45 @@ def plan(flops, *, inference_tokens=None, unique_tokens=None, seq_len=2048, law=
     if unique_tokens is not None:
         inputs["unique_tokens"] = float(unique_tokens)
     fits = [] if fit is None else list(fit) if isinstance(fit, (list, tuple)) else [fit]
-    out = _json.loads(_scalelaw._plan_json(inputs, law, fits))
-    _warn(out["warnings"])
+    out = Plan._from_json(_json.loads(_scalelaw._plan_json(inputs, law, fits)))
+    _warn(out.warnings)
     return out
 
 
-def laws(name=None):
-    """Every published law scalelaw ships (a list of dicts), or the one called name (a dict)."""
+@_overload
+def laws(name: None = ...) -> list[LawRecord]: ...
+@_overload
+def laws(name: str) -> LawRecord: ...
+def laws(name: _Optional[str] = None) -> _Union[list[LawRecord], LawRecord]:
+    """Every published law scalelaw ships (a list of LawRecord: .name, .family, .quantity, .formula, .constants,
+    .citation, .range, .inputs, .outputs, .example, ...), or the one called name."""
     if name is not None:
-        return _json.loads(_scalelaw._law_json(name))
-    return _json.loads(_scalelaw._laws_json())["laws"]
+        return LawRecord._from_json(_json.loads(_scalelaw._law_json(name)))
+    return [LawRecord._from_json(law) for law in _json.loads(_scalelaw._laws_json())["laws"]]
 
 
-def load_fit(text_or_dict) -> FitResult:
+def load_fit(text_or_dict: _Union[str, _Mapping[str, _Any]]) -> FitResult:
     """A FitResult from the JSON that `scalelaw fit --output` writes (a string or a dict)."""
     text = text_or_dict if isinstance(text_or_dict, str) else _json.dumps(text_or_dict)
     return _scalelaw._fit_from_json(text)
 
 
-def models(details=False) -> list:
-    """Names of the model forms fit() accepts; with details=True one dict per form (name, formula,
-    parameters, inputs, description with the paper), as `scalelaw models --json` prints them."""
+@_overload
+def models(details: _Literal[False] = ...) -> list[str]: ...
+@_overload
+def models(details: _Literal[True]) -> list[ModelRecord]: ...
+@_overload
+def models(details: bool) -> _Union[list[str], list[ModelRecord]]: ...
+def models(details: bool = False) -> _Union[list[str], list[ModelRecord]]:
+    """Names of the model forms fit() accepts; with details=True one ModelRecord per form (.name, .formula,
+    .parameters, .inputs, .description with the paper), as `scalelaw models --json` prints them."""
     catalogue = _scalelaw._model_catalogue()
-    return catalogue if details else [m["name"] for m in catalogue]
+    return [ModelRecord._from_json(m) for m in catalogue] if details else [m["name"] for m in catalogue]
 
 
-def isoflop(data=None, *, params="params", tokens="tokens", flops=None, loss="loss", budget_tolerance=0.01,
-            min_sizes=3, bootstrap=0, seed=42, threads=0, progress=False) -> IsoflopResult:
+def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = "tokens",
+            flops: _Optional[_Column] = None, loss: _Column = "loss", budget_tolerance: float = 0.01, min_sizes: int = 3,
+            bootstrap: int = 0, seed: int = 42, threads: int = 0, progress: bool = False) -> IsoflopResult:
     """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP parabolas, then N_opt = k·C^a and D_opt = k'·C^b.
 
     isoflop(df) reads the columns "params" (N), "tokens" (D, C = 6ND) and "loss" of a DataFrame or dict of
@@ -479,9 +610,11 @@ def isoflop(data=None, *, params="params", tokens="tokens", flops=None, loss="lo
     ...; to_dict() gives that JSON as a dict; print(result) the CLI's table). When the runs cannot answer (fewer
     than 2 usable budgets) .usable is False and .status and .message say why. Warnings are also issued as
     ScalelawWarning. Ctrl-C stops the bootstrap (KeyboardInterrupt); progress=True counts resamples on stderr.
+    With a table, .table_columns records the columns read, which scalelaw.plot(result, table) reads again.
     Known bias: the parabola is only a Taylor approximation; off-centre or wide grids bias a (see docs/isoflop.md).
     """
     table = _table_of(data, "isoflop", "params=N, tokens=D, loss=L")
+    read = _table_columns(table, params=params, tokens=tokens if flops is None else None, flops=flops, loss=loss)
     n = _required(table, params, "params")
     d, c = _tokens_or_flops(table, n, tokens, flops, derive=False)
     if d is None and c is None:
@@ -490,13 +623,16 @@ def isoflop(data=None, *, params="params", tokens="tokens", flops=None, loss="lo
                                 _required(table, loss, "loss"),
                                 float(budget_tolerance), int(min_sizes), int(bootstrap), int(seed), int(threads),
                                 bool(progress))
+    if read is not None:
+        result.table_columns = read
     _warn(result.warnings)
     return result
 
 
-def fit_hparams(data=None, *, params="params", tokens="tokens", lr="lr", batch="batch", loss="loss", seq_len=1,
-                tolerance=0.0025, bootstrap=0, seed=42, resample="runs", threads=0,
-                progress=False) -> HparamSweepResult:
+def fit_hparams(data: _Any = None, *, params: _Column = "params", tokens: _Column = "tokens", lr: _Column = "lr",
+                batch: _Column = "batch", loss: _Column = "loss", seq_len: float = 1, tolerance: float = 0.0025,
+                bootstrap: int = 0, seed: int = 42, resample: str = "runs", threads: int = 0,
+                progress: bool = False) -> HparamSweepResult:
     """Learning-rate and batch-size laws from an lr x batch grid sweep (the Step Law procedure, Li et al. 2025).
 
     fit_hparams(df) reads the columns "params" (N), "tokens" (D), "lr" (peak learning rate), "batch" (batch
@@ -511,9 +647,9 @@ def fit_hparams(data=None, *, params="params", tokens="tokens", lr="lr", batch="
     while it runs; Ctrl-C stops the bootstrap (KeyboardInterrupt); progress=True counts resamples on stderr.
     """
     table = _table_of(data, "fit_hparams", "params=N, tokens=D, lr=eta, batch=B, loss=L")
-    columns = [_required(table, values, name) for values, name in
-               ((params, "params"), (tokens, "tokens"), (lr, "lr"), (batch, "batch"), (loss, "loss"))]
-    result = _scalelaw._fit_hparams(*columns, float(seq_len), float(tolerance), int(bootstrap), int(seed),
+    n, d, eta, b, l = (_required(table, values, name) for values, name in
+                       ((params, "params"), (tokens, "tokens"), (lr, "lr"), (batch, "batch"), (loss, "loss")))
+    result = _scalelaw._fit_hparams(n, d, eta, b, l, float(seq_len), float(tolerance), int(bootstrap), int(seed),
                                     str(resample), int(threads), bool(progress))
     _warn(result.warnings)
     return result

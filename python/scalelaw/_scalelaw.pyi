@@ -12,9 +12,9 @@
 #   - dict/list results and arguments with their key and value types; a `const FitSummary*` argument as
 #     FitResult | None (pybind11 accepts None for a pointer);
 #   - unnamed pybind11 arguments (stubgen's arg0, arg1, ...) as positional-only (`/`);
-#   - FitResult.predict, to_dict, allocate and __repr__, and IsoflopResult's and HparamSweepResult's to_dict and
-#     __repr__, which python/scalelaw/__init__.py attaches in Python (stubgen prints them as
-#     `ClassVar[function]`): copy their signatures from __init__.py.
+#   - FitResult.predict, to_dict, allocate, table_columns and __repr__, and IsoflopResult's and
+#     HparamSweepResult's to_dict, table_columns and __repr__, which python/scalelaw/__init__.py attaches in Python
+#     (stubgen prints them as `ClassVar[function]`): copy their signatures from __init__.py.
 # Check with
 #   MYPYPATH=python PYTHONPATH=build/python /usr/bin/python3 -m mypy.stubtest scalelaw._scalelaw
 # (or: /usr/bin/python3 -m pytest tests/python/test_stubs.py).
@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from scalelaw._records import Allocation
 
 __version__: str
 
@@ -101,7 +103,9 @@ class FitResult:
     def to_dict(self) -> dict[str, Any]: ...
     def allocate(
         self, flops: float | None = None, *, target_loss: float | None = None, inference_tokens: float | None = None
-    ) -> dict[str, Any]: ...
+    ) -> Allocation: ...
+    # {keyword: column name} of the table scalelaw.fit read (None without a table); scalelaw.plot reads them again.
+    table_columns: dict[str, str] | None
 
 class IsoflopBudget:
     """One compute budget of an IsoFLOP analysis (IsoflopResult.budgets)."""
@@ -175,6 +179,7 @@ class IsoflopResult:
     def to_json(self) -> str: ...
     # Attached by scalelaw/__init__.py:
     def to_dict(self) -> dict[str, Any]: ...
+    table_columns: dict[str, str] | None  # the table's columns scalelaw.isoflop read
 
 class LrLaw:
     """lr = coef · N^exp_params · D^exp_tokens (HparamSweepResult.lr)."""
@@ -271,6 +276,26 @@ def _fit(
     options: dict[str, Any],
 ) -> FitResult: ...
 def _fit_from_json(arg0: str, /) -> FitResult: ...
+def _isoflop_from_json(arg0: str, /) -> IsoflopResult: ...
+def _fit_hparams_from_json(arg0: str, /) -> HparamSweepResult: ...
+
+# Chart data for scalelaw.plot (src/plot/result_charts.h, the builders the CLI's --plot draws from too). Curves are
+# {x name: array, y name: array, "label": str, "value": float} or None.
+def _fit_chart(
+    fit: FitResult,
+    params: NDArray[np.float64] | None,
+    tokens: NDArray[np.float64] | None,
+    loss: NDArray[np.float64] | None,
+    flops_max: float,
+) -> dict[str, Any]: ...  # title, runs, law_curves, frontier, frontier_exponent, frontier_band, flops_min, ...
+def _isoflop_chart(
+    result: IsoflopResult,
+    params: NDArray[np.float64] | None,
+    tokens: NDArray[np.float64] | None,
+    flops: NDArray[np.float64] | None,
+    loss: NDArray[np.float64] | None,
+) -> dict[str, Any]: ...  # title, budgets (flops, used, status, runs, parabola, vertex), optimum
+def _hparam_charts(result: HparamSweepResult) -> dict[str, Any]: ...  # lr, batch: title, labels, x, y, group, lines
 def _fit_hparams(
     params: NDArray[np.float64],
     tokens: NDArray[np.float64],

@@ -12,14 +12,12 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "io/read_file.h"
-#include "plot/fit_plots.h"
+#include "plot/result_charts.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/io/csv.h"
 #include "scalelaw/io/fit_json.h"
-#include "scalelaw/laws/chinchilla.h"
-#include "util/resampling.h"
 
 namespace scalelaw::cli {
 namespace {
@@ -100,51 +98,16 @@ Dataset ReadFormulaRuns(const std::string& text, const std::string& source, cons
 }
 
 // The runs at C = 6ND with the fitted law per model size; for a Chinchilla fit also the compute-optimal
-// frontier L(N_opt(C), D_opt(C)) and the 95% band of the bootstrap resamples' frontiers.
+// frontier and the 95% band of the bootstrap resamples' frontiers (plot::MakeFitChart, as Python's scalelaw.plot).
 void WritePlot(const std::string& path, const Dataset& data, const Model& model, const FitSummary& fit,
                double at_flops) {
   if (data.params.empty() || data.tokens.empty() || !model.data_columns().empty()) {
     throw InvalidArgument("--plot draws loss against compute 6ND and needs a model of N and D");
   }
-  plot::LossVsComputeData chart;
-  chart.title = fmt::format("{}: {}, {} runs", fit.model, fit.formula, data.size());
-  chart.params = data.params;
-  chart.tokens = data.tokens;
-  chart.loss = data.loss;
-  const double c_min = plot::MinFlops(data.params, data.tokens), c_observed = plot::MaxFlops(data.params, data.tokens);
-  const double c_max = std::max(100 * c_observed, std::isnan(at_flops) ? 0.0 : at_flops);
-  if (!fit.params.empty()) {
-    auto law = [&fit](double n, double d) {
-      try {
-        return Predict(fit, n, d);
-      } catch (const Error&) {
-        return std::numeric_limits<double>::quiet_NaN();
-      }
-    };
-    chart.law_curves = plot::LawCurvesPerSize(data.params, data.tokens, law, c_max);
-  }
-  if (fit.model == "chinchilla" && fit.IsUsable()) {
-    auto frontier = [](const ChinchillaLaw& law) {
-      return [law](double c) {
-        const Allocation a = ComputeOptimal(law, c);
-        return Loss(law, a.params, a.tokens);
-      };
-    };
-    chart.frontier = plot::FrontierCurve(frontier(AsChinchillaLaw(fit)), c_min, c_max);
-    const std::vector<ChinchillaLaw> draws = BootstrapChinchillaLaws(fit);
-    if (draws.size() >= 2) {
-      chart.frontier_band.label = fmt::format("95% band, {} resamples", draws.size());
-      for (double c : chart.frontier.x) {
-        std::vector<double> losses;
-        for (const ChinchillaLaw& draw : draws) losses.push_back(frontier(draw)(c));
-        std::sort(losses.begin(), losses.end());
-        chart.frontier_band.x.push_back(c);
-        chart.frontier_band.lower.push_back(detail::Percentile(losses, 0.025));
-        chart.frontier_band.upper.push_back(detail::Percentile(losses, 0.975));
-      }
-    }
-  }
-  plot::WriteSvgFile(plot::LossVsComputeChart(chart), path);
+  plot::FitChartOptions options;
+  options.at_flops = at_flops;
+  plot::WriteSvgFile(
+      plot::LossVsComputeChart(plot::MakeFitChart(fit, data.params, data.tokens, data.loss, options).data), path);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "plot/fit_plots.h"
+#include "plot/result_charts.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "io/read_file.h"
@@ -51,25 +51,9 @@ int RunFitHparams(const FitHparamsCommand& command) {
 
   if (!command.plot.empty() && result.IsUsable()) {
     // The best lr per (N, D) cell against N, one line of the fitted law per D; and the best batch against D.
-    plot::HparamChartData lr;
-    lr.title = fmt::format("Optimal peak LR = {:.4g} N^{:.4f} D^{:.4f}", result.lr.coef, result.lr.exp_params,
-                           result.lr.exp_tokens);
-    plot::HparamChartData batch;
-    batch.title =
-        fmt::format("Optimal batch = {:.4g} D^{:.4f} tokens", result.batch_tokens.coef, result.batch_tokens.exp_tokens);
-    batch.x_label = "training tokens D";
-    batch.y_label = "optimal batch size (tokens)";
-    for (const HparamCell& cell : result.cells) {
-      lr.x.push_back(cell.params);
-      lr.y.push_back(cell.best_lr);
-      lr.group.push_back(cell.tokens);
-      batch.x.push_back(cell.tokens);
-      batch.y.push_back(cell.best_batch_tokens);
-    }
-    lr.law = [law = result.lr](double n, double d) { return law(n, d); };
-    batch.law = [law = result.batch_tokens](double d, double) { return law(d); };
-    plot::WriteSvgFile(plot::HparamChart(lr), command.plot);
-    plot::WriteSvgFile(plot::HparamChart(batch), BatchPlotPath(command.plot));
+    const plot::HparamCharts charts = plot::MakeHparamCharts(result);
+    plot::WriteSvgFile(plot::HparamChart(charts.lr), command.plot);
+    plot::WriteSvgFile(plot::HparamChart(charts.batch), BatchPlotPath(command.plot));
   }
   if (!command.output.empty()) detail::WriteWholeFile(command.output, HparamSweepToJson(result, 2) + "\n", "the result");
   fmt::print("{}", command.json ? HparamSweepToJson(result) + "\n" : result.FullReport());

@@ -11,7 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "plot/fit_plots.h"
+#include "plot/result_charts.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "io/read_file.h"
@@ -53,25 +53,8 @@ int RunIsoflop(const IsoflopCommand& command) {
   result.data_columns = {DescribeColumns(command)};
 
   if (!command.plot.empty()) {
-    // Each budget's runs, its parabola p (ln N - ln N*)^2 + L* and its vertex.
-    const std::vector<std::vector<std::size_t>> groups = GroupIsoflopBudgets(runs, options.budget_tolerance);
-    plot::IsoflopChartData chart;
-    chart.title = fmt::format("IsoFLOP profiles: N_opt = {:.4g} C^{:.4f}", result.k_params, result.a);
-    for (std::size_t k = 0; k < result.budgets.size() && k < groups.size(); ++k) {
-      const IsoflopBudget& budget = result.budgets[k];
-      plot::IsoflopBudgetData data;
-      data.flops = budget.flops;
-      for (std::size_t i : groups[k]) {
-        data.params.push_back(runs[i].params);
-        data.loss.push_back(runs[i].loss);
-      }
-      data.has_vertex = budget.has_vertex;
-      data.curvature = budget.curvature;
-      data.opt_params = budget.params;
-      data.opt_loss = budget.loss;
-      chart.budgets.push_back(std::move(data));
-    }
-    plot::WriteSvgFile(plot::IsoflopChart(chart), command.plot);
+    // Each budget's runs, its parabola p (ln N - ln N*)^2 + L*, its vertex and N_opt = k C^a (plot::MakeIsoflopChart).
+    plot::WriteSvgFile(plot::IsoflopChart(plot::MakeIsoflopChart(result, runs)), command.plot);
   }
   if (!command.output.empty()) detail::WriteWholeFile(command.output, IsoflopToJson(result) + "\n", "the result");
   std::optional<Prediction> at;

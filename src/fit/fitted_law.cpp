@@ -355,74 +355,9 @@ Law LawFromJson(std::string_view text, const std::string& source_name, const std
   if (!in.is_object()) {
     throw InputError(source_name, 0, "", "not a JSON object written by scalelaw fit, fit-hparams or isoflop");
   }
-  auto fail = [&](const std::string& key, const std::string& problem) {
-    return InputError(source_name, 0, "", "key \"" + key + "\": " + problem);
-  };
-  auto number = [&](const json& object, const std::string& key, const std::string& shown) {
-    if (!object.contains(key) || !object[key].is_number()) throw fail(shown, "missing or not a number");
-    return object[key].get<double>();
-  };
-  auto status = [&](IsoflopResult* iso, HparamSweepResult* sweep) {
-    const std::string text = in.value("status", std::string(in.value("usable", false) ? "usable" : "not identifiable"));
-    AnalysisStatus s;
-    try {
-      s = AnalysisStatusFromName(text);
-    } catch (const InvalidArgument& e) {
-      throw fail("status", e.what());
-    }
-    if (iso) iso->status = s, iso->message = in.value("message", "");
-    if (sweep) sweep->status = s, sweep->message = in.value("message", "");
-  };
-  auto draws = [&](const json& bootstrap, const std::vector<std::string>& keys) {
-    std::vector<std::map<std::string, double>> out;
-    if (!bootstrap.is_object() || !bootstrap.contains("draws")) return out;
-    if (!bootstrap["draws"].is_array()) throw fail("bootstrap.draws", "expected an array of objects");
-    for (const json& draw : bootstrap["draws"]) {
-      if (!draw.is_object()) throw fail("bootstrap.draws", "expected objects");
-      std::map<std::string, double> values;
-      for (const std::string& key : keys) values[key] = number(draw, key, "bootstrap.draws." + key);
-      out.push_back(std::move(values));
-    }
-    return out;
-  };
   if (in.contains("model")) return FittedLaw(FitFromJson(text, source_name), name);
-  if (in.value("method", "") == "isoflop") {
-    IsoflopResult iso;
-    status(&iso, nullptr);
-    iso.a = number(in, "a", "a");
-    iso.b = number(in, "b", "b");
-    iso.k_params = number(in, "k_params", "k_params");
-    iso.k_tokens = number(in, "k_tokens", "k_tokens");
-    if (in.contains("budgets") && in["budgets"].is_array()) {
-      for (const json& row : in["budgets"]) {
-        IsoflopBudget budget;
-        budget.used = row.value("used", false);
-        budget.params = row.contains("params") && row["params"].is_number() ? row["params"].get<double>() : 0;
-        budget.tokens = row.contains("tokens") && row["tokens"].is_number() ? row["tokens"].get<double>() : 0;
-        iso.budgets.push_back(budget);
-      }
-    }
-    if (in.contains("bootstrap")) iso.bootstrap_draws = draws(in["bootstrap"], {"a", "b", "k_params", "k_tokens"});
-    return FittedLaw(iso, name);
-  }
-  if (in.contains("lr") && in.contains("batch_tokens")) {
-    HparamSweepResult sweep;
-    status(nullptr, &sweep);
-    sweep.lr = {number(in["lr"], "coef", "lr.coef"), number(in["lr"], "exp_params", "lr.exp_params"),
-                number(in["lr"], "exp_tokens", "lr.exp_tokens")};
-    sweep.batch_tokens = {number(in["batch_tokens"], "coef", "batch_tokens.coef"),
-                          number(in["batch_tokens"], "exp_tokens", "batch_tokens.exp_tokens")};
-    if (in.contains("cells") && in["cells"].is_array()) {
-      for (const json& row : in["cells"]) {
-        HparamCell cell;
-        cell.params = number(row, "params", "cells.params");
-        cell.tokens = number(row, "tokens", "cells.tokens");
-        sweep.cells.push_back(cell);
-      }
-    }
-    if (in.contains("bootstrap")) sweep.bootstrap_draws = draws(in["bootstrap"], HparamQuantityNames());
-    return FittedLaw(sweep, name);
-  }
+  if (in.value("method", "") == "isoflop") return FittedLaw(IsoflopFromJson(text, source_name), name);
+  if (in.contains("lr") && in.contains("batch_tokens")) return FittedLaw(HparamSweepFromJson(text, source_name), name);
   throw InputError(source_name, 0, "", "not a fit, fit-hparams or isoflop result written by scalelaw (no \"model\", "
                                        "\"lr\" or \"method\" key)");
 }

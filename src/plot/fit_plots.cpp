@@ -9,15 +9,6 @@ namespace {
 
 bool PositiveFinite(double v) { return std::isfinite(v) && v > 0; }
 
-// n values log-spaced over [lo, hi] (both positive, lo <= hi); lo alone when n < 2.
-std::vector<double> LogSpace(double lo, double hi, int n) {
-  std::vector<double> v;
-  if (n < 2) return {lo};
-  for (int i = 0; i < n; ++i) v.push_back(lo * std::pow(hi / lo, static_cast<double>(i) / (n - 1)));
-  v.back() = hi;
-  return v;
-}
-
 // The distinct positive finite values, ascending (values within a relative 1e-9 count as one).
 std::vector<double> Distinct(const std::vector<double>& values) {
   std::vector<double> v;
@@ -112,6 +103,14 @@ const char* const kLossLabel = "loss (nats/token)";
 
 }  // namespace
 
+std::vector<double> LogSpace(double lo, double hi, int n) {
+  std::vector<double> v;
+  if (n < 2) return {lo};
+  for (int i = 0; i < n; ++i) v.push_back(lo * std::pow(hi / lo, static_cast<double>(i) / (n - 1)));
+  v.back() = hi;
+  return v;
+}
+
 double MaxFlops(const std::vector<double>& params, const std::vector<double>& tokens) {
   double max = 0;
   for (std::size_t i = 0; i < std::min(params.size(), tokens.size()); ++i) {
@@ -164,6 +163,7 @@ std::vector<LossCurve> LawCurvesPerSize(const std::vector<double>& params, const
     if (!(c_min < c_max)) continue;
     LossCurve curve;
     curve.t_color = LogPosition(size, lo, hi);
+    curve.value = size;
     curve.x = LogSpace(c_min, c_max, points_per_curve);
     for (double c : curve.x) curve.y.push_back(loss(size, c / (6 * size)));
     curves.push_back(std::move(curve));
@@ -228,10 +228,33 @@ Chart LossVsComputeChart(const LossVsComputeData& data) {
   if (PositiveFinite(observed)) {
     Shade shade;
     shade.x_min = observed;
-    shade.label = "extrapolation (C > " + ShortNumber(observed) + ")";
+    shade.label = data.extrapolation_label.empty() ? "extrapolation (C > " + ShortNumber(observed) + ")"
+                                                   : data.extrapolation_label;
     chart.shade = shade;
   }
   return chart;
+}
+
+LossCurve IsoflopParabola(const IsoflopBudgetData& b, int points) {
+  LossCurve parabola;
+  parabola.value = b.flops;
+  if (!b.has_vertex || !PositiveFinite(b.opt_params) || !std::isfinite(b.opt_loss) || !std::isfinite(b.curvature)) {
+    return parabola;
+  }
+  double n_lo = b.opt_params, n_hi = b.opt_params;
+  if (PositiveFinite(b.params_min) && PositiveFinite(b.params_max)) {
+    n_lo = std::min(n_lo, b.params_min), n_hi = std::max(n_hi, b.params_max);
+  } else {
+    for (double n : b.params) {
+      if (PositiveFinite(n)) n_lo = std::min(n_lo, n), n_hi = std::max(n_hi, n);
+    }
+  }
+  parabola.x = LogSpace(n_lo / 1.25, n_hi * 1.25, points);
+  for (double n : parabola.x) {
+    const double u = std::log(n / b.opt_params);
+    parabola.y.push_back(b.opt_loss + b.curvature * u * u);
+  }
+  return parabola;
 }
 
 Chart IsoflopChart(const IsoflopChartData& data) {
@@ -249,20 +272,13 @@ Chart IsoflopChart(const IsoflopChartData& data) {
       const IsoflopBudgetData& b = data.budgets[k];
       points.push_back(Scatter(labelled ? "" : g.label, color, b.params, b.loss));
       labelled = true;
-      if (!b.has_vertex || !PositiveFinite(b.opt_params) || !std::isfinite(b.opt_loss) || !std::isfinite(b.curvature)) {
-        continue;
-      }
-      double n_lo = b.opt_params, n_hi = b.opt_params;
-      for (double n : b.params) {
-        if (PositiveFinite(n)) n_lo = std::min(n_lo, n), n_hi = std::max(n_hi, n);
-      }
-      Series parabola = Line("", color, LogSpace(n_lo / 1.25, n_hi * 1.25, 60), {}, 1.4);
-      for (double n : parabola.x) {
-        const double u = std::log(n / b.opt_params);
-        parabola.y.push_back(b.opt_loss + b.curvature * u * u);
-      }
+      const LossCurve curve = IsoflopParabola(b);
+      if (curve.x.empty()) continue;
+      Series parabola = Line("", color, curve.x, curve.y, 1.4);
+      parabola.dashed = !b.used;
       parabola.sets_range = false;
       parabolas.push_back(std::move(parabola));
+      if (!b.used) continue;
       Series opt = Scatter("", color, {b.opt_params}, {b.opt_loss});
       opt.marker = Marker::kDiamond;
       opt.outlined = true;
@@ -280,7 +296,49 @@ Chart IsoflopChart(const IsoflopChartData& data) {
     legend.width = 4.5;
     chart.series.push_back(std::move(legend));
   }
+  if (!data.optimum.x.empty()) {
+    Series optimum = Line(data.optimum.label, kBlack, data.optimum.x, data.optimum.y, 1.3);
+    optimum.dashed = true;
+    chart.series.push_back(std::move(optimum));
+  }
   return chart;
+}
+
+namespace {
+
+// The groups of a hyperparameter chart's points: by group value, or one group of every point.
+std::vector<Group> HparamGroups(const HparamChartData& data, bool* grouped) {
+  const std::size_t n = std::min(data.x.size(), data.y.size());
+  *grouped = data.group.size() >= n && n > 0 && !Distinct(data.group).empty();
+  if (*grouped) return GroupByValue(std::vector<double>(data.group.begin(), data.group.begin() + n), data.group_name);
+  Group all;
+  all.label = "best run per cell";
+  for (std::size_t i = 0; i < n; ++i) all.members.push_back(i);
+  return {all};
+}
+
+}  // namespace
+
+std::vector<LossCurve> HparamLawLines(const HparamChartData& data) {
+  bool grouped = false;
+  const std::vector<Group> groups = HparamGroups(data, &grouped);
+  double x_lo = HUGE_VAL, x_hi = 0;
+  for (std::size_t i = 0; i < std::min(data.x.size(), data.y.size()); ++i) {
+    if (PositiveFinite(data.x[i]) && PositiveFinite(data.y[i]))
+      x_lo = std::min(x_lo, data.x[i]), x_hi = std::max(x_hi, data.x[i]);
+  }
+  std::vector<LossCurve> lines;
+  if (!data.law || !(x_lo <= x_hi)) return lines;
+  for (const Group& g : groups) {
+    LossCurve line;
+    line.label = grouped ? "" : data.law_label;
+    line.t_color = g.t;
+    line.value = g.center;
+    line.x = LogSpace(x_lo / 1.25, x_hi * 1.25, 60);
+    for (double x : line.x) line.y.push_back(data.law(x, g.center));
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 Chart HparamChart(const HparamChartData& data) {
@@ -288,32 +346,14 @@ Chart HparamChart(const HparamChartData& data) {
   chart.title = data.title;
   chart.x = {data.x_label, Scale::kLog};
   chart.y = {data.y_label, Scale::kLog};
-  const std::size_t n = std::min(data.x.size(), data.y.size());
-  const bool grouped = data.group.size() >= n && n > 0 && !Distinct(data.group).empty();
-
-  std::vector<Group> groups;
-  if (grouped) {
-    groups = GroupByValue(std::vector<double>(data.group.begin(), data.group.begin() + n), data.group_name);
-  } else {
-    Group all;
-    all.label = "best run per cell";
-    for (std::size_t i = 0; i < n; ++i) all.members.push_back(i);
-    groups.push_back(std::move(all));
-  }
-  double x_lo = HUGE_VAL, x_hi = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (PositiveFinite(data.x[i]) && PositiveFinite(data.y[i]))
-      x_lo = std::min(x_lo, data.x[i]), x_hi = std::max(x_hi, data.x[i]);
-  }
-  const bool has_line = static_cast<bool>(data.law) && x_lo <= x_hi;
-  for (const Group& g : groups) {
-    const Color color = grouped ? SequenceColor(g.t) : CategoricalColor(0);
-    if (has_line) {
-      Series line = Line(grouped ? "" : data.law_label, color, LogSpace(x_lo / 1.25, x_hi * 1.25, 60), {}, 1.6);
-      for (double x : line.x) line.y.push_back(data.law(x, g.center));
-      line.sets_range = false;
-      chart.series.push_back(std::move(line));
-    }
+  bool grouped = false;
+  const std::vector<Group> groups = HparamGroups(data, &grouped);
+  const std::vector<LossCurve> lines = HparamLawLines(data);
+  for (const LossCurve& curve : lines) {
+    Series line =
+        Line(curve.label, grouped ? SequenceColor(curve.t_color) : CategoricalColor(0), curve.x, curve.y, 1.6);
+    line.sets_range = false;
+    chart.series.push_back(std::move(line));
   }
   for (const Group& g : groups) {
     std::vector<double> x, y;
@@ -324,7 +364,7 @@ Chart HparamChart(const HparamChartData& data) {
     chart.series.push_back(
         Scatter(g.label, grouped ? SequenceColor(g.t) : CategoricalColor(0), std::move(x), std::move(y)));
   }
-  if (has_line && grouped) chart.series.push_back(LegendOnly(Line(data.law_label, kGrey, {}, {}, 1.6)));
+  if (!lines.empty() && grouped) chart.series.push_back(LegendOnly(Line(data.law_label, kGrey, {}, {}, 1.6)));
   return chart;
 }
 

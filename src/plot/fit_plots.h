@@ -1,6 +1,7 @@
 // Charts of fits for `scalelaw fit|isoflop|fit-hparams ... --plot out.svg`, built from plain numbers so that
-// this file does not depend on the fitting code: the CLI evaluates its fitted law (or passes a callable) and
-// hands over vectors. Render them with RenderSvg or WriteSvgFile (svg_plot.h).
+// this file does not depend on the fitting code: result_charts.h fills these structures from a fit, an IsoFLOP
+// analysis or a sweep (for the CLI and for Python's scalelaw.plot alike). Render them with RenderSvg or
+// WriteSvgFile (svg_plot.h).
 //
 // Colours: model sizes (and compute budgets, and token counts in hyperparameter charts) are coloured by
 // SequenceColor at the value's LogPosition between the smallest and largest value shown, so the runs of a model
@@ -19,10 +20,12 @@ namespace scalelaw::plot {
 inline constexpr std::size_t kMaxGroups = 8;
 
 // One curve: points (x[i], y[i]) drawn as a line, coloured SequenceColor(t_color). An empty label keeps it
-// out of the legend.
+// out of the legend. value is what the curve is drawn for (its model size N, token count D or budget C; 0 when
+// none), by which a face that colours with its own scale colours it.
 struct LossCurve {
   std::string label;
   double t_color = 0;
+  double value = 0;
   std::vector<double> x, y;
 };
 
@@ -46,6 +49,7 @@ struct LossVsComputeData {
   Band frontier_band;
   // Compute beyond this is shaded as extrapolation; 0: the largest 6ND among the runs; negative: no shade.
   double observed_max_flops = 0;
+  std::string extrapolation_label;  // the shade's legend entry; empty: "extrapolation (C > <observed>)"
   bool log_loss = true;  // y axis on a log scale (Chinchilla's figures) or linear
 };
 
@@ -57,8 +61,8 @@ Chart LossVsComputeChart(const LossVsComputeData& data);
 // The fitted law for up to max_curves model sizes of the runs (all distinct N when there are few, otherwise
 // max_curves of them spread evenly in log N, smallest and largest included): for each N, points_per_curve values
 // of C log-spaced from a quarter of the smallest 6·N·D run at that N to c_max (no curve when that is empty), and
-// loss(N, C/(6N)). Curve labels are empty (the chart gives one legend entry); points where loss() is not finite
-// are kept (the chart skips them).
+// loss(N, C/(6N)); each curve's value is its N. Curve labels are empty (the chart gives one legend entry); points
+// where loss() is not finite are kept (the chart skips them).
 std::vector<LossCurve> LawCurvesPerSize(const std::vector<double>& params, const std::vector<double>& tokens,
                                         const std::function<double(double params, double tokens)>& loss, double c_max,
                                         std::size_t max_curves = kMaxGroups, int points_per_curve = 60);
@@ -71,26 +75,40 @@ LossCurve FrontierCurve(const std::function<double(double flops)>& loss_opt, dou
 double MaxFlops(const std::vector<double>& params, const std::vector<double>& tokens);
 double MinFlops(const std::vector<double>& params, const std::vector<double>& tokens);
 
+// n values log-spaced over [lo, hi] (both positive, lo <= hi), the ends exact; lo alone when n < 2.
+std::vector<double> LogSpace(double lo, double hi, int n);
+
 // --- IsoFLOP profiles (scalelaw isoflop) ---
 
 struct IsoflopBudgetData {
   double flops = 0;                  // C_k
-  std::vector<double> params, loss;  // the budget's runs
+  std::vector<double> params, loss;  // the budget's runs (may be empty)
   bool has_vertex = false;           // the parabola opens upwards and has a finite vertex
+  bool used = true;                  // the vertex entered the power law N_opt = k·C^a
+  std::string status = "used";       // or why not (too few sizes, opens downward, vertex outside the range)
   double curvature = 0;              // p in L = p·(ln N − ln N*)² + L*
   double opt_params = 0;             // N*_k
   double opt_loss = 0;               // L*_k
+  // The sampled range of N; 0: the range of params.
+  double params_min = 0, params_max = 0;
 };
 
 struct IsoflopChartData {
   std::string title = "IsoFLOP profiles";
   std::vector<IsoflopBudgetData> budgets;  // any order
+  // The fitted N_opt = k·C^a at each used budget, on that budget's parabola (IsoflopOptimumCurve); empty: none.
+  LossCurve optimum;
   bool log_loss = false;
 };
 
-// x = N (log), y = loss; per budget (coloured by C) its runs, its parabola over the sampled N (widened by a
-// factor 1.25 on each side) and its vertex as an outlined diamond; one legend entry per budget (binned beyond
-// kMaxGroups budgets) and one for the optima.
+// A budget's parabola L = p·(ln N − ln N*)² + L* at points values of N log-spaced over its sampled range and N*
+// widened by a factor 1.25 on each side; empty without a vertex.
+LossCurve IsoflopParabola(const IsoflopBudgetData& budget, int points = 60);
+
+// x = N (log), y = loss; per budget (coloured by C) its runs and, with a vertex, its parabola (dashed when the
+// budget was left out of the power law); the vertices of the used budgets as outlined diamonds and the optimum
+// curve; one legend entry per budget (binned beyond kMaxGroups budgets), one for the vertices and one for the
+// optimum.
 Chart IsoflopChart(const IsoflopChartData& data);
 
 // --- Hyperparameter laws (scalelaw fit-hparams) ---
@@ -108,8 +126,12 @@ struct HparamChartData {
   std::string law_label = "fitted power law";
 };
 
-// Both axes log; points coloured by group, and for each group (at most kMaxGroups, binned groups use the bin's
-// geometric-mean group value) the law over the x range of all points (widened by a factor 1.25 each side).
+// The law lines of a hyperparameter chart: for each group (at most kMaxGroups; a binned group uses the bin's
+// geometric-mean group value, the curve's value), or once without groups, the law at 60 values of x log-spaced
+// over the x range of all points widened by a factor 1.25 each side. Empty without a law or points.
+std::vector<LossCurve> HparamLawLines(const HparamChartData& data);
+
+// Both axes log; points coloured by group, and the law lines of HparamLawLines in the groups' colours.
 Chart HparamChart(const HparamChartData& data);
 
 }  // namespace scalelaw::plot

@@ -31,6 +31,14 @@ def plt():
     pyplot.close("all")
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Each test's figures closed after it (pyplot keeps them otherwise)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
 @pytest.fixture(scope="module")
 def runs():
     """The project's 48 example runs as a dict of columns."""
@@ -308,3 +316,108 @@ def test_without_matplotlib_import_works_and_plot_says_what_to_install():
         "    print('ImportError:', e)\n")
     assert done.returncode == 0, done.stderr
     assert "ImportError:" in done.stdout and "python3-matplotlib" in done.stdout
+
+
+# --- one chart computation for both faces ---
+
+
+def svg_polylines(path):
+    """[(stroke width, [(x, y) pixels])] of every polyline of an SVG document."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    out = []
+    for line in root.iter("{http://www.w3.org/2000/svg}polyline"):
+        points = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+        out.append((float(line.get("stroke-width")), points))
+    return out, root
+
+
+def svg_x_decades(root):
+    """{k: pixel} of the x axis's 10^k tick labels (centred on their tick)."""
+    ticks = {}
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        sup = list(text)
+        if text.text == "10" and sup and text.get("text-anchor") == "middle":
+            ticks[int(sup[0].text)] = float(text.get("x"))
+    return ticks
+
+
+def test_fit_chart_frontier_is_the_clis(plt, runs, tmp_path):
+    """The same fit drawn by `scalelaw fit --plot` and by scalelaw.plot: the CLI's frontier polyline is the Python
+    frontier's (C, L_opt) mapped to pixels by the SVG's own axes (its 10^k tick labels on x; on y, the one affine
+    map in log L that the 80 points must share)."""
+    cli = os.environ.get("SCALELAW_CLI", os.path.join(PACKAGE_PARENT, "..", "bin", "scalelaw"))
+    if not os.path.exists(cli):
+        pytest.skip("SKIPPED: the scalelaw CLI is not built beside the module")
+    fit_json, svg = tmp_path / "fit.json", tmp_path / "fit.svg"
+    done = subprocess.run([cli, "fit", EXAMPLE_RUNS, "--output", str(fit_json), "--plot", str(svg)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with open(fit_json) as f:
+        result = scalelaw.load_fit(f.read())
+    frontier = one(scalelaw.plot(result, runs), "frontier")
+    c, l_opt = frontier.get_xdata(), frontier.get_ydata()
+
+    lines, root = svg_polylines(svg)
+    [(_, pixels)] = [(w, p) for w, p in lines if w == 2.4 and len(p) > 2]  # the thick black frontier
+    assert len(pixels) == len(c) == 80
+    px, py = np.array(pixels).T
+    ticks = svg_x_decades(root)
+    assert len(ticks) >= 3
+    k = np.array(sorted(ticks))
+    slope, offset = np.polyfit(k, [ticks[j] for j in k], 1)
+    np.testing.assert_allclose(px, offset + slope * np.log10(c), atol=0.11)  # printed to 0.1 px
+    fitted = np.polyfit(np.log10(l_opt), py, 1)
+    np.testing.assert_allclose(py, np.polyval(fitted, np.log10(l_opt)), atol=0.11)
+    # The numbers themselves: the frontier of the fit the CLI wrote, in closed form.
+    np.testing.assert_allclose(l_opt, closed_form_frontier(result.params, c), rtol=1e-12)
+
+
+def test_chart_arrays_come_from_the_cpp_builders(runs, fitted):
+    """scalelaw.plot draws what _scalelaw._fit_chart computes: the law per size at the fit's own prediction, the
+    frontier from the smallest run's C to 100x the largest."""
+    n, d, loss = runs["params"], runs["tokens"], runs["loss"]
+    chart = scalelaw._scalelaw._fit_chart(fitted, n, d, loss, math.nan)
+    c = 6 * n * d
+    assert chart["flops_min"] == pytest.approx(c.min()) and chart["flops_max"] == pytest.approx(100 * c.max())
+    assert chart["frontier"]["flops"][0] == pytest.approx(c.min()) and len(chart["frontier"]["flops"]) == 80
+    assert chart["frontier_exponent"] == pytest.approx(
+        fitted.params["beta"] / (fitted.params["alpha"] + fitted.params["beta"]), rel=1e-12)
+    for curve in chart["law_curves"]:
+        np.testing.assert_allclose(curve["loss"], fitted.predict(curve["value"], curve["flops"] / (6 * curve["value"])),
+                                   rtol=1e-12)
+    assert chart["frontier_band"]["resamples"] == 60
+
+
+# --- plot(result, df) reads the columns the analysis read ---
+
+
+def test_plot_reuses_the_fits_columns(plt, runs):
+    table = {"N": runs["params"], "C": 6 * runs["params"] * runs["tokens"], "L": runs["loss"],
+             "other": np.full(48, 7.0)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        result = scalelaw.fit(table, params="N", flops="C", loss="L")
+    assert result.table_columns == {"params": "N", "flops": "C", "loss": "L"}
+    ax = scalelaw.plot(result, table)  # no params=, flops=, loss= again
+    offsets = np.asarray(one(ax, "runs").get_offsets())
+    np.testing.assert_allclose(offsets[:, 0], table["C"], rtol=1e-12)
+    np.testing.assert_allclose(offsets[:, 1], table["L"], rtol=1e-12)
+    # An explicit keyword overrides the recorded column.
+    ax = scalelaw.plot(result, dict(table, L2=table["L"] * 2), loss="L2")
+    np.testing.assert_allclose(np.asarray(one(ax, "runs").get_offsets())[:, 1], table["L"] * 2, rtol=1e-12)
+    # Arrays leave nothing to record; the defaults apply.
+    assert scalelaw.fit(runs["params"], runs["tokens"], runs["loss"]).table_columns is None
+
+
+def test_plot_reuses_the_isoflop_columns(plt):
+    n, d, _, loss = grid(budgets=(1e18, 1e19, 1e20), noise=0.002, seed=5)
+    table = {"size": n, "compute": 6 * n * d, "final": loss}
+    out = scalelaw.isoflop(table, params="size", flops="compute", loss="final")
+    assert out.table_columns == {"params": "size", "flops": "compute", "loss": "final"}
+    ax = scalelaw.plot(out, table)
+    points = [c for c in ax.collections if (c.get_gid() or "").startswith("runs:")]
+    assert sum(len(c.get_offsets()) for c in points) == len(n)
+    np.testing.assert_allclose(np.sort(np.concatenate([np.asarray(c.get_offsets())[:, 0] for c in points])),
+                               np.sort(n), rtol=1e-12)

@@ -46,10 +46,10 @@ def test_predict_wd_vocab_loss_transfer():
 
 def test_allocate_variants():
     sardana = scalelaw.allocate(target_loss=2.0238, inference_tokens=2e12, law="chinchilla-unrounded")
-    assert sardana["params"] == pytest.approx(7.12e9, rel=0.01)
-    assert sardana["saving_fraction"] == pytest.approx(0.163, abs=0.002)
+    assert sardana.params == pytest.approx(7.12e9, rel=0.01)
+    assert sardana.values["saving_fraction"] == pytest.approx(0.163, abs=0.002)
     data = scalelaw.allocate(1e22, unique_tokens=25e9)
-    assert data["law"] == "datablations-allocation" and data["epochs"] == pytest.approx(9.4935, abs=5e-5)
+    assert data.law == "datablations-allocation" and data.epochs == pytest.approx(9.4935, abs=5e-5)
     with pytest.raises(ValueError, match="irreducible"):
         scalelaw.allocate(target_loss=1.0, law="epoch")
 
@@ -66,10 +66,10 @@ def test_plan_names_every_source():
 
 def test_laws_registry():
     laws = scalelaw.laws()
-    names = {law["name"] for law in laws}
+    names = {law.name for law in laws}
     assert {"chinchilla", "epoch", "step-lr", "deepseek-batch", "power-lines-wd", "tao-vocab", "sardana"} <= names
     step = scalelaw.laws("step-lr")
-    assert "2503.04715" in step["citation"] and step["quantity"] == "learning rate"
+    assert "2503.04715" in step.citation and step.quantity == "learning rate"
     with pytest.raises(ValueError, match="unknown law"):
         scalelaw.laws("nope")
 

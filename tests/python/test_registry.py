@@ -16,13 +16,13 @@ def rounds_to(value, printed):
 def test_every_law_reproduces_its_test_vector_from_python():
     laws = scalelaw.laws()
     assert len(laws) >= 31
-    keys = {entry["key"] for entry in scalelaw.inputs()}
+    keys = {entry.key for entry in scalelaw.inputs()}
     for law in laws:
         example = law["example"]
         assert set(example["inputs"]) <= keys
         [p] = scalelaw.predict(law["quantity_key"], law=law["family"], constants=example["constants"],
                                **example["inputs"])
-        assert p["law"] == law["name"]
+        assert p.law == law.name
         for key, printed in example["outputs"].items():
             assert rounds_to(p[key], printed), (law["name"], key, p[key], printed)
 

@@ -82,11 +82,13 @@ def test_stubtest_passes(tmp_path):
     if importlib.util.find_spec("mypy") is None:
         pytest.skip(f"SKIPPED: mypy is not installed for {sys.executable} (Debian: apt-get install mypy); "
                     "the stubs of scalelaw._scalelaw are not checked")
-    # The stub alone, under an empty parent package: this checks the stubs, not the typing of __init__.py.
+    # The stub alone, under an empty parent package: this checks the stubs, not the typing of __init__.py. The
+    # typed records the stub names (scalelaw._records, plain Python) come along.
     package = tmp_path / "scalelaw"
     package.mkdir()
     (package / "__init__.pyi").write_text("")
     shutil.copy(STUB, package / "_scalelaw.pyi")
+    shutil.copy(os.path.join(os.path.dirname(STUB), "_records.py"), package / "_records.py")
     (tmp_path / "mypy.ini").write_text("[mypy]\n")
     (tmp_path / "allowlist.txt").write_text(ALLOWLIST)
     env = dict(os.environ, MYPYPATH=str(tmp_path), PYTHONPATH=PACKAGE_PARENT)

@@ -175,5 +175,8 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
 // "failed", "seed", "mean": {...}}, "se": {"lr.coef": ...}, "ci95": {"lr.coef": [low, high], ...}}. indent < 0: one
 // line.
 std::string HparamSweepToJson(const HparamSweepResult& result, int indent = -1);
+// Reads what HparamSweepToJson wrote (extra keys are ignored; the kept runs' indices and data source are not in
+// it). Throws InputError naming source_name and the key.
+HparamSweepResult HparamSweepFromJson(std::string_view text, const std::string& source_name);
 
 }  // namespace scalelaw

@@ -139,5 +139,8 @@ std::vector<std::vector<std::size_t>> GroupIsoflopBudgets(const std::vector<Isof
 // with a bootstrap "bootstrap" (requested, succeeded, seed), "se" and "ci95" (objects keyed a, b, k_params, k_tokens;
 // ci95 values are [low, high]).
 std::string IsoflopToJson(const IsoflopResult& result);
+// Reads what IsoflopToJson wrote (extra keys are ignored; the runs' grouping and data source are not in it).
+// Throws InputError naming source_name and the key.
+IsoflopResult IsoflopFromJson(std::string_view text, const std::string& source_name);
 
 }  // namespace scalelaw

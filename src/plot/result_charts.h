@@ -1,0 +1,65 @@
+// The charts of scalelaw's results, filled from the results themselves: what `scalelaw fit|isoflop|fit-hparams
+// --plot` writes as SVG (fit_plots.h, svg_plot.h) and what Python's scalelaw.plot draws with matplotlib (through
+// python/module.cpp), so both faces show the same curves from one computation.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include "plot/fit_plots.h"
+#include "scalelaw/analysis/hparam_sweep.h"
+#include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/fit/fit.h"
+
+namespace scalelaw::plot {
+
+struct FitChartOptions {
+  // The right end of the curves; NaN: 100 times the largest compute shown (the runs', else 6·N_max·D_max of the
+  // fit's data range), extended to at_flops.
+  double flops_max = std::numeric_limits<double>::quiet_NaN();
+  // A budget to reach and mark; NaN: the fit's own, C = 6·N_opt·D_opt of its derived values (FitOptions::at_flops).
+  double at_flops = std::numeric_limits<double>::quiet_NaN();
+};
+
+// The runs a chart can show: those with a positive finite N, C = 6ND and loss.
+struct ChartRuns {
+  std::vector<double> params, flops, loss;
+};
+
+struct FitChart {
+  LossVsComputeData data;  // the runs, the law per model size (each curve's value its N), frontier, band, shade
+  ChartRuns runs;          // the runs of data that can be shown
+  double flops_min = 0;    // the compute range of the frontier: the smallest run's C to flops_max
+  double flops_max = 0;
+  double at_flops = std::numeric_limits<double>::quiet_NaN();  // the budget marked; NaN: none
+  // a of N_opt ∝ C^a (beta/(alpha+beta), Hoffmann et al. 2022, arXiv:2203.15556, Eq. 4) when there is a frontier.
+  double frontier_exponent = std::numeric_limits<double>::quiet_NaN();
+  std::size_t band_resamples = 0;  // the resamples behind the band (0: no band)
+};
+
+// Loss against compute C = 6ND for a fit: the runs given (params, tokens, loss of one length; empty: none, and
+// the fit's data range stands in for them: five model sizes log-spaced over its N with its smallest D, the shade
+// beyond 6·N_max·D_max), the fitted law L(N, C/(6N)) at up to kMaxGroups model sizes (LawCurvesPerSize: from a
+// quarter of each size's smallest C), and for a usable Chinchilla fit the compute-optimal frontier
+// L_opt(C) = L(N_opt(C), D_opt(C)) over [flops_min, flops_max] (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 4)
+// with the band between the 2.5 and 97.5 percentiles of the bootstrap resamples' frontiers at each C (resamples
+// whose frontier is not finite there left out). A fit whose form does not read N and D alone gets no law curves.
+// Throws InvalidArgument when there is nothing to draw (no runs and no law in N and D, or no data range).
+FitChart MakeFitChart(const FitSummary& fit, const std::vector<double>& params, const std::vector<double>& tokens,
+                      const std::vector<double>& loss, const FitChartOptions& options = {});
+
+// The IsoFLOP profiles of an analysis, one IsoflopBudgetData per budget of result (in its order) with the runs of
+// runs whose C lies in the budget's [flops_min, flops_max] (within a relative 1e-6; runs may be empty, and need not
+// be the runs analysed), its vertex, curvature, sampled range, whether it was used and its status; for a usable
+// result the optimum curve: N_opt = k·C^a at each used budget's C, with the loss of that budget's parabola there.
+IsoflopChartData MakeIsoflopChart(const IsoflopResult& result, const std::vector<IsoflopRun>& runs);
+
+// The two charts of a sweep: the best learning rate of each (N, D) cell against N, grouped by D, with the law
+// lr = c·N^a·D^b; and the best batch (tokens) against D with batch = c·D^b (Li et al. 2025, arXiv:2503.04715).
+struct HparamCharts {
+  HparamChartData lr, batch;
+};
+HparamCharts MakeHparamCharts(const HparamSweepResult& sweep);
+
+}  // namespace scalelaw::plot
