@@ -510,6 +510,28 @@ Objective ObjectiveFromName(std::string_view name) {
                         "' (known: huber, squared-log, squared, asymmetric)");
 }
 
+std::string_view StartStrategyName(StartStrategy strategy) {
+  switch (strategy) {
+    case StartStrategy::kAuto:
+      return "auto";
+    case StartStrategy::kGrid:
+      return "grid";
+    case StartStrategy::kLatinHypercube:
+      return "lhs";
+    case StartStrategy::kVariableProjection:
+      return "varpro";
+  }
+  return "unknown";
+}
+
+StartStrategy StartStrategyFromName(std::string_view name) {
+  for (StartStrategy s : {StartStrategy::kAuto, StartStrategy::kGrid, StartStrategy::kLatinHypercube,
+                          StartStrategy::kVariableProjection}) {
+    if (StartStrategyName(s) == name) return s;
+  }
+  throw InvalidArgument("unknown start strategy '" + std::string(name) + "' (known: auto, grid, lhs, varpro)");
+}
+
 Estimator EstimatorFromName(std::string_view name) {
   if (name == "objective") return Estimator::kHuberObjective;
   if (name == "mle") return Estimator::kHuberLikelihood;
@@ -674,6 +696,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   summary->objective_kind = options.objective;
   summary->huber_delta = options.huber_delta;
   summary->asymmetry = options.asymmetry;
+  summary->inputs = model.inputs();
+  summary->options = options;
+  summary->options.progress = nullptr;
+  summary->options.num_threads = 0;
   summary->parameter_names = form.natural_names();
   for (const auto& [name, value] : options.fixed) summary->fixed_parameters.push_back(name);
   summary->internal_names = form.internal_names();
@@ -818,18 +844,20 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
 
 }  // namespace
 
+Model ModelOf(const FitSummary& fit) {
+  if (fit.model == "formula") return Model::FromFormula(fit.formula, fit.inputs);
+  if (fit.model == "loglinear") return Model::LogLinear(fit.inputs);
+  return Model::FromName(fit.model);
+}
+
 double Predict(const FitSummary& fit, double params, double tokens) {
   if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");
-  return Model::FromName(fit.model).Predict(fit.params, params, tokens);
+  return ModelOf(fit).Predict(fit.params, params, tokens);
 }
 
 double Predict(const FitSummary& fit, const std::map<std::string, double>& inputs) {
   if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");
-  std::vector<std::string> names;
-  for (const auto& [name, value] : inputs) names.push_back(name);
-  const Model model = fit.model == "formula"     ? Model::FromFormula(fit.formula, names)
-                      : fit.model == "loglinear" ? Model::LogLinear(names)
-                                                 : Model::FromName(fit.model);
+  const Model model = ModelOf(fit);
   auto need = [&](const std::string& name) {
     const auto it = inputs.find(name);
     if (it == inputs.end()) {
