@@ -44,12 +44,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Expecting([&] { scalelaw::BootstrapChinchillaLaws(fit); });
   }
   // What was read can be written; written, it reads back (or is refused with an InputError, e.g. when a
-  // parameter overflowed to infinity and was written as null).
+  // parameter overflowed to infinity and was written as null), and then writes the same bytes: nothing is lost
+  // on a second trip.
   const std::string written = scalelaw::FitToJson(fit);
   Expecting([&] {
     const scalelaw::FitSummary again = scalelaw::FitFromJson(written, "fuzz-roundtrip.json");
     Check(again.model == fit.model && again.params.size() == fit.params.size(),
           "FitToJson/FitFromJson round trip changed the model or its parameters");
+    Check(scalelaw::FitToJson(again) == written, "a fit read back from its JSON wrote different JSON");
   });
   return 0;
 }

@@ -167,6 +167,7 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
         options.progress = progress;
         scalelaw::FitSummary summary;
         scalelaw::Fit(data, model, options, &summary);
+        summary.drop_highest = drop_highest;
         return summary;
       },
       show_progress);
@@ -586,6 +587,16 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def("full_report", &scalelaw::FitSummary::FullReport)
       .def("__str__", &scalelaw::FitSummary::FullReport)
       .def("to_json", [](const scalelaw::FitSummary& s) { return scalelaw::FitToJson(s); })
+      // Pickled as its JSON, which keeps every field (scalelaw/io/fit_json.h). __reduce__ gives every protocol
+      // what protocol 2 does with py::pickle (a bare instance, then __setstate__): protocols 0 and 1 would go
+      // through copyreg._reduce_ex, which cannot make a pybind11 instance and aborts the interpreter.
+      .def(py::pickle([](const scalelaw::FitSummary& s) { return scalelaw::FitToJson(s); },
+                      [](const std::string& text) { return scalelaw::FitFromJson(text, "<pickle>"); }))
+      .def("__reduce__",
+           [](const py::object& self) {
+             return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"),
+                                   py::make_tuple(py::type::of(self)), self.attr("__getstate__")());
+           })
       .def("_predict",
            [](const scalelaw::FitSummary& s, const DoubleArray& params, const DoubleArray& tokens) {
              return py::vectorize([&s](double n, double d) { return scalelaw::Predict(s, n, d); })(params, tokens);
@@ -649,7 +660,8 @@ PYBIND11_MODULE(_scalelaw, m) {
     }
     return out;
   });
-  m.def("_fit_from_json", [](const std::string& text) { return scalelaw::FitFromJson(text, "<json>"); });
+  m.def("_fit_from_json", &scalelaw::FitFromJson, py::arg("text"), py::arg("source"));
+  m.def("_read_fit_json", &scalelaw::ReadFitJson, py::arg("path"));
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),
         py::arg("constants"));
   m.def("_predict_bulk", &PredictBulk, py::arg("quantity"), py::arg("law"), py::arg("columns"), py::arg("fixed"),

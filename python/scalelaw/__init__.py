@@ -14,6 +14,7 @@ N is whatever parameter count your runs record (say which); D is training tokens
 from __future__ import annotations
 
 import json as _json
+import os as _os
 import warnings as _warnings
 from collections.abc import Mapping as _Mapping
 from collections.abc import Sequence as _Sequence
@@ -575,10 +576,31 @@ def laws(name: _Optional[str] = None) -> _Union[list[LawRecord], LawRecord]:
     return [LawRecord._from_json(law) for law in _json.loads(_scalelaw._laws_json())["laws"]]
 
 
-def load_fit(text_or_dict: _Union[str, _Mapping[str, _Any]]) -> FitResult:
-    """A FitResult from the JSON that `scalelaw fit --output` writes (a string or a dict)."""
-    text = text_or_dict if isinstance(text_or_dict, str) else _json.dumps(text_or_dict)
-    return _scalelaw._fit_from_json(text)
+def load_fit(source: _Union[str, "_os.PathLike[str]", _Mapping[str, _Any]]) -> FitResult:
+    """A FitResult from a fit that `scalelaw fit --output` (or --json) or FitResult.to_json() wrote: the path of
+    the file (a str or os.PathLike naming an existing file), the JSON text itself, or its dict (to_dict()).
+    Every field comes back: load_fit(r.to_dict()).to_dict() == r.to_dict(). Errors say which of the three the
+    argument was read as (the file's name, "JSON text" or "dict")."""
+    if isinstance(source, _Mapping):
+        try:
+            text = _json.dumps(dict(source), allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise InputError(f"load_fit: the dict is not a fit's JSON: {error}") from None
+        return _scalelaw._fit_from_json(text, "dict")
+    if isinstance(source, _os.PathLike):
+        path = _os.fsdecode(_os.fspath(source))
+        if not _os.path.isfile(path):
+            raise InputError(f"load_fit: {path}: no such file")
+        return _scalelaw._read_fit_json(path)
+    if not isinstance(source, str):
+        raise TypeError(f"load_fit takes a path, JSON text or a dict, not {type(source).__name__}")
+    if _os.path.isfile(source):
+        return _scalelaw._read_fit_json(source)
+    if not source.lstrip().startswith("{"):
+        shown = source if len(source) <= 80 else source[:77] + "..."
+        raise InputError(f"load_fit: {shown!r} is neither the path of an existing file nor JSON text (a fit's "
+                         "JSON is an object, {...})")
+    return _scalelaw._fit_from_json(source, "JSON text")
 
 
 @_overload

@@ -363,7 +363,7 @@ def _result(result: Any) -> Any:
         if "sources" in result and "alternatives" in result:
             return Plan._from_json(result)
         if isinstance(result.get("params"), Mapping) and "model" in result:
-            return _scalelaw._fit_from_json(json.dumps(dict(result)))
+            return _scalelaw._fit_from_json(json.dumps(dict(result)), "dict")
     raise TypeError("scalelaw.plot draws a FitResult (scalelaw.fit), an IsoflopResult (scalelaw.isoflop), a "
                     "HparamSweepResult (scalelaw.fit_hparams), a Plan (scalelaw.plan) or the to_dict() of one of "
                     f"them; got {type(result).__name__}")

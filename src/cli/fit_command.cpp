@@ -187,6 +187,7 @@ int RunFit(const FitCommand& command) {
   FitSummary fit;
   Fit(data, *model, options, &fit);
   fit.data_source = command.file == "-" ? "<stdin>" : command.file;
+  fit.drop_highest = command.drop_highest;
   if (command.drop_highest > 0) {
     fit.data_source += fmt::format(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
   }

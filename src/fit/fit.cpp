@@ -552,6 +552,10 @@ std::string_view ObjectiveName(Objective objective) { return Describe(objective)
 std::string_view EstimatorName(Estimator estimator) { return Describe(estimator).name; }
 Objective ObjectiveFromName(std::string_view name) { return RowNamed(ObjectiveTable(), name, "objective").id; }
 Estimator EstimatorFromName(std::string_view name) { return RowNamed(EstimatorTable(), name, "estimator").id; }
+std::string_view StartStrategyName(StartStrategy strategy) { return RowOf(StartStrategyTable(), strategy).name; }
+StartStrategy StartStrategyFromName(std::string_view name) {
+  return RowNamed(StartStrategyTable(), name, "start strategy").id;
+}
 
 bool FitOptions::IsValid(std::string* error) const {
   auto fail = [error](std::string message) {
@@ -714,6 +718,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   summary->objective_kind = options.objective;
   summary->huber_delta = options.huber_delta;
   summary->asymmetry = options.asymmetry;
+  summary->inputs = model.inputs();
+  summary->options = options;
+  summary->options.progress = nullptr;
+  summary->options.num_threads = 0;
   summary->parameter_names = form.natural_names();
   for (const auto& [name, value] : options.fixed) summary->fixed_parameters.push_back(name);
   summary->internal_names = form.internal_names();
@@ -858,18 +866,20 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
 
 }  // namespace
 
+Model ModelOf(const FitSummary& fit) {
+  if (fit.model == "formula") return Model::FromFormula(fit.formula, fit.inputs);
+  if (fit.model == "loglinear") return Model::LogLinear(fit.inputs);
+  return Model::FromName(fit.model);
+}
+
 double Predict(const FitSummary& fit, double params, double tokens) {
   if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");
-  return Model::FromName(fit.model).Predict(fit.params, params, tokens);
+  return ModelOf(fit).Predict(fit.params, params, tokens);
 }
 
 double Predict(const FitSummary& fit, const std::map<std::string, double>& inputs) {
   if (fit.params.empty()) throw InvalidArgument("the fit has no parameters (it did not run to an optimum)");
-  std::vector<std::string> names;
-  for (const auto& [name, value] : inputs) names.push_back(name);
-  const Model model = fit.model == "formula"     ? Model::FromFormula(fit.formula, names)
-                      : fit.model == "loglinear" ? Model::LogLinear(names)
-                                                 : Model::FromName(fit.model);
+  const Model model = ModelOf(fit);
   auto need = [&](const std::string& name) {
     const auto it = inputs.find(name);
     if (it == inputs.end()) {

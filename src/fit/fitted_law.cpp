@@ -180,16 +180,15 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
     return law;
   }
 
-  // A formula's data are the identifiers that are not its parameters; the prediction inputs can name N, D and x.
+  // The form as it was fitted (its data columns included); the prediction inputs can name N, D, U and x.
   std::shared_ptr<const Model> model;
   try {
-    model = std::make_shared<const Model>(fit.model == "formula" ? Model::FromFormula(fit.formula, {"N", "D", "x"})
-                                                                 : Model::FromName(fit.model));
+    model = std::make_shared<const Model>(ModelOf(fit));
   } catch (const InvalidArgument&) {
-    return law;  // loglinear over the user's columns: only Predict(fit, inputs) can evaluate it
+    return law;  // a summary that names no form (built by hand): nothing to evaluate
   }
   for (const std::string& parameter : model->parameter_names()) {
-    if (fit.params.count(parameter) == 0) return law;  // it reads columns of the user's own names
+    if (fit.params.count(parameter) == 0) return law;
   }
   const detail::ModelForm& form = model->form();
   if (fit.model == "vocab") law.records.push_back(VocabularyRecord(fit, name));

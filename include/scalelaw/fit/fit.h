@@ -34,6 +34,10 @@ enum class StartStrategy {
   kLatinHypercube,      // latin_hypercube_starts points in the grid's box, from start_seed
   kVariableProjection,  // projected_starts minima of the model's scan with its linear parameters solved
 };
+// "auto", "grid", "lhs", "varpro" (the strategies of FitOptions::SetStarts without their counts); throws
+// InvalidArgument for an unknown name.
+std::string_view StartStrategyName(StartStrategy strategy);
+StartStrategy StartStrategyFromName(std::string_view name);
 
 // What the objective estimator sums over runs (residual r = log L_hat - log L unless stated):
 //   kHuber: Huber_delta(r) (Hoffmann et al. 2022); kSquaredLog: r^2/2; kSquared: (L_hat - L)^2/2;
@@ -148,8 +152,12 @@ struct FitOptions {
 };
 
 struct FitSummary {
+  // The form, as ModelOf rebuilds it: its name ("chinchilla", "formula", "loglinear", ...), its formula (for
+  // "formula" the user's text, which Model::FromFormula parses again) and the data it reads (Model::inputs():
+  // "N", "D" (and "U") for the laws in N and D, a formula's or loglinear's data names otherwise).
   std::string model;
   std::string formula;  // the model's formula as a person reads it
+  std::vector<std::string> inputs;
   Estimator estimator = Estimator::kHuberObjective;
   Objective objective_kind = Objective::kHuber;
   double huber_delta = 0;
@@ -219,6 +227,13 @@ struct FitSummary {
   // sets them (the CLI: "runs.csv", and "N from column 'params', D from column 'tokens', ...").
   std::string data_source;
   std::vector<std::string> data_columns;
+  // The runs with the highest loss a caller dropped before the fit (the CLI's --drop-highest, Python's
+  // drop_highest=); Fit leaves it 0.
+  int drop_highest = 0;
+
+  // The options the fit ran with, so that it can be repeated: every field but those that change how it ran, not
+  // what it found (progress is empty and num_threads 0 here).
+  FitOptions options;
 
   bool IsUsable() const { return status == AnalysisStatus::kUsable; }
   // A few lines for a person: the law, the objective, how many starts agreed, and the status.
@@ -235,10 +250,15 @@ struct FitSummary {
 // every run at one compute), no finite start, no convergence. Returns summary->IsUsable().
 bool Fit(const Dataset& data, const Model& model, const FitOptions& options, FitSummary* summary);
 
+// The form fit was made with, rebuilt from fit.model, fit.formula and fit.inputs: Model::FromFormula(formula,
+// inputs) for "formula", Model::LogLinear(inputs) for "loglinear", Model::FromName(model) otherwise. Throws
+// InvalidArgument when they name no form.
+Model ModelOf(const FitSummary& fit);
+
 // The model's loss at (N, D) for a fitted summary.
 double Predict(const FitSummary& fit, double params, double tokens);
-// The fitted law at one point of any form: inputs by data name ("N", "D", "U" for the named laws; a formula's
-// or preset's data identifiers such as "x" otherwise). Throws InvalidArgument naming a missing input.
+// The fitted law at one point of any form: inputs by data name (those of fit.inputs; others are ignored).
+// Throws InvalidArgument naming a missing input.
 double Predict(const FitSummary& fit, const std::map<std::string, double>& inputs);
 
 // The fitted law as a Chinchilla value type (throws InvalidArgument unless fit.model is "chinchilla").
