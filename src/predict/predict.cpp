@@ -118,6 +118,32 @@ void RequireInputs(const LawInfo& record, const PredictionInputs& in) {
   throw NotApplicable(text, missing);
 }
 
+// evaluate(law) for the published law of family that answers quantity; with family "all", for every one, a law
+// that cannot answer (NotApplicable) listed as skipped with its reason. Result is Prediction or BulkPrediction.
+template <typename Result, typename Evaluate>
+std::vector<Result> ForFamily(Quantity quantity, std::string_view family, const Evaluate& evaluate) {
+  std::vector<Result> out;
+  for (const LawInfo* info : RecordsOf(quantity)) {
+    if (family != "all" && info->family != family) continue;
+    const Law law{info->family, {*info}, {}, ""};
+    if (family != "all") return {evaluate(law)};
+    try {
+      out.push_back(evaluate(law));
+    } catch (const NotApplicable& e) {
+      Result skipped;
+      skipped.law = *info;
+      skipped.skipped = e.what();
+      skipped.skipped_problem = e;
+      out.push_back(std::move(skipped));
+    }
+  }
+  if (family != "all") {
+    throw InvalidArgument(
+        fmt::format("no {} law '{}' (known: {}, all)", QuantityName(quantity), family, KnownFamilies(quantity)));
+  }
+  return out;
+}
+
 }  // namespace
 
 const LawInfo* Law::Answer(Quantity quantity) const {
@@ -198,29 +224,8 @@ Prediction Predict(const Law& law, Quantity quantity, const PredictionInputs& in
 }
 
 std::vector<Prediction> Predict(Quantity quantity, std::string_view family, const PredictionInputs& in) {
-  std::vector<Prediction> out;
-  const Law single{"", {}, {}};
-  for (const LawInfo* info : RecordsOf(quantity)) {
-    if (family != "all" && info->family != family) continue;
-    Law law = single;
-    law.name = info->family;
-    law.records = {*info};
-    if (family != "all") return {Predict(law, quantity, in)};
-    try {
-      out.push_back(Predict(law, quantity, in));
-    } catch (const NotApplicable& e) {
-      Prediction skipped;
-      skipped.law = *info;
-      skipped.skipped = e.what();
-      skipped.skipped_problem = e;
-      out.push_back(std::move(skipped));
-    }
-  }
-  if (family != "all") {
-    throw InvalidArgument(
-        fmt::format("no {} law '{}' (known: {}, all)", QuantityName(quantity), family, KnownFamilies(quantity)));
-  }
-  return out;
+  return ForFamily<Prediction>(quantity, family,
+                               [&](const Law& law) { return Predict(law, quantity, in); });
 }
 
 std::vector<std::string> FamiliesFor(Quantity quantity) {
@@ -319,26 +324,8 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
 }
 
 std::vector<BulkPrediction> PredictBulk(Quantity quantity, std::string_view family, const InputColumns& in) {
-  std::vector<BulkPrediction> out;
-  for (const LawInfo* info : RecordsOf(quantity)) {
-    if (family != "all" && info->family != family) continue;
-    const Law law{info->family, {*info}, {}};
-    if (family != "all") return {PredictBulk(law, quantity, in)};
-    try {
-      out.push_back(PredictBulk(law, quantity, in));
-    } catch (const NotApplicable& e) {
-      BulkPrediction skipped;
-      skipped.law = *info;
-      skipped.skipped = e.what();
-      skipped.skipped_problem = e;
-      out.push_back(std::move(skipped));
-    }
-  }
-  if (family != "all") {
-    throw InvalidArgument(
-        fmt::format("no {} law '{}' (known: {}, all)", QuantityName(quantity), family, KnownFamilies(quantity)));
-  }
-  return out;
+  return ForFamily<BulkPrediction>(quantity, family,
+                                   [&](const Law& law) { return PredictBulk(law, quantity, in); });
 }
 
 }  // namespace scalelaw
