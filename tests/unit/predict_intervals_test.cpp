@@ -10,6 +10,7 @@
 
 #include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/laws/chinchilla.h"
+#include "scalelaw/plan.h"
 #include "scalelaw/predict.h"
 
 namespace {
@@ -90,4 +91,20 @@ TEST_CASE("Without resamples a fit's allocation has no interval", "[predict]") {
   const scalelaw::Prediction p = scalelaw::Predict(FittedChinchilla(false), scalelaw::Quantity::kAllocation, in);
   CHECK_THROWS(p.Value("params_lo95"));
   CHECK(p.Value("params") == Approx(scalelaw::ComputeOptimal(kFitted, 1e22).params).epsilon(1e-12));
+}
+
+TEST_CASE("A plan from a fit keeps its law's name after the fit and its law are gone", "[predict][plan]") {
+  // The plan's records own their strings: reading them once the FitSummary and the Law it made have gone out of
+  // scope is a use-after-free under AddressSanitizer if they only view the caller's (scripts/sanitize runs this).
+  scalelaw::TrainingPlan plan;
+  {
+    scalelaw::PredictionInputs in;
+    in.Set(scalelaw::Input::kFlops, 1e21);
+    const scalelaw::Law law = FittedChinchilla(true);
+    plan = scalelaw::PlanTraining(in, law);
+  }
+  CHECK(plan.allocation.law.name == "fit:test");
+  CHECK(plan.allocation.law.citation.ToString() == "fitted by scalelaw");
+  CHECK(plan.items.front().law == "fit:test");
+  CHECK(plan.allocation.Value("params") == Approx(scalelaw::ComputeOptimal(kFitted, 1e21).params).epsilon(1e-12));
 }
