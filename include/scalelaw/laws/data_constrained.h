@@ -260,9 +260,6 @@ inline const std::vector<LawInfo>& DataConstrainedLawInfos() {
                           {},
                           {{"params", "7.02236e9"},
                            {"tokens", "2.37337e11"},
-                           {"flops", "1e22"},
-                           {"tokens_per_param", "33.797"},
-                           {"loss", "2.222129"},
                            {"epochs", "9.4935"}},
                           "huggingface/datablations README \"Parametric Fit\" (Muennighoff et al. 2023, "
                           "arXiv:2305.16264): optimal_allocation's grid with the C4 fit, started from the "

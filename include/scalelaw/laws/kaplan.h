@@ -375,8 +375,6 @@ inline const std::vector<LawInfo>& KaplanLawInfos() {
                           {},
                           {{"params", "2.013e11"},
                            {"tokens", "1.291e11"},
-                           {"flops", "8.64e22"},
-                           {"tokens_per_param", "0.6413"},
                            {"critical_batch_tokens", "1.05e7"},
                            {"steps", "6643"}},
                           "Kaplan et al. 2020 (arXiv:2001.08361), Table 6 at C_min = 1e3 PF-days"};
