@@ -175,13 +175,23 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
 
 // Inputs by the keys of the input table (scalelaw/laws/inputs.h), which are Python's keyword names; an unknown
 // name is an error, not silently ignored.
+// The input a keyword names: a key of the input table ("params"), a form's own name for one ("N", "D", "U"), or
+// none: then it is a named input, a column of the user's own that a fitted formula reads ("C"), which the law
+// checks it reads.
+std::optional<scalelaw::Input> InputOfKey(const std::string& key) {
+  if (const scalelaw::InputInfo* info = scalelaw::FindInputByKey(key)) return info->id;
+  return scalelaw::InputOfFormName(key);
+}
+
 scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
   scalelaw::PredictionInputs in;
   for (const auto& [key_handle, value_handle] : values) {
     const std::string key = py::str(key_handle);
-    const scalelaw::InputInfo* info = scalelaw::FindInputByKey(key);
-    if (info == nullptr) throw scalelaw::InvalidArgument("unknown input '" + key + "'");
-    in.Set(info->id, value_handle.cast<double>());
+    if (const std::optional<scalelaw::Input> input = InputOfKey(key)) {
+      in.Set(*input, value_handle.cast<double>());
+    } else {
+      in.SetNamed(key, value_handle.cast<double>());
+    }
   }
   return in;
 }
@@ -238,13 +248,15 @@ py::list PredictBulk(const std::string& quantity, const std::string& law, const 
   in.fixed = InputsFromDict(fixed);
   bool first = true;
   for (const auto& [key, array] : columns) {
-    const scalelaw::InputInfo* info = scalelaw::FindInputByKey(key);
-    if (info == nullptr) throw scalelaw::InvalidArgument("unknown input '" + key + "'");
     const std::size_t size = static_cast<std::size_t>(array.size());
     if (!first && size != in.size) throw scalelaw::InvalidArgument("the input columns differ in length");
     in.size = size;
     first = false;
-    in.columns.emplace_back(info->id, array.data());
+    if (const std::optional<scalelaw::Input> input = InputOfKey(key)) {
+      in.columns.emplace_back(*input, array.data());
+    } else {
+      in.named_columns.emplace_back(key, array.data());
+    }
   }
   if (first) in.size = 1;
   const scalelaw::Quantity q = QuantityFromName(quantity);
@@ -385,13 +397,24 @@ std::optional<double> FiniteOrNone(double value) {
   return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
-// scalelaw.plot(fit): the runs that can be shown, the law per model size, the frontier and its band, the ranges.
-py::dict FitChartData(const scalelaw::FitSummary& fit, std::optional<DoubleArray> params,
+// scalelaw.plot(fit) and scalelaw.plot("epoch"): the chart of a law, fitted (a FitResult, which also marks its
+// own budget) or published (a family name): the runs that can be shown, the law per model size, the frontier and
+// its band, the ranges.
+py::dict FitChartData(const py::object& law_source, std::optional<DoubleArray> params,
                       std::optional<DoubleArray> tokens, std::optional<DoubleArray> loss, double flops_max) {
   scalelaw::plot::FitChartOptions options;
   options.flops_max = flops_max;
+  scalelaw::Law law;
+  if (py::isinstance<py::str>(law_source)) {
+    law = scalelaw::PublishedLaw(law_source.cast<std::string>());
+  } else {
+    if (py::isinstance<scalelaw::FitSummary>(law_source)) {
+      options.at_flops = scalelaw::plot::FitBudget(law_source.cast<const scalelaw::FitSummary&>());
+    }
+    law = *LawOf(law_source);
+  }
   const scalelaw::plot::FitChart chart =
-      scalelaw::plot::MakeFitChart(fit, OptionalVector(params), OptionalVector(tokens), OptionalVector(loss), options);
+      scalelaw::plot::MakeFitChart(law, OptionalVector(params), OptionalVector(tokens), OptionalVector(loss), options);
   py::dict out;
   out["title"] = chart.data.title;
   if (chart.data.params.empty()) {
@@ -590,20 +613,28 @@ PYBIND11_MODULE(_scalelaw, m) {
       // Pickled as its JSON, which keeps every field (scalelaw/io/fit_json.h). __reduce__ gives every protocol
       // what protocol 2 does with py::pickle (a bare instance, then __setstate__): protocols 0 and 1 would go
       // through copyreg._reduce_ex, which cannot make a pybind11 instance and aborts the interpreter.
-      .def(py::pickle([](const scalelaw::FitSummary& s) { return scalelaw::FitToJson(s); },
-                      [](const std::string& text) { return scalelaw::FitFromJson(text, "<pickle>"); }))
+      // The instance's __dict__ travels beside the JSON: the table_columns scalelaw.fit recorded, so a fit read
+      // back still plots from its table without naming the columns again.
+      .def(py::pickle(
+          [](const py::object& self) -> py::object {
+            return py::make_tuple(scalelaw::FitToJson(self.cast<const scalelaw::FitSummary&>()),
+                                  self.attr("__dict__"));
+          },
+          [](const py::object& state) {
+            if (py::isinstance<py::str>(state)) {  // pickled by an earlier version: the JSON alone
+              return std::make_pair(scalelaw::FitFromJson(state.cast<std::string>(), "<pickle>"), py::dict());
+            }
+            const py::tuple saved = state.cast<py::tuple>();
+            if (saved.size() != 2) throw scalelaw::InvalidArgument("not a pickled FitResult");
+            return std::make_pair(scalelaw::FitFromJson(saved[0].cast<std::string>(), "<pickle>"),
+                                  saved[1].cast<py::dict>());
+          }))
       .def("__reduce__",
            [](const py::object& self) {
              return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"),
                                    py::make_tuple(py::type::of(self)), self.attr("__getstate__")());
            })
-      .def("_predict",
-           [](const scalelaw::FitSummary& s, const DoubleArray& params, const DoubleArray& tokens) {
-             return py::vectorize([&s](double n, double d) { return scalelaw::Predict(s, n, d); })(params, tokens);
-           })
-      .def("_predict_at", [](const scalelaw::FitSummary& s, const std::map<std::string, double>& inputs) {
-        return scalelaw::Predict(s, inputs);
-      });
+      ;
 
   m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"),
         py::arg("unique_tokens"), py::arg("columns"), py::arg("model"), py::arg("formula"), py::arg("options"));
@@ -780,7 +811,7 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_isoflop_from_json", [](const std::string& text) { return scalelaw::IsoflopFromJson(text, "<json>"); });
   m.def("_fit_hparams_from_json",
         [](const std::string& text) { return scalelaw::HparamSweepFromJson(text, "<json>"); });
-  m.def("_fit_chart", &FitChartData, py::arg("fit"), py::arg("params"), py::arg("tokens"), py::arg("loss"),
+  m.def("_fit_chart", &FitChartData, py::arg("law"), py::arg("params"), py::arg("tokens"), py::arg("loss"),
         py::arg("flops_max"));
   m.def("_isoflop_chart", &IsoflopChartDict, py::arg("result"), py::arg("params"), py::arg("tokens"), py::arg("flops"),
         py::arg("loss"));

@@ -112,6 +112,8 @@ struct BulkPrediction {
 struct InputColumns {
   std::size_t size = 0;
   std::vector<std::pair<Input, const double*>> columns;  // each of `size` values
+  // Columns of inputs the table does not name (LawInfo::named_inputs), each of `size` values.
+  std::vector<std::pair<std::string, const double*>> named_columns;
   PredictionInputs fixed;                                // inputs that are the same at every point
 };
 

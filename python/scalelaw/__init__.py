@@ -262,22 +262,13 @@ def _table_columns(table: _Any, **names: _Any) -> _Optional[dict[str, str]]:
 def _predict(self: FitResult, params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
              **inputs: _ArrayLike) -> _Values:
     """The fitted law at N = params, D = tokens (scalars or arrays, broadcast like numpy); for forms that read
-    other inputs, name them: result.predict(x=compute) for "power", predict(N=..., Nv=..., D=...) for "vocab"."""
-    if not inputs:
-        if params is None or tokens is None:
-            raise InvalidArgument("predict needs params and tokens, or the inputs the model reads by name")
-        out = self._predict(_np.asarray(params, dtype=float), _np.asarray(tokens, dtype=float))
-        return float(out) if _np.ndim(out) == 0 else out
-    if params is not None:
-        inputs.setdefault("N", params)
-    if tokens is not None:
-        inputs.setdefault("D", tokens)
-    names = list(inputs)
-    arrays = _np.broadcast_arrays(*(_np.asarray(v, dtype=float) for v in inputs.values()))
-    out = _np.empty(arrays[0].shape)
-    for index in _np.ndindex(out.shape):
-        out[index] = self._predict_at({k: float(a[index]) for k, a in zip(names, arrays)})
-    return float(out) if out.ndim == 0 else out
+    other inputs, name them: result.predict(x=compute) for "power", predict(N=..., Nv=..., D=...) for "vocab",
+    and a formula's own columns by their names (predict(C=...)). The fit is evaluated as a law in one C++ call
+    over every point, with the same range warnings as predict_loss(fit=...)."""
+    if params is None and tokens is None and not inputs:
+        raise InvalidArgument("predict needs params and tokens, or the inputs the model reads by name")
+    # inputs are the form's own names (N=, x=, C=), never _vectorised's fixed= or constants=.
+    return _vectorised("loss", "loss", "fit", fit=self, params=params, tokens=tokens, **inputs)  # type: ignore[arg-type, no-any-return]
 
 
 def _to_dict(self: _Union[FitResult, IsoflopResult, HparamSweepResult]) -> dict[str, _Any]:
@@ -497,7 +488,8 @@ def predict_loss(params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayL
                  constants: _Optional[_Mapping[str, float]] = None,
                  **inputs: _Any) -> _Union[_Values, dict[str, _Values]]:
     """Loss (nats/token) of N parameters trained on D tokens under a published law or a FitResult; laws over other
-    inputs take them by name (finetune_examples= for "rectified", x= for "bnsl") and their constants=."""
+    inputs take them by name (finetune_examples= for "rectified", x= for "bnsl", a fitted formula's own columns
+    such as C=) and their constants=."""
     key = "y" if law == "bnsl" else "loss"
     return _vectorised("loss", key, law, fit=fit, constants=constants, params=params, tokens=tokens,
                        unique_tokens=unique_tokens, **inputs)

@@ -97,8 +97,6 @@ class FitResult:
     def __getstate__(self) -> str: ...  # pickled as its JSON (to_json), which keeps every field
     def __setstate__(self, arg0: str, /) -> None: ...
     def __reduce__(self) -> tuple[Any, ...]: ...  # (copyreg.__newobj__, (FitResult,), the JSON) for every protocol
-    def _predict(self, arg0: NDArray[np.float64], arg1: NDArray[np.float64], /) -> float | NDArray[np.float64]: ...
-    def _predict_at(self, arg0: Mapping[str, float], /) -> float: ...
     # Attached by scalelaw/__init__.py:
     def predict(
         self, params: ArrayLike | None = None, tokens: ArrayLike | None = None, **inputs: ArrayLike
@@ -284,7 +282,7 @@ def _fit_hparams_from_json(arg0: str, /) -> HparamSweepResult: ...
 # Chart data for scalelaw.plot (src/plot/result_charts.h, the builders the CLI's --plot draws from too). Curves are
 # {x name: array, y name: array, "label": str, "value": float} or None.
 def _fit_chart(
-    fit: FitResult,
+    law: FitResult | IsoflopResult | HparamSweepResult | str,
     params: NDArray[np.float64] | None,
     tokens: NDArray[np.float64] | None,
     loss: NDArray[np.float64] | None,

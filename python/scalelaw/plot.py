@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -150,7 +151,7 @@ def _runs(data: Any, columns: Mapping[str, str], derive_tokens: bool) -> Optiona
 # --- Loss vs compute (scalelaw.fit) ---
 
 
-def _plot_fit(result: FitResult, data: Any, ax: Any, *, columns: Mapping[str, str], flops_max: Optional[float],
+def _plot_fit(result: Union[FitResult, str], data: Any, ax: Any, *, columns: Mapping[str, str], flops_max: Optional[float],
               log_loss: bool, title: Optional[str]) -> Any:
     import matplotlib.cm as mcm
 
@@ -209,7 +210,7 @@ def _plot_fit(result: FitResult, data: Any, ax: Any, *, columns: Mapping[str, st
             ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlabel("compute C = 6ND (FLOPs)")
     ax.set_ylabel("loss (nats/token)")
-    ax.set_title(title if title is not None else chart["title"])
+    ax.set_title(title if title is not None else textwrap.fill(chart["title"], 72))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small", loc="upper right")
     return ax
@@ -351,9 +352,9 @@ def _plot_plan(plan: Plan, ax: Any, *, quantities: Optional[Sequence[str]], titl
 
 
 def _result(result: Any) -> Any:
-    """result as a FitResult, IsoflopResult, HparamSweepResult or Plan: those as they are, their to_dict() forms
-    (and the dict of a plan) read back."""
-    if isinstance(result, (FitResult, IsoflopResult, HparamSweepResult, Plan)):
+    """result as a FitResult, IsoflopResult, HparamSweepResult, Plan or published law family: those as they are,
+    their to_dict() forms (and the dict of a plan) read back."""
+    if isinstance(result, (FitResult, IsoflopResult, HparamSweepResult, Plan, str)):
         return result
     if isinstance(result, Mapping):
         if "budgets" in result and "k_params" in result:
@@ -365,8 +366,8 @@ def _result(result: Any) -> Any:
         if isinstance(result.get("params"), Mapping) and "model" in result:
             return _scalelaw._fit_from_json(json.dumps(dict(result)), "dict")
     raise TypeError("scalelaw.plot draws a FitResult (scalelaw.fit), an IsoflopResult (scalelaw.isoflop), a "
-                    "HparamSweepResult (scalelaw.fit_hparams), a Plan (scalelaw.plan) or the to_dict() of one of "
-                    f"them; got {type(result).__name__}")
+                    "HparamSweepResult (scalelaw.fit_hparams), a Plan (scalelaw.plan), the to_dict() of one of "
+                    f"them or a published law family's name (\"epoch\"); got {type(result).__name__}")
 
 
 def plot(result: Any, data: Any = None, *, ax: Any = None, params: Optional[str] = None,
@@ -377,10 +378,13 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: Optional[str]
 
     result:
       - a FitResult (scalelaw.fit, or its to_dict()): loss against compute C = 6ND (log-log) with the runs in data
-        coloured by model size N, the fitted law L(N, C/(6N)) for up to 8 model sizes, for model "chinchilla"
-        the compute-optimal frontier L_opt(C) and (when fitted with bootstrap=) the 95% band of the resamples'
-        frontiers, and compute beyond the largest run shaded as extrapolation. Curves run to flops_max (default
-        100x the largest run, or at_flops). Without data the fitted range stands in for the runs. Returns the Axes.
+        coloured by model size N, the fitted law L(N, C/(6N)) for up to 8 model sizes, for a usable fit of a form
+        in N and D the compute-optimal frontier L_opt(C) (in closed form for "chinchilla", by minimising along
+        C = 6ND for the others) and (when fitted with bootstrap=) the 95% band of the resamples' frontiers, and
+        compute beyond the largest run shaded as extrapolation. Curves run to flops_max (default 100x the largest
+        run, or at_flops). Without data the fitted range stands in for the runs. Returns the Axes.
+      - a published law family with a loss in N and D ("epoch", "chinchilla", "kaplan", ...; scalelaw.laws()):
+        the same chart of the published law over its fitted range (or over the runs in data). Returns the Axes.
       - an IsoflopResult (scalelaw.isoflop, or its to_dict()): loss against N per budget (runs from data, coloured
         by C), each budget's parabola (dashed when left out of the power law), the used budgets' vertices, and the
         fitted N_opt = k·C^a at each budget. Returns the Axes.
@@ -403,7 +407,7 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: Optional[str]
         raise InvalidArgument(f"a {'fit_hparams' if isinstance(result, HparamSweepResult) else 'plan'} result "
                               "carries what it draws; data is not used")
     columns = _columns(result, params, tokens, loss, flops)
-    if isinstance(result, FitResult):
+    if isinstance(result, (FitResult, str)):
         return _plot_fit(result, data, _axes(ax)[0], columns=columns, flops_max=flops_max,
                          log_loss=True if log_loss is None else log_loss, title=title)
     if isinstance(result, IsoflopResult):

@@ -54,6 +54,8 @@ int RunFit(const FitCommand& command);
 struct InputValues {
   std::array<double, kInputCount> values;
   InputValues() { values.fill(PredictionInputs::kUnset); }
+  // --input NAME=VALUE: inputs the table does not name, the columns of the user's own that a fitted formula reads.
+  std::vector<std::string> named;
   double& operator[](Input input) { return values[static_cast<std::size_t>(input)]; }
   // The inputs given, validated by the input table (an InputProblem names the option).
   PredictionInputs Inputs() const;

@@ -16,6 +16,7 @@
 #include "plot/svg_plot.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
+#include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/io/csv.h"
 #include "scalelaw/io/fit_json.h"
 
@@ -97,17 +98,26 @@ Dataset ReadFormulaRuns(const std::string& text, const std::string& source, cons
   return data;
 }
 
-// The runs at C = 6ND with the fitted law per model size; for a Chinchilla fit also the compute-optimal
-// frontier and the 95% band of the bootstrap resamples' frontiers (plot::MakeFitChart, as Python's scalelaw.plot).
-void WritePlot(const std::string& path, const Dataset& data, const Model& model, const FitSummary& fit,
-               double at_flops) {
-  if (data.params.empty() || data.tokens.empty() || !model.data_columns().empty()) {
-    throw InvalidArgument("--plot draws loss against compute 6ND and needs a model of N and D");
+// The runs at C = 6ND with the fitted law per model size and, for a usable fit that allocates a budget, the
+// compute-optimal frontier and the 95% band of the bootstrap resamples' frontiers: the chart of the fit as a Law
+// (plot::MakeFitChart, as Python's scalelaw.plot). N and D are the named form's, or a formula's columns N and D.
+void WritePlot(const std::string& path, const Dataset& data, const FitSummary& fit, double at_flops) {
+  auto column = [&data](const std::vector<double>& named, const char* formula_name) -> const std::vector<double>& {
+    if (!named.empty()) return named;
+    const auto found = data.columns.find(formula_name);
+    return found == data.columns.end() ? named : found->second;
+  };
+  const std::vector<double>& params = column(data.params, "N");
+  const std::vector<double>& tokens = column(data.tokens, "D");
+  if (params.empty() || tokens.empty()) {
+    throw InvalidArgument("--plot draws loss against compute 6ND: the fit must read N and D (a named form of N and D, "
+                          "or a formula over columns N and D)");
   }
   plot::FitChartOptions options;
-  options.at_flops = at_flops;
+  options.at_flops = at_flops > 0 ? at_flops : plot::FitBudget(fit);
   plot::WriteSvgFile(
-      plot::LossVsComputeChart(plot::MakeFitChart(fit, data.params, data.tokens, data.loss, options).data), path);
+      plot::LossVsComputeChart(plot::MakeFitChart(FittedLaw(fit, "fit"), params, tokens, data.loss, options).data),
+      path);
 }
 
 }  // namespace
@@ -194,7 +204,7 @@ int RunFit(const FitCommand& command) {
   fit.data_columns = {DescribeColumns(command, *model)};
 
   if (!command.output.empty()) detail::WriteWholeFile(command.output, FitToJson(fit, 2) + "\n", "the fit");
-  if (!command.plot.empty()) WritePlot(command.plot, data, *model, fit, command.at_flops);
+  if (!command.plot.empty()) WritePlot(command.plot, data, fit, command.at_flops);
   fmt::print("{}", command.json ? FitToJson(fit) + "\n" : fit.FullReport());
   return ExitCodeFor(fit.status, fit.message, "the fit");
 }

@@ -203,6 +203,12 @@ CLI::Option* AddInput(CLI::App* app, Input input, InputValues& values) {
   return app->add_option(std::string(info.option), values[input], help)->check(domain);
 }
 
+// --input NAME=VALUE, for a --fit whose formula reads columns the input table does not name.
+void AddNamedInputs(CLI::App* sub, InputValues& values) {
+  sub->add_option("--input", values.named,
+                  "With --fit: an input the fitted formula reads from a column of your own, NAME=VALUE (repeatable)");
+}
+
 void AddLawChoice(CLI::App* sub, Quantity quantity, LawChoice& law, bool with_all) {
   auto* family = sub->add_option("--law", law.family,
                                  "Law family: " + fmt::format("{}", fmt::join(scalelaw::FamiliesFor(quantity), ", ")) +
@@ -240,6 +246,7 @@ void AddPredictCommand(CLI::App& app, const PredictCommandSpec& spec, PredictCom
   command.law.family = spec.default_family;
   for (Input input : scalelaw::InputsFor(spec.quantity)) AddInput(sub, input, command.inputs);
   AddLawChoice(sub, spec.quantity, command.law, /*with_all=*/true);
+  if (spec.quantity == Quantity::kLoss) AddNamedInputs(sub, command.inputs);
   AddJsonFlag(sub, command.json);
   sub->callback([&] { exit_code = RunPredict(command); });
 }
@@ -256,6 +263,7 @@ void AddAllocateCommand(CLI::App& app, PredictCommand& command, int& exit_code) 
     if (input == Input::kTargetLoss) option->excludes(flops);
   }
   AddLawChoice(sub, Quantity::kAllocation, command.law, /*with_all=*/true);
+  AddNamedInputs(sub, in);
   AddJsonFlag(sub, command.json);
   sub->callback([&] {
     if (std::isnan(in[Input::kFlops]) && std::isnan(in[Input::kTargetLoss])) {

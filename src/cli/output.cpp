@@ -36,6 +36,7 @@ PredictionInputs InputValues::Inputs() const {
   for (std::size_t i = 0; i < kInputCount; ++i) {
     if (!std::isnan(values[i])) in.Set(static_cast<Input>(i), values[i]);
   }
+  for (const auto& [name, value] : ParseAssignments(named, "--input")) in.SetNamed(name, value);
   return in;
 }
 

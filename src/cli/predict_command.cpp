@@ -40,6 +40,7 @@ std::string DescribeInputs(const PredictionInputs& in) {
     const std::string_view name = info.quantity.substr(0, info.quantity.find(','));
     text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, Short(in.Get(info.id)));
   }
+  for (const auto& [name, value] : in.named()) text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, Short(value));
   return text;
 }
 

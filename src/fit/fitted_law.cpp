@@ -19,11 +19,8 @@
 #include "scalelaw/laws/registry.h"
 
 namespace scalelaw {
-namespace {
 
-// The Input a form's data name reads ("N", "D", "U", "x"), or none when the input table has no such quantity
-// (a formula over a column of the user's own name).
-std::optional<Input> InputOfDataName(const std::string& name) {
+std::optional<Input> InputOfFormName(std::string_view name) {
   if (name == "N") return Input::kParams;
   if (name == "D") return Input::kTokens;
   if (name == "U") return Input::kUniqueTokens;
@@ -31,12 +28,15 @@ std::optional<Input> InputOfDataName(const std::string& name) {
   return std::nullopt;
 }
 
+namespace {
+
 std::map<std::string, double> AsMap(const Constants& constants) {
   return std::map<std::string, double>(constants.begin(), constants.end());
 }
 
 // The fitted form's loss at one point: a one-run design whose inputs are overwritten at each call, so an
-// evaluation allocates nothing.
+// evaluation allocates nothing. A named form reads N, D (and U) from their own fields of the design; a formula
+// reads every input as a column (N and D among them when it names them), with its logarithm beside it.
 class FormLoss {
  public:
   FormLoss(std::shared_ptr<const Model> model, const Constants& constants)
@@ -48,30 +48,50 @@ class FormLoss {
       design_.log_tokens = {0.0};
       if (form.needs_unique_tokens()) design_.unique_tokens = {1.0};
     }
-    for (const std::string& column : form.data_columns()) design_.columns[column] = {1.0};
+    for (const std::string& column : form.data_columns()) {
+      design_.columns[column] = {1.0};
+      design_.log_columns[column] = {0.0};
+    }
   }
 
-  // L at N = params, D = tokens (U from in when the form reads it), other data from in.
+  // Whether the form reads N and D (as a named form, or as a formula's columns N and D): it can then be
+  // evaluated along C = 6ND.
+  bool ReadsParamsAndTokens() const {
+    return !design_.log_params.empty() || (design_.columns.count("N") > 0 && design_.columns.count("D") > 0);
+  }
+
+  // L at N = params, D = tokens, the form's other inputs from in.
   double AtParamsTokens(double params, double tokens, const PredictionInputs& in) {
     RequirePositive(params, "N (parameters)");
     RequirePositive(tokens, "D (tokens)");
-    design_.log_params[0] = std::log(params);
-    design_.log_tokens[0] = std::log(tokens);
-    if (!design_.unique_tokens.empty()) design_.unique_tokens[0] = in.Need(Input::kUniqueTokens);
-    return Evaluate(in);
+    return Evaluate(in, params, tokens);
   }
 
   double At(const PredictionInputs& in) {
-    if (!design_.log_params.empty()) return AtParamsTokens(in.Need(Input::kParams), in.Need(Input::kTokens), in);
-    return Evaluate(in);
+    const bool reads_params = !design_.log_params.empty() || design_.columns.count("N") > 0;
+    const bool reads_tokens = !design_.log_params.empty() || design_.columns.count("D") > 0;
+    return Evaluate(in, reads_params ? in.Need(Input::kParams) : kNone, reads_tokens ? in.Need(Input::kTokens) : kNone);
   }
 
  private:
-  double Evaluate(const PredictionInputs& in) {
+  static constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+
+  double Evaluate(const PredictionInputs& in, double params, double tokens) {
+    if (!design_.log_params.empty()) {
+      design_.log_params[0] = std::log(params);
+      design_.log_tokens[0] = std::log(tokens);
+      if (!design_.unique_tokens.empty()) design_.unique_tokens[0] = in.Need(Input::kUniqueTokens);
+    }
     for (auto& [column, values] : design_.columns) {
-      const std::optional<Input> input = InputOfDataName(column);
-      if (!input) throw InvalidArgument("the fit reads a column '" + column + "' that no prediction input names");
-      values[0] = in.Need(*input);
+      const std::optional<Input> input = InputOfFormName(column);
+      if (input == Input::kParams) {
+        values[0] = params;
+      } else if (input == Input::kTokens) {
+        values[0] = tokens;
+      } else {
+        values[0] = input ? in.Need(*input) : in.NeedNamed(column);
+      }
+      design_.log_columns[column][0] = std::log(values[0]);
     }
     double log_prediction = 0;
     model_->form().LogPredict(internal_.data(), design_, &log_prediction, nullptr);
@@ -197,14 +217,19 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
     inputs = {Input::kParams, Input::kTokens};
     if (form.needs_unique_tokens()) inputs.push_back(Input::kUniqueTokens);
   }
+  std::vector<std::string> named_inputs;  // columns of the user's own names ("C", "Nv")
   for (const std::string& column : form.data_columns()) {
-    const std::optional<Input> input = InputOfDataName(column);
-    if (!input) return law;  // a column of the user's own name: only Predict(fit, inputs) can evaluate it
-    inputs.push_back(*input);
+    const std::optional<Input> input = InputOfFormName(column);
+    if (input) {
+      inputs.push_back(*input);
+    } else {
+      named_inputs.push_back(column);
+    }
   }
 
   LawInfo loss = FittedRecord(LawInfo{}, fit, name, Quantity::kLoss);
   loss.inputs = inputs;
+  loss.named_inputs = named_inputs;
   loss.outputs = {"loss"};
   loss.bind = [model](const Constants& c) -> Evaluator {
     auto evaluate = std::make_shared<FormLoss>(model, c);
@@ -214,14 +239,20 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
     };
   };
   law.records.push_back(loss);
-  if (!form.needs_params_and_tokens()) return law;
+  if (!FormLoss(model, loss.constants).ReadsParamsAndTokens()) return law;
 
+  // The split of C between N and D; the form's other inputs (U, a formula's own columns) are inputs of the
+  // allocation too.
   LawInfo allocation = FittedRecord(LawInfo{}, fit, name, Quantity::kAllocation);
   allocation.inputs = {Input::kFlops};
-  if (form.needs_unique_tokens()) allocation.inputs.push_back(Input::kUniqueTokens);
+  for (Input input : inputs) {
+    if (input != Input::kParams && input != Input::kTokens) allocation.inputs.push_back(input);
+  }
+  allocation.named_inputs = named_inputs;
   allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
   allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "loss", "epochs"};
-  const bool reads_unique = form.needs_unique_tokens();
+  const bool reads_unique =
+      std::find(inputs.begin(), inputs.end(), Input::kUniqueTokens) != inputs.end();
   allocation.bind = [model, reads_unique](const Constants& c) -> Evaluator {
     auto evaluate = std::make_shared<FormLoss>(model, c);
     return [evaluate, reads_unique](const PredictionInputs& in, Evaluation& e) {

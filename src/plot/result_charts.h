@@ -11,14 +11,15 @@
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/fit/fit.h"
+#include "scalelaw/predict.h"
 
 namespace scalelaw::plot {
 
 struct FitChartOptions {
   // The right end of the curves; NaN: 100 times the largest compute shown (the runs', else 6·N_max·D_max of the
-  // fit's data range), extended to at_flops.
+  // law's range), extended to at_flops.
   double flops_max = std::numeric_limits<double>::quiet_NaN();
-  // A budget to reach and mark; NaN: the fit's own, C = 6·N_opt·D_opt of its derived values (FitOptions::at_flops).
+  // A budget to reach and mark; NaN: none (for a FitSummary, the fit's own: FitBudget).
   double at_flops = std::numeric_limits<double>::quiet_NaN();
 };
 
@@ -33,21 +34,32 @@ struct FitChart {
   double flops_min = 0;    // the compute range of the frontier: the smallest run's C to flops_max
   double flops_max = 0;
   double at_flops = std::numeric_limits<double>::quiet_NaN();  // the budget marked; NaN: none
-  // a of N_opt ∝ C^a (beta/(alpha+beta), Hoffmann et al. 2022, arXiv:2203.15556, Eq. 4) when there is a frontier.
+  // a of N_opt ∝ C^a when there is a frontier: the slope of ln N_opt between flops_min and flops_max (exact for a
+  // power-law allocation, beta/(alpha+beta) for the Chinchilla form, Hoffmann et al. 2022, arXiv:2203.15556, Eq. 4).
   double frontier_exponent = std::numeric_limits<double>::quiet_NaN();
   std::size_t band_resamples = 0;  // the resamples behind the band (0: no band)
 };
 
-// Loss against compute C = 6ND for a fit: the runs given (params, tokens, loss of one length; empty: none, and
-// the fit's data range stands in for them: five model sizes log-spaced over its N with its smallest D, the shade
-// beyond 6·N_max·D_max), the fitted law L(N, C/(6N)) at up to kMaxGroups model sizes (LawCurvesPerSize: from a
-// quarter of each size's smallest C), and for a usable Chinchilla fit the compute-optimal frontier
-// L_opt(C) = L(N_opt(C), D_opt(C)) over [flops_min, flops_max] (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 4)
-// with the band between the 2.5 and 97.5 percentiles of the bootstrap resamples' frontiers at each C (resamples
-// whose frontier is not finite there left out). A fit whose form does not read N and D alone gets no law curves.
-// Throws InvalidArgument when there is nothing to draw (no runs and no law in N and D, or no data range).
+// Loss against compute C = 6ND for a law, fitted or published (scalelaw/predict.h): the runs given (params,
+// tokens, loss of one length; empty: none, and the law's range stands in for them: five model sizes log-spaced
+// over its N with its smallest D, the shade beyond 6·N_max·D_max); when the law's loss reads N and D alone, the
+// law L(N, C/(6N)) at up to kMaxGroups model sizes (LawCurvesPerSize: from a quarter of each size's smallest C);
+// and for a usable law that allocates a budget, the compute-optimal frontier L_opt(C) = L(N_opt(C), D_opt(C))
+// over [flops_min, flops_max] from its allocation (closed form for the Chinchilla form, Hoffmann et al. 2022,
+// arXiv:2203.15556, Eq. 4; a minimisation along C = 6ND for other forms of N and D), with the band between the
+// 2.5 and 97.5 percentiles of the law's resamples' frontiers at each C (resamples whose frontier is not finite
+// there left out). Throws InvalidArgument when there is nothing to draw (no runs and no loss in N and D, or no
+// range).
+FitChart MakeFitChart(const Law& law, const std::vector<double>& params, const std::vector<double>& tokens,
+                      const std::vector<double>& loss, const FitChartOptions& options = {});
+
+// The same for a fit (its FittedLaw, scalelaw/fit/fitted_law.h), marking the fit's own budget when options does
+// not name one.
 FitChart MakeFitChart(const FitSummary& fit, const std::vector<double>& params, const std::vector<double>& tokens,
                       const std::vector<double>& loss, const FitChartOptions& options = {});
+
+// The budget a fit was asked about: C = 6·N_opt·D_opt of its derived values (FitOptions::at_flops); NaN without.
+double FitBudget(const FitSummary& fit);
 
 // The IsoFLOP profiles of an analysis, one IsoflopBudgetData per budget of result (in its order) with the runs of
 // runs whose C lies in the budget's [flops_min, flops_max] (within a relative 1e-6; runs may be empty, and need not

@@ -3,6 +3,7 @@
 #include "scalelaw/predict.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -104,16 +105,34 @@ std::string KnownFamilies(Quantity quantity) {
   throw NotApplicable(fmt::format("law '{}' {}", law_name, e.TemplateText()), e.inputs());
 }
 
-// Every input record needs that in lacks (and has no default), named at once: "needs {0} and {1}".
+// Every input record needs that in lacks (and has no default), named at once: "needs {0} and {1}", and the
+// named inputs it reads ("needs the input 'C'"). A named input that record does not read is a mistake (a
+// misspelt column), not something to ignore.
 void RequireInputs(const LawInfo& record, const PredictionInputs& in) {
+  for (const auto& [name, value] : in.named()) {
+    if (std::find(record.named_inputs.begin(), record.named_inputs.end(), name) != record.named_inputs.end()) continue;
+    std::vector<std::string> reads;
+    for (Input input : record.inputs) reads.emplace_back(Describe(input).key);
+    for (Input input : record.optional_inputs) reads.emplace_back(Describe(input).key);
+    reads.insert(reads.end(), record.named_inputs.begin(), record.named_inputs.end());
+    throw InvalidArgument(fmt::format("unknown input '{}' (law '{}' reads {})", name, record.name,
+                                      reads.empty() ? "none" : fmt::format("{}", fmt::join(reads, ", "))));
+  }
   std::vector<Input> missing;
   for (Input input : record.inputs) {
     if (std::isnan(in.Get(input))) missing.push_back(input);
   }
-  if (missing.empty()) return;
+  std::vector<std::string> missing_named;
+  for (const std::string& name : record.named_inputs) {
+    if (in.Named(name) == nullptr) missing_named.push_back("the input '" + name + "'");
+  }
+  if (missing.empty() && missing_named.empty()) return;
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < missing.size(); ++i) parts.push_back(fmt::format("{{{}}}", i));
+  parts.insert(parts.end(), missing_named.begin(), missing_named.end());
   std::string text = "needs ";
-  for (std::size_t i = 0; i < missing.size(); ++i) {
-    text += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + fmt::format("{{{}}}", i);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
   }
   throw NotApplicable(text, missing);
 }
@@ -260,10 +279,18 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
           {input});
     }
   }
+  for (const auto& [name, column] : in.named_columns) {
+    for (std::size_t k = 0; k < in.size; ++k) {
+      if (std::isfinite(column[k])) continue;
+      throw InvalidArgument(
+          fmt::format("the input '{}' must be a finite number (got {} at element {})", name, FormatNumber(column[k]), k));
+    }
+  }
   BulkPrediction out;
   out.law = record;
   PredictionInputs first = in.fixed;
   for (const auto& [input, column] : in.columns) first.SetUnchecked(input, in.size > 0 ? column[0] : 1.0);
+  for (const auto& [name, column] : in.named_columns) first.SetNamed(name, in.size > 0 ? column[0] : 1.0);
   Evaluator evaluate;
   try {
     RequireInputs(record, first);
@@ -280,6 +307,7 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   std::size_t points_warned = 0;
   for (std::size_t k = 0; k < in.size; ++k) {
     for (const auto& [input, column] : in.columns) point.SetUnchecked(input, column[k]);
+    for (const auto& [name, column] : in.named_columns) point.SetNamed(name, column[k]);
     if (k > 0) e.detailed = false;
     try {
       evaluate(point, e);

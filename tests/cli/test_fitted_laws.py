@@ -85,3 +85,40 @@ def test_a_result_that_is_not_a_law_file_is_an_input_error(scalelaw, tmp_path):
     junk.write_text('{"hello": 1}\n')
     r = scalelaw("predict-lr", "--fit", junk, "--params", "1e9", "--tokens", "1e10")
     assert r.code == 2 and "not a fit, fit-hparams or isoflop result" in r.err and "junk.json" in r.err
+
+
+def test_a_formula_fit_allocates_and_predicts_from_its_own_columns(scalelaw, tmp_path):
+    """A formula over N and D allocates (N and D minimise its loss along C = 6ND); a formula over a column of the
+    user's own name predicts the loss from --input NAME=VALUE, and says which input it lacks or does not read."""
+    e, a, b, alpha, beta = 1.8172, 482.01, 2085.43, 0.3478, 0.3658
+    rows = ["N,D,loss"]
+    for n in (1e8, 3e8, 1e9, 3e9):
+        for d in (2e9, 1e10, 5e10, 2e11):
+            rows.append(f"{n!r},{d!r},{e + a / n ** alpha + b / d ** beta!r}")
+    runs, fit = tmp_path / "nd.csv", tmp_path / "nd.json"
+    runs.write_text("\n".join(rows) + "\n")
+    r = scalelaw("fit", runs, "--formula", "E + A/N^alpha + B/D^beta", "--output", fit)
+    assert r.code == 0, r.err
+    alloc = scalelaw("allocate", "--fit", fit, "--flops", "1e22", "--json").json()
+    n, d = alloc["params"], alloc["tokens"]
+    assert math.isclose(6 * n * d, 1e22, rel_tol=1e-12)
+    # The fitted law recovers the law it was made from, whose optimum is in closed form (Hoffmann et al. 2022,
+    # arXiv:2203.15556, Eq. 4).
+    g = (alpha * a / (beta * b)) ** (1 / (alpha + beta))
+    assert math.isclose(n, g * (1e22 / 6) ** (beta / (alpha + beta)), rel_tol=1e-4)
+    at = scalelaw("predict-loss", "--fit", fit, "--params", n, "--tokens", d, "--json").json()
+    assert math.isclose(at["loss"], alloc["loss"], rel_tol=1e-12)
+
+    compute = [1e18, 3e18, 1e19, 3e19, 1e20, 3e20, 1e21]
+    own, own_fit = tmp_path / "own.csv", tmp_path / "own.json"
+    own.write_text("C,L\n" + "".join(f"{c!r},{1.7 + 95.0 * c ** -0.094!r}\n" for c in compute))
+    r = scalelaw("fit", own, "--formula", "E + A/C^alpha", "--loss-col", "L", "--output", own_fit)
+    assert r.code == 0, r.err
+    p = scalelaw("predict-loss", "--fit", own_fit, "--input", "C=1e23", "--json").json()
+    assert math.isclose(p["loss"], 1.7 + 95.0 * 1e23 ** -0.094, rel_tol=1e-6)
+    human = scalelaw("predict-loss", "--fit", own_fit, "--input", "C=1e23")
+    assert human.code == 0 and "C = 1e+23" in human.out
+    missing = scalelaw("predict-loss", "--fit", own_fit)
+    assert missing.code == 2 and "needs the input 'C'" in missing.err
+    misspelt = scalelaw("predict-loss", "--fit", own_fit, "--input", "c=1e23")
+    assert misspelt.code == 2 and "unknown input 'c' (law 'fit:" in misspelt.err and "reads C)" in misspelt.err

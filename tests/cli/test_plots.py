@@ -29,7 +29,7 @@ def test_fit_plot_has_every_run_the_law_and_the_band(scalelaw, tmp_path):
 def test_plot_needs_a_model_of_n_and_d(scalelaw, tmp_path):
     r = scalelaw("fit", EXAMPLE_RUNS, "--model", "power", "--col", "x=params", "--loss-col", "loss",
                  "--plot", tmp_path / "x.svg")
-    assert r.code == 2 and "needs a model of N and D" in r.err
+    assert r.code == 2 and "the fit must read N and D" in r.err
     r = scalelaw("fit", EXAMPLE_RUNS, "--plot", tmp_path / "missing" / "x.svg")
     assert r.code == 2 and "cannot write the plot" in r.err
 
@@ -54,3 +54,18 @@ def test_isoflop_and_hparam_plots(scalelaw, tmp_path):
     assert "Optimal peak LR = 77.69" in text
     _, text = parse(tmp_path / "hp-batch.svg")
     assert "Optimal batch = 0.2085" in text
+
+
+def test_a_formula_over_n_and_d_plots_with_its_frontier(scalelaw, tmp_path):
+    """A formula fit is a law of N and D like the named forms: its chart has the law per size and the frontier of
+    its allocation (minimised along C = 6ND), and its band from the resamples."""
+    runs = tmp_path / "runs.csv"
+    with open(EXAMPLE_RUNS) as f:
+        runs.write_text(f.read().replace("params,tokens,", "N,D,", 1))
+    path = tmp_path / "formula.svg"
+    r = scalelaw("fit", runs, "--formula", "E + A/N^alpha + B/D^beta", "--bootstrap", 20, "--plot", path)
+    assert r.code == 0, r.err
+    root, text = parse(path)
+    assert len(list(root.iter(SVG + "circle"))) >= 48
+    assert "compute-optimal L_opt(C)" in text and "95% band, 20 resamples" in text
+    assert "nan" not in path.read_text().lower()

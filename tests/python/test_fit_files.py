@@ -153,3 +153,16 @@ def test_a_fit_written_before_the_new_keys_still_loads():
     assert chinchilla.to_dict()["options"]["start_strategy"] == "auto"
     assert chinchilla.predict(1e9, 2e10) == pytest.approx(
         TRUTH["E"] + TRUTH["A"] / 1e9 ** TRUTH["alpha"] + TRUTH["B"] / 2e10 ** TRUTH["beta"], rel=1e-14)
+
+
+def test_pickle_keeps_the_columns_read_from_a_table():
+    """A fit read from a table records its columns (table_columns), and a pickled copy keeps them, so plot(fit, df)
+    reads the same columns after a round trip."""
+    n, d, loss = runs()
+    table = {"N": n, "D": d, "L": loss}
+    result = scalelaw.fit(table, params="N", tokens="D", loss="L")
+    back = pickle.loads(pickle.dumps(result))
+    assert back.table_columns == result.table_columns == {"params": "N", "tokens": "D", "loss": "L"}
+    assert back.to_json() == result.to_json()
+    # A fit from arrays records none, and comes back with none.
+    assert pickle.loads(pickle.dumps(scalelaw.fit(n, d, loss))).table_columns is None

@@ -176,12 +176,35 @@ def test_fit_chart_marks_at_flops_and_draws_into_given_axes(plt, runs):
     assert one(ax, "frontier").get_xdata()[-1] == pytest.approx(1e25)
 
 
-def test_kaplan_fit_has_curves_but_no_chinchilla_frontier(plt, runs):
+def test_kaplan_fit_has_curves_and_the_frontier_of_its_minimised_split(plt, runs):
+    """A form without a closed-form split draws the frontier of its allocation: at each C the minimum of its loss
+    along C = 6ND, checked here against a dense numpy scan of Kaplan et al.'s Eq. 1.5 with the fitted constants."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
         result = scalelaw.fit(runs, params="params", tokens="tokens", loss="loss", model="kaplan")
     ax = scalelaw.plot(result, runs)
-    assert law_lines(ax, "law:N=") and not by_gid(ax, "frontier")
+    assert law_lines(ax, "law:N=")
+    frontier = one(ax, "frontier")
+    p = result.params
+    for c, l_opt in list(zip(frontier.get_xdata(), frontier.get_ydata()))[::20]:
+        n = np.geomspace(1.0, c / 6, 400001)
+        scan = ((p["N_c"] / n) ** (p["alpha_N"] / p["alpha_D"]) + p["D_c"] / (c / (6 * n))) ** p["alpha_D"]
+        assert l_opt == pytest.approx(scan.min(), rel=1e-9)
+
+
+def test_a_published_law_draws_over_its_range(plt):
+    """plot("epoch") draws the published law as a fit is drawn: its five sizes over its fitted range and the
+    frontier of its allocation, here against the closed form with the registry's constants."""
+    [record] = [r for r in scalelaw.laws() if r.name == "epoch"]
+    ax = scalelaw.plot("epoch")
+    assert not by_gid(ax, "runs") and len(law_lines(ax, "law:N=")) == 5
+    frontier = one(ax, "frontier")
+    np.testing.assert_allclose(frontier.get_ydata(), closed_form_frontier(record.constants, frontier.get_xdata()),
+                               rtol=1e-12)
+    assert not by_gid(ax, "frontier_band")
+    assert ax.get_title().startswith("epoch: ")
+    with pytest.raises(scalelaw.InvalidArgument, match="no loss in N and D"):
+        scalelaw.plot("step")
 
 
 # --- isoFLOP profiles ---

@@ -298,8 +298,22 @@ def test_formula_columns_and_grid_from_python():
     power = scalelaw.fit(loss=1.7 + 30 * compute ** -0.07, model="power-offset", columns={"x": compute})
     assert power.params["alpha"] == pytest.approx(0.07, rel=1e-3)
     assert power.predict(x=np.array([1e23, 1e24])) == pytest.approx(1.7 + 30 * np.array([1e23, 1e24]) ** -0.07)
-    with pytest.raises(ValueError, match="needs the input 'x'"):
-        power.predict(1e9, 1e10, y=3)
+    with pytest.raises(ValueError, match="needs x="):
+        power.predict(1e9, 1e10)
+    with pytest.raises(ValueError, match="unknown input 'y'"):
+        power.predict(x=1e23, y=3)
+    # A formula over a column of the user's own name: the law reads it as a named input, over arrays in one call.
+    own = scalelaw.fit(loss=1.7 + 30 * compute ** -0.07, formula="E + A/C^alpha", columns={"C": compute},
+                       grid={"alpha": [0.05, 0.1]})
+    assert own.converged, own.message
+    at = np.array([[1e23], [1e24]]) * np.array([1.0, 3.0])  # broadcast like numpy
+    np.testing.assert_allclose(own.predict(C=at), 1.7 + 30 * at ** -0.07, rtol=1e-6)
+    assert own.predict(C=at).shape == (2, 2)
+    assert scalelaw.predict_loss(fit=own, C=1e23) == pytest.approx(1.7 + 30 * 1e23 ** -0.07, rel=1e-6)
+    with pytest.raises(ValueError, match="needs the input 'C'"):
+        own.predict(params=1e9, tokens=1e10)
+    with pytest.raises(ValueError, match="unknown input 'c'"):
+        own.predict(c=1e23)
     with pytest.raises(ValueError, match="reads a column 'x'"):
         scalelaw.fit(loss=compute, model="power", columns={"C": compute})
     with pytest.raises(ValueError, match="unknown model"):

@@ -193,3 +193,80 @@ TEST_CASE("A vocab fit answers the vocabulary size as the published record does 
   in.Set(Input::kVocabApproach, 1);
   CHECK_THROWS_AS(scalelaw::Predict(law, Quantity::kVocabularySize, in), scalelaw::NotApplicable);
 }
+
+namespace {
+
+// A fit of formula over the given columns with constants, as a FitSummary read back from a file holds it.
+scalelaw::FitSummary FormulaFit(const std::string& formula, const std::vector<std::string>& columns,
+                                const std::map<std::string, double>& constants) {
+  scalelaw::FitSummary fit;
+  fit.model = "formula";
+  fit.formula = formula;
+  fit.inputs = columns;
+  fit.status = scalelaw::AnalysisStatus::kUsable;
+  fit.params = constants;
+  return fit;
+}
+
+}  // namespace
+
+TEST_CASE("A formula over N and D is a law of N and D: its loss, and its split of C by minimisation", "[fitted-law]") {
+  const std::map<std::string, double> epoch = {
+      {"E", 1.8172}, {"A", 482.01}, {"B", 2085.43}, {"alpha", 0.3478}, {"beta", 0.3658}};
+  const scalelaw::Law formula = scalelaw::FittedLaw(FormulaFit("E + A/N^alpha + B/D^beta", {"N", "D"}, epoch), "f");
+  scalelaw::FitSummary chinchilla;
+  chinchilla.model = "chinchilla";
+  chinchilla.status = scalelaw::AnalysisStatus::kUsable;
+  chinchilla.params = epoch;
+  const scalelaw::Law closed_form = scalelaw::FittedLaw(chinchilla, "c");
+  CHECK(scalelaw::Predict(formula, Quantity::kLoss, At(1e9, 2e10)).Value("loss") ==
+        Approx(1.8172 + 482.01 / std::pow(1e9, 0.3478) + 2085.43 / std::pow(2e10, 0.3658)).epsilon(1e-12));
+  // The allocation: Brent's minimum along C = 6ND against Hoffmann et al.'s closed form (arXiv:2203.15556, Eq. 4).
+  for (double c : {1e19, 1e22, 1e25}) {
+    PredictionInputs in;
+    in.Set(Input::kFlops, c);
+    const scalelaw::Prediction searched = scalelaw::Predict(formula, Quantity::kAllocation, in);
+    const scalelaw::Prediction exact = scalelaw::Predict(closed_form, Quantity::kAllocation, in);
+    CHECK(searched.Value("params") == Approx(exact.Value("params")).epsilon(1e-7));
+    CHECK(searched.Value("tokens") == Approx(exact.Value("tokens")).epsilon(1e-7));
+    CHECK(searched.Value("loss") == Approx(exact.Value("loss")).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("A formula over a column of the user's own name answers the loss from that named input", "[fitted-law]") {
+  const scalelaw::Law law =
+      scalelaw::FittedLaw(FormulaFit("E + A/C^alpha", {"C"}, {{"E", 1.7}, {"A", 95.0}, {"alpha", 0.094}}), "fit:c");
+  const scalelaw::LawInfo* loss = law.Answer(Quantity::kLoss);
+  REQUIRE(loss != nullptr);
+  CHECK(loss->inputs.empty());
+  CHECK(loss->named_inputs == std::vector<std::string>{"C"});
+  CHECK(law.Answer(Quantity::kAllocation) == nullptr);  // no N and D to split
+
+  PredictionInputs in;
+  in.SetNamed("C", 1e21);
+  CHECK(scalelaw::Predict(law, Quantity::kLoss, in).Value("loss") ==
+        Approx(1.7 + 95.0 / std::pow(1e21, 0.094)).epsilon(1e-12));
+  // Missing, it is named as the column it is; given but not read (a misspelt column), it is an error too.
+  try {
+    scalelaw::Predict(law, Quantity::kLoss, PredictionInputs{});
+    FAIL("a missing named input was accepted");
+  } catch (const scalelaw::NotApplicable& e) {
+    CHECK(std::string(e.what()) == "law 'fit:c' needs the input 'C'");
+  }
+  in.SetNamed("c", 1e21);
+  CHECK_THROWS_WITH(scalelaw::Predict(law, Quantity::kLoss, in), Catch::Contains("unknown input 'c' (law 'fit:c' reads C)"));
+  CHECK_THROWS_AS(PredictionInputs{}.SetNamed("C", std::nan("")), scalelaw::InvalidArgument);
+
+  // In bulk, a named column gives at each point what one point gives.
+  const std::vector<double> compute = {1e18, 3e19, 1e21, 4e23};
+  scalelaw::InputColumns columns;
+  columns.size = compute.size();
+  columns.named_columns = {{"C", compute.data()}};
+  const scalelaw::BulkPrediction bulk = scalelaw::PredictBulk(law, Quantity::kLoss, columns);
+  REQUIRE(bulk.outputs.size() == 1);
+  for (std::size_t k = 0; k < compute.size(); ++k) {
+    PredictionInputs one;
+    one.SetNamed("C", compute[k]);
+    CHECK(bulk.outputs[0].second[k] == scalelaw::Predict(law, Quantity::kLoss, one).Value("loss"));
+  }
+}

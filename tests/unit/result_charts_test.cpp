@@ -15,6 +15,7 @@
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
+#include "scalelaw/predict.h"
 
 namespace sp = scalelaw::plot;
 
@@ -74,7 +75,7 @@ TEST_CASE("fit chart: the law per size, the frontier and its band, from the runs
   CHECK(chart.flops_max == Approx(100 * 6 * 1.6e9 * 3.2e10));
   CHECK(chart.data.observed_max_flops == Approx(6 * 1.6e9 * 3.2e10));
   CHECK(std::isnan(chart.at_flops));
-  CHECK(chart.data.title == "chinchilla: E + A/N^alpha + B/D^beta, 9 runs");
+  CHECK(chart.data.title == "E + A/N^alpha + B/D^beta (fitted, model 'chinchilla'), 9 runs");
 
   REQUIRE(chart.data.law_curves.size() == 3);
   for (const sp::LossCurve& curve : chart.data.law_curves) {
@@ -92,7 +93,7 @@ TEST_CASE("fit chart: the law per size, the frontier and its band, from the runs
   for (std::size_t i = 0; i < frontier.x.size(); ++i) {
     CHECK(frontier.y[i] == Approx(ClosedFormFrontier(kEpoch, frontier.x[i])).epsilon(1e-12));
   }
-  CHECK(chart.frontier_exponent == Approx(kEpoch.beta / (kEpoch.alpha + kEpoch.beta)).epsilon(1e-14));
+  CHECK(chart.frontier_exponent == Approx(kEpoch.beta / (kEpoch.alpha + kEpoch.beta)).epsilon(1e-12));
   CHECK_THAT(frontier.label, Catch::Contains("N_opt ∝ C^0.513"));
 
   // The band: at each C the 2.5 and 97.5 percentiles of the five resamples' frontiers, linear between order
@@ -134,21 +135,87 @@ TEST_CASE("fit chart without runs: the fitted range stands in, at_flops from the
   CHECK(chart.data.frontier.x.back() == Approx(1e24));
 }
 
-TEST_CASE("fit chart: forms other than Chinchilla have no frontier, nothing to draw is an error", "[charts]") {
-  scalelaw::FitSummary kaplan;
-  kaplan.model = "kaplan";
-  kaplan.params = {{"N_c", 8.8e13}, {"alpha_N", 0.076}, {"D_c", 5.4e13}, {"alpha_D", 0.095}};
-  kaplan.status = scalelaw::AnalysisStatus::kUsable;
-  const sp::FitChart chart = sp::MakeFitChart(kaplan, {1e8, 1e9}, {1e10, 1e10}, {3.0, 2.8});
-  CHECK(chart.data.frontier.x.empty());
+TEST_CASE("fit chart: a form without a closed-form split has the frontier of its minimised allocation", "[charts]") {
+  // The Kaplan form L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D (Kaplan et al. 2020, arXiv:2001.08361, Eq. 1.5)
+  // with its Table 2 constants, written out here; its frontier checked against a dense scan of ln N.
+  const double n_c = 8.8e13, d_c = 5.4e13, alpha_n = 0.076, alpha_d = 0.095;
+  auto kaplan = [&](double n, double d) { return std::pow(std::pow(n_c / n, alpha_n / alpha_d) + d_c / d, alpha_d); };
+  scalelaw::FitSummary fit;
+  fit.model = "kaplan";
+  fit.params = {{"N_c", n_c}, {"alpha_N", alpha_n}, {"D_c", d_c}, {"alpha_D", alpha_d}};
+  fit.status = scalelaw::AnalysisStatus::kUsable;
+  const sp::FitChart chart = sp::MakeFitChart(fit, {1e8, 1e9}, {1e10, 1e10}, {3.0, 2.8});
   CHECK(chart.data.law_curves.size() == 2);
-  CHECK(std::isnan(chart.frontier_exponent));
+  const sp::LossCurve& frontier = chart.data.frontier;
+  REQUIRE(frontier.x.size() == 80);
+  for (std::size_t i : {std::size_t{0}, std::size_t{50}, std::size_t{79}}) {
+    const double c = frontier.x[i];
+    double best = 1e300;
+    for (int k = 0; k <= 200000; ++k) {
+      const double n = std::exp(std::log(c / 6) * k / 200000.0);
+      best = std::min(best, kaplan(n, c / (6 * n)));
+    }
+    CHECK(frontier.y[i] == Approx(best).epsilon(1e-9));
+  }
+  // Minimising (N_c/N)^(alpha_N/alpha_D) + 6 D_c N / C gives N_opt ∝ C^(1/(1 + alpha_N/alpha_D)).
+  CHECK(chart.frontier_exponent == Approx(1 / (1 + alpha_n / alpha_d)).epsilon(1e-6));
 
+  // Not usable: the runs and the law, no frontier.
+  fit.status = scalelaw::AnalysisStatus::kNoConvergence;
+  fit.message = "did not converge";
+  CHECK(sp::MakeFitChart(fit, {1e8, 1e9}, {1e10, 1e10}, {3.0, 2.8}).data.frontier.x.empty());
+}
+
+TEST_CASE("fit chart of a published law: its range, its loss and its allocation's frontier", "[charts]") {
+  const scalelaw::Law epoch = scalelaw::PublishedLaw("epoch");
+  const scalelaw::LawInfo& loss = *epoch.Answer(scalelaw::Quantity::kLoss);
+  auto constant = [&loss](const char* name) {
+    for (const auto& [key, value] : loss.constants) {
+      if (key == name) return value;
+    }
+    FAIL("no constant " << name);
+    return 0.0;
+  };
+  const Params published{constant("E"), constant("A"), constant("B"), constant("alpha"), constant("beta")};
+  const sp::FitChart chart = sp::MakeFitChart(epoch, {}, {}, {});
+  CHECK(chart.flops_min == Approx(6 * loss.range.params_min * loss.range.tokens_min));
+  CHECK(chart.data.observed_max_flops == Approx(6 * loss.range.params_max * loss.range.tokens_max));
+  REQUIRE(chart.data.law_curves.size() == 5);
+  const sp::LossCurve& curve = chart.data.law_curves[2];
+  CHECK(curve.y[10] == Approx(LawLoss(published, curve.value, curve.x[10] / (6 * curve.value))).epsilon(1e-12));
+  REQUIRE(chart.data.frontier.x.size() == 80);
+  for (std::size_t i = 0; i < 80; i += 20) {
+    CHECK(chart.data.frontier.y[i] == Approx(ClosedFormFrontier(published, chart.data.frontier.x[i])).epsilon(1e-12));
+  }
+  CHECK(chart.data.frontier_band.x.empty());  // a published law has no resamples
+  CHECK_THAT(chart.data.title, Catch::StartsWith("epoch: "));
+}
+
+TEST_CASE("fit chart: a formula over N and D draws as the Chinchilla form does", "[charts]") {
+  scalelaw::FitSummary formula = EpochFit();
+  formula.model = "formula";
+  formula.inputs = {"N", "D"};
+  const std::vector<double> n = {1e8, 4e8, 1.6e9}, d = {2e9, 8e9, 3.2e10};
+  const std::vector<double> loss = {LawLoss(kEpoch, n[0], d[0]), LawLoss(kEpoch, n[1], d[1]), LawLoss(kEpoch, n[2], d[2])};
+  const sp::FitChart drawn = sp::MakeFitChart(formula, n, d, loss);
+  const sp::FitChart chinchilla = sp::MakeFitChart(EpochFit(), n, d, loss);
+  REQUIRE(drawn.data.law_curves.size() == 3);
+  REQUIRE(drawn.data.frontier.x.size() == chinchilla.data.frontier.x.size());
+  for (std::size_t i = 0; i < drawn.data.frontier.x.size(); ++i) {
+    CHECK(drawn.data.frontier.y[i] == Approx(chinchilla.data.frontier.y[i]).epsilon(1e-12));
+  }
+  CHECK(drawn.band_resamples == 5);
+  CHECK(drawn.frontier_exponent == Approx(chinchilla.frontier_exponent).epsilon(1e-7));
+}
+
+TEST_CASE("fit chart: nothing to draw is an error", "[charts]") {
   scalelaw::FitSummary empty = EpochFit();
   empty.data_range = {};
   CHECK_THROWS_AS(sp::MakeFitChart(empty, {}, {}, {}), scalelaw::InvalidArgument);
   CHECK_THROWS_AS(sp::MakeFitChart(EpochFit(), {1e8}, {1e9, 2e9}, {3}), scalelaw::InvalidArgument);
   CHECK_THROWS_AS(sp::MakeFitChart(EpochFit(), {-1}, {1e9}, {3}), scalelaw::InvalidArgument);
+  // A law of other quantities (the Step Law's LR and batch) has no loss in N and D to draw without runs.
+  CHECK_THROWS_WITH(sp::MakeFitChart(scalelaw::PublishedLaw("step"), {}, {}, {}), Catch::Contains("no loss in N and D"));
 }
 
 TEST_CASE("isoflop chart: each budget's runs, parabola and vertex, and N_opt = k C^a on the parabolas", "[charts]") {

@@ -255,10 +255,12 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
 // InvalidArgument when they name no form.
 Model ModelOf(const FitSummary& fit);
 
-// The model's loss at (N, D) for a fitted summary.
+// The model's loss at (N, D) for a fitted summary. Each call rebuilds the form from the summary (a formula is
+// parsed again): to evaluate many points, make the fit a Law once (FittedLaw, scalelaw/fit/fitted_law.h) and call
+// PredictBulk (scalelaw/predict.h), as the CLI and Python do.
 double Predict(const FitSummary& fit, double params, double tokens);
 // The fitted law at one point of any form: inputs by data name (those of fit.inputs; others are ignored).
-// Throws InvalidArgument naming a missing input.
+// Throws InvalidArgument naming a missing input. Rebuilds the form at each call, as above.
 double Predict(const FitSummary& fit, const std::map<std::string, double>& inputs);
 
 // The fitted law as a Chinchilla value type (throws InvalidArgument unless fit.model is "chinchilla").

@@ -11,7 +11,9 @@
 // The fit's bootstrap resamples become the Law's resamples, so every prediction carries a 95% interval.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
@@ -19,6 +21,11 @@
 #include "scalelaw/predict.h"
 
 namespace scalelaw {
+
+// The input a form's own name for its data stands for: N the parameters, D the tokens, U the unique tokens, x
+// the one variable of the one-input forms; none for a column of the user's own name (a formula's "C"), which a
+// fitted law reads as a named input (LawInfo::named_inputs).
+std::optional<Input> InputOfFormName(std::string_view name);
 
 // name labels the fit in outputs ("fit:runs.json"). Throws InvalidArgument when the fit has no parameters.
 // A fit of the "vocab" form (Tao et al. 2024, arXiv:2407.13623, Approach 3) also answers the vocabulary size,

@@ -10,6 +10,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scalelaw/error.h"
@@ -247,6 +248,33 @@ class PredictionInputs {
   // Sets without checking: for a caller that validated the value already (a bulk evaluation).
   void SetUnchecked(Input input, double value) { given_[Index(input)] = value; }
 
+  // Inputs the table does not name, by name: the columns of the user's own table that a fitted formula reads
+  // ("C", "Nv"). A value must be finite; setting a name again replaces its value.
+  PredictionInputs& SetNamed(std::string_view name, double value) {
+    if (!std::isfinite(value)) {
+      throw InvalidArgument("the input '" + std::string(name) + "' must be a finite number (got " +
+                            FormatValue(value) + ")");
+    }
+    for (auto& [key, given] : named_) {
+      if (key == name) {
+        given = value;
+        return *this;
+      }
+    }
+    named_.emplace_back(std::string(name), value);
+    return *this;
+  }
+  // The named input's value, or nullptr.
+  const double* Named(std::string_view name) const {
+    for (const auto& [key, given] : named_) {
+      if (key == name) return &given;
+    }
+    return nullptr;
+  }
+  // The named input's value; throws NotApplicable ("needs the input 'C'") when it is not given.
+  double NeedNamed(std::string_view name) const;
+  const std::vector<std::pair<std::string, double>>& named() const { return named_; }
+
   bool Has(Input input) const { return !std::isnan(given_[Index(input)]); }
   // The given value, else the table's default (NaN when there is none).
   double Get(Input input) const { return Has(input) ? given_[Index(input)] : Describe(input).default_value; }
@@ -265,6 +293,13 @@ class PredictionInputs {
     return buffer;
   }
   std::array<double, kInputCount> given_;
+  std::vector<std::pair<std::string, double>> named_;
 };
+
+inline double PredictionInputs::NeedNamed(std::string_view name) const {
+  const double* value = Named(name);
+  if (value == nullptr) throw NotApplicable("needs the input '" + std::string(name) + "'", {});
+  return *value;
+}
 
 }  // namespace scalelaw

@@ -200,6 +200,9 @@ struct LawInfo {
   // or a fit's).
   std::vector<Input> inputs = {};
   std::vector<Input> optional_inputs = {};
+  // Inputs the input table does not name, needed by name (PredictionInputs::SetNamed): the columns of the user's
+  // own table that a fitted formula reads ("C"). Published laws have none.
+  std::vector<std::string> named_inputs = {};
   std::vector<std::string> outputs = {};
   std::function<Evaluator(const Constants&)> bind = {};
   LawExample example = {};
