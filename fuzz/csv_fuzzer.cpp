@@ -1,8 +1,10 @@
-// libFuzzer target for the CSV readers: CsvHeader, then ParseRunsCsv (with the column layouts the CLI can ask
-// for) or ParseNumericCsv over the file's own header names. Expected failures are scalelaw::Error
-// subclasses; any other exception, a crash, a sanitizer report or a cell that is read but is not a positive
-// finite number is a finding.
+// libFuzzer target for the table reader: CsvHeader, then ParseRunsCsv (with the column layouts the CLI can ask
+// for) or ParseNumericCsv over the file's own header names, with a filter, a group column and empty cells skipped
+// when the header has the columns for them. Expected failures are scalelaw::Error subclasses; any other
+// exception, a crash, a sanitizer report, a cell read outside its column's domain, rows out of file order or
+// counts that do not add up is a finding.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -39,15 +41,31 @@ void RunsWith(std::string_view text, const scalelaw::RunColumns& columns) {
   }
 }
 
-void NumericWithNames(std::string_view text, const std::vector<std::string>& names) {
+void NumericWithNames(std::string_view text, const scalelaw::TableQuery& query) {
   try {
-    const scalelaw::NumericTable table = scalelaw::ParseNumericCsv(text, "fuzz.csv", names);
+    const scalelaw::NumericTable table = scalelaw::ParseNumericCsv(text, "fuzz.csv", query);
     Check(table.rows() > 0, "ParseNumericCsv returned no rows without an error");
-    Check(table.columns.size() == names.size(), "ParseNumericCsv: one column per name");
-    for (const auto& column : table.columns) CheckAllPositive(column, table.rows(), "ParseNumericCsv: cells");
+    Check(table.columns.size() == query.columns.size(), "ParseNumericCsv: one column per name");
+    for (std::size_t k = 0; k < table.columns.size(); ++k) {
+      const auto& column = table.columns[k];
+      Check(column.size() == table.rows(), "ParseNumericCsv: a value per row");
+      if (query.columns[k].domain == scalelaw::CellDomain::kPositive) {
+        CheckAllPositive(column, table.rows(), "ParseNumericCsv: cells");
+      } else {
+        Check(std::all_of(column.begin(), column.end(), [](double v) { return std::isfinite(v); }),
+              "ParseNumericCsv: finite cells");
+      }
+    }
     Check(std::is_sorted(table.lines.begin(), table.lines.end()) && table.lines.front() >= 2,
           "ParseNumericCsv: row lines increase from line 2");
-    for (const std::string& name : names) table.Column(name);
+    Check(table.rows() + table.filtered_out + table.skipped_missing == table.records,
+          "ParseNumericCsv: kept, filtered and skipped records add up");
+    Check(query.group_by.empty() ? table.groups.empty() : table.groups.size() == table.rows(),
+          "ParseNumericCsv: a group label per row");
+    std::size_t grouped = 0;
+    for (const std::string& label : table.GroupLabels()) grouped += table.Group(label).rows();
+    Check(query.group_by.empty() || grouped == table.rows(), "ParseNumericCsv: the groups partition the rows");
+    for (const auto& request : query.columns) table.Column(request.name);
   } catch (const scalelaw::Error&) {
   }
 }
@@ -58,8 +76,7 @@ bool Has(const std::vector<std::string>& names, std::string_view name) {
 
 }  // namespace
 
-// One parse per input: libfccp allocates a 48 MiB buffer per reader, which under ASan costs tens of
-// milliseconds, so the header picks the reader instead of every input going through all of them.
+// One parse per input: the header picks the layout, so every input goes through one reader.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const std::vector<std::string> header = scalelaw::CsvHeader(text);
@@ -71,11 +88,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     RunsWith(text, columns);
     return 0;
   }
-  std::vector<std::string> names;  // the file's own column names, as fit-hparams and isoflop read them
+  // The file's own column names, as fit-hparams and isoflop read them; a column called "group" labels groups,
+  // "keep" filters (keep!=no), "y" is read as any finite number, and empty cells are skipped when "skip" is a
+  // column.
+  scalelaw::TableQuery query;
   for (const std::string& name : header) {
-    if (names.size() == 8) break;
-    if (!name.empty() && !Has(names, name)) names.push_back(name);
+    if (query.columns.size() == 8) break;
+    if (name.empty() || name == "group" || name == "keep" || name == "skip") continue;
+    const bool seen = std::any_of(query.columns.begin(), query.columns.end(),
+                                  [&](const scalelaw::ColumnRequest& r) { return r.name == name; });
+    if (!seen) {
+      query.columns.push_back(
+          {name, name == "y" ? scalelaw::CellDomain::kFinite : scalelaw::CellDomain::kPositive});
+    }
   }
-  if (!names.empty()) NumericWithNames(text, names);
+  if (Has(header, "group")) query.group_by = "group";
+  if (Has(header, "keep")) query.where.push_back(scalelaw::RowFilter::Parse("keep!=no"));
+  query.skip_missing = Has(header, "skip");
+  if (!query.columns.empty()) NumericWithNames(text, query);
   return 0;
 }

@@ -147,6 +147,10 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   options.at_flops = Take<double>(in, "at_flops");
   const int drop_highest = Take<int>(in, "drop_highest");
   const bool show_progress = Take<bool>(in, "progress");
+  // The columns of the table the runs came from, so that a formula parameter named like one of them (a misspelt
+  // column) is caught.
+  std::vector<std::string> known_columns = Take<std::vector<std::string>>(in, "known_columns");
+  known_columns.insert(known_columns.end(), column_names.begin(), column_names.end());
   if (!in.empty()) {
     throw scalelaw::InvalidArgument("unknown fit option '" + py::str(in.begin()->first).cast<std::string>() + "'");
   }
@@ -154,6 +158,7 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   const scalelaw::Model model = !formula.empty()            ? scalelaw::Model::FromFormula(formula, column_names)
                                 : model_name == "loglinear" ? scalelaw::Model::LogLinear(column_names)
                                                             : scalelaw::Model::FromName(model_name);
+  scalelaw::CheckFormulaParameters(model, known_columns, options);
   for (const std::string& needed : model.data_columns()) {
     if (!columns.count(needed)) {
       throw scalelaw::InvalidArgument("model '" + std::string(model.name()) + "' reads a column '" + needed +
@@ -173,8 +178,6 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
       show_progress);
 }
 
-// Inputs by the keys of the input table (scalelaw/laws/inputs.h), which are Python's keyword names; an unknown
-// name is an error, not silently ignored.
 // The input a keyword names: a key of the input table ("params"), a form's own name for one ("N", "D", "U"), or
 // none: then it is a named input, a column of the user's own that a fitted formula reads ("C"), which the law
 // checks it reads.
@@ -183,6 +186,8 @@ std::optional<scalelaw::Input> InputOfKey(const std::string& key) {
   return scalelaw::InputOfFormName(key);
 }
 
+// Inputs by the keys of the input table (scalelaw/laws/inputs.h), which are Python's keyword names, or by name
+// (InputOfKey); a named input the law does not read is an error there, not silently ignored.
 scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
   scalelaw::PredictionInputs in;
   for (const auto& [key_handle, value_handle] : values) {
@@ -691,6 +696,12 @@ PYBIND11_MODULE(_scalelaw, m) {
     }
     return out;
   });
+  m.def(
+      "_formula_columns",
+      [](const std::string& formula, const std::vector<std::string>& names) {
+        return scalelaw::Model::FromFormula(formula, names).data_columns();
+      },
+      py::arg("formula"), py::arg("names"));
   m.def("_fit_from_json", &scalelaw::FitFromJson, py::arg("text"), py::arg("source"));
   m.def("_read_fit_json", &scalelaw::ReadFitJson, py::arg("path"));
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),

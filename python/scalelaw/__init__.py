@@ -38,7 +38,7 @@ __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "
            "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
            "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
            "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "start_strategies",
-           "transfer_lr", "plot"]
+           "transfer_lr", "plot", "fit_groups"]
 
 # A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
 _Column = _Union[str, _ArrayLike]
@@ -135,7 +135,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
         at_flops: _Optional[float] = None, unique_tokens: _Optional[_Column] = None, holdout_top: int = 0,
         objective: str = "huber", asymmetry: float = 1.0, starts: str = "auto", latin_hypercube_starts: int = 0,
         progress: bool = False) -> FitResult:
-    """Fit a scaling law to training runs.
+    """Fit a scaling law to training runs (scalelaw.fit_groups fits each group of a table).
 
     fit(df) with a pandas DataFrame (or a dict of columns) reads the columns "params" (N), "tokens" (D) and
     "loss", as `scalelaw fit` does; other names by keyword: fit(df, params="N", tokens="D", loss="L"), and
@@ -147,7 +147,9 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     {data name: values}, e.g. fit(loss=l, model="power-offset", columns={"x": compute}). model="loglinear"
     fits y = C * prod x_i^k_i over every entry of columns.
     formula: instead of model, an expression such as "E + A/N^alpha + B/D^beta": identifiers naming an entry
-    of columns are data (params and tokens are there as "N" and "D" too), the others parameters.
+    of columns, or a column of the table, are data (params and tokens are there as "N" and "D" too), the
+    others parameters; a parameter named like a column but for case or a typo is an error (declare it by
+    giving it a grid, a bound or a fixed value).
     grid: {parameter: [values]} starting values; every combination is a start, parameters not named keep the
     model's grid (a formula's: 0.1, 1, 10).
     estimator, objective, starts: a name from scalelaw.estimators(), objectives() and start_strategies(),
@@ -194,10 +196,17 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     n = None if params is None else _column(params, "params")
     d = None if tokens is None else _column(tokens, "tokens")
     data = {str(k): _column(v, f"columns['{k}']") for k, v in (columns or {}).items()}
+    known = [str(c) for c in (table.columns if hasattr(table, "columns") else table)] if table is not None else []
     if formula is not None:
         for name, values in (("N", n), ("D", d)):
             if values is not None:
                 data.setdefault(name, values)
+        if table is not None:  # the formula's identifiers that name columns of the table are data
+            for name in _scalelaw._formula_columns(formula, known + list(data)):
+                if name not in data:
+                    data[name] = _column(_from_table(table, name, name), name)
+                    if read is not None:
+                        read[name] = name
     options = {
         "estimator": str(estimator), "objective": str(objective), "asymmetry": float(asymmetry),
         "huber_delta": float(huber_delta), "threads": int(threads),
@@ -208,7 +217,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
         "holdout_top": int(holdout_top), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
         "seed": int(seed), "bootstrap": int(bootstrap),
         "at_flops": float("nan") if at_flops is None else float(at_flops), "drop_highest": int(drop_highest),
-        "progress": bool(progress),
+        "progress": bool(progress), "known_columns": known,
     }
     w = None if weights is None else _column(weights, "weights")
     u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
@@ -216,6 +225,39 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     if read is not None:
         result.table_columns = read
     return result
+
+
+def fit_groups(data: _Any, group_by: str, **options: _Any) -> _Any:
+    """One fit per value of the column group_by of data (a DataFrame or a dict of columns), as `scalelaw fit
+    --group-by`: options are fit()'s keywords, applied to every group. Returns a pandas DataFrame indexed by the
+    group's value, one row per group: status, message, runs, each parameter and (when bootstrapped) its
+    standard error as se_<name>, and the FitResult itself in column "result". Without pandas installed, a dict
+    {value: FitResult}. Groups come in the order their values first appear."""
+    if not _is_table(data):
+        raise InvalidArgument("fit_groups(data, group_by) takes a DataFrame or a dict of columns")
+    labels = _np.asarray(_from_table(data, group_by, "group_by"))
+    order = list(dict.fromkeys(labels.tolist()))
+    results: dict[_Any, FitResult] = {}
+    for label in order:
+        rows = labels == label
+        if hasattr(data, "columns"):
+            part = data[rows]
+        else:
+            part = {k: _np.asarray(v)[rows] for k, v in data.items()}
+        results[label] = fit(part, **options)
+    try:
+        import pandas as _pandas
+    except ImportError:
+        return results
+    records = []
+    for label, result in results.items():
+        record: dict[str, _Any] = {group_by: label, "status": result.status, "message": result.message,
+                                   "runs": result.n_points}
+        record.update(result.params)
+        record.update({f"se_{k}": v for k, v in (result.se or {}).items() if k in result.params})
+        record["result"] = result
+        records.append(record)
+    return _pandas.DataFrame.from_records(records).set_index(group_by)
 
 
 def _choices_doc() -> str:

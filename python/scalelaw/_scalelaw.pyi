@@ -296,6 +296,7 @@ def _isoflop_chart(
     loss: NDArray[np.float64] | None,
 ) -> dict[str, Any]: ...  # title, budgets (flops, used, status, runs, parabola, vertex), optimum
 def _hparam_charts(result: HparamSweepResult) -> dict[str, Any]: ...  # lr, batch: title, labels, x, y, group, lines
+def _formula_columns(formula: str, names: list[str]) -> list[str]: ...
 def _fit_from_json(text: str, source: str) -> FitResult: ...  # source names the text in errors
 def _fit_hparams(
     params: NDArray[np.float64],

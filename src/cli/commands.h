@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scalelaw/io/csv.h"
 #include "scalelaw/laws/law_info.h"
 #include "scalelaw/predict.h"
 
@@ -16,6 +17,16 @@ namespace scalelaw::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUnusable = 1;
 inline constexpr int kExitUsage = 2;
+
+// How a command that reads a table chooses its rows: --where COLUMN=VALUE (repeatable; =, !=, <, <=, >, >=) and
+// --skip-missing (rows with an empty cell in a column read are skipped and counted).
+struct TableOptions {
+  std::vector<std::string> where;
+  bool skip_missing = false;
+  // The query reading columns with these rows (and group_by's labels); a bad filter is an InvalidArgument
+  // naming --where.
+  TableQuery Query(std::vector<ColumnRequest> columns, const std::string& group_by = "") const;
+};
 
 struct FitCommand {
   std::string file;  // "-" reads standard input
@@ -37,6 +48,9 @@ struct FitCommand {
   std::string formula;             // instead of --model: a formula over the CSV's columns
   std::vector<std::string> grid;   // NAME=START:STOP:STEP or NAME=V1,V2,... starting values
   std::vector<std::string> col;    // DATA=COLUMN: the CSV column of a formula model's data identifier
+  std::vector<std::string> params;  // formula parameters declared as such (names close to a column's)
+  TableOptions table;               // --where, --skip-missing
+  std::string group_by;             // one fit per value of this column
   std::string unique_tokens_col;
   int bootstrap = 0;
   int holdout_top = 0;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -23,10 +24,15 @@
 namespace scalelaw::cli {
 namespace {
 
+std::map<std::string, std::string> FormulaColumns(const FitCommand& command,
+                                                  const std::vector<std::string>& formula_columns);
+
 std::string DescribeColumns(const FitCommand& command, const Model& model) {
   if (!model.data_columns().empty()) {
     std::string columns;
-    for (const std::string& name : model.data_columns()) columns += (columns.empty() ? "'" : ", '") + name + "'";
+    for (const auto& [name, column] : FormulaColumns(command, model.data_columns())) {
+      columns += (columns.empty() ? "" : ", ") + (name == column ? "'" + name + "'" : name + " from '" + column + "'");
+    }
     return fmt::format("data from column{} {}, loss from column '{}'", model.data_columns().size() == 1 ? "" : "s",
                        columns, command.loss_col);
   }
@@ -71,13 +77,14 @@ std::map<std::string, std::vector<double>> ParseGrids(const std::vector<std::str
   return grids;
 }
 
-// The runs for a formula: the loss and every column the formula reads, data identifier c from the CSV column
-// that --col c=COLUMN names (or the column called c).
-Dataset ReadFormulaRuns(const std::string& text, const std::string& source, const FitCommand& command,
-                        const std::vector<std::string>& formula_columns) {
+// The CSV column each data identifier of a formula (or loglinear) model reads: the one --col NAME=COLUMN names,
+// else the column called NAME.
+std::map<std::string, std::string> FormulaColumns(const FitCommand& command,
+                                                  const std::vector<std::string>& formula_columns) {
   std::map<std::string, std::string> mapping;
+  for (const std::string& name : formula_columns) mapping[name] = name;
   for (const auto& [name, column] : ParsePairs(command.col, "--col", "NAME=COLUMN")) {
-    if (std::find(formula_columns.begin(), formula_columns.end(), name) == formula_columns.end()) {
+    if (mapping.count(name) == 0) {
       std::string known;
       for (const std::string& c : formula_columns) known += (known.empty() ? "" : ", ") + c;
       throw InvalidArgument("--col " + name + "=" + column + ": the model reads no '" + name + "' (it reads " + known +
@@ -85,15 +92,32 @@ Dataset ReadFormulaRuns(const std::string& text, const std::string& source, cons
     }
     mapping[name] = column;
   }
-  auto csv_name = [&](const std::string& name) { return mapping.count(name) ? mapping.at(name) : name; };
-  std::vector<std::string> names;
-  for (const std::string& name : formula_columns) names.push_back(csv_name(name));
-  names.push_back(command.loss_col);
-  if (!command.weight_col.empty()) names.push_back(command.weight_col);
-  const NumericTable table = ParseNumericCsv(text, source, names);
+  return mapping;
+}
+
+// What to read from the table: the model's columns, the filters, the group column.
+TableQuery QueryOf(const FitCommand& command, const Model& model, const RunColumns& columns) {
+  TableQuery query;
+  if (model.data_columns().empty()) {
+    query.columns = RunColumnRequests(columns);
+  } else {
+    for (const auto& [name, column] : FormulaColumns(command, model.data_columns())) {
+      query.columns.push_back({column, CellDomain::kPositive});
+    }
+    query.columns.push_back({command.loss_col, CellDomain::kPositive});
+    if (!command.weight_col.empty()) query.columns.push_back({command.weight_col, CellDomain::kPositive});
+  }
+  return command.table.Query(std::move(query.columns), command.group_by);
+}
+
+// The runs of (a group of) the table.
+Dataset RunsOf(const NumericTable& table, const FitCommand& command, const Model& model, const RunColumns& columns) {
+  if (model.data_columns().empty()) return RunsFromTable(table, columns);
   Dataset data;
   data.loss = table.Column(command.loss_col);
-  for (const std::string& name : formula_columns) data.columns[name] = table.Column(csv_name(name));
+  for (const auto& [name, column] : FormulaColumns(command, model.data_columns())) {
+    data.columns[name] = table.Column(column);
+  }
   if (!command.weight_col.empty()) data.weights = table.Column(command.weight_col);
   return data;
 }
@@ -118,6 +142,55 @@ void WritePlot(const std::string& path, const Dataset& data, const FitSummary& f
   plot::WriteSvgFile(
       plot::LossVsComputeChart(plot::MakeFitChart(FittedLaw(fit, "fit"), params, tokens, data.loss, options).data),
       path);
+}
+
+// out.svg -> out-marin.svg: the plot of one group, the label kept to letters, digits, '-', '_' and '.'.
+std::string PathForGroup(const std::string& path, const std::string& label) {
+  std::string safe;
+  for (char c : label) safe.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_');
+  const std::size_t slash = path.find_last_of('/');
+  const std::size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + "-" + safe;
+  return path.substr(0, dot) + "-" + safe + path.substr(dot);
+}
+
+// The fits of the groups as one JSON array (each object the fit file of its group; data_source names the group).
+std::string FitsToJsonArray(const std::vector<FitSummary>& fits, int indent) {
+  std::string out = indent < 0 ? "[" : "[\n";
+  for (std::size_t g = 0; g < fits.size(); ++g) {
+    out += (g == 0 ? "" : indent < 0 ? "," : ",\n") + FitToJson(fits[g], indent);
+  }
+  return out + (indent < 0 ? "]" : "\n]");
+}
+
+// Each group's full report, then the groups side by side: every parameter's value (and bootstrap SE), the status.
+std::string GroupsReport(const std::string& group_by, const std::vector<std::string>& labels,
+                         const std::vector<FitSummary>& fits) {
+  std::string out;
+  for (std::size_t g = 0; g < fits.size(); ++g) {
+    out += fmt::format("=== {} = {} ===\n{}\n", group_by, labels[g], fits[g].FullReport());
+  }
+  out += fmt::format("Side by side, one fit per value of '{}'\n\n  {:<12}", group_by, "");
+  for (const std::string& label : labels) out += fmt::format(" {:>16}", label.substr(0, 16));
+  out += "\n";
+  for (const std::string& name : fits.front().parameter_names) {
+    out += fmt::format("  {:<12}", name);
+    for (const FitSummary& fit : fits) {
+      const auto value = fit.params.find(name);
+      const auto spread = fit.uncertainty.find(name);
+      std::string cell = value == fit.params.end() ? "-" : fmt::format("{:.6g}", value->second);
+      if (spread != fit.uncertainty.end() && std::isfinite(spread->second.se)) {
+        cell += fmt::format(" ({:.2g})", spread->second.se);
+      }
+      out += fmt::format(" {:>16}", cell);
+    }
+    out += "\n";
+  }
+  out += fmt::format("  {:<12}", "runs");
+  for (const FitSummary& fit : fits) out += fmt::format(" {:>16}", fit.num_points);
+  out += fmt::format("\n  {:<12}", "status");
+  for (const FitSummary& fit : fits) out += fmt::format(" {:>16}", AnalysisStatusName(fit.status));
+  return out + "\n  (values, bootstrap SE in parentheses when resampled)\n";
 }
 
 }  // namespace
@@ -174,39 +247,66 @@ int RunFit(const FitCommand& command) {
                             " needs the unique tokens U of every run: name their column with --unique-tokens-col");
     }
   }
-  Dataset data;
-  if (!command.formula.empty() || !model->data_columns().empty()) {
-    const std::string text = detail::ReadWholeFile(command.file);
-    const std::string source = detail::DisplayName(command.file);
-    if (!command.formula.empty()) model = Model::FromFormula(command.formula, CsvHeader(text));
-    data = ReadFormulaRuns(text, source, command, model->data_columns());
-  } else {
-    if (!command.col.empty()) throw InvalidArgument("--col names the columns of a formula model");
-    RunColumns columns;
-    columns.params = command.params_col;
-    columns.tokens = command.tokens_col;
-    columns.flops = command.flops_col;
-    columns.loss = command.loss_col;
-    columns.weight = command.weight_col;
-    columns.unique_tokens = command.unique_tokens_col;
-    data = ReadRunsCsv(command.file, columns);
+  RunColumns columns;
+  columns.params = command.params_col;
+  columns.tokens = command.tokens_col;
+  columns.flops = command.flops_col;
+  columns.loss = command.loss_col;
+  columns.weight = command.weight_col;
+  columns.unique_tokens = command.unique_tokens_col;
+  const std::string text = detail::ReadWholeFile(command.file);
+  const std::string source = detail::DisplayName(command.file);
+  if (!command.formula.empty()) {
+    // Every identifier of the formula is a column (the header's, or one --col maps) or a parameter; a parameter
+    // that looks like a misspelt column is an error unless declared.
+    std::vector<std::string> names = CsvHeader(text);
+    for (const auto& [name, column] : ParsePairs(command.col, "--col", "NAME=COLUMN")) names.push_back(name);
+    model = Model::FromFormula(command.formula, names);
+    CheckFormulaParameters(*model, names, options, command.params);
+  } else if (model->data_columns().empty() && !command.col.empty()) {
+    throw InvalidArgument("--col names the columns of a formula model");
   }
-  const int rows_read = static_cast<int>(data.size());
-  if (command.drop_highest > 0) data = DropHighestLoss(data, command.drop_highest);
+  const NumericTable table = ParseNumericCsv(text, source, QueryOf(command, *model, columns));
 
-  FitSummary fit;
-  Fit(data, *model, options, &fit);
-  fit.data_source = command.file == "-" ? "<stdin>" : command.file;
-  fit.drop_highest = command.drop_highest;
-  if (command.drop_highest > 0) {
-    fit.data_source += fmt::format(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
+  // One fit per group (one group: the whole table).
+  const std::vector<std::string> labels = command.group_by.empty() ? std::vector<std::string>{""} : table.GroupLabels();
+  std::vector<FitSummary> fits;
+  for (const std::string& label : labels) {
+    Dataset data = RunsOf(label.empty() ? table : table.Group(label), command, *model, columns);
+    const int rows_read = static_cast<int>(data.size());
+    if (command.drop_highest > 0) data = DropHighestLoss(data, command.drop_highest);
+    FitSummary fit;
+    Fit(data, *model, options, &fit);
+    fit.data_source = command.file == "-" ? "<stdin>" : command.file;
+    if (!label.empty()) fit.data_source += fmt::format(" [{} = {}]", command.group_by, label);
+    if (!table.Selection().empty()) fit.data_source += " (" + table.Selection() + ")";
+    fit.drop_highest = command.drop_highest;
+    if (command.drop_highest > 0) {
+      fit.data_source += fmt::format(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
+    }
+    fit.data_columns = {DescribeColumns(command, *model)};
+    if (!command.plot.empty()) {
+      WritePlot(label.empty() ? command.plot : PathForGroup(command.plot, label), data, fit, command.at_flops);
+    }
+    fits.push_back(std::move(fit));
   }
-  fit.data_columns = {DescribeColumns(command, *model)};
 
-  if (!command.output.empty()) detail::WriteWholeFile(command.output, FitToJson(fit, 2) + "\n", "the fit");
-  if (!command.plot.empty()) WritePlot(command.plot, data, fit, command.at_flops);
-  fmt::print("{}", command.json ? FitToJson(fit) + "\n" : fit.FullReport());
-  return ExitCodeFor(fit.status, fit.message, "the fit");
+  if (command.group_by.empty()) {
+    const FitSummary& fit = fits.front();
+    if (!command.output.empty()) detail::WriteWholeFile(command.output, FitToJson(fit, 2) + "\n", "the fit");
+    fmt::print("{}", command.json ? FitToJson(fit) + "\n" : fit.FullReport());
+    return ExitCodeFor(fit.status, fit.message, "the fit");
+  }
+  if (!command.output.empty()) detail::WriteWholeFile(command.output, FitsToJsonArray(fits, 2) + "\n", "the fits");
+  fmt::print("{}", command.json ? FitsToJsonArray(fits, -1) + "\n" : GroupsReport(command.group_by, labels, fits));
+  std::string unusable;
+  for (std::size_t g = 0; g < fits.size(); ++g) {
+    if (fits[g].IsUsable()) continue;
+    unusable += fmt::format("{}{} = {}: {}", unusable.empty() ? "" : "; ", command.group_by, labels[g], fits[g].message);
+  }
+  if (unusable.empty()) return kExitOk;
+  PrintError("not every group's fit is usable: " + unusable);
+  return kExitUnusable;
 }
 
 }  // namespace scalelaw::cli

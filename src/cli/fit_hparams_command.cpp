@@ -36,12 +36,17 @@ int RunFitHparams(const FitHparamsCommand& command) {
   std::string why;
   if (!options.IsValid(&why)) throw InvalidArgument(why);
 
-  const NumericTable table = ReadNumericCsv(
-      command.file, {command.params_col, command.tokens_col, command.lr_col, command.batch_col, command.loss_col});
+  std::vector<ColumnRequest> columns;
+  for (const std::string* name :
+       {&command.params_col, &command.tokens_col, &command.lr_col, &command.batch_col, &command.loss_col}) {
+    columns.push_back({*name, CellDomain::kPositive});
+  }
+  const NumericTable table = ReadNumericCsv(command.file, command.table.Query(std::move(columns)));
   HparamRuns runs{table.Column(command.params_col), table.Column(command.tokens_col), table.Column(command.lr_col),
                   table.Column(command.batch_col), table.Column(command.loss_col)};
   HparamSweepResult result = FitHparamSweep(runs, options);
   result.data_source = command.file == "-" ? "<stdin>" : command.file;
+  if (!table.Selection().empty()) result.data_source += " (" + table.Selection() + ")";
   result.data_columns = {
       fmt::format("N from column '{}', D from column '{}', lr from column '{}', loss from column '{}'",
                   command.params_col, command.tokens_col, command.lr_col, command.loss_col),

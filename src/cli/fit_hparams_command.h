@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cli/commands.h"
+
 namespace scalelaw::cli {
 
 struct FitHparamsCommand {
@@ -22,6 +24,7 @@ struct FitHparamsCommand {
   bool json = false;
   std::string output;  // the result as JSON, for --fit of predict-lr, predict-batch and plan
   std::string plot;  // an SVG of the best learning rate per cell and the fitted law
+  TableOptions table;  // --where, --skip-missing
 };
 
 // 0 ok; 1 the result is not usable (the kept runs cannot identify the laws); 2 usage or input error (thrown as

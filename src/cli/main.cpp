@@ -100,6 +100,15 @@ std::string ChoiceHelp(const std::vector<Info>& table, Entry entry) {
   return fmt::format("{}", fmt::join(entries, "; "));
 }
 
+// --where and --skip-missing, for every command that reads a table.
+void AddTableOptions(CLI::App* sub, TableOptions& table) {
+  sub->add_option("--where", table.where,
+                  "Keep only the rows where COLUMN=VALUE, COLUMN!=VALUE, COLUMN<VALUE, <=, > or >= holds (numbers "
+                  "compare as numbers; repeatable, all must hold), e.g. --where experiment=marin --where 'C<1e21'");
+  sub->add_flag("--skip-missing", table.skip_missing,
+                "Skip rows with an empty cell in a column read (they are counted in the report)");
+}
+
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
@@ -117,6 +126,11 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
             return text.find_first_not_of(" \t\r\n") == std::string::npos ? "the formula is empty" : "";
           },
           "", "formula"));
+  fit->add_option("--param", command.params,
+                  "Declare a formula identifier a parameter although its name is close to a column's (repeatable)");
+  AddTableOptions(fit, command.table);
+  fit->add_option("--group-by", command.group_by,
+                  "One fit per value of this column, reported side by side (--json and --output: a JSON array)");
   fit->add_option("--grid", command.grid,
                   "Starting values of a parameter: NAME=START:STOP:STEP or NAME=V1,V2,... (repeatable); every "
                   "combination is a start; parameters not named keep the model's grid (a formula's: 0.1,1,10)");
@@ -363,6 +377,7 @@ void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_c
       ->capture_default_str()
       ->check(kPositiveNumber);
   sub->add_option("--loss-col", command.loss_col, "Column with the final (smoothed) loss")->capture_default_str();
+  AddTableOptions(sub, command.table);
   sub->add_option("--tolerance", command.tolerance, "Keep runs with loss/best - 1 < this in their (N, D) cell")
       ->capture_default_str();  // checked by the library: a finite number >= 0
   sub->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples for standard errors and 95% intervals")

@@ -82,6 +82,21 @@ std::map<std::string, double> ParseAssignments(const std::vector<std::string>& i
   return out;
 }
 
+TableQuery TableOptions::Query(std::vector<ColumnRequest> columns, const std::string& group_by) const {
+  TableQuery query;
+  query.columns = std::move(columns);
+  for (const std::string& spec : where) {
+    try {
+      query.where.push_back(RowFilter::Parse(spec));
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(std::string("--where: ") + e.what());
+    }
+  }
+  query.group_by = group_by;
+  query.skip_missing = skip_missing;
+  return query;
+}
+
 std::string CliMessage(const std::exception& error) {
   if (const auto* problem = dynamic_cast<const InputProblem*>(&error)) return problem->Spelled(Spelling::kCli);
   return error.what();

@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -12,12 +13,14 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "fit/model_form.h"
 #include "fit/multistart.h"
 #include "fit/objectives.h"
 #include "scalelaw/error.h"
+#include "scalelaw/io/csv.h"
 #include "scalelaw/laws/law_info.h"
 #include "util/resampling.h"
 
@@ -865,6 +868,35 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
 }
 
 }  // namespace
+
+void CheckFormulaParameters(const Model& model, const std::vector<std::string>& columns, const FitOptions& options,
+                            const std::vector<std::string>& declared) {
+  if (model.name() != "formula") return;
+  std::set<std::string> declared_names(declared.begin(), declared.end());
+  for (const auto& [name, value] : options.fixed) declared_names.insert(name);
+  for (const auto& [name, range] : options.bounds) declared_names.insert(name);
+  for (const auto& [name, values] : options.grid) declared_names.insert(name);
+  for (const auto& [leader, follower] : options.tied) declared_names.insert({leader, follower});
+  auto same_but_case = [](const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const std::string& parameter : model.parameter_names()) {
+    if (declared_names.count(parameter) > 0) continue;
+    std::string close;
+    for (const std::string& column : columns) {
+      if (same_but_case(parameter, column)) close = column;
+    }
+    if (close.empty() && parameter.size() >= 3) {
+      const std::vector<std::string> near = ClosestNames(parameter, columns);
+      if (!near.empty()) close = near.front();
+    }
+    if (close.empty()) continue;
+    throw InvalidArgument("formula: '" + parameter + "' is not a column, so it would be fitted as a parameter; did "
+                          "you mean the column '" + close + "'? (a parameter of that name must be declared one)");
+  }
+}
 
 Model ModelOf(const FitSummary& fit) {
   if (fit.model == "formula") return Model::FromFormula(fit.formula, fit.inputs);

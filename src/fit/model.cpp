@@ -215,11 +215,13 @@ Model Model::LogLinear(const std::vector<std::string>& inputs) {
       "squared-log (the Step Law's lr and batch laws, Li et al. 2025, are of this form)";
   preset.formula = "C";
   preset.columns = inputs;
-  preset.grid["C"] = {1e-3, 1.0, 1e3};
+  // log y = log C + sum_i k_i log x_i is linear in (log C, k): every log-residual objective is convex in them, so
+  // one start (y = 1 everywhere) reaches the optimum, where a grid would start 3^(inputs + 1) fits.
+  preset.grid["C"] = {1.0};
   preset.positive = {"C"};
   for (const std::string& input : inputs) {
     preset.formula += " * " + input + "^k_" + input;
-    preset.grid["k_" + input] = {-1.0, 0.0, 1.0};
+    preset.grid["k_" + input] = {0.0};
   }
   return Model(detail::MakeFormulaForm(preset));
 }

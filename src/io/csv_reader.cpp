@@ -1,20 +1,17 @@
-// CSV parsing is fast-cpp-csv-parser's (Debian libfccp-dev); numbers are converted here with
-// std::from_chars so that every value is correctly rounded and every bad cell gets a precise message.
-#include <limits>  // csv.h uses std::numeric_limits without including it
-
+// Tables from CSV (RFC 4180) and TSV text. The records are split here rather than by a library: the errors this
+// reader owes its users name the file line of every record, tell a blank line between runs from the blank lines
+// an export leaves at the end, and say which quoted cell was not closed, which neither Debian's libcsv (it reports
+// no positions and drops blank lines) nor fast-cpp-csv-parser (a compile-time column count) can. Numbers are
+// converted with std::from_chars, so every value is correctly rounded and every bad cell gets a precise message.
 #include "scalelaw/io/csv.h"
 
-#define CSV_IO_NO_THREAD
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#include <libfccp/csv.h>
-#pragma GCC diagnostic pop
-
 #include <algorithm>
-#include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
-#include <tuple>
+#include <map>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "io/read_file.h"
@@ -23,9 +20,6 @@
 
 namespace scalelaw {
 namespace {
-
-template <unsigned K>
-using CsvReader = io::CSVReader<K, io::trim_chars<' ', '\t', '\r'>, io::double_quote_escape<',', '"'>>;
 
 std::string Quote(std::string_view cell) {
   constexpr std::size_t kShown = 40;
@@ -36,94 +30,280 @@ std::string Quote(std::string_view cell) {
   return "'" + shown + (cell.size() > kShown ? "...'" : "'");
 }
 
-// A cell as a positive finite number, or an InputError that says what is wrong with it.
-double ParsePositive(const std::string& cell, const std::string& file, long line, const std::string& column) {
-  if (cell.empty()) throw InputError(file, line, column, "empty cell, expected a positive number");
-  double value = 0;
+// The cell as a number when all of it is one (a leading '+' allowed), else nothing; out of range is an error.
+std::optional<double> AsNumber(std::string_view cell, bool* out_of_range = nullptr) {
+  if (cell.empty()) return std::nullopt;
   const char* begin = cell.data();
   const char* end = cell.data() + cell.size();
   if (*begin == '+') ++begin;
+  double value = 0;
   const auto [stop, status] = std::from_chars(begin, end, value);
   if (status == std::errc::result_out_of_range) {
-    throw InputError(file, line, column, "number " + Quote(cell) + " is out of the range of a double");
+    if (out_of_range != nullptr) *out_of_range = true;
+    return std::nullopt;
   }
-  if (status != std::errc() || stop != end) {
-    throw InputError(file, line, column, "expected a number, got " + Quote(cell));
-  }
-  if (std::isnan(value)) throw InputError(file, line, column, "NaN is not a usable value");
-  if (std::isinf(value)) throw InputError(file, line, column, "infinity is not a usable value");
-  if (!(value > 0)) throw InputError(file, line, column, "expected a positive number, got " + Quote(cell));
+  if (status != std::errc() || stop != end) return std::nullopt;
   return value;
 }
 
-// Turns fast-cpp-csv-parser's exceptions into one-line InputErrors.
-[[noreturn]] void Rethrow(const io::error::base& error, const std::string& file) {
-  auto line_of = [](const auto& e) { return static_cast<long>(e.file_line); };
-  if (const auto* e = dynamic_cast<const io::error::missing_column_in_header*>(&error)) {
-    throw InputError(file, 1, e->column_name,
-                     "missing column (name the column that holds it, or check the delimiter is a comma)");
+// A cell as a number of its column's domain, or an InputError that says what is wrong with it.
+double ParseCell(std::string_view cell, CellDomain domain, const std::string& file, long line,
+                 const std::string& column) {
+  const char* wanted = domain == CellDomain::kPositive ? "a positive number" : "a finite number";
+  if (cell.empty()) throw InputError(file, line, column, std::string("empty cell, expected ") + wanted);
+  bool out_of_range = false;
+  const std::optional<double> value = AsNumber(cell, &out_of_range);
+  if (out_of_range) throw InputError(file, line, column, "number " + Quote(cell) + " is out of the range of a double");
+  if (!value) throw InputError(file, line, column, "expected a number, got " + Quote(cell));
+  if (std::isnan(*value)) throw InputError(file, line, column, "NaN is not a usable value");
+  if (std::isinf(*value)) throw InputError(file, line, column, "infinity is not a usable value");
+  if (domain == CellDomain::kPositive && !(*value > 0)) {
+    throw InputError(file, line, column, "expected a positive number, got " + Quote(cell));
   }
-  if (const auto* e = dynamic_cast<const io::error::duplicated_column_in_header*>(&error)) {
-    throw InputError(file, 1, e->column_name, "the header names this column more than once");
-  }
-  if (dynamic_cast<const io::error::header_missing*>(&error) != nullptr) {
-    throw InputError(file, 0, "", "the file is empty (expected a header line naming the columns)");
-  }
-  if (const auto* e = dynamic_cast<const io::error::too_few_columns*>(&error)) {
-    throw InputError(file, line_of(*e), "", "this row has fewer cells than the header");
-  }
-  if (const auto* e = dynamic_cast<const io::error::too_many_columns*>(&error)) {
-    throw InputError(file, line_of(*e), "", "this row has more cells than the header");
-  }
-  if (const auto* e = dynamic_cast<const io::error::escaped_string_not_closed*>(&error)) {
-    throw InputError(file, line_of(*e), "", "a quoted cell is not closed");
-  }
-  if (const auto* e = dynamic_cast<const io::error::line_length_limit_exceeded*>(&error)) {
-    throw InputError(file, line_of(*e), "", "the line is longer than 16 MiB; is this a CSV file?");
-  }
-  throw InputError(file, 0, "", error.what());
+  return *value;
 }
 
-// The named columns of every row, each cell a positive finite number, with the file line of each row.
-template <unsigned K>
-NumericTable ReadColumns(std::string_view text, const std::string& file, const std::vector<std::string>& names) {
-  // fast-cpp-csv-parser reads the byte after the data when the last line has no newline (LineReader::next_line
-  // tests buffer[data_end]). In a file of over two 16 MiB blocks that byte is left over from an earlier block;
-  // when it is a newline, the reader runs past the end and returns earlier rows again, forever (an assertion
-  // failure where assertions are on). Found by fuzz/csv_fuzzer.cpp; the parser only ever sees a final newline.
-  //
-  // Blank lines at the end of the file (editors and spreadsheet exports leave them) are not runs: they are cut
-  // here, which keeps the line numbers of everything before them. A blank line between runs is still an error.
-  text = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
-  std::string terminated;
-  if (!text.empty() && text.back() != '\n') {
-    terminated.reserve(text.size() + 1);
-    terminated.append(text).push_back('\n');
-    text = terminated;
+// RFC 4180 records, one at a time, each with the file line it starts on: cells separated by the delimiter,
+// records by LF or CRLF; a cell in double quotes may hold the delimiter, line breaks and "" for a quote. Spaces
+// around a cell (and tabs, in CSV) are trimmed; inside quotes nothing is. Blank lines at the end of the text
+// (editors and spreadsheet exports leave them) are not records; a blank line between records is a record of one
+// empty cell, which the caller reports as a short row.
+class RecordReader {
+ public:
+  RecordReader(std::string_view text, const std::string& source, char delimiter)
+      : text_(text), source_(source), delimiter_(delimiter) {
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte-order mark
+    const std::size_t last = text_.find_last_not_of(" \t\r\n");
+    end_ = last == std::string_view::npos ? 0 : last + 1;
   }
-  NumericTable table;
-  table.source = file;
-  table.names = names;
-  table.columns.assign(K, {});
-  try {
-    CsvReader<K> reader(file, text.data(), text.data() + text.size());
-    std::array<std::string, K> header;
-    std::copy(names.begin(), names.end(), header.begin());
-    std::apply([&](const auto&... name) { reader.read_header(io::ignore_extra_column, name...); }, header);
-    std::array<std::string, K> cells;
-    while (std::apply([&](auto&... cell) { return reader.read_row(cell...); }, cells)) {
-      const long line = static_cast<long>(reader.get_file_line());
-      table.lines.push_back(line);
-      for (unsigned k = 0; k < K; ++k) table.columns[k].push_back(ParsePositive(cells[k], file, line, names[k]));
+
+  // The next record's cells (cells[0..count)); false at the end of the text.
+  bool Next(std::vector<std::string>& cells, std::size_t& count) {
+    if (pos_ >= end_) return false;
+    record_line_ = line_;
+    count = 0;
+    while (true) {
+      if (count == cells.size()) cells.emplace_back();
+      std::string& cell = cells[count++];
+      cell.clear();
+      SkipBlanks();
+      if (pos_ < text_.size() && text_[pos_] == '"') {
+        ReadQuoted(cell);
+      } else {
+        ReadPlain(cell);
+      }
+      if (pos_ < text_.size() && text_[pos_] == delimiter_) {
+        ++pos_;
+        continue;
+      }
+      EndRecord();
+      return true;
     }
-  } catch (const io::error::base& error) {
-    Rethrow(error, file);
   }
-  if (table.lines.empty()) throw InputError(file, 0, "", "the file has a header but no runs");
-  return table;
+
+  long line() const { return record_line_; }
+
+ private:
+  bool IsBlank(char c) const { return c == ' ' || (c == '\t' && delimiter_ != '\t'); }
+
+  void SkipBlanks() {
+    while (pos_ < text_.size() && IsBlank(text_[pos_])) ++pos_;
+  }
+
+  void ReadPlain(std::string& cell) {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n') ++pos_;
+    std::size_t stop = pos_;
+    while (stop > start && (IsBlank(text_[stop - 1]) || text_[stop - 1] == '\r')) --stop;
+    cell.assign(text_.data() + start, stop - start);
+  }
+
+  void ReadQuoted(std::string& cell) {
+    ++pos_;  // the opening quote
+    while (true) {
+      const std::size_t quote = text_.find('"', pos_);
+      if (quote == std::string_view::npos) throw InputError(source_, record_line_, "", "a quoted cell is not closed");
+      const std::string_view part = text_.substr(pos_, quote - pos_);
+      line_ += std::count(part.begin(), part.end(), '\n');
+      cell.append(part);
+      pos_ = quote + 1;
+      if (pos_ < text_.size() && text_[pos_] == '"') {  // "" stands for one quote
+        cell.push_back('"');
+        ++pos_;
+        continue;
+      }
+      break;
+    }
+    SkipBlanks();
+    if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
+    if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n') {
+      throw InputError(source_, line_, "",
+                       "unexpected " + Quote(text_.substr(pos_, 1)) + " after the closing quote of a cell");
+    }
+  }
+
+  void EndRecord() {
+    if (pos_ < text_.size() && text_[pos_] == '\n') {
+      ++pos_;
+      ++line_;
+    }
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  char delimiter_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  long line_ = 1;
+  long record_line_ = 1;
+};
+
+// A tab when the header line has tabs and no commas (a TSV file), else a comma.
+char DelimiterOf(std::string_view text) {
+  const std::string_view first = text.substr(0, text.find('\n'));
+  return first.find('\t') != std::string_view::npos && first.find(',') == std::string_view::npos ? '\t' : ',';
+}
+
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (same ? 0 : 1)});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+// "missing column" with the closest header names, if any is close.
+std::string MissingColumn(const std::string& name, const std::vector<std::string>& header) {
+  const std::vector<std::string> close = ClosestNames(name, header);
+  if (!close.empty()) return "missing column (did you mean '" + close.front() + "'?)";
+  return "missing column (name the column that holds it, or check the delimiter is a comma or a tab)";
+}
+
+// The index of name in the header; throws InputError when it is absent or named twice.
+std::size_t IndexOf(const std::string& name, const std::vector<std::string>& header, const std::string& file) {
+  const auto found = std::find(header.begin(), header.end(), name);
+  if (found == header.end()) throw InputError(file, 1, name, MissingColumn(name, header));
+  if (std::find(found + 1, header.end(), name) != header.end()) {
+    throw InputError(file, 1, name, "the header names this column more than once");
+  }
+  return static_cast<std::size_t>(found - header.begin());
+}
+
+const char* OpText(RowFilter::Op op) {
+  switch (op) {
+    case RowFilter::Op::kEqual:
+      return "=";
+    case RowFilter::Op::kNotEqual:
+      return "!=";
+    case RowFilter::Op::kLess:
+      return "<";
+    case RowFilter::Op::kLessEqual:
+      return "<=";
+    case RowFilter::Op::kGreater:
+      return ">";
+    case RowFilter::Op::kGreaterEqual:
+      return ">=";
+  }
+  return "=";
+}
+
+// Whether a cell passes filter; throws InputError when an ordering meets a cell that is not a number.
+bool Passes(const RowFilter& filter, std::string_view cell, const std::string& file, long line) {
+  const std::optional<double> x = AsNumber(cell), y = AsNumber(filter.value);
+  const bool numbers = x.has_value() && y.has_value();
+  switch (filter.op) {
+    case RowFilter::Op::kEqual:
+      return numbers ? *x == *y : cell == filter.value;
+    case RowFilter::Op::kNotEqual:
+      return numbers ? *x != *y : cell != filter.value;
+    default:
+      break;
+  }
+  if (!numbers) {
+    throw InputError(file, line, filter.column,
+                     "the filter " + filter.ToString() + " orders numbers, and the cell " + Quote(cell) + " is not one");
+  }
+  switch (filter.op) {
+    case RowFilter::Op::kLess:
+      return *x < *y;
+    case RowFilter::Op::kLessEqual:
+      return *x <= *y;
+    case RowFilter::Op::kGreater:
+      return *x > *y;
+    default:
+      return *x >= *y;
+  }
 }
 
 }  // namespace
+
+RowFilter RowFilter::Parse(std::string_view spec) {
+  // The operator is the first of < > ! = in the spec, with the = that may follow it.
+  const std::size_t at = spec.find_first_of("<>!=");
+  if (at == std::string_view::npos || at + 1 > spec.size()) {
+    throw InvalidArgument("filter '" + std::string(spec) + "': expected COLUMN=VALUE, COLUMN!=VALUE, COLUMN<VALUE, " +
+                          "COLUMN<=VALUE, COLUMN>VALUE or COLUMN>=VALUE");
+  }
+  RowFilter filter;
+  std::size_t width = 1;
+  const bool then_equal = at + 1 < spec.size() && spec[at + 1] == '=';
+  switch (spec[at]) {
+    case '<':
+      filter.op = then_equal ? Op::kLessEqual : Op::kLess;
+      width = then_equal ? 2 : 1;
+      break;
+    case '>':
+      filter.op = then_equal ? Op::kGreaterEqual : Op::kGreater;
+      width = then_equal ? 2 : 1;
+      break;
+    case '!':
+      if (!then_equal) throw InvalidArgument("filter '" + std::string(spec) + "': '!' must be followed by '='");
+      filter.op = Op::kNotEqual;
+      width = 2;
+      break;
+    default:
+      filter.op = Op::kEqual;
+      width = then_equal ? 2 : 1;  // = or ==
+      break;
+  }
+  auto trim = [](std::string_view s) {
+    const std::size_t first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string();
+    return std::string(s.substr(first, s.find_last_not_of(" \t") - first + 1));
+  };
+  filter.column = trim(spec.substr(0, at));
+  filter.value = trim(spec.substr(at + width));
+  if (filter.column.empty()) throw InvalidArgument("filter '" + std::string(spec) + "': no column before the operator");
+  const bool ordering = filter.op != Op::kEqual && filter.op != Op::kNotEqual;
+  if (ordering && !AsNumber(filter.value)) {
+    throw InvalidArgument("filter '" + std::string(spec) + "': " + OpText(filter.op) + " compares numbers, and '" +
+                          filter.value + "' is not one");
+  }
+  return filter;
+}
+
+std::string RowFilter::ToString() const { return column + OpText(op) + value; }
+
+std::vector<std::string> ClosestNames(std::string_view name, const std::vector<std::string>& candidates) {
+  const std::size_t allowed = std::max<std::size_t>(1, name.size() / 4);
+  std::vector<std::pair<std::size_t, std::string>> close;
+  for (const std::string& candidate : candidates) {
+    if (candidate == name || candidate.empty()) continue;
+    const std::size_t distance = EditDistance(name, candidate);
+    if (distance <= allowed) close.emplace_back(distance, candidate);
+  }
+  std::stable_sort(close.begin(), close.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> names;
+  for (auto& [distance, candidate] : close) names.push_back(std::move(candidate));
+  return names;
+}
 
 const std::vector<double>& NumericTable::Column(const std::string& name) const {
   for (std::size_t k = 0; k < names.size(); ++k) {
@@ -132,97 +312,175 @@ const std::vector<double>& NumericTable::Column(const std::string& name) const {
   throw InvalidArgument("no column '" + name + "' was read from " + source);
 }
 
-NumericTable ParseNumericCsv(std::string_view text, const std::string& source_name,
-                             const std::vector<std::string>& names) {
-  for (const std::string& name : names) {
-    if (name.empty()) throw InvalidArgument("column names must not be empty");
-    if (std::count(names.begin(), names.end(), name) > 1) {
-      throw InvalidArgument("column '" + name + "' is named twice");
-    }
+std::vector<std::string> NumericTable::GroupLabels() const {
+  std::vector<std::string> labels;
+  std::set<std::string> seen;
+  for (const std::string& label : groups) {
+    if (seen.insert(label).second) labels.push_back(label);
   }
-  switch (names.size()) {
-    case 1:
-      return ReadColumns<1>(text, source_name, names);
-    case 2:
-      return ReadColumns<2>(text, source_name, names);
-    case 3:
-      return ReadColumns<3>(text, source_name, names);
-    case 4:
-      return ReadColumns<4>(text, source_name, names);
-    case 5:
-      return ReadColumns<5>(text, source_name, names);
-    case 6:
-      return ReadColumns<6>(text, source_name, names);
-    case 7:
-      return ReadColumns<7>(text, source_name, names);
-    case 8:
-      return ReadColumns<8>(text, source_name, names);
-    default:
-      throw InvalidArgument("between 1 and 8 columns can be read at once");
+  return labels;
+}
+
+NumericTable NumericTable::Group(const std::string& label) const {
+  NumericTable group;
+  group.source = source;
+  group.names = names;
+  group.columns.assign(columns.size(), {});
+  group.records = records;
+  group.filtered_out = filtered_out;
+  group.skipped_missing = skipped_missing;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    if (groups[i] != label) continue;
+    for (std::size_t k = 0; k < columns.size(); ++k) group.columns[k].push_back(columns[k][i]);
+    group.lines.push_back(lines[i]);
+    group.groups.push_back(label);
   }
+  return group;
+}
+
+std::string NumericTable::Selection() const {
+  if (filtered_out == 0 && skipped_missing == 0) return "";
+  std::string text = FormatNumber(static_cast<double>(records - filtered_out - skipped_missing)) + " of " +
+                     FormatNumber(static_cast<double>(records)) + " records (";
+  if (filtered_out > 0) text += FormatNumber(static_cast<double>(filtered_out)) + " left out by the filters";
+  if (skipped_missing > 0) {
+    text += std::string(filtered_out > 0 ? ", " : "") + FormatNumber(static_cast<double>(skipped_missing)) +
+            " with empty cells skipped";
+  }
+  return text + ")";
 }
 
 std::vector<std::string> CsvHeader(std::string_view text) {
-  const std::string_view line = text.substr(0, text.find('\n'));
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (start <= line.size()) {
-    const std::size_t comma = std::min(line.find(',', start), line.size());
-    std::string name(line.substr(start, comma - start));
-    const auto first = name.find_first_not_of(" \t\r\"");
-    const auto last = name.find_last_not_of(" \t\r\"");
-    names.push_back(first == std::string::npos ? "" : name.substr(first, last - first + 1));
-    start = comma + 1;
+  const std::string source = "<header>";
+  RecordReader reader(text, source, DelimiterOf(text));
+  std::vector<std::string> cells;
+  std::size_t count = 0;
+  try {
+    if (!reader.Next(cells, count)) return {};
+  } catch (const InputError&) {
+    return {};  // an unclosed quote in the header: ParseNumericCsv reports it with its line
   }
-  return names;
+  cells.resize(count);
+  return cells;
+}
+
+NumericTable ParseNumericCsv(std::string_view text, const std::string& file, const TableQuery& query) {
+  std::set<std::string> distinct;
+  for (const ColumnRequest& request : query.columns) {
+    if (request.name.empty()) throw InvalidArgument("column names must not be empty");
+    if (!distinct.insert(request.name).second) throw InvalidArgument("column '" + request.name + "' is named twice");
+  }
+  RecordReader reader(text, file, DelimiterOf(text));
+  std::vector<std::string> cells;
+  std::size_t count = 0;
+  if (!reader.Next(cells, count)) {
+    throw InputError(file, 0, "", "the file is empty (expected a header line naming the columns)");
+  }
+  const std::vector<std::string> header(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(count));
+
+  NumericTable table;
+  table.source = file;
+  std::vector<std::size_t> at;
+  for (const ColumnRequest& request : query.columns) {
+    table.names.push_back(request.name);
+    at.push_back(IndexOf(request.name, header, file));
+  }
+  std::vector<std::size_t> filter_at;
+  for (const RowFilter& filter : query.where) filter_at.push_back(IndexOf(filter.column, header, file));
+  const std::optional<std::size_t> group_at =
+      query.group_by.empty() ? std::nullopt : std::optional<std::size_t>(IndexOf(query.group_by, header, file));
+  table.columns.assign(query.columns.size(), {});
+
+  while (reader.Next(cells, count)) {
+    const long line = reader.line();
+    ++table.records;
+    if (count < header.size()) throw InputError(file, line, "", "this row has fewer cells than the header");
+    if (count > header.size()) throw InputError(file, line, "", "this row has more cells than the header");
+    bool kept = true;
+    for (std::size_t f = 0; f < query.where.size() && kept; ++f) {
+      kept = Passes(query.where[f], cells[filter_at[f]], file, line);
+    }
+    if (!kept) {
+      ++table.filtered_out;
+      continue;
+    }
+    if (query.skip_missing) {
+      const bool empty_cell = std::any_of(at.begin(), at.end(), [&](std::size_t k) { return cells[k].empty(); }) ||
+                              (group_at && cells[*group_at].empty());
+      if (empty_cell) {
+        ++table.skipped_missing;
+        continue;
+      }
+    }
+    if (group_at) {
+      if (cells[*group_at].empty()) throw InputError(file, line, query.group_by, "empty cell in the group column");
+      table.groups.push_back(cells[*group_at]);
+    }
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      table.columns[k].push_back(ParseCell(cells[at[k]], query.columns[k].domain, file, line, query.columns[k].name));
+    }
+    table.lines.push_back(line);
+  }
+  if (table.records == 0) throw InputError(file, 0, "", "the file has a header but no runs");
+  if (table.lines.empty()) throw InputError(file, 0, "", "no record is left: " + table.Selection());
+  return table;
+}
+
+NumericTable ReadNumericCsv(const std::string& path, const TableQuery& query) {
+  return ParseNumericCsv(detail::ReadWholeFile(path), detail::DisplayName(path), query);
+}
+
+NumericTable ParseNumericCsv(std::string_view text, const std::string& source_name,
+                             const std::vector<std::string>& names) {
+  TableQuery query;
+  for (const std::string& name : names) query.columns.push_back({name, CellDomain::kPositive});
+  return ParseNumericCsv(text, source_name, query);
 }
 
 NumericTable ReadNumericCsv(const std::string& path, const std::vector<std::string>& names) {
   return ParseNumericCsv(detail::ReadWholeFile(path), detail::DisplayName(path), names);
 }
 
-namespace {
-
-// D from the second column: tokens, or C / (6 N) when it holds FLOPs. Either way the compute 6ND of every run
-// must be a finite double: reports, allocation and hold-outs all order runs by it.
-std::vector<double> TokensFrom(const NumericTable& table, bool from_flops) {
-  const std::vector<double>& n = table.columns[0];
-  std::vector<double> tokens = table.columns[1];
-  if (!from_flops) {
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      if (!std::isfinite(6.0 * n[i] * tokens[i])) {
-        throw InputError(
-            table.source, table.lines[i], table.names[n[i] >= tokens[i] ? 0 : 1],
-            "the compute 6·N·D overflows a double (N " + FormatNumber(n[i]) + ", D " + FormatNumber(tokens[i]) + ")");
-      }
-    }
-    return tokens;
-  }
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    tokens[i] /= 6.0 * n[i];
-    if (!(tokens[i] > 0 && std::isfinite(tokens[i]))) {
-      throw InputError(table.source, table.lines[i], table.names[1],
-                       "C / (6 N) is not a positive finite number of tokens");
-    }
-  }
-  return tokens;
+std::vector<ColumnRequest> RunColumnRequests(const RunColumns& columns, CellDomain loss_domain) {
+  std::vector<ColumnRequest> requests{{columns.params, CellDomain::kPositive},
+                                      {columns.flops.empty() ? columns.tokens : columns.flops, CellDomain::kPositive},
+                                      {columns.loss, loss_domain}};
+  if (!columns.weight.empty()) requests.push_back({columns.weight, CellDomain::kPositive});
+  if (!columns.unique_tokens.empty()) requests.push_back({columns.unique_tokens, CellDomain::kPositive});
+  return requests;
 }
 
-}  // namespace
-
-Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, const RunColumns& columns) {
+Dataset RunsFromTable(const NumericTable& table, const RunColumns& columns) {
   const bool from_flops = !columns.flops.empty();
-  std::vector<std::string> names{columns.params, from_flops ? columns.flops : columns.tokens, columns.loss};
-  if (!columns.weight.empty()) names.push_back(columns.weight);
-  if (!columns.unique_tokens.empty()) names.push_back(columns.unique_tokens);
-  const NumericTable table = ParseNumericCsv(text, source_name, names);
+  const std::string& second = from_flops ? columns.flops : columns.tokens;
   Dataset data;
-  data.params = table.columns[0];
-  data.tokens = TokensFrom(table, from_flops);
-  data.loss = table.columns[2];
+  data.params = table.Column(columns.params);
+  data.tokens = table.Column(second);
+  data.loss = table.Column(columns.loss);
+  // D from the second column: tokens, or C / (6 N) when it holds FLOPs. Either way the compute 6ND of every run
+  // must be a finite double: reports, allocation and hold-outs all order runs by it.
+  for (std::size_t i = 0; i < data.tokens.size(); ++i) {
+    const double n = data.params[i];
+    if (from_flops) {
+      data.tokens[i] /= 6.0 * n;
+      if (!(data.tokens[i] > 0 && std::isfinite(data.tokens[i]))) {
+        throw InputError(table.source, table.lines[i], second, "C / (6 N) is not a positive finite number of tokens");
+      }
+    } else if (!std::isfinite(6.0 * n * data.tokens[i])) {
+      throw InputError(table.source, table.lines[i], n >= data.tokens[i] ? columns.params : second,
+                       "the compute 6·N·D overflows a double (N " + FormatNumber(n) + ", D " +
+                           FormatNumber(data.tokens[i]) + ")");
+    }
+  }
   if (!columns.weight.empty()) data.weights = table.Column(columns.weight);
   if (!columns.unique_tokens.empty()) data.unique_tokens = table.Column(columns.unique_tokens);
   return data;
+}
+
+Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, const RunColumns& columns) {
+  TableQuery query;
+  query.columns = RunColumnRequests(columns);
+  return RunsFromTable(ParseNumericCsv(text, source_name, query), columns);
 }
 
 Dataset ReadRunsCsv(const std::string& path, const RunColumns& columns) {

@@ -27,7 +27,7 @@ def assert_short_one_liner(result, *fragments):
     (HEADER + "0x10,1e9,3\n", ["line 2, column 'params'", "expected a number, got '0x10'"]),
     (HEADER + "1e8,1e9,3 4\n", ["line 2, column 'loss'", "expected a number, got '3 4'"]),
     (HEADER + '"1e8,1e9,3\n', ["line 2", "quoted cell is not closed"]),
-    ("params\ttokens\tloss\n1e8\t1e9\t3\n", ["line 1, column 'params'", "delimiter"]),
+    ("params;tokens;loss\n1e8;1e9;3\n", ["line 1, column 'params'", "delimiter"]),
     ("params,,loss\n1e8,1e9,3\n", ["line 1, column 'tokens'", "missing column"]),
 ])
 def test_more_bad_cells(scalelaw, tmp_path, body, fragments):

@@ -90,3 +90,113 @@ TEST_CASE("Files that cannot be read are input errors", "[csv]") {
                     StartsWith("/nonexistent/runs.csv: cannot open: No such file"));
   CHECK_THROWS_WITH(scalelaw::ReadRunsCsv("/"), Contains("is a directory"));
 }
+
+namespace {
+
+scalelaw::NumericTable Table(const std::string& text, const scalelaw::TableQuery& query) {
+  return scalelaw::ParseNumericCsv(text, "t.csv", query);
+}
+
+scalelaw::TableQuery Columns(std::initializer_list<const char*> names) {
+  scalelaw::TableQuery query;
+  for (const char* name : names) query.columns.push_back({name, scalelaw::CellDomain::kPositive});
+  return query;
+}
+
+}  // namespace
+
+TEST_CASE("RFC 4180: quoted names and cells with commas, quotes and line breaks, any number of columns", "[csv]") {
+  // A header name with spaces and punctuation, a cell with a comma, a doubled quote and a line break inside
+  // quotes (the next record starts two lines later), and eleven columns.
+  const std::string text =
+      "a,b,c,d,e,f,g,h,i,\"FLOPs (1E21)\",note\n"
+      "1,2,3,4,5,6,7,8,9,\"0.6\",\"x, \"\"y\"\"\"\n"
+      "1,2,3,4,5,6,7,8,9.5, 1.2 ,\"two\nlines\"\n"
+      "1,2,3,4,5,6,7,8,10,2.4,z\n";
+  const auto table = Table(text, Columns({"FLOPs (1E21)", "i", "a"}));
+  CHECK(table.Column("FLOPs (1E21)") == std::vector<double>{0.6, 1.2, 2.4});
+  CHECK(table.Column("i") == std::vector<double>{9, 9.5, 10});
+  CHECK(table.lines == std::vector<long>{2, 3, 5});
+  CHECK(scalelaw::CsvHeader(text).size() == 11);
+  CHECK(scalelaw::CsvHeader(text)[9] == "FLOPs (1E21)");
+  // A byte-order mark is not part of the first name; CRLF ends records.
+  CHECK(Table("\xEF\xBB\xBFx,y\r\n1,2\r\n", Columns({"x"})).Column("x") == std::vector<double>{1});
+  CHECK_THROWS_WITH(Table("x,y\n\"1\"2,3\n", Columns({"x"})),
+                    StartsWith("t.csv, line 2: unexpected '2' after the closing quote of a cell"));
+  CHECK_THROWS_WITH(Table("x,y\n1,\"2\n", Columns({"x"})), StartsWith("t.csv, line 2: a quoted cell is not closed"));
+}
+
+TEST_CASE("TSV: a header with tabs and no commas is read with tabs", "[csv]") {
+  const auto table = Table("N\tD\tloss\tnote\n1e8\t1e9\t3.5\ta, b\n2e8\t2e9\t3.25\tc\n", Columns({"loss", "N"}));
+  CHECK(table.Column("loss") == std::vector<double>{3.5, 3.25});
+  CHECK(table.Column("N") == std::vector<double>{1e8, 2e8});
+}
+
+TEST_CASE("Filters keep the records every one of them passes, numbers compare as numbers", "[csv]") {
+  const std::string text =
+      "experiment,outlier,C,loss\n"
+      "marin,False,1e18,3.0\n"
+      "marin,True,1e19,9.0\n"
+      "other,False,1e20,2.5\n"
+      "marin,False,1.0E20,2.6\n"
+      "marin,False,1e21,broken\n";
+  scalelaw::TableQuery query = Columns({"C", "loss"});
+  for (const char* spec : {"experiment=marin", "outlier!=True", "C<=1e20"}) {
+    query.where.push_back(scalelaw::RowFilter::Parse(spec));
+  }
+  const auto table = Table(text, query);
+  CHECK(table.Column("C") == std::vector<double>{1e18, 1e20});  // 1.0E20 equals 1e20 as a number
+  CHECK(table.lines == std::vector<long>{2, 5});
+  CHECK(table.records == 5);
+  CHECK(table.filtered_out == 3);  // the broken loss cell is never read: its record is filtered out
+  CHECK(table.Selection() == "2 of 5 records (3 left out by the filters)");
+
+  query.where = {scalelaw::RowFilter::Parse("experiment>3")};
+  CHECK_THROWS_WITH(Table(text, query), StartsWith("t.csv, line 2, column 'experiment': the filter experiment>3 orders"));
+  query.where = {scalelaw::RowFilter::Parse("experimnt=marin")};
+  CHECK_THROWS_WITH(Table(text, query),
+                    StartsWith("t.csv, line 1, column 'experimnt': missing column (did you mean 'experiment'?)"));
+  query.where = {scalelaw::RowFilter::Parse("experiment=none")};
+  CHECK_THROWS_WITH(Table(text, query), StartsWith("t.csv: no record is left: 0 of 5 records (5 left out"));
+
+  CHECK(scalelaw::RowFilter::Parse(" FLOPs (1E21) >= 3 ").column == "FLOPs (1E21)");
+  CHECK(scalelaw::RowFilter::Parse("a==b").value == "b");
+  CHECK(scalelaw::RowFilter::Parse("a!=b").ToString() == "a!=b");
+  CHECK_THROWS_WITH(scalelaw::RowFilter::Parse("marin"), Contains("expected COLUMN=VALUE"));
+  CHECK_THROWS_WITH(scalelaw::RowFilter::Parse("=marin"), Contains("no column before the operator"));
+  CHECK_THROWS_WITH(scalelaw::RowFilter::Parse("a<b"), Contains("< compares numbers, and 'b' is not one"));
+  CHECK_THROWS_WITH(scalelaw::RowFilter::Parse("a!b"), Contains("'!' must be followed by '='"));
+}
+
+TEST_CASE("A group column labels each row, and empty cells are skipped and counted when asked", "[csv]") {
+  const std::string text = "g,N,loss\na,1,3\nb,2,\na,3,2.5\n,4,2\nb,5,2.2\n";
+  scalelaw::TableQuery query = Columns({"N", "loss"});
+  query.group_by = "g";
+  CHECK_THROWS_WITH(Table(text, query), StartsWith("t.csv, line 3, column 'loss': empty cell"));
+  query.skip_missing = true;
+  const auto table = Table(text, query);
+  CHECK(table.skipped_missing == 2);  // the empty loss and the empty group label
+  CHECK(table.GroupLabels() == std::vector<std::string>{"a", "b"});
+  const auto a = table.Group("a");
+  CHECK(a.Column("N") == std::vector<double>{1, 3});
+  CHECK(a.lines == std::vector<long>{2, 4});
+  CHECK(table.Group("b").Column("loss") == std::vector<double>{2.2});
+  CHECK(table.Selection() == "3 of 5 records (2 with empty cells skipped)");
+}
+
+TEST_CASE("A column of finite numbers takes zero and negative values", "[csv]") {
+  scalelaw::TableQuery query;
+  query.columns = {{"y", scalelaw::CellDomain::kFinite}, {"x", scalelaw::CellDomain::kPositive}};
+  CHECK(Table("x,y\n1,-2.5\n2,0\n", query).Column("y") == std::vector<double>{-2.5, 0});
+  CHECK_THROWS_WITH(Table("x,y\n1,nan\n", query), StartsWith("t.csv, line 2, column 'y': NaN"));
+  CHECK_THROWS_WITH(Table("x,y\n0,1\n", query), Contains("expected a positive number, got '0'"));
+}
+
+TEST_CASE("Close names are suggested, far ones are not", "[csv]") {
+  const std::vector<std::string> header = {"params", "tokens", "loss", "Training FLOP"};
+  CHECK(scalelaw::ClosestNames("parms", header) == std::vector<std::string>{"params"});
+  CHECK(scalelaw::ClosestNames("LOSS", header) == std::vector<std::string>{"loss"});
+  CHECK(scalelaw::ClosestNames("training flops", header) == std::vector<std::string>{"Training FLOP"});
+  CHECK(scalelaw::ClosestNames("alpha", header).empty());
+  CHECK_THROWS_WITH(Parse("params,tokens,los\n1,2,3\n"), Contains("missing column (did you mean 'los'?)"));
+}

@@ -255,6 +255,14 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
 // InvalidArgument when they name no form.
 Model ModelOf(const FitSummary& fit);
 
+// In a formula fitted to a table, every identifier is a column or a parameter, and a parameter that looks like a
+// misspelt column is taken for one: a parameter whose name differs from one of columns only in case, or (for a
+// name of three or more characters) by at most max(1, length/4) edits, is an InvalidArgument naming the closest
+// column ("did you mean"), unless it is declared a parameter: held, tied, bounded or given a grid in options, or
+// listed in declared. Other models pass.
+void CheckFormulaParameters(const Model& model, const std::vector<std::string>& columns, const FitOptions& options,
+                            const std::vector<std::string>& declared = {});
+
 // The model's loss at (N, D) for a fitted summary. Each call rebuilds the form from the summary (a formula is
 // parsed again): to evaluate many points, make the fit a Law once (FittedLaw, scalelaw/fit/fitted_law.h) and call
 // PredictBulk (scalelaw/predict.h), as the CLI and Python do.
