@@ -496,7 +496,7 @@ TEST_CASE("Budget labels: both exponents get bootstrap intervals, and --at-flops
   CHECK(scalelaw::IsoflopToJson(back) == scalelaw::IsoflopToJson(r));
 }
 
-TEST_CASE("6ND against the labels: a warning; grouping by 6ND fragments and names --budget-col", "[isoflop][labels]") {
+TEST_CASE("6ND against the labels gives a warning, and grouping by 6ND fragments and names --budget-col", "[isoflop][labels]") {
   const scalelaw::IsoflopResult labelled = scalelaw::FitIsoflop(LabRuns(0, 1));
   bool said = false;
   for (const std::string& w : labelled.warnings) said = said || w.find("6ND differs from the runs' budget label") == 0;
@@ -516,7 +516,7 @@ TEST_CASE("6ND against the labels: a warning; grouping by 6ND fragments and name
   CHECK(said);
 }
 
-TEST_CASE("Vertices outside the sampled range are kept on request; Akima needs 4 sizes", "[isoflop][labels]") {
+TEST_CASE("Vertices outside the sampled range are kept on request, and Akima needs 4 sizes", "[isoflop][labels]") {
   // Every budget sampled on the left half of its profile only: the vertices lie above the largest N.
   std::vector<scalelaw::IsoflopRun> runs;
   for (const scalelaw::IsoflopRun& run : LabRuns(0, 1)) {
