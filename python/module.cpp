@@ -345,25 +345,39 @@ scalelaw::HparamSweepResult FitHparams(const DoubleArray& params, const DoubleAr
 }
 
 scalelaw::IsoflopResult Isoflop(const DoubleArray& params, std::optional<DoubleArray> tokens,
-                                std::optional<DoubleArray> flops, const DoubleArray& loss, double budget_tolerance,
-                                int min_sizes, int bootstrap, std::uint64_t seed, int threads, bool show_progress) {
+                                std::optional<DoubleArray> flops, std::optional<DoubleArray> budget,
+                                const DoubleArray& loss, double budget_tolerance, int min_sizes,
+                                const std::string& vertex, int window, const std::string& d_star, bool keep_outside,
+                                bool weighted, int bootstrap, std::uint64_t seed, int threads, bool show_progress) {
   const std::vector<double> n = ToVector(params);
   const std::vector<double> l = ToVector(loss);
-  if (!tokens == !flops) throw scalelaw::InvalidArgument("give exactly one of tokens or flops");
-  const std::vector<double> second = flops ? ToVector(*flops) : ToVector(*tokens);
-  if (n.size() != l.size() || n.size() != second.size()) {
-    throw scalelaw::InvalidArgument("params, " + std::string(flops ? "flops" : "tokens") +
-                                    " and loss must have the same length");
+  if (!tokens && !flops && !budget) throw scalelaw::InvalidArgument("give tokens, flops or budget");
+  if (flops && budget) throw scalelaw::InvalidArgument("give budget or flops, not both");
+  const std::vector<double> d = tokens ? ToVector(*tokens) : std::vector<double>();
+  const std::vector<double> c = flops ? ToVector(*flops) : std::vector<double>();
+  const std::vector<double> b = budget ? ToVector(*budget) : std::vector<double>();
+  for (const auto& [values, name] : {std::pair{&d, "tokens"}, std::pair{&c, "flops"}, std::pair{&b, "budget"}}) {
+    if (!values->empty() && values->size() != n.size()) {
+      throw scalelaw::InvalidArgument(std::string("params, ") + name + " and loss must have the same length");
+    }
   }
+  if (n.size() != l.size()) throw scalelaw::InvalidArgument("params and loss must have the same length");
   std::vector<scalelaw::IsoflopRun> runs(n.size());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     runs[i].params = n[i];
-    (flops ? runs[i].flops : runs[i].tokens) = second[i];
+    if (!d.empty()) runs[i].tokens = d[i];
+    if (!c.empty()) runs[i].flops = c[i];
+    if (!b.empty()) runs[i].budget = b[i];
     runs[i].loss = l[i];
   }
   scalelaw::IsoflopOptions options;
   options.budget_tolerance = budget_tolerance;
   options.min_sizes = min_sizes;
+  options.vertex = scalelaw::IsoflopVertexFromName(vertex);
+  options.window = window;
+  options.d_star = scalelaw::IsoflopDStarFromName(d_star);
+  options.keep_outside = keep_outside;
+  options.weighted = weighted;
   options.bootstrap = bootstrap;
   options.seed = seed;
   options.num_threads = threads;
@@ -459,17 +473,18 @@ py::dict FitChartData(const py::object& law_source, std::optional<DoubleArray> p
 // scalelaw.plot(isoflop result): per budget its runs among those given, parabola and vertex; the optimum curve.
 py::dict IsoflopChartDict(const scalelaw::IsoflopResult& result, std::optional<DoubleArray> params,
                           std::optional<DoubleArray> tokens, std::optional<DoubleArray> flops,
-                          std::optional<DoubleArray> loss) {
+                          std::optional<DoubleArray> loss, std::optional<DoubleArray> budget) {
   const std::vector<double> n = OptionalVector(params), d = OptionalVector(tokens), c = OptionalVector(flops),
-                            l = OptionalVector(loss);
-  if (d.size() != n.size() && c.size() != n.size()) {
-    throw scalelaw::InvalidArgument("the runs need tokens or flops of the same length as params");
+                            l = OptionalVector(loss), labels = OptionalVector(budget);
+  if (d.size() != n.size() && c.size() != n.size() && labels.size() != n.size()) {
+    throw scalelaw::InvalidArgument("the runs need tokens, flops or budget of the same length as params");
   }
   if (l.size() != n.size()) throw scalelaw::InvalidArgument("params and loss must have the same length");
   std::vector<scalelaw::IsoflopRun> runs(n.size());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     runs[i].params = n[i];
     (c.size() == n.size() ? runs[i].flops : runs[i].tokens) = c.size() == n.size() ? c[i] : d[i];
+    if (labels.size() == n.size()) runs[i].budget = labels[i];
     runs[i].loss = l[i];
   }
   const scalelaw::plot::IsoflopChartData chart = scalelaw::plot::MakeIsoflopChart(result, runs);
@@ -744,6 +759,18 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("curvature", &scalelaw::IsoflopBudget::curvature, "p, the coefficient of (ln N)^2")
       .def_readonly("params_min", &scalelaw::IsoflopBudget::params_min)
       .def_readonly("params_max", &scalelaw::IsoflopBudget::params_max)
+      .def_readonly("tokens_min", &scalelaw::IsoflopBudget::tokens_min, "sampled D range (0 without tokens)")
+      .def_readonly("tokens_max", &scalelaw::IsoflopBudget::tokens_max)
+      .def_property_readonly(
+          "ratio_6nd",
+          [](const scalelaw::IsoflopBudget& b) -> std::optional<std::pair<double, double>> {
+            if (!(b.ratio_max > 0)) return std::nullopt;
+            return std::pair{b.ratio_min, b.ratio_max};
+          },
+          "(min, max) of 6ND/C over its runs; None when C is 6ND or there are no tokens")
+      .def_readonly("log_params_sd", &scalelaw::IsoflopBudget::log_params_sd)
+      .def_readonly("log_tokens_sd", &scalelaw::IsoflopBudget::log_tokens_sd)
+      .def_readonly("extrapolated", &scalelaw::IsoflopBudget::extrapolated)
       .def_readonly("used", &scalelaw::IsoflopBudget::used)
       .def_readonly("status", &scalelaw::IsoflopBudget::status);
 
@@ -760,6 +787,16 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("n_budgets_used", &scalelaw::IsoflopResult::n_budgets_used)
       .def_readonly("n_runs", &scalelaw::IsoflopResult::n_runs)
       .def_readonly("budget_tolerance", &scalelaw::IsoflopResult::budget_tolerance)
+      .def_property_readonly(
+          "grouping", [](const scalelaw::IsoflopResult& r) { return r.by_label ? "label" : "tolerance"; },
+          "'label' (the runs' budget labels) or 'tolerance' (C within budget_tolerance)")
+      .def_property_readonly(
+          "vertex", [](const scalelaw::IsoflopResult& r) { return std::string(scalelaw::IsoflopVertexName(r.vertex)); })
+      .def_readonly("window", &scalelaw::IsoflopResult::window)
+      .def_property_readonly(
+          "d_star", [](const scalelaw::IsoflopResult& r) { return std::string(scalelaw::IsoflopDStarName(r.d_star)); })
+      .def_readonly("keep_outside", &scalelaw::IsoflopResult::keep_outside)
+      .def_readonly("weighted", &scalelaw::IsoflopResult::weighted)
       .def_readonly("budgets", &scalelaw::IsoflopResult::budgets)
       .def_property_readonly("se", &StandardErrors<scalelaw::IsoflopResult>, "bootstrap standard errors")
       .def_property_readonly("ci95", &Intervals<scalelaw::IsoflopResult>, "bootstrap 95% percentile intervals")
@@ -816,16 +853,17 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def("__str__", &scalelaw::HparamSweepResult::FullReport)
       .def("to_json", [](const scalelaw::HparamSweepResult& r) { return scalelaw::HparamSweepToJson(r); });
 
-  m.def("_isoflop", &Isoflop, py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("loss"),
-        py::arg("budget_tolerance"), py::arg("min_sizes"), py::arg("bootstrap"), py::arg("seed"), py::arg("threads"),
-        py::arg("progress"));
+  m.def("_isoflop", &Isoflop, py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("budget"),
+        py::arg("loss"), py::arg("budget_tolerance"), py::arg("min_sizes"), py::arg("vertex"), py::arg("window"),
+        py::arg("d_star"), py::arg("keep_outside"), py::arg("weighted"), py::arg("bootstrap"), py::arg("seed"),
+        py::arg("threads"), py::arg("progress"));
   m.def("_isoflop_from_json", [](const std::string& text) { return scalelaw::IsoflopFromJson(text, "<json>"); });
   m.def("_fit_hparams_from_json",
         [](const std::string& text) { return scalelaw::HparamSweepFromJson(text, "<json>"); });
   m.def("_fit_chart", &FitChartData, py::arg("law"), py::arg("params"), py::arg("tokens"), py::arg("loss"),
         py::arg("flops_max"));
   m.def("_isoflop_chart", &IsoflopChartDict, py::arg("result"), py::arg("params"), py::arg("tokens"), py::arg("flops"),
-        py::arg("loss"));
+        py::arg("loss"), py::arg("budget") = py::none());
   m.def("_hparam_charts", &HparamChartsDict, py::arg("result"));
   m.def("_fit_hparams", &FitHparams, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),

@@ -651,34 +651,50 @@ def models(details: bool = False) -> _Union[list[str], list[ModelRecord]]:
 
 
 def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = "tokens",
-            flops: _Optional[_Column] = None, loss: _Column = "loss", budget_tolerance: float = 0.01, min_sizes: int = 3,
-            bootstrap: int = 0, seed: int = 42, threads: int = 0, progress: bool = False) -> IsoflopResult:
-    """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP parabolas, then N_opt = k·C^a and D_opt = k'·C^b.
+            flops: _Optional[_Column] = None, budget: _Optional[_Column] = None, loss: _Column = "loss",
+            budget_tolerance: float = 0.01, min_sizes: int = 3, vertex: str = "quadratic", window: int = 5,
+            d_star: str = "auto", keep_outside: bool = False, weighted: bool = False, bootstrap: int = 0,
+            seed: int = 42, threads: int = 0, progress: bool = False) -> IsoflopResult:
+    """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP profiles, then N_opt = k·C^a and D_opt = k'·C^b.
 
     isoflop(df) reads the columns "params" (N), "tokens" (D, C = 6ND) and "loss" of a DataFrame or dict of
-    columns, as `scalelaw isoflop` does; flops="C" gives C instead of tokens (like --flops-col); other names by
-    keyword. Arrays by keyword instead: isoflop(params=N, tokens=D, loss=L) or isoflop(params=N, flops=C, loss=L).
-    Runs whose C chain within budget_tolerance (relative) form one budget; budgets with fewer than min_sizes
-    distinct N are skipped. Per budget a least-squares parabola of loss in ln N gives N* (vertex); budgets whose
-    parabola opens downward or whose vertex lies outside the sampled N are excluded. bootstrap resamples the runs
-    within each budget (deterministic for a seed, any threads) and fills .se and .ci95. Returns an IsoflopResult
-    (attributes as the keys of `scalelaw isoflop --json`: a, b, k_params, k_tokens, budgets, se, ci95, warnings,
-    ...; to_dict() gives that JSON as a dict; print(result) the CLI's table). When the runs cannot answer (fewer
-    than 2 usable budgets) .usable is False and .status and .message say why. Warnings are also issued as
-    ScalelawWarning. Ctrl-C stops the bootstrap (KeyboardInterrupt); progress=True counts resamples on stderr.
-    With a table, .table_columns records the columns read, which scalelaw.plot(result, table) reads again.
-    Known bias: the parabola is only a Taylor approximation; off-centre or wide grids bias a (see docs/isoflop.md).
+    columns, as `scalelaw isoflop` does; flops="C" gives C instead of tokens (like --flops-col; with tokens= named
+    too, both are read); budget="C" groups the runs by a nominal budget label (like --budget-col) while N and D
+    come from their own columns (tokens optional). Other names by keyword. Arrays by keyword instead:
+    isoflop(params=N, tokens=D, loss=L), isoflop(params=N, flops=C, loss=L) or
+    isoflop(params=N, tokens=D, budget=C, loss=L). Without budget, runs whose C chain within budget_tolerance
+    (relative) form one budget; budgets with fewer than min_sizes distinct N are skipped. vertex: "quadratic"
+    (least-squares parabola of loss in ln N), "local" (the parabola through the window sizes around the lowest
+    loss) or "akima" (argmin of the Akima interpolant, Porian et al. 2024, arXiv 2406.19146). d_star: "own" (the
+    loss's own minimum in ln D, so a + b need not be 1), "runs" (the runs' own D at N*), "flops" (C/(6N*),
+    b = 1 - a) or "auto" (own when tokens are given). Budgets whose vertex lies outside the sampled range are
+    excluded unless keep_outside. weighted weighs each budget in the power laws by 1/Var of its vertex (a
+    bootstrap of its runs). bootstrap resamples the runs within each budget (deterministic for a seed, any
+    threads) and fills .se and .ci95 (a, b, k_params, k_tokens). Returns an IsoflopResult (attributes as the
+    keys of `scalelaw isoflop --json`; to_dict() gives that JSON as a dict; print(result) the CLI's table).
+    When the runs cannot answer (fewer than 2 usable budgets) .usable is False and .status and .message say
+    why. Warnings are also issued as ScalelawWarning. Ctrl-C stops the bootstrap (KeyboardInterrupt);
+    progress=True counts resamples on stderr. With a table, .table_columns records the columns read, which
+    scalelaw.plot(result, table) reads again. Known bias: the parabola is only a Taylor approximation;
+    off-centre or wide grids bias a (see docs/isoflop.md).
     """
     table = _table_of(data, "isoflop", "params=N, tokens=D, loss=L")
-    read = _table_columns(table, params=params, tokens=tokens if flops is None else None, flops=flops, loss=loss)
+    explicit_tokens = not (isinstance(tokens, str) and tokens == "tokens")
+    if budget is not None and flops is not None:
+        raise InvalidArgument("give budget or flops, not both")
+    read_tokens = flops is None or explicit_tokens
+    read = _table_columns(table, params=params, tokens=tokens if read_tokens else None, flops=flops, budget=budget,
+                          loss=loss)
     n = _required(table, params, "params")
-    d, c = _tokens_or_flops(table, n, tokens, flops, derive=False)
-    if d is None and c is None:
-        raise InvalidArgument("isoflop needs tokens (C = 6ND) or flops (C) of every run")
-    result = _scalelaw._isoflop(n, None if d is None else _column(d, "tokens"), c,
-                                _required(table, loss, "loss"),
-                                float(budget_tolerance), int(min_sizes), int(bootstrap), int(seed), int(threads),
-                                bool(progress))
+    d = _input(table, tokens, "tokens", "tokens") if read_tokens else None
+    c = None if flops is None else _column(_from_table(table, flops, "flops"), "flops")
+    b = None if budget is None else _column(_from_table(table, budget, "budget"), "budget")
+    if d is None and c is None and b is None:
+        raise InvalidArgument("isoflop needs tokens (C = 6ND), flops (C) or budget (a label) of every run")
+    result = _scalelaw._isoflop(n, None if d is None else _column(d, "tokens"), c, b,
+                                _required(table, loss, "loss"), float(budget_tolerance), int(min_sizes), str(vertex),
+                                int(window), str(d_star), bool(keep_outside), bool(weighted), int(bootstrap),
+                                int(seed), int(threads), bool(progress))
     if read is not None:
         result.table_columns = read
     _warn(result.warnings)

@@ -135,6 +135,18 @@ class IsoflopBudget:
     @property
     def params_max(self) -> float: ...
     @property
+    def tokens_min(self) -> float: ...  # the sampled D range, 0 without tokens
+    @property
+    def tokens_max(self) -> float: ...
+    @property
+    def ratio_6nd(self) -> tuple[float, float] | None: ...  # (min, max) of 6ND/C; None when C is 6ND
+    @property
+    def log_params_sd(self) -> float: ...  # bootstrap SD of ln N* behind the weights (0 unweighted)
+    @property
+    def log_tokens_sd(self) -> float: ...
+    @property
+    def extrapolated(self) -> bool: ...  # used with its vertex outside the sampled range (keep_outside)
+    @property
     def used(self) -> bool: ...
     @property
     def status(self) -> str: ...
@@ -163,6 +175,18 @@ class IsoflopResult:
     def n_runs(self) -> int: ...
     @property
     def budget_tolerance(self) -> float: ...
+    @property
+    def grouping(self) -> str: ...  # "label" (budget=) or "tolerance"
+    @property
+    def vertex(self) -> str: ...  # "quadratic", "local" or "akima"
+    @property
+    def window(self) -> int: ...
+    @property
+    def d_star(self) -> str: ...  # "own", "runs" or "flops"
+    @property
+    def keep_outside(self) -> bool: ...
+    @property
+    def weighted(self) -> bool: ...
     @property
     def budgets(self) -> list[IsoflopBudget]: ...
     @property
@@ -294,6 +318,7 @@ def _isoflop_chart(
     tokens: NDArray[np.float64] | None,
     flops: NDArray[np.float64] | None,
     loss: NDArray[np.float64] | None,
+    budget: NDArray[np.float64] | None = None,
 ) -> dict[str, Any]: ...  # title, budgets (flops, used, status, runs, parabola, vertex), optimum
 def _hparam_charts(result: HparamSweepResult) -> dict[str, Any]: ...  # lr, batch: title, labels, x, y, group, lines
 def _formula_columns(formula: str, names: list[str]) -> list[str]: ...
@@ -316,9 +341,15 @@ def _isoflop(
     params: NDArray[np.float64],
     tokens: NDArray[np.float64] | None,
     flops: NDArray[np.float64] | None,
+    budget: NDArray[np.float64] | None,
     loss: NDArray[np.float64],
     budget_tolerance: float,
     min_sizes: int,
+    vertex: str,
+    window: int,
+    d_star: str,
+    keep_outside: bool,
+    weighted: bool,
     bootstrap: int,
     seed: int,
     threads: int,

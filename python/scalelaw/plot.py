@@ -222,7 +222,10 @@ def _plot_fit(result: Union[FitResult, str], data: Any, ax: Any, *, columns: Map
 def _plot_isoflop(result: IsoflopResult, data: Any, ax: Any, *, columns: Mapping[str, str], log_loss: bool,
                   title: Optional[str]) -> Any:
     runs = _runs(data, columns, derive_tokens=False)
-    chart = _scalelaw._isoflop_chart(result, *(runs if runs is not None else (None, None, None, None)))
+    # Runs grouped by a budget label belong to the budget of their label, not of their 6ND.
+    labels = (_column(_from_table(data, columns["budget"], "budget"), "budget")
+              if runs is not None and "budget" in columns and _is_table(data) else None)
+    chart = _scalelaw._isoflop_chart(result, *(runs if runs is not None else (None, None, None, None)), labels)
     budgets = chart["budgets"]
     norm = _log_norm([b["flops"] for b in budgets])
     cmap = _viridis()

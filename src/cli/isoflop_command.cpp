@@ -22,25 +22,52 @@
 namespace scalelaw::cli {
 namespace {
 
+// Which columns are read: N and loss always; a budget label, FLOPs and tokens as asked.
+struct Columns {
+  bool budget = false, flops = false, tokens = false;
+};
+
+Columns ColumnsOf(const IsoflopCommand& command) {
+  Columns c;
+  c.budget = !command.budget_col.empty();
+  c.flops = !command.flops_col.empty();
+  c.tokens = c.budget ? (command.tokens_given || command.d_star != "flops") : (!c.flops || command.tokens_given);
+  return c;
+}
+
 std::string DescribeColumns(const IsoflopCommand& command) {
+  const Columns c = ColumnsOf(command);
   std::string text = fmt::format("N from column '{}', ", command.params_col);
-  text += command.flops_col.empty() ? fmt::format("C = 6ND with D from column '{}'", command.tokens_col)
-                                    : fmt::format("C from column '{}'", command.flops_col);
+  if (c.budget) {
+    text += fmt::format("budgets from the labels of column '{}'", command.budget_col);
+    if (c.tokens) text += fmt::format(", D from column '{}'", command.tokens_col);
+  } else if (c.flops) {
+    text += fmt::format("C from column '{}'", command.flops_col);
+    if (c.tokens) text += fmt::format(", D from column '{}'", command.tokens_col);
+  } else {
+    text += fmt::format("C = 6ND with D from column '{}'", command.tokens_col);
+  }
   return text + fmt::format(", loss from column '{}'", command.loss_col);
 }
 
 }  // namespace
 
 int RunIsoflop(const IsoflopCommand& command) {
-  const bool from_flops = !command.flops_col.empty();
-  const std::vector<std::string> names = {command.params_col, from_flops ? command.flops_col : command.tokens_col,
-                                          command.loss_col};
+  const Columns c = ColumnsOf(command);
+  std::vector<std::string> names = {command.params_col};
+  if (c.tokens) names.push_back(command.tokens_col);
+  if (c.flops) names.push_back(command.flops_col);
+  if (c.budget) names.push_back(command.budget_col);
+  names.push_back(command.loss_col);
   const NumericTable table = ReadNumericCsv(command.file, names);
   std::vector<IsoflopRun> runs(table.rows());
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    runs[i].params = table.columns[0][i];
-    (from_flops ? runs[i].flops : runs[i].tokens) = table.columns[1][i];
-    runs[i].loss = table.columns[2][i];
+    std::size_t column = 0;
+    runs[i].params = table.columns[column++][i];
+    if (c.tokens) runs[i].tokens = table.columns[column++][i];
+    if (c.flops) runs[i].flops = table.columns[column++][i];
+    if (c.budget) runs[i].budget = table.columns[column++][i];
+    runs[i].loss = table.columns[column][i];
   }
   IsoflopOptions options;
   options.budget_tolerance = command.budget_tolerance;
@@ -48,6 +75,11 @@ int RunIsoflop(const IsoflopCommand& command) {
   options.bootstrap = command.bootstrap;
   options.seed = command.seed;
   options.num_threads = command.threads;
+  options.vertex = IsoflopVertexFromName(command.vertex);
+  options.window = command.window;
+  options.d_star = IsoflopDStarFromName(command.d_star);
+  options.keep_outside = command.keep_outside;
+  options.weighted = command.weighted;
   IsoflopResult result = FitIsoflop(runs, options);
   result.data_source = command.file == "-" ? "<stdin>" : command.file;
   result.data_columns = {DescribeColumns(command)};

@@ -11,8 +11,15 @@ struct IsoflopCommand {
   std::string file;  // "-" reads standard input
   std::string params_col = "params";
   std::string tokens_col = "tokens";
-  std::string flops_col;  // when set, C is read from it (and tokens are not needed)
+  std::string flops_col;  // when set, C is read from it (and tokens only when tokens_given)
+  bool tokens_given = false;  // --tokens-col was on the command line
+  std::string budget_col;  // when set, runs are grouped by its nominal labels (and tokens read unless d_star flops)
   std::string loss_col = "loss";
+  std::string vertex = "quadratic";  // IsoflopVertexFromName
+  int window = 5;
+  std::string d_star = "auto";  // IsoflopDStarFromName
+  bool keep_outside = false;
+  bool weighted = false;
   double budget_tolerance = 0.01;
   int min_sizes = 3;
   int bootstrap = 0;

@@ -343,8 +343,29 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   sub->add_option("--params-col", command.params_col, "Column with the parameter count N")->capture_default_str();
   auto* tokens = sub->add_option("--tokens-col", command.tokens_col, "Column with the training tokens D (C = 6ND)")
                      ->capture_default_str();
-  sub->add_option("--flops-col", command.flops_col, "Column with training FLOPs C instead of tokens")->excludes(tokens);
+  auto* flops = sub->add_option("--flops-col", command.flops_col,
+                                "Column with training FLOPs C instead of tokens (with --tokens-col: both)");
+  sub->add_option("--budget-col", command.budget_col,
+                  "Column with each run's nominal budget label: group by it (N and D from their own columns)")
+      ->excludes(flops);
   sub->add_option("--loss-col", command.loss_col, "Column with the final loss")->capture_default_str();
+  sub->add_option("--vertex", command.vertex,
+                  "Vertex per budget: quadratic (parabola in ln N), local (parabola through the --window sizes "
+                  "around the lowest loss), akima (argmin of the Akima interpolant, Porian et al. 2024)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"quadratic", "local", "akima"}));
+  sub->add_option("--window", command.window, "Distinct sizes in the local vertex window")
+      ->capture_default_str()
+      ->check(WholeNumber(3, 1000000));
+  sub->add_option("--d-star", command.d_star,
+                  "D* per budget: own (the loss's minimum in ln D), runs (the runs' own D at N*), flops (C/(6N*), "
+                  "b = 1 - a), auto (own when tokens are read)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "own", "runs", "flops"}));
+  sub->add_flag("--keep-outside", command.keep_outside,
+                "Keep budgets whose vertex lies outside the sampled range in the power-law fit");
+  sub->add_flag("--weighted", command.weighted,
+                "Weight the power laws by 1/Var of each budget's vertex (a bootstrap of that budget's runs)");
   sub->add_option("--budget-tolerance", command.budget_tolerance,
                   "Runs whose C chain within this relative gap form one budget (0 to 1)")
       ->capture_default_str()
@@ -361,7 +382,10 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
   sub->add_option("--output", command.output, "Also write the result as JSON to this file (for allocate/plan --fit)");
   AddNumber(sub, "--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with the bootstrap's 95%)");
-  sub->callback([&] { exit_code = RunIsoflop(command); });
+  sub->callback([&command, &exit_code, tokens] {
+    command.tokens_given = tokens->count() > 0;
+    exit_code = RunIsoflop(command);
+  });
 }
 
 void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_code) {

@@ -147,6 +147,24 @@ IsoflopResult IsoflopFromJson(std::string_view text, const std::string& source_n
   r.n_budgets_used = in.IntOr(root, "n_budgets_used", 0, "n_budgets_used");
   r.n_runs = in.IntOr(root, "n_runs", 0, "n_runs");
   r.budget_tolerance = in.NumberOr(root, "budget_tolerance", 0, "budget_tolerance");
+  r.by_label = in.StringOr(root, "grouping", "tolerance") == "label";
+  r.min_sizes = in.IntOr(root, "min_sizes", 0, "min_sizes");
+  try {
+    r.vertex = IsoflopVertexFromName(in.StringOr(root, "vertex", "quadratic"));
+  } catch (const InvalidArgument& e) {
+    throw in.Fail("vertex", e.what());
+  }
+  try {
+    r.d_star = IsoflopDStarFromName(in.StringOr(root, "d_star", "flops"));
+  } catch (const InvalidArgument& e) {
+    throw in.Fail("d_star", e.what());
+  }
+  r.window = in.IntOr(root, "window", 0, "window");
+  const auto flag = [](const Json& object, const char* key) {
+    return object.contains(key) && object[key].is_boolean() && object[key].get<bool>();
+  };
+  r.keep_outside = flag(root, "keep_outside");
+  r.weighted = flag(root, "weighted");
   for (const Json& row : in.Array(root, "budgets")) {
     if (!row.is_object()) throw in.Fail("budgets", "expected objects");
     IsoflopBudget b;
@@ -164,7 +182,20 @@ IsoflopResult IsoflopFromJson(std::string_view text, const std::string& source_n
       b.tokens = in.NumberOr(row, "tokens", 0, "budgets.tokens");
       b.loss = in.NumberOr(row, "loss", 0, "budgets.loss");
     }
+    b.tokens_min = in.NumberOr(row, "tokens_min", 0, "budgets.tokens_min");
+    b.tokens_max = in.NumberOr(row, "tokens_max", 0, "budgets.tokens_max");
+    if (row.contains("ratio_6nd") && !row["ratio_6nd"].is_null()) {
+      const Json& ratio = row["ratio_6nd"];
+      if (!ratio.is_array() || ratio.size() != 2 || !ratio[0].is_number() || !ratio[1].is_number()) {
+        throw in.Fail("budgets.ratio_6nd", "expected [min, max] or null");
+      }
+      b.ratio_min = ratio[0].get<double>();
+      b.ratio_max = ratio[1].get<double>();
+    }
+    b.log_params_sd = in.NumberOr(row, "log_params_sd", 0, "budgets.log_params_sd");
+    b.log_tokens_sd = in.NumberOr(row, "log_tokens_sd", 0, "budgets.log_tokens_sd");
     b.used = row.value("used", false);
+    b.extrapolated = row.contains("extrapolated") && row["extrapolated"].is_boolean() && row["extrapolated"].get<bool>();
     b.status = in.StringOr(row, "status", b.used ? "used" : "");
     r.budgets.push_back(std::move(b));
   }

@@ -205,8 +205,10 @@ IsoflopChartData MakeIsoflopChart(const IsoflopResult& result, const std::vector
                                ? ""
                                : fmt::format(" [{:.3f}, {:.3f}]", ci->second.ci95.first, ci->second.ci95.second);
   const std::string used = fmt::format("{} of {} budgets used", result.n_budgets_used, result.budgets.size());
-  chart.title = result.IsUsable() ? fmt::format("IsoFLOP profiles: N_opt = {:.4g}·C^{:.4f}{}, {}", result.k_params,
-                                                result.a, band, used)
+  const std::string method =
+      result.vertex == IsoflopVertex::kQuadratic ? "" : fmt::format(" ({} vertices)", IsoflopVertexName(result.vertex));
+  chart.title = result.IsUsable() ? fmt::format("IsoFLOP profiles{}: N_opt = {:.4g}·C^{:.4f}{}, {}", method,
+                                                result.k_params, result.a, band, used)
                                   : fmt::format("IsoFLOP profiles ({}), {}", AnalysisStatusName(result.status), used);
   for (const IsoflopBudget& b : result.budgets) {
     IsoflopBudgetData data;
@@ -220,7 +222,7 @@ IsoflopChartData MakeIsoflopChart(const IsoflopResult& result, const std::vector
     data.params_min = b.params_min;
     data.params_max = b.params_max;
     for (const IsoflopRun& run : runs) {
-      const double c = run.flops > 0 ? run.flops : 6 * run.params * run.tokens;
+      const double c = run.budget > 0 ? run.budget : run.flops > 0 ? run.flops : 6 * run.params * run.tokens;
       if (!PositiveFinite(c) || c < b.flops_min * (1 - 1e-6) || c > b.flops_max * (1 + 1e-6)) continue;
       data.params.push_back(run.params);
       data.loss.push_back(run.loss);

@@ -1,6 +1,8 @@
 """scalelaw isoflop: Chinchilla Approach 2 (IsoFLOP parabolas) through the binary."""
 import json
 import math
+import os
+import re
 
 import pytest
 
@@ -153,3 +155,78 @@ def test_chinchilla_isoflop_profiles(scalelaw, chinchilla_runs):
     for budget, nominal in zip(used, (6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21)):
         assert 0.9 < budget["flops"] / nominal < 1.0
     json.dumps(out)  # plain JSON, no NaN
+
+
+# --- As labs run it: data/generate_isoflop_runs.py (budget labels, FLOPs = 6ND·(N/3e8)^0.1) ---
+LAB_A, LAB_B = 0.432099, 0.524691  # the script's true exponents; a + b = 0.956790
+
+
+def lab_runs():
+    from conftest import SOURCE_DIR
+    return os.path.join(SOURCE_DIR, "data", "isoflop_runs.csv")
+
+
+def test_budget_col_recovers_a_and_b_and_allocates(scalelaw):
+    r = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--bootstrap", "300", "--seed", "1",
+                 "--at-flops", "1e22", "--json")
+    assert r.code == 0, r.err
+    out = r.json()
+    iso, at = out["isoflop"], out["at_flops"]
+    # 3.5 SD of the spread over 200 replications of the script (SD 0.0047 for a, 0.0051 for b)
+    assert abs(iso["a"] - LAB_A) < 0.017 and abs(iso["b"] - LAB_B) < 0.018
+    assert abs(iso["b"] - (1 - iso["a"])) > 0.015  # D* on its own: a + b is not forced to 1
+    assert iso["grouping"] == "label" and iso["d_star"] == "own" and iso["vertex"] == "quadratic"
+    assert iso["ci95"]["b"][0] < LAB_B < iso["ci95"]["b"][1]
+    assert all(b["ratio_6nd"] is not None for b in iso["budgets"])
+    assert "6ND differs from the runs' budget label by more than 5%" in r.err
+    # N_opt = k C^a and D_opt = k' C^b at the budget asked, with intervals from the bootstrap.
+    assert "params" in json.dumps(at) and "tokens" in json.dumps(at)
+    human = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--bootstrap", "100", "--at-flops", "1e22")
+    assert human.code == 0, human.err
+    assert "6ND/C" in human.out and "budgets from the labels of column 'budget'" in human.out
+    params = float(re.search(r"params (\S+) \[95% ", human.out).group(1))
+    tokens = float(re.search(r"tokens (\S+) \[95% ", human.out).group(1))
+    full = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--json").json()
+    assert params == pytest.approx(full["k_params"] * 1e22 ** full["a"], rel=1e-3)
+    assert tokens == pytest.approx(full["k_tokens"] * 1e22 ** full["b"], rel=1e-3)
+
+
+def test_vertex_methods_d_star_weights_and_keep_outside(scalelaw):
+    for extra in (["--vertex", "local", "--window", "5"], ["--vertex", "akima"], ["--weighted"], ["--keep-outside"],
+                  ["--d-star", "runs"]):
+        r = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--json", *extra)
+        assert r.code == 0, (extra, r.err)
+        out = r.json()
+        assert out["usable"] is True and abs(out["a"] - LAB_A) < 0.14
+    flops = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--d-star", "flops", "--json").json()
+    assert flops["b"] == pytest.approx(1 - flops["a"], abs=1e-9)
+    bad = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--vertex", "cubic")
+    assert bad.code == 2 and "cubic" in bad.err
+
+
+def test_grouping_by_6nd_fragments_and_suggests_budget_col(scalelaw):
+    r = scalelaw("isoflop", lab_runs())
+    assert r.code == 1
+    assert "--budget-col" in r.err
+
+
+def test_tokens_and_flops_columns_together(scalelaw, tmp_path):
+    # The label passed as a FLOPs column with D from its own column: grouped by it, D* fitted on its own, and the
+    # warning suggests --budget-col.
+    text = open(lab_runs()).read().replace("budget,params", "flops,params", 1)
+    path = tmp_path / "lab.csv"
+    path.write_text(text)
+    r = scalelaw("isoflop", str(path), "--flops-col", "flops", "--tokens-col", "tokens", "--json")
+    assert r.code == 0, r.err
+    assert abs(r.json()["b"] - LAB_B) < 0.018 and "--budget-col" in r.err
+    both = scalelaw("isoflop", str(path), "--flops-col", "flops", "--budget-col", "flops")
+    assert both.code == 2
+
+
+def test_budget_col_bad_cell_names_file_line_column(scalelaw, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("budget,params,tokens,loss\n1e18,1e8,1e9,3.1\n1e18,2e8,oops,3.0\n")
+    r = scalelaw("isoflop", str(path), "--budget-col", "budget")
+    assert r.code == 2
+    assert "bad.csv" in r.err and "line 3" in r.err and "tokens" in r.err
+    assert len(r.err.strip().splitlines()) == 1

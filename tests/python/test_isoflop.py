@@ -2,6 +2,8 @@
 import csv
 import os
 
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -95,7 +97,11 @@ def test_bad_arguments():
     with pytest.raises(scalelaw.InvalidArgument):
         scalelaw.isoflop(params=n, loss=loss)  # neither tokens nor flops
     with pytest.raises(scalelaw.InvalidArgument, match="not both"):
-        scalelaw.isoflop(params=n, tokens=d, flops=c, loss=loss)
+        scalelaw.isoflop(params=n, tokens=d, budget=c, flops=c, loss=loss)
+    with pytest.raises(scalelaw.InvalidArgument, match="vertex method 'cubic'"):
+        scalelaw.isoflop(params=n, tokens=d, loss=loss, vertex="cubic")
+    with pytest.raises(scalelaw.InvalidArgument, match="needs the tokens"):
+        scalelaw.isoflop(params=n, budget=c, loss=loss, d_star="own")
     with pytest.raises(scalelaw.InvalidArgument, match="same length"):
         scalelaw.isoflop(params=n[:-1], tokens=d, loss=loss)
     with pytest.raises(scalelaw.InvalidArgument):
@@ -122,3 +128,61 @@ def test_chinchilla_isoflop_profiles():
     assert out.n_budgets_used == 9
     assert out.a == pytest.approx(0.4817, abs=5e-5)
     assert 0.462 < out.a < 0.534  # Chinchilla Table 2, Approach 2, 10th-90th percentile
+
+
+# --- As labs run it: data/generate_isoflop_runs.py (budget labels, FLOPs = 6ND·(N/3e8)^0.1) ---
+LAB_RUNS = pathlib.Path(__file__).resolve().parents[2] / "data" / "isoflop_runs.csv"
+LAB_A, LAB_B = 0.432099, 0.524691  # the script's true exponents; a + b = 0.956790
+
+
+def lab_table():
+    import csv
+    with open(LAB_RUNS) as fh:
+        rows = list(csv.DictReader(fh))
+    return {key: np.array([float(r[key]) for r in rows]) for key in ("budget", "params", "tokens", "loss")}
+
+
+def test_budget_labels_recover_a_and_b_with_a_plus_b_not_1():
+    table = lab_table()
+    out = scalelaw.isoflop(table, budget="budget", bootstrap=200, seed=1)
+    assert out.usable and out.grouping == "label" and out.d_star == "own" and out.vertex == "quadratic"
+    # 3.5 SD of the spread over 200 replications of the script (SD 0.0047 for a, 0.0051 for b)
+    assert abs(out.a - LAB_A) < 0.017 and abs(out.b - LAB_B) < 0.018
+    assert abs(out.b - (1 - out.a)) > 0.015
+    assert set(out.se) == {"a", "b", "k_params", "k_tokens"}
+    assert out.ci95["b"][0] < LAB_B < out.ci95["b"][1]
+    assert out.table_columns == {"params": "params", "tokens": "tokens", "budget": "budget", "loss": "loss"}
+    first = out.budgets[0]
+    assert first.ratio_6nd is not None and first.ratio_6nd[1] / first.ratio_6nd[0] == pytest.approx(1.3499, rel=1e-3)
+    assert out.to_dict()["grouping"] == "label"
+    # The same through arrays, and the Chinchilla D* for comparison (b = 1 - a).
+    same = scalelaw.isoflop(params=table["params"], tokens=table["tokens"], budget=table["budget"],
+                            loss=table["loss"])
+    assert same.a == out.a and same.b == out.b
+    chinchilla = scalelaw.isoflop(table, budget="budget", d_star="flops")
+    assert chinchilla.b == pytest.approx(1 - chinchilla.a, abs=1e-9)
+
+
+def test_vertex_methods_and_options_reach_the_result():
+    table = lab_table()
+    for vertex in ("local", "akima"):
+        out = scalelaw.isoflop(table, budget="budget", vertex=vertex, window=5)
+        assert out.usable and out.vertex == vertex and out.window == 5
+    weighted = scalelaw.isoflop(table, budget="budget", weighted=True)
+    assert weighted.weighted and all(b.log_params_sd > 0 for b in weighted.budgets)
+    assert scalelaw.isoflop(table, budget="budget", keep_outside=True).keep_outside
+
+
+def test_grouping_by_6nd_fragments_and_suggests_budget():
+    table = lab_table()
+    with pytest.warns(scalelaw.ScalelawWarning):
+        out = scalelaw.isoflop(table)
+    assert not out.usable and "--budget-col; Python budget=" in out.message
+
+
+def test_plot_data_puts_labelled_runs_in_their_budget():
+    table = lab_table()
+    out = scalelaw.isoflop(table, budget="budget")
+    chart = scalelaw._scalelaw._isoflop_chart(out, table["params"], table["tokens"], None, table["loss"],
+                                              table["budget"])
+    assert [len(b["runs"]["params"]) for b in chart["budgets"]] == [9] * 7

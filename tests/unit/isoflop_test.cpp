@@ -365,3 +365,226 @@ TEST_CASE("FullReport is the budget table, the power laws with their intervals a
   CHECK_THAT(unusable.FullReport(), Catch::EndsWith("  reason            " + unusable.message + "\n"));
   CHECK_THAT(unusable.BriefReport(), Catch::StartsWith("isoflop: NOT USABLE (not identifiable)"));
 }
+
+// --- As labs run it: budget labels, D* on its own, vertex methods, weights (data/generate_isoflop_runs.py) ---
+//
+// The lab's FLOPs are 6ND·g(N) with g(N) = (N/3e8)^0.1, and every run spends exactly its label C: along a budget
+// D = C/(6 N g(N)) ∝ C·N^−1.1. Minimising Chinchilla's printed law along it gives N_opt = k·C^a, D_opt = k'·C^b
+// with a = β/(α + 1.1β) = 0.432099, b = α/(α + 1.1β) = 0.524691: a + b = 0.956790, so D* = C/(6N*) (b = 1 − a =
+// 0.567901) is wrong by 0.043. The noise tolerance: over 200 replications of the script's set (0.3% log-normal
+// loss noise, 7 budgets 1e18..1e21, 9 sizes over ±1.5 in ln N around each optimum), the quadratic vertices give
+// SD(a) = 0.0047 and SD(b) = 0.0051 (means 0.4323, 0.5244); the local window of 5 sizes 0.0145 and 0.0160; Akima
+// 0.040 and 0.044 (measured with the script and `scalelaw isoflop --budget-col budget --json`). The tolerances
+// below are 3.5 SD.
+namespace {
+
+constexpr double kGamma = 0.1, kNRef = 3e8;
+const double kS = kChinchilla.alpha + kChinchilla.beta * (1 + kGamma);
+const double kLabA = kChinchilla.beta / kS;
+const double kLabB = kChinchilla.alpha / kS;
+const double kLabK = std::pow(kChinchilla.alpha * kChinchilla.A / (kChinchilla.beta * (1 + kGamma) * kChinchilla.B),
+                              1 / kS) *
+                     std::pow(std::pow(kNRef, kGamma) / 6, kLabA);
+
+// The script's runs (same law, grid and FLOPs model; C++'s own random numbers). with_labels false leaves budget 0.
+std::vector<scalelaw::IsoflopRun> LabRuns(double noise, unsigned seed, bool with_labels = true, int sizes = 9) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<scalelaw::IsoflopRun> runs;
+  for (int i = 0; i < 7; ++i) {
+    const double c = std::pow(10.0, 18 + 0.5 * i);
+    const double n_opt = kLabK * std::pow(c, kLabA);
+    for (int j = 0; j < sizes; ++j) {
+      const double n = n_opt * std::exp(-1.5 + 3.0 * j / (sizes - 1));
+      const double d = c / (6 * n * std::pow(n / kNRef, kGamma));
+      scalelaw::IsoflopRun run;
+      run.params = n;
+      run.tokens = d;
+      run.budget = with_labels ? c : 0;
+      run.loss = kChinchilla.Loss(n, d) * std::exp(noise * normal(rng));
+      runs.push_back(run);
+    }
+  }
+  return runs;
+}
+
+scalelaw::IsoflopOptions WithVertex(scalelaw::IsoflopVertex vertex) {
+  scalelaw::IsoflopOptions options;
+  options.vertex = vertex;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("Budget labels, noise-free: every vertex method recovers a and b with a + b != 1", "[isoflop][labels]") {
+  for (auto vertex : {scalelaw::IsoflopVertex::kQuadratic, scalelaw::IsoflopVertex::kLocal,
+                      scalelaw::IsoflopVertex::kAkima}) {
+    INFO("vertex " << scalelaw::IsoflopVertexName(vertex));
+    const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(LabRuns(0, 1), WithVertex(vertex));
+    REQUIRE(r.IsUsable());
+    CHECK(r.by_label);
+    CHECK(r.d_star == scalelaw::IsoflopDStar::kOwn);  // auto: the runs have tokens
+    CHECK(r.n_budgets_used == 7);
+    // The same grid relative to each optimum: the vertex offset is the same for every budget, so the exponents
+    // are exact (only k and k' carry the method's offset).
+    CHECK(r.a == Approx(kLabA).margin(1e-7));
+    CHECK(r.b == Approx(kLabB).margin(1e-7));
+    CHECK(r.a + r.b == Approx(0.956790).margin(1e-6));
+    for (const scalelaw::IsoflopBudget& b : r.budgets) {
+      CHECK(b.flops == Approx(b.flops_min));  // the label itself
+      CHECK(b.ratio_max / b.ratio_min == Approx(std::exp(0.3)).epsilon(1e-4));  // 1/g(N) over ±1.5 in ln N
+    }
+  }
+  // The runs' own D at N* gives the same b; Chinchilla's D* = C/(6N*) forces b = 1 - a, off by 0.043.
+  scalelaw::IsoflopOptions runs_d;
+  runs_d.d_star = scalelaw::IsoflopDStar::kRuns;
+  CHECK(scalelaw::FitIsoflop(LabRuns(0, 1), runs_d).b == Approx(kLabB).margin(1e-7));
+  scalelaw::IsoflopOptions flops_d;
+  flops_d.d_star = scalelaw::IsoflopDStar::kFlops;
+  const scalelaw::IsoflopResult chinchilla_d = scalelaw::FitIsoflop(LabRuns(0, 1), flops_d);
+  CHECK(chinchilla_d.b == Approx(1 - kLabA).margin(1e-7));
+  CHECK(chinchilla_d.b - kLabB > 0.04);
+}
+
+TEST_CASE("Budget labels with 0.3% loss noise: a and b within 3.5 SD of their sampling spread", "[isoflop][labels]") {
+  for (unsigned seed : {1u, 2u, 3u, 4u}) {
+    INFO("seed " << seed);
+    const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(LabRuns(0.003, seed));
+    REQUIRE(r.IsUsable());
+    CHECK(std::abs(r.a - kLabA) < 0.017);
+    CHECK(std::abs(r.b - kLabB) < 0.018);
+    CHECK(std::abs(r.b - (1 - r.a)) > 0.015);  // a + b = 1 is rejected
+    const scalelaw::IsoflopResult local = scalelaw::FitIsoflop(LabRuns(0.003, seed), WithVertex(scalelaw::IsoflopVertex::kLocal));
+    REQUIRE(local.IsUsable());
+    CHECK(std::abs(local.a - kLabA) < 0.051);
+    CHECK(std::abs(local.b - kLabB) < 0.056);
+    const scalelaw::IsoflopResult akima = scalelaw::FitIsoflop(LabRuns(0.003, seed), WithVertex(scalelaw::IsoflopVertex::kAkima));
+    REQUIRE(akima.IsUsable());
+    CHECK(std::abs(akima.a - kLabA) < 0.14);
+    CHECK(std::abs(akima.b - kLabB) < 0.16);
+  }
+}
+
+TEST_CASE("Budget labels: both exponents get bootstrap intervals, and --at-flops gives k C^a and k' C^b",
+          "[isoflop][labels][bootstrap]") {
+  scalelaw::IsoflopOptions options;
+  options.bootstrap = 300;
+  options.seed = 7;
+  const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(LabRuns(0.003, 5), options);
+  REQUIRE(r.IsUsable());
+  REQUIRE(r.uncertainty.count("b"));
+  const scalelaw::ResampleSummary& a = r.uncertainty.at("a");
+  const scalelaw::ResampleSummary& b = r.uncertainty.at("b");
+  CHECK(a.se > 0.001);
+  CHECK(a.se < 0.015);
+  CHECK(b.se > 0.001);
+  CHECK(b.se < 0.015);
+  CHECK(a.ci95.first < r.a);
+  CHECK(r.a < a.ci95.second);
+  CHECK(b.ci95.first < r.b);
+  CHECK(r.b < b.ci95.second);
+  // b's interval is its own, not 1 − a's.
+  CHECK(b.ci95.second - b.ci95.first != Approx(a.ci95.second - a.ci95.first).epsilon(1e-6));
+  const scalelaw::IsoflopResult back = scalelaw::IsoflopFromJson(scalelaw::IsoflopToJson(r), "iso.json");
+  CHECK(back.by_label);
+  CHECK(back.d_star == scalelaw::IsoflopDStar::kOwn);
+  CHECK(back.vertex == scalelaw::IsoflopVertex::kQuadratic);
+  CHECK(back.b == r.b);
+  CHECK(back.budgets.size() == r.budgets.size());
+  CHECK(back.budgets[0].ratio_min == r.budgets[0].ratio_min);
+  CHECK(back.budgets[0].tokens_max == r.budgets[0].tokens_max);
+  CHECK(scalelaw::IsoflopToJson(back) == scalelaw::IsoflopToJson(r));
+}
+
+TEST_CASE("6ND against the labels gives a warning, and grouping by 6ND fragments and names --budget-col", "[isoflop][labels]") {
+  const scalelaw::IsoflopResult labelled = scalelaw::FitIsoflop(LabRuns(0, 1));
+  bool said = false;
+  for (const std::string& w : labelled.warnings) said = said || w.find("6ND differs from the runs' budget label") == 0;
+  CHECK(said);
+  const scalelaw::IsoflopResult by_6nd = scalelaw::FitIsoflop(LabRuns(0, 1, false));
+  CHECK_FALSE(by_6nd.IsUsable());
+  CHECK(by_6nd.status == scalelaw::AnalysisStatus::kNotIdentifiable);
+  CHECK_THAT(by_6nd.message, Catch::Contains("--budget-col"));
+  // A FLOPs column that is really a label: grouped by it, with the hint in the warning.
+  std::vector<scalelaw::IsoflopRun> as_flops = LabRuns(0, 1);
+  for (scalelaw::IsoflopRun& run : as_flops) std::swap(run.flops, run.budget);
+  const scalelaw::IsoflopResult flops = scalelaw::FitIsoflop(as_flops);
+  REQUIRE(flops.IsUsable());
+  CHECK(flops.b == Approx(kLabB).margin(1e-7));
+  said = false;
+  for (const std::string& w : flops.warnings) said = said || w.find("--budget-col") != std::string::npos;
+  CHECK(said);
+}
+
+TEST_CASE("Vertices outside the sampled range are kept on request, and Akima needs 4 sizes", "[isoflop][labels]") {
+  // Every budget sampled on the left half of its profile only: the vertices lie above the largest N.
+  std::vector<scalelaw::IsoflopRun> runs;
+  for (const scalelaw::IsoflopRun& run : LabRuns(0, 1)) {
+    if (run.params < kLabK * std::pow(run.budget, kLabA) * 0.9) runs.push_back(run);
+  }
+  const scalelaw::IsoflopResult dropped = scalelaw::FitIsoflop(runs);
+  CHECK_FALSE(dropped.IsUsable());
+  CHECK_THAT(dropped.budgets[0].status, Catch::StartsWith("excluded: vertex outside the sampled N range"));
+  scalelaw::IsoflopOptions keep;
+  keep.keep_outside = true;
+  const scalelaw::IsoflopResult kept = scalelaw::FitIsoflop(runs, keep);
+  REQUIRE(kept.IsUsable());
+  CHECK(kept.n_budgets_used == 7);
+  CHECK(kept.budgets[0].extrapolated);
+  CHECK(kept.budgets[0].status == "used (extrapolated)");
+  CHECK(std::abs(kept.a - kLabA) < 0.01);  // the same grid relative to every optimum: the exponent survives
+  scalelaw::IsoflopOptions akima = keep;
+  akima.vertex = scalelaw::IsoflopVertex::kAkima;
+  const scalelaw::IsoflopResult edge = scalelaw::FitIsoflop(runs, akima);  // the interpolant cannot extrapolate
+  CHECK_FALSE(edge.IsUsable());
+  CHECK_THAT(edge.budgets[0].status, Catch::StartsWith("excluded: minimum at the edge"));
+  const scalelaw::IsoflopResult three = scalelaw::FitIsoflop(LabRuns(0, 1, true, 3), WithVertex(scalelaw::IsoflopVertex::kAkima));
+  CHECK_FALSE(three.IsUsable());
+  CHECK_THAT(three.budgets[0].status, Catch::Contains("at least 4 distinct sizes"));
+}
+
+TEST_CASE("Weighted power laws: weights from each budget's own bootstrap", "[isoflop][labels]") {
+  // Budget 1e18 twice as noisy as the others: its vertex spread is larger and it weighs less.
+  std::vector<scalelaw::IsoflopRun> runs = LabRuns(0.003, 9);
+  std::mt19937_64 rng(99);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (scalelaw::IsoflopRun& run : runs) {
+    if (run.budget == 1e18) run.loss *= std::exp(0.01 * normal(rng));
+  }
+  scalelaw::IsoflopOptions options;
+  options.weighted = true;
+  const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs, options);
+  REQUIRE(r.IsUsable());
+  CHECK(r.weighted);
+  for (const scalelaw::IsoflopBudget& b : r.budgets) {
+    CHECK(b.log_params_sd > 0);
+    CHECK(b.log_tokens_sd > 0);
+  }
+  CHECK(r.budgets[0].log_params_sd > 1.5 * r.budgets[3].log_params_sd);
+  CHECK(std::abs(r.a - kLabA) < 0.03);
+  CHECK(std::abs(r.b - kLabB) < 0.03);
+  CHECK(scalelaw::IsoflopToJson(scalelaw::FitIsoflop(runs, options)) == scalelaw::IsoflopToJson(r));  // seeded
+  CHECK_THAT(r.FullReport(), Catch::Contains("sd lnN*"));
+}
+
+TEST_CASE("Budget labels and the new options: caller errors throw InvalidArgument", "[isoflop][labels]") {
+  std::vector<scalelaw::IsoflopRun> runs = LabRuns(0, 1);
+  runs[5].budget = 0;
+  CHECK_THROWS_WITH(scalelaw::FitIsoflop(runs), Catch::Contains("no budget label"));
+  runs[5].budget = -1;
+  CHECK_THROWS_AS(scalelaw::FitIsoflop(runs), scalelaw::InvalidArgument);
+  std::vector<scalelaw::IsoflopRun> no_tokens = LabRuns(0, 1);
+  for (scalelaw::IsoflopRun& run : no_tokens) run.tokens = 0;
+  scalelaw::IsoflopOptions own;
+  own.d_star = scalelaw::IsoflopDStar::kOwn;
+  CHECK_THROWS_WITH(scalelaw::FitIsoflop(no_tokens, own), Catch::Contains("needs the tokens"));
+  const scalelaw::IsoflopResult labels_only = scalelaw::FitIsoflop(no_tokens);  // auto: D* = C/(6N*)
+  REQUIRE(labels_only.IsUsable());
+  CHECK(labels_only.d_star == scalelaw::IsoflopDStar::kFlops);
+  scalelaw::IsoflopOptions narrow;
+  narrow.window = 2;
+  CHECK_THROWS_AS(scalelaw::FitIsoflop(LabRuns(0, 1), narrow), scalelaw::InvalidArgument);
+  CHECK_THROWS_AS(scalelaw::IsoflopVertexFromName("cubic"), scalelaw::InvalidArgument);
+  CHECK_THROWS_AS(scalelaw::IsoflopDStarFromName("guess"), scalelaw::InvalidArgument);
+  CHECK(scalelaw::IsoflopVertexFromName("akima") == scalelaw::IsoflopVertex::kAkima);
+}

@@ -8,7 +8,7 @@
 //
 // whose vertex gives the budget's optimum N*_k = exp(−q/(2p)), D*_k = C_k/(6·N*_k), L*_k = r − q²/(4p).
 // Ordinary least squares of ln N*_k on ln C_k then gives the power law N_opt = k·C^a, and of ln D*_k on ln C_k
-// D_opt = k'·C^b. Because D*_k = C_k/(6·N*_k) exactly, b = 1 − a and k' = 1/(6k) (up to rounding).
+// D_opt = k'·C^b. With Chinchilla's D*_k = C_k/(6·N*_k), b = 1 − a and k' = 1/(6k) (up to rounding).
 // Chinchilla found a = 0.49 (10th–90th percentile 0.462–0.534), b = 0.51 (0.483–0.529) from 9 budgets
 // between 6e18 and 3e21 FLOPs.
 //
@@ -23,6 +23,18 @@
 // centred on a guessed exponent), δ varies with C and a is biased too. The result reports the per-budget
 // curvature p and sampled range so the user can judge; Approach 3 (a parametric fit, scalelaw::Fit) avoids
 // the quadratic approximation altogether.
+//
+// As labs run it. Lab tables label each run with a nominal budget while N and D come from their own columns,
+// and the FLOPs the lab counts differ from 6ND (embedding and attention FLOPs): 6ND lies at 0.93 to 1.35 of the
+// label in published sets. IsoflopRun::budget groups the runs by that label (C_k is the label). D* is then
+// located on its own (IsoflopOptions::d_star): the vertex of the loss in x = ln D along the budget, or the
+// runs' own D at N*, so that D_opt = k'·C^b with a + b ≠ 1 in general. The vertex of a budget can come from
+// the global parabola (Hoffmann et al. 2022), a parabola through the k sizes around the lowest loss, or the
+// minimum of the modified Akima interpolant of the loss in ln N (Porian et al. 2024, "Resolving Discrepancies
+// in Compute-Optimal Scaling of Language Models", arXiv:2406.19146, which interpolates each IsoFLOP curve with
+// Akima splines and takes its argmin; Akima 1970, J. ACM 17(4), with the modification of Boost.Math's makima).
+// The power laws can be weighted by 1/Var(ln N*_k) and 1/Var(ln D*_k) (inverse-variance weighted least
+// squares), each variance from a bootstrap of that budget's runs alone.
 #pragma once
 
 #include <cstdint>
@@ -38,12 +50,40 @@ namespace scalelaw {
 
 // One training run: N parameters, D tokens (so C = 6·N·D) and its final loss.
 // Set flops to a positive value to give C directly (then D = C/(6N) is not needed); leave it 0 to use 6·N·D.
+// Set budget to the run's nominal budget label (the same positive number for every run of one IsoFLOP curve) to
+// group the runs by it: then C_k is the label, and flops and tokens are optional (tokens give D* its own fit).
+// Either every run has a budget label or none does.
 struct IsoflopRun {
   double params = 0;
   double tokens = 0;
   double flops = 0;
   double loss = 0;
+  double budget = 0;
 };
+
+// How a budget's vertex is located (IsoflopOptions::vertex).
+enum class IsoflopVertex {
+  kQuadratic,  // "quadratic": least-squares parabola in ln N through all the budget's runs (Hoffmann et al. 2022)
+  kLocal,      // "local": the same parabola through the runs of the `window` distinct sizes nearest (in rank) to
+               // the size with the lowest mean loss
+  kAkima,      // "akima": argmin of the modified Akima interpolant of the mean loss per size (Porian et al. 2024,
+               // arXiv:2406.19146); needs 4 distinct sizes; it cannot extrapolate, so a minimum at the edge of the
+               // sampled range is excluded even with keep_outside
+};
+// How D*_k is found (IsoflopOptions::d_star).
+enum class IsoflopDStar {
+  kAuto,   // "auto": kOwn when every run has tokens, kFlops otherwise
+  kOwn,    // "own": the vertex of the loss in ln D along the budget, by the same vertex method (needs tokens)
+  kRuns,   // "runs": the runs' own D at N*: the least-squares line of ln D on ln N through the budget's runs,
+           // evaluated at ln N* (needs tokens)
+  kFlops,  // "flops": C_k/(6·N*_k), so b = 1 − a (Hoffmann et al. 2022)
+};
+// "quadratic", "local", "akima" / "auto", "own", "runs", "flops"; the FromName functions throw InvalidArgument
+// naming the choices for any other name.
+std::string_view IsoflopVertexName(IsoflopVertex vertex);
+IsoflopVertex IsoflopVertexFromName(std::string_view name);
+std::string_view IsoflopDStarName(IsoflopDStar d_star);
+IsoflopDStar IsoflopDStarFromName(std::string_view name);
 
 struct IsoflopOptions {
   // Runs whose C values chain together with relative gaps of at most this much form one budget: sorted by C,
@@ -53,6 +93,22 @@ struct IsoflopOptions {
   // Budgets with fewer distinct N than this are skipped with a warning (at least 3: a parabola has 3
   // coefficients).
   int min_sizes = 3;
+  // The vertex method, and for kLocal the number of distinct sizes in the window (at least 3).
+  IsoflopVertex vertex = IsoflopVertex::kQuadratic;
+  int window = 5;
+  // How D* is found; kAuto is kOwn when every run has tokens.
+  IsoflopDStar d_star = IsoflopDStar::kAuto;
+  // Keep budgets whose vertex lies outside the sampled N (or D) range in the power-law fit (marked
+  // "used (extrapolated)" and named in a warning) instead of excluding them.
+  bool keep_outside = false;
+  // Weighted least squares for the power laws: budget k weighs 1/Var(ln N*_k) for a (1/Var(ln D*_k) for b),
+  // the variances from weight_resamples bootstrap resamples of that budget's runs (seeded from seed). The
+  // run-level bootstrap below keeps these weights fixed.
+  bool weighted = false;
+  int weight_resamples = 200;
+  // Runs whose 6ND differs from their budget label (or FLOPs) by more than this fraction are counted in a
+  // warning.
+  double disagreement = 0.05;
   // Bootstrap: resamples (0 = none), seed, worker threads (0 = all hardware threads). Results do not depend on
   // the number of threads.
   int bootstrap = 0;
@@ -73,14 +129,26 @@ struct IsoflopBudget {
   int n_sizes = 0;        // distinct N among its runs
   double params_min = 0;  // sampled range of N
   double params_max = 0;
-  double curvature = 0;  // p, the coefficient of (ln N)² (finite whenever the budget was fitted)
-  // The vertex: N*_k, D*_k = C_k/(6 N*_k), L*_k. Meaningful only when has_vertex (p > 0 and the vertex is a
-  // finite number); 0 otherwise.
+  double tokens_min = 0;  // sampled range of D (0 when the runs have no tokens)
+  double tokens_max = 0;
+  // 6ND/C_k over the budget's runs, smallest and largest (0 when the runs have no tokens).
+  double ratio_min = 0;
+  double ratio_max = 0;
+  // p, the coefficient of (ln N)² of the parabola that gave the vertex (for kAkima the interpolant's second
+  // derivative at its minimum); finite whenever the budget was fitted.
+  double curvature = 0;
+  // The vertex: N*_k, D*_k (IsoflopOptions::d_star), L*_k. Meaningful only when has_vertex (a minimum at a
+  // finite point); 0 otherwise.
   bool has_vertex = false;
   double params = 0;
   double tokens = 0;
   double loss = 0;
+  // With IsoflopOptions::weighted: the bootstrap standard deviations of ln N*_k and ln D*_k behind the weights
+  // (0 otherwise).
+  double log_params_sd = 0;
+  double log_tokens_sd = 0;
   bool used = false;   // entered the power-law fit
+  bool extrapolated = false;  // used although its vertex lies outside the sampled range (keep_outside)
   std::string status;  // "used", or why not: too few sizes, opens downward, vertex outside the sampled range
 };
 
@@ -110,6 +178,14 @@ struct IsoflopResult {
   double budget_tolerance = 0;
   int min_sizes = 0;
   std::uint64_t seed = 0;
+  // How it was done: grouped by the runs' budget labels (else by C within budget_tolerance), the vertex method
+  // and window, how D* was found (never kAuto here), keep_outside and weighted as in IsoflopOptions.
+  bool by_label = false;
+  IsoflopVertex vertex = IsoflopVertex::kQuadratic;
+  int window = 0;
+  IsoflopDStar d_star = IsoflopDStar::kFlops;
+  bool keep_outside = false;
+  bool weighted = false;
 
   // Where the runs came from, for FullReport's first lines: FitIsoflop leaves them empty; a caller that read the
   // runs sets them (the CLI: "runs.csv", and "N from column 'params', C = 6ND with D from column 'tokens', ...").
@@ -125,17 +201,21 @@ struct IsoflopResult {
 };
 
 // Chinchilla Approach 2 on runs. Throws InvalidArgument for a run whose N, loss or C (or D) is not a positive
-// finite number and for options out of range (tolerance not in [0, 1), min_sizes < 3, bootstrap < 0,
-// num_threads < 0). Fewer than 2 usable budgets is not an exception but a result with status kNotIdentifiable:
+// finite number, for budget labels on some runs only, for d_star kOwn or kRuns without every run's tokens, and
+// for options out of range (tolerance not in [0, 1), min_sizes < 3, window < 3, bootstrap < 0, num_threads < 0,
+// weight_resamples < 10, disagreement <= 0). Fewer than 2 usable budgets is not an exception but a result with status kNotIdentifiable:
 // message says why, a, b, k_params, k_tokens are 0 and the budget table says what each budget was. Never NaN.
 IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptions& options = {});
 
-// The runs' budgets only (same grouping as FitIsoflop): index lists into runs, in increasing C.
+// The runs' budgets only (same grouping as FitIsoflop: by label when the runs have budget labels, else by C
+// within tolerance): index lists into runs, in increasing C.
 std::vector<std::vector<std::size_t>> GroupIsoflopBudgets(const std::vector<IsoflopRun>& runs, double tolerance);
 
 // The result as one line of JSON: "status", "usable", "message" (when not usable), "a", "b", "k_params", "k_tokens",
-// "n_budgets_used", "budgets" (each with "flops", "params", "tokens", "loss", "n_runs", "n_sizes", "curvature",
-// "params_min", "params_max", "used", "status"; "params"/"tokens"/"loss" are null without a vertex), "warnings", and
+// "n_budgets_used", "grouping" ("label" or "tolerance"), "vertex", "window", "d_star", "keep_outside", "weighted",
+// "budgets" (each with "flops", "params", "tokens", "loss", "n_runs", "n_sizes", "curvature", "params_min",
+// "params_max", "tokens_min", "tokens_max", "ratio_6nd" ([min, max] or null), "log_params_sd", "log_tokens_sd",
+// "used", "extrapolated", "status"; "params"/"tokens"/"loss" are null without a vertex), "warnings", and
 // with a bootstrap "bootstrap" (requested, succeeded, seed), "se" and "ci95" (objects keyed a, b, k_params, k_tokens;
 // ci95 values are [low, high]).
 std::string IsoflopToJson(const IsoflopResult& result);
