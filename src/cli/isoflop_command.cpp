@@ -59,7 +59,9 @@ int RunIsoflop(const IsoflopCommand& command) {
   if (c.flops) names.push_back(command.flops_col);
   if (c.budget) names.push_back(command.budget_col);
   names.push_back(command.loss_col);
-  const NumericTable table = ReadNumericCsv(command.file, names);
+  std::vector<ColumnRequest> requests;
+  for (const std::string& name : names) requests.push_back({name, CellDomain::kPositive});
+  const NumericTable table = ReadNumericCsv(command.file, command.table.Query(std::move(requests)));
   std::vector<IsoflopRun> runs(table.rows());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::size_t column = 0;
@@ -82,6 +84,7 @@ int RunIsoflop(const IsoflopCommand& command) {
   options.weighted = command.weighted;
   IsoflopResult result = FitIsoflop(runs, options);
   result.data_source = command.file == "-" ? "<stdin>" : command.file;
+  if (!table.Selection().empty()) result.data_source += " (" + table.Selection() + ")";
   result.data_columns = {DescribeColumns(command)};
 
   if (!command.plot.empty()) {

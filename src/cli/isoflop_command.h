@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "cli/commands.h"
+
 namespace scalelaw::cli {
 
 struct IsoflopCommand {
@@ -29,6 +31,7 @@ struct IsoflopCommand {
   std::string plot;    // an SVG of the budgets' profiles and parabolas
   std::string output;  // the result as JSON, for --fit of allocate and plan
   double at_flops = std::numeric_limits<double>::quiet_NaN();  // also N_opt and D_opt at this budget
+  TableOptions table;  // --where, --skip-missing
 };
 
 // 0 ok; 1 the result is not usable (fewer than 2 usable budgets); 2 usage or input error (thrown as scalelaw::Error).

@@ -348,6 +348,7 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   sub->add_option("--budget-col", command.budget_col,
                   "Column with each run's nominal budget label: group by it (N and D from their own columns)")
       ->excludes(flops);
+  AddTableOptions(sub, command.table);
   sub->add_option("--loss-col", command.loss_col, "Column with the final loss")->capture_default_str();
   sub->add_option("--vertex", command.vertex,
                   "Vertex per budget: quadratic (parabola in ln N), local (parabola through the --window sizes "

@@ -122,3 +122,26 @@ def test_loglinear_over_nine_columns(scalelaw, tmp_path):
     params = r.json()["params"]
     for name, exponent in zip(names, k):
         assert math.isclose(params[f"k_{name}"], exponent, rel_tol=1e-6, abs_tol=1e-9), name
+
+
+def test_isoflop_and_fit_hparams_take_the_same_filters(scalelaw, tmp_path):
+    """--where and --skip-missing on the other table readers: the filtered table gives what the table of the kept
+    rows alone gives."""
+    from test_fitted_laws import write_isoflop, write_sweep
+
+    for command, write, extra in (("isoflop", write_isoflop, []), ("fit-hparams", write_sweep, [])):
+        alone = tmp_path / f"{command}.csv"
+        write(alone)
+        lines = alone.read_text().splitlines()
+        mixed = tmp_path / f"{command}-mixed.csv"
+        junk = ",".join("9" for _ in lines[0].split(","))
+        mixed.write_text("\n".join([lines[0] + ",lab"] + [row + ",a" for row in lines[1:]] +
+                                   [junk + ",b", ",".join("" for _ in lines[0].split(",")) + ",a"]) + "\n")
+        expected = scalelaw(command, alone, *extra, "--json").json()
+        r = scalelaw(command, mixed, *extra, "--where", "lab=a", "--skip-missing", "--json")
+        assert r.code == 0, r.err
+        got = r.json()
+        human = scalelaw(command, mixed, *extra, "--where", "lab=a", "--skip-missing")
+        assert f"({len(lines) - 1} of {len(lines) + 1} records (1 left out by the filters, 1 with empty cells" in human.out
+        for key in ("a", "b") if command == "isoflop" else ("lr", "batch_tokens"):
+            assert got[key] == expected[key], key
