@@ -327,8 +327,8 @@ std::string PlanJson(const py::dict& values, const std::string& law, const py::l
 scalelaw::HparamSweepResult FitHparams(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
                                        const DoubleArray& batch, const DoubleArray& loss, double seq_len,
                                        double tolerance, int bootstrap, std::uint64_t seed, const std::string& resample,
-                                       int threads, bool show_progress) {
-  scalelaw::HparamRuns runs{ToVector(params), ToVector(tokens), ToVector(lr), ToVector(batch), ToVector(loss)};
+                                       int threads, bool show_progress, const std::vector<std::string>& group) {
+  scalelaw::HparamRuns runs{ToVector(params), ToVector(tokens), ToVector(lr), ToVector(batch), ToVector(loss), group};
   scalelaw::HparamSweepOptions options;
   options.seq_len = seq_len;
   options.tolerance = tolerance;
@@ -815,7 +815,12 @@ PYBIND11_MODULE(_scalelaw, m) {
   py::class_<scalelaw::BatchTokensLaw>(m, "BatchTokensLaw", "batch_tokens = coef · D^exp_tokens")
       .def_readonly("coef", &scalelaw::BatchTokensLaw::coef)
       .def_readonly("exp_tokens", &scalelaw::BatchTokensLaw::exp_tokens);
+  py::class_<scalelaw::BatchTokensLawNd>(m, "BatchTokensLawNd", "batch_tokens = coef · N^exp_params · D^exp_tokens")
+      .def_readonly("coef", &scalelaw::BatchTokensLawNd::coef)
+      .def_readonly("exp_params", &scalelaw::BatchTokensLawNd::exp_params)
+      .def_readonly("exp_tokens", &scalelaw::BatchTokensLawNd::exp_tokens);
   py::class_<scalelaw::HparamCell>(m, "HparamCell", "One (N, D) cell of a sweep and its best run")
+      .def_readonly("group", &scalelaw::HparamCell::group)
       .def_readonly("params", &scalelaw::HparamCell::params)
       .def_readonly("tokens", &scalelaw::HparamCell::tokens)
       .def_readonly("n_runs", &scalelaw::HparamCell::n_runs)
@@ -832,11 +837,14 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("message", &scalelaw::HparamSweepResult::message)
       .def_readonly("lr", &scalelaw::HparamSweepResult::lr)
       .def_readonly("batch_tokens", &scalelaw::HparamSweepResult::batch_tokens)
-      .def_property_readonly(
-          "r2",
-          [](const scalelaw::HparamSweepResult& r) {
-            return std::map<std::string, double>{{"lr", r.r2_lr}, {"batch_tokens", r.r2_batch_tokens}};
-          })
+      .def_readonly("batch_tokens_nd", &scalelaw::HparamSweepResult::batch_tokens_nd)
+      .def_readonly("lr_depends_on_params", &scalelaw::HparamSweepResult::lr_depends_on_params)
+      .def_property_readonly("r2",
+                             [](const scalelaw::HparamSweepResult& r) {
+                               return std::map<std::string, double>{{"lr", r.r2_lr},
+                                                                    {"batch_tokens", r.r2_batch_tokens},
+                                                                    {"batch_tokens_nd", r.r2_batch_tokens_nd}};
+                             })
       .def_readonly("n_cells", &scalelaw::HparamSweepResult::n_cells)
       .def_readonly("n_runs", &scalelaw::HparamSweepResult::n_runs)
       .def_readonly("n_kept", &scalelaw::HparamSweepResult::n_kept)
@@ -867,5 +875,5 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_hparam_charts", &HparamChartsDict, py::arg("result"));
   m.def("_fit_hparams", &FitHparams, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
-        py::arg("resample"), py::arg("threads"), py::arg("progress"));
+        py::arg("resample"), py::arg("threads"), py::arg("progress"), py::arg("group"));
 }

@@ -704,15 +704,17 @@ def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = 
 def fit_hparams(data: _Any = None, *, params: _Column = "params", tokens: _Column = "tokens", lr: _Column = "lr",
                 batch: _Column = "batch", loss: _Column = "loss", seq_len: float = 1, tolerance: float = 0.0025,
                 bootstrap: int = 0, seed: int = 42, resample: str = "runs", threads: int = 0,
-                progress: bool = False) -> HparamSweepResult:
+                progress: bool = False, group: _Optional[_Column] = None) -> HparamSweepResult:
     """Learning-rate and batch-size laws from an lr x batch grid sweep (the Step Law procedure, Li et al. 2025).
 
     fit_hparams(df) reads the columns "params" (N), "tokens" (D), "lr" (peak learning rate), "batch" (batch
     size in sequences; times seq_len gives tokens, so seq_len=1 when it is already in tokens) and "loss" (the
     final, smoothed loss) of a DataFrame or dict of columns, as `scalelaw fit-hparams` does; other names by
     keyword, or arrays by keyword: fit_hparams(params=N, tokens=D, lr=eta, batch=B, loss=L). Runs are grouped
-    by (N, D); those with loss/best - 1 < tolerance in their cell are kept; OLS in logs gives lr = c·N^a·D^b and
-    batch_tokens = c·D^b. bootstrap > 0 fills .se and .ci95 (resample "runs", as the paper, or "cells"); the
+    by (N, D) (by (group, N, D) with group=, a column or values labelling each run's configuration, e.g. MoE
+    experts); those with loss/best - 1 < tolerance in their cell are kept; OLS in logs gives lr = c·N^a·D^b
+    (c·D^b when the kept runs' N spans under 10%: .lr_depends_on_params is then False) and batch_tokens = c·D^b,
+    with batch_tokens_nd = c·N^a·D^b beside it. bootstrap > 0 fills .se and .ci95 (resample "runs", as the paper, or "cells"); the
     result does not depend on threads. Returns a HparamSweepResult (attributes as the keys of
     `scalelaw fit-hparams --json`: lr, batch_tokens, r2, cells, se, ci95, warnings, ...; to_dict() gives that
     JSON; print(result) the CLI's table); check .usable (or .status) before using the laws. The GIL is released
@@ -721,8 +723,9 @@ def fit_hparams(data: _Any = None, *, params: _Column = "params", tokens: _Colum
     table = _table_of(data, "fit_hparams", "params=N, tokens=D, lr=eta, batch=B, loss=L")
     n, d, eta, b, l = (_required(table, values, name) for values, name in
                        ((params, "params"), (tokens, "tokens"), (lr, "lr"), (batch, "batch"), (loss, "loss")))
+    labels = [] if group is None else [str(g) for g in _np.asarray(_from_table(table, group, "group")).tolist()]
     result = _scalelaw._fit_hparams(n, d, eta, b, l, float(seq_len), float(tolerance), int(bootstrap), int(seed),
-                                    str(resample), int(threads), bool(progress))
+                                    str(resample), int(threads), bool(progress), labels)
     _warn(result.warnings)
     return result
 

@@ -226,10 +226,23 @@ class BatchTokensLaw:
     @property
     def exp_tokens(self) -> float: ...
 
+class BatchTokensLawNd:
+    """batch_tokens = coef · N^exp_params · D^exp_tokens (HparamSweepResult.batch_tokens_nd)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def coef(self) -> float: ...
+    @property
+    def exp_params(self) -> float: ...
+    @property
+    def exp_tokens(self) -> float: ...
+
 class HparamCell:
     """One (N, D) cell of a sweep and its best run (HparamSweepResult.cells)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def group(self) -> str: ...
     @property
     def params(self) -> float: ...
     @property
@@ -260,7 +273,11 @@ class HparamSweepResult:
     @property
     def batch_tokens(self) -> BatchTokensLaw: ...
     @property
-    def r2(self) -> dict[str, float]: ...  # "lr", "batch_tokens"
+    def batch_tokens_nd(self) -> BatchTokensLawNd: ...
+    @property
+    def lr_depends_on_params(self) -> bool: ...
+    @property
+    def r2(self) -> dict[str, float]: ...  # "lr", "batch_tokens", "batch_tokens_nd"
     @property
     def n_cells(self) -> int: ...
     @property
@@ -336,6 +353,7 @@ def _fit_hparams(
     resample: str,
     threads: int,
     progress: bool,
+    group: list[str],
 ) -> HparamSweepResult: ...
 def _isoflop(
     params: NDArray[np.float64],

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "scalelaw/error.h"
@@ -28,6 +29,9 @@ struct Coefficients {
   double batch_intercept = 0, batch_tokens = 0;
   double r2_lr = 0, r2_batch = 0;
 };
+
+// What the kept runs can identify: the LR law in N and D, or (N spanning less than kMinParamsSpan) in D alone.
+enum class LrLawForm { kParamsAndTokens, kTokensOnly };
 
 struct LogColumns {
   std::vector<double> params, tokens, lr, batch;
@@ -72,16 +76,24 @@ bool Ols(const std::vector<const std::vector<double>*>& x, const std::vector<dou
 }
 
 // Fits both laws to rows; empty string on success, else why the rows cannot identify them.
-std::string FitLaws(const LogColumns& logs, const std::vector<int>& rows, Coefficients* out) {
+std::string FitLaws(const LogColumns& logs, const std::vector<int>& rows, LrLawForm form, Coefficients* out) {
   Eigen::VectorXd slopes;
   double intercept = 0, r2 = 0;
-  if (!Ols({&logs.params, &logs.tokens}, logs.lr, rows, &slopes, &intercept, &r2)) {
-    return "the kept runs cannot identify lr = c·N^a·D^b: they need at least 3 runs and N and D that vary "
-           "independently (not a single N, a single D, or D proportional to a power of N)";
+  if (form == LrLawForm::kTokensOnly) {
+    if (!Ols({&logs.tokens}, logs.lr, rows, &slopes, &intercept, &r2)) {
+      return "the kept runs cannot identify lr = c·D^b: they need at least two distinct D";
+    }
+    out->lr_params = 0;
+    out->lr_tokens = slopes(0);
+  } else {
+    if (!Ols({&logs.params, &logs.tokens}, logs.lr, rows, &slopes, &intercept, &r2)) {
+      return "the kept runs cannot identify lr = c·N^a·D^b: they need at least 3 runs and N and D that vary "
+             "independently (not a single N, a single D, or D proportional to a power of N)";
+    }
+    out->lr_params = slopes(0);
+    out->lr_tokens = slopes(1);
   }
   out->lr_intercept = intercept;
-  out->lr_params = slopes(0);
-  out->lr_tokens = slopes(1);
   out->r2_lr = r2;
   if (!Ols({&logs.tokens}, logs.batch, rows, &slopes, &intercept, &r2)) {
     return "the kept runs cannot identify batch_tokens = c·D^b: they need at least two distinct D";
@@ -92,12 +104,14 @@ std::string FitLaws(const LogColumns& logs, const std::vector<int>& rows, Coeffi
   return {};
 }
 
-std::string CellName(double n, double d) { return "cell N = " + FormatNumber(n) + ", D = " + FormatNumber(d); }
+std::string CellName(const std::string& group, double n, double d) {
+  return "cell " + (group.empty() ? "" : group + ", ") + "N = " + FormatNumber(n) + ", D = " + FormatNumber(d);
+}
 
 // Resamples the kept runs (or the cells of kept runs, kept_by_cell) options.bootstrap times and summarises the
 // refitted laws into result. Returns false when options.progress stopped it.
 bool Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::vector<std::vector<int>>& kept_by_cell,
-               const HparamSweepOptions& options, HparamSweepResult* result) {
+               LrLawForm form, const HparamSweepOptions& options, HparamSweepResult* result) {
   const int k = options.bootstrap;
   std::vector<Coefficients> coefs(static_cast<std::size_t>(k));
   std::vector<char> ok(static_cast<std::size_t>(k), 0);
@@ -113,7 +127,7 @@ bool Bootstrap(const LogColumns& logs, const std::vector<int>& kept, const std::
         rows.insert(rows.end(), cell.begin(), cell.end());
       }
     }
-    ok[r] = FitLaws(logs, rows, &coefs[r]).empty() ? 1 : 0;
+    ok[r] = FitLaws(logs, rows, form, &coefs[r]).empty() ? 1 : 0;
   };
   std::atomic<bool> stop{false};
   std::atomic<int> done{0};
@@ -170,6 +184,10 @@ void HparamRuns::Validate() const {
                           std::to_string(batch.size()) + ", " + std::to_string(loss.size()) + ")");
   }
   if (n == 0) throw InvalidArgument("no runs: a sweep needs at least one run per (N, D) cell");
+  if (!group.empty() && group.size() != n) {
+    throw InvalidArgument("group must be empty or have a label per run (got " + std::to_string(group.size()) +
+                          " for " + std::to_string(n) + " runs)");
+  }
   const std::pair<const char*, const std::vector<double>*> columns[] = {
       {"params", &params}, {"tokens", &tokens}, {"lr", &lr}, {"batch", &batch}, {"loss", &loss}};
   for (const auto& [name, column] : columns) {
@@ -249,20 +267,18 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
     logs.batch[i] = std::log(batch_tokens[i]);
   }
 
-  // Cells in (N, D) order; within a cell, runs in file order.
+  // Cells in (group, N, D) order; within a cell, runs in file order.
+  const std::string no_group;
+  auto group_of = [&](int i) -> const std::string& { return runs.group.empty() ? no_group : runs.group[i]; };
+  auto key = [&](int i) { return std::tie(group_of(i), runs.params[i], runs.tokens[i]); };
   std::vector<int> order(n);
   for (int i = 0; i < n; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return std::make_pair(runs.params[a], runs.tokens[a]) < std::make_pair(runs.params[b], runs.tokens[b]);
-  });
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
   std::vector<std::vector<int>> kept_by_cell;
   for (std::size_t begin = 0; begin < order.size();) {
     kept_by_cell.emplace_back();
     std::size_t end = begin;
-    while (end < order.size() && runs.params[order[end]] == runs.params[order[begin]] &&
-           runs.tokens[order[end]] == runs.tokens[order[begin]]) {
-      ++end;
-    }
+    while (end < order.size() && key(order[end]) == key(order[begin])) ++end;
     int best = order[begin];
     double lr_min = runs.lr[best], lr_max = lr_min, b_min = batch_tokens[best], b_max = b_min;
     for (std::size_t k = begin; k < end; ++k) {
@@ -274,6 +290,7 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
       b_max = std::max(b_max, batch_tokens[i]);
     }
     HparamCell cell;
+    cell.group = group_of(best);
     cell.params = runs.params[best];
     cell.tokens = runs.tokens[best];
     cell.n_runs = static_cast<int>(end - begin);
@@ -290,7 +307,7 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
         ++cell.n_kept;
       }
     }
-    const std::string name = CellName(cell.params, cell.tokens);
+    const std::string name = CellName(cell.group, cell.params, cell.tokens);
     if (cell.n_runs == 1) {
       result.warnings.push_back(name + " has a single run: its optimum is not located");
     } else {
@@ -312,8 +329,13 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   result.n_cells = static_cast<int>(result.cells.size());
   result.n_kept = static_cast<int>(result.kept.size());
 
+  // N must vary for the LR law to say how the LR moves with it.
+  double n_min = std::numeric_limits<double>::infinity(), n_max = 0;
+  for (int i : result.kept) n_min = std::min(n_min, runs.params[i]), n_max = std::max(n_max, runs.params[i]);
+  const LrLawForm form =
+      result.kept.empty() || n_max / n_min >= kMinParamsSpan ? LrLawForm::kParamsAndTokens : LrLawForm::kTokensOnly;
   Coefficients c;
-  const std::string problem = FitLaws(logs, result.kept, &c);
+  const std::string problem = FitLaws(logs, result.kept, form, &c);
   if (!problem.empty()) {
     result.status = AnalysisStatus::kNotIdentifiable;
     result.message =
@@ -334,6 +356,22 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   }
   result.status = AnalysisStatus::kUsable;
   result.message.clear();
+  if (form == LrLawForm::kTokensOnly) {
+    result.lr_depends_on_params = false;
+    result.warnings.push_back("the kept runs' N spans only " + FormatNumber(100 * (n_max / n_min - 1)) +
+                              "% (" + FormatNumber(n_min) + " to " + FormatNumber(n_max) +
+                              "), too little to say how the LR moves with N: the LR law is fitted in D alone "
+                              "(exp_params 0) and answers for this N only");
+  } else {
+    // The batch law in N and D beside the Step Law's in D (zero when N and D cannot be told apart).
+    Eigen::VectorXd slopes;
+    double intercept = 0, r2 = 0;
+    if (Ols({&logs.params, &logs.tokens}, logs.batch, result.kept, &slopes, &intercept, &r2) &&
+        std::isfinite(std::exp(intercept))) {
+      result.batch_tokens_nd = {std::exp(intercept), slopes(0), slopes(1)};
+      result.r2_batch_tokens_nd = r2;
+    }
+  }
   if (result.n_cells < 3) {
     result.warnings.push_back("only " + std::to_string(result.n_cells) +
                               " (N, D) cells: the learning-rate law has 3 coefficients, so it is fitted to the "
@@ -341,7 +379,7 @@ HparamSweepResult FitHparamSweep(const HparamRuns& runs, const HparamSweepOption
   }
 
   if (options.bootstrap > 0) {
-    if (!Bootstrap(logs, result.kept, kept_by_cell, options, &result)) {
+    if (!Bootstrap(logs, result.kept, kept_by_cell, form, options, &result)) {
       result.status = AnalysisStatus::kInterrupted;
       result.message = "interrupted";
       return result;
@@ -366,7 +404,11 @@ std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
   json out = json::object();
   out["lr"] = {{"coef", r.lr.coef}, {"exp_params", r.lr.exp_params}, {"exp_tokens", r.lr.exp_tokens}};
   out["batch_tokens"] = {{"coef", r.batch_tokens.coef}, {"exp_tokens", r.batch_tokens.exp_tokens}};
-  out["r2"] = {{"lr", r.r2_lr}, {"batch_tokens", r.r2_batch_tokens}};
+  out["batch_tokens_nd"] = {{"coef", r.batch_tokens_nd.coef},
+                            {"exp_params", r.batch_tokens_nd.exp_params},
+                            {"exp_tokens", r.batch_tokens_nd.exp_tokens}};
+  out["lr_depends_on_params"] = r.lr_depends_on_params;
+  out["r2"] = {{"lr", r.r2_lr}, {"batch_tokens", r.r2_batch_tokens}, {"batch_tokens_nd", r.r2_batch_tokens_nd}};
   out["n_cells"] = r.n_cells;
   out["n_runs"] = r.n_runs;
   out["n_kept"] = r.n_kept;
@@ -378,7 +420,8 @@ std::string HparamSweepToJson(const HparamSweepResult& r, int indent) {
   out["warnings"] = r.warnings;
   json cells = json::array();
   for (const HparamCell& c : r.cells) {
-    cells.push_back({{"params", c.params},
+    cells.push_back({{"group", c.group},
+                     {"params", c.params},
                      {"tokens", c.tokens},
                      {"n_runs", c.n_runs},
                      {"n_kept", c.n_kept},

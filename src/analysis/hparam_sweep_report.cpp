@@ -2,6 +2,8 @@
 // `scalelaw fit-hparams` prints).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "util/short_number.h"
 
@@ -16,6 +18,10 @@ std::string LrLawText(const LrLaw& law) {
 
 std::string BatchLawText(const BatchTokensLaw& law) {
   return fmt::format("batch_tokens = {:.5g} * D^{:.5f}", law.coef, law.exp_tokens);
+}
+
+std::string BatchLawText(const BatchTokensLawNd& law) {
+  return fmt::format("batch_tokens = {:.5g} * N^{:.5f} * D^{:.5f}", law.coef, law.exp_params, law.exp_tokens);
 }
 
 }  // namespace
@@ -47,6 +53,11 @@ std::string HparamSweepResult::FullReport() const {
   out += fmt::format("  {:<46} {:>8}\n", "law (OLS in logs over the kept runs)", "R^2");
   out += fmt::format("  {:<46} {:>8.4f}\n", LrLawText(lr), r2_lr);
   out += fmt::format("  {:<46} {:>8.4f}\n", BatchLawText(batch_tokens), r2_batch_tokens);
+  if (batch_tokens_nd.coef > 0) {
+    out += fmt::format("  {:<46} {:>8.4f}   (in N and D, for comparison)\n", BatchLawText(batch_tokens_nd),
+                       r2_batch_tokens_nd);
+  }
+  if (!lr_depends_on_params) out += "  (the LR law is in D alone: the kept runs' N hardly varies)\n";
   if (!uncertainty.empty()) {
     const double values[] = {lr.coef, lr.exp_params, lr.exp_tokens, batch_tokens.coef, batch_tokens.exp_tokens};
     out += fmt::format("\n  bootstrap: {} resamples of the kept {} (seed {}), {} failed\n", bootstrap_resamples,
@@ -59,10 +70,12 @@ std::string HparamSweepResult::FullReport() const {
                          s.se, s.ci95.first, s.ci95.second);
     }
   }
-  out += fmt::format("\n  {:>10} {:>10} {:>5} {:>5} {:>10} {:>10} {:>12}\n", "N", "D", "runs", "kept", "best loss",
-                     "best lr", "best batch");
+  const bool grouped = std::any_of(cells.begin(), cells.end(), [](const HparamCell& c) { return !c.group.empty(); });
+  out += fmt::format("\n  {}{:>10} {:>10} {:>5} {:>5} {:>10} {:>10} {:>12}\n", grouped ? fmt::format("{:<12} ", "group") : "",
+                     "N", "D", "runs", "kept", "best loss", "best lr", "best batch");
   for (const HparamCell& c : cells) {
-    out += fmt::format("  {:>10} {:>10} {:>5} {:>5} {:>10.5g} {:>10} {:>12}\n", ShortNumber(c.params),
+    out += fmt::format("  {}{:>10} {:>10} {:>5} {:>5} {:>10.5g} {:>10} {:>12}\n",
+                       grouped ? fmt::format("{:<12} ", c.group.substr(0, 12)) : "", ShortNumber(c.params),
                        ShortNumber(c.tokens), c.n_runs, c.n_kept, c.best_loss, ShortNumber(c.best_lr),
                        ShortNumber(c.best_batch_tokens));
   }

@@ -41,15 +41,16 @@ int RunFitHparams(const FitHparamsCommand& command) {
        {&command.params_col, &command.tokens_col, &command.lr_col, &command.batch_col, &command.loss_col}) {
     columns.push_back({*name, CellDomain::kPositive});
   }
-  const NumericTable table = ReadNumericCsv(command.file, command.table.Query(std::move(columns)));
+  const NumericTable table = ReadNumericCsv(command.file, command.table.Query(std::move(columns), command.group_col));
   HparamRuns runs{table.Column(command.params_col), table.Column(command.tokens_col), table.Column(command.lr_col),
-                  table.Column(command.batch_col), table.Column(command.loss_col)};
+                  table.Column(command.batch_col),  table.Column(command.loss_col),   table.groups};
   HparamSweepResult result = FitHparamSweep(runs, options);
   result.data_source = command.file == "-" ? "<stdin>" : command.file;
   if (!table.Selection().empty()) result.data_source += " (" + table.Selection() + ")";
   result.data_columns = {
-      fmt::format("N from column '{}', D from column '{}', lr from column '{}', loss from column '{}'",
-                  command.params_col, command.tokens_col, command.lr_col, command.loss_col),
+      fmt::format("N from column '{}', D from column '{}', lr from column '{}', loss from column '{}'{}",
+                  command.params_col, command.tokens_col, command.lr_col, command.loss_col,
+                  command.group_col.empty() ? "" : fmt::format(", cells per value of column '{}'", command.group_col)),
       command.seq_len == 1 ? fmt::format("batch in tokens: column '{}' as is (seq_len 1)", command.batch_col)
                            : fmt::format("batch in tokens: column '{}' (sequences) x seq_len {}", command.batch_col,
                                          Short(command.seq_len))};

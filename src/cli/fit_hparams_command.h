@@ -15,6 +15,7 @@ struct FitHparamsCommand {
   std::string lr_col = "lr";
   std::string batch_col = "batch";
   std::string loss_col = "loss";
+  std::string group_col;  // cells keyed by (this column's label, N, D): e.g. an MoE expert configuration
   double seq_len = 1;  // batch tokens = batch column · seq_len (1: the column is already in tokens)
   double tolerance = 0.0025;
   int bootstrap = 0;

@@ -402,6 +402,9 @@ void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_c
       ->capture_default_str()
       ->check(kPositiveNumber);
   sub->add_option("--loss-col", command.loss_col, "Column with the final (smoothed) loss")->capture_default_str();
+  sub->add_option("--group-col", command.group_col,
+                  "Column labelling each run's configuration (e.g. MoE experts): cells are (label, N, D), so "
+                  "configurations that share (N, D) are not pooled");
   AddTableOptions(sub, command.table);
   sub->add_option("--tolerance", command.tolerance, "Keep runs with loss/best - 1 < this in their (N, D) cell")
       ->capture_default_str();  // checked by the library: a finite number >= 0

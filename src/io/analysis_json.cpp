@@ -228,9 +228,20 @@ HparamSweepResult HparamSweepFromJson(std::string_view text, const std::string& 
           in.Number(lr, "exp_tokens", "lr.exp_tokens")};
   r.batch_tokens = {in.Number(batch, "coef", "batch_tokens.coef"),
                     in.Number(batch, "exp_tokens", "batch_tokens.exp_tokens")};
+  if (root.contains("batch_tokens_nd") && root["batch_tokens_nd"].is_object()) {
+    const Json& nd = root["batch_tokens_nd"];
+    r.batch_tokens_nd = {in.NumberOr(nd, "coef", 0, "batch_tokens_nd.coef"),
+                         in.NumberOr(nd, "exp_params", 0, "batch_tokens_nd.exp_params"),
+                         in.NumberOr(nd, "exp_tokens", 0, "batch_tokens_nd.exp_tokens")};
+  }
+  if (root.contains("lr_depends_on_params")) {
+    if (!root["lr_depends_on_params"].is_boolean()) throw in.Fail("lr_depends_on_params", "expected true or false");
+    r.lr_depends_on_params = root["lr_depends_on_params"].get<bool>();
+  }
   if (root.contains("r2") && root["r2"].is_object()) {
     r.r2_lr = in.NumberOr(root["r2"], "lr", 0, "r2.lr");
     r.r2_batch_tokens = in.NumberOr(root["r2"], "batch_tokens", 0, "r2.batch_tokens");
+    r.r2_batch_tokens_nd = in.NumberOr(root["r2"], "batch_tokens_nd", 0, "r2.batch_tokens_nd");
   }
   r.n_cells = in.IntOr(root, "n_cells", 0, "n_cells");
   r.n_runs = in.IntOr(root, "n_runs", 0, "n_runs");
@@ -241,6 +252,7 @@ HparamSweepResult HparamSweepFromJson(std::string_view text, const std::string& 
   for (const Json& row : in.Array(root, "cells")) {
     if (!row.is_object()) throw in.Fail("cells", "expected objects");
     HparamCell cell;
+    cell.group = in.StringOr(row, "group", "");
     cell.params = in.Number(row, "params", "cells.params");
     cell.tokens = in.Number(row, "tokens", "cells.tokens");
     cell.n_runs = in.IntOr(row, "n_runs", 0, "cells.n_runs");

@@ -101,7 +101,8 @@ def test_bootstrap_is_the_same_for_any_thread_count(scalelaw):
 
 
 def test_unidentifiable_design_exits_1_with_a_reason(scalelaw):
-    text = "params,tokens,lr,batch,loss\n1e8,1e9,1e-3,64,2\n1e8,1e9,2e-3,64,2.1\n1e8,4e9,1e-3,64,2\n1e8,4e9,2e-3,64,1.9\n"
+    # One (N, D) cell: neither exponent of the LR law is identified (one N alone gives a law in D, usable).
+    text = "params,tokens,lr,batch,loss\n1e8,1e9,1e-3,64,2\n1e8,1e9,2e-3,64,2.1\n1e8,1e9,4e-3,128,2.2\n"
     r = scalelaw("fit-hparams", "-", "--json", stdin=text)
     assert r.code == 1
     out = r.json()
@@ -121,3 +122,25 @@ def test_bad_options_exit_2_with_one_line(scalelaw, args, message):
     assert message in r.err
     assert len(r.err.strip().splitlines()) == 1
     assert r.out == ""
+
+
+def test_one_model_size_gives_a_law_in_d_and_a_group_column_keeps_configurations_apart(scalelaw):
+    rows = ["params,tokens,lr,batch,loss,experts"]
+    for experts, factor in (("8", 1.0), ("64", 3.0)):
+        for d in (1e9, 4e9, 1.6e10):
+            best = factor * 1e-3 * (d / 1e9) ** -0.2
+            for f, extra in ((0.5, 0.02), (1.0, 0.0), (2.0, 0.03)):
+                rows.append(f"1e9,{d!r},{best * f!r},64,{2.0 + extra!r},{experts}")
+    text = "\n".join(rows) + "\n"
+    pooled = scalelaw("fit-hparams", "-", "--json", stdin=text).json()
+    assert pooled["usable"] and pooled["lr_depends_on_params"] is False and pooled["lr"]["exp_params"] == 0
+    assert pooled["n_cells"] == 3
+    grouped = scalelaw("fit-hparams", "-", "--group-col", "experts", "--json", stdin=text)
+    assert grouped.code == 0, grouped.err
+    out = grouped.json()
+    assert out["n_cells"] == 6 and sorted({c["group"] for c in out["cells"]}) == ["64", "8"]
+    # Both configurations' optima in one regression: the D exponent of each, the intercept between them.
+    assert math.isclose(out["lr"]["exp_tokens"], -0.2, rel_tol=1e-9)
+    assert math.isclose(out["lr"]["coef"], 1e-3 * 3 ** 0.5 * 1e9 ** 0.2, rel_tol=1e-9)
+    human = scalelaw("fit-hparams", "-", "--group-col", "experts", stdin=text)
+    assert "the LR law is in D alone" in human.out and "group" in human.out and "spans only 0%" in human.err

@@ -31,10 +31,10 @@ def isoflop_runs(budgets):
     return "\n".join(rows) + "\n"
 
 
-def sweep_runs(sizes):
+def sweep_runs(sizes, tokens=(1e9, 4e9, 1.6e10)):
     rows = ["params,tokens,lr,batch,loss"]
     for n in sizes:
-        for d in (1e9, 4e9, 1.6e10):
+        for d in tokens:
             best = 1.79 * n ** -0.713 * d ** 0.307
             for f, extra in ((0.5, 0.02), (1.0, 0.0), (2.0, 0.03)):
                 rows.append(f"{n!r},{d!r},{best * f!r},64,{2.0 + extra!r}")
@@ -46,7 +46,7 @@ CASES = {
             ["--huber-delta", "-1"]),
     "isoflop": (["isoflop", "-"], isoflop_runs((1e18, 1e19, 1e20)), isoflop_runs((1e19,)), "the IsoFLOP fit",
                 "not identifiable", ["--min-sizes", "2"]),
-    "fit-hparams": (["fit-hparams", "-"], sweep_runs((1e8, 2e8, 4e8)), sweep_runs((1e8,)),
+    "fit-hparams": (["fit-hparams", "-"], sweep_runs((1e8, 2e8, 4e8)), sweep_runs((1e8,), (1e9,)),
                     "the hyperparameter laws", "not identifiable", ["--seq-len", "0"]),
 }
 

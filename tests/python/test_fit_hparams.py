@@ -85,9 +85,9 @@ def test_seq_len_converts_sequences_to_tokens():
 
 
 def test_unidentifiable_sweep_is_a_result_with_its_status():
-    # One model size: the N exponent of the learning-rate law cannot be told from the intercept.
+    # One (N, D) cell: neither exponent of the learning-rate law can be told from the intercept.
     n, d, lr, batch, loss = noisy_sweep(per_cell=50, seed=5)
-    single = n == 1e8
+    single = (n == 1e8) & (d == d.min())
     out = scalelaw.fit_hparams(**columns(n[single], d[single], lr[single], batch[single], loss[single]))
     assert not out.usable and out.status == "not identifiable"
     assert "cannot identify lr" in out.message and out.lr.coef == 0
@@ -134,3 +134,20 @@ def test_a_table_by_column_names():
     assert named.to_dict() == arrays.to_dict()
     # The CLI's column names are the defaults.
     assert scalelaw.fit_hparams(columns(n, d, lr, batch, loss)).to_dict() == arrays.to_dict()
+
+
+def test_group_keeps_configurations_apart_and_one_size_gives_a_law_in_d():
+    rows = {"params": [], "tokens": [], "lr": [], "batch": [], "loss": [], "experts": []}
+    for experts, factor in (("8", 1.0), ("64", 3.0)):
+        for d in (1e9, 4e9, 1.6e10):
+            best = factor * 1e-3 * (d / 1e9) ** -0.2
+            for f, extra in ((0.5, 0.02), (1.0, 0.0), (2.0, 0.03)):
+                for key, value in (("params", 1e9), ("tokens", d), ("lr", best * f), ("batch", 64.0),
+                                   ("loss", 2.0 + extra), ("experts", experts)):
+                    rows[key].append(value)
+    with pytest.warns(scalelaw.ScalelawWarning, match="spans only 0%"):
+        out = scalelaw.fit_hparams(rows, group="experts")
+    assert out.usable and not out.lr_depends_on_params and out.lr.exp_params == 0
+    assert out.n_cells == 6 and sorted({c.group for c in out.cells}) == ["64", "8"]
+    assert out.lr.exp_tokens == pytest.approx(-0.2, rel=1e-9)
+    assert out.r2["batch_tokens_nd"] == 0 and out.batch_tokens_nd.coef == 0

@@ -37,9 +37,10 @@ types, a FitResult pointer as FitResult | None, stubgen's arg0... as positional-
 or rerun this test.
 """
 
-# The result classes the module binds (its exceptions are plain Python classes).
-CLASSES = ["FitResult", "IsoflopResult", "IsoflopBudget", "HparamSweepResult", "HparamCell", "LrLaw",
-           "BatchTokensLaw"]
+# The result classes the module binds, read from the module itself (pybind11's classes have the metaclass
+# pybind11_type; its exceptions are plain Python classes).
+CLASSES = sorted(name for name, value in vars(_scalelaw).items()
+                 if isinstance(value, type) and type(value).__name__ == "pybind11_type")
 
 # pybind11 classes have the metaclass pybind11_builtins.pybind11_type, which has no stub; stubtest (mypy 1.0)
 # reports that on the class itself (its members are still checked).

@@ -222,16 +222,13 @@ TEST_CASE("hparam sweep: the bootstrap does not depend on the number of threads"
 }
 
 TEST_CASE("hparam sweep: a design that cannot identify the laws is reported, not NaN", "[hparam]") {
-  HparamRuns runs;  // a single N: the N exponent is not identified
-  for (double d : {1e9, 4e9, 1.6e10}) {
-    Add(&runs, 3e8, d, 1e-3, 64, 2.0);
-    Add(&runs, 3e8, d, 2e-3, 64, 2.1);
-  }
+  HparamRuns runs;  // a single N and a single D: neither exponent of the LR law is identified
+  for (double lr : {1e-3, 2e-3, 4e-3}) Add(&runs, 3e8, 1e9, lr, 64, 2.0 + lr);
   const HparamSweepResult r = FitHparamSweep(runs);
   CHECK_FALSE(r.IsUsable());
-  CHECK(r.message.find("cannot identify lr") != std::string::npos);
+  CHECK(r.message.find("cannot identify lr = c·D^b") != std::string::npos);
   CHECK(r.lr.coef == 0);
-  CHECK(r.n_kept == 3);
+  CHECK(r.n_kept == 3);  // all within 0.25% of the best
   const std::string json = scalelaw::HparamSweepToJson(r);
   CHECK(json.find("null") == std::string::npos);
   CHECK(json.find("\"usable\":false") != std::string::npos);
@@ -301,9 +298,15 @@ TEST_CASE("hparam sweep: each status comes from the case that should produce it"
   CHECK(usable.status == AnalysisStatus::kUsable);
   CHECK(usable.message.empty());
 
-  HparamRuns single_n;  // one model size: the N exponent is not identified
-  for (double d : {1e9, 4e9, 1.6e10}) Add(&single_n, 3e8, d, 1e-3, 64, 2.0);
-  CHECK(FitHparamSweep(single_n).status == AnalysisStatus::kNotIdentifiable);
+  HparamRuns single_n;  // one model size: the N exponent is not identified, the law in D alone is
+  for (double d : {1e9, 4e9, 1.6e10}) Add(&single_n, 3e8, d, 1e-3 * std::pow(d / 1e9, 0.3), 64, 2.0);
+  const HparamSweepResult in_d = FitHparamSweep(single_n);
+  CHECK(in_d.status == AnalysisStatus::kUsable);
+  CHECK_FALSE(in_d.lr_depends_on_params);
+  CHECK(in_d.lr.exp_tokens == Approx(0.3).epsilon(1e-9));
+  HparamRuns single_cell;  // one (N, D): nothing is identified
+  for (double lr : {1e-3, 2e-3}) Add(&single_cell, 3e8, 1e9, lr, 64, 2.0 + lr);
+  CHECK(FitHparamSweep(single_cell).status == AnalysisStatus::kNotIdentifiable);
 
   // lr = (N/1e16)^-20 exactly: ln c = 20 ln 1e16 = 736.8 is beyond ln DBL_MAX = 709.8, so c overflows.
   HparamRuns steep;
@@ -361,4 +364,88 @@ TEST_CASE("hparam sweep: FullReport has the laws, the bootstrap table and the ce
   r.data_columns = {"columns as given"};
   CHECK_THAT(r.FullReport(), Catch::StartsWith("Hyperparameter laws from 800 runs of sweep.csv in 16 (N, D) cells\n"
                                                "  columns as given\n  kept "));
+}
+
+namespace {
+
+// Per cell: the optimum (lr_opt, batch_opt) and four runs at lr and batch x {1/2, 2} with clearly higher loss.
+void AddCell(HparamRuns* runs, double n, double d, double lr_opt, double batch_opt, const std::string& group = "") {
+  const double base = 2 + 1e3 / std::pow(n, 0.3);
+  Add(runs, n, d, lr_opt, batch_opt, base);
+  for (double f : {0.5, 2.0}) {
+    Add(runs, n, d, lr_opt * f, batch_opt, base * 1.05);
+    Add(runs, n, d, lr_opt, batch_opt * f, base * 1.05);
+  }
+  if (!group.empty()) runs->group.resize(runs->params.size(), group);
+}
+
+}  // namespace
+
+TEST_CASE("hparam sweep: the batch law in N and D is recovered beside the law in D", "[hparam]") {
+  HparamRuns runs;
+  for (double n : {2e8, 5e8, 1e9}) {
+    for (double d : {5e9, 2e10, 1e11}) AddCell(&runs, n, d, TrueLr(n, d), 0.5 * std::pow(n, 0.2) * std::pow(d, 0.6));
+  }
+  HparamSweepOptions options;
+  options.tolerance = 0;
+  const HparamSweepResult r = FitHparamSweep(runs, options);
+  REQUIRE(r.IsUsable());
+  CHECK(r.batch_tokens_nd.exp_params == Approx(0.2).epsilon(1e-9));
+  CHECK(r.batch_tokens_nd.exp_tokens == Approx(0.6).epsilon(1e-9));
+  CHECK(r.batch_tokens_nd.coef == Approx(0.5).epsilon(1e-7));
+  CHECK(r.r2_batch_tokens_nd == Approx(1).epsilon(1e-12));
+  CHECK(r.r2_batch_tokens < 0.999);  // the law in D alone cannot follow N's share
+  CHECK(r.lr_depends_on_params);
+}
+
+TEST_CASE("hparam sweep: N spanning under 10% gives an LR law in D alone, usable for that N", "[hparam]") {
+  // An MoE sweep whose total N differs by 0.26% between two configurations (the issue's case): the LR's N
+  // exponent is not identified, and an OLS in N and D would give any value (lr = 5e-167 N^17.2 was reported).
+  HparamRuns runs;
+  for (double n : {1e9, 1.0026e9}) {
+    for (double d : {5e9, 2e10, 1e11}) AddCell(&runs, n, d, 0.3 * std::pow(d, -0.1) * (n > 1e9 ? 1.02 : 0.98), 1e6);
+  }
+  HparamSweepOptions options;
+  options.tolerance = 0;
+  const HparamSweepResult r = FitHparamSweep(runs, options);
+  REQUIRE(r.IsUsable());
+  CHECK_FALSE(r.lr_depends_on_params);
+  CHECK(r.lr.exp_params == 0);
+  CHECK(r.lr.exp_tokens == Approx(-0.1).epsilon(1e-9));
+  CHECK(r.lr.coef == Approx(0.3).epsilon(1e-3));  // the two configurations' 0.98 and 1.02 average out
+  CHECK(r.batch_tokens_nd.coef == 0);             // nor is the batch law's N exponent identified
+  bool warned = false;
+  for (const std::string& w : r.warnings) warned = warned || w.find("spans only 0.26%") != std::string::npos;
+  CHECK(warned);
+  // Its JSON keeps the form.
+  const HparamSweepResult back = scalelaw::HparamSweepFromJson(scalelaw::HparamSweepToJson(r), "r.json");
+  CHECK_FALSE(back.lr_depends_on_params);
+}
+
+TEST_CASE("hparam sweep: a group column keeps configurations that share (N, D) apart", "[hparam]") {
+  // Two configurations at every (N, D) with optima a factor 4 apart in LR: pooled, each cell's best run is one
+  // configuration's and the other's optimum is lost; grouped, each keeps its own cell.
+  HparamRuns runs;
+  for (const char* group : {"dense", "moe"}) {
+    const double factor = std::string(group) == "moe" ? 4.0 : 1.0;
+    for (double n : {2e8, 5e8, 1e9}) {
+      for (double d : {5e9, 2e10, 1e11}) AddCell(&runs, n, d, factor * TrueLr(n, d), TrueBatch(n, d), group);
+    }
+  }
+  HparamSweepOptions options;
+  options.tolerance = 0;
+  const HparamSweepResult grouped = FitHparamSweep(runs, options);
+  REQUIRE(grouped.IsUsable());
+  CHECK(grouped.n_cells == 18);
+  for (const scalelaw::HparamCell& cell : grouped.cells) {
+    const double factor = cell.group == "moe" ? 4.0 : 1.0;
+    CHECK(cell.best_lr == Approx(factor * TrueLr(cell.params, cell.tokens)).epsilon(1e-12));
+  }
+  // The two configurations' optima pooled in one regression: the exponents of each, the intercept in between.
+  CHECK(grouped.lr.exp_params == Approx(kLrN).epsilon(1e-9));
+  CHECK(grouped.lr.coef == Approx(2 * kLrCoef).epsilon(1e-9));
+  runs.group.clear();
+  CHECK(FitHparamSweep(runs, options).n_cells == 9);
+  runs.group = {"just one"};
+  CHECK_THROWS_AS(FitHparamSweep(runs, options), scalelaw::InvalidArgument);
 }

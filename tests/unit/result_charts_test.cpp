@@ -269,7 +269,7 @@ TEST_CASE("hparam charts: the law per D over the cells' N, and the batch law", "
   sweep.batch_tokens = {0.5, 0.6};
   for (double n : {1e8, 1e9}) {
     for (double d : {1e10, 1e11})
-      sweep.cells.push_back({n, d, 25, 9, 3.0, 2 * std::pow(n, -0.7) * std::pow(d, 0.3), 1e6});
+      sweep.cells.push_back({"", n, d, 25, 9, 3.0, 2 * std::pow(n, -0.7) * std::pow(d, 0.3), 1e6});
   }
   const sp::HparamCharts charts = sp::MakeHparamCharts(sweep);
   const std::vector<sp::LossCurve> lines = sp::HparamLawLines(charts.lr);

@@ -17,6 +17,13 @@
 //        ln (b·seq_len)  = ln c_B  +              k_B · ln D     →  B_tokens = c_B  · D^k_B
 //    Step Law's published values (fitted on more runs than the authors released): eta = 1.79·N^−0.713·D^0.307,
 //    B = 0.58·D^0.571 tokens (N non-embedding parameters; cosine schedule to a fixed min LR of 1e-5).
+//    Beside the Step Law's batch law in D, the batch law in N and D, ln B = ln c + k'_N ln N + k'_D ln D, is
+//    fitted the same way and reported (batch_tokens_nd), so a sweep shows whether its batch depends on N too.
+//    When the kept runs' N spans less than kMinParamsSpan (a sweep at nearly one model size, e.g. the expert
+//    configurations of one MoE total size), k_N is not identified however many runs there are: the LR law is
+//    then fitted in D alone (k_N = 0, reported in a warning) and answers only for that N.
+// Runs may carry a group label (HparamRuns::group, e.g. an MoE expert configuration): cells are then keyed by
+// (group, N, D), so two configurations that share (N, D) keep their own optima instead of being pooled.
 // 4. Bootstrap (optional, K resamples). The resampling unit is the kept run, pooled over cells, exactly as
 //    the repository does (`query_data.sample(frac=1, replace=True)` on the kept rows): each resample draws
 //    n_kept runs with replacement from the kept runs and refits step 3; the selection of step 2 is NOT
@@ -49,6 +56,7 @@ struct HparamRuns {
   std::vector<double> lr;      // peak learning rate
   std::vector<double> batch;   // batch size per optimizer step, in sequences (times seq_len gives tokens)
   std::vector<double> loss;    // final loss (the Step Law uses the smoothed training loss)
+  std::vector<std::string> group;  // optional label of each run's configuration: cells are (group, N, D)
 
   std::size_t size() const { return params.size(); }
   // Throws InvalidArgument (one line) for ragged vectors, no runs, or a value that is not positive and finite.
@@ -93,6 +101,9 @@ struct LrLaw {
   double operator()(double params, double tokens) const;
 };
 
+// max N / min N of the kept runs below which the LR law's N exponent is not identified (10%).
+inline constexpr double kMinParamsSpan = 1.1;
+
 // B (tokens per optimizer step) = coef · D^exp_tokens
 struct BatchTokensLaw {
   double coef = 0;
@@ -100,8 +111,16 @@ struct BatchTokensLaw {
   double operator()(double tokens) const;
 };
 
-// One (N, D) cell of the grid and its best run.
+// B (tokens per optimizer step) = coef · N^exp_params · D^exp_tokens
+struct BatchTokensLawNd {
+  double coef = 0;
+  double exp_params = 0;
+  double exp_tokens = 0;
+};
+
+// One (N, D) cell of the grid (of one group, when runs are grouped) and its best run.
 struct HparamCell {
+  std::string group;  // the runs' group label; empty when ungrouped
   double params = 0;
   double tokens = 0;
   int n_runs = 0;
@@ -116,6 +135,11 @@ struct HparamSweepResult {
   BatchTokensLaw batch_tokens;  // OLS on every kept run
   double r2_lr = 0;             // R² of ln eta (1 when every kept run has the same eta and the fit is exact)
   double r2_batch_tokens = 0;   // R² of ln B
+  // The batch law in N and D, and its R²; all zero when N and D of the kept runs cannot identify it.
+  BatchTokensLawNd batch_tokens_nd;
+  double r2_batch_tokens_nd = 0;
+  // False when the kept runs' N spans less than kMinParamsSpan: lr.exp_params is then 0 by construction.
+  bool lr_depends_on_params = true;
 
   int n_cells = 0;
   int n_runs = 0;
