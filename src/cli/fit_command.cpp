@@ -90,7 +90,7 @@ Dataset ReadFormulaRuns(const std::string& text, const std::string& source, cons
   for (const std::string& name : formula_columns) names.push_back(csv_name(name));
   names.push_back(command.loss_col);
   if (!command.weight_col.empty()) names.push_back(command.weight_col);
-  const NumericTable table = ParseNumericCsv(text, source, names);
+  const NumericTable table = ParseNumericCsv(text, source, names, {command.loss_col});
   Dataset data;
   data.loss = table.Column(command.loss_col);
   for (const std::string& name : formula_columns) data.columns[name] = table.Column(csv_name(name));
@@ -127,6 +127,7 @@ int RunFit(const FitCommand& command) {
   options.estimator = EstimatorFromName(command.estimator);
   options.huber_delta = command.huber_delta;
   options.objective = ObjectiveFromName(command.objective);
+  if (!command.residual.empty()) options.residual = ResidualFromName(command.residual);
   options.asymmetry = command.asymmetry;
   options.num_threads = command.threads;
   options.fixed = ParseAssignments(command.fix, "--fix");
@@ -189,7 +190,18 @@ int RunFit(const FitCommand& command) {
     columns.loss = command.loss_col;
     columns.weight = command.weight_col;
     columns.unique_tokens = command.unique_tokens_col;
+    columns.signed_loss = true;  // refused below for log residuals, with the option that takes it
     data = ReadRunsCsv(command.file, columns);
+  }
+  // A zero or negative loss has no log residual: name the option that fits the loss itself.
+  if (ResidualOf(options) == Residual::kLog) {
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      if (data.loss[i] > 0) continue;
+      throw InvalidArgument(fmt::format("{}: run {} has loss {} (column '{}'): --objective {} acts on log residuals, "
+                                        "which need a positive loss; fit the loss itself with --residual {}",
+                                        detail::DisplayName(command.file), i + 1, FormatNumber(data.loss[i]),
+                                        command.loss_col, command.objective, ResidualName(Residual::kLoss)));
+    }
   }
   const int rows_read = static_cast<int>(data.size());
   if (command.drop_highest > 0) data = DropHighestLoss(data, command.drop_highest);

@@ -139,10 +139,18 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
                                  [](const auto& o) { return fmt::format("{}: {}", o.name, o.summand); }))
       ->capture_default_str()
       ->check(CLI::IsMember(ChoiceNames(scalelaw::ObjectiveTable())));
-  fit->add_option("--asymmetry", command.asymmetry, "Weight of over-predictions with --objective asymmetric")
+  fit->add_option("--residual", command.residual,
+                  "The residual r the objective acts on: " +
+                      ChoiceHelp(scalelaw::ResidualTable(),
+                                 [](const auto& r) { return fmt::format("{}: {}", r.name, r.residual); }) +
+                      " (default: loss for --objective squared, log for the others)")
+      ->check(CLI::IsMember(ChoiceNames(scalelaw::ResidualTable())));
+  fit->add_option("--asymmetry", command.asymmetry,
+                  "Weight of over-predictions with --objective asymmetric or asymmetric-absolute")
       ->capture_default_str()
       ->check(kPositiveNumber);
-  fit->add_option("--huber-delta", command.huber_delta, "Huber threshold on log residuals")
+  fit->add_option("--huber-delta", command.huber_delta,
+                  "Huber threshold on the residuals (asymmetric-absolute: the first smoothing of |r|)")
       ->capture_default_str()
       ->check(kPositiveNumber);
   fit->add_option("--threads", command.threads, "Worker threads (0: all hardware threads)")

@@ -37,8 +37,10 @@ std::string Quote(std::string_view cell) {
 }
 
 // A cell as a positive finite number, or an InputError that says what is wrong with it.
-double ParsePositive(const std::string& cell, const std::string& file, long line, const std::string& column) {
-  if (cell.empty()) throw InputError(file, line, column, "empty cell, expected a positive number");
+double ParsePositive(const std::string& cell, const std::string& file, long line, const std::string& column,
+                     bool any_sign = false) {
+  if (cell.empty()) throw InputError(file, line, column, any_sign ? "empty cell, expected a number"
+                                                                  : "empty cell, expected a positive number");
   double value = 0;
   const char* begin = cell.data();
   const char* end = cell.data() + cell.size();
@@ -52,7 +54,7 @@ double ParsePositive(const std::string& cell, const std::string& file, long line
   }
   if (std::isnan(value)) throw InputError(file, line, column, "NaN is not a usable value");
   if (std::isinf(value)) throw InputError(file, line, column, "infinity is not a usable value");
-  if (!(value > 0)) throw InputError(file, line, column, "expected a positive number, got " + Quote(cell));
+  if (!any_sign && !(value > 0)) throw InputError(file, line, column, "expected a positive number, got " + Quote(cell));
   return value;
 }
 
@@ -86,7 +88,8 @@ double ParsePositive(const std::string& cell, const std::string& file, long line
 
 // The named columns of every row, each cell a positive finite number, with the file line of each row.
 template <unsigned K>
-NumericTable ReadColumns(std::string_view text, const std::string& file, const std::vector<std::string>& names) {
+NumericTable ReadColumns(std::string_view text, const std::string& file, const std::vector<std::string>& names,
+                         const std::vector<std::string>& signed_columns) {
   // fast-cpp-csv-parser reads the byte after the data when the last line has no newline (LineReader::next_line
   // tests buffer[data_end]). In a file of over two 16 MiB blocks that byte is left over from an earlier block;
   // when it is a newline, the reader runs past the end and returns earlier rows again, forever (an assertion
@@ -101,6 +104,9 @@ NumericTable ReadColumns(std::string_view text, const std::string& file, const s
     terminated.append(text).push_back('\n');
     text = terminated;
   }
+  std::array<bool, K> any_sign{};
+  for (unsigned k = 0; k < K; ++k)
+    any_sign[k] = std::find(signed_columns.begin(), signed_columns.end(), names[k]) != signed_columns.end();
   NumericTable table;
   table.source = file;
   table.names = names;
@@ -114,7 +120,7 @@ NumericTable ReadColumns(std::string_view text, const std::string& file, const s
     while (std::apply([&](auto&... cell) { return reader.read_row(cell...); }, cells)) {
       const long line = static_cast<long>(reader.get_file_line());
       table.lines.push_back(line);
-      for (unsigned k = 0; k < K; ++k) table.columns[k].push_back(ParsePositive(cells[k], file, line, names[k]));
+      for (unsigned k = 0; k < K; ++k) table.columns[k].push_back(ParsePositive(cells[k], file, line, names[k], any_sign[k]));
     }
   } catch (const io::error::base& error) {
     Rethrow(error, file);
@@ -133,7 +139,7 @@ const std::vector<double>& NumericTable::Column(const std::string& name) const {
 }
 
 NumericTable ParseNumericCsv(std::string_view text, const std::string& source_name,
-                             const std::vector<std::string>& names) {
+                             const std::vector<std::string>& names, const std::vector<std::string>& signed_columns) {
   for (const std::string& name : names) {
     if (name.empty()) throw InvalidArgument("column names must not be empty");
     if (std::count(names.begin(), names.end(), name) > 1) {
@@ -142,21 +148,21 @@ NumericTable ParseNumericCsv(std::string_view text, const std::string& source_na
   }
   switch (names.size()) {
     case 1:
-      return ReadColumns<1>(text, source_name, names);
+      return ReadColumns<1>(text, source_name, names, signed_columns);
     case 2:
-      return ReadColumns<2>(text, source_name, names);
+      return ReadColumns<2>(text, source_name, names, signed_columns);
     case 3:
-      return ReadColumns<3>(text, source_name, names);
+      return ReadColumns<3>(text, source_name, names, signed_columns);
     case 4:
-      return ReadColumns<4>(text, source_name, names);
+      return ReadColumns<4>(text, source_name, names, signed_columns);
     case 5:
-      return ReadColumns<5>(text, source_name, names);
+      return ReadColumns<5>(text, source_name, names, signed_columns);
     case 6:
-      return ReadColumns<6>(text, source_name, names);
+      return ReadColumns<6>(text, source_name, names, signed_columns);
     case 7:
-      return ReadColumns<7>(text, source_name, names);
+      return ReadColumns<7>(text, source_name, names, signed_columns);
     case 8:
-      return ReadColumns<8>(text, source_name, names);
+      return ReadColumns<8>(text, source_name, names, signed_columns);
     default:
       throw InvalidArgument("between 1 and 8 columns can be read at once");
   }
@@ -215,7 +221,9 @@ Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, cons
   std::vector<std::string> names{columns.params, from_flops ? columns.flops : columns.tokens, columns.loss};
   if (!columns.weight.empty()) names.push_back(columns.weight);
   if (!columns.unique_tokens.empty()) names.push_back(columns.unique_tokens);
-  const NumericTable table = ParseNumericCsv(text, source_name, names);
+  const NumericTable table =
+      ParseNumericCsv(text, source_name, names, columns.signed_loss ? std::vector<std::string>{columns.loss}
+                                                                    : std::vector<std::string>{});
   Dataset data;
   data.params = table.columns[0];
   data.tokens = TokensFrom(table, from_flops);

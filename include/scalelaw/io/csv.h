@@ -17,6 +17,7 @@ struct RunColumns {
   std::string loss = "loss";
   std::string weight;         // optional per-run weights
   std::string unique_tokens;  // optional unique tokens U of each run (data-constrained laws)
+  bool signed_loss = false;   // the loss may be zero or negative (any finite number): a fit on the loss itself
 };
 
 // Named numeric columns read from a CSV file: every cell a positive finite number.
@@ -35,8 +36,10 @@ std::vector<std::string> CsvHeader(std::string_view text);
 
 // Reads the named columns (1 to 8; others in the file are ignored). Throws InputError like ReadRunsCsv.
 NumericTable ReadNumericCsv(const std::string& path, const std::vector<std::string>& names);
+// Cells of the columns named in signed_columns may be any finite number (zero and negative ones too).
 NumericTable ParseNumericCsv(std::string_view text, const std::string& source_name,
-                             const std::vector<std::string>& names);
+                             const std::vector<std::string>& names,
+                             const std::vector<std::string>& signed_columns = {});
 
 // Reads path ("-" reads standard input). Throws InputError naming the file, line and column of the first
 // problem: a missing or duplicated column, a ragged row, an empty, non-numeric, NaN, infinite, zero or
