@@ -90,6 +90,7 @@ Dataset ReadFormulaRuns(const std::string& text, const std::string& source, cons
   for (const std::string& name : formula_columns) names.push_back(csv_name(name));
   names.push_back(command.loss_col);
   if (!command.weight_col.empty()) names.push_back(command.weight_col);
+  // Any sign: Fit refuses a non-positive loss on log residuals.
   const NumericTable table = ParseNumericCsv(text, source, names, {command.loss_col});
   Dataset data;
   data.loss = table.Column(command.loss_col);
@@ -110,8 +111,9 @@ void WritePlot(const std::string& path, const Dataset& data, const FitSummary& f
   const std::vector<double>& params = column(data.params, "N");
   const std::vector<double>& tokens = column(data.tokens, "D");
   if (params.empty() || tokens.empty()) {
-    throw InvalidArgument("--plot draws loss against compute 6ND: the fit must read N and D (a named form of N and D, "
-                          "or a formula over columns N and D)");
+    throw InvalidArgument(
+        "--plot draws loss against compute 6ND: the fit must read N and D (a named form of N and D, "
+        "or a formula over columns N and D)");
   }
   plot::FitChartOptions options;
   options.at_flops = at_flops > 0 ? at_flops : plot::FitBudget(fit);
@@ -190,17 +192,21 @@ int RunFit(const FitCommand& command) {
     columns.loss = command.loss_col;
     columns.weight = command.weight_col;
     columns.unique_tokens = command.unique_tokens_col;
-    columns.signed_loss = true;  // refused below for log residuals, with the option that takes it
-    data = ReadRunsCsv(command.file, columns);
-  }
-  // A zero or negative loss has no log residual: name the option that fits the loss itself.
-  if (ResidualOf(options) == Residual::kLog) {
-    for (std::size_t i = 0; i < data.size(); ++i) {
-      if (data.loss[i] > 0) continue;
-      throw InvalidArgument(fmt::format("{}: run {} has loss {} (column '{}'): --objective {} acts on log residuals, "
-                                        "which need a positive loss; fit the loss itself with --residual {}",
-                                        detail::DisplayName(command.file), i + 1, FormatNumber(data.loss[i]),
-                                        command.loss_col, command.objective, ResidualName(Residual::kLoss)));
+    // A zero or negative loss has no log residual: the reader names its file, line and column, and here the
+    // option that takes it.
+    columns.signed_loss = ResidualOf(options) == Residual::kLoss;
+    try {
+      data = ReadRunsCsv(command.file, columns);
+    } catch (const InputError& error) {
+      const std::string what = error.what();
+      if (columns.signed_loss || what.find("column '" + command.loss_col + "'") == std::string::npos ||
+          what.find("expected a positive number") == std::string::npos) {
+        throw;
+      }
+      throw InvalidArgument(
+          fmt::format("{} (--objective {} acts on log residuals; fit the loss itself with "
+                      "--residual {})",
+                      what, command.objective, ResidualName(Residual::kLoss)));
     }
   }
   const int rows_read = static_cast<int>(data.size());

@@ -299,7 +299,8 @@ void AddTransferLrCommand(CLI::App& app, TransferLrCommand& command, int& exit_c
 void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand("plan", "One training recipe for a budget: N, D, LR, batch, weight decay, vocab");
   AddInput(sub, Input::kFlops, command.inputs)->required();
-  for (Input input : {Input::kInferenceTokens, Input::kUniqueTokens, Input::kSeqLen}) AddInput(sub, input, command.inputs);
+  for (Input input : {Input::kInferenceTokens, Input::kUniqueTokens, Input::kSeqLen})
+    AddInput(sub, input, command.inputs);
   auto* family = sub->add_option("--law", command.law.family,
                                  "Law family that sets N and D: " +
                                      fmt::format("{}", fmt::join(scalelaw::FamiliesFor(Quantity::kAllocation), ", ")))
@@ -354,7 +355,8 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
   sub->add_option("--output", command.output, "Also write the result as JSON to this file (for allocate/plan --fit)");
-  AddNumber(sub, "--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with the bootstrap's 95%)");
+  AddNumber(sub, "--at-flops", command.at_flops,
+            "Also report N_opt and D_opt at this budget (with the bootstrap's 95%)");
   sub->callback([&] { exit_code = RunIsoflop(command); });
 }
 

@@ -372,10 +372,10 @@ Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, 
 }
 
 // The Gauss-Newton information sum_i w_i j_i j_i^T over the free parameters at the internal point, j_i the
-// gradient of the residual r_i, of log L_hat_i or of L_hat_i (the summed columns of a tied group), accumulated block by block (Eigen's product of
-// each block's rows) so that no n x p matrix exists. With free_point, the columns also carry the bound maps'
-// derivatives d internal / d z (the coordinates L-BFGS moves); without, they are internal coordinates. Adds
-// sum_i w_i r_i^2 to *weighted_squares when that is not null.
+// gradient of the residual r_i, of log L_hat_i or of L_hat_i (the summed columns of a tied group), accumulated block by
+// block (Eigen's product of each block's rows) so that no n x p matrix exists. With free_point, the columns also carry
+// the bound maps' derivatives d internal / d z (the coordinates L-BFGS moves); without, they are internal coordinates.
+// Adds sum_i w_i r_i^2 to *weighted_squares when that is not null.
 Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const detail::LogDesign& design,
                                        const detail::ParameterLayout& layout, const std::vector<double>& internal,
                                        const double* free_point, double* weighted_squares, Residual residual) {
@@ -398,8 +398,7 @@ Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const deta
     j_free.setZero();
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t i = begin + k;
-      const double r =
-          log_prediction[k] - (residual == Residual::kLog ? design.log_loss[i] : design.value(i));
+      const double r = log_prediction[k] - (residual == Residual::kLog ? design.log_loss[i] : design.value(i));
       if (weighted_squares != nullptr) *weighted_squares += design.weight(i) * r * r;
       for (std::size_t j = 0; j < p; ++j) {
         if (layout.source[j] >= 0) {
@@ -536,7 +535,8 @@ const std::vector<ObjectiveInfo>& ObjectiveTable() {
        Residual::kLog, "a loss floor fitted through under-tuned runs, which only sit above it",
        "summed Huber (delta {delta}) on {residual}, over-predictions x{asymmetry}"},
       {Objective::kAsymmetricAbsolute, "asymmetric-absolute", "abs(r), over-predictions (r > 0) weighted by asymmetry",
-       Residual::kLog, "a loss floor with no threshold to choose (the chinchilla package's asymmetric MAE, asymmetry 10)",
+       Residual::kLog,
+       "a loss floor with no threshold to choose (the chinchilla package's asymmetric MAE, asymmetry 10)",
        "summed absolute residuals of {residual}, over-predictions x{asymmetry}"},
   };
   return table;
@@ -641,13 +641,13 @@ bool FitOptions::IsValid(std::string* error) const {
     return fail(fmt::format("objective '{}' is squared on log residuals; on the loss itself use objective '{}'",
                             ObjectiveName(objective), ObjectiveName(Objective::kSquared)));
   }
-  if (estimator == Estimator::kHuberLikelihood && ResidualOf(*this) != Residual::kLog) {
-    return fail(fmt::format("the {} estimator is a likelihood of log residuals and takes no residual '{}'",
-                            EstimatorName(estimator), ResidualName(ResidualOf(*this))));
-  }
   if (estimator == Estimator::kHuberLikelihood && objective != Objective::kHuber) {
     return fail(fmt::format("the {} estimator is the likelihood of the {} objective and takes no other (got {})",
                             EstimatorName(estimator), ObjectiveName(Objective::kHuber), ObjectiveName(objective)));
+  }
+  if (estimator == Estimator::kHuberLikelihood && ResidualOf(*this) != Residual::kLog) {
+    return fail(fmt::format("the {} estimator is a likelihood of log residuals and takes no residual '{}'",
+                            EstimatorName(estimator), ResidualName(ResidualOf(*this))));
   }
   if (!std::isnan(at_flops) && !(at_flops > 0 && std::isfinite(at_flops))) {
     return fail("at_flops must be a positive finite number");

@@ -19,7 +19,7 @@ namespace scalelaw::detail {
 struct LogDesign {
   std::vector<double> log_params;
   std::vector<double> log_tokens;
-  std::vector<double> log_loss;                        // NaN where a loss is not positive
+  std::vector<double> log_loss;  // NaN where a loss is not positive
   // The losses themselves, kept only when some loss is zero or negative (objectives on the loss itself read
   // value(i); log residuals need every loss positive, which Fit checks).
   std::vector<double> loss;

@@ -31,10 +31,10 @@ HuberObjective::HuberObjective(const ModelForm& form, const LogDesign& design, R
       jacobian_(BlockRows(design) * form.num_internal()) {}
 
 void RunLossValue(const RunLoss& loss, double r, double* value, double* slope) {
-  const double w = r > 0 && (loss.kind == RunLoss::Kind::kAsymmetricHuber ||
-                             loss.kind == RunLoss::Kind::kAsymmetricAbsolute)
-                       ? loss.asymmetry
-                       : 1.0;
+  const double w =
+      r > 0 && (loss.kind == RunLoss::Kind::kAsymmetricHuber || loss.kind == RunLoss::Kind::kAsymmetricAbsolute)
+          ? loss.asymmetry
+          : 1.0;
   switch (loss.kind) {
     case RunLoss::Kind::kHuber:
     case RunLoss::Kind::kAsymmetricHuber:

@@ -39,8 +39,9 @@ std::string Quote(std::string_view cell) {
 // A cell as a positive finite number, or an InputError that says what is wrong with it.
 double ParsePositive(const std::string& cell, const std::string& file, long line, const std::string& column,
                      bool any_sign = false) {
-  if (cell.empty()) throw InputError(file, line, column, any_sign ? "empty cell, expected a number"
-                                                                  : "empty cell, expected a positive number");
+  if (cell.empty())
+    throw InputError(file, line, column,
+                     any_sign ? "empty cell, expected a number" : "empty cell, expected a positive number");
   double value = 0;
   const char* begin = cell.data();
   const char* end = cell.data() + cell.size();
@@ -120,7 +121,8 @@ NumericTable ReadColumns(std::string_view text, const std::string& file, const s
     while (std::apply([&](auto&... cell) { return reader.read_row(cell...); }, cells)) {
       const long line = static_cast<long>(reader.get_file_line());
       table.lines.push_back(line);
-      for (unsigned k = 0; k < K; ++k) table.columns[k].push_back(ParsePositive(cells[k], file, line, names[k], any_sign[k]));
+      for (unsigned k = 0; k < K; ++k)
+        table.columns[k].push_back(ParsePositive(cells[k], file, line, names[k], any_sign[k]));
     }
   } catch (const io::error::base& error) {
     Rethrow(error, file);
@@ -222,8 +224,8 @@ Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, cons
   if (!columns.weight.empty()) names.push_back(columns.weight);
   if (!columns.unique_tokens.empty()) names.push_back(columns.unique_tokens);
   const NumericTable table =
-      ParseNumericCsv(text, source_name, names, columns.signed_loss ? std::vector<std::string>{columns.loss}
-                                                                    : std::vector<std::string>{});
+      ParseNumericCsv(text, source_name, names,
+                      columns.signed_loss ? std::vector<std::string>{columns.loss} : std::vector<std::string>{});
   Dataset data;
   data.params = table.columns[0];
   data.tokens = TokensFrom(table, from_flops);

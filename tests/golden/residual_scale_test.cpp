@@ -128,8 +128,8 @@ TEST_CASE("Mean asymmetric absolute error on the loss: the chinchilla package's 
     logs.push_back(std::exp(1 + 9 * k / 4.0));
     exponents.push_back(0.1 + 0.6 * k / 4.0);
   }
-  options.grid = {{"E", {1.4, 1.55, 1.7, 1.85, 2.0}}, {"A", logs}, {"B", logs}, {"alpha", exponents},
-                  {"beta", exponents}};
+  options.grid = {
+      {"E", {1.4, 1.55, 1.7, 1.85, 2.0}}, {"A", logs}, {"B", logs}, {"alpha", exponents}, {"beta", exponents}};
   scalelaw::FitSummary fit;
   REQUIRE(scalelaw::Fit(data, scalelaw::Model::FromName("chinchilla"), options, &fit));
   CHECK(fit.num_starts == 3125);

@@ -441,7 +441,7 @@ TEST_CASE("Every form's fit, with every objective and option, comes back from it
       }
     }
   }
-  CHECK(fits == 84);  // 14 forms, 6 variants each
+  CHECK(fits == 84);    // 14 forms, 6 variants each
   CHECK(usable == 84);  // real optima and real intervals are compared, not the leftovers of a failed fit
   // At 3 points: the loss and the allocation of the 4 forms in N and D (the named chinchilla, kaplan and
   // data-constrained, and the formula over N and D: 24 fits), the loss of the 9 forms over other inputs (54 fits:

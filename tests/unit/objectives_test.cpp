@@ -99,8 +99,7 @@ TEST_CASE("The asymmetric loss weights over-predictions only", "[objectives]") {
   const auto design = Design();
   using Kind = scalelaw::detail::RunLoss::Kind;
   scalelaw::detail::HuberObjective plain(scalelaw::detail::ChinchillaForm(), design, {Kind::kHuber, 0.02, 1.0});
-  scalelaw::detail::HuberObjective one(scalelaw::detail::ChinchillaForm(), design,
-                                       {Kind::kAsymmetricHuber, 0.02, 1.0});
+  scalelaw::detail::HuberObjective one(scalelaw::detail::ChinchillaForm(), design, {Kind::kAsymmetricHuber, 0.02, 1.0});
   scalelaw::detail::HuberObjective four(scalelaw::detail::ChinchillaForm(), design,
                                         {Kind::kAsymmetricHuber, 0.02, 4.0});
   // A law far above every run (E = e^1.5) over-predicts all of them: the objective scales by exactly 4.

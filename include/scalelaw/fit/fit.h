@@ -2,8 +2,8 @@
 //
 // Two estimators, on log residuals r_i = log L_hat_i - log L_i (Hoffmann et al. 2022, App. D.2) or, for the
 // objective estimator, on the loss itself (FitOptions::residual):
-//   kHuberObjective:  minimise sum_i w_i rho(r_i) (rho the FitOptions::objective), multi-start L-BFGS from the model's grid (the
-//                     Epoch grid of 4500 starts for Chinchilla), the lowest objective kept.
+//   kHuberObjective:  minimise sum_i w_i rho(r_i) (rho the FitOptions::objective), multi-start L-BFGS from the
+//                     model's grid (the Epoch grid of 4500 starts for Chinchilla), the lowest objective kept.
 //   kHuberLikelihood: maximise the likelihood of a Huber-shaped error density with a free log-scale sigma,
 //                     NLL = sum_i w_i Huber_delta(r_i / s) + W (log Z(delta) + sigma), s = e^sigma
 //                     (Besiroglu et al. 2024, the replication's point estimate).
