@@ -131,6 +131,9 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   scalelaw::FitOptions options;
   options.estimator = scalelaw::EstimatorFromName(Take<std::string>(in, "estimator"));
   options.objective = scalelaw::ObjectiveFromName(Take<std::string>(in, "objective"));
+  if (const auto residual = Take<std::string>(in, "residual"); !residual.empty()) {
+    options.residual = scalelaw::ResidualFromName(residual);
+  }
   options.asymmetry = Take<double>(in, "asymmetry");
   options.huber_delta = Take<double>(in, "huber_delta");
   options.num_threads = Take<int>(in, "threads");
@@ -593,6 +596,9 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_property_readonly(
           "estimator", [](const scalelaw::FitSummary& s) { return std::string(scalelaw::EstimatorName(s.estimator)); })
       .def_readonly("huber_delta", &scalelaw::FitSummary::huber_delta)
+      .def_property_readonly(
+          "residual", [](const scalelaw::FitSummary& s) { return std::string(scalelaw::ResidualName(s.residual)); },
+          "the residual the objective acted on: \"log\" or \"loss\"")
       .def_readonly("params", &scalelaw::FitSummary::params, "fitted parameters by name")
       .def_property_readonly("internal_params",
                              [](const scalelaw::FitSummary& s) {
@@ -679,8 +685,22 @@ PYBIND11_MODULE(_scalelaw, m) {
       py::dict entry;
       entry["name"] = std::string(info.name);
       entry["summand"] = std::string(info.summand);
+      entry["residual"] = std::string(scalelaw::ResidualName(info.residual));
       entry["use"] = std::string(info.use);
       entry["default"] = info.id == defaults.objective;
+      out.append(entry);
+    }
+    return out;
+  });
+  m.def("_residuals", [] {
+    const scalelaw::FitOptions defaults;
+    py::list out;
+    for (const scalelaw::ResidualInfo& info : scalelaw::ResidualTable()) {
+      py::dict entry;
+      entry["name"] = std::string(info.name);
+      entry["residual"] = std::string(info.residual);
+      entry["use"] = std::string(info.use);
+      entry["default"] = info.id == scalelaw::ResidualOf(defaults);
       out.append(entry);
     }
     return out;

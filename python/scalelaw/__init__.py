@@ -37,8 +37,8 @@ __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "
            "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LawRecord", "LrLaw", "ModelRecord",
            "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
            "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
-           "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "start_strategies",
-           "transfer_lr", "plot", "fit_groups"]
+           "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "residuals",
+           "start_strategies", "transfer_lr", "plot", "fit_groups"]
 
 # A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
 _Column = _Union[str, _ArrayLike]
@@ -134,7 +134,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
         bounds: _Optional[_Mapping[str, tuple[float, float]]] = None, bootstrap: int = 0, seed: int = 42,
         at_flops: _Optional[float] = None, unique_tokens: _Optional[_Column] = None, holdout_top: int = 0,
         objective: str = "huber", asymmetry: float = 1.0, starts: str = "auto", latin_hypercube_starts: int = 0,
-        progress: bool = False) -> FitResult:
+        progress: bool = False, residual: _Optional[str] = None) -> FitResult:
     """Fit a scaling law to training runs (scalelaw.fit_groups fits each group of a table).
 
     fit(df) with a pandas DataFrame (or a dict of columns) reads the columns "params" (N), "tokens" (D) and
@@ -153,8 +153,10 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     grid: {parameter: [values]} starting values; every combination is a start, parameters not named keep the
     model's grid (a formula's: 0.1, 1, 10).
     estimator, objective, starts: a name from scalelaw.estimators(), objectives() and start_strategies(),
-    listed at the end; asymmetry weighs over-predictions for objective="asymmetric", huber_delta is the Huber
-    threshold on log residuals; latin_hypercube_starts=N is short for starts="lhs:N".
+    listed at the end; asymmetry weighs over-predictions for objective="asymmetric" and "asymmetric-absolute",
+    huber_delta is the Huber threshold on the residuals; latin_hypercube_starts=N is short for starts="lhs:N".
+    residual: the residual the objective acts on, a name from scalelaw.residuals(): "log" (log L_hat - log L) or
+    "loss" (L_hat - L, where the loss may be zero or negative); None keeps the objective's own (scalelaw.objectives()).
     drop_highest: drop this many highest-loss runs first (the replication drops 5).
     fix: {name: value} parameters held fixed; tie: [("alpha", "beta")] parameters fitted as one;
     bounds: {name: (lower, upper)} parameters kept in an interval (use float("inf") for an open side).
@@ -209,6 +211,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
                         read[name] = name
     options = {
         "estimator": str(estimator), "objective": str(objective), "asymmetry": float(asymmetry),
+        "residual": "" if residual is None else str(residual),
         "huber_delta": float(huber_delta), "threads": int(threads),
         "fix": {str(k): float(v) for k, v in (fix or {}).items()},
         "tie": [(str(a), str(b)) for a, b in (tie or [])],
@@ -267,7 +270,8 @@ def _choices_doc() -> str:
                                 for row in table]
     lines = (rows("estimator", estimators(), "name", lambda r: f"minimises {r['minimises']} [{r['reference']}]")
              + rows("objective (what each run adds to the sum)", objectives(), "name",
-                    lambda r: f"{r['summand']}; {r['use']}")
+                    lambda r: f"{r['summand']} (r on residual {r['residual']!r} unless told); {r['use']}")
+             + rows("residual (r)", residuals(), "name", lambda r: f"{r['residual']}; {r['use']}")
              + rows("starts", start_strategies(), "spec", lambda r: r["summary"]))
     return "".join(f"    {line}\n" for line in lines)
 
@@ -276,6 +280,12 @@ def objectives() -> list[dict[str, _Any]]:
     """The objectives fit(objective=...) accepts, one dict each: name, summand (what each run adds to the
     sum), use (when it is the right choice) and default (True for fit's default)."""
     return _scalelaw._objectives()
+
+
+def residuals() -> list[dict[str, _Any]]:
+    """The residuals fit(residual=...) accepts, one dict each: name, residual (r as a formula), use and default
+    (True for the default objective's own)."""
+    return _scalelaw._residuals()
 
 
 def estimators() -> list[dict[str, _Any]]:

@@ -39,6 +39,7 @@ struct FitCommand {
   int drop_highest = 0;
   std::string estimator = "objective";
   std::string objective = "huber";
+  std::string residual;  // "log" or "loss"; empty: the objective's own
   double asymmetry = 1.0;
   double huber_delta = 1e-3;
   int threads = 0;

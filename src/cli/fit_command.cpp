@@ -96,15 +96,16 @@ std::map<std::string, std::string> FormulaColumns(const FitCommand& command,
 }
 
 // What to read from the table: the model's columns, the filters, the group column.
-TableQuery QueryOf(const FitCommand& command, const Model& model, const RunColumns& columns) {
+// loss_domain: any finite number for a fit of the loss itself, else positive.
+TableQuery QueryOf(const FitCommand& command, const Model& model, const RunColumns& columns, CellDomain loss_domain) {
   TableQuery query;
   if (model.data_columns().empty()) {
-    query.columns = RunColumnRequests(columns);
+    query.columns = RunColumnRequests(columns, loss_domain);
   } else {
     for (const auto& [name, column] : FormulaColumns(command, model.data_columns())) {
       query.columns.push_back({column, CellDomain::kPositive});
     }
-    query.columns.push_back({command.loss_col, CellDomain::kPositive});
+    query.columns.push_back({command.loss_col, loss_domain});
     if (!command.weight_col.empty()) query.columns.push_back({command.weight_col, CellDomain::kPositive});
   }
   return command.table.Query(std::move(query.columns), command.group_by);
@@ -134,8 +135,9 @@ void WritePlot(const std::string& path, const Dataset& data, const FitSummary& f
   const std::vector<double>& params = column(data.params, "N");
   const std::vector<double>& tokens = column(data.tokens, "D");
   if (params.empty() || tokens.empty()) {
-    throw InvalidArgument("--plot draws loss against compute 6ND: the fit must read N and D (a named form of N and D, "
-                          "or a formula over columns N and D)");
+    throw InvalidArgument(
+        "--plot draws loss against compute 6ND: the fit must read N and D (a named form of N and D, "
+        "or a formula over columns N and D)");
   }
   plot::FitChartOptions options;
   options.at_flops = at_flops > 0 ? at_flops : plot::FitBudget(fit);
@@ -200,6 +202,7 @@ int RunFit(const FitCommand& command) {
   options.estimator = EstimatorFromName(command.estimator);
   options.huber_delta = command.huber_delta;
   options.objective = ObjectiveFromName(command.objective);
+  if (!command.residual.empty()) options.residual = ResidualFromName(command.residual);
   options.asymmetry = command.asymmetry;
   options.num_threads = command.threads;
   options.fixed = ParseAssignments(command.fix, "--fix");
@@ -266,7 +269,22 @@ int RunFit(const FitCommand& command) {
   } else if (model->data_columns().empty() && !command.col.empty()) {
     throw InvalidArgument("--col names the columns of a formula model");
   }
-  const NumericTable table = ParseNumericCsv(text, source, QueryOf(command, *model, columns));
+  // A zero or negative loss has no log residual: the reader names its file, line and column, and here the
+  // option that takes it.
+  const bool signed_loss = ResidualOf(options) == Residual::kLoss;
+  NumericTable table;
+  try {
+    table = ParseNumericCsv(text, source,
+                            QueryOf(command, *model, columns, signed_loss ? CellDomain::kFinite : CellDomain::kPositive));
+  } catch (const InputError& error) {
+    const std::string what = error.what();
+    if (signed_loss || what.find("column '" + command.loss_col + "'") == std::string::npos ||
+        what.find("expected a positive number") == std::string::npos) {
+      throw;
+    }
+    throw InvalidArgument(fmt::format("{} (--objective {} acts on log residuals; fit the loss itself with --residual {})",
+                                      what, command.objective, ResidualName(Residual::kLoss)));
+  }
 
   // One fit per group (one group: the whole table).
   const std::vector<std::string> labels = command.group_by.empty() ? std::vector<std::string>{""} : table.GroupLabels();

@@ -153,10 +153,18 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
                                  [](const auto& o) { return fmt::format("{}: {}", o.name, o.summand); }))
       ->capture_default_str()
       ->check(CLI::IsMember(ChoiceNames(scalelaw::ObjectiveTable())));
-  fit->add_option("--asymmetry", command.asymmetry, "Weight of over-predictions with --objective asymmetric")
+  fit->add_option("--residual", command.residual,
+                  "The residual r the objective acts on: " +
+                      ChoiceHelp(scalelaw::ResidualTable(),
+                                 [](const auto& r) { return fmt::format("{}: {}", r.name, r.residual); }) +
+                      " (default: loss for --objective squared, log for the others)")
+      ->check(CLI::IsMember(ChoiceNames(scalelaw::ResidualTable())));
+  fit->add_option("--asymmetry", command.asymmetry,
+                  "Weight of over-predictions with --objective asymmetric or asymmetric-absolute")
       ->capture_default_str()
       ->check(kPositiveNumber);
-  fit->add_option("--huber-delta", command.huber_delta, "Huber threshold on log residuals")
+  fit->add_option("--huber-delta", command.huber_delta,
+                  "Huber threshold on the residuals (asymmetric-absolute: the first smoothing of |r|)")
       ->capture_default_str()
       ->check(kPositiveNumber);
   fit->add_option("--threads", command.threads, "Worker threads (0: all hardware threads)")
@@ -305,7 +313,8 @@ void AddTransferLrCommand(CLI::App& app, TransferLrCommand& command, int& exit_c
 void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand("plan", "One training recipe for a budget: N, D, LR, batch, weight decay, vocab");
   AddInput(sub, Input::kFlops, command.inputs)->required();
-  for (Input input : {Input::kInferenceTokens, Input::kUniqueTokens, Input::kSeqLen}) AddInput(sub, input, command.inputs);
+  for (Input input : {Input::kInferenceTokens, Input::kUniqueTokens, Input::kSeqLen})
+    AddInput(sub, input, command.inputs);
   auto* family = sub->add_option("--law", command.law.family,
                                  "Law family that sets N and D: " +
                                      fmt::format("{}", fmt::join(scalelaw::FamiliesFor(Quantity::kAllocation), ", ")))

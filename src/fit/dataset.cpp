@@ -31,7 +31,14 @@ void Dataset::Validate() const {
   if (n == 0) throw InvalidArgument("dataset has no runs");
   CheckColumn(params, "N (parameters)");
   CheckColumn(tokens, "D (tokens)");
-  CheckColumn(loss, "loss");
+  // A loss may have any sign (Tao et al.'s unigram-normalised loss is negative): Fit refuses a non-positive one
+  // only for objectives on log residuals, which need its logarithm.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(loss[i])) {
+      throw InvalidArgument("run " + std::to_string(i + 1) + ": loss must be a finite number (got " +
+                            FormatNumber(loss[i]) + ")");
+    }
+  }
   CheckColumn(weights, "weight");
   CheckColumn(unique_tokens, "U (unique tokens)");
   if (!params.empty() && !tokens.empty()) {

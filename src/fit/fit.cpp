@@ -96,21 +96,36 @@ detail::RunLoss RunLossOf(const FitOptions& options) {
   detail::RunLoss loss;
   loss.delta = options.huber_delta;
   loss.asymmetry = options.asymmetry;
+  loss.log_residual = ResidualOf(options) == Residual::kLog;
   switch (options.objective) {
     case Objective::kHuber:
-      loss.kind = detail::RunLoss::Kind::kHuberLog;
+      loss.kind = detail::RunLoss::Kind::kHuber;
       break;
     case Objective::kSquaredLog:
-      loss.kind = detail::RunLoss::Kind::kSquaredLog;
-      break;
     case Objective::kSquared:
-      loss.kind = detail::RunLoss::Kind::kSquaredValue;
+      loss.kind = detail::RunLoss::Kind::kSquared;
       break;
     case Objective::kAsymmetric:
-      loss.kind = detail::RunLoss::Kind::kAsymmetricHuberLog;
+      loss.kind = detail::RunLoss::Kind::kAsymmetricHuber;
+      break;
+    case Objective::kAsymmetricAbsolute:
+      // The search runs on the smoothing of threshold delta; Refine shrinks it (SmoothingStages).
+      loss.kind = detail::RunLoss::Kind::kAsymmetricAbsolute;
+      loss.smoothing = options.huber_delta;
       break;
   }
   return loss;
+}
+
+// kAsymmetricAbsolute's continuation: the smoothing thresholds Refine descends through after the search's
+// (delta/10, delta/100, ..., 1e-9 delta), then |r| itself. Each stage starts where the last stopped, near its
+// optimum, so that L-BFGS never faces the kinks of |r| from far away (smoothing methods for L1 problems, e.g.
+// Madsen and Nielsen 1993). Empty for the smooth objectives.
+std::vector<double> SmoothingStages(const detail::RunLoss& loss) {
+  std::vector<double> stages;
+  if (loss.kind != detail::RunLoss::Kind::kAsymmetricAbsolute || !(loss.smoothing > 0)) return stages;
+  for (double s = loss.smoothing / 10; s >= loss.smoothing * 0.99e-9; s /= 10) stages.push_back(s);
+  return stages;
 }
 
 // n points of a Latin hypercube (McKay, Beckman and Conover 1979) in the box the grid spans: each coordinate's
@@ -276,7 +291,8 @@ Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, 
                 const detail::ParameterLayout& layout, const std::vector<double>& start, const LocalSolveOptions& solve,
                 int max_restarts, const std::vector<double>* preconditioner = nullptr) {
   Estimate estimate;
-  detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
+  const detail::RunLoss run_loss = RunLossOf(options);
+  detail::ReducedObjective objective(detail::HuberObjective(form, design, run_loss), layout);
   LocalSolution polished;
   if (preconditioner == nullptr) {
     polished = detail::MinimizeLbfgs(objective, layout.Reduce(start), solve);
@@ -287,16 +303,37 @@ Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, 
   }
   // Restart L-BFGS from where it stopped while that still lowers the objective: near the optimum the Huber
   // kinks leave its curvature memory stale, and a fresh start goes on down a flat valley.
-  for (int restart = 0; restart < max_restarts && polished.evaluable; ++restart) {
-    LocalSolution again = detail::MinimizeLbfgs(objective, polished.x, solve);
-    if (!again.evaluable || !(again.value < polished.value)) break;
-    again.iterations += polished.iterations;
-    polished = std::move(again);
+  auto restart = [&](detail::SmoothObjective& f, LocalSolution& at) {
+    for (int k = 0; k < max_restarts && at.evaluable; ++k) {
+      LocalSolution again = detail::MinimizeLbfgs(f, at.x, solve);
+      if (!again.evaluable || !(again.value < at.value)) break;
+      again.iterations += at.iterations;
+      at = std::move(again);
+    }
+  };
+  restart(objective, polished);
+  // An absolute objective: descend through ever finer smoothings, then value the point by |r| itself.
+  const std::vector<double> stages = SmoothingStages(run_loss);
+  detail::RunLoss exact = run_loss;
+  exact.smoothing = 0;
+  detail::ReducedObjective exact_objective(detail::HuberObjective(form, design, exact), layout);
+  for (double smoothing : stages) {
+    if (!polished.evaluable) break;
+    detail::RunLoss finer = run_loss;
+    finer.smoothing = smoothing;
+    detail::ReducedObjective stage(detail::HuberObjective(form, design, finer), layout);
+    LocalSolution next = detail::MinimizeLbfgs(stage, polished.x, solve);
+    if (!next.evaluable) break;
+    restart(stage, next);
+    next.iterations += polished.iterations;
+    polished = std::move(next);
   }
+  detail::SmoothObjective& valued = stages.empty() ? static_cast<detail::SmoothObjective&>(objective) : exact_objective;
+  if (!stages.empty() && polished.evaluable) valued.Evaluate(polished.x.data(), &polished.value, nullptr);
   estimate.internal = polished.evaluable ? Expand(layout, polished.x) : start;
   double start_value = 0;
   const std::vector<double> reduced_start = layout.Reduce(start);
-  objective.Evaluate(reduced_start.data(), &start_value, nullptr);
+  valued.Evaluate(reduced_start.data(), &start_value, nullptr);
   if (!polished.evaluable || polished.value > start_value) estimate.internal = start;
   estimate.objective = polished.evaluable ? std::min(polished.value, start_value) : start_value;
   estimate.evaluable = std::isfinite(estimate.objective);
@@ -338,13 +375,13 @@ Estimate Refine(const detail::ModelForm& form, const detail::LogDesign& design, 
 }
 
 // The Gauss-Newton information sum_i w_i j_i j_i^T over the free parameters at the internal point, j_i the
-// gradient of log L_hat_i (the summed columns of a tied group), accumulated block by block (Eigen's product of
-// each block's rows) so that no n x p matrix exists. With free_point, the columns also carry the bound maps'
-// derivatives d internal / d z (the coordinates L-BFGS moves); without, they are internal coordinates. Adds
-// sum_i w_i r_i^2 to *weighted_squares when that is not null.
+// gradient of the residual r_i, of log L_hat_i or of L_hat_i (the summed columns of a tied group), accumulated block by
+// block (Eigen's product of each block's rows) so that no n x p matrix exists. With free_point, the columns also carry
+// the bound maps' derivatives d internal / d z (the coordinates L-BFGS moves); without, they are internal coordinates.
+// Adds sum_i w_i r_i^2 to *weighted_squares when that is not null.
 Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const detail::LogDesign& design,
                                        const detail::ParameterLayout& layout, const std::vector<double>& internal,
-                                       const double* free_point, double* weighted_squares) {
+                                       const double* free_point, double* weighted_squares, Residual residual) {
   const std::size_t n = design.size(), p = form.num_internal();
   const int q = layout.num_free;
   const std::size_t rows = std::min(n, detail::kEvaluationBlock);
@@ -356,11 +393,15 @@ Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const deta
   Eigen::MatrixXd j_free(rows, q);
   Eigen::MatrixXd information = Eigen::MatrixXd::Zero(q, q);
   detail::ForEachBlock(n, [&](std::size_t begin, std::size_t count) {
-    form.LogPredictBlock(internal.data(), design, begin, count, log_prediction.data(), jacobian.data());
+    if (residual == Residual::kLog) {
+      form.LogPredictBlock(internal.data(), design, begin, count, log_prediction.data(), jacobian.data());
+    } else {
+      form.PredictBlock(internal.data(), design, begin, count, log_prediction.data(), jacobian.data());
+    }
     j_free.setZero();
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t i = begin + k;
-      const double r = log_prediction[k] - design.log_loss[i];
+      const double r = log_prediction[k] - (residual == Residual::kLog ? design.log_loss[i] : design.value(i));
       if (weighted_squares != nullptr) *weighted_squares += design.weight(i) * r * r;
       for (std::size_t j = 0; j < p; ++j) {
         if (layout.source[j] >= 0) {
@@ -378,13 +419,13 @@ Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const deta
 // (A = e^a has SE A·SE(a)). A quick local summary; the bootstrap is the honest one for this loss surface.
 std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& form, const detail::LogDesign& design,
                                                     const detail::ParameterLayout& layout,
-                                                    const std::vector<double>& internal) {
+                                                    const std::vector<double>& internal, Residual residual) {
   const std::size_t n = design.size(), p = form.num_internal();
   const int q = layout.num_free;
   if (n <= static_cast<std::size_t>(q)) return {};
   double weighted_squares = 0;
   const Eigen::MatrixXd information =
-      GaussNewtonInformation(form, design, layout, internal, nullptr, &weighted_squares);
+      GaussNewtonInformation(form, design, layout, internal, nullptr, &weighted_squares, residual);
   const double s2 = weighted_squares / (static_cast<double>(n) - q);
   Eigen::FullPivLU<Eigen::MatrixXd> lu(information);
   if (!lu.isInvertible()) return {};
@@ -426,7 +467,7 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
   {
     const std::vector<double> origin = layout.Reduce(full_fit.internal);
     const Eigen::MatrixXd information =
-        GaussNewtonInformation(form, full, layout, full_fit.internal, origin.data(), nullptr);
+        GaussNewtonInformation(form, full, layout, full_fit.internal, origin.data(), nullptr, ResidualOf(options));
     const Eigen::LLT<Eigen::MatrixXd> cholesky(information);
     if (cholesky.info() == Eigen::Success) {
       const int q = layout.num_free;
@@ -484,19 +525,38 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
 
 const std::vector<ObjectiveInfo>& ObjectiveTable() {
   // Huber on log residuals is Hoffmann et al. 2022 (arXiv:2203.15556, App. D.2, Eq. 11); the others are the
-  // usual least-squares alternatives and a one-sided Huber for a loss floor (see detail::HuberObjective).
+  // usual least-squares alternatives, a one-sided Huber for a loss floor, and its absolute form, the `chinchilla`
+  // package's asymmetric MAE (quantile regression, Koenker and Bassett 1978; see detail::HuberObjective).
   static const std::vector<ObjectiveInfo> table = {
-      {Objective::kHuber, "huber", "Huber_delta(log L_hat - log L)", "robust to outliers (the replication's choice)",
-       "summed Huber, delta {delta} on log loss"},
-      {Objective::kSquaredLog, "squared-log", "(log L_hat - log L)^2/2", "least squares in log space",
-       "summed squared log residuals"},
-      {Objective::kSquared, "squared", "(L_hat - L)^2/2", "least squares on the loss itself",
-       "summed squared residuals of the loss"},
-      {Objective::kAsymmetric, "asymmetric", "Huber_delta(log L_hat - log L), over-predictions weighted by asymmetry",
-       "a loss floor fitted through under-tuned runs, which only sit above it",
-       "summed Huber (delta {delta}) on log loss, over-predictions x{asymmetry}"},
+      {Objective::kHuber, "huber", "Huber_delta(r)", Residual::kLog, "robust to outliers (the replication's choice)",
+       "summed Huber, delta {delta} on {residual}"},
+      {Objective::kSquaredLog, "squared-log", "r^2/2", Residual::kLog, "least squares in log space",
+       "summed squared residuals of {residual}"},
+      {Objective::kSquared, "squared", "r^2/2", Residual::kLoss, "least squares on the loss itself",
+       "summed squared residuals of {residual}"},
+      {Objective::kAsymmetric, "asymmetric", "Huber_delta(r), over-predictions (r > 0) weighted by asymmetry",
+       Residual::kLog, "a loss floor fitted through under-tuned runs, which only sit above it",
+       "summed Huber (delta {delta}) on {residual}, over-predictions x{asymmetry}"},
+      {Objective::kAsymmetricAbsolute, "asymmetric-absolute", "abs(r), over-predictions (r > 0) weighted by asymmetry",
+       Residual::kLog,
+       "a loss floor with no threshold to choose (the chinchilla package's asymmetric MAE, asymmetry 10)",
+       "summed absolute residuals of {residual}, over-predictions x{asymmetry}"},
   };
   return table;
+}
+
+const std::vector<ResidualInfo>& ResidualTable() {
+  static const std::vector<ResidualInfo> table = {
+      {Residual::kLog, "log", "log L_hat - log L",
+       "relative errors, for losses far apart (Hoffmann et al. 2022); every loss must be positive", "log loss"},
+      {Residual::kLoss, "loss", "L_hat - L",
+       "absolute errors; the loss may be zero or negative (Tao et al. 2024's unigram-normalised loss)", "the loss"},
+  };
+  return table;
+}
+
+Residual ResidualOf(const FitOptions& options) {
+  return options.residual.value_or(Describe(options.objective).residual);
 }
 
 const std::vector<EstimatorInfo>& EstimatorTable() {
@@ -550,6 +610,9 @@ const Info& RowNamed(const std::vector<Info>& table, std::string_view name, cons
 }  // namespace
 
 const ObjectiveInfo& Describe(Objective objective) { return RowOf(ObjectiveTable(), objective); }
+const ResidualInfo& Describe(Residual residual) { return RowOf(ResidualTable(), residual); }
+std::string_view ResidualName(Residual residual) { return Describe(residual).name; }
+Residual ResidualFromName(std::string_view name) { return RowNamed(ResidualTable(), name, "residual").id; }
 const EstimatorInfo& Describe(Estimator estimator) { return RowOf(EstimatorTable(), estimator); }
 std::string_view ObjectiveName(Objective objective) { return Describe(objective).name; }
 std::string_view EstimatorName(Estimator estimator) { return Describe(estimator).name; }
@@ -577,9 +640,17 @@ bool FitOptions::IsValid(std::string* error) const {
     return fail("variable projection chooses its own starts: give no grid or explicit starts with it");
   }
   if (!(asymmetry > 0 && std::isfinite(asymmetry))) return fail("asymmetry must be a positive finite number");
+  if (objective == Objective::kSquaredLog && residual == Residual::kLoss) {
+    return fail(fmt::format("objective '{}' is squared on log residuals; on the loss itself use objective '{}'",
+                            ObjectiveName(objective), ObjectiveName(Objective::kSquared)));
+  }
   if (estimator == Estimator::kHuberLikelihood && objective != Objective::kHuber) {
     return fail(fmt::format("the {} estimator is the likelihood of the {} objective and takes no other (got {})",
                             EstimatorName(estimator), ObjectiveName(Objective::kHuber), ObjectiveName(objective)));
+  }
+  if (estimator == Estimator::kHuberLikelihood && ResidualOf(*this) != Residual::kLog) {
+    return fail(fmt::format("the {} estimator is a likelihood of log residuals and takes no residual '{}'",
+                            EstimatorName(estimator), ResidualName(ResidualOf(*this))));
   }
   if (!std::isnan(at_flops) && !(at_flops > 0 && std::isfinite(at_flops))) {
     return fail("at_flops must be a positive finite number");
@@ -667,11 +738,11 @@ bool Fit(const Dataset& data, const Model& model, const FitOptions& options, Fit
   const bool usable = FitAll(train, model, options, summary);
   if (summary->internal_params.empty()) return usable;
   const detail::LogDesign design = detail::LogDesign::From(test);
-  std::vector<double> log_prediction(design.size());
-  model.form().LogPredict(summary->internal_params.data(), design, log_prediction.data(), nullptr);
+  std::vector<double> prediction(design.size());
+  model.form().Predict(summary->internal_params.data(), design, prediction.data(), nullptr);
   double total = 0, worst = 0;
   for (std::size_t i = 0; i < test.size(); ++i) {
-    const double predicted = std::exp(log_prediction[i]);
+    const double predicted = prediction[i];
     summary->holdout.push_back({test.params[i], test.tokens[i], test.loss[i], predicted});
     const double error = std::abs(predicted / test.loss[i] - 1);
     total += error;
@@ -714,8 +785,21 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     }
   }
 
+  // Log residuals need every loss positive; the loss itself may have any sign.
+  const Residual residual = ResidualOf(options);
+  if (residual == Residual::kLog) {
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      if (data.loss[i] > 0) continue;
+      throw InvalidArgument(fmt::format(
+          "run {} has loss {}: objective '{}' on log residuals needs every loss positive; fit the loss itself "
+          "(residual '{}') instead",
+          i + 1, FormatNumber(data.loss[i]), ObjectiveName(options.objective), ResidualName(Residual::kLoss)));
+    }
+  }
+
   *summary = FitSummary{};
   summary->model = std::string(form.name());
+  summary->residual = residual;
   summary->formula = std::string(form.formula());
   summary->estimator = options.estimator;
   summary->objective_kind = options.objective;
@@ -807,14 +891,32 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     }
   }
   if (winner < 0) return finish(AnalysisStatus::kNoConvergence, "no starting point gave a finite objective");
+  Estimate estimate =
+      Refine(form, design, options, layout, Expand(layout, tight[winner].x), PolishingOptions(options), 20);
+  // An absolute objective's minimum is a kink where several residuals vanish, and the smoothing the search ran on
+  // can rank the basins otherwise: every converged endpoint descends to |r| itself, and the lowest wins.
+  if (!SmoothingStages(RunLossOf(options)).empty()) {
+    for (std::size_t k = 0; k < tight.size(); ++k) {
+      if (static_cast<int>(k) == winner || !tight[k].evaluable) continue;
+      Estimate other = Refine(form, design, options, layout, Expand(layout, tight[k].x), PolishingOptions(options), 20);
+      if (other.evaluable && (!estimate.evaluable || other.objective < estimate.objective)) {
+        estimate = std::move(other);
+        winner = static_cast<int>(k);
+      }
+    }
+  }
   const int best = static_cast<int>(leaders[winner]);
   summary->best_start = best;
 
-  const Estimate estimate =
-      Refine(form, design, options, layout, Expand(layout, tight[winner].x), PolishingOptions(options), 20);
   // A start reached the best basin when its screened endpoint is within the screening's resolution of the
   // optimum's objective.
-  const double basin_edge = estimate.objective * (1 + options.basin_relative_tolerance);
+  // (For an absolute objective the screening ran on the smoothing of |r|: its value at the optimum is the mark.)
+  double screened_optimum = estimate.objective;
+  if (!SmoothingStages(RunLossOf(options)).empty() && estimate.evaluable) {
+    const std::vector<double> at = layout.Reduce(estimate.internal);
+    objective.Clone()->Evaluate(at.data(), &screened_optimum, nullptr);
+  }
+  const double basin_edge = screened_optimum * (1 + options.basin_relative_tolerance);
   summary->num_starts_in_best_basin =
       static_cast<int>(std::count_if(solutions.begin(), solutions.end(),
                                      [&](const LocalSolution& s) { return s.evaluable && s.value <= basin_edge; }));
@@ -842,14 +944,19 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   if (!estimate.converged && !(tight[winner].converged && options.estimator == Estimator::kHuberObjective)) {
     return finish(AnalysisStatus::kNoConvergence, "the optimiser did not converge: " + estimate.message);
   }
-  summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal);
+  summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal, residual);
   {
     double squares = 0;
-    std::vector<double> log_prediction(std::min(design.size(), detail::kEvaluationBlock));
+    std::vector<double> prediction(std::min(design.size(), detail::kEvaluationBlock));
     detail::ForEachBlock(design.size(), [&](std::size_t begin, std::size_t count) {
-      form.LogPredictBlock(estimate.internal.data(), design, begin, count, log_prediction.data(), nullptr);
+      if (residual == Residual::kLog) {
+        form.LogPredictBlock(estimate.internal.data(), design, begin, count, prediction.data(), nullptr);
+      } else {
+        form.PredictBlock(estimate.internal.data(), design, begin, count, prediction.data(), nullptr);
+      }
       for (std::size_t k = 0; k < count; ++k) {
-        const double r = log_prediction[k] - design.log_loss[begin + k];
+        const std::size_t i = begin + k;
+        const double r = prediction[k] - (residual == Residual::kLog ? design.log_loss[i] : design.value(i));
         squares += r * r;
       }
     });
@@ -933,9 +1040,9 @@ double Predict(const FitSummary& fit, const std::map<std::string, double>& input
   one.Validate();
   const std::vector<double> internal = form.FromNatural(fit.params);
   const detail::LogDesign design = detail::LogDesign::From(one);
-  double log_prediction = 0;
-  form.LogPredict(internal.data(), design, &log_prediction, nullptr);
-  return std::exp(log_prediction);
+  double prediction = 0;
+  form.Predict(internal.data(), design, &prediction, nullptr);
+  return prediction;
 }
 
 ChinchillaLaw AsChinchillaLaw(const FitSummary& fit) {

@@ -10,10 +10,10 @@
 namespace scalelaw {
 namespace {
 
-// The objective as ObjectiveTable() words it, with the summary's delta and asymmetry in place.
+// The objective as ObjectiveTable() words it, with the summary's delta, asymmetry and residual in place.
 std::string DescribeObjective(const FitSummary& fit) {
   return fmt::format(fmt::runtime(Describe(fit.objective_kind).report), fmt::arg("delta", fit.huber_delta),
-                     fmt::arg("asymmetry", fit.asymmetry));
+                     fmt::arg("asymmetry", fit.asymmetry), fmt::arg("residual", Describe(fit.residual).report));
 }
 
 // "converged" for a usable fit (the word the JSON key "converged" and earlier reports use), else why not.
@@ -83,7 +83,8 @@ std::string FitSummary::FullReport() const {
   }
   if (std::isfinite(log_scale)) out += fmt::format("  {:<16} {:.6g}\n", "log-scale sigma", log_scale);
   if (std::isfinite(aic)) {
-    out += fmt::format("  {:<16} AIC {:.2f}, BIC {:.2f} (Gaussian on log residuals)\n", "criteria", aic, bic);
+    out += fmt::format("  {:<16} AIC {:.2f}, BIC {:.2f} (Gaussian on {} residuals)\n", "criteria", aic, bic,
+                       residual == Residual::kLog ? "log" : "loss");
   }
   if (!holdout.empty()) {
     out += fmt::format("  {:<16} {} largest-compute runs held out: mean |error| {:.2f}%, max {:.2f}%\n", "holdout",

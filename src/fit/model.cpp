@@ -23,8 +23,9 @@ LogDesign LogDesign::From(const Dataset& data) {
   for (std::size_t i = 0; i < n; ++i) {
     if (!data.params.empty()) design.log_params[i] = std::log(data.params[i]);
     if (!data.tokens.empty()) design.log_tokens[i] = std::log(data.tokens[i]);
-    design.log_loss[i] = std::log(data.loss[i]);
+    design.log_loss[i] = data.loss[i] > 0 ? std::log(data.loss[i]) : std::numeric_limits<double>::quiet_NaN();
   }
+  if (std::any_of(data.loss.begin(), data.loss.end(), [](double y) { return !(y > 0); })) design.loss = data.loss;
   design.weights = data.weights;
   design.unique_tokens = data.unique_tokens;
   design.columns = data.columns;
@@ -44,18 +45,31 @@ LogDesign LogDesign::Subset(const std::vector<int>& counts) const {
   if (!log_params.empty()) subset.log_params.reserve(drawn);
   if (!log_tokens.empty()) subset.log_tokens.reserve(drawn);
   subset.log_loss.reserve(drawn);
+  if (!loss.empty()) subset.loss.reserve(drawn);
   subset.weights.reserve(drawn);
   for (std::size_t i = 0; i < n; ++i) {
     if (counts[i] <= 0) continue;
     if (!log_params.empty()) subset.log_params.push_back(log_params[i]);
     if (!log_tokens.empty()) subset.log_tokens.push_back(log_tokens[i]);
     subset.log_loss.push_back(log_loss[i]);
+    if (!loss.empty()) subset.loss.push_back(loss[i]);
     subset.weights.push_back(weight(i) * counts[i]);
     if (!unique_tokens.empty()) subset.unique_tokens.push_back(unique_tokens[i]);
     for (const auto& [name, column] : columns) subset.columns[name].push_back(column[i]);
     for (const auto& [name, logs] : log_columns) subset.log_columns[name].push_back(logs[i]);
   }
   return subset;
+}
+
+void ModelForm::PredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
+                             double* prediction, double* jacobian) const {
+  LogPredictBlock(internal, design, begin, count, prediction, jacobian);
+  const std::size_t p = num_internal();
+  for (std::size_t k = 0; k < count; ++k) {
+    prediction[k] = std::exp(prediction[k]);
+    if (jacobian == nullptr) continue;
+    for (std::size_t j = 0; j < p; ++j) jacobian[k * p + j] *= prediction[k];
+  }
 }
 
 std::size_t CountDistinctInputs(const ModelForm& form, const LogDesign& design, std::size_t enough) {
@@ -269,9 +283,9 @@ double Model::Predict(const std::map<std::string, double>& params, double params
   }
   Dataset one{{params_count}, {tokens}, {1.0}, {}, {}, {}};
   const detail::LogDesign design = detail::LogDesign::From(one);
-  double log_prediction = 0;
-  form_->LogPredict(internal.data(), design, &log_prediction, nullptr);
-  return std::exp(log_prediction);
+  double prediction = 0;
+  form_->Predict(internal.data(), design, &prediction, nullptr);
+  return prediction;
 }
 
 }  // namespace scalelaw

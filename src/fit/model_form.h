@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,7 +19,10 @@ namespace scalelaw::detail {
 struct LogDesign {
   std::vector<double> log_params;
   std::vector<double> log_tokens;
-  std::vector<double> log_loss;
+  std::vector<double> log_loss;  // NaN where a loss is not positive
+  // The losses themselves, kept only when some loss is zero or negative (objectives on the loss itself read
+  // value(i); log residuals need every loss positive, which Fit checks).
+  std::vector<double> loss;
   std::vector<double> weights;                         // empty when every run has weight 1
   std::vector<double> unique_tokens;                   // raw U per run; empty when the data have none
   std::map<std::string, std::vector<double>> columns;  // other named inputs (raw), for formula forms
@@ -28,6 +32,9 @@ struct LogDesign {
 
   std::size_t size() const { return log_loss.size(); }
   double weight(std::size_t i) const { return weights.empty() ? 1.0 : weights[i]; }
+  // Run i's loss L_i.
+  double value(std::size_t i) const { return loss.empty() ? std::exp(log_loss[i]) : loss[i]; }
+  bool all_positive() const { return loss.empty(); }
   double total_weight() const;
   static LogDesign From(const Dataset& data);
   // The runs with a positive count, each once with its weight multiplied by the count (a bootstrap resample
@@ -81,6 +88,17 @@ class ModelForm {
   void LogPredict(const double* internal, const LogDesign& design, double* log_prediction, double* jacobian) const {
     LogPredictBlock(internal, design, 0, design.size(), log_prediction, jacobian);
   }
+  // L_hat itself and d L_hat / d internal_j, for objectives on the loss itself and for predictions. The default
+  // is exp of LogPredictBlock (the jacobian rows scaled by L_hat; it reads parameters() for their count when a
+  // jacobian is asked for, so objectives call it only for forms that override it); a form whose L_hat may be zero
+  // or negative (a formula, such as Tao et al.'s unigram-normalised loss) overrides it and says so in
+  // may_predict_nonpositive().
+  virtual void PredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
+                            double* prediction, double* jacobian) const;
+  void Predict(const double* internal, const LogDesign& design, double* prediction, double* jacobian) const {
+    PredictBlock(internal, design, 0, design.size(), prediction, jacobian);
+  }
+  virtual bool may_predict_nonpositive() const { return false; }
 
   // The starting points of the multi-start search.
   virtual std::vector<std::vector<double>> DefaultStarts() const = 0;

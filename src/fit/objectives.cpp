@@ -30,44 +30,69 @@ HuberObjective::HuberObjective(const ModelForm& form, const LogDesign& design, R
       log_prediction_(BlockRows(design)),
       jacobian_(BlockRows(design) * form.num_internal()) {}
 
+void RunLossValue(const RunLoss& loss, double r, double* value, double* slope) {
+  const double w =
+      r > 0 && (loss.kind == RunLoss::Kind::kAsymmetricHuber || loss.kind == RunLoss::Kind::kAsymmetricAbsolute)
+          ? loss.asymmetry
+          : 1.0;
+  switch (loss.kind) {
+    case RunLoss::Kind::kHuber:
+    case RunLoss::Kind::kAsymmetricHuber:
+      *value = w * Huber(r, loss.delta);
+      *slope = w * HuberDerivative(r, loss.delta);
+      return;
+    case RunLoss::Kind::kSquared:
+      *value = 0.5 * r * r;
+      *slope = r;
+      return;
+    case RunLoss::Kind::kAsymmetricAbsolute:
+      if (loss.smoothing > 0) {
+        const double s = loss.smoothing;
+        *value = w * (Huber(r, s) / s + 0.5 * s);
+        *slope = w * HuberDerivative(r, s) / s;
+      } else {
+        *value = w * std::abs(r);
+        *slope = r > 0 ? w : (r < 0 ? -w : 0.0);
+      }
+      return;
+  }
+}
+
 bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) {
   const std::size_t n = design_.size();
   const int p = num_parameters_;
   double total = 0;
   if (gradient != nullptr) std::fill(gradient, gradient + p, 0.0);
-  // Block by block: the chain rule d rho_i / d x_j = rho'(r_i) d log L_hat_i / d x_j is summed over a block's
-  // Jacobian rows while they are in cache; nothing of size n is stored.
+  double* jacobian = gradient != nullptr ? jacobian_.data() : nullptr;
+  // Block by block: the chain rule d rho_i / d x_j = rho'(r_i) d r_i / d x_j is summed over a block's Jacobian
+  // rows while they are in cache; nothing of size n is stored. On the loss itself r_i = L_hat_i - L_i, and
+  // d L_hat_i = L_hat_i d log L_hat_i for forms whose L_hat is positive.
+  const bool direct = !loss_.log_residual && form_.may_predict_nonpositive();
   ForEachBlock(n, [&](std::size_t begin, std::size_t count) {
-    form_.LogPredictBlock(x, design_, begin, count, log_prediction_.data(),
-                          gradient != nullptr ? jacobian_.data() : nullptr);
+    if (direct) {
+      form_.PredictBlock(x, design_, begin, count, log_prediction_.data(), jacobian);
+    } else {
+      form_.LogPredictBlock(x, design_, begin, count, log_prediction_.data(), jacobian);
+    }
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t i = begin + k;
-      const double r = log_prediction_[k] - design_.log_loss[i];
-      double w = design_.weight(i);
-      double slope = 0;  // d rho / d log L_hat_i
-      switch (loss_.kind) {
-        case RunLoss::Kind::kAsymmetricHuberLog:
-          if (r > 0) w *= loss_.asymmetry;
-          [[fallthrough]];
-        case RunLoss::Kind::kHuberLog:
-          total += w * Huber(r, loss_.delta);
-          slope = w * HuberDerivative(r, loss_.delta);
-          break;
-        case RunLoss::Kind::kSquaredLog:
-          total += w * 0.5 * r * r;
-          slope = w * r;
-          break;
-        case RunLoss::Kind::kSquaredValue: {
-          const double predicted = std::exp(log_prediction_[k]);
-          const double residual = predicted - std::exp(design_.log_loss[i]);
-          total += w * 0.5 * residual * residual;
-          slope = w * residual * predicted;
-          break;
-        }
+      double r = 0, chain = 1;  // chain: d r / d (what the jacobian row differentiates)
+      if (loss_.log_residual) {
+        r = log_prediction_[k] - design_.log_loss[i];
+      } else if (direct) {
+        r = log_prediction_[k] - design_.value(i);
+      } else {
+        chain = std::exp(log_prediction_[k]);
+        r = chain - design_.value(i);
       }
+      double rho = 0, slope = 0;
+      RunLossValue(loss_, r, &rho, &slope);
+      const double w = design_.weight(i);
+      total += w * rho;
       if (gradient != nullptr) {
+        const double factor = w * slope * chain;
         const double* row = jacobian_.data() + k * p;
-        for (int j = 0; j < p; ++j) gradient[j] += slope * row[j];
+        for (int j = 0; j < p; ++j) gradient[j] += factor * row[j];
       }
     }
   });

@@ -27,16 +27,22 @@ inline double HuberDerivative(double r, double delta) { return r > delta ? delta
 
 // What each run contributes: rho of its residual, summed with the run weights.
 struct RunLoss {
-  enum class Kind { kHuberLog, kSquaredLog, kSquaredValue, kAsymmetricHuberLog } kind = Kind::kHuberLog;
-  double delta = 1e-3;     // Huber threshold on log residuals
-  double asymmetry = 1.0;  // weight of over-predictions (log L_hat > log L) in kAsymmetricHuberLog
+  enum class Kind { kHuber, kSquared, kAsymmetricHuber, kAsymmetricAbsolute } kind = Kind::kHuber;
+  double delta = 1e-3;     // Huber threshold on r
+  double asymmetry = 1.0;  // weight of over-predictions (r > 0) in kAsymmetricHuber and kAsymmetricAbsolute
+  // r = log L_hat - log L when true, L_hat - L (the loss itself) when false.
+  bool log_residual = true;
+  // kAsymmetricAbsolute: |r| is replaced by its Huber smoothing Huber_s(r)/s + s/2 (equal to |r| beyond s, at most
+  // s/2 above it within) when s = smoothing > 0, so that L-BFGS can descend; 0 is |r| itself.
+  double smoothing = 0;
 };
 
 // sum_i w_i rho(r_i). The default, rho = Huber_delta of the log residual r_i = log L_hat_i - log L_i, is
-// Hoffmann et al. 2022 (App. D.2, Eq. 11), summed as in Besiroglu et al. 2024 (Chinchilla's averaged
-// objective stopped L-BFGS early). The others: squared log residual; squared residual of the value itself
-// (L_hat - L); and Huber with over-predictions weighted by `asymmetry`, for a loss floor fitted through
-// under-tuned runs, which only ever sit above the law.
+// Hoffmann et al. 2022 (arXiv:2203.15556, App. D.2, Eq. 11), summed as in Besiroglu et al. 2024
+// (arXiv:2404.10102; Chinchilla's averaged objective stopped L-BFGS early). The others: the squared residual;
+// Huber with over-predictions weighted by `asymmetry`, for a loss floor fitted through under-tuned runs, which
+// only ever sit above the law; and the absolute residual so weighted (quantile regression, Koenker and Bassett
+// 1978, at level 1/(1 + asymmetry)). Each on log residuals or on the loss itself, r_i = L_hat_i - L_i.
 class HuberObjective final : public SmoothObjective {
  public:
   HuberObjective(const ModelForm& form, const LogDesign& design, RunLoss loss);
@@ -49,9 +55,12 @@ class HuberObjective final : public SmoothObjective {
   const LogDesign& design_;
   RunLoss loss_;
   int num_parameters_;
-  std::vector<double> log_prediction_;  // one block of runs (kEvaluationBlock)
+  std::vector<double> log_prediction_;  // one block of runs (kEvaluationBlock): log L_hat, or L_hat
   std::vector<double> jacobian_;        // one block of rows, num_internal a row
 };
+
+// rho(r) and d rho / d r for one run of weight 1.
+void RunLossValue(const RunLoss& loss, double r, double* value, double* slope);
 
 // Negative log-likelihood of log L_i under a Huber-shaped density centred on log L_hat_i with scale
 // s = e^sigma (Besiroglu et al. 2024):

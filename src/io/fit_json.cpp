@@ -27,6 +27,8 @@ json OptionsToJson(const FitOptions& options) {
   json out;
   out["estimator"] = std::string(EstimatorName(options.estimator));
   out["objective"] = std::string(ObjectiveName(options.objective));
+  // null: the objective's own residual (ObjectiveInfo::residual).
+  out["residual"] = options.residual ? json(std::string(ResidualName(*options.residual))) : json(nullptr);
   out["asymmetry"] = options.asymmetry;
   out["huber_delta"] = options.huber_delta;
   out["max_iterations_per_start"] = options.max_iterations_per_start;
@@ -119,6 +121,11 @@ class FitReader {
     };
     named("estimator", EstimatorFromName, &options.estimator);
     named("objective", ObjectiveFromName, &options.objective);
+    if (in.contains("residual") && !in["residual"].is_null()) {
+      Residual residual = Residual::kLog;
+      named("residual", ResidualFromName, &residual);
+      options.residual = residual;
+    }
     named("start_strategy", StartStrategyFromName, &options.start_strategy);
     auto number = [&](const char* name, double* target) {
       if (in.contains(name)) *target = NumberOrNull(in[name], key(name));
@@ -209,6 +216,7 @@ std::string FitToJson(const FitSummary& fit, int indent) {
   out["inputs"] = fit.inputs;
   out["estimator"] = std::string(EstimatorName(fit.estimator));
   out["objective_kind"] = std::string(ObjectiveName(fit.objective_kind));
+  out["residual"] = std::string(ResidualName(fit.residual));
   out["huber_delta"] = fit.huber_delta;
   out["asymmetry"] = fit.asymmetry;
   out["params"] = json::object();
@@ -305,6 +313,9 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
   };
   named("estimator", EstimatorFromName, &fit.estimator);
   named("objective_kind", ObjectiveFromName, &fit.objective_kind);
+  // Written before "residual" existed: the objective's own (squared on the loss, the others on log residuals).
+  fit.residual = Describe(fit.objective_kind).residual;
+  named("residual", ResidualFromName, &fit.residual);
   // A number, null for one that was not finite, the fallback when absent (or of another type).
   auto number = [&](const char* key, double fallback) {
     if (!in.contains(key) || !(in[key].is_number() || in[key].is_null())) return fallback;

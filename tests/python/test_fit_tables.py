@@ -43,8 +43,10 @@ def test_the_docs_list_the_library_tables():
     expected = {
         "| `--starts` | starting points |":
             [f"| {label(r, 'spec')} | {r['summary']} |" for r in scalelaw.start_strategies()],
-        "| objective | each run adds | when |":
-            [f"| {label(r)} | {r['summand']} | {r['use']} |" for r in scalelaw.objectives()],
+        "| objective | each run adds | default residual r | when |":
+            [f"| {label(r)} | {r['summand']} | `{r['residual']}` | {r['use']} |" for r in scalelaw.objectives()],
+        "| `--residual` | r | when |":
+            [f"| {label(r)} | {r['residual']} | {r['use']} |" for r in scalelaw.residuals()],
         "| estimator | what it minimises | reference |":
             [f"| {label(r)} | {r['minimises']} | {r['reference']} |" for r in scalelaw.estimators()],
     }
@@ -67,6 +69,12 @@ def test_fit_accepts_every_name_of_the_tables_and_nothing_else():
         result = scalelaw.fit(n, d, loss, objective=row["name"], threads=1)
         assert result.to_dict()["objective_kind"] == row["name"]
         assert result.params["alpha"] == pytest.approx(TRUTH["alpha"], rel=1e-4), row["name"]
+    for row in scalelaw.residuals():
+        for objective in ("huber", "asymmetric-absolute"):
+            result = scalelaw.fit(n, d, loss, objective=objective, residual=row["name"], threads=1)
+            assert result.residual == row["name"] and result.to_dict()["residual"] == row["name"]
+            assert result.params["alpha"] == pytest.approx(TRUTH["alpha"], rel=1e-4), (objective, row["name"])
+    assert [r["name"] for r in scalelaw.residuals() if r["default"]] == ["log"]
     for row in scalelaw.estimators():
         result = scalelaw.fit(n, d, loss, estimator=row["name"], threads=1)
         assert result.estimator == row["name"] and result.usable

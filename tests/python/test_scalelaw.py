@@ -97,7 +97,7 @@ def test_errors_are_value_errors_with_clear_messages():
     n, d, loss = synthetic_runs()
     bad = loss.copy()
     bad[3] = -1
-    with pytest.raises(scalelaw.InvalidArgument, match="run 4: loss"):
+    with pytest.raises(scalelaw.InvalidArgument, match=r"run 4 has loss -1: .* \(residual 'loss'\)"):
         scalelaw.fit(n, d, bad)
     with pytest.raises(ValueError, match="unknown model"):
         scalelaw.fit(n, d, loss, model="nope")

@@ -57,9 +57,27 @@ TEST_CASE("Each choice table has one row per enumerator, in order, under a disti
   for (std::size_t k = 0; k < scalelaw::StartStrategyTable().size(); ++k) {
     CHECK(static_cast<std::size_t>(scalelaw::StartStrategyTable()[k].id) == k);
   }
+  for (std::size_t k = 0; k < scalelaw::ResidualTable().size(); ++k) {
+    const scalelaw::ResidualInfo& row = scalelaw::ResidualTable()[k];
+    CAPTURE(row.name);
+    CHECK(static_cast<std::size_t>(row.id) == k);
+    CHECK(&scalelaw::Describe(row.id) == &row);
+    CHECK(scalelaw::ResidualFromName(row.name) == row.id);
+  }
+  CHECK(MessageOf([] { scalelaw::ResidualFromName("relative"); }) == "unknown residual 'relative' (known: log, loss)");
+  // Every objective acts on log residuals unless told otherwise, but squared, which has always meant the loss itself.
+  scalelaw::FitOptions options;
+  for (const scalelaw::ObjectiveInfo& row : scalelaw::ObjectiveTable()) {
+    options.objective = row.id;
+    CHECK(scalelaw::ResidualOf(options) ==
+          (row.id == scalelaw::Objective::kSquared ? scalelaw::Residual::kLoss : scalelaw::Residual::kLog));
+    options.residual = scalelaw::Residual::kLoss;
+    CHECK(scalelaw::ResidualOf(options) == scalelaw::Residual::kLoss);
+    options.residual.reset();
+  }
   // The names the CLI and Python have always accepted, written out here independently of the tables.
   CHECK(MessageOf([] { scalelaw::ObjectiveFromName("l1"); }) ==
-        "unknown objective 'l1' (known: huber, squared-log, squared, asymmetric)");
+        "unknown objective 'l1' (known: huber, squared-log, squared, asymmetric, asymmetric-absolute)");
   CHECK(MessageOf([] { scalelaw::EstimatorFromName("ols"); }) == "unknown estimator 'ols' (known: objective, mle)");
   CHECK(scalelaw::ObjectiveName(scalelaw::Objective::kSquaredLog) == "squared-log");
   CHECK(scalelaw::EstimatorName(scalelaw::Estimator::kHuberLikelihood) == "mle");
@@ -116,7 +134,13 @@ TEST_CASE("FullReport words the estimator and objective as their tables do", "[f
   CHECK_THAT(report, Catch::Contains("  neg. log-lik.    -12.5\n"));
   CHECK_THAT(fit.BriefReport(), Catch::Contains("estimator mle, 12 runs"));
   fit.objective_kind = scalelaw::Objective::kSquared;
+  fit.residual = scalelaw::Residual::kLoss;
   CHECK_THAT(fit.FullReport(), Catch::Contains("(summed squared residuals of the loss)"));
+  fit.objective_kind = scalelaw::Objective::kHuber;
+  CHECK_THAT(fit.FullReport(), Catch::Contains("(summed Huber, delta 0.002 on the loss)"));
+  fit.objective_kind = scalelaw::Objective::kAsymmetricAbsolute;
+  fit.asymmetry = 10;
+  CHECK_THAT(fit.FullReport(), Catch::Contains("(summed absolute residuals of the loss, over-predictions x10)"));
 }
 
 TEST_CASE("Messages about fit options name options and quantities, not CLI flags", "[fit][choices][messages]") {
@@ -152,6 +176,25 @@ TEST_CASE("Messages about fit options name options and quantities, not CLI flags
   CHECK(messages.back() ==
         "invalid fit options: the mle estimator is the likelihood of the huber objective and takes no other "
         "(got squared-log)");
+
+  options = {};
+  scalelaw::Dataset negative = Runs();
+  negative.loss[2] = -0.5;
+  messages.push_back(fit_with(options, negative));
+  CHECK(messages.back() ==
+        "run 3 has loss -0.5: objective 'huber' on log residuals needs every loss positive; fit the loss itself "
+        "(residual 'loss') instead");
+  options.residual = scalelaw::Residual::kLoss;
+  options.objective = scalelaw::Objective::kSquaredLog;
+  messages.push_back(fit_with(options));
+  CHECK(messages.back() ==
+        "invalid fit options: objective 'squared-log' is squared on log residuals; on the loss itself use objective "
+        "'squared'");
+  options.objective = scalelaw::Objective::kHuber;
+  options.estimator = scalelaw::Estimator::kHuberLikelihood;
+  messages.push_back(fit_with(options));
+  CHECK(messages.back() ==
+        "invalid fit options: the mle estimator is a likelihood of log residuals and takes no residual 'loss'");
 
   options = {};
   options.holdout_top = 2;

@@ -56,6 +56,7 @@ bool Same(const std::vector<double>& a, const std::vector<double>& b) {
 void CheckSameOptions(const FitOptions& a, const FitOptions& b) {
   CHECK_EQUAL(estimator);
   CHECK_EQUAL(objective);
+  CHECK_EQUAL(residual);
   CHECK_SAME(asymmetry);
   CHECK_SAME(huber_delta);
   CHECK_EQUAL(num_threads);
@@ -96,6 +97,7 @@ void CheckSameSummary(const FitSummary& a, const FitSummary& b) {
   CHECK_EQUAL(inputs);
   CHECK_EQUAL(estimator);
   CHECK_EQUAL(objective_kind);
+  CHECK_EQUAL(residual);
   CHECK_SAME(huber_delta);
   CHECK_SAME(asymmetry);
   CHECK_SAME(params);
@@ -284,6 +286,7 @@ std::vector<FitOptions> Variants(const Truth& truth) {
   squared_log.objective = Objective::kSquaredLog;
   squared_log.fixed[names.front()] = truth.params.at(names.front());
   squared_log.tied = truth.tie;
+  squared_log.residual = scalelaw::Residual::kLog;  // written as given, not as null
   variants.push_back(squared_log);
 
   FitOptions squared = base(3);
@@ -301,6 +304,13 @@ std::vector<FitOptions> Variants(const Truth& truth) {
   asymmetric.grid[names[1]] = {second / 2, second, second * 2};
   if (truth.model.name() == "chinchilla") asymmetric.SetStarts("grid");
   variants.push_back(asymmetric);
+
+  // The absolute objective on the loss itself (the chinchilla package's asymmetric MAE).
+  FitOptions absolute = base(6);
+  absolute.objective = Objective::kAsymmetricAbsolute;
+  absolute.residual = scalelaw::Residual::kLoss;
+  absolute.asymmetry = 10;
+  variants.push_back(absolute);
 
   FitOptions mle = base(5);
   mle.estimator = scalelaw::Estimator::kHuberLikelihood;
@@ -431,13 +441,13 @@ TEST_CASE("Every form's fit, with every objective and option, comes back from it
       }
     }
   }
-  CHECK(fits == 70);
-  CHECK(usable == 70);  // real optima and real intervals are compared, not the leftovers of a failed fit
+  CHECK(fits == 84);    // 14 forms, 6 variants each
+  CHECK(usable == 84);  // real optima and real intervals are compared, not the leftovers of a failed fit
   // At 3 points: the loss and the allocation of the 4 forms in N and D (the named chinchilla, kaplan and
-  // data-constrained, and the formula over N and D: 20 fits), the loss of the 9 forms over other inputs (45 fits:
+  // data-constrained, and the formula over N and D: 24 fits), the loss of the 9 forms over other inputs (54 fits:
   // overtraining's C and M, the formula over columns of the user's names and loglinear read named inputs), and
-  // vocab's loss and vocabulary size (5 fits; its split of C would need Nv, which the budget does not give).
-  CHECK(law_predictions == 3 * (2 * 20 + 45 + 2 * 5));
+  // vocab's loss and vocabulary size (6 fits; its split of C would need Nv, which the budget does not give).
+  CHECK(law_predictions == 3 * (2 * 24 + 54 + 2 * 6));
 }
 
 TEST_CASE("A fit with explicit starts and a fit of the runs' highest losses dropped come back whole",

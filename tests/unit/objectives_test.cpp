@@ -40,23 +40,68 @@ void CheckGradient(scalelaw::detail::SmoothObjective& objective, std::vector<dou
 TEST_CASE("Every run loss has a gradient matching finite differences", "[objectives]") {
   const auto design = Design();
   using Kind = scalelaw::detail::RunLoss::Kind;
-  for (Kind kind : {Kind::kHuberLog, Kind::kSquaredLog, Kind::kSquaredValue, Kind::kAsymmetricHuberLog}) {
-    CAPTURE(static_cast<int>(kind));
-    // delta large enough that some residuals are in the quadratic zone and some in the linear one.
-    scalelaw::detail::HuberObjective objective(scalelaw::detail::ChinchillaForm(), design, {kind, 0.02, 3.0});
-    CheckGradient(objective, {6.0, 7.5, 0.55, 0.34, 0.36});
-    CheckGradient(objective, {5.0, 6.0, 0.3, 0.30, 0.25});
+  for (Kind kind : {Kind::kHuber, Kind::kSquared, Kind::kAsymmetricHuber, Kind::kAsymmetricAbsolute}) {
+    for (bool log_residual : {true, false}) {
+      CAPTURE(static_cast<int>(kind), log_residual);
+      // delta (and the absolute loss's smoothing) large enough that some residuals are in the quadratic zone and
+      // some in the linear one.
+      scalelaw::detail::HuberObjective objective(scalelaw::detail::ChinchillaForm(), design,
+                                                 {kind, 0.02, 3.0, log_residual, 0.05});
+      CheckGradient(objective, {6.0, 7.5, 0.55, 0.34, 0.36});
+      CheckGradient(objective, {5.0, 6.0, 0.3, 0.30, 0.25});
+    }
+  }
+}
+
+TEST_CASE("On the loss itself a formula's prediction and the loss may be negative", "[objectives]") {
+  // Tao et al. 2024's unigram-normalised loss is negative (arXiv:2407.13623, Approach 3): r = f - L of any sign.
+  scalelaw::Dataset data;
+  data.loss = {-1.5, -0.2, 0.0, 0.7};
+  data.columns["x"] = {1.0, 2.0, 4.0, 8.0};
+  const auto design = scalelaw::detail::LogDesign::From(data);
+  CHECK_FALSE(design.all_positive());
+  const auto form = scalelaw::detail::MakeFormulaForm("E + A * x", {"x"});
+  using Kind = scalelaw::detail::RunLoss::Kind;
+  scalelaw::detail::HuberObjective squared(*form, design, {Kind::kSquared, 1e-3, 1.0, false, 0});
+  // E = -2, A = 0.5: predictions -1.5, -1, 0, 2; residuals 0, -0.8, 0, 1.3.
+  const std::vector<double> x{-2.0, 0.5};
+  double value = 0;
+  REQUIRE(squared.Evaluate(x.data(), &value, nullptr));
+  CHECK(value == Approx(0.5 * (0.8 * 0.8 + 1.3 * 1.3)).epsilon(1e-14));
+  CheckGradient(squared, x);
+  scalelaw::detail::HuberObjective absolute(*form, design, {Kind::kAsymmetricAbsolute, 1e-3, 10.0, false, 0});
+  REQUIRE(absolute.Evaluate(x.data(), &value, nullptr));
+  CHECK(value == Approx(0.8 + 10 * 1.3).epsilon(1e-14));
+  // On log residuals the same runs give no finite objective.
+  scalelaw::detail::HuberObjective log_squared(*form, design, {Kind::kSquared, 1e-3, 1.0, true, 0});
+  CHECK_FALSE(log_squared.Evaluate(x.data(), &value, nullptr));
+}
+
+TEST_CASE("The smoothed absolute loss is |r| beyond its threshold and at most half of it above |r| within",
+          "[objectives]") {
+  scalelaw::detail::RunLoss loss{scalelaw::detail::RunLoss::Kind::kAsymmetricAbsolute, 1e-3, 10.0, false, 0.01};
+  for (double r : {-0.5, -0.02, -0.004, 0.0, 0.003, 0.02, 0.5}) {
+    CAPTURE(r);
+    double smooth = 0, exact = 0, slope = 0;
+    scalelaw::detail::RunLossValue(loss, r, &smooth, &slope);
+    scalelaw::detail::RunLoss plain = loss;
+    plain.smoothing = 0;
+    scalelaw::detail::RunLossValue(plain, r, &exact, &slope);
+    CHECK(exact == Approx((r > 0 ? 10 : 1) * std::abs(r)).epsilon(1e-15));
+    const double w = r > 0 ? 10 : 1;
+    if (std::abs(r) >= 0.01) CHECK(smooth == Approx(exact).epsilon(1e-13));
+    CHECK(smooth >= exact - 1e-15);
+    CHECK(smooth <= exact + w * 0.005 + 1e-15);
   }
 }
 
 TEST_CASE("The asymmetric loss weights over-predictions only", "[objectives]") {
   const auto design = Design();
   using Kind = scalelaw::detail::RunLoss::Kind;
-  scalelaw::detail::HuberObjective plain(scalelaw::detail::ChinchillaForm(), design, {Kind::kHuberLog, 0.02, 1.0});
-  scalelaw::detail::HuberObjective one(scalelaw::detail::ChinchillaForm(), design,
-                                       {Kind::kAsymmetricHuberLog, 0.02, 1.0});
+  scalelaw::detail::HuberObjective plain(scalelaw::detail::ChinchillaForm(), design, {Kind::kHuber, 0.02, 1.0});
+  scalelaw::detail::HuberObjective one(scalelaw::detail::ChinchillaForm(), design, {Kind::kAsymmetricHuber, 0.02, 1.0});
   scalelaw::detail::HuberObjective four(scalelaw::detail::ChinchillaForm(), design,
-                                        {Kind::kAsymmetricHuberLog, 0.02, 4.0});
+                                        {Kind::kAsymmetricHuber, 0.02, 4.0});
   // A law far above every run (E = e^1.5) over-predicts all of them: the objective scales by exactly 4.
   const std::vector<double> high{6.0, 7.5, 1.5, 0.34, 0.36};
   double p = 0, a1 = 0, a4 = 0;
@@ -218,12 +263,14 @@ TEST_CASE("Objectives over more runs than a block sum their parts", "[objectives
     CHECK(f == Approx(f1 + f2).epsilon(1e-12));
     for (int j = 0; j < p; ++j) CHECK(g[j] == Approx(g1[j] + g2[j]).epsilon(1e-12).margin(1e-12));
   };
-  for (Kind kind : {Kind::kHuberLog, Kind::kSquaredValue}) {
-    CAPTURE(static_cast<int>(kind));
-    check_sum([&](const scalelaw::detail::LogDesign& d) {
-      return std::make_unique<scalelaw::detail::HuberObjective>(scalelaw::detail::ChinchillaForm(), d,
-                                                                scalelaw::detail::RunLoss{kind, 0.05, 1.0});
-    });
+  for (Kind kind : {Kind::kHuber, Kind::kSquared}) {
+    for (bool log_residual : {true, false}) {
+      CAPTURE(static_cast<int>(kind), log_residual);
+      check_sum([&](const scalelaw::detail::LogDesign& d) {
+        return std::make_unique<scalelaw::detail::HuberObjective>(
+            scalelaw::detail::ChinchillaForm(), d, scalelaw::detail::RunLoss{kind, 0.05, 1.0, log_residual});
+      });
+    }
   }
   // The likelihood's W (log Z + sigma) term is additive over runs too.
   check_sum([&](const scalelaw::detail::LogDesign& d) {

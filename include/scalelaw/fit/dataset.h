@@ -19,8 +19,9 @@ struct Dataset {
 
   std::size_t size() const { return loss.size(); }
 
-  // Throws InvalidArgument naming the first run (1-based) whose N, D, loss or weight is not a positive
-  // finite number, or when the columns have different lengths. N and D may be left empty for models that do
+  // Throws InvalidArgument naming the first run (1-based) whose N, D or weight is not a positive finite number,
+  // whose loss is not finite (it may be zero or negative: objectives on the loss itself take it; Fit refuses it
+  // for log residuals), or when the columns have different lengths. N and D may be left empty for models that do
   // not read them (formulas over other columns).
   void Validate() const;
 };

@@ -1,8 +1,9 @@
 // Fitting a model form to training runs, in the manner of ceres::Solve: Fit(data, model, options, &summary).
 //
-// Two estimators, both on log residuals r_i = log L_hat_i - log L_i (Hoffmann et al. 2022, App. D.2):
-//   kHuberObjective:  minimise sum_i w_i Huber_delta(r_i), multi-start L-BFGS from the model's grid (the
-//                     Epoch grid of 4500 starts for Chinchilla), the lowest objective kept.
+// Two estimators, on log residuals r_i = log L_hat_i - log L_i (Hoffmann et al. 2022, App. D.2) or, for the
+// objective estimator, on the loss itself (FitOptions::residual):
+//   kHuberObjective:  minimise sum_i w_i rho(r_i) (rho the FitOptions::objective), multi-start L-BFGS from the
+//                     model's grid (the Epoch grid of 4500 starts for Chinchilla), the lowest objective kept.
 //   kHuberLikelihood: maximise the likelihood of a Huber-shaped error density with a free log-scale sigma,
 //                     NLL = sum_i w_i Huber_delta(r_i / s) + W (log Z(delta) + sigma), s = e^sigma
 //                     (Besiroglu et al. 2024, the replication's point estimate).
@@ -12,6 +13,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,24 +41,45 @@ enum class StartStrategy {
 std::string_view StartStrategyName(StartStrategy strategy);
 StartStrategy StartStrategyFromName(std::string_view name);
 
-// What the objective estimator sums over runs (residual r = log L_hat - log L unless stated):
-//   kHuber: Huber_delta(r) (Hoffmann et al. 2022); kSquaredLog: r^2/2; kSquared: (L_hat - L)^2/2;
-//   kAsymmetric: Huber_delta(r) with over-predictions (r > 0) weighted by FitOptions::asymmetry.
-enum class Objective { kHuber, kSquaredLog, kSquared, kAsymmetric };
+// What the objective estimator sums over runs: rho(r_i) of each run's residual r_i on the scale FitOptions::residual
+// chooses (Residual below), with the run's weight:
+//   kHuber: Huber_delta(r) (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 11); kSquaredLog and kSquared: r^2/2;
+//   kAsymmetric: Huber_delta(r) with over-predictions (r > 0) weighted by FitOptions::asymmetry;
+//   kAsymmetricAbsolute: |r| with over-predictions weighted by FitOptions::asymmetry (the `chinchilla` package's
+//   asymmetric MAE, a quantile regression at level 1/(1 + asymmetry); Koenker and Bassett 1978).
+// squared-log and squared differ only in their default residual (log and the loss itself).
+enum class Objective { kHuber, kSquaredLog, kSquared, kAsymmetric, kAsymmetricAbsolute };
+
+// The scale of the residual an objective acts on: kLog, r = log L_hat - log L (relative errors; every run's loss
+// must be positive); kLoss, r = L_hat - L (absolute errors; a loss may be zero or negative, as Tao et al.'s
+// unigram-normalised loss is, arXiv:2407.13623).
+enum class Residual { kLog, kLoss };
 
 // One table per kind of choice, one row per enumerator in its order: the names the CLI and Python accept,
-// the CLI's help, FullReport's wording, Python's scalelaw.objectives(), estimators() and start_strategies(),
-// and the tables of docs/fitting.md are all read from these rows.
+// the CLI's help, FullReport's wording, Python's scalelaw.objectives(), residuals(), estimators() and
+// start_strategies(), the fit file's names, and the tables of docs/fitting.md are all read from these rows.
 struct ObjectiveInfo {
   Objective id;
   std::string_view name;     // the value of --objective and objective=: "huber"
-  std::string_view summand;  // what each run adds to the sum: "Huber_delta(log L_hat - log L)"
+  std::string_view summand;  // what each run adds to the sum, in the residual r: "Huber_delta(r)"
+  Residual residual;         // the residual it acts on unless FitOptions::residual says otherwise
   std::string_view use;      // when it is the right choice, one line
-  // How FullReport names it; {delta} and {asymmetry} stand for FitOptions::huber_delta and asymmetry.
+  // How FullReport names it; {delta}, {asymmetry} and {residual} stand for FitOptions::huber_delta, asymmetry and
+  // the residual's ResidualInfo::report.
   std::string_view report;
 };
 const std::vector<ObjectiveInfo>& ObjectiveTable();
 const ObjectiveInfo& Describe(Objective objective);
+
+struct ResidualInfo {
+  Residual id;
+  std::string_view name;      // the value of --residual and residual=: "log", "loss"
+  std::string_view residual;  // r: "log L_hat - log L"
+  std::string_view use;       // when it is the right choice, one line
+  std::string_view report;    // how FullReport names it in an objective's report: "log loss"
+};
+const std::vector<ResidualInfo>& ResidualTable();
+const ResidualInfo& Describe(Residual residual);
 
 struct EstimatorInfo {
   Estimator id;
@@ -78,20 +101,27 @@ struct StartStrategyInfo {
 };
 const std::vector<StartStrategyInfo>& StartStrategyTable();
 
-// The names of the rows: "huber", "squared-log", "squared", "asymmetric"; "objective" and "mle". The
-// FromName functions throw InvalidArgument naming the known names for an unknown one.
+// The names of the rows: "huber", "squared-log", "squared", "asymmetric", "asymmetric-absolute"; "log" and
+// "loss"; "objective" and "mle". The FromName functions throw InvalidArgument naming the known names for an
+// unknown one.
 std::string_view ObjectiveName(Objective objective);
 Objective ObjectiveFromName(std::string_view name);
+std::string_view ResidualName(Residual residual);
+Residual ResidualFromName(std::string_view name);
 std::string_view EstimatorName(Estimator estimator);
 Estimator EstimatorFromName(std::string_view name);
 
 struct FitOptions {
   Estimator estimator = Estimator::kHuberObjective;
   Objective objective = Objective::kHuber;
-  // kAsymmetric: the weight of runs the law over-predicts (> 0; 1 is plain Huber).
+  // The residual the objective acts on; empty: the objective's own (ObjectiveInfo::residual: the loss itself for
+  // kSquared, log residuals for the others). ResidualOf gives the one a fit uses.
+  std::optional<Residual> residual;
+  // kAsymmetric and kAsymmetricAbsolute: the weight of runs the law over-predicts (> 0; 1 is plain Huber).
   double asymmetry = 1.0;
-  // Huber threshold on log residuals; 1e-3 as in Hoffmann et al. 2022 (smaller changes no prediction,
-  // larger over-weights small runs).
+  // Huber threshold on the residuals; 1e-3 on log residuals as in Hoffmann et al. 2022 (smaller changes no
+  // prediction, larger over-weights small runs). kAsymmetricAbsolute is minimised through Huber smoothings of |r|
+  // whose threshold shrinks from this to 1e-9 of it.
   double huber_delta = 1e-3;
   // Worker threads over starting points; 0 uses every hardware thread. Results do not depend on it.
   int num_threads = 0;
@@ -151,6 +181,9 @@ struct FitOptions {
   void SetStarts(std::string_view spec);
 };
 
+// The residual a fit with these options acts on: options.residual, else the objective's own.
+Residual ResidualOf(const FitOptions& options);
+
 struct FitSummary {
   // The form, as ModelOf rebuilds it: its name ("chinchilla", "formula", "loglinear", ...), its formula (for
   // "formula" the user's text, which Model::FromFormula parses again) and the data it reads (Model::inputs():
@@ -160,6 +193,7 @@ struct FitSummary {
   std::vector<std::string> inputs;
   Estimator estimator = Estimator::kHuberObjective;
   Objective objective_kind = Objective::kHuber;
+  Residual residual = Residual::kLog;  // the residual the objective acted on (ResidualOf(options))
   double huber_delta = 0;
   double asymmetry = 1;  // FitOptions::asymmetry (kAsymmetric)
 
@@ -201,7 +235,8 @@ struct FitSummary {
   // and cheap; the bootstrap is the trustworthy one for this loss surface.
   std::map<std::string, double> laplace_se;
 
-  // Information criteria from a Gaussian likelihood of the log residuals, n log(RSS/n) + 2k and
+  // Information criteria from a Gaussian likelihood of the residuals the objective acted on (log or the loss
+  // itself), n log(RSS/n) + 2k and
   // n log(RSS/n) + k log n, k free parameters: lower is better when comparing forms on the same runs.
   double aic = std::numeric_limits<double>::quiet_NaN();
   double bic = std::numeric_limits<double>::quiet_NaN();

@@ -146,6 +146,8 @@ class ChinchillaModelForm final : public ModelForm {
     constexpr int kSteps = 100;
     constexpr double kStep = 0.02;
     const std::size_t n = design.size();
+    // Relative errors need a positive loss: with a zero or negative one (a fit on the loss itself) the grid starts.
+    if (!design.all_positive()) return {};
     // Per exponent value k, u_ki = N_i^-alpha_k / L_i and v_ki = D_i^-beta_k / L_i, with the moments
     // sum w u/L, sum w u^2 and sum w u per axis, and the cross moments sum_i w_i u_ki v_li of every pair (k, l):
     // (W U)^T V, one matrix product per block of runs.

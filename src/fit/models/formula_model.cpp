@@ -1,7 +1,7 @@
 // A model form from a user's formula (scalelaw/fit/formula.h): the formula gives the loss, its parameters are
-// fitted on log residuals like every other form, r = log f(x; theta) - log L, with the gradient
-// d log f / d theta = (d f / d theta) / f from the formula's forward-mode derivatives. A start where f <= 0
-// gives a non-finite objective and is skipped.
+// fitted like every other form's, on log residuals r = log f(x; theta) - log L, with the gradient
+// d log f / d theta = (d f / d theta) / f from the formula's forward-mode derivatives (a start where f <= 0 gives
+// a non-finite objective and is skipped), or on the loss itself, r = f - L, where f and L may have any sign.
 #include <array>
 #include <cmath>
 #include <limits>
@@ -48,6 +48,20 @@ class FormulaModelForm final : public ModelForm {
 
   void LogPredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
                        double* log_prediction, double* jacobian) const override {
+    // The values f go into log_prediction and the gradients of f into jacobian, then both become logarithmic.
+    PredictBlock(internal, design, begin, count, log_prediction, jacobian);
+    const std::size_t p = formula_.parameters().size();
+    for (std::size_t i = 0; i < count; ++i) {
+      const double value = log_prediction[i];
+      log_prediction[i] = std::log(value);
+      if (jacobian == nullptr) continue;
+      for (std::size_t j = 0; j < p; ++j) jacobian[i * p + j] /= value;
+    }
+  }
+
+  // f itself, which may be zero or negative (fitted on the loss itself, FitOptions::residual).
+  void PredictBlock(const double* internal, const LogDesign& design, std::size_t begin, std::size_t count,
+                    double* prediction, double* jacobian) const override {
     const std::vector<std::string>& names = formula_.columns();
     std::array<const double*, kMaxColumns> columns{}, log_columns{};
     for (std::size_t k = 0; k < names.size(); ++k) {
@@ -57,16 +71,9 @@ class FormulaModelForm final : public ModelForm {
         log_columns[k] = logs->second.data() + begin;
       }
     }
-    // The values f go into log_prediction and the gradients of f into jacobian, then both become logarithmic.
-    formula_.EvaluateBlock(internal, columns.data(), log_columns.data(), count, log_prediction, jacobian);
-    const std::size_t p = formula_.parameters().size();
-    for (std::size_t i = 0; i < count; ++i) {
-      const double value = log_prediction[i];
-      log_prediction[i] = std::log(value);
-      if (jacobian == nullptr) continue;
-      for (std::size_t j = 0; j < p; ++j) jacobian[i * p + j] /= value;
-    }
+    formula_.EvaluateBlock(internal, columns.data(), log_columns.data(), count, prediction, jacobian);
   }
+  bool may_predict_nonpositive() const override { return true; }
 
   std::map<std::string, std::pair<double, double>> DefaultBounds() const override {
     std::map<std::string, std::pair<double, double>> bounds;
@@ -157,9 +164,9 @@ const std::vector<FormulaPreset>& FormulaPresets() {
        "E + A1 * N^(-beta) + A2 * Nv^(-alpha2) + B * D^(-beta)",
        "Tao et al. 2024 (arXiv 2407.13623), the Approach 3 loss over non-vocabulary parameters N, vocabulary "
        "parameters Nv = V d and tokens D, with alpha1 = beta as in the paper; their unigram-normalised loss is "
-       "negative, so fit it shifted by a constant c (E then estimates c - E_Tao)",
+       "negative: fit it on the loss itself (residual 'loss'), E = -E_Tao",
        {"N", "Nv", "D"},
-       {{"E", {1.0, 3.0}},
+       {{"E", {-6.0, -3.0}},
         {"A1", {10.0, 1e3, 1e5}},
         {"A2", {10.0, 1e3, 1e5}},
         {"B", {1e2, 1e4, 1e6}},
