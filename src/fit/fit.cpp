@@ -159,13 +159,14 @@ std::vector<std::vector<double>> LatinHypercube(const std::vector<std::vector<do
 // FitOptions::grid over the model's own grid: every combination of each parameter's values, in the order of
 // parameters(); a parameter not named keeps the distinct values its coordinate takes in the form's grid.
 std::vector<std::vector<double>> GridStarts(const detail::ModelForm& form,
-                                            const std::map<std::string, std::vector<double>>& grid) {
+                                            const std::map<std::string, std::vector<double>>& grid,
+                                            const detail::LogDesign& design) {
   const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
   for (const auto& [name, values] : grid) {
     form.IndexOfNatural(name);  // throws naming the known parameters
     if (values.empty()) throw InvalidArgument("the starting grid of '" + name + "' has no values");
   }
-  const std::vector<std::vector<double>> own = form.DefaultStarts();
+  const std::vector<std::vector<double>> own = form.StartsFor(design);
   std::vector<std::vector<double>> axes;
   for (std::size_t j = 0; j < spec.size(); ++j) {
     std::vector<double> values;
@@ -773,9 +774,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   if (!options.starts.empty() && !options.grid.empty()) {
     throw InvalidArgument("give explicit starting points or a starting grid, not both");
   }
+  const detail::LogDesign design = detail::LogDesign::From(data);
   std::vector<std::vector<double>> starts = !options.starts.empty() ? options.starts
-                                            : !options.grid.empty() ? GridStarts(form, options.grid)
-                                                                    : form.DefaultStarts();
+                                            : !options.grid.empty() ? GridStarts(form, options.grid, design)
+                                                                    : form.StartsFor(design);
   if (options.start_strategy == StartStrategy::kLatinHypercube)
     starts = LatinHypercube(starts, options.latin_hypercube_starts, options.start_seed);
   for (const std::vector<double>& start : starts) {
@@ -827,7 +829,6 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     return summary->IsUsable();
   };
 
-  const detail::LogDesign design = detail::LogDesign::From(data);
   const detail::ParameterLayout layout = MakeLayout(form, options);
   // Every free parameter (and the likelihood's scale) needs a distinct point of the design: repeated runs at
   // one point add precision, not equations.
@@ -943,6 +944,23 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   }
   if (!estimate.converged && !(tight[winner].converged && options.estimator == Estimator::kHuberObjective)) {
     return finish(AnalysisStatus::kNoConvergence, "the optimiser did not converge: " + estimate.message);
+  }
+  // A free parameter that moves no run's prediction at the optimum (its column of the Jacobian is zero, so its
+  // Gauss-Newton information is zero: a sigmoid saturated over every run, a term multiplied by zero) is not
+  // estimated by the runs, whatever value the optimiser left it at (usually its start).
+  {
+    double unused = 0;
+    const Eigen::MatrixXd information =
+        GaussNewtonInformation(form, design, layout, estimate.internal, nullptr, &unused, residual);
+    const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+    for (std::size_t j = 0; j < spec.size(); ++j) {
+      const int k = layout.source[j];
+      if (k < 0 || (information(k, k) > 0 && std::isfinite(information(k, k)))) continue;
+      return finish(AnalysisStatus::kNotIdentifiable,
+                    "not identifiable: the runs do not inform " + spec[j].natural + ": no run's prediction changes "
+                    "with it at the fitted values (a zero derivative everywhere; its value " +
+                    FormatNumber(summary->params.at(spec[j].natural)) + " is wherever the optimiser left it)");
+    }
   }
   summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal, residual);
   {

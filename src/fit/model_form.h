@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -102,6 +103,12 @@ class ModelForm {
 
   // The starting points of the multi-start search.
   virtual std::vector<std::vector<double>> DefaultStarts() const = 0;
+  // The starting points for these runs: DefaultStarts, unless the form scales them to the data (a preset whose
+  // constants take the units of its input and output, such as a sigmoid's midpoint and steepness).
+  virtual std::vector<std::vector<double>> StartsFor(const LogDesign& design) const {
+    (void)design;
+    return DefaultStarts();
+  }
 
   // Variable projection (Golub and Pereyra 1973) for forms that are linear in some parameters once the others
   // are fixed: scan the nonlinear parameters on a fine grid, solve the linear ones in closed form at each
@@ -162,6 +169,12 @@ std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const
 
 // A named form written as a formula: its data identifiers, the starting grid of each parameter and the
 // parameters that must stay positive (fitted on a log scale). Adding one is an entry in FormulaPresets().
+// The ranges of a one-input preset's data, from which its starting grid is scaled.
+struct DataSpan {
+  double x_min = 0, x_max = 0, x_median = 0;  // the input column's (the preset's first)
+  double y_min = 0, y_max = 0, y_median = 0;  // the loss (or score) column's
+};
+
 struct FormulaPreset {
   std::string name;
   std::string formula;
@@ -169,6 +182,8 @@ struct FormulaPreset {
   std::vector<std::string> columns;
   std::map<std::string, std::vector<double>> grid;
   std::vector<std::string> positive;
+  // Starting values scaled to the runs, replacing the grid's for the parameters it names (empty: the grid).
+  std::function<std::map<std::string, std::vector<double>>(const DataSpan&)> data_grid = {};
 };
 const std::vector<FormulaPreset>& FormulaPresets();
 std::shared_ptr<const ModelForm> MakeFormulaForm(const FormulaPreset& preset);

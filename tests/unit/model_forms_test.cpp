@@ -144,3 +144,34 @@ TEST_CASE("vocab recovers the Approach 3 loss of Tao et al. 2024 from its negati
   CHECK_THROWS_WITH(scalelaw::Fit(data, scalelaw::Model::FromName("vocab"), {}, &refused),
                     Catch::Contains("fit the loss itself (residual 'loss')"));
 }
+
+TEST_CASE("sigmoid starts inside the data: a score against log10 FLOPs is recovered", "[forms]") {
+  // Downstream accuracy against x = log10 C from 18 to 24 (not a loss near 2 to 4, which the fixed grid assumed:
+  // from it, every start was saturated, with a zero gradient).
+  std::vector<Inputs> rows;
+  for (int k = 0; k <= 24; ++k) rows.push_back({{"x", 18 + 0.25 * k}});
+  const auto fit = FitGenerated("sigmoid", rows, [](const Inputs& r) {
+    return 0.25 + 0.5 / (1 + std::exp(-1.5 * (r.at("x") - 21.0)));
+  });
+  REQUIRE(fit.IsUsable());
+  CHECK(fit.params.at("gamma") == Approx(1.5).epsilon(0.02));
+  CHECK(fit.params.at("l") == Approx(21.0).epsilon(1e-3));
+  CHECK(fit.params.at("d") == Approx(0.25).epsilon(0.01));
+  CHECK(fit.params.at("c") == Approx(0.5).epsilon(0.01));
+}
+
+TEST_CASE("a parameter no run's prediction depends on is not identified, whatever the optimiser did", "[forms]") {
+  // In E + A/x^alpha + 0*B, B moves nothing: a fit would report it at its start value as if estimated.
+  scalelaw::Dataset data;
+  for (const Inputs& row : Grid(1e3, 1e9, 20)) {
+    data.columns["x"].push_back(row.at("x"));
+    data.loss.push_back(1.7 + 30 * std::pow(row.at("x"), -0.2));
+  }
+  scalelaw::FitSummary fit;
+  CHECK_FALSE(scalelaw::Fit(data, scalelaw::Model::FromFormula("E + A/x^alpha + 0*B", {"x"}), {}, &fit));
+  CHECK(fit.status == scalelaw::AnalysisStatus::kNotIdentifiable);
+  CHECK_THAT(fit.message, Catch::Contains("the runs do not inform B"));
+  // Without the dead term the same runs are fitted.
+  CHECK(scalelaw::Fit(data, scalelaw::Model::FromFormula("E + A/x^alpha", {"x"}), {}, &fit));
+  CHECK(fit.params.at("alpha") == Approx(0.2).epsilon(1e-6));
+}

@@ -2,8 +2,10 @@
 // fitted like every other form's, on log residuals r = log f(x; theta) - log L, with the gradient
 // d log f / d theta = (d f / d theta) / f from the formula's forward-mode derivatives (a start where f <= 0 gives
 // a non-finite objective and is skipped), or on the loss itself, r = f - L, where f and L may have any sign.
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -22,13 +24,15 @@ class FormulaModelForm final : public ModelForm {
  public:
   FormulaModelForm(Formula formula, std::string text, std::string name = "formula",
                    std::map<std::string, std::vector<double>> grid = {}, std::vector<std::string> positive = {},
-                   std::string description = "a formula of the user's over data columns")
+                   std::string description = "a formula of the user's over data columns",
+                   std::function<std::map<std::string, std::vector<double>>(const DataSpan&)> data_grid = {})
       : formula_(std::move(formula)),
         text_(std::move(text)),
         name_(std::move(name)),
         description_(std::move(description)),
         grid_(std::move(grid)),
-        positive_(std::move(positive)) {
+        positive_(std::move(positive)),
+        data_grid_(std::move(data_grid)) {
     if (formula_.columns().size() > kMaxColumns) {
       throw InvalidArgument("a formula may read at most " + std::to_string(kMaxColumns) + " columns");
     }
@@ -82,13 +86,33 @@ class FormulaModelForm final : public ModelForm {
   }
 
   // The preset's grid; without one (and without --grid), every parameter starts from 0.1, 1 and 10.
-  std::vector<std::vector<double>> DefaultStarts() const override {
-    std::vector<std::vector<double>> axes;
-    for (const std::string& name : formula_.parameters()) {
-      const auto it = grid_.find(name);
-      axes.push_back(it != grid_.end() ? it->second : std::vector<double>{0.1, 1.0, 10.0});
+  std::vector<std::vector<double>> DefaultStarts() const override { return StartsFrom(grid_); }
+
+  // A preset that scales its grid to the data: its data_grid of the spans of x and y, over the grid.
+  std::vector<std::vector<double>> StartsFor(const LogDesign& design) const override {
+    if (!data_grid_ || formula_.columns().empty() || design.size() == 0) return DefaultStarts();
+    const auto x = design.columns.find(formula_.columns().front());
+    if (x == design.columns.end() || x->second.size() != design.size()) return DefaultStarts();
+    std::vector<double> xs = x->second, ys(design.size());
+    for (std::size_t i = 0; i < design.size(); ++i) ys[i] = design.value(i);
+    auto span = [](std::vector<double>& v, double* lo, double* hi, double* median) {
+      std::sort(v.begin(), v.end());
+      *lo = v.front();
+      *hi = v.back();
+      *median = v[v.size() / 2];
+    };
+    DataSpan data;
+    span(xs, &data.x_min, &data.x_max, &data.x_median);
+    span(ys, &data.y_min, &data.y_max, &data.y_median);
+    std::map<std::string, std::vector<double>> grid = grid_;
+    for (auto& [name, values] : data_grid_(data)) {
+      std::vector<double> finite;
+      for (double v : values) {
+        if (std::isfinite(v)) finite.push_back(v);
+      }
+      if (!finite.empty()) grid[name] = std::move(finite);
     }
-    return CartesianProduct(axes);
+    return StartsFrom(grid);
   }
 
   std::string IdentifiabilityProblem(const LogDesign& design) const override {
@@ -108,6 +132,16 @@ class FormulaModelForm final : public ModelForm {
   std::string description_;
   std::map<std::string, std::vector<double>> grid_;
   std::vector<std::string> positive_;
+  std::function<std::map<std::string, std::vector<double>>(const DataSpan&)> data_grid_;
+
+  std::vector<std::vector<double>> StartsFrom(const std::map<std::string, std::vector<double>>& grid) const {
+    std::vector<std::vector<double>> axes;
+    for (const std::string& name : formula_.parameters()) {
+      const auto it = grid.find(name);
+      axes.push_back(it != grid.end() ? it->second : std::vector<double>{0.1, 1.0, 10.0});
+    }
+    return CartesianProduct(axes);
+  }
 };
 
 }  // namespace
@@ -118,7 +152,7 @@ std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const
 
 std::shared_ptr<const ModelForm> MakeFormulaForm(const FormulaPreset& preset) {
   return std::make_shared<FormulaModelForm>(Formula::Parse(preset.formula, preset.columns), preset.formula, preset.name,
-                                            preset.grid, preset.positive, preset.citation);
+                                            preset.grid, preset.positive, preset.citation, preset.data_grid);
 }
 
 // Forms that are most clearly written as formulas. x is the one input of a single-variable law (compute,
@@ -130,13 +164,28 @@ const std::vector<FormulaPreset>& FormulaPresets() {
        "a pure power law, y = A x^-alpha",
        {"x"},
        {{"A", {1e-2, 1, 1e2, 1e4, 1e6}}, {"alpha", {0.05, 0.2, 0.5, 1.0}}},
-       {"A"}},
+       {"A"},
+       // A in the units of y and x: through the median run at each exponent of the grid.
+       [](const DataSpan& s) -> std::map<std::string, std::vector<double>> {
+         std::vector<double> a;
+         for (double alpha : {0.05, 0.2, 0.5, 1.0}) a.push_back(std::abs(s.y_median) * std::pow(s.x_median, alpha));
+         return {{"A", a}};
+       }},
       {"power-offset",
        "E + A * x^(-alpha)",
        "a power law with an irreducible offset, y = E + A x^-alpha",
        {"x"},
        {{"E", {0.1, 1.0, 3.0}}, {"A", {1e-2, 1, 1e2, 1e4, 1e6}}, {"alpha", {0.05, 0.2, 0.5, 1.0}}},
-       {"E", "A"}},
+       {"E", "A"},
+       // E below the lowest y; A through the median run above the middle E, at each exponent of the grid.
+       [](const DataSpan& s) -> std::map<std::string, std::vector<double>> {
+         if (!(s.y_min > 0)) return {};
+         std::vector<double> a;
+         for (double alpha : {0.05, 0.2, 0.5, 1.0}) {
+           a.push_back(std::max(s.y_median - 0.5 * s.y_min, 1e-3 * s.y_median) * std::pow(s.x_median, alpha));
+         }
+         return {{"E", {0.1 * s.y_min, 0.5 * s.y_min, 0.9 * s.y_min}}, {"A", a}};
+       }},
       {"rectified",
        "B / (D_l + x^beta) + E",
        "Lin et al. 2024 (arXiv 2402.02314), the rectified fine-tuning law with outer exponent 1; x = fine-tuning data",
@@ -178,7 +227,20 @@ const std::vector<FormulaPreset>& FormulaPresets() {
        "downstream accuracy from loss x (Llama 3 Team 2024; Xiao et al. 2024): a sigmoid between d and d + c",
        {"x"},
        {{"d", {0.01, 0.25}}, {"c", {0.5, 0.9}}, {"gamma", {-10.0, -3.0, 3.0, 10.0}}, {"l", {1.5, 2.5, 3.5}}},
-       {"d", "c"}},
+       {"d", "c"},
+       // Scaled to the runs, whatever x is (a loss, log10 FLOPs): the floor d near the lowest y, the height c
+       // about the spread of y, the midpoint l inside the range of x, and a steepness that spans that range in
+       // about 0.5 to 2 of its widths, rising or falling (a sigmoid from 12% to 88% of its height over a width
+       // w has |gamma| = 4/w).
+       [](const DataSpan& s) -> std::map<std::string, std::vector<double>> {
+         const double height = std::max(s.y_max - s.y_min, 1e-3 * std::max(std::abs(s.y_max), 1.0));
+         const double width = std::max(s.x_max - s.x_min, 1e-12 * std::max(std::abs(s.x_max), 1.0));
+         const double floor = std::max(s.y_min - 0.1 * height, 0.0);
+         return {{"d", {floor, std::max(s.y_min - 0.02 * height, 0.0)}},
+                 {"c", {height, 1.5 * height}},
+                 {"l", {s.x_min + 0.25 * width, s.x_median, s.x_min + 0.75 * width}},
+                 {"gamma", {-8 / width, -2 / width, 2 / width, 8 / width}}};
+       }},
   };
   return presets;
 }
