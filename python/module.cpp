@@ -257,7 +257,8 @@ py::list PredictBulk(const std::string& quantity, const std::string& law, const 
       if (!constants.empty()) throw scalelaw::InvalidArgument("constants= needs one law, not law='all'");
       results = scalelaw::PredictBulk(q, "all", in);
     } else {
-      results = {scalelaw::PredictBulk(ChosenLaw(law, q, fit, constants), q, in)};
+      // Moved in: a braced list would copy the prediction, every output column with it.
+      results.push_back(scalelaw::PredictBulk(ChosenLaw(law, q, fit, constants), q, in));
     }
   }
   py::list out;

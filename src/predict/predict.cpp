@@ -145,7 +145,10 @@ std::vector<Result> ForFamily(Quantity quantity, std::string_view family, const 
   for (const LawInfo* info : RecordsOf(quantity)) {
     if (family != "all" && info->family != family) continue;
     const Law law{info->family, {*info}, {}, ""};
-    if (family != "all") return {evaluate(law)};
+    if (family != "all") {
+      out.push_back(evaluate(law));  // not `return {evaluate(law)}`: a braced list copies a bulk result's columns
+      return out;
+    }
     try {
       out.push_back(evaluate(law));
     } catch (const NotApplicable& e) {
