@@ -302,8 +302,10 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   std::vector<char> complete(n_outputs, 1);
   std::set<std::string> distinct_warnings;
   std::size_t points_warned = 0;
+  // The columns in local storage: the evaluator is an opaque call, after which `in` would be read again.
+  const std::vector<std::pair<Input, const double*>> varying = in.columns;
   for (std::size_t k = 0; k < in.size; ++k) {
-    for (const auto& [input, column] : in.columns) point.SetUnchecked(input, column[k]);
+    for (const auto& [input, column] : varying) point.SetUnchecked(input, column[k]);
     try {
       evaluate(point, e);
     } catch (const NotApplicable& problem) {
