@@ -77,6 +77,25 @@ void AddResampleIntervals(const Law& law, const LawInfo& record, const Predictio
   }
 }
 
+// The first of n values outside the input's domain, or n. The test runs once per element of every column a
+// bulk evaluation is given, so the domain's case is chosen once, not per element.
+std::size_t FirstOutsideDomain(const InputInfo& info, const double* column, std::size_t n) {
+  auto first = [&](auto in_domain) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!in_domain(column[k])) return k;
+    }
+    return n;
+  };
+  switch (info.domain) {
+    case InputDomain::kPositive:
+      return first([](double v) { return std::isfinite(v) && v > 0; });
+    case InputDomain::kAtLeastOne:
+      return first([](double v) { return std::isfinite(v) && v >= 1; });
+    default:
+      return first([&](double v) { return InDomain(info, v); });
+  }
+}
+
 const LawInfo& RequireAnswer(const Law& law, Quantity quantity) {
   const LawInfo* record = law.Answer(quantity);
   if (record == nullptr) {
@@ -145,7 +164,10 @@ std::vector<Result> ForFamily(Quantity quantity, std::string_view family, const 
   for (const LawInfo* info : RecordsOf(quantity)) {
     if (family != "all" && info->family != family) continue;
     const Law law{info->family, {*info}, {}, ""};
-    if (family != "all") return {evaluate(law)};
+    if (family != "all") {
+      out.push_back(evaluate(law));  // not `return {evaluate(law)}`: a braced list copies a bulk result's columns
+      return out;
+    }
     try {
       out.push_back(evaluate(law));
     } catch (const NotApplicable& e) {
@@ -272,12 +294,11 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   const LawInfo& record = RequireAnswer(law, quantity);
   for (const auto& [input, column] : in.columns) {
     const InputInfo& info = Describe(input);
-    for (std::size_t k = 0; k < in.size; ++k) {
-      if (InDomain(info, column[k])) continue;
-      throw InputProblem(
-          fmt::format("{{0}} {} (got {} at element {})", DomainProblem(info, column[k]), FormatNumber(column[k]), k),
-          {input});
-    }
+    const std::size_t k = FirstOutsideDomain(info, column, in.size);
+    if (k == in.size) continue;
+    throw InputProblem(
+        fmt::format("{{0}} {} (got {} at element {})", DomainProblem(info, column[k]), FormatNumber(column[k]), k),
+        {input});
   }
   for (const auto& [name, column] : in.named_columns) {
     for (std::size_t k = 0; k < in.size; ++k) {
@@ -300,15 +321,19 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   }
   Evaluation e(record);
   PredictionInputs point = in.fixed;
-  // One column per output, filled in place; an output some point did not produce is dropped at the end.
-  std::vector<std::vector<double>> columns(record.outputs.size(), std::vector<double>(in.size));
-  std::vector<bool> complete(record.outputs.size(), true);
+  // One column per output, filled in place; an output some point did not produce (NaN) is dropped at the end.
+  // The columns are reserved, not sized: sizing would zero them (and fault their pages in) only to be overwritten.
+  const std::size_t n_outputs = record.outputs.size();
+  std::vector<std::vector<double>> columns(n_outputs);
+  for (std::vector<double>& column : columns) column.reserve(in.size);
+  std::vector<char> complete(n_outputs, 1);
   std::set<std::string> distinct_warnings;
   std::size_t points_warned = 0;
+  // The columns in local storage: the evaluator is an opaque call, after which `in` would be read again.
+  const std::vector<std::pair<Input, const double*>> varying = in.columns;
   for (std::size_t k = 0; k < in.size; ++k) {
-    for (const auto& [input, column] : in.columns) point.SetUnchecked(input, column[k]);
+    for (const auto& [input, column] : varying) point.SetUnchecked(input, column[k]);
     for (const auto& [name, column] : in.named_columns) point.SetNamed(name, column[k]);
-    if (k > 0) e.detailed = false;
     try {
       evaluate(point, e);
     } catch (const NotApplicable& problem) {
@@ -316,20 +341,21 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
     } catch (const InvalidArgument& problem) {
       throw InvalidArgument(fmt::format("element {}: {}", k, problem.what()));
     }
-    for (std::size_t i = 0; i < e.values.size(); ++i) {
+    for (std::size_t i = 0; i < n_outputs; ++i) {
       const double value = e.values[i];
       e.values[i] = std::numeric_limits<double>::quiet_NaN();  // ready for the next point
       if (std::isnan(value)) {
-        complete[i] = false;
-        continue;
-      }
-      if (!std::isfinite(value)) {
+        complete[i] = 0;
+      } else if (!std::isfinite(value)) {
         throw InvalidArgument(
             fmt::format("law '{}' gave a non-finite {} at element {}", record.name, record.outputs[i], k));
       }
-      columns[i][k] = value;
+      columns[i].push_back(value);
     }
-    if (k == 0) out.notes = std::move(e.notes);
+    if (k == 0) {
+      out.notes = std::move(e.notes);
+      e.detailed = false;  // notes are the first point's
+    }
     if (!e.warnings.empty() || e.uncollected_warnings > 0) {
       ++points_warned;
       for (const std::string& w : e.warnings) {
@@ -345,7 +371,7 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   if (points_warned > out.warnings.size()) {
     out.warnings.push_back(fmt::format("{} of the {} points carry warnings like these", points_warned, in.size));
   }
-  for (std::size_t i = 0; i < record.outputs.size(); ++i) {
+  for (std::size_t i = 0; i < n_outputs; ++i) {
     if (complete[i] && in.size > 0) out.outputs.emplace_back(record.outputs[i], std::move(columns[i]));
   }
   return out;

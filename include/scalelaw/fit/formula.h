@@ -36,7 +36,10 @@
 // kMaxParameters. A derivative with respect to a parameter that a sub-expression does not depend on is an exact
 // zero, never 0 times its slope: a constant part with an infinite slope (sqrt(x - 1) at x = 1) leaves the
 // gradient finite. The rules at the edges of powers (a base of zero or below) are those of Ceres' Jets
-// (Ceres Solver 2.1, include/ceres/jet.h); values are std::pow's.
+// (Ceres Solver 2.1, include/ceres/jet.h); values are std::pow's, except that a column raised to an exponent
+// that depends on the parameters (N^alpha) is exp(alpha log N) where N is finite and positive and alpha
+// finite: a fit evaluates such powers of the same data at every iteration, and log N is computed once. That
+// differs from std::pow by a few ulps (the rounding of log N and of the product).
 #pragma once
 
 #include <cstddef>
@@ -77,8 +80,9 @@ class Formula {
   // gradients[i * P + j] = d values[i] / d params[j] with P = parameters().size(); the numbers of Evaluate and
   // EvaluateWithGradient row by row, bit for bit, at a fraction of the cost, since each instruction runs over
   // many rows at once. log_columns, when not null, holds std::log of the columns (log_columns[k][i] =
-  // std::log(columns[k][i]); a null log_columns[k] is computed as needed): d x^p / dp = x^p log x for a column
-  // x, and a fit evaluates the same rows many times. None of the three allocates.
+  // std::log(columns[k][i]); a null log_columns[k] is computed as needed): x^p = exp(p log x) and
+  // d x^p / dp = x^p log x for a column x, and a fit evaluates the same rows many times. None of the three
+  // allocates.
   void EvaluateBlock(const double* params, const double* const* columns, const double* const* log_columns,
                      std::size_t count, double* values, double* gradients) const;
 

@@ -53,39 +53,26 @@ inline constexpr double kDeepSeekHyperparameterFlopsMax = 2e19;
 inline constexpr double kDeepSeekAllocationFlopsMin = 1e17;
 inline constexpr double kDeepSeekAllocationFlopsMax = 3e20;
 
-namespace deepseek_detail {
-inline double CheckedResult(double value, std::string_view what) {
-  if (!(std::isfinite(value) && value > 0)) {
-    throw InvalidArgument(std::string(what) + " came out as " + FormatNumber(value) +
-                          ": check the law's constants and the inputs' magnitudes");
-  }
-  return value;
-}
-}  // namespace deepseek_detail
-
 // M = 72 n_layer d_model^2 + 12 n_layer d_model l_seq: non-embedding FLOPs per token, attention included
 // (Bi et al. 2024, arXiv:2401.02954, Sec. 3.2). E.g. 30 layers, d 4096, l_seq 4096 → 4.2279e10.
 inline double NonEmbeddingFlopsPerToken(double layers, double d_model, double seq_len) {
   RequirePositive(layers, "n_layer");
   RequirePositive(d_model, "d_model");
   RequirePositive(seq_len, "sequence length");
-  return deepseek_detail::CheckedResult(72.0 * layers * d_model * d_model + 12.0 * layers * d_model * seq_len,
-                                        "M (FLOPs per token)");
+  return CheckedResult(72.0 * layers * d_model * d_model + 12.0 * layers * d_model * seq_len, "M (FLOPs per token)");
 }
 
 // eta_opt = 0.3118 C^-0.1250: peak LR of the multi-step schedule (Bi et al. 2024, arXiv:2401.02954, Eq. 1).
 // flops: C = M·D with M from NonEmbeddingFlopsPerToken (not 6ND).
 inline double OptimalLearningRate(const DeepSeekLaw& law, double flops) {
   RequirePositive(flops, "C (FLOPs)");
-  return deepseek_detail::CheckedResult(law.lr_coefficient * std::pow(flops, law.lr_flops_exponent),
-                                        "the DeepSeek learning rate");
+  return CheckedResult(law.lr_coefficient * std::pow(flops, law.lr_flops_exponent), "the DeepSeek learning rate");
 }
 
 // B_opt = 0.2920 C^0.3271 in TOKENS per step (Bi et al. 2024, arXiv:2401.02954, Eq. 1). flops: C = M·D.
 inline double OptimalBatchTokens(const DeepSeekLaw& law, double flops) {
   RequirePositive(flops, "C (FLOPs)");
-  return deepseek_detail::CheckedResult(law.batch_coefficient * std::pow(flops, law.batch_flops_exponent),
-                                        "the DeepSeek batch size");
+  return CheckedResult(law.batch_coefficient * std::pow(flops, law.batch_flops_exponent), "the DeepSeek batch size");
 }
 
 // B_opt in sequences of seq_len tokens (4096 for DeepSeek LLM); not rounded to an integer.
@@ -107,10 +94,9 @@ struct DeepSeekAllocation {
 inline DeepSeekAllocation ComputeOptimal(const DeepSeekLaw& law, double flops) {
   RequirePositive(flops, "C (FLOPs)");
   return {flops,
-          deepseek_detail::CheckedResult(
-              law.flops_per_token_coefficient * std::pow(flops, law.flops_per_token_exponent), "the DeepSeek M_opt"),
-          deepseek_detail::CheckedResult(law.tokens_coefficient * std::pow(flops, law.tokens_exponent),
-                                         "the DeepSeek D_opt")};
+          CheckedResult(law.flops_per_token_coefficient * std::pow(flops, law.flops_per_token_exponent),
+                        "the DeepSeek M_opt"),
+          CheckedResult(law.tokens_coefficient * std::pow(flops, law.tokens_exponent), "the DeepSeek D_opt")};
 }
 
 // One sentence when flops lies outside the compute range the law of this quantity was fitted on (kLearningRate

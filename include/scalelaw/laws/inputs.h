@@ -281,12 +281,16 @@ class PredictionInputs {
   // The value, given or by default; throws NotApplicable ("needs {0}") when there is neither.
   double Need(Input input) const {
     const double value = Get(input);
-    if (std::isnan(value)) throw NotApplicable("needs {0}", {input});
+    if (std::isnan(value)) ThrowNeeds(input);
     return value;
   }
 
  private:
   static std::size_t Index(Input input) { return static_cast<std::size_t>(input); }
+  // Out of line, so that Need, called at every point of a bulk evaluation, inlines to a load and a compare.
+  [[noreturn, gnu::cold, gnu::noinline]] static void ThrowNeeds(Input input) {
+    throw NotApplicable("needs {0}", {input});
+  }
   static std::string FormatValue(double value) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.6g", value);

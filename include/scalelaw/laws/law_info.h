@@ -214,14 +214,25 @@ struct LawInfo {
 inline Evaluation::Evaluation(const LawInfo& record)
     : law(&record), values(record.outputs.size(), std::numeric_limits<double>::quiet_NaN()) {}
 
+// The rare paths of Evaluation's checks, out of line so that the checks themselves inline at every point of a
+// bulk evaluation.
+namespace law_info_detail {
+[[noreturn, gnu::cold, gnu::noinline]] inline void ThrowUndeclaredOutput(const LawInfo& law, std::string_view key) {
+  throw std::logic_error("law '" + law.name + "' sets an output it does not declare: " + std::string(key));
+}
+}  // namespace law_info_detail
+
 inline void Evaluation::Set(std::string_view key, double value) {
-  for (std::size_t i = 0; i < law->outputs.size(); ++i) {
-    if (law->outputs[i] == key) {
+  // Keys are a few characters: compared in line, not through memcmp, since a bulk evaluation sets every output
+  // at every point.
+  const std::vector<std::string>& outputs = law->outputs;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    if (outputs[i].size() == key.size() && std::equal(key.begin(), key.end(), outputs[i].begin())) {
       values[i] = value;
       return;
     }
   }
-  throw std::logic_error("law '" + law->name + "' sets an output it does not declare: " + std::string(key));
+  law_info_detail::ThrowUndeclaredOutput(*law, key);
 }
 
 inline void Evaluation::Reset() {
@@ -249,6 +260,12 @@ inline std::vector<std::string> RangeWarnings(const ValidityRange& range, std::s
   return warnings;
 }
 
+namespace law_info_detail {
+[[gnu::cold, gnu::noinline]] inline void WarnOutOfRange(Evaluation& e, double params, double tokens) {
+  for (std::string& w : RangeWarnings(e.law->range, e.law->name, params, tokens)) e.Warn(std::move(w));
+}
+}  // namespace law_info_detail
+
 inline void Evaluation::CheckRange(double params, double tokens) {
   const ValidityRange& r = law->range;
   const bool params_out = params > 0 && ((r.params_min > 0 && params < r.params_min) ||
@@ -260,7 +277,7 @@ inline void Evaluation::CheckRange(double params, double tokens) {
     ++uncollected_warnings;
     return;
   }
-  for (std::string& w : RangeWarnings(r, law->name, params, tokens)) Warn(std::move(w));
+  law_info_detail::WarnOutOfRange(*this, params, tokens);
 }
 
 // For an allocation law that splits a FLOPs budget and knows no loss to aim at and no inference: NotApplicable
@@ -272,11 +289,31 @@ inline void RequireBudgetOnly(const PredictionInputs& in) {
   }
 }
 
-// Throws InvalidArgument unless value is finite and > 0; what names the quantity in the message.
+namespace law_info_detail {
+[[noreturn, gnu::cold, gnu::noinline]] inline void ThrowNotPositive(double value, std::string_view what) {
+  throw InvalidArgument(std::string(what) + " must be a positive finite number (got " + FormatNumber(value) + ")");
+}
+}  // namespace law_info_detail
+
+// Throws InvalidArgument unless value is finite and > 0; what names the quantity in the message. The message is
+// built out of line: a bulk evaluation checks every point, and the check alone is two compares.
 inline void RequirePositive(double value, std::string_view what) {
-  if (!(std::isfinite(value) && value > 0)) {
-    throw InvalidArgument(std::string(what) + " must be a positive finite number (got " + FormatNumber(value) + ")");
-  }
+  if (!(std::isfinite(value) && value > 0)) law_info_detail::ThrowNotPositive(value, what);
+}
+
+namespace law_info_detail {
+[[noreturn, gnu::cold, gnu::noinline]] inline void ThrowBadResult(double value, std::string_view what) {
+  throw InvalidArgument(std::string(what) + " came out as " + FormatNumber(value) +
+                        ": check the law's constants and the inputs' magnitudes");
+}
+}  // namespace law_info_detail
+
+// value, a law's result computed from valid inputs, when it is finite and > 0; otherwise the constants or the
+// magnitudes of the inputs took it out of range (an overflow, a negative coefficient), and InvalidArgument says
+// so, naming what.
+inline double CheckedResult(double value, std::string_view what) {
+  if (!(std::isfinite(value) && value > 0)) law_info_detail::ThrowBadResult(value, what);
+  return value;
 }
 
 }  // namespace scalelaw

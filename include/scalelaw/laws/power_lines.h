@@ -36,22 +36,11 @@ struct PowerLinesLaw {
   double batch_crit_tokens_exponent = 0.462;  // B_crit ∝ D^0.462 [V1/V2]
 };
 
-namespace power_lines_detail {
-inline double CheckedResult(double value, std::string_view what) {
-  if (!(std::isfinite(value) && value > 0)) {
-    throw InvalidArgument(std::string(what) + " came out as " + FormatNumber(value) +
-                          ": check the law's constants and the inputs' magnitudes");
-  }
-  return value;
-}
-}  // namespace power_lines_detail
-
 // tau_opt = c_tau · TPP^m_tau: the optimal AdamW timescale as a fraction of the training run (tau_epoch), for
 // TPP = D/N tokens per parameter (Bergsma et al. 2025, arXiv:2505.13738, Finding 2). TPP 20 → 0.2236.
 inline double OptimalTimescale(const PowerLinesLaw& law, double tokens_per_param) {
   RequirePositive(tokens_per_param, "TPP (tokens per parameter)");
-  return power_lines_detail::CheckedResult(law.tau_coefficient * std::pow(tokens_per_param, law.tau_exponent),
-                                           "the Power Lines timescale");
+  return CheckedResult(law.tau_coefficient * std::pow(tokens_per_param, law.tau_exponent), "the Power Lines timescale");
 }
 
 // lambda_opt = B / (eta · D · tau_opt(D/N)): the decoupled AdamW weight decay (PyTorch convention) whose
@@ -64,14 +53,14 @@ inline double OptimalWeightDecay(const PowerLinesLaw& law, double params, double
   RequirePositive(batch_tokens, "B (tokens per step)");
   RequirePositive(lr, "learning rate");
   const double tau = OptimalTimescale(law, tokens / params);
-  return power_lines_detail::CheckedResult(batch_tokens / (lr * tokens * tau), "the Power Lines weight decay");
+  return CheckedResult(batch_tokens / (lr * tokens * tau), "the Power Lines weight decay");
 }
 
 // tau_iter = 1/(eta·lambda): AdamW's EMA timescale in optimizer steps (Bergsma et al. 2025, arXiv:2505.13738).
 inline double TimescaleIterations(double lr, double weight_decay) {
   RequirePositive(lr, "learning rate");
   RequirePositive(weight_decay, "weight decay");
-  return power_lines_detail::CheckedResult(1.0 / (lr * weight_decay), "the AdamW timescale");
+  return CheckedResult(1.0 / (lr * weight_decay), "the AdamW timescale");
 }
 
 // tau_epoch = B/(eta·lambda·D) = tau_iter / S with S = D/B steps: the timescale as a fraction of training
@@ -79,24 +68,21 @@ inline double TimescaleIterations(double lr, double weight_decay) {
 inline double TimescaleEpochs(double lr, double weight_decay, double batch_tokens, double tokens) {
   RequirePositive(batch_tokens, "B (tokens per step)");
   RequirePositive(tokens, "D (tokens)");
-  return power_lines_detail::CheckedResult(TimescaleIterations(lr, weight_decay) * batch_tokens / tokens,
-                                           "the AdamW timescale");
+  return CheckedResult(TimescaleIterations(lr, weight_decay) * batch_tokens / tokens, "the AdamW timescale");
 }
 
 // B_opt(D·r) / B_opt(D) = r^0.383 for a token ratio r (Bergsma et al. 2025, arXiv:2505.13738, Finding 3);
 // independent of N. The prefactor of B_opt(D) is [U] and not shipped. ×10 tokens → ×2.415.
 inline double OptimalBatchRatio(const PowerLinesLaw& law, double tokens_ratio) {
   RequirePositive(tokens_ratio, "token ratio D_new/D_ref");
-  return power_lines_detail::CheckedResult(std::pow(tokens_ratio, law.batch_opt_tokens_exponent),
-                                           "the Power Lines batch ratio");
+  return CheckedResult(std::pow(tokens_ratio, law.batch_opt_tokens_exponent), "the Power Lines batch ratio");
 }
 
 // B_crit(D·r) / B_crit(D) = r^0.462 (Bergsma et al. 2025, arXiv:2505.13738, Finding 3); B_crit is the batch at
 // which reaching the target loss needs 2·D_min tokens (McCandlish). Prefactor [U], not shipped. ×10 → ×2.897.
 inline double CriticalBatchRatio(const PowerLinesLaw& law, double tokens_ratio) {
   RequirePositive(tokens_ratio, "token ratio D_new/D_ref");
-  return power_lines_detail::CheckedResult(std::pow(tokens_ratio, law.batch_crit_tokens_exponent),
-                                           "the Power Lines critical batch ratio");
+  return CheckedResult(std::pow(tokens_ratio, law.batch_crit_tokens_exponent), "the Power Lines critical batch ratio");
 }
 
 // B_opt at tokens, from a batch calibrated (by your own sweep) at reference_tokens:
@@ -106,8 +92,7 @@ inline double ScaleOptimalBatch(const PowerLinesLaw& law, double reference_batch
   RequirePositive(reference_batch, "reference batch");
   RequirePositive(reference_tokens, "D_ref (tokens)");
   RequirePositive(tokens, "D (tokens)");
-  return power_lines_detail::CheckedResult(reference_batch * OptimalBatchRatio(law, tokens / reference_tokens),
-                                           "the scaled batch size");
+  return CheckedResult(reference_batch * OptimalBatchRatio(law, tokens / reference_tokens), "the scaled batch size");
 }
 
 // The paper's models: 111M to 3.3B parameters; the token range was not retrieved.

@@ -59,16 +59,6 @@ inline StepLaw StepLawRepoMean() {
   return law;
 }
 
-namespace step_law_detail {
-inline double CheckedResult(double value, std::string_view what) {
-  if (!(std::isfinite(value) && value > 0)) {
-    throw InvalidArgument(std::string(what) + " came out as " + FormatNumber(value) +
-                          ": check the law's constants and the inputs' magnitudes");
-  }
-  return value;
-}
-}  // namespace step_law_detail
-
 // N = n_layer · (4 h^2 + 3 h ffn): the non-vocabulary parameter count of the Step Law runs (full MHA attention
 // 4 h^2 plus SwiGLU FFN 3 h ffn, norms and biases ignored); the `N` column of the released
 // data/dense_lr_bs_loss.csv (Li et al. 2025, arXiv:2503.04715). E.g. 7 layers, h 960, ffn 9368 → 214,663,680.
@@ -76,8 +66,8 @@ inline double StepLawNonVocabularyParams(double layers, double hidden, double ff
   RequirePositive(layers, "n_layer");
   RequirePositive(hidden, "hidden size h");
   RequirePositive(ffn_hidden, "FFN size");
-  return step_law_detail::CheckedResult(layers * (4.0 * hidden * hidden + 3.0 * hidden * ffn_hidden),
-                                        "the non-vocabulary parameter count");
+  return CheckedResult(layers * (4.0 * hidden * hidden + 3.0 * hidden * ffn_hidden),
+                       "the non-vocabulary parameter count");
 }
 
 // eta_opt = c · N^a · D^b: the peak AdamW learning rate (cosine to min_lr 1e-5) that minimises the final loss
@@ -85,7 +75,7 @@ inline double StepLawNonVocabularyParams(double layers, double hidden, double ff
 inline double OptimalLearningRate(const StepLaw& law, double params, double tokens) {
   RequirePositive(params, "N (non-vocabulary parameters)");
   RequirePositive(tokens, "D (tokens)");
-  return step_law_detail::CheckedResult(
+  return CheckedResult(
       law.lr_coefficient * std::pow(params, law.lr_params_exponent) * std::pow(tokens, law.lr_tokens_exponent),
       "the Step Law learning rate");
 }
@@ -93,8 +83,7 @@ inline double OptimalLearningRate(const StepLaw& law, double params, double toke
 // B_opt = c · D^b in TOKENS per optimizer step, independent of N (Li et al. 2025, arXiv:2503.04715).
 inline double OptimalBatchTokens(const StepLaw& law, double tokens) {
   RequirePositive(tokens, "D (tokens)");
-  return step_law_detail::CheckedResult(law.batch_coefficient * std::pow(tokens, law.batch_tokens_exponent),
-                                        "the Step Law batch size");
+  return CheckedResult(law.batch_coefficient * std::pow(tokens, law.batch_tokens_exponent), "the Step Law batch size");
 }
 
 // B_opt in sequences of seq_len tokens (2048 in the paper's runs); not rounded to an integer.
