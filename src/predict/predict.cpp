@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <set>
 
@@ -185,6 +186,73 @@ std::vector<Result> ForFamily(Quantity quantity, std::string_view family, const 
   return out;
 }
 
+// A bulk evaluation caps the warnings it words (PredictBulk): at most this many distinct ones, from at most this
+// many points.
+constexpr std::size_t kMaxDistinctWarnings = 8;
+constexpr std::size_t kMaxWordedPoints = 64;
+
+// What one range of points of a bulk evaluation produced besides its values.
+struct BulkChunk {
+  std::vector<std::string> notes;               // its first point's, when it starts at point 0
+  std::vector<std::vector<std::string>> worded;  // the warnings of its first warned points, point by point
+  std::size_t points_warned = 0;                 // every point that warned
+  std::vector<char> complete;                    // per output: every point of the range produced it
+  std::exception_ptr error;                      // the first failure, which ended the range
+};
+
+// Evaluates points [begin, end) of in with evaluate into (*columns)[output][point]. Throws what the law throws,
+// with the element named.
+void EvaluateRange(const LawInfo& record, const Evaluator& evaluate, const InputColumns& in, std::size_t begin,
+                   std::size_t end, std::vector<std::vector<double>>* columns, BulkChunk* out) {
+  const std::size_t n_outputs = record.outputs.size();
+  out->complete.assign(n_outputs, 1);
+  Evaluation e(record);
+  e.detailed = begin == 0;  // notes are the first point's
+  PredictionInputs point = in.fixed;
+  std::set<std::string> distinct;
+  // The columns in local storage: the evaluator is an opaque call, after which `in` would be read again.
+  const std::vector<std::pair<Input, const double*>> varying = in.columns;
+  for (std::size_t k = begin; k < end; ++k) {
+    for (const auto& [input, column] : varying) point.SetUnchecked(input, column[k]);
+    for (const auto& [name, column] : in.named_columns) point.SetNamed(name, column[k]);
+    try {
+      evaluate(point, e);
+    } catch (const NotApplicable& problem) {
+      RethrowNamed(problem, record.family == "fit" ? record.name : record.family);
+    } catch (const InvalidArgument& problem) {
+      throw InvalidArgument(fmt::format("element {}: {}", k, problem.what()));
+    }
+    for (std::size_t i = 0; i < n_outputs; ++i) {
+      const double value = e.values[i];
+      e.values[i] = std::numeric_limits<double>::quiet_NaN();  // ready for the next point
+      if (std::isnan(value)) {
+        out->complete[i] = 0;
+      } else if (!std::isfinite(value)) {
+        throw InvalidArgument(
+            fmt::format("law '{}' gave a non-finite {} at element {}", record.name, record.outputs[i], k));
+      }
+      (*columns)[i][k] = value;
+    }
+    if (k == begin && begin == 0) {
+      out->notes = std::move(e.notes);
+      e.detailed = false;
+    }
+    if (!e.warnings.empty() || e.uncollected_warnings > 0) {
+      ++out->points_warned;
+      if (e.collect_warnings) {
+        for (const std::string& w : e.warnings) distinct.insert(w);
+        out->worded.push_back(std::move(e.warnings));
+      }
+      e.warnings.clear();
+      e.uncollected_warnings = 0;
+      // A range words no more than the whole evaluation could keep of it.
+      if (distinct.size() >= kMaxDistinctWarnings || out->worded.size() >= kMaxWordedPoints) {
+        e.collect_warnings = false;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const LawInfo* Law::Answer(Quantity quantity) const {
@@ -319,55 +387,50 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   } catch (const NotApplicable& problem) {
     RethrowNamed(problem, record.family == "fit" ? record.name : record.family);
   }
-  Evaluation e(record);
-  PredictionInputs point = in.fixed;
-  // One column per output, filled in place; an output some point did not produce (NaN) is dropped at the end.
-  // The columns are reserved, not sized: sizing would zero them (and fault their pages in) only to be overwritten.
+  // One column per output, written in place by index; an output some point did not produce (NaN) is dropped at
+  // the end. Large inputs are split into one contiguous range per hardware thread, each with its own evaluator
+  // (an evaluator may keep state: a fitted form's one-run design) and Evaluation; the ranges are merged so that
+  // the result is the one a single pass gives: the first point's notes, the first points' warnings, the count of
+  // points warned, and the error of the first point that fails.
   const std::size_t n_outputs = record.outputs.size();
-  std::vector<std::vector<double>> columns(n_outputs);
-  for (std::vector<double>& column : columns) column.reserve(in.size);
+  std::vector<std::vector<double>> columns(n_outputs, std::vector<double>(in.size));
+  constexpr std::size_t kMinPointsPerThread = 1 << 15;
+  const int chunks = static_cast<int>(std::clamp<std::size_t>(in.size / kMinPointsPerThread, 1,
+                                                               static_cast<std::size_t>(detail::ThreadsToUse(0))));
+  std::vector<BulkChunk> results(static_cast<std::size_t>(chunks));
+  const auto evaluate_range = [&](int chunk) {
+    BulkChunk& result = results[static_cast<std::size_t>(chunk)];
+    const std::size_t begin = in.size * static_cast<std::size_t>(chunk) / static_cast<std::size_t>(chunks);
+    const std::size_t end = in.size * static_cast<std::size_t>(chunk + 1) / static_cast<std::size_t>(chunks);
+    try {
+      EvaluateRange(record, chunk == 0 ? evaluate : record.bind(record.constants), in, begin, end, &columns,
+                    &result);
+    } catch (...) {
+      result.error = std::current_exception();
+    }
+  };
+  detail::ParallelFor(chunks, chunks, evaluate_range);
+
   std::vector<char> complete(n_outputs, 1);
   std::set<std::string> distinct_warnings;
-  std::size_t points_warned = 0;
-  // The columns in local storage: the evaluator is an opaque call, after which `in` would be read again.
-  const std::vector<std::pair<Input, const double*>> varying = in.columns;
-  for (std::size_t k = 0; k < in.size; ++k) {
-    for (const auto& [input, column] : varying) point.SetUnchecked(input, column[k]);
-    for (const auto& [name, column] : in.named_columns) point.SetNamed(name, column[k]);
-    try {
-      evaluate(point, e);
-    } catch (const NotApplicable& problem) {
-      RethrowNamed(problem, record.family == "fit" ? record.name : record.family);
-    } catch (const InvalidArgument& problem) {
-      throw InvalidArgument(fmt::format("element {}: {}", k, problem.what()));
-    }
-    for (std::size_t i = 0; i < n_outputs; ++i) {
-      const double value = e.values[i];
-      e.values[i] = std::numeric_limits<double>::quiet_NaN();  // ready for the next point
-      if (std::isnan(value)) {
-        complete[i] = 0;
-      } else if (!std::isfinite(value)) {
-        throw InvalidArgument(
-            fmt::format("law '{}' gave a non-finite {} at element {}", record.name, record.outputs[i], k));
+  std::size_t points_warned = 0, points_worded = 0;
+  for (BulkChunk& result : results) {
+    if (result.error) std::rethrow_exception(result.error);
+    for (std::size_t i = 0; i < n_outputs; ++i) complete[i] = complete[i] && result.complete[i];
+    points_warned += result.points_warned;
+    // The first points' warnings are worded; once 8 distinct ones are kept, or 64 points warned, later points
+    // are only counted (a million points outside a law's range would otherwise format two million lines).
+    for (const std::vector<std::string>& warnings : result.worded) {
+      if (distinct_warnings.size() >= kMaxDistinctWarnings || points_worded >= kMaxWordedPoints) break;
+      ++points_worded;
+      for (const std::string& w : warnings) {
+        if (distinct_warnings.size() < kMaxDistinctWarnings && distinct_warnings.insert(w).second) {
+          out.warnings.push_back(w);
+        }
       }
-      columns[i].push_back(value);
-    }
-    if (k == 0) {
-      out.notes = std::move(e.notes);
-      e.detailed = false;  // notes are the first point's
-    }
-    if (!e.warnings.empty() || e.uncollected_warnings > 0) {
-      ++points_warned;
-      for (const std::string& w : e.warnings) {
-        if (distinct_warnings.size() < 8 && distinct_warnings.insert(w).second) out.warnings.push_back(w);
-      }
-      e.warnings.clear();
-      e.uncollected_warnings = 0;
-      // The first points' warnings are worded; once 8 distinct ones are kept, or 64 points warned, later points
-      // are only counted (a million points outside a law's range would otherwise format two million lines).
-      if (distinct_warnings.size() >= 8 || points_warned >= 64) e.collect_warnings = false;
     }
   }
+  out.notes = std::move(results.front().notes);
   if (points_warned > out.warnings.size()) {
     out.warnings.push_back(fmt::format("{} of the {} points carry warnings like these", points_warned, in.size));
   }

@@ -49,3 +49,33 @@ TEST_CASE("A bulk evaluation words the first warnings and counts the rest", "[re
   CHECK(bulk.warnings.back() == "1000 of the 1000 points carry warnings like these");
   CHECK_THAT(bulk.warnings.front(), Catch::Contains("N = 2e+09 is outside"));
 }
+
+TEST_CASE("A bulk evaluation split over threads gives what one pass gives", "[registry]") {
+  // 200,000 points (ranges of at least 32,768 per thread): values equal to one-point evaluations, the first
+  // point's notes, the first out-of-range points' warnings, and every warned point counted.
+  const std::size_t n = 200000;
+  std::vector<double> params(n), tokens(n);
+  std::size_t outside = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    // Inside the Step Law's range except every 7th point from the middle on (N above 1.1e9).
+    params[k] = k >= n / 2 && k % 7 == 0 ? 5e9 : 1e8 + 5e3 * static_cast<double>(k % 1000);
+    tokens[k] = 1e10 + 1e5 * static_cast<double>(k);
+    outside += params[k] > 1.1e9;
+  }
+  scalelaw::InputColumns in;
+  in.size = n;
+  in.columns = {{scalelaw::Input::kParams, params.data()}, {scalelaw::Input::kTokens, tokens.data()}};
+  const scalelaw::BulkPrediction bulk = scalelaw::PredictBulk(scalelaw::Quantity::kBatchSize, "step", in).front();
+  REQUIRE(bulk.outputs.size() == 2);
+  for (std::size_t k : {std::size_t{0}, n / 2 - 1, n / 2, n / 2 + 7, n - 1}) {
+    scalelaw::PredictionInputs one;
+    one.Set(scalelaw::Input::kParams, params[k]).Set(scalelaw::Input::kTokens, tokens[k]);
+    const scalelaw::Prediction p = scalelaw::PredictBatchSize("step", one).front();
+    CHECK(bulk.outputs[0].second[k] == p.Value("batch_tokens"));
+    CHECK(bulk.outputs[1].second[k] == p.Value("batch_sequences"));
+    if (k == 0) CHECK(bulk.notes == p.notes);
+  }
+  REQUIRE(bulk.warnings.size() == 2);
+  CHECK_THAT(bulk.warnings.front(), Catch::Contains("N = 5e+09 is outside"));
+  CHECK(bulk.warnings.back() == std::to_string(outside) + " of the 200000 points carry warnings like these");
+}
