@@ -566,6 +566,7 @@ def transfer_lr(lr: _ArrayLike, from_tokens: _ArrayLike, to_tokens: _ArrayLike, 
 
 def allocate(flops: _Optional[float] = None, *, law: _Optional[str] = None, fit: _Optional[_Fitted] = None,
              target_loss: _Optional[float] = None, inference_tokens: _Optional[float] = None,
+             lifetime_flops: _Optional[float] = None,
              unique_tokens: _Optional[float] = None, gpu_flops: _Optional[float] = None,
              train_mfu: _Optional[float] = None, inference_mfu: _Optional[float] = None,
              gpu_hour_price: _Optional[float] = None) -> Allocation:
@@ -573,7 +574,9 @@ def allocate(flops: _Optional[float] = None, *, law: _Optional[str] = None, fit:
 
     law: "epoch" (default), "chinchilla", "chinchilla-unrounded", "sardana", "datablations" (default with
     unique_tokens), "deepseek", "kaplan", "llama3", or fit=FitResult (or IsoflopResult). inference_tokens makes it
-    inference-aware (Sardana et al. 2024); with gpu_flops, inference_mfu, gpu_hour_price (and train_mfu, default
+    inference-aware (Sardana et al. 2024): with lifetime_flops (training plus inference FLOPs; flops is always the
+    training compute) it splits that budget, with target_loss it minimises the lifetime FLOPs of reaching it;
+    with gpu_flops, inference_mfu, gpu_hour_price (and train_mfu, default
     0.5) and a target_loss it minimises dollars instead of FLOPs. Returns an Allocation: .params (N), .tokens (D),
     .flops (C), .tokens_per_param, .loss, .epochs, the 95% bounds .params_lo95 ... .loss_hi95 of a bootstrapped
     fit, .values (every number the law gave), .law, .citation, .notes, .warnings; a["params"] and a.to_dict() read
@@ -582,22 +585,29 @@ def allocate(flops: _Optional[float] = None, *, law: _Optional[str] = None, fit:
     if law is None:
         law = "datablations" if unique_tokens is not None else "epoch"
     [prediction] = predict("allocation", law=law if fit is None else "epoch", fit=fit, flops=flops,
-                           target_loss=target_loss, inference_tokens=inference_tokens, unique_tokens=unique_tokens,
+                           target_loss=target_loss, inference_tokens=inference_tokens,
+                           lifetime_flops=lifetime_flops, unique_tokens=unique_tokens,
                            gpu_flops=gpu_flops, train_mfu=train_mfu, inference_mfu=inference_mfu,
                            gpu_hour_price=gpu_hour_price)
     return Allocation._from_prediction(prediction)
 
 
-def plan(flops: float, *, inference_tokens: _Optional[float] = None, unique_tokens: _Optional[float] = None,
-         seq_len: float = 2048, law: str = "epoch",
-         fit: _Union[None, _Fitted, _Sequence[_Fitted]] = None) -> Plan:
+def plan(flops: _Optional[float] = None, *, inference_tokens: _Optional[float] = None,
+         unique_tokens: _Optional[float] = None, seq_len: float = 2048, law: str = "epoch",
+         fit: _Union[None, _Fitted, _Sequence[_Fitted]] = None, lifetime_flops: _Optional[float] = None) -> Plan:
     """One training recipe for a budget: N, D, epochs, LR, batch, weight decay, vocabulary and expected loss,
     each with the law it came from and the spread across laws. Returns a Plan: .items (a PlanItem per quantity:
     .key, .value, .law, .alternatives [(law, value)], .spread), .values, .sources ({key: law}), .notes,
     .warnings; plan["lr"], plan["sources"] read it as the dict of earlier versions.
     fit: a result of your own, or a list of them: a FitResult or IsoflopResult sets N and D, a HparamSweepResult
-    (fit_hparams) the LR and batch, ahead of the published laws."""
-    inputs = {"flops": float(flops), "seq_len": float(seq_len)}
+    (fit_hparams) the LR and batch, ahead of the published laws.
+    flops is the training compute; with inference_tokens, lifetime_flops (training plus inference) is the budget
+    an inference-aware plan splits instead (give one of the two)."""
+    inputs = {"seq_len": float(seq_len)}
+    if flops is not None:
+        inputs["flops"] = float(flops)
+    if lifetime_flops is not None:
+        inputs["lifetime_flops"] = float(lifetime_flops)
     if inference_tokens is not None:
         inputs["inference_tokens"] = float(inference_tokens)
     if unique_tokens is not None:

@@ -288,8 +288,8 @@ void AddAllocateCommand(CLI::App& app, PredictCommand& command, int& exit_code) 
   AddNamedInputs(sub, in);
   AddJsonFlag(sub, command.json);
   sub->callback([&] {
-    if (std::isnan(in[Input::kFlops]) && std::isnan(in[Input::kTargetLoss])) {
-      throw CLI::ValidationError("allocate needs --flops C or --target-loss L");
+    if (std::isnan(in[Input::kFlops]) && std::isnan(in[Input::kTargetLoss]) && std::isnan(in[Input::kLifetimeFlops])) {
+      throw CLI::ValidationError("allocate needs --flops C, --target-loss L or --lifetime-flops C_life");
     }
     if (command.law.family.empty()) {
       command.law.family = std::isnan(in[Input::kUniqueTokens]) ? "epoch" : "datablations";
@@ -312,7 +312,9 @@ void AddTransferLrCommand(CLI::App& app, TransferLrCommand& command, int& exit_c
 
 void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand("plan", "One training recipe for a budget: N, D, LR, batch, weight decay, vocab");
-  AddInput(sub, Input::kFlops, command.inputs)->required();
+  CLI::Option* flops = AddInput(sub, Input::kFlops, command.inputs);
+  CLI::Option* lifetime = AddInput(sub, Input::kLifetimeFlops, command.inputs);
+  flops->excludes(lifetime);
   for (Input input : {Input::kInferenceTokens, Input::kUniqueTokens, Input::kSeqLen})
     AddInput(sub, input, command.inputs);
   auto* family = sub->add_option("--law", command.law.family,
@@ -325,7 +327,12 @@ void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
                   "result sets N and D, a fit-hparams result the LR and batch, ahead of the published laws")
       ->excludes(family);
   AddJsonFlag(sub, command.json);
-  sub->callback([&] { exit_code = RunPlan(command); });
+  sub->callback([&command, &exit_code, flops, lifetime] {
+    if (flops->count() == 0 && lifetime->count() == 0) {
+      throw CLI::ValidationError("plan needs --flops C (training compute) or --lifetime-flops with --inference-tokens");
+    }
+    exit_code = RunPlan(command);
+  });
 }
 
 void AddLawsCommand(CLI::App& app, LawsCommand& command, int& exit_code) {

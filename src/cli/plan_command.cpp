@@ -35,8 +35,15 @@ int RunPlan(const PlanCommand& command) {
   if (command.json) {
     fmt::print("{}\n", PlanToJson(plan));
   } else {
-    fmt::print("Training plan for C = {} FLOPs", Short(plan.flops));
-    if (in.Has(Input::kInferenceTokens)) fmt::print(", {} inference tokens", Short(in.Get(Input::kInferenceTokens)));
+    if (in.Has(Input::kLifetimeFlops)) {
+      // The requested budget and how it is spent.
+      fmt::print("Training plan for a lifetime budget of {} FLOPs: training C = {} FLOPs, inference {} FLOPs for {} "
+                 "tokens",
+                 Short(in.Get(Input::kLifetimeFlops)), Short(plan.flops),
+                 Short(plan.allocation.Value("inference_flops")), Short(in.Get(Input::kInferenceTokens)));
+    } else {
+      fmt::print("Training plan for C = {} FLOPs", Short(plan.flops));
+    }
     if (in.Has(Input::kUniqueTokens)) fmt::print(", {} unique tokens", Short(in.Get(Input::kUniqueTokens)));
     fmt::print("\n\n  {:<28} {:>10}   {:<26} {}\n", "quantity", "value", "law", "other laws");
     for (const PlanItem& item : plan.items) {

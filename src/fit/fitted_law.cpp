@@ -260,8 +260,9 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
         throw NotApplicable("allocates a budget ({0}), not a target loss ({1}), for this form",
                             {Input::kFlops, Input::kTargetLoss});
       }
-      if (in.Has(Input::kInferenceTokens)) {
-        throw NotApplicable("has no inference-aware allocation ({0}) for this form", {Input::kInferenceTokens});
+      if (in.Has(Input::kInferenceTokens) || in.Has(Input::kLifetimeFlops)) {
+        throw NotApplicable("has no inference-aware allocation ({0}, {1}) for this form",
+                            {Input::kInferenceTokens, Input::kLifetimeFlops});
       }
       double best_loss = 0;
       const Allocation a = MinimiseAlongBudget(*evaluate, in.Need(Input::kFlops), in, &best_loss);

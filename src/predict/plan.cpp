@@ -37,7 +37,10 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view famil
 }
 
 TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law, const std::vector<Law>& fitted_laws) {
-  if (!inputs.Has(Input::kFlops)) throw InputProblem("a plan needs {0}", {Input::kFlops});
+  if (inputs.Has(Input::kFlops) == inputs.Has(Input::kLifetimeFlops)) {
+    throw InputProblem("a plan needs the training compute {0} or, with inference tokens {1}, the lifetime compute {2}",
+                       {Input::kFlops, Input::kInferenceTokens, Input::kLifetimeFlops});
+  }
 
   TrainingPlan plan;
   plan.allocation = Predict(allocation_law, Quantity::kAllocation, inputs);
@@ -56,7 +59,9 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
   PredictionInputs at = inputs;
   at.Set(Input::kParams, n).Set(Input::kTokens, d).Set(Input::kFlops, 6 * n * d);
   at.Set(Input::kLoss, allocation.Value("loss"));
-  for (Input given : {Input::kUniqueTokens, Input::kInferenceTokens, Input::kTargetLoss}) at.Clear(given);
+  for (Input given : {Input::kUniqueTokens, Input::kInferenceTokens, Input::kTargetLoss, Input::kLifetimeFlops}) {
+    at.Clear(given);
+  }
   plan.notes.push_back(
       "hyperparameter laws are evaluated at the planned N and D with C = 6ND and at the expected loss; each "
       "law's own N definition and schedule are listed by 'scalelaw laws show NAME'");

@@ -156,7 +156,7 @@ def test_blank_lines_after_the_runs_are_ignored(scalelaw, tmp_path):
     (["allocate", "--law", "epoch", "--flops", "-1e308"], ["--flops", "-1e308"]),
     (["allocate", "--law", "epoch", "--flops", "inf"], ["--flops"]),
     (["allocate", "--law", "kaplan-typo", "--flops", "1e21"], ["no allocation law 'kaplan-typo'", "known: chinchilla"]),
-    (["allocate", "--law", "epoch", "--json"], ["--flops C or --target-loss L"]),
+    (["allocate", "--law", "epoch", "--json"], ["--flops C, --target-loss L or --lifetime-flops C_life"]),
     (["allocate", "--law", "epoch"], ["--flops"]),
     ([], ["subcommand"]),
 ])

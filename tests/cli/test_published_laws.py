@@ -145,8 +145,16 @@ def test_plan(scalelaw):
     assert out["epochs"] == 1
     data = scalelaw("plan", "--flops", "1e22", "--unique-tokens", "25e9", "--json").json()
     assert rounds_to(data["epochs"], "9.4935")
-    inference = scalelaw("plan", "--flops", "1e23", "--inference-tokens", "1e13", "--json").json()
-    assert inference["params"] < out["params"]  # inference demand favours a smaller model trained longer
+    # Inference demand favours a smaller model trained longer: the lifetime budget (training plus inference, its
+    # own option) is split between them, 6ND + 2N D_inf = C_life; --flops stays the training compute.
+    inference = scalelaw("plan", "--lifetime-flops", "1e23", "--inference-tokens", "1e13", "--json").json()
+    assert inference["params"] < out["params"]
+    assert math.isclose(6 * inference["params"] * inference["tokens"] + 2 * inference["params"] * 1e13, 1e23,
+                        rel_tol=1e-9)
+    human = scalelaw("plan", "--lifetime-flops", "1e23", "--inference-tokens", "1e13")
+    assert "Training plan for a lifetime budget of 1e+23 FLOPs: training C = " in human.out
+    mixed = scalelaw("plan", "--flops", "1e23", "--inference-tokens", "1e13")
+    assert mixed.code == 2 and "takes --flops as the training compute" in mixed.err and "--lifetime-flops" in mixed.err
     human = scalelaw("plan", "--flops", "1e23")
     assert human.code == 0 and "peak learning rate" in human.out and "weight decay" in human.out
 

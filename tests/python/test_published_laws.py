@@ -86,3 +86,19 @@ def test_bad_inputs_raise_value_errors():
         scalelaw.predict_lr(params=7e9, tokens=2e12, law="nope")
     with pytest.raises(ValueError, match="nan"):
         scalelaw.predict_lr(params=float("nan"), tokens=2e12)
+
+
+def test_flops_is_the_training_compute_and_a_lifetime_budget_has_its_own_keyword():
+    """An inference-aware split spends lifetime_flops (training plus inference): 6ND + 2N D_inf equals it;
+    flops with inference_tokens is refused, naming the keyword to use."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        a = scalelaw.allocate(lifetime_flops=1e24, inference_tokens=1e13)
+        p = scalelaw.plan(lifetime_flops=1e24, inference_tokens=1e13)
+        chinchilla = scalelaw.allocate(1e24)
+    assert 6 * a.params * a.tokens + 2 * a.params * 1e13 == pytest.approx(1e24, rel=1e-9)
+    assert a.flops == pytest.approx(6 * a.params * a.tokens, rel=1e-12) and a.params < chinchilla.params
+    assert p["params"] == pytest.approx(a.params, rel=1e-12)
+    with pytest.raises(scalelaw.InvalidArgument, match="flops= as the training compute.*lifetime_flops="):
+        scalelaw.allocate(1e24, inference_tokens=1e13)

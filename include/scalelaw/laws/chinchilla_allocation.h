@@ -31,14 +31,15 @@ inline const std::vector<LawInfo>& ChinchillaAllocationLawInfos() {
       info.name = loss.name + "-allocation";
       info.quantity = Quantity::kAllocation;
       info.inputs = {};
-      info.optional_inputs = {Input::kFlops,    Input::kTargetLoss,   Input::kInferenceTokens, Input::kGpuFlops,
-                              Input::kTrainMfu, Input::kInferenceMfu, Input::kGpuHourPrice,    Input::kUniqueTokens};
+      info.optional_inputs = {Input::kFlops,       Input::kLifetimeFlops, Input::kTargetLoss,
+                              Input::kInferenceTokens, Input::kGpuFlops,  Input::kTrainMfu,
+                              Input::kInferenceMfu,    Input::kGpuHourPrice, Input::kUniqueTokens};
       info.outputs = ChinchillaAllocationOutputs();
       const std::string name = info.name;
       info.bind = [name](const Constants& c) -> Evaluator {
         const ChinchillaLaw law = ChinchillaLawFromConstants(c, name);
         return [law](const PredictionInputs& in, Evaluation& e) {
-          if (!in.Has(Input::kFlops) && !in.Has(Input::kTargetLoss)) {
+          if (!in.Has(Input::kFlops) && !in.Has(Input::kTargetLoss) && !in.Has(Input::kLifetimeFlops)) {
             throw NotApplicable("needs {0} or {1}", {Input::kFlops, Input::kTargetLoss});
           }
           AllocateChinchillaForm(law, in, e);

@@ -365,13 +365,24 @@ inline void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInp
     return;
   }
   if (in.Has(Input::kInferenceTokens)) {
+    // C is the training compute everywhere; the budget an inference-aware split spends is the lifetime's.
     const double inference_tokens = in.Get(Input::kInferenceTokens);
     InferenceAwareAllocation a;
+    if (in.Has(Input::kTargetLoss) && in.Has(Input::kLifetimeFlops)) {
+      throw NotApplicable("reaches a target loss {0} or spends a lifetime budget {1}, not both",
+                          {Input::kTargetLoss, Input::kLifetimeFlops});
+    }
     if (in.Has(Input::kTargetLoss)) {
       a = MinimizeTotalFlopsForLoss(law, in.Get(Input::kTargetLoss), inference_tokens);
+    } else if (in.Has(Input::kLifetimeFlops)) {
+      a = MinimizeLossForBudget(law, in.Get(Input::kLifetimeFlops), inference_tokens);
+    } else if (in.Has(Input::kFlops)) {
+      throw NotApplicable(
+          "takes {0} as the training compute; with {1} it splits a lifetime budget {2} (training plus inference) "
+          "or reaches a target loss {3}",
+          {Input::kFlops, Input::kInferenceTokens, Input::kLifetimeFlops, Input::kTargetLoss});
     } else {
-      if (!in.Has(Input::kFlops)) throw NotApplicable("needs {0} or {1}", {Input::kFlops, Input::kTargetLoss});
-      a = MinimizeLossForBudget(law, in.Get(Input::kFlops), inference_tokens);
+      throw NotApplicable("needs {0} or {1}", {Input::kLifetimeFlops, Input::kTargetLoss});
     }
     e.SetSplit(a.params, a.tokens, a.training_flops);
     e.Set("loss", a.loss);
@@ -387,6 +398,10 @@ inline void AllocateChinchillaForm(const ChinchillaLaw& law, const PredictionInp
     if (e.detailed) e.Note("minimises training 6ND + inference 2N·D_inf FLOPs (Sardana et al. 2024)");
     e.CheckRange(a.params, a.tokens);
     return;
+  }
+  if (in.Has(Input::kLifetimeFlops)) {
+    throw NotApplicable("spends a lifetime budget {0} when given the inference tokens {1}",
+                        {Input::kLifetimeFlops, Input::kInferenceTokens});
   }
   const double flops =
       in.Has(Input::kTargetLoss) ? ComputeForLoss(law, in.Get(Input::kTargetLoss)) : in.Need(Input::kFlops);
@@ -427,7 +442,7 @@ inline const std::vector<LawInfo>& InferenceAwareLawInfos() {
                                                        {"flops_per_param_per_inference_token", 2.0},
                                                        {"default_training_mfu", 0.5}});
     sardana.inputs = {Input::kInferenceTokens};
-    sardana.optional_inputs = {Input::kTargetLoss,   Input::kFlops,        Input::kGpuFlops,    Input::kTrainMfu,
+    sardana.optional_inputs = {Input::kTargetLoss,   Input::kFlops,        Input::kLifetimeFlops,        Input::kGpuFlops,    Input::kTrainMfu,
                                Input::kInferenceMfu, Input::kGpuHourPrice, Input::kUniqueTokens};
     sardana.outputs = ChinchillaAllocationOutputs();
     sardana.bind = [](const Constants& c) -> Evaluator {

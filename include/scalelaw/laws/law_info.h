@@ -284,8 +284,8 @@ inline void Evaluation::CheckRange(double params, double tokens) {
 // when a target loss or inference tokens are given.
 inline void RequireBudgetOnly(const PredictionInputs& in) {
   if (in.Has(Input::kTargetLoss)) throw NotApplicable("has no loss law to allocate for {0}", {Input::kTargetLoss});
-  if (in.Has(Input::kInferenceTokens)) {
-    throw NotApplicable("is not inference-aware ({0})", {Input::kInferenceTokens});
+  if (in.Has(Input::kInferenceTokens) || in.Has(Input::kLifetimeFlops)) {
+    throw NotApplicable("is not inference-aware ({0}, {1})", {Input::kInferenceTokens, Input::kLifetimeFlops});
   }
 }
 
