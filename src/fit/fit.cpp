@@ -418,15 +418,14 @@ Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const deta
 // The Gauss-Newton (least-squares) approximation of the covariance at the optimum, s^2 (J^T W J)^-1 with
 // s^2 = sum w r^2 / (n - p) over the free parameters, mapped to natural parameters by the delta method
 // (A = e^a has SE A·SE(a)). A quick local summary; the bootstrap is the honest one for this loss surface.
+// information and weighted_squares: GaussNewtonInformation's at internal.
 std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& form, const detail::LogDesign& design,
                                                     const detail::ParameterLayout& layout,
-                                                    const std::vector<double>& internal, Residual residual) {
+                                                    const std::vector<double>& internal,
+                                                    const Eigen::MatrixXd& information, double weighted_squares) {
   const std::size_t n = design.size(), p = form.num_internal();
   const int q = layout.num_free;
   if (n <= static_cast<std::size_t>(q)) return {};
-  double weighted_squares = 0;
-  const Eigen::MatrixXd information =
-      GaussNewtonInformation(form, design, layout, internal, nullptr, &weighted_squares, residual);
   const double s2 = weighted_squares / (static_cast<double>(n) - q);
   Eigen::FullPivLU<Eigen::MatrixXd> lu(information);
   if (!lu.isInvertible()) return {};
@@ -948,10 +947,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   // A free parameter that moves no run's prediction at the optimum (its column of the Jacobian is zero, so its
   // Gauss-Newton information is zero: a sigmoid saturated over every run, a term multiplied by zero) is not
   // estimated by the runs, whatever value the optimiser left it at (usually its start).
+  double weighted_squares = 0;
+  const Eigen::MatrixXd information =
+      GaussNewtonInformation(form, design, layout, estimate.internal, nullptr, &weighted_squares, residual);
   {
-    double unused = 0;
-    const Eigen::MatrixXd information =
-        GaussNewtonInformation(form, design, layout, estimate.internal, nullptr, &unused, residual);
     const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
     for (std::size_t j = 0; j < spec.size(); ++j) {
       const int k = layout.source[j];
@@ -962,7 +961,7 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
                     FormatNumber(summary->params.at(spec[j].natural)) + " is wherever the optimiser left it)");
     }
   }
-  summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal, residual);
+  summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal, information, weighted_squares);
   {
     double squares = 0;
     std::vector<double> prediction(std::min(design.size(), detail::kEvaluationBlock));

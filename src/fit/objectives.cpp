@@ -30,35 +30,23 @@ HuberObjective::HuberObjective(const ModelForm& form, const LogDesign& design, R
       log_prediction_(BlockRows(design)),
       jacobian_(BlockRows(design) * form.num_internal()) {}
 
-void RunLossValue(const RunLoss& loss, double r, double* value, double* slope) {
-  const double w =
-      r > 0 && (loss.kind == RunLoss::Kind::kAsymmetricHuber || loss.kind == RunLoss::Kind::kAsymmetricAbsolute)
-          ? loss.asymmetry
-          : 1.0;
-  switch (loss.kind) {
-    case RunLoss::Kind::kHuber:
-    case RunLoss::Kind::kAsymmetricHuber:
-      *value = w * Huber(r, loss.delta);
-      *slope = w * HuberDerivative(r, loss.delta);
-      return;
-    case RunLoss::Kind::kSquared:
-      *value = 0.5 * r * r;
-      *slope = r;
-      return;
-    case RunLoss::Kind::kAsymmetricAbsolute:
-      if (loss.smoothing > 0) {
-        const double s = loss.smoothing;
-        *value = w * (Huber(r, s) / s + 0.5 * s);
-        *slope = w * HuberDerivative(r, s) / s;
-      } else {
-        *value = w * std::abs(r);
-        *slope = r > 0 ? w : (r < 0 ? -w : 0.0);
-      }
-      return;
-  }
-}
 
 bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) {
+  switch (loss_.kind) {
+    case RunLoss::Kind::kHuber:
+      return EvaluateAs<RunLoss::Kind::kHuber>(x, value, gradient);
+    case RunLoss::Kind::kSquared:
+      return EvaluateAs<RunLoss::Kind::kSquared>(x, value, gradient);
+    case RunLoss::Kind::kAsymmetricHuber:
+      return EvaluateAs<RunLoss::Kind::kAsymmetricHuber>(x, value, gradient);
+    case RunLoss::Kind::kAsymmetricAbsolute:
+      return EvaluateAs<RunLoss::Kind::kAsymmetricAbsolute>(x, value, gradient);
+  }
+  return false;
+}
+
+template <RunLoss::Kind kKind>
+bool HuberObjective::EvaluateAs(const double* x, double* value, double* gradient) {
   const std::size_t n = design_.size();
   const int p = num_parameters_;
   double total = 0;
@@ -74,26 +62,32 @@ bool HuberObjective::Evaluate(const double* x, double* value, double* gradient) 
     } else {
       form_.LogPredictBlock(x, design_, begin, count, log_prediction_.data(), jacobian);
     }
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t i = begin + k;
-      double r = 0, chain = 1;  // chain: d r / d (what the jacobian row differentiates)
-      if (loss_.log_residual) {
-        r = log_prediction_[k] - design_.log_loss[i];
-      } else if (direct) {
-        r = log_prediction_[k] - design_.value(i);
-      } else {
-        chain = std::exp(log_prediction_[k]);
-        r = chain - design_.value(i);
+    // residual(k, i) gives r_i and d r_i / d (what the Jacobian row differentiates); one loop per residual
+    // scale, so the loop over runs carries no branch on it.
+    const auto accumulate = [&](const auto& residual) {
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t i = begin + k;
+        const auto [r, chain] = residual(k, i);
+        double rho = 0, slope = 0;
+        RunLossOf<kKind>(loss_, r, &rho, &slope);
+        const double w = design_.weight(i);
+        total += w * rho;
+        if (gradient != nullptr) {
+          const double factor = w * slope * chain;
+          const double* row = jacobian_.data() + k * p;
+          for (int j = 0; j < p; ++j) gradient[j] += factor * row[j];
+        }
       }
-      double rho = 0, slope = 0;
-      RunLossValue(loss_, r, &rho, &slope);
-      const double w = design_.weight(i);
-      total += w * rho;
-      if (gradient != nullptr) {
-        const double factor = w * slope * chain;
-        const double* row = jacobian_.data() + k * p;
-        for (int j = 0; j < p; ++j) gradient[j] += factor * row[j];
-      }
+    };
+    if (loss_.log_residual) {
+      accumulate([&](std::size_t k, std::size_t i) { return std::pair(log_prediction_[k] - design_.log_loss[i], 1.0); });
+    } else if (direct) {
+      accumulate([&](std::size_t k, std::size_t i) { return std::pair(log_prediction_[k] - design_.value(i), 1.0); });
+    } else {
+      accumulate([&](std::size_t k, std::size_t i) {
+        const double prediction = std::exp(log_prediction_[k]);
+        return std::pair(prediction - design_.value(i), prediction);
+      });
     }
   });
   *value = total;

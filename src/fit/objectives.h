@@ -51,6 +51,9 @@ class HuberObjective final : public SmoothObjective {
   std::unique_ptr<SmoothObjective> Clone() const override;
 
  private:
+  template <RunLoss::Kind kKind>
+  bool EvaluateAs(const double* x, double* value, double* gradient);
+
   const ModelForm& form_;
   const LogDesign& design_;
   RunLoss loss_;
@@ -59,8 +62,42 @@ class HuberObjective final : public SmoothObjective {
   std::vector<double> jacobian_;        // one block of rows, num_internal a row
 };
 
-// rho(r) and d rho / d r for one run of weight 1.
-void RunLossValue(const RunLoss& loss, double r, double* value, double* slope);
+// rho(r) and d rho / d r for one run of weight 1, the kind fixed at compile time: the loop over runs of an
+// evaluation carries no dispatch (HuberObjective::Evaluate chooses the kind once per evaluation).
+template <RunLoss::Kind kKind>
+inline void RunLossOf(const RunLoss& loss, double r, double* value, double* slope) {
+  constexpr bool kAsymmetric = kKind == RunLoss::Kind::kAsymmetricHuber || kKind == RunLoss::Kind::kAsymmetricAbsolute;
+  const double w = kAsymmetric && r > 0 ? loss.asymmetry : 1.0;
+  if constexpr (kKind == RunLoss::Kind::kHuber || kKind == RunLoss::Kind::kAsymmetricHuber) {
+    *value = w * Huber(r, loss.delta);
+    *slope = w * HuberDerivative(r, loss.delta);
+  } else if constexpr (kKind == RunLoss::Kind::kSquared) {
+    *value = 0.5 * r * r;
+    *slope = r;
+  } else if (loss.smoothing > 0) {
+    const double s = loss.smoothing;
+    *value = w * (Huber(r, s) / s + 0.5 * s);
+    *slope = w * HuberDerivative(r, s) / s;
+  } else {
+    *value = w * std::abs(r);
+    *slope = r > 0 ? w : (r < 0 ? -w : 0.0);
+  }
+}
+
+// The same for a kind known at run time.
+inline void RunLossValue(const RunLoss& loss, double r, double* value, double* slope) {
+  switch (loss.kind) {
+    case RunLoss::Kind::kHuber:
+      return RunLossOf<RunLoss::Kind::kHuber>(loss, r, value, slope);
+    case RunLoss::Kind::kSquared:
+      return RunLossOf<RunLoss::Kind::kSquared>(loss, r, value, slope);
+    case RunLoss::Kind::kAsymmetricHuber:
+      return RunLossOf<RunLoss::Kind::kAsymmetricHuber>(loss, r, value, slope);
+    case RunLoss::Kind::kAsymmetricAbsolute:
+      return RunLossOf<RunLoss::Kind::kAsymmetricAbsolute>(loss, r, value, slope);
+  }
+}
+
 
 // Negative log-likelihood of log L_i under a Huber-shaped density centred on log L_hat_i with scale
 // s = e^sigma (Besiroglu et al. 2024):
