@@ -5,28 +5,21 @@
 #include <catch2/catch.hpp>
 
 #include "scalelaw/fit/fit.h"
-#include "scalelaw/io/csv.h"
+#include "support/chinchilla_runs.h"
 #include "support/printed_number.h"
-#include "support/shared_data.h"
 
 namespace {
 
-constexpr const char* kEpochRuns = "data/chinchilla/svg_extracted_data.csv";
+using scalelaw::testing::kChinchillaRuns;
 
-scalelaw::Dataset EpochRuns() {
-  scalelaw::RunColumns columns;
-  columns.params = "Model Size";
-  columns.flops = "Training FLOP";
-  columns.loss = "loss";
-  return scalelaw::DropHighestLoss(scalelaw::ReadRunsCsv(scalelaw::testing::SharedPath(kEpochRuns), columns), 5);
-}
+scalelaw::Dataset EpochRuns() { return scalelaw::DropHighestLoss(scalelaw::testing::ChinchillaRuns(), 5); }
 
 double Relative(double value, double reference) { return std::abs(value / reference - 1); }
 
 }  // namespace
 
 TEST_CASE("Epoch grid fit: summed Huber from 4500 starts", "[golden][epoch]") {
-  SCALELAW_REQUIRE_SHARED(kEpochRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   const scalelaw::Dataset data = EpochRuns();
   REQUIRE(data.size() == 240);
 
@@ -49,7 +42,7 @@ TEST_CASE("Epoch grid fit: summed Huber from 4500 starts", "[golden][epoch]") {
 }
 
 TEST_CASE("Variable projection reaches the Epoch grid's optimum from 8 starts", "[golden][epoch][varpro]") {
-  SCALELAW_REQUIRE_SHARED(kEpochRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   const scalelaw::Dataset data = EpochRuns();
   scalelaw::FitOptions grid_options;
   grid_options.start_strategy = scalelaw::StartStrategy::kGrid;
@@ -63,7 +56,7 @@ TEST_CASE("Variable projection reaches the Epoch grid's optimum from 8 starts", 
 }
 
 TEST_CASE("Epoch point estimate: Huber likelihood with a free scale", "[golden][epoch]") {
-  SCALELAW_REQUIRE_SHARED(kEpochRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   scalelaw::FitOptions options;
   options.estimator = scalelaw::Estimator::kHuberLikelihood;
   scalelaw::FitSummary fit;
@@ -80,7 +73,7 @@ TEST_CASE("Epoch point estimate: Huber likelihood with a free scale", "[golden][
 
 TEST_CASE("Epoch bootstrap: 4000 resamples reproduce the replication's standard errors and intervals",
           "[golden][epoch][bootstrap]") {
-  SCALELAW_REQUIRE_SHARED(kEpochRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   scalelaw::FitOptions options;
   options.bootstrap_resamples = 4000;
   options.bootstrap_seed = 42;

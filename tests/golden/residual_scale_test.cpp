@@ -12,20 +12,12 @@
 #include <string>
 
 #include "scalelaw/fit/fit.h"
-#include "scalelaw/io/csv.h"
-#include "support/shared_data.h"
+#include "support/chinchilla_runs.h"
 
 namespace {
 
-constexpr const char* kRuns = "data/chinchilla/svg_extracted_data.csv";
-
-scalelaw::Dataset AllRuns() {
-  scalelaw::RunColumns columns;
-  columns.params = "Model Size";
-  columns.flops = "Training FLOP";
-  columns.loss = "loss";
-  return scalelaw::ReadRunsCsv(scalelaw::testing::SharedPath(kRuns), columns);
-}
+using scalelaw::testing::kChinchillaRuns;
+using scalelaw::testing::ChinchillaRuns;
 
 template <typename Keep>
 scalelaw::Dataset Select(const scalelaw::Dataset& data, Keep keep, double params_unit, double tokens_unit) {
@@ -42,13 +34,13 @@ scalelaw::Dataset Select(const scalelaw::Dataset& data, Keep keep, double params
 // The 217 runs: the 5 highest losses dropped, then 6ND < 1e21, N in millions and D in billions.
 scalelaw::Dataset Runs217() {
   return Select(
-      scalelaw::DropHighestLoss(AllRuns(), 5), [](double n, double d) { return 6 * n * d < 1e21; }, 1e6, 1e9);
+      scalelaw::DropHighestLoss(ChinchillaRuns(), 5), [](double n, double d) { return 6 * n * d < 1e21; }, 1e6, 1e9);
 }
 
 // The chinchilla package's example set: C > 1e18 and N < D, raw units.
 scalelaw::Dataset Runs234() {
   return Select(
-      AllRuns(), [](double n, double d) { return 6 * n * d > 1e18 && n < d; }, 1, 1);
+      ChinchillaRuns(), [](double n, double d) { return 6 * n * d > 1e18 && n < d; }, 1, 1);
 }
 
 double Relative(double value, double reference) { return std::abs(value / reference - 1); }
@@ -85,7 +77,7 @@ scalelaw::FitSummary FitWith(const scalelaw::Dataset& data, scalelaw::Objective 
 }  // namespace
 
 TEST_CASE("Squared error on the loss itself: Open-Athena's VPNLS on 217 runs", "[golden][residual]") {
-  SCALELAW_REQUIRE_SHARED(kRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   const scalelaw::Dataset data = Runs217();
   REQUIRE(data.size() == 217);
   const auto fit = FitWith(data, scalelaw::Objective::kSquared, scalelaw::Residual::kLoss);
@@ -94,7 +86,7 @@ TEST_CASE("Squared error on the loss itself: Open-Athena's VPNLS on 217 runs", "
 }
 
 TEST_CASE("Squared log residuals on 217 runs", "[golden][residual]") {
-  SCALELAW_REQUIRE_SHARED(kRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   const scalelaw::Dataset data = Runs217();
   const auto fit = FitWith(data, scalelaw::Objective::kSquared, scalelaw::Residual::kLog);
   // The same as objective squared-log, whose residual is log by default.
@@ -108,7 +100,7 @@ TEST_CASE("Squared log residuals on 217 runs", "[golden][residual]") {
 }
 
 TEST_CASE("Huber (delta 1e-3) on the loss itself: ml-scalefit on 217 runs", "[golden][residual]") {
-  SCALELAW_REQUIRE_SHARED(kRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   const auto fit = FitWith(Runs217(), scalelaw::Objective::kHuber, scalelaw::Residual::kLoss);
   // Measured: E 1.82499, A 3.69857, B 1.0396, alpha 0.323913, beta 0.405792 (ml-scalefit ran in float32: 1%).
   CheckParams(fit, {{"E", 1.8267}, {"A", 3.7066}, {"B", 1.0386}, {"alpha", 0.3240}, {"beta", 0.4080}}, 1e-2);
@@ -116,7 +108,7 @@ TEST_CASE("Huber (delta 1e-3) on the loss itself: ml-scalefit on 217 runs", "[go
 
 TEST_CASE("Mean asymmetric absolute error on the loss: the chinchilla package's example on 234 runs",
           "[golden][residual]") {
-  SCALELAW_REQUIRE_SHARED(kRuns);
+  SCALELAW_REQUIRE_SHARED(kChinchillaRuns);
   const scalelaw::Dataset data = Runs234();
   REQUIRE(data.size() == 234);
   scalelaw::FitOptions options;
