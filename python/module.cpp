@@ -144,6 +144,7 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   options.bounds = Take<std::map<std::string, std::pair<double, double>>>(in, "bounds");
   options.grid = Take<std::map<std::string, std::vector<double>>>(in, "grid");
   options.holdout_top = Take<int>(in, "holdout_top");
+  options.max_parameter_span = Take<double>(in, "max_span");
   options.SetStarts(Take<std::string>(in, "starts"));
   const auto seed = Take<std::uint64_t>(in, "seed");
   options.start_seed = seed;

@@ -134,7 +134,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
         bounds: _Optional[_Mapping[str, tuple[float, float]]] = None, bootstrap: int = 0, seed: int = 42,
         at_flops: _Optional[float] = None, unique_tokens: _Optional[_Column] = None, holdout_top: int = 0,
         objective: str = "huber", asymmetry: float = 1.0, starts: str = "auto", latin_hypercube_starts: int = 0,
-        progress: bool = False, residual: _Optional[str] = None) -> FitResult:
+        progress: bool = False, residual: _Optional[str] = None, max_span: float = 1e4) -> FitResult:
     """Fit a scaling law to training runs (scalelaw.fit_groups fits each group of a table).
 
     fit(df) with a pandas DataFrame (or a dict of columns) reads the columns "params" (N), "tokens" (D) and
@@ -164,6 +164,9 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     N_opt and D_opt at this budget (in .derived, with uncertainty when bootstrapped).
     holdout_top: fit without the K largest-compute runs and report the error predicting them
     (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
+    max_span: the widest 95% interval (a factor: Laplace, and bootstrap when resampled) a positive parameter such
+    as A or E may have for the fit to count as identified; wider, .usable is False and .message names the
+    parameter (float("inf"): never judged). Runs from one isoFLOP curve, for one, do not pin E, A and B.
     The GIL is released while the fit runs; Ctrl-C stops it at the next start or resample and raises
     KeyboardInterrupt; progress=True rewrites a one-line count of starts and resamples on stderr.
     Returns a FitResult; check .usable (or .status) before using it; print(result) shows the full report. With a
@@ -217,7 +220,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
         "tie": [(str(a), str(b)) for a, b in (tie or [])],
         "bounds": {str(k): (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()},
         "grid": {str(k): [float(x) for x in _np.atleast_1d(v)] for k, v in (grid or {}).items()},
-        "holdout_top": int(holdout_top), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
+        "holdout_top": int(holdout_top), "max_span": float(max_span), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
         "seed": int(seed), "bootstrap": int(bootstrap),
         "at_flops": float("nan") if at_flops is None else float(at_flops), "drop_highest": int(drop_highest),
         "progress": bool(progress), "known_columns": known,

@@ -225,6 +225,7 @@ int RunFit(const FitCommand& command) {
   }
   options.bootstrap_resamples = command.bootstrap;
   options.holdout_top = command.holdout_top;
+  if (!std::isnan(command.max_span)) options.max_parameter_span = command.max_span;
   try {
     options.SetStarts(command.starts);
   } catch (const InvalidArgument& e) {

@@ -44,6 +44,18 @@ const CLI::Validator kPositiveNumber(
     },
     "POSITIVE", "positive number");
 
+// A factor greater than 1, or inf.
+const CLI::Validator kFactorAboveOne(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      if (text == "inf" || text == "infinity") return {};
+      const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (status != std::errc() || stop != text.data() + text.size()) return "'" + text + "' is not a number";
+      if (!(value > 1)) return "'" + text + "' must be a factor greater than 1 (or inf)";
+      return {};
+    },
+    "FACTOR", "factor above 1");
+
 // A count, seed or thread number: digits only (no exponent or fraction), from min to max. CLI11's
 // NonNegativeNumber and Range would print their bounds (DBL_MAX) as 300-digit numbers.
 CLI::Validator WholeNumber(long long min, long long max) {
@@ -189,6 +201,11 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--holdout-top", command.holdout_top,
                   "Fit without the K runs of largest compute 6ND and report the error predicting them")
       ->check(WholeNumber(0, kMaxInt));
+  fit->add_option("--max-span", command.max_span,
+                  "Widest 95% interval (as a factor, Laplace and bootstrap) a positive parameter such as A or E may "
+                  "have for the fit to count as identified; wider, the fit is not usable and says which parameter " +
+                      fmt::format("(inf: never judged) [{}]", scalelaw::FitOptions{}.max_parameter_span))
+      ->check(kFactorAboveOne);
   fit->add_option("--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with uncertainty)")
       ->check(kPositiveNumber);
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");
