@@ -119,7 +119,7 @@ struct IsoflopOptions {
   // Weighted least squares for the power laws: budget k weighs 1/Var(ln N*_k) for a (1/Var(ln D*_k) for b),
   // the variances from weight_resamples bootstrap resamples of that budget's runs (seeded from seed; at least
   // 10). The run-level bootstrap below recomputes the weights from each of its resamples the same way (a nested
-  // bootstrap, see the header comment), so it costs about 1 + weight_resamples times the unweighted one.
+  // bootstrap, see the header comment): 1 + weight_resamples vertex fits per budget and resample instead of 1.
   bool weighted = false;
   int weight_resamples = 200;
   // With tokens and a budget label (or a FLOPs column): when 6ND differs from the run's label (or FLOPs) by more
