@@ -360,7 +360,8 @@ scalelaw::IsoflopResult Isoflop(const DoubleArray& params, std::optional<DoubleA
                                 std::optional<DoubleArray> flops, std::optional<DoubleArray> budget,
                                 const DoubleArray& loss, double budget_tolerance, int min_sizes,
                                 const std::string& vertex, int window, const std::string& d_star, bool keep_outside,
-                                bool weighted, int bootstrap, std::uint64_t seed, int threads, bool show_progress) {
+                                bool weighted, int weight_resamples, double disagreement, int bootstrap,
+                                std::uint64_t seed, int threads, bool show_progress) {
   const std::vector<double> n = ToVector(params);
   const std::vector<double> l = ToVector(loss);
   if (!tokens && !flops && !budget) throw scalelaw::InvalidArgument("give tokens, flops or budget");
@@ -390,6 +391,8 @@ scalelaw::IsoflopResult Isoflop(const DoubleArray& params, std::optional<DoubleA
   options.d_star = scalelaw::IsoflopDStarFromName(d_star);
   options.keep_outside = keep_outside;
   options.weighted = weighted;
+  options.weight_resamples = weight_resamples;
+  options.disagreement = disagreement;
   options.bootstrap = bootstrap;
   options.seed = seed;
   options.num_threads = threads;
@@ -826,6 +829,10 @@ PYBIND11_MODULE(_scalelaw, m) {
           "d_star", [](const scalelaw::IsoflopResult& r) { return std::string(scalelaw::IsoflopDStarName(r.d_star)); })
       .def_readonly("keep_outside", &scalelaw::IsoflopResult::keep_outside)
       .def_readonly("weighted", &scalelaw::IsoflopResult::weighted)
+      .def_readonly("weight_resamples", &scalelaw::IsoflopResult::weight_resamples,
+                    "resamples of each budget's runs behind the weights (0 when unweighted)")
+      .def_readonly("disagreement", &scalelaw::IsoflopResult::disagreement,
+                    "the 6ND-against-C threshold of the disagreement warning")
       .def_readonly("budgets", &scalelaw::IsoflopResult::budgets)
       .def_property_readonly("se", &StandardErrors<scalelaw::IsoflopResult>, "bootstrap standard errors")
       .def_property_readonly("ci95", &Intervals<scalelaw::IsoflopResult>, "bootstrap 95% percentile intervals")
@@ -892,8 +899,27 @@ PYBIND11_MODULE(_scalelaw, m) {
 
   m.def("_isoflop", &Isoflop, py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("budget"),
         py::arg("loss"), py::arg("budget_tolerance"), py::arg("min_sizes"), py::arg("vertex"), py::arg("window"),
-        py::arg("d_star"), py::arg("keep_outside"), py::arg("weighted"), py::arg("bootstrap"), py::arg("seed"),
-        py::arg("threads"), py::arg("progress"));
+        py::arg("d_star"), py::arg("keep_outside"), py::arg("weighted"), py::arg("weight_resamples"),
+        py::arg("disagreement"), py::arg("bootstrap"), py::arg("seed"), py::arg("threads"), py::arg("progress"));
+  // IsoflopOptions' defaults under the keyword names of scalelaw.isoflop (and, with '-' for '_', the CLI's
+  // options): the tests hold both faces to them.
+  m.def("_isoflop_defaults", [] {
+    const scalelaw::IsoflopOptions defaults;
+    py::dict out;
+    out["budget_tolerance"] = defaults.budget_tolerance;
+    out["min_sizes"] = defaults.min_sizes;
+    out["vertex"] = std::string(scalelaw::IsoflopVertexName(defaults.vertex));
+    out["window"] = defaults.window;
+    out["d_star"] = std::string(scalelaw::IsoflopDStarName(defaults.d_star));
+    out["keep_outside"] = defaults.keep_outside;
+    out["weighted"] = defaults.weighted;
+    out["weight_resamples"] = defaults.weight_resamples;
+    out["disagreement"] = defaults.disagreement;
+    out["bootstrap"] = defaults.bootstrap;
+    out["seed"] = defaults.seed;
+    out["threads"] = defaults.num_threads;
+    return out;
+  });
   m.def("_isoflop_from_json", [](const std::string& text) { return scalelaw::IsoflopFromJson(text, "<json>"); });
   m.def("_fit_hparams_from_json",
         [](const std::string& text) { return scalelaw::HparamSweepFromJson(text, "<json>"); });

@@ -676,8 +676,9 @@ def models(details: bool = False) -> _Union[list[str], list[ModelRecord]]:
 def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = "tokens",
             flops: _Optional[_Column] = None, budget: _Optional[_Column] = None, loss: _Column = "loss",
             budget_tolerance: float = 0.01, min_sizes: int = 3, vertex: str = "quadratic", window: int = 5,
-            d_star: str = "auto", keep_outside: bool = False, weighted: bool = False, bootstrap: int = 0,
-            seed: int = 42, threads: int = 0, progress: bool = False) -> IsoflopResult:
+            d_star: str = "auto", keep_outside: bool = False, weighted: bool = False, weight_resamples: int = 200,
+            disagreement: float = 0.05, bootstrap: int = 0, seed: int = 42, threads: int = 0,
+            progress: bool = False) -> IsoflopResult:
     """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP profiles, then N_opt = k·C^a and D_opt = k'·C^b.
 
     isoflop(df) reads the columns "params" (N), "tokens" (D, C = 6ND) and "loss" of a DataFrame or dict of
@@ -692,8 +693,10 @@ def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = 
     loss's own minimum in ln D, so a + b need not be 1), "runs" (the runs' own D at N*), "flops" (C/(6N*),
     b = 1 - a) or "auto" (own when tokens are given). Budgets whose vertex lies outside the sampled range are
     excluded unless keep_outside. weighted weighs each budget in the power laws by 1/Var of its vertex (a
-    bootstrap of its runs). bootstrap resamples the runs within each budget (deterministic for a seed, any
-    threads) and fills .se and .ci95 (a, b, k_params, k_tokens). Returns an IsoflopResult (attributes as the
+    bootstrap of weight_resamples resamples of its runs). When 6ND differs from a run's budget label (or flops)
+    by more than the fraction disagreement, a warning counts those runs. bootstrap resamples the runs within each
+    budget (deterministic for a seed, any threads; weighted, it recomputes the weights from each resample) and
+    fills .se and .ci95 (a, b, k_params, k_tokens). Returns an IsoflopResult (attributes as the
     keys of `scalelaw isoflop --json`; to_dict() gives that JSON as a dict; print(result) the CLI's table).
     When the runs cannot answer (fewer than 2 usable budgets) .usable is False and .status and .message say
     why. Warnings are also issued as ScalelawWarning. Ctrl-C stops the bootstrap (KeyboardInterrupt);
@@ -716,8 +719,9 @@ def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = 
         raise InvalidArgument("isoflop needs tokens (C = 6ND), flops (C) or budget (a label) of every run")
     result = _scalelaw._isoflop(n, None if d is None else _column(d, "tokens"), c, b,
                                 _required(table, loss, "loss"), float(budget_tolerance), int(min_sizes), str(vertex),
-                                int(window), str(d_star), bool(keep_outside), bool(weighted), int(bootstrap),
-                                int(seed), int(threads), bool(progress))
+                                int(window), str(d_star), bool(keep_outside), bool(weighted),
+                                int(weight_resamples), float(disagreement), int(bootstrap), int(seed), int(threads),
+                                bool(progress))
     if read is not None:
         result.table_columns = read
     _warn(result.warnings)

@@ -190,6 +190,10 @@ class IsoflopResult:
     @property
     def weighted(self) -> bool: ...
     @property
+    def weight_resamples(self) -> int: ...  # 0 when unweighted
+    @property
+    def disagreement(self) -> float: ...
+    @property
     def budgets(self) -> list[IsoflopBudget]: ...
     @property
     def se(self) -> dict[str, float]: ...
@@ -319,6 +323,7 @@ def _fit(
     formula: str,
     options: dict[str, Any],
 ) -> FitResult: ...
+def _isoflop_defaults() -> dict[str, Any]: ...  # IsoflopOptions' defaults under scalelaw.isoflop's keywords
 def _isoflop_from_json(arg0: str, /) -> IsoflopResult: ...
 def _fit_hparams_from_json(arg0: str, /) -> HparamSweepResult: ...
 
@@ -370,6 +375,8 @@ def _isoflop(
     d_star: str,
     keep_outside: bool,
     weighted: bool,
+    weight_resamples: int,
+    disagreement: float,
     bootstrap: int,
     seed: int,
     threads: int,

@@ -400,6 +400,15 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
                 "Keep budgets whose vertex lies outside the sampled range in the power-law fit");
   sub->add_flag("--weighted", command.weighted,
                 "Weight the power laws by 1/Var of each budget's vertex (a bootstrap of that budget's runs)");
+  sub->add_option("--weight-resamples", command.weight_resamples,
+                  "Resamples of each budget's runs behind the --weighted variances (at least 10; --bootstrap repeats "
+                  "them in each of its resamples)")
+      ->capture_default_str()
+      ->check(WholeNumber(10, kMaxResamples));
+  sub->add_option("--disagreement", command.disagreement,
+                  "Warn when 6ND differs from a run's budget label or FLOPs by more than this fraction")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
   sub->add_option("--budget-tolerance", command.budget_tolerance,
                   "Runs whose C chain within this relative gap form one budget (0 to 1)")
       ->capture_default_str()
