@@ -250,15 +250,9 @@ void AddRunsBySplit(const FitDiagnosticsData& data, const std::vector<double>& x
     (held ? hx : fx).push_back(x[i]);
     (held ? hy : fy).push_back(y[i]);
   }
-  if (!fx.empty()) {
-    std::string label = fmt::format("{} ({})", hx.empty() ? "runs" : "fitted runs", fx.size());
-    if (std::isfinite(data.rms_fitted)) label += fmt::format(", RMS {:.3g}", data.rms_fitted);
-    chart->series.push_back(Scatter(label, CategoricalColor(0), std::move(fx), std::move(fy)));
-  }
+  if (!fx.empty()) chart->series.push_back(Scatter(DiagnosticsRunsLabel(data, false), CategoricalColor(0), fx, fy));
   if (!hx.empty()) {
-    std::string label = fmt::format("held out ({})", hx.size());
-    if (std::isfinite(data.rms_held_out)) label += fmt::format(", RMS {:.3g}", data.rms_held_out);
-    Series held = Scatter(label, CategoricalColor(3), std::move(hx), std::move(hy));
+    Series held = Scatter(DiagnosticsRunsLabel(data, true), CategoricalColor(3), std::move(hx), std::move(hy));
     held.marker = Marker::kSquare;
     held.outlined = true;
     chart->series.push_back(std::move(held));
@@ -291,6 +285,17 @@ bool ShownRange(const std::vector<double>& a, const std::vector<double>& b, bool
 }
 
 }  // namespace
+
+std::string DiagnosticsRunsLabel(const FitDiagnosticsData& data, bool held_out) {
+  std::size_t held = 0;
+  for (bool h : data.held_out) held += h;
+  const std::size_t count = held_out ? held : data.observed.size() - held;
+  if (count == 0) return "";
+  const double rms = held_out ? data.rms_held_out : data.rms_fitted;
+  std::string label = fmt::format("{} ({})", held_out ? "held out" : held > 0 ? "fitted runs" : "runs", count);
+  if (std::isfinite(rms)) label += fmt::format(", RMS {:.3g}", rms);
+  return label;
+}
 
 Chart ObservedVsPredictedChart(const FitDiagnosticsData& data) {
   Chart chart;

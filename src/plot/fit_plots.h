@@ -110,6 +110,10 @@ struct FitDiagnosticsData {
   Band band;
 };
 
+// The legend entry of the fitted runs ("runs (16), RMS 0.0209"; "fitted runs (43), ..." beside held-out runs) or,
+// with held_out, of the held-out runs ("held out (5), RMS 0.0312"); empty when there are none.
+std::string DiagnosticsRunsLabel(const FitDiagnosticsData& data, bool held_out);
+
 // x = predicted ŷ, y = observed y (both log with log_axes), the line y = x over the values shown, the fitted runs
 // as circles and the held-out runs as outlined squares of another colour, each labelled with its count and the RMS
 // of its residuals.
