@@ -88,6 +88,26 @@ def test_a_sigmoid_of_score_against_log_flops_draws_its_curve_and_diagnostics(sc
     assert fit["params"]["l"] == pytest.approx(22, abs=0.1)
 
 
+def test_a_formula_of_one_column_draws_its_curve_on_a_log_axis(scalelaw, tmp_path):
+    """A formula over one column spanning four decades: y against it on a log axis, the curve through the law."""
+    rows = ["C,loss"] + [f"{10.0 ** (18 + 0.5 * k)!r},{1.7 + 300 * (10.0 ** (18 + 0.5 * k)) ** -0.12:.10f}"
+                         for k in range(9)]
+    data = tmp_path / "c.csv"
+    data.write_text("\n".join(rows) + "\n")
+    path = tmp_path / "c.svg"
+    r = scalelaw("fit", data, "--formula", "E + A * C^(-alpha)", "--plot", path)
+    assert r.code == 0, r.err
+    root, text = parse(path)
+    assert "E + A * C^(-alpha), 9 runs" in text and "fitted law" in text
+    assert len(markers(root)) == 9
+    # Log ticks: powers of ten with superscript exponents, 10^18 to 10^22 among them.
+    exponents = {t.text for t in root.iter(SVG + "tspan")}
+    assert {"18", "20", "22"} <= exponents
+    assert "95% band" not in text  # no bootstrap, no band
+    _, residuals = parse(tmp_path / "c-residuals.svg")
+    assert "runs (9), RMS " in residuals
+
+
 def test_a_formula_of_several_inputs_draws_observed_against_predicted(scalelaw, tmp_path):
     """A formula that reads neither N and D nor one input: out.svg is observed against predicted, on the loss
     itself (linear axes) when the fit's residuals are."""
