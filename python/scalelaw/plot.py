@@ -120,6 +120,10 @@ def _columns(result: Any, params: Optional[str], tokens: Optional[str], loss: Op
     """The column names to read the runs by: the keywords given, else those the analysis read (its
     table_columns), else the CLI's defaults; tokens and flops replace each other."""
     chosen = dict(getattr(result, "table_columns", None) or {})
+    # A formula over columns N and D records them by those names: they are the runs' N and D.
+    for keyword, name in (("params", "N"), ("tokens", "D")):
+        if keyword not in chosen and name in chosen and not (keyword == "tokens" and "flops" in chosen):
+            chosen[keyword] = chosen[name]
     given = {k: v for k, v in (("params", params), ("tokens", tokens), ("loss", loss), ("flops", flops))
              if v is not None}
     if "tokens" in given:
@@ -581,8 +585,10 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
     if isinstance(result, str) and kind not in (None, "compute"):
         raise InvalidArgument(f"kind={kind!r} draws a fit against its runs; a published law draws kind='compute'")
     if isinstance(result, FitResult) and kind != "compute":
-        return _plot_fit_diagnostics(result, data, ax, kind=str(kind), columns=table_columns, inputs=columns,
-                                     title=title)
+        # params= and tokens= name the columns of N and D here too, before the columns the fit recorded.
+        named = {k: v for k, v in (("N", params), ("D", tokens)) if v is not None}
+        return _plot_fit_diagnostics(result, data, ax, kind=str(kind), columns=table_columns,
+                                     inputs={**named, **(columns or {})}, title=title)
     columns = table_columns
     if isinstance(result, FitResult) and not _reads_params_and_tokens(result):
         raise InvalidArgument(f"kind='compute' draws loss against C = 6ND, and this fit reads {', '.join(result.inputs)}"

@@ -404,6 +404,23 @@ def test_held_out_runs_are_drawn_apart(plt, runs):
     assert one(residuals_ax, "held_out").get_label().startswith("held out (5), RMS ")
 
 
+def test_a_formula_over_n_and_d_draws_compute_and_diagnostics(plt, runs):
+    """A formula over columns N and D is drawn against compute by default, and its diagnostics read N and D from
+    the columns it was fitted on (or those params= and tokens= name)."""
+    table = {"N": runs["params"], "D": runs["tokens"], "loss": runs["loss"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        result = scalelaw.fit(table, formula="E + A/N^alpha + B/D^beta")
+        expected = result.predict(N=table["N"], D=table["D"])
+    assert sorted(result.inputs) == ["D", "N"]
+    assert by_gid(scalelaw.plot(result, table), "frontier")  # kind="compute"
+    ax = scalelaw.plot(result, table, kind="observed")
+    np.testing.assert_allclose(np.asarray(one(ax, "runs").get_offsets())[:, 0], expected, rtol=1e-12)
+    moved = {"n2": table["N"], "d2": table["D"], "loss": table["loss"]}
+    ax = scalelaw.plot(result, moved, kind="observed", params="n2", tokens="d2")
+    np.testing.assert_allclose(np.asarray(one(ax, "runs").get_offsets())[:, 0], expected, rtol=1e-12)
+
+
 def test_diagnostic_kinds_refuse_what_they_cannot_draw(plt, runs, fitted, scores):
     table, result = scores
     with pytest.raises(scalelaw.InvalidArgument, match="reads several"):
