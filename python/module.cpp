@@ -576,13 +576,24 @@ py::dict AxesDict(const scalelaw::plot::Chart& chart) {
 py::dict FitDiagnosticsDict(const scalelaw::FitSummary& fit, const std::map<std::string, DoubleArray>& inputs,
                             const DoubleArray& y, const std::string& y_label,
                             const std::map<std::string, std::string>& input_labels) {
-  std::map<std::string, std::vector<double>> columns;
-  for (const auto& [name, values] : inputs) columns[name] = ToVector(values);
+  // The runs as the fit read them: the table given, less the highest losses the fit dropped (drop_highest=), as
+  // the CLI draws the runs it fitted.
+  scalelaw::Dataset runs;
+  for (const auto& [name, values] : inputs) runs.columns[name] = ToVector(values);
+  runs.loss = ToVector(y);
+  if (fit.drop_highest > 0) {
+    for (const auto& [name, values] : runs.columns) {
+      if (values.size() != runs.loss.size()) {
+        throw scalelaw::InvalidArgument("the runs' '" + name + "' and their y must have the same length");
+      }
+    }
+    runs = scalelaw::DropHighestLoss(runs, fit.drop_highest);
+  }
   scalelaw::plot::FitDiagnosticsOptions options;
   options.y_label = y_label;
   options.input_labels = input_labels;
   const scalelaw::plot::FitDiagnosticsData data =
-      scalelaw::plot::MakeFitDiagnostics(fit, columns, ToVector(y), options);
+      scalelaw::plot::MakeFitDiagnostics(fit, runs.columns, runs.loss, options);
   py::dict out;
   out["title"] = data.title;
   out["log_residual"] = data.log_residual;

@@ -545,7 +545,8 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
             y − ŷ on the loss itself) against the prediction. Returns the Axes.
           kind="diagnostics" (the default for a fit that does not read N and D): "curve" (for a form of one input),
             "observed" and "residuals" side by side. Returns an array of the Axes.
-        Runs held out of the fit (holdout_top=) are drawn as red squares, apart from the fitted runs.
+        Runs held out of the fit (holdout_top=) are drawn as red squares, apart from the fitted runs; the highest
+        losses a fit dropped (drop_highest=) are left out of these charts, as the fit left them out.
       - a published law family with a loss in N and D ("epoch", "chinchilla", "kaplan", ...; scalelaw.laws()):
         the same chart of the published law over its fitted range (or over the runs in data). Returns the Axes.
       - an IsoflopResult (scalelaw.isoflop, or its to_dict()): loss against N per budget (runs from data, coloured

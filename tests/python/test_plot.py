@@ -402,6 +402,12 @@ def test_held_out_runs_are_drawn_apart(plt, runs):
     expected = sorted(predicted[(runs["params"][i], runs["tokens"][i])] for i in largest)
     np.testing.assert_allclose(np.sort(held[:, 0]), expected, rtol=1e-12)
     assert one(residuals_ax, "held_out").get_label().startswith("held out (5), RMS ")
+    # The highest losses a fit dropped are left out of its diagnostics, as the CLI draws the runs it fitted.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        dropped = scalelaw.fit(runs, drop_highest=3)
+    observed = np.asarray(one(scalelaw.plot(dropped, runs, kind="observed"), "runs").get_offsets())
+    np.testing.assert_array_equal(np.sort(observed[:, 1]), np.sort(runs["loss"])[:-3])
 
 
 def test_a_formula_over_n_and_d_draws_compute_and_diagnostics(plt, runs):
