@@ -170,8 +170,8 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     The GIL is released while the fit runs; Ctrl-C stops it at the next start or resample and raises
     KeyboardInterrupt; progress=True rewrites a one-line count of starts and resamples on stderr.
     Returns a FitResult; check .usable (or .status) before using it; print(result) shows the full report. With a
-    table, .table_columns records the columns read ({"params": ..., "tokens" or "flops": ..., "loss": ...}), which
-    scalelaw.plot(result, table) reads again.
+    table, .table_columns records the columns read ({"params": ..., "tokens" or "flops": ..., "loss": ...}, and the
+    other inputs by their data names, {"x": "log_flops"}), which scalelaw.plot(result, table) reads again.
 
     """
     table = data if _is_table(data) else None
@@ -197,6 +197,8 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
                 raise InvalidArgument(f"model '{model}' reads {name}: the table has no column '{names[name]}' "
                                       f"(name it with {argument}=...{' or flops=...' if name == 'D' else ''})")
     weights, unique_tokens = _from_table(table, weights, "weights"), _from_table(table, unique_tokens, "unique_tokens")
+    if read is not None:  # the inputs columns= reads from the table, by their data names
+        read.update({str(k): v for k, v in (columns or {}).items() if isinstance(v, str) and _has_column(table, v)})
     columns = {k: _from_table(table, v, f"columns['{k}']") for k, v in (columns or {}).items()}
     n = None if params is None else _column(params, "params")
     d = None if tokens is None else _column(tokens, "tokens")

@@ -211,8 +211,11 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");
   fit->add_option("--output", command.output, "Also write the fit as JSON to this file");
   fit->add_option("--plot", command.plot,
-                  "Also draw loss vs compute with the fitted law (per model size, the compute-optimal frontier and "
-                  "its bootstrap band) as an SVG file");
+                  "Also draw the fit as SVG files: out.svg is loss vs compute with the fitted law (per model size, "
+                  "the compute-optimal frontier and its bootstrap band) for a fit of N and D, y against the input "
+                  "with the fitted curve and its bootstrap band for a form of one input, observed vs predicted "
+                  "otherwise; out-observed.svg is observed vs predicted and out-residuals.svg the residuals "
+                  "(observed - predicted, on the fit's residual scale) against the prediction, for every fit");
   fit->callback([&] { exit_code = RunFit(command); });
 }
 
