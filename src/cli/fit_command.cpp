@@ -349,13 +349,20 @@ int RunFit(const FitCommand& command) {
   }
   if (!command.output.empty()) detail::WriteWholeFile(command.output, FitsToJsonArray(fits, 2) + "\n", "the fits");
   fmt::print("{}", command.json ? FitsToJsonArray(fits, -1) + "\n" : GroupsReport(command.group_by, labels, fits));
-  std::string unusable;
+  // One line however many groups fail: which ones, and the reason when there is only one (the report has each).
+  std::vector<std::string> unusable;
   for (std::size_t g = 0; g < fits.size(); ++g) {
-    if (fits[g].IsUsable()) continue;
-    unusable += fmt::format("{}{} = {}: {}", unusable.empty() ? "" : "; ", command.group_by, labels[g], fits[g].message);
+    if (!fits[g].IsUsable()) unusable.push_back(labels[g]);
   }
   if (unusable.empty()) return kExitOk;
-  PrintError("not every group's fit is usable: " + unusable);
+  constexpr std::size_t kGroupsNamed = 5;
+  std::string named;
+  for (std::size_t k = 0; k < std::min(unusable.size(), kGroupsNamed); ++k) named += (k ? ", " : "") + unusable[k];
+  if (unusable.size() > kGroupsNamed) named += fmt::format(" and {} more", unusable.size() - kGroupsNamed);
+  const auto first = std::find_if(fits.begin(), fits.end(), [](const FitSummary& fit) { return !fit.IsUsable(); });
+  PrintError(fmt::format("{} of {} groups' fits are not usable ({} = {}){}", unusable.size(), fits.size(),
+                         command.group_by, named,
+                         unusable.size() == 1 ? ": " + first->message : "; each reason is in the report"));
   return kExitUnusable;
 }
 
