@@ -458,6 +458,20 @@ std::string StuckOnBound(const detail::ModelForm& form, const detail::LogDesign&
   return {};
 }
 
+// True when the objective's gradient over the free parameters at estimate is negligible: a change of 1e-3 in
+// every free coordinate would move the objective by less than 1e-10 of it (the refit's own tolerance).
+bool AtStationaryPoint(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
+                       const detail::ParameterLayout& layout, const Estimate& estimate) {
+  detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
+  const std::vector<double> at = layout.Reduce(estimate.internal);
+  double value = 0;
+  std::vector<double> gradient(at.size());
+  if (!objective.Evaluate(at.data(), &value, gradient.data())) return false;
+  double slope = 0;
+  for (double g : gradient) slope += std::abs(g);
+  return 1e-3 * slope <= 1e-10 * std::abs(value);
+}
+
 // How well the runs pin the free parameters at the optimum, from the Gauss-Newton information H = J^T W J
 // (the Laplace approximation): the covariance s^2 H^-1, s^2 = sum w r^2 / (n - q) over the q free parameters.
 // H is judged in correlation form, R = S H S with S = diag(H)^-1/2, so that parameters of unlike scales
@@ -642,8 +656,19 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
     std::vector<int> counts(n, 0);
     for (std::size_t i = 0; i < n; ++i) ++counts[detail::Draw(rng, n)];
     const detail::LogDesign design = full.Subset(counts);
-    const Estimate estimate = Refine(form, design, options, layout, full_fit.internal, solve, 0,
-                                     preconditioner.empty() ? nullptr : &preconditioner);
+    Estimate estimate = Refine(form, design, options, layout, full_fit.internal, solve, 0,
+                               preconditioner.empty() ? nullptr : &preconditioner);
+    // LBFGSpp can stop on its first line search with every trial above the start, returning the full-data optimum
+    // itself as the resample's: a draw the optimiser never moved, which would narrow every interval. Such a refit
+    // runs again with Ceres' line search; a resample still unmoved although its gradient is not zero failed.
+    if (estimate.evaluable && estimate.internal == full_fit.internal) {
+      LocalSolveOptions ceres = solve;
+      ceres.engine = LocalSolveOptions::Engine::kCeres;
+      estimate = Refine(form, design, options, layout, full_fit.internal, ceres, 0);
+      if (estimate.internal == full_fit.internal && !AtStationaryPoint(form, design, options, layout, estimate)) {
+        return;
+      }
+    }
     if (!estimate.evaluable || !AllFinite(estimate.internal)) return;
     draws[k] = NaturalParameters(form, estimate.internal);
     for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;

@@ -233,6 +233,28 @@ TEST_CASE("With a bootstrap, a positive parameter is also judged by its percenti
   CHECK_THAT(fit.message, Catch::Contains("its bootstrap 95% interval is ["));
 }
 
+TEST_CASE("Every bootstrap refit moves off the full-data optimum: none is returned unmoved", "[fit][bootstrap]") {
+  // Nine runs of a score against compute on which LBFGSpp's first line search stopped with every trial above its
+  // start for 10 of 40 resamples (squared error) and 21 of 40 (Huber), returning the full-data optimum itself.
+  const std::vector<double> loss = {3.7377379836, 3.5427555458, 3.2416781569, 3.1019772145, 2.8653782965,
+                                    2.7676126569, 2.5799256610, 2.5139712015, 2.3633876929};
+  scalelaw::Dataset data;
+  for (std::size_t k = 0; k < loss.size(); ++k) {
+    data.columns["C"].push_back(std::pow(10.0, 18 + 0.5 * static_cast<double>(k)));
+    data.loss.push_back(loss[k]);
+  }
+  const scalelaw::Model model = scalelaw::Model::FromFormula("E + A * C^(-alpha)", {"C"});
+  for (scalelaw::Objective objective : {scalelaw::Objective::kSquared, scalelaw::Objective::kHuber}) {
+    scalelaw::FitOptions options;
+    options.objective = objective;
+    options.bootstrap_resamples = 40;
+    scalelaw::FitSummary fit;
+    REQUIRE(scalelaw::Fit(data, model, options, &fit));
+    REQUIRE(fit.bootstrap_draws.size() >= 35);
+    for (const auto& draw : fit.bootstrap_draws) CHECK(draw != fit.params);
+  }
+}
+
 // A power law y = 43 x^-0.06 over x in [1e3, 1e9] (30 runs, 0.3% wiggle), as a column of x.
 scalelaw::Dataset PowerRuns() {
   scalelaw::Dataset data;
