@@ -1103,15 +1103,22 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   const double basin_edge = screened_optimum * (1 + options.basin_relative_tolerance);
   // information: H = J^T W J at the optimum over the free parameters, and s2 the residual variance, when known:
   // a start whose screened endpoint lies within one standard error of the optimum, (x - x*)^T H (x - x*) / s2 <= 1
-  // (the data cannot tell it from the optimum), reached the best basin whatever its objective.
+  // (the data cannot tell it from the optimum), or agrees with it to a relative 1e-3 in every free coordinate,
+  // reached the best basin whatever its objective.
   auto count_best_basin = [&](const Eigen::MatrixXd& information, double s2) {
     const std::vector<double> optimum = layout.Reduce(estimate.internal);
     const Eigen::Map<const Eigen::VectorXd> at(optimum.data(), static_cast<Eigen::Index>(optimum.size()));
     summary->num_starts_in_best_basin =
         static_cast<int>(std::count_if(solutions.begin(), solutions.end(), [&](const LocalSolution& s) {
-          if (!s.evaluable) return false;
+          if (!s.evaluable || s.x.size() != optimum.size()) return false;
           if (s.value <= basin_edge) return true;
-          if (information.size() == 0 || !(s2 > 0) || s.x.size() != optimum.size()) return false;
+          // Runs the law fits exactly leave no noise to measure against: agreement to 1e-3 in every coordinate.
+          bool agrees = true;
+          for (std::size_t k = 0; k < optimum.size(); ++k) {
+            agrees = agrees && std::abs(s.x[k] - optimum[k]) <= 1e-3 * (1 + std::abs(optimum[k]));
+          }
+          if (agrees) return true;
+          if (information.size() == 0 || !(s2 > 0)) return false;
           const Eigen::VectorXd step = Eigen::Map<const Eigen::VectorXd>(s.x.data(), at.size()) - at;
           return step.dot(information * step) <= s2;
         }));

@@ -177,6 +177,8 @@ std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const
 struct DataSpan {
   double x_min = 0, x_max = 0, x_median = 0;  // the input column's (the preset's first)
   double y_min = 0, y_max = 0, y_median = 0;  // the loss (or score) column's
+  // The median of every input column the preset reads, by name (x's too).
+  std::map<std::string, double> median;
 };
 
 struct FormulaPreset {
