@@ -4,6 +4,8 @@
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/analysis/summary.h"
+#include "scalelaw/curves/curve_law.h"
+#include "scalelaw/curves/schedule.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/dataset.h"
 #include "scalelaw/fit/fit.h"
