@@ -106,7 +106,10 @@ void CompressDesign(const std::vector<long>& change_step, const std::vector<long
     if (starts) run_start.push_back(j);
   }
   run_start.push_back(k_all);
-  BlockRule rule(options.block_nodes);
+  // The rules' weights are kept per thread across designs; block lengths are rounded down to 2^p or 1.5·2^p, so
+  // that a design needs the weights of a few dozen lengths (each costs O(length) to derive).
+  static thread_local std::map<int, BlockRule> rules;
+  BlockRule& rule = rules.try_emplace(options.block_nodes, options.block_nodes).first->second;
   const double ratio = options.block_ratio;
   std::vector<int> node_change;
   std::vector<double> node_weight;
@@ -122,6 +125,11 @@ void CompressDesign(const std::vector<long>& change_step, const std::vector<long
         long m = static_cast<long>(std::floor(std::min(ratio * static_cast<double>(pos - s_lo + 1),
                                                        ratio * static_cast<double>(t - pos + 1) / (1 + ratio))));
         m = std::min(m, hi - pos + 1);
+        if (m >= 2) {
+          long power = 1;
+          while (power * 2 <= m) power *= 2;
+          m = power + power / 2 <= m ? power + power / 2 : power;
+        }
         const int j0 = static_cast<int>(first + static_cast<std::size_t>(pos - s_lo));
         if (m < 2 * rule.nodes()) {
           node_change.push_back(j0);

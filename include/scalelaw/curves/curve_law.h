@@ -58,7 +58,7 @@ CurveLaw AsCurveLaw(const PowerCurveLaw& law);
 
 // The loss at each of steps (0-based indices into lr; each step must be < lr.size(), the steps non-decreasing)
 // under the per-step LRs lr. The Multi-Power Law's LD sum is evaluated compressed (src/curves/curve_terms.h:
-// blocks of smooth changes summed by discrete Newton-Cotes rules on steps of the schedule), within 1e-9 relative
+// blocks of smooth changes summed by discrete Newton-Cotes rules on steps of the schedule), within 2e-9 relative
 // of the exact double sum, in O(lr.size() + steps · log(lr.size())); the others in O(lr.size() + steps). Throws
 // InvalidArgument for steps out of range or not sorted, an LR that is negative or not finite, S1(t) = 0 at a
 // requested step, and parameters of the wrong count.
