@@ -349,6 +349,20 @@ std::vector<double> CurveLoss(const CurveLaw& law, const std::vector<double>& lr
   return loss;
 }
 
+CurvePrediction PredictCurve(const CurveLaw& law, const std::vector<double>& lr, long every) {
+  if (every < 1) throw InvalidArgument(fmt::format("curve prediction: every must be >= 1, not {}", every));
+  const long total = static_cast<long>(lr.size());
+  long first = 0;
+  while (first < total && !(lr[first] > 0)) ++first;
+  if (first == total) throw InvalidArgument("curve prediction: the schedule has no step with a positive LR");
+  CurvePrediction out;
+  for (long t = first; t < total; t += every) out.steps.push_back(t);
+  if (out.steps.back() != total - 1) out.steps.push_back(total - 1);
+  out.loss = CurveLoss(law, lr, out.steps);
+  out.final_loss = out.loss.back();
+  return out;
+}
+
 CurveErrors CurvePredictionErrors(const std::vector<double>& observed, const std::vector<double>& predicted) {
   if (observed.size() != predicted.size() || observed.empty()) {
     throw InvalidArgument(fmt::format("curve errors: {} observed and {} predicted values (need the same, at least 1)",

@@ -92,3 +92,44 @@ TEST_CASE("Curve law fits: options and curves out of range are refused") {
       "curve 'steps:peak=1e-3,steps=3000,warmup=200,stages=1500@3e-4': curve: logged step 5000 (index 54) "
       "lies outside the schedule's 3000 steps");
 }
+
+TEST_CASE("Curve law fits: the summary reads back from its JSON") {
+  const CurveLaw mpl = AsCurveLaw(MultiPowerLaw{3.0, 0.5, 0.5, 300, 1.5, 0.6, 0.6});
+  const CurveFitSummary fit = FitCurveLaw(CurveLawForm::kMultiPower, SyntheticCurves(mpl));
+  const CurveFitSummary back = CurveFitFromJson(CurveFitToJson(fit), "fit.json");
+  CHECK(back.form == fit.form);
+  CHECK(back.status == fit.status);
+  CHECK(back.parameters == fit.parameters);
+  CHECK(back.objective == fit.objective);
+  CHECK(back.curve_names == fit.curve_names);
+  REQUIRE(back.curve_errors.size() == fit.curve_errors.size());
+  CHECK(back.curve_errors[2].worst_e == fit.curve_errors[2].worst_e);
+
+  const CurveFitSummary constant =
+      FitCurveLaw(CurveLawForm::kAnnealing, {SyntheticCurve("constant:peak=1e-3,steps=4000,warmup=200", mpl)});
+  const CurveFitSummary constant_back = CurveFitFromJson(CurveFitToJson(constant), "fit.json");
+  CHECK(constant_back.status == AnalysisStatus::kNotIdentifiable);
+  CHECK(constant_back.message == constant.message);
+  CHECK(constant_back.parameters.empty());
+
+  CHECK_THROWS_WITH(CurveFitFromJson(R"({"form": "multi-power", "lambda": 0.999, "status": "usable",
+                                         "parameters": {"L0": 3}})",
+                                     "fit.json"),
+                    Catch::Contains("fit.json") && Catch::Contains("parameters.A"));
+  CHECK_THROWS_AS(CurveFitFromJson("[1, 2]", "fit.json"), InputError);
+}
+
+TEST_CASE("Curve laws: a whole curve predicted for a schedule") {
+  const CurveLaw mpl = AsCurveLaw(MultiPowerLaw{3.0, 0.5, 0.5, 300, 1.5, 0.6, 0.6});
+  const std::vector<double> lr = LrPerStep(ParseLrSchedule("cosine:peak=1e-3,end=1e-4,steps=1000,warmup=100"));
+  const CurvePrediction curve = PredictCurve(mpl, lr, 100);
+  // eta_0 = 0, so the curve starts at step 1: 1, 101, ..., 901 and the last step 999
+  REQUIRE(curve.steps.size() == 11);
+  CHECK(curve.steps.front() == 1);
+  CHECK(curve.steps[9] == 901);
+  CHECK(curve.steps.back() == 999);
+  CHECK(curve.final_loss == curve.loss.back());
+  CHECK(curve.final_loss == CurveLoss(mpl, lr, {999})[0]);
+  CHECK_THROWS_AS(PredictCurve(mpl, lr, 0), InvalidArgument);
+  CHECK_THROWS_AS(PredictCurve(mpl, std::vector<double>(10, 0.0), 1), InvalidArgument);
+}

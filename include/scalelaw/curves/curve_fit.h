@@ -24,6 +24,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scalelaw/analysis/summary.h"
@@ -88,6 +89,14 @@ struct CurveFitSummary {
 // (steps outside its schedule, decreasing, a negative LR).
 CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>& curves,
                             const CurveFitOptions& options = {});
+
+// The fit as one line of JSON: "form", "lambda", "huber_delta", "status", "usable", "message" (when not usable),
+// "parameters" (an object keyed by CurveLawParameterNames, empty when not identifiable), "objective", "points",
+// "curves" (each with "name", "points", "pred_e", "worst_e", "r2", "mae", "rmse"), "starts" (each with "start",
+// "parameters", "objective", "iterations", "converged"), "best_start", "seconds".
+std::string CurveFitToJson(const CurveFitSummary& fit);
+// Reads what CurveFitToJson wrote (extra keys are ignored). Throws InputError naming source_name and the key.
+CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& source_name);
 
 // The Huber objective of law on curves (as FitCurveLaw minimises it), for comparing fits and published
 // parameters.

@@ -76,6 +76,16 @@ inline std::vector<double> CurveLoss(const PowerCurveLaw& law, const std::vector
   return CurveLoss(AsCurveLaw(law), lr, steps);
 }
 
+// A law's whole curve for a schedule: the loss at every `every`-th step from the first step with P(t) > 0 (a
+// linear warmup starts at eta_0 = 0) and at the last step T - 1, whose loss is final_loss. Throws InvalidArgument
+// for every < 1, an empty or all-zero schedule, and as CurveLoss.
+struct CurvePrediction {
+  std::vector<long> steps;
+  std::vector<double> loss;
+  double final_loss = 0;
+};
+CurvePrediction PredictCurve(const CurveLaw& law, const std::vector<double>& lr, long every = 1);
+
 // A run's loss curve: the per-step LRs of its schedule (eta_0..eta_{T-1}), the logged steps (strictly
 // increasing, each < T) and the loss logged at each (empty for a curve only to be predicted).
 struct TrainingCurve {
