@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -223,7 +224,9 @@ FitData MakeFitData(const std::vector<TrainingCurve>& curves, bool with_s2, doub
     try {
       data.designs.push_back(detail::MakeCurveDesign(curve.lr, curve.steps, with_s2, lambda));
     } catch (const InvalidArgument& e) {
-      throw InvalidArgument(fmt::format("curve '{}': {}", curve.name, e.what()));
+      std::string_view problem = e.what();
+      if (problem.substr(0, 7) == "curve: ") problem.remove_prefix(7);  // named here with the curve's name
+      throw InvalidArgument(fmt::format("curve '{}': {}", curve.name, problem));
     }
     Eigen::ArrayXd gap(static_cast<Eigen::Index>(curve.steps.size()));
     double highest = 0;

@@ -87,10 +87,9 @@ TEST_CASE("Curve law fits: options and curves out of range are refused") {
                     "curve 'constant:peak=1e-3,steps=4000,warmup=200': loss -1 at step 350 is not a positive number");
   curves = SyntheticCurves(mpl);
   curves[2].steps.back() = 5000;
-  CHECK_THROWS_WITH(
-      FitCurveLaw(CurveLawForm::kMultiPower, curves),
-      "curve 'steps:peak=1e-3,steps=3000,warmup=200,stages=1500@3e-4': curve: logged step 5000 (index 54) "
-      "lies outside the schedule's 3000 steps");
+  CHECK_THROWS_WITH(FitCurveLaw(CurveLawForm::kMultiPower, curves),
+                    "curve 'steps:peak=1e-3,steps=3000,warmup=200,stages=1500@3e-4': logged step 5000 (index 54) "
+                    "lies outside the schedule's 3000 steps");
 }
 
 TEST_CASE("Curve law fits: the summary reads back from its JSON") {
