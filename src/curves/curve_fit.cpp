@@ -22,7 +22,7 @@ namespace {
 
 // The laws the fit moves through: the three public forms and the paper's simplified law of its start
 // (Luo et al. 2025, repository src/fitting.py): L0 + A·S1^-alpha - B·(eta_max(t) - eta_t).
-enum class Stage { kPowerOnly, kSimplified, kAnnealing, kMultiPower };
+enum class Stage { kPowerOnly, kSimplified, kAnnealing, kAnnealingLambda, kMultiPower };
 
 int StageParameterCount(Stage stage) {
   switch (stage) {
@@ -31,6 +31,8 @@ int StageParameterCount(Stage stage) {
     case Stage::kSimplified:
     case Stage::kAnnealing:
       return 4;
+    case Stage::kAnnealingLambda:  // L0, A, alpha, C, lambda
+      return 5;
     case Stage::kMultiPower:
       return 7;
   }
@@ -43,11 +45,16 @@ bool MovesInLog(Stage stage, int j) {
   if (j == 1 || j == 2) return true;
   return stage == Stage::kMultiPower && j >= 3;
 }
+// The Tissue law's fitted lambda moves in its logit, so that it stays in (0, 1).
+bool MovesInLogit(Stage stage, int j) { return stage == Stage::kAnnealingLambda && j == 4; }
+double Logistic(double z) { return 1 / (1 + std::exp(-z)); }
 
 struct FitData {
   std::vector<detail::CurveDesign> designs;
-  std::vector<Eigen::ArrayXd> anneal_gap;  // eta_max(t) - eta_t at each logged point, per curve
-  std::vector<int> offsets;                // first point of each curve
+  std::vector<Eigen::ArrayXd> anneal_gap;       // eta_max(t) - eta_t at each logged point, per curve
+  std::vector<int> offsets;                     // first point of each curve
+  std::vector<std::vector<double>> step_drop;   // per curve: d_k = eta_{k-1} - eta_k, k = 0..last logged step
+  std::vector<std::vector<long>> logged_steps;  // per curve
   Eigen::ArrayXd log_observed;
   int points = 0;
 };
@@ -66,7 +73,10 @@ class CurveCost final : public ceres::CostFunction {
   bool Evaluate(double const* const* parameters, double* residuals, double** jacobians) const override {
     const int np = StageParameterCount(stage_);
     double theta[7];
-    for (int j = 0; j < np; ++j) theta[j] = MovesInLog(stage_, j) ? std::exp(parameters[0][j]) : parameters[0][j];
+    for (int j = 0; j < np; ++j) {
+      const double z = parameters[0][j];
+      theta[j] = MovesInLog(stage_, j) ? std::exp(z) : MovesInLogit(stage_, j) ? Logistic(z) : z;
+    }
     const bool want_jacobian = jacobians != nullptr && jacobians[0] != nullptr;
     if (!Predict(theta, want_jacobian)) return false;
     for (int i = 0; i < data_.points; ++i) {
@@ -86,6 +96,7 @@ class CurveCost final : public ceres::CostFunction {
         for (int j = 0; j < np; ++j) {
           double d = -scale * jacobian_[static_cast<std::size_t>(i) * np + j] / loss_[i];
           if (MovesInLog(stage_, j)) d *= theta[j];
+          if (MovesInLogit(stage_, j)) d *= theta[j] * (1 - theta[j]);
           jacobians[0][i * np + j] = d;
         }
       }
@@ -122,6 +133,10 @@ class CurveCost final : public ceres::CostFunction {
         }
         continue;
       }
+      if (stage_ == Stage::kAnnealingLambda) {
+        PredictAnnealingLambda(c, theta, loss, jacobian);
+        continue;
+      }
       const CurveLawForm form = stage_ == Stage::kPowerOnly   ? CurveLawForm::kPowerOnly
                                 : stage_ == Stage::kAnnealing ? CurveLawForm::kAnnealing
                                                               : CurveLawForm::kMultiPower;
@@ -131,6 +146,39 @@ class CurveCost final : public ceres::CostFunction {
   }
 
  private:
+  // The Tissue law with lambda a parameter: S2 and dS2/dlambda by the recursion over every step,
+  //   m_k = lambda·m_{k-1} + d_k,  dm_k/dlambda = m_{k-1} + lambda·dm_{k-1}/dlambda,
+  // O(steps) per curve and evaluation.
+  void PredictAnnealingLambda(std::size_t c, const double* theta, double* loss, double* jacobian) const {
+    const detail::CurveDesign& design = data_.designs[c];
+    const std::vector<double>& drop = data_.step_drop[c];
+    const std::vector<long>& steps = data_.logged_steps[c];
+    const double lambda = theta[4];
+    double m = 0, dm = 0, area = 0, darea = 0;
+    std::size_t next = 0;
+    for (long k = 0; next < steps.size(); ++k) {
+      if (k >= 1) {
+        dm = m + lambda * dm;
+        m = lambda * m + drop[static_cast<std::size_t>(k)];
+        area += m;
+        darea += dm;
+      }
+      for (; next < steps.size() && steps[next] == k; ++next) {
+        const Eigen::Index i = static_cast<Eigen::Index>(next);
+        const double power = std::exp(-theta[2] * design.log_s1[i]);
+        loss[i] = theta[0] + theta[1] * power - theta[3] * area;
+        if (jacobian != nullptr) {
+          double* row = jacobian + i * 5;
+          row[0] = 1;
+          row[1] = power;
+          row[2] = -theta[1] * power * design.log_s1[i];
+          row[3] = -area;
+          row[4] = -theta[3] * darea;
+        }
+      }
+    }
+  }
+
   const FitData& data_;
   Stage stage_;
   double delta_;
@@ -143,6 +191,7 @@ std::vector<double> ToInternal(Stage stage, const std::vector<double>& theta) {
   std::vector<double> z(theta);
   for (std::size_t j = 0; j < z.size(); ++j) {
     if (MovesInLog(stage, static_cast<int>(j))) z[j] = std::log(theta[j]);
+    if (MovesInLogit(stage, static_cast<int>(j))) z[j] = std::log(theta[j] / (1 - theta[j]));
   }
   return z;
 }
@@ -151,6 +200,7 @@ std::vector<double> FromInternal(Stage stage, const std::vector<double>& z) {
   std::vector<double> theta(z);
   for (std::size_t j = 0; j < z.size(); ++j) {
     if (MovesInLog(stage, static_cast<int>(j))) theta[j] = std::exp(z[j]);
+    if (MovesInLogit(stage, static_cast<int>(j))) theta[j] = Logistic(z[j]);
   }
   return theta;
 }
@@ -237,6 +287,10 @@ FitData MakeFitData(const std::vector<TrainingCurve>& curves, bool with_s2, doub
         gap[static_cast<Eigen::Index>(next)] = highest - curve.lr[k];
       }
     }
+    std::vector<double> drop(static_cast<std::size_t>(curve.steps.back()) + 1, 0.0);
+    for (std::size_t k = 1; k < drop.size(); ++k) drop[k] = curve.lr[k - 1] - curve.lr[k];
+    data.step_drop.push_back(std::move(drop));
+    data.logged_steps.push_back(curve.steps);
     data.offsets.push_back(data.points);
     data.points += static_cast<int>(curve.steps.size());
     data.anneal_gap.push_back(std::move(gap));
@@ -412,6 +466,23 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
     }
     std::vector<CurveFitStart> ends = SolveEach(data, stage, starts, options);
     summary.starts = std::move(ends);
+    if (form == CurveLawForm::kAnnealing && options.fit_lambda) {
+      // 4. lambda free: from the best fixed-lambda fit, at the given lambda and at 1 - 10·(1 - lambda).
+      int best_fixed = -1;
+      for (std::size_t k = 0; k < summary.starts.size(); ++k) {
+        if (!std::isfinite(summary.starts[k].objective)) continue;
+        if (best_fixed < 0 || summary.starts[k].objective < summary.starts[best_fixed].objective) {
+          best_fixed = static_cast<int>(k);
+        }
+      }
+      std::vector<double> from = best_fixed >= 0 ? summary.starts[best_fixed].parameters : starts.front();
+      std::vector<std::vector<double>> lambda_starts;
+      for (double lambda : {options.lambda, std::max(0.5, 1 - 10 * (1 - options.lambda))}) {
+        lambda_starts.push_back(from);
+        lambda_starts.back().push_back(lambda);
+      }
+      summary.starts = SolveEach(data, Stage::kAnnealingLambda, lambda_starts, options);
+    }
   }
 
   int best = -1;
@@ -427,6 +498,10 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
   }
   summary.best_start = best;
   summary.parameters = summary.starts[best].parameters;
+  if (form == CurveLawForm::kAnnealing && options.fit_lambda) {  // the fitted lambda is not a law parameter
+    summary.lambda = summary.parameters.back();
+    summary.parameters.pop_back();
+  }
   summary.objective = summary.starts[best].objective;
   const CurveLaw law = summary.Law();
   for (const TrainingCurve& curve : curves) {

@@ -84,3 +84,31 @@ TEST_CASE("Curve law fits: the Tissue and annealing-free laws fitted the same wa
     if (row.worst_e != nullptr) CHECK(RoundsTo(test.worst_e, row.worst_e));
   }
 }
+
+TEST_CASE("Curve law fits: the Tissue law with lambda fitted gives SOURCE.txt's lambda and test errors") {
+  SCALELAW_REQUIRE_SHARED(kMultipowerSource);
+  struct Row {
+    int size;
+    const char* lambda;
+    const char* pred_e;
+    const char* worst_e;
+  };
+  const Row rows[] = {{25, "0.9957", "0.00136", "0.00592"}, {100, "0.9984", "0.00124", "0.00598"}};
+  CurveFitOptions options;
+  options.fit_lambda = true;
+  for (const Row& row : rows) {
+    INFO(row.size << "M");
+    const std::vector<TrainingCurve> train = MultipowerCurves(row.size, MultipowerTrainNames());
+    const CurveFitSummary fit = FitCurveLaw(CurveLawForm::kAnnealing, train, options);
+    INFO(fit.FullReport());
+    REQUIRE(fit.IsUsable());
+    CHECK(fit.parameters.size() == 4);
+    CHECK(RoundsTo(fit.lambda, row.lambda));
+    // lambda free can only lower the objective of lambda = 0.999
+    CHECK(fit.objective < FitCurveLaw(CurveLawForm::kAnnealing, train).objective);
+    const CurveErrors test = TestErrors(row.size, fit.Law());
+    INFO("test PredE " << test.pred_e << " WorstE " << test.worst_e);
+    CHECK(RoundsTo(test.pred_e, row.pred_e));
+    CHECK(RoundsTo(test.worst_e, row.worst_e));
+  }
+}

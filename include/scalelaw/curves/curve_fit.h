@@ -35,6 +35,9 @@ namespace scalelaw {
 struct CurveFitOptions {
   double huber_delta = 1e-3;  // delta of the Huber loss on log residuals (> 0)
   double lambda = 0.999;      // the Tissue law's momentum of the annealing area, in [0, 1)
+  // Fit the Tissue law's lambda too (in (0, 1), from the fixed-lambda fit at lambda and at 1 - 10·(1 - lambda));
+  // the summary's lambda is then the fitted one, and its starts list the lambda-free solves with lambda last.
+  bool fit_lambda = false;
   int max_iterations = 1000;  // Levenberg-Marquardt iterations per start (>= 1)
   // Convergence tests per start (Ceres Solver::Options): relative change of the objective, max-norm of the
   // gradient, relative step size.
