@@ -514,7 +514,6 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
     summary.status = AnalysisStatus::kUsable;
     summary.message = "";
   }
-  (void)stage;
   return finish();
 }
 
