@@ -1,0 +1,536 @@
+#include "scalelaw/curves/curve_fit.h"
+
+#include <ceres/ceres.h>
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "curves/curve_terms.h"
+#include "fit/quiet_ceres.h"
+#include "scalelaw/error.h"
+
+namespace scalelaw {
+namespace {
+
+// The laws the fit moves through: the three public forms and the paper's simplified law of its start
+// (Luo et al. 2025, repository src/fitting.py): L0 + A·S1^-alpha - B·(eta_max(t) - eta_t).
+enum class Stage { kPowerOnly, kSimplified, kAnnealing, kAnnealingLambda, kMultiPower };
+
+int StageParameterCount(Stage stage) {
+  switch (stage) {
+    case Stage::kPowerOnly:
+      return 3;
+    case Stage::kSimplified:
+    case Stage::kAnnealing:
+      return 4;
+    case Stage::kAnnealingLambda:  // L0, A, alpha, C, lambda
+      return 5;
+    case Stage::kMultiPower:
+      return 7;
+  }
+  return 0;
+}
+
+// Which parameters move in logarithms (positive by construction): A, alpha, and the Multi-Power Law's B, C, beta,
+// gamma. L0 and the linear coefficients of the simplified and Tissue laws move as they are.
+bool MovesInLog(Stage stage, int j) {
+  if (j == 1 || j == 2) return true;
+  return stage == Stage::kMultiPower && j >= 3;
+}
+// The Tissue law's fitted lambda moves in its logit, so that it stays in (0, 1).
+bool MovesInLogit(Stage stage, int j) { return stage == Stage::kAnnealingLambda && j == 4; }
+double Logistic(double z) { return 1 / (1 + std::exp(-z)); }
+
+struct FitData {
+  std::vector<detail::CurveDesign> designs;
+  std::vector<Eigen::ArrayXd> anneal_gap;       // eta_max(t) - eta_t at each logged point, per curve
+  std::vector<int> offsets;                     // first point of each curve
+  std::vector<std::vector<double>> step_drop;   // per curve: d_k = eta_{k-1} - eta_k, k = 0..last logged step
+  std::vector<std::vector<long>> logged_steps;  // per curve
+  Eigen::ArrayXd log_observed;
+  int points = 0;
+};
+
+// The residuals sign(r)·sqrt(2·Huber_delta(r)) of r = ln y - ln L(t), whose half squared norm is the Huber
+// objective, and their Jacobian in the internal parameters (logarithms where MovesInLog).
+class CurveCost final : public ceres::CostFunction {
+ public:
+  CurveCost(const FitData& data, Stage stage, double delta) : data_(data), stage_(stage), delta_(delta) {
+    set_num_residuals(data.points);
+    mutable_parameter_block_sizes()->push_back(StageParameterCount(stage));
+    loss_.resize(data.points);
+    jacobian_.resize(static_cast<std::size_t>(data.points) * StageParameterCount(stage));
+  }
+
+  bool Evaluate(double const* const* parameters, double* residuals, double** jacobians) const override {
+    const int np = StageParameterCount(stage_);
+    double theta[7];
+    for (int j = 0; j < np; ++j) {
+      const double z = parameters[0][j];
+      theta[j] = MovesInLog(stage_, j) ? std::exp(z) : MovesInLogit(stage_, j) ? Logistic(z) : z;
+    }
+    const bool want_jacobian = jacobians != nullptr && jacobians[0] != nullptr;
+    if (!Predict(theta, want_jacobian)) return false;
+    for (int i = 0; i < data_.points; ++i) {
+      if (!(loss_[i] > 0)) return false;
+      const double r = data_.log_observed[i] - std::log(loss_[i]);
+      const double abs_r = std::abs(r);
+      double scale = 1;  // d residual / d r
+      if (abs_r <= delta_) {
+        residuals[i] = r;
+      } else {
+        const double root = std::sqrt(2 * delta_ * abs_r - delta_ * delta_);
+        residuals[i] = r > 0 ? root : -root;
+        scale = delta_ / root;
+      }
+      if (want_jacobian) {
+        // d r / d theta_j = -(1/L) dL/dtheta_j; times theta_j for a logarithmic parameter.
+        for (int j = 0; j < np; ++j) {
+          double d = -scale * jacobian_[static_cast<std::size_t>(i) * np + j] / loss_[i];
+          if (MovesInLog(stage_, j)) d *= theta[j];
+          if (MovesInLogit(stage_, j)) d *= theta[j] * (1 - theta[j]);
+          jacobians[0][i * np + j] = d;
+        }
+      }
+    }
+    return true;
+  }
+
+  const std::vector<double>& loss() const { return loss_; }
+  const std::vector<double>& jacobian() const { return jacobian_; }
+
+  // The loss at every point (loss_) and dL/dtheta (jacobian_).
+  bool Predict(const double* theta, bool want_jacobian) const {
+    const int np = StageParameterCount(stage_);
+    for (std::size_t c = 0; c < data_.designs.size(); ++c) {
+      const int offset = data_.offsets[c];
+      double* loss = loss_.data() + offset;
+      double* jacobian = want_jacobian ? jacobian_.data() + static_cast<std::size_t>(offset) * np : nullptr;
+      const detail::CurveDesign& design = data_.designs[c];
+      if (stage_ == Stage::kSimplified) {
+        if (!detail::EvaluateCurveDesign(CurveLawForm::kPowerOnly, theta, design, loss, nullptr, &scratch_)) {
+          return false;
+        }
+        const Eigen::ArrayXd& gap = data_.anneal_gap[c];
+        for (Eigen::Index i = 0; i < gap.size(); ++i) {
+          loss[i] -= theta[3] * gap[i];
+          if (jacobian != nullptr) {
+            const double power = std::exp(-theta[2] * design.log_s1[i]);
+            double* row = jacobian + i * np;
+            row[0] = 1;
+            row[1] = power;
+            row[2] = -theta[1] * power * design.log_s1[i];
+            row[3] = -gap[i];
+          }
+        }
+        continue;
+      }
+      if (stage_ == Stage::kAnnealingLambda) {
+        PredictAnnealingLambda(c, theta, loss, jacobian);
+        continue;
+      }
+      const CurveLawForm form = stage_ == Stage::kPowerOnly   ? CurveLawForm::kPowerOnly
+                                : stage_ == Stage::kAnnealing ? CurveLawForm::kAnnealing
+                                                              : CurveLawForm::kMultiPower;
+      if (!detail::EvaluateCurveDesign(form, theta, design, loss, jacobian, &scratch_)) return false;
+    }
+    return true;
+  }
+
+ private:
+  // The Tissue law with lambda a parameter: S2 and dS2/dlambda by the recursion over every step,
+  //   m_k = lambda·m_{k-1} + d_k,  dm_k/dlambda = m_{k-1} + lambda·dm_{k-1}/dlambda,
+  // O(steps) per curve and evaluation.
+  void PredictAnnealingLambda(std::size_t c, const double* theta, double* loss, double* jacobian) const {
+    const detail::CurveDesign& design = data_.designs[c];
+    const std::vector<double>& drop = data_.step_drop[c];
+    const std::vector<long>& steps = data_.logged_steps[c];
+    const double lambda = theta[4];
+    double m = 0, dm = 0, area = 0, darea = 0;
+    std::size_t next = 0;
+    for (long k = 0; next < steps.size(); ++k) {
+      if (k >= 1) {
+        dm = m + lambda * dm;
+        m = lambda * m + drop[static_cast<std::size_t>(k)];
+        area += m;
+        darea += dm;
+      }
+      for (; next < steps.size() && steps[next] == k; ++next) {
+        const Eigen::Index i = static_cast<Eigen::Index>(next);
+        const double power = std::exp(-theta[2] * design.log_s1[i]);
+        loss[i] = theta[0] + theta[1] * power - theta[3] * area;
+        if (jacobian != nullptr) {
+          double* row = jacobian + i * 5;
+          row[0] = 1;
+          row[1] = power;
+          row[2] = -theta[1] * power * design.log_s1[i];
+          row[3] = -area;
+          row[4] = -theta[3] * darea;
+        }
+      }
+    }
+  }
+
+  const FitData& data_;
+  Stage stage_;
+  double delta_;
+  mutable std::vector<double> loss_;
+  mutable std::vector<double> jacobian_;
+  mutable detail::CurveScratch scratch_;
+};
+
+std::vector<double> ToInternal(Stage stage, const std::vector<double>& theta) {
+  std::vector<double> z(theta);
+  for (std::size_t j = 0; j < z.size(); ++j) {
+    if (MovesInLog(stage, static_cast<int>(j))) z[j] = std::log(theta[j]);
+    if (MovesInLogit(stage, static_cast<int>(j))) z[j] = std::log(theta[j] / (1 - theta[j]));
+  }
+  return z;
+}
+
+std::vector<double> FromInternal(Stage stage, const std::vector<double>& z) {
+  std::vector<double> theta(z);
+  for (std::size_t j = 0; j < z.size(); ++j) {
+    if (MovesInLog(stage, static_cast<int>(j))) theta[j] = std::exp(z[j]);
+    if (MovesInLogit(stage, static_cast<int>(j))) theta[j] = Logistic(z[j]);
+  }
+  return theta;
+}
+
+// The objective at theta (infinite where the law cannot be evaluated).
+double Objective(const FitData& data, Stage stage, const std::vector<double>& theta, double delta) {
+  const CurveCost cost(data, stage, delta);
+  const std::vector<double> z = ToInternal(stage, theta);
+  const double* parameters[] = {z.data()};
+  std::vector<double> residuals(static_cast<std::size_t>(data.points));
+  if (!cost.Evaluate(parameters, residuals.data(), nullptr)) return std::numeric_limits<double>::infinity();
+  double total = 0;
+  for (double r : residuals) total += 0.5 * r * r;
+  return total;
+}
+
+CurveFitStart Solve(const FitData& data, Stage stage, const std::vector<double>& start,
+                    const CurveFitOptions& options) {
+  CurveFitStart result;
+  result.start = start;
+  std::vector<double> z = ToInternal(stage, start);
+  ceres::Problem::Options problem_options;
+  problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
+  ceres::Problem problem(problem_options);
+  problem.AddResidualBlock(new CurveCost(data, stage, options.huber_delta), nullptr, z.data());
+  ceres::Solver::Options solver_options;
+  solver_options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
+  solver_options.linear_solver_type = ceres::DENSE_QR;
+  solver_options.max_num_iterations = options.max_iterations;
+  solver_options.function_tolerance = options.function_tolerance;
+  solver_options.gradient_tolerance = options.gradient_tolerance;
+  solver_options.parameter_tolerance = options.parameter_tolerance;
+  solver_options.logging_type = ceres::SILENT;
+  solver_options.num_threads = 1;
+  ceres::Solver::Summary summary;
+  {
+    detail::ScopedQuietCeres quiet;
+    ceres::Solve(solver_options, &problem, &summary);
+  }
+  result.parameters = FromInternal(stage, z);
+  // 1/2 the sum of squared residuals is the Huber objective; recomputed at the end point, since a solve that
+  // failed at its start reports no cost of its own.
+  result.objective = Objective(data, stage, result.parameters, options.huber_delta);
+  result.iterations = static_cast<int>(summary.iterations.size());
+  result.converged = summary.termination_type == ceres::CONVERGENCE && std::isfinite(summary.final_cost);
+  result.message = summary.message;
+  return result;
+}
+
+FitData MakeFitData(const std::vector<TrainingCurve>& curves, bool with_s2, double lambda) {
+  FitData data;
+  std::vector<double> log_observed;
+  for (const TrainingCurve& curve : curves) {
+    if (curve.loss.size() != curve.steps.size() || curve.loss.empty()) {
+      throw InvalidArgument(fmt::format("curve '{}': {} steps but {} losses (a fit needs a loss at every logged step)",
+                                        curve.name, curve.steps.size(), curve.loss.size()));
+    }
+    for (std::size_t i = 1; i < curve.steps.size(); ++i) {
+      if (curve.steps[i] <= curve.steps[i - 1]) {
+        throw InvalidArgument(fmt::format("curve '{}': step {} (point {}) does not increase on step {}", curve.name,
+                                          curve.steps[i], i, curve.steps[i - 1]));
+      }
+    }
+    for (std::size_t i = 0; i < curve.loss.size(); ++i) {
+      if (!(std::isfinite(curve.loss[i]) && curve.loss[i] > 0)) {
+        throw InvalidArgument(fmt::format("curve '{}': loss {} at step {} is not a positive number", curve.name,
+                                          curve.loss[i], curve.steps[i]));
+      }
+      log_observed.push_back(std::log(curve.loss[i]));
+    }
+    try {
+      data.designs.push_back(detail::MakeCurveDesign(curve.lr, curve.steps, with_s2, lambda));
+    } catch (const InvalidArgument& e) {
+      std::string_view problem = e.what();
+      if (problem.substr(0, 7) == "curve: ") problem.remove_prefix(7);  // named here with the curve's name
+      throw InvalidArgument(fmt::format("curve '{}': {}", curve.name, problem));
+    }
+    Eigen::ArrayXd gap(static_cast<Eigen::Index>(curve.steps.size()));
+    double highest = 0;
+    std::size_t next = 0;
+    for (long k = 0; next < curve.steps.size(); ++k) {
+      highest = std::max(highest, curve.lr[k]);
+      for (; next < curve.steps.size() && curve.steps[next] == k; ++next) {
+        gap[static_cast<Eigen::Index>(next)] = highest - curve.lr[k];
+      }
+    }
+    std::vector<double> drop(static_cast<std::size_t>(curve.steps.back()) + 1, 0.0);
+    for (std::size_t k = 1; k < drop.size(); ++k) drop[k] = curve.lr[k - 1] - curve.lr[k];
+    data.step_drop.push_back(std::move(drop));
+    data.logged_steps.push_back(curve.steps);
+    data.offsets.push_back(data.points);
+    data.points += static_cast<int>(curve.steps.size());
+    data.anneal_gap.push_back(std::move(gap));
+  }
+  data.log_observed =
+      Eigen::Map<const Eigen::ArrayXd>(log_observed.data(), static_cast<Eigen::Index>(log_observed.size()));
+  return data;
+}
+
+// The Multi-Power Law is linear in L0, A and B at fixed (alpha, C, beta, gamma): L = L0 + A·S1^-alpha - B·LD1 with
+// LD1 = LD/B. A start's L0, A, B are replaced by their least-squares values (relative residuals (y - L)/y, the
+// first-order version of the log residual), so that each shape starts from the best law of its shape instead of
+// from the simplified law's L0 (which assumes G = 1). Unchanged when the solution is not positive.
+void FitLinearTerms(const FitData& data, std::vector<double>* theta) {
+  const CurveCost cost(data, Stage::kMultiPower, 1);
+  if (!cost.Predict(theta->data(), true)) return;
+  Eigen::MatrixXd design(data.points, 3);
+  Eigen::VectorXd target(data.points);
+  for (int i = 0; i < data.points; ++i) {
+    const double y = std::exp(data.log_observed[i]);
+    const double* row = cost.jacobian().data() + static_cast<std::size_t>(i) * 7;
+    design(i, 0) = row[0] / y;
+    design(i, 1) = row[1] / y;
+    design(i, 2) = row[3] / y;  // -LD1
+    target[i] = 1;
+  }
+  const Eigen::VectorXd solution = design.colPivHouseholderQr().solve(target);
+  if (!solution.allFinite() || solution[1] <= 0 || solution[2] <= 0) return;
+  (*theta)[0] = solution[0];
+  (*theta)[1] = solution[1];
+  (*theta)[3] = solution[2];
+}
+
+// Runs every start on up to num_threads threads; the results are indexed like starts.
+std::vector<CurveFitStart> SolveEach(const FitData& data, Stage stage, const std::vector<std::vector<double>>& starts,
+                                     const CurveFitOptions& options) {
+  std::vector<CurveFitStart> results(starts.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k = next++; k < starts.size(); k = next++) results[k] = Solve(data, stage, starts[k], options);
+  };
+  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = std::max(
+      1, std::min<int>(options.num_threads > 0 ? options.num_threads : hardware, static_cast<int>(starts.size())));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+  return results;
+}
+
+// Whether some curve's LR decreases (eta_{k-1} > eta_k) at a step up to its last logged one.
+bool AnyAnnealing(const std::vector<TrainingCurve>& curves) {
+  for (const TrainingCurve& curve : curves) {
+    for (long k = 1; k <= curve.steps.back(); ++k) {
+      if (curve.lr[k - 1] > curve.lr[k]) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool CurveFitOptions::IsValid(std::string* error) const {
+  auto fail = [&](const std::string& message) {
+    if (error != nullptr) *error = message;
+    return false;
+  };
+  if (!(huber_delta > 0 && std::isfinite(huber_delta)))
+    return fail(fmt::format("huber_delta must be > 0, not {}", huber_delta));
+  if (!(lambda >= 0 && lambda < 1)) return fail(fmt::format("lambda must lie in [0, 1), not {}", lambda));
+  if (max_iterations < 1) return fail(fmt::format("max_iterations must be >= 1, not {}", max_iterations));
+  if (!(function_tolerance >= 0 && gradient_tolerance >= 0 && parameter_tolerance >= 0)) {
+    return fail("the tolerances must be >= 0");
+  }
+  if (num_threads < 0) return fail(fmt::format("num_threads must be >= 0, not {}", num_threads));
+  return true;
+}
+
+CurveLaw CurveFitSummary::Law() const {
+  if (parameters.empty()) throw InvalidArgument("curve fit: no parameters (" + message + ")");
+  return CurveLaw{form, parameters, lambda};
+}
+
+CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>& curves,
+                            const CurveFitOptions& options) {
+  const auto begin = std::chrono::steady_clock::now();
+  std::string error;
+  if (!options.IsValid(&error)) throw InvalidArgument("curve fit options: " + error);
+  if (curves.empty()) throw InvalidArgument("curve fit: no curves");
+  const FitData data = MakeFitData(curves, form == CurveLawForm::kAnnealing, options.lambda);
+
+  CurveFitSummary summary;
+  summary.form = form;
+  summary.lambda = options.lambda;
+  summary.huber_delta = options.huber_delta;
+  summary.parameter_names = CurveLawParameterNames(form);
+  summary.points = data.points;
+  for (const TrainingCurve& curve : curves) summary.curve_names.push_back(curve.name);
+  auto finish = [&] {
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    return summary;
+  };
+
+  const int np = static_cast<int>(summary.parameter_names.size());
+  if (data.points <= np) {
+    summary.status = AnalysisStatus::kNotIdentifiable;
+    summary.message = fmt::format("{} logged points cannot determine {} parameters", data.points, np);
+    return finish();
+  }
+  if (form != CurveLawForm::kPowerOnly && !AnyAnnealing(curves)) {
+    summary.status = AnalysisStatus::kNotIdentifiable;
+    summary.message =
+        "no curve's learning rate decreases within its logged steps (constant-LR curves only): the annealing term "
+        "cannot be separated from the power law in S1; add curves with a decay (cosine, WSD, a step down)";
+    return finish();
+  }
+
+  // 1. The annealing-free law from L0 just below the lowest loss, alpha = 0.5 and A by least squares.
+  const double lowest = std::exp(data.log_observed.minCoeff());
+  const double l0 = 0.9 * lowest;
+  double sy = 0, ss = 0;
+  for (std::size_t c = 0; c < data.designs.size(); ++c) {
+    const detail::CurveDesign& d = data.designs[c];
+    for (Eigen::Index i = 0; i < d.s1.size(); ++i) {
+      const double s = std::exp(-0.5 * d.log_s1[i]);
+      sy += (std::exp(data.log_observed[data.offsets[c] + i]) - l0) * s;
+      ss += s * s;
+    }
+  }
+  const double a = sy > 0 ? sy / ss : 1.0;
+  const CurveFitStart power = Solve(data, Stage::kPowerOnly, {l0, a, 0.5}, options);
+  std::vector<double> base = power.parameters;
+  if (!std::isfinite(power.objective)) base = {l0, a, 0.5};
+
+  std::vector<std::vector<double>> starts;
+  Stage stage = Stage::kPowerOnly;
+  if (form == CurveLawForm::kPowerOnly) {
+    summary.starts.push_back(power);
+  } else {
+    // 2. The simplified law L0 + A·S1^-alpha - B·(eta_max(t) - eta_t), from 1. with B = 0.
+    const CurveFitStart simplified = Solve(data, Stage::kSimplified, {base[0], base[1], base[2], 0.0}, options);
+    double b = simplified.parameters[3];
+    std::vector<double> seed = {base[0], base[1], base[2]};
+    if (std::isfinite(simplified.objective) && simplified.parameters[1] > 0 && simplified.parameters[2] > 0) {
+      seed = {simplified.parameters[0], simplified.parameters[1], simplified.parameters[2]};
+    }
+    if (!(b > 0 && std::isfinite(b))) b = 1.0;
+    if (form == CurveLawForm::kAnnealing) {
+      // 3. The Tissue law: S2 ≈ eta_max - eta_t after a long decay, so C starts at B (and at B/10, B·10).
+      stage = Stage::kAnnealing;
+      for (double factor : {1.0, 0.1, 10.0}) starts.push_back({seed[0], seed[1], seed[2], b * factor});
+    } else {
+      // 3. The Multi-Power Law: G(x) -> 1 for large x, so LD ≈ B·(eta_max - eta_t) far into a decay and B starts
+      // at the simplified law's. G's shape (C, beta, gamma) is what the data pin down least, and both of its
+      // extremes are stationary plateaus of the objective: a G that saturates a step after each change (the
+      // simplified law again) and a G that stays in its linear range. So the shapes start where G rises over a
+      // number of steps the curves resolve: x = C·eta^-gamma·S_k(t) reaches 1 after n1 steps at the highest LR
+      // eta_max of the curves, C = 1/(n1·eta_max^(1-gamma)), with n1 ∈ {30, 300} and (beta, gamma) ∈
+      // {(0.5, 0.5) (the paper's start), (0.2, 1)}.
+      stage = Stage::kMultiPower;
+      double eta_max = 0;
+      for (const TrainingCurve& curve : curves) {
+        for (long k = 0; k <= curve.steps.back(); ++k) eta_max = std::max(eta_max, curve.lr[k]);
+      }
+      for (double n1 : {30.0, 300.0}) {
+        for (const auto& [beta, gamma] : {std::pair{0.5, 0.5}, std::pair{0.2, 1.0}}) {
+          const double c = 1 / (n1 * std::pow(eta_max, 1 - gamma));
+          starts.push_back({seed[0], seed[1], seed[2], b, c, beta, gamma});
+          FitLinearTerms(data, &starts.back());
+        }
+      }
+    }
+    std::vector<CurveFitStart> ends = SolveEach(data, stage, starts, options);
+    summary.starts = std::move(ends);
+    if (form == CurveLawForm::kAnnealing && options.fit_lambda) {
+      // 4. lambda free: from the best fixed-lambda fit, at the given lambda and at 1 - 10·(1 - lambda).
+      int best_fixed = -1;
+      for (std::size_t k = 0; k < summary.starts.size(); ++k) {
+        if (!std::isfinite(summary.starts[k].objective)) continue;
+        if (best_fixed < 0 || summary.starts[k].objective < summary.starts[best_fixed].objective) {
+          best_fixed = static_cast<int>(k);
+        }
+      }
+      std::vector<double> from = best_fixed >= 0 ? summary.starts[best_fixed].parameters : starts.front();
+      std::vector<std::vector<double>> lambda_starts;
+      for (double lambda : {options.lambda, std::max(0.5, 1 - 10 * (1 - options.lambda))}) {
+        lambda_starts.push_back(from);
+        lambda_starts.back().push_back(lambda);
+      }
+      summary.starts = SolveEach(data, Stage::kAnnealingLambda, lambda_starts, options);
+    }
+  }
+
+  int best = -1;
+  for (std::size_t k = 0; k < summary.starts.size(); ++k) {
+    const CurveFitStart& s = summary.starts[k];
+    if (!std::isfinite(s.objective)) continue;
+    if (best < 0 || s.objective < summary.starts[best].objective) best = static_cast<int>(k);
+  }
+  if (best < 0) {
+    summary.status = AnalysisStatus::kNoConvergence;
+    summary.message = "no start reached a finite objective";
+    return finish();
+  }
+  summary.best_start = best;
+  summary.parameters = summary.starts[best].parameters;
+  if (form == CurveLawForm::kAnnealing && options.fit_lambda) {  // the fitted lambda is not a law parameter
+    summary.lambda = summary.parameters.back();
+    summary.parameters.pop_back();
+  }
+  summary.objective = summary.starts[best].objective;
+  const CurveLaw law = summary.Law();
+  for (const TrainingCurve& curve : curves) {
+    summary.curve_errors.push_back(CurvePredictionErrors(curve.loss, CurveLoss(law, curve.lr, curve.steps)));
+  }
+  if (!summary.starts[best].converged) {
+    summary.status = AnalysisStatus::kNoConvergence;
+    summary.message = "the best start did not converge: " + summary.starts[best].message;
+  } else {
+    summary.status = AnalysisStatus::kUsable;
+    summary.message = "";
+  }
+  return finish();
+}
+
+double CurveLawObjective(const CurveLaw& law, const std::vector<TrainingCurve>& curves, double huber_delta) {
+  double total = 0;
+  for (const TrainingCurve& curve : curves) {
+    const std::vector<double> predicted = CurveLoss(law, curve.lr, curve.steps);
+    if (curve.loss.size() != predicted.size()) {
+      throw InvalidArgument(
+          fmt::format("curve '{}': {} steps but {} losses", curve.name, curve.steps.size(), curve.loss.size()));
+    }
+    for (std::size_t i = 0; i < predicted.size(); ++i) {
+      const double r = std::log(curve.loss[i]) - std::log(predicted[i]);
+      total += std::abs(r) <= huber_delta ? 0.5 * r * r : huber_delta * (std::abs(r) - 0.5 * huber_delta);
+    }
+  }
+  return total;
+}
+
+}  // namespace scalelaw

@@ -1,0 +1,118 @@
+// CurveFitSummary to and from JSON (the schema is in scalelaw/curves/curve_fit.h).
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "scalelaw/curves/curve_fit.h"
+#include "scalelaw/error.h"
+
+namespace scalelaw {
+namespace {
+
+using nlohmann::json;
+
+json Number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json Numbers(const std::vector<double>& values) {
+  json out = json::array();
+  for (double v : values) out.push_back(Number(v));
+  return out;
+}
+
+}  // namespace
+
+std::string CurveFitToJson(const CurveFitSummary& fit) {
+  json out;
+  out["form"] = std::string(CurveLawFormName(fit.form));
+  out["lambda"] = fit.lambda;
+  out["huber_delta"] = fit.huber_delta;
+  out["status"] = std::string(AnalysisStatusName(fit.status));
+  out["usable"] = fit.IsUsable();
+  if (!fit.IsUsable()) out["message"] = fit.message;
+  json parameters = json::object();
+  for (std::size_t j = 0; j < fit.parameters.size() && j < fit.parameter_names.size(); ++j) {
+    parameters[fit.parameter_names[j]] = Number(fit.parameters[j]);
+  }
+  out["parameters"] = parameters;
+  out["objective"] = Number(fit.objective);
+  out["points"] = fit.points;
+  json curves = json::array();
+  for (std::size_t c = 0; c < fit.curve_names.size(); ++c) {
+    json curve;
+    curve["name"] = fit.curve_names[c];
+    if (c < fit.curve_errors.size()) {
+      const CurveErrors& e = fit.curve_errors[c];
+      curve["points"] = e.points;
+      curve["pred_e"] = Number(e.pred_e);
+      curve["worst_e"] = Number(e.worst_e);
+      curve["r2"] = Number(e.r2);
+      curve["mae"] = Number(e.mae);
+      curve["rmse"] = Number(e.rmse);
+    }
+    curves.push_back(curve);
+  }
+  out["curves"] = curves;
+  json starts = json::array();
+  for (const CurveFitStart& s : fit.starts) {
+    starts.push_back({{"start", Numbers(s.start)},
+                      {"parameters", Numbers(s.parameters)},
+                      {"objective", Number(s.objective)},
+                      {"iterations", s.iterations},
+                      {"converged", s.converged}});
+  }
+  out["starts"] = starts;
+  out["best_start"] = fit.best_start;
+  out["seconds"] = fit.seconds;
+  return out.dump();
+}
+
+CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& source_name) {
+  const json in = json::parse(text, nullptr, false);
+  if (in.is_discarded() || !in.is_object()) throw InputError(source_name, 0, "", "not a JSON object");
+  auto need = [&](const char* key) -> const json& {
+    if (!in.contains(key)) throw InputError(source_name, 0, key, "missing");
+    return in.at(key);
+  };
+  CurveFitSummary fit;
+  try {
+    fit.form = CurveLawFormFromName(need("form").get<std::string>());
+    fit.lambda = need("lambda").get<double>();
+    fit.huber_delta = in.value("huber_delta", 1e-3);
+    fit.status = AnalysisStatusFromName(need("status").get<std::string>());
+    fit.message = in.value("message", std::string());
+    fit.parameter_names = CurveLawParameterNames(fit.form);
+    const json& parameters = need("parameters");
+    if (!parameters.is_object()) throw InputError(source_name, 0, "parameters", "not an object");
+    if (!parameters.empty()) {
+      for (const std::string& name : fit.parameter_names) {
+        if (!parameters.contains(name) || !parameters.at(name).is_number()) {
+          throw InputError(source_name, 0, "parameters." + name, "missing or not a number");
+        }
+        fit.parameters.push_back(parameters.at(name).get<double>());
+      }
+    }
+    fit.objective = in.value("objective", json(0.0)).is_number() ? in.value("objective", 0.0) : 0.0;
+    fit.points = in.value("points", 0);
+    for (const json& curve : in.value("curves", json::array())) {
+      fit.curve_names.push_back(curve.value("name", std::string()));
+      if (curve.contains("pred_e")) {
+        CurveErrors e;
+        e.points = curve.value("points", 0);
+        e.pred_e = curve.value("pred_e", 0.0);
+        e.worst_e = curve.value("worst_e", 0.0);
+        e.r2 = curve.value("r2", 0.0);
+        e.mae = curve.value("mae", 0.0);
+        e.rmse = curve.value("rmse", 0.0);
+        fit.curve_errors.push_back(e);
+      }
+    }
+    fit.best_start = in.value("best_start", -1);
+    fit.seconds = in.value("seconds", 0.0);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // a value of the wrong type, an unknown form or status
+    throw InputError(source_name, 0, "", e.what());
+  }
+  return fit;
+}
+
+}  // namespace scalelaw
