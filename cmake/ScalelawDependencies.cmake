@@ -4,6 +4,15 @@ find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(Ceres 2.1 REQUIRED QUIET)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(fmt REQUIRED)
+# Protocol buffers (libprotobuf-dev, protobuf-compiler) for TensorBoard event files; optional: without it the
+# other log formats are read and a TensorBoard file is refused with the reason.
+find_package(Protobuf QUIET)
+if(Protobuf_FOUND AND Protobuf_PROTOC_EXECUTABLE)
+  set(SCALELAW_WITH_TENSORBOARD ON)
+else()
+  set(SCALELAW_WITH_TENSORBOARD OFF)
+  message(STATUS "scalelaw: protobuf not found, TensorBoard event files will not be read")
+endif()
 # LBFGSpp (liblbfgspp-dev): header-only L-BFGS for the bootstrap's refits; it ships no CMake package.
 find_path(LBFGSPP_INCLUDE_DIR LBFGS.h REQUIRED)
 
