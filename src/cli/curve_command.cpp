@@ -41,11 +41,14 @@ void AddCurveTableSubcommand(CLI::App* curve, CurveTableCommand& command, int& e
   sub->add_option("--tokens-col", command.tokens_col,
                   "Tokens seen so far (default: a 'tokens' column; else step x tokens per step; '-': not read)");
   sub->add_option("--run-col", command.run_col, "A column (key) naming the run of each row: one run per value");
-  auto* params = AddNumber(sub, "--params", command.params, "N of every run (below --params-col and --facts)");
+  auto* params = AddNumber(sub, "--params", command.params, "N of every run (a --facts row of the run comes first)");
   sub->add_option("--params-col", command.params_col, "A column with each run's N (constant within a run)")
       ->excludes(params);
-  auto* seqs = AddNumber(sub, "--batch-seqs", command.batch_seqs, "Sequences per step of every run (x --seq-len)");
-  auto* tokens = AddNumber(sub, "--batch-tokens", command.batch_tokens, "Tokens per step of every run")->excludes(seqs);
+  auto* seqs = AddNumber(sub, "--batch-seqs", command.batch_seqs,
+                         "Sequences per step of every run (x --seq-len; a --facts row of the run comes first)");
+  auto* tokens = AddNumber(sub, "--batch-tokens", command.batch_tokens,
+                           "Tokens per step of every run (a --facts row of the run comes first)")
+                     ->excludes(seqs);
   AddNumber(sub, "--seq-len", command.seq_len, "Tokens per sequence of every run");
   auto* seqs_col = sub->add_option("--batch-seqs-col", command.batch_seqs_col,
                                    "A column with each run's sequences per step (x --seq-len)");
@@ -136,6 +139,7 @@ int RunCurveTable(const CurveTableCommand& command) {
     fmt::print("{} rows from {} runs ({}) written to {}\n", rows.size(), curves.curves.size(), rows.policy,
                command.output);
   }
+  PrintWarnings(rows.warnings);
   return kExitOk;
 }
 

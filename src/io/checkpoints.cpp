@@ -221,10 +221,13 @@ CheckpointRows SelectCheckpoints(const CurveTable& curves, const CheckpointPolic
       const char* why = policy.keep == CheckpointPolicy::Keep::kCooldowns
                             ? "no cooldown ends (the LR never falls to the cooldown fraction of its peak)"
                             : "no point with tokens > 0";
-      throw InputError(curve.source, 0, "", "run '" + curve.run + "' gives no row: " + why);
+      rows.warnings.push_back("run '" + curve.run + "' (" + curve.source + ") gives no row: " + why);
     }
   }
-  if (rows.size() == 0) throw InvalidArgument("no curve to take checkpoints from");
+  if (rows.size() == 0) {
+    throw InvalidArgument(rows.warnings.empty() ? "no curve to take checkpoints from"
+                                                : "no row is left: " + rows.warnings.front());
+  }
   return rows;
 }
 

@@ -10,8 +10,8 @@
 namespace scalelaw::detail {
 
 struct LogRows {
-  std::string source;    // the file, as messages name it
-  bool records = false;  // the positions are TensorBoard records, not lines
+  std::string source;          // the file, as messages name it
+  const char* unit = nullptr;  // what the positions count when not lines: "record" (TensorBoard), "row"
   // The names the fields have in this log (for messages); empty: the log has no such field.
   std::string step_name, metric_name, lr_name, tokens_name, params_name, batch_name, run_name;
   std::vector<std::string> run;                                 // each row's run (empty when the log is one run)

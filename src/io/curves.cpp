@@ -83,7 +83,9 @@ std::string Number(double value) { return fmt::format("{:g}", value); }
 
 // Where a row is, for messages that name a field: the line, or the record of a TensorBoard file.
 InputError RowError(const detail::LogRows& rows, std::size_t i, const std::string& field, const std::string& problem) {
-  if (rows.records) return InputError(rows.source, 0, field, fmt::format("record {}: {}", rows.positions[i], problem));
+  if (rows.unit != nullptr) {
+    return InputError(rows.source, 0, field, fmt::format("{} {}: {}", rows.unit, rows.positions[i], problem));
+  }
   return InputError(rows.source, rows.positions[i], field, problem);
 }
 
@@ -662,6 +664,65 @@ CurveTable ReadCurves(const std::vector<std::string>& paths, const CurveReadOpti
                          "run '" + curve.run + "' is also in " + at->second + " (run names must differ)");
       }
       table.curves.push_back(std::move(curve));
+    }
+  }
+  return table;
+}
+
+CurveTable CurvesFromColumns(const CurveColumns& columns) {
+  const std::size_t n = columns.step.size();
+  const auto check = [&](std::size_t size, const char* name) {
+    if (size != 0 && size != n) {
+      throw InvalidArgument(fmt::format("the column {} has {} rows, step has {}", name, size, n));
+    }
+  };
+  check(columns.run.size(), "run");
+  check(columns.metric.size(), "metric");
+  check(columns.tokens.size(), "tokens");
+  check(columns.lr.size(), "lr");
+  check(columns.params.size(), "params");
+  check(columns.schedule.size(), "schedule");
+  if (columns.metric.size() != n) throw InvalidArgument("the metric column is missing");
+  if (columns.metric_name.empty()) throw InvalidArgument("the metric must be named");
+  detail::LogRows rows;
+  rows.source = columns.source;
+  rows.unit = "row";
+  rows.step_name = "step";
+  rows.metric_name = columns.metric_name;
+  rows.run = columns.run;
+  rows.step = columns.step;
+  rows.metric = columns.metric;
+  // A column that is NaN throughout is one the curves do not have.
+  const auto present = [](const std::vector<double>& column) {
+    return std::any_of(column.begin(), column.end(), [](double x) { return !std::isnan(x); });
+  };
+  if (present(columns.lr)) {
+    rows.lr = columns.lr;
+    rows.lr_name = "lr";
+  }
+  if (present(columns.tokens)) {
+    rows.tokens = columns.tokens;
+    rows.tokens_name = "tokens";
+  }
+  if (present(columns.params)) {
+    rows.params = columns.params;
+    rows.params_name = "params";
+  }
+  for (std::size_t i = 0; i < n; ++i) rows.positions.push_back(static_cast<long>(i) + 1);
+  CurveReadOptions options;
+  options.metric = columns.metric_name;
+  CurveTable table;
+  table.metric = columns.metric_name;
+  table.curves = CurvesFromRows(rows, options, SideFacts());
+  if (!columns.schedule.empty()) {
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t k = 0; k < table.curves.size(); ++k) index[table.curves[k].run] = k;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& run = columns.run.empty() ? table.curves[0].run : columns.run[i];
+      const auto found = index.find(run);
+      if (found != index.end() && table.curves[found->second].facts.schedule.empty()) {
+        table.curves[found->second].facts.schedule = columns.schedule[i];
+      }
     }
   }
   return table;

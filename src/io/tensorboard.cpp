@@ -166,7 +166,7 @@ LogRows ReadTensorBoardRows(const std::string& path, const std::string& metric, 
   for (const auto& [tag, unused] : series) tags.push_back(tag);
   LogRows rows;
   rows.source = source;
-  rows.records = true;
+  rows.unit = "record";
   rows.step_name = "step";
   rows.metric_name = metric;
   rows.lr_name = lr == "-" ? "" : (lr.empty() ? FindLrName(tags) : lr);

@@ -310,7 +310,10 @@ TEST_CASE("Cooldown ends: one row per cooldown, warmups and partial drops are no
   const CurveTable table = ParseCurves(text, "branches.csv", options);
   CheckpointPolicy policy;
   policy.keep = CheckpointPolicy::Keep::kCooldowns;
-  CHECK_THROWS_WITH(scalelaw::SelectCheckpoints(table, policy), Contains("run 'stable' gives no row"));
+  const scalelaw::CheckpointRows with_stable = scalelaw::SelectCheckpoints(table, policy);
+  CHECK(with_stable.size() == 2);
+  REQUIRE(with_stable.warnings.size() == 1);
+  CHECK_THAT(with_stable.warnings[0], Contains("run 'stable' (branches.csv) gives no row: no cooldown ends"));
   options.where = {scalelaw::RowFilter::Parse("run!=stable")};
   const scalelaw::CheckpointRows rows = scalelaw::SelectCheckpoints(ParseCurves(text, "branches.csv", options), policy);
   REQUIRE(rows.size() == 2);
@@ -329,6 +332,10 @@ TEST_CASE("Checkpoints need tokens, and cooldowns need an LR", "[curves][checkpo
   policy.keep = CheckpointPolicy::Keep::kCooldowns;
   CHECK_THROWS_WITH(scalelaw::SelectCheckpoints(ParseCurves("step,loss\n1,3\n2,2\n", "r.csv", options), policy),
                     Contains("need the learning rate"));
+  // Only constant-LR runs: no cooldown anywhere, no row at all.
+  CHECK_THROWS_WITH(
+      scalelaw::SelectCheckpoints(ParseCurves("step,lr,loss\n1,1e-3,3\n2,1e-3,2\n", "r.csv", options), policy),
+      Contains("no row is left: run 'r' (r.csv) gives no row"));
 }
 
 TEST_CASE("The JSON table records the policy and writes unknown values as null", "[curves][checkpoints]") {

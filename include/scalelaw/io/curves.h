@@ -106,6 +106,20 @@ CurveTable ReadCurves(const std::vector<std::string>& paths, const CurveReadOpti
 // '{'); source_name is what messages call it.
 CurveTable ParseCurves(std::string_view text, const std::string& source_name, const CurveReadOptions& options = {});
 
+// Curves held as long columns, one row per point (a Python DataFrame of read_curves): the rows of a run in step
+// order, runs told apart by `run` (empty: one run). NaN throughout a column: not known.
+struct CurveColumns {
+  std::string source = "<curves>";  // what messages call the table
+  std::string metric_name = "loss";
+  std::vector<std::string> run;
+  std::vector<double> step, metric, tokens, lr, params;
+  std::vector<std::string> schedule;
+};
+
+// The curves of columns, checked as a log is (steps increasing within a run, no LR gaps, N constant within a
+// run); errors name the row (1-based) and column.
+CurveTable CurvesFromColumns(const CurveColumns& columns);
+
 // Which points of a curve become rows.
 struct CheckpointPolicy {
   enum class Keep {
@@ -141,6 +155,7 @@ struct CheckpointRows {
   std::vector<std::string> run;
   std::vector<double> params, tokens, step, loss, lr;  // lr NaN where the log has none
   std::vector<std::string> schedule;
+  std::vector<std::string> warnings;  // the runs that give no row, and why
 
   std::size_t size() const { return run.size(); }
   // CSV with columns run, params, tokens, step, loss, lr, schedule, metric, checkpoints (what `scalelaw fit`
@@ -151,8 +166,9 @@ struct CheckpointRows {
 };
 
 // The policy's points of every curve. The smoothed metric is the loss of a row; points at step 0 (no tokens
-// seen) are never rows. Throws InvalidArgument when a curve's tokens are unknown (name the batch) or, for
-// cooldowns, when a curve has no LR; InputError (naming the run's file) when a run has no point left.
+// seen) are never rows. A run with no point left (a constant-LR run has no cooldown) is named in the warnings.
+// Throws InvalidArgument when a curve's tokens are unknown (name the batch), for cooldowns when a curve has no
+// LR, and when no run gives a row.
 CheckpointRows SelectCheckpoints(const CurveTable& curves, const CheckpointPolicy& policy);
 
 // The smoothing of values alone (for tests and plots): the trailing moving average or the EMA of the policy.
