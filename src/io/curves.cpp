@@ -519,6 +519,10 @@ detail::LogRows JsonLinesRows(std::string_view text, const std::string& source, 
 // One log; padded: text is followed by simdjson::SIMDJSON_PADDING bytes of its buffer.
 std::vector<Curve> ReadOne(std::string_view text, bool padded, const std::string& path, const std::string& source,
                            LogFormat format, const CurveReadOptions& options, const SideFacts& side) {
+  if (!options.where.empty() && (format == LogFormat::kJsonLines || format == LogFormat::kTensorBoard)) {
+    throw InvalidArgument(std::string("row filters apply to CSV logs, and ") + source + " is read as " +
+                          LogFormatName(format));
+  }
   detail::LogRows rows;
   switch (format) {
     case LogFormat::kJsonLines:

@@ -174,6 +174,8 @@ TEST_CASE("JSON Lines bad input names the file, line and key", "[curves]") {
              Contains("line 2") && Contains("expected a JSON object"));
   CHECK_THAT(ErrorOf("{\"step\": 1, \"loss\": 3, \"lr\": 1}\n{\"step\": 2, \"loss\": 2}\n", "m.jsonl"),
              Contains("line 2, column 'lr'") && Contains("gap"));
+  options.where = {scalelaw::RowFilter::Parse("step>1")};
+  CHECK_THROWS_AS(ParseCurves("{\"step\": 1, \"loss\": 3}\n", "m.jsonl", options), scalelaw::InvalidArgument);
 }
 
 TEST_CASE("CSV bad input: a missing metric, a step that goes back, an LR gap, a text cell", "[curves]") {

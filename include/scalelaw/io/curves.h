@@ -66,7 +66,7 @@ struct CurveReadOptions {
   std::string params_col;
   std::string batch_col;  // sequences per step (× seq_len), or tokens per step when batch_is_tokens
   bool batch_is_tokens = false;
-  std::vector<RowFilter> where;  // CSV/W&B rows kept (as in every table command)
+  std::vector<RowFilter> where;  // CSV/W&B rows kept (as in every table command); other formats refuse it
   // A side table (CSV) with a `run` column and any of params, batch_tokens, batch_sequences, seq_len, schedule:
   // the facts of each run by its name (a file's run is its file name without directories and extension).
   std::string facts_table;
