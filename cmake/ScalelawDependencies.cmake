@@ -5,6 +5,13 @@ find_package(Ceres 2.1 REQUIRED QUIET)
 find_package(nlohmann_json 3 REQUIRED)
 # simdjson (libsimdjson-dev): JSON Lines logs, ~10x faster than nlohmann_json's parser on a 1e6-line log.
 find_package(simdjson REQUIRED)
+# Its INTERFACE_COMPILE_DEFINITIONS (SIMDJSON_THREADS_ENABLED) would reach every source of libscalelaw and change
+# their flags; the one source that includes simdjson.h gets them instead (CMakeLists.txt).
+get_target_property(SCALELAW_SIMDJSON_DEFINITIONS simdjson::simdjson INTERFACE_COMPILE_DEFINITIONS)
+if(NOT SCALELAW_SIMDJSON_DEFINITIONS)
+  set(SCALELAW_SIMDJSON_DEFINITIONS "")
+endif()
+set_target_properties(simdjson::simdjson PROPERTIES INTERFACE_COMPILE_DEFINITIONS "")
 find_package(fmt REQUIRED)
 # Protocol buffers (libprotobuf-dev, protobuf-compiler) for TensorBoard event files; optional: without it the
 # other log formats are read and a TensorBoard file is refused with the reason.
