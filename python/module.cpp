@@ -146,6 +146,7 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   options.bounds = Take<std::map<std::string, std::pair<double, double>>>(in, "bounds");
   options.grid = Take<std::map<std::string, std::vector<double>>>(in, "grid");
   options.holdout_top = Take<int>(in, "holdout_top");
+  options.max_parameter_span = Take<double>(in, "max_span");
   options.SetStarts(Take<std::string>(in, "starts"));
   const auto seed = Take<std::uint64_t>(in, "seed");
   options.start_seed = seed;
@@ -361,7 +362,8 @@ scalelaw::IsoflopResult Isoflop(const DoubleArray& params, std::optional<DoubleA
                                 std::optional<DoubleArray> flops, std::optional<DoubleArray> budget,
                                 const DoubleArray& loss, double budget_tolerance, int min_sizes,
                                 const std::string& vertex, int window, const std::string& d_star, bool keep_outside,
-                                bool weighted, int bootstrap, std::uint64_t seed, int threads, bool show_progress) {
+                                bool weighted, int weight_resamples, double disagreement, int bootstrap,
+                                std::uint64_t seed, int threads, bool show_progress) {
   const std::vector<double> n = ToVector(params);
   const std::vector<double> l = ToVector(loss);
   if (!tokens && !flops && !budget) throw scalelaw::InvalidArgument("give tokens, flops or budget");
@@ -391,6 +393,8 @@ scalelaw::IsoflopResult Isoflop(const DoubleArray& params, std::optional<DoubleA
   options.d_star = scalelaw::IsoflopDStarFromName(d_star);
   options.keep_outside = keep_outside;
   options.weighted = weighted;
+  options.weight_resamples = weight_resamples;
+  options.disagreement = disagreement;
   options.bootstrap = bootstrap;
   options.seed = seed;
   options.num_threads = threads;
@@ -555,6 +559,85 @@ py::dict HparamChartsDict(const scalelaw::HparamSweepResult& sweep) {
   return out;
 }
 
+// The axes of a chart as {"title", "x_label", "y_label", "x_log", "y_log"}, with the fixed range of both axes
+// when the chart sets one ("range": (lo, hi) or None).
+py::dict AxesDict(const scalelaw::plot::Chart& chart) {
+  py::dict out;
+  out["title"] = chart.title;
+  out["x_label"] = chart.x.label;
+  out["y_label"] = chart.y.label;
+  out["x_log"] = chart.x.scale == scalelaw::plot::Scale::kLog;
+  out["y_log"] = chart.y.scale == scalelaw::plot::Scale::kLog;
+  if (std::isfinite(chart.x.min) && std::isfinite(chart.x.max)) {
+    out["range"] = py::make_tuple(chart.x.min, chart.x.max);
+  } else {
+    out["range"] = py::none();
+  }
+  return out;
+}
+
+// scalelaw.plot(fit, data, kind="curve" | "observed" | "residuals" | "diagnostics"): every run's y, prediction and
+// residual on the fit's scale, which runs were held out, and for a one-input form the curve along that input and its
+// band; with the titles and axes of the three charts as the CLI draws them.
+py::dict FitDiagnosticsDict(const scalelaw::FitSummary& fit, const std::map<std::string, DoubleArray>& inputs,
+                            const DoubleArray& y, const std::string& y_label,
+                            const std::map<std::string, std::string>& input_labels) {
+  // The runs as the fit read them: the table given, less the highest losses the fit dropped (drop_highest=), as
+  // the CLI draws the runs it fitted.
+  scalelaw::Dataset runs;
+  for (const auto& [name, values] : inputs) runs.columns[name] = ToVector(values);
+  runs.loss = ToVector(y);
+  if (fit.drop_highest > 0) {
+    for (const auto& [name, values] : runs.columns) {
+      if (values.size() != runs.loss.size()) {
+        throw scalelaw::InvalidArgument("the runs' '" + name + "' and their y must have the same length");
+      }
+    }
+    runs = scalelaw::DropHighestLoss(runs, fit.drop_highest);
+  }
+  scalelaw::plot::FitDiagnosticsOptions options;
+  options.y_label = y_label;
+  options.input_labels = input_labels;
+  const scalelaw::plot::FitDiagnosticsData data =
+      scalelaw::plot::MakeFitDiagnostics(fit, runs.columns, runs.loss, options);
+  py::dict out;
+  out["title"] = data.title;
+  out["log_residual"] = data.log_residual;
+  out["observed"] = Array(data.observed);
+  out["predicted"] = Array(data.predicted);
+  out["residual"] = Array(data.residual);
+  py::array_t<bool> held(static_cast<py::ssize_t>(data.held_out.size()));
+  std::copy(data.held_out.begin(), data.held_out.end(), held.mutable_data());
+  out["held_out"] = held;
+  out["rms_fitted"] = FiniteOrNone(data.rms_fitted);
+  out["rms_held_out"] = FiniteOrNone(data.rms_held_out);
+  out["runs_label"] = scalelaw::plot::DiagnosticsRunsLabel(data, false);
+  out["held_out_label"] = scalelaw::plot::DiagnosticsRunsLabel(data, true);
+  out["observed_chart"] = AxesDict(scalelaw::plot::ObservedVsPredictedChart(data));
+  out["residuals_chart"] = AxesDict(scalelaw::plot::ResidualsChart(data));
+  if (data.input_label.empty()) {
+    out["input"] = py::none();
+    out["curve"] = py::none();
+    out["band"] = py::none();
+    out["curve_chart"] = py::none();
+    return out;
+  }
+  out["input"] = Array(data.input);
+  out["curve"] = CurveDict(data.curve, "x", "y");
+  if (data.band.x.empty()) {
+    out["band"] = py::none();
+  } else {
+    py::dict band;
+    band["x"] = Array(data.band.x);
+    band["lower"] = Array(data.band.lower);
+    band["upper"] = Array(data.band.upper);
+    band["label"] = data.band.label;
+    out["band"] = band;
+  }
+  out["curve_chart"] = AxesDict(scalelaw::plot::FitCurveChart(data));
+  return out;
+}
+
 // The status as Python's .status reads it.
 template <typename Result>
 std::string StatusName(const Result& result) {
@@ -707,6 +790,8 @@ PYBIND11_MODULE(_scalelaw, m) {
   // they read as table_columns, which scalelaw.plot reuses).
   py::class_<scalelaw::FitSummary>(m, "FitResult", "A fitted scaling law and how the fit went", py::dynamic_attr())
       .def_readonly("model", &scalelaw::FitSummary::model)
+      .def_readonly("inputs", &scalelaw::FitSummary::inputs,
+                    "the data the form reads: N, D (and U) for the laws in N and D, a formula's columns otherwise")
       .def_property_readonly(
           "estimator", [](const scalelaw::FitSummary& s) { return std::string(scalelaw::EstimatorName(s.estimator)); })
       .def_readonly("huber_delta", &scalelaw::FitSummary::huber_delta)
@@ -939,6 +1024,10 @@ PYBIND11_MODULE(_scalelaw, m) {
           "d_star", [](const scalelaw::IsoflopResult& r) { return std::string(scalelaw::IsoflopDStarName(r.d_star)); })
       .def_readonly("keep_outside", &scalelaw::IsoflopResult::keep_outside)
       .def_readonly("weighted", &scalelaw::IsoflopResult::weighted)
+      .def_readonly("weight_resamples", &scalelaw::IsoflopResult::weight_resamples,
+                    "resamples of each budget's runs behind the weights (0 when unweighted)")
+      .def_readonly("disagreement", &scalelaw::IsoflopResult::disagreement,
+                    "the 6ND-against-C threshold of the disagreement warning")
       .def_readonly("budgets", &scalelaw::IsoflopResult::budgets)
       .def_property_readonly("se", &StandardErrors<scalelaw::IsoflopResult>, "bootstrap standard errors")
       .def_property_readonly("ci95", &Intervals<scalelaw::IsoflopResult>, "bootstrap 95% percentile intervals")
@@ -1005,8 +1094,27 @@ PYBIND11_MODULE(_scalelaw, m) {
 
   m.def("_isoflop", &Isoflop, py::arg("params"), py::arg("tokens"), py::arg("flops"), py::arg("budget"),
         py::arg("loss"), py::arg("budget_tolerance"), py::arg("min_sizes"), py::arg("vertex"), py::arg("window"),
-        py::arg("d_star"), py::arg("keep_outside"), py::arg("weighted"), py::arg("bootstrap"), py::arg("seed"),
-        py::arg("threads"), py::arg("progress"));
+        py::arg("d_star"), py::arg("keep_outside"), py::arg("weighted"), py::arg("weight_resamples"),
+        py::arg("disagreement"), py::arg("bootstrap"), py::arg("seed"), py::arg("threads"), py::arg("progress"));
+  // IsoflopOptions' defaults under the keyword names of scalelaw.isoflop (and, with '-' for '_', the CLI's
+  // options): the tests hold both faces to them.
+  m.def("_isoflop_defaults", [] {
+    const scalelaw::IsoflopOptions defaults;
+    py::dict out;
+    out["budget_tolerance"] = defaults.budget_tolerance;
+    out["min_sizes"] = defaults.min_sizes;
+    out["vertex"] = std::string(scalelaw::IsoflopVertexName(defaults.vertex));
+    out["window"] = defaults.window;
+    out["d_star"] = std::string(scalelaw::IsoflopDStarName(defaults.d_star));
+    out["keep_outside"] = defaults.keep_outside;
+    out["weighted"] = defaults.weighted;
+    out["weight_resamples"] = defaults.weight_resamples;
+    out["disagreement"] = defaults.disagreement;
+    out["bootstrap"] = defaults.bootstrap;
+    out["seed"] = defaults.seed;
+    out["threads"] = defaults.num_threads;
+    return out;
+  });
   m.def("_isoflop_from_json", [](const std::string& text) { return scalelaw::IsoflopFromJson(text, "<json>"); });
   m.def("_fit_hparams_from_json",
         [](const std::string& text) { return scalelaw::HparamSweepFromJson(text, "<json>"); });
@@ -1015,6 +1123,8 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_isoflop_chart", &IsoflopChartDict, py::arg("result"), py::arg("params"), py::arg("tokens"), py::arg("flops"),
         py::arg("loss"), py::arg("budget") = py::none());
   m.def("_hparam_charts", &HparamChartsDict, py::arg("result"));
+  m.def("_fit_diagnostics", &FitDiagnosticsDict, py::arg("result"), py::arg("inputs"), py::arg("y"),
+        py::arg("y_label"), py::arg("input_labels"));
   m.def("_fit_hparams", &FitHparams, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
         py::arg("resample"), py::arg("threads"), py::arg("progress"), py::arg("group"));

@@ -134,7 +134,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
         bounds: _Optional[_Mapping[str, tuple[float, float]]] = None, bootstrap: int = 0, seed: int = 42,
         at_flops: _Optional[float] = None, unique_tokens: _Optional[_Column] = None, holdout_top: int = 0,
         objective: str = "huber", asymmetry: float = 1.0, starts: str = "auto", latin_hypercube_starts: int = 0,
-        progress: bool = False, residual: _Optional[str] = None) -> FitResult:
+        progress: bool = False, residual: _Optional[str] = None, max_span: float = 1e4) -> FitResult:
     """Fit a scaling law to training runs (scalelaw.fit_groups fits each group of a table).
 
     fit(df) with a pandas DataFrame (or a dict of columns) reads the columns "params" (N), "tokens" (D) and
@@ -164,11 +164,14 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     N_opt and D_opt at this budget (in .derived, with uncertainty when bootstrapped).
     holdout_top: fit without the K largest-compute runs and report the error predicting them
     (.holdout_mean_abs_relative_error; to_dict()["holdout"] has every run). .aic and .bic compare forms.
+    max_span: the widest 95% interval (a factor: Laplace, and bootstrap when resampled) a positive parameter such
+    as A or E may have for the fit to count as identified; wider, .usable is False and .message names the
+    parameter (float("inf"): never judged). Runs from one isoFLOP curve, for one, do not pin E, A and B.
     The GIL is released while the fit runs; Ctrl-C stops it at the next start or resample and raises
     KeyboardInterrupt; progress=True rewrites a one-line count of starts and resamples on stderr.
     Returns a FitResult; check .usable (or .status) before using it; print(result) shows the full report. With a
-    table, .table_columns records the columns read ({"params": ..., "tokens" or "flops": ..., "loss": ...}), which
-    scalelaw.plot(result, table) reads again.
+    table, .table_columns records the columns read ({"params": ..., "tokens" or "flops": ..., "loss": ...}, and the
+    other inputs by their data names, {"x": "log_flops"}), which scalelaw.plot(result, table) reads again.
 
     """
     table = data if _is_table(data) else None
@@ -194,6 +197,8 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
                 raise InvalidArgument(f"model '{model}' reads {name}: the table has no column '{names[name]}' "
                                       f"(name it with {argument}=...{' or flops=...' if name == 'D' else ''})")
     weights, unique_tokens = _from_table(table, weights, "weights"), _from_table(table, unique_tokens, "unique_tokens")
+    if read is not None:  # the inputs columns= reads from the table, by their data names
+        read.update({str(k): v for k, v in (columns or {}).items() if isinstance(v, str) and _has_column(table, v)})
     columns = {k: _from_table(table, v, f"columns['{k}']") for k, v in (columns or {}).items()}
     n = None if params is None else _column(params, "params")
     d = None if tokens is None else _column(tokens, "tokens")
@@ -217,7 +222,7 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
         "tie": [(str(a), str(b)) for a, b in (tie or [])],
         "bounds": {str(k): (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()},
         "grid": {str(k): [float(x) for x in _np.atleast_1d(v)] for k, v in (grid or {}).items()},
-        "holdout_top": int(holdout_top), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
+        "holdout_top": int(holdout_top), "max_span": float(max_span), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
         "seed": int(seed), "bootstrap": int(bootstrap),
         "at_flops": float("nan") if at_flops is None else float(at_flops), "drop_highest": int(drop_highest),
         "progress": bool(progress), "known_columns": known,
@@ -673,8 +678,9 @@ def models(details: bool = False) -> _Union[list[str], list[ModelRecord]]:
 def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = "tokens",
             flops: _Optional[_Column] = None, budget: _Optional[_Column] = None, loss: _Column = "loss",
             budget_tolerance: float = 0.01, min_sizes: int = 3, vertex: str = "quadratic", window: int = 5,
-            d_star: str = "auto", keep_outside: bool = False, weighted: bool = False, bootstrap: int = 0,
-            seed: int = 42, threads: int = 0, progress: bool = False) -> IsoflopResult:
+            d_star: str = "auto", keep_outside: bool = False, weighted: bool = False, weight_resamples: int = 200,
+            disagreement: float = 0.05, bootstrap: int = 0, seed: int = 42, threads: int = 0,
+            progress: bool = False) -> IsoflopResult:
     """Chinchilla Approach 2 (Hoffmann et al. 2022): IsoFLOP profiles, then N_opt = k·C^a and D_opt = k'·C^b.
 
     isoflop(df) reads the columns "params" (N), "tokens" (D, C = 6ND) and "loss" of a DataFrame or dict of
@@ -689,8 +695,10 @@ def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = 
     loss's own minimum in ln D, so a + b need not be 1), "runs" (the runs' own D at N*), "flops" (C/(6N*),
     b = 1 - a) or "auto" (own when tokens are given). Budgets whose vertex lies outside the sampled range are
     excluded unless keep_outside. weighted weighs each budget in the power laws by 1/Var of its vertex (a
-    bootstrap of its runs). bootstrap resamples the runs within each budget (deterministic for a seed, any
-    threads) and fills .se and .ci95 (a, b, k_params, k_tokens). Returns an IsoflopResult (attributes as the
+    bootstrap of weight_resamples resamples of its runs). When 6ND differs from a run's budget label (or flops)
+    by more than the fraction disagreement, a warning counts those runs. bootstrap resamples the runs within each
+    budget (deterministic for a seed, any threads; weighted, it recomputes the weights from each resample) and
+    fills .se and .ci95 (a, b, k_params, k_tokens). Returns an IsoflopResult (attributes as the
     keys of `scalelaw isoflop --json`; to_dict() gives that JSON as a dict; print(result) the CLI's table).
     When the runs cannot answer (fewer than 2 usable budgets) .usable is False and .status and .message say
     why. Warnings are also issued as ScalelawWarning. Ctrl-C stops the bootstrap (KeyboardInterrupt);
@@ -713,8 +721,9 @@ def isoflop(data: _Any = None, *, params: _Column = "params", tokens: _Column = 
         raise InvalidArgument("isoflop needs tokens (C = 6ND), flops (C) or budget (a label) of every run")
     result = _scalelaw._isoflop(n, None if d is None else _column(d, "tokens"), c, b,
                                 _required(table, loss, "loss"), float(budget_tolerance), int(min_sizes), str(vertex),
-                                int(window), str(d_star), bool(keep_outside), bool(weighted), int(bootstrap),
-                                int(seed), int(threads), bool(progress))
+                                int(window), str(d_star), bool(keep_outside), bool(weighted),
+                                int(weight_resamples), float(disagreement), int(bootstrap), int(seed), int(threads),
+                                bool(progress))
     if read is not None:
         result.table_columns = read
     _warn(result.warnings)

@@ -40,6 +40,8 @@ class FitResult:
     @property
     def model(self) -> str: ...
     @property
+    def inputs(self) -> list[str]: ...  # the data the form reads: N, D (and U), or a formula's columns
+    @property
     def estimator(self) -> str: ...
     @property
     def huber_delta(self) -> float: ...
@@ -190,6 +192,10 @@ class IsoflopResult:
     @property
     def weighted(self) -> bool: ...
     @property
+    def weight_resamples(self) -> int: ...  # 0 when unweighted
+    @property
+    def disagreement(self) -> float: ...
+    @property
     def budgets(self) -> list[IsoflopBudget]: ...
     @property
     def se(self) -> dict[str, float]: ...
@@ -319,6 +325,7 @@ def _fit(
     formula: str,
     options: dict[str, Any],
 ) -> FitResult: ...
+def _isoflop_defaults() -> dict[str, Any]: ...  # IsoflopOptions' defaults under scalelaw.isoflop's keywords
 def _isoflop_from_json(arg0: str, /) -> IsoflopResult: ...
 def _fit_hparams_from_json(arg0: str, /) -> HparamSweepResult: ...
 
@@ -340,6 +347,13 @@ def _isoflop_chart(
     budget: NDArray[np.float64] | None = None,
 ) -> dict[str, Any]: ...  # title, budgets (flops, used, status, runs, parabola, vertex), optimum
 def _hparam_charts(result: HparamSweepResult) -> dict[str, Any]: ...  # lr, batch: title, labels, x, y, group, lines
+def _fit_diagnostics(
+    result: FitResult,
+    inputs: Mapping[str, NDArray[np.float64]],
+    y: NDArray[np.float64],
+    y_label: str,
+    input_labels: Mapping[str, str],
+) -> dict[str, Any]: ...  # observed, predicted, residual, held_out, input, curve, band, *_chart axes and titles
 def _formula_columns(formula: str, names: list[str]) -> list[str]: ...
 def _fit_from_json(text: str, source: str) -> FitResult: ...  # source names the text in errors
 def _fit_hparams(
@@ -370,6 +384,8 @@ def _isoflop(
     d_star: str,
     keep_outside: bool,
     weighted: bool,
+    weight_resamples: int,
+    disagreement: float,
     bootstrap: int,
     seed: int,
     threads: int,

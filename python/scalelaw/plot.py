@@ -4,6 +4,8 @@
     result = scalelaw.fit(df, params="N", tokens="D", loss="L", bootstrap=1000)
     ax = scalelaw.plot(result, df)                       # loss vs compute: runs, law per N, frontier, band
     ax.figure.savefig("fit.png")
+    scalelaw.plot(result, df, kind="residuals")          # any fit: "observed", "residuals", "curve" (one input)
+    scalelaw.plot(scalelaw.fit(df, model="sigmoid", columns={"x": "log_flops"}, loss="score"), df)  # all three
     scalelaw.plot(scalelaw.isoflop(df, flops="C"), df)   # IsoFLOP parabolas
     scalelaw.plot(scalelaw.fit_hparams(...))             # optimal LR vs N and batch vs D (two Axes)
     scalelaw.plot(scalelaw.plan(1e23))                   # every law's recommendation, one Axes per quantity
@@ -12,7 +14,8 @@ plot(result, df) reads the columns the analysis read from df (result.table_colum
 flops= name others. This module only draws: every curve, band, parabola and vertex comes from the C++ chart
 builders (src/plot/result_charts.h) that the CLI's `--plot out.svg` draws too, so both show the same numbers.
 Artists that tests (and users) may want to find carry a gid: "runs", "law:N=<N>", "frontier", "frontier_band",
-"extrapolation", "at_flops" (fit); "runs:C=<C>", "parabola:C=<C>", "vertices", "optimum" (isoflop);
+"extrapolation", "at_flops" (fit, kind "compute"); "runs", "held_out", "law", "band" (kind "curve"), "runs",
+"held_out", "identity" (kind "observed"), "runs", "held_out", "zero" (kind "residuals"); "runs:C=<C>", "parabola:C=<C>", "vertices", "optimum" (isoflop);
 "cells", "law:D=<D>"/"law" (fit_hparams); "values:<quantity>" (plan).
 """
 
@@ -117,6 +120,10 @@ def _columns(result: Any, params: Optional[str], tokens: Optional[str], loss: Op
     """The column names to read the runs by: the keywords given, else those the analysis read (its
     table_columns), else the CLI's defaults; tokens and flops replace each other."""
     chosen = dict(getattr(result, "table_columns", None) or {})
+    # A formula over columns N and D records them by those names: they are the runs' N and D.
+    for keyword, name in (("params", "N"), ("tokens", "D")):
+        if keyword not in chosen and name in chosen and not (keyword == "tokens" and "flops" in chosen):
+            chosen[keyword] = chosen[name]
     given = {k: v for k, v in (("params", params), ("tokens", tokens), ("loss", loss), ("flops", flops))
              if v is not None}
     if "tokens" in given:
@@ -214,6 +221,147 @@ def _plot_fit(result: Union[FitResult, str], data: Any, ax: Any, *, columns: Map
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small", loc="upper right")
     return ax
+
+
+# --- Any fit: y against its one input, observed against predicted, residuals (scalelaw.fit) ---
+
+_FIT_KINDS = ("compute", "curve", "observed", "residuals", "diagnostics")
+
+
+def _reads_params_and_tokens(result: FitResult) -> bool:
+    return "N" in result.inputs and "D" in result.inputs
+
+
+def _diagnostics(result: FitResult, data: Any, columns: Mapping[str, str],
+                 inputs: Optional[Mapping[str, str]]) -> dict[str, Any]:
+    """The chart data of _scalelaw._fit_diagnostics for the runs in data: a table read by the columns of each of the
+    fit's inputs (inputs= names them; else the columns the fit read, its table_columns; N, D and U from the params,
+    tokens (or flops) and unique_tokens columns; else the input's own name) and of y (the loss column), or a tuple
+    of arrays, one per input in the order of result.inputs, then y."""
+    if data is None:
+        raise InvalidArgument("this chart draws the runs: pass them as data (the table the fit read)")
+    names = list(result.inputs)
+    given = dict(inputs or {})
+    recorded = dict(getattr(result, "table_columns", None) or {})
+    values: dict[str, np.ndarray] = {}
+    labels: dict[str, str] = {}
+    if _is_table(data):
+        n = None
+        if _has_column(data, columns["params"]):
+            n = _column(_from_table(data, columns["params"], "params"), "params")
+        for name in names:
+            column = given.get(name, recorded.get(name))
+            if column is None and name == "N":
+                column = columns["params"]
+            if column is None and name == "D" and "flops" in columns and n is not None:
+                values[name] = _tokens_or_flops(data, n, "tokens", columns["flops"], derive=True)[0]
+                labels[name] = name
+                continue
+            if column is None:
+                column = {"D": columns["tokens"], "U": recorded.get("unique_tokens", "unique_tokens")}.get(name, name)
+            values[name] = _column(_from_table(data, column, name), name)
+            labels[name] = name if column == name else f"{name} ({column})"
+        # Runs held out of the fit are matched by N and D: read them where the table has them.
+        if "N" not in values and n is not None:
+            values["N"] = n
+        if "D" not in values and _has_column(data, columns["tokens"]):
+            values["D"] = _column(_from_table(data, columns["tokens"], "tokens"), "tokens")
+        y = _column(_from_table(data, columns["loss"], "loss"), "loss")
+        y_label = columns["loss"]
+    else:
+        try:
+            arrays = [_column(v, name) for v, name in zip(data, names + ["y"])]
+        except (TypeError, ValueError):
+            raise TypeError("data must be a DataFrame, a dict of columns or a tuple of arrays (one per input of the "
+                            f"fit, {', '.join(names)}, then y)") from None
+        if len(arrays) != len(names) + 1:
+            raise InvalidArgument(f"the fit reads {', '.join(names)}: data as a tuple is ({', '.join(names)}, y)")
+        values = dict(zip(names, arrays[:-1]))
+        labels = {name: name for name in names}
+        y, y_label = arrays[-1], "loss" if _reads_params_and_tokens(result) else "y"
+    return _scalelaw._fit_diagnostics(result, values, y, y_label, labels)
+
+
+def _draw_runs(ax: Any, chart: Mapping[str, Any], x: np.ndarray, y: np.ndarray) -> None:
+    """The fitted runs as blue circles (gid "runs"), the held-out ones as outlined red squares ("held_out")."""
+    held = np.asarray(chart["held_out"], dtype=bool)
+    if (~held).any():
+        ax.scatter(x[~held], y[~held], color="C0", s=24, edgecolors="white", linewidths=0.4, zorder=3, gid="runs",
+                   label=chart["runs_label"])
+    if held.any():
+        ax.scatter(x[held], y[held], color="C3", marker="s", s=30, edgecolors="black", linewidths=0.8, zorder=4,
+                   gid="held_out", label=chart["held_out_label"])
+
+
+def _finish(ax: Any, axes: Mapping[str, Any], title: Optional[str]) -> None:
+    """The scales, labels and title of a chart as the C++ builders set them, a grid and a legend."""
+    if axes["x_log"]:
+        ax.set_xscale("log")
+        _plain_log_ticks(ax.xaxis)
+    if axes["y_log"]:
+        ax.set_yscale("log")
+        _plain_log_ticks(ax.yaxis)
+    ax.set_xlabel(axes["x_label"])
+    ax.set_ylabel(axes["y_label"])
+    ax.set_title(title if title is not None else textwrap.fill(axes["title"], 72))
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def _plot_curve(chart: Mapping[str, Any], ax: Any, title: Optional[str]) -> Any:
+    """y against the fit's one input: the runs, the fitted law over their range and a little beyond, its band."""
+    if chart["curve_chart"] is None:
+        raise InvalidArgument("kind='curve' draws a form of one input; this fit reads several (draw kind='observed' "
+                              "or 'residuals')")
+    band, curve = chart["band"], chart["curve"]
+    if band is not None:
+        ax.fill_between(band["x"], band["lower"], band["upper"], color="0.55", alpha=0.35, lw=0, zorder=1,
+                        gid="band", label=band["label"])
+    if curve is not None:
+        ax.plot(curve["x"], curve["y"], color="black", lw=2.2, zorder=2, gid="law", label=curve["label"])
+    _draw_runs(ax, chart, np.asarray(chart["input"]), np.asarray(chart["observed"]))
+    _finish(ax, chart["curve_chart"], title)
+    return ax
+
+
+def _plot_observed(chart: Mapping[str, Any], ax: Any, title: Optional[str]) -> Any:
+    """Observed y against the prediction, the line y = ŷ, one range on both axes."""
+    axes = chart["observed_chart"]
+    if axes["range"] is not None:
+        lo, hi = axes["range"]
+        ax.plot([lo, hi], [lo, hi], color="0.5", ls="--", lw=1.1, zorder=1, gid="identity", label="y = ŷ")
+    _draw_runs(ax, chart, np.asarray(chart["predicted"]), np.asarray(chart["observed"]))
+    _finish(ax, axes, title)
+    if axes["range"] is not None:
+        ax.set_xlim(*axes["range"])
+        ax.set_ylim(*axes["range"])
+    return ax
+
+
+def _plot_residuals(chart: Mapping[str, Any], ax: Any, title: Optional[str]) -> Any:
+    """The residuals (observed − predicted on the fit's residual scale) against the prediction, a line at zero."""
+    ax.axhline(0.0, color="0.5", ls="--", lw=1.1, zorder=1, gid="zero")
+    _draw_runs(ax, chart, np.asarray(chart["predicted"]), np.asarray(chart["residual"]))
+    _finish(ax, chart["residuals_chart"], title)
+    return ax
+
+
+def _plot_fit_diagnostics(result: FitResult, data: Any, ax: Any, *, kind: str, columns: Mapping[str, str],
+                          inputs: Optional[Mapping[str, str]], title: Optional[str]) -> Any:
+    chart = _diagnostics(result, data, columns, inputs)
+    if kind == "curve":
+        return _plot_curve(chart, _axes(ax)[0], title)
+    if kind == "observed":
+        return _plot_observed(chart, _axes(ax)[0], title)
+    if kind == "residuals":
+        return _plot_residuals(chart, _axes(ax)[0], title)
+    panels = ([_plot_curve] if chart["curve_chart"] is not None else []) + [_plot_observed, _plot_residuals]
+    axes = _axes(ax, len(panels), figsize=(5.2 * len(panels), 4.6))
+    for draw, ax_ in zip(panels, axes):
+        draw(chart, ax_, None)
+    if title is not None:
+        axes[0].figure.suptitle(title)
+    return np.array(axes, dtype=object)
 
 
 # --- IsoFLOP profiles (scalelaw.isoflop) ---
@@ -373,10 +521,11 @@ def _result(result: Any) -> Any:
                     f"them or a published law family's name (\"epoch\"); got {type(result).__name__}")
 
 
-def plot(result: Any, data: Any = None, *, ax: Any = None, params: Optional[str] = None,
+def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any = None, params: Optional[str] = None,
          tokens: Optional[str] = None, loss: Optional[str] = None, flops: Optional[str] = None,
-         flops_max: Optional[float] = None, log_loss: Optional[bool] = None,
-         quantities: Optional[Sequence[str]] = None, title: Optional[str] = None) -> Any:
+         columns: Optional[Mapping[str, str]] = None, flops_max: Optional[float] = None,
+         log_loss: Optional[bool] = None, quantities: Optional[Sequence[str]] = None,
+         title: Optional[str] = None) -> Any:
     """Draw a scalelaw result with matplotlib and return what was drawn on.
 
     result:
@@ -386,6 +535,18 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: Optional[str]
         C = 6ND for the others) and (when fitted with bootstrap=) the 95% band of the resamples' frontiers, and
         compute beyond the largest run shaded as extrapolation. Curves run to flops_max (default 100x the largest
         run, or at_flops). Without data the fitted range stands in for the runs. Returns the Axes.
+        This is kind="compute", the default for a fit that reads N and D. Every fit, of any form, also draws
+        (from the runs in data, each chart the CLI's `--plot` writes):
+          kind="curve": y against the input of a form of one input (power, power-offset, sigmoid, a formula of one
+            column, ...): the runs, the fitted law over their range and 5% beyond, and the 95% band of the bootstrap
+            resamples' curves. Returns the Axes.
+          kind="observed": observed y against the prediction, with the line y = ŷ. Returns the Axes.
+          kind="residuals": observed minus predicted on the fit's residual scale (ln y − ln ŷ for log residuals,
+            y − ŷ on the loss itself) against the prediction. Returns the Axes.
+          kind="diagnostics" (the default for a fit that does not read N and D): "curve" (for a form of one input),
+            "observed" and "residuals" side by side. Returns an array of the Axes.
+        Runs held out of the fit (holdout_top=) are drawn as red squares, apart from the fitted runs; the highest
+        losses a fit dropped (drop_highest=) are left out of these charts, as the fit left them out.
       - a published law family with a loss in N and D ("epoch", "chinchilla", "kaplan", ...; scalelaw.laws()):
         the same chart of the published law over its fitted range (or over the runs in data). Returns the Axes.
       - an IsoflopResult (scalelaw.isoflop, or its to_dict()): loss against N per budget (runs from data, coloured
@@ -399,6 +560,11 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: Optional[str]
       is read by the columns the analysis read from its own table (result.table_columns), else "params",
       "tokens" (or "flops", C, where there is no tokens column) and "loss"; params=, tokens=, loss=, flops= name
       other columns.
+      For the kinds other than "compute", an input of the form is read from the column columns= names for it
+      ({"x": "log_flops"}), else the column the fit read it from (table_columns), else N, D and U from the params,
+      tokens (or flops) and unique_tokens columns and any other input from the column of its own name; y from the
+      loss column. As a tuple, data is one array per input (result.inputs, in order) and then y.
+    kind: for a fit, "compute", "curve", "observed", "residuals" or "diagnostics" (above).
     ax: an Axes to draw on (a sequence of Axes for the multi-panel charts); default a new pyplot figure.
     log_loss: loss axis on a log scale (default: yes for fits, as Chinchilla's figures; no for isoflop).
 
@@ -409,7 +575,25 @@ def plot(result: Any, data: Any = None, *, ax: Any = None, params: Optional[str]
     if isinstance(result, (HparamSweepResult, Plan)) and data is not None:
         raise InvalidArgument(f"a {'fit_hparams' if isinstance(result, HparamSweepResult) else 'plan'} result "
                               "carries what it draws; data is not used")
-    columns = _columns(result, params, tokens, loss, flops)
+    if kind is not None and (not isinstance(result, (FitResult, str)) or kind not in _FIT_KINDS):
+        raise InvalidArgument(f"kind={kind!r}: a fit draws one of {', '.join(map(repr, _FIT_KINDS))}"
+                              + ("" if isinstance(result, (FitResult, str)) else "; this result has one chart"))
+    if columns is not None and not isinstance(result, FitResult):
+        raise InvalidArgument("columns= names the columns of a fit's inputs; this result reads none")
+    table_columns = _columns(result, params, tokens, loss, flops)
+    if isinstance(result, FitResult) and kind is None:
+        kind = "compute" if _reads_params_and_tokens(result) else "diagnostics"
+    if isinstance(result, str) and kind not in (None, "compute"):
+        raise InvalidArgument(f"kind={kind!r} draws a fit against its runs; a published law draws kind='compute'")
+    if isinstance(result, FitResult) and kind != "compute":
+        # params= and tokens= name the columns of N and D here too, before the columns the fit recorded.
+        named = {k: v for k, v in (("N", params), ("D", tokens)) if v is not None}
+        return _plot_fit_diagnostics(result, data, ax, kind=str(kind), columns=table_columns,
+                                     inputs={**named, **(columns or {})}, title=title)
+    columns = table_columns
+    if isinstance(result, FitResult) and not _reads_params_and_tokens(result):
+        raise InvalidArgument(f"kind='compute' draws loss against C = 6ND, and this fit reads {', '.join(result.inputs)}"
+                              ", not N and D: draw kind='curve', 'observed', 'residuals' or 'diagnostics'")
     if isinstance(result, (FitResult, str)):
         return _plot_fit(result, data, _axes(ax)[0], columns=columns, flops_max=flops_max,
                          log_loss=True if log_loss is None else log_loss, title=title)

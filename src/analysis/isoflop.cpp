@@ -90,35 +90,43 @@ struct Vertex {
   bool in_range = false;
 };
 
-// The least-squares parabola of loss on x, in standardised z = (x − mean)/scale so the 3×3 problem is well
-// conditioned whatever the units.
+// The least-squares parabola of loss on x, in standardised z = (x − mean)/scale so that the normal equations
+// (the 3×3 Gram matrix of z², z, 1, whose condition number is a few hundred at most for 3 or more distinct z) are
+// well conditioned whatever the units. Allocation-free but for one sorted copy of x: the weighted bootstrap
+// fits it (1 + weight_resamples)·resamples times per budget.
 Vertex FitParabola(const std::vector<double>& x, const std::vector<double>& y) {
   Vertex out;
   const std::size_t n = x.size();
-  std::set<double> distinct(x.begin(), x.end());
-  out.n_sizes = static_cast<int>(distinct.size());
+  std::vector<double> sorted(x);
+  std::sort(sorted.begin(), sorted.end());
+  out.n_sizes = static_cast<int>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
   if (out.n_sizes < 3) {
     out.failure = "fewer than 3 distinct sizes";
     return out;
   }
-  out.x_min = *distinct.begin();
-  out.x_max = *distinct.rbegin();
+  out.x_min = sorted.front();
+  out.x_max = sorted[out.n_sizes - 1];
   double mean = 0;
   for (double v : x) mean += v;
   mean /= static_cast<double>(n);
   double var = 0;
   for (double v : x) var += (v - mean) * (v - mean);
   const double scale = std::sqrt(var / static_cast<double>(n));
-  Eigen::MatrixXd design(n, 3);
-  Eigen::VectorXd rhs(n);
+  // Sums of z^k (k = 0..4) and of y·z^k (k = 0..2).
+  double sz[5] = {0, 0, 0, 0, 0}, syz[3] = {0, 0, 0};
   for (std::size_t i = 0; i < n; ++i) {
     const double z = (x[i] - mean) / scale;
-    design(i, 0) = z * z;
-    design(i, 1) = z;
-    design(i, 2) = 1.0;
-    rhs(i) = y[i];
+    double power = 1;
+    for (int k = 0; k < 5; ++k) {
+      sz[k] += power;
+      if (k < 3) syz[k] += y[i] * power;
+      power *= z;
+    }
   }
-  const Eigen::Vector3d c = design.colPivHouseholderQr().solve(rhs);
+  Eigen::Matrix3d gram;  // unknowns (c0, c1, c2) of c0·z² + c1·z + c2
+  gram << sz[4], sz[3], sz[2], sz[3], sz[2], sz[1], sz[2], sz[1], sz[0];
+  const Eigen::Vector3d rhs(syz[2], syz[1], syz[0]);
+  const Eigen::Vector3d c = gram.ldlt().solve(rhs);  // the Gram matrix is symmetric positive definite
   if (!c.allFinite()) {
     out.failure = "the parabola could not be fitted";
     return out;
@@ -438,16 +446,23 @@ BudgetRuns CollectRuns(const std::vector<IsoflopRun>& runs, const std::vector<st
   return out;
 }
 
-// A resample with replacement of a budget's runs.
-BudgetRuns Resample(const BudgetRuns& from, std::mt19937_64& rng) {
-  BudgetRuns out;
+// A resample with replacement of a budget's runs, into *out (its storage reused).
+void ResampleInto(const BudgetRuns& from, std::mt19937_64& rng, BudgetRuns* out) {
   const std::size_t n = from.x.size();
+  out->x.resize(n);
+  out->xd.resize(from.xd.size());
+  out->y.resize(n);
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = detail::Draw(rng, n);
-    out.x.push_back(from.x[i]);
-    if (!from.xd.empty()) out.xd.push_back(from.xd[i]);
-    out.y.push_back(from.y[i]);
+    out->x[j] = from.x[i];
+    if (!from.xd.empty()) out->xd[j] = from.xd[i];
+    out->y[j] = from.y[i];
   }
+}
+
+BudgetRuns Resample(const BudgetRuns& from, std::mt19937_64& rng) {
+  BudgetRuns out;
+  ResampleInto(from, rng, &out);
   return out;
 }
 
@@ -458,6 +473,63 @@ double SampleSd(const std::vector<double>& v) {
   double ss = 0;
   for (double x : v) ss += (x - mean) * (x - mean);
   return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+// The inverse-variance weights of the power-law stage for one data set: budget u weighs 1/sd_n[u]² in the fit of
+// a and 1/sd_d[u]² in that of b, sd the standard deviation of ln N*_u (ln D*_u) over `resamples` resamples of
+// budget u's runs alone, drawn one after another from ResampleGenerator(seed, key[u]).
+struct BudgetWeights {
+  std::vector<double> sd_n, sd_d;
+  int unknown = 0;      // budgets whose vertex most of their resamples lost: given the largest spread of the others
+  bool varies = false;  // false: no vertex varies over its resamples (or none is known), so no weights
+};
+
+BudgetWeights WeighBudgets(const std::vector<const BudgetRuns*>& budgets, const std::vector<double>& ln_c,
+                           const std::vector<std::uint64_t>& key, const Settings& settings, int resamples,
+                           std::uint64_t seed) {
+  const std::size_t m = budgets.size();
+  BudgetWeights out;
+  out.sd_n.assign(m, 0);
+  out.sd_d.assign(m, 0);
+  std::vector<char> known(m, 0);
+  std::vector<double> ln_n, ln_d;
+  BudgetRuns drawn;
+  for (std::size_t u = 0; u < m; ++u) {
+    ln_n.clear();
+    ln_d.clear();
+    std::mt19937_64 rng = detail::ResampleGenerator(seed, key[u]);
+    for (int r = 0; r < resamples; ++r) {
+      ResampleInto(*budgets[u], rng, &drawn);
+      const BudgetFit fit = FitBudget(drawn, ln_c[u], settings);
+      if (!fit.usable) continue;
+      ln_n.push_back(fit.ln_n);
+      ln_d.push_back(fit.ln_d);
+    }
+    if (static_cast<int>(ln_n.size()) * 2 >= resamples) {
+      out.sd_n[u] = SampleSd(ln_n);
+      out.sd_d[u] = SampleSd(ln_d);
+      known[u] = 1;
+    }
+  }
+  // A budget whose vertex most resamples lose gets the largest spread of the others (the least weight); a
+  // spread of 0 (identical resamples) is floored at 1e-6 of the largest.
+  double max_n = 0, max_d = 0;
+  for (std::size_t u = 0; u < m; ++u) {
+    if (!known[u]) continue;
+    max_n = std::max(max_n, out.sd_n[u]);
+    max_d = std::max(max_d, out.sd_d[u]);
+  }
+  for (std::size_t u = 0; u < m; ++u) {
+    if (!known[u]) {
+      ++out.unknown;
+      out.sd_n[u] = max_n;
+      out.sd_d[u] = max_d;
+    }
+    out.sd_n[u] = std::max(out.sd_n[u], 1e-6 * max_n);
+    out.sd_d[u] = std::max(out.sd_d[u], 1e-6 * max_d);
+  }
+  out.varies = max_n > 0 && max_d > 0;
+  return out;
 }
 
 }  // namespace
@@ -567,6 +639,7 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   result.d_star = settings.d_star;
   result.keep_outside = options.keep_outside;
   result.weighted = options.weighted;
+  result.disagreement = options.disagreement;
 
   // 6ND against the C the runs are grouped by (their label or FLOPs column).
   if (with_tokens && (by_label || runs.front().flops > 0)) {
@@ -688,52 +761,22 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   }
 
   // Weights: 1/Var of ln N*_k and ln D*_k over resamples of budget k's runs alone.
+  std::vector<std::uint64_t> weight_keys(used_groups.begin(), used_groups.end());
+  constexpr std::uint64_t kWeightSeed = 0x5eedf00dULL;
   if (options.weighted) {
-    std::vector<double> sd_n(used_groups.size(), 0), sd_d(used_groups.size(), 0);
-    std::vector<char> known(used_groups.size(), 0);
-    for (std::size_t u = 0; u < used_groups.size(); ++u) {
-      std::vector<double> ln_n, ln_d;
-      for (int r = 0; r < options.weight_resamples; ++r) {
-        std::mt19937_64 rng = detail::ResampleGenerator(
-            options.seed ^ 0x5eedf00dULL, static_cast<std::uint64_t>(used_groups[u]) * 1000003ULL + r);
-        const BudgetFit fit = FitBudget(Resample(used_runs[u], rng), vertices.ln_c[u], settings);
-        if (!fit.usable) continue;
-        ln_n.push_back(fit.ln_n);
-        ln_d.push_back(fit.ln_d);
-      }
-      if (static_cast<int>(ln_n.size()) * 2 >= options.weight_resamples) {
-        sd_n[u] = SampleSd(ln_n);
-        sd_d[u] = SampleSd(ln_d);
-        known[u] = 1;
-      }
-    }
-    // A budget whose vertex most resamples lose gets the largest spread of the others (the least weight); a
-    // spread of 0 (identical resamples) is floored at 1e-6 of the largest.
-    double max_n = 0, max_d = 0;
-    for (std::size_t u = 0; u < used_groups.size(); ++u) {
-      if (!known[u]) continue;
-      max_n = std::max(max_n, sd_n[u]);
-      max_d = std::max(max_d, sd_d[u]);
-    }
-    int unknown = 0;
-    for (std::size_t u = 0; u < used_groups.size(); ++u) {
-      if (!known[u]) {
-        ++unknown;
-        sd_n[u] = max_n;
-        sd_d[u] = max_d;
-      }
-      sd_n[u] = std::max(sd_n[u], 1e-6 * max_n);
-      sd_d[u] = std::max(sd_d[u], 1e-6 * max_d);
-    }
-    if (max_n > 0 && max_d > 0) {
+    std::vector<const BudgetRuns*> budgets;
+    for (const BudgetRuns& data : used_runs) budgets.push_back(&data);
+    const BudgetWeights w = WeighBudgets(budgets, vertices.ln_c, weight_keys, settings, options.weight_resamples,
+                                         options.seed ^ kWeightSeed);
+    if (w.varies) {
       for (std::size_t u = 0; u < used_groups.size(); ++u) {
-        vertices.w_n.push_back(1 / (sd_n[u] * sd_n[u]));
-        vertices.w_d.push_back(1 / (sd_d[u] * sd_d[u]));
-        result.budgets[used_groups[u]].log_params_sd = sd_n[u];
-        result.budgets[used_groups[u]].log_tokens_sd = sd_d[u];
+        vertices.w_n.push_back(1 / (w.sd_n[u] * w.sd_n[u]));
+        vertices.w_d.push_back(1 / (w.sd_d[u] * w.sd_d[u]));
+        result.budgets[used_groups[u]].log_params_sd = w.sd_n[u];
+        result.budgets[used_groups[u]].log_tokens_sd = w.sd_d[u];
       }
-      if (unknown > 0) {
-        result.warnings.push_back("weights: " + std::to_string(unknown) +
+      if (w.unknown > 0) {
+        result.warnings.push_back("weights: " + std::to_string(w.unknown) +
                                   " budgets lost their vertex in most of their own resamples and get the least weight");
       }
     } else {
@@ -742,6 +785,7 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
                                 "unweighted");
     }
   }
+  result.weight_resamples = result.weighted ? options.weight_resamples : 0;
 
   const PowerLaws laws = FitPowerLaws(vertices);
   result.status = AnalysisStatus::kUsable;
@@ -778,7 +822,9 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     }
   }
 
-  // Bootstrap over runs within each used budget; budgets (and weights) fixed, vertices and power laws refitted.
+  // Bootstrap over runs within each used budget; budgets fixed, vertices and power laws refitted. Weighted, each
+  // resample is weighed as the data were: the weights come from the per-budget bootstrap of the resample's own
+  // runs (a nested bootstrap), so the intervals include the weights' own sampling variation.
   if (options.bootstrap == 0) return result;
   const int resamples = options.bootstrap;
   std::vector<std::array<double, 4>> estimates(resamples);
@@ -786,18 +832,31 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   auto resample = [&](int index) {
     std::mt19937_64 rng = detail::ResampleGenerator(options.seed, static_cast<std::uint64_t>(index));
     Vertices v;
+    std::vector<BudgetRuns> drawn;
+    std::vector<std::uint64_t> keys;
     for (std::size_t u = 0; u < used_groups.size(); ++u) {
-      const BudgetFit fit = FitBudget(Resample(used_runs[u], rng), vertices.ln_c[u], settings);
+      BudgetRuns data = Resample(used_runs[u], rng);
+      const BudgetFit fit = FitBudget(data, vertices.ln_c[u], settings);
       if (!fit.usable) continue;
       v.ln_c.push_back(vertices.ln_c[u]);
       v.ln_n.push_back(fit.ln_n);
       v.ln_d.push_back(fit.ln_d);
-      if (!vertices.w_n.empty()) {
-        v.w_n.push_back(vertices.w_n[u]);
-        v.w_d.push_back(vertices.w_d[u]);
-      }
+      drawn.push_back(std::move(data));
+      keys.push_back(weight_keys[u]);
     }
     if (v.ln_c.size() < 2) return;
+    if (result.weighted) {
+      const std::uint64_t weight_seed = rng();  // after the draws: the resampled runs are those unweighted
+      std::vector<const BudgetRuns*> budgets;
+      for (const BudgetRuns& data : drawn) budgets.push_back(&data);
+      const BudgetWeights w = WeighBudgets(budgets, v.ln_c, keys, settings, options.weight_resamples, weight_seed);
+      if (w.varies) {
+        for (std::size_t u = 0; u < budgets.size(); ++u) {
+          v.w_n.push_back(1 / (w.sd_n[u] * w.sd_n[u]));
+          v.w_d.push_back(1 / (w.sd_d[u] * w.sd_d[u]));
+        }
+      }
+    }
     const PowerLaws r = FitPowerLaws(v);
     const std::array<double, 4> e = {r.a, r.b, r.ln_k, r.ln_k_tokens};
     for (double x : e) {
@@ -867,6 +926,8 @@ std::string IsoflopToJson(const IsoflopResult& result) {
   out["d_star"] = std::string(IsoflopDStarName(result.d_star));
   out["keep_outside"] = result.keep_outside;
   out["weighted"] = result.weighted;
+  out["weight_resamples"] = result.weight_resamples;
+  out["disagreement"] = result.disagreement;
   json budgets = json::array();
   for (const IsoflopBudget& b : result.budgets) {
     json row;

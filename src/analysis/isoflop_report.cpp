@@ -44,7 +44,10 @@ std::string DStarLine(const IsoflopResult& r) {
       line = "D* = C/(6 N*), so b = 1 - a";
       break;
   }
-  if (r.weighted) line += "; power laws weighted by 1/Var of each vertex (bootstrap per budget)";
+  if (r.weighted) {
+    line += fmt::format("; power laws weighted by 1/Var of each vertex ({} resamples of each budget's runs)",
+                        r.weight_resamples);
+  }
   return line;
 }
 
@@ -108,8 +111,9 @@ std::string IsoflopResult::FullReport() const {
     out += fmt::format("  D_opt = k'·C^b    b  = {}\n", WithInterval(*this, "b", b));
     out += fmt::format("                    k' = {}\n", WithInterval(*this, "k_tokens", k_tokens));
     if (bootstrap_resamples > 0) {
-      out += fmt::format("  bootstrap         {} of {} resamples (runs resampled within each budget, seed {})\n",
-                         bootstrap_resamples - bootstrap_failed, bootstrap_resamples, seed);
+      out += fmt::format("  bootstrap         {} of {} resamples (runs resampled within each budget{}, seed {})\n",
+                         bootstrap_resamples - bootstrap_failed, bootstrap_resamples,
+                         weighted ? ", weights recomputed from each resample" : "", seed);
     }
     return out + fmt::format("  status            usable ({})\n", Status(*this));
   }

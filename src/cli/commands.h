@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ struct FitCommand {
   std::string unique_tokens_col;
   int bootstrap = 0;
   int holdout_top = 0;
+  double max_span = std::numeric_limits<double>::quiet_NaN();  // NaN: FitOptions' own
   std::string starts = "auto";  // auto, grid, lhs:N, varpro, varpro:K
   long long seed = 42;
   double at_flops = PredictionInputs::kUnset;

@@ -123,27 +123,58 @@ Dataset RunsOf(const NumericTable& table, const FitCommand& command, const Model
   return data;
 }
 
-// The runs at C = 6ND with the fitted law per model size and, for a usable fit that allocates a budget, the
-// compute-optimal frontier and the 95% band of the bootstrap resamples' frontiers: the chart of the fit as a Law
-// (plot::MakeFitChart, as Python's scalelaw.plot). N and D are the named form's, or a formula's columns N and D.
-void WritePlot(const std::string& path, const Dataset& data, const FitSummary& fit, double at_flops) {
-  auto column = [&data](const std::vector<double>& named, const char* formula_name) -> const std::vector<double>& {
+// out.svg -> out-marin.svg: the plot of one group, the label kept to letters, digits, '-', '_' and '.'.
+std::string PathForGroup(const std::string& path, const std::string& label);
+
+// The charts of a fit (--plot out.svg), each an SVG file:
+//   out.svg            the fit's own chart: for a fit that reads N and D (a named form, or a formula over columns N
+//                      and D) the runs at C = 6ND with the fitted law per model size and, for a usable fit that
+//                      allocates a budget, the compute-optimal frontier and its bootstrap band (plot::MakeFitChart,
+//                      as Python's scalelaw.plot); for a form of one input y against that input with the fitted
+//                      curve and its bootstrap band; otherwise observed against predicted;
+//   out-observed.svg   observed against predicted, with the line y = ŷ;
+//   out-residuals.svg  the residuals, observed minus predicted on the fit's residual scale, against the prediction.
+// Held-out runs (--holdout-top) are marked in the last two (and the curve).
+void WritePlot(const std::string& path, const FitCommand& command, const Model& model, const Dataset& data,
+               const FitSummary& fit) {
+  auto named_or_column = [&data](const std::vector<double>& named,
+                                 const char* formula_name) -> const std::vector<double>& {
     if (!named.empty()) return named;
     const auto found = data.columns.find(formula_name);
     return found == data.columns.end() ? named : found->second;
   };
-  const std::vector<double>& params = column(data.params, "N");
-  const std::vector<double>& tokens = column(data.tokens, "D");
-  if (params.empty() || tokens.empty()) {
-    throw InvalidArgument(
-        "--plot draws loss against compute 6ND: the fit must read N and D (a named form of N and D, "
-        "or a formula over columns N and D)");
+  const std::vector<double>& params = named_or_column(data.params, "N");
+  const std::vector<double>& tokens = named_or_column(data.tokens, "D");
+  const bool reads_params_and_tokens = !params.empty() && !tokens.empty();
+  if (reads_params_and_tokens) {
+    plot::FitChartOptions options;
+    options.at_flops = command.at_flops > 0 ? command.at_flops : plot::FitBudget(fit);
+    plot::WriteSvgFile(
+        plot::LossVsComputeChart(plot::MakeFitChart(FittedLaw(fit, "fit"), params, tokens, data.loss, options).data),
+        path);
   }
-  plot::FitChartOptions options;
-  options.at_flops = at_flops > 0 ? at_flops : plot::FitBudget(fit);
-  plot::WriteSvgFile(
-      plot::LossVsComputeChart(plot::MakeFitChart(FittedLaw(fit, "fit"), params, tokens, data.loss, options).data),
-      path);
+
+  plot::FitDiagnosticsOptions labels;
+  labels.y_label = command.loss_col;
+  for (const auto& [name, column] : FormulaColumns(command, model.data_columns())) {
+    labels.input_labels[name] = name == column ? name : name + " (" + column + ")";
+  }
+  std::optional<plot::FitDiagnosticsData> diagnostics;
+  try {
+    diagnostics = plot::MakeFitDiagnostics(fit, data, labels);
+  } catch (const InvalidArgument& error) {
+    if (fit.IsUsable()) throw;
+    // A fit that is not usable may have no prediction to draw; its exit code says so, and these charts are left out.
+    PrintWarnings({std::string("--plot draws no diagnostics of this fit: ") + error.what()});
+    return;
+  }
+  if (!reads_params_and_tokens) {
+    plot::WriteSvgFile(diagnostics->input_label.empty() ? plot::ObservedVsPredictedChart(*diagnostics)
+                                                        : plot::FitCurveChart(*diagnostics),
+                       path);
+  }
+  plot::WriteSvgFile(plot::ObservedVsPredictedChart(*diagnostics), PathForGroup(path, "observed"));
+  plot::WriteSvgFile(plot::ResidualsChart(*diagnostics), PathForGroup(path, "residuals"));
 }
 
 // out.svg -> out-marin.svg: the plot of one group, the label kept to letters, digits, '-', '_' and '.'.
@@ -225,6 +256,7 @@ int RunFit(const FitCommand& command) {
   }
   options.bootstrap_resamples = command.bootstrap;
   options.holdout_top = command.holdout_top;
+  if (!std::isnan(command.max_span)) options.max_parameter_span = command.max_span;
   try {
     options.SetStarts(command.starts);
   } catch (const InvalidArgument& e) {
@@ -304,7 +336,7 @@ int RunFit(const FitCommand& command) {
     }
     fit.data_columns = {DescribeColumns(command, *model)};
     if (!command.plot.empty()) {
-      WritePlot(label.empty() ? command.plot : PathForGroup(command.plot, label), data, fit, command.at_flops);
+      WritePlot(label.empty() ? command.plot : PathForGroup(command.plot, label), command, *model, data, fit);
     }
     fits.push_back(std::move(fit));
   }
@@ -317,13 +349,20 @@ int RunFit(const FitCommand& command) {
   }
   if (!command.output.empty()) detail::WriteWholeFile(command.output, FitsToJsonArray(fits, 2) + "\n", "the fits");
   fmt::print("{}", command.json ? FitsToJsonArray(fits, -1) + "\n" : GroupsReport(command.group_by, labels, fits));
-  std::string unusable;
+  // One line however many groups fail: which ones, and the reason when there is only one (the report has each).
+  std::vector<std::string> unusable;
   for (std::size_t g = 0; g < fits.size(); ++g) {
-    if (fits[g].IsUsable()) continue;
-    unusable += fmt::format("{}{} = {}: {}", unusable.empty() ? "" : "; ", command.group_by, labels[g], fits[g].message);
+    if (!fits[g].IsUsable()) unusable.push_back(labels[g]);
   }
   if (unusable.empty()) return kExitOk;
-  PrintError("not every group's fit is usable: " + unusable);
+  constexpr std::size_t kGroupsNamed = 5;
+  std::string named;
+  for (std::size_t k = 0; k < std::min(unusable.size(), kGroupsNamed); ++k) named += (k ? ", " : "") + unusable[k];
+  if (unusable.size() > kGroupsNamed) named += fmt::format(" and {} more", unusable.size() - kGroupsNamed);
+  const auto first = std::find_if(fits.begin(), fits.end(), [](const FitSummary& fit) { return !fit.IsUsable(); });
+  PrintError(fmt::format("{} of {} groups' fits are not usable ({} = {}){}", unusable.size(), fits.size(),
+                         command.group_by, named,
+                         unusable.size() == 1 ? ": " + first->message : "; each reason is in the report"));
   return kExitUnusable;
 }
 

@@ -82,6 +82,8 @@ int RunIsoflop(const IsoflopCommand& command) {
   options.d_star = IsoflopDStarFromName(command.d_star);
   options.keep_outside = command.keep_outside;
   options.weighted = command.weighted;
+  options.weight_resamples = command.weight_resamples;
+  options.disagreement = command.disagreement;
   IsoflopResult result = FitIsoflop(runs, options);
   result.data_source = command.file == "-" ? "<stdin>" : command.file;
   if (!table.Selection().empty()) result.data_source += " (" + table.Selection() + ")";

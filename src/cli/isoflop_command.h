@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "scalelaw/analysis/isoflop.h"
 
 namespace scalelaw::cli {
 
@@ -17,16 +18,19 @@ struct IsoflopCommand {
   bool tokens_given = false;  // --tokens-col was on the command line
   std::string budget_col;  // when set, runs are grouped by its nominal labels (and tokens read unless d_star flops)
   std::string loss_col = "loss";
-  std::string vertex = "quadratic";  // IsoflopVertexFromName
-  int window = 5;
-  std::string d_star = "auto";  // IsoflopDStarFromName
-  bool keep_outside = false;
-  bool weighted = false;
-  double budget_tolerance = 0.01;
-  int min_sizes = 3;
-  int bootstrap = 0;
-  std::uint64_t seed = 42;
-  int threads = 0;
+  // The analysis's options, defaults from IsoflopOptions (names as in IsoflopVertexFromName, IsoflopDStarFromName).
+  std::string vertex = std::string(IsoflopVertexName(IsoflopOptions{}.vertex));
+  int window = IsoflopOptions{}.window;
+  std::string d_star = std::string(IsoflopDStarName(IsoflopOptions{}.d_star));
+  bool keep_outside = IsoflopOptions{}.keep_outside;
+  bool weighted = IsoflopOptions{}.weighted;
+  int weight_resamples = IsoflopOptions{}.weight_resamples;
+  double disagreement = IsoflopOptions{}.disagreement;
+  double budget_tolerance = IsoflopOptions{}.budget_tolerance;
+  int min_sizes = IsoflopOptions{}.min_sizes;
+  int bootstrap = IsoflopOptions{}.bootstrap;
+  std::uint64_t seed = IsoflopOptions{}.seed;
+  int threads = IsoflopOptions{}.num_threads;
   bool json = false;
   std::string plot;    // an SVG of the budgets' profiles and parabolas
   std::string output;  // the result as JSON, for --fit of allocate and plan

@@ -32,6 +32,18 @@ using scalelaw::Input;
 using scalelaw::PredictionInputs;
 using scalelaw::Quantity;
 
+// A factor greater than 1, or inf.
+const CLI::Validator kFactorAboveOne(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      if (text == "inf" || text == "infinity") return {};
+      const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (status != std::errc() || stop != text.data() + text.size()) return "'" + text + "' is not a number";
+      if (!(value > 1)) return "'" + text + "' must be a factor greater than 1 (or inf)";
+      return {};
+    },
+    "FACTOR", "factor above 1");
+
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
@@ -112,13 +124,21 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--holdout-top", command.holdout_top,
                   "Fit without the K runs of largest compute 6ND and report the error predicting them")
       ->check(WholeNumber(0, kMaxInt));
+  fit->add_option("--max-span", command.max_span,
+                  "Widest 95% interval (as a factor, Laplace and bootstrap) a positive parameter such as A or E may "
+                  "have for the fit to count as identified; wider, the fit is not usable and says which parameter " +
+                      fmt::format("(inf: never judged) [{}]", scalelaw::FitOptions{}.max_parameter_span))
+      ->check(kFactorAboveOne);
   fit->add_option("--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with uncertainty)")
       ->check(kPositiveNumber);
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");
   fit->add_option("--output", command.output, "Also write the fit as JSON to this file");
   fit->add_option("--plot", command.plot,
-                  "Also draw loss vs compute with the fitted law (per model size, the compute-optimal frontier and "
-                  "its bootstrap band) as an SVG file");
+                  "Also draw the fit as SVG files: out.svg is loss vs compute with the fitted law (per model size, "
+                  "the compute-optimal frontier and its bootstrap band) for a fit of N and D, y against the input "
+                  "with the fitted curve and its bootstrap band for a form of one input, observed vs predicted "
+                  "otherwise; out-observed.svg is observed vs predicted and out-residuals.svg the residuals "
+                  "(observed - predicted, on the fit's residual scale) against the prediction, for every fit");
   fit->callback([&] { exit_code = RunFit(command); });
 }
 
@@ -298,6 +318,15 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
                 "Keep budgets whose vertex lies outside the sampled range in the power-law fit");
   sub->add_flag("--weighted", command.weighted,
                 "Weight the power laws by 1/Var of each budget's vertex (a bootstrap of that budget's runs)");
+  sub->add_option("--weight-resamples", command.weight_resamples,
+                  "Resamples of each budget's runs behind the --weighted variances (at least 10; --bootstrap repeats "
+                  "them in each of its resamples)")
+      ->capture_default_str()
+      ->check(WholeNumber(10, kMaxResamples));
+  sub->add_option("--disagreement", command.disagreement,
+                  "Warn when 6ND differs from a run's budget label or FLOPs by more than this fraction")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
   sub->add_option("--budget-tolerance", command.budget_tolerance,
                   "Runs whose C chain within this relative gap form one budget (0 to 1)")
       ->capture_default_str()

@@ -145,12 +145,20 @@ std::vector<std::vector<double>> LatinHypercube(const std::vector<std::vector<do
       lo -= 1;
       hi += 1;
     }
+    // A positive coordinate whose grid spans decades (a coefficient A from 1e-2 to 1e6) is drawn uniformly in its
+    // logarithm, as its grid is spaced: drawn linearly, nearly every start would sit in the top decade.
+    const bool logarithmic = lo > 0 && hi > 100 * lo;
+    if (logarithmic) {
+      lo = std::log(lo);
+      hi = std::log(hi);
+    }
     std::vector<int> strata(n);
     for (int i = 0; i < n; ++i) strata[i] = i;
     for (int i = n - 1; i > 0; --i) std::swap(strata[i], strata[detail::Draw(rng, static_cast<std::size_t>(i) + 1)]);
     for (int i = 0; i < n; ++i) {
       const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
       points[i][j] = lo + (hi - lo) * (strata[i] + u) / n;
+      if (logarithmic) points[i][j] = std::exp(points[i][j]);
     }
   }
   return points;
@@ -415,30 +423,194 @@ Eigen::MatrixXd GaussNewtonInformation(const detail::ModelForm& form, const deta
   return information;
 }
 
-// The Gauss-Newton (least-squares) approximation of the covariance at the optimum, s^2 (J^T W J)^-1 with
-// s^2 = sum w r^2 / (n - p) over the free parameters, mapped to natural parameters by the delta method
-// (A = e^a has SE A·SE(a)). A quick local summary; the bootstrap is the honest one for this loss surface.
-// information and weighted_squares: GaussNewtonInformation's at internal.
-std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& form, const detail::LogDesign& design,
+// Why the optimum is not a minimum of the bounded problem, or empty when it is one. A bounded parameter moves
+// through a transform whose slope vanishes at the bound (lower + e^z; a sigmoid between two), so a start that
+// the search drives onto a bound stops there with a vanishing gradient in z even where the objective still falls
+// inward: a parameter within a relative 1e-6 of a bound at which moving inward by 1e-3 of its scale would lower
+// the objective by more than 1e-6 of it violates the Karush-Kuhn-Tucker conditions, and the fit did not converge.
+std::string StuckOnBound(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
+                         const detail::ParameterLayout& layout, const Estimate& estimate) {
+  // The likelihood estimator's objective has its own scale; its gradient is not the Huber objective's.
+  if (layout.lower.empty() || options.estimator != Estimator::kHuberObjective) return {};
+  detail::HuberObjective objective(form, design, RunLossOf(options));
+  const std::size_t p = estimate.internal.size();
+  double value = 0;
+  std::vector<double> gradient(p);
+  if (!objective.Evaluate(estimate.internal.data(), &value, gradient.data()) || !std::isfinite(value)) return {};
+  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+  const std::vector<double> natural = form.ToNatural(estimate.internal.data());
+  for (std::size_t j = 0; j < p; ++j) {
+    const int k = layout.source[j];
+    if (k < 0 || !std::isfinite(gradient[j])) continue;
+    const double x = estimate.internal[j];
+    for (const double bound : {layout.lower[k], layout.upper[k]}) {
+      if (!std::isfinite(bound)) continue;
+      const double scale = std::max(1.0, std::abs(bound));
+      const double inward = bound == layout.lower[k] ? 1.0 : -1.0;
+      if (std::abs(x - bound) > 1e-6 * scale) continue;
+      if (!(-inward * gradient[j] * 1e-3 * scale > 1e-6 * std::abs(value))) continue;
+      return fmt::format("{} ended on its {} bound ({}) where the objective still falls inward (the search was "
+                         "driven onto the bound and stopped there); other starts (--starts grid, or lhs with "
+                         "another seed) or a bound away from it may find the minimum",
+                         spec[j].natural, inward > 0 ? "lower" : "upper", FormatNumber(natural[j]));
+    }
+  }
+  return {};
+}
+
+// True when the objective's gradient over the free parameters at estimate is negligible: a change of 1e-3 in
+// every free coordinate would move the objective by less than 1e-10 of it (the refit's own tolerance).
+bool AtStationaryPoint(const detail::ModelForm& form, const detail::LogDesign& design, const FitOptions& options,
+                       const detail::ParameterLayout& layout, const Estimate& estimate) {
+  detail::ReducedObjective objective(detail::HuberObjective(form, design, RunLossOf(options)), layout);
+  const std::vector<double> at = layout.Reduce(estimate.internal);
+  double value = 0;
+  std::vector<double> gradient(at.size());
+  if (!objective.Evaluate(at.data(), &value, gradient.data())) return false;
+  double slope = 0;
+  for (double g : gradient) slope += std::abs(g);
+  return 1e-3 * slope <= 1e-10 * std::abs(value);
+}
+
+// How well the runs pin the free parameters at the optimum, from the Gauss-Newton information H = J^T W J
+// (the Laplace approximation): the covariance s^2 H^-1, s^2 = sum w r^2 / (n - q) over the q free parameters.
+// H is judged in correlation form, R = S H S with S = diag(H)^-1/2, so that parameters of unlike scales
+// (Chinchilla's a = log A next to alpha, whose column carries log N ~ 20) do not pass for a singular matrix:
+// R's condition number is at most kMaxCorrelationCondition, else the eigenvector of its smallest eigenvalue is the
+// combination of parameters the runs leave free.
+constexpr double kMaxCorrelationCondition = 1e12;
+
+struct LaplaceCovariance {
+  bool singular = false;            // H has no usable inverse; free_combination names the parameters involved
+  std::vector<int> free_combination;  // free indices with a large component in R's weakest direction
+  Eigen::MatrixXd covariance;       // s^2 H^-1 over the free parameters; empty when singular or n <= q
+};
+
+LaplaceCovariance CovarianceAtOptimum(const Eigen::MatrixXd& information, double weighted_squares, std::size_t n) {
+  LaplaceCovariance out;
+  const Eigen::Index q = information.rows();
+  if (q == 0) return out;
+  const Eigen::VectorXd scale = information.diagonal().cwiseSqrt().cwiseInverse();
+  if (!scale.allFinite()) {
+    out.singular = true;
+    return out;
+  }
+  const Eigen::MatrixXd correlation = scale.asDiagonal() * information * scale.asDiagonal();
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(correlation);
+  if (eigen.info() != Eigen::Success) {
+    out.singular = true;
+    return out;
+  }
+  const double smallest = eigen.eigenvalues()(0), largest = eigen.eigenvalues()(q - 1);
+  if (!(smallest > largest / kMaxCorrelationCondition)) {
+    out.singular = true;
+    const Eigen::VectorXd direction = eigen.eigenvectors().col(0);
+    const double peak = direction.cwiseAbs().maxCoeff();
+    for (Eigen::Index k = 0; k < q; ++k) {
+      if (std::abs(direction(k)) >= 0.2 * peak) out.free_combination.push_back(static_cast<int>(k));
+    }
+    return out;
+  }
+  if (n <= static_cast<std::size_t>(q)) return out;
+  const double s2 = weighted_squares / (static_cast<double>(n) - static_cast<double>(q));
+  const Eigen::MatrixXd inverse_correlation =
+      eigen.eigenvectors() * eigen.eigenvalues().cwiseInverse().asDiagonal() * eigen.eigenvectors().transpose();
+  out.covariance = s2 * scale.asDiagonal() * inverse_correlation * scale.asDiagonal();
+  return out;
+}
+
+// Standard errors of the natural parameters from the Laplace covariance, by the delta method (A = e^a has SE
+// A·SE(a)). A quick local summary; the bootstrap is the honest one for this loss surface. Empty without a
+// covariance.
+std::map<std::string, double> LaplaceStandardErrors(const detail::ModelForm& form,
                                                     const detail::ParameterLayout& layout,
                                                     const std::vector<double>& internal,
-                                                    const Eigen::MatrixXd& information, double weighted_squares) {
-  const std::size_t n = design.size(), p = form.num_internal();
-  const int q = layout.num_free;
-  if (n <= static_cast<std::size_t>(q)) return {};
-  const double s2 = weighted_squares / (static_cast<double>(n) - q);
-  Eigen::FullPivLU<Eigen::MatrixXd> lu(information);
-  if (!lu.isInvertible()) return {};
-  const Eigen::MatrixXd covariance = s2 * lu.inverse();
+                                                    const Eigen::MatrixXd& covariance) {
+  if (covariance.size() == 0) return {};
   std::map<std::string, double> se;
   const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
   const std::vector<double> natural = form.ToNatural(internal.data());
-  for (std::size_t j = 0; j < p; ++j) {
+  for (std::size_t j = 0; j < spec.size(); ++j) {
     const double variance = layout.source[j] >= 0 ? covariance(layout.source[j], layout.source[j]) : 0.0;
     if (!(variance >= 0) || !std::isfinite(variance)) return {};
     se[spec[j].natural] = std::sqrt(variance) * (spec[j].log_scaled ? natural[j] : 1.0);
   }
   return se;
+}
+
+// The positive parameters of a fit, whose precision is judged as a factor (FitOptions::max_parameter_span): the
+// free ones the form fits on a log scale (A = e^a) and those bounded below by zero with a positive value; for
+// each, its natural name, value and free index.
+struct PositiveParameter {
+  std::string natural;
+  double value = 0;
+  int free_index = -1;
+  bool log_scaled = false;
+};
+
+std::vector<PositiveParameter> PositiveParameters(const detail::ModelForm& form, const detail::ParameterLayout& layout,
+                                                  const std::vector<double>& internal) {
+  std::vector<PositiveParameter> out;
+  const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+  const std::vector<double> natural = form.ToNatural(internal.data());
+  for (std::size_t j = 0; j < spec.size(); ++j) {
+    const int k = layout.source[j];
+    if (k < 0 || !(natural[j] > 0)) continue;
+    if (spec[j].log_scaled || layout.lower[k] >= 0) out.push_back({spec[j].natural, natural[j], k, spec[j].log_scaled});
+  }
+  return out;
+}
+
+// Why the runs do not pin a positive parameter to within max_span (its Laplace 95% interval on the log scale,
+// exp(log theta +- 1.96 SE(log theta)), SE(log theta) = SE(theta)/theta for one not fitted on a log scale), or
+// empty when they pin every one.
+std::string UnpinnedByLaplace(const std::vector<PositiveParameter>& positive, const Eigen::MatrixXd& covariance,
+                              double max_span) {
+  if (covariance.size() == 0 || !std::isfinite(max_span)) return {};
+  for (const PositiveParameter& p : positive) {
+    const double se = std::sqrt(covariance(p.free_index, p.free_index));
+    const double log_se = p.log_scaled ? se : se / p.value;
+    if (!(2 * 1.96 * log_se > std::log(max_span))) continue;
+    const double lo = p.value * std::exp(-1.96 * log_se), hi = p.value * std::exp(1.96 * log_se);
+    return fmt::format("the runs do not pin {}: its 95% interval (Laplace, on log {}) is [{}, {}], a factor {} wide "
+                       "(more than the {} allowed: max_parameter_span)",
+                       p.natural, p.natural, FormatNumber(lo), FormatNumber(hi), FormatNumber(hi / lo),
+                       FormatNumber(max_span));
+  }
+  return {};
+}
+
+// The same judgement on the bootstrap's 95% percentile interval of each positive parameter.
+std::string UnpinnedByBootstrap(const std::vector<PositiveParameter>& positive,
+                                const std::map<std::string, ResampleSummary>& uncertainty, double max_span) {
+  if (!std::isfinite(max_span)) return {};
+  for (const PositiveParameter& p : positive) {
+    const auto it = uncertainty.find(p.natural);
+    if (it == uncertainty.end()) continue;
+    const auto [lo, hi] = it->second.ci95;
+    if (lo > 0 && hi / lo <= max_span) continue;
+    return fmt::format("the runs do not pin {}: its bootstrap 95% interval is [{}, {}]{} (more than the factor {} "
+                       "allowed: max_parameter_span)",
+                       p.natural, FormatNumber(lo), FormatNumber(hi),
+                       lo > 0 ? ", a factor " + FormatNumber(hi / lo) + " wide" : "", FormatNumber(max_span));
+  }
+  return {};
+}
+
+// A hint for a law in N and D whose runs span little compute: the spread of C = 6ND is what separates the terms
+// of N from those of D and from the constant (runs from one isoFLOP curve share one C up to their scatter).
+std::string ComputeSpanHint(const Dataset& data) {
+  if (data.params.empty() || data.tokens.empty()) return {};
+  double lo = std::numeric_limits<double>::infinity(), hi = 0;
+  for (std::size_t i = 0; i < data.params.size(); ++i) {
+    const double c = 6 * data.params[i] * data.tokens[i];
+    lo = std::min(lo, c);
+    hi = std::max(hi, c);
+  }
+  if (!(lo > 0) || hi / lo >= 10) return {};
+  return fmt::format("; the runs' compute 6ND spans a factor {} only ({} to {} FLOPs): runs at other budgets pin the "
+                     "law",
+                     FormatNumber(hi / lo), FormatNumber(lo), FormatNumber(hi));
 }
 
 // Nonparametric bootstrap (Besiroglu et al. 2024 used 4000 resamples): resample the runs with replacement,
@@ -484,8 +656,19 @@ bool Bootstrap(const detail::ModelForm& form, const detail::LogDesign& full, con
     std::vector<int> counts(n, 0);
     for (std::size_t i = 0; i < n; ++i) ++counts[detail::Draw(rng, n)];
     const detail::LogDesign design = full.Subset(counts);
-    const Estimate estimate = Refine(form, design, options, layout, full_fit.internal, solve, 0,
-                                     preconditioner.empty() ? nullptr : &preconditioner);
+    Estimate estimate = Refine(form, design, options, layout, full_fit.internal, solve, 0,
+                               preconditioner.empty() ? nullptr : &preconditioner);
+    // LBFGSpp can stop on its first line search with every trial above the start, returning the full-data optimum
+    // itself as the resample's: a draw the optimiser never moved, which would narrow every interval. Such a refit
+    // runs again with Ceres' line search; a resample still unmoved although its gradient is not zero failed.
+    if (estimate.evaluable && estimate.internal == full_fit.internal) {
+      LocalSolveOptions ceres = solve;
+      ceres.engine = LocalSolveOptions::Engine::kCeres;
+      estimate = Refine(form, design, options, layout, full_fit.internal, ceres, 0);
+      if (estimate.internal == full_fit.internal && !AtStationaryPoint(form, design, options, layout, estimate)) {
+        return;
+      }
+    }
     if (!estimate.evaluable || !AllFinite(estimate.internal)) return;
     draws[k] = NaturalParameters(form, estimate.internal);
     for (const auto& [name, value] : form.Derived(draws[k], options.at_flops)) draws[k][name] = value;
@@ -659,6 +842,7 @@ bool FitOptions::IsValid(std::string* error) const {
   if (!(basin_relative_tolerance >= 0 && std::isfinite(basin_relative_tolerance))) {
     return fail("basin_relative_tolerance must be a finite number >= 0");
   }
+  if (!(max_parameter_span > 1)) return fail("max_parameter_span must be a number > 1 (infinity: never judged)");
   for (const std::vector<double>& start : starts) {
     if (!AllFinite(start)) return fail("every starting point must be finite");
   }
@@ -909,17 +1093,37 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   summary->best_start = best;
 
   // A start reached the best basin when its screened endpoint is within the screening's resolution of the
-  // optimum's objective.
-  // (For an absolute objective the screening ran on the smoothing of |r|: its value at the optimum is the mark.)
+  // optimum's objective (for an absolute objective the screening ran on the smoothing of |r|: its value at the
+  // optimum is the mark), or near the optimum's parameters (CountBestBasin, once their precision is known).
   double screened_optimum = estimate.objective;
   if (!SmoothingStages(RunLossOf(options)).empty() && estimate.evaluable) {
     const std::vector<double> at = layout.Reduce(estimate.internal);
     objective.Clone()->Evaluate(at.data(), &screened_optimum, nullptr);
   }
   const double basin_edge = screened_optimum * (1 + options.basin_relative_tolerance);
-  summary->num_starts_in_best_basin =
-      static_cast<int>(std::count_if(solutions.begin(), solutions.end(),
-                                     [&](const LocalSolution& s) { return s.evaluable && s.value <= basin_edge; }));
+  // information: H = J^T W J at the optimum over the free parameters, and s2 the residual variance, when known:
+  // a start whose screened endpoint lies within one standard error of the optimum, (x - x*)^T H (x - x*) / s2 <= 1
+  // (the data cannot tell it from the optimum), or agrees with it to a relative 1e-3 in every free coordinate,
+  // reached the best basin whatever its objective.
+  auto count_best_basin = [&](const Eigen::MatrixXd& information, double s2) {
+    const std::vector<double> optimum = layout.Reduce(estimate.internal);
+    const Eigen::Map<const Eigen::VectorXd> at(optimum.data(), static_cast<Eigen::Index>(optimum.size()));
+    summary->num_starts_in_best_basin =
+        static_cast<int>(std::count_if(solutions.begin(), solutions.end(), [&](const LocalSolution& s) {
+          if (!s.evaluable || s.x.size() != optimum.size()) return false;
+          if (s.value <= basin_edge) return true;
+          // Runs the law fits exactly leave no noise to measure against: agreement to 1e-3 in every coordinate.
+          bool agrees = true;
+          for (std::size_t k = 0; k < optimum.size(); ++k) {
+            agrees = agrees && std::abs(s.x[k] - optimum[k]) <= 1e-3 * (1 + std::abs(optimum[k]));
+          }
+          if (agrees) return true;
+          if (information.size() == 0 || !(s2 > 0)) return false;
+          const Eigen::VectorXd step = Eigen::Map<const Eigen::VectorXd>(s.x.data(), at.size()) - at;
+          return step.dot(information * step) <= s2;
+        }));
+  };
+  count_best_basin({}, 0);
   summary->iterations = solutions[best].iterations + tight[winner].iterations + estimate.iterations;
   if (!estimate.evaluable) {
     return finish(AnalysisStatus::kNoConvergence,
@@ -944,6 +1148,9 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   if (!estimate.converged && !(tight[winner].converged && options.estimator == Estimator::kHuberObjective)) {
     return finish(AnalysisStatus::kNoConvergence, "the optimiser did not converge: " + estimate.message);
   }
+  if (std::string stuck = StuckOnBound(form, design, options, layout, estimate); !stuck.empty()) {
+    return finish(AnalysisStatus::kNoConvergence, "the optimiser did not converge: " + stuck);
+  }
   // A free parameter that moves no run's prediction at the optimum (its column of the Jacobian is zero, so its
   // Gauss-Newton information is zero: a sigmoid saturated over every run, a term multiplied by zero) is not
   // estimated by the runs, whatever value the optimiser left it at (usually its start).
@@ -961,7 +1168,32 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
                     FormatNumber(summary->params.at(spec[j].natural)) + " is wherever the optimiser left it)");
     }
   }
-  summary->laplace_se = LaplaceStandardErrors(form, design, layout, estimate.internal, information, weighted_squares);
+  const LaplaceCovariance laplace = CovarianceAtOptimum(information, weighted_squares, design.size());
+  if (design.size() > static_cast<std::size_t>(layout.num_free) && !laplace.singular) {
+    count_best_basin(information, weighted_squares / static_cast<double>(design.size() - layout.num_free));
+  }
+  if (laplace.singular) {
+    std::string names;
+    const std::vector<detail::ModelForm::Parameter> spec = form.parameters();
+    for (std::size_t j = 0; j < spec.size(); ++j) {
+      const int k = layout.source[j];
+      if (std::find(laplace.free_combination.begin(), laplace.free_combination.end(), k) ==
+          laplace.free_combination.end()) {
+        continue;
+      }
+      names += (names.empty() ? "" : ", ") + spec[j].natural;
+    }
+    return finish(AnalysisStatus::kNotIdentifiable,
+                  "not identifiable: the runs do not pin " + (names.empty() ? std::string("the parameters") : names) +
+                      " separately (the information matrix at the optimum is singular: a combination of them moves "
+                      "no prediction)" + ComputeSpanHint(data));
+  }
+  summary->laplace_se = LaplaceStandardErrors(form, layout, estimate.internal, laplace.covariance);
+  const std::vector<PositiveParameter> positive = PositiveParameters(form, layout, estimate.internal);
+  if (std::string reason = UnpinnedByLaplace(positive, laplace.covariance, options.max_parameter_span);
+      !reason.empty()) {
+    return finish(AnalysisStatus::kNotIdentifiable, "not identifiable: " + reason + ComputeSpanHint(data));
+  }
   {
     double squares = 0;
     std::vector<double> prediction(std::min(design.size(), detail::kEvaluationBlock));
@@ -986,6 +1218,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
   if (options.bootstrap_resamples > 0) {
     if (!Bootstrap(form, design, options, layout, estimate, summary)) {
       return finish(AnalysisStatus::kInterrupted, "interrupted");
+    }
+    if (std::string reason = UnpinnedByBootstrap(positive, summary->uncertainty, options.max_parameter_span);
+        !reason.empty()) {
+      return finish(AnalysisStatus::kNotIdentifiable, "not identifiable: " + reason + ComputeSpanHint(data));
     }
   }
   return finish(AnalysisStatus::kUsable, estimate.message);

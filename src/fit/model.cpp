@@ -97,13 +97,21 @@ std::size_t CountDistinctInputs(const ModelForm& form, const LogDesign& design, 
 
 std::string SingleBudgetProblem(const LogDesign& design) {
   constexpr double kRelativeSpread = 0.01;
+  constexpr double kOneCurveSpan = 2;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (std::size_t i = 0; i < design.size(); ++i) {
     const double log_compute = design.log_params[i] + design.log_tokens[i];
     lo = std::min(lo, log_compute);
     hi = std::max(hi, log_compute);
   }
-  if (!(hi - lo <= std::log1p(kRelativeSpread))) return {};
+  if (hi - lo > std::log(kOneCurveSpan)) return {};
+  if (hi - lo > std::log1p(kRelativeSpread)) {
+    return fmt::format(
+        "the runs' compute C = 6ND spans a factor {:.3g} only ({:.3g} to {:.3g} FLOPs), less than {:g}: the scatter "
+        "of one isoFLOP curve around its budget cannot separate E from the terms of N and D; add runs at other "
+        "budgets (scalelaw isoflop finds the minimum of each curve)",
+        std::exp(hi - lo), 6 * std::exp(lo), 6 * std::exp(hi), kOneCurveSpan);
+  }
   return fmt::format(
       "every run has the same compute C = 6ND ({:.3g} FLOPs, within 1%): one isoFLOP curve cannot show how the "
       "loss moves with compute; add runs at other budgets",

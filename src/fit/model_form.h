@@ -153,11 +153,15 @@ bool HasDistinct(const std::vector<double>& values, std::size_t wanted);
 // data columns), counted up to `enough`: the scan stops there.
 std::size_t CountDistinctInputs(const ModelForm& form, const LogDesign& design, std::size_t enough);
 
-// For forms in N and D: empty unless every run has the same compute 6ND (within 1%), and then why that design
+// For forms in N and D: empty unless the runs' compute 6ND spans less than a factor 2, and then why that design
 // cannot identify the law. Along one budget D = C/(6N), so the data trace one isoFLOP curve and say nothing of how
 // the loss moves with compute, which is what the law is fitted to predict (issue 7 lists the design as not
 // identifiable; on noiseless runs the five Chinchilla parameters can still be solved for, but only through
 // B (C/6)^-beta N^beta at that one C).
+// Runs whose compute spans less than a factor 2 are one such curve with the scatter of labs' tables (6ND at 0.93
+// to 1.35 of the budget label in one public set): the scatter moves the loss by about beta·B·D^-beta·Δlog C,
+// which on such a curve is a few times the noise at best, and the fit's Laplace errors then promise a precision
+// its bootstrap does not have (E, A and B spanning four to ten decades on synthetic curves of 0.3% noise).
 std::string SingleBudgetProblem(const LogDesign& design);
 
 // Every combination of one value per axis, in axis order (the first axis varies slowest): the starting grid of
@@ -173,6 +177,8 @@ std::shared_ptr<const ModelForm> MakeFormulaForm(std::string_view formula, const
 struct DataSpan {
   double x_min = 0, x_max = 0, x_median = 0;  // the input column's (the preset's first)
   double y_min = 0, y_max = 0, y_median = 0;  // the loss (or score) column's
+  // The median of every input column the preset reads, by name (x's too).
+  std::map<std::string, double> median;
 };
 
 struct FormulaPreset {

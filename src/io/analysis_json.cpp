@@ -165,6 +165,8 @@ IsoflopResult IsoflopFromJson(std::string_view text, const std::string& source_n
   };
   r.keep_outside = flag(root, "keep_outside");
   r.weighted = flag(root, "weighted");
+  r.weight_resamples = in.IntOr(root, "weight_resamples", 0, "weight_resamples");
+  r.disagreement = in.NumberOr(root, "disagreement", IsoflopOptions{}.disagreement, "disagreement");
   for (const Json& row : in.Array(root, "budgets")) {
     if (!row.is_object()) throw in.Fail("budgets", "expected objects");
     IsoflopBudget b;

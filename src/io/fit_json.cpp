@@ -34,6 +34,8 @@ json OptionsToJson(const FitOptions& options) {
   out["max_iterations_per_start"] = options.max_iterations_per_start;
   out["screening_tolerance"] = options.screening_tolerance;
   out["basin_relative_tolerance"] = options.basin_relative_tolerance;
+  // null: infinity (never judged), which JSON cannot spell.
+  out["max_parameter_span"] = std::isfinite(options.max_parameter_span) ? json(options.max_parameter_span) : json(nullptr);
   out["start_strategy"] = std::string(StartStrategyName(options.start_strategy));
   out["latin_hypercube_starts"] = options.latin_hypercube_starts;
   out["projected_starts"] = options.projected_starts;
@@ -134,6 +136,8 @@ class FitReader {
     number("huber_delta", &options.huber_delta);
     number("screening_tolerance", &options.screening_tolerance);
     number("basin_relative_tolerance", &options.basin_relative_tolerance);
+    number("max_parameter_span", &options.max_parameter_span);
+    if (std::isnan(options.max_parameter_span)) options.max_parameter_span = std::numeric_limits<double>::infinity();
     number("at_flops", &options.at_flops);
     auto count = [&](const char* name, int* target) {
       if (in.contains(name)) *target = Count(in, name, key(name));

@@ -1,8 +1,12 @@
 // Chart builders for fits: see fit_plots.h.
 #include "plot/fit_plots.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "scalelaw/error.h"
 
 namespace scalelaw::plot {
 namespace {
@@ -232,6 +236,130 @@ Chart LossVsComputeChart(const LossVsComputeData& data) {
                                                    : data.extrapolation_label;
     chart.shade = shade;
   }
+  return chart;
+}
+
+namespace {
+
+// The runs of a diagnostic chart at (x[i], y[i]): the fitted runs as circles, the held-out runs as squares.
+void AddRunsBySplit(const FitDiagnosticsData& data, const std::vector<double>& x, const std::vector<double>& y,
+                    Chart* chart) {
+  std::vector<double> fx, fy, hx, hy;
+  for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+    const bool held = i < data.held_out.size() && data.held_out[i];
+    (held ? hx : fx).push_back(x[i]);
+    (held ? hy : fy).push_back(y[i]);
+  }
+  if (!fx.empty()) chart->series.push_back(Scatter(DiagnosticsRunsLabel(data, false), CategoricalColor(0), fx, fy));
+  if (!hx.empty()) {
+    Series held = Scatter(DiagnosticsRunsLabel(data, true), CategoricalColor(3), std::move(hx), std::move(hy));
+    held.marker = Marker::kSquare;
+    held.outlined = true;
+    chart->series.push_back(std::move(held));
+  }
+}
+
+std::string ResidualName(const FitDiagnosticsData& data) { return data.log_residual ? "ln y − ln ŷ" : "y − ŷ"; }
+
+// "sigmoid fit, 16 runs (3 held out)".
+std::string FitAndRuns(const FitDiagnosticsData& data) {
+  std::size_t held = 0;
+  for (bool h : data.held_out) held += h;
+  std::string text = fmt::format("{}, {} runs", data.form, data.observed.size());
+  if (held > 0) text += fmt::format(" ({} held out)", held);
+  return text;
+}
+
+// The smallest and largest values of a and b that an axis of this scale can show; false when there are none.
+bool ShownRange(const std::vector<double>& a, const std::vector<double>& b, bool log, double* lo, double* hi) {
+  *lo = HUGE_VAL;
+  *hi = -HUGE_VAL;
+  for (const std::vector<double>* values : {&a, &b}) {
+    for (double v : *values) {
+      if (!std::isfinite(v) || (log && !(v > 0))) continue;
+      *lo = std::min(*lo, v);
+      *hi = std::max(*hi, v);
+    }
+  }
+  return *lo <= *hi;
+}
+
+}  // namespace
+
+std::string DiagnosticsRunsLabel(const FitDiagnosticsData& data, bool held_out) {
+  std::size_t held = 0;
+  for (bool h : data.held_out) held += h;
+  const std::size_t count = held_out ? held : data.observed.size() - held;
+  if (count == 0) return "";
+  const double rms = held_out ? data.rms_held_out : data.rms_fitted;
+  std::string label = fmt::format("{} ({})", held_out ? "held out" : held > 0 ? "fitted runs" : "runs", count);
+  if (std::isfinite(rms)) label += fmt::format(", RMS {:.3g}", rms);
+  return label;
+}
+
+Chart ObservedVsPredictedChart(const FitDiagnosticsData& data) {
+  Chart chart;
+  chart.title = "Observed vs predicted: " + FitAndRuns(data);
+  const Scale scale = data.log_axes ? Scale::kLog : Scale::kLinear;
+  chart.x = {"predicted " + data.y_label + " (ŷ)", scale};
+  chart.y = {"observed " + data.y_label + " (y)", scale};
+  double lo = 0, hi = 0;
+  if (ShownRange(data.observed, data.predicted, data.log_axes, &lo, &hi)) {
+    Series identity = Line("y = ŷ", kGrey, {lo, hi}, {lo, hi}, 1.2);
+    identity.dashed = true;
+    chart.series.push_back(std::move(identity));
+    // One range on both axes, so that y = ŷ is the diagonal and a distance from it reads the same either way.
+    const Range range = AxisRange(chart.x, {lo, hi});
+    chart.x.min = chart.y.min = range.lo;
+    chart.x.max = chart.y.max = range.hi;
+  }
+  AddRunsBySplit(data, data.predicted, data.observed, &chart);
+  return chart;
+}
+
+Chart ResidualsChart(const FitDiagnosticsData& data) {
+  Chart chart;
+  chart.title = "Residuals: " + FitAndRuns(data);
+  chart.x = {"predicted " + data.y_label + " (ŷ)", data.log_axes ? Scale::kLog : Scale::kLinear};
+  chart.y = {(data.log_residual ? "log residual " : "residual ") + ResidualName(data) + " (observed − predicted)",
+             Scale::kLinear};
+  double lo = 0, hi = 0;
+  if (ShownRange(data.predicted, {}, data.log_axes, &lo, &hi)) {
+    Series zero = Line("", kGrey, {lo, hi}, {0.0, 0.0}, 1.2);
+    zero.dashed = true;
+    chart.series.push_back(std::move(zero));
+  }
+  AddRunsBySplit(data, data.predicted, data.residual, &chart);
+  return chart;
+}
+
+Chart FitCurveChart(const FitDiagnosticsData& data) {
+  if (data.input_label.empty()) {
+    throw InvalidArgument("the fit reads more than one input: there is no single input to draw it against");
+  }
+  Chart chart;
+  chart.title = data.title;
+  chart.x = {data.input_label, data.log_input ? Scale::kLog : Scale::kLinear};
+  chart.y = {data.y_label, data.log_axes ? Scale::kLog : Scale::kLinear};
+  const Band& band = data.band;
+  if (!band.x.empty()) {
+    Series s;
+    s.kind = SeriesKind::kBand;
+    s.label = band.label.empty() ? "95% bootstrap interval" : band.label;
+    s.color = kBlack;
+    s.opacity = 0.8;
+    s.x = band.x;
+    s.lower = band.lower;
+    s.upper = band.upper;
+    s.sets_range = false;
+    chart.series.push_back(std::move(s));
+  }
+  if (!data.curve.x.empty()) {
+    Series law =
+        Line(data.curve.label.empty() ? "fitted law" : data.curve.label, kBlack, data.curve.x, data.curve.y, 2.4);
+    chart.series.push_back(std::move(law));
+  }
+  AddRunsBySplit(data, data.input, data.observed, &chart);
   return chart;
 }
 

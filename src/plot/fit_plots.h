@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,7 @@ struct LossVsComputeData {
   // Compute beyond this is shaded as extrapolation; 0: the largest 6ND among the runs; negative: no shade.
   double observed_max_flops = 0;
   std::string extrapolation_label;  // the shade's legend entry; empty: "extrapolation (C > <observed>)"
-  bool log_loss = true;  // y axis on a log scale (Chinchilla's figures) or linear
+  bool log_loss = true;             // y axis on a log scale (Chinchilla's figures) or linear
 };
 
 // x = compute C = 6ND (FLOPs, log), y = loss; the runs as markers coloured by N (grouped by distinct N, or
@@ -77,6 +78,51 @@ double MinFlops(const std::vector<double>& params, const std::vector<double>& to
 
 // n values log-spaced over [lo, hi] (both positive, lo <= hi), the ends exact; lo alone when n < 2.
 std::vector<double> LogSpace(double lo, double hi, int n);
+
+// --- Any fit: observed against predicted, residuals, and y against its one input (scalelaw fit) ---
+
+// The runs of a fit with the fit's prediction ŷ at each, and for a form of one input the law along it.
+struct FitDiagnosticsData {
+  std::string title;          // the fit: its form and formula, the runs shown ("sigmoid: d + c / ..., 16 runs")
+  std::string form = "fit";   // a short name of the fit for the diagnostic charts' titles ("sigmoid fit, 16 runs")
+  std::string y_label = "y";  // what was fitted (the loss column's name)
+  // The residual scale of the fit's objective: ln y − ln ŷ when it acted on log residuals (every y and ŷ
+  // positive), y − ŷ on the loss itself. Residuals are observed minus predicted: a run above the law is positive.
+  bool log_residual = true;
+  // One entry per run shown, in the order the runs were given: y, ŷ, the residual on the scale above, and whether
+  // the run was held out of the fit (FitOptions::holdout_top; the fit never saw it).
+  std::vector<double> observed, predicted, residual;
+  std::vector<bool> held_out;
+  // The root mean square of the residuals of the fitted runs and of the held-out runs (NaN: none).
+  double rms_fitted = std::numeric_limits<double>::quiet_NaN();
+  double rms_held_out = std::numeric_limits<double>::quiet_NaN();
+  // Observed and predicted on log axes (the fit's residuals are log residuals) or linear ones.
+  bool log_axes = true;
+
+  // Forms of exactly one input (a one-column formula, the power, power-offset and sigmoid presets): the input's
+  // axis label (empty: the form reads more than one input, and there is no curve chart), each shown run's value
+  // of it, the fitted law along it over the runs' range and a little beyond, and the 2.5 and 97.5 percentiles of
+  // the bootstrap resamples' curves at each point of it (empty x: no band).
+  std::string input_label;
+  std::vector<double> input;
+  bool log_input = false;  // the input spans more than a decade of positive values: a log axis
+  LossCurve curve;
+  Band band;
+};
+
+// The legend entry of the fitted runs ("runs (16), RMS 0.0209"; "fitted runs (43), ..." beside held-out runs) or,
+// with held_out, of the held-out runs ("held out (5), RMS 0.0312"); empty when there are none.
+std::string DiagnosticsRunsLabel(const FitDiagnosticsData& data, bool held_out);
+
+// x = predicted ŷ, y = observed y (both log with log_axes), the line y = x over the values shown, the fitted runs
+// as circles and the held-out runs as outlined squares of another colour, each labelled with its count and the RMS
+// of its residuals.
+Chart ObservedVsPredictedChart(const FitDiagnosticsData& data);
+// x = predicted ŷ (log with log_axes), y = the residual (linear) with a dashed line at zero; runs as above.
+Chart ResidualsChart(const FitDiagnosticsData& data);
+// x = the one input (log with log_input), y = y (log with log_axes): the runs as above, the fitted law as a thick
+// dark line and its band. Throws InvalidArgument when data has no input (a form of several inputs).
+Chart FitCurveChart(const FitDiagnosticsData& data);
 
 // --- IsoFLOP profiles (scalelaw isoflop) ---
 

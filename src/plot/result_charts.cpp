@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "fit/model_form.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fitted_law.h"
 #include "util/resampling.h"
@@ -166,8 +167,8 @@ FitChart MakeFitChart(const Law& law, const std::vector<double>& params, const s
   if (!PositiveFinite(n_lo) || !PositiveFinite(n_hi) || !(chart.flops_max > chart.flops_min)) return chart;
   chart.frontier_exponent = std::log(n_hi / n_lo) / std::log(chart.flops_max / chart.flops_min);
   data.frontier =
-      FrontierCurve([&frontier_loss](double c) { return frontier_loss(AtFlops(c)); }, chart.flops_min,
-                    chart.flops_max, fmt::format("compute-optimal L_opt(C), N_opt ∝ C^{:.3f}", chart.frontier_exponent));
+      FrontierCurve([&frontier_loss](double c) { return frontier_loss(AtFlops(c)); }, chart.flops_min, chart.flops_max,
+                    fmt::format("compute-optimal L_opt(C), N_opt ∝ C^{:.3f}", chart.frontier_exponent));
   if (law.resamples.size() < 2 || data.frontier.x.empty()) return chart;
 
   // The band: at each C the 2.5 and 97.5 percentiles of the resampled laws' frontiers (resamples without a
@@ -196,6 +197,202 @@ FitChart MakeFitChart(const FitSummary& fit, const std::vector<double>& params, 
   FitChartOptions with_budget = options;
   if (!PositiveFinite(with_budget.at_flops)) with_budget.at_flops = FitBudget(fit);
   return MakeFitChart(FittedLaw(fit, "fit"), params, tokens, loss, with_budget);
+}
+
+namespace {
+
+// The fitted form at a set of points (its inputs by data name, n values each), evaluated as Fit evaluates it: the
+// form rebuilt from the fit (ModelOf), its parameters converted to the optimiser's (ModelForm::FromNatural), and
+// ModelForm::Predict over a design of the points built once, so that many parameter sets (the bootstrap draws)
+// cost one evaluation each.
+class FormAtPoints {
+ public:
+  FormAtPoints(const Model& model, const std::map<std::string, std::vector<double>>& inputs, std::size_t n)
+      : model_(model), size_(n) {
+    const detail::ModelForm& form = model_.form();
+    Dataset points;
+    points.loss.assign(n, 1.0);
+    auto column = [&inputs](const std::string& name) -> const std::vector<double>& { return inputs.at(name); };
+    if (form.needs_params_and_tokens()) {
+      points.params = column("N");
+      points.tokens = column("D");
+      if (form.needs_unique_tokens()) points.unique_tokens = column("U");
+    }
+    for (const std::string& name : form.data_columns()) points.columns[name] = column(name);
+    design_ = detail::LogDesign::From(points);
+  }
+
+  // L_hat at every point with these natural parameters (NaN where the form has no value); throws InvalidArgument
+  // when they do not suit the form (a missing name, a log-scaled parameter that is not positive).
+  std::vector<double> Values(const std::map<std::string, double>& natural) const {
+    const std::vector<double> internal = model_.form().FromNatural(natural);
+    std::vector<double> values(size_);
+    if (size_ > 0) model_.form().Predict(internal.data(), design_, values.data(), nullptr);
+    return values;
+  }
+
+ private:
+  const Model& model_;
+  std::size_t size_;
+  detail::LogDesign design_;
+};
+
+double RootMeanSquare(const std::vector<double>& values) {
+  if (values.empty()) return kNaN;
+  double sum = 0;
+  for (double v : values) sum += v * v;
+  return std::sqrt(sum / static_cast<double>(values.size()));
+}
+
+bool Close(double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
+
+// The title of a fit's charts: its form ("sigmoid: d + c / ..."; a formula as written) and the runs shown.
+std::string DiagnosticsTitle(const FitSummary& fit, std::size_t shown, std::size_t held_out) {
+  const std::string form = fit.model.empty() || fit.model == "formula" || fit.model == fit.formula
+                               ? fit.formula
+                               : fit.model + ": " + fit.formula;
+  std::string title = fmt::format("{}{}{} runs", form, form.empty() ? "" : ", ", shown);
+  if (held_out > 0) title += fmt::format(" ({} held out)", held_out);
+  return title;
+}
+
+}  // namespace
+
+FitDiagnosticsData MakeFitDiagnostics(const FitSummary& fit, const std::map<std::string, std::vector<double>>& inputs,
+                                      const std::vector<double>& y, const FitDiagnosticsOptions& options) {
+  if (fit.params.empty()) throw InvalidArgument("the fit has no parameters to draw");
+  const Model model = ModelOf(fit);
+  const std::vector<std::string> names = fit.inputs.empty() ? model.inputs() : fit.inputs;
+  const std::size_t n = y.size();
+  for (const std::string& name : names) {
+    const auto found = inputs.find(name);
+    if (found == inputs.end()) throw InvalidArgument("the fit reads '" + name + "': give the runs' values of it");
+    if (found->second.size() != n) {
+      throw InvalidArgument(fmt::format("the runs' '{}' has {} values and their y {}: they must have the same length",
+                                        name, found->second.size(), n));
+    }
+  }
+  const std::vector<double> predicted = FormAtPoints(model, inputs, n).Values(fit.params);
+
+  // The held-out runs: each of fit.holdout matched once, by N, D and y, to a run given.
+  std::vector<bool> held(n, false);
+  const auto params = inputs.find("N"), tokens = inputs.find("D");
+  if (params != inputs.end() && tokens != inputs.end() && params->second.size() == n && tokens->second.size() == n) {
+    for (const FitSummary::HeldOutRun& run : fit.holdout) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!held[i] && Close(params->second[i], run.params) && Close(tokens->second[i], run.tokens) &&
+            Close(y[i], run.loss)) {
+          held[i] = true;
+          break;
+        }
+      }
+    }
+  }
+
+  FitDiagnosticsData data;
+  data.y_label = options.y_label.empty() ? "y" : options.y_label;
+  data.log_residual = fit.residual == Residual::kLog;
+  const bool one_input = names.size() == 1;
+  std::vector<double> fitted_residuals, held_residuals;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(y[i]) || !std::isfinite(predicted[i])) continue;
+    if (data.log_residual && !(y[i] > 0 && predicted[i] > 0)) continue;
+    // Observed minus predicted, on the scale the objective acted on (Hoffmann et al. 2022, arXiv:2203.15556,
+    // App. D.2 fit log residuals; an objective on the loss itself takes y − ŷ).
+    const double r = data.log_residual ? std::log(y[i]) - std::log(predicted[i]) : y[i] - predicted[i];
+    data.observed.push_back(y[i]);
+    data.predicted.push_back(predicted[i]);
+    data.residual.push_back(r);
+    data.held_out.push_back(held[i]);
+    (held[i] ? held_residuals : fitted_residuals).push_back(r);
+    if (one_input) data.input.push_back(inputs.at(names.front())[i]);
+  }
+  if (data.observed.empty()) {
+    throw InvalidArgument(data.log_residual ? "no run has a finite positive y and prediction to draw"
+                                            : "no run has a finite y and prediction to draw");
+  }
+  data.rms_fitted = RootMeanSquare(fitted_residuals);
+  data.rms_held_out = RootMeanSquare(held_residuals);
+  data.log_axes = data.log_residual;
+  data.title = DiagnosticsTitle(fit, data.observed.size(), held_residuals.size());
+  data.form = (fit.model.empty() ? std::string("formula") : fit.model) + " fit";
+  if (!one_input) return data;
+
+  // y against the one input: the law over the runs' range and a little beyond, on a log axis when the runs span
+  // more than a decade of positive values.
+  const std::string& name = names.front();
+  const auto label = options.input_labels.find(name);
+  data.input_label = label == options.input_labels.end() ? name : label->second;
+  double lo = HUGE_VAL, hi = -HUGE_VAL;
+  for (double x : data.input) {
+    if (std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, x);
+  }
+  if (!(lo <= hi)) return data;
+  data.log_input = lo > 0 && hi > 10 * lo;
+  std::vector<double> xs;
+  if (data.log_input) {
+    xs = LogSpace(lo / 1.25, hi * 1.25, std::max(options.curve_points, 2));
+  } else {
+    const double span = hi > lo ? hi - lo : std::max(std::abs(lo), 1.0);
+    double from = lo - 0.05 * span;
+    if (lo > 0 && from <= 0) from = lo / 2;  // a positive input stays positive
+    const double to = hi + 0.05 * span;
+    const int points = std::max(options.curve_points, 2);
+    for (int k = 0; k < points; ++k) xs.push_back(from + (to - from) * k / (points - 1));
+  }
+  const std::map<std::string, std::vector<double>> along{{name, xs}};
+  const FormAtPoints curve(model, along, xs.size());
+  data.curve.label = "fitted law";
+  data.curve.x = xs;
+  data.curve.y = curve.Values(fit.params);
+  if (fit.bootstrap_draws.size() < 2) return data;
+
+  // The band: at each point the 2.5 and 97.5 percentiles of the resamples' curves.
+  std::vector<std::vector<double>> values(xs.size());
+  for (const auto& draw : fit.bootstrap_draws) {
+    std::vector<double> resampled;
+    try {
+      resampled = curve.Values(draw);
+    } catch (const InvalidArgument&) {
+      continue;
+    }
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+      if (std::isfinite(resampled[k])) values[k].push_back(resampled[k]);
+    }
+  }
+  data.band.label = fmt::format("95% band, {} resamples", fit.bootstrap_draws.size());
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    std::sort(values[k].begin(), values[k].end());
+    data.band.x.push_back(xs[k]);
+    data.band.lower.push_back(values[k].empty() ? kNaN : detail::Percentile(values[k], 0.025));
+    data.band.upper.push_back(values[k].empty() ? kNaN : detail::Percentile(values[k], 0.975));
+  }
+  return data;
+}
+
+FitDiagnosticsData MakeFitDiagnostics(const FitSummary& fit, const Dataset& runs,
+                                      const FitDiagnosticsOptions& options) {
+  const std::vector<std::string> names = fit.inputs.empty() ? ModelOf(fit).inputs() : fit.inputs;
+  std::map<std::string, std::vector<double>> inputs;
+  for (const std::string& name : names) {
+    const std::vector<double>* own = name == "N"   ? &runs.params
+                                     : name == "D" ? &runs.tokens
+                                     : name == "U" ? &runs.unique_tokens
+                                                   : nullptr;
+    if (own != nullptr && !own->empty()) {
+      inputs[name] = *own;
+      continue;
+    }
+    const auto column = runs.columns.find(name);
+    if (column == runs.columns.end())
+      throw InvalidArgument("the fit reads '" + name + "': the runs have no values of it");
+    inputs[name] = column->second;
+  }
+  // The held-out runs are matched by N and D: give them when the runs have them, even for a form that reads other
+  // inputs.
+  if (inputs.count("N") == 0 && runs.params.size() == runs.size()) inputs["N"] = runs.params;
+  if (inputs.count("D") == 0 && runs.tokens.size() == runs.size()) inputs["D"] = runs.tokens;
+  return MakeFitDiagnostics(fit, inputs, runs.loss, options);
 }
 
 IsoflopChartData MakeIsoflopChart(const IsoflopResult& result, const std::vector<IsoflopRun>& runs) {

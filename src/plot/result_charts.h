@@ -5,11 +5,14 @@
 
 #include <cstddef>
 #include <limits>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "plot/fit_plots.h"
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/fit/dataset.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/predict.h"
 
@@ -60,6 +63,32 @@ FitChart MakeFitChart(const FitSummary& fit, const std::vector<double>& params, 
 
 // The budget a fit was asked about: C = 6·N_opt·D_opt of its derived values (FitOptions::at_flops); NaN without.
 double FitBudget(const FitSummary& fit);
+
+// What MakeFitDiagnostics labels its axes with.
+struct FitDiagnosticsOptions {
+  std::string y_label;  // the fitted quantity (the loss column's name); empty: "y"
+  // An input's axis label by its data name (the column it was read from, say); absent: the name itself.
+  std::map<std::string, std::string> input_labels;
+  int curve_points = 200;  // points of the one-input curve
+};
+
+// Every fit's diagnostics (fit_plots.h, FitDiagnosticsData): at each run the fitted form's prediction ŷ, evaluated
+// as the fit evaluated it (its form rebuilt by ModelOf, its parameters), and the residual y − ŷ or ln y − ln ŷ on
+// the residual scale of the fit's objective (FitSummary::residual); the runs the fit held out (FitSummary::holdout,
+// matched by N, D and y) marked. For a form of exactly one input (FitSummary::inputs), the law along that input at
+// curve_points points over the runs' range widened by 5% of it on each side (a factor 1.25 on a log axis), and
+// with two or more bootstrap draws the 2.5 and 97.5 percentiles of the draws' curves at each point (draws that do
+// not evaluate at a point left out there). inputs maps every data name of fit.inputs to one value per run, as
+// long as y. A run is shown when its y and its prediction are finite (an input outside the form's domain gives none)
+// and, on log residuals, both positive.
+// Throws InvalidArgument when an input is missing or of another length, when the fit has no parameters, or when no
+// run can be shown.
+FitDiagnosticsData MakeFitDiagnostics(const FitSummary& fit, const std::map<std::string, std::vector<double>>& inputs,
+                                      const std::vector<double>& y, const FitDiagnosticsOptions& options = {});
+// The same for the runs of a Dataset: an input N, D or U from its params, tokens or unique_tokens when given,
+// else (and every other input) from its columns.
+FitDiagnosticsData MakeFitDiagnostics(const FitSummary& fit, const Dataset& runs,
+                                      const FitDiagnosticsOptions& options = {});
 
 // The IsoFLOP profiles of an analysis, one IsoflopBudgetData per budget of result (in its order) with the runs of
 // runs whose C lies in the budget's [flops_min, flops_max] (within a relative 1e-6; runs may be empty, and need not

@@ -152,10 +152,10 @@ double LegendWidth(const std::vector<LegendEntry>& entries) {
 }
 
 // A label cut to fit max_width pixels, with an ellipsis when cut (at a UTF-8 character boundary).
-std::string FitText(const std::string& text, double max_width) {
-  if (TextWidth(text) <= max_width + 1e-6) return text;
+std::string FitText(const std::string& text, double max_width, double size = kFontSize) {
+  if (TextWidth(text, size) <= max_width + 1e-6) return text;
   std::string cut = text;
-  while (!cut.empty() && TextWidth(cut + "…") > max_width) {
+  while (!cut.empty() && TextWidth(cut + "…", size) > max_width) {
     cut.pop_back();
     while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
     if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0xC0) cut.pop_back();
@@ -553,9 +553,15 @@ std::string RenderSvg(const Chart& chart) {
         Px((f.top + f.bottom) / 2), XmlEscape(chart.y.label));
   }
   if (!chart.title.empty()) {
+    // Centred over the plot, shifted to stay inside the document, and cut with an ellipsis when it is wider than
+    // the document (<title> above keeps it whole).
+    const double margin = 8;
+    const std::string title = FitText(chart.title, chart.width - 2 * margin, kTitleSize);
+    const double half = std::min(TextWidth(title, kTitleSize), chart.width - 2 * margin) / 2;
+    const double centre = std::clamp((f.left + f.right) / 2, margin + half, chart.width - margin - half);
     out +=
         fmt::format("<text x=\"{}\" y=\"26\" text-anchor=\"middle\" font-size=\"{}\" font-weight=\"bold\">{}</text>\n",
-                    Px((f.left + f.right) / 2), kTitleSize, XmlEscape(chart.title));
+                    Px(centre), kTitleSize, XmlEscape(title));
   }
   RenderLegend(chart, f, &out);
   out += "</svg>\n";

@@ -230,3 +230,63 @@ def test_budget_col_bad_cell_names_file_line_column(scalelaw, tmp_path):
     assert r.code == 2
     assert "bad.csv" in r.err and "line 3" in r.err and "tokens" in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def lab_ratios():
+    """6ND/C of every run of data/isoflop_runs.csv, computed here from its columns."""
+    import csv
+    with open(lab_runs()) as fh:
+        return [6 * float(r["params"]) * float(r["tokens"]) / float(r["budget"]) for r in csv.DictReader(fh)]
+
+
+def test_disagreement_threshold_decides_the_warning(scalelaw):
+    ratios = lab_ratios()
+    largest = max(abs(r - 1) for r in ratios)  # 0.337 in this file
+    above = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--disagreement", f"{largest * 1.01:.4f}",
+                     "--json")
+    assert above.code == 0, above.err
+    assert "6ND differs" not in above.err
+    assert above.json()["disagreement"] == pytest.approx(largest * 1.01, rel=1e-3)
+    for threshold in (0.05, 0.3):
+        below = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--disagreement", str(threshold))
+        assert below.code == 0, below.err
+        off = sum(abs(r - 1) > threshold for r in ratios)
+        assert 0 < off < len(ratios)
+        assert (f"6ND differs from the runs' budget label by more than {threshold * 100:g}% for {off} of "
+                f"{len(ratios)} runs") in below.err
+    # The label given as a FLOPs column: the warning (and its --budget-col hint) only beyond the threshold.
+    quiet = scalelaw("isoflop", lab_runs(), "--flops-col", "budget", "--tokens-col", "tokens", "--disagreement", "0.35")
+    assert quiet.code == 0 and "--budget-col" not in quiet.err
+    loud = scalelaw("isoflop", lab_runs(), "--flops-col", "budget", "--tokens-col", "tokens", "--disagreement", "0.2")
+    assert loud.code == 0 and "group by it as a label (--budget-col)" in loud.err
+    for bad in ("0", "-0.1", "nan"):
+        r = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--disagreement", bad)
+        assert r.code == 2 and "--disagreement" in r.err, (bad, r.err)
+
+
+def test_weight_resamples_reach_the_weights(scalelaw):
+    def weighted(*extra):
+        r = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--weighted", "--json", *extra)
+        assert r.code == 0, r.err
+        return r.json()
+
+    default, few, many = weighted(), weighted("--weight-resamples", "20"), weighted("--weight-resamples", "2000")
+    assert (default["weight_resamples"], few["weight_resamples"], many["weight_resamples"]) == (200, 20, 2000)
+    sd = {name: [b["log_params_sd"] for b in out["budgets"]] for name, out in
+          (("default", default), ("few", few), ("many", many))}
+    # Monte Carlo estimates of the same spreads: different draws, the same values to within their own error
+    # (relative SE of an SD from K draws about 1/sqrt(2K): 16% for 20, 5% for 200, 1.6% for 2000).
+    assert sd["few"] != sd["default"] and sd["many"] != sd["default"]
+    for d, m, f in zip(sd["default"], sd["many"], sd["few"]):
+        assert d == pytest.approx(m, rel=0.2) and f == pytest.approx(m, rel=0.6)
+    assert few["a"] != default["a"]
+    human = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--weighted", "--weight-resamples", "30",
+                     "--bootstrap", "20")
+    assert human.code == 0, human.err
+    assert "(30 resamples of each budget's runs)" in human.out
+    assert "weights recomputed from each resample" in human.out
+    unweighted = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--json").json()
+    assert unweighted["weight_resamples"] == 0
+    for bad in ("9", "1.5", "x"):
+        r = scalelaw("isoflop", lab_runs(), "--budget-col", "budget", "--weighted", "--weight-resamples", bad)
+        assert r.code == 2 and "--weight-resamples" in r.err, (bad, r.err)

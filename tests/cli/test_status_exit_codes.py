@@ -4,6 +4,7 @@ result is usable, 1 with "scalelaw: error: <what> is not usable: <message>" on s
 import math
 
 import pytest
+from conftest import SOURCE_DIR
 
 # Per command: runs the answer can be read from, runs it cannot (with the status and the stderr's subject),
 # and a bad input. Each CSV is small and noise-free.
@@ -83,3 +84,26 @@ def test_bad_input_exits_2_with_one_line(scalelaw, command):
     r = scalelaw(*args, *bad_option, stdin=good)
     assert r.code == 2, (r.out, r.err)
     assert r.out == "" and len(r.err.strip().splitlines()) == 1 and r.err.startswith("scalelaw: error: ")
+
+
+def test_one_isoflop_curve_with_scattered_compute_is_not_a_usable_fit(scalelaw):
+    # One budget of data/isoflop_runs.csv: nine sizes whose 6ND is the label times (N/3e8)^0.1, a factor 1.35
+    # across the curve. Fitting the law to it used to report "converged" with E, A and B spanning many decades.
+    runs = f"{SOURCE_DIR}/data/isoflop_runs.csv"
+    r = scalelaw("fit", runs, "--where", "budget=1e+20", "--json")
+    assert r.code == 1, (r.out, r.err)
+    out = r.json()
+    assert out["status"] == "not identifiable"
+    assert out["message"].startswith("not identifiable: the runs' compute C = 6ND spans a factor 1.35 only")
+    assert "scalelaw isoflop" in out["message"]
+    # Three budgets two decades apart pin it; a span limit below what the runs give names the parameter.
+    three = scalelaw("fit", runs, "--where", "budget!=3.16228e+18", "--where", "budget!=3.16228e+19",
+                     "--where", "budget!=3.16228e+20", "--json")
+    assert three.code == 0, three.err
+    tight = scalelaw("fit", runs, "--where", "budget!=3.16228e+18", "--where", "budget!=3.16228e+19",
+                     "--where", "budget!=3.16228e+20", "--max-span", "1.001", "--json")
+    assert tight.code == 1 and "the runs do not pin " in tight.json()["message"]
+    assert "max_parameter_span" in tight.json()["message"]
+    assert tight.json()["options"]["max_parameter_span"] == 1.001
+    bad = scalelaw("fit", runs, "--max-span", "0.5")
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "--max-span" in bad.err

@@ -1,6 +1,7 @@
 """scalelaw.isoflop: Chinchilla Approach 2 (IsoFLOP parabolas) from Python."""
 import csv
 import os
+import re
 
 import pathlib
 
@@ -186,3 +187,68 @@ def test_plot_data_puts_labelled_runs_in_their_budget():
     chart = scalelaw._scalelaw._isoflop_chart(out, table["params"], table["tokens"], None, table["loss"],
                                               table["budget"])
     assert [len(b["runs"]["params"]) for b in chart["budgets"]] == [9] * 7
+
+
+def test_disagreement_threshold_decides_the_warning():
+    table = lab_table()
+    ratios = 6 * table["params"] * table["tokens"] / table["budget"]
+    largest = float(np.max(np.abs(ratios - 1)))  # 0.337 in this file
+    quiet = scalelaw.isoflop(table, budget="budget", disagreement=largest * 1.01)
+    assert quiet.disagreement == pytest.approx(largest * 1.01)
+    assert not any(w.startswith("6ND differs") for w in quiet.warnings)
+    with pytest.warns(scalelaw.ScalelawWarning, match="6ND differs"):
+        loud = scalelaw.isoflop(table, budget="budget", disagreement=0.3)
+    off = int(np.sum(np.abs(ratios - 1) > 0.3))
+    assert 0 < off < len(ratios)
+    assert f"by more than 30% for {off} of {len(ratios)} runs" in " ".join(loud.warnings)
+    assert loud.to_dict()["disagreement"] == 0.3
+    with pytest.raises(scalelaw.InvalidArgument, match="disagreement"):
+        scalelaw.isoflop(table, budget="budget", disagreement=0)
+
+
+def test_weight_resamples_reach_the_weights():
+    table = lab_table()
+    quiet = {"budget": "budget", "disagreement": 0.4}  # above every run's 6ND/C - 1: no warning
+    default = scalelaw.isoflop(table, weighted=True, **quiet)
+    few = scalelaw.isoflop(table, weighted=True, weight_resamples=20, **quiet)
+    many = scalelaw.isoflop(table, weighted=True, weight_resamples=2000, **quiet)
+    assert (default.weight_resamples, few.weight_resamples, many.weight_resamples) == (200, 20, 2000)
+    assert few.to_dict()["weight_resamples"] == 20
+    # Monte Carlo estimates of the same spreads (relative SE about 1/sqrt(2K)): other draws, close values.
+    for d, f, m in zip(default.budgets, few.budgets, many.budgets):
+        assert d.log_params_sd != f.log_params_sd
+        assert d.log_params_sd == pytest.approx(m.log_params_sd, rel=0.2)
+        assert f.log_params_sd == pytest.approx(m.log_params_sd, rel=0.6)
+    assert scalelaw.isoflop(table, **quiet).weight_resamples == 0
+    with pytest.raises(scalelaw.InvalidArgument, match="weight resamples"):
+        scalelaw.isoflop(table, weighted=True, weight_resamples=9, **quiet)
+
+
+def test_every_option_has_the_same_default_in_python_and_the_cli():
+    """The analysis's options (IsoflopOptions, as _isoflop_defaults lists them) are keywords of scalelaw.isoflop and
+    options of `scalelaw isoflop` with the library's defaults."""
+    import inspect
+    import subprocess
+
+    defaults = scalelaw._scalelaw._isoflop_defaults()
+    assert {"weight_resamples", "disagreement"} <= set(defaults)
+    signature = inspect.signature(scalelaw.isoflop).parameters
+    for name, value in defaults.items():
+        assert name in signature, name
+        assert signature[name].default == value, name
+    cli = os.environ.get("SCALELAW_CLI")
+    if not cli:
+        pytest.skip("SCALELAW_CLI is not set (run through ctest)")
+    help_text = subprocess.run([cli, "isoflop", "--help"], capture_output=True, text=True, check=True).stdout
+    for name, value in defaults.items():
+        option = "--" + name.replace("_", "-")
+        if isinstance(value, bool):  # flags, off by default
+            assert value is False and re.search(rf"^\s*{option}\s", help_text, re.M), option
+            continue
+        line = re.search(rf"^\s*{option} (.*?)(?:\s{{2,}}|$)", help_text, re.M)  # "--window INT:in [3, 1000000]=5"
+        assert line, option
+        shown = re.search(r"=(\S+)$", line.group(1))
+        if shown:
+            assert type(value)(shown.group(1)) == value, option
+        else:  # shown without a default: 0 (none, or all threads)
+            assert value == 0, option

@@ -305,6 +305,145 @@ def test_dispatch_errors(plt, fitted):
         scalelaw.plot(out, {"params": [1.0]})
 
 
+# --- any fit: y against its input, observed against predicted, residuals ---
+
+
+def sigmoid(p, x):
+    """The sigmoid preset written out: d + c / (1 + exp(-gamma (x - l)))."""
+    return p["d"] + p["c"] / (1 + np.exp(-p["gamma"] * (x - p["l"])))
+
+
+@pytest.fixture(scope="module")
+def scores():
+    """A benchmark score against log10 FLOPs (19 to 25), 1.5% above or below a sigmoid, and its fit."""
+    x = 19 + 0.4 * np.arange(16)
+    y = (0.25 + 0.5 / (1 + np.exp(-1.8 * (x - 22)))) * np.where(np.arange(16) % 2 == 0, 1.015, 0.985)
+    table = {"log_flops": x, "score": y}
+    result = scalelaw.fit(table, model="sigmoid", columns={"x": "log_flops"}, loss="score", bootstrap=40, seed=5)
+    assert result.usable, result.message
+    return table, result
+
+
+def test_a_sigmoid_fit_draws_its_curve_band_and_diagnostics(plt, scores):
+    table, result = scores
+    assert result.inputs == ["x"] and result.table_columns == {"loss": "score", "x": "log_flops"}
+    axes = scalelaw.plot(result, table)  # a fit not of N and D: the three diagnostics side by side
+    assert len(axes) == 3
+    curve_ax, observed_ax, residuals_ax = axes
+
+    # y against x: every run, the fitted law over the runs' range and 5% beyond, the band of the resamples' curves.
+    np.testing.assert_array_equal(np.asarray(one(curve_ax, "runs").get_offsets()),
+                                  np.column_stack([table["log_flops"], table["score"]]))
+    law = one(curve_ax, "law")
+    x = law.get_xdata()
+    assert x[0] == pytest.approx(19 - 0.3) and x[-1] == pytest.approx(25 + 0.3)
+    np.testing.assert_allclose(law.get_ydata(), sigmoid(result.params, x), rtol=1e-12)
+    np.testing.assert_allclose(law.get_ydata(), result.predict(x=x), rtol=1e-12)
+    draws = result.to_dict()["bootstrap"]["draws"]
+    lower, upper = np.percentile([sigmoid(p, x) for p in draws], [2.5, 97.5], axis=0)
+    vertices = one(curve_ax, "band").get_paths()[0].vertices
+    for i in (0, 100, len(x) - 1):
+        at = vertices[np.isclose(vertices[:, 0], x[i], rtol=1e-12), 1]
+        assert at.min() == pytest.approx(lower[i], rel=1e-9) and at.max() == pytest.approx(upper[i], rel=1e-9)
+    assert curve_ax.get_xscale() == "linear" and curve_ax.get_xlabel() == "x (log_flops)"
+    assert not by_gid(curve_ax, "held_out")
+
+    # Observed against predicted, and the log residuals: ln y - ln yhat.
+    predicted = sigmoid(result.params, table["log_flops"])
+    points = np.asarray(one(observed_ax, "runs").get_offsets())
+    np.testing.assert_allclose(points[:, 0], predicted, rtol=1e-12)
+    np.testing.assert_allclose(points[:, 1], table["score"], rtol=1e-12)
+    identity = one(observed_ax, "identity")
+    np.testing.assert_array_equal(identity.get_xdata(), identity.get_ydata())
+    assert observed_ax.get_xlim() == observed_ax.get_ylim()
+    assert observed_ax.get_xscale() == "log" and observed_ax.get_yscale() == "log"  # log residuals
+    residuals = np.asarray(one(residuals_ax, "runs").get_offsets())
+    np.testing.assert_allclose(residuals[:, 1], np.log(table["score"]) - np.log(predicted), rtol=1e-9, atol=1e-15)
+    assert one(residuals_ax, "zero").get_ydata()[0] == 0
+    rms = np.sqrt(np.mean(residuals[:, 1] ** 2))
+    assert one(residuals_ax, "runs").get_label() == f"runs (16), RMS {rms:.3g}"
+
+    # One chart at a time, each on one Axes.
+    assert len(scalelaw.plot(result, table, kind="curve").get_lines()) == 1
+    assert len(by_gid(scalelaw.plot(result, table, kind="observed"), "runs")) == 1
+    ax = scalelaw.plot(result, (table["log_flops"], table["score"]), kind="residuals")  # a tuple (x, y)
+    np.testing.assert_allclose(np.asarray(one(ax, "runs").get_offsets())[:, 1], residuals[:, 1], rtol=1e-12)
+
+
+def test_a_fit_on_the_loss_itself_draws_linear_residuals(plt):
+    """A power law with a negative offset fitted on the loss itself: y - yhat, linear axes, negative y drawn."""
+    x = 10.0 ** (3 + 0.5 * np.arange(10))
+    y = -1.2 + 40 * x ** -0.3 + np.where(np.arange(10) % 2 == 0, 0.02, -0.02)
+    table = {"x": x, "loss": y}
+    result = scalelaw.fit(table, formula="E + A * x^(-alpha)", grid={"E": [-2, 0]}, bounds={"A": (0, math.inf)},
+                          residual="loss", objective="squared")
+    assert result.usable, result.message
+    curve_ax, observed_ax, residuals_ax = scalelaw.plot(result, table)
+    predicted = result.params["E"] + result.params["A"] * x ** -result.params["alpha"]
+    np.testing.assert_allclose(np.asarray(one(residuals_ax, "runs").get_offsets())[:, 1], y - predicted,
+                               rtol=1e-7, atol=1e-12)
+    assert observed_ax.get_xscale() == "linear" and residuals_ax.get_xscale() == "linear"
+    assert (np.asarray(one(observed_ax, "runs").get_offsets())[:, 1] < 0).sum() >= 3
+    assert curve_ax.get_xscale() == "log"  # x spans 4.5 decades
+    assert "y − ŷ" in residuals_ax.get_ylabel()
+
+
+def test_held_out_runs_are_drawn_apart(plt, runs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        result = scalelaw.fit(runs, holdout_top=5)
+    assert scalelaw.plot(result, runs).get_xscale() == "log"  # a fit of N and D keeps loss vs compute
+    observed_ax, residuals_ax = scalelaw.plot(result, runs, kind="diagnostics")  # no one input: two charts
+    held = np.asarray(one(observed_ax, "held_out").get_offsets())
+    assert len(held) == 5 and len(one(observed_ax, "runs").get_offsets()) == 43
+    largest = np.argsort(-(runs["params"] * runs["tokens"]))[:5]
+    np.testing.assert_allclose(np.sort(held[:, 1]), np.sort(runs["loss"][largest]), rtol=1e-12)
+    predicted = {(h["params"], h["tokens"]): h["predicted"] for h in result.to_dict()["holdout"]["runs"]}
+    expected = sorted(predicted[(runs["params"][i], runs["tokens"][i])] for i in largest)
+    np.testing.assert_allclose(np.sort(held[:, 0]), expected, rtol=1e-12)
+    assert one(residuals_ax, "held_out").get_label().startswith("held out (5), RMS ")
+    # The highest losses a fit dropped are left out of its diagnostics, as the CLI draws the runs it fitted.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        dropped = scalelaw.fit(runs, drop_highest=3)
+    observed = np.asarray(one(scalelaw.plot(dropped, runs, kind="observed"), "runs").get_offsets())
+    np.testing.assert_array_equal(np.sort(observed[:, 1]), np.sort(runs["loss"])[:-3])
+
+
+def test_a_formula_over_n_and_d_draws_compute_and_diagnostics(plt, runs):
+    """A formula over columns N and D is drawn against compute by default, and its diagnostics read N and D from
+    the columns it was fitted on (or those params= and tokens= name)."""
+    table = {"N": runs["params"], "D": runs["tokens"], "loss": runs["loss"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scalelaw.ScalelawWarning)
+        result = scalelaw.fit(table, formula="E + A/N^alpha + B/D^beta")
+        expected = result.predict(N=table["N"], D=table["D"])
+    assert sorted(result.inputs) == ["D", "N"]
+    assert by_gid(scalelaw.plot(result, table), "frontier")  # kind="compute"
+    ax = scalelaw.plot(result, table, kind="observed")
+    np.testing.assert_allclose(np.asarray(one(ax, "runs").get_offsets())[:, 0], expected, rtol=1e-12)
+    moved = {"n2": table["N"], "d2": table["D"], "loss": table["loss"]}
+    ax = scalelaw.plot(result, moved, kind="observed", params="n2", tokens="d2")
+    np.testing.assert_allclose(np.asarray(one(ax, "runs").get_offsets())[:, 0], expected, rtol=1e-12)
+
+
+def test_diagnostic_kinds_refuse_what_they_cannot_draw(plt, runs, fitted, scores):
+    table, result = scores
+    with pytest.raises(scalelaw.InvalidArgument, match="reads several"):
+        scalelaw.plot(fitted, runs, kind="curve")
+    with pytest.raises(scalelaw.InvalidArgument, match="not N and D"):
+        scalelaw.plot(result, table, kind="compute")
+    with pytest.raises(scalelaw.InvalidArgument, match="pass them as data"):
+        scalelaw.plot(result)
+    with pytest.raises(scalelaw.InvalidArgument, match="kind='bars'"):
+        scalelaw.plot(result, table, kind="bars")
+    with pytest.raises(scalelaw.InvalidArgument, match="no column 'flops10'"):
+        scalelaw.plot(result, table, columns={"x": "flops10"})
+    renamed = {"c": table["log_flops"], "score": table["score"]}
+    ax = scalelaw.plot(result, renamed, kind="curve", columns={"x": "c"})
+    assert ax.get_xlabel() == "x (c)"
+
+
 # --- matplotlib is optional ---
 
 

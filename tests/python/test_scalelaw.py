@@ -393,3 +393,19 @@ def test_ctrl_c_interrupts_a_long_fit():
     # 10^6 resamples take minutes; stopping at the next one takes a moment (the timeout is a hang guard).
     out, _ = proc.communicate(timeout=90)
     assert "interrupted" in out
+
+
+def test_a_fit_the_runs_do_not_pin_is_not_usable_and_max_span_reaches_the_fit():
+    pandas = pytest.importorskip("pandas")
+    runs = pandas.read_csv(os.path.join(SOURCE_DIR, "data", "isoflop_runs.csv"))
+    one_curve = scalelaw.fit(runs[runs.budget == 1e20])
+    assert not one_curve.usable and one_curve.status == "not identifiable"
+    assert "spans a factor 1.35 only" in one_curve.message
+    three = runs[runs.budget.isin([1e18, 1e20, 1e21])]
+    assert scalelaw.fit(three).usable
+    tight = scalelaw.fit(three, max_span=1.001)
+    assert not tight.usable and "the runs do not pin " in tight.message
+    assert tight.to_dict()["options"]["max_parameter_span"] == 1.001
+    assert scalelaw.fit(three, max_span=float("inf")).to_dict()["options"]["max_parameter_span"] is None
+    with pytest.raises(scalelaw.InvalidArgument, match="max_parameter_span"):
+        scalelaw.fit(three, max_span=1.0)

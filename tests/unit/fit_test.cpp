@@ -5,8 +5,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <string_view>
+#include <vector>
 
 #include "scalelaw/error.h"
 #include "support/glog_state.h"
@@ -158,6 +160,145 @@ TEST_CASE("Runs at one compute budget are not identifiable, a second budget is",
   }
   REQUIRE(scalelaw::Fit(two_budgets, Chinchilla(), {}, &fit));
   CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(1e-3));
+}
+
+// Runs along one isoFLOP curve (nine sizes at C = 1e20) whose 6ND scatters as labs' tables do (0.93 to 1.35 of the
+// label), and, with more_budgets, the same curve at 1e18 and 1e22 too; loss from kTruth with 0.3% noise.
+scalelaw::Dataset ScatteredIsoflopRuns(bool more_budgets) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  scalelaw::Dataset data;
+  const std::vector<double> budgets = more_budgets ? std::vector<double>{1e18, 1e20, 1e22} : std::vector<double>{1e20};
+  for (double budget : budgets) {
+    for (int k = 0; k < 9; ++k) {
+      const double n = std::sqrt(budget / 120) * std::pow(10.0, (k - 4) * 0.25);
+      const double d = budget / (6 * n) * (0.93 + 0.42 * std::fmod(0.618034 * (k + 1), 1.0));
+      data.params.push_back(n);
+      data.tokens.push_back(d);
+      data.loss.push_back(scalelaw::Loss(kTruth, n, d) * std::exp(0.003 * normal(rng)));
+    }
+  }
+  return data;
+}
+
+TEST_CASE("Runs from one isoFLOP curve with scattered 6ND do not pin the law: not identifiable, the reason named",
+          "[fit][identifiability]") {
+  scalelaw::FitSummary fit;
+  CHECK_FALSE(scalelaw::Fit(ScatteredIsoflopRuns(false), Chinchilla(), {}, &fit));
+  CHECK(fit.status == scalelaw::AnalysisStatus::kNotIdentifiable);
+  CHECK_THAT(fit.message, Catch::StartsWith("not identifiable: the runs' compute C = 6ND spans a factor 1.37 only"));
+  // Runs at two more budgets pin every parameter, and the fit recovers the law.
+  REQUIRE(scalelaw::Fit(ScatteredIsoflopRuns(true), Chinchilla(), {}, &fit));
+  CHECK(fit.params.at("alpha") == Approx(kTruth.alpha).epsilon(0.1));
+  CHECK(fit.params.at("beta") == Approx(kTruth.beta).epsilon(0.1));
+  CHECK(fit.params.at("E") == Approx(kTruth.E).epsilon(0.05));
+}
+
+TEST_CASE("A positive parameter whose Laplace interval spans more than max_parameter_span is named", "[fit][identifiability]") {
+  // 0.3% noise over the 42-run grid pins A to within a factor of a few; a span of 1.01 is tighter than that.
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.003, 7), Chinchilla(), {}, &fit));
+  const double se_log_a = fit.laplace_se.at("A") / fit.params.at("A");
+  scalelaw::FitOptions options;
+  options.max_parameter_span = std::exp(2 * 1.96 * se_log_a) * 0.999;  // just inside A's own interval
+  CHECK_FALSE(scalelaw::Fit(SyntheticRuns(0.003, 7), Chinchilla(), options, &fit));
+  CHECK(fit.status == scalelaw::AnalysisStatus::kNotIdentifiable);
+  CHECK_THAT(fit.message, Catch::Contains("the runs do not pin "));
+  options.max_parameter_span = 1e9;
+  CHECK(scalelaw::Fit(SyntheticRuns(0.003, 7), Chinchilla(), options, &fit));
+  options.max_parameter_span = 1;
+  std::string error;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("max_parameter_span"));
+}
+
+TEST_CASE("With a bootstrap, a positive parameter is also judged by its percentile interval", "[fit][identifiability]") {
+  scalelaw::FitOptions options;
+  options.bootstrap_resamples = 100;
+  options.max_parameter_span = std::numeric_limits<double>::infinity();
+  scalelaw::FitSummary fit;
+  REQUIRE(scalelaw::Fit(SyntheticRuns(0.02, 3), Chinchilla(), options, &fit));
+  // The widest of E's, A's and B's intervals by each method (all three are fitted on a log scale).
+  double laplace_span = 0, bootstrap_span = 0;
+  for (const char* name : {"E", "A", "B"}) {
+    laplace_span = std::max(laplace_span, std::exp(2 * 1.96 * fit.laplace_se.at(name) / fit.params.at(name)));
+    const auto [lo, hi] = fit.uncertainty.at(name).ci95;
+    bootstrap_span = std::max(bootstrap_span, hi / lo);
+  }
+  CAPTURE(laplace_span, bootstrap_span);
+  REQUIRE(bootstrap_span > 1.2 * laplace_span);
+  options.max_parameter_span = std::sqrt(laplace_span * bootstrap_span);
+  CHECK_FALSE(scalelaw::Fit(SyntheticRuns(0.02, 3), Chinchilla(), options, &fit));
+  CHECK(fit.status == scalelaw::AnalysisStatus::kNotIdentifiable);
+  CHECK_THAT(fit.message, Catch::Contains("its bootstrap 95% interval is ["));
+}
+
+TEST_CASE("Every bootstrap refit moves off the full-data optimum: none is returned unmoved", "[fit][bootstrap]") {
+  // Nine runs of a score against compute on which LBFGSpp's first line search stopped with every trial above its
+  // start for 10 of 40 resamples (squared error) and 21 of 40 (Huber), returning the full-data optimum itself.
+  const std::vector<double> loss = {3.7377379836, 3.5427555458, 3.2416781569, 3.1019772145, 2.8653782965,
+                                    2.7676126569, 2.5799256610, 2.5139712015, 2.3633876929};
+  scalelaw::Dataset data;
+  for (std::size_t k = 0; k < loss.size(); ++k) {
+    data.columns["C"].push_back(std::pow(10.0, 18 + 0.5 * static_cast<double>(k)));
+    data.loss.push_back(loss[k]);
+  }
+  const scalelaw::Model model = scalelaw::Model::FromFormula("E + A * C^(-alpha)", {"C"});
+  for (scalelaw::Objective objective : {scalelaw::Objective::kSquared, scalelaw::Objective::kHuber}) {
+    scalelaw::FitOptions options;
+    options.objective = objective;
+    options.bootstrap_resamples = 40;
+    scalelaw::FitSummary fit;
+    REQUIRE(scalelaw::Fit(data, model, options, &fit));
+    REQUIRE(fit.bootstrap_draws.size() >= 35);
+    for (const auto& draw : fit.bootstrap_draws) CHECK(draw != fit.params);
+  }
+}
+
+// A power law y = 43 x^-0.06 over x in [1e3, 1e9] (30 runs, 0.3% wiggle), as a column of x.
+scalelaw::Dataset PowerRuns() {
+  scalelaw::Dataset data;
+  for (int k = 0; k < 30; ++k) {
+    const double x = std::pow(10.0, 3 + 6 * std::fmod((k + 0.5) * 0.6180339887, 1.0));
+    data.columns["x"].push_back(x);
+    data.loss.push_back(43 * std::pow(x, -0.06) * (1 + 0.003 * std::sin(2.3 * k + 1)));
+  }
+  return data;
+}
+
+TEST_CASE("A search stopped on a bound where the objective still falls inward has not converged", "[fit][bound]") {
+  // A start at A = 0, the power preset's lower bound: the transform A = e^z is flat there, so L-BFGS stops at
+  // once although raising A lowers the squared error.
+  scalelaw::FitOptions options;
+  options.objective = scalelaw::Objective::kSquared;
+  options.starts = {{0.0, 0.06}};
+  scalelaw::FitSummary fit;
+  CHECK_FALSE(scalelaw::Fit(PowerRuns(), scalelaw::Model::FromName("power"), options, &fit));
+  CHECK(fit.status == scalelaw::AnalysisStatus::kNoConvergence);
+  CHECK_THAT(fit.message, Catch::Contains("A ended on its lower bound"));
+  options.starts = {{10.0, 0.06}};
+  REQUIRE(scalelaw::Fit(PowerRuns(), scalelaw::Model::FromName("power"), options, &fit));
+  CHECK(fit.params.at("A") == Approx(43).epsilon(0.01));
+}
+
+TEST_CASE("Latin-hypercube starts draw a coefficient whose grid spans decades in its logarithm", "[fit][starts]") {
+  // The power preset's A runs from y·x^0.05 to y·x^1 (six decades here): drawn linearly, every start but a few
+  // had A near the top, and with alpha bounded to [0.015, 0.24] the squared error drove them all onto A's bound.
+  scalelaw::FitOptions options;
+  options.objective = scalelaw::Objective::kSquared;
+  options.bounds["alpha"] = {0.015, 0.24};
+  options.SetStarts("lhs:16");
+  for (std::uint64_t seed : {1, 2, 3, 4, 5}) {
+    CAPTURE(seed);
+    options.start_seed = seed;
+    scalelaw::FitSummary fit;
+    REQUIRE(scalelaw::Fit(PowerRuns(), scalelaw::Model::FromName("power"), options, &fit));
+    CHECK(fit.params.at("A") == Approx(43).epsilon(0.01));
+    CHECK(fit.params.at("alpha") == Approx(0.06).epsilon(0.01));
+    // The winning start is in the best basin: its screened endpoint is within one standard error of the optimum
+    // even where the screening stopped short of the polished objective.
+    CHECK(fit.num_starts_in_best_basin >= 1);
+  }
 }
 
 TEST_CASE("Bad options and bad starts are caller errors", "[fit]") {

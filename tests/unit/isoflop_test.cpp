@@ -14,6 +14,7 @@
 //     replications is SD 0.0034 (mean bias < 1e-4); the recovery tolerance 0.012 is 3.5 SD.
 #include "scalelaw/analysis/isoflop.h"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -23,6 +24,7 @@
 #include <utility>
 
 #include "scalelaw/error.h"
+#include "util/resampling.h"
 
 namespace {
 
@@ -565,6 +567,165 @@ TEST_CASE("Weighted power laws: weights from each budget's own bootstrap", "[iso
   CHECK(std::abs(r.b - kLabB) < 0.03);
   CHECK(scalelaw::IsoflopToJson(scalelaw::FitIsoflop(runs, options)) == scalelaw::IsoflopToJson(r));  // seeded
   CHECK_THAT(r.FullReport(), Catch::Contains("sd lnN*"));
+}
+
+// An independent recomputation of the weighted estimate and of every resample of its bootstrap, on the protocol the
+// header documents: budget u's weights from weight_resamples resamples of its runs drawn one after another from
+// ResampleGenerator(seed ^ 0x5eedf00d, u) (the full data) or ResampleGenerator(s_i, u) (run-level resample i,
+// where s_i is the next number of resample i's generator after its runs were drawn); a resample's vertex counts
+// when it has 3 distinct sizes, opens upwards and lies inside its sampled range; the weights are 1/SD² (n − 1).
+// Its own parabola (normal equations in raw ln N, by Cramer's rule) and weighted line.
+namespace {
+
+struct Recomputed {
+  double a = 0;
+  std::vector<double> draws;
+};
+
+// ln N* of the least-squares parabola of y on x, or false when it is not a usable vertex.
+bool Vertex(const std::vector<double>& x, const std::vector<double>& y, double* x_star) {
+  std::vector<double> sorted(x);
+  std::sort(sorted.begin(), sorted.end());
+  if (std::unique(sorted.begin(), sorted.end()) - sorted.begin() < 3) return false;
+  const double centre = sorted.front();  // shifted only for rounding; the vertex does not depend on it
+  double s[5] = {0, 0, 0, 0, 0}, t[3] = {0, 0, 0};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double z = x[i] - centre;
+    const double zk[5] = {1, z, z * z, z * z * z, z * z * z * z};
+    for (int k = 0; k < 5; ++k) s[k] += zk[k];
+    for (int k = 0; k < 3; ++k) t[k] += y[i] * zk[k];
+  }
+  // [s4 s3 s2; s3 s2 s1; s2 s1 s0] (p, q, r) = (t2, t1, t0)
+  const auto det = [](double a, double b, double c, double d, double e, double f, double g, double h, double i) {
+    return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+  };
+  const double m = det(s[4], s[3], s[2], s[3], s[2], s[1], s[2], s[1], s[0]);
+  const double p = det(t[2], s[3], s[2], t[1], s[2], s[1], t[0], s[1], s[0]) / m;
+  const double q = det(s[4], t[2], s[2], s[3], t[1], s[1], s[2], t[0], s[0]) / m;
+  if (!(p > 0)) return false;
+  *x_star = centre - q / (2 * p);
+  return *x_star >= sorted.front() && *x_star <= *std::max_element(x.begin(), x.end());
+}
+
+void Draw(const std::vector<double>& x, const std::vector<double>& y, std::mt19937_64& rng, std::vector<double>* rx,
+          std::vector<double>* ry) {
+  rx->clear();
+  ry->clear();
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    const std::size_t i = scalelaw::detail::Draw(rng, x.size());
+    rx->push_back(x[i]);
+    ry->push_back(y[i]);
+  }
+}
+
+double WeightOf(const std::vector<double>& x, const std::vector<double>& y, int resamples, std::uint64_t seed,
+                std::uint64_t budget) {
+  std::mt19937_64 rng = scalelaw::detail::ResampleGenerator(seed, budget);
+  std::vector<double> v, rx, ry;
+  for (int r = 0; r < resamples; ++r) {
+    Draw(x, y, rng, &rx, &ry);
+    double x_star = 0;
+    if (Vertex(rx, ry, &x_star)) v.push_back(x_star);
+  }
+  REQUIRE(2 * v.size() >= static_cast<std::size_t>(resamples));  // no fallback weights in this set
+  double mean = 0, ss = 0;
+  for (double e : v) mean += e / static_cast<double>(v.size());
+  for (double e : v) ss += (e - mean) * (e - mean);
+  return static_cast<double>(v.size() - 1) / ss;
+}
+
+double WeightedSlope(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w) {
+  double sw = 0, mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sw += w[i];
+    mx += w[i] * x[i];
+    my += w[i] * y[i];
+  }
+  mx /= sw;
+  my /= sw;
+  double sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxx += w[i] * (x[i] - mx) * (x[i] - mx);
+    sxy += w[i] * (x[i] - mx) * (y[i] - my);
+  }
+  return sxy / sxx;
+}
+
+// budgets[k] = (ln N, loss) of budget k's runs, ln_c[k] = ln C_k; fixed_weights: the full data's weights in
+// every resample (what the bootstrap did before it recomputed them).
+Recomputed RecomputeWeighted(const std::vector<std::pair<std::vector<double>, std::vector<double>>>& budgets,
+                             const std::vector<double>& ln_c, int weight_resamples, int bootstrap, std::uint64_t seed,
+                             bool fixed_weights) {
+  Recomputed out;
+  std::vector<double> ln_n, w;
+  for (std::size_t k = 0; k < budgets.size(); ++k) {
+    double x_star = 0;
+    REQUIRE(Vertex(budgets[k].first, budgets[k].second, &x_star));
+    ln_n.push_back(x_star);
+    w.push_back(WeightOf(budgets[k].first, budgets[k].second, weight_resamples, seed ^ 0x5eedf00dULL, k));
+  }
+  out.a = WeightedSlope(ln_c, ln_n, w);
+  for (int i = 0; i < bootstrap; ++i) {
+    std::mt19937_64 rng = scalelaw::detail::ResampleGenerator(seed, static_cast<std::uint64_t>(i));
+    std::vector<std::vector<double>> rx(budgets.size()), ry(budgets.size());
+    std::vector<double> v(budgets.size());
+    for (std::size_t k = 0; k < budgets.size(); ++k) {
+      Draw(budgets[k].first, budgets[k].second, rng, &rx[k], &ry[k]);
+      REQUIRE(Vertex(rx[k], ry[k], &v[k]));  // every budget keeps its vertex in this set
+    }
+    std::vector<double> wi = w;
+    if (!fixed_weights) {
+      const std::uint64_t weight_seed = rng();
+      for (std::size_t k = 0; k < budgets.size(); ++k) wi[k] = WeightOf(rx[k], ry[k], weight_resamples, weight_seed, k);
+    }
+    out.draws.push_back(WeightedSlope(ln_c, v, wi));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Weighted bootstrap: every resample recomputes the weights from its own runs", "[isoflop][bootstrap]") {
+  // 4 budgets of 9 sizes each over ±1.5 in ln N with 0.2% loss noise, C = 6ND (no tokens needed: D* = C/(6N*)).
+  const std::vector<scalelaw::IsoflopRun> all = Runs(kChinchilla, AtOptimum(kChinchilla), 1.5, 0.002, 3, true);
+  std::vector<scalelaw::IsoflopRun> runs(all.begin(), all.begin() + 36);
+  scalelaw::IsoflopOptions options;
+  options.weighted = true;
+  options.weight_resamples = 40;
+  options.bootstrap = 60;
+  options.seed = 11;
+  const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(runs, options);
+  REQUIRE(r.IsUsable());
+  REQUIRE(r.weighted);
+  REQUIRE(r.n_budgets_used == 4);
+  REQUIRE(r.bootstrap_failed == 0);
+  CHECK(r.weight_resamples == 40);
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> budgets(4);
+  std::vector<double> ln_c;
+  for (int k = 0; k < 4; ++k) {
+    for (int j = 0; j < 9; ++j) {
+      budgets[k].first.push_back(std::log(runs[9 * k + j].params));
+      budgets[k].second.push_back(runs[9 * k + j].loss);
+    }
+    ln_c.push_back(std::log(runs[9 * k].flops));
+  }
+  const Recomputed honest = RecomputeWeighted(budgets, ln_c, 40, 60, 11, false);
+  CHECK(r.a == Approx(honest.a).epsilon(1e-9));
+  REQUIRE(r.bootstrap_draws.size() == honest.draws.size());
+  int differ_from_fixed = 0;
+  const Recomputed fixed = RecomputeWeighted(budgets, ln_c, 40, 60, 11, true);
+  for (std::size_t i = 0; i < honest.draws.size(); ++i) {
+    INFO("resample " << i);
+    CHECK(r.bootstrap_draws[i].at("a") == Approx(honest.draws[i]).epsilon(1e-9));
+    differ_from_fixed += std::abs(r.bootstrap_draws[i].at("a") - fixed.draws[i]) > 1e-6;
+  }
+  // The fixed-weight bootstrap gives other draws: this test fails for it.
+  CHECK(differ_from_fixed > 50);
+  std::vector<double> sorted = honest.draws;
+  std::sort(sorted.begin(), sorted.end());
+  const scalelaw::ResampleSummary& a = r.uncertainty.at("a");
+  CHECK(a.ci95.first == Approx(scalelaw::detail::Percentile(sorted, 0.025)).epsilon(1e-9));
+  CHECK(a.ci95.second == Approx(scalelaw::detail::Percentile(sorted, 0.975)).epsilon(1e-9));
 }
 
 TEST_CASE("Budget labels and the new options: caller errors throw InvalidArgument", "[isoflop][labels]") {

@@ -160,6 +160,42 @@ TEST_CASE("sigmoid starts inside the data: a score against log10 FLOPs is recove
   CHECK(fit.params.at("c") == Approx(0.5).epsilon(0.01));
 }
 
+TEST_CASE("bnsl starts inside the data: a break at 1e18 FLOPs is recovered", "[forms]") {
+  // x from 1e15 to 1e21: the fixed grid put the break d1 at 1e3 to 1e9, below every run, and the fit ended with
+  // a = 0 and b, c0, c1 trading against each other (a singular information matrix).
+  const auto law = [](const Inputs& r) {
+    const double x = r.at("x");
+    return 1.2 + 400 * std::pow(x, -0.08) * std::pow(1 + std::pow(x / 1e18, 1 / 0.5), -0.25 * 0.5);
+  };
+  const auto fit = FitGenerated("bnsl", Grid(1e15, 1e21, 20), law);
+  CHECK(fit.params.at("a") == Approx(1.2).epsilon(0.05));
+  CHECK(std::log10(fit.params.at("d1")) == Approx(18).margin(0.3));
+  CHECK(fit.params.at("c1") == Approx(0.25).epsilon(0.15));
+}
+
+TEST_CASE("every preset starts from a grid scaled to the runs: far-off scales are recovered", "[forms]") {
+  // Each law at scales its fixed grid does not sit at (a rectified curve bending at x^beta = 2e3 over 1e6 to 1e10
+  // tokens; an overtraining law at 1e18 to 1e22 FLOPs with a and b of thousands; a vocabulary law of large
+  // coefficients), fitted from the data-scaled grid: the optimum is found and the winning start is counted in the
+  // best basin.
+  const auto rectified =
+      FitGenerated("rectified", Grid(1e6, 1e10, 12), [](const Inputs& r) { return 3e3 / (2e3 + std::pow(r.at("x"), 0.4)) + 1.9; });
+  CHECK(rectified.params.at("beta") == Approx(0.4).epsilon(0.05));
+  CHECK(rectified.params.at("E") == Approx(1.9).epsilon(0.02));
+  CHECK(rectified.num_starts_in_best_basin >= 1);
+  std::vector<Inputs> rows;
+  for (int k = 0; k < 5; ++k) {
+    for (double m : {5.0, 10.0, 20.0, 40.0, 80.0, 160.0}) rows.push_back({{"C", std::pow(10.0, 18 + k)}, {"M", m}});
+  }
+  const auto overtraining = FitGenerated("overtraining", rows, [](const Inputs& r) {
+    const double eta = 0.12;
+    return 1.7 + (2e3 * std::pow(r.at("M"), eta) + 8e3 * std::pow(r.at("M"), -eta)) * std::pow(r.at("C"), -eta);
+  });
+  CHECK(overtraining.params.at("eta") == Approx(0.12).epsilon(0.05));
+  CHECK(overtraining.params.at("E") == Approx(1.7).epsilon(0.05));
+  CHECK(overtraining.num_starts_in_best_basin >= 1);
+}
+
 TEST_CASE("a parameter no run's prediction depends on is not identified, whatever the optimiser did", "[forms]") {
   // In E + A/x^alpha + 0*B, B moves nothing: a fit would report it at its start value as if estimated.
   scalelaw::Dataset data;

@@ -35,6 +35,21 @@
 // Akima splines and takes its argmin; Akima 1970, J. ACM 17(4), with the modification of Boost.Math's makima).
 // The power laws can be weighted by 1/Var(ln N*_k) and 1/Var(ln D*_k) (inverse-variance weighted least
 // squares), each variance from a bootstrap of that budget's runs alone.
+//
+// The bootstrap of a weighted fit. The weighted estimate is a function of the runs through both the vertices and
+// the weights: â = Σ_k w_k (x_k − x̄_w)(y_k − ȳ_w) / Σ_k w_k (x_k − x̄_w)², x_k = ln C_k, y_k = ln N*_k,
+// w_k = 1/Var̂(ln N*_k). A run-level bootstrap that refits the vertices y*_k but keeps the w_k of the full data
+// resamples only part of that function: it leaves out the sampling variation of the weights themselves (with
+// 7–10 runs per budget a bootstrap variance varies by tens of percent from one resample to the next) and their
+// correlation with y*_k (a resample whose parabola is flatter moves its vertex more and has the larger spread, so
+// it also weighs less). Each run-level resample therefore recomputes the weights from its own runs, by the same
+// per-budget bootstrap of weight_resamples resamples (a nested bootstrap, bootstrapping the bootstrap: Davison &
+// Hinkley 1997, "Bootstrap Methods and their Application", Chapter 3): resample i of the outer bootstrap applies
+// the whole estimator, weights included, to its resampled runs. Its cost is (1 + weight_resamples) vertex fits per
+// budget and resample, measured in docs/isoflop.md. The analytic alternative, the delta method on each budget's
+// parabola (Var(x*) = g' Σ g with x* = −q/(2p), g = (q/(2p²), −1/(2p)) and Σ the covariance of (p, q)), would be
+// cheaper but is not defined for the Akima vertex, assumes homoscedastic residuals, and would weigh the resamples by a
+// different rule than the point estimate.
 #pragma once
 
 #include <cstdint>
@@ -102,12 +117,14 @@ struct IsoflopOptions {
   // "used (extrapolated)" and named in a warning) instead of excluding them.
   bool keep_outside = false;
   // Weighted least squares for the power laws: budget k weighs 1/Var(ln N*_k) for a (1/Var(ln D*_k) for b),
-  // the variances from weight_resamples bootstrap resamples of that budget's runs (seeded from seed). The
-  // run-level bootstrap below keeps these weights fixed.
+  // the variances from weight_resamples bootstrap resamples of that budget's runs (seeded from seed; at least
+  // 10). The run-level bootstrap below recomputes the weights from each of its resamples the same way (a nested
+  // bootstrap, see the header comment): 1 + weight_resamples vertex fits per budget and resample instead of 1.
   bool weighted = false;
   int weight_resamples = 200;
-  // Runs whose 6ND differs from their budget label (or FLOPs) by more than this fraction are counted in a
-  // warning.
+  // With tokens and a budget label (or a FLOPs column): when 6ND differs from the run's label (or FLOPs) by more
+  // than this fraction, |6ND/C − 1| > disagreement, for any run, a warning counts those runs and, when the runs
+  // are grouped by a FLOPs column, suggests grouping by it as a label (--budget-col). Positive.
   double disagreement = 0.05;
   // Bootstrap: resamples (0 = none), seed, worker threads (0 = all hardware threads). Results do not depend on
   // the number of threads.
@@ -186,6 +203,10 @@ struct IsoflopResult {
   IsoflopDStar d_star = IsoflopDStar::kFlops;
   bool keep_outside = false;
   bool weighted = false;
+  // The per-budget resamples behind the weights (IsoflopOptions::weight_resamples; 0 when unweighted) and the
+  // 6ND disagreement threshold of the warning (IsoflopOptions::disagreement).
+  int weight_resamples = 0;
+  double disagreement = 0;
 
   // Where the runs came from, for FullReport's first lines: FitIsoflop leaves them empty; a caller that read the
   // runs sets them (the CLI: "runs.csv", and "N from column 'params', C = 6ND with D from column 'tokens', ...").
@@ -213,6 +234,7 @@ std::vector<std::vector<std::size_t>> GroupIsoflopBudgets(const std::vector<Isof
 
 // The result as one line of JSON: "status", "usable", "message" (when not usable), "a", "b", "k_params", "k_tokens",
 // "n_budgets_used", "grouping" ("label" or "tolerance"), "vertex", "window", "d_star", "keep_outside", "weighted",
+// "weight_resamples", "disagreement",
 // "budgets" (each with "flops", "params", "tokens", "loss", "n_runs", "n_sizes", "curvature", "params_min",
 // "params_max", "tokens_min", "tokens_max", "ratio_6nd" ([min, max] or null), "log_params_sd", "log_tokens_sd",
 // "used", "extrapolated", "status"; "params"/"tokens"/"loss" are null without a vertex), "warnings", and

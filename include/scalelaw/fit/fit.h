@@ -131,8 +131,16 @@ struct FitOptions {
   // converge tightly and the winner is polished, so this trades speed against the chance of stopping a start
   // before it shows its basin.
   double screening_tolerance = 1e-6;
-  // A start whose screened objective is within this relative distance of the optimum reached the best basin.
+  // A start reached the best basin when its screened objective is within this relative distance of the optimum's,
+  // or when its screened endpoint lies within a tenth of a (Laplace) standard error of the optimum in every free
+  // parameter: a start the screening stopped short of the optimum in a shallow basin still found it.
   double basin_relative_tolerance = 1e-4;
+  // How tightly the runs must pin a positive parameter (log-scaled, like Chinchilla's A = e^a, or bounded below by
+  // zero) for the fit to be called identified: its 95% interval may span at most this factor, the interval being
+  // exp(log theta +- 1.96 SE(log theta)) from the Laplace approximation at the optimum and, with a bootstrap, the
+  // resamples' 2.5 and 97.5 percentiles. Wider (e.g. runs from one isoFLOP curve, which cannot tell E from the
+  // A and B terms), the fit is kNotIdentifiable and the message names the parameter. Infinity: never judged.
+  double max_parameter_span = 1e4;
   // Starting points in the model's internal parameters (for Chinchilla: a, b, e, alpha, beta with
   // A = e^a, B = e^b, E = e^e); empty means the model's default grid.
   std::vector<std::vector<double>> starts;

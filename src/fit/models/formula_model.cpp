@@ -104,6 +104,13 @@ class FormulaModelForm final : public ModelForm {
     DataSpan data;
     span(xs, &data.x_min, &data.x_max, &data.x_median);
     span(ys, &data.y_min, &data.y_max, &data.y_median);
+    for (const std::string& column : formula_.columns()) {
+      const auto it = design.columns.find(column);
+      if (it == design.columns.end() || it->second.size() != design.size()) return DefaultStarts();
+      std::vector<double> values = it->second;
+      double lo = 0, hi = 0;
+      span(values, &lo, &hi, &data.median[column]);
+    }
     std::map<std::string, std::vector<double>> grid = grid_;
     for (auto& [name, values] : data_grid_(data)) {
       std::vector<double> finite;
@@ -191,7 +198,17 @@ const std::vector<FormulaPreset>& FormulaPresets() {
        "Lin et al. 2024 (arXiv 2402.02314), the rectified fine-tuning law with outer exponent 1; x = fine-tuning data",
        {"x"},
        {{"B", {1.0, 1e2, 1e4}}, {"D_l", {1.0, 1e2, 1e4}}, {"beta", {0.2, 0.5, 1.0}}, {"E", {0.1, 1.0}}},
-       {"B", "D_l", "beta", "E"}},
+       {"B", "D_l", "beta", "E"},
+       // E below the lowest y; D_l, the x^beta at which the curve bends, at the ends and middle of x^0.5's range;
+       // B through the median run (B = (y - E)(D_l + x^beta) with D_l small) at each exponent of the grid.
+       [](const DataSpan& s) -> std::map<std::string, std::vector<double>> {
+         if (!(s.y_min > 0 && s.x_min > 0)) return {};
+         std::vector<double> b;
+         for (double beta : {0.2, 0.5, 1.0}) b.push_back((s.y_median - 0.5 * s.y_min) * std::pow(s.x_median, beta));
+         return {{"E", {0.5 * s.y_min, 0.9 * s.y_min}},
+                 {"D_l", {std::sqrt(s.x_min), std::sqrt(s.x_median), std::sqrt(s.x_max)}},
+                 {"B", b}};
+       }},
       {"bnsl",
        "a + b * x^(-c0) * (1 + (x/d1)^(1/f1))^(-c1*f1)",
        "Caballero et al. 2023 (arXiv 2210.14891), a broken neural scaling law with one break",
@@ -202,13 +219,38 @@ const std::vector<FormulaPreset>& FormulaPresets() {
         {"d1", {1e3, 1e6, 1e9}},
         {"f1", {0.1, 1.0}},
         {"c1", {-0.2, 0.2}}},
-       {"a", "b", "d1", "f1"}},
+       {"a", "b", "d1", "f1"},
+       // a below the lowest y; the break d1 at a quarter, half and three quarters of log x's range; b through the
+       // median run above the middle a, at each exponent c0 of the grid.
+       [](const DataSpan& s) -> std::map<std::string, std::vector<double>> {
+         if (!(s.y_min > 0 && s.x_min > 0)) return {};
+         std::vector<double> b;
+         for (double c0 : {0.05, 0.3}) b.push_back((s.y_median - 0.5 * s.y_min) * std::pow(s.x_median, c0));
+         const double log_lo = std::log(s.x_min), log_hi = std::log(s.x_max);
+         return {{"a", {0.1 * s.y_min, 0.5 * s.y_min, 0.9 * s.y_min}},
+                 {"d1", {std::exp(log_lo + 0.25 * (log_hi - log_lo)), std::exp(0.5 * (log_lo + log_hi)),
+                         std::exp(log_lo + 0.75 * (log_hi - log_lo))}},
+                 {"b", b}};
+       }},
       {"overtraining",
        "E + (a * M^eta + b * M^(-eta)) * C^(-eta)",
        "Gadre et al. 2024 (arXiv 2403.08540), loss vs compute C and token multiplier M = D/N",
        {"C", "M"},
        {{"E", {1.0, 2.0}}, {"a", {1.0, 1e2, 1e4}}, {"b", {1.0, 1e2, 1e4}}, {"eta", {0.05, 0.15, 0.3}}},
-       {"E", "a", "b", "eta"}},
+       {"E", "a", "b", "eta"},
+       // E below the lowest loss; a and b each carrying half of the median run's excess over E at the medians of C
+       // and M, at each exponent of the grid.
+       [](const DataSpan& s) -> std::map<std::string, std::vector<double>> {
+         const double c = s.median.at("C"), m = s.median.at("M");
+         if (!(s.y_min > 0 && c > 0 && m > 0)) return {};
+         std::vector<double> a, b;
+         for (double eta : {0.05, 0.15, 0.3}) {
+           const double half = 0.5 * (s.y_median - 0.7 * s.y_min) * std::pow(c, eta);
+           a.push_back(half * std::pow(m, -eta));
+           b.push_back(half * std::pow(m, eta));
+         }
+         return {{"E", {0.5 * s.y_min, 0.9 * s.y_min}}, {"a", a}, {"b", b}};
+       }},
       {"vocab",
        "E + A1 * N^(-beta) + A2 * Nv^(-alpha2) + B * D^(-beta)",
        "Tao et al. 2024 (arXiv 2407.13623), the Approach 3 loss over non-vocabulary parameters N, vocabulary "
@@ -221,7 +263,23 @@ const std::vector<FormulaPreset>& FormulaPresets() {
         {"B", {1e2, 1e4, 1e6}},
         {"beta", {0.2, 0.45, 0.7}},
         {"alpha2", {0.3, 0.7}}},
-       {"A1", "A2", "B", "beta", "alpha2"}},
+       {"A1", "A2", "B", "beta", "alpha2"},
+       // E below the lowest loss by a tenth and a half of the losses' spread (the loss may be negative); A1, A2
+       // and B each carrying a third of the median run's excess over E at the medians of N, Nv and D, at each
+       // exponent of the grid.
+       [](const DataSpan& s) -> std::map<std::string, std::vector<double>> {
+         const double n = s.median.at("N"), nv = s.median.at("Nv"), d = s.median.at("D");
+         const double spread = std::max(s.y_max - s.y_min, 1e-3 * std::max(std::abs(s.y_min), 1.0));
+         if (!(n > 0 && nv > 0 && d > 0)) return {};
+         const double third = (s.y_median - (s.y_min - 0.3 * spread)) / 3;
+         std::vector<double> a1, a2, b;
+         for (double beta : {0.2, 0.45, 0.7}) {
+           a1.push_back(third * std::pow(n, beta));
+           b.push_back(third * std::pow(d, beta));
+         }
+         for (double alpha2 : {0.3, 0.7}) a2.push_back(third * std::pow(nv, alpha2));
+         return {{"E", {s.y_min - 0.5 * spread, s.y_min - 0.1 * spread}}, {"A1", a1}, {"A2", a2}, {"B", b}};
+       }},
       {"sigmoid",
        "d + c / (1 + exp(-gamma * (x - l)))",
        "downstream accuracy from loss x (Llama 3 Team 2024; Xiao et al. 2024): a sigmoid between d and d + c",
