@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -662,6 +664,110 @@ std::optional<double> VertexValue(const scalelaw::IsoflopBudget& budget, double 
   return budget.has_vertex ? std::optional<double>(value) : std::nullopt;
 }
 
+// --- training curves (scalelaw/io/curves.h): logs to long columns and back, then checkpoint rows ---
+
+py::array_t<double> ToArray(const std::vector<double>& values) {
+  py::array_t<double> array(static_cast<py::ssize_t>(values.size()));
+  std::copy(values.begin(), values.end(), array.mutable_data());
+  return array;
+}
+
+double Unset(double value) { return value > 0 ? value : std::numeric_limits<double>::quiet_NaN(); }
+
+// The curves of the logs as long columns: one row per point, in run order.
+py::dict ReadCurvesColumns(const std::vector<std::string>& paths, const std::string& format, const std::string& metric,
+                           const std::string& step, const std::string& lr, const std::string& tokens,
+                           const std::string& run, const std::string& params_col, const std::string& batch_col,
+                           bool batch_in_tokens, const std::vector<std::string>& where, const std::string& facts,
+                           double params, double batch_tokens, double batch_sequences, double seq_len,
+                           const std::string& schedule) {
+  scalelaw::CurveReadOptions options;
+  options.format = scalelaw::LogFormatFromName(format);
+  options.metric = metric;
+  options.step = step;
+  options.lr = lr;
+  options.tokens = tokens;
+  options.run_key = run;
+  options.params_col = params_col;
+  options.batch_col = batch_col;
+  options.batch_is_tokens = batch_in_tokens;
+  for (const std::string& spec : where) options.where.push_back(scalelaw::RowFilter::Parse(spec));
+  options.facts_table = facts;
+  options.facts.params = Unset(params);
+  options.facts.batch_tokens = Unset(batch_tokens);
+  options.facts.batch_sequences = Unset(batch_sequences);
+  options.facts.seq_len = Unset(seq_len);
+  options.facts.schedule = schedule;
+  const scalelaw::CurveTable table = scalelaw::ReadCurves(paths, options);
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> runs, sources, schedules;
+  std::vector<double> steps, values, seen, rates, ns, per_step;
+  std::vector<long> lines;
+  for (const scalelaw::Curve& curve : table.curves) {
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+      runs.push_back(curve.run);
+      sources.push_back(curve.source);
+      schedules.push_back(curve.facts.schedule);
+      steps.push_back(curve.step[i]);
+      values.push_back(curve.metric[i]);
+      seen.push_back(curve.tokens.empty() ? kNaN : curve.tokens[i]);
+      rates.push_back(curve.lr.empty() ? kNaN : curve.lr[i]);
+      ns.push_back(curve.facts.params);
+      per_step.push_back(curve.facts.TokensPerStep());
+      lines.push_back(curve.lines[i]);
+    }
+  }
+  py::dict out;
+  out["run"] = runs;
+  out["step"] = ToArray(steps);
+  out["tokens"] = ToArray(seen);
+  out["metric"] = ToArray(values);
+  out["lr"] = ToArray(rates);
+  out["params"] = ToArray(ns);
+  out["batch_tokens"] = ToArray(per_step);
+  out["schedule"] = schedules;
+  out["source"] = sources;
+  out["line"] = lines;
+  out["metric_name"] = table.metric;
+  return out;
+}
+
+// The checkpoint rows of curves given as long columns.
+py::dict CheckpointRowsColumns(const std::vector<std::string>& run, const DoubleArray& step, const DoubleArray& metric,
+                               const DoubleArray& tokens, const DoubleArray& lr, const DoubleArray& params,
+                               const std::vector<std::string>& schedule, const std::string& metric_name,
+                               const std::string& keep, const std::string& smooth, double skip_warmup,
+                               double cooldown_fraction) {
+  scalelaw::CurveColumns columns;
+  columns.source = "<DataFrame>";
+  columns.metric_name = metric_name;
+  columns.run = run;
+  columns.step = ToVector(step);
+  columns.metric = ToVector(metric);
+  columns.tokens = ToVector(tokens);
+  columns.lr = ToVector(lr);
+  columns.params = ToVector(params);
+  columns.schedule = schedule;
+  scalelaw::CheckpointPolicy policy;
+  policy.keep = scalelaw::CheckpointPolicy::KeepFromName(keep);
+  policy.SetSmoothing(smooth);
+  policy.skip_warmup = skip_warmup;
+  policy.cooldown_fraction = cooldown_fraction;
+  const scalelaw::CheckpointRows rows = scalelaw::SelectCheckpoints(scalelaw::CurvesFromColumns(columns), policy);
+  py::dict out;
+  out["run"] = rows.run;
+  out["params"] = ToArray(rows.params);
+  out["tokens"] = ToArray(rows.tokens);
+  out["step"] = ToArray(rows.step);
+  out["loss"] = ToArray(rows.loss);
+  out["lr"] = ToArray(rows.lr);
+  out["schedule"] = rows.schedule;
+  out["metric"] = rows.metric;
+  out["checkpoints"] = rows.policy;
+  out["warnings"] = rows.warnings;
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_scalelaw, m) {
@@ -832,6 +938,14 @@ PYBIND11_MODULE(_scalelaw, m) {
       py::arg("formula"), py::arg("names"));
   m.def("_fit_from_json", &scalelaw::FitFromJson, py::arg("text"), py::arg("source"));
   m.def("_read_fit_json", &scalelaw::ReadFitJson, py::arg("path"));
+  m.def("_read_curves", &ReadCurvesColumns, py::arg("paths"), py::arg("format"), py::arg("metric"), py::arg("step"),
+        py::arg("lr"), py::arg("tokens"), py::arg("run"), py::arg("params_col"), py::arg("batch_col"),
+        py::arg("batch_in_tokens"), py::arg("where"), py::arg("facts"), py::arg("params"), py::arg("batch_tokens"),
+        py::arg("batch_sequences"), py::arg("seq_len"), py::arg("schedule"));
+  m.def("_checkpoint_rows", &CheckpointRowsColumns, py::arg("run"), py::arg("step"), py::arg("metric"),
+        py::arg("tokens"), py::arg("lr"), py::arg("params"), py::arg("schedule"), py::arg("metric_name"),
+        py::arg("keep"), py::arg("smooth"), py::arg("skip_warmup"), py::arg("cooldown_fraction"));
+  m.def("_tensorboard_supported", &scalelaw::TensorBoardSupported);
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),
         py::arg("constants"));
   m.def("_predict_bulk", &PredictBulk, py::arg("quantity"), py::arg("law"), py::arg("columns"), py::arg("fixed"),

@@ -17,7 +17,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUBCOMMANDS = ["fit", "allocate", "plan", "predict-lr", "predict-batch", "predict-wd", "predict-vocab",
-               "predict-loss", "transfer-lr", "isoflop", "fit-hparams", "laws", "models"]
+               "predict-loss", "transfer-lr", "isoflop", "fit-hparams", "laws", "models", "curve", "curve table"]
 
 
 def run(cli, *args):
@@ -33,7 +33,7 @@ def cli_reference(cli):
             "Predictions outside a law's fitted range print `scalelaw: warning:` lines on stderr (and a "
             "\"warnings\" list with `--json`).", "", "```", run(cli, "--help").rstrip(), "```"]
     for sub in SUBCOMMANDS:
-        page += ["", f"## scalelaw {sub}", "", "```", run(cli, sub, "--help").rstrip(), "```"]
+        page += ["", f"## scalelaw {sub}", "", "```", run(cli, *sub.split(), "--help").rstrip(), "```"]
     return "\n".join(page) + "\n"
 
 

@@ -13,6 +13,7 @@
 #include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/fit/model.h"
 #include "scalelaw/io/csv.h"
+#include "scalelaw/io/curves.h"
 #include "scalelaw/io/fit_json.h"
 #include "scalelaw/io/prediction_json.h"
 #include "scalelaw/laws/chinchilla.h"

@@ -38,7 +38,7 @@ __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "
            "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
            "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
            "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "residuals",
-           "start_strategies", "transfer_lr", "plot", "fit_groups"]
+           "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows"]
 
 # A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
 _Column = _Union[str, _ArrayLike]
@@ -762,3 +762,106 @@ def fit_hparams(data: _Any = None, *, params: _Column = "params", tokens: _Colum
 # scalelaw.plot(result, data): charts with matplotlib, which plot.py imports only when a chart is drawn, so
 # importing scalelaw never needs matplotlib.
 from .plot import plot  # noqa: E402
+
+
+# --- training curves (docs/curves.md): logs into DataFrames, and the checkpoint rows a fit takes ---
+
+_PathLike = _Union[str, "_os.PathLike[str]"]
+
+
+def read_curves(path: _Union[_PathLike, _Sequence[_PathLike]], *, metric: str = "loss", format: str = "auto",
+                step: _Optional[str] = None, lr: _Optional[str] = None, tokens: _Optional[str] = None,
+                run: _Optional[str] = None, params: _Optional[float] = None, params_col: _Optional[str] = None,
+                batch_tokens: _Optional[float] = None, batch_sequences: _Optional[float] = None,
+                seq_len: _Optional[float] = None, batch_col: _Optional[str] = None, batch_in_tokens: bool = False,
+                schedule: _Optional[str] = None, facts: _Optional[_PathLike] = None,
+                where: _Optional[_Sequence[str]] = None) -> _Any:
+    """Training logs as a pandas DataFrame of curves, one row per logged point, as `scalelaw curve table` reads them.
+
+    path: one log or a list of logs: CSV or TSV (one row per step), JSON Lines (one metrics object per line),
+    W&B history exports (a CSV with _step and slash-separated names) or TensorBoard event files; format "auto"
+    chooses by the file name (.jsonl/.ndjson/.json, *tfevents*, else CSV; a CSV with _step is a W&B export), or
+    "csv", "jsonl", "wandb", "tensorboard". metric names the curve's column, key ("a/b" also finds b nested in a)
+    or tag. step, lr and tokens name theirs (defaults: the usual names; lr="-" and tokens="-" read none). A file
+    is a run unless run= names a column whose values name the runs. Per-run facts: params_col and batch_col (with
+    batch_in_tokens) read columns; facts= a CSV with a run column and any of params, batch_tokens,
+    batch_sequences, seq_len, schedule; params, batch_tokens or batch_sequences with seq_len, and schedule give
+    every run's. Tokens not logged are step x tokens per step. where= keeps the CSV rows where COLUMN=VALUE (!=,
+    <, <=, >, >=) holds.
+
+    Columns: run, step, tokens (NaN when neither logged nor computable), the metric (named as in the log), lr (NaN
+    when the log has none), params and batch_tokens (NaN when not known), schedule, source (the file) and line (the
+    file's line, or a TensorBoard record). df.attrs["metric"] names the metric column. Bad input raises
+    scalelaw.InputError naming the file, line and field (a missing metric, steps not increasing, an LR gap, a
+    truncated event file); unusable options raise scalelaw.InvalidArgument.
+    """
+    import pandas as _pd
+
+    paths = [_os.fspath(path)] if isinstance(path, (str, _os.PathLike)) else [_os.fspath(p) for p in path]
+
+    def positive(value: _Optional[float], name: str) -> float:
+        if value is None:
+            return 0.0
+        value = float(value)
+        if not (_np.isfinite(value) and value > 0):
+            raise InvalidArgument(f"{name}= must be a positive finite number, got {value}")
+        return value
+
+    if batch_tokens is not None and batch_sequences is not None:
+        raise InvalidArgument("give batch_tokens= or batch_sequences=, not both")
+    columns = _scalelaw._read_curves(
+        paths, str(format), str(metric), step or "", lr or "", tokens or "", run or "", params_col or "",
+        batch_col or "", bool(batch_in_tokens), [str(w) for w in (where or [])],
+        "" if facts is None else _os.fspath(facts), positive(params, "params"),
+        positive(batch_tokens, "batch_tokens"), positive(batch_sequences, "batch_sequences"),
+        positive(seq_len, "seq_len"), schedule or "")
+    name = columns["metric_name"]
+    frame = _pd.DataFrame({
+        "run": columns["run"], "step": columns["step"], "tokens": columns["tokens"], name: columns["metric"],
+        "lr": columns["lr"], "params": columns["params"], "batch_tokens": columns["batch_tokens"],
+        "schedule": columns["schedule"], "source": columns["source"], "line": columns["line"]})
+    frame.attrs["metric"] = name
+    return frame
+
+
+def checkpoint_rows(curves: _Any, *, checkpoints: str = "final", smooth: str = "none", skip_warmup: float = 0.0,
+                    cooldown_fraction: float = 0.5, metric: _Optional[str] = None) -> _Any:
+    """The (N, D, loss) rows a fit takes from curves, chosen by a checkpoint policy, as a pandas DataFrame.
+
+    curves: a DataFrame of read_curves (or any with columns run, step, the metric, and optionally tokens, lr,
+    params, schedule; the rows of each run in step order). metric names the metric column (default
+    curves.attrs["metric"], else "loss"). checkpoints: "final" (the last point of each run), "all" (every point)
+    or "cooldowns" (the end of each LR cooldown, where the LR stops falling at cooldown_fraction of its peak or
+    below: one row per cooldown of a WSD run; needs lr). smooth: "none", "ema:DECAY" or "ma:POINTS" (trailing),
+    applied after the points before skip_warmup x each run's last step are dropped. Points at step 0 (no tokens)
+    are never rows; a run with no row (a constant LR has no cooldown) is named in a ScalelawWarning, and no row at
+    all raises InvalidArgument. Columns: run, params, tokens, step, loss (the smoothed metric), lr, schedule;
+    df.attrs["checkpoints"] records the policy and df.attrs["metric"] the metric. The same rows as
+    `scalelaw curve table`; scalelaw.fit(rows) fits them.
+    """
+    import pandas as _pd
+
+    if not _is_table(curves):
+        raise InvalidArgument("checkpoint_rows takes a DataFrame (or dict of columns) of curves, as read_curves gives")
+    name = metric if metric is not None else getattr(curves, "attrs", {}).get("metric", "loss")
+    if not _has_column(curves, name):
+        raise InvalidArgument(f"the curves have no column '{name}' (name the metric column with metric=)")
+    count = len(_np.asarray(curves["step"]))
+
+    def numbers(column: str) -> _NDArray[_np.float64]:
+        if not _has_column(curves, column):
+            return _np.full(count, _np.nan)
+        return _np.asarray(curves[column], dtype=float)
+
+    runs = [str(r) for r in _np.asarray(curves["run"]).tolist()] if _has_column(curves, "run") else []
+    schedules = ([("" if s is None or (isinstance(s, float) and _np.isnan(s)) else str(s))
+                  for s in _np.asarray(curves["schedule"], dtype=object).tolist()]
+                 if _has_column(curves, "schedule") else [])
+    rows = _scalelaw._checkpoint_rows(runs, numbers("step"), numbers(name), numbers("tokens"), numbers("lr"),
+                                      numbers("params"), schedules, str(name), str(checkpoints), str(smooth),
+                                      float(skip_warmup), float(cooldown_fraction))
+    frame = _pd.DataFrame({key: rows[key] for key in ("run", "params", "tokens", "step", "loss", "lr", "schedule")})
+    frame.attrs["checkpoints"] = rows["checkpoints"]
+    frame.attrs["metric"] = rows["metric"]
+    _warn(rows["warnings"])
+    return frame

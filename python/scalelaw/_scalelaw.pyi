@@ -399,6 +399,40 @@ def _residuals() -> list[dict[str, Any]]: ...  # name, residual, use: str; defau
 def _start_strategies() -> list[dict[str, Any]]: ...  # name, spec, summary: str; default: bool
 def _model_catalogue() -> list[dict[str, Any]]: ...  # name, formula, description: str; parameters, inputs: list[str]
 def _read_fit_json(path: str) -> FitResult: ...
+def _read_curves(
+    paths: list[str],
+    format: str,
+    metric: str,
+    step: str,
+    lr: str,
+    tokens: str,
+    run: str,
+    params_col: str,
+    batch_col: str,
+    batch_in_tokens: bool,
+    where: list[str],
+    facts: str,
+    params: float,
+    batch_tokens: float,
+    batch_sequences: float,
+    seq_len: float,
+    schedule: str,
+) -> dict[str, Any]: ...  # run, schedule, source: list[str]; line: list[int]; metric_name: str; others arrays
+def _checkpoint_rows(
+    run: list[str],
+    step: ArrayLike,
+    metric: ArrayLike,
+    tokens: ArrayLike,
+    lr: ArrayLike,
+    params: ArrayLike,
+    schedule: list[str],
+    metric_name: str,
+    keep: str,
+    smooth: str,
+    skip_warmup: float,
+    cooldown_fraction: float,
+) -> dict[str, Any]: ...  # run, schedule, warnings: list[str]; metric, checkpoints: str; others arrays
+def _tensorboard_supported() -> bool: ...
 def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any]) -> str: ...
 def _predict_json(
     quantity: str, law: str, inputs: Mapping[str, float], fit: object, constants: Mapping[str, float]

@@ -1,5 +1,6 @@
-// The scalelaw command-line tool. This is the only translation unit that includes CLI11: it declares the
-// subcommands and their options, then hands a filled option struct to the subcommand's Run function.
+// The scalelaw command-line tool. This file and the command groups' own setup (cli/curve_command.cpp), with
+// the options they share (cli/cli11_options.h), are the translation units that include CLI11: they declare the
+// subcommands and their options, then hand a filled option struct to the subcommand's Run function.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -12,7 +13,9 @@
 #include <set>
 #include <string>
 
+#include "cli/cli11_options.h"
 #include "cli/commands.h"
+#include "cli/curve_command.h"
 #include "cli/fit_hparams_command.h"
 #include "cli/isoflop_command.h"
 #include "cli/output.h"
@@ -29,21 +32,6 @@ using scalelaw::Input;
 using scalelaw::PredictionInputs;
 using scalelaw::Quantity;
 
-// CLI11's PositiveNumber prints DBL_MAX as a 300-digit number and accepts nan and inf; this says what is wrong
-// in a few words.
-const CLI::Validator kPositiveNumber(
-    [](std::string& text) -> std::string {
-      double value = 0;
-      const char* begin = text.data();
-      const char* end = text.data() + text.size();
-      const auto [stop, status] = std::from_chars(begin, end, value);
-      if (status == std::errc::result_out_of_range) return "'" + text + "' is out of the range of a double";
-      if (status != std::errc() || stop != end) return "'" + text + "' is not a number";
-      if (!(std::isfinite(value) && value > 0)) return "'" + text + "' must be a positive finite number";
-      return {};
-    },
-    "POSITIVE", "positive number");
-
 // A factor greater than 1, or inf.
 const CLI::Validator kFactorAboveOne(
     [](std::string& text) -> std::string {
@@ -55,71 +43,6 @@ const CLI::Validator kFactorAboveOne(
       return {};
     },
     "FACTOR", "factor above 1");
-
-// A count, seed or thread number: digits only (no exponent or fraction), from min to max. CLI11's
-// NonNegativeNumber and Range would print their bounds (DBL_MAX) as 300-digit numbers.
-CLI::Validator WholeNumber(long long min, long long max) {
-  const bool open_above = max >= std::numeric_limits<int>::max();  // the bound is the type's, not a choice
-  const std::string wanted =
-      open_above ? fmt::format("a whole number >= {}", min) : fmt::format("a whole number from {} to {}", min, max);
-  return CLI::Validator(
-      [=](std::string& text) -> std::string {
-        long long value = 0;
-        const char* begin = text.data();
-        const char* end = text.data() + text.size();
-        const auto [stop, status] = std::from_chars(begin, end, value);
-        if (status != std::errc() || stop != end || value < min || value > max) {
-          return "'" + text + "' must be " + wanted;
-        }
-        return {};
-      },
-      open_above ? (min == 0 ? "NONNEGATIVE" : fmt::format(">= {}", min)) : fmt::format("in [{}, {}]", min, max),
-      "whole number");
-}
-
-// A real number in [lo, hi].
-CLI::Validator NumberFromTo(double lo, double hi) {
-  return CLI::Validator(
-      [=](std::string& text) -> std::string {
-        double value = 0;
-        const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (status != std::errc() || stop != text.data() + text.size() || !(value >= lo && value <= hi)) {
-          return fmt::format("'{}' must be a number from {} to {}", text, lo, hi);
-        }
-        return {};
-      },
-      fmt::format("in [{}, {}]", lo, hi), "number");
-}
-
-constexpr long long kMaxInt = std::numeric_limits<int>::max();
-constexpr long long kMaxThreads = 4096;
-constexpr long long kMaxResamples = 10'000'000;
-constexpr long long kMaxSeed = std::numeric_limits<long long>::max();
-
-// The names a choice option accepts (CLI::IsMember), from the library's table of that choice.
-template <typename Info>
-std::vector<std::string> ChoiceNames(const std::vector<Info>& table) {
-  std::vector<std::string> names;
-  for (const Info& row : table) names.emplace_back(row.name);
-  return names;
-}
-
-// "a: what a is; b: what b is", one entry a row of a choice table, for the option's help.
-template <typename Info, typename Entry>
-std::string ChoiceHelp(const std::vector<Info>& table, Entry entry) {
-  std::vector<std::string> entries;
-  for (const Info& row : table) entries.push_back(entry(row));
-  return fmt::format("{}", fmt::join(entries, "; "));
-}
-
-// --where and --skip-missing, for every command that reads a table.
-void AddTableOptions(CLI::App* sub, TableOptions& table) {
-  sub->add_option("--where", table.where,
-                  "Keep only the rows where COLUMN=VALUE, COLUMN!=VALUE, COLUMN<VALUE, <=, > or >= holds (numbers "
-                  "compare as numbers; repeatable, all must hold), e.g. --where experiment=marin --where 'C<1e21'");
-  sub->add_flag("--skip-missing", table.skip_missing,
-                "Skip rows with an empty cell in a column read (they are counted in the report)");
-}
 
 void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
@@ -217,14 +140,6 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
                   "otherwise; out-observed.svg is observed vs predicted and out-residuals.svg the residuals "
                   "(observed - predicted, on the fit's residual scale) against the prediction, for every fit");
   fit->callback([&] { exit_code = RunFit(command); });
-}
-
-CLI::Option* AddNumber(CLI::App* app, const std::string& name, double& value, const std::string& help) {
-  return app->add_option(name, value, help)->check(kPositiveNumber);
-}
-
-void AddJsonFlag(CLI::App* app, bool& json) {
-  app->add_flag("--json", json, "Print one JSON object instead of a table");
 }
 
 // The option of one input of the input table (scalelaw/laws/inputs.h): its name, help and domain are the table's.
@@ -489,6 +404,7 @@ int main(int argc, char** argv) {
   ModelsCommand models;
   IsoflopCommand isoflop;
   FitHparamsCommand fit_hparams;
+  CurveCommands curve;
   AddFitCommand(app, fit, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
   for (std::size_t i = 0; i < std::size(kPredictCommands); ++i) {
@@ -500,6 +416,7 @@ int main(int argc, char** argv) {
   AddModelsCommand(app, models, exit_code);
   AddIsoflopCommand(app, isoflop, exit_code);
   AddFitHparamsCommand(app, fit_hparams, exit_code);
+  AddCurveCommands(app, curve, exit_code);
 
   try {
     app.parse(argc, argv);

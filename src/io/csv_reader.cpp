@@ -9,11 +9,13 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
 
+#include "io/csv_sparse.h"
 #include "io/read_file.h"
 #include "scalelaw/error.h"
 #include "scalelaw/laws/law_info.h"
@@ -486,5 +488,48 @@ Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, cons
 Dataset ReadRunsCsv(const std::string& path, const RunColumns& columns) {
   return ParseRunsCsv(detail::ReadWholeFile(path), detail::DisplayName(path), columns);
 }
+
+namespace detail {
+
+SparseColumns ParseSparseCsv(std::string_view text, const std::string& file, const std::vector<std::string>& names,
+                             const std::vector<std::string>& text_names, const std::vector<RowFilter>& where) {
+  RecordReader reader(text, file, DelimiterOf(text));
+  std::vector<std::string> cells;
+  std::size_t count = 0;
+  if (!reader.Next(cells, count)) {
+    throw InputError(file, 0, "", "the file is empty (expected a header line naming the columns)");
+  }
+  SparseColumns table;
+  table.header.assign(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(count));
+  std::vector<std::size_t> at;
+  for (const std::string& name : names) at.push_back(IndexOf(name, table.header, file));
+  std::vector<std::size_t> filter_at;
+  for (const RowFilter& filter : where) filter_at.push_back(IndexOf(filter.column, table.header, file));
+  std::vector<std::size_t> text_at;
+  for (const std::string& name : text_names) text_at.push_back(IndexOf(name, table.header, file));
+  table.texts.assign(text_names.size(), {});
+  table.columns.assign(names.size(), {});
+  std::size_t records = 0;
+  while (reader.Next(cells, count)) {
+    const long line = reader.line();
+    ++records;
+    if (count < table.header.size()) throw InputError(file, line, "", "this row has fewer cells than the header");
+    if (count > table.header.size()) throw InputError(file, line, "", "this row has more cells than the header");
+    bool kept = true;
+    for (std::size_t f = 0; f < where.size() && kept; ++f) kept = Passes(where[f], cells[filter_at[f]], file, line);
+    if (!kept) continue;
+    for (std::size_t k = 0; k < text_at.size(); ++k) table.texts[k].push_back(cells[text_at[k]]);
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      const std::string& cell = cells[at[k]];
+      table.columns[k].push_back(cell.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                              : ParseCell(cell, CellDomain::kFinite, file, line, names[k]));
+    }
+    table.lines.push_back(line);
+  }
+  if (records == 0) throw InputError(file, 0, "", "the file has a header but no rows");
+  return table;
+}
+
+}  // namespace detail
 
 }  // namespace scalelaw

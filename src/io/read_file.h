@@ -1,12 +1,14 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace scalelaw::detail {
 
-// The whole content of path ("-" reads standard input). Throws InputError naming the path when it is missing,
-// unreadable or a directory.
-std::string ReadWholeFile(const std::string& path);
+// The whole content of path ("-" reads standard input), with capacity for at least `padding` bytes more
+// (simdjson reads a few bytes past the text). Throws InputError naming the path when it is missing, unreadable
+// or a directory.
+std::string ReadWholeFile(const std::string& path, std::size_t padding = 0);
 
 // Writes contents to path, replacing the file. Throws Error "cannot write <what> to 'path': <reason>" when it
 // cannot create, write or close it.

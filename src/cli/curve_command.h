@@ -1,0 +1,50 @@
+// scalelaw curve ...: the command group of training curves (logs of loss against step).
+//
+// `curve table` reads logs into the rows a fit takes (scalelaw/io/curves.h). To add a subcommand to the group
+// (curve fit, predict, schedule): declare its option struct and Run function here, add the struct as a member of
+// CurveCommands, and in curve_command.cpp add an Add<Name>Subcommand(CLI::App* curve, ...) that declares its
+// options on the `curve` app and is called from AddCurveCommands. main.cpp needs no change.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace CLI {
+class App;
+}
+
+namespace scalelaw::cli {
+
+// scalelaw curve table LOG...: the checkpoint rows of the runs in the logs, as CSV or JSON.
+struct CurveTableCommand {
+  std::vector<std::string> logs;
+  std::string format = "auto";
+  std::string metric = "loss";
+  std::string step_col, lr_col, tokens_col, run_col;  // empty: the usual names
+  double params = 0;                                  // 0: not given
+  std::string params_col;
+  double batch_seqs = 0, batch_tokens = 0, seq_len = 0;
+  std::string batch_seqs_col, batch_tokens_col;
+  std::string schedule;
+  std::string facts;
+  std::vector<std::string> where;
+  std::string checkpoints = "final";
+  std::string smooth = "none";
+  double skip_warmup = 0;
+  double cooldown_fraction = 0.5;
+  bool json = false;
+  std::string output;  // .json: JSON, else CSV
+};
+int RunCurveTable(const CurveTableCommand& command);
+
+// The option structs of the group's subcommands, alive while the command line is parsed and run.
+struct CurveCommands {
+  CurveTableCommand table;
+};
+
+// Adds `curve` and its subcommands to app; the chosen subcommand's exit code goes to exit_code.
+void AddCurveCommands(CLI::App& app, CurveCommands& commands, int& exit_code);
+
+}  // namespace scalelaw::cli

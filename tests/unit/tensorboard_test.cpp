@@ -1,0 +1,188 @@
+// TensorBoard event files. The files are built here byte by byte from the documented formats, not with the
+// protobuf classes the reader uses (that would test the classes against themselves): the protobuf wire format
+// (tags, varints, length-delimited fields, little-endian fixed32/fixed64) with TensorFlow's published field
+// numbers, inside TFRecord framing with CRC-32C checksums computed by a bitwise loop written here. No
+// independent writer (tensorboard, tensorflow) is packaged in Debian 12.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "io/curve_rows.h"
+#include "scalelaw/error.h"
+#include "scalelaw/io/curves.h"
+
+using Catch::Contains;
+
+namespace {
+
+using Bytes = std::string;
+
+// CRC-32C bit by bit (RFC 3720, Sec. 12.1: reflected polynomial 0x82F63B78, initial and final XOR ~0).
+std::uint32_t BitwiseCrc32c(const Bytes& bytes) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char byte : bytes) {
+    crc ^= byte;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+std::uint32_t Masked(std::uint32_t crc) { return ((crc >> 15) | (crc << 17)) + 0xa282ead8u; }
+
+Bytes Fixed(std::uint64_t value, int size) {
+  Bytes out;
+  for (int i = 0; i < size; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+  return out;
+}
+
+Bytes Varint(std::uint64_t value) {
+  Bytes out;
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+  return out;
+}
+
+// Protobuf wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
+Bytes Tag(int field, int wire_type) { return Varint(static_cast<std::uint64_t>(field << 3 | wire_type)); }
+Bytes Delimited(int field, const Bytes& payload) { return Tag(field, 2) + Varint(payload.size()) + payload; }
+Bytes Float32(float x) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  return Fixed(bits, 4);
+}
+Bytes Float64(double x) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, 8);
+  return Fixed(bits, 8);
+}
+
+// Summary.Value{tag = 1, simple_value = 2 (float)}: a TF1 or PyTorch SummaryWriter scalar.
+Bytes SimpleValue(const std::string& tag, float x) { return Delimited(1, tag) + Tag(2, 5) + Float32(x); }
+
+// Summary.Value{tag = 1, metadata = 9 {plugin_data = 1 {plugin_name = 1: "scalars"}}, tensor = 8 {dtype = 1:
+// DT_FLOAT (1), tensor_shape = 2: {}, float_val = 5 (packed) or tensor_content = 4}}: a TF2 tf.summary.scalar.
+Bytes TensorValue(const std::string& tag, float x, bool as_content) {
+  const Bytes metadata = Delimited(1, Delimited(1, "scalars"));
+  const Bytes tensor =
+      Tag(1, 0) + Varint(1) + Delimited(2, "") + (as_content ? Delimited(4, Float32(x)) : Delimited(5, Float32(x)));
+  return Delimited(1, tag) + Delimited(9, metadata) + Delimited(8, tensor);
+}
+
+// Event{wall_time = 1 (double), step = 2 (int64), summary = 5 {value = 1 (repeated)}}.
+Bytes SummaryEvent(std::int64_t step, const std::vector<Bytes>& values) {
+  Bytes summary;
+  for (const Bytes& value : values) summary += Delimited(1, value);
+  return Tag(1, 1) + Float64(1.7e9 + static_cast<double>(step)) + Tag(2, 0) + Varint(static_cast<std::uint64_t>(step)) +
+         Delimited(5, summary);
+}
+
+// Event{wall_time, file_version = 3: "brain.Event:2"}: the first record of every event file.
+Bytes VersionEvent() { return Tag(1, 1) + Float64(1.7e9) + Delimited(3, "brain.Event:2"); }
+
+// TFRecord: length (uint64 LE), masked CRC of the length, data, masked CRC of the data.
+Bytes Record(const Bytes& data) {
+  const Bytes length = Fixed(data.size(), 8);
+  return length + Fixed(Masked(BitwiseCrc32c(length)), 4) + data + Fixed(Masked(BitwiseCrc32c(data)), 4);
+}
+
+class EventFile {
+ public:
+  explicit EventFile(const Bytes& contents)
+      : path_((std::filesystem::temp_directory_path() / "events.out.tfevents.1700000000.scalelaw-test").string()) {
+    std::ofstream(path_, std::ios::binary) << contents;
+  }
+  ~EventFile() { std::filesystem::remove(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Bytes ThreeSteps() {
+  return Record(VersionEvent()) +
+         Record(SummaryEvent(100, {SimpleValue("train/loss", 4.5f), TensorValue("train/lr", 0.5f, false)})) +
+         Record(SummaryEvent(200, {SimpleValue("train/loss", 3.25f), TensorValue("train/lr", 0.25f, false)})) +
+         Record(SummaryEvent(300, {TensorValue("train/loss", 3.0f, true), TensorValue("train/lr", 0.125f, true)}));
+}
+
+std::string ErrorOf(const Bytes& contents, const std::string& metric = "train/loss") {
+  const EventFile file(contents);
+  scalelaw::CurveReadOptions options;
+  options.metric = metric;
+  try {
+    scalelaw::ReadCurves(file.path(), options);
+  } catch (const scalelaw::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("CRC-32C matches the check values of RFC 3720", "[tensorboard]") {
+  const Bytes zeros(32, '\0'), ones(32, '\xFF'), digits = "123456789";
+  for (const auto& [bytes, expected] :
+       {std::pair{zeros, 0x8A9136AAu}, std::pair{ones, 0x62A8AB43u}, std::pair{digits, 0xE3069283u}}) {
+    CHECK(BitwiseCrc32c(bytes) == expected);
+    CHECK(scalelaw::detail::Crc32c(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) == expected);
+  }
+}
+
+TEST_CASE("Scalars of an event file: TF1 simple values and TF2 tensors, by step", "[tensorboard]") {
+  if (!scalelaw::TensorBoardSupported()) {
+    const EventFile file(ThreeSteps());
+    CHECK_THROWS_WITH(scalelaw::ReadCurves(file.path()), Contains("without protobuf"));
+    return;
+  }
+  const EventFile file(ThreeSteps());
+  scalelaw::CurveReadOptions options;
+  options.metric = "train/loss";
+  options.facts.batch_tokens = 1000;
+  const scalelaw::CurveTable table = scalelaw::ReadCurves(file.path(), options);
+  REQUIRE(table.curves.size() == 1);
+  const scalelaw::Curve& curve = table.curves[0];
+  CHECK(curve.run == "events.out.tfevents.1700000000.scalelaw-test");
+  CHECK(curve.step == std::vector<double>{100, 200, 300});
+  CHECK(curve.metric == std::vector<double>{4.5, 3.25, 3.0});
+  CHECK(curve.lr == std::vector<double>{0.5, 0.25, 0.125});  // found by its name's last part, "lr"
+  CHECK(curve.tokens == std::vector<double>{100000, 200000, 300000});
+  CHECK(curve.lines == std::vector<long>{2, 3, 4});  // the records (1 is the file version)
+}
+
+TEST_CASE("Event files cut short, corrupt, without the tag or going back in steps are refused", "[tensorboard]") {
+  if (!scalelaw::TensorBoardSupported()) return;
+  const Bytes good = ThreeSteps();
+  const std::string name = "events.out.tfevents.1700000000.scalelaw-test";
+  // Cut inside the last record's data, then inside its length header.
+  CHECK_THAT(ErrorOf(good.substr(0, good.size() - 7)), Contains(name) && Contains("record 4: truncated"));
+  const std::size_t last =
+      good.size() -
+      Record(SummaryEvent(300, {TensorValue("train/loss", 3.0f, true), TensorValue("train/lr", 0.125f, true)})).size();
+  CHECK_THAT(ErrorOf(good.substr(0, last + 5)), Contains("record 4: truncated (the file ends inside its length"));
+  // A flipped byte in the data of record 2.
+  Bytes corrupt = good;
+  corrupt[Record(VersionEvent()).size() + 20] ^= 0x01;
+  CHECK_THAT(ErrorOf(corrupt), Contains("record 2: the checksum of its data does not match"));
+  // A flipped byte in a length.
+  Bytes bad_length = good;
+  bad_length[Record(VersionEvent()).size()] ^= 0x01;
+  CHECK_THAT(ErrorOf(bad_length), Contains("record 2: the checksum of its length does not match"));
+  // No such tag: the closest ones are offered.
+  CHECK_THAT(ErrorOf(good, "loss"),
+             Contains("column 'loss'") && Contains("no scalar tag 'loss'") && Contains("did you mean 'train/loss'?"));
+  // A step logged again after a later one.
+  const Bytes repeated =
+      good + Record(SummaryEvent(250, {SimpleValue("train/loss", 2.0f), SimpleValue("train/lr", 0.1f)}));
+  CHECK_THAT(ErrorOf(repeated), Contains("record 5: step 250 of 'train/loss' does not increase on the previous "
+                                         "step 300"));
+  // A step where the loss is logged and the LR is not: a gap.
+  const Bytes gap = good + Record(SummaryEvent(400, {SimpleValue("train/loss", 2.0f)}));
+  CHECK_THAT(ErrorOf(gap), Contains("record 5") && Contains("column 'train/lr'") && Contains("gap"));
+}
