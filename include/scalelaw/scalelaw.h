@@ -6,6 +6,7 @@
 #include "scalelaw/analysis/summary.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_law.h"
+#include "scalelaw/curves/curve_size_fit.h"
 #include "scalelaw/curves/schedule.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/dataset.h"

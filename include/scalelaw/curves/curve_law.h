@@ -20,6 +20,7 @@
 //   - the annealing-free baseline L(t) = L0 + A·S1(t)^(-alpha), which sees only the LR area.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,12 +88,14 @@ struct CurvePrediction {
 CurvePrediction PredictCurve(const CurveLaw& law, const std::vector<double>& lr, long every = 1);
 
 // A run's loss curve: the per-step LRs of its schedule (eta_0..eta_{T-1}), the logged steps (strictly
-// increasing, each < T) and the loss logged at each (empty for a curve only to be predicted).
+// increasing, each < T) and the loss logged at each (empty for a curve only to be predicted); params is the
+// model's N where known (NaN otherwise), which fits across sizes (scalelaw/curves/curve_size_fit.h) need.
 struct TrainingCurve {
   std::string name;
   std::vector<double> lr;
   std::vector<long> steps;
   std::vector<double> loss;
+  double params = std::numeric_limits<double>::quiet_NaN();
 };
 
 // How well predictions match one curve (Luo et al. 2025, Sec. 4 and the repository's src/evaluation.py):

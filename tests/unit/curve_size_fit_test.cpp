@@ -1,0 +1,137 @@
+#include "scalelaw/curves/curve_size_fit.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "scalelaw/curves/schedule.h"
+#include "scalelaw/error.h"
+
+using namespace scalelaw;
+
+namespace {
+
+constexpr double kReference = 2e8;
+const std::vector<double> kSizes = {5e7, 1e8, 2e8, 4e8};
+
+// The Multi-Power Law at N with L0, A and B power laws in N around kReference (computed here, not by
+// CurveSizeLaw::At): L0 = 3·(N/N_ref)^-0.05, A = 0.5·(N/N_ref)^-0.1, B = 300·(N/N_ref)^0.2; alpha, C, beta, gamma
+// shared.
+CurveLaw TrueLawAt(double n) {
+  const double ratio = n / kReference;
+  return AsCurveLaw(MultiPowerLaw{3.0 * std::pow(ratio, -0.05), 0.5 * std::pow(ratio, -0.1), 0.5,
+                                  300 * std::pow(ratio, 0.2), 1.5, 0.6, 0.6});
+}
+
+// A curve logged every 50 steps from step 250 under the schedule spec, its loss from law (noise-free).
+TrainingCurve SyntheticCurve(const std::string& spec, double n) {
+  TrainingCurve curve;
+  curve.name = std::to_string(static_cast<long>(n)) + " " + spec;
+  curve.params = n;
+  curve.lr = LrPerStep(ParseLrSchedule(spec));
+  for (long t = 250; t < static_cast<long>(curve.lr.size()); t += 50) curve.steps.push_back(t);
+  curve.loss = CurveLoss(TrueLawAt(n), curve.lr, curve.steps);
+  return curve;
+}
+
+// The same three schedules at every size.
+std::vector<TrainingCurve> SyntheticCurves(const std::vector<double>& sizes) {
+  std::vector<TrainingCurve> curves;
+  for (double n : sizes) {
+    for (const char* spec :
+         {"cosine:peak=1e-3,end=1e-4,steps=4000,warmup=200", "constant:peak=1e-3,steps=4000,warmup=200",
+          "steps:peak=1e-3,steps=3000,warmup=200,stages=1500@3e-4"}) {
+      curves.push_back(SyntheticCurve(spec, n));
+    }
+  }
+  return curves;
+}
+
+}  // namespace
+
+TEST_CASE("Curve law across sizes recovers known N exponents from noise-free curves of 4 sizes") {
+  CurveSizeFitOptions options;
+  options.reference_params = kReference;
+  const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, SyntheticCurves(kSizes), options);
+  INFO(fit.FullReport());
+  REQUIRE(fit.IsUsable());
+  CHECK(fit.sizes == kSizes);
+  CHECK(fit.size_fits.size() == 4);
+  CHECK(fit.objective < 1e-12);
+  const CurveSizeLaw law = fit.Law();
+  const std::vector<double> expected = {3.0, 0.5, 0.5, 300, 1.5, 0.6, 0.6};
+  const std::vector<double> exponents = {-0.05, -0.1, 0, 0.2, 0, 0, 0};
+  for (std::size_t j = 0; j < expected.size(); ++j) {
+    INFO(fit.parameter_names[j]);
+    CHECK(law.parameters[j] == Approx(expected[j]).epsilon(1e-3));
+    CHECK(law.exponents[j] == Approx(exponents[j]).margin(1e-4));
+  }
+  CHECK(fit.parameter_names ==
+        std::vector<std::string>{"L0", "A", "alpha", "B", "C", "beta", "gamma", "e_L0", "e_A", "e_B"});
+  CHECK(std::isfinite(fit.condition_number));
+  for (const CurveErrors& e : fit.curve_errors) CHECK(e.pred_e < 1e-6);
+
+  // The law at a size: theta·(N/N_ref)^e, as computed by hand.
+  const CurveLaw at = law.At(8e8);
+  CHECK(at.parameters[0] == Approx(law.parameters[0] * std::pow(4.0, law.exponents[0])).epsilon(1e-14));
+  CHECK(at.parameters[2] == law.parameters[2]);
+  CHECK_THROWS_AS(law.At(0), InvalidArgument);
+
+  const nlohmann::json json = nlohmann::json::parse(CurveSizeFitToJson(fit));
+  CHECK(json.at("usable") == true);
+  CHECK(json.at("parameters").at("B").get<double>() == law.parameters[3]);
+  CHECK(json.at("exponents").at("L0").get<double>() == law.exponents[0]);
+  CHECK(json.at("exponents").size() == 3);
+  CHECK(json.at("sizes").size() == 4);
+  CHECK(json.at("curves").size() == 12);
+}
+
+TEST_CASE("Curve law across sizes: fitted on 3 sizes it predicts the curves of a 4th") {
+  CurveSizeFitOptions options;
+  const CurveSizeFitSummary fit =
+      FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, SyntheticCurves({5e7, 1e8, 2e8}), options);
+  INFO(fit.FullReport());
+  REQUIRE(fit.IsUsable());
+  CHECK(fit.law.reference_params == Approx(1e8).epsilon(1e-12));  // the geometric mean of the sizes
+  for (const TrainingCurve& held_out : SyntheticCurves({4e8})) {
+    const std::vector<double> predicted = CurveLoss(fit.Law().At(4e8), held_out.lr, held_out.steps);
+    const CurveErrors e = CurvePredictionErrors(held_out.loss, predicted);
+    CHECK(e.worst_e < 1e-5);
+  }
+}
+
+TEST_CASE("Curve law across sizes: one size cannot determine the N exponents") {
+  const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, SyntheticCurves({1e8}));
+  CHECK_FALSE(fit.IsUsable());
+  CHECK(fit.status == AnalysisStatus::kNotIdentifiable);
+  CHECK(fit.message.find("one size") != std::string::npos);
+  CHECK_THROWS_AS(fit.Law(), InvalidArgument);
+  CHECK(fit.BriefReport().find("not identifiable") != std::string::npos);
+  CHECK(nlohmann::json::parse(CurveSizeFitToJson(fit)).at("usable") == false);
+  // the size alone is still fitted (the in-sample reference)
+  REQUIRE(fit.size_fits.size() == 1);
+  CHECK(fit.size_fits[0].IsUsable());
+}
+
+TEST_CASE("Curve law across sizes: constant-LR curves and bad input are refused") {
+  std::vector<TrainingCurve> constant;
+  for (double n : {1e8, 2e8}) constant.push_back(SyntheticCurve("constant:peak=1e-3,steps=4000,warmup=200", n));
+  const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, constant);
+  CHECK(fit.status == AnalysisStatus::kNotIdentifiable);
+  CHECK(fit.message.find("constant-LR curves only") != std::string::npos);
+
+  std::vector<TrainingCurve> curves = SyntheticCurves({1e8, 2e8});
+  curves[1].params = std::nan("");
+  CHECK_THROWS_WITH(FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, curves),
+                    Catch::Contains("N (params) is nan, not a positive number"));
+  CurveSizeFitOptions options;
+  options.scaled = {"L0", "D"};
+  std::string error;
+  CHECK_FALSE(options.IsValid(CurveLawForm::kMultiPower, &error));
+  CHECK(error == "'D' is not a parameter of the multi-power law (its parameters: L0 A alpha B C beta gamma)");
+  options.scaled = {};
+  options.fit.fit_lambda = true;
+  CHECK_THROWS_WITH(FitCurveLawAcrossSizes(CurveLawForm::kAnnealing, SyntheticCurves({1e8, 2e8}), options),
+                    Catch::Contains("fit_lambda is not supported across sizes"));
+  CHECK_THROWS_WITH(FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, {}), "curve fit across sizes: no curves");
+}
