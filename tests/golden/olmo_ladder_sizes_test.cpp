@@ -124,3 +124,39 @@ TEST_CASE("Multi-Power Law across sizes: the 25M and 100M curves of Luo et al. a
     CHECK(fit.message.find("one size") != std::string::npos);
   }
 }
+
+TEST_CASE("Multi-Power Law across sizes: fitted to both sizes of Luo et al., it predicts their test schedules") {
+  SCALELAW_REQUIRE_SHARED(kMultipowerSource);
+  // The 3 training curves of 25M and of 100M (N taken as the nominal 25e6 and 100e6) in one fit with L0, A and B
+  // power laws in N and alpha, C, beta, gamma shared; the 6 test curves of each size predicted from the law at its
+  // N. Two sizes determine the exponents exactly, so this measures the shared shape, not an extrapolation in N.
+  std::vector<TrainingCurve> train;
+  for (int size : {25, 100}) {
+    for (TrainingCurve curve : MultipowerCurves(size, MultipowerTrainNames())) {
+      curve.params = size * 1e6;
+      curve.name = std::to_string(size) + "M " + curve.name;
+      train.push_back(std::move(curve));
+    }
+  }
+  const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, train);
+  INFO(fit.FullReport());
+  REQUIRE(fit.IsUsable());
+  CHECK(fit.objective == Approx(2.206809e-04).epsilon(1e-4));
+  // docs/curve-laws.md: test PredE / WorstE (means over the 6 test curves) per size.
+  const struct {
+    int size;
+    double pred_e, worst_e;
+  } reported[] = {{25, 0.00163, 0.00820}, {100, 0.00145, 0.00475}};
+  for (const auto& r : reported) {
+    INFO(r.size << "M");
+    double pred_e = 0, worst_e = 0;
+    const std::vector<TrainingCurve> test = MultipowerCurves(r.size, MultipowerTestNames());
+    for (const TrainingCurve& curve : test) {
+      const auto [p, w] = RelativeErrors(curve.loss, CurveLoss(fit.Law().At(r.size * 1e6), curve.lr, curve.steps));
+      pred_e += p / static_cast<double>(test.size());
+      worst_e += w / static_cast<double>(test.size());
+    }
+    CHECK(pred_e == Approx(r.pred_e).epsilon(0.01));
+    CHECK(worst_e == Approx(r.worst_e).epsilon(0.01));
+  }
+}
