@@ -598,4 +598,106 @@ std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit) {
   return out.dump();
 }
 
+CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::string& source_name) {
+  using nlohmann::json;
+  const json in = json::parse(text, nullptr, false);
+  if (in.is_discarded() || !in.is_object()) throw InputError(source_name, 0, "", "not a JSON object");
+  auto need = [&](const char* key) -> const json& {
+    if (!in.contains(key)) throw InputError(source_name, 0, key, "missing");
+    return in.at(key);
+  };
+  // A number, or NaN for null (what ToJson writes for a value that is not finite).
+  auto number = [](const json& value) {
+    return value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
+  };
+  CurveSizeFitSummary fit;
+  try {
+    fit.form = CurveLawFormFromName(need("form").get<std::string>());
+    fit.lambda = need("lambda").get<double>();
+    fit.huber_delta = in.value("huber_delta", 1e-3);
+    fit.status = AnalysisStatusFromName(need("status").get<std::string>());
+    fit.message = in.value("message", std::string());
+    const std::vector<std::string> names = CurveLawParameterNames(fit.form);
+    fit.law.form = fit.form;
+    fit.law.lambda = fit.lambda;
+    fit.law.reference_params = number(need("reference_params"));
+    const json& parameters = need("parameters");
+    const json& exponents = in.value("exponents", json::object());
+    if (!parameters.is_object()) throw InputError(source_name, 0, "parameters", "not an object");
+    if (!exponents.is_object()) throw InputError(source_name, 0, "exponents", "not an object");
+    fit.parameter_names = names;
+    for (const std::string& name : names) {
+      fit.law.scaled.push_back(exponents.contains(name));
+      if (exponents.contains(name)) fit.parameter_names.push_back("e_" + name);
+    }
+    if (!parameters.empty()) {
+      if (!(fit.law.reference_params > 0)) {
+        throw InputError(source_name, 0, "reference_params", "not a positive number");
+      }
+      for (std::size_t j = 0; j < names.size(); ++j) {
+        if (!parameters.contains(names[j]) || !parameters.at(names[j]).is_number()) {
+          throw InputError(source_name, 0, "parameters." + names[j], "missing or not a number");
+        }
+        fit.law.parameters.push_back(parameters.at(names[j]).get<double>());
+        double e = 0;
+        if (fit.law.scaled[j]) {
+          if (!exponents.at(names[j]).is_number()) {
+            throw InputError(source_name, 0, "exponents." + names[j], "not a number");
+          }
+          e = exponents.at(names[j]).get<double>();
+        }
+        fit.law.exponents.push_back(e);
+      }
+      fit.parameters = fit.law.parameters;
+      for (std::size_t j = 0; j < names.size(); ++j) {
+        if (fit.law.scaled[j]) fit.parameters.push_back(fit.law.exponents[j]);
+      }
+    }
+    fit.objective = number(in.value("objective", json(0.0)));
+    fit.points = in.value("points", 0);
+    fit.condition_number =
+        in.contains("condition_number") ? number(in.at("condition_number")) : std::numeric_limits<double>::quiet_NaN();
+    if (in.contains("condition_number") && in.at("condition_number").is_null()) {
+      fit.condition_number = std::numeric_limits<double>::infinity();
+    }
+    for (const json& size : in.value("sizes", json::array())) {
+      fit.sizes.push_back(size.at("params").get<double>());
+      CurveFitSummary alone;
+      alone.form = fit.form;
+      alone.lambda = fit.lambda;
+      alone.huber_delta = fit.huber_delta;
+      alone.parameter_names = names;
+      alone.objective = number(size.value("objective", json(nullptr)));
+      alone.status = size.value("usable", false) ? AnalysisStatus::kUsable : AnalysisStatus::kNotIdentifiable;
+      alone.message = alone.IsUsable() ? "" : "not usable (read from JSON)";
+      const json& own = size.value("parameters", json::object());
+      if (!own.empty()) {
+        for (const std::string& name : names) alone.parameters.push_back(number(own.value(name, json(nullptr))));
+      }
+      fit.size_fits.push_back(std::move(alone));
+    }
+    for (const json& curve : in.value("curves", json::array())) {
+      fit.curve_names.push_back(curve.value("name", std::string()));
+      fit.curve_params.push_back(number(curve.value("params", json(nullptr))));
+      if (curve.contains("pred_e")) {
+        CurveErrors e;
+        e.points = curve.value("points", 0);
+        e.pred_e = number(curve.at("pred_e"));
+        e.worst_e = number(curve.value("worst_e", json(nullptr)));
+        e.r2 = number(curve.value("r2", json(nullptr)));
+        e.mae = number(curve.value("mae", json(nullptr)));
+        e.rmse = number(curve.value("rmse", json(nullptr)));
+        fit.curve_errors.push_back(e);
+      }
+    }
+    fit.best_start = in.value("best_start", -1);
+    fit.seconds = in.value("seconds", 0.0);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // a value of the wrong type, an unknown form or status
+    throw InputError(source_name, 0, "", e.what());
+  }
+  return fit;
+}
+
 }  // namespace scalelaw

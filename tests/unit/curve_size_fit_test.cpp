@@ -135,3 +135,38 @@ TEST_CASE("Curve law across sizes: constant-LR curves and bad input are refused"
                     Catch::Contains("fit_lambda is not supported across sizes"));
   CHECK_THROWS_WITH(FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, {}), "curve fit across sizes: no curves");
 }
+
+TEST_CASE("Curve law across sizes: a fit survives the trip to JSON and back") {
+  const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, SyntheticCurves({1e8, 4e8}));
+  REQUIRE(fit.IsUsable());
+  const CurveSizeFitSummary back = CurveSizeFitFromJson(CurveSizeFitToJson(fit), "fit.json");
+  CHECK(back.IsUsable());
+  CHECK(back.form == fit.form);
+  CHECK(back.parameter_names == fit.parameter_names);
+  CHECK(back.parameters == fit.parameters);
+  CHECK(back.law.parameters == fit.law.parameters);
+  CHECK(back.law.exponents == fit.law.exponents);
+  CHECK(back.law.scaled == fit.law.scaled);
+  CHECK(back.law.reference_params == fit.law.reference_params);
+  CHECK(back.objective == fit.objective);
+  CHECK(back.sizes == fit.sizes);
+  REQUIRE(back.size_fits.size() == 2);
+  CHECK(back.size_fits[1].parameters == fit.size_fits[1].parameters);
+  CHECK(back.curve_params == fit.curve_params);
+  REQUIRE(back.curve_errors.size() == fit.curve_errors.size());
+  CHECK(back.curve_errors[0].pred_e == fit.curve_errors[0].pred_e);
+  // the law read back predicts what the fitted one does
+  const TrainingCurve curve = SyntheticCurve("cosine:peak=1e-3,end=1e-4,steps=4000,warmup=200", 2e8);
+  CHECK(CurveLoss(back.Law().At(2e8), curve.lr, curve.steps) == CurveLoss(fit.Law().At(2e8), curve.lr, curve.steps));
+
+  const CurveSizeFitSummary refused = CurveSizeFitFromJson(
+      CurveSizeFitToJson(FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, SyntheticCurves({1e8}))), "one.json");
+  CHECK(refused.status == AnalysisStatus::kNotIdentifiable);
+  CHECK(refused.message.find("one size") != std::string::npos);
+  CHECK_THROWS_AS(refused.Law(), InvalidArgument);
+  CHECK_THROWS_AS(CurveSizeFitFromJson("[1]", "x.json"), InputError);
+  CHECK_THROWS_AS(CurveSizeFitFromJson(R"({"form": "multi-power", "lambda": 0.999, "status": "usable",
+      "reference_params": 1e8, "parameters": {"L0": 3}})",
+                                       "x.json"),
+                  InputError);
+}

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scalelaw/analysis/summary.h"
@@ -108,5 +109,8 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
 // "objective", "usable", "parameters"), "curves" (each with "name", "params", "points", "pred_e", "worst_e", "r2",
 // "mae", "rmse"), "starts" (as CurveFitToJson), "best_start", "seconds".
 std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit);
+// Reads what CurveSizeFitToJson wrote (the starts and extra keys are ignored; each size's own fit keeps its N,
+// objective, status and parameters). Throws InputError naming source_name and the key.
+CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::string& source_name);
 
 }  // namespace scalelaw
