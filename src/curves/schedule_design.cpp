@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "scalelaw/error.h"
@@ -75,6 +76,7 @@ double MultiPowerFinalLoss(const MultiPowerLaw& law, const std::vector<double>& 
   double ld = 0;
   for (long k = 1; k <= t; ++k) {
     const double d = lr[k - 1] - lr[k];
+    if (d == 0 && gradient == nullptr) continue;  // no term; the gradient still needs g_k (d_k moves with eta_k)
     if (!(lr[k] > 0)) {
       g[k] = 1;  // z -> inf
       ld += d;
@@ -427,6 +429,49 @@ std::string DesignedScheduleCsv(const ScheduleDesignSummary& summary) {
   return out;
 }
 
+std::string ScheduleDesignToJson(const ScheduleDesignSummary& summary) {
+  using nlohmann::json;
+  auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  json out;
+  out["status"] = std::string(AnalysisStatusName(summary.status));
+  out["usable"] = summary.IsUsable();
+  if (!summary.IsUsable()) out["message"] = summary.message;
+  const MultiPowerLaw& law = summary.law;
+  const double values[] = {law.l0, law.a, law.alpha, law.b, law.c, law.beta, law.gamma};
+  json parameters = json::object();
+  const std::vector<std::string> names = CurveLawParameterNames(CurveLawForm::kMultiPower);
+  for (std::size_t j = 0; j < names.size(); ++j) parameters[names[j]] = number(values[j]);
+  out["law"] = parameters;
+  out["steps"] = summary.steps;
+  out["warmup"] = summary.warmup;
+  out["peak"] = summary.peak;
+  out["min_lr"] = summary.min_lr;
+  out["final_loss"] = number(summary.final_loss);
+  out["decay_start"] = summary.decay_start;
+  out["decay_fraction"] = number(summary.decay_fraction);
+  json knots = json::array();
+  for (std::size_t j = 0; j < summary.knot_steps.size(); ++j) {
+    knots.push_back(json::array({summary.knot_steps[j], number(summary.knot_lr[j])}));
+  }
+  out["knots"] = knots;
+  json baselines = json::array();
+  std::vector<const ScheduleBaseline*> all = {&summary.cosine};
+  for (const ScheduleBaseline& b : summary.wsd_by_shape) all.push_back(&b);
+  for (const ScheduleBaseline* b : all) {
+    baselines.push_back({{"name", b->name},
+                         {"schedule", LrScheduleSpec(b->schedule)},
+                         {"final_loss", number(b->final_loss)},
+                         {"decay_fraction", number(b->decay_fraction)}});
+  }
+  out["baselines"] = baselines;
+  out["best_wsd"] = summary.wsd.name;
+  out["best_start"] = summary.best_start;
+  out["iterations"] = summary.iterations;
+  out["evaluations"] = summary.evaluations;
+  out["seconds"] = summary.seconds;
+  return out.dump();
+}
+
 std::string ScheduleDesignSummary::BriefReport() const {
   std::string out =
       fmt::format("schedule design over {} steps (warmup {}, peak {:g}, floor {:g}): ", steps, warmup, peak, min_lr);
@@ -457,11 +502,13 @@ std::string ScheduleDesignSummary::FullReport() const {
         "\noptimised schedule: at the peak until step {}, then down to {:.4g} at step {} ({} knots; "
         "best start: {})\n",
         decay_start, lr.back(), steps - 1, knot_steps.size(), best_start);
+    // The knots: the first, the last one at the peak (within 0.1%) and every one after it.
     out += "step      lr\n";
-    const std::size_t every = std::max<std::size_t>(1, knot_steps.size() / 20);
+    std::size_t last_peak = 0;
+    while (last_peak + 1 < knot_steps.size() && knot_lr[last_peak + 1] >= peak * (1 - 1e-3)) ++last_peak;
     for (std::size_t j = 0; j < knot_steps.size(); ++j) {
-      if (j % every == 0 || j + 1 == knot_steps.size())
-        out += fmt::format("{:<8}  {:.6g}\n", knot_steps[j], knot_lr[j]);
+      if (j == 0 || j >= last_peak) out += fmt::format("{:<8}  {:.6g}\n", knot_steps[j], knot_lr[j]);
+      if (j == 0 && last_peak > 1) out += "...\n";
     }
   }
   out += fmt::format("\nstatus: {}{}  ({} iterations, {} evaluations, {:.3f} s)\n", AnalysisStatusName(status),

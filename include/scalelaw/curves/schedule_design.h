@@ -128,6 +128,13 @@ ScheduleDesignSummary DesignSchedule(const CurveLaw& law, const ScheduleDesignOp
 double MultiPowerFinalLoss(const MultiPowerLaw& law, const std::vector<double>& lr,
                            std::vector<double>* gradient = nullptr);
 
+// The summary as one line of JSON: "status", "usable", "message" (when not usable), "law" (an object keyed by
+// CurveLawParameterNames), "steps", "warmup", "peak", "min_lr", "final_loss", "decay_start", "decay_fraction",
+// "knots" ([step, lr] pairs), "baselines" (cosine, then each WSD shape: "name", "schedule" (its LrScheduleSpec),
+// "final_loss", "decay_fraction"), "best_wsd" (a name of baselines), "best_start", "iterations", "evaluations",
+// "seconds". The per-step LR is DesignedScheduleCsv's.
+std::string ScheduleDesignToJson(const ScheduleDesignSummary& summary);
+
 // "step,lr" and one row per step of summary.lr, for a trainer (shortest round-trip numbers).
 std::string DesignedScheduleCsv(const ScheduleDesignSummary& summary);
 
