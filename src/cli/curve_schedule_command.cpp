@@ -62,7 +62,7 @@ void AddCurveScheduleSubcommand(CLI::App* curve, CurveScheduleCommand& command, 
   for (const PublishedCurveLaw& entry : PublishedCurveLaws()) {
     presets += fmt::format("{}{} ({})", presets.empty() ? "" : "; ", entry.name, entry.model);
   }
-  auto* preset = sub->add_option("--preset", command.preset, "A published law: " + presets)
+  auto* preset = sub->add_option("--preset", command.preset, "A published law of Luo et al. 2025: " + presets)
                      ->check(CLI::IsMember(ChoiceNames(PublishedCurveLaws())));
   auto* params = sub->add_option("--law-params", command.law_params,
                                  "The law's parameters, L0=..,A=..,alpha=..,B=..,C=..,beta=..,gamma=..");
