@@ -146,7 +146,7 @@ class KnotSchedule {
     double product = 1;
     for (std::size_t j = 0; j < u.size(); ++j) {
       product *= r[static_cast<Eigen::Index>(j)];
-      u[j] = floor_ + (peak_ - floor_) * product;
+      u[j] = std::clamp(floor_ + (peak_ - floor_) * product, floor_, peak_);
     }
     return u;
   }
@@ -167,7 +167,7 @@ class KnotSchedule {
       const long s0 = knot_steps_[j], s1 = knot_steps_[j + 1];
       for (long s = s0; s < s1; ++s) {
         const double w = static_cast<double>(s - s0) / static_cast<double>(s1 - s0);
-        lr_[s] = (1 - w) * u[j] + w * u[j + 1];
+        lr_[s] = u[j] + w * (u[j + 1] - u[j]);  // exactly u_j on a flat stretch
       }
     }
     lr_[steps_ - 1] = u.back();
