@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "plot/schedule_charts.h"
 #include "scalelaw/error.h"
 
 using namespace scalelaw;
@@ -198,4 +199,47 @@ TEST_CASE("Schedule design: invalid options and laws are refused") {
   CHECK_THROWS_AS(DesignSchedule(CurveLaw{CurveLawForm::kPowerOnly, {3, 0.5, 0.5}, 0.999}, options), InvalidArgument);
   CHECK_THROWS_AS(MultiPowerFinalLoss(kLaw, {}), InvalidArgument);
   CHECK_THROWS_AS(MultiPowerFinalLoss(kLaw, {0, -1e-4}), InvalidArgument);
+}
+
+TEST_CASE("Schedule design: no warmup, a constant warmup, and more knots than steps") {
+  ScheduleDesignOptions options;
+  options.steps = 400;
+  options.peak = 1e-3;
+  options.min_lr = 1e-5;
+  options.knots = 1000;  // more than the 400 steps: one knot per step
+  const ScheduleDesignSummary none = DesignSchedule(kLaw, options);
+  INFO(none.FullReport());
+  REQUIRE(none.IsUsable());
+  CHECK(none.knot_steps.size() == 400u);
+  CHECK(none.lr.front() <= 1e-3);
+  CHECK(none.final_loss <= none.wsd.final_loss);
+  options.warmup = 50;
+  options.warmup_shape = WarmupShape::kConstant;
+  options.warmup_lr = 1e-4;
+  const ScheduleDesignSummary constant = DesignSchedule(kLaw, options);
+  REQUIRE(constant.IsUsable());
+  for (long i = 0; i < 50; ++i) CHECK(constant.lr[i] == 1e-4);
+  CHECK(constant.knot_steps.front() == 50);
+  CHECK(constant.final_loss <= constant.wsd.final_loss);
+  CHECK(constant.final_loss < constant.cosine.final_loss);
+}
+
+TEST_CASE("Schedule design: the chart shows the designed schedule, cosine and the best WSD at every step") {
+  ScheduleDesignOptions options;
+  options.steps = 3000;
+  options.peak = 3e-4;
+  options.warmup = 300;
+  const ScheduleDesignSummary s = DesignSchedule(kPublished25, options);
+  REQUIRE(s.IsUsable());
+  const plot::ScheduleDesignChartData data = plot::MakeScheduleDesignChart(s);
+  REQUIRE(data.lines.size() == 3u);
+  CHECK(data.lines[0].name == "optimised");
+  CHECK(data.lines[0].lr == s.lr);
+  CHECK(data.lines[1].lr == LrPerStep(s.cosine.schedule));
+  CHECK(data.lines[2].lr == LrPerStep(s.wsd.schedule));
+  CHECK(data.lines[2].final_loss == s.wsd.final_loss);
+  const std::string svg = plot::RenderSvg(plot::ScheduleDesignChart(data));
+  CHECK(svg.find("optimised (") != std::string::npos);
+  CHECK(svg.find("cosine (") != std::string::npos);
+  CHECK_THROWS_AS(plot::MakeScheduleDesignChart(ScheduleDesignSummary{}), InvalidArgument);
 }
