@@ -11,7 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "scalelaw/curves/schedule_design.h"
-#include "support/multipower_curves.h"
+#include "support/multipower_schedules.h"
 
 using namespace scalelaw;
 
