@@ -91,6 +91,7 @@ void AddCurveCommands(CLI::App& app, CurveCommands& commands, int& exit_code) {
   CLI::App* curve = app.add_subcommand("curve", "Training curves: read logs into tables of runs");
   curve->require_subcommand(1);
   AddCurveTableSubcommand(curve, commands.table, exit_code);
+  AddCurveScheduleSubcommand(curve, commands.schedule, exit_code);
 }
 
 int RunCurveTable(const CurveTableCommand& command) {
