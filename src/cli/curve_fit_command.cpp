@@ -38,8 +38,9 @@ void AddLogOptions(CLI::App* sub, CurveLogOptions& log) {
   sub->add_option("--facts", log.facts,
                   "A CSV with a 'run' column and a 'schedule' column: each run's LR schedule spec (a file's run is "
                   "its name without directory and extension)");
-  sub->add_option("--where", log.where, "Keep only the rows of a CSV log where COLUMN=VALUE, !=, <, <=, > or >= "
-                                        "holds (repeatable)");
+  sub->add_option("--where", log.where,
+                  "Keep only the rows of a CSV log where COLUMN=VALUE, !=, <, <=, > or >= "
+                  "holds (repeatable)");
   sub->add_option("--schedule", log.schedule,
                   "The LR schedule spec of every run, e.g. cosine:peak=3e-4,end=3e-5,steps=24000,warmup=2160 "
                   "(default: each run's schedule in --facts, else its logged LR interpolated between logged steps)");
@@ -220,8 +221,8 @@ int RunCurveFit(const CurveFitCommand& command) {
     if (!held_out_errors.empty()) {
       std::vector<std::string> names;
       for (const TrainingCurve& curve : held_out) names.push_back(curve.name);
-      fmt::print("{}", ErrorsTable("held-out curves (not fitted), predicted from their schedules:", names,
-                                   held_out_errors));
+      fmt::print("{}",
+                 ErrorsTable("held-out curves (not fitted), predicted from their schedules:", names, held_out_errors));
     }
     if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
   }
@@ -237,15 +238,16 @@ int RunCurvePredict(const CurvePredictCommand& command) {
     const std::vector<CurveErrors> errors = ErrorsOf(fit, curves);
     if (command.json) {
       const CurveErrors mean = MeanCurveErrors(errors);
-      fmt::print("{{\"form\": \"{}\", \"curves\": {}, \"mean\": {{\"pred_e\": {:.17g}, \"worst_e\": {:.17g}, "
-                 "\"r2\": {:.17g}}}}}\n",
-                 CurveLawFormName(fit.form), ErrorsJson(curves, errors), mean.pred_e, mean.worst_e, mean.r2);
+      fmt::print(
+          "{{\"form\": \"{}\", \"curves\": {}, \"mean\": {{\"pred_e\": {:.17g}, \"worst_e\": {:.17g}, "
+          "\"r2\": {:.17g}}}}}\n",
+          CurveLawFormName(fit.form), ErrorsJson(curves, errors), mean.pred_e, mean.worst_e, mean.r2);
     } else {
       fmt::print("{}", fit.BriefReport() + "\n");
       std::vector<std::string> names;
       for (const TrainingCurve& curve : curves) names.push_back(curve.name);
-      fmt::print("{}", ErrorsTable("observed curves against the law's prediction from their schedules:", names,
-                                   errors));
+      fmt::print("{}",
+                 ErrorsTable("observed curves against the law's prediction from their schedules:", names, errors));
     }
     return kExitOk;
   }
@@ -256,8 +258,7 @@ int RunCurvePredict(const CurvePredictCommand& command) {
   } catch (const InvalidArgument& e) {
     throw InvalidArgument(std::string("--schedule: ") + e.what());
   }
-  const long every =
-      command.every > 0 ? command.every : std::max<long>(1, static_cast<long>(lr.size()) / 200);
+  const long every = command.every > 0 ? command.every : std::max<long>(1, static_cast<long>(lr.size()) / 200);
   const CurveForecast forecast = ForecastCurve(fit, lr, every);
   std::string csv = forecast.HasInterval() ? "step,lr,loss,lower,upper\n" : "step,lr,loss\n";
   for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
@@ -267,8 +268,9 @@ int RunCurvePredict(const CurvePredictCommand& command) {
   }
   const long last = forecast.steps.back();
   if (command.json) {
-    std::string json = fmt::format("{{\"form\": \"{}\", \"schedule\": \"{}\", \"final_step\": {}, \"final_loss\": {:.17g}",
-                                   CurveLawFormName(fit.form), command.log.schedule, last, forecast.final_loss);
+    std::string json =
+        fmt::format("{{\"form\": \"{}\", \"schedule\": \"{}\", \"final_step\": {}, \"final_loss\": {:.17g}",
+                    CurveLawFormName(fit.form), command.log.schedule, last, forecast.final_loss);
     if (forecast.HasInterval()) {
       const ResampleSummary& r = forecast.final_loss_resamples;
       json += fmt::format(", \"final_loss_ci95\": [{:.17g}, {:.17g}], \"final_loss_se\": {:.17g}, \"resamples\": {}",
@@ -276,8 +278,8 @@ int RunCurvePredict(const CurvePredictCommand& command) {
     }
     json += ", \"curve\": [";
     for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
-      json += fmt::format("{}{{\"step\": {}, \"lr\": {:.17g}, \"loss\": {:.17g}", i == 0 ? "" : ", ",
-                          forecast.steps[i], forecast.lr[i], forecast.loss[i]);
+      json += fmt::format("{}{{\"step\": {}, \"lr\": {:.17g}, \"loss\": {:.17g}", i == 0 ? "" : ", ", forecast.steps[i],
+                          forecast.lr[i], forecast.loss[i]);
       if (forecast.HasInterval()) {
         json += fmt::format(", \"lower\": {:.17g}, \"upper\": {:.17g}", forecast.lower[i], forecast.upper[i]);
       }

@@ -522,7 +522,35 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
     if (!(b > 0 && std::isfinite(b))) b = 1.0;
     if (form == CurveLawForm::kAnnealing) {
       // 3. The Tissue law: S2 ≈ eta_max - eta_t after a long decay, so C starts at B (and at B/10, B·10).
+      // S2 sums the momentum over every step, so it can be many times eta_max - eta_t (an LR that decays from
+      // the first logged step on, with no warmup logged); then C = B gives negative losses. The law is linear in
+      // L0, A, C at fixed alpha: when their least-squares values (relative residuals, as FitLinearTerms) have
+      // A > 0, C starts there instead.
       stage = Stage::kAnnealing;
+      {
+        Eigen::MatrixXd design(data.points, 3);
+        Eigen::VectorXd target = Eigen::VectorXd::Ones(data.points);
+        for (std::size_t c = 0; c < data.designs.size(); ++c) {
+          const detail::CurveDesign& d = data.designs[c];
+          for (Eigen::Index i = 0; i < d.s1.size(); ++i) {
+            const int row = data.offsets[c] + static_cast<int>(i);
+            const double y = std::exp(data.log_observed[row]);
+            design(row, 0) = 1 / y;
+            design(row, 1) = std::exp(-seed[2] * d.log_s1[i]) / y;
+            design(row, 2) = -d.s2[i] / y;
+          }
+        }
+        const Eigen::VectorXd solution = design.colPivHouseholderQr().solve(target);
+        if (solution.allFinite() && solution[1] > 0) {
+          const std::vector<double> linear = {solution[0], solution[1], seed[2], solution[2]};
+          const double objective = Objective(data, Stage::kAnnealing, linear, options.huber_delta);
+          if (std::isfinite(objective) &&
+              objective < Objective(data, Stage::kAnnealing, {seed[0], seed[1], seed[2], b}, options.huber_delta)) {
+            seed = {solution[0], solution[1], seed[2]};
+            if (solution[2] != 0) b = solution[2];
+          }
+        }
+      }
       for (double factor : {1.0, 0.1, 10.0}) starts.push_back({seed[0], seed[1], seed[2], b * factor});
     } else {
       // 3. The Multi-Power Law: G(x) -> 1 for large x, so LD ≈ B·(eta_max - eta_t) far into a decay and B starts
