@@ -9,6 +9,8 @@
 #include "cli/curve_command.h"
 #include "cli/output.h"
 #include "io/read_file.h"
+#include "plot/curve_charts.h"
+#include "plot/svg_plot.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/log_curves.h"
 #include "scalelaw/curves/schedule.h"
@@ -121,6 +123,22 @@ std::string ErrorsJson(const std::vector<TrainingCurve>& curves, const std::vect
   return out + "]";
 }
 
+// out.svg -> out-lr.svg.
+std::string LrChartPath(const std::string& path) {
+  const std::size_t dot = path.rfind('.');
+  const std::size_t slash = path.find_last_of("/\\");
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + "-lr";
+  return path.substr(0, dot) + "-lr" + path.substr(dot);
+}
+
+// The loss curves at path and the LR schedules beside it.
+void WriteCurvePlots(const std::string& path, const CurveFitSummary& fit, const std::vector<TrainingCurve>& curves,
+                     const std::vector<std::string>& fitted) {
+  const plot::CurveChartData data = plot::MakeCurveChart(fit, curves, fitted);
+  plot::WriteSvgFile(plot::LossCurvesChart(data), path);
+  plot::WriteSvgFile(plot::LrSchedulesChart(data), LrChartPath(path));
+}
+
 }  // namespace
 
 void AddCurveFitSubcommand(CLI::App* curve, CurveFitCommand& command, int& exit_code) {
@@ -226,6 +244,12 @@ int RunCurveFit(const CurveFitCommand& command) {
     }
     if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
   }
+  if (!command.plot.empty() && fit.IsUsable()) {
+    std::vector<std::string> fitted;
+    for (const TrainingCurve& curve : train) fitted.push_back(curve.name);
+    WriteCurvePlots(command.plot, fit, all, fitted);
+    if (!command.json) fmt::print("charts written to {} and {}\n", command.plot, LrChartPath(command.plot));
+  }
   return ExitCodeFor(fit.status, fit.message, "the curve fit");
 }
 
@@ -295,6 +319,12 @@ int RunCurvePredict(const CurvePredictCommand& command) {
     }
     fmt::print("\n");
     if (command.output.empty()) fmt::print("\n{}", csv);
+  }
+  if (!command.plot.empty()) {
+    TrainingCurve schedule;
+    schedule.name = command.log.schedule;
+    schedule.lr = lr;
+    WriteCurvePlots(command.plot, fit, {schedule}, {});
   }
   if (!command.output.empty()) {
     detail::WriteWholeFile(command.output, csv, "the predicted curve");
