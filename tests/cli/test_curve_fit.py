@@ -237,3 +237,25 @@ def test_constant_lr_curves_are_not_usable_with_the_reason(scalelaw, tmp_path):
     # a fit that is not usable predicts nothing
     predict = scalelaw("curve", "predict", "--fit", fit_json, "--schedule", "constant:peak=1e-3,steps=5000")
     assert predict.code == 1 and "not usable" in predict.err
+
+
+def test_plot_writes_the_loss_curves_and_the_schedules(scalelaw, tmp_path):
+    cosine = write_synthetic_log(tmp_path / "cosine.csv", lambda i: cosine_lr(i, 3000), 3000)
+    short = write_synthetic_log(tmp_path / "short.csv", lambda i: cosine_lr(i, 1500), 1500)
+    facts = tmp_path / "facts.csv"
+    facts.write_text('run,schedule\ncosine,"cosine:peak=1e-3,end=1e-4,steps=3000,warmup=100"\n'
+                     'short,"cosine:peak=1e-3,end=1e-4,steps=1500,warmup=100"\n')
+    svg = tmp_path / "curves.svg"
+    fit = scalelaw("curve", "fit", cosine, short, "--facts", facts, "--law", "annealing", "--train", "short",
+                   "--bootstrap", "4", "--plot", svg, "--output", tmp_path / "fit.json")
+    assert fit.code == 0, fit.err
+    text = svg.read_text()
+    assert text.startswith("<?xml") and "short (fitted)" in text and "cosine (predicted)" in text
+    assert "95% bootstrap band" in text
+    lr_text = (tmp_path / "curves-lr.svg").read_text()
+    assert "LR schedules" in lr_text and "learning rate" in lr_text
+    # curve predict --plot draws the schedule's predicted curve
+    out = tmp_path / "predicted.svg"
+    spec = "wsd:peak=1e-3,end=1e-4,steps=5000,warmup=100,decay_fraction=0.2"
+    assert scalelaw("curve", "predict", "--fit", tmp_path / "fit.json", "--schedule", spec, "--plot", out).code == 0
+    assert "0 fitted, 1 predicted" in out.read_text()
