@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli11_options.h"
 #include "cli/curve_command.h"
@@ -111,16 +112,19 @@ std::vector<CurveErrors> ErrorsOf(const CurveFitSummary& fit, const std::vector<
   return errors;
 }
 
-std::string ErrorsJson(const std::vector<TrainingCurve>& curves, const std::vector<CurveErrors>& errors) {
-  std::string out = "[";
+nlohmann::json ErrorsJson(const std::vector<TrainingCurve>& curves, const std::vector<CurveErrors>& errors) {
+  nlohmann::json out = nlohmann::json::array();
   for (std::size_t c = 0; c < errors.size(); ++c) {
     const CurveErrors& e = errors[c];
-    out += fmt::format(
-        "{}{{\"name\": \"{}\", \"points\": {}, \"pred_e\": {:.17g}, \"worst_e\": {:.17g}, \"r2\": {:.17g}, "
-        "\"mae\": {:.17g}, \"rmse\": {:.17g}}}",
-        c == 0 ? "" : ", ", curves[c].name, e.points, e.pred_e, e.worst_e, e.r2, e.mae, e.rmse);
+    out.push_back({{"name", curves[c].name},
+                   {"points", e.points},
+                   {"pred_e", e.pred_e},
+                   {"worst_e", e.worst_e},
+                   {"r2", e.r2},
+                   {"mae", e.mae},
+                   {"rmse", e.rmse}});
   }
-  return out + "]";
+  return out;
 }
 
 // out.svg -> out-lr.svg.
@@ -228,12 +232,9 @@ int RunCurveFit(const CurveFitCommand& command) {
   if (fit.IsUsable() && !held_out.empty()) held_out_errors = ErrorsOf(fit, held_out);
   if (!command.output.empty()) detail::WriteWholeFile(command.output, CurveFitToJson(fit) + "\n", "the fit");
   if (command.json) {
-    std::string json = CurveFitToJson(fit);
-    if (!held_out.empty()) {
-      json.pop_back();  // the closing brace
-      json += ", \"held_out\": " + ErrorsJson(held_out, held_out_errors) + "}";
-    }
-    fmt::print("{}\n", json);
+    nlohmann::json json = nlohmann::json::parse(CurveFitToJson(fit));
+    if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors);
+    fmt::print("{}\n", json.dump());
   } else {
     fmt::print("{}", fit.FullReport());
     if (!held_out_errors.empty()) {
@@ -262,10 +263,17 @@ int RunCurvePredict(const CurvePredictCommand& command) {
     const std::vector<CurveErrors> errors = ErrorsOf(fit, curves);
     if (command.json) {
       const CurveErrors mean = MeanCurveErrors(errors);
-      fmt::print(
-          "{{\"form\": \"{}\", \"curves\": {}, \"mean\": {{\"pred_e\": {:.17g}, \"worst_e\": {:.17g}, "
-          "\"r2\": {:.17g}}}}}\n",
-          CurveLawFormName(fit.form), ErrorsJson(curves, errors), mean.pred_e, mean.worst_e, mean.r2);
+      nlohmann::json json = nlohmann::json::object();
+      json["form"] = std::string(CurveLawFormName(fit.form));
+      json["curves"] = ErrorsJson(curves, errors);
+      nlohmann::json means = nlohmann::json::object();
+      means["pred_e"] = mean.pred_e;
+      means["worst_e"] = mean.worst_e;
+      means["r2"] = mean.r2;
+      means["mae"] = mean.mae;
+      means["rmse"] = mean.rmse;
+      json["mean"] = means;
+      fmt::print("{}\n", json.dump());
     } else {
       fmt::print("{}", fit.BriefReport() + "\n");
       std::vector<std::string> names;
@@ -292,24 +300,27 @@ int RunCurvePredict(const CurvePredictCommand& command) {
   }
   const long last = forecast.steps.back();
   if (command.json) {
-    std::string json =
-        fmt::format("{{\"form\": \"{}\", \"schedule\": \"{}\", \"final_step\": {}, \"final_loss\": {:.17g}",
-                    CurveLawFormName(fit.form), command.log.schedule, last, forecast.final_loss);
+    nlohmann::json json = {{"form", std::string(CurveLawFormName(fit.form))},
+                           {"schedule", command.log.schedule},
+                           {"final_step", last},
+                           {"final_loss", forecast.final_loss}};
     if (forecast.HasInterval()) {
       const ResampleSummary& r = forecast.final_loss_resamples;
-      json += fmt::format(", \"final_loss_ci95\": [{:.17g}, {:.17g}], \"final_loss_se\": {:.17g}, \"resamples\": {}",
-                          r.ci95.first, r.ci95.second, r.se, r.resamples);
+      json["final_loss_ci95"] = {r.ci95.first, r.ci95.second};
+      json["final_loss_se"] = r.se;
+      json["resamples"] = r.resamples;
     }
-    json += ", \"curve\": [";
+    nlohmann::json points = nlohmann::json::array();
     for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
-      json += fmt::format("{}{{\"step\": {}, \"lr\": {:.17g}, \"loss\": {:.17g}", i == 0 ? "" : ", ", forecast.steps[i],
-                          forecast.lr[i], forecast.loss[i]);
+      nlohmann::json point = {{"step", forecast.steps[i]}, {"lr", forecast.lr[i]}, {"loss", forecast.loss[i]}};
       if (forecast.HasInterval()) {
-        json += fmt::format(", \"lower\": {:.17g}, \"upper\": {:.17g}", forecast.lower[i], forecast.upper[i]);
+        point["lower"] = forecast.lower[i];
+        point["upper"] = forecast.upper[i];
       }
-      json += "}";
+      points.push_back(std::move(point));
     }
-    fmt::print("{}]}}\n", json);
+    json["curve"] = std::move(points);
+    fmt::print("{}\n", json.dump());
   } else {
     fmt::print("{} curve law from {}\nschedule {}\n", CurveLawFormName(fit.form), command.fit, command.log.schedule);
     fmt::print("final loss (step {}): {:.6f}", last, forecast.final_loss);
