@@ -16,21 +16,9 @@
 #include <vector>
 
 #include "scalelaw/curves/schedule.h"
+#include "support/multipower_schedules.h"
 
 namespace {
-
-std::string Schedule(const std::string& name) {
-  const std::string warmup = ",warmup=2160";
-  if (name == "constant_24000") return "constant:peak=3e-4,steps=24000" + warmup;
-  if (name == "constant_72000") return "constant:peak=3e-4,steps=72000" + warmup;
-  if (name == "cosine_24000") return "cosine:peak=3e-4,end=3e-5,steps=24000" + warmup;
-  if (name == "cosine_72000") return "cosine:peak=3e-4,end=3e-5,steps=72000" + warmup;
-  if (name == "wsd_20000_24000") return "wsd:peak=3e-4,end=3e-5,steps=24000,decay_start=20000,shape=exp" + warmup;
-  if (name == "wsdld_20000_24000") return "wsd:peak=3e-4,end=3e-5,steps=24000,decay_start=20000,shape=linear" + warmup;
-  if (name == "wsdcon_3") return "steps:peak=3e-4,steps=16000,stages=8000@3e-5" + warmup;
-  if (name == "wsdcon_9") return "steps:peak=3e-4,steps=16000,stages=8000@9e-5" + warmup;
-  return "steps:peak=3e-4,steps=16000,stages=8000@1.8e-4" + warmup;  // wsdcon_18
-}
 
 scalelaw::TrainingCurve Read(const std::string& shared, int size, const std::string& name) {
   std::ifstream in(shared + "/data/multipower/csv_" + std::to_string(size) + "/" + name + ".csv");
@@ -40,7 +28,7 @@ scalelaw::TrainingCurve Read(const std::string& shared, int size, const std::str
   }
   scalelaw::TrainingCurve curve;
   curve.name = name;
-  curve.lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(Schedule(name)));
+  curve.lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(scalelaw::testing::MultipowerSchedule(name)));
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
@@ -78,11 +66,8 @@ int main(int argc, char** argv) {
   options.num_threads = std::atoi(argv[3]);
   const int repeats = std::max(1, std::atoi(argv[4]));
   std::vector<scalelaw::TrainingCurve> train, test;
-  for (const char* name : {"cosine_24000", "constant_24000", "wsdcon_9"}) train.push_back(Read(shared, size, name));
-  for (const char* name :
-       {"constant_72000", "cosine_72000", "wsd_20000_24000", "wsdld_20000_24000", "wsdcon_3", "wsdcon_18"}) {
-    test.push_back(Read(shared, size, name));
-  }
+  for (const std::string& name : scalelaw::testing::MultipowerTrainNames()) train.push_back(Read(shared, size, name));
+  for (const std::string& name : scalelaw::testing::MultipowerTestNames()) test.push_back(Read(shared, size, name));
   std::vector<double> seconds;
   scalelaw::CurveFitSummary fit;
   for (int r = 0; r < repeats; ++r) {

@@ -913,6 +913,8 @@ py::dict CurveChartColumns(const scalelaw::CurveFitSummary& fit, const std::vect
 
 }  // namespace
 
+void BindScheduleDesign(py::module_& m);  // schedule_design_bindings.cpp
+
 PYBIND11_MODULE(_scalelaw, m) {
   m.doc() = "scalelaw C++ core (use the scalelaw package, not this module)";
   m.attr("__version__") = scalelaw::kVersion;
@@ -1348,4 +1350,5 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_fit_hparams", &FitHparams, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
         py::arg("resample"), py::arg("threads"), py::arg("progress"), py::arg("group"));
+  BindScheduleDesign(m);
 }

@@ -989,3 +989,78 @@ def _curve_fit_repr(self: CurveFitResult) -> str:
 
 setattr(CurveFitResult, "__repr__", _curve_fit_repr)
 setattr(CurveFitResult, "to_dict", _to_dict)
+
+
+# --- schedule design (docs/curve-laws.md): the LR schedule a fitted Multi-Power Law predicts to be best ---
+
+from ._scalelaw import ScheduleDesign  # noqa: E402
+
+__all__ += ["ScheduleDesign", "design_schedule", "published_curve_laws"]
+
+
+def published_curve_laws() -> list[dict[str, _Any]]:
+    """The published loss-curve laws design_schedule(preset=...) takes: name, citation, model, parameters."""
+    return list(_scalelaw._published_curve_laws())
+
+
+def design_schedule(law: _Any = None, *, steps: int, peak: float, warmup: int = 0, warmup_shape: str = "linear",
+                    warmup_lr: float = 0.0, min_lr: _Optional[float] = None, knots: int = 100,
+                    preset: _Optional[str] = None) -> ScheduleDesign:
+    """The learning-rate schedule that minimises a Multi-Power Law's predicted final loss, as `scalelaw curve
+    schedule` designs it (Luo et al. 2025, arXiv:2503.12811, Sec. 5), compared with cosine and the best WSD.
+
+    law: the Multi-Power Law, as a mapping of its parameters {"L0", "A", "alpha", "B", "C", "beta", "gamma"}, the
+    path of a curve fit's JSON (`scalelaw curve fit --output`), or any result with to_json() giving that JSON; or
+    preset= names a published law (published_curve_laws(): "multi-power-25m", "multi-power-100m").
+    steps: the horizon T; peak: the LR after warmup; warmup: its steps (warmup_shape "linear" from warmup_lr to the
+    peak, or "constant" at warmup_lr); min_lr: the floor of the designed schedule and the final LR of cosine and WSD
+    (default peak / 10); knots: of the piecewise-linear schedule after warmup.
+
+    Returns a ScheduleDesign: .schedule (a pandas DataFrame with step and lr, one row per step, for a trainer;
+    .to_csv() writes the same as the CLI), .lr, .final_loss, .cosine and .wsd (each a dict with name, schedule spec,
+    final_loss, decay_fraction), .wsd_by_shape, .knot_steps/.knot_lr, .decay_start, .status/.usable/.message,
+    full_report(). scalelaw.plot(design) draws it against cosine and WSD. Invalid input raises
+    scalelaw.InvalidArgument.
+    """
+    if (law is None) == (preset is None):
+        raise InvalidArgument("give the law (parameters, a fit JSON path, or a fit result) or preset=, one of them")
+    if preset is not None:
+        found = [entry for entry in _scalelaw._published_curve_laws() if entry["name"] == preset]
+        if not found:
+            choices = ", ".join(entry["name"] for entry in _scalelaw._published_curve_laws())
+            raise InvalidArgument(f"preset={preset!r}: no such published curve law (choose {choices})")
+        parameters = found[0]["parameters"]
+    elif isinstance(law, _Mapping):
+        parameters = dict(law)
+    elif isinstance(law, (str, _os.PathLike)):
+        path = _os.fspath(law)
+        try:
+            with open(path) as f:
+                text = f.read()
+        except OSError as error:
+            raise InvalidArgument(f"cannot read the fit '{path}': {error.strerror}") from None
+        parameters = dict(zip(["L0", "A", "alpha", "B", "C", "beta", "gamma"],
+                              _scalelaw._multipower_from_fit_json(text, path)))
+    elif hasattr(law, "to_json"):
+        parameters = dict(zip(["L0", "A", "alpha", "B", "C", "beta", "gamma"],
+                              _scalelaw._multipower_from_fit_json(law.to_json(), type(law).__name__)))
+    else:
+        raise InvalidArgument(f"law: a mapping of the Multi-Power Law's parameters, a fit JSON path or a fit result; "
+                              f"got {type(law).__name__}")
+    names = ["L0", "A", "alpha", "B", "C", "beta", "gamma"]
+    unknown = sorted(set(parameters) - set(names))
+    missing = [n for n in names if n not in parameters]
+    if unknown or missing:
+        raise InvalidArgument("law: the Multi-Power Law's parameters are L0, A, alpha, B, C, beta, gamma"
+                              + (f"; missing {', '.join(missing)}" if missing else "")
+                              + (f"; unknown {', '.join(unknown)}" if unknown else ""))
+    values = [float(parameters[n]) for n in names]
+    return _scalelaw._design_schedule(values, int(steps), float(peak), int(warmup), str(warmup_shape),
+                                      float(warmup_lr), 0.0 if min_lr is None else float(min_lr), int(knots))
+
+
+def _design_repr(self: ScheduleDesign) -> str:
+    return f"<ScheduleDesign {self.brief_report()}>"
+
+
+setattr(ScheduleDesign, "__repr__", _design_repr)

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _column, _from_table, _has_column, _is_table, _scalelaw, _tokens_or_flops
 from ._records import Plan
-from ._scalelaw import CurveFitResult, FitResult, HparamSweepResult, InvalidArgument, IsoflopResult
+from ._scalelaw import CurveFitResult, FitResult, HparamSweepResult, InvalidArgument, IsoflopResult, ScheduleDesign
 
 __all__ = ["plot"]
 
@@ -560,6 +560,28 @@ def _plot_curve_fit(result: CurveFitResult, data: Any, ax: Any, *, kind: str, ti
     return axes[0] if kind != "both" else np.array(axes)
 
 
+# --- Schedule design (scalelaw.design_schedule) ---
+
+
+def _plot_schedule_design(design: ScheduleDesign, ax: Any, *, title: Optional[str]) -> Any:
+    """The designed schedule (thick, dark) against cosine and the best WSD, each labelled with its predicted final
+    loss, from the C++ chart data (the CLI's `curve schedule --plot`)."""
+    chart = _scalelaw._schedule_design_chart(design)
+    for i, line in reversed(list(enumerate(chart["lines"]))):
+        if i == 0:
+            ax.plot(line["step"], line["lr"], color="#222222", linewidth=2.4, label=line["label"], zorder=3)
+        else:
+            ax.plot(line["step"], line["lr"], color=f"C{i - 1}", linewidth=1.4, linestyle="--" if i == 2 else "-",
+                    label=line["label"])
+    ax.set_xlabel("step")
+    ax.set_ylabel("learning rate")
+    ax.set_ylim(0, chart["peak"] * 1.05)
+    ax.grid(True, color="#e5e5e5", linewidth=0.8)
+    ax.legend(fontsize=8)
+    ax.set_title(title or chart["title"])
+    return ax
+
+
 # --- Dispatch ---
 
 
@@ -620,6 +642,8 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
         law's prediction along each schedule (solid for fitted curves, dashed for predicted ones) and the 95% band
         of the bootstrap resamples (kind="curves"), the LR schedules (kind="lr"), or both side by side (kind="both",
         the default; an array of the two Axes). The charts of `scalelaw curve fit --plot`.
+      - a ScheduleDesign (scalelaw.design_schedule): the designed LR schedule against cosine and the best WSD, each
+        labelled with the law's predicted final loss. Returns the Axes.
       - a Plan (scalelaw.plan): each law's recommendation per quantity (log x; the plan's own in red), one Axes
         per quantity (quantities= picks them, e.g. ["lr", "batch_tokens"]). Returns an array of Axes.
     data: the runs, for fit and isoflop results: a DataFrame or dict of columns, or a tuple (N, D, loss). A table
@@ -641,6 +665,10 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
         result = _scalelaw._curve_fit_from_json(json.dumps(dict(result)), "dict")
     if isinstance(result, CurveFitResult):
         return _plot_curve_fit(result, data, ax, kind=kind or "both", title=title)
+    if isinstance(result, ScheduleDesign):
+        if data is not None or kind is not None:
+            raise InvalidArgument("a schedule design carries what it draws; data and kind are not used")
+        return _plot_schedule_design(result, _axes(ax)[0], title=title)
     result = _result(result)
     if isinstance(result, (HparamSweepResult, Plan)) and data is not None:
         raise InvalidArgument(f"a {'fit_hparams' if isinstance(result, HparamSweepResult) else 'plan'} result "

@@ -94,6 +94,7 @@ void AddCurveCommands(CLI::App& app, CurveCommands& commands, int& exit_code) {
   AddCurveTableSubcommand(curve, commands.table, exit_code);
   AddCurveFitSubcommand(curve, commands.fit, exit_code);
   AddCurvePredictSubcommand(curve, commands.predict, exit_code);
+  AddCurveScheduleSubcommand(curve, commands.schedule, exit_code);
 }
 
 int RunCurveTable(const CurveTableCommand& command) {

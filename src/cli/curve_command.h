@@ -85,11 +85,34 @@ int RunCurvePredict(const CurvePredictCommand& command);
 void AddCurveFitSubcommand(CLI::App* curve, CurveFitCommand& command, int& exit_code);
 void AddCurvePredictSubcommand(CLI::App* curve, CurvePredictCommand& command, int& exit_code);
 
+// scalelaw curve schedule: the LR schedule that minimises a Multi-Power Law's predicted final loss
+// (scalelaw/curves/schedule_design.h), against cosine and WSD; the schedule as step,lr CSV for a trainer.
+struct CurveScheduleCommand {
+  std::string fit;         // a curve fit's JSON (CurveFitToJson)
+  std::string preset;      // a published law (scalelaw/curves/published_curve_laws.h)
+  std::string law_params;  // L0=..,A=..,alpha=..,B=..,C=..,beta=..,gamma=..
+  long steps = 0;
+  double peak = 0;
+  long warmup = 0;
+  std::string warmup_shape = "linear";
+  double warmup_lr = 0;
+  double min_lr = 0;  // 0: peak / 10
+  int knots = 100;
+  bool json = false;
+  std::string output;  // step,lr CSV
+  std::string plot;    // SVG
+};
+int RunCurveSchedule(const CurveScheduleCommand& command);
+// Declared in curve_schedule_command.cpp.
+void AddCurveScheduleSubcommand(CLI::App* curve, CurveScheduleCommand& command, int& exit_code);
+
 // The option structs of the group's subcommands, alive while the command line is parsed and run.
 struct CurveCommands {
   CurveTableCommand table;
   CurveFitCommand fit;
   CurvePredictCommand predict;
+
+  CurveScheduleCommand schedule;
 };
 
 // Adds `curve` and its subcommands to app; the chosen subcommand's exit code goes to exit_code.

@@ -241,20 +241,28 @@ std::vector<Curve> CurvesFromRows(const detail::LogRows& rows, const CurveReadOp
 
 // --- CSV, TSV and W&B history exports ---
 
+// The rows of a log before any is read: its source and the names of the fields the options and the log's own
+// names (its header or first keys; wandb: W&B's _step) choose.
+detail::LogRows NamedRows(const std::string& source, const CurveReadOptions& options,
+                          const std::vector<std::string>& names, bool wandb) {
+  detail::LogRows rows;
+  rows.source = source;
+  rows.step_name = StepNameOf(options, names, wandb);
+  rows.metric_name = options.metric;
+  rows.lr_name = LrNameOf(options, names);
+  rows.tokens_name = TokensNameOf(options, names);
+  rows.params_name = options.params_col;
+  rows.batch_name = options.batch_col;
+  rows.run_name = options.run_key;
+  return rows;
+}
+
 detail::LogRows CsvRows(std::string_view text, const std::string& source, const CurveReadOptions& options,
                         bool force_wandb) {
   const std::vector<std::string> header = CsvHeader(text);
   if (header.empty()) throw InputError(source, 0, "", "the file is empty (expected a header line naming the columns)");
   const bool wandb = force_wandb || std::find(header.begin(), header.end(), "_step") != header.end();
-  detail::LogRows rows;
-  rows.source = source;
-  rows.step_name = StepNameOf(options, header, wandb);
-  rows.metric_name = options.metric;
-  rows.lr_name = LrNameOf(options, header);
-  rows.tokens_name = TokensNameOf(options, header);
-  rows.params_name = options.params_col;
-  rows.batch_name = options.batch_col;
-  rows.run_name = options.run_key;
+  detail::LogRows rows = NamedRows(source, options, header, wandb);
   for (const auto& [name, what] : {std::pair{rows.metric_name, "metric"}, std::pair{rows.step_name, "step column"}}) {
     if (std::find(header.begin(), header.end(), name) == header.end()) {
       throw InputError(source, 1, name, detail::MissingField(what, name, header));
@@ -427,17 +435,9 @@ std::vector<std::string> JsonKeys(std::string_view text) {
 // padded: text is followed by simdjson::SIMDJSON_PADDING bytes of its buffer.
 detail::LogRows JsonLinesRows(std::string_view text, const std::string& source, const CurveReadOptions& options,
                               bool padded) {
-  detail::LogRows rows;
-  rows.source = source;
   // The names: the step's and LR's defaults are chosen from the first lines' keys.
   const std::vector<std::string> keys = JsonKeys(text);
-  rows.step_name = StepNameOf(options, keys, false);
-  rows.metric_name = options.metric;
-  rows.lr_name = LrNameOf(options, keys);
-  rows.tokens_name = TokensNameOf(options, keys);
-  rows.params_name = options.params_col;
-  rows.batch_name = options.batch_col;
-  rows.run_name = options.run_key;
+  detail::LogRows rows = NamedRows(source, options, keys, false);
   std::vector<std::string> wanted = {rows.step_name, rows.metric_name};
   for (const std::string* optional : {&rows.lr_name, &rows.tokens_name, &rows.params_name, &rows.batch_name}) {
     if (!optional->empty()) wanted.push_back(*optional);
