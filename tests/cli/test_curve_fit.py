@@ -259,3 +259,17 @@ def test_plot_writes_the_loss_curves_and_the_schedules(scalelaw, tmp_path):
     spec = "wsd:peak=1e-3,end=1e-4,steps=5000,warmup=100,decay_fraction=0.2"
     assert scalelaw("curve", "predict", "--fit", tmp_path / "fit.json", "--schedule", spec, "--plot", out).code == 0
     assert "0 fitted, 1 predicted" in out.read_text()
+
+
+def test_curve_schedule_reads_a_bootstrap_fit_and_agrees_with_curve_predict(scalelaw, multipower, tmp_path):
+    fit_json = tmp_path / "fit.json"
+    fit = scalelaw("curve", "fit", *[log(n) for n in TRAIN], "--facts", multipower, "--bootstrap", "3", "--output",
+                   fit_json)
+    assert fit.code == 0, fit.err
+    design = scalelaw("curve", "schedule", "--fit", fit_json, "--steps", "24000", "--peak", "3e-4", "--warmup",
+                      "2160", "--json")
+    assert design.code == 0, design.err
+    cosine = next(b for b in design.json()["baselines"] if b["name"] == "cosine")
+    predicted = scalelaw("curve", "predict", "--fit", fit_json, "--schedule", cosine["schedule"], "--json")
+    assert predicted.code == 0, predicted.err
+    assert predicted.json()["final_loss"] == pytest.approx(cosine["final_loss"], rel=1e-9)
