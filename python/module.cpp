@@ -22,9 +22,13 @@
 #include <utility>
 #include <vector>
 
+#include "plot/curve_charts.h"
 #include "plot/result_charts.h"
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/curves/curve_fit.h"
+#include "scalelaw/curves/log_curves.h"
+#include "scalelaw/curves/schedule.h"
 #include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/laws/horizon_transfer.h"
 #include "scalelaw/scalelaw.h"
@@ -212,7 +216,8 @@ scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
 // A result of the user's own as a Law: a FitResult, an IsoflopResult or a HparamSweepResult (None: none).
 std::optional<scalelaw::Law> LawOf(const py::object& fit) {
   if (fit.is_none()) return std::nullopt;
-  if (py::isinstance<scalelaw::FitSummary>(fit)) return scalelaw::FittedLaw(fit.cast<const scalelaw::FitSummary&>(), "fit");
+  if (py::isinstance<scalelaw::FitSummary>(fit))
+    return scalelaw::FittedLaw(fit.cast<const scalelaw::FitSummary&>(), "fit");
   if (py::isinstance<scalelaw::HparamSweepResult>(fit)) {
     return scalelaw::FittedLaw(fit.cast<const scalelaw::HparamSweepResult&>(), "fit");
   }
@@ -253,9 +258,9 @@ std::string PredictJson(const std::string& quantity, const std::string& law, con
 
 // Every law's answer at every point of the broadcast columns, in one call: {"law", "citation", "outputs": {key:
 // array}, "notes", "warnings"} per law (or "skipped").
-py::list PredictBulk(const std::string& quantity, const std::string& law, const std::map<std::string, DoubleArray>& columns,
-                     const py::dict& fixed, const py::object& fit_object,
-                     const std::map<std::string, double>& constants) {
+py::list PredictBulk(const std::string& quantity, const std::string& law,
+                     const std::map<std::string, DoubleArray>& columns, const py::dict& fixed,
+                     const py::object& fit_object, const std::map<std::string, double>& constants) {
   const std::optional<scalelaw::Law> fit = LawOf(fit_object);
   scalelaw::InputColumns in;
   in.fixed = InputsFromDict(fixed);
@@ -768,6 +773,144 @@ py::dict CheckpointRowsColumns(const std::vector<std::string>& run, const Double
   return out;
 }
 
+// --- loss-curve laws (scalelaw/curves/curve_fit.h) on curves given as long columns ---
+
+// The training curves of long columns (a read_curves DataFrame): each run's LR from schedule (every run), its
+// schedule column, else its lr column (scalelaw/curves/log_curves.h).
+std::vector<scalelaw::TrainingCurve> TrainingCurvesOfColumns(
+    const std::vector<std::string>& run, const DoubleArray& step, const DoubleArray& metric, const DoubleArray& lr,
+    const std::vector<std::string>& schedules, const std::string& metric_name, const std::string& schedule,
+    long max_lr_gap, std::vector<std::string>* warnings) {
+  scalelaw::CurveColumns columns;
+  columns.source = "<DataFrame>";
+  columns.metric_name = metric_name;
+  columns.run = run;
+  columns.step = ToVector(step);
+  columns.metric = ToVector(metric);
+  columns.lr = ToVector(lr);
+  columns.schedule = schedules;
+  columns.tokens.assign(columns.step.size(), std::numeric_limits<double>::quiet_NaN());
+  columns.params.assign(columns.step.size(), std::numeric_limits<double>::quiet_NaN());
+  scalelaw::LogCurvesOptions options;
+  options.schedule = schedule;
+  options.max_lr_gap = max_lr_gap;
+  return scalelaw::TrainingCurvesFromTable(scalelaw::CurvesFromColumns(columns), options, warnings);
+}
+
+// FitCurveLaw on the curves of columns (train: the runs fitted, empty: all), with the errors of the others.
+py::tuple FitCurvesColumns(const std::vector<std::string>& run, const DoubleArray& step, const DoubleArray& metric,
+                           const DoubleArray& lr, const std::vector<std::string>& schedules,
+                           const std::string& metric_name, const std::string& schedule, long max_lr_gap,
+                           const std::string& law, const std::vector<std::string>& train, double lambda,
+                           bool fit_lambda, int bootstrap, std::uint64_t seed, int block_length, int threads) {
+  std::vector<std::string> warnings;
+  const std::vector<scalelaw::TrainingCurve> all =
+      TrainingCurvesOfColumns(run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, &warnings);
+  const std::vector<scalelaw::TrainingCurve> fitted = train.empty() ? all : scalelaw::SelectCurves(all, train);
+  scalelaw::CurveFitOptions options;
+  options.lambda = lambda;
+  options.fit_lambda = fit_lambda;
+  options.bootstrap_resamples = bootstrap;
+  options.bootstrap_seed = seed;
+  options.block_length = block_length;
+  options.num_threads = threads;
+  const scalelaw::CurveLawForm form = scalelaw::CurveLawFormFromName(law);
+  scalelaw::CurveFitSummary fit;
+  {
+    py::gil_scoped_release release;
+    fit = scalelaw::FitCurveLaw(form, fitted, options);
+  }
+  return py::make_tuple(fit, warnings);
+}
+
+// Each curve's errors under the fit: {name: {points, pred_e, worst_e, r2, mae, rmse}}.
+py::tuple CurveErrorsColumns(const scalelaw::CurveFitSummary& fit, const std::vector<std::string>& run,
+                             const DoubleArray& step, const DoubleArray& metric, const DoubleArray& lr,
+                             const std::vector<std::string>& schedules, const std::string& metric_name,
+                             const std::string& schedule, long max_lr_gap) {
+  std::vector<std::string> warnings;
+  const std::vector<scalelaw::TrainingCurve> curves =
+      TrainingCurvesOfColumns(run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, &warnings);
+  const scalelaw::CurveLaw law = fit.Law();
+  py::list out;
+  for (const scalelaw::TrainingCurve& curve : curves) {
+    const scalelaw::CurveErrors e =
+        scalelaw::CurvePredictionErrors(curve.loss, scalelaw::CurveLoss(law, curve.lr, curve.steps));
+    py::dict row;
+    row["run"] = curve.name;
+    row["points"] = e.points;
+    row["pred_e"] = e.pred_e;
+    row["worst_e"] = e.worst_e;
+    row["r2"] = e.r2;
+    row["mae"] = e.mae;
+    row["rmse"] = e.rmse;
+    out.append(row);
+  }
+  return py::make_tuple(out, warnings);
+}
+
+// ForecastCurve of a schedule spec as columns.
+py::dict ForecastColumns(const scalelaw::CurveFitSummary& fit, const std::string& schedule, long every) {
+  const std::vector<double> lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(schedule));
+  if (every <= 0) every = std::max<long>(1, static_cast<long>(lr.size()) / 200);
+  const scalelaw::CurveForecast forecast = scalelaw::ForecastCurve(fit, lr, every);
+  std::vector<double> steps(forecast.steps.begin(), forecast.steps.end());
+  py::dict out;
+  out["step"] = ToArray(steps);
+  out["lr"] = ToArray(forecast.lr);
+  out["loss"] = ToArray(forecast.loss);
+  out["lower"] = ToArray(forecast.lower);
+  out["upper"] = ToArray(forecast.upper);
+  out["final_loss"] = forecast.final_loss;
+  if (forecast.HasInterval()) {
+    out["final_loss_ci95"] =
+        py::make_tuple(forecast.final_loss_resamples.ci95.first, forecast.final_loss_resamples.ci95.second);
+    out["final_loss_se"] = forecast.final_loss_resamples.se;
+  } else {
+    out["final_loss_ci95"] = py::none();
+    out["final_loss_se"] = py::none();
+  }
+  return out;
+}
+
+// scalelaw.plot(curve fit, curves): the chart data of plot::MakeCurveChart, the CLI's --plot.
+py::dict CurveChartColumns(const scalelaw::CurveFitSummary& fit, const std::vector<std::string>& run,
+                           const DoubleArray& step, const DoubleArray& metric, const DoubleArray& lr,
+                           const std::vector<std::string>& schedules, const std::string& metric_name,
+                           const std::string& schedule, long max_lr_gap, const std::vector<std::string>& extra) {
+  std::vector<scalelaw::TrainingCurve> curves;
+  if (!run.empty() || step.size() > 0) {
+    curves = TrainingCurvesOfColumns(run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, nullptr);
+  }
+  for (const std::string& spec : extra) {  // schedules only predicted
+    scalelaw::TrainingCurve curve;
+    curve.name = spec;
+    curve.lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(spec));
+    curves.push_back(std::move(curve));
+  }
+  const scalelaw::plot::CurveChartData data = scalelaw::plot::MakeCurveChart(fit, curves, fit.curve_names);
+  py::dict out;
+  out["title"] = data.title;
+  py::list list;
+  for (const scalelaw::plot::CurveChartCurve& c : data.curves) {
+    py::dict entry;
+    entry["name"] = c.name;
+    entry["fitted"] = c.fitted;
+    entry["observed_step"] = ToArray(c.observed_step);
+    entry["observed_loss"] = ToArray(c.observed_loss);
+    entry["step"] = ToArray(c.step);
+    entry["lr"] = ToArray(c.lr);
+    entry["loss"] = ToArray(c.loss);
+    entry["lower"] = ToArray(c.lower);
+    entry["upper"] = ToArray(c.upper);
+    entry["schedule_step"] = ToArray(c.schedule_step);
+    entry["schedule_lr"] = ToArray(c.schedule_lr);
+    list.append(entry);
+  }
+  out["curves"] = list;
+  return out;
+}
+
 }  // namespace
 
 void BindScheduleDesign(py::module_& m);  // schedule_design_bindings.cpp
@@ -779,7 +922,8 @@ PYBIND11_MODULE(_scalelaw, m) {
   auto error = py::register_exception<scalelaw::Error>(m, "Error", PyExc_ValueError);
   py::register_exception<scalelaw::InputError>(m, "InputError", error.ptr());
   // A message that names inputs names them as Python's keywords ("needs params="), not as the CLI's options.
-  static py::handle invalid_argument = py::register_exception<scalelaw::InvalidArgument>(m, "InvalidArgument", error.ptr());
+  static py::handle invalid_argument =
+      py::register_exception<scalelaw::InvalidArgument>(m, "InvalidArgument", error.ptr());
   py::register_exception_translator([](std::exception_ptr pointer) {
     try {
       if (pointer) std::rethrow_exception(pointer);
@@ -844,8 +988,7 @@ PYBIND11_MODULE(_scalelaw, m) {
       // back still plots from its table without naming the columns again.
       .def(py::pickle(
           [](const py::object& self) -> py::object {
-            return py::make_tuple(scalelaw::FitToJson(self.cast<const scalelaw::FitSummary&>()),
-                                  self.attr("__dict__"));
+            return py::make_tuple(scalelaw::FitToJson(self.cast<const scalelaw::FitSummary&>()), self.attr("__dict__"));
           },
           [](const py::object& state) {
             if (py::isinstance<py::str>(state)) {  // pickled by an earlier version: the JSON alone
@@ -856,12 +999,10 @@ PYBIND11_MODULE(_scalelaw, m) {
             return std::make_pair(scalelaw::FitFromJson(saved[0].cast<std::string>(), "<pickle>"),
                                   saved[1].cast<py::dict>());
           }))
-      .def("__reduce__",
-           [](const py::object& self) {
-             return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"),
-                                   py::make_tuple(py::type::of(self)), self.attr("__getstate__")());
-           })
-      ;
+      .def("__reduce__", [](const py::object& self) {
+        return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(py::type::of(self)),
+                              self.attr("__getstate__")());
+      });
 
   m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"),
         py::arg("unique_tokens"), py::arg("columns"), py::arg("model"), py::arg("formula"), py::arg("options"));
@@ -948,6 +1089,85 @@ PYBIND11_MODULE(_scalelaw, m) {
         py::arg("tokens"), py::arg("lr"), py::arg("params"), py::arg("schedule"), py::arg("metric_name"),
         py::arg("keep"), py::arg("smooth"), py::arg("skip_warmup"), py::arg("cooldown_fraction"));
   m.def("_tensorboard_supported", &scalelaw::TensorBoardSupported);
+
+  // --- loss-curve laws ---
+  py::class_<scalelaw::CurveFitSummary>(
+      m, "CurveFitResult", "A loss-curve law fitted to training curves (scalelaw.fit_curves)", py::dynamic_attr())
+      .def_property_readonly(
+          "law", [](const scalelaw::CurveFitSummary& s) { return std::string(scalelaw::CurveLawFormName(s.form)); },
+          "multi-power, annealing or power")
+      .def_property_readonly("params",
+                             [](const scalelaw::CurveFitSummary& s) {
+                               py::dict out;
+                               for (std::size_t j = 0; j < s.parameters.size(); ++j) {
+                                 out[py::str(s.parameter_names[j])] = s.parameters[j];
+                               }
+                               return out;
+                             })
+      .def_readonly("lambda_", &scalelaw::CurveFitSummary::lambda, "the annealing law's momentum")
+      .def_readonly("objective", &scalelaw::CurveFitSummary::objective, "the Huber objective of log residuals")
+      .def_readonly("n_points", &scalelaw::CurveFitSummary::points)
+      .def_readonly("curves", &scalelaw::CurveFitSummary::curve_names, "the fitted curves' names")
+      .def_property_readonly("curve_errors",
+                             [](const scalelaw::CurveFitSummary& s) {
+                               py::dict out;
+                               for (std::size_t c = 0; c < s.curve_errors.size(); ++c) {
+                                 const scalelaw::CurveErrors& e = s.curve_errors[c];
+                                 py::dict row;
+                                 row["points"] = e.points;
+                                 row["pred_e"] = e.pred_e;
+                                 row["worst_e"] = e.worst_e;
+                                 row["r2"] = e.r2;
+                                 row["mae"] = e.mae;
+                                 row["rmse"] = e.rmse;
+                                 out[py::str(s.curve_names[c])] = row;
+                               }
+                               return out;
+                             })
+      .def_property_readonly(
+          "se",
+          [](const scalelaw::CurveFitSummary& s) {
+            py::dict out;
+            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
+              out[py::str(s.parameter_names[j])] = s.parameter_resamples[j].se;
+            }
+            return out;
+          },
+          "bootstrap standard errors (empty without a bootstrap)")
+      .def_property_readonly(
+          "ci95",
+          [](const scalelaw::CurveFitSummary& s) {
+            py::dict out;
+            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
+              out[py::str(s.parameter_names[j])] =
+                  py::make_tuple(s.parameter_resamples[j].ci95.first, s.parameter_resamples[j].ci95.second);
+            }
+            return out;
+          },
+          "bootstrap 95% percentile intervals (empty without a bootstrap)")
+      .def_readonly("resamples", &scalelaw::CurveFitSummary::resample_parameters,
+                    "the parameters of each bootstrap resample")
+      .def_readonly("bootstrap_failed", &scalelaw::CurveFitSummary::failed_resamples)
+      .def_property_readonly("usable", &scalelaw::CurveFitSummary::IsUsable)
+      .def_property_readonly("status", &StatusName<scalelaw::CurveFitSummary>,
+                             "usable, not identifiable, no convergence or interrupted")
+      .def_readonly("message", &scalelaw::CurveFitSummary::message)
+      .def_readonly("wall_seconds", &scalelaw::CurveFitSummary::seconds)
+      .def("brief_report", &scalelaw::CurveFitSummary::BriefReport)
+      .def("full_report", &scalelaw::CurveFitSummary::FullReport)
+      .def("__str__", &scalelaw::CurveFitSummary::FullReport)
+      .def("to_json", [](const scalelaw::CurveFitSummary& s) { return scalelaw::CurveFitToJson(s); });
+  m.def("_curve_fit_from_json", &scalelaw::CurveFitFromJson, py::arg("text"), py::arg("source"));
+  m.def("_fit_curves", &FitCurvesColumns, py::arg("run"), py::arg("step"), py::arg("metric"), py::arg("lr"),
+        py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"), py::arg("law"),
+        py::arg("train"), py::arg("lambda_"), py::arg("fit_lambda"), py::arg("bootstrap"), py::arg("seed"),
+        py::arg("block_length"), py::arg("threads"));
+  m.def("_curve_errors", &CurveErrorsColumns, py::arg("fit"), py::arg("run"), py::arg("step"), py::arg("metric"),
+        py::arg("lr"), py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"));
+  m.def("_forecast_curve", &ForecastColumns, py::arg("fit"), py::arg("schedule"), py::arg("every"));
+  m.def("_curve_chart", &CurveChartColumns, py::arg("fit"), py::arg("run"), py::arg("step"), py::arg("metric"),
+        py::arg("lr"), py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"),
+        py::arg("extra"));
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),
         py::arg("constants"));
   m.def("_predict_bulk", &PredictBulk, py::arg("quantity"), py::arg("law"), py::arg("columns"), py::arg("fixed"),
@@ -1125,8 +1345,8 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_isoflop_chart", &IsoflopChartDict, py::arg("result"), py::arg("params"), py::arg("tokens"), py::arg("flops"),
         py::arg("loss"), py::arg("budget") = py::none());
   m.def("_hparam_charts", &HparamChartsDict, py::arg("result"));
-  m.def("_fit_diagnostics", &FitDiagnosticsDict, py::arg("result"), py::arg("inputs"), py::arg("y"),
-        py::arg("y_label"), py::arg("input_labels"));
+  m.def("_fit_diagnostics", &FitDiagnosticsDict, py::arg("result"), py::arg("inputs"), py::arg("y"), py::arg("y_label"),
+        py::arg("input_labels"));
   m.def("_fit_hparams", &FitHparams, py::arg("params"), py::arg("tokens"), py::arg("lr"), py::arg("batch"),
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
         py::arg("resample"), py::arg("threads"), py::arg("progress"), py::arg("group"));

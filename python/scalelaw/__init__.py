@@ -867,6 +867,130 @@ def checkpoint_rows(curves: _Any, *, checkpoints: str = "final", smooth: str = "
     return frame
 
 
+# --- loss-curve laws (docs/curve-laws.md): fit schedule-aware laws to curves, predict schedules ---
+
+from ._scalelaw import CurveFitResult  # noqa: E402
+
+__all__ += ["CurveFitResult", "fit_curves", "predict_curve", "score_curves", "load_curve_fit"]
+
+
+_CurveColumns = tuple[list[str], _NDArray[_np.float64], _NDArray[_np.float64], _NDArray[_np.float64], list[str], str]
+
+
+def _curve_columns(data: _Any, metric: _Optional[str], reader: _Mapping[str, _Any]) -> _CurveColumns:
+    """The long columns the C++ curve functions take, from a read_curves DataFrame (or dict of columns) or from
+    paths of logs (read with read_curves(paths, **reader))."""
+    if isinstance(data, (str, _os.PathLike)) or (isinstance(data, _Sequence) and not _is_table(data) and data
+                                                 and all(isinstance(p, (str, _os.PathLike)) for p in data)):
+        data = read_curves(data, metric=metric or "loss", **reader)
+    elif reader:
+        raise InvalidArgument(f"{', '.join(sorted(reader))}= read logs; the curves here are already a table")
+    if not _is_table(data):
+        raise InvalidArgument("curves are a DataFrame (or dict of columns) of read_curves, or paths of logs")
+    name = metric if metric is not None else getattr(data, "attrs", {}).get("metric", "loss")
+    if not _has_column(data, name):
+        raise InvalidArgument(f"the curves have no column '{name}' (name the metric column with metric=)")
+    if not _has_column(data, "step"):
+        raise InvalidArgument("the curves have no column 'step'")
+    count = len(_np.asarray(data["step"]))
+
+    def numbers(column: str) -> _NDArray[_np.float64]:
+        if not _has_column(data, column):
+            return _np.full(count, _np.nan)
+        return _np.asarray(data[column], dtype=float)
+
+    runs = [str(r) for r in _np.asarray(data["run"]).tolist()] if _has_column(data, "run") else []
+    schedules = ([("" if s is None or (isinstance(s, float) and _np.isnan(s)) else str(s))
+                  for s in _np.asarray(data["schedule"], dtype=object).tolist()]
+                 if _has_column(data, "schedule") else [])
+    return runs, numbers("step"), numbers(name), numbers("lr"), schedules, str(name)
+
+
+def fit_curves(data: _Any, *, law: str = "multi-power", schedule: _Optional[str] = None,
+               train: _Optional[_Sequence[str]] = None, metric: _Optional[str] = None, lambda_: float = 0.999,
+               fit_lambda: bool = False, bootstrap: int = 0, seed: int = 0, block_length: int = 0,
+               threads: int = 0, max_lr_gap: int = 0, **reader: _Any) -> CurveFitResult:
+    """A schedule-aware loss-curve law fitted to training curves, as `scalelaw curve fit` fits it.
+
+    data: a DataFrame of read_curves (or a dict of columns run, step, the metric, and lr and/or schedule), or the
+    path(s) of logs, read by read_curves(paths, **reader) (reader: facts=, run=, format=, lr=, ...). law:
+    "multi-power" (Luo et al. 2025, arXiv:2503.12811), "annealing" (Tissue et al. 2024, arXiv:2408.11029, momentum
+    lambda_, fitted too with fit_lambda) or "power" (L0 + A*S1^-alpha). Each run's per-step LR comes from schedule
+    (a spec for every run, e.g. "cosine:peak=3e-4,end=3e-5,steps=24000,warmup=2160"), else its schedule column,
+    else its lr column interpolated between logged steps (with a ScalelawWarning when its warmup was not logged).
+    train: the runs to fit (default all). bootstrap: moving-block residual bootstrap resamples (seed, block_length
+    in logged points, 0: n^(1/3)); their parameters give .se, .ci95 and predict_curve's intervals.
+
+    The result prints its full report; .params, .objective, .curve_errors, .usable, .status, .message,
+    .to_json() / .to_dict() (load_curve_fit reads them back). Bad input raises scalelaw.InputError or
+    InvalidArgument; a fit the curves cannot support comes back with usable False and the reason in .message.
+    """
+    columns = _curve_columns(data, metric, reader)
+    fit, warnings = _scalelaw._fit_curves(*columns, schedule or "", int(max_lr_gap), str(law),
+                                          [str(t) for t in (train or [])], float(lambda_), bool(fit_lambda),
+                                          int(bootstrap), int(seed), int(block_length), int(threads))
+    _warn(warnings)
+    return fit  # type: ignore[no-any-return]
+
+
+def score_curves(fit: CurveFitResult, data: _Any, *, schedule: _Optional[str] = None, metric: _Optional[str] = None,
+                 max_lr_gap: int = 0, **reader: _Any) -> _Any:
+    """Each observed curve's errors under a curve fit (the law predicted from the curve's schedule), as
+    `scalelaw curve predict --log`: a DataFrame with run, points, pred_e (mean |yhat - y|/y), worst_e (max), r2, mae,
+    rmse (Luo et al. 2025's metrics; the paper's tables average each column)."""
+    import pandas as _pd
+
+    rows, warnings = _scalelaw._curve_errors(fit, *_curve_columns(data, metric, reader), schedule or "",
+                                             int(max_lr_gap))
+    _warn(warnings)
+    return _pd.DataFrame(rows)
+
+
+def predict_curve(fit: CurveFitResult, schedule: str, *, every: int = 0) -> _Any:
+    """The loss curve a curve fit predicts for an LR schedule spec, as `scalelaw curve predict --schedule`: a
+    DataFrame with step, lr, loss (every `every`-th step and the last; 0: about 200 points) and, when the fit has
+    bootstrap resamples, lower and upper (the 95% percentile interval at each step). df.attrs holds final_loss,
+    final_loss_ci95 and final_loss_se (None without a bootstrap)."""
+    import pandas as _pd
+
+    if not fit.usable:
+        raise InvalidArgument(f"the curve fit is not usable ({fit.status}: {fit.message})")
+    out = _scalelaw._forecast_curve(fit, str(schedule), int(every))
+    frame = _pd.DataFrame({key: out[key] for key in ("step", "lr", "loss")})
+    frame["step"] = frame["step"].astype(int)
+    if len(out["lower"]):
+        frame["lower"] = out["lower"]
+        frame["upper"] = out["upper"]
+    frame.attrs["final_loss"] = out["final_loss"]
+    frame.attrs["final_loss_ci95"] = out["final_loss_ci95"]
+    frame.attrs["final_loss_se"] = out["final_loss_se"]
+    frame.attrs["schedule"] = str(schedule)
+    return frame
+
+
+def load_curve_fit(source: _Union[str, "_os.PathLike[str]", _Mapping[str, _Any]]) -> CurveFitResult:
+    """A CurveFitResult from what `scalelaw curve fit --output` or CurveFitResult.to_json() wrote: a path, the JSON
+    text, or its dict (to_dict())."""
+    if isinstance(source, _Mapping):
+        return _scalelaw._curve_fit_from_json(_json.dumps(dict(source)), "dict")  # type: ignore[no-any-return]
+    if isinstance(source, _os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+        path = _os.fsdecode(_os.fspath(source))
+        if not _os.path.isfile(path):
+            raise InputError(f"load_curve_fit: {path}: no such file")
+        with open(path) as f:
+            return _scalelaw._curve_fit_from_json(f.read(), path)  # type: ignore[no-any-return]
+    return _scalelaw._curve_fit_from_json(str(source), "JSON text")  # type: ignore[no-any-return]
+
+
+def _curve_fit_repr(self: CurveFitResult) -> str:
+    values = ", ".join(f"{k}={v:.6g}" for k, v in self.params.items())
+    return f"<CurveFitResult {self.law} {values}; {self.status if self.usable else 'NOT USABLE: ' + self.message}>"
+
+
+setattr(CurveFitResult, "__repr__", _curve_fit_repr)
+setattr(CurveFitResult, "to_dict", _to_dict)
+
+
 # --- schedule design (docs/curve-laws.md): the LR schedule a fitted Multi-Power Law predicts to be best ---
 
 from ._scalelaw import ScheduleDesign  # noqa: E402

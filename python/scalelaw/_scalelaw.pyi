@@ -433,6 +433,92 @@ def _checkpoint_rows(
     cooldown_fraction: float,
 ) -> dict[str, Any]: ...  # run, schedule, warnings: list[str]; metric, checkpoints: str; others arrays
 def _tensorboard_supported() -> bool: ...
+
+class CurveFitResult:
+    """A loss-curve law fitted to training curves (scalelaw.fit_curves, scalelaw.load_curve_fit)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def law(self) -> str: ...  # "multi-power", "annealing" or "power"
+    @property
+    def params(self) -> dict[str, float]: ...
+    @property
+    def lambda_(self) -> float: ...
+    @property
+    def objective(self) -> float: ...
+    @property
+    def n_points(self) -> int: ...
+    @property
+    def curves(self) -> list[str]: ...
+    @property
+    def curve_errors(self) -> dict[str, dict[str, float]]: ...  # per curve: points, pred_e, worst_e, r2, mae, rmse
+    @property
+    def se(self) -> dict[str, float]: ...
+    @property
+    def ci95(self) -> dict[str, tuple[float, float]]: ...
+    @property
+    def resamples(self) -> list[list[float]]: ...
+    @property
+    def bootstrap_failed(self) -> int: ...
+    @property
+    def usable(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def wall_seconds(self) -> float: ...
+    def brief_report(self) -> str: ...
+    def full_report(self) -> str: ...  # also str(result)
+    def to_json(self) -> str: ...
+    # Attached by scalelaw/__init__.py:
+    def to_dict(self) -> dict[str, Any]: ...
+
+def _curve_fit_from_json(text: str, source: str) -> CurveFitResult: ...
+def _fit_curves(
+    run: list[str],
+    step: ArrayLike,
+    metric: ArrayLike,
+    lr: ArrayLike,
+    schedules: list[str],
+    metric_name: str,
+    schedule: str,
+    max_lr_gap: int,
+    law: str,
+    train: list[str],
+    lambda_: float,
+    fit_lambda: bool,
+    bootstrap: int,
+    seed: int,
+    block_length: int,
+    threads: int,
+) -> tuple[CurveFitResult, list[str]]: ...  # the fit and the warnings
+def _curve_errors(
+    fit: CurveFitResult,
+    run: list[str],
+    step: ArrayLike,
+    metric: ArrayLike,
+    lr: ArrayLike,
+    schedules: list[str],
+    metric_name: str,
+    schedule: str,
+    max_lr_gap: int,
+) -> tuple[list[dict[str, Any]], list[str]]: ...  # per curve: run, points, pred_e, worst_e, r2, mae, rmse
+def _forecast_curve(
+    fit: CurveFitResult, schedule: str, every: int
+) -> dict[str, Any]: ...  # step, lr, loss, lower, upper: arrays; final_loss, final_loss_ci95, final_loss_se
+def _curve_chart(
+    fit: CurveFitResult,
+    run: list[str],
+    step: ArrayLike,
+    metric: ArrayLike,
+    lr: ArrayLike,
+    schedules: list[str],
+    metric_name: str,
+    schedule: str,
+    max_lr_gap: int,
+    extra: list[str],
+) -> dict[str, Any]: ...  # title; curves: list of dicts of arrays (plot/curve_charts.h)
 def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any]) -> str: ...
 def _predict_json(
     quantity: str, law: str, inputs: Mapping[str, float], fit: object, constants: Mapping[str, float]

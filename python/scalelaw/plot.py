@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _column, _from_table, _has_column, _is_table, _scalelaw, _tokens_or_flops
 from ._records import Plan
-from ._scalelaw import FitResult, HparamSweepResult, InvalidArgument, IsoflopResult, ScheduleDesign
+from ._scalelaw import CurveFitResult, FitResult, HparamSweepResult, InvalidArgument, IsoflopResult, ScheduleDesign
 
 __all__ = ["plot"]
 
@@ -499,6 +499,67 @@ def _plot_plan(plan: Plan, ax: Any, *, quantities: Optional[Sequence[str]], titl
     return np.array(axes, dtype=object)
 
 
+# --- Loss-curve fits (scalelaw.fit_curves) ---
+
+_CURVE_KINDS = ("curves", "lr", "both")
+
+
+def _curve_chart(result: CurveFitResult, data: Any) -> Mapping[str, Any]:
+    """The chart data of _scalelaw._curve_chart (the CLI's `curve fit --plot`): data is curves (a read_curves
+    DataFrame, a dict of columns, or paths of logs) or schedule specs (a str or a list of str) only predicted."""
+    from . import _curve_columns
+
+    if data is None:
+        raise InvalidArgument("plot(curve fit, data): data= the curves (read_curves) or schedule specs to draw")
+    if isinstance(data, str) and ":" in data and not _os_path_exists(data):
+        data = [data]
+    if isinstance(data, Sequence) and not isinstance(data, str) and data and all(
+            isinstance(d, str) and ":" in d and not _os_path_exists(d) for d in data):
+        empty: list[str] = []
+        return _scalelaw._curve_chart(result, empty, np.array([]), np.array([]), np.array([]), empty, "loss", "", 0,
+                                      list(data))
+    return _scalelaw._curve_chart(result, *_curve_columns(data, None, {}), "", 0, [])
+
+
+def _os_path_exists(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
+
+
+def _plot_curve_fit(result: CurveFitResult, data: Any, ax: Any, *, kind: str, title: Optional[str]) -> Any:
+    if kind not in _CURVE_KINDS:
+        raise InvalidArgument(f"kind={kind!r}: a curve fit draws one of {', '.join(map(repr, _CURVE_KINDS))}")
+    chart = _curve_chart(result, data)
+    colors = _matplotlib().colormaps["tab10"]
+    axes = _axes(ax, 2 if kind == "both" else 1, figsize=(13, 5) if kind == "both" else None)
+    if kind in ("curves", "both"):
+        curves_ax = axes[0]
+        for c, curve in enumerate(chart["curves"]):
+            color = colors(c % 10)
+            if len(curve["lower"]):
+                curves_ax.fill_between(curve["step"], curve["lower"], curve["upper"], color=color, alpha=0.25,
+                                       linewidth=0, label="95% bootstrap band" if c == 0 else None)
+            if len(curve["observed_step"]):
+                curves_ax.scatter(curve["observed_step"], curve["observed_loss"], s=6, color=color, alpha=0.6)
+            curves_ax.plot(curve["step"], curve["loss"], color=color, linestyle="-" if curve["fitted"] else "--",
+                           label=f"{curve['name']} ({'fitted' if curve['fitted'] else 'predicted'})")
+        curves_ax.set_xlabel("step")
+        curves_ax.set_ylabel("loss")
+        curves_ax.set_title(title or "Loss curves: " + chart["title"])
+        curves_ax.legend(fontsize="small")
+    if kind in ("lr", "both"):
+        lr_ax = axes[-1]
+        for c, curve in enumerate(chart["curves"]):
+            lr_ax.plot(curve["schedule_step"], curve["schedule_lr"], color=colors(c % 10),
+                       linestyle="-" if curve["fitted"] else "--", label=curve["name"])
+        lr_ax.set_xlabel("step")
+        lr_ax.set_ylabel("learning rate")
+        lr_ax.set_title(title if kind == "lr" and title else "LR schedules: " + chart["title"])
+        lr_ax.legend(fontsize="small")
+    return axes[0] if kind != "both" else np.array(axes)
+
+
 # --- Schedule design (scalelaw.design_schedule) ---
 
 
@@ -576,6 +637,11 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
         fitted N_opt = k·C^a at each budget. Returns the Axes.
       - a HparamSweepResult (scalelaw.fit_hparams, or its to_dict()): the best LR of each (N, D) cell against N
         with the law c·N^a·D^b per D, and the best batch against D with its law. Returns an array of the two Axes.
+      - a CurveFitResult (scalelaw.fit_curves, or its to_dict()): with data the curves (a read_curves DataFrame or
+        paths of logs; each run's schedule as fit_curves reads it) or schedule specs, the observed loss curves, the
+        law's prediction along each schedule (solid for fitted curves, dashed for predicted ones) and the 95% band
+        of the bootstrap resamples (kind="curves"), the LR schedules (kind="lr"), or both side by side (kind="both",
+        the default; an array of the two Axes). The charts of `scalelaw curve fit --plot`.
       - a ScheduleDesign (scalelaw.design_schedule): the designed LR schedule against cosine and the best WSD, each
         labelled with the law's predicted final loss. Returns the Axes.
       - a Plan (scalelaw.plan): each law's recommendation per quantity (log x; the plan's own in red), one Axes
@@ -595,6 +661,10 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
     matplotlib is imported here, not with scalelaw; without it this raises ImportError.
     """
     _matplotlib()
+    if isinstance(result, Mapping) and "form" in result and "starts" in result:  # a curve fit's to_dict()
+        result = _scalelaw._curve_fit_from_json(json.dumps(dict(result)), "dict")
+    if isinstance(result, CurveFitResult):
+        return _plot_curve_fit(result, data, ax, kind=kind or "both", title=title)
     if isinstance(result, ScheduleDesign):
         if data is not None or kind is not None:
             raise InvalidArgument("a schedule design carries what it draws; data and kind are not used")

@@ -88,9 +88,12 @@ void AddCurveTableSubcommand(CLI::App* curve, CurveTableCommand& command, int& e
 }  // namespace
 
 void AddCurveCommands(CLI::App& app, CurveCommands& commands, int& exit_code) {
-  CLI::App* curve = app.add_subcommand("curve", "Training curves: read logs into tables of runs");
+  CLI::App* curve = app.add_subcommand(
+      "curve", "Training curves: read logs into tables of runs, fit loss-curve laws and predict schedules");
   curve->require_subcommand(1);
   AddCurveTableSubcommand(curve, commands.table, exit_code);
+  AddCurveFitSubcommand(curve, commands.fit, exit_code);
+  AddCurvePredictSubcommand(curve, commands.predict, exit_code);
   AddCurveScheduleSubcommand(curve, commands.schedule, exit_code);
 }
 

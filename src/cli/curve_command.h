@@ -39,6 +39,52 @@ struct CurveTableCommand {
 };
 int RunCurveTable(const CurveTableCommand& command);
 
+// How `curve fit` and `curve predict --log` read logs into curves with learning rates (scalelaw/curves/log_curves.h).
+struct CurveLogOptions {
+  std::string format = "auto";
+  std::string metric = "loss";
+  std::string step_col, lr_col, run_col;  // empty: the usual names
+  std::string facts;                      // side table with a run column and a schedule column (and facts)
+  std::vector<std::string> where;
+  std::string schedule;  // a schedule spec for every run
+  long max_lr_gap = 0;
+};
+
+// scalelaw curve fit LOG...: a loss-curve law fitted to the runs' curves (FitCurveLaw), with a bootstrap.
+struct CurveFitCommand {
+  std::vector<std::string> logs;
+  CurveLogOptions log;
+  std::string law = "multi-power";
+  std::vector<std::string> train;  // the runs to fit (empty: all); the others are predicted and scored
+  double lambda = 0.999;
+  bool fit_lambda = false;
+  int bootstrap = 0;
+  long long seed = 0;
+  int block_length = 0;
+  int threads = 0;
+  bool json = false;
+  std::string output;  // the fit as JSON
+  std::string plot;    // out.svg: observed against predicted curves, and the LR schedules (out-lr.svg)
+};
+int RunCurveFit(const CurveFitCommand& command);
+
+// scalelaw curve predict --fit fit.json (--schedule SPEC | --log LOG...): the predicted curve of a schedule with
+// its bootstrap interval, or the fit's errors on observed curves.
+struct CurvePredictCommand {
+  std::string fit;
+  std::vector<std::string> logs;
+  CurveLogOptions log;
+  long every = 0;  // 0: about 200 points
+  bool json = false;
+  std::string output;  // the curve as CSV
+  std::string plot;
+};
+int RunCurvePredict(const CurvePredictCommand& command);
+
+// Declared in curve_fit_command.cpp: `curve fit` and `curve predict`.
+void AddCurveFitSubcommand(CLI::App* curve, CurveFitCommand& command, int& exit_code);
+void AddCurvePredictSubcommand(CLI::App* curve, CurvePredictCommand& command, int& exit_code);
+
 // scalelaw curve schedule: the LR schedule that minimises a Multi-Power Law's predicted final loss
 // (scalelaw/curves/schedule_design.h), against cosine and WSD; the schedule as step,lr CSV for a trainer.
 struct CurveScheduleCommand {
@@ -63,6 +109,9 @@ void AddCurveScheduleSubcommand(CLI::App* curve, CurveScheduleCommand& command, 
 // The option structs of the group's subcommands, alive while the command line is parsed and run.
 struct CurveCommands {
   CurveTableCommand table;
+  CurveFitCommand fit;
+  CurvePredictCommand predict;
+
   CurveScheduleCommand schedule;
 };
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -63,7 +64,9 @@ struct FitData {
 // objective, and their Jacobian in the internal parameters (logarithms where MovesInLog).
 class CurveCost final : public ceres::CostFunction {
  public:
-  CurveCost(const FitData& data, Stage stage, double delta) : data_(data), stage_(stage), delta_(delta) {
+  // observed: the log losses to fit (data.log_observed when null; a bootstrap resample's otherwise).
+  CurveCost(const FitData& data, Stage stage, double delta, const Eigen::ArrayXd* observed = nullptr)
+      : data_(data), observed_(observed != nullptr ? *observed : data.log_observed), stage_(stage), delta_(delta) {
     set_num_residuals(data.points);
     mutable_parameter_block_sizes()->push_back(StageParameterCount(stage));
     loss_.resize(data.points);
@@ -81,7 +84,7 @@ class CurveCost final : public ceres::CostFunction {
     if (!Predict(theta, want_jacobian)) return false;
     for (int i = 0; i < data_.points; ++i) {
       if (!(loss_[i] > 0)) return false;
-      const double r = data_.log_observed[i] - std::log(loss_[i]);
+      const double r = observed_[i] - std::log(loss_[i]);
       const double abs_r = std::abs(r);
       double scale = 1;  // d residual / d r
       if (abs_r <= delta_) {
@@ -180,6 +183,7 @@ class CurveCost final : public ceres::CostFunction {
   }
 
   const FitData& data_;
+  const Eigen::ArrayXd& observed_;
   Stage stage_;
   double delta_;
   mutable std::vector<double> loss_;
@@ -206,8 +210,9 @@ std::vector<double> FromInternal(Stage stage, const std::vector<double>& z) {
 }
 
 // The objective at theta (infinite where the law cannot be evaluated).
-double Objective(const FitData& data, Stage stage, const std::vector<double>& theta, double delta) {
-  const CurveCost cost(data, stage, delta);
+double Objective(const FitData& data, Stage stage, const std::vector<double>& theta, double delta,
+                 const Eigen::ArrayXd* observed = nullptr) {
+  const CurveCost cost(data, stage, delta, observed);
   const std::vector<double> z = ToInternal(stage, theta);
   const double* parameters[] = {z.data()};
   std::vector<double> residuals(static_cast<std::size_t>(data.points));
@@ -217,15 +222,15 @@ double Objective(const FitData& data, Stage stage, const std::vector<double>& th
   return total;
 }
 
-CurveFitStart Solve(const FitData& data, Stage stage, const std::vector<double>& start,
-                    const CurveFitOptions& options) {
+CurveFitStart Solve(const FitData& data, Stage stage, const std::vector<double>& start, const CurveFitOptions& options,
+                    const Eigen::ArrayXd* observed = nullptr) {
   CurveFitStart result;
   result.start = start;
   std::vector<double> z = ToInternal(stage, start);
   ceres::Problem::Options problem_options;
   problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
   ceres::Problem problem(problem_options);
-  problem.AddResidualBlock(new CurveCost(data, stage, options.huber_delta), nullptr, z.data());
+  problem.AddResidualBlock(new CurveCost(data, stage, options.huber_delta, observed), nullptr, z.data());
   ceres::Solver::Options solver_options;
   solver_options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
   solver_options.linear_solver_type = ceres::DENSE_QR;
@@ -243,7 +248,7 @@ CurveFitStart Solve(const FitData& data, Stage stage, const std::vector<double>&
   result.parameters = FromInternal(stage, z);
   // 1/2 the sum of squared residuals is the Huber objective; recomputed at the end point, since a solve that
   // failed at its start reports no cost of its own.
-  result.objective = Objective(data, stage, result.parameters, options.huber_delta);
+  result.objective = Objective(data, stage, result.parameters, options.huber_delta, observed);
   result.iterations = static_cast<int>(summary.iterations.size());
   result.converged = summary.termination_type == ceres::CONVERGENCE && std::isfinite(summary.final_cost);
   result.message = summary.message;
@@ -352,6 +357,78 @@ bool AnyAnnealing(const std::vector<TrainingCurve>& curves) {
   return false;
 }
 
+// The moving-block residual bootstrap (Kunsch 1989; docs/curve-laws.md, "Uncertainty"). The fitted law gives
+// ln yhat_i at every point and the log residuals r_i = ln y_i - ln yhat_i, which are autocorrelated along a curve
+// (a law that misses a bump misses it for many consecutive points). Resample k rebuilds each curve of n points
+// from blocks of b consecutive residuals of that curve, starting at positions drawn uniformly from 0..n-b, cut to
+// n, and sets ln y*_i = ln yhat_i + r*_i; the law is refitted from the point estimate. Blocks keep the
+// dependence within b points; the curves' schedules and step positions stay as logged.
+void Bootstrap(const FitData& data, Stage stage, const CurveFitOptions& options, CurveFitSummary* summary) {
+  std::vector<double> theta = summary->parameters;
+  if (stage == Stage::kAnnealingLambda) stage = Stage::kAnnealing;
+  const CurveCost fitted_cost(data, stage, options.huber_delta);
+  if (!fitted_cost.Predict(theta.data(), false)) return;
+  Eigen::ArrayXd log_fitted(data.points), residual(data.points);
+  for (int i = 0; i < data.points; ++i) {
+    log_fitted[i] = std::log(fitted_cost.loss()[i]);
+    residual[i] = data.log_observed[i] - log_fitted[i];
+  }
+  const int resamples = options.bootstrap_resamples;
+  std::vector<std::vector<double>> parameters(static_cast<std::size_t>(resamples));
+  std::vector<char> ok(static_cast<std::size_t>(resamples), 0);
+  auto one = [&](int k) {
+    std::seed_seq seq{static_cast<std::uint32_t>(options.bootstrap_seed),
+                      static_cast<std::uint32_t>(options.bootstrap_seed >> 32), static_cast<std::uint32_t>(k)};
+    std::mt19937_64 generator(seq);
+    Eigen::ArrayXd observed(data.points);
+    for (std::size_t c = 0; c < data.designs.size(); ++c) {
+      const int offset = data.offsets[c];
+      const int n = static_cast<int>(data.logged_steps[c].size());
+      int b = options.block_length > 0 ? options.block_length
+                                       : static_cast<int>(std::lround(std::cbrt(static_cast<double>(n))));
+      b = std::max(1, std::min(b, n));
+      std::uniform_int_distribution<int> start(0, n - b);
+      for (int i = 0; i < n;) {
+        const int from = start(generator);
+        for (int j = 0; j < b && i < n; ++j, ++i) {
+          observed[offset + i] = log_fitted[offset + i] + residual[offset + from + j];
+        }
+      }
+    }
+    const CurveFitStart end = Solve(data, stage, theta, options, &observed);
+    if (end.converged && std::isfinite(end.objective)) {
+      bool finite = true;
+      for (double v : end.parameters) finite = finite && std::isfinite(v);
+      if (finite) {
+        parameters[static_cast<std::size_t>(k)] = end.parameters;
+        ok[static_cast<std::size_t>(k)] = 1;
+      }
+    }
+  };
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (int k = next++; k < resamples; k = next++) one(k);
+  };
+  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = std::max(1, std::min(options.num_threads > 0 ? options.num_threads : hardware, resamples));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+
+  summary->bootstrap_seed = options.bootstrap_seed;
+  summary->block_length = options.block_length;
+  summary->resample_parameters.clear();
+  summary->failed_resamples = 0;
+  for (int k = 0; k < resamples; ++k) {
+    if (ok[static_cast<std::size_t>(k)]) {
+      summary->resample_parameters.push_back(std::move(parameters[static_cast<std::size_t>(k)]));
+    } else {
+      ++summary->failed_resamples;
+    }
+  }
+}
+
 }  // namespace
 
 bool CurveFitOptions::IsValid(std::string* error) const {
@@ -367,6 +444,10 @@ bool CurveFitOptions::IsValid(std::string* error) const {
     return fail("the tolerances must be >= 0");
   }
   if (num_threads < 0) return fail(fmt::format("num_threads must be >= 0, not {}", num_threads));
+  if (bootstrap_resamples < 0) {
+    return fail(fmt::format("bootstrap_resamples must be >= 0, not {}", bootstrap_resamples));
+  }
+  if (block_length < 0) return fail(fmt::format("block_length must be >= 0, not {}", block_length));
   return true;
 }
 
@@ -441,7 +522,35 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
     if (!(b > 0 && std::isfinite(b))) b = 1.0;
     if (form == CurveLawForm::kAnnealing) {
       // 3. The Tissue law: S2 ≈ eta_max - eta_t after a long decay, so C starts at B (and at B/10, B·10).
+      // S2 sums the momentum over every step, so it can be many times eta_max - eta_t (an LR that decays from
+      // the first logged step on, with no warmup logged); then C = B gives negative losses. The law is linear in
+      // L0, A, C at fixed alpha: when their least-squares values (relative residuals, as FitLinearTerms) have
+      // A > 0, C starts there instead.
       stage = Stage::kAnnealing;
+      {
+        Eigen::MatrixXd design(data.points, 3);
+        Eigen::VectorXd target = Eigen::VectorXd::Ones(data.points);
+        for (std::size_t c = 0; c < data.designs.size(); ++c) {
+          const detail::CurveDesign& d = data.designs[c];
+          for (Eigen::Index i = 0; i < d.s1.size(); ++i) {
+            const int row = data.offsets[c] + static_cast<int>(i);
+            const double y = std::exp(data.log_observed[row]);
+            design(row, 0) = 1 / y;
+            design(row, 1) = std::exp(-seed[2] * d.log_s1[i]) / y;
+            design(row, 2) = -d.s2[i] / y;
+          }
+        }
+        const Eigen::VectorXd solution = design.colPivHouseholderQr().solve(target);
+        if (solution.allFinite() && solution[1] > 0) {
+          const std::vector<double> linear = {solution[0], solution[1], seed[2], solution[2]};
+          const double objective = Objective(data, Stage::kAnnealing, linear, options.huber_delta);
+          if (std::isfinite(objective) &&
+              objective < Objective(data, Stage::kAnnealing, {seed[0], seed[1], seed[2], b}, options.huber_delta)) {
+            seed = {solution[0], solution[1], seed[2]};
+            if (solution[2] != 0) b = solution[2];
+          }
+        }
+      }
       for (double factor : {1.0, 0.1, 10.0}) starts.push_back({seed[0], seed[1], seed[2], b * factor});
     } else {
       // 3. The Multi-Power Law: G(x) -> 1 for large x, so LD ≈ B·(eta_max - eta_t) far into a decay and B starts
@@ -513,8 +622,62 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
   } else {
     summary.status = AnalysisStatus::kUsable;
     summary.message = "";
+    if (options.bootstrap_resamples > 0) {
+      if (form == CurveLawForm::kAnnealing && options.fit_lambda) {  // resamples keep the fitted lambda
+        Bootstrap(MakeFitData(curves, true, summary.lambda), Stage::kAnnealing, options, &summary);
+      } else {
+        Bootstrap(data, stage, options, &summary);
+      }
+      summary.parameter_resamples = SummarizeCurveResamples(summary);
+    }
   }
   return finish();
+}
+
+std::vector<ResampleSummary> SummarizeCurveResamples(const CurveFitSummary& fit) {
+  std::vector<ResampleSummary> out;
+  if (fit.resample_parameters.empty() && fit.failed_resamples == 0) return out;
+  for (std::size_t j = 0; j < fit.parameters.size(); ++j) {
+    std::vector<double> values;
+    for (const std::vector<double>& p : fit.resample_parameters) values.push_back(p[j]);
+    out.push_back(SummarizeResamples(values, fit.failed_resamples));
+  }
+  return out;
+}
+
+CurveForecast ForecastCurve(const CurveFitSummary& fit, const std::vector<double>& lr, long every) {
+  const CurveLaw law = fit.Law();
+  const CurvePrediction point = PredictCurve(law, lr, every);
+  CurveForecast out;
+  out.steps = point.steps;
+  out.loss = point.loss;
+  out.final_loss = point.final_loss;
+  for (long step : point.steps) out.lr.push_back(lr[static_cast<std::size_t>(step)]);
+  if (fit.resample_parameters.empty()) return out;
+  std::vector<std::vector<double>> curves;
+  int failed = fit.failed_resamples;
+  for (const std::vector<double>& p : fit.resample_parameters) {
+    std::vector<double> loss = CurveLoss(CurveLaw{fit.form, p, fit.lambda}, lr, point.steps);
+    bool finite = true;
+    for (double v : loss) finite = finite && std::isfinite(v) && v > 0;
+    if (finite) {
+      curves.push_back(std::move(loss));
+    } else {
+      ++failed;
+    }
+  }
+  if (curves.empty()) return out;
+  out.lower.resize(point.steps.size());
+  out.upper.resize(point.steps.size());
+  std::vector<double> values(curves.size());
+  for (std::size_t i = 0; i < point.steps.size(); ++i) {
+    for (std::size_t k = 0; k < curves.size(); ++k) values[k] = curves[k][i];
+    const ResampleSummary s = SummarizeResamples(values, failed);
+    out.lower[i] = s.ci95.first;
+    out.upper[i] = s.ci95.second;
+    if (i + 1 == point.steps.size()) out.final_loss_resamples = s;
+  }
+  return out;
 }
 
 double CurveLawObjective(const CurveLaw& law, const std::vector<TrainingCurve>& curves, double huber_delta) {

@@ -1,5 +1,6 @@
 // CurveFitSummary to and from JSON (the schema is in scalelaw/curves/curve_fit.h).
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "scalelaw/curves/curve_fit.h"
@@ -62,6 +63,14 @@ std::string CurveFitToJson(const CurveFitSummary& fit) {
   out["starts"] = starts;
   out["best_start"] = fit.best_start;
   out["seconds"] = fit.seconds;
+  if (!fit.resample_parameters.empty() || fit.failed_resamples > 0) {
+    json resamples = json::array();
+    for (const std::vector<double>& p : fit.resample_parameters) resamples.push_back(Numbers(p));
+    out["bootstrap"] = {{"seed", fit.bootstrap_seed},
+                        {"block_length", fit.block_length},
+                        {"failed", fit.failed_resamples},
+                        {"resamples", resamples}};
+  }
   return out.dump();
 }
 
@@ -107,6 +116,25 @@ CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& sourc
     }
     fit.best_start = in.value("best_start", -1);
     fit.seconds = in.value("seconds", 0.0);
+    if (in.contains("bootstrap")) {
+      const json& bootstrap = in.at("bootstrap");
+      if (!bootstrap.is_object()) throw InputError(source_name, 0, "bootstrap", "not an object");
+      fit.bootstrap_seed = bootstrap.value("seed", std::uint64_t{0});
+      fit.block_length = bootstrap.value("block_length", 0);
+      fit.failed_resamples = bootstrap.value("failed", 0);
+      for (const json& p : bootstrap.value("resamples", json::array())) {
+        std::vector<double> values;
+        for (const json& v : p) {
+          if (!v.is_number()) throw InputError(source_name, 0, "bootstrap.resamples", "a value is not a number");
+          values.push_back(v.get<double>());
+        }
+        if (values.size() != fit.parameters.size()) {
+          throw InputError(source_name, 0, "bootstrap.resamples", "a resample does not have one value per parameter");
+        }
+        fit.resample_parameters.push_back(std::move(values));
+      }
+      fit.parameter_resamples = SummarizeCurveResamples(fit);
+    }
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {  // a value of the wrong type, an unknown form or status

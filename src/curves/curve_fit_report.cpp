@@ -24,9 +24,16 @@ std::string CurveFitSummary::FullReport() const {
   if (form == CurveLawForm::kAnnealing) out += fmt::format("; annealing momentum lambda = {:g}", lambda);
   out += "\n";
   if (!parameters.empty()) {
-    out += "\nparameter        value\n";
-    for (std::size_t j = 0; j < parameters.size(); ++j)
-      out += fmt::format("{:<10} {:>12.6g}\n", parameter_names[j], parameters[j]);
+    const bool boot = parameter_resamples.size() == parameters.size();
+    out += boot ? "\nparameter        value  bootstrap se   95% interval\n" : "\nparameter        value\n";
+    for (std::size_t j = 0; j < parameters.size(); ++j) {
+      out += fmt::format("{:<10} {:>12.6g}", parameter_names[j], parameters[j]);
+      if (boot) {
+        const ResampleSummary& r = parameter_resamples[j];
+        out += fmt::format("  {:>12.4g}   [{:.6g}, {:.6g}]", r.se, r.ci95.first, r.ci95.second);
+      }
+      out += "\n";
+    }
     out += fmt::format("objective  {:>12.6e}\n", objective);
   }
   if (!starts.empty()) {
@@ -35,6 +42,14 @@ std::string CurveFitSummary::FullReport() const {
       out += fmt::format("{:<5}  {:<12.6e}  {:>10}  {}{}\n", k, starts[k].objective, starts[k].iterations,
                          starts[k].converged ? "yes" : "no", static_cast<int>(k) == best_start ? "  <- best" : "");
     }
+  }
+  if (!resample_parameters.empty() || failed_resamples > 0) {
+    out += fmt::format(
+        "\nbootstrap: {} moving-block residual resamples (blocks of {} log residuals within each curve, seed {}), {} "
+        "refitted, {} failed\n",
+        resample_parameters.size() + failed_resamples,
+        block_length > 0 ? fmt::format("{}", block_length) : std::string("round(n^(1/3))"), bootstrap_seed,
+        resample_parameters.size(), failed_resamples);
   }
   if (!curve_errors.empty()) {
     out += "\ncurve                  points  PredE     WorstE    R^2\n";

@@ -10,7 +10,9 @@ namespace scalelaw::detail {
 // Ceres logs through glog, whatever Solver::Options::logging_type says: its L-BFGS line search warns on stderr
 // (e.g. polynomial.cc, "Trying to extract roots from a constant polynomial", when an interpolation degenerates),
 // and a library must not write to its user's stderr. glog's only switch is the process-wide FLAGS_minloglevel, so
-// while at least one Ceres solve runs it is at least ERROR (2); the solve that leaves last restores the value
+// while at least one Ceres solve runs it is FATAL (3) (Ceres also logs at ERROR, e.g. trust_region_minimizer.cc's
+// "Terminating: Residual and Jacobian evaluation failed" when a start cannot be evaluated, which a fit reports as
+// that start's message); the solve that leaves last restores the value
 // the first one found, and the host application's own glog logging is as it set it before and after. Another
 // thread's warnings are dropped while a solve runs, and a change to the flag made meanwhile is undone.
 class ScopedQuietCeres {
@@ -19,7 +21,7 @@ class ScopedQuietCeres {
     std::lock_guard<std::mutex> lock(mutex_);
     if (active_++ == 0) {
       callers_level_ = FLAGS_minloglevel;
-      if (FLAGS_minloglevel < google::GLOG_ERROR) FLAGS_minloglevel = google::GLOG_ERROR;
+      if (FLAGS_minloglevel < google::GLOG_FATAL) FLAGS_minloglevel = google::GLOG_FATAL;
     }
   }
   ~ScopedQuietCeres() {

@@ -23,6 +23,7 @@
 // an anneal), a Multi-Power or Tissue fit is not identifiable and is reported so, with that reason.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,7 +45,18 @@ struct CurveFitOptions {
   double function_tolerance = 1e-12;
   double gradient_tolerance = 1e-16;
   double parameter_tolerance = 1e-12;
-  int num_threads = 0;  // starts run in parallel on this many threads (0 = the hardware's)
+  int num_threads = 0;  // starts (and bootstrap resamples) run in parallel on this many threads (0 = the hardware's)
+
+  // The moving-block residual bootstrap (docs/curve-laws.md, "Uncertainty"): 0 for none, else the number of
+  // resampled data sets refitted. Each resample keeps every curve's schedule and fitted curve and replaces its
+  // log residuals by blocks of block_length consecutive residuals of the same curve, drawn with replacement
+  // (Kunsch 1989, Ann. Statist. 17(3):1217); block_length 0 takes round(n^(1/3)) for a curve of n points (Hall,
+  // Horowitz and Jing 1995, Biometrika 82(3):561: the order that minimises the error of a variance estimate).
+  // Resample k draws from a generator seeded with (bootstrap_seed, k), so the result depends on the seed only,
+  // not on num_threads.
+  int bootstrap_resamples = 0;
+  std::uint64_t bootstrap_seed = 0;
+  int block_length = 0;
 
   // True when every option is in its range; otherwise why not in *error (when given).
   bool IsValid(std::string* error = nullptr) const;
@@ -76,7 +88,16 @@ struct CurveFitSummary {
   std::vector<CurveErrors> curve_errors;  // each curve's fit errors at parameters
   std::vector<CurveFitStart> starts;      // every start, in the order run
   int best_start = -1;
-  double seconds = 0;  // wall time of the fit
+  double seconds = 0;  // wall time of the fit (and bootstrap)
+
+  // The bootstrap (CurveFitOptions::bootstrap_resamples > 0 and a usable fit): the parameters of each resample
+  // that refitted (CurveLawParameterNames order; the Tissue law's lambda stays at the fit's), how many failed,
+  // and each parameter's ResampleSummary. Empty without a bootstrap.
+  std::vector<std::vector<double>> resample_parameters;
+  int failed_resamples = 0;
+  std::uint64_t bootstrap_seed = 0;
+  int block_length = 0;  // as asked (0: round(n^(1/3)) per curve)
+  std::vector<ResampleSummary> parameter_resamples;
 
   bool IsUsable() const { return status == AnalysisStatus::kUsable; }
   // The fitted law (throws InvalidArgument when there are no parameters).
@@ -96,10 +117,31 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
 // The fit as one line of JSON: "form", "lambda", "huber_delta", "status", "usable", "message" (when not usable),
 // "parameters" (an object keyed by CurveLawParameterNames, empty when not identifiable), "objective", "points",
 // "curves" (each with "name", "points", "pred_e", "worst_e", "r2", "mae", "rmse"), "starts" (each with "start",
-// "parameters", "objective", "iterations", "converged"), "best_start", "seconds".
+// "parameters", "objective", "iterations", "converged"), "best_start", "seconds", and with a bootstrap "bootstrap"
+// ({"seed", "block_length", "failed", "resamples": [[parameters], ...]}; the summaries are recomputed on reading).
 std::string CurveFitToJson(const CurveFitSummary& fit);
 // Reads what CurveFitToJson wrote (extra keys are ignored). Throws InputError naming source_name and the key.
 CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& source_name);
+
+// Each parameter's ResampleSummary over fit.resample_parameters (empty without a bootstrap); CurveFitFromJson
+// uses it to restore parameter_resamples.
+std::vector<ResampleSummary> SummarizeCurveResamples(const CurveFitSummary& fit);
+
+// A fitted law's prediction for a schedule, with the bootstrap's interval when the fit has resamples: the loss
+// at every `every`-th step and the last (PredictCurve), the LR at those steps, and for each step the 95%
+// percentile interval of the resample laws' predictions (SummarizeResamples; empty without resamples), the last
+// step's being final_loss_resamples.ci95. Throws InvalidArgument when the fit has no parameters, and as
+// PredictCurve.
+struct CurveForecast {
+  std::vector<long> steps;
+  std::vector<double> lr;
+  std::vector<double> loss;
+  double final_loss = 0;
+  std::vector<double> lower, upper;      // per step; empty without resamples
+  ResampleSummary final_loss_resamples;  // resamples = 0 without a bootstrap
+  bool HasInterval() const { return !lower.empty(); }
+};
+CurveForecast ForecastCurve(const CurveFitSummary& fit, const std::vector<double>& lr, long every = 1);
 
 // The Huber objective of law on curves (as FitCurveLaw minimises it), for comparing fits and published
 // parameters.
