@@ -15,7 +15,7 @@
 #include <utility>
 
 #include "curves/curve_terms.h"
-#include "fit/quiet_ceres.h"
+#include "curves/curve_fit_detail.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw {
@@ -227,24 +227,8 @@ CurveFitStart Solve(const FitData& data, Stage stage, const std::vector<double>&
   CurveFitStart result;
   result.start = start;
   std::vector<double> z = ToInternal(stage, start);
-  ceres::Problem::Options problem_options;
-  problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
-  ceres::Problem problem(problem_options);
-  problem.AddResidualBlock(new CurveCost(data, stage, options.huber_delta, observed), nullptr, z.data());
-  ceres::Solver::Options solver_options;
-  solver_options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
-  solver_options.linear_solver_type = ceres::DENSE_QR;
-  solver_options.max_num_iterations = options.max_iterations;
-  solver_options.function_tolerance = options.function_tolerance;
-  solver_options.gradient_tolerance = options.gradient_tolerance;
-  solver_options.parameter_tolerance = options.parameter_tolerance;
-  solver_options.logging_type = ceres::SILENT;
-  solver_options.num_threads = 1;
-  ceres::Solver::Summary summary;
-  {
-    detail::ScopedQuietCeres quiet;
-    ceres::Solve(solver_options, &problem, &summary);
-  }
+  const ceres::Solver::Summary summary = detail::SolveCurveLeastSquares(
+      new CurveCost(data, stage, options.huber_delta, observed), &z, options);
   result.parameters = FromInternal(stage, z);
   // 1/2 the sum of squared residuals is the Huber objective; recomputed at the end point, since a solve that
   // failed at its start reports no cost of its own.

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "curves/curve_fit_detail.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/error.h"
 
@@ -10,14 +11,8 @@ namespace scalelaw {
 namespace {
 
 using nlohmann::json;
-
-json Number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-json Numbers(const std::vector<double>& values) {
-  json out = json::array();
-  for (double v : values) out.push_back(Number(v));
-  return out;
-}
+constexpr auto Number = detail::JsonNumber;
+constexpr auto Numbers = detail::JsonNumbers;
 
 }  // namespace
 
@@ -40,27 +35,11 @@ std::string CurveFitToJson(const CurveFitSummary& fit) {
   for (std::size_t c = 0; c < fit.curve_names.size(); ++c) {
     json curve;
     curve["name"] = fit.curve_names[c];
-    if (c < fit.curve_errors.size()) {
-      const CurveErrors& e = fit.curve_errors[c];
-      curve["points"] = e.points;
-      curve["pred_e"] = Number(e.pred_e);
-      curve["worst_e"] = Number(e.worst_e);
-      curve["r2"] = Number(e.r2);
-      curve["mae"] = Number(e.mae);
-      curve["rmse"] = Number(e.rmse);
-    }
+    if (c < fit.curve_errors.size()) detail::AddCurveErrors(fit.curve_errors[c], &curve);
     curves.push_back(curve);
   }
   out["curves"] = curves;
-  json starts = json::array();
-  for (const CurveFitStart& s : fit.starts) {
-    starts.push_back({{"start", Numbers(s.start)},
-                      {"parameters", Numbers(s.parameters)},
-                      {"objective", Number(s.objective)},
-                      {"iterations", s.iterations},
-                      {"converged", s.converged}});
-  }
-  out["starts"] = starts;
+  out["starts"] = detail::CurveFitStartsToJson(fit.starts);
   out["best_start"] = fit.best_start;
   out["seconds"] = fit.seconds;
   if (!fit.resample_parameters.empty() || fit.failed_resamples > 0) {
@@ -103,16 +82,7 @@ CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& sourc
     fit.points = in.value("points", 0);
     for (const json& curve : in.value("curves", json::array())) {
       fit.curve_names.push_back(curve.value("name", std::string()));
-      if (curve.contains("pred_e")) {
-        CurveErrors e;
-        e.points = curve.value("points", 0);
-        e.pred_e = curve.value("pred_e", 0.0);
-        e.worst_e = curve.value("worst_e", 0.0);
-        e.r2 = curve.value("r2", 0.0);
-        e.mae = curve.value("mae", 0.0);
-        e.rmse = curve.value("rmse", 0.0);
-        fit.curve_errors.push_back(e);
-      }
+      if (curve.contains("pred_e")) fit.curve_errors.push_back(detail::CurveErrorsFromJson(curve));
     }
     fit.best_start = in.value("best_start", -1);
     fit.seconds = in.value("seconds", 0.0);

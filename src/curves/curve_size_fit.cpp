@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "curves/curve_terms.h"
-#include "fit/quiet_ceres.h"
+#include "curves/curve_fit_detail.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw {
@@ -151,24 +151,8 @@ CurveFitStart Solve(const SizeFitData& data, const SizeLayout& layout, const std
   CurveFitStart result;
   result.start = FreeToValues(layout, start);
   std::vector<double> z = start;
-  ceres::Problem::Options problem_options;
-  problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
-  ceres::Problem problem(problem_options);
-  problem.AddResidualBlock(new SizeCurveCost(data, layout, options.huber_delta), nullptr, z.data());
-  ceres::Solver::Options solver_options;
-  solver_options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
-  solver_options.linear_solver_type = ceres::DENSE_QR;
-  solver_options.max_num_iterations = options.max_iterations;
-  solver_options.function_tolerance = options.function_tolerance;
-  solver_options.gradient_tolerance = options.gradient_tolerance;
-  solver_options.parameter_tolerance = options.parameter_tolerance;
-  solver_options.logging_type = ceres::SILENT;
-  solver_options.num_threads = 1;
-  ceres::Solver::Summary summary;
-  {
-    detail::ScopedQuietCeres quiet;
-    ceres::Solve(solver_options, &problem, &summary);
-  }
+  const ceres::Solver::Summary summary =
+      detail::SolveCurveLeastSquares(new SizeCurveCost(data, layout, options.huber_delta), &z, options);
   result.parameters = FreeToValues(layout, z);
   result.objective = Objective(data, layout, z, options.huber_delta);
   result.iterations = static_cast<int>(summary.iterations.size());
@@ -530,12 +514,7 @@ std::string CurveSizeFitSummary::FullReport() const {
 
 std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit) {
   using nlohmann::json;
-  auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-  auto numbers = [&](const std::vector<double>& values) {
-    json out = json::array();
-    for (double v : values) out.push_back(number(v));
-    return out;
-  };
+  const auto number = detail::JsonNumber;
   const std::vector<std::string> names = CurveLawParameterNames(fit.form);
   json out;
   out["form"] = std::string(CurveLawFormName(fit.form));
@@ -572,27 +551,11 @@ std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit) {
   json curves = json::array();
   for (std::size_t c = 0; c < fit.curve_names.size(); ++c) {
     json curve = {{"name", fit.curve_names[c]}, {"params", fit.curve_params[c]}};
-    if (c < fit.curve_errors.size()) {
-      const CurveErrors& e = fit.curve_errors[c];
-      curve["points"] = e.points;
-      curve["pred_e"] = number(e.pred_e);
-      curve["worst_e"] = number(e.worst_e);
-      curve["r2"] = number(e.r2);
-      curve["mae"] = number(e.mae);
-      curve["rmse"] = number(e.rmse);
-    }
+    if (c < fit.curve_errors.size()) detail::AddCurveErrors(fit.curve_errors[c], &curve);
     curves.push_back(curve);
   }
   out["curves"] = curves;
-  json starts = json::array();
-  for (const CurveFitStart& s : fit.starts) {
-    starts.push_back({{"start", numbers(s.start)},
-                      {"parameters", numbers(s.parameters)},
-                      {"objective", number(s.objective)},
-                      {"iterations", s.iterations},
-                      {"converged", s.converged}});
-  }
-  out["starts"] = starts;
+  out["starts"] = detail::CurveFitStartsToJson(fit.starts);
   out["best_start"] = fit.best_start;
   out["seconds"] = fit.seconds;
   return out.dump();
@@ -606,10 +569,7 @@ CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::strin
     if (!in.contains(key)) throw InputError(source_name, 0, key, "missing");
     return in.at(key);
   };
-  // A number, or NaN for null (what ToJson writes for a value that is not finite).
-  auto number = [](const json& value) {
-    return value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
-  };
+  const auto number = detail::NumberOrNaN;  // null (a value that was not finite) reads as NaN
   CurveSizeFitSummary fit;
   try {
     fit.form = CurveLawFormFromName(need("form").get<std::string>());
@@ -679,16 +639,7 @@ CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::strin
     for (const json& curve : in.value("curves", json::array())) {
       fit.curve_names.push_back(curve.value("name", std::string()));
       fit.curve_params.push_back(number(curve.value("params", json(nullptr))));
-      if (curve.contains("pred_e")) {
-        CurveErrors e;
-        e.points = curve.value("points", 0);
-        e.pred_e = number(curve.at("pred_e"));
-        e.worst_e = number(curve.value("worst_e", json(nullptr)));
-        e.r2 = number(curve.value("r2", json(nullptr)));
-        e.mae = number(curve.value("mae", json(nullptr)));
-        e.rmse = number(curve.value("rmse", json(nullptr)));
-        fit.curve_errors.push_back(e);
-      }
+      if (curve.contains("pred_e")) fit.curve_errors.push_back(detail::CurveErrorsFromJson(curve));
     }
     fit.best_start = in.value("best_start", -1);
     fit.seconds = in.value("seconds", 0.0);
