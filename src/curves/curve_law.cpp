@@ -352,9 +352,10 @@ std::vector<double> CurveLoss(const CurveLaw& law, const std::vector<double>& lr
 CurvePrediction PredictCurve(const CurveLaw& law, const std::vector<double>& lr, long every) {
   if (every < 1) throw InvalidArgument(fmt::format("curve prediction: every must be >= 1, not {}", every));
   const long total = static_cast<long>(lr.size());
-  long first = 0;
-  while (first < total && !(lr[first] > 0)) ++first;
-  if (first == total) throw InvalidArgument("curve prediction: the schedule has no step with a positive LR");
+  if (total == 0 || !(*std::max_element(lr.begin(), lr.end()) > 0)) {
+    throw InvalidArgument("curve prediction: the schedule has no step with a positive LR");
+  }
+  const long first = static_cast<long>(std::max_element(lr.begin(), lr.end()) - lr.begin());
   CurvePrediction out;
   for (long t = first; t < total; t += every) out.steps.push_back(t);
   if (out.steps.back() != total - 1) out.steps.push_back(total - 1);

@@ -1,5 +1,6 @@
 #include "scalelaw/curves/curve_fit.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -122,10 +123,12 @@ TEST_CASE("Curve laws: a whole curve predicted for a schedule") {
   const CurveLaw mpl = AsCurveLaw(MultiPowerLaw{3.0, 0.5, 0.5, 300, 1.5, 0.6, 0.6});
   const std::vector<double> lr = LrPerStep(ParseLrSchedule("cosine:peak=1e-3,end=1e-4,steps=1000,warmup=100"));
   const CurvePrediction curve = PredictCurve(mpl, lr, 100);
-  // eta_0 = 0, so the curve starts at step 1: 1, 101, ..., 901 and the last step 999
-  REQUIRE(curve.steps.size() == 11);
-  CHECK(curve.steps.front() == 1);
-  CHECK(curve.steps[9] == 901);
+  // The warmup's last step, 99, is the first at the peak: 99, 199, ..., 999 (which is also the last step).
+  REQUIRE(curve.steps.size() == 10);
+  CHECK(lr[99] == *std::max_element(lr.begin(), lr.end()));
+  CHECK(lr[98] < lr[99]);
+  CHECK(curve.steps.front() == 99);
+  CHECK(curve.steps[8] == 899);
   CHECK(curve.steps.back() == 999);
   CHECK(curve.final_loss == curve.loss.back());
   CHECK(curve.final_loss == CurveLoss(mpl, lr, {999})[0]);

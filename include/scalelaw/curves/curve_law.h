@@ -77,8 +77,10 @@ inline std::vector<double> CurveLoss(const PowerCurveLaw& law, const std::vector
   return CurveLoss(AsCurveLaw(law), lr, steps);
 }
 
-// A law's whole curve for a schedule: the loss at every `every`-th step from the first step with P(t) > 0 (a
-// linear warmup starts at eta_0 = 0) and at the last step T - 1, whose loss is final_loss. Throws InvalidArgument
+// A law's whole curve for a schedule: the loss at every `every`-th step from the end of the warmup (the first step
+// at the schedule's highest LR: the laws describe the loss after the warmup, where their fits' logged points lie;
+// within it S1 is a few steps' LR and A·S1^-alpha is no loss a model has) and at the last step T - 1, whose loss
+// is final_loss. Throws InvalidArgument
 // for every < 1, an empty or all-zero schedule, and as CurveLoss.
 struct CurvePrediction {
   std::vector<long> steps;
