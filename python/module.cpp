@@ -27,6 +27,7 @@
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/curves/curve_fit.h"
+#include "scalelaw/curves/curve_size_fit.h"
 #include "scalelaw/curves/log_curves.h"
 #include "scalelaw/curves/schedule.h"
 #include "scalelaw/fit/fitted_law.h"
@@ -780,7 +781,7 @@ py::dict CheckpointRowsColumns(const std::vector<std::string>& run, const Double
 std::vector<scalelaw::TrainingCurve> TrainingCurvesOfColumns(
     const std::vector<std::string>& run, const DoubleArray& step, const DoubleArray& metric, const DoubleArray& lr,
     const std::vector<std::string>& schedules, const std::string& metric_name, const std::string& schedule,
-    long max_lr_gap, std::vector<std::string>* warnings) {
+    long max_lr_gap, std::vector<std::string>* warnings, const std::vector<double>& params = {}) {
   scalelaw::CurveColumns columns;
   columns.source = "<DataFrame>";
   columns.metric_name = metric_name;
@@ -790,7 +791,8 @@ std::vector<scalelaw::TrainingCurve> TrainingCurvesOfColumns(
   columns.lr = ToVector(lr);
   columns.schedule = schedules;
   columns.tokens.assign(columns.step.size(), std::numeric_limits<double>::quiet_NaN());
-  columns.params.assign(columns.step.size(), std::numeric_limits<double>::quiet_NaN());
+  columns.params = params;
+  if (columns.params.empty()) columns.params.assign(columns.step.size(), std::numeric_limits<double>::quiet_NaN());
   scalelaw::LogCurvesOptions options;
   options.schedule = schedule;
   options.max_lr_gap = max_lr_gap;
@@ -821,6 +823,52 @@ py::tuple FitCurvesColumns(const std::vector<std::string>& run, const DoubleArra
     fit = scalelaw::FitCurveLaw(form, fitted, options);
   }
   return py::make_tuple(fit, warnings);
+}
+
+// FitCurveLawAcrossSizes on the curves of columns, each run's N from params (one value a row).
+py::tuple FitCurvesAcrossSizesColumns(const std::vector<std::string>& run, const DoubleArray& step,
+                                      const DoubleArray& metric, const DoubleArray& lr,
+                                      const std::vector<std::string>& schedules, const std::string& metric_name,
+                                      const std::string& schedule, long max_lr_gap, const DoubleArray& params,
+                                      const std::string& law, const std::vector<std::string>& scaled, double lambda,
+                                      int threads) {
+  std::vector<std::string> warnings;
+  const std::vector<scalelaw::TrainingCurve> curves = TrainingCurvesOfColumns(
+      run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, &warnings, ToVector(params));
+  scalelaw::CurveSizeFitOptions options;
+  options.fit.lambda = lambda;
+  options.fit.num_threads = threads;
+  options.scaled = scaled;
+  const scalelaw::CurveLawForm form = scalelaw::CurveLawFormFromName(law);
+  scalelaw::CurveSizeFitSummary fit;
+  {
+    py::gil_scoped_release release;
+    fit = scalelaw::FitCurveLawAcrossSizes(form, curves, options);
+  }
+  return py::make_tuple(fit, warnings);
+}
+
+// The curve a fit across sizes predicts at N for a schedule spec (PredictCurve of the law at N), as columns.
+py::dict ForecastSizeColumns(const scalelaw::CurveSizeFitSummary& fit, const std::string& schedule, double params,
+                             long every) {
+  const std::vector<double> lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(schedule));
+  if (every <= 0) every = std::max<long>(1, static_cast<long>(lr.size()) / 200);
+  const scalelaw::CurveLaw law = fit.Law().At(params);
+  const scalelaw::CurvePrediction prediction = scalelaw::PredictCurve(law, lr, every);
+  std::vector<double> steps(prediction.steps.begin(), prediction.steps.end()), rates;
+  for (long t : prediction.steps) rates.push_back(lr[static_cast<std::size_t>(t)]);
+  py::dict parameters;
+  const std::vector<std::string> names = scalelaw::CurveLawParameterNames(law.form);
+  for (std::size_t j = 0; j < names.size() && j < law.parameters.size(); ++j) {
+    parameters[py::str(names[j])] = law.parameters[j];
+  }
+  py::dict out;
+  out["step"] = ToArray(steps);
+  out["lr"] = ToArray(rates);
+  out["loss"] = ToArray(prediction.loss);
+  out["final_loss"] = prediction.final_loss;
+  out["parameters"] = parameters;
+  return out;
 }
 
 // Each curve's errors under the fit: {name: {points, pred_e, worst_e, r2, mae, rmse}}.
@@ -1158,6 +1206,59 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def("__str__", &scalelaw::CurveFitSummary::FullReport)
       .def("to_json", [](const scalelaw::CurveFitSummary& s) { return scalelaw::CurveFitToJson(s); });
   m.def("_curve_fit_from_json", &scalelaw::CurveFitFromJson, py::arg("text"), py::arg("source"));
+  py::class_<scalelaw::CurveSizeFitSummary>(m, "CurveSizeFitResult",
+                                            "A loss-curve law fitted jointly across model sizes "
+                                            "(scalelaw.fit_curves_across_sizes)",
+                                            py::dynamic_attr())
+      .def_property_readonly(
+          "law", [](const scalelaw::CurveSizeFitSummary& s) { return std::string(scalelaw::CurveLawFormName(s.form)); },
+          "multi-power, annealing or power")
+      .def_property_readonly(
+          "params",
+          [](const scalelaw::CurveSizeFitSummary& s) {
+            py::dict out;
+            const std::vector<std::string> names = scalelaw::CurveLawParameterNames(s.form);
+            for (std::size_t j = 0; j < names.size() && j < s.law.parameters.size(); ++j) {
+              out[py::str(names[j])] = s.law.parameters[j];
+            }
+            return out;
+          },
+          "the law's parameters at reference_params")
+      .def_property_readonly(
+          "exponents",
+          [](const scalelaw::CurveSizeFitSummary& s) {
+            py::dict out;
+            const std::vector<std::string> names = scalelaw::CurveLawParameterNames(s.form);
+            for (std::size_t j = 0; j < names.size() && j < s.law.exponents.size(); ++j) {
+              if (s.law.scaled[j]) out[py::str(names[j])] = s.law.exponents[j];
+            }
+            return out;
+          },
+          "the N exponent of each scaled parameter: theta(N) = theta * (N / reference_params)^e")
+      .def_property_readonly("reference_params",
+                             [](const scalelaw::CurveSizeFitSummary& s) { return s.law.reference_params; })
+      .def_readonly("lambda_", &scalelaw::CurveSizeFitSummary::lambda, "the annealing law's momentum")
+      .def_readonly("objective", &scalelaw::CurveSizeFitSummary::objective, "the Huber objective of log residuals")
+      .def_readonly("n_points", &scalelaw::CurveSizeFitSummary::points)
+      .def_readonly("sizes", &scalelaw::CurveSizeFitSummary::sizes, "the distinct N fitted, increasing")
+      .def_readonly("curves", &scalelaw::CurveSizeFitSummary::curve_names, "the fitted curves' names")
+      .def_readonly("curve_params", &scalelaw::CurveSizeFitSummary::curve_params, "each fitted curve's N")
+      .def_readonly("condition_number", &scalelaw::CurveSizeFitSummary::condition_number)
+      .def_property_readonly("usable", &scalelaw::CurveSizeFitSummary::IsUsable)
+      .def_property_readonly("status", &StatusName<scalelaw::CurveSizeFitSummary>,
+                             "usable, not identifiable or no convergence")
+      .def_readonly("message", &scalelaw::CurveSizeFitSummary::message)
+      .def_readonly("wall_seconds", &scalelaw::CurveSizeFitSummary::seconds)
+      .def("brief_report", &scalelaw::CurveSizeFitSummary::BriefReport)
+      .def("full_report", &scalelaw::CurveSizeFitSummary::FullReport)
+      .def("__str__", &scalelaw::CurveSizeFitSummary::FullReport)
+      .def("to_json", [](const scalelaw::CurveSizeFitSummary& s) { return scalelaw::CurveSizeFitToJson(s); });
+  m.def("_curve_size_fit_from_json", &scalelaw::CurveSizeFitFromJson, py::arg("text"), py::arg("source"));
+  m.def("_fit_curves_across_sizes", &FitCurvesAcrossSizesColumns, py::arg("run"), py::arg("step"), py::arg("metric"),
+        py::arg("lr"), py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"),
+        py::arg("params"), py::arg("law"), py::arg("scaled"), py::arg("lambda_"), py::arg("threads"));
+  m.def("_forecast_curve_at_size", &ForecastSizeColumns, py::arg("fit"), py::arg("schedule"), py::arg("params"),
+        py::arg("every"));
   m.def("_fit_curves", &FitCurvesColumns, py::arg("run"), py::arg("step"), py::arg("metric"), py::arg("lr"),
         py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"), py::arg("law"),
         py::arg("train"), py::arg("lambda_"), py::arg("fit_lambda"), py::arg("bootstrap"), py::arg("seed"),

@@ -869,9 +869,10 @@ def checkpoint_rows(curves: _Any, *, checkpoints: str = "final", smooth: str = "
 
 # --- loss-curve laws (docs/curve-laws.md): fit schedule-aware laws to curves, predict schedules ---
 
-from ._scalelaw import CurveFitResult  # noqa: E402
+from ._scalelaw import CurveFitResult, CurveSizeFitResult  # noqa: E402
 
-__all__ += ["CurveFitResult", "fit_curves", "predict_curve", "score_curves", "load_curve_fit"]
+__all__ += ["CurveFitResult", "fit_curves", "predict_curve", "score_curves", "load_curve_fit", "CurveSizeFitResult",
+            "fit_curves_across_sizes"]
 
 
 _CurveColumns = tuple[list[str], _NDArray[_np.float64], _NDArray[_np.float64], _NDArray[_np.float64], list[str], str]
@@ -933,6 +934,47 @@ def fit_curves(data: _Any, *, law: str = "multi-power", schedule: _Optional[str]
     return fit  # type: ignore[no-any-return]
 
 
+def fit_curves_across_sizes(data: _Any, *, params: _Union[None, float, _Mapping[str, float]] = None,
+                            law: str = "multi-power", scaled: _Optional[_Sequence[str]] = None,
+                            schedule: _Optional[str] = None, metric: _Optional[str] = None, lambda_: float = 0.999,
+                            threads: int = 0, max_lr_gap: int = 0, **reader: _Any) -> CurveSizeFitResult:
+    """One loss-curve law fitted jointly to the curves of several model sizes, as `scalelaw curve fit
+    --across-sizes`: the parameters in `scaled` (default: multi-power L0, A, B; annealing L0, A, C; power L0, A)
+    are power laws in N around reference_params, theta(N) = theta * (N / reference_params)^e, the others are
+    shared (docs/curve-laws.md, "Across model sizes").
+
+    data and the LR of each run as in fit_curves. Each run's N: params (one number for every run, or a mapping
+    run -> N), else the curves' params column (read_curves reads it from a log column or a facts table).
+    The result prints its full report; .params (at reference_params), .exponents, .sizes, .objective, .usable,
+    .status, .message, .to_json() / .to_dict(); predict_curve(result, schedule, params=N) predicts a size.
+    A run without N raises scalelaw.InvalidArgument naming it; curves of one size come back not usable.
+    """
+    columns = _curve_columns(data, metric, reader)
+    runs, steps = columns[0], columns[1]
+    count = len(steps)
+    if params is None:
+        table = read_curves(data, metric=metric or "loss", **reader) if not _is_table(data) else data
+        sizes = (_np.asarray(table["params"], dtype=float) if _has_column(table, "params")
+                 else _np.full(count, _np.nan))
+    elif isinstance(params, _Mapping):
+        names = runs if runs else [""] * count
+        missing = [name for name in names if name not in params]
+        if missing:
+            raise InvalidArgument(f"run '{missing[0]}' has no N in params= (the runs: "
+                                  f"{', '.join(dict.fromkeys(names))})")
+        sizes = _np.asarray([float(params[name]) for name in names], dtype=float)
+    else:
+        sizes = _np.full(count, float(params))
+    without = [runs[i] if runs else "" for i in range(count) if not sizes[i] > 0]
+    if without:
+        raise InvalidArgument(f"run '{without[0]}' has no N: give params= (a number or run -> N) or a params column")
+    fit, warnings = _scalelaw._fit_curves_across_sizes(*columns, schedule or "", int(max_lr_gap), sizes, str(law),
+                                                       [str(p) for p in (scaled or [])], float(lambda_),
+                                                       int(threads))
+    _warn(warnings)
+    return fit  # type: ignore[no-any-return]
+
+
 def score_curves(fit: CurveFitResult, data: _Any, *, schedule: _Optional[str] = None, metric: _Optional[str] = None,
                  max_lr_gap: int = 0, **reader: _Any) -> _Any:
     """Each observed curve's errors under a curve fit (the law predicted from the curve's schedule), as
@@ -946,15 +988,28 @@ def score_curves(fit: CurveFitResult, data: _Any, *, schedule: _Optional[str] = 
     return _pd.DataFrame(rows)
 
 
-def predict_curve(fit: CurveFitResult, schedule: str, *, every: int = 0) -> _Any:
+def predict_curve(fit: _Union[CurveFitResult, CurveSizeFitResult], schedule: str, *, every: int = 0,
+                  params: _Optional[float] = None) -> _Any:
     """The loss curve a curve fit predicts for an LR schedule spec, as `scalelaw curve predict --schedule`: a
     DataFrame with step, lr, loss (every `every`-th step and the last; 0: about 200 points) and, when the fit has
     bootstrap resamples, lower and upper (the 95% percentile interval at each step). df.attrs holds final_loss,
-    final_loss_ci95 and final_loss_se (None without a bootstrap)."""
+    final_loss_ci95 and final_loss_se (None without a bootstrap). A fit across sizes (fit_curves_across_sizes)
+    predicts at N = params (required); df.attrs then also holds params and the law's parameters at N."""
     import pandas as _pd
 
     if not fit.usable:
         raise InvalidArgument(f"the curve fit is not usable ({fit.status}: {fit.message})")
+    if isinstance(fit, CurveSizeFitResult):
+        if params is None:
+            raise InvalidArgument("predict_curve: params=N is required for a fit across sizes")
+        at = _scalelaw._forecast_curve_at_size(fit, str(schedule), float(params), int(every))
+        frame = _pd.DataFrame({key: at[key] for key in ("step", "lr", "loss")})
+        frame["step"] = frame["step"].astype(int)
+        frame.attrs.update(final_loss=at["final_loss"], final_loss_ci95=None, final_loss_se=None,
+                           schedule=str(schedule), params=float(params), parameters=dict(at["parameters"]))
+        return frame
+    if params is not None:
+        raise InvalidArgument("predict_curve: params= applies to a fit across sizes (fit_curves_across_sizes)")
     out = _scalelaw._forecast_curve(fit, str(schedule), int(every))
     frame = _pd.DataFrame({key: out[key] for key in ("step", "lr", "loss")})
     frame["step"] = frame["step"].astype(int)
@@ -968,18 +1023,28 @@ def predict_curve(fit: CurveFitResult, schedule: str, *, every: int = 0) -> _Any
     return frame
 
 
-def load_curve_fit(source: _Union[str, "_os.PathLike[str]", _Mapping[str, _Any]]) -> CurveFitResult:
-    """A CurveFitResult from what `scalelaw curve fit --output` or CurveFitResult.to_json() wrote: a path, the JSON
-    text, or its dict (to_dict())."""
+def load_curve_fit(source: _Union[str, "_os.PathLike[str]", _Mapping[str, _Any]]
+                   ) -> _Union[CurveFitResult, CurveSizeFitResult]:
+    """A CurveFitResult (or, for a fit across sizes, a CurveSizeFitResult) from what `scalelaw curve fit --output`
+    or .to_json() wrote: a path, the JSON text, or its dict (to_dict())."""
+    def parse(text: str, name: str) -> _Union[CurveFitResult, CurveSizeFitResult]:
+        try:
+            across_sizes = "reference_params" in _json.loads(text)
+        except (ValueError, TypeError):
+            across_sizes = False
+        if across_sizes:
+            return _scalelaw._curve_size_fit_from_json(text, name)  # type: ignore[no-any-return]
+        return _scalelaw._curve_fit_from_json(text, name)  # type: ignore[no-any-return]
+
     if isinstance(source, _Mapping):
-        return _scalelaw._curve_fit_from_json(_json.dumps(dict(source)), "dict")  # type: ignore[no-any-return]
+        return parse(_json.dumps(dict(source)), "dict")
     if isinstance(source, _os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith("{")):
         path = _os.fsdecode(_os.fspath(source))
         if not _os.path.isfile(path):
             raise InputError(f"load_curve_fit: {path}: no such file")
         with open(path) as f:
-            return _scalelaw._curve_fit_from_json(f.read(), path)  # type: ignore[no-any-return]
-    return _scalelaw._curve_fit_from_json(str(source), "JSON text")  # type: ignore[no-any-return]
+            return parse(f.read(), path)
+    return parse(str(source), "JSON text")
 
 
 def _curve_fit_repr(self: CurveFitResult) -> str:
@@ -989,6 +1054,16 @@ def _curve_fit_repr(self: CurveFitResult) -> str:
 
 setattr(CurveFitResult, "__repr__", _curve_fit_repr)
 setattr(CurveFitResult, "to_dict", _to_dict)
+
+
+def _curve_size_fit_repr(self: CurveSizeFitResult) -> str:
+    exponents = ", ".join(f"e_{k}={v:.4g}" for k, v in self.exponents.items())
+    state = self.status if self.usable else "NOT USABLE: " + self.message
+    return f"<CurveSizeFitResult {self.law} across N={self.sizes} {exponents}; {state}>"
+
+
+setattr(CurveSizeFitResult, "__repr__", _curve_size_fit_repr)
+setattr(CurveSizeFitResult, "to_dict", _to_dict)
 
 
 # --- schedule design (docs/curve-laws.md): the LR schedule a fitted Multi-Power Law predicts to be best ---

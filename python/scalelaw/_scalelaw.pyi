@@ -475,6 +475,65 @@ class CurveFitResult:
     def to_dict(self) -> dict[str, Any]: ...
 
 def _curve_fit_from_json(text: str, source: str) -> CurveFitResult: ...
+class CurveSizeFitResult:
+    """A loss-curve law fitted jointly across model sizes (scalelaw.fit_curves_across_sizes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def law(self) -> str: ...  # "multi-power", "annealing" or "power"
+    @property
+    def params(self) -> dict[str, float]: ...  # at reference_params
+    @property
+    def exponents(self) -> dict[str, float]: ...  # the scaled parameters' N exponents
+    @property
+    def reference_params(self) -> float: ...
+    @property
+    def lambda_(self) -> float: ...
+    @property
+    def objective(self) -> float: ...
+    @property
+    def n_points(self) -> int: ...
+    @property
+    def sizes(self) -> list[float]: ...
+    @property
+    def curves(self) -> list[str]: ...
+    @property
+    def curve_params(self) -> list[float]: ...
+    @property
+    def condition_number(self) -> float: ...
+    @property
+    def usable(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def wall_seconds(self) -> float: ...
+    def brief_report(self) -> str: ...
+    def full_report(self) -> str: ...  # also str(result)
+    def to_json(self) -> str: ...
+    # Attached by scalelaw/__init__.py:
+    def to_dict(self) -> dict[str, Any]: ...
+
+def _curve_size_fit_from_json(text: str, source: str) -> CurveSizeFitResult: ...
+def _fit_curves_across_sizes(
+    run: list[str],
+    step: ArrayLike,
+    metric: ArrayLike,
+    lr: ArrayLike,
+    schedules: list[str],
+    metric_name: str,
+    schedule: str,
+    max_lr_gap: int,
+    params: ArrayLike,
+    law: str,
+    scaled: list[str],
+    lambda_: float,
+    threads: int,
+) -> tuple[CurveSizeFitResult, list[str]]: ...  # the fit and the warnings
+def _forecast_curve_at_size(
+    fit: CurveSizeFitResult, schedule: str, params: float, every: int
+) -> dict[str, Any]: ...  # step, lr, loss: arrays; final_loss; parameters: the law at N
 def _fit_curves(
     run: list[str],
     step: ArrayLike,

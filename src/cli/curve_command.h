@@ -48,6 +48,8 @@ struct CurveLogOptions {
   std::vector<std::string> where;
   std::string schedule;  // a schedule spec for every run
   long max_lr_gap = 0;
+  double params = 0;       // N of every run (0: not given); curve predict: the N a fit across sizes predicts at
+  std::string params_col;  // a column (key) with each run's N
 };
 
 // scalelaw curve fit LOG...: a loss-curve law fitted to the runs' curves (FitCurveLaw), with a bootstrap.
@@ -65,6 +67,9 @@ struct CurveFitCommand {
   bool json = false;
   std::string output;  // the fit as JSON
   std::string plot;    // out.svg: observed against predicted curves, and the LR schedules (out-lr.svg)
+  // A joint fit across model sizes (scalelaw/curves/curve_size_fit.h): each run's N from the log's facts.
+  bool across_sizes = false;
+  std::vector<std::string> scaled;  // the parameters that are power laws in N (empty: the form's default)
 };
 int RunCurveFit(const CurveFitCommand& command);
 

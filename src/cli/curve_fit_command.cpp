@@ -13,6 +13,7 @@
 #include "plot/curve_charts.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/curves/curve_fit.h"
+#include "scalelaw/curves/curve_size_fit.h"
 #include "scalelaw/curves/log_curves.h"
 #include "scalelaw/curves/schedule.h"
 #include "scalelaw/error.h"
@@ -50,6 +51,11 @@ void AddLogOptions(CLI::App* sub, CurveLogOptions& log) {
   sub->add_option("--max-lr-gap", log.max_lr_gap,
                   "Refuse a logged LR column with two logged steps further apart than this (0: any gap)")
       ->check(WholeNumber(0, kMaxInt));
+  auto* params = AddNumber(sub, "--params", log.params,
+                           "N of every run (a --facts row of the run comes first); curve predict --schedule with a "
+                           "fit across sizes (curve fit --across-sizes): the N to predict at");
+  sub->add_option("--params-col", log.params_col, "A column (key) with each run's N (constant within a run)")
+      ->excludes(params);
 }
 
 CurveReadOptions ReadOptions(const CurveLogOptions& log) {
@@ -61,6 +67,8 @@ CurveReadOptions ReadOptions(const CurveLogOptions& log) {
   options.tokens = "-";
   options.run_key = log.run_col;
   options.facts_table = log.facts;
+  options.params_col = log.params_col;
+  if (log.params > 0) options.facts.params = log.params;
   for (const std::string& spec : log.where) {
     try {
       options.where.push_back(RowFilter::Parse(spec));
@@ -184,6 +192,14 @@ void AddCurveFitSubcommand(CLI::App* curve, CurveFitCommand& command, int& exit_
   sub->add_option("--plot", command.plot,
                   "Write SVG charts: observed against predicted curves (with the bootstrap band) to this file, the "
                   "LR schedules to its name with -lr");
+  sub->add_flag("--across-sizes", command.across_sizes,
+                "Fit one law jointly to runs of several model sizes, some parameters power laws in N (each run's N "
+                "from --params-col, a 'params' column of --facts, or --params); curve predict --params N then "
+                "predicts an unseen size");
+  sub->add_option("--scaled", command.scaled,
+                  "With --across-sizes: the law's parameters that are power laws in N, comma-separated (default: "
+                  "multi-power L0,A,B; annealing L0,A,C; power L0,A); the others are shared by every size")
+      ->delimiter(',');
   sub->callback([&command, &exit_code] { exit_code = RunCurveFit(command); });
 }
 
@@ -205,6 +221,146 @@ void AddCurvePredictSubcommand(CLI::App* curve, CurvePredictCommand& command, in
   sub->callback([&command, &exit_code] { exit_code = RunCurvePredict(command); });
 }
 
+namespace {
+
+std::vector<CurveErrors> SizeErrorsOf(const CurveSizeFitSummary& fit, const std::vector<TrainingCurve>& curves) {
+  std::vector<CurveErrors> errors;
+  const CurveSizeLaw law = fit.Law();
+  for (const TrainingCurve& curve : curves) {
+    errors.push_back(CurvePredictionErrors(curve.loss, CurveLoss(law.At(curve.params), curve.lr, curve.steps)));
+  }
+  return errors;
+}
+
+// A run without N cannot enter a fit across sizes: exit 2 naming it and where N comes from.
+void RequireSizes(const std::vector<TrainingCurve>& curves) {
+  for (const TrainingCurve& curve : curves) {
+    if (!(curve.params > 0 && std::isfinite(curve.params))) {
+      throw InvalidArgument(fmt::format(
+          "run '{}' has no N (params): give each run's N with --params-col, a 'params' column in --facts, or "
+          "--params",
+          curve.name));
+    }
+  }
+}
+
+int RunCurveSizeFit(const CurveFitCommand& command, const std::vector<TrainingCurve>& train,
+                    const std::vector<TrainingCurve>& held_out) {
+  if (command.bootstrap > 0) throw InvalidArgument("--bootstrap is not available with --across-sizes");
+  if (command.fit_lambda) throw InvalidArgument("--fit-lambda is not available with --across-sizes");
+  if (!command.plot.empty()) throw InvalidArgument("--plot is not available with --across-sizes");
+  RequireSizes(train);
+  RequireSizes(held_out);
+  const CurveLawForm form = CurveLawFormFromName(command.law);
+  CurveSizeFitOptions options;
+  options.fit.lambda = command.lambda;
+  options.fit.num_threads = command.threads;
+  options.scaled = command.scaled;
+  std::string error;
+  if (!options.IsValid(form, &error)) throw InvalidArgument("--scaled: " + error);
+  const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(form, train, options);
+  std::vector<CurveErrors> held_out_errors;
+  if (fit.IsUsable() && !held_out.empty()) held_out_errors = SizeErrorsOf(fit, held_out);
+  if (!command.output.empty()) detail::WriteWholeFile(command.output, CurveSizeFitToJson(fit) + "\n", "the fit");
+  if (command.json) {
+    nlohmann::json json = nlohmann::json::parse(CurveSizeFitToJson(fit));
+    if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors);
+    fmt::print("{}\n", json.dump());
+  } else {
+    fmt::print("{}", fit.FullReport());
+    if (!held_out_errors.empty()) {
+      std::vector<std::string> names;
+      for (const TrainingCurve& curve : held_out)
+        names.push_back(fmt::format("{} (N {:.4g})", curve.name, curve.params));
+      fmt::print("{}", ErrorsTable("held-out curves (not fitted), predicted from their N and schedules:", names,
+                                   held_out_errors));
+    }
+    if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
+  }
+  return ExitCodeFor(fit.status, fit.message, "the curve fit across sizes");
+}
+
+// curve predict with a fit across sizes: the law at --params N (or at each observed run's N).
+int RunCurveSizePredict(const CurvePredictCommand& command, const std::string& text) {
+  const CurveSizeFitSummary fit = CurveSizeFitFromJson(text, command.fit);
+  if (!fit.IsUsable()) return ExitCodeFor(fit.status, fit.message, fmt::format("the fit in {}", command.fit));
+  if (!command.logs.empty()) {
+    const std::vector<TrainingCurve> curves = ReadTrainingCurves(command.logs, command.log);
+    RequireSizes(curves);
+    const std::vector<CurveErrors> errors = SizeErrorsOf(fit, curves);
+    if (command.json) {
+      const CurveErrors mean = MeanCurveErrors(errors);
+      nlohmann::json json = {{"form", std::string(CurveLawFormName(fit.form))},
+                             {"curves", ErrorsJson(curves, errors)},
+                             {"mean",
+                              {{"pred_e", mean.pred_e},
+                               {"worst_e", mean.worst_e},
+                               {"r2", mean.r2},
+                               {"mae", mean.mae},
+                               {"rmse", mean.rmse}}}};
+      for (std::size_t c = 0; c < curves.size(); ++c) json["curves"][c]["params"] = curves[c].params;
+      fmt::print("{}\n", json.dump());
+    } else {
+      fmt::print("{}", fit.BriefReport() + "\n");
+      std::vector<std::string> names;
+      for (const TrainingCurve& curve : curves) names.push_back(fmt::format("{} (N {:.4g})", curve.name, curve.params));
+      fmt::print(
+          "{}", ErrorsTable("observed curves against the law's prediction from their N and schedules:", names, errors));
+    }
+    return kExitOk;
+  }
+  if (command.log.schedule.empty()) throw InvalidArgument("--schedule SPEC (or --log LOG...) is required");
+  if (!(command.log.params > 0)) {
+    throw InvalidArgument(fmt::format("--params N is required: {} is a fit across sizes", command.fit));
+  }
+  std::vector<double> lr;
+  try {
+    lr = LrPerStep(ParseLrSchedule(command.log.schedule));
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(std::string("--schedule: ") + e.what());
+  }
+  const long every = command.every > 0 ? command.every : std::max<long>(1, static_cast<long>(lr.size()) / 200);
+  const CurveLaw law = fit.Law().At(command.log.params);
+  const CurvePrediction prediction = PredictCurve(law, lr, every);
+  const std::vector<long>& steps = prediction.steps;
+  const std::vector<double>& loss = prediction.loss;
+  const long last = steps.back();
+  std::string csv = "step,lr,loss\n";
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    csv += fmt::format("{},{:.17g},{:.17g}\n", steps[i], lr[steps[i]], loss[i]);
+  }
+  if (command.json) {
+    nlohmann::json points = nlohmann::json::array();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      points.push_back({{"step", steps[i]}, {"lr", lr[steps[i]]}, {"loss", loss[i]}});
+    }
+    nlohmann::json parameters = nlohmann::json::object();
+    const std::vector<std::string> names = CurveLawParameterNames(law.form);
+    for (std::size_t j = 0; j < names.size() && j < law.parameters.size(); ++j)
+      parameters[names[j]] = law.parameters[j];
+    fmt::print("{}\n", nlohmann::json({{"form", std::string(CurveLawFormName(fit.form))},
+                                       {"params", command.log.params},
+                                       {"schedule", command.log.schedule},
+                                       {"parameters", parameters},
+                                       {"final_step", last},
+                                       {"final_loss", prediction.final_loss},
+                                       {"curve", points}})
+                           .dump());
+  } else {
+    fmt::print("{} curve law across sizes from {}, at N = {:.6g}\nschedule {}\n", CurveLawFormName(fit.form),
+               command.fit, command.log.params, command.log.schedule);
+    fmt::print("final loss (step {}): {:.6f}\n", last, prediction.final_loss);
+    if (command.output.empty()) fmt::print("\n{}", csv);
+  }
+  if (!command.output.empty()) {
+    detail::WriteWholeFile(command.output, csv, "the predicted curve");
+    if (!command.json) fmt::print("{} points written to {}\n", steps.size(), command.output);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 int RunCurveFit(const CurveFitCommand& command) {
   const std::vector<TrainingCurve> all = ReadTrainingCurves(command.logs, command.log);
   std::vector<TrainingCurve> train = all, held_out;
@@ -220,6 +376,8 @@ int RunCurveFit(const CurveFitCommand& command) {
       if (!trained) held_out.push_back(curve);
     }
   }
+  if (command.across_sizes) return RunCurveSizeFit(command, train, held_out);
+  if (!command.scaled.empty()) throw InvalidArgument("--scaled needs --across-sizes");
   CurveFitOptions options;
   options.lambda = command.lambda;
   options.fit_lambda = command.fit_lambda;
@@ -256,6 +414,15 @@ int RunCurveFit(const CurveFitCommand& command) {
 
 int RunCurvePredict(const CurvePredictCommand& command) {
   const std::string text = detail::ReadWholeFile(command.fit);
+  {
+    // a fit across sizes (CurveSizeFitToJson) has a reference size; a single-size fit has none
+    const nlohmann::json probe = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (probe.is_object() && probe.contains("reference_params")) return RunCurveSizePredict(command, text);
+  }
+  if (command.log.params > 0 && command.logs.empty()) {
+    throw InvalidArgument(
+        fmt::format("--params: {} is a fit of one size (curve fit --across-sizes fits N)", command.fit));
+  }
   const CurveFitSummary fit = CurveFitFromJson(text, command.fit);
   if (!fit.IsUsable()) return ExitCodeFor(fit.status, fit.message, fmt::format("the fit in {}", command.fit));
   if (!command.logs.empty()) {

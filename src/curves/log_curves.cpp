@@ -15,6 +15,7 @@ std::vector<TrainingCurve> TrainingCurvesFromTable(const CurveTable& table, cons
   for (const Curve& run : table.curves) {
     TrainingCurve curve;
     curve.name = run.run;
+    curve.params = run.facts.params;  // N, when the log, the facts table or an option gives it (else NaN)
     if (run.size() == 0) throw InvalidArgument(fmt::format("run '{}' ({}): no logged points", run.run, run.source));
     for (std::size_t i = 0; i < run.size(); ++i) {
       const double step = run.step[i];

@@ -25,7 +25,8 @@ struct LogCurvesOptions {
 
 // The curves of table. Throws InputError naming the run's file, line and field for a step that is not a whole
 // number >= 0 or a schedule too short, InvalidArgument for a schedule spec that does not parse (naming the run)
-// and for a run without any LR. warnings (when given) receive one line per run whose warmup is not known.
+// and for a run without any LR. Each curve's params is the run's N fact (NaN when not known). warnings (when given)
+// receive one line per run whose warmup is not known.
 std::vector<TrainingCurve> TrainingCurvesFromTable(const CurveTable& table, const LogCurvesOptions& options = {},
                                                    std::vector<std::string>* warnings = nullptr);
 

@@ -1,0 +1,95 @@
+"""scalelaw curve fit --across-sizes / curve predict --params: one Multi-Power Law across model sizes, on curves of
+three sizes made from a known law (tests/support/synthetic_size_curves.py, recomputed with numpy), and the exit
+codes of a run without N and of curves of one size."""
+import csv
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import synthetic_size_curves as synthetic  # noqa: E402
+
+
+def write(tmp_path, rows, with_params=True):
+    log = tmp_path / "curves.csv"
+    with open(log, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["run", "step", "loss"])
+        writer.writerows((run, step, repr(loss)) for run, step, loss, _, _ in rows)
+    facts = tmp_path / "facts.csv"
+    runs = {}
+    for run, _, _, params, spec in rows:
+        runs[run] = (params, spec)
+    with open(facts, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["run", "params", "schedule"] if with_params else ["run", "schedule"])
+        for run, (params, spec) in runs.items():
+            writer.writerow([run, repr(params), spec] if with_params else [run, spec])
+    return log, facts
+
+
+def test_recovers_the_exponents_and_predicts_an_unseen_size(scalelaw, tmp_path):
+    log, facts = write(tmp_path, synthetic.curves())
+    out = tmp_path / "sizes.json"
+    fit = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes", "--output", out,
+                   "--json")
+    assert fit.code == 0, fit.err
+    result = fit.json()
+    assert result["usable"] and result["form"] == "multi-power"
+    assert result["reference_params"] == pytest.approx(synthetic.N_REF, rel=1e-12)
+    assert [s["params"] for s in result["sizes"]] == pytest.approx(synthetic.SIZES)
+    # noise-free curves: the generating law is the optimum (objective ~0), recovered to the fit's tolerance
+    assert sorted(result["exponents"]) == sorted(synthetic.EXPONENTS)
+    for name, exponent in synthetic.EXPONENTS.items():
+        assert result["exponents"][name] == pytest.approx(exponent, abs=1e-5), name
+    for name, value in synthetic.LAW.items():
+        assert result["parameters"][name] == pytest.approx(value, rel=1e-4), name
+
+    # the report prints the exponents
+    text = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes")
+    assert text.code == 0, text.err
+    assert "e_L0" in text.out or "exponent" in text.out.lower()
+
+    # an unseen size, predicted against the generating law
+    spec = synthetic.SCHEDULES["cosine"]
+    predicted = scalelaw("curve", "predict", "--fit", out, "--params", synthetic.UNSEEN, "--schedule", spec, "--json")
+    assert predicted.code == 0, predicted.err
+    answer = predicted.json()
+    truth = synthetic.multipower_loss(synthetic.law_at(synthetic.UNSEEN), synthetic.lr_per_step("cosine"),
+                                      [synthetic.STEPS - 1])[0]
+    assert answer["final_step"] == synthetic.STEPS - 1
+    assert answer["final_loss"] == pytest.approx(truth, rel=1e-6)
+    for name, value in synthetic.law_at(synthetic.UNSEEN).items():
+        assert answer["parameters"][name] == pytest.approx(value, rel=1e-4), name
+
+    # --scaled chooses which parameters scale
+    only = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes", "--scaled",
+                    "L0,A", "--json")
+    assert only.code == 0, only.err
+    assert sorted(only.json()["exponents"]) == ["A", "L0"]
+    assert only.json()["objective"] > 1e3 * result["objective"]  # B shared cannot fit the generating law
+
+
+def test_exit_codes(scalelaw, tmp_path):
+    log, facts = write(tmp_path, synthetic.curves(), with_params=False)
+    no_size = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes")
+    assert no_size.code == 2
+    assert "run 'cosine_25M'" in no_size.err and "N" in no_size.err
+
+    one = tmp_path / "one"
+    one.mkdir()
+    log, facts = write(one, synthetic.curves(sizes=[100e6]))
+    single = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes")
+    assert single.code == 1
+    assert "one size" in single.err
+
+    bad = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes", "--scaled", "D")
+    assert bad.code == 2, bad.err
+
+    out = tmp_path / "sizes.json"
+    log, facts = write(tmp_path, synthetic.curves())
+    assert scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes", "--output",
+                    out).code == 0
+    missing = scalelaw("curve", "predict", "--fit", out, "--schedule", synthetic.SCHEDULES["wsd"])
+    assert missing.code == 2 and "--params" in missing.err
