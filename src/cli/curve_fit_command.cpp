@@ -265,7 +265,7 @@ int RunCurveSizeFit(const CurveFitCommand& command, const std::vector<TrainingCu
   if (command.json) {
     nlohmann::json json = nlohmann::json::parse(CurveSizeFitToJson(fit));
     if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors);
-    fmt::print("{}\n", json.dump());
+    fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     fmt::print("{}", fit.FullReport());
     if (!held_out_errors.empty()) {
@@ -299,7 +299,7 @@ int RunCurveSizePredict(const CurvePredictCommand& command, const std::string& t
                                {"mae", mean.mae},
                                {"rmse", mean.rmse}}}};
       for (std::size_t c = 0; c < curves.size(); ++c) json["curves"][c]["params"] = curves[c].params;
-      fmt::print("{}\n", json.dump());
+      fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
       fmt::print("{}", fit.BriefReport() + "\n");
       std::vector<std::string> names;
@@ -345,7 +345,7 @@ int RunCurveSizePredict(const CurvePredictCommand& command, const std::string& t
                                        {"final_step", last},
                                        {"final_loss", prediction.final_loss},
                                        {"curve", points}})
-                           .dump());
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     fmt::print("{} curve law across sizes from {}, at N = {:.6g}\nschedule {}\n", CurveLawFormName(fit.form),
                command.fit, command.log.params, command.log.schedule);
@@ -392,7 +392,7 @@ int RunCurveFit(const CurveFitCommand& command) {
   if (command.json) {
     nlohmann::json json = nlohmann::json::parse(CurveFitToJson(fit));
     if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors);
-    fmt::print("{}\n", json.dump());
+    fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     fmt::print("{}", fit.FullReport());
     if (!held_out_errors.empty()) {
@@ -440,7 +440,7 @@ int RunCurvePredict(const CurvePredictCommand& command) {
       means["mae"] = mean.mae;
       means["rmse"] = mean.rmse;
       json["mean"] = means;
-      fmt::print("{}\n", json.dump());
+      fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
       fmt::print("{}", fit.BriefReport() + "\n");
       std::vector<std::string> names;
@@ -487,7 +487,7 @@ int RunCurvePredict(const CurvePredictCommand& command) {
       points.push_back(std::move(point));
     }
     json["curve"] = std::move(points);
-    fmt::print("{}\n", json.dump());
+    fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     fmt::print("{} curve law from {}\nschedule {}\n", CurveLawFormName(fit.form), command.fit, command.log.schedule);
     fmt::print("final loss (step {}): {:.6f}", last, forecast.final_loss);

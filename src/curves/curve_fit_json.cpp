@@ -50,7 +50,7 @@ std::string CurveFitToJson(const CurveFitSummary& fit) {
                         {"failed", fit.failed_resamples},
                         {"resamples", resamples}};
   }
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names need not be UTF-8
 }
 
 CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& source_name) {

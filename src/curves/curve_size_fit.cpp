@@ -558,7 +558,7 @@ std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit) {
   out["starts"] = detail::CurveFitStartsToJson(fit.starts);
   out["best_start"] = fit.best_start;
   out["seconds"] = fit.seconds;
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names need not be UTF-8
 }
 
 CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::string& source_name) {

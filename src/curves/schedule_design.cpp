@@ -469,7 +469,7 @@ std::string ScheduleDesignToJson(const ScheduleDesignSummary& summary) {
   out["iterations"] = summary.iterations;
   out["evaluations"] = summary.evaluations;
   out["seconds"] = summary.seconds;
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names need not be UTF-8
 }
 
 std::string ScheduleDesignSummary::BriefReport() const {

@@ -260,7 +260,8 @@ std::string CheckpointRows::ToJson() const {
     list.push_back(std::move(row));
   }
   out["rows"] = std::move(list);
-  return out.dump(2);
+  // A run's name is the log's bytes, which need not be UTF-8: such bytes are written as U+FFFD, not thrown at.
+  return out.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace scalelaw
