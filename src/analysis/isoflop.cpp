@@ -3,9 +3,9 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <boost/math/interpolators/makima.hpp>
 #include <array>
 #include <atomic>
+#include <boost/math/interpolators/makima.hpp>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -53,7 +53,8 @@ void ValidateRuns(const std::vector<IsoflopRun>& runs) {
         throw InvalidArgument(which + ": flops must be a positive finite number (got " + FormatNumber(run.flops) + ")");
       }
       if (run.tokens != 0 && !(PositiveFinite(run.tokens) && PositiveFinite(6.0 * run.params * run.tokens))) {
-        throw InvalidArgument(which + ": tokens must be a positive finite number (got " + FormatNumber(run.tokens) + ")");
+        throw InvalidArgument(which + ": tokens must be a positive finite number (got " + FormatNumber(run.tokens) +
+                              ")");
       }
       continue;
     }
@@ -63,7 +64,8 @@ void ValidateRuns(const std::vector<IsoflopRun>& runs) {
                               FormatNumber(run.flops) + ", tokens " + FormatNumber(run.tokens) + ")");
       }
       if (run.tokens != 0 && !(PositiveFinite(run.tokens) && PositiveFinite(6.0 * run.params * run.tokens))) {
-        throw InvalidArgument(which + ": tokens must be a positive finite number (got " + FormatNumber(run.tokens) + ")");
+        throw InvalidArgument(which + ": tokens must be a positive finite number (got " + FormatNumber(run.tokens) +
+                              ")");
       }
     } else if (!PositiveFinite(run.tokens) || !PositiveFinite(RunFlops(run))) {
       throw InvalidArgument(which + ": tokens must be a positive finite number (got " + FormatNumber(run.tokens) + ")");
@@ -78,12 +80,12 @@ void ValidateRuns(const std::vector<IsoflopRun>& runs) {
 // A budget's vertex in one variable x (ln N or ln D): where it lies, the loss there, the curvature of the
 // local parabola, the sampled range.
 struct Vertex {
-  bool ok = false;  // the method could be applied (enough distinct x, a finite fit)
+  bool ok = false;      // the method could be applied (enough distinct x, a finite fit)
   std::string failure;  // why not, when !ok
   int n_sizes = 0;
   double p = 0;  // curvature in x
   double x_min = 0, x_max = 0;
-  bool minimum = false;  // a minimum exists (parabola: p > 0; Akima: always, possibly at an edge)
+  bool minimum = false;     // a minimum exists (parabola: p > 0; Akima: always, possibly at an edge)
   bool has_vertex = false;  // minimum at a finite point
   double x_star = 0;
   double l_star = 0;
@@ -376,8 +378,9 @@ BudgetFit FitBudget(const BudgetRuns& runs, double ln_c, const Settings& s) {
       out.d = FindVertex(runs.xd, runs.y, s.vertex, s.window);
       if (!out.d.ok || !out.d.minimum || !out.d.has_vertex) {
         const std::string why = !out.d.ok ? out.d.failure
-                                : !out.d.minimum ? "the parabola in ln D opens downward (p = " + FormatNumber(out.d.p) + ")"
-                                                 : "the vertex in ln D is not a finite D";
+                                : !out.d.minimum
+                                    ? "the parabola in ln D opens downward (p = " + FormatNumber(out.d.p) + ")"
+                                    : "the vertex in ln D is not a finite D";
         out.status = "excluded: no D* (" + why + ")";
         out.problem = "no D*: " + why + "; excluded from the power-law fit";
         return out;
@@ -405,11 +408,10 @@ BudgetFit FitBudget(const BudgetRuns& runs, double ln_c, const Settings& s) {
   const bool n_outside = !n.in_range;
   const bool d_outside = s.d_star == IsoflopDStar::kOwn && !out.d.in_range;
   if (n_outside || d_outside) {
-    const std::string where =
-        n_outside ? "N* = " + FormatNumber(std::exp(out.ln_n)) + " lies outside the " +
-                        Range("N", std::exp(n.x_min), std::exp(n.x_max))
-                  : "D* = " + FormatNumber(std::exp(out.ln_d)) + " lies outside the " +
-                        Range("D", std::exp(out.d.x_min), std::exp(out.d.x_max));
+    const std::string where = n_outside ? "N* = " + FormatNumber(std::exp(out.ln_n)) + " lies outside the " +
+                                              Range("N", std::exp(n.x_min), std::exp(n.x_max))
+                                        : "D* = " + FormatNumber(std::exp(out.ln_d)) + " lies outside the " +
+                                              Range("D", std::exp(out.d.x_min), std::exp(out.d.x_max));
     if (akima) {
       out.status = std::string("excluded: minimum at the edge of the sampled ") + (n_outside ? "N" : "D") + " range";
       out.problem = "the Akima interpolant's minimum lies at the edge of the sampled range (" + where +
@@ -605,7 +607,8 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   if (options.bootstrap < 0) throw InvalidArgument("bootstrap resamples must be 0 or more");
   if (options.num_threads < 0) throw InvalidArgument("threads must be 0 (all) or more");
   if (options.weight_resamples < 10) {
-    throw InvalidArgument("weight resamples must be at least 10 (got " + std::to_string(options.weight_resamples) + ")");
+    throw InvalidArgument("weight resamples must be at least 10 (got " + std::to_string(options.weight_resamples) +
+                          ")");
   }
   if (!(options.disagreement > 0 && std::isfinite(options.disagreement))) {
     throw InvalidArgument("the 6ND disagreement threshold must be a positive number");
@@ -614,15 +617,13 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
   const std::vector<std::vector<std::size_t>> groups = GroupIsoflopBudgets(runs, options.budget_tolerance);
 
   const bool by_label = runs.front().budget > 0;
-  const bool with_tokens =
-      std::all_of(runs.begin(), runs.end(), [](const IsoflopRun& run) { return run.tokens > 0; });
+  const bool with_tokens = std::all_of(runs.begin(), runs.end(), [](const IsoflopRun& run) { return run.tokens > 0; });
   Settings settings;
   settings.vertex = options.vertex;
   settings.window = options.window;
   settings.keep_outside = options.keep_outside;
-  settings.d_star = options.d_star == IsoflopDStar::kAuto
-                        ? (with_tokens ? IsoflopDStar::kOwn : IsoflopDStar::kFlops)
-                        : options.d_star;
+  settings.d_star = options.d_star == IsoflopDStar::kAuto ? (with_tokens ? IsoflopDStar::kOwn : IsoflopDStar::kFlops)
+                                                          : options.d_star;
   if ((settings.d_star == IsoflopDStar::kOwn || settings.d_star == IsoflopDStar::kRuns) && !with_tokens) {
     throw InvalidArgument("D* method '" + std::string(IsoflopDStarName(settings.d_star)) +
                           "' needs the tokens D of every run");
@@ -653,10 +654,10 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     }
     if (off > 0) {
       const std::string column = by_label ? "budget label" : "FLOPs";
-      std::string text = "6ND differs from the runs' " + column + " by more than " +
-                         FormatNumber(100 * options.disagreement) + "% for " + std::to_string(off) + " of " +
-                         std::to_string(runs.size()) + " runs (6ND/C from " + FormatNumber(std::round(lo * 1000) / 1000) +
-                         " to " + FormatNumber(std::round(hi * 1000) / 1000) + ")";
+      std::string text =
+          "6ND differs from the runs' " + column + " by more than " + FormatNumber(100 * options.disagreement) +
+          "% for " + std::to_string(off) + " of " + std::to_string(runs.size()) + " runs (6ND/C from " +
+          FormatNumber(std::round(lo * 1000) / 1000) + " to " + FormatNumber(std::round(hi * 1000) / 1000) + ")";
       text += by_label ? ": the budgets are the labels, and D* comes from the runs' own D (D* method '" +
                              std::string(IsoflopDStarName(settings.d_star)) + "')"
                        : ": if the FLOPs column is a nominal budget, group by it as a label (--budget-col)";
@@ -744,11 +745,10 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
       list += (i ? ", " : "") + FormatNumber(skipped[i].flops) + " (" + std::to_string(skipped[i].n_sizes) + ")";
     }
     if (shown < skipped.size()) list += ", and " + std::to_string(skipped.size() - shown) + " more";
-    result.warnings.insert(result.warnings.begin(), std::to_string(skipped.size()) + " of " +
-                                                        std::to_string(groups.size()) + " budgets have fewer than " +
-                                                        std::to_string(options.min_sizes) +
-                                                        " distinct N and were skipped; C (distinct N): " + list +
-                                                        fragments);
+    result.warnings.insert(result.warnings.begin(),
+                           std::to_string(skipped.size()) + " of " + std::to_string(groups.size()) +
+                               " budgets have fewer than " + std::to_string(options.min_sizes) +
+                               " distinct N and were skipped; C (distinct N): " + list + fragments);
   }
 
   if (used_groups.size() < 2) {
@@ -781,8 +781,9 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
       }
     } else {
       result.weighted = false;
-      result.warnings.push_back("weights: the budgets' vertices do not vary over their resamples; the power laws are "
-                                "unweighted");
+      result.warnings.push_back(
+          "weights: the budgets' vertices do not vary over their resamples; the power laws are "
+          "unweighted");
     }
   }
   result.weight_resamples = result.weighted ? options.weight_resamples : 0;
@@ -813,12 +814,11 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     }
     chi2 /= static_cast<double>(used_groups.size() - 2);
     if (chi2 > 4) {
-      result.warnings.push_back("weights: the vertices scatter about N_opt = k·C^a " +
-                                FormatNumber(std::round(std::sqrt(chi2) * 10) / 10) +
-                                " times more than their own bootstrap spreads (chi^2/dof " +
-                                FormatNumber(std::round(chi2 * 10) / 10) +
-                                "), so the weights and the bootstrap understate the uncertainty of a; compare with "
-                                "the unweighted fit");
+      result.warnings.push_back(
+          "weights: the vertices scatter about N_opt = k·C^a " + FormatNumber(std::round(std::sqrt(chi2) * 10) / 10) +
+          " times more than their own bootstrap spreads (chi^2/dof " + FormatNumber(std::round(chi2 * 10) / 10) +
+          "), so the weights and the bootstrap understate the uncertainty of a; compare with "
+          "the unweighted fit");
     }
   }
 
@@ -886,7 +886,8 @@ IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptio
     vb.push_back(estimates[i][1]);
     vk.push_back(std::exp(estimates[i][2]));
     vkt.push_back(std::exp(estimates[i][3]));
-    result.bootstrap_draws.push_back({{"a", va.back()}, {"b", vb.back()}, {"k_params", vk.back()}, {"k_tokens", vkt.back()}});
+    result.bootstrap_draws.push_back(
+        {{"a", va.back()}, {"b", vb.back()}, {"k_params", vk.back()}, {"k_tokens", vkt.back()}});
   }
   const int failed = resamples - static_cast<int>(va.size());
   result.bootstrap_failed = failed;

@@ -61,8 +61,8 @@ std::string IsoflopResult::BriefReport() const {
   if (!IsUsable()) {
     return fmt::format("isoflop: NOT USABLE ({}): {}\n", AnalysisStatusName(status), message);
   }
-  return fmt::format("isoflop: N_opt = {:.4g}·C^{:.4f} (a = {}), D_opt = {:.4g}·C^{:.4f} (b = {}); {}\n", k_params,
-                     a, WithInterval(*this, "a", a), k_tokens, b, WithInterval(*this, "b", b), Status(*this));
+  return fmt::format("isoflop: N_opt = {:.4g}·C^{:.4f} (a = {}), D_opt = {:.4g}·C^{:.4f} (b = {}); {}\n", k_params, a,
+                     WithInterval(*this, "a", a), k_tokens, b, WithInterval(*this, "b", b), Status(*this));
 }
 
 std::string IsoflopResult::FullReport() const {
@@ -82,7 +82,8 @@ std::string IsoflopResult::FullReport() const {
   bool ratios = false;
   for (const IsoflopBudget& budget : budgets) ratios = ratios || budget.ratio_max > 0;
   const bool sds = weighted;
-  out += fmt::format("  {:>10} {:>5} {:>5} {:>10} {:>10} {:>8} {:>9}", "budget C", "runs", "sizes", "N*", "D*", "L*", "p");
+  out +=
+      fmt::format("  {:>10} {:>5} {:>5} {:>10} {:>10} {:>8} {:>9}", "budget C", "runs", "sizes", "N*", "D*", "L*", "p");
   if (ratios) out += fmt::format(" {:>11}", "6ND/C");
   if (sds) out += fmt::format(" {:>8} {:>8}", "sd lnN*", "sd lnD*");
   out += "  status\n";
@@ -94,9 +95,9 @@ std::string IsoflopResult::FullReport() const {
     out += fmt::format("  {:>10} {:>5} {:>5} {:>10} {:>10} {:>8} {:>9}", ShortNumber(budget.flops), budget.n_runs,
                        budget.n_sizes, n, d, l, p);
     if (ratios) {
-      out += fmt::format(" {:>11}", budget.ratio_max > 0
-                                        ? fmt::format("{:.2f}-{:.2f}", budget.ratio_min, budget.ratio_max)
-                                        : std::string("-"));
+      out +=
+          fmt::format(" {:>11}", budget.ratio_max > 0 ? fmt::format("{:.2f}-{:.2f}", budget.ratio_min, budget.ratio_max)
+                                                      : std::string("-"));
     }
     if (sds) {
       out += budget.used ? fmt::format(" {:>8.3g} {:>8.3g}", budget.log_params_sd, budget.log_tokens_sd)

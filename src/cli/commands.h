@@ -44,12 +44,12 @@ struct FitCommand {
   double asymmetry = 1.0;
   double huber_delta = 1e-3;
   int threads = 0;
-  std::vector<std::string> fix;    // NAME=VALUE
-  std::vector<std::string> tie;    // NAME=NAME
-  std::vector<std::string> bound;  // NAME=LOWER:UPPER
-  std::string formula;             // instead of --model: a formula over the CSV's columns
-  std::vector<std::string> grid;   // NAME=START:STOP:STEP or NAME=V1,V2,... starting values
-  std::vector<std::string> col;    // DATA=COLUMN: the CSV column of a formula model's data identifier
+  std::vector<std::string> fix;     // NAME=VALUE
+  std::vector<std::string> tie;     // NAME=NAME
+  std::vector<std::string> bound;   // NAME=LOWER:UPPER
+  std::string formula;              // instead of --model: a formula over the CSV's columns
+  std::vector<std::string> grid;    // NAME=START:STOP:STEP or NAME=V1,V2,... starting values
+  std::vector<std::string> col;     // DATA=COLUMN: the CSV column of a formula model's data identifier
   std::vector<std::string> params;  // formula parameters declared as such (names close to a column's)
   TableOptions table;               // --where, --skip-missing
   std::string group_by;             // one fit per value of this column
@@ -57,7 +57,7 @@ struct FitCommand {
   int bootstrap = 0;
   int holdout_top = 0;
   double max_span = std::numeric_limits<double>::quiet_NaN();  // NaN: FitOptions' own
-  std::string starts = "auto";  // auto, grid, lhs:N, varpro, varpro:K
+  std::string starts = "auto";                                 // auto, grid, lhs:N, varpro, varpro:K
   long long seed = 42;
   double at_flops = PredictionInputs::kUnset;
   bool json = false;

@@ -306,16 +306,17 @@ int RunFit(const FitCommand& command) {
   const bool signed_loss = ResidualOf(options) == Residual::kLoss;
   NumericTable table;
   try {
-    table = ParseNumericCsv(text, source,
-                            QueryOf(command, *model, columns, signed_loss ? CellDomain::kFinite : CellDomain::kPositive));
+    table = ParseNumericCsv(
+        text, source, QueryOf(command, *model, columns, signed_loss ? CellDomain::kFinite : CellDomain::kPositive));
   } catch (const InputError& error) {
     const std::string what = error.what();
     if (signed_loss || what.find("column '" + command.loss_col + "'") == std::string::npos ||
         what.find("expected a positive number") == std::string::npos) {
       throw;
     }
-    throw InvalidArgument(fmt::format("{} (--objective {} acts on log residuals; fit the loss itself with --residual {})",
-                                      what, command.objective, ResidualName(Residual::kLoss)));
+    throw InvalidArgument(
+        fmt::format("{} (--objective {} acts on log residuals; fit the loss itself with --residual {})", what,
+                    command.objective, ResidualName(Residual::kLoss)));
   }
 
   // One fit per group (one group: the whole table).

@@ -6,15 +6,14 @@
 
 #include <cmath>
 #include <optional>
-
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "io/read_file.h"
 #include "plot/result_charts.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/isoflop.h"
-#include "io/read_file.h"
 #include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/io/csv.h"
 #include "scalelaw/io/prediction_json.h"
@@ -97,7 +96,8 @@ int RunIsoflop(const IsoflopCommand& command) {
   std::optional<Prediction> at;
   if (!std::isnan(command.at_flops) && result.IsUsable()) {
     // N_opt and D_opt at the budget through the result as a Law: the same numbers `allocate --fit` gives.
-    at = Predict(FittedLaw(result, "isoflop"), Quantity::kAllocation, PredictionInputs().Set(Input::kFlops, command.at_flops));
+    at = Predict(FittedLaw(result, "isoflop"), Quantity::kAllocation,
+                 PredictionInputs().Set(Input::kFlops, command.at_flops));
   }
   if (command.json) {
     fmt::print("{}\n", at ? "{\"isoflop\":" + IsoflopToJson(result) + ",\"at_flops\":" + PredictionToJson(*at) + "}"

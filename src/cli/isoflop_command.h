@@ -14,9 +14,9 @@ struct IsoflopCommand {
   std::string file;  // "-" reads standard input
   std::string params_col = "params";
   std::string tokens_col = "tokens";
-  std::string flops_col;  // when set, C is read from it (and tokens only when tokens_given)
+  std::string flops_col;      // when set, C is read from it (and tokens only when tokens_given)
   bool tokens_given = false;  // --tokens-col was on the command line
-  std::string budget_col;  // when set, runs are grouped by its nominal labels (and tokens read unless d_star flops)
+  std::string budget_col;     // when set, runs are grouped by its nominal labels (and tokens read unless d_star flops)
   std::string loss_col = "loss";
   // The analysis's options, defaults from IsoflopOptions (names as in IsoflopVertexFromName, IsoflopDStarFromName).
   std::string vertex = std::string(IsoflopVertexName(IsoflopOptions{}.vertex));
@@ -32,10 +32,10 @@ struct IsoflopCommand {
   std::uint64_t seed = IsoflopOptions{}.seed;
   int threads = IsoflopOptions{}.num_threads;
   bool json = false;
-  std::string plot;    // an SVG of the budgets' profiles and parabolas
-  std::string output;  // the result as JSON, for --fit of allocate and plan
+  std::string plot;                                            // an SVG of the budgets' profiles and parabolas
+  std::string output;                                          // the result as JSON, for --fit of allocate and plan
   double at_flops = std::numeric_limits<double>::quiet_NaN();  // also N_opt and D_opt at this budget
-  TableOptions table;  // --where, --skip-missing
+  TableOptions table;                                          // --where, --skip-missing
 };
 
 // 0 ok; 1 the result is not usable (fewer than 2 usable budgets); 2 usage or input error (thrown as scalelaw::Error).

@@ -342,7 +342,8 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
   sub->add_option("--output", command.output, "Also write the result as JSON to this file (for allocate/plan --fit)");
-  AddNumber(sub, "--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with the bootstrap's 95%)");
+  AddNumber(sub, "--at-flops", command.at_flops,
+            "Also report N_opt and D_opt at this budget (with the bootstrap's 95%)");
   sub->callback([&command, &exit_code, tokens] {
     command.tokens_given = tokens->count() > 0;
     exit_code = RunIsoflop(command);

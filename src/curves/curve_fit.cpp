@@ -14,8 +14,8 @@
 #include <thread>
 #include <utility>
 
-#include "curves/curve_terms.h"
 #include "curves/curve_fit_detail.h"
+#include "curves/curve_terms.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw {
@@ -227,8 +227,8 @@ CurveFitStart Solve(const FitData& data, Stage stage, const std::vector<double>&
   CurveFitStart result;
   result.start = start;
   std::vector<double> z = ToInternal(stage, start);
-  const ceres::Solver::Summary summary = detail::SolveCurveLeastSquares(
-      new CurveCost(data, stage, options.huber_delta, observed), &z, options);
+  const ceres::Solver::Summary summary =
+      detail::SolveCurveLeastSquares(new CurveCost(data, stage, options.huber_delta, observed), &z, options);
   result.parameters = FromInternal(stage, z);
   // 1/2 the sum of squared residuals is the Huber objective; recomputed at the end point, since a solve that
   // failed at its start reports no cost of its own.

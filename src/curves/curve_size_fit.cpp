@@ -17,8 +17,8 @@
 #include <thread>
 #include <utility>
 
-#include "curves/curve_terms.h"
 #include "curves/curve_fit_detail.h"
+#include "curves/curve_terms.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw {

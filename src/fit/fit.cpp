@@ -449,10 +449,11 @@ std::string StuckOnBound(const detail::ModelForm& form, const detail::LogDesign&
       const double inward = bound == layout.lower[k] ? 1.0 : -1.0;
       if (std::abs(x - bound) > 1e-6 * scale) continue;
       if (!(-inward * gradient[j] * 1e-3 * scale > 1e-6 * std::abs(value))) continue;
-      return fmt::format("{} ended on its {} bound ({}) where the objective still falls inward (the search was "
-                         "driven onto the bound and stopped there); other starts (--starts grid, or lhs with "
-                         "another seed) or a bound away from it may find the minimum",
-                         spec[j].natural, inward > 0 ? "lower" : "upper", FormatNumber(natural[j]));
+      return fmt::format(
+          "{} ended on its {} bound ({}) where the objective still falls inward (the search was "
+          "driven onto the bound and stopped there); other starts (--starts grid, or lhs with "
+          "another seed) or a bound away from it may find the minimum",
+          spec[j].natural, inward > 0 ? "lower" : "upper", FormatNumber(natural[j]));
     }
   }
   return {};
@@ -481,9 +482,9 @@ bool AtStationaryPoint(const detail::ModelForm& form, const detail::LogDesign& d
 constexpr double kMaxCorrelationCondition = 1e12;
 
 struct LaplaceCovariance {
-  bool singular = false;            // H has no usable inverse; free_combination names the parameters involved
+  bool singular = false;              // H has no usable inverse; free_combination names the parameters involved
   std::vector<int> free_combination;  // free indices with a large component in R's weakest direction
-  Eigen::MatrixXd covariance;       // s^2 H^-1 over the free parameters; empty when singular or n <= q
+  Eigen::MatrixXd covariance;         // s^2 H^-1 over the free parameters; empty when singular or n <= q
 };
 
 LaplaceCovariance CovarianceAtOptimum(const Eigen::MatrixXd& information, double weighted_squares, std::size_t n) {
@@ -572,10 +573,10 @@ std::string UnpinnedByLaplace(const std::vector<PositiveParameter>& positive, co
     const double log_se = p.log_scaled ? se : se / p.value;
     if (!(2 * 1.96 * log_se > std::log(max_span))) continue;
     const double lo = p.value * std::exp(-1.96 * log_se), hi = p.value * std::exp(1.96 * log_se);
-    return fmt::format("the runs do not pin {}: its 95% interval (Laplace, on log {}) is [{}, {}], a factor {} wide "
-                       "(more than the {} allowed: max_parameter_span)",
-                       p.natural, p.natural, FormatNumber(lo), FormatNumber(hi), FormatNumber(hi / lo),
-                       FormatNumber(max_span));
+    return fmt::format(
+        "the runs do not pin {}: its 95% interval (Laplace, on log {}) is [{}, {}], a factor {} wide "
+        "(more than the {} allowed: max_parameter_span)",
+        p.natural, p.natural, FormatNumber(lo), FormatNumber(hi), FormatNumber(hi / lo), FormatNumber(max_span));
   }
   return {};
 }
@@ -589,10 +590,11 @@ std::string UnpinnedByBootstrap(const std::vector<PositiveParameter>& positive,
     if (it == uncertainty.end()) continue;
     const auto [lo, hi] = it->second.ci95;
     if (lo > 0 && hi / lo <= max_span) continue;
-    return fmt::format("the runs do not pin {}: its bootstrap 95% interval is [{}, {}]{} (more than the factor {} "
-                       "allowed: max_parameter_span)",
-                       p.natural, FormatNumber(lo), FormatNumber(hi),
-                       lo > 0 ? ", a factor " + FormatNumber(hi / lo) + " wide" : "", FormatNumber(max_span));
+    return fmt::format(
+        "the runs do not pin {}: its bootstrap 95% interval is [{}, {}]{} (more than the factor {} "
+        "allowed: max_parameter_span)",
+        p.natural, FormatNumber(lo), FormatNumber(hi), lo > 0 ? ", a factor " + FormatNumber(hi / lo) + " wide" : "",
+        FormatNumber(max_span));
   }
   return {};
 }
@@ -608,9 +610,10 @@ std::string ComputeSpanHint(const Dataset& data) {
     hi = std::max(hi, c);
   }
   if (!(lo > 0) || hi / lo >= 10) return {};
-  return fmt::format("; the runs' compute 6ND spans a factor {} only ({} to {} FLOPs): runs at other budgets pin the "
-                     "law",
-                     FormatNumber(hi / lo), FormatNumber(lo), FormatNumber(hi));
+  return fmt::format(
+      "; the runs' compute 6ND spans a factor {} only ({} to {} FLOPs): runs at other budgets pin the "
+      "law",
+      FormatNumber(hi / lo), FormatNumber(lo), FormatNumber(hi));
 }
 
 // Nonparametric bootstrap (Besiroglu et al. 2024 used 4000 resamples): resample the runs with replacement,
@@ -1163,9 +1166,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
       const int k = layout.source[j];
       if (k < 0 || (information(k, k) > 0 && std::isfinite(information(k, k)))) continue;
       return finish(AnalysisStatus::kNotIdentifiable,
-                    "not identifiable: the runs do not inform " + spec[j].natural + ": no run's prediction changes "
-                    "with it at the fitted values (a zero derivative everywhere; its value " +
-                    FormatNumber(summary->params.at(spec[j].natural)) + " is wherever the optimiser left it)");
+                    "not identifiable: the runs do not inform " + spec[j].natural +
+                        ": no run's prediction changes "
+                        "with it at the fitted values (a zero derivative everywhere; its value " +
+                        FormatNumber(summary->params.at(spec[j].natural)) + " is wherever the optimiser left it)");
     }
   }
   const LaplaceCovariance laplace = CovarianceAtOptimum(information, weighted_squares, design.size());
@@ -1186,7 +1190,8 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     return finish(AnalysisStatus::kNotIdentifiable,
                   "not identifiable: the runs do not pin " + (names.empty() ? std::string("the parameters") : names) +
                       " separately (the information matrix at the optimum is singular: a combination of them moves "
-                      "no prediction)" + ComputeSpanHint(data));
+                      "no prediction)" +
+                      ComputeSpanHint(data));
   }
   summary->laplace_se = LaplaceStandardErrors(form, layout, estimate.internal, laplace.covariance);
   const std::vector<PositiveParameter> positive = PositiveParameters(form, layout, estimate.internal);
@@ -1253,8 +1258,10 @@ void CheckFormulaParameters(const Model& model, const std::vector<std::string>& 
       if (!near.empty()) close = near.front();
     }
     if (close.empty()) continue;
-    throw InvalidArgument("formula: '" + parameter + "' is not a column, so it would be fitted as a parameter; did "
-                          "you mean the column '" + close + "'? (a parameter of that name must be declared one)");
+    throw InvalidArgument("formula: '" + parameter +
+                          "' is not a column, so it would be fitted as a parameter; did "
+                          "you mean the column '" +
+                          close + "'? (a parameter of that name must be declared one)");
   }
 }
 

@@ -197,7 +197,8 @@ IsoflopResult IsoflopFromJson(std::string_view text, const std::string& source_n
     b.log_params_sd = in.NumberOr(row, "log_params_sd", 0, "budgets.log_params_sd");
     b.log_tokens_sd = in.NumberOr(row, "log_tokens_sd", 0, "budgets.log_tokens_sd");
     b.used = row.value("used", false);
-    b.extrapolated = row.contains("extrapolated") && row["extrapolated"].is_boolean() && row["extrapolated"].get<bool>();
+    b.extrapolated =
+        row.contains("extrapolated") && row["extrapolated"].is_boolean() && row["extrapolated"].get<bool>();
     b.status = in.StringOr(row, "status", b.used ? "used" : "");
     r.budgets.push_back(std::move(b));
   }

@@ -3,8 +3,6 @@
 // an export leaves at the end, and say which quoted cell was not closed, which neither Debian's libcsv (it reports
 // no positions and drops blank lines) nor fast-cpp-csv-parser (a compile-time column count) can. Numbers are
 // converted with std::from_chars, so every value is correctly rounded and every bad cell gets a precise message.
-#include "scalelaw/io/csv.h"
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -18,6 +16,7 @@
 #include "io/csv_sparse.h"
 #include "io/read_file.h"
 #include "scalelaw/error.h"
+#include "scalelaw/io/csv.h"
 #include "scalelaw/laws/law_info.h"
 
 namespace scalelaw {
@@ -172,8 +171,8 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      const bool same =
+          std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (same ? 0 : 1)});
     }
     std::swap(previous, current);
@@ -229,8 +228,9 @@ bool Passes(const RowFilter& filter, std::string_view cell, const std::string& f
       break;
   }
   if (!numbers) {
-    throw InputError(file, line, filter.column,
-                     "the filter " + filter.ToString() + " orders numbers, and the cell " + Quote(cell) + " is not one");
+    throw InputError(
+        file, line, filter.column,
+        "the filter " + filter.ToString() + " orders numbers, and the cell " + Quote(cell) + " is not one");
   }
   switch (filter.op) {
     case RowFilter::Op::kLess:
@@ -469,9 +469,9 @@ Dataset RunsFromTable(const NumericTable& table, const RunColumns& columns) {
         throw InputError(table.source, table.lines[i], second, "C / (6 N) is not a positive finite number of tokens");
       }
     } else if (!std::isfinite(6.0 * n * data.tokens[i])) {
-      throw InputError(table.source, table.lines[i], n >= data.tokens[i] ? columns.params : second,
-                       "the compute 6·N·D overflows a double (N " + FormatNumber(n) + ", D " +
-                           FormatNumber(data.tokens[i]) + ")");
+      throw InputError(
+          table.source, table.lines[i], n >= data.tokens[i] ? columns.params : second,
+          "the compute 6·N·D overflows a double (N " + FormatNumber(n) + ", D " + FormatNumber(data.tokens[i]) + ")");
     }
   }
   if (!columns.weight.empty()) data.weights = table.Column(columns.weight);

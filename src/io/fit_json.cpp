@@ -35,7 +35,8 @@ json OptionsToJson(const FitOptions& options) {
   out["screening_tolerance"] = options.screening_tolerance;
   out["basin_relative_tolerance"] = options.basin_relative_tolerance;
   // null: infinity (never judged), which JSON cannot spell.
-  out["max_parameter_span"] = std::isfinite(options.max_parameter_span) ? json(options.max_parameter_span) : json(nullptr);
+  out["max_parameter_span"] =
+      std::isfinite(options.max_parameter_span) ? json(options.max_parameter_span) : json(nullptr);
   out["start_strategy"] = std::string(StartStrategyName(options.start_strategy));
   out["latin_hypercube_starts"] = options.latin_hypercube_starts;
   out["projected_starts"] = options.projected_starts;

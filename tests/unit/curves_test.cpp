@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scalelaw/error.h"
+#include "support/scratch_file.h"
 #include "support/shared_data.h"
 
 using Catch::Contains;
@@ -22,18 +23,10 @@ using scalelaw::ParseCurves;
 
 namespace {
 
-// A file under the system's temporary folder, removed at the end of the test.
-class TempFile {
+// Each file is named scalelaw_curves_NAME (a run is named by its file) in a directory of its own.
+class TempFile : public scalelaw::testing::ScratchFile {
  public:
-  TempFile(const std::string& name, const std::string& contents)
-      : path_((std::filesystem::temp_directory_path() / ("scalelaw_curves_" + name)).string()) {
-    std::ofstream(path_, std::ios::binary) << contents;
-  }
-  ~TempFile() { std::filesystem::remove(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempFile(const std::string& name, const std::string& contents) : ScratchFile("scalelaw_curves_" + name, contents) {}
 };
 
 // The message of the InputError thrown by reading text, or "" when nothing is thrown.

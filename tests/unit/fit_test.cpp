@@ -194,7 +194,8 @@ TEST_CASE("Runs from one isoFLOP curve with scattered 6ND do not pin the law: no
   CHECK(fit.params.at("E") == Approx(kTruth.E).epsilon(0.05));
 }
 
-TEST_CASE("A positive parameter whose Laplace interval spans more than max_parameter_span is named", "[fit][identifiability]") {
+TEST_CASE("A positive parameter whose Laplace interval spans more than max_parameter_span is named",
+          "[fit][identifiability]") {
   // 0.3% noise over the 42-run grid pins A to within a factor of a few; a span of 1.01 is tighter than that.
   scalelaw::FitSummary fit;
   REQUIRE(scalelaw::Fit(SyntheticRuns(0.003, 7), Chinchilla(), {}, &fit));
@@ -212,7 +213,8 @@ TEST_CASE("A positive parameter whose Laplace interval spans more than max_param
   CHECK_THAT(error, Catch::Contains("max_parameter_span"));
 }
 
-TEST_CASE("With a bootstrap, a positive parameter is also judged by its percentile interval", "[fit][identifiability]") {
+TEST_CASE("With a bootstrap, a positive parameter is also judged by its percentile interval",
+          "[fit][identifiability]") {
   scalelaw::FitOptions options;
   options.bootstrap_resamples = 100;
   options.max_parameter_span = std::numeric_limits<double>::infinity();

@@ -384,9 +384,9 @@ constexpr double kGamma = 0.1, kNRef = 3e8;
 const double kS = kChinchilla.alpha + kChinchilla.beta * (1 + kGamma);
 const double kLabA = kChinchilla.beta / kS;
 const double kLabB = kChinchilla.alpha / kS;
-const double kLabK = std::pow(kChinchilla.alpha * kChinchilla.A / (kChinchilla.beta * (1 + kGamma) * kChinchilla.B),
-                              1 / kS) *
-                     std::pow(std::pow(kNRef, kGamma) / 6, kLabA);
+const double kLabK =
+    std::pow(kChinchilla.alpha * kChinchilla.A / (kChinchilla.beta * (1 + kGamma) * kChinchilla.B), 1 / kS) *
+    std::pow(std::pow(kNRef, kGamma) / 6, kLabA);
 
 // The script's runs (same law, grid and FLOPs model; C++'s own random numbers). with_labels false leaves budget 0.
 std::vector<scalelaw::IsoflopRun> LabRuns(double noise, unsigned seed, bool with_labels = true, int sizes = 9) {
@@ -419,8 +419,8 @@ scalelaw::IsoflopOptions WithVertex(scalelaw::IsoflopVertex vertex) {
 }  // namespace
 
 TEST_CASE("Budget labels, noise-free: every vertex method recovers a and b with a + b != 1", "[isoflop][labels]") {
-  for (auto vertex : {scalelaw::IsoflopVertex::kQuadratic, scalelaw::IsoflopVertex::kLocal,
-                      scalelaw::IsoflopVertex::kAkima}) {
+  for (auto vertex :
+       {scalelaw::IsoflopVertex::kQuadratic, scalelaw::IsoflopVertex::kLocal, scalelaw::IsoflopVertex::kAkima}) {
     INFO("vertex " << scalelaw::IsoflopVertexName(vertex));
     const scalelaw::IsoflopResult r = scalelaw::FitIsoflop(LabRuns(0, 1), WithVertex(vertex));
     REQUIRE(r.IsUsable());
@@ -433,7 +433,7 @@ TEST_CASE("Budget labels, noise-free: every vertex method recovers a and b with 
     CHECK(r.b == Approx(kLabB).margin(1e-7));
     CHECK(r.a + r.b == Approx(0.956790).margin(1e-6));
     for (const scalelaw::IsoflopBudget& b : r.budgets) {
-      CHECK(b.flops == Approx(b.flops_min));  // the label itself
+      CHECK(b.flops == Approx(b.flops_min));                                    // the label itself
       CHECK(b.ratio_max / b.ratio_min == Approx(std::exp(0.3)).epsilon(1e-4));  // 1/g(N) over ±1.5 in ln N
     }
   }
@@ -456,11 +456,13 @@ TEST_CASE("Budget labels with 0.3% loss noise: a and b within 3.5 SD of their sa
     CHECK(std::abs(r.a - kLabA) < 0.017);
     CHECK(std::abs(r.b - kLabB) < 0.018);
     CHECK(std::abs(r.b - (1 - r.a)) > 0.015);  // a + b = 1 is rejected
-    const scalelaw::IsoflopResult local = scalelaw::FitIsoflop(LabRuns(0.003, seed), WithVertex(scalelaw::IsoflopVertex::kLocal));
+    const scalelaw::IsoflopResult local =
+        scalelaw::FitIsoflop(LabRuns(0.003, seed), WithVertex(scalelaw::IsoflopVertex::kLocal));
     REQUIRE(local.IsUsable());
     CHECK(std::abs(local.a - kLabA) < 0.051);
     CHECK(std::abs(local.b - kLabB) < 0.056);
-    const scalelaw::IsoflopResult akima = scalelaw::FitIsoflop(LabRuns(0.003, seed), WithVertex(scalelaw::IsoflopVertex::kAkima));
+    const scalelaw::IsoflopResult akima =
+        scalelaw::FitIsoflop(LabRuns(0.003, seed), WithVertex(scalelaw::IsoflopVertex::kAkima));
     REQUIRE(akima.IsUsable());
     CHECK(std::abs(akima.a - kLabA) < 0.14);
     CHECK(std::abs(akima.b - kLabB) < 0.16);
@@ -498,7 +500,8 @@ TEST_CASE("Budget labels: both exponents get bootstrap intervals, and --at-flops
   CHECK(scalelaw::IsoflopToJson(back) == scalelaw::IsoflopToJson(r));
 }
 
-TEST_CASE("6ND against the labels gives a warning, and grouping by 6ND fragments and names --budget-col", "[isoflop][labels]") {
+TEST_CASE("6ND against the labels gives a warning, and grouping by 6ND fragments and names --budget-col",
+          "[isoflop][labels]") {
   const scalelaw::IsoflopResult labelled = scalelaw::FitIsoflop(LabRuns(0, 1));
   bool said = false;
   for (const std::string& w : labelled.warnings) said = said || w.find("6ND differs from the runs' budget label") == 0;
@@ -540,7 +543,8 @@ TEST_CASE("Vertices outside the sampled range are kept on request, and Akima nee
   const scalelaw::IsoflopResult edge = scalelaw::FitIsoflop(runs, akima);  // the interpolant cannot extrapolate
   CHECK_FALSE(edge.IsUsable());
   CHECK_THAT(edge.budgets[0].status, Catch::StartsWith("excluded: minimum at the edge"));
-  const scalelaw::IsoflopResult three = scalelaw::FitIsoflop(LabRuns(0, 1, true, 3), WithVertex(scalelaw::IsoflopVertex::kAkima));
+  const scalelaw::IsoflopResult three =
+      scalelaw::FitIsoflop(LabRuns(0, 1, true, 3), WithVertex(scalelaw::IsoflopVertex::kAkima));
   CHECK_FALSE(three.IsUsable());
   CHECK_THAT(three.budgets[0].status, Catch::Contains("at least 4 distinct sizes"));
 }

@@ -150,9 +150,8 @@ TEST_CASE("sigmoid starts inside the data: a score against log10 FLOPs is recove
   // from it, every start was saturated, with a zero gradient).
   std::vector<Inputs> rows;
   for (int k = 0; k <= 24; ++k) rows.push_back({{"x", 18 + 0.25 * k}});
-  const auto fit = FitGenerated("sigmoid", rows, [](const Inputs& r) {
-    return 0.25 + 0.5 / (1 + std::exp(-1.5 * (r.at("x") - 21.0)));
-  });
+  const auto fit = FitGenerated("sigmoid", rows,
+                                [](const Inputs& r) { return 0.25 + 0.5 / (1 + std::exp(-1.5 * (r.at("x") - 21.0))); });
   REQUIRE(fit.IsUsable());
   CHECK(fit.params.at("gamma") == Approx(1.5).epsilon(0.02));
   CHECK(fit.params.at("l") == Approx(21.0).epsilon(1e-3));
@@ -178,8 +177,8 @@ TEST_CASE("every preset starts from a grid scaled to the runs: far-off scales ar
   // tokens; an overtraining law at 1e18 to 1e22 FLOPs with a and b of thousands; a vocabulary law of large
   // coefficients), fitted from the data-scaled grid: the optimum is found and the winning start is counted in the
   // best basin.
-  const auto rectified =
-      FitGenerated("rectified", Grid(1e6, 1e10, 12), [](const Inputs& r) { return 3e3 / (2e3 + std::pow(r.at("x"), 0.4)) + 1.9; });
+  const auto rectified = FitGenerated("rectified", Grid(1e6, 1e10, 12),
+                                      [](const Inputs& r) { return 3e3 / (2e3 + std::pow(r.at("x"), 0.4)) + 1.9; });
   CHECK(rectified.params.at("beta") == Approx(0.4).epsilon(0.05));
   CHECK(rectified.params.at("E") == Approx(1.9).epsilon(0.02));
   CHECK(rectified.num_starts_in_best_basin >= 1);

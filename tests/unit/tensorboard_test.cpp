@@ -14,6 +14,7 @@
 #include "io/curve_rows.h"
 #include "scalelaw/error.h"
 #include "scalelaw/io/curves.h"
+#include "support/scratch_file.h"
 
 using Catch::Contains;
 
@@ -92,17 +93,9 @@ Bytes Record(const Bytes& data) {
   return length + Fixed(Masked(BitwiseCrc32c(length)), 4) + data + Fixed(Masked(BitwiseCrc32c(data)), 4);
 }
 
-class EventFile {
+class EventFile : public scalelaw::testing::ScratchFile {
  public:
-  explicit EventFile(const Bytes& contents)
-      : path_((std::filesystem::temp_directory_path() / "events.out.tfevents.1700000000.scalelaw-test").string()) {
-    std::ofstream(path_, std::ios::binary) << contents;
-  }
-  ~EventFile() { std::filesystem::remove(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  explicit EventFile(const Bytes& contents) : ScratchFile("events.out.tfevents.1700000000.scalelaw-test", contents) {}
 };
 
 Bytes ThreeSteps() {

@@ -164,9 +164,9 @@ struct IsoflopBudget {
   // (0 otherwise).
   double log_params_sd = 0;
   double log_tokens_sd = 0;
-  bool used = false;   // entered the power-law fit
+  bool used = false;          // entered the power-law fit
   bool extrapolated = false;  // used although its vertex lies outside the sampled range (keep_outside)
-  std::string status;  // "used", or why not: too few sizes, opens downward, vertex outside the sampled range
+  std::string status;         // "used", or why not: too few sizes, opens downward, vertex outside the sampled range
 };
 
 struct IsoflopResult {
@@ -224,8 +224,9 @@ struct IsoflopResult {
 // Chinchilla Approach 2 on runs. Throws InvalidArgument for a run whose N, loss or C (or D) is not a positive
 // finite number, for budget labels on some runs only, for d_star kOwn or kRuns without every run's tokens, and
 // for options out of range (tolerance not in [0, 1), min_sizes < 3, window < 3, bootstrap < 0, num_threads < 0,
-// weight_resamples < 10, disagreement <= 0). Fewer than 2 usable budgets is not an exception but a result with status kNotIdentifiable:
-// message says why, a, b, k_params, k_tokens are 0 and the budget table says what each budget was. Never NaN.
+// weight_resamples < 10, disagreement <= 0). Fewer than 2 usable budgets is not an exception but a result with status
+// kNotIdentifiable: message says why, a, b, k_params, k_tokens are 0 and the budget table says what each budget was.
+// Never NaN.
 IsoflopResult FitIsoflop(const std::vector<IsoflopRun>& runs, const IsoflopOptions& options = {});
 
 // The runs' budgets only (same grouping as FitIsoflop: by label when the runs have budget labels, else by C

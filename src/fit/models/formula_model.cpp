@@ -228,8 +228,9 @@ const std::vector<FormulaPreset>& FormulaPresets() {
          for (double c0 : {0.05, 0.3}) b.push_back((s.y_median - 0.5 * s.y_min) * std::pow(s.x_median, c0));
          const double log_lo = std::log(s.x_min), log_hi = std::log(s.x_max);
          return {{"a", {0.1 * s.y_min, 0.5 * s.y_min, 0.9 * s.y_min}},
-                 {"d1", {std::exp(log_lo + 0.25 * (log_hi - log_lo)), std::exp(0.5 * (log_lo + log_hi)),
-                         std::exp(log_lo + 0.75 * (log_hi - log_lo))}},
+                 {"d1",
+                  {std::exp(log_lo + 0.25 * (log_hi - log_lo)), std::exp(0.5 * (log_lo + log_hi)),
+                   std::exp(log_lo + 0.75 * (log_hi - log_lo))}},
                  {"b", b}};
        }},
       {"overtraining",
