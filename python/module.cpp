@@ -206,7 +206,12 @@ scalelaw::PredictionInputs InputsFromDict(const py::dict& values) {
   for (const auto& [key_handle, value_handle] : values) {
     const std::string key = py::str(key_handle);
     if (const std::optional<scalelaw::Input> input = InputOfKey(key)) {
-      in.Set(*input, value_handle.cast<double>());
+      if (scalelaw::Describe(*input).domain == scalelaw::InputDomain::kText) {
+        if (!py::isinstance<py::str>(value_handle)) throw py::type_error(key + "= takes a str");
+        in.SetText(*input, value_handle.cast<std::string>());
+      } else {
+        in.Set(*input, value_handle.cast<double>());
+      }
     } else {
       in.SetNamed(key, value_handle.cast<double>());
     }
@@ -225,7 +230,14 @@ std::optional<scalelaw::Law> LawOf(const py::object& fit) {
   if (py::isinstance<scalelaw::IsoflopResult>(fit)) {
     return scalelaw::FittedLaw(fit.cast<const scalelaw::IsoflopResult&>(), "fit");
   }
-  throw py::type_error("fit= takes a FitResult, an IsoflopResult or a HparamSweepResult");
+  if (py::isinstance<scalelaw::CurveFitSummary>(fit)) {
+    return scalelaw::FittedLaw(fit.cast<const scalelaw::CurveFitSummary&>(), "fit");
+  }
+  if (py::isinstance<scalelaw::CurveSizeFitSummary>(fit)) {
+    return scalelaw::FittedLaw(fit.cast<const scalelaw::CurveSizeFitSummary&>(), "fit");
+  }
+  throw py::type_error(
+      "fit= takes a FitResult, an IsoflopResult, a HparamSweepResult, a CurveFitResult or a CurveSizeFitResult");
 }
 
 // The law to evaluate: a fit, else a published family with constants replacing its own ("all" is the registry).

@@ -30,8 +30,9 @@ from numpy.typing import NDArray as _NDArray
 
 from . import _scalelaw
 from ._records import Allocation, InputRecord, LawRecord, ModelRecord, Plan, PlanItem, Prediction
-from ._scalelaw import (BatchTokensLaw, Error, FitResult, HparamCell, HparamSweepResult, InputError,
-                        InvalidArgument, IsoflopBudget, IsoflopResult, LrLaw, __version__)
+from ._scalelaw import (BatchTokensLaw, CurveFitResult, CurveSizeFitResult, Error, FitResult, HparamCell,
+                        HparamSweepResult, InputError, InvalidArgument, IsoflopBudget, IsoflopResult, LrLaw,
+                        __version__)
 
 __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError",
            "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LawRecord", "LrLaw", "ModelRecord",
@@ -43,7 +44,7 @@ __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "
 # A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
 _Column = _Union[str, _ArrayLike]
 # A result of the user's own that answers predictions (fit=).
-_Fitted = _Union[FitResult, IsoflopResult, HparamSweepResult]
+_Fitted = _Union[FitResult, IsoflopResult, HparamSweepResult, CurveFitResult, CurveSizeFitResult]
 # A prediction over inputs that broadcast like numpy: a float for scalars, else an array.
 _Values = _Union[float, _NDArray[_np.float64]]
 
@@ -393,7 +394,7 @@ def _warn(messages: _Sequence[str]) -> None:
         _warnings.warn(message, ScalelawWarning, stacklevel=level)
 
 
-def _call(quantity: str, law: str, inputs: _Mapping[str, float], fit: _Optional[_Fitted] = None,
+def _call(quantity: str, law: str, inputs: _Mapping[str, _Union[float, str]], fit: _Optional[_Fitted] = None,
           constants: _Optional[_Mapping[str, float]] = None) -> list[Prediction]:
     predictions = _json.loads(_scalelaw._predict_json(quantity, law, inputs, fit, _constants(constants)))
     predictions = [Prediction._from_json(p) for p in predictions["predictions"]]
@@ -406,17 +407,20 @@ def _constants(constants: _Optional[_Mapping[str, float]]) -> dict[str, float]:
 
 
 def predict(quantity: str, *, law: str = "all", fit: _Optional[_Fitted] = None,
-            constants: _Optional[_Mapping[str, float]] = None, **inputs: _Optional[float]) -> list[Prediction]:
+            constants: _Optional[_Mapping[str, float]] = None,
+            **inputs: _Union[float, str, None]) -> list[Prediction]:
     """Every detail of one prediction: a list of Prediction, one per law (.law, .citation, .values, .units,
     .params_definition, .notes, .warnings; .skipped says why a law of law="all" could not answer), and p["lr"]
     reads a value as the dicts of earlier versions did.
 
     quantity: "lr", "batch", "wd", "vocab", "loss", "allocation" or "downstream"; law: a family of
-    scalelaw.laws() or "all"; fit: a FitResult instead; constants: {name: value} replacing the law's own (laws
-    that publish none need them). inputs are scalars by the keys of scalelaw.inputs() (params, tokens, flops,
-    loss, seq_len, batch_tokens, lr, unique_tokens, ...).
+    scalelaw.laws() or "all"; fit: a result of fit, isoflop, fit_hparams, fit_curves or fit_curves_across_sizes
+    instead; constants: {name: value} replacing the law's own (laws that publish none need them). inputs are scalars
+    by the keys of scalelaw.inputs() (params, tokens, flops, loss, seq_len, batch_tokens, lr, unique_tokens, ...),
+    and schedule= a learning-rate schedule spec (a str) for a curve fit.
     """
-    given = {k: float(v) for k, v in inputs.items() if v is not None}
+    given: dict[str, _Union[float, str]] = {k: (v if isinstance(v, str) else float(v)) for k, v in inputs.items()
+                                            if v is not None}
     return _call(quantity, law, given, fit, constants)
 
 
@@ -431,9 +435,11 @@ def _vectorised(quantity: str, key: str, law: str, fit: _Optional[_Fitted] = Non
                 **inputs: _Any) -> _Any:
     """key of the prediction, broadcast over array inputs in one C++ call: a float, an ndarray, or {law: value}
     for law='all'."""
-    given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None}
+    texts = {k: v for k, v in inputs.items() if isinstance(v, str)}  # a schedule spec: the same at every point
+    given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None and k not in texts}
     # Scalars are the same at every point: passed once, not broadcast into columns.
-    scalars = {k: float(a) for k, a in given.items() if a.ndim == 0}
+    scalars: dict[str, _Union[float, str]] = {k: float(a) for k, a in given.items() if a.ndim == 0}
+    scalars.update(texts)
     scalars.update({k: float(v) for k, v in (fixed or {}).items()})
     arrays = {k: a for k, a in given.items() if a.ndim > 0}
     shape = _np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
@@ -546,7 +552,7 @@ def predict_loss(params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayL
                  **inputs: _Any) -> _Union[_Values, dict[str, _Values]]:
     """Loss (nats/token) of N parameters trained on D tokens under a published law or a FitResult; laws over other
     inputs take them by name (finetune_examples= for "rectified", x= for "bnsl", a fitted formula's own columns
-    such as C=) and their constants=."""
+    such as C=, schedule= for a curve fit: the loss at the schedule's last step) and their constants=."""
     key = "y" if law == "bnsl" else "loss"
     return _vectorised("loss", key, law, fit=fit, constants=constants, params=params, tokens=tokens,
                        unique_tokens=unique_tokens, **inputs)
@@ -869,7 +875,6 @@ def checkpoint_rows(curves: _Any, *, checkpoints: str = "final", smooth: str = "
 
 # --- loss-curve laws (docs/curve-laws.md): fit schedule-aware laws to curves, predict schedules ---
 
-from ._scalelaw import CurveFitResult, CurveSizeFitResult  # noqa: E402
 
 __all__ += ["CurveFitResult", "fit_curves", "predict_curve", "score_curves", "load_curve_fit", "CurveSizeFitResult",
             "fit_curves_across_sizes"]

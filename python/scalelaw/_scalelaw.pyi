@@ -580,13 +580,13 @@ def _curve_chart(
 ) -> dict[str, Any]: ...  # title; curves: list of dicts of arrays (plot/curve_charts.h)
 def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any]) -> str: ...
 def _predict_json(
-    quantity: str, law: str, inputs: Mapping[str, float], fit: object, constants: Mapping[str, float]
+    quantity: str, law: str, inputs: Mapping[str, float | str], fit: object, constants: Mapping[str, float]
 ) -> str: ...
 def _predict_bulk(
     quantity: str,
     law: str,
     columns: Mapping[str, NDArray[np.float64]],
-    fixed: Mapping[str, float],
+    fixed: Mapping[str, float | str],
     fit: object,
     constants: Mapping[str, float],
 ) -> list[dict[str, Any]]: ...  # law, citation, outputs {key: array}, notes, warnings (or skipped)

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,8 @@ struct InputValues {
   InputValues() { values.fill(PredictionInputs::kUnset); }
   // --input NAME=VALUE: inputs the table does not name, the columns of the user's own that a fitted formula reads.
   std::vector<std::string> named;
+  // Inputs of the text domain (--schedule), by input.
+  std::map<Input, std::string> texts;
   double& operator[](Input input) { return values[static_cast<std::size_t>(input)]; }
   // The inputs given, validated by the input table (an InputProblem names the option).
   PredictionInputs Inputs() const;

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <exception>
@@ -145,6 +146,9 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
 // The option of one input of the input table (scalelaw/laws/inputs.h): its name, help and domain are the table's.
 CLI::Option* AddInput(CLI::App* app, Input input, InputValues& values) {
   const scalelaw::InputInfo& info = scalelaw::Describe(input);
+  if (info.domain == scalelaw::InputDomain::kText) {
+    return app->add_option(std::string(info.option), values.texts[input], std::string(info.help));
+  }
   std::string help(info.help);
   if (!std::isnan(info.default_value)) help += fmt::format(" (default {:g})", info.default_value);
   const CLI::Validator domain(
@@ -203,7 +207,16 @@ void AddPredictCommand(CLI::App& app, const PredictCommandSpec& spec, PredictCom
   command.law.family = spec.default_family;
   for (Input input : scalelaw::InputsFor(spec.quantity)) AddInput(sub, input, command.inputs);
   AddLawChoice(sub, spec.quantity, command.law, /*with_all=*/true);
-  if (spec.quantity == Quantity::kLoss) AddNamedInputs(sub, command.inputs);
+  if (spec.quantity == Quantity::kLoss) {
+    // Inputs that only fits read: a formula's own columns, and the schedule a curve-law fit predicts the loss of.
+    AddNamedInputs(sub, command.inputs);
+    const std::vector<Input> published = scalelaw::InputsFor(spec.quantity);
+    for (Input input : {Input::kSchedule, Input::kBatchTokens}) {
+      if (std::find(published.begin(), published.end(), input) == published.end()) {
+        AddInput(sub, input, command.inputs);
+      }
+    }
+  }
   AddJsonFlag(sub, command.json);
   sub->callback([&] { exit_code = RunPredict(command); });
 }

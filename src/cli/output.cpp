@@ -37,12 +37,16 @@ PredictionInputs InputValues::Inputs() const {
     if (!std::isnan(values[i])) in.Set(static_cast<Input>(i), values[i]);
   }
   for (const auto& [name, value] : ParseAssignments(named, "--input")) in.SetNamed(name, value);
+  for (const auto& [input, text] : texts) {
+    if (!text.empty()) in.SetText(input, text);
+  }
   return in;
 }
 
 Law ChosenLaw(const LawChoice& choice, Quantity quantity) {
   if (!choice.fit.empty()) {
-    if (!choice.constants.empty()) throw InvalidArgument("--constant replaces a published law's constants, not a fit's");
+    if (!choice.constants.empty())
+      throw InvalidArgument("--constant replaces a published law's constants, not a fit's");
     Law law = ReadLawJson(choice.fit, "fit:" + choice.fit);
     if (!law.unusable_reason.empty()) {
       PrintWarnings({"the result in '" + choice.fit + "' is not usable: " + law.unusable_reason});
@@ -132,6 +136,5 @@ std::string FormatValues(const Prediction& p) {
   }
   return text;
 }
-
 
 }  // namespace scalelaw::cli

@@ -37,10 +37,15 @@ std::string DescribeInputs(const PredictionInputs& in) {
   std::string text;
   for (const InputInfo& info : InputTable()) {
     if (!in.Has(info.id)) continue;
+    if (info.domain == InputDomain::kText) {
+      text += fmt::format("{}{} {}", text.empty() ? "" : ", ", info.key, in.NeedText(info.id));
+      continue;
+    }
     const std::string_view name = info.quantity.substr(0, info.quantity.find(','));
     text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, Short(in.Get(info.id)));
   }
-  for (const auto& [name, value] : in.named()) text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, Short(value));
+  for (const auto& [name, value] : in.named())
+    text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, Short(value));
   return text;
 }
 
@@ -67,7 +72,8 @@ int RunPredict(const PredictCommand& command) {
   const bool all = command.law.family == "all" && command.law.fit.empty();
   if (all && !command.law.constants.empty()) throw InvalidArgument("--constant needs one law, not --law all");
   const std::vector<Prediction> predictions =
-      all ? Predict(command.quantity, "all", in) : std::vector<Prediction>{Predict(ChosenLaw(command.law, command.quantity), command.quantity, in)};
+      all ? Predict(command.quantity, "all", in)
+          : std::vector<Prediction>{Predict(ChosenLaw(command.law, command.quantity), command.quantity, in)};
 
   std::vector<std::string> warnings;
   for (const Prediction& p : predictions) {

@@ -454,6 +454,7 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
   summary.huber_delta = options.huber_delta;
   summary.parameter_names = CurveLawParameterNames(form);
   summary.points = data.points;
+  summary.range = DataRangeOf(curves);
   for (const TrainingCurve& curve : curves) summary.curve_names.push_back(curve.name);
   auto finish = [&] {
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

@@ -71,6 +71,25 @@ inline CurveErrors CurveErrorsFromJson(const nlohmann::json& object) {
   return e;
 }
 
+// What the fitted curves cover, as "range": {"steps", "peak_lr": [min, max]} in object, and read back (a file
+// without it gives the zero range: not known).
+inline void AddDataRange(const CurveDataRange& range, nlohmann::json* object) {
+  (*object)["range"] = {{"steps", range.steps},
+                        {"peak_lr", {JsonNumber(range.peak_lr_min), JsonNumber(range.peak_lr_max)}}};
+}
+inline CurveDataRange DataRangeFromJson(const nlohmann::json& object) {
+  CurveDataRange range;
+  if (!object.contains("range") || !object.at("range").is_object()) return range;
+  const nlohmann::json& in = object.at("range");
+  range.steps = in.value("steps", 0L);
+  const nlohmann::json peak = in.value("peak_lr", nlohmann::json::array());
+  if (peak.is_array() && peak.size() == 2 && peak[0].is_number() && peak[1].is_number()) {
+    range.peak_lr_min = peak[0].get<double>();
+    range.peak_lr_max = peak[1].get<double>();
+  }
+  return range;
+}
+
 // Every start of a fit: "start", "parameters", "objective", "iterations", "converged".
 inline nlohmann::json CurveFitStartsToJson(const std::vector<CurveFitStart>& starts) {
   nlohmann::json out = nlohmann::json::array();

@@ -31,6 +31,7 @@ std::string CurveFitToJson(const CurveFitSummary& fit) {
   out["parameters"] = parameters;
   out["objective"] = Number(fit.objective);
   out["points"] = fit.points;
+  detail::AddDataRange(fit.range, &out);
   json curves = json::array();
   for (std::size_t c = 0; c < fit.curve_names.size(); ++c) {
     json curve;
@@ -80,6 +81,7 @@ CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& sourc
     }
     fit.objective = in.value("objective", json(0.0)).is_number() ? in.value("objective", 0.0) : 0.0;
     fit.points = in.value("points", 0);
+    fit.range = detail::DataRangeFromJson(in);
     for (const json& curve : in.value("curves", json::array())) {
       fit.curve_names.push_back(curve.value("name", std::string()));
       if (curve.contains("pred_e")) fit.curve_errors.push_back(detail::CurveErrorsFromJson(curve));

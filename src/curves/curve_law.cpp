@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "curves/curve_terms.h"
@@ -362,6 +363,22 @@ CurvePrediction PredictCurve(const CurveLaw& law, const std::vector<double>& lr,
   out.loss = CurveLoss(law, lr, out.steps);
   out.final_loss = out.loss.back();
   return out;
+}
+
+CurveDataRange DataRangeOf(const std::vector<TrainingCurve>& curves) {
+  CurveDataRange range;
+  range.peak_lr_min = std::numeric_limits<double>::infinity();
+  for (const TrainingCurve& curve : curves) {
+    const double peak = curve.lr.empty() ? 0 : *std::max_element(curve.lr.begin(), curve.lr.end());
+    if (curve.steps.empty() || !(peak > 0)) {
+      throw InvalidArgument("curve '" + curve.name + "' has no logged step or no positive LR");
+    }
+    range.steps = std::max(range.steps, static_cast<long>(curve.lr.size()));
+    range.peak_lr_min = std::min(range.peak_lr_min, peak);
+    range.peak_lr_max = std::max(range.peak_lr_max, peak);
+  }
+  if (curves.empty()) range.peak_lr_min = 0;
+  return range;
 }
 
 CurveErrors CurvePredictionErrors(const std::vector<double>& observed, const std::vector<double>& predicted) {

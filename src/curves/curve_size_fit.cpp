@@ -327,6 +327,7 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
   data.log_observed =
       Eigen::Map<const Eigen::ArrayXd>(log_observed.data(), static_cast<Eigen::Index>(log_observed.size()));
   summary.points = data.points;
+  summary.range = DataRangeOf(curves);
 
   if (by_size.size() < 2 && std::find(scaled.begin(), scaled.end(), true) != scaled.end()) {
     summary.status = AnalysisStatus::kNotIdentifiable;
@@ -533,6 +534,7 @@ std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit) {
   out["exponents"] = exponents;
   out["objective"] = number(fit.objective);
   out["points"] = fit.points;
+  detail::AddDataRange(fit.range, &out);
   out["condition_number"] = number(fit.condition_number);
   json sizes = json::array();
   for (std::size_t s = 0; s < fit.sizes.size() && s < fit.size_fits.size(); ++s) {
@@ -615,6 +617,7 @@ CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::strin
     }
     fit.objective = number(in.value("objective", json(0.0)));
     fit.points = in.value("points", 0);
+    fit.range = detail::DataRangeFromJson(in);
     fit.condition_number =
         in.contains("condition_number") ? number(in.at("condition_number")) : std::numeric_limits<double>::quiet_NaN();
     if (in.contains("condition_number") && in.at("condition_number").is_null()) {

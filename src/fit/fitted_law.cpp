@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <boost/math/tools/minima.hpp>
 #include <algorithm>
+#include <boost/math/tools/minima.hpp>
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <limits>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "fit/model_form.h"
@@ -129,8 +129,8 @@ Allocation MinimiseAlongBudget(FormLoss& loss, double flops, const PredictionInp
                           " FLOPs: its loss keeps falling toward " + (best == 0 ? "N = 1" : "D = 1"));
   }
   std::uintmax_t iterations = 200;
-  const auto [u, value] = boost::math::tools::brent_find_minima(f, hi * (best - 1) / kScan, hi * (best + 1) / kScan,
-                                                                40, iterations);
+  const auto [u, value] =
+      boost::math::tools::brent_find_minima(f, hi * (best - 1) / kScan, hi * (best + 1) / kScan, 40, iterations);
   Allocation a;
   a.flops = flops;
   a.params = std::exp(u);
@@ -165,13 +165,14 @@ LawInfo VocabularyRecord(const FitSummary& fit, const std::string& name) {
   const auto published = FindLaw("tao-vocab").bind;
   record.bind = [published](const Constants& c) -> Evaluator {
     const double beta = ConstantValue(c, "beta", "vocab fit"), alpha2 = ConstantValue(c, "alpha2", "vocab fit");
-    const Evaluator evaluate = published({{"approach3_A1", ConstantValue(c, "A1", "vocab fit") * std::pow(1e6, -beta)},
-                                          {"approach3_A2", ConstantValue(c, "A2", "vocab fit") * std::pow(1e6, -alpha2)},
-                                          {"approach3_B", ConstantValue(c, "B", "vocab fit") * std::pow(1e9, -beta)},
-                                          {"approach3_E", -ConstantValue(c, "E", "vocab fit")},
-                                          {"approach3_alpha1", beta},
-                                          {"approach3_alpha2", alpha2},
-                                          {"approach3_beta", beta}});
+    const Evaluator evaluate =
+        published({{"approach3_A1", ConstantValue(c, "A1", "vocab fit") * std::pow(1e6, -beta)},
+                   {"approach3_A2", ConstantValue(c, "A2", "vocab fit") * std::pow(1e6, -alpha2)},
+                   {"approach3_B", ConstantValue(c, "B", "vocab fit") * std::pow(1e9, -beta)},
+                   {"approach3_E", -ConstantValue(c, "E", "vocab fit")},
+                   {"approach3_alpha1", beta},
+                   {"approach3_alpha2", alpha2},
+                   {"approach3_beta", beta}});
     return [evaluate](const PredictionInputs& in, Evaluation& e) {
       if (in.Get(Input::kVocabApproach) != 3) {
         throw NotApplicable("answers {0} 3 only (a fit of the Approach 3 loss)", {Input::kVocabApproach});
@@ -181,7 +182,6 @@ LawInfo VocabularyRecord(const FitSummary& fit, const std::string& name) {
   };
   return record;
 }
-
 
 }  // namespace
 
@@ -235,7 +235,8 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
     auto evaluate = std::make_shared<FormLoss>(model, c);
     return [evaluate](const PredictionInputs& in, Evaluation& e) {
       e.Set("loss", evaluate->At(in));
-      if (in.Has(Input::kParams) && in.Has(Input::kTokens)) e.CheckRange(in.Get(Input::kParams), in.Get(Input::kTokens));
+      if (in.Has(Input::kParams) && in.Has(Input::kTokens))
+        e.CheckRange(in.Get(Input::kParams), in.Get(Input::kTokens));
     };
   };
   law.records.push_back(loss);
@@ -251,8 +252,7 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
   allocation.named_inputs = named_inputs;
   allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
   allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "loss", "epochs"};
-  const bool reads_unique =
-      std::find(inputs.begin(), inputs.end(), Input::kUniqueTokens) != inputs.end();
+  const bool reads_unique = std::find(inputs.begin(), inputs.end(), Input::kUniqueTokens) != inputs.end();
   allocation.bind = [model, reads_unique](const Constants& c) -> Evaluator {
     auto evaluate = std::make_shared<FormLoss>(model, c);
     return [evaluate, reads_unique](const PredictionInputs& in, Evaluation& e) {
@@ -276,7 +276,6 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
   law.records.push_back(allocation);
   return law;
 }
-
 
 namespace {
 
@@ -310,8 +309,10 @@ LawInfo AnalysisRecord(LawInfo record, const std::string& name, const std::strin
 Law FittedLaw(const HparamSweepResult& sweep, const std::string& name) {
   // The Step Law's records (Li et al. 2025, arXiv:2503.04715) with the sweep's own constants by their names.
   auto constants = [](const std::map<std::string, double>& q) {
-    return Constants{{"lr_coefficient", q.at("lr.coef")},       {"lr_params_exponent", q.at("lr.exp_params")},
-                     {"lr_tokens_exponent", q.at("lr.exp_tokens")}, {"batch_coefficient", q.at("batch_tokens.coef")},
+    return Constants{{"lr_coefficient", q.at("lr.coef")},
+                     {"lr_params_exponent", q.at("lr.exp_params")},
+                     {"lr_tokens_exponent", q.at("lr.exp_tokens")},
+                     {"batch_coefficient", q.at("batch_tokens.coef")},
                      {"batch_tokens_exponent", q.at("batch_tokens.exp_tokens")}};
   };
   const std::map<std::string, double> fitted = {{"lr.coef", sweep.lr.coef},
@@ -326,8 +327,8 @@ Law FittedLaw(const HparamSweepResult& sweep, const std::string& name) {
   law.name = name;
   if (!sweep.IsUsable()) law.unusable_reason = sweep.message;
   for (const char* shape : {"step-lr", "step-batch"}) {
-    LawInfo record = AnalysisRecord(FindLaw(shape), name, "learning-rate and batch sweep", range, sweep.IsUsable(),
-                                    sweep.message);
+    LawInfo record =
+        AnalysisRecord(FindLaw(shape), name, "learning-rate and batch sweep", range, sweep.IsUsable(), sweep.message);
     record.formula = std::string(shape) == "step-lr"
                          ? "eta_opt = " + FormatNumber(sweep.lr.coef) + " N^" + FormatNumber(sweep.lr.exp_params) +
                                " D^" + FormatNumber(sweep.lr.exp_tokens) + " (fitted)"
@@ -346,13 +347,15 @@ Law FittedLaw(const IsoflopResult& isoflop, const std::string& name) {
   for (const IsoflopBudget& budget : isoflop.budgets) {
     if (budget.used) vertices.emplace_back(budget.params, budget.tokens);
   }
-  LawInfo record = AnalysisRecord(LawInfo{}, name, "isoFLOP analysis", BoxOf(vertices), isoflop.IsUsable(),
-                                  isoflop.message);
+  LawInfo record =
+      AnalysisRecord(LawInfo{}, name, "isoFLOP analysis", BoxOf(vertices), isoflop.IsUsable(), isoflop.message);
   record.quantity = Quantity::kAllocation;
-  record.formula = "N_opt = " + FormatNumber(isoflop.k_params) + " C^" + FormatNumber(isoflop.a) + ", D_opt = " +
-                   FormatNumber(isoflop.k_tokens) + " C^" + FormatNumber(isoflop.b) + " (fitted, Approach 2)";
+  record.formula = "N_opt = " + FormatNumber(isoflop.k_params) + " C^" + FormatNumber(isoflop.a) +
+                   ", D_opt = " + FormatNumber(isoflop.k_tokens) + " C^" + FormatNumber(isoflop.b) +
+                   " (fitted, Approach 2)";
   record.units = "C in FLOPs as the runs counted it; N and D as in the runs";
-  record.constants = {{"a", isoflop.a}, {"k_params", isoflop.k_params}, {"b", isoflop.b}, {"k_tokens", isoflop.k_tokens}};
+  record.constants = {
+      {"a", isoflop.a}, {"k_params", isoflop.k_params}, {"b", isoflop.b}, {"k_tokens", isoflop.k_tokens}};
   record.inputs = {Input::kFlops};
   record.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
   record.outputs = {"params", "tokens", "flops", "tokens_per_param"};
@@ -373,7 +376,9 @@ Law FittedLaw(const IsoflopResult& isoflop, const std::string& name) {
   if (!isoflop.IsUsable()) law.unusable_reason = isoflop.message;
   law.records.push_back(std::move(record));
   for (const auto& draw : isoflop.bootstrap_draws) {
-    law.resamples.push_back({{"a", draw.at("a")}, {"k_params", draw.at("k_params")}, {"b", draw.at("b")},
+    law.resamples.push_back({{"a", draw.at("a")},
+                             {"k_params", draw.at("k_params")},
+                             {"b", draw.at("b")},
                              {"k_tokens", draw.at("k_tokens")}});
   }
   return law;
@@ -384,13 +389,19 @@ Law LawFromJson(std::string_view text, const std::string& source_name, const std
   const json in = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (in.is_discarded()) throw InputError(source_name, 0, "", "not valid JSON");
   if (!in.is_object()) {
-    throw InputError(source_name, 0, "", "not a JSON object written by scalelaw fit, fit-hparams or isoflop");
+    throw InputError(source_name, 0, "",
+                     "not a JSON object written by scalelaw fit, fit-hparams, isoflop or curve fit");
   }
   if (in.contains("model")) return FittedLaw(FitFromJson(text, source_name), name);
   if (in.value("method", "") == "isoflop") return FittedLaw(IsoflopFromJson(text, source_name), name);
   if (in.contains("lr") && in.contains("batch_tokens")) return FittedLaw(HparamSweepFromJson(text, source_name), name);
-  throw InputError(source_name, 0, "", "not a fit, fit-hparams or isoflop result written by scalelaw (no \"model\", "
-                                       "\"lr\" or \"method\" key)");
+  if (in.contains("form") && in.contains("reference_params")) {
+    return FittedLaw(CurveSizeFitFromJson(text, source_name), name);
+  }
+  if (in.contains("form") && in.contains("curves")) return FittedLaw(CurveFitFromJson(text, source_name), name);
+  throw InputError(source_name, 0, "",
+                   "not a fit, fit-hparams, isoflop or curve fit result written by scalelaw (no \"model\", \"lr\", "
+                   "\"method\" or \"form\" key)");
 }
 
 Law ReadLawJson(const std::string& path, const std::string& name) {

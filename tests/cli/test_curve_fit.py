@@ -273,3 +273,29 @@ def test_curve_schedule_reads_a_bootstrap_fit_and_agrees_with_curve_predict(scal
     predicted = scalelaw("curve", "predict", "--fit", fit_json, "--schedule", cosine["schedule"], "--json")
     assert predicted.code == 0, predicted.err
     assert predicted.json()["final_loss"] == pytest.approx(cosine["final_loss"], rel=1e-9)
+
+
+def test_predict_loss_takes_a_curve_fit_and_a_schedule(scalelaw, multipower, tmp_path):
+    fit_json = tmp_path / "fit.json"
+    assert scalelaw("curve", "fit", *[log(n) for n in TRAIN], "--facts", multipower, "--bootstrap", "6", "--seed",
+                    "3", "--output", fit_json).code == 0
+    spec = SCHEDULES["cosine_72000"]
+    curve = scalelaw("curve", "predict", "--fit", fit_json, "--schedule", spec, "--json")
+    assert curve.code == 0, curve.err
+    loss = scalelaw("predict-loss", "--fit", fit_json, "--schedule", spec, "--batch", "131072", "--json")
+    assert loss.code == 0, loss.err
+    values = loss.json()
+    # the same final loss as the whole predicted curve's last step, 72000 steps x the batch in tokens, and an
+    # interval from the fit's 6 resamples
+    assert values["loss"] == pytest.approx(curve.json()["final_loss"], rel=1e-9)
+    assert values["steps"] == 72000 and values["tokens"] == 72000 * 131072
+    assert values["loss_lo95"] < values["loss"] < values["loss_hi95"]
+    # 72000 steps is three times the longest fitted curve: warned, as every extrapolation
+    assert "72000 steps, beyond the 24000" in loss.err
+    human = scalelaw("predict-loss", "--fit", fit_json, "--schedule", spec)
+    assert human.code == 0 and "schedule cosine:peak=3e-4" in human.out and "2503.12811" in human.out
+
+    missing = scalelaw("predict-loss", "--fit", fit_json)
+    assert missing.code == 2 and "needs --schedule" in one_error_line(missing)
+    bad = scalelaw("predict-loss", "--fit", fit_json, "--schedule", "cosine:peak=3e-4,steps=many")
+    assert bad.code == 2 and "steps" in one_error_line(bad)

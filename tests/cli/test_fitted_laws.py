@@ -84,7 +84,7 @@ def test_a_result_that_is_not_a_law_file_is_an_input_error(scalelaw, tmp_path):
     junk = tmp_path / "junk.json"
     junk.write_text('{"hello": 1}\n')
     r = scalelaw("predict-lr", "--fit", junk, "--params", "1e9", "--tokens", "1e10")
-    assert r.code == 2 and "not a fit, fit-hparams or isoflop result" in r.err and "junk.json" in r.err
+    assert r.code == 2 and "not a fit, fit-hparams, isoflop or curve fit result" in r.err and "junk.json" in r.err
 
 
 def test_a_formula_fit_allocates_and_predicts_from_its_own_columns(scalelaw, tmp_path):

@@ -149,3 +149,19 @@ def test_plot_draws_the_chart_data(facts):
     assert [line.get_label() for line in single.get_lines()] == [SCHEDULES["constant_72000"] + " (predicted)"]
     with pytest.raises(scalelaw.InvalidArgument, match="kind='compute'"):
         scalelaw.plot(fit, curves, kind="compute")
+
+
+def test_a_curve_fit_answers_predict_and_predict_loss_with_a_schedule(facts):
+    fit = scalelaw.fit_curves(logs(TRAIN), facts=facts, bootstrap=6, seed=2)
+    spec = SCHEDULES["wsd_20000_24000"]
+    frame = scalelaw.predict_curve(fit, spec, every=1000)
+    (prediction,) = scalelaw.predict("loss", fit=fit, schedule=spec, batch_tokens=131072)
+    assert prediction["loss"] == pytest.approx(frame.attrs["final_loss"], rel=1e-9)
+    assert prediction["tokens"] == 24000 * 131072
+    assert prediction["loss_lo95"] < prediction["loss"] < prediction["loss_hi95"]
+    assert "2503.12811" in prediction.citation
+    assert scalelaw.predict_loss(fit=fit, schedule=spec) == pytest.approx(prediction["loss"], rel=1e-12)
+    with pytest.raises(scalelaw.InvalidArgument, match="needs schedule="):
+        scalelaw.predict("loss", fit=fit)
+    with pytest.raises(TypeError, match="schedule= takes a str"):
+        scalelaw.predict("loss", fit=fit, schedule=3.0)

@@ -84,6 +84,7 @@ struct CurveFitSummary {
   std::vector<double> parameters;  // the fit (empty when not identifiable)
   double objective = 0;            // the Huber objective at parameters
   int points = 0;                  // logged points of all curves
+  CurveDataRange range;  // the steps and peak LRs of the fitted curves
   std::vector<std::string> curve_names;
   std::vector<CurveErrors> curve_errors;  // each curve's fit errors at parameters
   std::vector<CurveFitStart> starts;      // every start, in the order run

@@ -100,6 +100,16 @@ struct TrainingCurve {
   double params = std::numeric_limits<double>::quiet_NaN();
 };
 
+// What a set of curves covers, which a fitted law's predictions are checked against: the steps of the longest
+// run (its schedule's T) and the range of the schedules' peak LRs. A prediction beyond them is an
+// extrapolation in time or in LR and is warned of. Zero: not known (a fit read from an older file).
+struct CurveDataRange {
+  long steps = 0;
+  double peak_lr_min = 0, peak_lr_max = 0;
+};
+// Throws InvalidArgument for a curve without steps or without a positive LR.
+CurveDataRange DataRangeOf(const std::vector<TrainingCurve>& curves);
+
 // How well predictions match one curve (Luo et al. 2025, Sec. 4 and the repository's src/evaluation.py):
 // PredE = mean |yhat - y|/y, WorstE = max |yhat - y|/y, R^2 = 1 - SS_res/SS_tot, MAE = mean |yhat - y|,
 // RMSE = sqrt(mean (yhat - y)^2). The paper's tables average each over the test curves (WorstE is then the mean

@@ -74,6 +74,7 @@ struct CurveSizeFitSummary {
   CurveSizeLaw law;  // the fit as a law (parameters empty when not identifiable)
   double objective = 0;
   int points = 0;
+  CurveDataRange range;  // the steps and peak LRs of the fitted curves
   // The distinct sizes in increasing N and each size fitted alone (the starts' source and the in-sample
   // reference a joint fit is compared with).
   std::vector<double> sizes;

@@ -17,6 +17,8 @@
 
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/curves/curve_fit.h"
+#include "scalelaw/curves/curve_size_fit.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/predict.h"
 
@@ -41,8 +43,19 @@ Law FittedLaw(const HparamSweepResult& sweep, const std::string& name = "fit");
 // its resamples for intervals.
 Law FittedLaw(const IsoflopResult& isoflop, const std::string& name = "fit");
 
-// The Law in a file written by `scalelaw fit --output`, `scalelaw fit-hparams --output` or `scalelaw isoflop
-// --output` (told apart by their keys); name labels it ("fit:PATH"). Throws InputError naming the file and key.
+// A curve-law fit (scalelaw/curves/curve_fit.h) as a Law answering the loss: the fitted law's loss at the last
+// step of a learning-rate schedule (the input kSchedule, a spec as ParseLrSchedule reads), with "steps" and, given
+// the batch in tokens, "tokens" = steps x batch; its bootstrap resamples for intervals; a warning when the schedule
+// runs longer than the longest fitted curve or peaks outside the fitted curves' peak LRs. Throws InvalidArgument
+// when the fit has no parameters.
+Law FittedLaw(const CurveFitSummary& fit, const std::string& name = "fit");
+// The same for a fit across sizes (scalelaw/curves/curve_size_fit.h): the law at N (the input kParams), with the
+// fitted sizes as its N range.
+Law FittedLaw(const CurveSizeFitSummary& fit, const std::string& name = "fit");
+
+// The Law in a file written by `scalelaw fit --output`, `scalelaw fit-hparams --output`, `scalelaw isoflop
+// --output` or `scalelaw curve fit --output` (told apart by their keys); name labels it ("fit:PATH"). Throws
+// InputError naming the file and key.
 Law LawFromJson(std::string_view text, const std::string& source_name, const std::string& name);
 Law ReadLawJson(const std::string& path, const std::string& name);
 

@@ -46,6 +46,7 @@ enum class Input : int {
   kFinetuneExamples,
   kX,
   kDays,
+  kSchedule,
   kCount  // not an input: the number of inputs
 };
 
@@ -53,11 +54,12 @@ inline constexpr std::size_t kInputCount = static_cast<std::size_t>(Input::kCoun
 
 // What values an input takes.
 enum class InputDomain {
-  kPositive,   // finite and > 0
-  kFraction,   // in (0, 1]
+  kPositive,    // finite and > 0
+  kFraction,    // in (0, 1]
   kAtLeastOne,  // finite and >= 1
-  kFinite,     // any finite number
-  kApproach,   // 1, 2 or 3 (Tao et al. 2024's approaches)
+  kFinite,      // any finite number
+  kApproach,    // 1, 2 or 3 (Tao et al. 2024's approaches)
+  kText,        // not a number: a text such as a learning-rate schedule spec (PredictionInputs::SetText)
 };
 
 struct InputInfo {
@@ -98,14 +100,14 @@ inline const std::array<InputInfo, kInputCount>& InputTable() {
       {Input::kDModel, "d_model", "--d-model", "d_model, the model width", "Model width d_model (hidden size)"},
       {Input::kFfnWidth, "ffn_width", "--ffn-width", "d_ff, the FFN intermediate size", "FFN intermediate size"},
       {Input::kPrecisionGamma, "precision_gamma", "--precision-gamma", "gamma, the precision-loss factor (>= 1)",
-       "Precision-loss factor gamma of the Performance Law (1 for bf16-class training)", InputDomain::kAtLeastOne,
-       1},
+       "Precision-loss factor gamma of the Performance Law (1 for bf16-class training)", InputDomain::kAtLeastOne, 1},
       {Input::kGpuFlops, "gpu_flops", "--gpu-flops", "P, the peak FLOP/s of one accelerator",
        "Peak FLOP/s of one accelerator (dollar cost variant)"},
       {Input::kTrainMfu, "train_mfu", "--train-mfu", "MFU_train, the training model-FLOPs utilisation (0 to 1)",
        "Training model-FLOPs utilisation, 0 to 1 (0.5 when not given)", InputDomain::kFraction},
-      {Input::kInferenceMfu, "inference_mfu", "--inference-mfu", "MFU_inf, the inference model-FLOPs utilisation (0 to 1)",
-       "Inference model-FLOPs utilisation, 0 to 1", InputDomain::kFraction},
+      {Input::kInferenceMfu, "inference_mfu", "--inference-mfu",
+       "MFU_inf, the inference model-FLOPs utilisation (0 to 1)", "Inference model-FLOPs utilisation, 0 to 1",
+       InputDomain::kFraction},
       {Input::kGpuHourPrice, "gpu_hour_price", "--gpu-hour-price", "price, the dollars per accelerator-hour",
        "Dollars per accelerator-hour"},
       {Input::kReferenceFlops, "reference_flops", "--reference-flops", "C_ref, the compute of a reference run",
@@ -123,8 +125,12 @@ inline const std::array<InputInfo, kInputCount>& InputTable() {
        "Fine-tuning data size D (examples)"},
       {Input::kX, "x", "--x", "x, the variable the law is fitted on",
        "The law's variable x (compute, data, parameters or steps)"},
-      {Input::kDays, "days", "--days", "t, the time ahead in days", "Days ahead (densing law)",
-       InputDomain::kFinite},
+      {Input::kDays, "days", "--days", "t, the time ahead in days", "Days ahead (densing law)", InputDomain::kFinite},
+      {Input::kSchedule, "schedule", "--schedule",
+       "the learning-rate schedule (a spec such as cosine:peak=3e-4,end=3e-5,steps=24000,warmup=2160)",
+       "Learning-rate schedule spec, kind:field=value,... (constant, cosine, linear, wsd, steps; see docs/curves.md), "
+       "which a curve-law fit predicts the final loss of",
+       InputDomain::kText},
   }};
   return table;
 }
@@ -211,6 +217,8 @@ inline bool InDomain(const InputInfo& info, double value) {
       return std::isfinite(value);
     case InputDomain::kApproach:
       return value == 1 || value == 2 || value == 3;
+    case InputDomain::kText:
+      return false;
   }
   return true;
 }
@@ -228,6 +236,8 @@ inline std::string DomainProblem(const InputInfo& info, double value) {
       return std::isfinite(value) ? "" : "must be a finite number";
     case InputDomain::kApproach:
       return value == 1 || value == 2 || value == 3 ? "" : "must be 1, 2 or 3";
+    case InputDomain::kText:
+      return "is a text, not a number";
   }
   return "";
 }
@@ -256,8 +266,8 @@ class PredictionInputs {
   // ("C", "Nv"). A value must be finite; setting a name again replaces its value.
   PredictionInputs& SetNamed(std::string_view name, double value) {
     if (!std::isfinite(value)) {
-      throw InvalidArgument("the input '" + std::string(name) + "' must be a finite number (got " +
-                            FormatValue(value) + ")");
+      throw InvalidArgument("the input '" + std::string(name) + "' must be a finite number (got " + FormatValue(value) +
+                            ")");
     }
     for (auto& [key, given] : named_) {
       if (key == name) {
@@ -278,6 +288,31 @@ class PredictionInputs {
   // The named input's value; throws NotApplicable ("needs the input 'C'") when it is not given.
   double NeedNamed(std::string_view name) const;
   const std::vector<std::pair<std::string, double>>& named() const { return named_; }
+
+  // An input of the text domain (a schedule spec): Has() is true once set; Get() of it means nothing. Throws
+  // InvalidArgument for an input of another domain or an empty text.
+  PredictionInputs& SetText(Input input, std::string text) {
+    if (Describe(input).domain != InputDomain::kText) {
+      throw InvalidArgument(std::string(Describe(input).quantity) + " is a number, not a text");
+    }
+    if (text.empty()) throw InputProblem("{0} is empty", {input});
+    for (auto& [key, given] : texts_) {
+      if (key == input) {
+        given = std::move(text);
+        return *this;
+      }
+    }
+    texts_.emplace_back(input, std::move(text));
+    given_[Index(input)] = 0;  // marks it given
+    return *this;
+  }
+  // The text given for input; throws NotApplicable ("needs {0}") when there is none.
+  const std::string& NeedText(Input input) const {
+    for (const auto& [key, given] : texts_) {
+      if (key == input) return given;
+    }
+    ThrowNeeds(input);
+  }
 
   bool Has(Input input) const { return !std::isnan(given_[Index(input)]); }
   // The given value, else the table's default (NaN when there is none).
@@ -302,6 +337,7 @@ class PredictionInputs {
   }
   std::array<double, kInputCount> given_;
   std::vector<std::pair<std::string, double>> named_;
+  std::vector<std::pair<Input, std::string>> texts_;
 };
 
 inline double PredictionInputs::NeedNamed(std::string_view name) const {
