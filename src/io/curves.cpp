@@ -672,7 +672,8 @@ std::string QuoteNonFinite(std::string_view text) {
 std::string TrainerStateRunName(const std::string& source) {
   const std::filesystem::path path(source);
   if (path.filename() != "trainer_state.json") return RunNameOf(source);
-  std::filesystem::path directory = std::filesystem::absolute(path).parent_path();
+  std::error_code ignored;
+  std::filesystem::path directory = std::filesystem::absolute(path, ignored).parent_path();
   const std::string name = directory.filename().string();
   const bool checkpoint = name.rfind("checkpoint-", 0) == 0 && name.size() > 11 &&
                           name.find_first_not_of("0123456789", 11) == std::string::npos;
