@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from conftest import SHARED_DIR
+from conftest import SHARED_DIR, SOURCE_DIR
 
 MULTIPOWER_25 = os.path.join(SHARED_DIR, "data", "multipower", "csv_25")
 
@@ -278,3 +278,15 @@ def test_a_restarted_tensorboard_run_is_its_directory(scalelaw, tmp_path):
                                                                     (5, 2.75)]
     refused = scalelaw("curve", "table", run, "--batch-tokens", 10, "--where", "step>1")
     assert refused.code == 2 and "no row to filter" in one_error_line(refused)
+
+
+def test_docs_show_what_the_trainer_state_example_gives(scalelaw):
+    """docs/curves.md shows the output of `curve table` on examples/logs/...: it must be what the binary writes."""
+    state = os.path.join(SOURCE_DIR, "examples", "logs", "pythia-14m-hf", "checkpoint-40", "trainer_state.json")
+    with open(os.path.join(SOURCE_DIR, "docs", "curves.md")) as f:
+        docs = f.read()
+    for args in (["--params", "1.4e7", "--checkpoints", "all"],
+                 ["--params", "1.4e7", "--metric", "eval_loss", "--where", "epoch<=0.5", "--checkpoints", "all"]):
+        result = scalelaw("curve", "table", state, *args)  # the run is named by the directory, wherever it is
+        assert result.code == 0, result.err
+        assert result.out in docs, result.out
