@@ -972,8 +972,13 @@ CurveTable ReadCurves(const std::vector<std::string>& paths, const CurveReadOpti
     for (Curve& curve : curves) {
       const auto [at, inserted] = runs.emplace(curve.run, curve.source);
       if (!inserted) {
+        const bool checkpoints = format == LogFormat::kTrainerState && EndsWith(at->second, "trainer_state.json");
         throw InputError(curve.source, 0, "",
-                         "run '" + curve.run + "' is also in " + at->second + " (run names must differ)");
+                         "run '" + curve.run + "' is also in " + at->second + " (run names must differ" +
+                             (checkpoints ? "; two checkpoints of one run: give the latest, whose log_history "
+                                            "holds the earlier's"
+                                          : "") +
+                             ")");
       }
       table.curves.push_back(std::move(curve));
     }

@@ -189,21 +189,33 @@ double WallTimeOfName(const std::string& name) {
 // The event files of a directory in the order they were written.
 std::vector<std::string> EventFilesOf(const std::string& directory) {
   std::vector<std::pair<double, std::string> > found;
-  bool nested = false;
+  bool nested = false, trainer_state = false;
   std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_directory()) {
+  for (std::filesystem::directory_iterator entry(directory, error), end; !error && entry != end;
+       entry.increment(error)) {
+    const std::string name = entry->path().filename().string();
+    std::error_code ignored;
+    if (entry->is_directory(ignored)) {
       nested = true;
+      trainer_state = trainer_state || (name.rfind("checkpoint-", 0) == 0 &&
+                                        std::filesystem::exists(entry->path() / "trainer_state.json", ignored));
     } else if (name.find("tfevents") != std::string::npos) {
-      found.emplace_back(WallTimeOfName(name), entry.path().string());
+      found.emplace_back(WallTimeOfName(name), entry->path().string());
+    } else if (name == "trainer_state.json") {
+      trainer_state = true;
     }
   }
   if (error) throw InputError(DisplayName(directory), 0, "", "cannot list the directory: " + error.message());
   if (found.empty()) {
-    throw InputError(DisplayName(directory), 0, "",
-                     std::string("no events.out.tfevents.* file in the directory") +
-                         (nested ? " (its subdirectories are runs of their own: give them as logs)" : ""));
+    std::string hint;
+    if (trainer_state) {
+      hint =
+          " (a Hugging Face Trainer's output directory: give its trainer_state.json, or the latest "
+          "checkpoint-*/trainer_state.json, whose log_history holds the whole run)";
+    } else if (nested) {
+      hint = " (its subdirectories are runs of their own: give them as logs)";
+    }
+    throw InputError(DisplayName(directory), 0, "", "no events.out.tfevents.* file in the directory" + hint);
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> files;

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -251,4 +252,27 @@ TEST_CASE("Row filters on JSON logs: the keys of each object or log_history entr
   CHECK_THAT(error("split>1"), Contains("m.jsonl, line 1, column 'split'") && Contains("orders numbers"));
   CHECK_THAT(error("step>10"), Contains("the filters step>10 leave no line"));
   CHECK_THAT(error("opt>1"), Contains("line 1, column 'opt'") && Contains("got an object or array"));
+}
+
+TEST_CASE("trainer_state.json: two checkpoints of one run, and its output directory given as a log",
+          "[curves][trainer_state]") {
+  const Logged logged;
+  const scalelaw::testing::ScratchFile later("out/checkpoint-60/trainer_state.json", TrainerState(logged));
+  Logged earlier = logged;
+  earlier.train_steps = {10, 20, 30};
+  earlier.eval_steps = {20};
+  const std::string earlier_path = later.Add("out/checkpoint-30/trainer_state.json", TrainerState(earlier, false));
+  try {
+    scalelaw::ReadCurves(std::vector<std::string>{earlier_path, later.path()});
+    FAIL("two checkpoints of one run were read as two runs");
+  } catch (const scalelaw::InputError& e) {
+    CHECK_THAT(e.what(), Contains("run 'out' is also in " + earlier_path) &&
+                             Contains("two checkpoints of one run: give the latest"));
+  }
+  // The output directory itself is not a log; the message says which file is.
+  const std::string out = std::filesystem::path(later.path()).parent_path().parent_path().string();
+  if (scalelaw::TensorBoardSupported()) {
+    CHECK_THROWS_WITH(scalelaw::ReadCurves(out), Contains("a Hugging Face Trainer's output directory: give its "
+                                                          "trainer_state.json"));
+  }
 }
