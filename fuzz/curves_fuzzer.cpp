@@ -1,9 +1,10 @@
-// libFuzzer target for the training-log readers (CSV/TSV, W&B exports, JSON Lines: ParseCurves) and the
-// checkpoint policies. Input starting with '{' is read as JSON Lines, else as CSV; a column or key "run" names
-// the runs, "n" their N. Expected failures are scalelaw::Error subclasses; any other exception, a crash, a
-// sanitizer report, or curves that break their contract (steps finite, >= 0 and increasing; metric and LR
-// finite; one value per step; file lines increasing) or rows that do (tokens > 0, a finite loss between the
-// run's smallest and largest metric) is a finding.
+// libFuzzer target for the training-log readers (CSV/TSV, W&B exports, JSON Lines, Hugging Face
+// trainer_state.json: ParseCurves) and the checkpoint policies. Input starting with '{' is read as a
+// trainer_state.json when it has a "log_history" key, else as JSON Lines, other input as CSV; a column or key
+// "run" names the runs, "n" their N; JSON keys "split" and "epoch" get row filters (split!=eval, epoch<=1). Expected
+// failures are scalelaw::Error subclasses; any other exception, a crash, a sanitizer report, or curves that break their
+// contract (steps finite, >= 0 and increasing; metric and LR finite; one value per step; file lines increasing) or rows
+// that do (tokens > 0, a finite loss between the run's smallest and largest metric) is a finding.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -61,8 +62,18 @@ void Checkpoints(const scalelaw::CurveTable& table, scalelaw::CheckpointPolicy p
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const bool json = !text.empty() && text.front() == '{';
+  // A JSON object with a log_history key: a Hugging Face trainer_state.json.
+  const bool trainer_state = json && text.find("\"log_history\"") != std::string_view::npos;
   scalelaw::CurveReadOptions options;
-  options.format = json ? scalelaw::LogFormat::kJsonLines : scalelaw::LogFormat::kCsv;
+  options.format = trainer_state ? scalelaw::LogFormat::kTrainerState
+                                 : (json ? scalelaw::LogFormat::kJsonLines : scalelaw::LogFormat::kCsv);
+  // Row filters on JSON keys: a text comparison and a numeric ordering when the keys are there.
+  if (json && text.find("\"split\"") != std::string_view::npos) {
+    options.where.push_back(scalelaw::RowFilter::Parse("split!=eval"));
+  }
+  if (json && text.find("\"epoch\"") != std::string_view::npos) {
+    options.where.push_back(scalelaw::RowFilter::Parse("epoch<=1"));
+  }
   if (!json) {
     const auto header = scalelaw::CsvHeader(text);
     if (std::find(header.begin(), header.end(), "run") != header.end()) options.run_key = "run";
@@ -72,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   options.facts.batch_tokens = 1000;
   try {
-    const scalelaw::CurveTable table = scalelaw::ParseCurves(text, json ? "fuzz.jsonl" : "fuzz.csv", options);
+    const scalelaw::CurveTable table =
+        scalelaw::ParseCurves(text, trainer_state ? "trainer_state.json" : (json ? "fuzz.jsonl" : "fuzz.csv"), options);
     CheckCurves(table);
     scalelaw::CheckpointPolicy policy;
     Checkpoints(table, policy);

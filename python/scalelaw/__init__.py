@@ -785,19 +785,21 @@ def read_curves(path: _Union[_PathLike, _Sequence[_PathLike]], *, metric: str = 
     """Training logs as a pandas DataFrame of curves, one row per logged point, as `scalelaw curve table` reads them.
 
     path: one log or a list of logs: CSV or TSV (one row per step), JSON Lines (one metrics object per line),
-    W&B history exports (a CSV with _step and slash-separated names) or TensorBoard event files; format "auto"
-    chooses by the file name (.jsonl/.ndjson/.json, *tfevents*, else CSV; a CSV with _step is a W&B export), or
-    "csv", "jsonl", "wandb", "tensorboard". metric names the curve's column, key ("a/b" also finds b nested in a)
+    W&B history exports (a CSV with _step and slash-separated names), Hugging Face trainer_state.json files (their
+    log_history; the run is the output directory) or TensorBoard event files (a directory of them is one run, a
+    restart's file replacing the steps it logs again); format "auto" chooses by the name (trainer_state.json,
+    .jsonl/.ndjson/.json (a .json with log_history: a Trainer state), *tfevents* or a directory, else CSV; a CSV
+    with _step is a W&B export), or "csv", "jsonl", "wandb", "tensorboard", "trainer_state". metric names the curve's column, key ("a/b" also finds b nested in a)
     or tag. step, lr and tokens name theirs (defaults: the usual names; lr="-" and tokens="-" read none). A file
     is a run unless run= names a column whose values name the runs. Per-run facts: params_col and batch_col (with
     batch_in_tokens) read columns; facts= a CSV with a run column and any of params, batch_tokens,
     batch_sequences, seq_len, schedule; params, batch_tokens or batch_sequences with seq_len, and schedule give
-    every run's. Tokens not logged are step x tokens per step. where= keeps the CSV rows where COLUMN=VALUE (!=,
-    <, <=, >, >=) holds.
+    every run's. Tokens not logged are step x tokens per step. where= keeps the CSV rows (JSON objects,
+    log_history entries; not TensorBoard) where COLUMN=VALUE (!=, <, <=, >, >=) holds.
 
     Columns: run, step, tokens (NaN when neither logged nor computable), the metric (named as in the log), lr (NaN
     when the log has none), params and batch_tokens (NaN when not known), schedule, source (the file) and line (the
-    file's line, or a TensorBoard record). df.attrs["metric"] names the metric column. Bad input raises
+    file's line, a TensorBoard record in its file, or a 1-based log_history entry). df.attrs["metric"] names the metric column. Bad input raises
     scalelaw.InputError naming the file, line and field (a missing metric, steps not increasing, an LR gap, a
     truncated event file); unusable options raise scalelaw.InvalidArgument.
     """

@@ -22,15 +22,19 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
 void AddCurveTableSubcommand(CLI::App* curve, CurveTableCommand& command, int& exit_code) {
   CLI::App* sub = curve->add_subcommand(
       "table",
-      "Read training logs (CSV/TSV, JSON Lines, W&B history CSV, TensorBoard event files) into the rows "
-      "`scalelaw fit` takes, chosen by a checkpoint policy");
-  sub->add_option("logs", command.logs, "Log files; each is a run unless --run-col names a column of run names")
+      "Read training logs (CSV/TSV, JSON Lines, W&B history CSV, Hugging Face trainer_state.json, TensorBoard "
+      "event files or directories) into the rows `scalelaw fit` takes, chosen by a checkpoint policy");
+  sub->add_option("logs", command.logs,
+                  "Log files (a TensorBoard directory: its event files as one run); each is a run unless --run-col "
+                  "names a column of run names")
       ->required();
   sub->add_option("--format", command.format,
-                  "Log format: auto (by extension: .jsonl/.ndjson/.json JSON Lines, *tfevents* TensorBoard, else "
-                  "CSV or TSV, a W&B export when the header has _step), csv, jsonl, wandb, tensorboard")
+                  "Log format: auto (by name: trainer_state.json a Hugging Face Trainer state, .jsonl/.ndjson/.json "
+                  "JSON Lines (a .json with log_history: a Trainer state), *tfevents* or a directory TensorBoard, "
+                  "else CSV or TSV, a W&B export when the header has _step), csv, jsonl, wandb, tensorboard, "
+                  "trainer_state")
       ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "csv", "tsv", "jsonl", "wandb", "tensorboard"}));
+      ->check(CLI::IsMember(LogFormatNames()));
   sub->add_option("--metric", command.metric, "The curve's column, key or TensorBoard tag, e.g. train/loss")
       ->capture_default_str();
   sub->add_option("--step-col", command.step_col,
@@ -62,7 +66,8 @@ void AddCurveTableSubcommand(CLI::App* curve, CurveTableCommand& command, int& e
                   "A CSV of per-run facts: a 'run' column and any of params, batch_tokens, batch_sequences, seq_len, "
                   "schedule (a file's run is its name without directory and extension)");
   sub->add_option("--where", command.where,
-                  "Keep only the rows of a CSV log where COLUMN=VALUE, !=, <, <=, > or >= holds (repeatable)");
+                  "Keep only the rows of a CSV log (the objects of a JSON Lines log, the log_history entries of a "
+                  "trainer_state.json) where COLUMN=VALUE, !=, <, <=, > or >= holds (repeatable; not for TensorBoard)");
   sub->add_option("--checkpoints", command.checkpoints,
                   "Which points become rows: final (the last of each run), all (every logged point), cooldowns (the "
                   "end of each LR cooldown: one row per cooldown of a WSD run)")

@@ -215,8 +215,11 @@ const char* OpText(RowFilter::Op op) {
   return "=";
 }
 
-// Whether a cell passes filter; throws InputError when an ordering meets a cell that is not a number.
-bool Passes(const RowFilter& filter, std::string_view cell, const std::string& file, long line) {
+}  // namespace
+
+namespace detail {
+
+std::optional<bool> FilterHolds(const RowFilter& filter, std::string_view cell) {
   const std::optional<double> x = AsNumber(cell), y = AsNumber(filter.value);
   const bool numbers = x.has_value() && y.has_value();
   switch (filter.op) {
@@ -227,11 +230,7 @@ bool Passes(const RowFilter& filter, std::string_view cell, const std::string& f
     default:
       break;
   }
-  if (!numbers) {
-    throw InputError(
-        file, line, filter.column,
-        "the filter " + filter.ToString() + " orders numbers, and the cell " + Quote(cell) + " is not one");
-  }
+  if (!numbers) return std::nullopt;
   switch (filter.op) {
     case RowFilter::Op::kLess:
       return *x < *y;
@@ -242,6 +241,21 @@ bool Passes(const RowFilter& filter, std::string_view cell, const std::string& f
     default:
       return *x >= *y;
   }
+}
+
+std::string FilterNeedsNumber(const RowFilter& filter, std::string_view cell) {
+  return "the filter " + filter.ToString() + " orders numbers, and the cell " + Quote(cell) + " is not one";
+}
+
+}  // namespace detail
+
+namespace {
+
+// Whether a cell passes filter; throws InputError when an ordering meets a cell that is not a number.
+bool Passes(const RowFilter& filter, std::string_view cell, const std::string& file, long line) {
+  const std::optional<bool> holds = detail::FilterHolds(filter, cell);
+  if (!holds) throw InputError(file, line, filter.column, detail::FilterNeedsNumber(filter, cell));
+  return *holds;
 }
 
 }  // namespace

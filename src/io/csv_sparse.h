@@ -2,6 +2,7 @@
 // what an empty cell means (a W&B export leaves a metric's cell empty at steps it was not logged).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,5 +24,10 @@ struct SparseColumns {
 // records.
 SparseColumns ParseSparseCsv(std::string_view text, const std::string& file, const std::vector<std::string>& names,
                              const std::vector<std::string>& text_names, const std::vector<RowFilter>& where);
+
+// Whether cell passes filter (numbers compare as numbers, else = and != compare text); nullopt when an
+// ordering meets a cell that is not a number, which FilterNeedsNumber describes.
+std::optional<bool> FilterHolds(const RowFilter& filter, std::string_view cell);
+std::string FilterNeedsNumber(const RowFilter& filter, std::string_view cell);
 
 }  // namespace scalelaw::detail

@@ -17,6 +17,10 @@ struct LogRows {
   std::vector<std::string> run;                                 // each row's run (empty when the log is one run)
   std::vector<double> step, metric, lr, tokens, params, batch;  // NaN: empty; a field the log lacks is empty
   std::vector<long> positions;                                  // the line (or record) of each row
+  std::string default_run;  // the run's name when the log is one run; empty: the file's name without extension
+  // A log read from several files (a TensorBoard directory): the files, and the one each row comes from.
+  std::vector<std::string> files;
+  std::vector<std::size_t> file_of;
 };
 
 // The masked CRC-32C of TFRecord framing (tensorflow/core/lib/hash/crc32c.h): ((crc >> 15) | (crc << 17)) +
@@ -25,8 +29,12 @@ std::uint32_t MaskedCrc32c(const unsigned char* data, std::size_t size);
 std::uint32_t Crc32c(const unsigned char* data, std::size_t size);
 
 // A TensorBoard event file's scalars named by metric, lr and tokens (lr "": the usual names, "-": none) as rows,
-// one per step where the metric is logged. Throws InputError naming the file and record of a truncated record,
-// a checksum that does not match, an event that does not parse; InvalidArgument when the build has no protobuf.
+// one per step where the metric is logged. A directory's events.out.tfevents.* files (not its subdirectories)
+// are one run named by the directory, read in the order of the wall time in their names (then by name); a
+// later file's value of a tag replaces the earlier files' at steps >= the first step it logs that tag at (a
+// restarted run logging its steps again; TensorBoard's rule). Throws InputError naming the file and record of a
+// truncated record, a checksum that does not match, an event that does not parse, a step that goes back within
+// a file; InvalidArgument when the build has no protobuf.
 LogRows ReadTensorBoardRows(const std::string& path, const std::string& metric, const std::string& lr,
                             const std::string& tokens);
 

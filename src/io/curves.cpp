@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -84,7 +86,8 @@ std::string Number(double value) { return fmt::format("{:g}", value); }
 // Where a row is, for messages that name a field: the line, or the record of a TensorBoard file.
 InputError RowError(const detail::LogRows& rows, std::size_t i, const std::string& field, const std::string& problem) {
   if (rows.unit != nullptr) {
-    return InputError(rows.source, 0, field, fmt::format("{} {}: {}", rows.unit, rows.positions[i], problem));
+    const std::string& file = rows.file_of.empty() ? rows.source : rows.files[rows.file_of[i]];
+    return InputError(file, 0, field, fmt::format("{} {}: {}", rows.unit, rows.positions[i], problem));
   }
   return InputError(rows.source, rows.positions[i], field, problem);
 }
@@ -179,7 +182,7 @@ std::vector<Curve> CurvesFromRows(const detail::LogRows& rows, const CurveReadOp
     if (found == index.end()) {
       found = index.emplace(run, curves.size()).first;
       Curve curve;
-      curve.run = keyed ? run : RunNameOf(rows.source);
+      curve.run = keyed ? run : (rows.default_run.empty() ? RunNameOf(rows.source) : rows.default_run);
       curve.source = rows.source;
       curves.push_back(std::move(curve));
     }
@@ -303,22 +306,57 @@ using Json = nlohmann::json;
 // matches "b" in an object under "a") and the run key's value (a string or a number).
 class LineReader {
  public:
-  LineReader(const std::vector<std::string>& wanted, const std::string& run_key)
-      : wanted_(wanted), run_key_(run_key), values_(wanted.size(), kNaN) {
-    for (const std::string& name : wanted) {
+  // filters: the row filters, whose keys' values (as text) are kept too.
+  LineReader(const std::vector<std::string>& wanted, const std::string& run_key,
+             const std::vector<RowFilter>& filters = {})
+      : wanted_(wanted), run_key_(run_key), filters_(filters), values_(wanted.size(), kNaN) {
+    std::vector<std::string> names = wanted;
+    for (const RowFilter& filter : filters) names.push_back(filter.column);
+    for (const std::string& name : names) {
       for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1)) {
         prefixes_.insert(name.substr(0, slash + 1));
       }
     }
+    cells_.resize(filters.size());
+    cell_found_.resize(filters.size());
+    filter_seen_.assign(filters.size(), false);
   }
+
+  // Reads one object already parsed (an entry of a trainer_state.json's log_history). Returns "" or what is wrong,
+  // with problem_field() the key concerned.
+  std::string ReadObject(simdjson::dom::object object) {
+    Clear();
+    try {
+      Visit(object, "");
+    } catch (const simdjson::simdjson_error& e) {
+      if (!problem_.empty()) return std::exchange(problem_, "");
+      return std::string("not valid JSON (") + simdjson::error_message(e.error()) + ")";
+    }
+    return "";
+  }
+
+  // Whether the object just read passes every filter: a key it lacks (or null) is the empty cell for = and !=, and
+  // fails an ordering (JSON logs leave out keys a line does not log). Throws InputError via `error` (called with
+  // the filter's key and the problem) when an ordering meets text.
+  template <typename ErrorAt>
+  bool Kept(const ErrorAt& error) {
+    for (std::size_t f = 0; f < filters_.size(); ++f) {
+      const RowFilter& filter = filters_[f];
+      const bool ordering = filter.op != RowFilter::Op::kEqual && filter.op != RowFilter::Op::kNotEqual;
+      if (!cell_found_[f] && ordering) return false;
+      const std::optional<bool> holds = detail::FilterHolds(filter, cell_found_[f] ? cells_[f] : "");
+      if (!holds) throw error(filter.column, detail::FilterNeedsNumber(filter, cells_[f]));
+      if (!*holds) return false;
+    }
+    return true;
+  }
+  // Whether some object read had the key of filter f.
+  bool FilterKeySeen(std::size_t f) const { return filter_seen_[f]; }
 
   // Reads the object of json[0, size), whose buffer holds at least simdjson::SIMDJSON_PADDING bytes more.
   // Returns "" or what is wrong, with problem_field() the key concerned.
   std::string Read(const char* json, std::size_t size, std::size_t capacity) {
-    std::fill(values_.begin(), values_.end(), kNaN);
-    run_.clear();
-    run_found_ = false;
-    field_.clear();
+    Clear();
     try {
       (void)capacity;  // the parser reads up to SIMDJSON_PADDING bytes past size, which the caller holds
       const simdjson::dom::element document = parser_.parse(json, size, false);
@@ -343,10 +381,50 @@ class LineReader {
     return wanted_.size();
   }
 
-  [[noreturn]] void Fail(std::size_t k, const std::string& problem) {
-    field_ = wanted_[k];
+  void Clear() {
+    std::fill(values_.begin(), values_.end(), kNaN);
+    run_.clear();
+    run_found_ = false;
+    field_.clear();
+    std::fill(cell_found_.begin(), cell_found_.end(), false);
+  }
+
+  [[noreturn]] void Fail(std::size_t k, const std::string& problem) { FailAt(wanted_[k], problem); }
+  [[noreturn]] void FailAt(std::string_view field, const std::string& problem) {
+    field_ = std::string(field);
     problem_ = problem;
     throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  }
+
+  // Keeps the value of a filter's key as the text a CSV cell would hold.
+  void Remember(std::string_view key, const simdjson::dom::element& value) {
+    using Type = simdjson::dom::element_type;
+    for (std::size_t f = 0; f < filters_.size(); ++f) {
+      if (filters_[f].column != key) continue;
+      filter_seen_[f] = true;
+      switch (value.type()) {
+        case Type::INT64:
+          cells_[f] = std::to_string(int64_t(value));
+          break;
+        case Type::UINT64:
+          cells_[f] = std::to_string(uint64_t(value));
+          break;
+        case Type::DOUBLE:
+          cells_[f] = fmt::format("{}", double(value));  // the shortest text that reads back as the same double
+          break;
+        case Type::STRING:
+          cells_[f] = std::string(std::string_view(value.get_string()));
+          break;
+        case Type::BOOL:
+          cells_[f] = bool(value) ? "true" : "false";
+          break;
+        case Type::NULL_VALUE:
+          continue;  // as a key the object does not have
+        default:
+          FailAt(key, "the filter " + filters_[f].ToString() + " compares a number or text, got an object or array");
+      }
+      cell_found_[f] = true;
+    }
   }
 
   void Visit(simdjson::dom::object object, const std::string& prefix) {
@@ -360,6 +438,7 @@ class LineReader {
         key = nested;
       }
       const simdjson::dom::element value = field.value;
+      if (!filters_.empty()) Remember(key, value);
       const bool top = prefix.empty();
       const bool is_run = top && !run_key_.empty() && key == run_key_;
       switch (value.type()) {
@@ -404,6 +483,9 @@ class LineReader {
 
   const std::vector<std::string>& wanted_;
   const std::string& run_key_;
+  const std::vector<RowFilter> filters_;
+  std::vector<std::string> cells_;  // each filter's key's value in the object read, as text
+  std::vector<bool> cell_found_, filter_seen_;
   std::set<std::string> prefixes_;  // "a/" for a wanted "a/b": the objects worth entering
   simdjson::dom::parser parser_;
   std::vector<double> values_;
@@ -432,6 +514,50 @@ std::vector<std::string> JsonKeys(std::string_view text) {
   return {keys.begin(), keys.end()};
 }
 
+std::string FiltersText(const std::vector<RowFilter>& filters) {
+  std::string text;
+  for (const RowFilter& filter : filters) text += (text.empty() ? "" : " ") + filter.ToString();
+  return text;
+}
+
+// After a JSON log is read: a filter's key no object has, the metric or step no kept object has, an LR, tokens
+// or fact field named explicitly that none has are errors; an LR or tokens key chosen by default that is never a
+// number is as absent.
+void CheckFieldsSeen(detail::LogRows& rows, const std::vector<std::string>& wanted, const std::vector<bool>& seen,
+                     const LineReader& reader, const std::vector<std::string>& keys, const CurveReadOptions& options) {
+  const std::string& source = rows.source;
+  for (std::size_t f = 0; f < options.where.size(); ++f) {
+    if (!reader.FilterKeySeen(f)) {
+      throw InputError(source, 0, options.where[f].column,
+                       "the filter " + options.where[f].ToString() + ": " +
+                           detail::MissingField("key", options.where[f].column, keys));
+    }
+  }
+  if (!options.where.empty() && rows.positions.empty()) {
+    throw InputError(source, 0, "",
+                     "the filters " + FiltersText(options.where) + " leave no " +
+                         (rows.unit != nullptr ? std::string(rows.unit) : std::string("line")));
+  }
+  for (std::size_t k = 0; k < wanted.size(); ++k) {
+    if (seen[k]) continue;
+    const bool required = k < 2 || (wanted[k] == rows.lr_name && !options.lr.empty()) ||
+                          (wanted[k] == rows.tokens_name && !options.tokens.empty()) || wanted[k] == rows.params_name ||
+                          wanted[k] == rows.batch_name;
+    if (required) {
+      throw InputError(source, 0, wanted[k], detail::MissingField(k == 0 ? "step" : "key", wanted[k], keys));
+    }
+    // An LR or tokens key found in the first lines but never a number: as absent.
+    if (wanted[k] == rows.lr_name) {
+      rows.lr.clear();
+      rows.lr_name.clear();
+    }
+    if (wanted[k] == rows.tokens_name) {
+      rows.tokens.clear();
+      rows.tokens_name.clear();
+    }
+  }
+}
+
 // padded: text is followed by simdjson::SIMDJSON_PADDING bytes of its buffer.
 detail::LogRows JsonLinesRows(std::string_view text, const std::string& source, const CurveReadOptions& options,
                               bool padded) {
@@ -448,7 +574,7 @@ detail::LogRows JsonLinesRows(std::string_view text, const std::string& source, 
     if (!name->empty()) targets.push_back(column);
   }
   std::vector<bool> seen(wanted.size(), false);
-  LineReader reader(wanted, options.run_key);
+  LineReader reader(wanted, options.run_key, options.where);
   // simdjson reads up to SIMDJSON_PADDING bytes past the end of what it parses: the text's own buffer when it
   // has them (ReadWholeFile reserves them), else a padded copy.
   simdjson::padded_string copy;
@@ -482,6 +608,10 @@ detail::LogRows JsonLinesRows(std::string_view text, const std::string& source, 
       }
       throw InputError(source, line, reader.problem_field(), message);
     }
+    const auto error_at = [&](const std::string& field, const std::string& problem) {
+      return InputError(source, line, field, problem);
+    };
+    if (!reader.Kept(error_at)) continue;
     const std::vector<double>& values = reader.values();
     if (!options.run_key.empty() && !reader.run_found() && !std::isnan(values[1])) {
       throw InputError(source, line, options.run_key, "no run key on a line where the metric is logged");
@@ -494,23 +624,178 @@ detail::LogRows JsonLinesRows(std::string_view text, const std::string& source, 
     rows.positions.push_back(line);
   }
   if (!any) throw InputError(source, 0, "", "the file is empty (expected one JSON object per line)");
-  // A field no line has: the metric and step are errors; an LR or tokens named explicitly too.
-  for (std::size_t k = 0; k < wanted.size(); ++k) {
-    if (seen[k]) continue;
-    const bool required = k < 2 || (wanted[k] == rows.lr_name && !options.lr.empty()) ||
-                          (wanted[k] == rows.tokens_name && !options.tokens.empty()) || wanted[k] == rows.params_name ||
-                          wanted[k] == rows.batch_name;
-    if (required) {
-      throw InputError(source, 0, wanted[k], detail::MissingField(k == 0 ? "step" : "key", wanted[k], keys));
+  CheckFieldsSeen(rows, wanted, seen, reader, keys, options);
+  return rows;
+}
+
+// --- Hugging Face Trainer state (trainer_state.json) ---
+
+// Python's json module writes non-finite floats as the bare words NaN, Infinity and -Infinity (allow_nan=True is
+// its default), which are not JSON; the Trainer's json.dumps of its state does so when a loss or gradient norm
+// overflowed. They become the strings "NaN", "Infinity", "-Infinity" here, so that the file parses, a field
+// scalelaw does not read (a grad_norm) is no obstacle, and one it reads is an error naming the entry.
+std::string QuoteNonFinite(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 64);
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < text.size()) {
+        out.push_back(text[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
     }
-    // An LR or tokens key found in the first lines but never a number: as absent.
-    if (wanted[k] == rows.lr_name) {
-      rows.lr.clear();
-      rows.lr_name.clear();
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (const std::string_view word : {"NaN", "Infinity", "-Infinity"}) {
+      if (text.substr(i, word.size()) == word) {
+        out.push_back('"');
+        out.append(word);
+        out.push_back('"');
+        i += word.size() - 1;
+        replaced = true;
+        break;
+      }
     }
-    if (wanted[k] == rows.tokens_name) {
-      rows.tokens.clear();
-      rows.tokens_name.clear();
+    if (!replaced) out.push_back(c);
+  }
+  return out;
+}
+
+// The run a trainer_state.json belongs to: the directory holding it, or that directory's parent when it is a
+// checkpoint-<step> directory (the Trainer saves output_dir/checkpoint-<step>/trainer_state.json, and
+// output_dir/trainer_state.json on save_state()). A file named otherwise is named by its own name.
+std::string TrainerStateRunName(const std::string& source) {
+  const std::filesystem::path path(source);
+  if (path.filename() != "trainer_state.json") return RunNameOf(source);
+  std::error_code ignored;
+  std::filesystem::path directory = std::filesystem::absolute(path, ignored).parent_path();
+  const std::string name = directory.filename().string();
+  const bool checkpoint = name.rfind("checkpoint-", 0) == 0 && name.size() > 11 &&
+                          name.find_first_not_of("0123456789", 11) == std::string::npos;
+  if (checkpoint && directory.has_parent_path()) directory = directory.parent_path();
+  const std::string run = directory.filename().string();
+  return run.empty() ? RunNameOf(source) : run;
+}
+
+// A Hugging Face Trainer's state, as TrainerState.save_to_json writes it (json.dumps(asdict(state), indent=2,
+// sort_keys=True); huggingface/transformers, src/transformers/trainer_callback.py): global_step, max_steps,
+// epoch, ... and log_history, the list of what Trainer.log logged, each entry its logs plus "step": the global
+// step (src/transformers/trainer.py, Trainer.log: output = {**logs, "step": self.state.global_step}). Training
+// entries hold loss, grad_norm, learning_rate, epoch (and num_input_tokens_seen with
+// include_num_input_tokens_seen); evaluation entries eval_loss, eval_runtime, ... at the same or other steps;
+// the last entry of a finished run train_runtime, train_loss, total_flos. Each entry is read as a JSON line is;
+// entries without the metric are not points. Evaluation entries carry no learning rate and may lack the tokens:
+// an entry's missing LR or tokens is the one another entry logged at the same step.
+detail::LogRows TrainerStateRows(std::string_view text, const std::string& source, const CurveReadOptions& options) {
+  const simdjson::padded_string json(QuoteNonFinite(text));
+  simdjson::dom::parser parser;
+  simdjson::dom::element document;
+  if (const auto error = parser.parse(json).get(document); error) {
+    throw InputError(source, 0, "", std::string("not valid JSON (") + simdjson::error_message(error) + ")");
+  }
+  simdjson::dom::object state;
+  if (document.get(state) != simdjson::SUCCESS) {
+    throw InputError(source, 0, "", "expected a JSON object (a Hugging Face Trainer's trainer_state.json)");
+  }
+  simdjson::dom::element history_element;
+  if (state["log_history"].get(history_element) != simdjson::SUCCESS) {
+    std::string keys;
+    for (const simdjson::dom::key_value_pair field : state) {
+      keys += (keys.empty() ? "" : ", ") + std::string(field.key);
+    }
+    throw InputError(source, 0, "log_history",
+                     "no log_history: not a Hugging Face Trainer's trainer_state.json (its keys: " +
+                         (keys.empty() ? std::string("none") : keys) + ")");
+  }
+  simdjson::dom::array history;
+  if (history_element.get(history) != simdjson::SUCCESS) {
+    throw InputError(source, 0, "log_history", "expected a list of logged entries");
+  }
+  if (history.size() == 0) {
+    throw InputError(source, 0, "log_history", "the list is empty (the trainer had logged nothing)");
+  }
+  // The entries' keys (nested ones joined by '/'), for the default names and "did you mean".
+  std::set<std::string> key_set;
+  for (const simdjson::dom::element entry : history) {
+    simdjson::dom::object object;
+    if (entry.get(object) != simdjson::SUCCESS) continue;
+    for (const simdjson::dom::key_value_pair field : object) {
+      key_set.emplace(field.key);
+      simdjson::dom::object inner;
+      if (field.value.get(inner) == simdjson::SUCCESS) {
+        for (const simdjson::dom::key_value_pair nested : inner) {
+          key_set.insert(std::string(field.key) + "/" + std::string(nested.key));
+        }
+      }
+    }
+  }
+  const std::vector<std::string> keys(key_set.begin(), key_set.end());
+  detail::LogRows rows = NamedRows(source, options, keys, false);
+  rows.unit = "log_history entry";
+  rows.default_run = TrainerStateRunName(source);
+  // The Trainer logs the input tokens seen so far as num_input_tokens_seen (include_num_input_tokens_seen).
+  if (options.tokens.empty() && rows.tokens_name.empty() && key_set.count("num_input_tokens_seen") != 0) {
+    rows.tokens_name = "num_input_tokens_seen";
+  }
+  std::vector<std::string> wanted = {rows.step_name, rows.metric_name};
+  std::vector<std::vector<double>*> targets = {&rows.step, &rows.metric};
+  for (auto [name, column] : {std::pair{&rows.lr_name, &rows.lr}, std::pair{&rows.tokens_name, &rows.tokens},
+                              std::pair{&rows.params_name, &rows.params}, std::pair{&rows.batch_name, &rows.batch}}) {
+    if (!name->empty()) {
+      wanted.push_back(*name);
+      targets.push_back(column);
+    }
+  }
+  std::vector<bool> seen(wanted.size(), false);
+  LineReader reader(wanted, options.run_key, options.where);
+  long entry_number = 0;
+  for (const simdjson::dom::element entry : history) {
+    ++entry_number;
+    const auto error_at = [&](const std::string& field, const std::string& problem) {
+      return InputError(source, 0, field, fmt::format("log_history entry {}: {}", entry_number, problem));
+    };
+    simdjson::dom::object object;
+    if (entry.get(object) != simdjson::SUCCESS) throw error_at("", "expected an object");
+    std::string problem = reader.ReadObject(object);
+    if (!problem.empty()) {
+      for (const std::string_view word : {"'NaN'", "'Infinity'", "'-Infinity'"}) {
+        if (EndsWith(problem, std::string(word))) {
+          problem = fmt::format("not a finite number: {} (the trainer logged a non-finite value)",
+                                word.substr(1, word.size() - 2));
+        }
+      }
+      throw error_at(reader.problem_field(), problem);
+    }
+    if (!reader.Kept(error_at)) continue;
+    const std::vector<double>& values = reader.values();
+    if (!options.run_key.empty() && !reader.run_found() && !std::isnan(values[1])) {
+      throw error_at(options.run_key, "no run key in an entry where the metric is logged");
+    }
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      targets[k]->push_back(values[k]);
+      if (!std::isnan(values[k])) seen[k] = true;
+    }
+    if (!options.run_key.empty()) rows.run.push_back(reader.run());
+    rows.positions.push_back(entry_number);
+  }
+  CheckFieldsSeen(rows, wanted, seen, reader, keys, options);
+  // An entry's missing LR or tokens: the value another entry logged at the same step (training and evaluation
+  // entries of one step are separate entries).
+  for (std::vector<double>* column : {&rows.lr, &rows.tokens}) {
+    if (column->empty()) continue;
+    std::map<double, double> at_step;
+    for (std::size_t i = 0; i < column->size(); ++i) {
+      if (!std::isnan((*column)[i]) && !std::isnan(rows.step[i])) at_step.emplace(rows.step[i], (*column)[i]);
+    }
+    for (std::size_t i = 0; i < column->size(); ++i) {
+      if (!std::isnan((*column)[i])) continue;
+      const auto found = at_step.find(rows.step[i]);
+      if (found != at_step.end()) (*column)[i] = found->second;
     }
   }
   return rows;
@@ -519,14 +804,18 @@ detail::LogRows JsonLinesRows(std::string_view text, const std::string& source, 
 // One log; padded: text is followed by simdjson::SIMDJSON_PADDING bytes of its buffer.
 std::vector<Curve> ReadOne(std::string_view text, bool padded, const std::string& path, const std::string& source,
                            LogFormat format, const CurveReadOptions& options, const SideFacts& side) {
-  if (!options.where.empty() && (format == LogFormat::kJsonLines || format == LogFormat::kTensorBoard)) {
-    throw InvalidArgument(std::string("row filters apply to CSV logs, and ") + source + " is read as " +
-                          LogFormatName(format));
+  if (!options.where.empty() && format == LogFormat::kTensorBoard) {
+    throw InvalidArgument("row filters (--where) select rows of a table or objects of a JSON log, and " + source +
+                          " is a TensorBoard log: its scalars are separate events, one per tag and step, with no row "
+                          "to filter (--skip-warmup drops early steps)");
   }
   detail::LogRows rows;
   switch (format) {
     case LogFormat::kJsonLines:
       rows = JsonLinesRows(text, source, options, padded);
+      break;
+    case LogFormat::kTrainerState:
+      rows = TrainerStateRows(text, source, options);
       break;
     case LogFormat::kTensorBoard:
       if (!options.run_key.empty()) throw InvalidArgument("a TensorBoard event file is one run: no run key");
@@ -541,6 +830,9 @@ std::vector<Curve> ReadOne(std::string_view text, bool padded, const std::string
   }
   return CurvesFromRows(rows, options, side);
 }
+
+// Whether a JSON text has a "log_history" key: a Trainer state rather than JSON Lines.
+bool HasLogHistory(std::string_view text) { return text.find("\"log_history\"") != std::string_view::npos; }
 
 void CheckOptions(const CurveReadOptions& options) {
   const std::string problem = options.Validate();
@@ -587,7 +879,8 @@ LogFormat LogFormatFromName(const std::string& name) {
   if (name == "jsonl") return LogFormat::kJsonLines;
   if (name == "wandb") return LogFormat::kWandb;
   if (name == "tensorboard") return LogFormat::kTensorBoard;
-  throw InvalidArgument("unknown log format '" + name + "' (auto, csv, jsonl, wandb, tensorboard)");
+  if (name == "trainer_state") return LogFormat::kTrainerState;
+  throw InvalidArgument("unknown log format '" + name + "' (auto, csv, jsonl, wandb, tensorboard, trainer_state)");
 }
 
 const char* LogFormatName(LogFormat format) {
@@ -602,14 +895,23 @@ const char* LogFormatName(LogFormat format) {
       return "wandb";
     case LogFormat::kTensorBoard:
       return "tensorboard";
+    case LogFormat::kTrainerState:
+      return "trainer_state";
   }
   return "auto";
+}
+
+std::vector<std::string> LogFormatNames() {
+  return {"auto", "csv", "tsv", "jsonl", "wandb", "tensorboard", "trainer_state"};
 }
 
 LogFormat DetectLogFormat(const std::string& path) {
   const std::string name =
       Lower(path.substr(path.find_last_of("/\\") == std::string::npos ? 0 : path.find_last_of("/\\") + 1));
+  if (name == "trainer_state.json") return LogFormat::kTrainerState;
   if (name.find("tfevents") != std::string::npos) return LogFormat::kTensorBoard;
+  std::error_code ignored;
+  if (path != "-" && std::filesystem::is_directory(path, ignored)) return LogFormat::kTensorBoard;
   if (EndsWith(name, ".jsonl") || EndsWith(name, ".ndjson") || EndsWith(name, ".json")) return LogFormat::kJsonLines;
   return LogFormat::kCsv;
 }
@@ -642,6 +944,7 @@ CurveTable ParseCurves(std::string_view text, const std::string& source_name, co
   if (format == LogFormat::kAuto) {
     const std::size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
     format = first != std::string_view::npos && text[first] == '{' ? LogFormat::kJsonLines : LogFormat::kCsv;
+    if (format == LogFormat::kJsonLines && HasLogHistory(text)) format = LogFormat::kTrainerState;
   }
   CurveTable table;
   table.metric = options.metric;
@@ -657,15 +960,25 @@ CurveTable ReadCurves(const std::vector<std::string>& paths, const CurveReadOpti
   table.metric = options.metric;
   std::map<std::string, std::string> runs;  // name -> file
   for (const std::string& path : paths) {
-    const LogFormat format = options.format == LogFormat::kAuto ? DetectLogFormat(path) : options.format;
+    LogFormat format = options.format == LogFormat::kAuto ? DetectLogFormat(path) : options.format;
     const std::string text =
         format == LogFormat::kTensorBoard ? std::string() : detail::ReadWholeFile(path, simdjson::SIMDJSON_PADDING);
+    // A *.json other than trainer_state.json: a Trainer state when it has a log_history key (a copy renamed).
+    if (options.format == LogFormat::kAuto && format == LogFormat::kJsonLines && EndsWith(Lower(path), ".json") &&
+        HasLogHistory(text)) {
+      format = LogFormat::kTrainerState;
+    }
     std::vector<Curve> curves = ReadOne(text, true, path, detail::DisplayName(path), format, options, side);
     for (Curve& curve : curves) {
       const auto [at, inserted] = runs.emplace(curve.run, curve.source);
       if (!inserted) {
+        const bool checkpoints = format == LogFormat::kTrainerState && EndsWith(at->second, "trainer_state.json");
         throw InputError(curve.source, 0, "",
-                         "run '" + curve.run + "' is also in " + at->second + " (run names must differ)");
+                         "run '" + curve.run + "' is also in " + at->second + " (run names must differ" +
+                             (checkpoints ? "; two checkpoints of one run: give the latest, whose log_history "
+                                            "holds the earlier's"
+                                          : "") +
+                             ")");
       }
       table.curves.push_back(std::move(curve));
     }

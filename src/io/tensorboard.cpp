@@ -9,13 +9,19 @@
 // curve that silently ends early.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io/curve_rows.h"
 #include "io/read_file.h"
@@ -95,20 +101,23 @@ double ScalarOf(const tensorflow::Summary::Value& value) {
 }  // namespace
 #endif
 
-LogRows ReadTensorBoardRows(const std::string& path, const std::string& metric, const std::string& lr,
-                            const std::string& tokens) {
-#ifndef SCALELAW_HAVE_TENSORBOARD
-  (void)metric;
-  (void)lr;
-  (void)tokens;
-  throw InvalidArgument("this scalelaw was built without protobuf, so it cannot read TensorBoard event files (" + path +
-                        "): install libprotobuf-dev and protobuf-compiler and rebuild");
-#else
+#ifdef SCALELAW_HAVE_TENSORBOARD
+namespace {
+
+// A scalar: its value, the record that held it and the file (index) it is in.
+struct Scalar {
+  double value;
+  long record;
+  std::size_t file;
+};
+using Series = std::map<std::string, std::map<std::int64_t, Scalar> >;  // tag -> step -> scalar
+
+// The scalars of one event file by tag. A step of the metric that does not increase within the file is an error.
+Series ReadEventFile(const std::string& path, std::size_t file_index, const std::string& metric) {
   const std::string source = DisplayName(path);
   const std::string bytes = ReadWholeFile(path);
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  // Each tag's values by step, with the record that held each.
-  std::map<std::string, std::map<std::int64_t, std::pair<double, long> > > series;
+  Series series;
   std::size_t at = 0;
   long record = 0;
   tensorflow::Event event;
@@ -155,11 +164,94 @@ LogRows ReadTensorBoardRows(const std::string& path, const std::string& metric, 
         if (value.tag() == metric && !values.empty() && event.step() <= values.rbegin()->first) {
           throw InputError(source, 0, "step",
                            fmt::format("record {}: step {} of '{}' does not increase on the previous step {} (a "
-                                       "resumed run that logged steps again: read each segment's file as a run)",
+                                       "resumed run writes a new event file: give the run's directory)",
                                        record, event.step(), metric, values.rbegin()->first));
         }
-        values[event.step()] = {x, record};
+        values[event.step()] = {x, record, file_index};
       }
+    }
+  }
+  return series;
+}
+
+// The wall time in an event file's name, events.out.tfevents.<seconds>.<host>...: TensorFlow's EventsWriter
+// (tensorflow/core/util/events_writer.cc) and PyTorch's SummaryWriter name files so. -1 when not a number.
+double WallTimeOfName(const std::string& name) {
+  const std::string marker = "tfevents.";
+  const std::size_t at = name.find(marker);
+  if (at == std::string::npos) return -1;
+  std::size_t end = at + marker.size();
+  while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end])) != 0) ++end;
+  if (end == at + marker.size()) return -1;
+  return std::strtod(name.substr(at + marker.size(), end - at - marker.size()).c_str(), nullptr);
+}
+
+// The event files of a directory in the order they were written.
+std::vector<std::string> EventFilesOf(const std::string& directory) {
+  std::vector<std::pair<double, std::string> > found;
+  bool nested = false, trainer_state = false;
+  std::error_code error;
+  for (std::filesystem::directory_iterator entry(directory, error), end; !error && entry != end;
+       entry.increment(error)) {
+    const std::string name = entry->path().filename().string();
+    std::error_code ignored;
+    if (entry->is_directory(ignored)) {
+      nested = true;
+      trainer_state = trainer_state || (name.rfind("checkpoint-", 0) == 0 &&
+                                        std::filesystem::exists(entry->path() / "trainer_state.json", ignored));
+    } else if (name.find("tfevents") != std::string::npos) {
+      found.emplace_back(WallTimeOfName(name), entry->path().string());
+    } else if (name == "trainer_state.json") {
+      trainer_state = true;
+    }
+  }
+  if (error) throw InputError(DisplayName(directory), 0, "", "cannot list the directory: " + error.message());
+  if (found.empty()) {
+    std::string hint;
+    if (trainer_state) {
+      hint =
+          " (a Hugging Face Trainer's output directory: give its trainer_state.json, or the latest "
+          "checkpoint-*/trainer_state.json, whose log_history holds the whole run)";
+    } else if (nested) {
+      hint = " (its subdirectories are runs of their own: give them as logs)";
+    }
+    throw InputError(DisplayName(directory), 0, "", "no events.out.tfevents.* file in the directory" + hint);
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> files;
+  for (auto& [unused, path] : found) files.push_back(std::move(path));
+  return files;
+}
+
+}  // namespace
+#endif
+
+LogRows ReadTensorBoardRows(const std::string& path, const std::string& metric, const std::string& lr,
+                            const std::string& tokens) {
+#ifndef SCALELAW_HAVE_TENSORBOARD
+  (void)metric;
+  (void)lr;
+  (void)tokens;
+  throw InvalidArgument("this scalelaw was built without protobuf, so it cannot read TensorBoard event files (" + path +
+                        "): install libprotobuf-dev and protobuf-compiler and rebuild");
+#else
+  const bool directory = std::filesystem::is_directory(path);
+  std::string source = DisplayName(path);
+  while (directory && source.size() > 1 && (source.back() == '/' || source.back() == '\\')) source.pop_back();
+  const std::vector<std::string> files = directory ? EventFilesOf(path) : std::vector<std::string>{path};
+  // The files' scalars merged: a later file's values of a tag replace the earlier files' from the first step it
+  // logs the tag at. A restarted run (from a checkpoint at step s) logs steps >= s again in a new file, and the
+  // values logged before the restart past s are orphans. This is TensorBoard's own rule: its data server keeps,
+  // per run and tag, a reservoir where "whenever a new record arrives with step s, it preempts any records with
+  // steps not smaller than s" (tensorflow/tensorboard, tensorboard/data/server/reservoir.rs, StageReservoir).
+  Series series;
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    Series file_series = ReadEventFile(files[k], k, metric);
+    for (auto& [tag, values] : file_series) {
+      if (values.empty()) continue;
+      auto& merged = series[tag];
+      merged.erase(merged.lower_bound(values.begin()->first), merged.end());
+      merged.insert(values.begin(), values.end());
     }
   }
   std::vector<std::string> tags;
@@ -171,6 +263,10 @@ LogRows ReadTensorBoardRows(const std::string& path, const std::string& metric, 
   rows.metric_name = metric;
   rows.lr_name = lr == "-" ? "" : (lr.empty() ? FindLrName(tags) : lr);
   rows.tokens_name = tokens == "-" ? "" : (tokens.empty() ? (series.count("tokens") != 0 ? "tokens" : "") : tokens);
+  if (directory) {
+    rows.default_run = std::filesystem::path(source).filename().string();
+    for (const std::string& file : files) rows.files.push_back(DisplayName(file));
+  }
   const auto found = series.find(metric);
   if (found == series.end()) throw InputError(source, 0, metric, MissingField("scalar tag", metric, tags));
   for (const std::string* name : {&rows.lr_name, &rows.tokens_name}) {
@@ -181,16 +277,17 @@ LogRows ReadTensorBoardRows(const std::string& path, const std::string& metric, 
   const auto value_at = [&](const std::string& tag, std::int64_t step) {
     const auto& values = series[tag];
     const auto hit = values.find(step);
-    return hit == values.end() ? std::numeric_limits<double>::quiet_NaN() : hit->second.first;
+    return hit == values.end() ? std::numeric_limits<double>::quiet_NaN() : hit->second.value;
   };
   for (const auto& [step, value] : found->second) {
-    if (!std::isfinite(value.first)) {
-      throw InputError(source, 0, metric,
-                       fmt::format("record {}: the value at step {} is not finite", value.second, step));
+    if (!std::isfinite(value.value)) {
+      throw InputError(directory ? rows.files[value.file] : source, 0, metric,
+                       fmt::format("record {}: the value at step {} is not finite", value.record, step));
     }
     rows.step.push_back(static_cast<double>(step));
-    rows.metric.push_back(value.first);
-    rows.positions.push_back(value.second);
+    rows.metric.push_back(value.value);
+    rows.positions.push_back(value.record);
+    if (directory) rows.file_of.push_back(value.file);
     if (!rows.lr_name.empty()) rows.lr.push_back(value_at(rows.lr_name, step));
     if (!rows.tokens_name.empty()) rows.tokens.push_back(value_at(rows.tokens_name, step));
   }

@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from conftest import SHARED_DIR
+from conftest import SHARED_DIR, SOURCE_DIR
 
 MULTIPOWER_25 = os.path.join(SHARED_DIR, "data", "multipower", "csv_25")
 
@@ -186,3 +186,107 @@ def test_bad_options_exit_2(scalelaw, tmp_path):
     result = scalelaw("curve", "table", log)  # tokens neither logged nor computable
     assert result.code == 2 and "batch" in one_error_line(result)
     assert scalelaw("curve").code == 2  # the group needs a subcommand
+
+
+def hf_trainer_state(train, evals, tokens_per_step, summary=True):
+    """A trainer_state.json as the Hugging Face Trainer writes it: TrainerState.save_to_json is
+    json.dumps(asdict(state), indent=2, sort_keys=True); log_history holds Trainer.log's entries with "step"."""
+    history = []
+    for step, loss, lr in train:
+        history.append({"epoch": step / train[-1][0], "grad_norm": float("nan") if step == train[1][0] else 0.9,
+                        "learning_rate": lr, "loss": loss, "num_input_tokens_seen": step * tokens_per_step,
+                        "step": step})
+        for eval_step, eval_loss in evals:
+            if eval_step == step:
+                history.append({"epoch": step / train[-1][0], "eval_loss": eval_loss, "eval_runtime": 1.5,
+                                "eval_samples_per_second": 80.0, "eval_steps_per_second": 10.0,
+                                "num_input_tokens_seen": step * tokens_per_step, "step": step})
+    if summary:
+        history.append({"epoch": 1.0, "step": train[-1][0], "total_flos": 1e15, "train_loss": 3.3,
+                        "train_runtime": 12.5, "train_samples_per_second": 40.0, "train_steps_per_second": 5.0})
+    state = {"best_metric": None, "best_model_checkpoint": None, "epoch": 1.0, "eval_steps": 200,
+             "global_step": train[-1][0], "is_hyper_param_search": False, "is_local_process_zero": True,
+             "is_world_process_zero": True, "log_history": history, "logging_steps": 100,
+             "max_steps": train[-1][0], "num_train_epochs": 1, "save_steps": train[-1][0], "total_flos": 1e15,
+             "train_batch_size": 8, "trial_name": None, "trial_params": None}
+    return json.dumps(state, indent=2, sort_keys=True) + "\n"  # a NaN grad_norm is written as NaN, as Python does
+
+
+def test_trainer_states_of_several_sizes_give_their_final_rows(scalelaw, tmp_path):
+    sizes = {"pythia-70m": 7e7, "pythia-160m": 1.6e8}
+    tokens_per_step = 2 ** 20
+    logs, facts = [], ["run,params"]
+    for run, n in sizes.items():
+        steps = [100 * k for k in range(1, 11)]
+        train = [(s, law(n, s * tokens_per_step) + 0.05 * (1000 - s) / 1000, 1e-3 * (1 - s / 1100)) for s in steps]
+        evals = [(s, law(n, s * tokens_per_step) + 0.01) for s in (200, 400, 600, 800, 1000)]
+        path = tmp_path / run / "checkpoint-1000" / "trainer_state.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(hf_trainer_state(train, evals, tokens_per_step))
+        logs.append(path)
+        facts.append(f"{run},{n}")
+    (tmp_path / "sizes.csv").write_text("\n".join(facts) + "\n")
+    result = scalelaw("curve", "table", *logs, "--facts", tmp_path / "sizes.csv")
+    assert result.code == 0, result.err
+    rows = {r["run"]: r for r in csv.DictReader(io.StringIO(result.out))}
+    assert set(rows) == set(sizes)
+    for run, n in sizes.items():
+        assert float(rows[run]["params"]) == n
+        assert float(rows[run]["tokens"]) == 1000 * tokens_per_step  # num_input_tokens_seen, not a batch option
+        assert float(rows[run]["loss"]) == pytest.approx(law(n, 1000 * tokens_per_step), rel=1e-12)
+        assert float(rows[run]["lr"]) == pytest.approx(1e-3 * (1 - 1000 / 1100), rel=1e-12)
+    # The eval loss of the first half of training (epoch <= 0.5): its last point is step 400.
+    result = scalelaw("curve", "table", logs[0], "--metric", "eval_loss", "--where", "epoch<=0.5",
+                      "--params", "7e7", "--checkpoints", "all")
+    assert result.code == 0, result.err
+    points = [(float(r["step"]), float(r["loss"])) for r in csv.DictReader(io.StringIO(result.out))]
+    assert points == [(s, pytest.approx(law(7e7, s * tokens_per_step) + 0.01, rel=1e-12)) for s in (200, 400)]
+
+
+@pytest.mark.parametrize("state,expected", [
+    ({"global_step": 10, "max_steps": 10}, ["trainer_state.json, column 'log_history'", "no log_history"]),
+    ({"log_history": [{"loss": 3.0, "step": 1}, {"loss": 2.5, "step": "two"}]},
+     ["column 'step': log_history entry 2", "expected a number, got text 'two'"]),
+    ({"log_history": [{"loss": 3.0, "step": 1}, {"loss": float("inf"), "step": 2}]},
+     ["column 'loss': log_history entry 2", "not a finite number: Infinity"]),
+])
+def test_bad_trainer_states_exit_2_with_one_line(scalelaw, tmp_path, state, expected):
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps(state, indent=2))
+    result = scalelaw("curve", "table", path, "--batch-tokens", 1)
+    assert result.code == 2
+    line = one_error_line(result)
+    for part in expected:
+        assert part in line, line
+
+
+def test_a_restarted_tensorboard_run_is_its_directory(scalelaw, tmp_path):
+    run = tmp_path / "tb-run"
+    run.mkdir()
+    # Steps 1-4, then a restart from the checkpoint at step 2 that logs 3-5 again in a later file.
+    (run / "events.out.tfevents.1700000000.host").write_bytes(
+        b"".join(record(scalar_event(s, "loss", v)) for s, v in [(1, 4.0), (2, 3.5), (3, 3.25), (4, 3.0)]))
+    (run / "events.out.tfevents.1700000900.host").write_bytes(
+        b"".join(record(scalar_event(s, "loss", v)) for s, v in [(3, 3.375), (4, 3.125), (5, 2.75)]))
+    result = scalelaw("curve", "table", run, "--batch-tokens", 10, "--checkpoints", "all")
+    if result.code == 2 and "without protobuf" in result.err:
+        pytest.skip("SKIPPED: this build reads no TensorBoard files (no protobuf)")
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert {r["run"] for r in rows} == {"tb-run"}
+    assert [(float(r["step"]), float(r["loss"])) for r in rows] == [(1, 4.0), (2, 3.5), (3, 3.375), (4, 3.125),
+                                                                    (5, 2.75)]
+    refused = scalelaw("curve", "table", run, "--batch-tokens", 10, "--where", "step>1")
+    assert refused.code == 2 and "no row to filter" in one_error_line(refused)
+
+
+def test_docs_show_what_the_trainer_state_example_gives(scalelaw):
+    """docs/curves.md shows the output of `curve table` on examples/logs/...: it must be what the binary writes."""
+    state = os.path.join(SOURCE_DIR, "examples", "logs", "pythia-14m-hf", "checkpoint-40", "trainer_state.json")
+    with open(os.path.join(SOURCE_DIR, "docs", "curves.md")) as f:
+        docs = f.read()
+    for args in (["--params", "1.4e7", "--checkpoints", "all"],
+                 ["--params", "1.4e7", "--metric", "eval_loss", "--where", "epoch<=0.5", "--checkpoints", "all"]):
+        result = scalelaw("curve", "table", state, *args)  # the run is named by the directory, wherever it is
+        assert result.code == 0, result.err
+        assert result.out in docs, result.out

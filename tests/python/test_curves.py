@@ -123,3 +123,41 @@ def test_bad_input_raises_with_file_line_and_field(tmp_path):
         scalelaw.checkpoint_rows(frame.rename(columns={"loss": "ce"}))
     with pytest.raises(scalelaw.InvalidArgument, match="unknown smoothing"):
         scalelaw.checkpoint_rows(frame.iloc[:1], smooth="median")
+
+
+def test_read_curves_of_a_hugging_face_trainer_state(tmp_path):
+    """A trainer_state.json as TrainerState.save_to_json writes it (json.dumps(asdict(state), indent=2,
+    sort_keys=True)): training entries, evaluation entries without a learning rate, a finished run's summary."""
+    steps = [50 * k for k in range(1, 9)]
+    loss = [4.0 - 0.2 * k + 0.01 * k * k for k in range(8)]
+    lr = [6e-4 * min(1.0, s / 100) * (1 - s / 500) for s in steps]
+    history = []
+    for s, value, rate in zip(steps, loss, lr):
+        history.append({"epoch": s / 400, "grad_norm": 0.8, "learning_rate": rate, "loss": value,
+                        "num_input_tokens_seen": s * 4096, "step": s})
+        if s % 100 == 0:
+            history.append({"epoch": s / 400, "eval_loss": value + 0.05, "eval_runtime": 2.0, "step": s})
+    history.append({"epoch": 1.0, "step": 400, "total_flos": 3e14, "train_loss": 3.4, "train_runtime": 30.0})
+    path = tmp_path / "pythia-14m" / "checkpoint-400" / "trainer_state.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"global_step": 400, "log_history": history, "max_steps": 400}, indent=2,
+                               sort_keys=True))
+
+    df = scalelaw.read_curves(path, params=1.4e7)
+    assert df["run"].unique().tolist() == ["pythia-14m"]
+    assert df["step"].tolist() == steps
+    assert df["loss"].tolist() == loss
+    assert df["lr"].tolist() == lr
+    assert df["tokens"].tolist() == [s * 4096 for s in steps]
+    rows = scalelaw.checkpoint_rows(df)
+    assert rows["loss"].tolist() == [loss[-1]] and rows["tokens"].tolist() == [400 * 4096]
+
+    evals = scalelaw.read_curves(path, metric="eval_loss", where=["epoch>0.25"])
+    assert evals["step"].tolist() == [200, 300, 400]
+    assert evals["eval_loss"].tolist() == [loss[steps.index(s)] + 0.05 for s in (200, 300, 400)]
+    assert evals["lr"].tolist() == [lr[steps.index(s)] for s in (200, 300, 400)]  # the training entry's LR
+
+    history[3]["loss"] = "nan?"
+    path.write_text(json.dumps({"log_history": history}))
+    with pytest.raises(scalelaw.InputError, match=r"column 'loss': log_history entry 4: expected a number"):
+        scalelaw.read_curves(path)

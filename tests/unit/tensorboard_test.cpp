@@ -179,3 +179,76 @@ TEST_CASE("Event files cut short, corrupt, without the tag or going back in step
   const Bytes gap = good + Record(SummaryEvent(400, {SimpleValue("train/loss", 2.0f)}));
   CHECK_THAT(ErrorOf(gap), Contains("record 5") && Contains("column 'train/lr'") && Contains("gap"));
 }
+
+namespace {
+
+Bytes Steps(const std::vector<std::int64_t>& steps, const std::vector<float>& loss, const std::vector<float>& lr) {
+  Bytes bytes = Record(VersionEvent());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    std::vector<Bytes> values = {SimpleValue("train/loss", loss[i])};
+    if (i < lr.size()) values.push_back(SimpleValue("train/lr", lr[i]));
+    bytes += Record(SummaryEvent(steps[i], values));
+  }
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("A TensorBoard directory is one run: a restart's file replaces the steps it logs again", "[tensorboard]") {
+  if (!scalelaw::TensorBoardSupported()) return;
+  // The run logged 100..400, was restarted from its checkpoint at step 200 and logged 300..500 again in a new
+  // file. The first file's wall time (999999999) is earlier although its name sorts after the second's.
+  const scalelaw::testing::ScratchFile first(
+      "gpt-tb/events.out.tfevents.999999999.host.1.0",
+      Steps({100, 200, 300, 400}, {5.0f, 4.0f, 3.75f, 3.5f}, {1.0f, 0.5f, 0.25f, 0.125f}));
+  first.Add("gpt-tb/events.out.tfevents.1700000000.host.2.0",
+            Steps({300, 400, 500}, {3.625f, 3.375f, 3.25f}, {0.375f, 0.1875f, 0.0625f}));
+  first.Add("gpt-tb/notes.txt", "not an event file");
+  scalelaw::CurveReadOptions options;
+  options.metric = "train/loss";
+  const scalelaw::CurveTable table = scalelaw::ReadCurves(first.parent(), options);
+  REQUIRE(table.curves.size() == 1);
+  const scalelaw::Curve& curve = table.curves[0];
+  CHECK(curve.run == "gpt-tb");
+  CHECK(curve.source == first.parent());
+  CHECK(curve.step == std::vector<double>{100, 200, 300, 400, 500});
+  CHECK(curve.metric == std::vector<double>{5.0, 4.0, 3.625, 3.375, 3.25});
+  CHECK(curve.lr == std::vector<double>{1.0, 0.5, 0.375, 0.1875, 0.0625});
+  CHECK(curve.lines == std::vector<long>{2, 3, 2, 3, 4});  // records within their own files
+  // A trailing slash names the same run.
+  CHECK(scalelaw::ReadCurves(first.parent() + "/", options).curves.at(0).run == "gpt-tb");
+
+  // Row filters have nothing to select in a TensorBoard log.
+  options.where = {scalelaw::RowFilter::Parse("step>100")};
+  CHECK_THROWS_WITH(scalelaw::ReadCurves(first.parent(), options),
+                    Contains("TensorBoard log") && Contains("no row to filter"));
+}
+
+TEST_CASE("A TensorBoard directory: errors name the event file, and a directory without one is refused",
+          "[tensorboard]") {
+  if (!scalelaw::TensorBoardSupported()) return;
+  scalelaw::CurveReadOptions options;
+  options.metric = "train/loss";
+  const auto error_of = [&](const std::string& path) {
+    try {
+      scalelaw::ReadCurves(path, options);
+    } catch (const scalelaw::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  // The second file logs step 500 without the LR: the gap names that file and its record.
+  const scalelaw::testing::ScratchFile run("run/events.out.tfevents.1700000000.a",
+                                           Steps({100, 200}, {5.0f, 4.0f}, {1.0f, 0.5f}));
+  const std::string second = run.Add("run/events.out.tfevents.1700000100.b", Steps({200, 500}, {3.75f, 3.5f}, {0.25f}));
+  CHECK_THAT(error_of(run.parent()), Contains(second + ", column 'train/lr': record 3") && Contains("gap"));
+  // Within one file a step going back stays an error, whatever the directory holds.
+  const scalelaw::testing::ScratchFile back("back/events.out.tfevents.1700000000.a",
+                                            Steps({100, 200, 150}, {5.0f, 4.0f, 3.0f}, {1.0f, 0.5f, 0.25f}));
+  CHECK_THAT(error_of(back.parent()), Contains("record 4: step 150 of 'train/loss' does not increase"));
+
+  const scalelaw::testing::ScratchFile empty("empty/readme.txt", "no events");
+  empty.Add("empty/train/events.out.tfevents.1700000000.a", Steps({100}, {5.0f}, {1.0f}));
+  CHECK_THAT(error_of(empty.parent()), Contains("no events.out.tfevents.* file in the directory") &&
+                                           Contains("subdirectories are runs of their own"));
+}

@@ -3,7 +3,8 @@
 // A log holds a metric (the training loss, usually) at every logged step of one or more runs: a CSV or TSV
 // table with one row per logged step, a JSON Lines file with one metrics object per line (OLMo, Levanter),
 // a W&B history export (a CSV with `_step` and slash-separated names such as `train/loss`, with empty cells
-// where a metric was not logged at that step) or a TensorBoard event file (scalar summaries). ReadCurves turns
+// where a metric was not logged at that step), a Hugging Face Trainer's trainer_state.json (its log_history) or
+// TensorBoard event files (scalar summaries; a directory of them is one run, restarts merged). ReadCurves turns
 // any of them into a CurveTable: runs × (step, tokens, metric, learning rate when logged), with the facts of
 // each run (N, batch, sequence length, schedule) from columns, a side table or options.
 //
@@ -21,15 +22,20 @@
 
 namespace scalelaw {
 
-// How a log is laid out. kAuto chooses by the file name: *.jsonl, *.ndjson and *.json are JSON Lines, names
-// holding "tfevents" are TensorBoard event files, *.tsv is TSV, anything else CSV; a CSV whose header has
-// `_step` is read as a W&B history export.
-enum class LogFormat { kAuto, kCsv, kJsonLines, kWandb, kTensorBoard };
+// How a log is laid out. kAuto chooses by the file name: trainer_state.json is a Hugging Face Trainer state,
+// *.jsonl, *.ndjson and *.json are JSON Lines (a *.json holding a "log_history" key: a Trainer state), names
+// holding "tfevents" and directories are TensorBoard event files, *.tsv is TSV, anything else CSV; a CSV whose
+// header has `_step` is read as a W&B history export.
+enum class LogFormat { kAuto, kCsv, kJsonLines, kWandb, kTensorBoard, kTrainerState };
 
-// "auto", "csv" (CSV or TSV), "jsonl", "wandb", "tensorboard"; throws InvalidArgument naming the choices.
+// "auto", "csv" (CSV or TSV), "jsonl", "wandb", "tensorboard", "trainer_state"; throws InvalidArgument naming
+// the choices.
 LogFormat LogFormatFromName(const std::string& name);
 const char* LogFormatName(LogFormat format);
-// The format kAuto reads path in (for a CSV, kCsv: the W&B flavour is decided by the header).
+// The names LogFormatFromName takes (for the CLI's choices), "auto" first.
+std::vector<std::string> LogFormatNames();
+// The format kAuto reads path in by its name, or for a directory kTensorBoard (for a CSV, kCsv: the W&B
+// flavour is decided by the header; for another *.json, kJsonLines: the content decides).
 LogFormat DetectLogFormat(const std::string& path);
 // Whether this build reads TensorBoard event files (it needs Debian's protobuf at build time).
 bool TensorBoardSupported();
@@ -66,7 +72,10 @@ struct CurveReadOptions {
   std::string params_col;
   std::string batch_col;  // sequences per step (× seq_len), or tokens per step when batch_is_tokens
   bool batch_is_tokens = false;
-  std::vector<RowFilter> where;  // CSV/W&B rows kept (as in every table command); other formats refuse it
+  // Rows kept (as in every table command): CSV/W&B rows by their cells, JSON Lines objects and trainer_state.json
+  // log_history entries by their keys (an object without the key fails an ordering, and is "" for = and !=).
+  // TensorBoard logs refuse it: their scalars are separate events, with no row to filter.
+  std::vector<RowFilter> where;
   // A side table (CSV) with a `run` column and any of params, batch_tokens, batch_sequences, seq_len, schedule:
   // the facts of each run by its name (a file's run is its file name without directories and extension).
   std::string facts_table;
@@ -78,14 +87,18 @@ struct CurveReadOptions {
 
 // One run's curve: points in increasing step order.
 struct Curve {
-  std::string run;     // the run's name: the key's value, else the file's name
-  std::string source;  // the file, as messages name it
+  // The run's name: the key's value, else the file's name; a TensorBoard directory's name; for a
+  // trainer_state.json the directory holding it (its parent when that is a checkpoint-N directory).
+  std::string run;
+  std::string source;  // the file (or TensorBoard directory), as messages name it
   RunFacts facts;
   std::vector<double> step;
   std::vector<double> tokens;  // tokens seen at each step; empty when neither logged nor computable
   std::vector<double> metric;
-  std::vector<double> lr;   // empty when the log has no LR
-  std::vector<long> lines;  // the line (CSV, JSON Lines) or record (TensorBoard) of each point
+  std::vector<double> lr;  // empty when the log has no LR
+  // The line (CSV, JSON Lines), record (TensorBoard: within its own file) or log_history entry
+  // (trainer_state.json, 1-based) of each point.
+  std::vector<long> lines;
 
   std::size_t size() const { return step.size(); }
 };
@@ -102,8 +115,9 @@ struct CurveTable {
 CurveTable ReadCurves(const std::string& path, const CurveReadOptions& options = {});
 // Several logs: their runs in order (run names must differ across files).
 CurveTable ReadCurves(const std::vector<std::string>& paths, const CurveReadOptions& options = {});
-// A log already in memory (CSV, W&B or JSON Lines; kAuto reads it as CSV, or JSON Lines when it starts with
-// '{'); source_name is what messages call it.
+// A log already in memory (CSV, W&B, JSON Lines or a trainer_state.json; kAuto reads it as CSV, or when it
+// starts with '{' as a trainer state if it has a "log_history" key, else JSON Lines); source_name is what
+// messages call it (and names the run as a path would).
 CurveTable ParseCurves(std::string_view text, const std::string& source_name, const CurveReadOptions& options = {});
 
 // Curves held as long columns, one row per point (a Python DataFrame of read_curves): the rows of a run in step
