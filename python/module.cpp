@@ -665,6 +665,26 @@ std::map<std::string, std::pair<double, double>> Intervals(const Result& result)
   return out;
 }
 
+// A curve fit's (one size or across sizes) bootstrap standard errors and 95% intervals, keyed by parameter name in
+// the fit's order (empty without a bootstrap).
+template <typename Fit>
+py::dict CurveStandardErrors(const Fit& fit) {
+  py::dict out;
+  for (std::size_t j = 0; j < fit.parameter_resamples.size(); ++j) {
+    out[py::str(fit.parameter_names[j])] = fit.parameter_resamples[j].se;
+  }
+  return out;
+}
+template <typename Fit>
+py::dict CurveIntervals(const Fit& fit) {
+  py::dict out;
+  for (std::size_t j = 0; j < fit.parameter_resamples.size(); ++j) {
+    out[py::str(fit.parameter_names[j])] =
+        py::make_tuple(fit.parameter_resamples[j].ci95.first, fit.parameter_resamples[j].ci95.second);
+  }
+  return out;
+}
+
 // A budget's vertex value, None without a vertex (as the JSON's null).
 std::optional<double> VertexValue(const scalelaw::IsoflopBudget& budget, double value) {
   return budget.has_vertex ? std::optional<double>(value) : std::nullopt;
@@ -1211,27 +1231,10 @@ PYBIND11_MODULE(_scalelaw, m) {
                                }
                                return out;
                              })
-      .def_property_readonly(
-          "se",
-          [](const scalelaw::CurveFitSummary& s) {
-            py::dict out;
-            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
-              out[py::str(s.parameter_names[j])] = s.parameter_resamples[j].se;
-            }
-            return out;
-          },
-          "bootstrap standard errors (empty without a bootstrap)")
-      .def_property_readonly(
-          "ci95",
-          [](const scalelaw::CurveFitSummary& s) {
-            py::dict out;
-            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
-              out[py::str(s.parameter_names[j])] =
-                  py::make_tuple(s.parameter_resamples[j].ci95.first, s.parameter_resamples[j].ci95.second);
-            }
-            return out;
-          },
-          "bootstrap 95% percentile intervals (empty without a bootstrap)")
+      .def_property_readonly("se", &CurveStandardErrors<scalelaw::CurveFitSummary>,
+                             "bootstrap standard errors (empty without a bootstrap)")
+      .def_property_readonly("ci95", &CurveIntervals<scalelaw::CurveFitSummary>,
+                             "bootstrap 95% percentile intervals (empty without a bootstrap)")
       .def_readonly("resamples", &scalelaw::CurveFitSummary::resample_parameters,
                     "the parameters of each bootstrap resample")
       .def_readonly("bootstrap_failed", &scalelaw::CurveFitSummary::failed_resamples)
@@ -1285,27 +1288,10 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("condition_number", &scalelaw::CurveSizeFitSummary::condition_number)
       .def_readonly("parameter_names", &scalelaw::CurveSizeFitSummary::parameter_names,
                     "the free parameters: each law parameter at reference_params, then e_<name> per scaled one")
-      .def_property_readonly(
-          "se",
-          [](const scalelaw::CurveSizeFitSummary& s) {
-            py::dict out;
-            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
-              out[py::str(s.parameter_names[j])] = s.parameter_resamples[j].se;
-            }
-            return out;
-          },
-          "bootstrap standard errors of the free parameters (empty without a bootstrap)")
-      .def_property_readonly(
-          "ci95",
-          [](const scalelaw::CurveSizeFitSummary& s) {
-            py::dict out;
-            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
-              out[py::str(s.parameter_names[j])] =
-                  py::make_tuple(s.parameter_resamples[j].ci95.first, s.parameter_resamples[j].ci95.second);
-            }
-            return out;
-          },
-          "bootstrap 95% percentile intervals of the free parameters (empty without a bootstrap)")
+      .def_property_readonly("se", &CurveStandardErrors<scalelaw::CurveSizeFitSummary>,
+                             "bootstrap standard errors of the free parameters (empty without a bootstrap)")
+      .def_property_readonly("ci95", &CurveIntervals<scalelaw::CurveSizeFitSummary>,
+                             "bootstrap 95% percentile intervals of the free parameters (empty without a bootstrap)")
       .def_readonly("resamples", &scalelaw::CurveSizeFitSummary::resample_parameters,
                     "the free parameters (parameter_names) of each bootstrap resample")
       .def_readonly("bootstrap_failed", &scalelaw::CurveSizeFitSummary::failed_resamples)

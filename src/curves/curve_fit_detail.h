@@ -235,7 +235,8 @@ inline const nlohmann::json& RequiredJsonKey(const nlohmann::json& object, const
 
 // Reads a curve fit's JSON (CurveFitToJson, CurveSizeFitToJson): parses text as an object, reads the keys every
 // curve fit has ("form", "lambda", "huber_delta", "status", "message") into the fit, then read(object, &fit) the
-// rest. A value of the wrong type, an unknown form or status becomes an InputError naming source_name.
+// rest (the parameters first), then the keys both have after it ("curves"' names and errors, "best_start", "seconds",
+// "bootstrap"). A value of the wrong type, an unknown form or status becomes an InputError naming source_name.
 template <typename Fit, typename Read>
 Fit ReadCurveFitJson(std::string_view text, const std::string& source_name, Read read) {
   const nlohmann::json in = nlohmann::json::parse(text, nullptr, false);
@@ -248,6 +249,18 @@ Fit ReadCurveFitJson(std::string_view text, const std::string& source_name, Read
     fit.status = AnalysisStatusFromName(RequiredJsonKey(in, "status", source_name).get<std::string>());
     fit.message = in.value("message", std::string());
     read(in, &fit);
+    for (const nlohmann::json& curve : in.value("curves", nlohmann::json::array())) {
+      fit.curve_names.push_back(curve.value("name", std::string()));
+      if (curve.contains("pred_e")) fit.curve_errors.push_back(CurveErrorsFromJson(curve));
+    }
+    fit.best_start = in.value("best_start", -1);
+    fit.seconds = in.value("seconds", 0.0);
+    if (in.contains("bootstrap")) {
+      CurveBootstrapFromJson(in.at("bootstrap"), fit.parameters.size(), source_name, &fit.bootstrap_seed,
+                             &fit.block_length, &fit.failed_resamples, &fit.resample_parameters);
+      fit.parameter_resamples =
+          SummarizeResampleColumns(fit.resample_parameters, fit.parameters.size(), fit.failed_resamples);
+    }
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {

@@ -63,17 +63,6 @@ CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& sourc
     }
     fit->objective = in.value("objective", json(0.0)).is_number() ? in.value("objective", 0.0) : 0.0;
     fit->points = in.value("points", 0);
-    for (const json& curve : in.value("curves", json::array())) {
-      fit->curve_names.push_back(curve.value("name", std::string()));
-      if (curve.contains("pred_e")) fit->curve_errors.push_back(detail::CurveErrorsFromJson(curve));
-    }
-    fit->best_start = in.value("best_start", -1);
-    fit->seconds = in.value("seconds", 0.0);
-    if (in.contains("bootstrap")) {
-      detail::CurveBootstrapFromJson(in.at("bootstrap"), fit->parameters.size(), source_name, &fit->bootstrap_seed,
-                                     &fit->block_length, &fit->failed_resamples, &fit->resample_parameters);
-      fit->parameter_resamples = SummarizeCurveResamples(*fit);
-    }
   });
 }
 

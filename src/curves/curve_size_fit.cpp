@@ -735,16 +735,7 @@ CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::strin
           fit->size_fits.push_back(std::move(alone));
         }
         for (const json& curve : in.value("curves", json::array())) {
-          fit->curve_names.push_back(curve.value("name", std::string()));
           fit->curve_params.push_back(number(curve.value("params", json(nullptr))));
-          if (curve.contains("pred_e")) fit->curve_errors.push_back(detail::CurveErrorsFromJson(curve));
-        }
-        fit->best_start = in.value("best_start", -1);
-        fit->seconds = in.value("seconds", 0.0);
-        if (in.contains("bootstrap")) {
-          detail::CurveBootstrapFromJson(in.at("bootstrap"), fit->parameters.size(), source_name, &fit->bootstrap_seed,
-                                         &fit->block_length, &fit->failed_resamples, &fit->resample_parameters);
-          fit->parameter_resamples = SummarizeCurveSizeResamples(*fit);
         }
       });
 }
