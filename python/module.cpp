@@ -677,6 +677,26 @@ std::map<std::string, std::pair<double, double>> Intervals(const Result& result)
   return out;
 }
 
+// A curve fit's (one size or across sizes) bootstrap standard errors and 95% intervals, keyed by parameter name in
+// the fit's order (empty without a bootstrap).
+template <typename Fit>
+py::dict CurveStandardErrors(const Fit& fit) {
+  py::dict out;
+  for (std::size_t j = 0; j < fit.parameter_resamples.size(); ++j) {
+    out[py::str(fit.parameter_names[j])] = fit.parameter_resamples[j].se;
+  }
+  return out;
+}
+template <typename Fit>
+py::dict CurveIntervals(const Fit& fit) {
+  py::dict out;
+  for (std::size_t j = 0; j < fit.parameter_resamples.size(); ++j) {
+    out[py::str(fit.parameter_names[j])] =
+        py::make_tuple(fit.parameter_resamples[j].ci95.first, fit.parameter_resamples[j].ci95.second);
+  }
+  return out;
+}
+
 // A budget's vertex value, None without a vertex (as the JSON's null).
 std::optional<double> VertexValue(const scalelaw::IsoflopBudget& budget, double value) {
   return budget.has_vertex ? std::optional<double>(value) : std::nullopt;
@@ -843,14 +863,20 @@ py::tuple FitCurvesAcrossSizesColumns(const std::vector<std::string>& run, const
                                       const std::vector<std::string>& schedules, const std::string& metric_name,
                                       const std::string& schedule, long max_lr_gap, const DoubleArray& params,
                                       const std::string& law, const std::vector<std::string>& scaled, double lambda,
-                                      int threads) {
+                                      bool fit_lambda, double reference_params, int bootstrap, std::uint64_t seed,
+                                      int block_length, int threads) {
   std::vector<std::string> warnings;
   const std::vector<scalelaw::TrainingCurve> curves = TrainingCurvesOfColumns(
       run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, &warnings, ToVector(params));
   scalelaw::CurveSizeFitOptions options;
   options.fit.lambda = lambda;
+  options.fit.fit_lambda = fit_lambda;
+  options.fit.bootstrap_resamples = bootstrap;
+  options.fit.bootstrap_seed = seed;
+  options.fit.block_length = block_length;
   options.fit.num_threads = threads;
   options.scaled = scaled;
+  options.reference_params = reference_params;
   const scalelaw::CurveLawForm form = scalelaw::CurveLawFormFromName(law);
   scalelaw::CurveSizeFitSummary fit;
   {
@@ -860,25 +886,44 @@ py::tuple FitCurvesAcrossSizesColumns(const std::vector<std::string>& run, const
   return py::make_tuple(fit, warnings);
 }
 
-// The curve a fit across sizes predicts at N for a schedule spec (PredictCurve of the law at N), as columns.
+// A forecast as columns: step, lr, loss, lower, upper (empty without resamples), final_loss, final_loss_ci95 and
+// final_loss_se (None without resamples).
+py::dict ForecastDict(const scalelaw::CurveForecast& forecast) {
+  std::vector<double> steps(forecast.steps.begin(), forecast.steps.end());
+  py::dict out;
+  out["step"] = ToArray(steps);
+  out["lr"] = ToArray(forecast.lr);
+  out["loss"] = ToArray(forecast.loss);
+  out["lower"] = ToArray(forecast.lower);
+  out["upper"] = ToArray(forecast.upper);
+  out["final_loss"] = forecast.final_loss;
+  if (forecast.HasInterval()) {
+    out["final_loss_ci95"] =
+        py::make_tuple(forecast.final_loss_resamples.ci95.first, forecast.final_loss_resamples.ci95.second);
+    out["final_loss_se"] = forecast.final_loss_resamples.se;
+  } else {
+    out["final_loss_ci95"] = py::none();
+    out["final_loss_se"] = py::none();
+  }
+  return out;
+}
+
+long EveryOf(long every, const std::vector<double>& lr) {
+  return every > 0 ? every : std::max<long>(1, static_cast<long>(lr.size()) / 200);
+}
+
+// The curve a fit across sizes predicts at N for a schedule spec (ForecastCurveAtSize), as ForecastDict with the
+// law's parameters at N.
 py::dict ForecastSizeColumns(const scalelaw::CurveSizeFitSummary& fit, const std::string& schedule, double params,
                              long every) {
   const std::vector<double> lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(schedule));
-  if (every <= 0) every = std::max<long>(1, static_cast<long>(lr.size()) / 200);
+  py::dict out = ForecastDict(scalelaw::ForecastCurveAtSize(fit, params, lr, EveryOf(every, lr)));
   const scalelaw::CurveLaw law = fit.Law().At(params);
-  const scalelaw::CurvePrediction prediction = scalelaw::PredictCurve(law, lr, every);
-  std::vector<double> steps(prediction.steps.begin(), prediction.steps.end()), rates;
-  for (long t : prediction.steps) rates.push_back(lr[static_cast<std::size_t>(t)]);
   py::dict parameters;
   const std::vector<std::string> names = scalelaw::CurveLawParameterNames(law.form);
   for (std::size_t j = 0; j < names.size() && j < law.parameters.size(); ++j) {
     parameters[py::str(names[j])] = law.parameters[j];
   }
-  py::dict out;
-  out["step"] = ToArray(steps);
-  out["lr"] = ToArray(rates);
-  out["loss"] = ToArray(prediction.loss);
-  out["final_loss"] = prediction.final_loss;
   out["parameters"] = parameters;
   return out;
 }
@@ -912,43 +957,11 @@ py::tuple CurveErrorsColumns(const scalelaw::CurveFitSummary& fit, const std::ve
 // ForecastCurve of a schedule spec as columns.
 py::dict ForecastColumns(const scalelaw::CurveFitSummary& fit, const std::string& schedule, long every) {
   const std::vector<double> lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(schedule));
-  if (every <= 0) every = std::max<long>(1, static_cast<long>(lr.size()) / 200);
-  const scalelaw::CurveForecast forecast = scalelaw::ForecastCurve(fit, lr, every);
-  std::vector<double> steps(forecast.steps.begin(), forecast.steps.end());
-  py::dict out;
-  out["step"] = ToArray(steps);
-  out["lr"] = ToArray(forecast.lr);
-  out["loss"] = ToArray(forecast.loss);
-  out["lower"] = ToArray(forecast.lower);
-  out["upper"] = ToArray(forecast.upper);
-  out["final_loss"] = forecast.final_loss;
-  if (forecast.HasInterval()) {
-    out["final_loss_ci95"] =
-        py::make_tuple(forecast.final_loss_resamples.ci95.first, forecast.final_loss_resamples.ci95.second);
-    out["final_loss_se"] = forecast.final_loss_resamples.se;
-  } else {
-    out["final_loss_ci95"] = py::none();
-    out["final_loss_se"] = py::none();
-  }
-  return out;
+  return ForecastDict(scalelaw::ForecastCurve(fit, lr, EveryOf(every, lr)));
 }
 
-// scalelaw.plot(curve fit, curves): the chart data of plot::MakeCurveChart, the CLI's --plot.
-py::dict CurveChartColumns(const scalelaw::CurveFitSummary& fit, const std::vector<std::string>& run,
-                           const DoubleArray& step, const DoubleArray& metric, const DoubleArray& lr,
-                           const std::vector<std::string>& schedules, const std::string& metric_name,
-                           const std::string& schedule, long max_lr_gap, const std::vector<std::string>& extra) {
-  std::vector<scalelaw::TrainingCurve> curves;
-  if (!run.empty() || step.size() > 0) {
-    curves = TrainingCurvesOfColumns(run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, nullptr);
-  }
-  for (const std::string& spec : extra) {  // schedules only predicted
-    scalelaw::TrainingCurve curve;
-    curve.name = spec;
-    curve.lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(spec));
-    curves.push_back(std::move(curve));
-  }
-  const scalelaw::plot::CurveChartData data = scalelaw::plot::MakeCurveChart(fit, curves, fit.curve_names);
+// plot::CurveChartData as a dict for scalelaw.plot.
+py::dict ChartDict(const scalelaw::plot::CurveChartData& data) {
   py::dict out;
   out["title"] = data.title;
   py::list list;
@@ -956,6 +969,7 @@ py::dict CurveChartColumns(const scalelaw::CurveFitSummary& fit, const std::vect
     py::dict entry;
     entry["name"] = c.name;
     entry["fitted"] = c.fitted;
+    entry["color"] = c.color;
     entry["observed_step"] = ToArray(c.observed_step);
     entry["observed_loss"] = ToArray(c.observed_loss);
     entry["step"] = ToArray(c.step);
@@ -969,6 +983,51 @@ py::dict CurveChartColumns(const scalelaw::CurveFitSummary& fit, const std::vect
   }
   out["curves"] = list;
   return out;
+}
+
+// The training curves of columns (when any) and the schedule specs in extra (predicted only), each at its N in
+// params (one value per row, then one per spec; empty: no N).
+std::vector<scalelaw::TrainingCurve> ChartCurves(const std::vector<std::string>& run, const DoubleArray& step,
+                                                 const DoubleArray& metric, const DoubleArray& lr,
+                                                 const std::vector<std::string>& schedules,
+                                                 const std::string& metric_name, const std::string& schedule,
+                                                 long max_lr_gap, const std::vector<std::string>& extra,
+                                                 const std::vector<double>& params = {},
+                                                 const std::vector<double>& extra_params = {}) {
+  std::vector<scalelaw::TrainingCurve> curves;
+  if (!run.empty() || step.size() > 0) {
+    curves =
+        TrainingCurvesOfColumns(run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, nullptr, params);
+  }
+  for (std::size_t k = 0; k < extra.size(); ++k) {  // schedules only predicted
+    scalelaw::TrainingCurve curve;
+    curve.name = extra[k];
+    curve.lr = scalelaw::LrPerStep(scalelaw::ParseLrSchedule(extra[k]));
+    if (k < extra_params.size()) curve.params = extra_params[k];
+    curves.push_back(std::move(curve));
+  }
+  return curves;
+}
+
+// scalelaw.plot(curve fit, curves): the chart data of plot::MakeCurveChart, the CLI's --plot.
+py::dict CurveChartColumns(const scalelaw::CurveFitSummary& fit, const std::vector<std::string>& run,
+                           const DoubleArray& step, const DoubleArray& metric, const DoubleArray& lr,
+                           const std::vector<std::string>& schedules, const std::string& metric_name,
+                           const std::string& schedule, long max_lr_gap, const std::vector<std::string>& extra) {
+  const std::vector<scalelaw::TrainingCurve> curves =
+      ChartCurves(run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, extra);
+  return ChartDict(scalelaw::plot::MakeCurveChart(fit, curves, fit.curve_names));
+}
+
+// scalelaw.plot(fit across sizes, curves): the same, each curve at its N (params per row, extra_params per spec).
+py::dict CurveSizeChartColumns(const scalelaw::CurveSizeFitSummary& fit, const std::vector<std::string>& run,
+                               const DoubleArray& step, const DoubleArray& metric, const DoubleArray& lr,
+                               const std::vector<std::string>& schedules, const std::string& metric_name,
+                               const std::string& schedule, long max_lr_gap, const DoubleArray& params,
+                               const std::vector<std::string>& extra, const std::vector<double>& extra_params) {
+  const std::vector<scalelaw::TrainingCurve> curves = ChartCurves(
+      run, step, metric, lr, schedules, metric_name, schedule, max_lr_gap, extra, ToVector(params), extra_params);
+  return ChartDict(scalelaw::plot::MakeCurveChart(fit, curves, fit.curve_names));
 }
 
 }  // namespace
@@ -1184,27 +1243,10 @@ PYBIND11_MODULE(_scalelaw, m) {
                                }
                                return out;
                              })
-      .def_property_readonly(
-          "se",
-          [](const scalelaw::CurveFitSummary& s) {
-            py::dict out;
-            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
-              out[py::str(s.parameter_names[j])] = s.parameter_resamples[j].se;
-            }
-            return out;
-          },
-          "bootstrap standard errors (empty without a bootstrap)")
-      .def_property_readonly(
-          "ci95",
-          [](const scalelaw::CurveFitSummary& s) {
-            py::dict out;
-            for (std::size_t j = 0; j < s.parameter_resamples.size(); ++j) {
-              out[py::str(s.parameter_names[j])] =
-                  py::make_tuple(s.parameter_resamples[j].ci95.first, s.parameter_resamples[j].ci95.second);
-            }
-            return out;
-          },
-          "bootstrap 95% percentile intervals (empty without a bootstrap)")
+      .def_property_readonly("se", &CurveStandardErrors<scalelaw::CurveFitSummary>,
+                             "bootstrap standard errors (empty without a bootstrap)")
+      .def_property_readonly("ci95", &CurveIntervals<scalelaw::CurveFitSummary>,
+                             "bootstrap 95% percentile intervals (empty without a bootstrap)")
       .def_readonly("resamples", &scalelaw::CurveFitSummary::resample_parameters,
                     "the parameters of each bootstrap resample")
       .def_readonly("bootstrap_failed", &scalelaw::CurveFitSummary::failed_resamples)
@@ -1256,6 +1298,15 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("curves", &scalelaw::CurveSizeFitSummary::curve_names, "the fitted curves' names")
       .def_readonly("curve_params", &scalelaw::CurveSizeFitSummary::curve_params, "each fitted curve's N")
       .def_readonly("condition_number", &scalelaw::CurveSizeFitSummary::condition_number)
+      .def_readonly("parameter_names", &scalelaw::CurveSizeFitSummary::parameter_names,
+                    "the free parameters: each law parameter at reference_params, then e_<name> per scaled one")
+      .def_property_readonly("se", &CurveStandardErrors<scalelaw::CurveSizeFitSummary>,
+                             "bootstrap standard errors of the free parameters (empty without a bootstrap)")
+      .def_property_readonly("ci95", &CurveIntervals<scalelaw::CurveSizeFitSummary>,
+                             "bootstrap 95% percentile intervals of the free parameters (empty without a bootstrap)")
+      .def_readonly("resamples", &scalelaw::CurveSizeFitSummary::resample_parameters,
+                    "the free parameters (parameter_names) of each bootstrap resample")
+      .def_readonly("bootstrap_failed", &scalelaw::CurveSizeFitSummary::failed_resamples)
       .def_property_readonly("usable", &scalelaw::CurveSizeFitSummary::IsUsable)
       .def_property_readonly("status", &StatusName<scalelaw::CurveSizeFitSummary>,
                              "usable, not identifiable or no convergence")
@@ -1268,7 +1319,12 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_curve_size_fit_from_json", &scalelaw::CurveSizeFitFromJson, py::arg("text"), py::arg("source"));
   m.def("_fit_curves_across_sizes", &FitCurvesAcrossSizesColumns, py::arg("run"), py::arg("step"), py::arg("metric"),
         py::arg("lr"), py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"),
-        py::arg("params"), py::arg("law"), py::arg("scaled"), py::arg("lambda_"), py::arg("threads"));
+        py::arg("params"), py::arg("law"), py::arg("scaled"), py::arg("lambda_"), py::arg("fit_lambda"),
+        py::arg("reference_params"), py::arg("bootstrap"), py::arg("seed"), py::arg("block_length"),
+        py::arg("threads"));
+  m.def("_curve_size_chart", &CurveSizeChartColumns, py::arg("fit"), py::arg("run"), py::arg("step"), py::arg("metric"),
+        py::arg("lr"), py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"),
+        py::arg("params"), py::arg("extra"), py::arg("extra_params"));
   m.def("_forecast_curve_at_size", &ForecastSizeColumns, py::arg("fit"), py::arg("schedule"), py::arg("params"),
         py::arg("every"));
   m.def("_fit_curves", &FitCurvesColumns, py::arg("run"), py::arg("step"), py::arg("metric"), py::arg("lr"),

@@ -941,22 +941,10 @@ def fit_curves(data: _Any, *, law: str = "multi-power", schedule: _Optional[str]
     return fit  # type: ignore[no-any-return]
 
 
-def fit_curves_across_sizes(data: _Any, *, params: _Union[None, float, _Mapping[str, float]] = None,
-                            law: str = "multi-power", scaled: _Optional[_Sequence[str]] = None,
-                            schedule: _Optional[str] = None, metric: _Optional[str] = None, lambda_: float = 0.999,
-                            threads: int = 0, max_lr_gap: int = 0, **reader: _Any) -> CurveSizeFitResult:
-    """One loss-curve law fitted jointly to the curves of several model sizes, as `scalelaw curve fit
-    --across-sizes`: the parameters in `scaled` (default: multi-power L0, A, B; annealing L0, A, C; power L0, A)
-    are power laws in N around reference_params, theta(N) = theta * (N / reference_params)^e, the others are
-    shared (docs/curve-laws.md, "Across model sizes").
-
-    data and the LR of each run as in fit_curves. Each run's N: params (one number for every run, or a mapping
-    run -> N), else the curves' params column (read_curves reads it from a log column or a facts table).
-    The result prints its full report; .params (at reference_params), .exponents, .sizes, .objective, .usable,
-    .status, .message, .to_json() / .to_dict(); predict_curve(result, schedule, params=N) predicts a size.
-    A run without N raises scalelaw.InvalidArgument naming it; curves of one size come back not usable.
-    """
-    columns = _curve_columns(data, metric, reader)
+def _curve_sizes(data: _Any, columns: _Any, params: _Union[None, float, _Mapping[str, float]],
+                 metric: _Optional[str], reader: _Mapping[str, _Any]) -> _Any:
+    """Each row's N for the curve columns of data: params (one number, or run -> N), else data's params column;
+    a run without N raises InvalidArgument naming it."""
     runs, steps = columns[0], columns[1]
     count = len(steps)
     if params is None:
@@ -975,9 +963,36 @@ def fit_curves_across_sizes(data: _Any, *, params: _Union[None, float, _Mapping[
     without = [runs[i] if runs else "" for i in range(count) if not sizes[i] > 0]
     if without:
         raise InvalidArgument(f"run '{without[0]}' has no N: give params= (a number or run -> N) or a params column")
+    return sizes
+
+
+def fit_curves_across_sizes(data: _Any, *, params: _Union[None, float, _Mapping[str, float]] = None,
+                            law: str = "multi-power", scaled: _Optional[_Sequence[str]] = None,
+                            schedule: _Optional[str] = None, metric: _Optional[str] = None, lambda_: float = 0.999,
+                            fit_lambda: bool = False, reference_params: _Optional[float] = None, bootstrap: int = 0,
+                            seed: int = 0, block_length: int = 0, threads: int = 0, max_lr_gap: int = 0,
+                            **reader: _Any) -> CurveSizeFitResult:
+    """One loss-curve law fitted jointly to the curves of several model sizes, as `scalelaw curve fit
+    --across-sizes`: the parameters in `scaled` (default: multi-power L0, A, B; annealing L0, A, C; power L0, A)
+    are power laws in N around reference_params, theta(N) = theta * (N / reference_params)^e, the others are
+    shared (docs/curve-laws.md, "Across model sizes").
+
+    data and the LR of each run as in fit_curves. Each run's N: params (one number for every run, or a mapping
+    run -> N), else the curves' params column (read_curves reads it from a log column or a facts table).
+    reference_params: N_ref (default: the geometric mean of the fitted sizes). fit_lambda: fit the annealing law's
+    lambda too (one for every size). bootstrap: moving-block residual bootstrap resamples of the joint fit (seed,
+    block_length as in fit_curves); predict_curve then gives the 95% interval of any N's curve.
+    The result prints its full report; .params (at reference_params), .exponents, .sizes, .objective, .usable,
+    .status, .message, .se, .ci95, .resamples, .to_json() / .to_dict(); predict_curve(result, schedule, params=N)
+    predicts a size; plot(result, curves) draws the curves against the law at their N.
+    A run without N raises scalelaw.InvalidArgument naming it; curves of one size come back not usable.
+    """
+    columns = _curve_columns(data, metric, reader)
+    sizes = _curve_sizes(data, columns, params, metric, reader)
     fit, warnings = _scalelaw._fit_curves_across_sizes(*columns, schedule or "", int(max_lr_gap), sizes, str(law),
                                                        [str(p) for p in (scaled or [])], float(lambda_),
-                                                       int(threads))
+                                                       bool(fit_lambda), float(reference_params or 0),
+                                                       int(bootstrap), int(seed), int(block_length), int(threads))
     _warn(warnings)
     return fit  # type: ignore[no-any-return]
 
@@ -1009,15 +1024,11 @@ def predict_curve(fit: _Union[CurveFitResult, CurveSizeFitResult], schedule: str
     if isinstance(fit, CurveSizeFitResult):
         if params is None:
             raise InvalidArgument("predict_curve: params=N is required for a fit across sizes")
-        at = _scalelaw._forecast_curve_at_size(fit, str(schedule), float(params), int(every))
-        frame = _pd.DataFrame({key: at[key] for key in ("step", "lr", "loss")})
-        frame["step"] = frame["step"].astype(int)
-        frame.attrs.update(final_loss=at["final_loss"], final_loss_ci95=None, final_loss_se=None,
-                           schedule=str(schedule), params=float(params), parameters=dict(at["parameters"]))
-        return frame
-    if params is not None:
+        out = _scalelaw._forecast_curve_at_size(fit, str(schedule), float(params), int(every))
+    elif params is not None:
         raise InvalidArgument("predict_curve: params= applies to a fit across sizes (fit_curves_across_sizes)")
-    out = _scalelaw._forecast_curve(fit, str(schedule), int(every))
+    else:
+        out = _scalelaw._forecast_curve(fit, str(schedule), int(every))
     frame = _pd.DataFrame({key: out[key] for key in ("step", "lr", "loss")})
     frame["step"] = frame["step"].astype(int)
     if len(out["lower"]):
@@ -1027,6 +1038,8 @@ def predict_curve(fit: _Union[CurveFitResult, CurveSizeFitResult], schedule: str
     frame.attrs["final_loss_ci95"] = out["final_loss_ci95"]
     frame.attrs["final_loss_se"] = out["final_loss_se"]
     frame.attrs["schedule"] = str(schedule)
+    if params is not None:
+        frame.attrs.update(params=float(params), parameters=dict(out["parameters"]))
     return frame
 
 

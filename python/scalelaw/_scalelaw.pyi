@@ -502,6 +502,16 @@ class CurveSizeFitResult:
     @property
     def condition_number(self) -> float: ...
     @property
+    def parameter_names(self) -> list[str]: ...  # the law's parameters, then e_<name> per scaled one
+    @property
+    def se(self) -> dict[str, float]: ...  # of the free parameters; empty without a bootstrap
+    @property
+    def ci95(self) -> dict[str, tuple[float, float]]: ...
+    @property
+    def resamples(self) -> list[list[float]]: ...  # parameter_names' values per resample
+    @property
+    def bootstrap_failed(self) -> int: ...
+    @property
     def usable(self) -> bool: ...
     @property
     def status(self) -> str: ...
@@ -529,11 +539,30 @@ def _fit_curves_across_sizes(
     law: str,
     scaled: list[str],
     lambda_: float,
+    fit_lambda: bool,
+    reference_params: float,
+    bootstrap: int,
+    seed: int,
+    block_length: int,
     threads: int,
 ) -> tuple[CurveSizeFitResult, list[str]]: ...  # the fit and the warnings
+def _curve_size_chart(
+    fit: CurveSizeFitResult,
+    run: list[str],
+    step: ArrayLike,
+    metric: ArrayLike,
+    lr: ArrayLike,
+    schedules: list[str],
+    metric_name: str,
+    schedule: str,
+    max_lr_gap: int,
+    params: ArrayLike,
+    extra: list[str],
+    extra_params: list[float],
+) -> dict[str, Any]: ...  # as _curve_chart, each curve at its N
 def _forecast_curve_at_size(
     fit: CurveSizeFitResult, schedule: str, params: float, every: int
-) -> dict[str, Any]: ...  # step, lr, loss: arrays; final_loss; parameters: the law at N
+) -> dict[str, Any]: ...  # as _forecast_curve; parameters: the law at N
 def _fit_curves(
     run: list[str],
     step: ArrayLike,

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _column, _from_table, _has_column, _is_table, _scalelaw, _tokens_or_flops
 from ._records import Plan
-from ._scalelaw import CurveFitResult, FitResult, HparamSweepResult, InvalidArgument, IsoflopResult, ScheduleDesign
+from ._scalelaw import CurveFitResult, CurveSizeFitResult, FitResult, HparamSweepResult, InvalidArgument, IsoflopResult, ScheduleDesign
 
 __all__ = ["plot"]
 
@@ -504,21 +504,46 @@ def _plot_plan(plan: Plan, ax: Any, *, quantities: Optional[Sequence[str]], titl
 _CURVE_KINDS = ("curves", "lr", "both")
 
 
-def _curve_chart(result: CurveFitResult, data: Any) -> Mapping[str, Any]:
+def _curve_chart(result: Union[CurveFitResult, CurveSizeFitResult], data: Any,
+                 params: Any = None) -> Mapping[str, Any]:
     """The chart data of _scalelaw._curve_chart (the CLI's `curve fit --plot`): data is curves (a read_curves
-    DataFrame, a dict of columns, or paths of logs) or schedule specs (a str or a list of str) only predicted."""
-    from . import _curve_columns
+    DataFrame, a dict of columns, or paths of logs) or schedule specs (a str or a list of str) only predicted. A
+    fit across sizes draws each curve at its N (_scalelaw._curve_size_chart): the curves' params column or params=
+    (a number, or run -> N; for schedule specs, spec -> N)."""
+    from . import _curve_columns, _curve_sizes
 
     if data is None:
         raise InvalidArgument("plot(curve fit, data): data= the curves (read_curves) or schedule specs to draw")
+    if isinstance(result, CurveSizeFitResult):
+        specs = _schedule_specs(data)
+        if specs is not None:
+            if params is None:
+                raise InvalidArgument("plot(fit across sizes, schedule specs): params= the N of each spec")
+            sizes = [float(params[s]) if isinstance(params, Mapping) else float(params) for s in specs]
+            empty: list[str] = []
+            return _scalelaw._curve_size_chart(result, empty, np.array([]), np.array([]), np.array([]), empty,
+                                               "loss", "", 0, np.array([]), specs, sizes)
+        columns = _curve_columns(data, None, {})
+        if isinstance(params, str):  # a column of data
+            params = dict(zip(columns[0], np.asarray(data[params], dtype=float)))
+        return _scalelaw._curve_size_chart(result, *columns, "", 0, _curve_sizes(data, columns, params, None, {}),
+                                           [], [])
+    specs = _schedule_specs(data)
+    if specs is not None:
+        empty = []
+        return _scalelaw._curve_chart(result, empty, np.array([]), np.array([]), np.array([]), empty, "loss", "", 0,
+                                      specs)
+    return _scalelaw._curve_chart(result, *_curve_columns(data, None, {}), "", 0, [])
+
+
+def _schedule_specs(data: Any) -> Optional[list[str]]:
+    """data as a list of schedule specs (one spec or several; not paths of files), or None."""
     if isinstance(data, str) and ":" in data and not _os_path_exists(data):
-        data = [data]
+        return [data]
     if isinstance(data, Sequence) and not isinstance(data, str) and data and all(
             isinstance(d, str) and ":" in d and not _os_path_exists(d) for d in data):
-        empty: list[str] = []
-        return _scalelaw._curve_chart(result, empty, np.array([]), np.array([]), np.array([]), empty, "loss", "", 0,
-                                      list(data))
-    return _scalelaw._curve_chart(result, *_curve_columns(data, None, {}), "", 0, [])
+        return list(data)
+    return None
 
 
 def _os_path_exists(path: str) -> bool:
@@ -527,16 +552,17 @@ def _os_path_exists(path: str) -> bool:
     return os.path.exists(path)
 
 
-def _plot_curve_fit(result: CurveFitResult, data: Any, ax: Any, *, kind: str, title: Optional[str]) -> Any:
+def _plot_curve_fit(result: Union[CurveFitResult, CurveSizeFitResult], data: Any, ax: Any, *, kind: str,
+                    title: Optional[str], params: Any = None) -> Any:
     if kind not in _CURVE_KINDS:
         raise InvalidArgument(f"kind={kind!r}: a curve fit draws one of {', '.join(map(repr, _CURVE_KINDS))}")
-    chart = _curve_chart(result, data)
+    chart = _curve_chart(result, data, params)
     colors = _matplotlib().colormaps["tab10"]
     axes = _axes(ax, 2 if kind == "both" else 1, figsize=(13, 5) if kind == "both" else None)
     if kind in ("curves", "both"):
         curves_ax = axes[0]
         for c, curve in enumerate(chart["curves"]):
-            color = colors(c % 10)
+            color = colors(curve["color"] % 10)
             if len(curve["lower"]):
                 curves_ax.fill_between(curve["step"], curve["lower"], curve["upper"], color=color, alpha=0.25,
                                        linewidth=0, label="95% bootstrap band" if c == 0 else None)
@@ -551,7 +577,7 @@ def _plot_curve_fit(result: CurveFitResult, data: Any, ax: Any, *, kind: str, ti
     if kind in ("lr", "both"):
         lr_ax = axes[-1]
         for c, curve in enumerate(chart["curves"]):
-            lr_ax.plot(curve["schedule_step"], curve["schedule_lr"], color=colors(c % 10),
+            lr_ax.plot(curve["schedule_step"], curve["schedule_lr"], color=colors(curve["color"] % 10),
                        linestyle="-" if curve["fitted"] else "--", label=curve["name"])
         lr_ax.set_xlabel("step")
         lr_ax.set_ylabel("learning rate")
@@ -604,7 +630,7 @@ def _result(result: Any) -> Any:
                     f"them or a published law family's name (\"epoch\"); got {type(result).__name__}")
 
 
-def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any = None, params: Optional[str] = None,
+def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any = None, params: Any = None,
          tokens: Optional[str] = None, loss: Optional[str] = None, flops: Optional[str] = None,
          columns: Optional[Mapping[str, str]] = None, flops_max: Optional[float] = None,
          log_loss: Optional[bool] = None, quantities: Optional[Sequence[str]] = None,
@@ -642,6 +668,9 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
         law's prediction along each schedule (solid for fitted curves, dashed for predicted ones) and the 95% band
         of the bootstrap resamples (kind="curves"), the LR schedules (kind="lr"), or both side by side (kind="both",
         the default; an array of the two Axes). The charts of `scalelaw curve fit --plot`.
+      - a CurveSizeFitResult (scalelaw.fit_curves_across_sizes): the same, each curve predicted at its N (the
+        curves' params column, or params= a column name, a number, or run -> N; for schedule specs, spec -> N)
+        with the band of the joint fit's bootstrap, one colour per model size. `curve fit --across-sizes --plot`.
       - a ScheduleDesign (scalelaw.design_schedule): the designed LR schedule against cosine and the best WSD, each
         labelled with the law's predicted final loss. Returns the Axes.
       - a Plan (scalelaw.plan): each law's recommendation per quantity (log x; the plan's own in red), one Axes
@@ -662,9 +691,10 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
     """
     _matplotlib()
     if isinstance(result, Mapping) and "form" in result and "starts" in result:  # a curve fit's to_dict()
-        result = _scalelaw._curve_fit_from_json(json.dumps(dict(result)), "dict")
-    if isinstance(result, CurveFitResult):
-        return _plot_curve_fit(result, data, ax, kind=kind or "both", title=title)
+        result = (_scalelaw._curve_size_fit_from_json if "reference_params" in result
+                  else _scalelaw._curve_fit_from_json)(json.dumps(dict(result)), "dict")
+    if isinstance(result, (CurveFitResult, CurveSizeFitResult)):
+        return _plot_curve_fit(result, data, ax, kind=kind or "both", title=title, params=params)
     if isinstance(result, ScheduleDesign):
         if data is not None or kind is not None:
             raise InvalidArgument("a schedule design carries what it draws; data and kind are not used")

@@ -70,6 +70,7 @@ struct CurveFitCommand {
   // A joint fit across model sizes (scalelaw/curves/curve_size_fit.h): each run's N from the log's facts.
   bool across_sizes = false;
   std::vector<std::string> scaled;  // the parameters that are power laws in N (empty: the form's default)
+  double reference_params = 0;      // N_ref of the power laws in N (0: the geometric mean of the fitted sizes)
 };
 int RunCurveFit(const CurveFitCommand& command);
 

@@ -120,19 +120,106 @@ std::vector<CurveErrors> ErrorsOf(const CurveFitSummary& fit, const std::vector<
   return errors;
 }
 
-nlohmann::json ErrorsJson(const std::vector<TrainingCurve>& curves, const std::vector<CurveErrors>& errors) {
+nlohmann::json ErrorsJson(const CurveErrors& e) {
+  return {{"pred_e", e.pred_e}, {"worst_e", e.worst_e}, {"r2", e.r2}, {"mae", e.mae}, {"rmse", e.rmse}};
+}
+
+// Each curve's errors: "name", "points", "pred_e", "worst_e", "r2", "mae", "rmse" (and "params" across sizes).
+nlohmann::json ErrorsJson(const std::vector<TrainingCurve>& curves, const std::vector<CurveErrors>& errors,
+                          bool with_params = false) {
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t c = 0; c < errors.size(); ++c) {
-    const CurveErrors& e = errors[c];
-    out.push_back({{"name", curves[c].name},
-                   {"points", e.points},
-                   {"pred_e", e.pred_e},
-                   {"worst_e", e.worst_e},
-                   {"r2", e.r2},
-                   {"mae", e.mae},
-                   {"rmse", e.rmse}});
+    nlohmann::json row = {{"name", curves[c].name}, {"points", errors[c].points}};
+    row.update(ErrorsJson(errors[c]));
+    if (with_params) row["params"] = curves[c].params;
+    out.push_back(std::move(row));
   }
   return out;
+}
+
+nlohmann::json::string_t Dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // run names need not be UTF-8
+}
+
+// curve predict --log: each observed curve's errors under the fit (as JSON or a table). names: the curves' names
+// as the table shows them.
+int PrintScoredCurves(const CurvePredictCommand& command, CurveLawForm form, const std::string& brief,
+                      const std::vector<TrainingCurve>& curves, const std::vector<std::string>& names,
+                      const std::vector<CurveErrors>& errors, bool across_sizes) {
+  if (command.json) {
+    fmt::print("{}\n", Dump({{"form", std::string(CurveLawFormName(form))},
+                             {"curves", ErrorsJson(curves, errors, across_sizes)},
+                             {"mean", ErrorsJson(MeanCurveErrors(errors))}}));
+  } else {
+    fmt::print("{}\n", brief);
+    fmt::print("{}", ErrorsTable(fmt::format("observed curves against the law's prediction from their {}schedules:",
+                                             across_sizes ? "N and " : ""),
+                                 names, errors));
+  }
+  return kExitOk;
+}
+
+// curve predict --schedule: the forecast as JSON (extra keys first) or text, and as CSV to --output or stdout.
+void PrintForecast(const CurvePredictCommand& command, CurveLawForm form, const std::string& heading,
+                   const CurveForecast& forecast, nlohmann::json extra) {
+  std::string csv = forecast.HasInterval() ? "step,lr,loss,lower,upper\n" : "step,lr,loss\n";
+  for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
+    csv += fmt::format("{},{:.17g},{:.17g}", forecast.steps[i], forecast.lr[i], forecast.loss[i]);
+    if (forecast.HasInterval()) csv += fmt::format(",{:.17g},{:.17g}", forecast.lower[i], forecast.upper[i]);
+    csv += "\n";
+  }
+  const long last = forecast.steps.back();
+  if (command.json) {
+    nlohmann::json json = {{"form", std::string(CurveLawFormName(form))}};
+    json.update(extra);
+    json["schedule"] = command.log.schedule;
+    json["final_step"] = last;
+    json["final_loss"] = forecast.final_loss;
+    if (forecast.HasInterval()) {
+      const ResampleSummary& r = forecast.final_loss_resamples;
+      json["final_loss_ci95"] = {r.ci95.first, r.ci95.second};
+      json["final_loss_se"] = r.se;
+      json["resamples"] = r.resamples;
+    }
+    nlohmann::json points = nlohmann::json::array();
+    for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
+      nlohmann::json point = {{"step", forecast.steps[i]}, {"lr", forecast.lr[i]}, {"loss", forecast.loss[i]}};
+      if (forecast.HasInterval()) {
+        point["lower"] = forecast.lower[i];
+        point["upper"] = forecast.upper[i];
+      }
+      points.push_back(std::move(point));
+    }
+    json["curve"] = std::move(points);
+    fmt::print("{}\n", Dump(json));
+  } else {
+    fmt::print("{}\nschedule {}\n", heading, command.log.schedule);
+    fmt::print("final loss (step {}): {:.6f}", last, forecast.final_loss);
+    if (forecast.HasInterval()) {
+      const ResampleSummary& r = forecast.final_loss_resamples;
+      fmt::print("  [95% {:.6f}, {:.6f}] ({} bootstrap resamples)", r.ci95.first, r.ci95.second, r.resamples);
+    }
+    fmt::print("\n");
+    if (command.output.empty()) fmt::print("\n{}", csv);
+  }
+  if (!command.output.empty()) {
+    detail::WriteWholeFile(command.output, csv, "the predicted curve");
+    if (!command.json) fmt::print("{} points written to {}\n", forecast.steps.size(), command.output);
+  }
+}
+
+// The LR per step of --schedule (required without --log).
+std::vector<double> ScheduleLr(const CurvePredictCommand& command) {
+  if (command.log.schedule.empty()) throw InvalidArgument("--schedule SPEC (or --log LOG...) is required");
+  try {
+    return LrPerStep(ParseLrSchedule(command.log.schedule));
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(std::string("--schedule: ") + e.what());
+  }
+}
+
+long EveryOf(const CurvePredictCommand& command, const std::vector<double>& lr) {
+  return command.every > 0 ? command.every : std::max<long>(1, static_cast<long>(lr.size()) / 200);
 }
 
 // out.svg -> out-lr.svg.
@@ -143,8 +230,9 @@ std::string LrChartPath(const std::string& path) {
   return path.substr(0, dot) + "-lr" + path.substr(dot);
 }
 
-// The loss curves at path and the LR schedules beside it.
-void WriteCurvePlots(const std::string& path, const CurveFitSummary& fit, const std::vector<TrainingCurve>& curves,
+// The loss curves at path and the LR schedules beside it (fit: a CurveFitSummary or a CurveSizeFitSummary).
+template <typename Fit>
+void WriteCurvePlots(const std::string& path, const Fit& fit, const std::vector<TrainingCurve>& curves,
                      const std::vector<std::string>& fitted) {
   const plot::CurveChartData data = plot::MakeCurveChart(fit, curves, fitted);
   plot::WriteSvgFile(plot::LossCurvesChart(data), path);
@@ -172,7 +260,8 @@ void AddCurveFitSubcommand(CLI::App* curve, CurveFitCommand& command, int& exit_
   sub->add_option("--lambda", command.lambda, "The annealing law's momentum of the annealing area")
       ->capture_default_str()
       ->check(NumberFromTo(0.0, 0.999999));
-  sub->add_flag("--fit-lambda", command.fit_lambda, "Fit the annealing law's lambda too (from --lambda)");
+  sub->add_flag("--fit-lambda", command.fit_lambda,
+                "Fit the annealing law's lambda too (from --lambda; with --across-sizes one lambda for every size)");
   sub->add_option("--bootstrap", command.bootstrap,
                   "Moving-block residual bootstrap resamples (0: none): intervals on the parameters and predictions")
       ->capture_default_str()
@@ -200,6 +289,9 @@ void AddCurveFitSubcommand(CLI::App* curve, CurveFitCommand& command, int& exit_
                   "With --across-sizes: the law's parameters that are power laws in N, comma-separated (default: "
                   "multi-power L0,A,B; annealing L0,A,C; power L0,A); the others are shared by every size")
       ->delimiter(',');
+  AddNumber(sub, "--reference-params", command.reference_params,
+            "With --across-sizes: N_ref of the power laws theta(N) = theta_ref * (N / N_ref)^e (default: the "
+            "geometric mean of the fitted sizes)");
   sub->callback([&command, &exit_code] { exit_code = RunCurveFit(command); });
 }
 
@@ -244,39 +336,70 @@ void RequireSizes(const std::vector<TrainingCurve>& curves) {
   }
 }
 
-int RunCurveSizeFit(const CurveFitCommand& command, const std::vector<TrainingCurve>& train,
-                    const std::vector<TrainingCurve>& held_out) {
-  if (command.bootstrap > 0) throw InvalidArgument("--bootstrap is not available with --across-sizes");
-  if (command.fit_lambda) throw InvalidArgument("--fit-lambda is not available with --across-sizes");
-  if (!command.plot.empty()) throw InvalidArgument("--plot is not available with --across-sizes");
+// The options of curve fit that both fits share (FitCurveLaw's).
+CurveFitOptions FitOptions(const CurveFitCommand& command) {
+  CurveFitOptions options;
+  options.lambda = command.lambda;
+  options.fit_lambda = command.fit_lambda;
+  options.bootstrap_resamples = command.bootstrap;
+  options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
+  options.block_length = command.block_length;
+  options.num_threads = command.threads;
+  return options;
+}
+
+// The fit as --json prints it (with the held-out curves' errors) or its full report with theirs, and --output.
+template <typename Fit>
+void PrintFit(const CurveFitCommand& command, const Fit& fit, const std::string& json_text,
+              const std::vector<TrainingCurve>& held_out, const std::vector<CurveErrors>& held_out_errors,
+              bool across_sizes) {
+  if (!command.output.empty()) detail::WriteWholeFile(command.output, json_text + "\n", "the fit");
+  if (command.json) {
+    nlohmann::json json = nlohmann::json::parse(json_text);
+    if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors, across_sizes);
+    fmt::print("{}\n", Dump(json));
+  } else {
+    fmt::print("{}", fit.FullReport());
+    if (!held_out_errors.empty()) {
+      std::vector<std::string> names;
+      for (const TrainingCurve& curve : held_out) {
+        names.push_back(across_sizes ? fmt::format("{} (N {:.4g})", curve.name, curve.params) : curve.name);
+      }
+      fmt::print("{}", ErrorsTable(fmt::format("held-out curves (not fitted), predicted from their {}schedules:",
+                                               across_sizes ? "N and " : ""),
+                                   names, held_out_errors));
+    }
+    if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
+  }
+}
+
+// --plot: the fitted and held-out curves against the law.
+template <typename Fit>
+void PlotFit(const CurveFitCommand& command, const Fit& fit, const std::vector<TrainingCurve>& all,
+             const std::vector<TrainingCurve>& train) {
+  if (command.plot.empty() || !fit.IsUsable()) return;
+  std::vector<std::string> fitted;
+  for (const TrainingCurve& curve : train) fitted.push_back(curve.name);
+  WriteCurvePlots(command.plot, fit, all, fitted);
+  if (!command.json) fmt::print("charts written to {} and {}\n", command.plot, LrChartPath(command.plot));
+}
+
+int RunCurveSizeFit(const CurveFitCommand& command, const std::vector<TrainingCurve>& all,
+                    const std::vector<TrainingCurve>& train, const std::vector<TrainingCurve>& held_out) {
   RequireSizes(train);
   RequireSizes(held_out);
   const CurveLawForm form = CurveLawFormFromName(command.law);
   CurveSizeFitOptions options;
-  options.fit.lambda = command.lambda;
-  options.fit.num_threads = command.threads;
+  options.fit = FitOptions(command);
   options.scaled = command.scaled;
+  options.reference_params = command.reference_params;
   std::string error;
   if (!options.IsValid(form, &error)) throw InvalidArgument("--scaled: " + error);
   const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(form, train, options);
   std::vector<CurveErrors> held_out_errors;
   if (fit.IsUsable() && !held_out.empty()) held_out_errors = SizeErrorsOf(fit, held_out);
-  if (!command.output.empty()) detail::WriteWholeFile(command.output, CurveSizeFitToJson(fit) + "\n", "the fit");
-  if (command.json) {
-    nlohmann::json json = nlohmann::json::parse(CurveSizeFitToJson(fit));
-    if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors);
-    fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    fmt::print("{}", fit.FullReport());
-    if (!held_out_errors.empty()) {
-      std::vector<std::string> names;
-      for (const TrainingCurve& curve : held_out)
-        names.push_back(fmt::format("{} (N {:.4g})", curve.name, curve.params));
-      fmt::print("{}", ErrorsTable("held-out curves (not fitted), predicted from their N and schedules:", names,
-                                   held_out_errors));
-    }
-    if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
-  }
+  PrintFit(command, fit, CurveSizeFitToJson(fit), held_out, held_out_errors, true);
+  PlotFit(command, fit, all, train);
   return ExitCodeFor(fit.status, fit.message, "the curve fit across sizes");
 }
 
@@ -287,74 +410,29 @@ int RunCurveSizePredict(const CurvePredictCommand& command, const std::string& t
   if (!command.logs.empty()) {
     const std::vector<TrainingCurve> curves = ReadTrainingCurves(command.logs, command.log);
     RequireSizes(curves);
-    const std::vector<CurveErrors> errors = SizeErrorsOf(fit, curves);
-    if (command.json) {
-      const CurveErrors mean = MeanCurveErrors(errors);
-      nlohmann::json json = {{"form", std::string(CurveLawFormName(fit.form))},
-                             {"curves", ErrorsJson(curves, errors)},
-                             {"mean",
-                              {{"pred_e", mean.pred_e},
-                               {"worst_e", mean.worst_e},
-                               {"r2", mean.r2},
-                               {"mae", mean.mae},
-                               {"rmse", mean.rmse}}}};
-      for (std::size_t c = 0; c < curves.size(); ++c) json["curves"][c]["params"] = curves[c].params;
-      fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    } else {
-      fmt::print("{}", fit.BriefReport() + "\n");
-      std::vector<std::string> names;
-      for (const TrainingCurve& curve : curves) names.push_back(fmt::format("{} (N {:.4g})", curve.name, curve.params));
-      fmt::print(
-          "{}", ErrorsTable("observed curves against the law's prediction from their N and schedules:", names, errors));
-    }
-    return kExitOk;
+    std::vector<std::string> names;
+    for (const TrainingCurve& curve : curves) names.push_back(fmt::format("{} (N {:.4g})", curve.name, curve.params));
+    return PrintScoredCurves(command, fit.form, fit.BriefReport(), curves, names, SizeErrorsOf(fit, curves), true);
   }
-  if (command.log.schedule.empty()) throw InvalidArgument("--schedule SPEC (or --log LOG...) is required");
+  const std::vector<double> lr = ScheduleLr(command);
   if (!(command.log.params > 0)) {
     throw InvalidArgument(fmt::format("--params N is required: {} is a fit across sizes", command.fit));
   }
-  std::vector<double> lr;
-  try {
-    lr = LrPerStep(ParseLrSchedule(command.log.schedule));
-  } catch (const InvalidArgument& e) {
-    throw InvalidArgument(std::string("--schedule: ") + e.what());
-  }
-  const long every = command.every > 0 ? command.every : std::max<long>(1, static_cast<long>(lr.size()) / 200);
+  const CurveForecast forecast = ForecastCurveAtSize(fit, command.log.params, lr, EveryOf(command, lr));
   const CurveLaw law = fit.Law().At(command.log.params);
-  const CurvePrediction prediction = PredictCurve(law, lr, every);
-  const std::vector<long>& steps = prediction.steps;
-  const std::vector<double>& loss = prediction.loss;
-  const long last = steps.back();
-  std::string csv = "step,lr,loss\n";
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    csv += fmt::format("{},{:.17g},{:.17g}\n", steps[i], lr[steps[i]], loss[i]);
-  }
-  if (command.json) {
-    nlohmann::json points = nlohmann::json::array();
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-      points.push_back({{"step", steps[i]}, {"lr", lr[steps[i]]}, {"loss", loss[i]}});
-    }
-    nlohmann::json parameters = nlohmann::json::object();
-    const std::vector<std::string> names = CurveLawParameterNames(law.form);
-    for (std::size_t j = 0; j < names.size() && j < law.parameters.size(); ++j)
-      parameters[names[j]] = law.parameters[j];
-    fmt::print("{}\n", nlohmann::json({{"form", std::string(CurveLawFormName(fit.form))},
-                                       {"params", command.log.params},
-                                       {"schedule", command.log.schedule},
-                                       {"parameters", parameters},
-                                       {"final_step", last},
-                                       {"final_loss", prediction.final_loss},
-                                       {"curve", points}})
-                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    fmt::print("{} curve law across sizes from {}, at N = {:.6g}\nschedule {}\n", CurveLawFormName(fit.form),
-               command.fit, command.log.params, command.log.schedule);
-    fmt::print("final loss (step {}): {:.6f}\n", last, prediction.final_loss);
-    if (command.output.empty()) fmt::print("\n{}", csv);
-  }
-  if (!command.output.empty()) {
-    detail::WriteWholeFile(command.output, csv, "the predicted curve");
-    if (!command.json) fmt::print("{} points written to {}\n", steps.size(), command.output);
+  nlohmann::json parameters = nlohmann::json::object();
+  const std::vector<std::string> names = CurveLawParameterNames(law.form);
+  for (std::size_t j = 0; j < names.size() && j < law.parameters.size(); ++j) parameters[names[j]] = law.parameters[j];
+  PrintForecast(command, fit.form,
+                fmt::format("{} curve law across sizes from {}, at N = {:.6g}", CurveLawFormName(fit.form), command.fit,
+                            command.log.params),
+                forecast, {{"params", command.log.params}, {"parameters", parameters}});
+  if (!command.plot.empty()) {
+    TrainingCurve schedule;
+    schedule.name = command.log.schedule;
+    schedule.lr = lr;
+    schedule.params = command.log.params;
+    WriteCurvePlots(command.plot, fit, {schedule}, {});
   }
   return kExitOk;
 }
@@ -376,39 +454,14 @@ int RunCurveFit(const CurveFitCommand& command) {
       if (!trained) held_out.push_back(curve);
     }
   }
-  if (command.across_sizes) return RunCurveSizeFit(command, train, held_out);
+  if (command.across_sizes) return RunCurveSizeFit(command, all, train, held_out);
   if (!command.scaled.empty()) throw InvalidArgument("--scaled needs --across-sizes");
-  CurveFitOptions options;
-  options.lambda = command.lambda;
-  options.fit_lambda = command.fit_lambda;
-  options.bootstrap_resamples = command.bootstrap;
-  options.bootstrap_seed = static_cast<std::uint64_t>(command.seed);
-  options.block_length = command.block_length;
-  options.num_threads = command.threads;
-  const CurveFitSummary fit = FitCurveLaw(CurveLawFormFromName(command.law), train, options);
+  if (command.reference_params > 0) throw InvalidArgument("--reference-params needs --across-sizes");
+  const CurveFitSummary fit = FitCurveLaw(CurveLawFormFromName(command.law), train, FitOptions(command));
   std::vector<CurveErrors> held_out_errors;
   if (fit.IsUsable() && !held_out.empty()) held_out_errors = ErrorsOf(fit, held_out);
-  if (!command.output.empty()) detail::WriteWholeFile(command.output, CurveFitToJson(fit) + "\n", "the fit");
-  if (command.json) {
-    nlohmann::json json = nlohmann::json::parse(CurveFitToJson(fit));
-    if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors);
-    fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    fmt::print("{}", fit.FullReport());
-    if (!held_out_errors.empty()) {
-      std::vector<std::string> names;
-      for (const TrainingCurve& curve : held_out) names.push_back(curve.name);
-      fmt::print("{}",
-                 ErrorsTable("held-out curves (not fitted), predicted from their schedules:", names, held_out_errors));
-    }
-    if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
-  }
-  if (!command.plot.empty() && fit.IsUsable()) {
-    std::vector<std::string> fitted;
-    for (const TrainingCurve& curve : train) fitted.push_back(curve.name);
-    WriteCurvePlots(command.plot, fit, all, fitted);
-    if (!command.json) fmt::print("charts written to {} and {}\n", command.plot, LrChartPath(command.plot));
-  }
+  PrintFit(command, fit, CurveFitToJson(fit), held_out, held_out_errors, false);
+  PlotFit(command, fit, all, train);
   return ExitCodeFor(fit.status, fit.message, "the curve fit");
 }
 
@@ -427,86 +480,18 @@ int RunCurvePredict(const CurvePredictCommand& command) {
   if (!fit.IsUsable()) return ExitCodeFor(fit.status, fit.message, fmt::format("the fit in {}", command.fit));
   if (!command.logs.empty()) {
     const std::vector<TrainingCurve> curves = ReadTrainingCurves(command.logs, command.log);
-    const std::vector<CurveErrors> errors = ErrorsOf(fit, curves);
-    if (command.json) {
-      const CurveErrors mean = MeanCurveErrors(errors);
-      nlohmann::json json = nlohmann::json::object();
-      json["form"] = std::string(CurveLawFormName(fit.form));
-      json["curves"] = ErrorsJson(curves, errors);
-      nlohmann::json means = nlohmann::json::object();
-      means["pred_e"] = mean.pred_e;
-      means["worst_e"] = mean.worst_e;
-      means["r2"] = mean.r2;
-      means["mae"] = mean.mae;
-      means["rmse"] = mean.rmse;
-      json["mean"] = means;
-      fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    } else {
-      fmt::print("{}", fit.BriefReport() + "\n");
-      std::vector<std::string> names;
-      for (const TrainingCurve& curve : curves) names.push_back(curve.name);
-      fmt::print("{}",
-                 ErrorsTable("observed curves against the law's prediction from their schedules:", names, errors));
-    }
-    return kExitOk;
+    std::vector<std::string> names;
+    for (const TrainingCurve& curve : curves) names.push_back(curve.name);
+    return PrintScoredCurves(command, fit.form, fit.BriefReport(), curves, names, ErrorsOf(fit, curves), false);
   }
-  if (command.log.schedule.empty()) throw InvalidArgument("--schedule SPEC (or --log LOG...) is required");
-  std::vector<double> lr;
-  try {
-    lr = LrPerStep(ParseLrSchedule(command.log.schedule));
-  } catch (const InvalidArgument& e) {
-    throw InvalidArgument(std::string("--schedule: ") + e.what());
-  }
-  const long every = command.every > 0 ? command.every : std::max<long>(1, static_cast<long>(lr.size()) / 200);
-  const CurveForecast forecast = ForecastCurve(fit, lr, every);
-  std::string csv = forecast.HasInterval() ? "step,lr,loss,lower,upper\n" : "step,lr,loss\n";
-  for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
-    csv += fmt::format("{},{:.17g},{:.17g}", forecast.steps[i], forecast.lr[i], forecast.loss[i]);
-    if (forecast.HasInterval()) csv += fmt::format(",{:.17g},{:.17g}", forecast.lower[i], forecast.upper[i]);
-    csv += "\n";
-  }
-  const long last = forecast.steps.back();
-  if (command.json) {
-    nlohmann::json json = {{"form", std::string(CurveLawFormName(fit.form))},
-                           {"schedule", command.log.schedule},
-                           {"final_step", last},
-                           {"final_loss", forecast.final_loss}};
-    if (forecast.HasInterval()) {
-      const ResampleSummary& r = forecast.final_loss_resamples;
-      json["final_loss_ci95"] = {r.ci95.first, r.ci95.second};
-      json["final_loss_se"] = r.se;
-      json["resamples"] = r.resamples;
-    }
-    nlohmann::json points = nlohmann::json::array();
-    for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
-      nlohmann::json point = {{"step", forecast.steps[i]}, {"lr", forecast.lr[i]}, {"loss", forecast.loss[i]}};
-      if (forecast.HasInterval()) {
-        point["lower"] = forecast.lower[i];
-        point["upper"] = forecast.upper[i];
-      }
-      points.push_back(std::move(point));
-    }
-    json["curve"] = std::move(points);
-    fmt::print("{}\n", json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    fmt::print("{} curve law from {}\nschedule {}\n", CurveLawFormName(fit.form), command.fit, command.log.schedule);
-    fmt::print("final loss (step {}): {:.6f}", last, forecast.final_loss);
-    if (forecast.HasInterval()) {
-      const ResampleSummary& r = forecast.final_loss_resamples;
-      fmt::print("  [95% {:.6f}, {:.6f}] ({} bootstrap resamples)", r.ci95.first, r.ci95.second, r.resamples);
-    }
-    fmt::print("\n");
-    if (command.output.empty()) fmt::print("\n{}", csv);
-  }
+  const std::vector<double> lr = ScheduleLr(command);
+  PrintForecast(command, fit.form, fmt::format("{} curve law from {}", CurveLawFormName(fit.form), command.fit),
+                ForecastCurve(fit, lr, EveryOf(command, lr)), nlohmann::json::object());
   if (!command.plot.empty()) {
     TrainingCurve schedule;
     schedule.name = command.log.schedule;
     schedule.lr = lr;
     WriteCurvePlots(command.plot, fit, {schedule}, {});
-  }
-  if (!command.output.empty()) {
-    detail::WriteWholeFile(command.output, csv, "the predicted curve");
-    if (!command.json) fmt::print("{} points written to {}\n", forecast.steps.size(), command.output);
   }
   return kExitOk;
 }

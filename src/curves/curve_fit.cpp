@@ -5,13 +5,10 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <string_view>
-#include <thread>
 #include <utility>
 
 #include "curves/curve_fit_detail.h"
@@ -149,37 +146,9 @@ class CurveCost final : public ceres::CostFunction {
   }
 
  private:
-  // The Tissue law with lambda a parameter: S2 and dS2/dlambda by the recursion over every step,
-  //   m_k = lambda·m_{k-1} + d_k,  dm_k/dlambda = m_{k-1} + lambda·dm_{k-1}/dlambda,
-  // O(steps) per curve and evaluation.
   void PredictAnnealingLambda(std::size_t c, const double* theta, double* loss, double* jacobian) const {
-    const detail::CurveDesign& design = data_.designs[c];
-    const std::vector<double>& drop = data_.step_drop[c];
-    const std::vector<long>& steps = data_.logged_steps[c];
-    const double lambda = theta[4];
-    double m = 0, dm = 0, area = 0, darea = 0;
-    std::size_t next = 0;
-    for (long k = 0; next < steps.size(); ++k) {
-      if (k >= 1) {
-        dm = m + lambda * dm;
-        m = lambda * m + drop[static_cast<std::size_t>(k)];
-        area += m;
-        darea += dm;
-      }
-      for (; next < steps.size() && steps[next] == k; ++next) {
-        const Eigen::Index i = static_cast<Eigen::Index>(next);
-        const double power = std::exp(-theta[2] * design.log_s1[i]);
-        loss[i] = theta[0] + theta[1] * power - theta[3] * area;
-        if (jacobian != nullptr) {
-          double* row = jacobian + i * 5;
-          row[0] = 1;
-          row[1] = power;
-          row[2] = -theta[1] * power * design.log_s1[i];
-          row[3] = -area;
-          row[4] = -theta[3] * darea;
-        }
-      }
-    }
+    detail::EvaluateAnnealingWithLambda(theta, data_.step_drop[c], data_.logged_steps[c], data_.designs[c].log_s1, loss,
+                                        jacobian);
   }
 
   const FitData& data_;
@@ -276,9 +245,7 @@ FitData MakeFitData(const std::vector<TrainingCurve>& curves, bool with_s2, doub
         gap[static_cast<Eigen::Index>(next)] = highest - curve.lr[k];
       }
     }
-    std::vector<double> drop(static_cast<std::size_t>(curve.steps.back()) + 1, 0.0);
-    for (std::size_t k = 1; k < drop.size(); ++k) drop[k] = curve.lr[k - 1] - curve.lr[k];
-    data.step_drop.push_back(std::move(drop));
+    data.step_drop.push_back(detail::StepDrops(curve.lr, curve.steps.back()));
     data.logged_steps.push_back(curve.steps);
     data.offsets.push_back(data.points);
     data.points += static_cast<int>(curve.steps.size());
@@ -317,17 +284,8 @@ void FitLinearTerms(const FitData& data, std::vector<double>* theta) {
 std::vector<CurveFitStart> SolveEach(const FitData& data, Stage stage, const std::vector<std::vector<double>>& starts,
                                      const CurveFitOptions& options) {
   std::vector<CurveFitStart> results(starts.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t k = next++; k < starts.size(); k = next++) results[k] = Solve(data, stage, starts[k], options);
-  };
-  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::max(
-      1, std::min<int>(options.num_threads > 0 ? options.num_threads : hardware, static_cast<int>(starts.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
+  detail::ParallelFor(static_cast<int>(starts.size()), detail::ThreadsToUse(options.num_threads),
+                      [&](int k) { results[k] = Solve(data, stage, starts[k], options); });
   return results;
 }
 
@@ -341,76 +299,22 @@ bool AnyAnnealing(const std::vector<TrainingCurve>& curves) {
   return false;
 }
 
-// The moving-block residual bootstrap (Kunsch 1989; docs/curve-laws.md, "Uncertainty"). The fitted law gives
-// ln yhat_i at every point and the log residuals r_i = ln y_i - ln yhat_i, which are autocorrelated along a curve
-// (a law that misses a bump misses it for many consecutive points). Resample k rebuilds each curve of n points
-// from blocks of b consecutive residuals of that curve, starting at positions drawn uniformly from 0..n-b, cut to
-// n, and sets ln y*_i = ln yhat_i + r*_i; the law is refitted from the point estimate. Blocks keep the
-// dependence within b points; the curves' schedules and step positions stay as logged.
+// The moving-block residual bootstrap (detail::CurveBlockBootstrap) around the fit in summary: each resample is
+// refitted from the point estimate.
 void Bootstrap(const FitData& data, Stage stage, const CurveFitOptions& options, CurveFitSummary* summary) {
-  std::vector<double> theta = summary->parameters;
+  const std::vector<double> theta = summary->parameters;
   if (stage == Stage::kAnnealingLambda) stage = Stage::kAnnealing;
   const CurveCost fitted_cost(data, stage, options.huber_delta);
   if (!fitted_cost.Predict(theta.data(), false)) return;
-  Eigen::ArrayXd log_fitted(data.points), residual(data.points);
-  for (int i = 0; i < data.points; ++i) {
-    log_fitted[i] = std::log(fitted_cost.loss()[i]);
-    residual[i] = data.log_observed[i] - log_fitted[i];
-  }
-  const int resamples = options.bootstrap_resamples;
-  std::vector<std::vector<double>> parameters(static_cast<std::size_t>(resamples));
-  std::vector<char> ok(static_cast<std::size_t>(resamples), 0);
-  auto one = [&](int k) {
-    std::seed_seq seq{static_cast<std::uint32_t>(options.bootstrap_seed),
-                      static_cast<std::uint32_t>(options.bootstrap_seed >> 32), static_cast<std::uint32_t>(k)};
-    std::mt19937_64 generator(seq);
-    Eigen::ArrayXd observed(data.points);
-    for (std::size_t c = 0; c < data.designs.size(); ++c) {
-      const int offset = data.offsets[c];
-      const int n = static_cast<int>(data.logged_steps[c].size());
-      int b = options.block_length > 0 ? options.block_length
-                                       : static_cast<int>(std::lround(std::cbrt(static_cast<double>(n))));
-      b = std::max(1, std::min(b, n));
-      std::uniform_int_distribution<int> start(0, n - b);
-      for (int i = 0; i < n;) {
-        const int from = start(generator);
-        for (int j = 0; j < b && i < n; ++j, ++i) {
-          observed[offset + i] = log_fitted[offset + i] + residual[offset + from + j];
-        }
-      }
-    }
-    const CurveFitStart end = Solve(data, stage, theta, options, &observed);
-    if (end.converged && std::isfinite(end.objective)) {
-      bool finite = true;
-      for (double v : end.parameters) finite = finite && std::isfinite(v);
-      if (finite) {
-        parameters[static_cast<std::size_t>(k)] = end.parameters;
-        ok[static_cast<std::size_t>(k)] = 1;
-      }
-    }
-  };
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (int k = next++; k < resamples; k = next++) one(k);
-  };
-  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::max(1, std::min(options.num_threads > 0 ? options.num_threads : hardware, resamples));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
-
+  Eigen::ArrayXd log_fitted(data.points);
+  for (int i = 0; i < data.points; ++i) log_fitted[i] = std::log(fitted_cost.loss()[i]);
+  detail::CurveBootstrapDraws draws = detail::CurveBlockBootstrap(
+      data.log_observed, log_fitted, data.offsets, options,
+      [&](const Eigen::ArrayXd& observed) { return Solve(data, stage, theta, options, &observed); });
   summary->bootstrap_seed = options.bootstrap_seed;
   summary->block_length = options.block_length;
-  summary->resample_parameters.clear();
-  summary->failed_resamples = 0;
-  for (int k = 0; k < resamples; ++k) {
-    if (ok[static_cast<std::size_t>(k)]) {
-      summary->resample_parameters.push_back(std::move(parameters[static_cast<std::size_t>(k)]));
-    } else {
-      ++summary->failed_resamples;
-    }
-  }
+  summary->resample_parameters = std::move(draws.parameters);
+  summary->failed_resamples = draws.failed;
 }
 
 }  // namespace
@@ -620,29 +524,23 @@ CurveFitSummary FitCurveLaw(CurveLawForm form, const std::vector<TrainingCurve>&
 }
 
 std::vector<ResampleSummary> SummarizeCurveResamples(const CurveFitSummary& fit) {
-  std::vector<ResampleSummary> out;
-  if (fit.resample_parameters.empty() && fit.failed_resamples == 0) return out;
-  for (std::size_t j = 0; j < fit.parameters.size(); ++j) {
-    std::vector<double> values;
-    for (const std::vector<double>& p : fit.resample_parameters) values.push_back(p[j]);
-    out.push_back(SummarizeResamples(values, fit.failed_resamples));
-  }
-  return out;
+  return detail::SummarizeResampleColumns(fit.resample_parameters, fit.parameters.size(), fit.failed_resamples);
 }
 
-CurveForecast ForecastCurve(const CurveFitSummary& fit, const std::vector<double>& lr, long every) {
-  const CurveLaw law = fit.Law();
+namespace detail {
+
+CurveForecast ForecastFromLaws(const CurveLaw& law, const std::vector<CurveLaw>& resample_laws, int failed,
+                               const std::vector<double>& lr, long every) {
   const CurvePrediction point = PredictCurve(law, lr, every);
   CurveForecast out;
   out.steps = point.steps;
   out.loss = point.loss;
   out.final_loss = point.final_loss;
   for (long step : point.steps) out.lr.push_back(lr[static_cast<std::size_t>(step)]);
-  if (fit.resample_parameters.empty()) return out;
+  if (resample_laws.empty()) return out;
   std::vector<std::vector<double>> curves;
-  int failed = fit.failed_resamples;
-  for (const std::vector<double>& p : fit.resample_parameters) {
-    std::vector<double> loss = CurveLoss(CurveLaw{fit.form, p, fit.lambda}, lr, point.steps);
+  for (const CurveLaw& resample : resample_laws) {
+    std::vector<double> loss = CurveLoss(resample, lr, point.steps);
     bool finite = true;
     for (double v : loss) finite = finite && std::isfinite(v) && v > 0;
     if (finite) {
@@ -663,6 +561,15 @@ CurveForecast ForecastCurve(const CurveFitSummary& fit, const std::vector<double
     if (i + 1 == point.steps.size()) out.final_loss_resamples = s;
   }
   return out;
+}
+
+}  // namespace detail
+
+CurveForecast ForecastCurve(const CurveFitSummary& fit, const std::vector<double>& lr, long every) {
+  std::vector<CurveLaw> resample_laws;
+  for (const std::vector<double>& p : fit.resample_parameters)
+    resample_laws.push_back(CurveLaw{fit.form, p, fit.lambda});
+  return detail::ForecastFromLaws(fit.Law(), resample_laws, fit.failed_resamples, lr, every);
 }
 
 double CurveLawObjective(const CurveLaw& law, const std::vector<TrainingCurve>& curves, double huber_delta) {

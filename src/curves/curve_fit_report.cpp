@@ -1,6 +1,7 @@
 // CurveFitSummary's reports for a person: BriefReport (one line) and FullReport (parameters, starts, curves).
 #include <fmt/format.h>
 
+#include "curves/curve_fit_detail.h"
 #include "scalelaw/curves/curve_fit.h"
 
 namespace scalelaw {
@@ -43,14 +44,7 @@ std::string CurveFitSummary::FullReport() const {
                          starts[k].converged ? "yes" : "no", static_cast<int>(k) == best_start ? "  <- best" : "");
     }
   }
-  if (!resample_parameters.empty() || failed_resamples > 0) {
-    out += fmt::format(
-        "\nbootstrap: {} moving-block residual resamples (blocks of {} log residuals within each curve, seed {}), {} "
-        "refitted, {} failed\n",
-        resample_parameters.size() + failed_resamples,
-        block_length > 0 ? fmt::format("{}", block_length) : std::string("round(n^(1/3))"), bootstrap_seed,
-        resample_parameters.size(), failed_resamples);
-  }
+  out += detail::CurveBootstrapLine(resample_parameters.size(), failed_resamples, block_length, bootstrap_seed);
   if (!curve_errors.empty()) {
     out += "\ncurve                  points  PredE     WorstE    R^2\n";
     for (std::size_t c = 0; c < curve_errors.size(); ++c) {

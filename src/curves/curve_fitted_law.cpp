@@ -166,6 +166,9 @@ Law FittedLaw(const CurveSizeFitSummary& fit, const std::string& name) {
   Law law;
   law.name = name;
   if (!fit.IsUsable()) law.unusable_reason = fit.message;
+  for (const std::vector<double>& draw : fit.resample_parameters) {
+    law.resamples.push_back(Named(fit.parameter_names, draw));
+  }
   LawInfo record = CurveLossRecord(fit.form, fit.lambda, name, Status(fit.IsUsable(), fit.message),
                                    Named(fit.parameter_names, fit.parameters));
   record.inputs.push_back(Input::kParams);

@@ -233,6 +233,41 @@ CurveDesign MakeCurveDesign(const std::vector<double>& lr, const std::vector<lon
   return d;
 }
 
+void EvaluateAnnealingWithLambda(const double* theta, const std::vector<double>& step_drop,
+                                 const std::vector<long>& steps, const Eigen::ArrayXd& log_s1, double* loss,
+                                 double* jacobian) {
+  const double lambda = theta[4];
+  double m = 0, dm = 0, area = 0, darea = 0;
+  std::size_t next = 0;
+  for (long k = 0; next < steps.size(); ++k) {
+    if (k >= 1) {
+      dm = m + lambda * dm;
+      m = lambda * m + step_drop[static_cast<std::size_t>(k)];
+      area += m;
+      darea += dm;
+    }
+    for (; next < steps.size() && steps[next] == k; ++next) {
+      const Eigen::Index i = static_cast<Eigen::Index>(next);
+      const double power = std::exp(-theta[2] * log_s1[i]);
+      loss[i] = theta[0] + theta[1] * power - theta[3] * area;
+      if (jacobian != nullptr) {
+        double* row = jacobian + i * 5;
+        row[0] = 1;
+        row[1] = power;
+        row[2] = -theta[1] * power * log_s1[i];
+        row[3] = -area;
+        row[4] = -theta[3] * darea;
+      }
+    }
+  }
+}
+
+std::vector<double> StepDrops(const std::vector<double>& lr, long last_step) {
+  std::vector<double> drop(static_cast<std::size_t>(last_step) + 1, 0.0);
+  for (std::size_t k = 1; k < drop.size(); ++k) drop[k] = lr[k - 1] - lr[k];
+  return drop;
+}
+
 bool EvaluateCurveDesign(CurveLawForm form, const double* p, const CurveDesign& d, double* loss, double* jacobian,
                          CurveScratch* scratch) {
   const int np = CurveLawParameterCount(form);

@@ -8,13 +8,11 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <thread>
 #include <utility>
 
 #include "curves/curve_fit_detail.h"
@@ -32,24 +30,30 @@ bool MovesInLog(CurveLawForm form, int j) {
 }
 
 // The fit's free vector: z_0..z_{np-1} (each law parameter at N_ref in the coordinates it moves in), then the
-// exponent of each scaled parameter (in the order of the law's parameters).
+// exponent of each scaled parameter (in the order of the law's parameters), then, when the Tissue law's lambda is
+// fitted, its logit (one lambda for every size).
 struct SizeLayout {
   CurveLawForm form = CurveLawForm::kMultiPower;
   int np = 0;
   std::vector<bool> scaled;
   std::vector<int> exponent_index;  // per law parameter: its exponent's index in the free vector, or -1
+  bool fit_lambda = false;
   int free = 0;
 };
 
-SizeLayout MakeLayout(CurveLawForm form, const std::vector<bool>& scaled) {
+SizeLayout MakeLayout(CurveLawForm form, const std::vector<bool>& scaled, bool fit_lambda = false) {
   SizeLayout layout;
   layout.form = form;
   layout.np = detail::CurveLawParameterCount(form);
   layout.scaled = scaled;
   layout.free = layout.np;
   for (int j = 0; j < layout.np; ++j) layout.exponent_index.push_back(scaled[j] ? layout.free++ : -1);
+  layout.fit_lambda = fit_lambda && form == CurveLawForm::kAnnealing;
+  if (layout.fit_lambda) ++layout.free;
   return layout;
 }
+
+double Logistic(double z) { return 1 / (1 + std::exp(-z)); }
 
 // theta_j(N) from the free vector at x = ln(N/N_ref).
 void ThetaAt(const SizeLayout& layout, const double* free, double x, double* theta) {
@@ -63,23 +67,48 @@ struct SizeFitData {
   std::vector<detail::CurveDesign> designs;
   std::vector<double> log_size;  // x = ln(N/N_ref) per curve
   std::vector<int> offsets;
+  std::vector<std::vector<double>> step_drop;   // per curve, for a fitted lambda (detail::StepDrops)
+  std::vector<std::vector<long>> logged_steps;  // per curve
   Eigen::ArrayXd log_observed;
   int points = 0;
 };
 
+// The designs of curves (the Tissue law's S2 at lambda) at x = ln(N/N_ref).
+SizeFitData MakeSizeFitData(const std::vector<TrainingCurve>& curves, CurveLawForm form, double lambda,
+                            double reference) {
+  SizeFitData data;
+  std::vector<double> log_observed;
+  for (const TrainingCurve& curve : curves) {
+    data.designs.push_back(detail::MakeCurveDesign(curve.lr, curve.steps, form == CurveLawForm::kAnnealing, lambda));
+    data.log_size.push_back(std::log(curve.params / reference));
+    data.offsets.push_back(data.points);
+    data.points += static_cast<int>(curve.steps.size());
+    if (form == CurveLawForm::kAnnealing) data.step_drop.push_back(detail::StepDrops(curve.lr, curve.steps.back()));
+    data.logged_steps.push_back(curve.steps);
+    for (double y : curve.loss) log_observed.push_back(std::log(y));
+  }
+  data.log_observed =
+      Eigen::Map<const Eigen::ArrayXd>(log_observed.data(), static_cast<Eigen::Index>(log_observed.size()));
+  return data;
+}
+
 // The residuals sign(r)·sqrt(2·Huber_delta(r)), r = ln y - ln L(t; theta(N)), and their Jacobian in the free vector.
 class SizeCurveCost final : public ceres::CostFunction {
  public:
-  SizeCurveCost(const SizeFitData& data, const SizeLayout& layout, double delta)
-      : data_(data), layout_(layout), delta_(delta) {
+  // observed: the log losses to fit (data.log_observed when null; a bootstrap resample's otherwise).
+  SizeCurveCost(const SizeFitData& data, const SizeLayout& layout, double delta,
+                const Eigen::ArrayXd* observed = nullptr)
+      : data_(data), layout_(layout), observed_(observed != nullptr ? *observed : data.log_observed), delta_(delta) {
     set_num_residuals(data.points);
     mutable_parameter_block_sizes()->push_back(layout.free);
   }
 
   bool Evaluate(double const* const* parameters, double* residuals, double** jacobians) const override {
     const int np = layout_.np;
+    const int columns = np + (layout_.fit_lambda ? 1 : 0);  // of the single-size law's Jacobian
     const bool want_jacobian = jacobians != nullptr && jacobians[0] != nullptr;
-    std::vector<double> theta(static_cast<std::size_t>(np));
+    std::vector<double> theta(static_cast<std::size_t>(columns));
+    if (layout_.fit_lambda) theta.back() = Logistic(parameters[0][layout_.free - 1]);
     std::vector<double> loss, law_jacobian;
     for (std::size_t c = 0; c < data_.designs.size(); ++c) {
       const detail::CurveDesign& design = data_.designs[c];
@@ -87,15 +116,19 @@ class SizeCurveCost final : public ceres::CostFunction {
       const double x = data_.log_size[c];
       ThetaAt(layout_, parameters[0], x, theta.data());
       loss.resize(static_cast<std::size_t>(n));
-      law_jacobian.resize(static_cast<std::size_t>(n) * np);
-      if (!detail::EvaluateCurveDesign(layout_.form, theta.data(), design, loss.data(),
-                                       want_jacobian ? law_jacobian.data() : nullptr, &scratch_)) {
+      law_jacobian.resize(static_cast<std::size_t>(n) * columns);
+      if (layout_.fit_lambda) {
+        detail::EvaluateAnnealingWithLambda(theta.data(), data_.step_drop[c], data_.logged_steps[c], design.log_s1,
+                                            loss.data(), want_jacobian ? law_jacobian.data() : nullptr);
+      } else if (!detail::EvaluateCurveDesign(layout_.form, theta.data(), design, loss.data(),
+                                              want_jacobian ? law_jacobian.data() : nullptr, &scratch_)) {
         return false;
       }
       for (int i = 0; i < n; ++i) {
         const int row = data_.offsets[c] + i;
         if (!(loss[i] > 0)) return false;
-        const double r = data_.log_observed[row] - std::log(loss[i]);
+        if (!std::isfinite(loss[i])) return false;
+        const double r = observed_[row] - std::log(loss[i]);
         const double abs_r = std::abs(r);
         double scale = 1;
         if (abs_r <= delta_) {
@@ -110,10 +143,15 @@ class SizeCurveCost final : public ceres::CostFunction {
         std::fill(out, out + layout_.free, 0.0);
         for (int j = 0; j < np; ++j) {
           // d residual/d theta_j(N), then the chain rule to z_j and e_j.
-          const double d = -scale * law_jacobian[static_cast<std::size_t>(i) * np + j] / loss[i];
+          const double d = -scale * law_jacobian[static_cast<std::size_t>(i) * columns + j] / loss[i];
           const double e = layout_.scaled[j] ? parameters[0][layout_.exponent_index[j]] : 0.0;
           out[j] = MovesInLog(layout_.form, j) ? d * theta[j] : d * std::exp(e * x);
           if (layout_.scaled[j]) out[layout_.exponent_index[j]] = d * theta[j] * x;
+        }
+        if (layout_.fit_lambda) {  // d lambda / d logit = lambda (1 - lambda)
+          const double lambda = theta.back();
+          out[layout_.free - 1] =
+              -scale * law_jacobian[static_cast<std::size_t>(i) * columns + np] / loss[i] * lambda * (1 - lambda);
         }
       }
     }
@@ -123,12 +161,14 @@ class SizeCurveCost final : public ceres::CostFunction {
  private:
   const SizeFitData& data_;
   const SizeLayout& layout_;
+  const Eigen::ArrayXd& observed_;
   double delta_;
   mutable detail::CurveScratch scratch_;
 };
 
-double Objective(const SizeFitData& data, const SizeLayout& layout, const std::vector<double>& free, double delta) {
-  const SizeCurveCost cost(data, layout, delta);
+double Objective(const SizeFitData& data, const SizeLayout& layout, const std::vector<double>& free, double delta,
+                 const Eigen::ArrayXd* observed = nullptr) {
+  const SizeCurveCost cost(data, layout, delta, observed);
   const double* parameters[] = {free.data()};
   std::vector<double> residuals(static_cast<std::size_t>(data.points));
   if (!cost.Evaluate(parameters, residuals.data(), nullptr)) return std::numeric_limits<double>::infinity();
@@ -137,44 +177,46 @@ double Objective(const SizeFitData& data, const SizeLayout& layout, const std::v
   return total;
 }
 
-// The free vector in the law's own values: theta_j at N_ref, then the exponents.
+// The free vector in the law's own values: theta_j at N_ref, then the exponents (then a fitted lambda), and back.
 std::vector<double> FreeToValues(const SizeLayout& layout, const std::vector<double>& free) {
   std::vector<double> values(free);
   for (int j = 0; j < layout.np; ++j) {
     if (MovesInLog(layout.form, j)) values[j] = std::exp(free[j]);
   }
+  if (layout.fit_lambda) values.back() = Logistic(free.back());
   return values;
 }
+std::vector<double> ValuesToFree(const SizeLayout& layout, const std::vector<double>& values) {
+  std::vector<double> free(values);
+  for (int j = 0; j < layout.np; ++j) {
+    if (MovesInLog(layout.form, j)) free[j] = std::log(values[j]);
+  }
+  if (layout.fit_lambda) free.back() = std::log(values.back() / (1 - values.back()));
+  return free;
+}
 
+// One Levenberg-Marquardt solve from start (free coordinates) to observed (the data's when null).
 CurveFitStart Solve(const SizeFitData& data, const SizeLayout& layout, const std::vector<double>& start,
-                    const CurveFitOptions& options) {
+                    const CurveFitOptions& options, const Eigen::ArrayXd* observed = nullptr) {
   CurveFitStart result;
   result.start = FreeToValues(layout, start);
   std::vector<double> z = start;
   const ceres::Solver::Summary summary =
-      detail::SolveCurveLeastSquares(new SizeCurveCost(data, layout, options.huber_delta), &z, options);
+      detail::SolveCurveLeastSquares(new SizeCurveCost(data, layout, options.huber_delta, observed), &z, options);
   result.parameters = FreeToValues(layout, z);
-  result.objective = Objective(data, layout, z, options.huber_delta);
+  result.objective = Objective(data, layout, z, options.huber_delta, observed);
   result.iterations = static_cast<int>(summary.iterations.size());
   result.converged = summary.termination_type == ceres::CONVERGENCE && std::isfinite(summary.final_cost);
   result.message = summary.message;
   return result;
 }
 
+// Runs every start on up to num_threads threads; the results are indexed like starts.
 std::vector<CurveFitStart> SolveEach(const SizeFitData& data, const SizeLayout& layout,
                                      const std::vector<std::vector<double>>& starts, const CurveFitOptions& options) {
   std::vector<CurveFitStart> results(starts.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t k = next++; k < starts.size(); k = next++) results[k] = Solve(data, layout, starts[k], options);
-  };
-  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::max(
-      1, std::min<int>(options.num_threads > 0 ? options.num_threads : hardware, static_cast<int>(starts.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
+  detail::ParallelFor(static_cast<int>(starts.size()), detail::ThreadsToUse(options.num_threads),
+                      [&](int k) { results[k] = Solve(data, layout, starts[k], options); });
   return results;
 }
 
@@ -241,7 +283,6 @@ bool CurveSizeFitOptions::IsValid(CurveLawForm form, std::string* error) const {
     return false;
   };
   if (!fit.IsValid(error)) return false;
-  if (fit.fit_lambda) return fail("fit_lambda is not supported across sizes (lambda is held at its option)");
   if (!(reference_params >= 0 && std::isfinite(reference_params))) {
     return fail(fmt::format("reference_params must be > 0 (or 0 for the geometric mean), not {}", reference_params));
   }
@@ -314,18 +355,7 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
 
   // The curves' designs, checked as FitCurveLaw checks them (it names the curve and the problem).
   for (const auto& [n, group] : by_size) summary.size_fits.push_back(FitCurveLaw(form, group, options.fit));
-  SizeFitData data;
-  std::vector<double> log_observed;
-  for (const TrainingCurve& curve : curves) {
-    data.designs.push_back(
-        detail::MakeCurveDesign(curve.lr, curve.steps, form == CurveLawForm::kAnnealing, options.fit.lambda));
-    data.log_size.push_back(std::log(curve.params / reference));
-    data.offsets.push_back(data.points);
-    data.points += static_cast<int>(curve.steps.size());
-    for (double y : curve.loss) log_observed.push_back(std::log(y));
-  }
-  data.log_observed =
-      Eigen::Map<const Eigen::ArrayXd>(log_observed.data(), static_cast<Eigen::Index>(log_observed.size()));
+  const SizeFitData data = MakeSizeFitData(curves, form, options.fit.lambda, reference);
   summary.points = data.points;
   summary.range = DataRangeOf(curves);
 
@@ -337,7 +367,8 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
         summary.sizes.front(), fmt::join(scaled_names, ", "));
     return finish();
   }
-  if (data.points <= layout.free) {
+  const bool fit_lambda = options.fit.fit_lambda && form == CurveLawForm::kAnnealing;
+  if (data.points <= layout.free + (fit_lambda ? 1 : 0)) {
     summary.status = AnalysisStatus::kNotIdentifiable;
     summary.message = fmt::format("{} logged points cannot determine {} parameters", data.points, layout.free);
     return finish();
@@ -356,7 +387,7 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
   for (std::size_t s = 0; s < summary.sizes.size(); ++s) {
     const CurveFitSummary& alone = summary.size_fits[s];
     if (alone.parameters.empty()) continue;
-    std::vector<double> z(alone.parameters);
+    std::vector<double> z(alone.parameters.begin(), alone.parameters.begin() + layout.np);
     bool finite = true;
     for (int j = 0; j < layout.np; ++j) {
       if (MovesInLog(form, j)) z[j] = std::log(z[j]);
@@ -412,6 +443,26 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
     }
   }
   summary.starts = SolveEach(data, layout, starts, options.fit);
+  const SizeLayout lambda_layout = MakeLayout(form, scaled, true);
+  if (fit_lambda) {
+    // lambda free (one for every size): from the best fixed-lambda fit, at the given lambda and at
+    // 1 - 10·(1 - lambda), as FitCurveLaw; the starts are then these solves, lambda last.
+    int best_fixed = -1;
+    for (std::size_t k = 0; k < summary.starts.size(); ++k) {
+      if (!std::isfinite(summary.starts[k].objective)) continue;
+      if (best_fixed < 0 || summary.starts[k].objective < summary.starts[best_fixed].objective) {
+        best_fixed = static_cast<int>(k);
+      }
+    }
+    const std::vector<double> from =
+        best_fixed >= 0 ? ValuesToFree(layout, summary.starts[best_fixed].parameters) : starts.front();
+    std::vector<std::vector<double>> lambda_starts;
+    for (double lambda : {options.fit.lambda, std::max(0.5, 1 - 10 * (1 - options.fit.lambda))}) {
+      lambda_starts.push_back(from);
+      lambda_starts.back().push_back(std::log(lambda / (1 - lambda)));
+    }
+    summary.starts = SolveEach(data, lambda_layout, lambda_starts, options.fit);
+  }
 
   int best = -1;
   for (std::size_t k = 0; k < summary.starts.size(); ++k) {
@@ -426,17 +477,23 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
   }
   summary.best_start = best;
   summary.parameters = summary.starts[best].parameters;
+  if (fit_lambda) {  // the fitted lambda is not a law parameter
+    summary.lambda = summary.parameters.back();
+    summary.law.lambda = summary.lambda;
+    summary.parameters.pop_back();
+  }
   summary.objective = summary.starts[best].objective;
   summary.law.parameters.assign(summary.parameters.begin(), summary.parameters.begin() + layout.np);
   summary.law.exponents.assign(static_cast<std::size_t>(layout.np), 0.0);
   for (int j = 0; j < layout.np; ++j) {
     if (scaled[j]) summary.law.exponents[j] = summary.parameters[layout.exponent_index[j]];
   }
-  std::vector<double> free = summary.parameters;
-  for (int j = 0; j < layout.np; ++j) {
-    if (MovesInLog(form, j)) free[j] = std::log(free[j]);
+  {
+    std::vector<double> free = ValuesToFree(layout, summary.parameters);
+    if (fit_lambda) free.push_back(std::log(summary.lambda / (1 - summary.lambda)));
+    summary.condition_number =
+        ConditionNumber(data, fit_lambda ? lambda_layout : layout, free, options.fit.huber_delta);
   }
-  summary.condition_number = ConditionNumber(data, layout, free, options.fit.huber_delta);
   for (const TrainingCurve& curve : curves) {
     summary.curve_errors.push_back(
         CurvePredictionErrors(curve.loss, CurveLoss(summary.law.At(curve.params), curve.lr, curve.steps)));
@@ -447,8 +504,54 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
   } else {
     summary.status = AnalysisStatus::kUsable;
     summary.message = "";
+    if (options.fit.bootstrap_resamples > 0) {
+      // The moving-block bootstrap of FitCurveLaw around the joint law; the resamples keep a fitted lambda.
+      const SizeFitData resample_data =
+          fit_lambda ? MakeSizeFitData(curves, form, summary.lambda, reference) : SizeFitData{};
+      const SizeFitData& fixed = fit_lambda ? resample_data : data;
+      Eigen::ArrayXd log_fitted(fixed.points);
+      for (std::size_t c = 0; c < curves.size(); ++c) {
+        const std::vector<double> loss = CurveLoss(summary.law.At(curves[c].params), curves[c].lr, curves[c].steps);
+        for (std::size_t i = 0; i < loss.size(); ++i)
+          log_fitted[fixed.offsets[c] + static_cast<int>(i)] = std::log(loss[i]);
+      }
+      const std::vector<double> from = ValuesToFree(layout, summary.parameters);
+      detail::CurveBootstrapDraws draws = detail::CurveBlockBootstrap(
+          fixed.log_observed, log_fitted, fixed.offsets, options.fit,
+          [&](const Eigen::ArrayXd& observed) { return Solve(fixed, layout, from, options.fit, &observed); });
+      summary.bootstrap_seed = options.fit.bootstrap_seed;
+      summary.block_length = options.fit.block_length;
+      summary.resample_parameters = std::move(draws.parameters);
+      summary.failed_resamples = draws.failed;
+      summary.parameter_resamples = SummarizeCurveSizeResamples(summary);
+    }
   }
   return finish();
+}
+
+std::vector<CurveSizeLaw> CurveSizeFitSummary::ResampleLaws() const {
+  std::vector<CurveSizeLaw> laws;
+  const std::size_t np = law.parameters.size();
+  for (const std::vector<double>& values : resample_parameters) {
+    CurveSizeLaw resample = law;
+    resample.parameters.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(np));
+    std::size_t next = np;
+    for (std::size_t j = 0; j < np; ++j) resample.exponents[j] = law.scaled[j] ? values[next++] : 0.0;
+    laws.push_back(std::move(resample));
+  }
+  return laws;
+}
+
+std::vector<ResampleSummary> SummarizeCurveSizeResamples(const CurveSizeFitSummary& fit) {
+  return detail::SummarizeResampleColumns(fit.resample_parameters, fit.parameters.size(), fit.failed_resamples);
+}
+
+CurveForecast ForecastCurveAtSize(const CurveSizeFitSummary& fit, double params, const std::vector<double>& lr,
+                                  long every) {
+  const CurveLaw law = fit.Law().At(params);
+  std::vector<CurveLaw> resample_laws;
+  for (const CurveSizeLaw& resample : fit.ResampleLaws()) resample_laws.push_back(resample.At(params));
+  return detail::ForecastFromLaws(law, resample_laws, fit.failed_resamples, lr, every);
 }
 
 std::string CurveSizeFitSummary::BriefReport() const {
@@ -472,7 +575,7 @@ std::string CurveSizeFitSummary::FullReport() const {
   std::string out = fmt::format("{} curve law across {} sizes, {} curves, {} logged points", CurveLawFormName(form),
                                 sizes.size(), curve_names.size(), points);
   out += fmt::format("\nobjective: sum of Huber (delta {:g}) of log residuals", huber_delta);
-  if (form == CurveLawForm::kAnnealing) out += fmt::format("; annealing momentum lambda = {:g}", lambda);
+  if (form == CurveLawForm::kAnnealing) out += fmt::format("; annealing momentum lambda = {:.6g}", lambda);
   out += fmt::format("\ntheta(N) = theta · (N / N_ref)^e, N_ref = {:.6g}\n", law.reference_params);
   if (!law.parameters.empty()) {
     out += "\nparameter   at N_ref      N exponent  ";
@@ -492,7 +595,9 @@ std::string CurveSizeFitSummary::FullReport() const {
     out += fmt::format("\nfree parameters: {} jointly, {} fitted alone\n", parameter_names.size(),
                        names.size() * size_fits.size());
     out += fmt::format("condition number of J'J (unit columns): {:.3g}\n", condition_number);
+    out += detail::CurveResampleTable(parameter_names, parameters, parameter_resamples);
   }
+  out += detail::CurveBootstrapLine(resample_parameters.size(), failed_resamples, block_length, bootstrap_seed);
   if (!starts.empty()) {
     out += "\nstart  objective     iterations  converged\n";
     for (std::size_t k = 0; k < starts.size(); ++k) {
@@ -560,98 +665,81 @@ std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit) {
   out["starts"] = detail::CurveFitStartsToJson(fit.starts);
   out["best_start"] = fit.best_start;
   out["seconds"] = fit.seconds;
+  if (!fit.resample_parameters.empty() || fit.failed_resamples > 0) {
+    out["bootstrap"] = detail::CurveBootstrapToJson(fit.bootstrap_seed, fit.block_length, fit.failed_resamples,
+                                                    fit.resample_parameters);
+  }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names need not be UTF-8
 }
 
 CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::string& source_name) {
   using nlohmann::json;
-  const json in = json::parse(text, nullptr, false);
-  if (in.is_discarded() || !in.is_object()) throw InputError(source_name, 0, "", "not a JSON object");
-  auto need = [&](const char* key) -> const json& {
-    if (!in.contains(key)) throw InputError(source_name, 0, key, "missing");
-    return in.at(key);
-  };
   const auto number = detail::NumberOrNaN;  // null (a value that was not finite) reads as NaN
-  CurveSizeFitSummary fit;
-  try {
-    fit.form = CurveLawFormFromName(need("form").get<std::string>());
-    fit.lambda = need("lambda").get<double>();
-    fit.huber_delta = in.value("huber_delta", 1e-3);
-    fit.status = AnalysisStatusFromName(need("status").get<std::string>());
-    fit.message = in.value("message", std::string());
-    const std::vector<std::string> names = CurveLawParameterNames(fit.form);
-    fit.law.form = fit.form;
-    fit.law.lambda = fit.lambda;
-    fit.law.reference_params = number(need("reference_params"));
-    const json& parameters = need("parameters");
-    const json& exponents = in.value("exponents", json::object());
-    if (!parameters.is_object()) throw InputError(source_name, 0, "parameters", "not an object");
-    if (!exponents.is_object()) throw InputError(source_name, 0, "exponents", "not an object");
-    fit.parameter_names = names;
-    for (const std::string& name : names) {
-      fit.law.scaled.push_back(exponents.contains(name));
-      if (exponents.contains(name)) fit.parameter_names.push_back("e_" + name);
-    }
-    if (!parameters.empty()) {
-      if (!(fit.law.reference_params > 0)) {
-        throw InputError(source_name, 0, "reference_params", "not a positive number");
-      }
-      for (std::size_t j = 0; j < names.size(); ++j) {
-        if (!parameters.contains(names[j]) || !parameters.at(names[j]).is_number()) {
-          throw InputError(source_name, 0, "parameters." + names[j], "missing or not a number");
+  return detail::ReadCurveFitJson<CurveSizeFitSummary>(
+      text, source_name, [&](const json& in, CurveSizeFitSummary* fit) {
+        const std::vector<std::string> names = CurveLawParameterNames(fit->form);
+        fit->law.form = fit->form;
+        fit->law.lambda = fit->lambda;
+        fit->law.reference_params = number(detail::RequiredJsonKey(in, "reference_params", source_name));
+        const json& parameters = detail::RequiredJsonKey(in, "parameters", source_name);
+        const json& exponents = in.value("exponents", json::object());
+        if (!parameters.is_object()) throw InputError(source_name, 0, "parameters", "not an object");
+        if (!exponents.is_object()) throw InputError(source_name, 0, "exponents", "not an object");
+        fit->parameter_names = names;
+        for (const std::string& name : names) {
+          fit->law.scaled.push_back(exponents.contains(name));
+          if (exponents.contains(name)) fit->parameter_names.push_back("e_" + name);
         }
-        fit.law.parameters.push_back(parameters.at(names[j]).get<double>());
-        double e = 0;
-        if (fit.law.scaled[j]) {
-          if (!exponents.at(names[j]).is_number()) {
-            throw InputError(source_name, 0, "exponents." + names[j], "not a number");
+        if (!parameters.empty()) {
+          if (!(fit->law.reference_params > 0)) {
+            throw InputError(source_name, 0, "reference_params", "not a positive number");
           }
-          e = exponents.at(names[j]).get<double>();
+          for (std::size_t j = 0; j < names.size(); ++j) {
+            if (!parameters.contains(names[j]) || !parameters.at(names[j]).is_number()) {
+              throw InputError(source_name, 0, "parameters." + names[j], "missing or not a number");
+            }
+            fit->law.parameters.push_back(parameters.at(names[j]).get<double>());
+            double e = 0;
+            if (fit->law.scaled[j]) {
+              if (!exponents.at(names[j]).is_number()) {
+                throw InputError(source_name, 0, "exponents." + names[j], "not a number");
+              }
+              e = exponents.at(names[j]).get<double>();
+            }
+            fit->law.exponents.push_back(e);
+          }
+          fit->parameters = fit->law.parameters;
+          for (std::size_t j = 0; j < names.size(); ++j) {
+            if (fit->law.scaled[j]) fit->parameters.push_back(fit->law.exponents[j]);
+          }
         }
-        fit.law.exponents.push_back(e);
-      }
-      fit.parameters = fit.law.parameters;
-      for (std::size_t j = 0; j < names.size(); ++j) {
-        if (fit.law.scaled[j]) fit.parameters.push_back(fit.law.exponents[j]);
-      }
-    }
-    fit.objective = number(in.value("objective", json(0.0)));
-    fit.points = in.value("points", 0);
-    fit.range = detail::DataRangeFromJson(in);
-    fit.condition_number =
-        in.contains("condition_number") ? number(in.at("condition_number")) : std::numeric_limits<double>::quiet_NaN();
-    if (in.contains("condition_number") && in.at("condition_number").is_null()) {
-      fit.condition_number = std::numeric_limits<double>::infinity();
-    }
-    for (const json& size : in.value("sizes", json::array())) {
-      fit.sizes.push_back(size.at("params").get<double>());
-      CurveFitSummary alone;
-      alone.form = fit.form;
-      alone.lambda = fit.lambda;
-      alone.huber_delta = fit.huber_delta;
-      alone.parameter_names = names;
-      alone.objective = number(size.value("objective", json(nullptr)));
-      alone.status = size.value("usable", false) ? AnalysisStatus::kUsable : AnalysisStatus::kNotIdentifiable;
-      alone.message = alone.IsUsable() ? "" : "not usable (read from JSON)";
-      const json& own = size.value("parameters", json::object());
-      if (!own.empty()) {
-        for (const std::string& name : names) alone.parameters.push_back(number(own.value(name, json(nullptr))));
-      }
-      fit.size_fits.push_back(std::move(alone));
-    }
-    for (const json& curve : in.value("curves", json::array())) {
-      fit.curve_names.push_back(curve.value("name", std::string()));
-      fit.curve_params.push_back(number(curve.value("params", json(nullptr))));
-      if (curve.contains("pred_e")) fit.curve_errors.push_back(detail::CurveErrorsFromJson(curve));
-    }
-    fit.best_start = in.value("best_start", -1);
-    fit.seconds = in.value("seconds", 0.0);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {  // a value of the wrong type, an unknown form or status
-    throw InputError(source_name, 0, "", e.what());
-  }
-  return fit;
+        fit->objective = number(in.value("objective", json(0.0)));
+        fit->points = in.value("points", 0);
+        fit->condition_number = in.contains("condition_number") ? number(in.at("condition_number"))
+                                                                : std::numeric_limits<double>::quiet_NaN();
+        if (in.contains("condition_number") && in.at("condition_number").is_null()) {
+          fit->condition_number = std::numeric_limits<double>::infinity();
+        }
+        for (const json& size : in.value("sizes", json::array())) {
+          fit->sizes.push_back(size.at("params").get<double>());
+          CurveFitSummary alone;
+          alone.form = fit->form;
+          alone.lambda = fit->lambda;
+          alone.huber_delta = fit->huber_delta;
+          alone.parameter_names = names;
+          alone.objective = number(size.value("objective", json(nullptr)));
+          alone.status = size.value("usable", false) ? AnalysisStatus::kUsable : AnalysisStatus::kNotIdentifiable;
+          alone.message = alone.IsUsable() ? "" : "not usable (read from JSON)";
+          const json& own = size.value("parameters", json::object());
+          if (!own.empty()) {
+            for (const std::string& name : names) alone.parameters.push_back(number(own.value(name, json(nullptr))));
+          }
+          fit->size_fits.push_back(std::move(alone));
+        }
+        for (const json& curve : in.value("curves", json::array())) {
+          fit->curve_params.push_back(number(curve.value("params", json(nullptr))));
+        }
+      });
 }
 
 }  // namespace scalelaw

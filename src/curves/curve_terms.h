@@ -79,6 +79,19 @@ struct CurveScratch {
 bool EvaluateCurveDesign(CurveLawForm form, const double* parameters, const CurveDesign& design, double* loss,
                          double* jacobian, CurveScratch* scratch);
 
+// The Tissue law with its momentum lambda a parameter (theta = L0, A, alpha, C, lambda): the loss at each logged
+// step and, when jacobian is not null, dL/dtheta (points × 5, row-major). S2 and dS2/dlambda come from the
+// recursion over every step,
+//   m_k = lambda·m_{k-1} + d_k,  dm_k/dlambda = m_{k-1} + lambda·dm_{k-1}/dlambda,  S2(t) = sum_{k<=t} m_k,
+// O(steps) per curve and evaluation. step_drop[k] = eta_{k-1} - eta_k for k = 0..steps.back(); log_s1 is the
+// design's ln S1 at each logged step.
+void EvaluateAnnealingWithLambda(const double* theta, const std::vector<double>& step_drop,
+                                 const std::vector<long>& steps, const Eigen::ArrayXd& log_s1, double* loss,
+                                 double* jacobian);
+
+// step_drop of EvaluateAnnealingWithLambda: d_0 = 0, d_k = lr[k-1] - lr[k] up to last_step.
+std::vector<double> StepDrops(const std::vector<double>& lr, long last_step);
+
 int CurveLawParameterCount(CurveLawForm form);
 
 }  // namespace scalelaw::detail

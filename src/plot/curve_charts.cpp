@@ -9,34 +9,37 @@
 
 namespace scalelaw::plot {
 
-CurveChartData MakeCurveChart(const CurveFitSummary& fit, const std::vector<TrainingCurve>& curves,
-                              const std::vector<std::string>& fitted, int points) {
+namespace {
+
+// The chart of curves, each predicted by forecast(curve, every).
+template <typename Forecast>
+CurveChartData MakeChart(const std::vector<TrainingCurve>& curves, const std::vector<std::string>& fitted, int points,
+                         Forecast forecast) {
   if (curves.empty()) throw InvalidArgument("curve chart: no curves");
   CurveChartData data;
-  int fitted_count = 0;
   for (const TrainingCurve& curve : curves) {
     CurveChartCurve out;
     out.name = curve.name;
     out.fitted = std::find(fitted.begin(), fitted.end(), curve.name) != fitted.end();
-    fitted_count += out.fitted ? 1 : 0;
+    out.color = static_cast<int>(data.curves.size());
     for (std::size_t i = 0; i < curve.steps.size() && i < curve.loss.size(); ++i) {
       out.observed_step.push_back(static_cast<double>(curve.steps[i]));
       out.observed_loss.push_back(curve.loss[i]);
     }
     const long total = static_cast<long>(curve.lr.size());
     const long every = std::max<long>(1, total / std::max(points, 2));
-    const CurveForecast forecast = ForecastCurve(fit, curve.lr, every);
+    const CurveForecast prediction = forecast(curve, every);
     // The law before the first logged step (the warmup, where S1 -> 0 and L -> infinity) is not what a reader
     // compares; the line starts at the first logged step, or 2% into a schedule only predicted.
     const long first = curve.steps.empty() ? total / 50 : curve.steps.front();
-    for (std::size_t i = 0; i < forecast.steps.size(); ++i) {
-      if (forecast.steps[i] < first) continue;
-      out.step.push_back(static_cast<double>(forecast.steps[i]));
-      out.lr.push_back(forecast.lr[i]);
-      out.loss.push_back(forecast.loss[i]);
-      if (forecast.HasInterval()) {
-        out.lower.push_back(forecast.lower[i]);
-        out.upper.push_back(forecast.upper[i]);
+    for (std::size_t i = 0; i < prediction.steps.size(); ++i) {
+      if (prediction.steps[i] < first) continue;
+      out.step.push_back(static_cast<double>(prediction.steps[i]));
+      out.lr.push_back(prediction.lr[i]);
+      out.loss.push_back(prediction.loss[i]);
+      if (prediction.HasInterval()) {
+        out.lower.push_back(prediction.lower[i]);
+        out.upper.push_back(prediction.upper[i]);
       }
     }
     for (long k = 0; k < total; k += every) {
@@ -47,9 +50,52 @@ CurveChartData MakeCurveChart(const CurveFitSummary& fit, const std::vector<Trai
     out.schedule_lr.push_back(curve.lr.back());
     data.curves.push_back(std::move(out));
   }
-  const int predicted = static_cast<int>(curves.size()) - fitted_count;
-  data.title = fmt::format("{} law, {} fitted", CurveLawFormName(fit.form), fitted_count);
-  if (predicted > 0) data.title += fmt::format(", {} predicted", predicted);
+  return data;
+}
+
+// ", 6 fitted, 2 predicted" of a chart.
+std::string CountsTitle(const CurveChartData& data) {
+  int fitted = 0;
+  for (const CurveChartCurve& curve : data.curves) fitted += curve.fitted ? 1 : 0;
+  const int predicted = static_cast<int>(data.curves.size()) - fitted;
+  std::string out = fmt::format("{} fitted", fitted);
+  if (predicted > 0) out += fmt::format(", {} predicted", predicted);
+  return out;
+}
+
+}  // namespace
+
+CurveChartData MakeCurveChart(const CurveFitSummary& fit, const std::vector<TrainingCurve>& curves,
+                              const std::vector<std::string>& fitted, int points) {
+  CurveChartData data = MakeChart(curves, fitted, points, [&](const TrainingCurve& curve, long every) {
+    return ForecastCurve(fit, curve.lr, every);
+  });
+  data.title = fmt::format("{} law, {}", CurveLawFormName(fit.form), CountsTitle(data));
+  return data;
+}
+
+CurveChartData MakeCurveChart(const CurveSizeFitSummary& fit, const std::vector<TrainingCurve>& curves,
+                              const std::vector<std::string>& fitted, int points) {
+  std::vector<double> sizes;
+  for (const TrainingCurve& curve : curves) {
+    if (!(curve.params > 0 && std::isfinite(curve.params))) {
+      throw InvalidArgument(fmt::format("curve chart: curve '{}' has no N (params) to predict it at", curve.name));
+    }
+    sizes.push_back(curve.params);
+  }
+  CurveChartData data = MakeChart(curves, fitted, points, [&](const TrainingCurve& curve, long every) {
+    return ForecastCurveAtSize(fit, curve.params, curve.lr, every);
+  });
+  std::vector<double> distinct = sizes;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  for (std::size_t c = 0; c < data.curves.size(); ++c) {
+    data.curves[c].color =
+        static_cast<int>(std::lower_bound(distinct.begin(), distinct.end(), sizes[c]) - distinct.begin());
+    data.curves[c].name += fmt::format(" (N {:.3g})", sizes[c]);
+  }
+  data.title =
+      fmt::format("{} law across {} sizes, {}", CurveLawFormName(fit.form), distinct.size(), CountsTitle(data));
   return data;
 }
 
@@ -60,7 +106,7 @@ Chart LossCurvesChart(const CurveChartData& data) {
   chart.y = {"loss", Scale::kLinear};
   for (std::size_t c = 0; c < data.curves.size(); ++c) {
     const CurveChartCurve& curve = data.curves[c];
-    const Color color = CategoricalColor(c);
+    const Color color = CategoricalColor(static_cast<std::size_t>(curve.color));
     if (!curve.lower.empty()) {
       Series band;
       band.kind = SeriesKind::kBand;
@@ -74,7 +120,7 @@ Chart LossCurvesChart(const CurveChartData& data) {
   }
   for (std::size_t c = 0; c < data.curves.size(); ++c) {
     const CurveChartCurve& curve = data.curves[c];
-    const Color color = CategoricalColor(c);
+    const Color color = CategoricalColor(static_cast<std::size_t>(curve.color));
     if (!curve.observed_step.empty()) {
       Series observed;
       observed.kind = SeriesKind::kScatter;
@@ -106,7 +152,7 @@ Chart LrSchedulesChart(const CurveChartData& data) {
     const CurveChartCurve& curve = data.curves[c];
     Series line;
     line.kind = SeriesKind::kLine;
-    line.color = CategoricalColor(c);
+    line.color = CategoricalColor(static_cast<std::size_t>(curve.color));
     line.x = curve.schedule_step;
     line.y = curve.schedule_lr;
     line.dashed = !curve.fitted;

@@ -4,25 +4,13 @@ import csv
 import json
 import math
 import os
+import sys
 
 import pytest
 
-from conftest import SHARED_DIR
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from multipower_25m import SCHEDULES, TEST, TRAIN, log, write_facts  # noqa: E402
 
-MULTIPOWER_25 = os.path.join(SHARED_DIR, "data", "multipower", "csv_25")
-TRAIN = ["cosine_24000", "constant_24000", "wsdcon_9"]
-TEST = ["constant_72000", "cosine_72000", "wsd_20000_24000", "wsdld_20000_24000", "wsdcon_3", "wsdcon_18"]
-WARMUP = "warmup=2160"
-# The exact per-step schedules of SOURCE.txt, as schedule specs.
-SCHEDULES = {
-    "constant_24000": "constant:peak=3e-4,steps=24000," + WARMUP,
-    "constant_72000": "constant:peak=3e-4,steps=72000," + WARMUP,
-    "cosine_24000": "cosine:peak=3e-4,end=3e-5,steps=24000," + WARMUP,
-    "cosine_72000": "cosine:peak=3e-4,end=3e-5,steps=72000," + WARMUP,
-    "wsd_20000_24000": "wsd:peak=3e-4,end=3e-5,steps=24000,decay_start=20000,shape=exp," + WARMUP,
-    "wsdld_20000_24000": "wsd:peak=3e-4,end=3e-5,steps=24000,decay_start=20000,shape=linear," + WARMUP,
-    **{f"wsdcon_{k}": f"steps:peak=3e-4,steps=16000,stages=8000@{k}e-5," + WARMUP for k in (3, 9, 18)},
-}
 # SOURCE.txt: the converged optimum of the paper's objective on the 3 training curves of the 25M model, and the
 # test-set errors it gives.
 CONVERGED_OBJECTIVE = 1.384320e-04
@@ -38,19 +26,7 @@ def one_error_line(result):
 
 @pytest.fixture
 def multipower(tmp_path):
-    if not os.path.isdir(MULTIPOWER_25):
-        pytest.skip(f"SKIPPED: {MULTIPOWER_25} is absent (published data are read from ../shared, never copied)")
-    facts = tmp_path / "facts.csv"
-    with open(facts, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["run", "schedule"])
-        for run, spec in SCHEDULES.items():
-            writer.writerow([run, spec])
-    return facts
-
-
-def log(name):
-    return os.path.join(MULTIPOWER_25, name + ".csv")
+    return write_facts(tmp_path)
 
 
 def test_fit_reaches_the_converged_optimum_and_predicts_the_test_curves(scalelaw, multipower, tmp_path):

@@ -2,6 +2,7 @@
 three sizes made from a known law (tests/support/synthetic_size_curves.py, recomputed with numpy), and the exit
 codes of a run without N and of curves of one size."""
 import csv
+import json
 import os
 import sys
 
@@ -93,3 +94,58 @@ def test_exit_codes(scalelaw, tmp_path):
                     out).code == 0
     missing = scalelaw("curve", "predict", "--fit", out, "--schedule", synthetic.SCHEDULES["wsd"])
     assert missing.code == 2 and "--params" in missing.err
+
+
+def test_bootstrap_interval_reference_size_and_plot(scalelaw, tmp_path):
+    # Noisy curves (log-normal, sd 0.002): the joint fit's bootstrap gives an interval of the unseen size's final
+    # loss around the point prediction, the same for any thread count, and the chart of the fit.
+    log, facts = write(tmp_path, synthetic.curves(noise=0.002, seed=5))
+    base = ["curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes", "--bootstrap", "16",
+            "--seed", "3"]
+    out = tmp_path / "boot.json"
+    svg = tmp_path / "sizes.svg"
+    fit = scalelaw(*base, "--threads", "1", "--output", out, "--plot", svg)
+    assert fit.code == 0, fit.err
+    assert "moving-block residual resamples" in fit.out and "95% interval" in fit.out
+    saved = json.loads(out.read_text())
+    assert saved["bootstrap"]["seed"] == 3
+    assert len(saved["bootstrap"]["resamples"]) + saved["bootstrap"]["failed"] == 16
+    assert len(saved["bootstrap"]["resamples"][0]) == 7 + len(synthetic.EXPONENTS)
+    two = scalelaw(*base, "--threads", "2", "--json")
+    assert two.code == 0, two.err
+    assert two.json()["bootstrap"]["resamples"] == saved["bootstrap"]["resamples"]
+
+    predicted = scalelaw("curve", "predict", "--fit", out, "--params", synthetic.UNSEEN, "--schedule",
+                         synthetic.SCHEDULES["cosine"], "--json")
+    assert predicted.code == 0, predicted.err
+    answer = predicted.json()
+    low, high = answer["final_loss_ci95"]
+    assert low <= answer["final_loss"] <= high
+    assert answer["resamples"] == len(saved["bootstrap"]["resamples"])
+    assert all(p["lower"] <= p["loss"] <= p["upper"] for p in answer["curve"])
+    text = scalelaw("curve", "predict", "--fit", out, "--params", synthetic.UNSEEN, "--schedule",
+                    synthetic.SCHEDULES["cosine"])
+    assert f"[95% {low:.6f}, {high:.6f}]" in text.out
+
+    # the chart: each size's curves in its colour, with the band; the LR schedules beside it
+    chart = svg.read_text()
+    assert "95% bootstrap band" in chart
+    for n in synthetic.SIZES:
+        assert f"(N {n:.3g})" in chart
+    assert (tmp_path / "sizes-lr.svg").exists()
+
+    # --reference-params moves N_ref, not the law
+    moved = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes",
+                     "--reference-params", "1e9", "--json")
+    assert moved.code == 0, moved.err
+    assert moved.json()["reference_params"] == 1e9
+    ratio = (1e9 / saved["reference_params"]) ** saved["exponents"]["L0"]
+    assert moved.json()["parameters"]["L0"] == pytest.approx(saved["parameters"]["L0"] * ratio, rel=1e-3)
+    single = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--reference-params", "1e9")
+    assert single.code == 2 and "--reference-params needs --across-sizes" in single.err
+
+    # the annealing law's lambda fitted across sizes
+    annealing = scalelaw("curve", "fit", log, "--run-col", "run", "--facts", facts, "--across-sizes", "--law",
+                         "annealing", "--fit-lambda", "--json")
+    assert annealing.code == 0, annealing.err
+    assert 0 < annealing.json()["lambda"] < 1 and annealing.json()["lambda"] != 0.999

@@ -8,6 +8,7 @@
 
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_size_fit.h"
+#include "scalelaw/curves/schedule.h"
 #include "support/multipower_curves.h"
 #include "support/olmo_ladder_curves.h"
 
@@ -110,6 +111,36 @@ TEST_CASE("OLMo ladder: the Multi-Power Law fitted across 190M, 370M and 760M pr
     // fit of the size alone.
     CHECK(worst_e < 0.015);
     CHECK(pred_e > 5 * alone_pred_e);
+  }
+}
+
+TEST_CASE("OLMo ladder: the bootstrap interval of the 1.3B final loss against the extrapolation error") {
+  // The moving-block bootstrap of the joint fit of 190M, 370M and 760M (16 resamples, seed 0) gives a 95% interval
+  // of each 1.3B curve's final loss. The interval measures how the law moves with the noise of the fitted curves;
+  // the extrapolation error to 1.3B is a bias of the law's form in N (docs/curve-laws.md), and the interval does not
+  // cover it: each observed final loss lies above the interval by more than 5 interval widths (measured: 8.7 to 18).
+  // The fit is ill conditioned (G's shape degenerate, condition number 5.6e7) and the resamples' refits drift from
+  // the point estimate (L0's interval lies just above it): the point prediction lies near the interval's lower end,
+  // within 1.1 widths of its centre (measured: 0.1 to 1.01).
+  SCALELAW_REQUIRE_SHARED(kOlmoLadderSource);
+  const std::vector<TrainingCurve> train = OlmoLadderCurves({"190M", "370M", "760M"}, kOlmoLadderLoss, 1.0);
+  const std::vector<TrainingCurve> held_out = OlmoLadderCurves({"1B"}, kOlmoLadderLoss, 1.0);
+  CurveSizeFitOptions options;
+  options.fit.bootstrap_resamples = 16;
+  const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, train, options);
+  INFO(fit.FullReport());
+  REQUIRE(fit.IsUsable());
+  CHECK(fit.failed_resamples <= 2);
+  for (const TrainingCurve& curve : held_out) {
+    const CurveForecast forecast = ForecastCurveAtSize(fit, curve.params, curve.lr, 1000);
+    REQUIRE(forecast.HasInterval());
+    const double observed = curve.loss.back();
+    const auto [low, high] = forecast.final_loss_resamples.ci95;
+    WARN(curve.name << ": observed final loss " << observed << ", predicted " << forecast.final_loss << " [95% " << low
+                    << ", " << high << "], width " << high - low);
+    CHECK(std::abs(forecast.final_loss - 0.5 * (low + high)) < 1.1 * (high - low));
+    CHECK(observed > high);                     // the bias lies outside the interval
+    CHECK(observed - high > 5 * (high - low));  // by more than 5 times the interval's width
   }
 }
 

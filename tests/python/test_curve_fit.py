@@ -1,11 +1,10 @@
 """scalelaw.fit_curves, predict_curve, score_curves, load_curve_fit and plot(curve fit): the loss-curve laws of the
 C++ core on DataFrames of curves, checked against SOURCE.txt's converged optimum, independent recomputation with
 pandas/numpy, and the CLI's numbers."""
-import csv
 import json
-import math
 import os
 import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -13,37 +12,17 @@ import pytest
 
 import scalelaw
 
-SHARED_DIR = os.environ.get("SCALELAW_SHARED_DIR",
-                            os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"))
-MULTIPOWER_25 = os.path.join(SHARED_DIR, "data", "multipower", "csv_25")
-TRAIN = ["cosine_24000", "constant_24000", "wsdcon_9"]
-TEST = ["constant_72000", "cosine_72000", "wsd_20000_24000", "wsdld_20000_24000", "wsdcon_3", "wsdcon_18"]
-WARMUP = "warmup=2160"
-SCHEDULES = {
-    "constant_24000": "constant:peak=3e-4,steps=24000," + WARMUP,
-    "constant_72000": "constant:peak=3e-4,steps=72000," + WARMUP,
-    "cosine_24000": "cosine:peak=3e-4,end=3e-5,steps=24000," + WARMUP,
-    "cosine_72000": "cosine:peak=3e-4,end=3e-5,steps=72000," + WARMUP,
-    "wsd_20000_24000": "wsd:peak=3e-4,end=3e-5,steps=24000,decay_start=20000,shape=exp," + WARMUP,
-    "wsdld_20000_24000": "wsd:peak=3e-4,end=3e-5,steps=24000,decay_start=20000,shape=linear," + WARMUP,
-    **{f"wsdcon_{k}": f"steps:peak=3e-4,steps=16000,stages=8000@{k}e-5," + WARMUP for k in (3, 9, 18)},
-}
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from multipower_25m import SCHEDULES, TEST, TRAIN, log, write_facts  # noqa: E402
 
 
 @pytest.fixture
 def facts(tmp_path):
-    if not os.path.isdir(MULTIPOWER_25):
-        pytest.skip(f"SKIPPED: {MULTIPOWER_25} is absent (published data are read from ../shared, never copied)")
-    path = tmp_path / "facts.csv"
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["run", "schedule"])
-        writer.writerows(SCHEDULES.items())
-    return path
+    return write_facts(tmp_path)
 
 
 def logs(names):
-    return [os.path.join(MULTIPOWER_25, n + ".csv") for n in names]
+    return [log(n) for n in names]
 
 
 def test_fit_curves_reaches_the_converged_optimum_and_scores_the_test_curves(facts):

@@ -80,3 +80,34 @@ def test_errors():
         scalelaw.predict_curve(fit, synthetic.SCHEDULES["wsd"])
     with pytest.raises(scalelaw.InvalidArgument):
         scalelaw.fit_curves_across_sizes(frame(), scaled=["D"])
+
+
+def test_bootstrap_reference_size_and_plot(tmp_path):
+    df = pd.DataFrame(synthetic.curves(noise=0.002, seed=5), columns=["run", "step", "loss", "params", "schedule"])
+    fit = scalelaw.fit_curves_across_sizes(df, bootstrap=16, seed=3, threads=1)
+    assert fit.usable, fit.message
+    assert len(fit.resamples) + fit.bootstrap_failed == 16
+    assert fit.parameter_names == list(synthetic.LAW) + [f"e_{n}" for n in ("L0", "A", "B")]
+    low, high = fit.ci95["e_L0"]
+    assert low <= fit.exponents["L0"] <= high and fit.se["e_L0"] > 0
+    assert scalelaw.fit_curves_across_sizes(df, bootstrap=16, seed=3, threads=2).resamples == fit.resamples
+    curve = scalelaw.predict_curve(fit, synthetic.SCHEDULES["cosine"], params=synthetic.UNSEEN, every=100)
+    assert list(curve.columns) == ["step", "lr", "loss", "lower", "upper"]
+    low, high = curve.attrs["final_loss_ci95"]
+    assert low <= curve.attrs["final_loss"] <= high and curve.attrs["final_loss_se"] > 0
+    back = scalelaw.load_curve_fit(fit.to_json())
+    assert back.resamples == fit.resamples
+
+    moved = scalelaw.fit_curves_across_sizes(df, reference_params=1e9)
+    assert moved.reference_params == 1e9
+
+    import matplotlib
+    matplotlib.use("Agg")
+    axes = scalelaw.plot(fit, df)
+    assert len(axes) == 2
+    lines = [line.get_label() for line in axes[0].get_lines()]
+    assert any(f"(N {synthetic.SIZES[0]:.3g})" in label for label in lines)
+    assert len(axes[0].collections) >= 2 * len(synthetic.SIZES)  # the bands and the observed points
+    colors = {line.get_color() for line in axes[0].get_lines()}
+    assert len(colors) == len(synthetic.SIZES)  # one colour per size
+    assert scalelaw.plot(fit, synthetic.SCHEDULES["wsd"], params=synthetic.UNSEEN, kind="curves") is not None

@@ -54,12 +54,16 @@ def multipower_loss(law, eta, steps):
     return np.array(out)
 
 
-def curves(sizes=SIZES):
-    """Long rows (run, step, loss, params, schedule): a cosine and a WSD run per size."""
+def curves(sizes=SIZES, noise=0.0, seed=0):
+    """Long rows (run, step, loss, params, schedule): a cosine and a WSD run per size; with noise, each loss times
+    exp(a normal draw of sd noise) (numpy generator seeded with seed)."""
+    rng = np.random.default_rng(seed)
     rows = []
     for n in sizes:
         for kind, spec in SCHEDULES.items():
             loss = multipower_loss(law_at(n), lr_per_step(kind), LOGGED)
+            if noise > 0:
+                loss = loss * np.exp(rng.normal(0.0, noise, len(loss)))
             run = f"{kind}_{n / 1e6:g}M"
             rows += [(run, step, value, n, spec) for step, value in zip(LOGGED, loss)]
     return rows

@@ -7,48 +7,11 @@
 
 #include "scalelaw/curves/schedule.h"
 #include "scalelaw/error.h"
+#include "support/synthetic_size_curves.h"
 
 using namespace scalelaw;
 
-namespace {
-
-constexpr double kReference = 2e8;
-const std::vector<double> kSizes = {5e7, 1e8, 2e8, 4e8};
-
-// The Multi-Power Law at N with L0, A and B power laws in N around kReference (computed here, not by
-// CurveSizeLaw::At): L0 = 3·(N/N_ref)^-0.05, A = 0.5·(N/N_ref)^-0.1, B = 300·(N/N_ref)^0.2; alpha, C, beta, gamma
-// shared.
-CurveLaw TrueLawAt(double n) {
-  const double ratio = n / kReference;
-  return AsCurveLaw(MultiPowerLaw{3.0 * std::pow(ratio, -0.05), 0.5 * std::pow(ratio, -0.1), 0.5,
-                                  300 * std::pow(ratio, 0.2), 1.5, 0.6, 0.6});
-}
-
-// A curve logged every 50 steps from step 250 under the schedule spec, its loss from law (noise-free).
-TrainingCurve SyntheticCurve(const std::string& spec, double n) {
-  TrainingCurve curve;
-  curve.name = std::to_string(static_cast<long>(n)) + " " + spec;
-  curve.params = n;
-  curve.lr = LrPerStep(ParseLrSchedule(spec));
-  for (long t = 250; t < static_cast<long>(curve.lr.size()); t += 50) curve.steps.push_back(t);
-  curve.loss = CurveLoss(TrueLawAt(n), curve.lr, curve.steps);
-  return curve;
-}
-
-// The same three schedules at every size.
-std::vector<TrainingCurve> SyntheticCurves(const std::vector<double>& sizes) {
-  std::vector<TrainingCurve> curves;
-  for (double n : sizes) {
-    for (const char* spec :
-         {"cosine:peak=1e-3,end=1e-4,steps=4000,warmup=200", "constant:peak=1e-3,steps=4000,warmup=200",
-          "steps:peak=1e-3,steps=3000,warmup=200,stages=1500@3e-4"}) {
-      curves.push_back(SyntheticCurve(spec, n));
-    }
-  }
-  return curves;
-}
-
-}  // namespace
+using namespace scalelaw::test;
 
 TEST_CASE("Curve law across sizes recovers known N exponents from noise-free curves of 4 sizes") {
   CurveSizeFitOptions options;
@@ -130,10 +93,6 @@ TEST_CASE("Curve law across sizes: constant-LR curves and bad input are refused"
   std::string error;
   CHECK_FALSE(options.IsValid(CurveLawForm::kMultiPower, &error));
   CHECK(error == "'D' is not a parameter of the multi-power law (its parameters: L0 A alpha B C beta gamma)");
-  options.scaled = {};
-  options.fit.fit_lambda = true;
-  CHECK_THROWS_WITH(FitCurveLawAcrossSizes(CurveLawForm::kAnnealing, SyntheticCurves({1e8, 2e8}), options),
-                    Catch::Contains("fit_lambda is not supported across sizes"));
   CHECK_THROWS_WITH(FitCurveLawAcrossSizes(CurveLawForm::kMultiPower, {}), "curve fit across sizes: no curves");
 }
 

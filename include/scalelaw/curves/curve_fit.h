@@ -124,8 +124,8 @@ std::string CurveFitToJson(const CurveFitSummary& fit);
 // Reads what CurveFitToJson wrote (extra keys are ignored). Throws InputError naming source_name and the key.
 CurveFitSummary CurveFitFromJson(std::string_view text, const std::string& source_name);
 
-// Each parameter's ResampleSummary over fit.resample_parameters (empty without a bootstrap); CurveFitFromJson
-// uses it to restore parameter_resamples.
+// Each parameter's ResampleSummary over fit.resample_parameters (empty without a bootstrap), as the fit and
+// CurveFitFromJson restore parameter_resamples.
 std::vector<ResampleSummary> SummarizeCurveResamples(const CurveFitSummary& fit);
 
 // A fitted law's prediction for a schedule, with the bootstrap's interval when the fit has resamples: the loss

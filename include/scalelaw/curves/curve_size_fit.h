@@ -14,6 +14,17 @@
 // annealing-free law L0 and A. That is 7 + 3 = 10 parameters for any number of sizes, against 7 per size fitted
 // alone. Which parameters scale is an option; a scaled parameter needs at least two distinct sizes.
 //
+// The Tissue law's momentum lambda is held at its option, or (CurveFitOptions::fit_lambda) fitted as one value
+// shared by every size, as FitCurveLaw fits it for one size: from the fixed-lambda joint fit, at lambda and at
+// 1 - 10·(1 - lambda), moved in its logit.
+//
+// Uncertainty: CurveFitOptions::bootstrap_resamples > 0 runs FitCurveLaw's moving-block residual bootstrap
+// (docs/curve-laws.md, "Uncertainty") on the joint fit: each resample replaces every curve's log residuals under the
+// joint law by blocks of the same curve's residuals and refits the joint law (lambda held at the fit's). The
+// resamples give intervals on the parameters, the exponents and (ForecastCurveAtSize) the curve of any N; they
+// measure how the law moves with the noise of the fitted curves, not how far the law's form in N is from the truth
+// at a size outside the fitted range (docs/curve-laws.md compares the two on the OLMo ladder).
+//
 // The objective is FitCurveLaw's (Huber on log residuals, delta 1e-3, over every logged point of every curve), and
 // the fit is Levenberg-Marquardt with the analytic Jacobian (the single-size Jacobian, by the chain rule:
 // dL/dtheta_j,ref = dL/dtheta_j · (N/N_ref)^e_j, dL/de_j = dL/dtheta_j · theta_j(N) · ln(N/N_ref)). Starts come from
@@ -22,6 +33,7 @@
 // values on ln(N/N_ref), a shared one at their mean, and at each size's own value (one start per size).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,7 +62,7 @@ struct CurveSizeLaw {
 std::vector<std::string> DefaultScaledParameters(CurveLawForm form);
 
 struct CurveSizeFitOptions {
-  CurveFitOptions fit;  // the objective, lambda (fixed: fit_lambda is refused), tolerances, threads
+  CurveFitOptions fit;  // the objective, lambda (fixed or fit_lambda), tolerances, threads and the bootstrap
   // Names (CurveLawParameterNames) of the parameters that are power laws in N; empty: DefaultScaledParameters.
   std::vector<std::string> scaled;
   double reference_params = 0;  // N_ref (> 0), or 0: the geometric mean of the distinct sizes of the curves
@@ -90,9 +102,20 @@ struct CurveSizeFitSummary {
   double condition_number = 0;
   double seconds = 0;
 
+  // The bootstrap (as CurveFitSummary's): the free parameters of each resample that refitted (parameter_names
+  // order; the Tissue law's lambda stays at the fit's), how many failed, and each free parameter's
+  // ResampleSummary. Empty without a bootstrap.
+  std::vector<std::vector<double>> resample_parameters;
+  int failed_resamples = 0;
+  std::uint64_t bootstrap_seed = 0;
+  int block_length = 0;
+  std::vector<ResampleSummary> parameter_resamples;
+
   bool IsUsable() const { return status == AnalysisStatus::kUsable; }
   // The fitted law (throws InvalidArgument when there is none).
   CurveSizeLaw Law() const;
+  // The law of each bootstrap resample (empty without a bootstrap).
+  std::vector<CurveSizeLaw> ResampleLaws() const;
   std::string BriefReport() const;
   // The parameters with their N exponents, the per-size fits beside the joint one, every start, each curve's errors.
   std::string FullReport() const;
@@ -108,10 +131,20 @@ CurveSizeFitSummary FitCurveLawAcrossSizes(CurveLawForm form, const std::vector<
 // "reference_params", "parameters" (object keyed by law parameter name), "exponents" (object keyed by the scaled
 // names), "objective", "points", "condition_number" (null when infinite), "sizes" (each with "params", "curves",
 // "objective", "usable", "parameters"), "curves" (each with "name", "params", "points", "pred_e", "worst_e", "r2",
-// "mae", "rmse"), "starts" (as CurveFitToJson), "best_start", "seconds".
+// "mae", "rmse"), "starts" (as CurveFitToJson), "best_start", "seconds", and with a bootstrap "bootstrap" (as
+// CurveFitToJson's; each resample lists parameter_names' values).
 std::string CurveSizeFitToJson(const CurveSizeFitSummary& fit);
 // Reads what CurveSizeFitToJson wrote (the starts and extra keys are ignored; each size's own fit keeps its N,
 // objective, status and parameters). Throws InputError naming source_name and the key.
 CurveSizeFitSummary CurveSizeFitFromJson(std::string_view text, const std::string& source_name);
+
+// Each free parameter's ResampleSummary over fit.resample_parameters (empty without a bootstrap).
+std::vector<ResampleSummary> SummarizeCurveSizeResamples(const CurveSizeFitSummary& fit);
+
+// The curve the fit predicts at N = params for the schedule lr, as ForecastCurve: the law at N, and with
+// resamples the 95% percentile band of the resample laws at N. Throws InvalidArgument when the fit has no law or N
+// is not a positive number, and as PredictCurve.
+CurveForecast ForecastCurveAtSize(const CurveSizeFitSummary& fit, double params, const std::vector<double>& lr,
+                                  long every = 1);
 
 }  // namespace scalelaw
