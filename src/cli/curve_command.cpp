@@ -2,6 +2,7 @@
 #include "cli/curve_command.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -13,6 +14,18 @@
 #include "scalelaw/io/curves.h"
 
 namespace scalelaw::cli {
+
+void AddLogFormatOption(CLI::App* sub, std::string& format) {
+  sub->add_option("--format", format,
+                  fmt::format("Log format: {}. auto decides by name: trainer_state.json a Hugging Face Trainer "
+                              "state, .jsonl/.ndjson/.json JSON Lines (a .json with log_history: a Trainer state), "
+                              "*tfevents* or a directory TensorBoard, else CSV or TSV, a W&B export when the header "
+                              "has _step",
+                              fmt::join(LogFormatNames(), ", ")))
+      ->capture_default_str()
+      ->check(CLI::IsMember(LogFormatNames()));
+}
+
 namespace {
 
 bool EndsWith(const std::string& text, const std::string& suffix) {
@@ -28,13 +41,7 @@ void AddCurveTableSubcommand(CLI::App* curve, CurveTableCommand& command, int& e
                   "Log files (a TensorBoard directory: its event files as one run); each is a run unless --run-col "
                   "names a column of run names")
       ->required();
-  sub->add_option("--format", command.format,
-                  "Log format: auto (by name: trainer_state.json a Hugging Face Trainer state, .jsonl/.ndjson/.json "
-                  "JSON Lines (a .json with log_history: a Trainer state), *tfevents* or a directory TensorBoard, "
-                  "else CSV or TSV, a W&B export when the header has _step), csv, jsonl, wandb, tensorboard, "
-                  "trainer_state")
-      ->capture_default_str()
-      ->check(CLI::IsMember(LogFormatNames()));
+  AddLogFormatOption(sub, command.format);
   sub->add_option("--metric", command.metric, "The curve's column, key or TensorBoard tag, e.g. train/loss")
       ->capture_default_str();
   sub->add_option("--step-col", command.step_col,

@@ -39,6 +39,9 @@ struct CurveTableCommand {
 };
 int RunCurveTable(const CurveTableCommand& command);
 
+// --format, the log format, for every curve subcommand that reads logs: the choices are LogFormatNames().
+void AddLogFormatOption(CLI::App* sub, std::string& format);
+
 // How `curve fit` and `curve predict --log` read logs into curves with learning rates (scalelaw/curves/log_curves.h).
 struct CurveLogOptions {
   std::string format = "auto";

@@ -31,9 +31,7 @@ std::vector<std::string> LawNames() {
 }
 
 void AddLogOptions(CLI::App* sub, CurveLogOptions& log) {
-  sub->add_option("--format", log.format, "Log format: auto, csv, jsonl, wandb, tensorboard (as in curve table)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "csv", "tsv", "jsonl", "wandb", "tensorboard"}));
+  AddLogFormatOption(sub, log.format);
   sub->add_option("--metric", log.metric, "The curve's column, key or TensorBoard tag, e.g. train/loss")
       ->capture_default_str();
   sub->add_option("--step-col", log.step_col, "The step's column or key (default as in curve table)");

@@ -126,6 +126,13 @@ def test_bootstrap_interval_reference_size_and_plot(scalelaw, tmp_path):
     text = scalelaw("curve", "predict", "--fit", out, "--params", synthetic.UNSEEN, "--schedule",
                     synthetic.SCHEDULES["cosine"])
     assert f"[95% {low:.6f}, {high:.6f}]" in text.out
+    # the fit as a law: predict-loss gives the same final loss and interval, and names the extrapolation in N
+    law = scalelaw("predict-loss", "--fit", out, "--params", synthetic.UNSEEN, "--schedule",
+                   synthetic.SCHEDULES["cosine"], "--json")
+    assert law.code == 0, law.err
+    assert law.json()["loss"] == pytest.approx(answer["final_loss"], rel=1e-9)
+    assert [law.json()["loss_lo95"], law.json()["loss_hi95"]] == pytest.approx([low, high], rel=1e-9)
+    assert f"N = {float(synthetic.UNSEEN):.6g} is outside" in law.err
 
     # the chart: each size's curves in its colour, with the band; the LR schedules beside it
     chart = svg.read_text()
