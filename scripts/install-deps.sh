@@ -9,6 +9,7 @@ packages=(
   libcli11-dev catch2 nlohmann-json3-dev libfmt-dev
   libprotobuf-dev protobuf-compiler  # TensorBoard event files (src/io/proto)
   libsimdjson-dev  # JSON Lines training logs
+  chromium  # headless, for the test that loads the --report HTML pages (tests/cli/test_reports.py)
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest
   python3-pandas python3-matplotlib mypy python3-scipy python3-venv python3-pip python3-setuptools python3-wheel
   clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for scripts/fuzz

@@ -73,4 +73,9 @@ void AddJsonFlag(CLI::App* app, bool& json) {
   app->add_flag("--json", json, "Print one JSON object instead of a table");
 }
 
+void AddReportOption(CLI::App* app, std::string& path) {
+  app->add_option("--report", path,
+                  "Also write one self-contained HTML page: the command, the data read, the result, its charts");
+}
+
 }  // namespace scalelaw::cli

@@ -55,4 +55,7 @@ CLI::Option* AddNumber(CLI::App* app, const std::string& name, double& value, co
 
 void AddJsonFlag(CLI::App* app, bool& json);
 
+// --report PATH: the HTML page of plot/html_report.h.
+void AddReportOption(CLI::App* app, std::string& path);
+
 }  // namespace scalelaw::cli

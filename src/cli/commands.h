@@ -63,7 +63,8 @@ struct FitCommand {
   double at_flops = PredictionInputs::kUnset;
   bool json = false;
   std::string output;
-  std::string plot;  // an SVG of loss vs compute with the fitted law
+  std::string plot;    // an SVG of loss vs compute with the fitted law
+  std::string report;  // an HTML page of the fit(s), with the plot's charts
 };
 int RunFit(const FitCommand& command);
 

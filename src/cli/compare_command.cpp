@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/output.h"
+#include "plot/html_report.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/error.h"
 #include "scalelaw/io/csv.h"
@@ -96,17 +97,30 @@ int RunCompare(const CompareCommand& command) {
   options.bootstrap_seed = command.seed;
   options.num_threads = command.threads;
   const RecipeComparison result = CompareRecipes(runs, baseline, other, options);
-  if (!command.plot.empty() && result.IsUsable()) {
-    plot::WriteSvgFile(CompareChart(result, runs), command.plot);
+  const std::string columns =
+      fmt::format("C {}, loss from column '{}', recipes from column '{}'",
+                  six_nd ? fmt::format("= 6ND (N from '{}', D from '{}')", command.params_col, command.tokens_col)
+                         : fmt::format("from column '{}'", command.flops_col),
+                  command.loss_col, command.recipe_col);
+  if (!command.plot.empty() && result.IsUsable()) plot::WriteSvgFile(CompareChart(result, runs), command.plot);
+  if (!command.report.empty()) {
+    report::Report page;
+    page.title = fmt::format("scalelaw compare: {} vs {}", other, baseline);
+    page.command_line = CommandLine();
+    page.status = std::string(AnalysisStatusName(result.status)) + (result.IsUsable() ? "" : ": " + result.message);
+    page.data.push_back({command.file, table.Selection(), columns});
+    report::Section section{"Joint fit", result.FullReport(), {}, {}};
+    if (result.IsUsable())
+      section.figures.push_back({"Both recipes' runs and the joint law", CompareChart(result, runs)});
+    page.sections.push_back(std::move(section));
+    page.warnings = result.warnings;
+    page.json = RecipeComparisonToJson(result);
+    report::WriteHtmlFile(page, command.report);
   }
   if (command.json) {
     fmt::print("{}\n", RecipeComparisonToJson(result));
   } else {
-    fmt::print("Data: {}{}, C {}, loss from column '{}', recipes from column '{}'\n", source,
-               table.Selection().empty() ? "" : " (" + table.Selection() + ")",
-               six_nd ? fmt::format("= 6ND (N from '{}', D from '{}')", command.params_col, command.tokens_col)
-                      : fmt::format("from column '{}'", command.flops_col),
-               command.loss_col, command.recipe_col);
+    fmt::print("Data: {}{}, {}\n", source, table.Selection().empty() ? "" : " (" + table.Selection() + ")", columns);
     fmt::print("{}", result.FullReport());
   }
   PrintWarnings(result.warnings);

@@ -25,7 +25,8 @@ struct CompareCommand {
   std::uint64_t seed = RecipeComparisonOptions{}.bootstrap_seed;
   int threads = 0;
   bool json = false;
-  std::string plot;  // an SVG of both recipes' runs and fitted laws against compute
+  std::string plot;    // an SVG of both recipes' runs and fitted laws against compute
+  std::string report;  // an HTML page of the comparison
   TableOptions table;
 };
 

@@ -70,6 +70,7 @@ struct CurveFitCommand {
   bool json = false;
   std::string output;  // the fit as JSON
   std::string plot;    // out.svg: observed against predicted curves, and the LR schedules (out-lr.svg)
+  std::string report;  // an HTML page of the fit, its held-out errors and both charts
   // A joint fit across model sizes (scalelaw/curves/curve_size_fit.h): each run's N from the log's facts.
   bool across_sizes = false;
   std::vector<std::string> scaled;  // the parameters that are power laws in N (empty: the form's default)

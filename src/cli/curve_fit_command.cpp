@@ -5,12 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/cli11_options.h"
 #include "cli/curve_command.h"
 #include "cli/output.h"
 #include "io/read_file.h"
 #include "plot/curve_charts.h"
+#include "plot/html_report.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_size_fit.h"
@@ -279,6 +281,7 @@ void AddCurveFitSubcommand(CLI::App* curve, CurveFitCommand& command, int& exit_
   sub->add_option("--plot", command.plot,
                   "Write SVG charts: observed against predicted curves (with the bootstrap band) to this file, the "
                   "LR schedules to its name with -lr");
+  AddReportOption(sub, command.report);
   sub->add_flag("--across-sizes", command.across_sizes,
                 "Fit one law jointly to runs of several model sizes, some parameters power laws in N (each run's N "
                 "from --params-col, a 'params' column of --facts, or --params); curve predict --params N then "
@@ -346,40 +349,67 @@ CurveFitOptions FitOptions(const CurveFitCommand& command) {
   return options;
 }
 
-// The fit as --json prints it (with the held-out curves' errors) or its full report with theirs, and --output.
+// The fit's full report with the held-out curves' errors after it.
+template <typename Fit>
+std::string FitText(const Fit& fit, const std::vector<TrainingCurve>& held_out,
+                    const std::vector<CurveErrors>& held_out_errors, bool across_sizes) {
+  std::string text = fit.FullReport();
+  if (held_out_errors.empty()) return text;
+  std::vector<std::string> names;
+  for (const TrainingCurve& curve : held_out) {
+    names.push_back(across_sizes ? fmt::format("{} (N {:.4g})", curve.name, curve.params) : curve.name);
+  }
+  return text + ErrorsTable(fmt::format("held-out curves (not fitted), predicted from their {}schedules:",
+                                        across_sizes ? "N and " : ""),
+                            names, held_out_errors);
+}
+
+// The fit as --json prints it (with the held-out curves' errors) or its full report with theirs; --output; --plot
+// (the fitted and held-out curves against the law, and the LR schedules); --report (all of it on one page).
 template <typename Fit>
 void PrintFit(const CurveFitCommand& command, const Fit& fit, const std::string& json_text,
+              const std::vector<TrainingCurve>& all, const std::vector<TrainingCurve>& train,
               const std::vector<TrainingCurve>& held_out, const std::vector<CurveErrors>& held_out_errors,
               bool across_sizes) {
   if (!command.output.empty()) detail::WriteWholeFile(command.output, json_text + "\n", "the fit");
-  if (command.json) {
-    nlohmann::json json = nlohmann::json::parse(json_text);
-    if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors, across_sizes);
-    fmt::print("{}\n", Dump(json));
-  } else {
-    fmt::print("{}", fit.FullReport());
-    if (!held_out_errors.empty()) {
-      std::vector<std::string> names;
-      for (const TrainingCurve& curve : held_out) {
-        names.push_back(across_sizes ? fmt::format("{} (N {:.4g})", curve.name, curve.params) : curve.name);
-      }
-      fmt::print("{}", ErrorsTable(fmt::format("held-out curves (not fitted), predicted from their {}schedules:",
-                                               across_sizes ? "N and " : ""),
-                                   names, held_out_errors));
-    }
-    if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
+  nlohmann::json json = nlohmann::json::parse(json_text);
+  if (!held_out.empty()) json["held_out"] = ErrorsJson(held_out, held_out_errors, across_sizes);
+  const std::string text = FitText(fit, held_out, held_out_errors, across_sizes);
+  std::optional<plot::CurveChartData> charts;
+  if (fit.IsUsable() && (!command.plot.empty() || !command.report.empty())) {
+    std::vector<std::string> fitted;
+    for (const TrainingCurve& curve : train) fitted.push_back(curve.name);
+    charts = plot::MakeCurveChart(fit, all, fitted);
   }
-}
-
-// --plot: the fitted and held-out curves against the law.
-template <typename Fit>
-void PlotFit(const CurveFitCommand& command, const Fit& fit, const std::vector<TrainingCurve>& all,
-             const std::vector<TrainingCurve>& train) {
-  if (command.plot.empty() || !fit.IsUsable()) return;
-  std::vector<std::string> fitted;
-  for (const TrainingCurve& curve : train) fitted.push_back(curve.name);
-  WriteCurvePlots(command.plot, fit, all, fitted);
-  if (!command.json) fmt::print("charts written to {} and {}\n", command.plot, LrChartPath(command.plot));
+  if (charts && !command.plot.empty()) {
+    plot::WriteSvgFile(plot::LossCurvesChart(*charts), command.plot);
+    plot::WriteSvgFile(plot::LrSchedulesChart(*charts), LrChartPath(command.plot));
+  }
+  if (!command.report.empty()) {
+    report::Report page;
+    page.title = fmt::format("scalelaw curve fit: {}{}", command.law, across_sizes ? " across sizes" : "");
+    page.command_line = CommandLine();
+    page.status = std::string(AnalysisStatusName(fit.status)) + (fit.IsUsable() ? "" : ": " + fit.message);
+    for (const std::string& log : command.logs) page.data.push_back({log, "", "training log"});
+    report::Section section{"Curve fit", text, {}, {}};
+    if (charts) {
+      section.figures.push_back(
+          {"Observed (markers) against predicted loss curves; held-out runs dashed", plot::LossCurvesChart(*charts)});
+      section.figures.push_back({"The runs' learning-rate schedules", plot::LrSchedulesChart(*charts)});
+    }
+    page.sections.push_back(std::move(section));
+    page.json = Dump(json);
+    report::WriteHtmlFile(page, command.report);
+  }
+  if (command.json) {
+    fmt::print("{}\n", Dump(json));
+    return;
+  }
+  fmt::print("{}", text);
+  if (!command.output.empty()) fmt::print("\nfit written to {}\n", command.output);
+  if (charts && !command.plot.empty()) {
+    fmt::print("charts written to {} and {}\n", command.plot, LrChartPath(command.plot));
+  }
 }
 
 int RunCurveSizeFit(const CurveFitCommand& command, const std::vector<TrainingCurve>& all,
@@ -396,8 +426,7 @@ int RunCurveSizeFit(const CurveFitCommand& command, const std::vector<TrainingCu
   const CurveSizeFitSummary fit = FitCurveLawAcrossSizes(form, train, options);
   std::vector<CurveErrors> held_out_errors;
   if (fit.IsUsable() && !held_out.empty()) held_out_errors = SizeErrorsOf(fit, held_out);
-  PrintFit(command, fit, CurveSizeFitToJson(fit), held_out, held_out_errors, true);
-  PlotFit(command, fit, all, train);
+  PrintFit(command, fit, CurveSizeFitToJson(fit), all, train, held_out, held_out_errors, true);
   return ExitCodeFor(fit.status, fit.message, "the curve fit across sizes");
 }
 
@@ -458,8 +487,7 @@ int RunCurveFit(const CurveFitCommand& command) {
   const CurveFitSummary fit = FitCurveLaw(CurveLawFormFromName(command.law), train, FitOptions(command));
   std::vector<CurveErrors> held_out_errors;
   if (fit.IsUsable() && !held_out.empty()) held_out_errors = ErrorsOf(fit, held_out);
-  PrintFit(command, fit, CurveFitToJson(fit), held_out, held_out_errors, false);
-  PlotFit(command, fit, all, train);
+  PrintFit(command, fit, CurveFitToJson(fit), all, train, held_out, held_out_errors, false);
   return ExitCodeFor(fit.status, fit.message, "the curve fit");
 }
 

@@ -1,5 +1,6 @@
 // scalelaw fit FILE: fits a model form to the runs in a CSV file.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "io/read_file.h"
+#include "plot/html_report.h"
 #include "plot/result_charts.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/error.h"
@@ -126,7 +128,15 @@ Dataset RunsOf(const NumericTable& table, const FitCommand& command, const Model
 // out.svg -> out-marin.svg: the plot of one group, the label kept to letters, digits, '-', '_' and '.'.
 std::string PathForGroup(const std::string& path, const std::string& label);
 
-// The charts of a fit (--plot out.svg), each an SVG file:
+// A chart of a fit: the suffix of its file (--plot out.svg: "" out.svg, "observed" out-observed.svg) and what
+// it shows (the report's caption).
+struct FitChart {
+  std::string suffix;
+  std::string caption;
+  plot::Chart chart;
+};
+
+// The charts of a fit (--plot out.svg writes each as an SVG file, --report inlines them):
 //   out.svg            the fit's own chart: for a fit that reads N and D (a named form, or a formula over columns N
 //                      and D) the runs at C = 6ND with the fitted law per model size and, for a usable fit that
 //                      allocates a budget, the compute-optimal frontier and its bootstrap band (plot::MakeFitChart,
@@ -135,8 +145,9 @@ std::string PathForGroup(const std::string& path, const std::string& label);
 //   out-observed.svg   observed against predicted, with the line y = ŷ;
 //   out-residuals.svg  the residuals, observed minus predicted on the fit's residual scale, against the prediction.
 // Held-out runs (--holdout-top) are marked in the last two (and the curve).
-void WritePlot(const std::string& path, const FitCommand& command, const Model& model, const Dataset& data,
-               const FitSummary& fit) {
+std::vector<FitChart> FitCharts(const FitCommand& command, const Model& model, const Dataset& data,
+                                const FitSummary& fit) {
+  std::vector<FitChart> charts;
   auto named_or_column = [&data](const std::vector<double>& named,
                                  const char* formula_name) -> const std::vector<double>& {
     if (!named.empty()) return named;
@@ -149,9 +160,9 @@ void WritePlot(const std::string& path, const FitCommand& command, const Model& 
   if (reads_params_and_tokens) {
     plot::FitChartOptions options;
     options.at_flops = command.at_flops > 0 ? command.at_flops : plot::FitBudget(fit);
-    plot::WriteSvgFile(
-        plot::LossVsComputeChart(plot::MakeFitChart(FittedLaw(fit, "fit"), params, tokens, data.loss, options).data),
-        path);
+    charts.push_back(
+        {"", "The runs at C = 6ND, the fitted law per model size and the compute-optimal frontier",
+         plot::LossVsComputeChart(plot::MakeFitChart(FittedLaw(fit, "fit"), params, tokens, data.loss, options).data)});
   }
 
   plot::FitDiagnosticsOptions labels;
@@ -165,16 +176,21 @@ void WritePlot(const std::string& path, const FitCommand& command, const Model& 
   } catch (const InvalidArgument& error) {
     if (fit.IsUsable()) throw;
     // A fit that is not usable may have no prediction to draw; its exit code says so, and these charts are left out.
-    PrintWarnings({std::string("--plot draws no diagnostics of this fit: ") + error.what()});
-    return;
+    PrintWarnings({std::string("--plot and --report draw no diagnostics of this fit: ") + error.what()});
+    return charts;
   }
   if (!reads_params_and_tokens) {
-    plot::WriteSvgFile(diagnostics->input_label.empty() ? plot::ObservedVsPredictedChart(*diagnostics)
-                                                        : plot::FitCurveChart(*diagnostics),
-                       path);
+    if (diagnostics->input_label.empty()) {
+      charts.push_back({"", "Observed against predicted", plot::ObservedVsPredictedChart(*diagnostics)});
+    } else {
+      charts.push_back({"", "The runs and the fitted curve", plot::FitCurveChart(*diagnostics)});
+    }
   }
-  plot::WriteSvgFile(plot::ObservedVsPredictedChart(*diagnostics), PathForGroup(path, "observed"));
-  plot::WriteSvgFile(plot::ResidualsChart(*diagnostics), PathForGroup(path, "residuals"));
+  charts.push_back(
+      {"observed", "Observed against predicted, with y = ŷ", plot::ObservedVsPredictedChart(*diagnostics)});
+  charts.push_back({"residuals", "Residuals on the fit's residual scale against the prediction",
+                    plot::ResidualsChart(*diagnostics)});
+  return charts;
 }
 
 // out.svg -> out-marin.svg: the plot of one group, the label kept to letters, digits, '-', '_' and '.'.
@@ -322,6 +338,8 @@ int RunFit(const FitCommand& command) {
   // One fit per group (one group: the whole table).
   const std::vector<std::string> labels = command.group_by.empty() ? std::vector<std::string>{""} : table.GroupLabels();
   std::vector<FitSummary> fits;
+  report::Report page;
+  page.title = "scalelaw fit: " + (command.formula.empty() ? command.model : command.formula);
   for (const std::string& label : labels) {
     Dataset data = RunsOf(label.empty() ? table : table.Group(label), command, *model, columns);
     const int rows_read = static_cast<int>(data.size());
@@ -336,10 +354,33 @@ int RunFit(const FitCommand& command) {
       fit.data_source += fmt::format(" ({} read, {} highest losses dropped)", rows_read, command.drop_highest);
     }
     fit.data_columns = {DescribeColumns(command, *model)};
-    if (!command.plot.empty()) {
-      WritePlot(label.empty() ? command.plot : PathForGroup(command.plot, label), command, *model, data, fit);
+    if (!command.plot.empty() || !command.report.empty()) {
+      std::vector<FitChart> charts = FitCharts(command, *model, data, fit);
+      const std::string plot_path = label.empty() ? command.plot : PathForGroup(command.plot, label);
+      for (const FitChart& chart : charts) {
+        if (!command.plot.empty()) {
+          plot::WriteSvgFile(chart.chart, chart.suffix.empty() ? plot_path : PathForGroup(plot_path, chart.suffix));
+        }
+      }
+      if (!command.report.empty()) {
+        report::Section section{
+            label.empty() ? "Fit" : fmt::format("{} = {}", command.group_by, label), fit.FullReport(), {}, {}};
+        for (FitChart& chart : charts) section.figures.push_back({chart.caption, std::move(chart.chart)});
+        page.sections.push_back(std::move(section));
+      }
     }
     fits.push_back(std::move(fit));
+  }
+  if (!command.report.empty()) {
+    page.command_line = CommandLine();
+    std::vector<std::string> unusable;
+    for (std::size_t g = 0; g < fits.size(); ++g) {
+      if (!fits[g].IsUsable()) unusable.push_back(labels[g].empty() ? fits[g].message : labels[g]);
+    }
+    page.status = unusable.empty() ? "usable" : fmt::format("not usable: {}", fmt::join(unusable, "; "));
+    page.data.push_back({command.file, table.Selection(), DescribeColumns(command, *model)});
+    page.json = command.group_by.empty() ? FitToJson(fits.front()) : FitsToJsonArray(fits, -1);
+    report::WriteHtmlFile(page, command.report);
   }
 
   if (command.group_by.empty()) {

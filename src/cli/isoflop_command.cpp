@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "io/read_file.h"
+#include "plot/html_report.h"
 #include "plot/result_charts.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/isoflop.h"
@@ -91,6 +92,20 @@ int RunIsoflop(const IsoflopCommand& command) {
   if (!command.plot.empty()) {
     // Each budget's runs, its parabola p (ln N - ln N*)^2 + L*, its vertex and N_opt = k C^a (plot::MakeIsoflopChart).
     plot::WriteSvgFile(plot::IsoflopChart(plot::MakeIsoflopChart(result, runs)), command.plot);
+  }
+  if (!command.report.empty()) {
+    report::Report page;
+    page.title = "scalelaw isoflop: Chinchilla Approach 2";
+    page.command_line = CommandLine();
+    page.status = std::string(AnalysisStatusName(result.status)) + (result.IsUsable() ? "" : ": " + result.message);
+    page.data.push_back({command.file, table.Selection(), DescribeColumns(command)});
+    report::Section section{"IsoFLOP profiles", result.FullReport(), {}, {}};
+    section.figures.push_back({"Each budget's runs, parabola in ln N and vertex; the optimum N_opt = k C^a",
+                               plot::IsoflopChart(plot::MakeIsoflopChart(result, runs))});
+    page.sections.push_back(std::move(section));
+    page.warnings = result.warnings;
+    page.json = IsoflopToJson(result);
+    report::WriteHtmlFile(page, command.report);
   }
   if (!command.output.empty()) detail::WriteWholeFile(command.output, IsoflopToJson(result) + "\n", "the result");
   std::optional<Prediction> at;

@@ -33,6 +33,7 @@ struct IsoflopCommand {
   int threads = IsoflopOptions{}.num_threads;
   bool json = false;
   std::string plot;                                            // an SVG of the budgets' profiles and parabolas
+  std::string report;                                          // an HTML page of the analysis and its chart
   std::string output;                                          // the result as JSON, for --fit of allocate and plan
   double at_flops = std::numeric_limits<double>::quiet_NaN();  // also N_opt and D_opt at this budget
   TableOptions table;                                          // --where, --skip-missing

@@ -141,6 +141,7 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
                   "with the fitted curve and its bootstrap band for a form of one input, observed vs predicted "
                   "otherwise; out-observed.svg is observed vs predicted and out-residuals.svg the residuals "
                   "(observed - predicted, on the fit's residual scale) against the prediction, for every fit");
+  AddReportOption(fit, command.report);
   fit->callback([&] { exit_code = RunFit(command); });
 }
 
@@ -355,6 +356,7 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
       ->check(WholeNumber(0, kMaxThreads));
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
+  AddReportOption(sub, command.report);
   sub->add_option("--output", command.output, "Also write the result as JSON to this file (for allocate/plan --fit)");
   AddNumber(sub, "--at-flops", command.at_flops,
             "Also report N_opt and D_opt at this budget (with the bootstrap's 95%)");
@@ -392,6 +394,7 @@ void AddCompareCommand(CLI::App& app, CompareCommand& command, int& exit_code) {
       ->check(WholeNumber(0, kMaxThreads));
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw both recipes' runs and fitted laws as an SVG file");
+  AddReportOption(sub, command.report);
   sub->callback([&] { exit_code = RunCompare(command); });
 }
 
@@ -466,6 +469,7 @@ int main(int argc, char** argv) {
   AddCompareCommand(app, compare, exit_code);
   AddCurveCommands(app, curve, exit_code);
 
+  SetCommandLine(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

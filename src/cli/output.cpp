@@ -112,6 +112,32 @@ int ExitCodeFor(AnalysisStatus status, const std::string& message, const std::st
   return kExitUnusable;
 }
 
+namespace {
+std::string& StoredCommandLine() {
+  static std::string line;
+  return line;
+}
+}  // namespace
+
+void SetCommandLine(int argc, const char* const* argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = i == 0 ? std::string("scalelaw") : std::string(argv[i]);
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_=.,/:+@%") == std::string::npos;
+    if (!plain) {
+      std::string quoted = "'";
+      for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      arg = quoted + "'";
+    }
+    line += (i == 0 ? "" : " ") + arg;
+  }
+  StoredCommandLine() = line;
+}
+
+const std::string& CommandLine() { return StoredCommandLine(); }
+
 std::string Short(double value) { return detail::ShortNumber(value); }
 
 // "params 1.2e9 [95% 9.8e8, 1.5e9]  tokens ...": a value's 95% interval (key_lo95, key_hi95) beside it.

@@ -40,6 +40,11 @@ std::string CliMessage(const std::exception& error);
 // it is thrown, and main prints it and exits with kExitUsage.)
 int ExitCodeFor(AnalysisStatus status, const std::string& message, const std::string& what);
 
+// The command line as typed, each argument quoted for a POSIX shell where it needs it: main sets it, --report
+// records it as the page's provenance.
+void SetCommandLine(int argc, const char* const* argv);
+const std::string& CommandLine();
+
 // A number for a table: 4 significant digits, exponent where it helps.
 std::string Short(double value);
 
