@@ -55,6 +55,20 @@ CLI::Option* AddNumber(CLI::App* app, const std::string& name, double& value, co
 
 void AddJsonFlag(CLI::App* app, bool& json);
 
+// --bootstrap K (with what it resamples in its help), --seed S and --threads T of an analysis's bootstrap: the
+// same seed gives the same result on any number of threads.
+template <typename Seed>
+void AddBootstrapOptions(CLI::App* sub, int& resamples, Seed& seed, int& threads, const std::string& resamples_help) {
+  sub->add_option("--bootstrap", resamples, resamples_help + " (0: none)")
+      ->capture_default_str()
+      ->check(WholeNumber(0, kMaxResamples));
+  sub->add_option("--seed", seed, "Bootstrap seed (the same seed gives the same result on any number of threads)")
+      ->capture_default_str()
+      ->check(WholeNumber(0, kMaxSeed));
+  sub->add_option("--threads", threads, "Worker threads for the bootstrap (0: all hardware threads)")
+      ->check(WholeNumber(0, kMaxThreads));
+}
+
 // --report PATH: the HTML page of plot/html_report.h.
 void AddReportOption(CLI::App* app, std::string& path);
 

@@ -349,11 +349,8 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   sub->add_option("--min-sizes", command.min_sizes, "Skip budgets with fewer distinct N than this (at least 3)")
       ->capture_default_str()
       ->check(WholeNumber(3, 1000000));
-  sub->add_option("--bootstrap", command.bootstrap, "Bootstrap resamples of the runs within each budget (0: none)")
-      ->check(WholeNumber(0, kMaxResamples));
-  sub->add_option("--seed", command.seed, "Bootstrap seed")->capture_default_str()->check(WholeNumber(0, kMaxSeed));
-  sub->add_option("--threads", command.threads, "Worker threads for the bootstrap (0: all hardware threads)")
-      ->check(WholeNumber(0, kMaxThreads));
+  AddBootstrapOptions(sub, command.bootstrap, command.seed, command.threads,
+                      "Bootstrap resamples of the runs within each budget");
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw each budget's runs, parabola and optimum as an SVG file");
   AddReportOption(sub, command.report);
@@ -386,12 +383,8 @@ void AddCompareCommand(CLI::App& app, CompareCommand& command, int& exit_code) {
   sub->add_flag("--own-exponent", command.own_exponent, "Fit each recipe its own exponent alpha (default: shared)");
   AddNumber(sub, "--at-flops", command.at_flops,
             "Where to report a multiplier that depends on C (default: the geometric mean of the runs' C)");
-  sub->add_option("--bootstrap", command.bootstrap, "Stratified bootstrap resamples for the 95% intervals (0: none)")
-      ->capture_default_str()
-      ->check(WholeNumber(0, kMaxResamples));
-  sub->add_option("--seed", command.seed, "Bootstrap seed")->capture_default_str()->check(WholeNumber(0, kMaxSeed));
-  sub->add_option("--threads", command.threads, "Worker threads for the bootstrap (0: all hardware threads)")
-      ->check(WholeNumber(0, kMaxThreads));
+  AddBootstrapOptions(sub, command.bootstrap, command.seed, command.threads,
+                      "Stratified bootstrap resamples (each recipe's runs) for the 95% intervals");
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot, "Also draw both recipes' runs and fitted laws as an SVG file");
   AddReportOption(sub, command.report);
