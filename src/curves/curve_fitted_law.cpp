@@ -128,22 +128,28 @@ Constants Named(const std::vector<std::string>& names, const std::vector<double>
   return constants;
 }
 
-std::string Status(bool usable, const std::string& message) {
-  return usable ? "a usable fit" : "NOT USABLE: " + message;
-}
-
-}  // namespace
-
-Law FittedLaw(const CurveFitSummary& fit, const std::string& name) {
-  if (fit.parameters.empty()) throw InvalidArgument("the curve fit has no parameters (" + fit.message + ")");
+// The Law of a curve-law fit with its loss record, less the record's evaluator: its name, status, constants
+// (parameter_names: values) and the bootstrap's resamples by the same names.
+template <typename Summary>
+Law CurveFitLaw(const Summary& fit, const std::string& name) {
   Law law;
   law.name = name;
   if (!fit.IsUsable()) law.unusable_reason = fit.message;
   for (const std::vector<double>& draw : fit.resample_parameters) {
     law.resamples.push_back(Named(fit.parameter_names, draw));
   }
-  LawInfo record = CurveLossRecord(fit.form, fit.lambda, name, Status(fit.IsUsable(), fit.message),
-                                   Named(fit.parameter_names, fit.parameters));
+  law.records.push_back(CurveLossRecord(fit.form, fit.lambda, name,
+                                        fit.IsUsable() ? "a usable fit" : "NOT USABLE: " + fit.message,
+                                        Named(fit.parameter_names, fit.parameters)));
+  return law;
+}
+
+}  // namespace
+
+Law FittedLaw(const CurveFitSummary& fit, const std::string& name) {
+  if (fit.parameters.empty()) throw InvalidArgument("the curve fit has no parameters (" + fit.message + ")");
+  Law law = CurveFitLaw(fit, name);
+  LawInfo& record = law.records.front();
   record.params_definition = "not read: the law was fitted at one model size";
   const CurveLawForm form = fit.form;
   const double lambda = fit.lambda;
@@ -157,20 +163,13 @@ Law FittedLaw(const CurveFitSummary& fit, const std::string& name) {
       EvaluateFinalLoss(bound, range, *cache, in, e);
     };
   };
-  law.records.push_back(std::move(record));
   return law;
 }
 
 Law FittedLaw(const CurveSizeFitSummary& fit, const std::string& name) {
   if (fit.law.parameters.empty()) throw InvalidArgument("the curve fit has no parameters (" + fit.message + ")");
-  Law law;
-  law.name = name;
-  if (!fit.IsUsable()) law.unusable_reason = fit.message;
-  for (const std::vector<double>& draw : fit.resample_parameters) {
-    law.resamples.push_back(Named(fit.parameter_names, draw));
-  }
-  LawInfo record = CurveLossRecord(fit.form, fit.lambda, name, Status(fit.IsUsable(), fit.message),
-                                   Named(fit.parameter_names, fit.parameters));
+  Law law = CurveFitLaw(fit, name);
+  LawInfo& record = law.records.front();
   record.inputs.push_back(Input::kParams);
   record.params_definition = "as in the fitted runs' N (the law's parameters are power laws in it)";
   if (!fit.sizes.empty()) {
@@ -194,7 +193,6 @@ Law FittedLaw(const CurveSizeFitSummary& fit, const std::string& name) {
       e.CheckRange(params, std::numeric_limits<double>::quiet_NaN());
     };
   };
-  law.records.push_back(std::move(record));
   return law;
 }
 

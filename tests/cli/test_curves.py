@@ -33,6 +33,14 @@ def one_error_line(result):
     return lines[0]
 
 
+def assert_refused(result, expected):
+    """Exit 2 with one error line that holds every part of expected."""
+    assert result.code == 2
+    line = one_error_line(result)
+    for part in expected:
+        assert part in line, line
+
+
 def test_final_rows_of_the_multipower_logs(scalelaw, tmp_path):
     if not os.path.isdir(MULTIPOWER_25):
         pytest.skip(f"SKIPPED: {MULTIPOWER_25} is absent (published data are read from ../shared, never copied)")
@@ -124,11 +132,7 @@ def test_cooldowns_give_one_row_per_branch(scalelaw, tmp_path):
 def test_bad_logs_exit_2_with_one_line(scalelaw, tmp_path, text, args, expected):
     log = tmp_path / "steps.csv"
     log.write_text(text)
-    result = scalelaw("curve", "table", log, "--batch-tokens", 1, *args)
-    assert result.code == 2
-    line = one_error_line(result)
-    for part in expected:
-        assert part in line, line
+    assert_refused(scalelaw("curve", "table", log, "--batch-tokens", 1, *args), expected)
 
 
 def test_jsonl_without_the_metric_names_a_close_key(scalelaw, tmp_path):
@@ -253,11 +257,7 @@ def test_trainer_states_of_several_sizes_give_their_final_rows(scalelaw, tmp_pat
 def test_bad_trainer_states_exit_2_with_one_line(scalelaw, tmp_path, state, expected):
     path = tmp_path / "trainer_state.json"
     path.write_text(json.dumps(state, indent=2))
-    result = scalelaw("curve", "table", path, "--batch-tokens", 1)
-    assert result.code == 2
-    line = one_error_line(result)
-    for part in expected:
-        assert part in line, line
+    assert_refused(scalelaw("curve", "table", path, "--batch-tokens", 1), expected)
 
 
 def test_a_restarted_tensorboard_run_is_its_directory(scalelaw, tmp_path):
