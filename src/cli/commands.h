@@ -94,6 +94,9 @@ struct PredictCommand {
   Quantity quantity = Quantity::kLearningRate;
   LawChoice law;
   InputValues inputs;
+  // predict-loss --fit: the level of the predictive interval of a new run's loss (parameter uncertainty from
+  // the fit's bootstrap plus its residuals' observation noise); 0 for none.
+  double predictive = 0.9;
   bool json = false;
 };
 int RunPredict(const PredictCommand& command);

@@ -216,6 +216,12 @@ void AddPredictCommand(CLI::App& app, const PredictCommandSpec& spec, PredictCom
         AddInput(sub, input, command.inputs);
       }
     }
+    sub->add_option("--predictive", command.predictive,
+                    "With --fit of a bootstrapped fit: the level of the predictive interval of a new run's loss "
+                    "(loss_loXXp, loss_hiXXp: the bootstrap's parameter uncertainty plus the fit's residuals), 0 for "
+                    "none")
+        ->check(CLI::Range(0.0, 0.99))
+        ->capture_default_str();
   }
   AddJsonFlag(sub, command.json);
   sub->callback([&] { exit_code = RunPredict(command); });
