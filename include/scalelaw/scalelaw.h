@@ -4,6 +4,7 @@
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/analysis/summary.h"
+#include "scalelaw/analysis/validation.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_law.h"
 #include "scalelaw/curves/curve_size_fit.h"
