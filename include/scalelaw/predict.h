@@ -46,9 +46,9 @@ struct Law {
   std::vector<LawInfo> records;      // one per quantity it answers, each with the constants it is evaluated with
   std::vector<Constants> resamples;  // a fit's bootstrap parameters (by the records' constant names); may be empty
   std::string unusable_reason;       // a fit that is not usable: why (its predictions are still given, with it)
-  // A fit's residuals (empty for a published law), and the level of the predictive interval its loss predictions
-  // carry beside the 95% parameter interval: 0 for none, 0.9 for loss_lo90p and loss_hi90p (PredictiveInterval,
-  // with the resamples' losses as the predictions).
+  // A fit's residuals (empty for a published law and a curve-law fit), and the level of the predictive interval
+  // its loss predictions carry beside the 95% parameter interval: 0 for none, 0.9 for loss_lo90p and loss_hi90p
+  // (PredictiveInterval, with the resamples' losses as the predictions; none without residuals).
   ObservationNoise noise;
   double predictive_level = 0;
 

@@ -68,7 +68,10 @@ void AddResampleIntervals(const Law& law, const LawInfo& record, const Predictio
     if (hi - lo <= 1e-9 * std::abs(value)) continue;
     values.emplace_back(key + "_lo95", lo);
     values.emplace_back(key + "_hi95", hi);
-    if (key == "loss" && record.quantity == Quantity::kLoss && law.predictive_level > 0) {
+    // A law without residuals (a published law, a curve-law fit, a fit file written before they were) has no
+    // observation noise to add, and no predictive interval.
+    if (key == "loss" && record.quantity == Quantity::kLoss && law.predictive_level > 0 &&
+        !law.noise.residuals.empty()) {
       const auto [plo, phi] = PredictiveInterval(s, law.noise, law.predictive_level);
       if (std::isfinite(plo) && std::isfinite(phi)) {
         const int percent = static_cast<int>(std::lround(100 * law.predictive_level));

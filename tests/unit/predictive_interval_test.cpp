@@ -110,6 +110,13 @@ TEST_CASE("A fitted law's loss carries loss_lo90p and loss_hi90p around its 95% 
   const double width = std::log(p.Value("loss_hi90p") / p.Value("loss_lo90p"));
   CHECK(width > 0.04);
   CHECK(width < 0.11);
+
+  // A law without residuals (a curve-law fit, an older fit file) keeps its 95% interval and says nothing more.
+  law.noise.residuals.clear();
+  const scalelaw::Prediction quiet = scalelaw::Predict(law, scalelaw::Quantity::kLoss, in);
+  CHECK(quiet.Value("loss_lo95") == Approx(p.Value("loss_lo95")).epsilon(1e-12));
+  CHECK_THROWS(quiet.Value("loss_lo90p"));
+  for (const std::string& warning : quiet.warnings) CHECK(warning.find("predictive") == std::string::npos);
 }
 
 TEST_CASE("The 90% predictive interval of a new run covers about 90% of fresh draws of a known law", "[predict]") {
