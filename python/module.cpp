@@ -119,11 +119,19 @@ T Take(py::dict& options, const char* key) {
 // scalelaw.fit: the runs (N, D, loss and optional weights, unique tokens and named columns), the model (a
 // registered name, "loglinear" over the named columns, or a formula over them) and the options by the
 // keyword names of scalelaw.fit; an option this does not know is an error, not silently ignored.
-scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<DoubleArray> tokens,
-                             const DoubleArray& loss, std::optional<DoubleArray> weights,
-                             std::optional<DoubleArray> unique_tokens,
-                             const std::map<std::string, DoubleArray>& columns, const std::string& model_name,
-                             const std::string& formula, py::dict options_in) {
+// The runs, options and form of scalelaw.fit's arguments (shared by scalelaw.validate).
+struct FitRequest {
+  scalelaw::Dataset data;
+  scalelaw::FitOptions options;
+  std::optional<scalelaw::Model> model;
+  int drop_highest = 0;
+  bool show_progress = false;
+};
+
+FitRequest FitRequestOf(std::optional<DoubleArray> params, std::optional<DoubleArray> tokens, const DoubleArray& loss,
+                        std::optional<DoubleArray> weights, std::optional<DoubleArray> unique_tokens,
+                        const std::map<std::string, DoubleArray>& columns, const std::string& model_name,
+                        const std::string& formula, py::dict options_in) {
   scalelaw::Dataset data;
   data.loss = ToVector(loss);
   if (params) data.params = ToVector(*params);
@@ -180,15 +188,62 @@ scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<Do
   }
   data.Validate();
   if (drop_highest > 0) data = scalelaw::DropHighestLoss(data, drop_highest);
+  return FitRequest{std::move(data), std::move(options), model, drop_highest, show_progress};
+}
+
+scalelaw::FitSummary FitRuns(std::optional<DoubleArray> params, std::optional<DoubleArray> tokens,
+                             const DoubleArray& loss, std::optional<DoubleArray> weights,
+                             std::optional<DoubleArray> unique_tokens,
+                             const std::map<std::string, DoubleArray>& columns, const std::string& model_name,
+                             const std::string& formula, py::dict options_in) {
+  FitRequest request =
+      FitRequestOf(params, tokens, loss, weights, unique_tokens, columns, model_name, formula, std::move(options_in));
   return RunInterruptibly<scalelaw::FitSummary>(
       [&](const Progress& progress) {
-        options.progress = progress;
+        request.options.progress = progress;
         scalelaw::FitSummary summary;
-        scalelaw::Fit(data, model, options, &summary);
-        summary.drop_highest = drop_highest;
+        scalelaw::Fit(request.data, *request.model, request.options, &summary);
+        summary.drop_highest = request.drop_highest;
         return summary;
       },
-      show_progress);
+      request.show_progress);
+}
+
+// scalelaw.validate: leave-future-out validation (scalelaw/analysis/validation.h) of the fit scalelaw.fit's
+// arguments describe; split, a column of the runs' own to split on (empty: split_by names C, N or D), and the
+// validation's options. Returns LeaveFutureOutToJson.
+std::string ValidateRuns(std::optional<DoubleArray> params, std::optional<DoubleArray> tokens, const DoubleArray& loss,
+                         std::optional<DoubleArray> weights, std::optional<DoubleArray> unique_tokens,
+                         const std::map<std::string, DoubleArray>& columns, const std::string& model_name,
+                         const std::string& formula, py::dict fit_options, const std::string& split_by,
+                         std::optional<DoubleArray> split, const std::vector<double>& thresholds,
+                         const std::vector<double>& quantiles, int min_runs, double predictive) {
+  FitRequest request =
+      FitRequestOf(params, tokens, loss, weights, unique_tokens, columns, model_name, formula, std::move(fit_options));
+  if (split) {
+    if (request.drop_highest > 0) {
+      throw scalelaw::InvalidArgument("drop_highest= with a split column of the runs' own: drop the runs first");
+    }
+    std::vector<double> values = ToVector(*split);
+    if (values.size() != request.data.size()) {
+      throw scalelaw::InvalidArgument("split_by: the column has " + std::to_string(values.size()) + " values for " +
+                                      std::to_string(request.data.size()) + " runs");
+    }
+    request.data.columns[split_by] = std::move(values);
+  }
+  scalelaw::LeaveFutureOutOptions options;
+  options.fit = request.options;
+  options.split_by = split_by;
+  options.thresholds = thresholds;
+  if (!quantiles.empty()) options.quantiles = quantiles;
+  options.min_train_runs = min_runs;
+  options.predictive_level = predictive;
+  scalelaw::LeaveFutureOutSummary summary;
+  {
+    py::gil_scoped_release release;
+    scalelaw::ValidateLeaveFutureOut(request.data, *request.model, options, &summary);
+  }
+  return scalelaw::LeaveFutureOutToJson(summary);
 }
 
 // The input a keyword names: a key of the input table ("params"), a form's own name for one ("N", "D", "U"), or
@@ -257,7 +312,8 @@ scalelaw::Quantity QuantityFromName(const std::string& name) {
 }
 
 std::string PredictJson(const std::string& quantity, const std::string& law, const py::dict& values,
-                        const py::object& fit_object, const std::map<std::string, double>& constants) {
+                        const py::object& fit_object, const std::map<std::string, double>& constants,
+                        double predictive) {
   const scalelaw::PredictionInputs in = InputsFromDict(values);
   const std::optional<scalelaw::Law> fit = LawOf(fit_object);
   const scalelaw::Quantity q = QuantityFromName(quantity);
@@ -265,8 +321,10 @@ std::string PredictJson(const std::string& quantity, const std::string& law, con
     if (!constants.empty()) throw scalelaw::InvalidArgument("constants= needs one law, not law='all'");
     return scalelaw::PredictionsToJson(scalelaw::Predict(q, "all", in), scalelaw::Spelling::kPython);
   }
-  return scalelaw::PredictionsToJson({scalelaw::Predict(ChosenLaw(law, q, fit, constants), q, in)},
-                                     scalelaw::Spelling::kPython);
+  scalelaw::Law chosen = ChosenLaw(law, q, fit, constants);
+  // A fit's loss carries its predictive interval at this level (0: none) beside the 95% parameter interval.
+  if (fit && q == scalelaw::Quantity::kLoss) chosen.predictive_level = predictive;
+  return scalelaw::PredictionsToJson({scalelaw::Predict(chosen, q, in)}, scalelaw::Spelling::kPython);
 }
 
 // Every law's answer at every point of the broadcast columns, in one call: {"law", "citation", "outputs": {key:
@@ -1124,6 +1182,10 @@ PYBIND11_MODULE(_scalelaw, m) {
                               self.attr("__getstate__")());
       });
 
+  m.def("_validate", &ValidateRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"),
+        py::arg("unique_tokens"), py::arg("columns"), py::arg("model"), py::arg("formula"), py::arg("options"),
+        py::arg("split_by"), py::arg("split"), py::arg("thresholds"), py::arg("quantiles"), py::arg("min_runs"),
+        py::arg("predictive"));
   m.def("_fit", &FitRuns, py::arg("params"), py::arg("tokens"), py::arg("loss"), py::arg("weights"),
         py::arg("unique_tokens"), py::arg("columns"), py::arg("model"), py::arg("formula"), py::arg("options"));
   m.def("_model_catalogue", [] {
@@ -1339,7 +1401,7 @@ PYBIND11_MODULE(_scalelaw, m) {
         py::arg("lr"), py::arg("schedules"), py::arg("metric_name"), py::arg("schedule"), py::arg("max_lr_gap"),
         py::arg("extra"));
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),
-        py::arg("constants"));
+        py::arg("constants"), py::arg("predictive") = 0.9);
   m.def("_predict_bulk", &PredictBulk, py::arg("quantity"), py::arg("law"), py::arg("columns"), py::arg("fixed"),
         py::arg("fit"), py::arg("constants"));
   m.def("_inputs", [] {

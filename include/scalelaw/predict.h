@@ -22,11 +22,35 @@
 
 namespace scalelaw {
 
+// The run-to-run noise of a fitted loss: the fit's residuals r_i = L_hat_i - L_i on its residual scale (log, or
+// the loss itself) and its number of free parameters p. A new run's loss is L = L_hat e^-r (log) or L_hat - r.
+struct ObservationNoise {
+  std::vector<double> residuals;
+  bool log_scale = true;
+  int free_parameters = 0;
+};
+
+// The predictive interval of a new run's loss at level (0.9: the 5% and 95% percentiles), from the bootstrap
+// predictions of its law (parameter uncertainty) and the fitted residuals (observation noise), as a residual
+// bootstrap (Davison and Hinkley 1997, Bootstrap Methods, Sec. 6.3.3, Algorithm 6.4): every resampled prediction is
+// combined with every residual, centred and inflated by sqrt(n / (n - p)) because fitted residuals are smaller
+// than the errors they estimate (leverage), and the interval is the percentiles of those B x n values (at most
+// 10^6: beyond, each prediction meets an evenly spaced subset of the residuals). The empirical residuals, not a
+// normal of their scale, so a skewed or heavy-tailed noise keeps its shape. Returns {NaN, NaN} with fewer than
+// 2 predictions or residuals, or no degrees of freedom (n <= p).
+std::pair<double, double> PredictiveInterval(const std::vector<double>& predictions, const ObservationNoise& noise,
+                                             double level);
+
 struct Law {
   std::string name;                  // "epoch", "fit:runs.json"
   std::vector<LawInfo> records;      // one per quantity it answers, each with the constants it is evaluated with
   std::vector<Constants> resamples;  // a fit's bootstrap parameters (by the records' constant names); may be empty
   std::string unusable_reason;       // a fit that is not usable: why (its predictions are still given, with it)
+  // A fit's residuals (empty for a published law and a curve-law fit), and the level of the predictive interval
+  // its loss predictions carry beside the 95% parameter interval: 0 for none, 0.9 for loss_lo90p and loss_hi90p
+  // (PredictiveInterval, with the resamples' losses as the predictions; none without residuals).
+  ObservationNoise noise;
+  double predictive_level = 0;
 
   // The record answering quantity, or nullptr.
   const LawInfo* Answer(Quantity quantity) const;
@@ -43,13 +67,14 @@ Law PublishedLaw(std::string_view family, Quantity quantity);
 Law WithConstants(Law law, const std::map<std::string, double>& constants);
 
 // One law's answer. values keeps the JSON keys in a stable order ("lr", "batch_tokens", ...), each output with
-// key_lo95 and key_hi95 after it when the law has resamples.
+// key_lo95 and key_hi95 after it when the law has resamples, and a fitted loss with loss_loXXp and loss_hiXXp
+// after those when the law asks for a predictive interval at level XX% (Law::predictive_level).
 struct Prediction {
   LawInfo law;
   std::vector<std::pair<std::string, double>> values;
-  std::vector<std::string> warnings;  // outside the fitted range, conventions substituted, ...
-  std::vector<std::string> notes;     // what was assumed (e.g. "C = 6ND = 8.4e22 FLOPs")
-  std::string skipped;                // with family "all": why this law could not answer (values empty)
+  std::vector<std::string> warnings;             // outside the fitted range, conventions substituted, ...
+  std::vector<std::string> notes;                // what was assumed (e.g. "C = 6ND = 8.4e22 FLOPs")
+  std::string skipped;                           // with family "all": why this law could not answer (values empty)
   std::optional<NotApplicable> skipped_problem;  // the same reason, for a face to spell in its own words
 
   double Value(std::string_view key) const;  // throws InvalidArgument when absent
@@ -114,7 +139,7 @@ struct InputColumns {
   std::vector<std::pair<Input, const double*>> columns;  // each of `size` values
   // Columns of inputs the table does not name (LawInfo::named_inputs), each of `size` values.
   std::vector<std::pair<std::string, const double*>> named_columns;
-  PredictionInputs fixed;                                // inputs that are the same at every point
+  PredictionInputs fixed;  // inputs that are the same at every point
 };
 
 // Throws InputProblem naming the input and the point when a value is outside its input's domain.

@@ -5,6 +5,7 @@
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/analysis/recipes.h"
 #include "scalelaw/analysis/summary.h"
+#include "scalelaw/analysis/validation.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_law.h"
 #include "scalelaw/curves/curve_size_fit.h"

@@ -29,7 +29,8 @@ from numpy.typing import ArrayLike as _ArrayLike
 from numpy.typing import NDArray as _NDArray
 
 from . import _scalelaw
-from ._records import Allocation, InputRecord, LawRecord, ModelRecord, Plan, PlanItem, Prediction
+from ._records import (Allocation, InputRecord, LawRecord, ModelRecord, Plan, PlanItem, Prediction,
+                       ValidationResult)
 from ._scalelaw import (BatchTokensLaw, CurveFitResult, CurveSizeFitResult, Error, FitResult, HparamCell,
                         HparamSweepResult, InputError, InvalidArgument, IsoflopBudget, IsoflopResult, LrLaw,
                         __version__)
@@ -39,7 +40,8 @@ __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "
            "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
            "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
            "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "residuals",
-           "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows"]
+           "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows", "validate",
+           "ValidationResult"]
 
 # A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
 _Column = _Union[str, _ArrayLike]
@@ -175,6 +177,25 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     other inputs by their data names, {"x": "log_flops"}), which scalelaw.plot(result, table) reads again.
 
     """
+    args, read = _fit_request(**locals())
+    result = _scalelaw._fit(*args)
+    if read is not None:
+        result.table_columns = read
+    return result
+
+
+def _fit_request(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens", loss: _Column = "loss", *,
+        flops: _Optional[_Column] = None, model: str = "chinchilla", formula: _Optional[str] = None,
+        columns: _Optional[_Mapping[str, _Column]] = None, grid: _Optional[_Mapping[str, _ArrayLike]] = None,
+        estimator: str = "objective", huber_delta: float = 1e-3, weights: _Optional[_Column] = None, threads: int = 0,
+        drop_highest: int = 0, fix: _Optional[_Mapping[str, float]] = None,
+        tie: _Optional[_Sequence[tuple[str, str]]] = None,
+        bounds: _Optional[_Mapping[str, tuple[float, float]]] = None, bootstrap: int = 0, seed: int = 42,
+        at_flops: _Optional[float] = None, unique_tokens: _Optional[_Column] = None, holdout_top: int = 0,
+        objective: str = "huber", asymmetry: float = 1.0, starts: str = "auto", latin_hypercube_starts: int = 0,
+        progress: bool = False, residual: _Optional[str] = None, max_span: float = 1e4) -> tuple[tuple[_Any, ...], _Optional[dict[str, str]]]:
+    """fit's arguments as the C++ core takes them (_scalelaw._fit, _scalelaw._validate), and the columns of the
+    table read (None without a table)."""
     table = data if _is_table(data) else None
     if table is None and data is not None:  # fit(N, D, loss): the arrays arrive one place to the left
         if not isinstance(tokens, str):
@@ -230,10 +251,42 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     }
     w = None if weights is None else _column(weights, "weights")
     u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
-    result = _scalelaw._fit(n, d, _column(loss, "loss"), w, u, data, str(model), formula or "", options)
-    if read is not None:
-        result.table_columns = read
-    return result
+    return (n, d, _column(loss, "loss"), w, u, data, str(model), formula or "", options), read
+
+
+def validate(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens", loss: _Column = "loss", *,
+             split_by: str = "C", thresholds: _Optional[_Sequence[float]] = None,
+             quantiles: _Optional[_Sequence[float]] = None, min_runs: int = 0, predictive: float = 0.9,
+             bootstrap: int = 100, **fit_options: _Any) -> ValidationResult:
+    """Leave-future-out validation of a fit, as `scalelaw validate`: for each threshold t of split_by, fit on the
+    runs with split_by < t and predict those at or above it. The runs, form and fit options are fit()'s (data,
+    params, tokens, loss, flops=, formula=, columns=, objective=, fix=, ...; holdout_top is not taken).
+    split_by: "C" (a data column C, else 6ND), "N", "D", or a column of the table (or an entry of columns=).
+    thresholds: the values of t; None: the runs' distinct split_by values at quantiles (default 0.5, 0.6, 0.7,
+    0.8, 0.9). min_runs: fewest runs below a threshold for it to be used (0: the fit's free parameters + 1).
+    bootstrap: resamples of each fold's fit, for the predictive intervals at level predictive (0.9) whose
+    coverage of the held-out runs is reported. Returns a ValidationResult (.folds, .by_distance, .runs,
+    .coverage; .to_frame("runs") as a DataFrame); .usable is False, with the reason in .message, when no
+    threshold leaves enough runs to fit.
+    """
+    if "holdout_top" in fit_options:
+        raise InvalidArgument("validate chooses its held-out runs by threshold: holdout_top= is not taken")
+    table = data if _is_table(data) else None
+    columns = fit_options.get("columns") or {}
+    split = None
+    if split_by not in ("C", "N", "D") or (table is not None and _has_column(table, split_by)):
+        if split_by in columns:
+            split = None  # already a data column of the fit
+        elif table is not None and _has_column(table, split_by):
+            split = _column(table[split_by], split_by)
+        elif split_by not in ("C", "N", "D"):
+            raise InvalidArgument(f"split_by={split_by!r}: not a column of the table nor an entry of columns=")
+    (n, d, y, w, u, data_columns, model, formula, options), _ = _fit_request(data, params, tokens, loss,
+                                                                             bootstrap=bootstrap, **fit_options)
+    result = _scalelaw._validate(n, d, y, w, u, data_columns, model, formula, options, str(split_by), split,
+                                 [float(t) for t in (thresholds or [])], [float(q) for q in (quantiles or [])],
+                                 int(min_runs), float(predictive))
+    return ValidationResult._from_json(_json.loads(result))
 
 
 def fit_groups(data: _Any, group_by: str, **options: _Any) -> _Any:
@@ -395,8 +448,9 @@ def _warn(messages: _Sequence[str]) -> None:
 
 
 def _call(quantity: str, law: str, inputs: _Mapping[str, _Union[float, str]], fit: _Optional[_Fitted] = None,
-          constants: _Optional[_Mapping[str, float]] = None) -> list[Prediction]:
-    predictions = _json.loads(_scalelaw._predict_json(quantity, law, inputs, fit, _constants(constants)))
+          constants: _Optional[_Mapping[str, float]] = None, predictive: float = 0.9) -> list[Prediction]:
+    predictions = _json.loads(_scalelaw._predict_json(quantity, law, inputs, fit, _constants(constants),
+                                                      float(predictive)))
     predictions = [Prediction._from_json(p) for p in predictions["predictions"]]
     _warn([w for p in predictions for w in p.warnings])
     return predictions
@@ -407,7 +461,7 @@ def _constants(constants: _Optional[_Mapping[str, float]]) -> dict[str, float]:
 
 
 def predict(quantity: str, *, law: str = "all", fit: _Optional[_Fitted] = None,
-            constants: _Optional[_Mapping[str, float]] = None,
+            constants: _Optional[_Mapping[str, float]] = None, predictive: float = 0.9,
             **inputs: _Union[float, str, None]) -> list[Prediction]:
     """Every detail of one prediction: a list of Prediction, one per law (.law, .citation, .values, .units,
     .params_definition, .notes, .warnings; .skipped says why a law of law="all" could not answer), and p["lr"]
@@ -418,10 +472,15 @@ def predict(quantity: str, *, law: str = "all", fit: _Optional[_Fitted] = None,
     instead; constants: {name: value} replacing the law's own (laws that publish none need them). inputs are scalars
     by the keys of scalelaw.inputs() (params, tokens, flops, loss, seq_len, batch_tokens, lr, unique_tokens, ...),
     and schedule= a learning-rate schedule spec (a str) for a curve fit.
+    predictive: with fit= a bootstrapped fit and quantity "loss", the level of the predictive interval of a new
+    run's loss, values "loss_lo90p" and "loss_hi90p" at 0.9 (the bootstrap's parameter uncertainty plus the fit's
+    residuals, as `predict-loss --predictive`); 0 for none.
     """
+    if not 0 <= predictive < 1:
+        raise InvalidArgument(f"predictive={predictive!r}: expected a level in [0, 1), 0 for none")
     given: dict[str, _Union[float, str]] = {k: (v if isinstance(v, str) else float(v)) for k, v in inputs.items()
                                             if v is not None}
-    return _call(quantity, law, given, fit, constants)
+    return _call(quantity, law, given, fit, constants, predictive)
 
 
 def inputs() -> list[InputRecord]:

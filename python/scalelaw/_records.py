@@ -11,12 +11,13 @@ against the dicts these functions used to return keeps working.
 from __future__ import annotations
 
 import copy
+import importlib
 import math
 from collections.abc import Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-__all__ = ["Allocation", "InputRecord", "LawRecord", "ModelRecord", "Plan", "PlanItem", "Prediction"]
+__all__ = ["Allocation", "InputRecord", "LawRecord", "ModelRecord", "Plan", "PlanItem", "Prediction", "ValidationResult"]
 
 # The keys of a prediction's JSON that describe it; every other key is a value (an output, or an input it used).
 _PREDICTION_FIELDS = ("law", "citation", "skipped", "params_definition", "units", "notes", "warnings")
@@ -246,3 +247,50 @@ class ModelRecord(_Record):
     def _from_json(cls, data: Mapping[str, Any]) -> ModelRecord:
         return cls(name=str(data["name"]), formula=str(data["formula"]), parameters=_strings(data, "parameters"),
                    inputs=_strings(data, "inputs"), description=str(data["description"]), _data=dict(data))
+
+
+def _numbers(rows: Any) -> list[dict[str, Any]]:
+    """JSON rows with null (a value that is not finite) as NaN."""
+    return [{k: (math.nan if v is None else v) for k, v in row.items()} for row in rows]
+
+
+@dataclass(frozen=True)
+class ValidationResult(_Record):
+    """A leave-future-out validation (scalelaw.validate, `scalelaw validate --json`): for each threshold of split_by
+    (C, N, D or a column) a fit on the runs below it (folds), every held-out run's prediction, relative error
+    (predicted - observed) / observed, log error and extrapolation distance (its split_by / the threshold), and
+    whether its loss lies in the fit's predictive interval at predictive_level (runs); the errors by distance band
+    [2^k, 2^(k+1)) (by_distance); covered of with_interval held-out runs inside their interval (coverage). usable is
+    False (status, message say why) when no threshold left enough runs to fit. to_frame("runs" | "folds" |
+    "by_distance") gives a pandas DataFrame."""
+
+    split_by: str
+    predictive_level: float
+    status: str
+    message: str
+    usable: bool
+    coverage: float
+    covered: int
+    with_interval: int
+    mean_abs_relative_error: float
+    folds: list[dict[str, Any]]
+    by_distance: list[dict[str, Any]]
+    runs: list[dict[str, Any]]
+    _data: dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def _from_json(cls, data: Mapping[str, Any]) -> ValidationResult:
+        return cls(split_by=str(data["split_by"]), predictive_level=float(data["predictive_level"]),
+                   status=str(data["status"]), message=str(data["message"]), usable=data["status"] == "usable",
+                   coverage=_number(data.get("coverage")), covered=int(data["covered"]),
+                   with_interval=int(data["with_interval"]),
+                   mean_abs_relative_error=_number(data.get("mean_abs_relative_error")),
+                   folds=_numbers(data["folds"]), by_distance=_numbers(data["by_distance"]),
+                   runs=_numbers(data["runs"]), _data=dict(data))
+
+    def to_frame(self, part: str = "runs") -> Any:
+        """One part ("runs", "folds" or "by_distance") as a pandas DataFrame, one row per entry."""
+        if part not in ("runs", "folds", "by_distance"):
+            raise KeyError(f"{part!r}: expected 'runs', 'folds' or 'by_distance'")
+        pandas = importlib.import_module("pandas")
+        return pandas.DataFrame.from_records(getattr(self, part))

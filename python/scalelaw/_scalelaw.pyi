@@ -325,6 +325,23 @@ def _fit(
     formula: str,
     options: dict[str, Any],
 ) -> FitResult: ...
+def _validate(
+    params: NDArray[np.float64] | None,
+    tokens: NDArray[np.float64] | None,
+    loss: NDArray[np.float64],
+    weights: NDArray[np.float64] | None,
+    unique_tokens: NDArray[np.float64] | None,
+    columns: Mapping[str, NDArray[np.float64]],
+    model: str,
+    formula: str,
+    options: dict[str, Any],
+    split_by: str,
+    split: NDArray[np.float64] | None,
+    thresholds: list[float],
+    quantiles: list[float],
+    min_runs: int,
+    predictive: float,
+) -> str: ...  # LeaveFutureOutToJson (scalelaw/analysis/validation.h)
 def _isoflop_defaults() -> dict[str, Any]: ...  # IsoflopOptions' defaults under scalelaw.isoflop's keywords
 def _isoflop_from_json(arg0: str, /) -> IsoflopResult: ...
 def _fit_hparams_from_json(arg0: str, /) -> HparamSweepResult: ...
@@ -609,7 +626,12 @@ def _curve_chart(
 ) -> dict[str, Any]: ...  # title; curves: list of dicts of arrays (plot/curve_charts.h)
 def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any]) -> str: ...
 def _predict_json(
-    quantity: str, law: str, inputs: Mapping[str, float | str], fit: object, constants: Mapping[str, float]
+    quantity: str,
+    law: str,
+    inputs: Mapping[str, float | str],
+    fit: object,
+    constants: Mapping[str, float],
+    predictive: float = 0.9,
 ) -> str: ...
 def _predict_bulk(
     quantity: str,

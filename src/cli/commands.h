@@ -68,6 +68,20 @@ struct FitCommand {
 };
 int RunFit(const FitCommand& command);
 
+// scalelaw validate FILE: leave-future-out validation of the fit FitCommand describes (its --group-by,
+// --holdout-top, --at-flops, --output and --plot are not used).
+struct ValidateCommand {
+  FitCommand fit;
+  std::string split_by = "C";
+  std::vector<double> thresholds;
+  std::vector<double> quantiles = {0.5, 0.6, 0.7, 0.8, 0.9};
+  int min_train_runs = 0;
+  double predictive = 0.9;
+  bool json = false;
+  std::string plot;  // an SVG of the relative errors against the extrapolation distance
+};
+int RunValidate(const ValidateCommand& command);
+
 // The values of the input options (NaN: not given), indexed by Input; the options are generated from the input
 // table (scalelaw/laws/inputs.h).
 struct InputValues {
@@ -95,6 +109,9 @@ struct PredictCommand {
   Quantity quantity = Quantity::kLearningRate;
   LawChoice law;
   InputValues inputs;
+  // predict-loss --fit: the level of the predictive interval of a new run's loss (parameter uncertainty from
+  // the fit's bootstrap plus its residuals' observation noise); 0 for none.
+  double predictive = 0.9;
   bool json = false;
 };
 int RunPredict(const PredictCommand& command);

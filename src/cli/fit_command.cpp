@@ -1,4 +1,6 @@
 // scalelaw fit FILE: fits a model form to the runs in a CSV file.
+#include "cli/fit_command.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -244,7 +246,7 @@ std::string GroupsReport(const std::string& group_by, const std::vector<std::str
 
 }  // namespace
 
-int RunFit(const FitCommand& command) {
+PreparedFit PrepareFit(const FitCommand& command, const std::vector<std::string>& extra_columns) {
   FitOptions options;
   options.estimator = EstimatorFromName(command.estimator);
   options.huber_delta = command.huber_delta;
@@ -321,9 +323,14 @@ int RunFit(const FitCommand& command) {
   // option that takes it.
   const bool signed_loss = ResidualOf(options) == Residual::kLoss;
   NumericTable table;
+  TableQuery query = QueryOf(command, *model, columns, signed_loss ? CellDomain::kFinite : CellDomain::kPositive);
+  for (const std::string& extra : extra_columns) {
+    const bool read = std::any_of(query.columns.begin(), query.columns.end(),
+                                  [&extra](const ColumnRequest& c) { return c.name == extra; });
+    if (!read) query.columns.push_back({extra, CellDomain::kPositive});
+  }
   try {
-    table = ParseNumericCsv(
-        text, source, QueryOf(command, *model, columns, signed_loss ? CellDomain::kFinite : CellDomain::kPositive));
+    table = ParseNumericCsv(text, source, query);
   } catch (const InputError& error) {
     const std::string what = error.what();
     if (signed_loss || what.find("column '" + command.loss_col + "'") == std::string::npos ||
@@ -334,6 +341,23 @@ int RunFit(const FitCommand& command) {
         fmt::format("{} (--objective {} acts on log residuals; fit the loss itself with --residual {})", what,
                     command.objective, ResidualName(Residual::kLoss)));
   }
+  return PreparedFit{std::move(options), std::move(*model), std::move(columns), std::move(table)};
+}
+
+Dataset PreparedFit::Runs(const FitCommand& command, const std::string& label) const {
+  return RunsOf(label.empty() ? table : table.Group(label), command, model, columns);
+}
+
+std::string PreparedFit::DescribeColumns(const FitCommand& command) const {
+  return cli::DescribeColumns(command, model);
+}
+
+int RunFit(const FitCommand& command) {
+  PreparedFit prepared = PrepareFit(command);
+  const FitOptions& options = prepared.options;
+  const std::optional<Model> model = prepared.model;
+  const NumericTable& table = prepared.table;
+  const RunColumns& columns = prepared.columns;
 
   // One fit per group (one group: the whole table).
   const std::vector<std::string> labels = command.group_by.empty() ? std::vector<std::string>{""} : table.GroupLabels();

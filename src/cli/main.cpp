@@ -46,8 +46,9 @@ const CLI::Validator kFactorAboveOne(
     },
     "FACTOR", "factor above 1");
 
-void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
-  CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
+// The options of a fit: its runs, form, objective, starts and bootstrap. for_fit: also those only `fit` has
+// (--group-by, --holdout-top, --at-flops); `validate` chooses its held-out runs itself.
+void AddFitOptions(CLI::App* fit, FitCommand& command, bool for_fit) {
   fit->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
   auto* model = fit->add_option("--model", command.model,
                                 "Model form: " + fmt::format("{}", fmt::join(scalelaw::Model::Names(), ", ")))
@@ -66,8 +67,10 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
   fit->add_option("--param", command.params,
                   "Declare a formula identifier a parameter although its name is close to a column's (repeatable)");
   AddTableOptions(fit, command.table);
-  fit->add_option("--group-by", command.group_by,
-                  "One fit per value of this column, reported side by side (--json and --output: a JSON array)");
+  if (for_fit) {
+    fit->add_option("--group-by", command.group_by,
+                    "One fit per value of this column, reported side by side (--json and --output: a JSON array)");
+  }
   fit->add_option("--grid", command.grid,
                   "Starting values of a parameter: NAME=START:STOP:STEP or NAME=V1,V2,... (repeatable); every "
                   "combination is a start; parameters not named keep the model's grid (a formula's: 0.1,1,10)");
@@ -123,16 +126,25 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
                       fmt::format(" (the grid given by --grid, the seed by --seed; K = {})",
                                   scalelaw::FitOptions{}.projected_starts))
       ->capture_default_str();
-  fit->add_option("--holdout-top", command.holdout_top,
-                  "Fit without the K runs of largest compute 6ND and report the error predicting them")
-      ->check(WholeNumber(0, kMaxInt));
+  if (for_fit) {
+    fit->add_option("--holdout-top", command.holdout_top,
+                    "Fit without the K runs of largest compute 6ND and report the error predicting them")
+        ->check(WholeNumber(0, kMaxInt));
+  }
   fit->add_option("--max-span", command.max_span,
                   "Widest 95% interval (as a factor, Laplace and bootstrap) a positive parameter such as A or E may "
                   "have for the fit to count as identified; wider, the fit is not usable and says which parameter " +
                       fmt::format("(inf: never judged) [{}]", scalelaw::FitOptions{}.max_parameter_span))
       ->check(kFactorAboveOne);
-  fit->add_option("--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with uncertainty)")
-      ->check(kPositiveNumber);
+  if (for_fit) {
+    fit->add_option("--at-flops", command.at_flops, "Also report N_opt and D_opt at this budget (with uncertainty)")
+        ->check(kPositiveNumber);
+  }
+}
+
+void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
+  CLI::App* fit = app.add_subcommand("fit", "Fit a scaling law to training runs in a CSV file");
+  AddFitOptions(fit, command, /*for_fit=*/true);
   fit->add_flag("--json", command.json, "Print one JSON object instead of a table");
   fit->add_option("--output", command.output, "Also write the fit as JSON to this file");
   fit->add_option("--plot", command.plot,
@@ -143,6 +155,40 @@ void AddFitCommand(CLI::App& app, FitCommand& command, int& exit_code) {
                   "(observed - predicted, on the fit's residual scale) against the prediction, for every fit");
   AddReportOption(fit, command.report);
   fit->callback([&] { exit_code = RunFit(command); });
+}
+
+void AddValidateCommand(CLI::App& app, ValidateCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "validate", "Leave-future-out validation: fit on the runs below each threshold of C, N or D, predict the rest");
+  command.fit.bootstrap = 100;  // the predictive intervals need a bootstrap
+  AddFitOptions(sub, command.fit, /*for_fit=*/false);
+  sub->add_option("--split-by", command.split_by,
+                  "The size the runs are split on: C (6ND, or a column C), N, D, or any column")
+      ->capture_default_str();
+  auto* thresholds =
+      sub->add_option("--thresholds", command.thresholds,
+                      "Thresholds of --split-by: fit on the runs below each, predict those at or above it")
+          ->delimiter(',')
+          ->check(kPositiveNumber);
+  sub->add_option("--quantiles", command.quantiles,
+                  "Without --thresholds: the thresholds are the runs' distinct --split-by values at these quantiles")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->excludes(thresholds)
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--min-runs", command.min_train_runs,
+                  "Fewest runs below a threshold for it to be used (0: the fit's free parameters + 1)")
+      ->capture_default_str()
+      ->check(WholeNumber(0, kMaxInt));
+  sub->add_option("--predictive", command.predictive,
+                  "Level of the predictive intervals (parameter uncertainty from the bootstrap, default 100 "
+                  "resamples, plus the fit's residuals) whose coverage of the held-out runs is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(0.5, 0.99));
+  AddJsonFlag(sub, command.json);
+  sub->add_option("--plot", command.plot,
+                  "Also draw the held-out runs' relative errors against their extrapolation distance as an SVG file");
+  sub->callback([&] { exit_code = RunValidate(command); });
 }
 
 // The option of one input of the input table (scalelaw/laws/inputs.h): its name, help and domain are the table's.
@@ -218,6 +264,12 @@ void AddPredictCommand(CLI::App& app, const PredictCommandSpec& spec, PredictCom
         AddInput(sub, input, command.inputs);
       }
     }
+    sub->add_option("--predictive", command.predictive,
+                    "With --fit of a bootstrapped fit: the level of the predictive interval of a new run's loss "
+                    "(loss_loXXp, loss_hiXXp: the bootstrap's parameter uncertainty plus the fit's residuals), 0 for "
+                    "none")
+        ->check(CLI::Range(0.0, 0.99))
+        ->capture_default_str();
   }
   AddJsonFlag(sub, command.json);
   sub->callback([&] { exit_code = RunPredict(command); });
@@ -439,6 +491,7 @@ int main(int argc, char** argv) {
 
   int exit_code = kExitOk;
   FitCommand fit;
+  ValidateCommand validate;
   PredictCommand predictions[std::size(kPredictCommands)], allocate;
   TransferLrCommand transfer;
   PlanCommand plan;
@@ -449,6 +502,7 @@ int main(int argc, char** argv) {
   CompareCommand compare;
   CurveCommands curve;
   AddFitCommand(app, fit, exit_code);
+  AddValidateCommand(app, validate, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
   for (std::size_t i = 0; i < std::size(kPredictCommands); ++i) {
     AddPredictCommand(app, kPredictCommands[i], predictions[i], exit_code);

@@ -152,13 +152,28 @@ std::string FormatValues(const Prediction& p) {
     const std::size_t n = std::char_traits<char>::length(suffix);
     return text.size() > n && text.compare(text.size() - n, n, suffix) == 0;
   };
+  // key_loXXp and key_hiXXp, a predictive interval at level XX%: its level, or an empty string for another key.
+  auto predictive_level = [](const std::string& key, const std::string& base, const char* side) -> std::string {
+    const std::string head = base + side;
+    if (key.size() <= head.size() + 1 || key.compare(0, head.size(), head) != 0 || key.back() != 'p') return "";
+    const std::string digits = key.substr(head.size(), key.size() - head.size() - 1);
+    return digits.find_first_not_of("0123456789") == std::string::npos ? digits : "";
+  };
   std::string text;
   for (const auto& [key, value] : p.values) {
     if (ends_with(key, "_lo95") || ends_with(key, "_hi95")) continue;
+    if (!predictive_level(key, "loss", "_lo").empty() || !predictive_level(key, "loss", "_hi").empty()) continue;
     text += fmt::format("  {} {}", key, Short(value));
     const double* lo = find(key + "_lo95");
     const double* hi = find(key + "_hi95");
     if (lo != nullptr && hi != nullptr) text += fmt::format(" [95% {}, {}]", Short(*lo), Short(*hi));
+    for (const auto& [other, low] : p.values) {
+      const std::string level = predictive_level(other, key, "_lo");
+      if (level.empty()) continue;
+      if (const double* high = find(key + "_hi" + level + "p"); high != nullptr) {
+        text += fmt::format(" [{}% predictive {}, {}]", level, Short(low), Short(*high));
+      }
+    }
   }
   return text;
 }

@@ -71,9 +71,14 @@ int RunPredict(const PredictCommand& command) {
   const PredictionInputs in = command.inputs.Inputs();
   const bool all = command.law.family == "all" && command.law.fit.empty();
   if (all && !command.law.constants.empty()) throw InvalidArgument("--constant needs one law, not --law all");
-  const std::vector<Prediction> predictions =
-      all ? Predict(command.quantity, "all", in)
-          : std::vector<Prediction>{Predict(ChosenLaw(command.law, command.quantity), command.quantity, in)};
+  std::vector<Prediction> predictions;
+  if (all) {
+    predictions = Predict(command.quantity, "all", in);
+  } else {
+    Law law = ChosenLaw(command.law, command.quantity);
+    if (command.quantity == Quantity::kLoss) law.predictive_level = command.predictive;
+    predictions.push_back(Predict(law, command.quantity, in));
+  }
 
   std::vector<std::string> warnings;
   for (const Prediction& p : predictions) {

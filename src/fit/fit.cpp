@@ -1212,8 +1212,10 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
         const std::size_t i = begin + k;
         const double r = prediction[k] - (residual == Residual::kLog ? design.log_loss[i] : design.value(i));
         squares += r * r;
+        summary->residuals.push_back(r);
       }
     });
+    summary->free_parameters = layout.num_free;
     const double n = static_cast<double>(design.size()), k = layout.num_free;
     if (squares > 0) {
       summary->aic = n * std::log(squares / n) + 2 * k;

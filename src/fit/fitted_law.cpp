@@ -191,6 +191,9 @@ Law FittedLaw(const FitSummary& fit, const std::string& name) {
   law.name = name;
   if (!fit.IsUsable()) law.unusable_reason = fit.message;
   for (const auto& draw : fit.bootstrap_draws) law.resamples.emplace_back(draw.begin(), draw.end());
+  law.noise.residuals = fit.residuals;
+  law.noise.log_scale = fit.residual == Residual::kLog;
+  law.noise.free_parameters = fit.free_parameters;
 
   if (fit.model == "chinchilla") {
     // The published Chinchilla laws' records with the fitted constants: the same loss, and the same

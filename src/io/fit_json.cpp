@@ -257,6 +257,13 @@ std::string FitToJson(const FitSummary& fit, int indent) {
   }
   out["aic"] = Number(fit.aic);
   out["bic"] = Number(fit.bic);
+  // The residuals at the optimum and the free parameters: the observation noise of predictive intervals.
+  if (!fit.residuals.empty()) {
+    json residuals = json::array();
+    for (double r : fit.residuals) residuals.push_back(Number(r));
+    out["residuals"] = residuals;
+    out["free_parameters"] = fit.free_parameters;
+  }
   if (!fit.holdout.empty()) {
     json runs = json::array();
     for (const auto& run : fit.holdout) {
@@ -342,6 +349,13 @@ FitSummary FitFromJson(std::string_view text, const std::string& source_name) {
   fit.num_points = count(in, "n_points", "n_points");
   fit.iterations = count(in, "iterations", "iterations");
   fit.drop_highest = count(in, "drop_highest", "drop_highest");
+  if (in.contains("residuals") && in["residuals"].is_array()) {
+    for (const json& r : in["residuals"]) {
+      if (!r.is_number()) throw fail("residuals", "expected numbers");
+      fit.residuals.push_back(r.get<double>());
+    }
+    fit.free_parameters = count(in, "free_parameters", "free_parameters");
+  }
   if (in.contains("data_range") && in["data_range"].is_object()) {
     auto bounds = [&](const char* key, double* lo, double* hi) {
       const json& pair = in["data_range"][key];

@@ -59,8 +59,8 @@ void AddResampleIntervals(const Law& law, const LawInfo& record, const Predictio
   std::vector<std::pair<std::string, double>> values;
   for (const auto& [key, value] : out->values) {
     values.emplace_back(key, value);
-    const auto index = static_cast<std::size_t>(
-        std::find(record.outputs.begin(), record.outputs.end(), key) - record.outputs.begin());
+    const auto index =
+        static_cast<std::size_t>(std::find(record.outputs.begin(), record.outputs.end(), key) - record.outputs.begin());
     std::vector<double>& s = samples[index];
     if (s.size() < 2) continue;
     std::sort(s.begin(), s.end());
@@ -68,6 +68,24 @@ void AddResampleIntervals(const Law& law, const LawInfo& record, const Predictio
     if (hi - lo <= 1e-9 * std::abs(value)) continue;
     values.emplace_back(key + "_lo95", lo);
     values.emplace_back(key + "_hi95", hi);
+    // A law without residuals (a published law, a curve-law fit, a fit file written before they were) has no
+    // observation noise to add, and no predictive interval.
+    if (key == "loss" && record.quantity == Quantity::kLoss && law.predictive_level > 0 &&
+        !law.noise.residuals.empty()) {
+      const auto [plo, phi] = PredictiveInterval(s, law.noise, law.predictive_level);
+      if (std::isfinite(plo) && std::isfinite(phi)) {
+        const int percent = static_cast<int>(std::lround(100 * law.predictive_level));
+        values.emplace_back(fmt::format("loss_lo{}p", percent), plo);
+        values.emplace_back(fmt::format("loss_hi{}p", percent), phi);
+        out->notes.push_back(fmt::format(
+            "{}% predictive interval: the bootstrap's losses with the fit's {} residuals (observation noise, "
+            "inflated by sqrt(n/(n-p)) for the {} free parameters)",
+            percent, law.noise.residuals.size(), law.noise.free_parameters));
+      } else {
+        out->warnings.push_back(fmt::format("no predictive interval: the fit has {} residuals for {} free parameters",
+                                            law.noise.residuals.size(), law.noise.free_parameters));
+      }
+    }
   }
   out->values = std::move(values);
   out->notes.push_back(
@@ -193,7 +211,7 @@ constexpr std::size_t kMaxWordedPoints = 64;
 
 // What one range of points of a bulk evaluation produced besides its values.
 struct BulkChunk {
-  std::vector<std::string> notes;               // its first point's, when it starts at point 0
+  std::vector<std::string> notes;                // its first point's, when it starts at point 0
   std::vector<std::vector<std::string>> worded;  // the warnings of its first warned points, point by point
   std::size_t points_warned = 0;                 // every point that warned
   std::vector<char> complete;                    // per output: every point of the range produced it
@@ -255,6 +273,35 @@ void EvaluateRange(const LawInfo& record, const Evaluator& evaluate, const Input
 
 }  // namespace
 
+std::pair<double, double> PredictiveInterval(const std::vector<double>& predictions, const ObservationNoise& noise,
+                                             double level) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t n = noise.residuals.size();
+  const auto p = static_cast<std::size_t>(std::max(noise.free_parameters, 0));
+  if (predictions.size() < 2 || n < 2 || n <= p || !(level > 0 && level < 1)) return {kNaN, kNaN};
+  double mean = 0;
+  for (double r : noise.residuals) mean += r / static_cast<double>(n);
+  const double inflation = std::sqrt(static_cast<double>(n) / static_cast<double>(n - p));
+  std::vector<double> errors;
+  errors.reserve(n);
+  for (double r : noise.residuals) errors.push_back(inflation * (r - mean));
+  // Every prediction with every residual, or with an evenly spaced subset of them when B x n would pass 10^6
+  // (shifted by the prediction's index, so every residual is used about equally).
+  constexpr std::size_t kMaxDraws = 1000000;
+  const std::size_t per_prediction = std::max<std::size_t>(1, std::min(n, kMaxDraws / predictions.size()));
+  std::vector<double> draws;
+  draws.reserve(predictions.size() * per_prediction);
+  for (std::size_t b = 0; b < predictions.size(); ++b) {
+    for (std::size_t t = 0; t < per_prediction; ++t) {
+      const double r = errors[(b + t * n / per_prediction) % n];
+      // r = L_hat - L on the fit's scale, so a new run's loss is L_hat e^-r (log residuals) or L_hat - r.
+      draws.push_back(noise.log_scale ? predictions[b] * std::exp(-r) : predictions[b] - r);
+    }
+  }
+  std::sort(draws.begin(), draws.end());
+  return {detail::Percentile(draws, (1 - level) / 2), detail::Percentile(draws, (1 + level) / 2)};
+}
+
 const LawInfo* Law::Answer(Quantity quantity) const {
   for (const LawInfo& record : records) {
     if (record.quantity == quantity) return &record;
@@ -300,8 +347,8 @@ Law WithConstants(Law law, const std::map<std::string, double>& constants) {
     if (!known) {
       std::string listed;
       for (const std::string& key : names) listed += (listed.empty() ? "" : ", ") + key;
-      throw InvalidArgument(fmt::format("law '{}' has no constant '{}' (it has {})", law.name, name,
-                                        listed.empty() ? "none" : listed));
+      throw InvalidArgument(
+          fmt::format("law '{}' has no constant '{}' (it has {})", law.name, name, listed.empty() ? "none" : listed));
     }
   }
   return law;
@@ -333,8 +380,7 @@ Prediction Predict(const Law& law, Quantity quantity, const PredictionInputs& in
 }
 
 std::vector<Prediction> Predict(Quantity quantity, std::string_view family, const PredictionInputs& in) {
-  return ForFamily<Prediction>(quantity, family,
-                               [&](const Law& law) { return Predict(law, quantity, in); });
+  return ForFamily<Prediction>(quantity, family, [&](const Law& law) { return Predict(law, quantity, in); });
 }
 
 std::vector<std::string> FamiliesFor(Quantity quantity) {
@@ -371,8 +417,8 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   for (const auto& [name, column] : in.named_columns) {
     for (std::size_t k = 0; k < in.size; ++k) {
       if (std::isfinite(column[k])) continue;
-      throw InvalidArgument(
-          fmt::format("the input '{}' must be a finite number (got {} at element {})", name, FormatNumber(column[k]), k));
+      throw InvalidArgument(fmt::format("the input '{}' must be a finite number (got {} at element {})", name,
+                                        FormatNumber(column[k]), k));
     }
   }
   BulkPrediction out;
@@ -395,16 +441,15 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   const std::size_t n_outputs = record.outputs.size();
   std::vector<std::vector<double>> columns(n_outputs, std::vector<double>(in.size));
   constexpr std::size_t kMinPointsPerThread = 1 << 15;
-  const int chunks = static_cast<int>(std::clamp<std::size_t>(in.size / kMinPointsPerThread, 1,
-                                                               static_cast<std::size_t>(detail::ThreadsToUse(0))));
+  const int chunks = static_cast<int>(
+      std::clamp<std::size_t>(in.size / kMinPointsPerThread, 1, static_cast<std::size_t>(detail::ThreadsToUse(0))));
   std::vector<BulkChunk> results(static_cast<std::size_t>(chunks));
   const auto evaluate_range = [&](int chunk) {
     BulkChunk& result = results[static_cast<std::size_t>(chunk)];
     const std::size_t begin = in.size * static_cast<std::size_t>(chunk) / static_cast<std::size_t>(chunks);
     const std::size_t end = in.size * static_cast<std::size_t>(chunk + 1) / static_cast<std::size_t>(chunks);
     try {
-      EvaluateRange(record, chunk == 0 ? evaluate : record.bind(record.constants), in, begin, end, &columns,
-                    &result);
+      EvaluateRange(record, chunk == 0 ? evaluate : record.bind(record.constants), in, begin, end, &columns, &result);
     } catch (...) {
       result.error = std::current_exception();
     }
@@ -441,8 +486,7 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
 }
 
 std::vector<BulkPrediction> PredictBulk(Quantity quantity, std::string_view family, const InputColumns& in) {
-  return ForFamily<BulkPrediction>(quantity, family,
-                                   [&](const Law& law) { return PredictBulk(law, quantity, in); });
+  return ForFamily<BulkPrediction>(quantity, family, [&](const Law& law) { return PredictBulk(law, quantity, in); });
 }
 
 }  // namespace scalelaw

@@ -248,6 +248,11 @@ struct FitSummary {
   // n log(RSS/n) + k log n, k free parameters: lower is better when comparing forms on the same runs.
   double aic = std::numeric_limits<double>::quiet_NaN();
   double bic = std::numeric_limits<double>::quiet_NaN();
+  // Each run's residual at the optimum on the scale the objective acted on (log L_hat - log L, or L_hat - L), in
+  // the runs' order, and the number of free parameters: the observation noise of predictive intervals
+  // (ObservationNoise, scalelaw/predict.h). Empty when the fit did not reach an optimum.
+  std::vector<double> residuals;
+  int free_parameters = 0;
 
   // Held-out runs (FitOptions::holdout_top), each with the fit's prediction.
   struct HeldOutRun {
