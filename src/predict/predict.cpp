@@ -182,7 +182,9 @@ std::vector<Result> ForFamily(Quantity quantity, std::string_view family, const 
   std::vector<Result> out;
   for (const LawInfo* info : RecordsOf(quantity)) {
     if (family != "all" && info->family != family) continue;
-    const Law law{info->family, {*info}, {}, ""};
+    Law law;
+    law.name = info->family;
+    law.records = {*info};
     if (family != "all") {
       out.push_back(evaluate(law));  // not `return {evaluate(law)}`: a braced list copies a bulk result's columns
       return out;
