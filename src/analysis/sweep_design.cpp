@@ -200,6 +200,37 @@ bool Identified(const Tally& tally, int simulations, double max_fraction, double
          UnpinnedParameter(tally, max_span).empty();
 }
 
+// A candidate is proposed only when its shrink exceeds this many Monte Carlo standard errors.
+constexpr double kShrinkSes = 2;
+
+// The Monte Carlo standard error of a candidate's shrink, the base width minus the extended design's: the
+// simulations usable in both are resampled with replacement (paired: the extension keeps each simulation's noise
+// draws for the design's runs), 200 times, and the shrink recomputed from the resample's percentiles. Its own
+// generator (seed, 2^32 + candidate) keeps it deterministic and apart from the noise's.
+double PairedShrinkSe(const std::vector<Refit>& base, const std::vector<Refit>& extended, const std::string& name,
+                      std::uint64_t seed, std::uint64_t candidate) {
+  std::vector<double> before, after;
+  for (std::size_t k = 0; k < base.size(); ++k) {
+    if (base[k].status != AnalysisStatus::kUsable || extended[k].status != AnalysisStatus::kUsable) continue;
+    before.push_back(base[k].values.at(name));
+    after.push_back(extended[k].values.at(name));
+  }
+  const std::size_t n = before.size();
+  if (n < 2) return std::numeric_limits<double>::infinity();
+  std::mt19937_64 rng = detail::ResampleGenerator(seed, (std::uint64_t{1} << 32) + candidate);
+  std::vector<double> shrinks;
+  std::vector<double> b(n), a(n);
+  for (int r = 0; r < 200; ++r) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t pick = rng() % n;
+      b[i] = before[pick];
+      a[i] = after[pick];
+    }
+    shrinks.push_back(Width(SummarizeResamples(b), name) - Width(SummarizeResamples(a), name));
+  }
+  return SummarizeResamples(std::move(shrinks)).se;
+}
+
 }  // namespace
 
 std::vector<SweepRun> GridSweep(const std::vector<double>& sizes, const std::vector<double>& tokens) {
@@ -318,7 +349,8 @@ bool SimulateSweepDesign(const std::vector<SweepRun>& design, const ChinchillaLa
   };
 
   const Simulator simulator(truth, options);
-  const Tally tally = Summarise(simulator.RunAll(design));
+  const std::vector<Refit> refits = simulator.RunAll(design);
+  const Tally tally = Summarise(refits);
   s.refits_usable = tally.usable;
   s.refits_not_identifiable = tally.not_identifiable;
   s.refits_failed = tally.failed;
@@ -363,7 +395,8 @@ bool SimulateSweepDesign(const std::vector<SweepRun>& design, const ChinchillaLa
   for (const SweepRun& run : options.candidates) {
     std::vector<SweepRun> extended = design;
     extended.push_back(run);
-    const Tally with = Summarise(simulator.RunAll(extended));
+    const std::vector<Refit> extended_refits = simulator.RunAll(extended);
+    const Tally with = Summarise(extended_refits);
     SweepDesignSummary::Candidate candidate;
     candidate.run = run;
     candidate.flops = 6 * run.params * run.tokens;
@@ -372,12 +405,14 @@ bool SimulateSweepDesign(const std::vector<SweepRun>& design, const ChinchillaLa
       candidate.width = TargetWidth(with.spread.at(target_name), options.target);
       candidate.shrink = s.target_width - candidate.width;
       candidate.shrink_per_flop = candidate.shrink / candidate.flops;
+      candidate.shrink_se = PairedShrinkSe(refits, extended_refits, target_name, options.seed,
+                                           static_cast<std::uint64_t>(s.candidates.size()));
     }
     s.candidates.push_back(candidate);
   }
   for (std::size_t i = 0; i < s.candidates.size(); ++i) {
     const auto& c = s.candidates[i];
-    if (!c.identifiable || !(c.shrink > 0)) continue;
+    if (!c.identifiable || !(c.shrink > kShrinkSes * c.shrink_se)) continue;
     if (s.best_candidate < 0 || c.shrink_per_flop > s.candidates[s.best_candidate].shrink_per_flop) {
       s.best_candidate = static_cast<int>(i);
     }
@@ -419,7 +454,7 @@ std::string SweepDesignSummary::BriefReport() const {
     out += fmt::format("  next run: N {:.4g}, D {:.4g} ({:.3g} FLOPs) narrows the {} interval from {:.4g} to {:.4g}\n",
                        c.run.params, c.run.tokens, c.flops, SweepTargetName(target), target_width, c.width);
   } else if (!candidates.empty()) {
-    out += "  next run: no candidate narrows the interval\n";
+    out += "  next run: no candidate narrows the interval by more than 2 Monte Carlo SEs\n";
   }
   out += fmt::format("Status: {} ({})\n", AnalysisStatusName(status), message);
   return out;
@@ -467,12 +502,22 @@ std::string SweepDesignSummary::FullReport() const {
   if (!candidates.empty()) {
     out += fmt::format("Candidates (95% width of {}{}: {:.4g} now):\n", SweepTargetName(target),
                        target == SweepTarget::kLoss ? "" : " in log", target_width);
+    out += fmt::format("    {:<10} {:<10} {:<10} {:>10} {:>8} {:>8} {:>12}\n", "N", "D", "C", "width", "shrink",
+                       "MC SE", "shrink/FLOP");
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       const Candidate& c = candidates[i];
-      out += fmt::format("  {} N {:<10.4g} D {:<10.4g} C {:<10.3g} width {:<10.4g} shrink/FLOP {:.3g}{}\n",
+      if (!c.identifiable) {
+        out += fmt::format("    {:<10.4g} {:<10.4g} {:<10.3g} (the design with it does not identify the law)\n",
+                           c.run.params, c.run.tokens, c.flops);
+        continue;
+      }
+      out += fmt::format("  {} {:<10.4g} {:<10.4g} {:<10.3g} {:>10.4g} {:>7.1f}% {:>7.1f}% {:>12.3g}\n",
                          static_cast<int>(i) == best_candidate ? "*" : " ", c.run.params, c.run.tokens, c.flops,
-                         c.width, c.shrink_per_flop, c.identifiable ? "" : "  (not identifiable)");
+                         c.width, 100 * c.shrink / target_width, 100 * c.shrink_se / target_width, c.shrink_per_flop);
     }
+    out += best_candidate >= 0 ? "  * proposed next run: the largest shrink of the interval per FLOP of its training "
+                                 "(among shrinks above 2 Monte Carlo SEs)\n"
+                               : "  no candidate narrows the interval by more than 2 Monte Carlo SEs\n";
   }
   out += fmt::format("Status: {} ({}); {:.2f} s\n", AnalysisStatusName(status), message, wall_seconds);
   return out;

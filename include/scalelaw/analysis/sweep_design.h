@@ -20,7 +20,8 @@
 // The next run: each candidate (N, D) is added to the design and the simulation repeated with the same noise draws
 // for the design's runs (common random numbers, so the comparison is not swamped by Monte Carlo noise); the
 // candidate that narrows the target's 95% interval (in log for N_opt and D_opt, in the loss itself for the loss) the
-// most per FLOP of its own training, 6ND, is proposed. This re-simulation is exact where a linearised Fisher
+// most per FLOP of its own training, 6ND, is proposed, among those whose shrink exceeds twice its Monte Carlo
+// standard error (a paired bootstrap over the simulations). This re-simulation is exact where a linearised Fisher
 // information estimate would assume the refits stay in the quadratic basin.
 //
 // What a team will see: the refits' spread is the interval the design supports (the estimator's sampling
@@ -129,10 +130,16 @@ struct SweepDesignSummary {
     double width = std::numeric_limits<double>::quiet_NaN();   // the target's width with the run added
     double shrink = std::numeric_limits<double>::quiet_NaN();  // target_width - width
     double shrink_per_flop = std::numeric_limits<double>::quiet_NaN();
+    // The Monte Carlo standard error of shrink (a paired bootstrap over the simulations); a candidate is proposed
+    // only when its shrink exceeds two of them, so that noise in a cheap run's tiny shrink is not divided by its
+    // tiny cost.
+    double shrink_se = std::numeric_limits<double>::quiet_NaN();
     bool identifiable = false;  // the design with this run added identifies the law
   };
   std::vector<Candidate> candidates;
-  int best_candidate = -1;  // index of the proposed run; -1 when no candidate narrows the interval
+  // The index of the proposed run: the largest shrink_per_flop among the identifiable candidates whose shrink
+  // exceeds 2 shrink_se; -1 when none does.
+  int best_candidate = -1;
 
   AnalysisStatus status = AnalysisStatus::kNoConvergence;
   std::string message = "SimulateSweepDesign was not called";
