@@ -2,15 +2,18 @@
 #include "scalelaw/analysis/sweep_design.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "scalelaw/error.h"
 #include "scalelaw/fit/model.h"
 #include "scalelaw/laws/law_info.h"
+#include "scalelaw/laws/registry.h"
 #include "util/resampling.h"
 
 namespace scalelaw {
@@ -521,6 +524,97 @@ std::string SweepDesignSummary::FullReport() const {
   }
   out += fmt::format("Status: {} ({}); {:.2f} s\n", AnalysisStatusName(status), message, wall_seconds);
   return out;
+}
+
+namespace {
+
+nlohmann::json SpreadJson(const ResampleSummary& s) {
+  return {{"mean", s.mean}, {"sd", s.se}, {"ci95", {s.ci95.first, s.ci95.second}}, {"refits", s.resamples}};
+}
+
+}  // namespace
+
+std::string SweepDesignToJson(const SweepDesignSummary& s) {
+  nlohmann::json out;
+  out["status"] = std::string(AnalysisStatusName(s.status));
+  out["message"] = s.message;
+  out["truth"] = {
+      {"E", s.truth.E}, {"A", s.truth.A}, {"B", s.truth.B}, {"alpha", s.truth.alpha}, {"beta", s.truth.beta}};
+  out["noise_sd"] = s.noise_sd;
+  out["target_flops"] = s.target_flops;
+  out["design"] = nlohmann::json::array();
+  for (const SweepRun& run : s.design) out["design"].push_back({{"params", run.params}, {"tokens", run.tokens}});
+  out["true"] = {{"N_opt", s.true_optimum.params}, {"D_opt", s.true_optimum.tokens}, {"loss", s.true_loss}};
+  out["simulations"] = s.simulations;
+  out["refits"] = {
+      {"usable", s.refits_usable}, {"not_identifiable", s.refits_not_identifiable}, {"not_converged", s.refits_failed}};
+  out["spread"] = nlohmann::json::object();
+  for (const auto& [name, spread] : s.spread) out["spread"][name] = SpreadJson(spread);
+  out["target"] = std::string(SweepTargetName(s.target));
+  if (std::isfinite(s.target_width)) out["target_width"] = s.target_width;
+  out["candidates"] = nlohmann::json::array();
+  for (const auto& c : s.candidates) {
+    nlohmann::json row = {
+        {"params", c.run.params}, {"tokens", c.run.tokens}, {"flops", c.flops}, {"identifiable", c.identifiable}};
+    if (c.identifiable) {
+      row["width"] = c.width;
+      row["shrink"] = c.shrink;
+      row["shrink_per_flop"] = c.shrink_per_flop;
+      row["shrink_se"] = c.shrink_se;
+    }
+    out["candidates"].push_back(row);
+  }
+  if (s.best_candidate >= 0) out["best_candidate"] = s.best_candidate;
+  if (s.bootstrap_simulations > 0) {
+    out["bootstrap"] = {{"simulations", s.bootstrap_simulations},
+                        {"usable", s.bootstrap_usable},
+                        {"not_identifiable", s.bootstrap_not_identifiable},
+                        {"mean_width", s.bootstrap_width}};
+    if (!s.bootstrap_reason.empty()) out["bootstrap"]["first_unusable_reason"] = s.bootstrap_reason;
+  }
+  out["wall_seconds"] = s.wall_seconds;
+  return out.dump();
+}
+
+namespace {
+
+// The registry record's constants are exactly E, A, B, alpha, beta of a loss law.
+bool IsChinchillaForm(const LawInfo& info) {
+  if (info.quantity != Quantity::kLoss || info.constants.size() != 5) return false;
+  for (const char* name : {"E", "A", "B", "alpha", "beta"}) {
+    const bool found = std::any_of(info.constants.begin(), info.constants.end(),
+                                   [&](const auto& constant) { return constant.first == name; });
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> ChinchillaFormLawNames() {
+  std::vector<std::string> names;
+  for (const LawInfo& info : LawRegistry()) {
+    if (IsChinchillaForm(info)) names.push_back(info.name);
+  }
+  return names;
+}
+
+ChinchillaLaw ChinchillaFormLaw(std::string_view name) {
+  const LawInfo& info = FindLaw(name);
+  if (!IsChinchillaForm(info)) {
+    throw InvalidArgument("law '" + std::string(name) +
+                          "' is not a loss law of the Chinchilla form E + A/N^alpha + B/D^beta (those are: " +
+                          fmt::format("{}", fmt::join(ChinchillaFormLawNames(), ", ")) + ")");
+  }
+  return ChinchillaLawFromConstants(info.constants, info.name);
+}
+
+std::vector<SweepRun> ProposedSweep(const std::vector<double>& sizes, const std::vector<double>& tokens,
+                                    const std::vector<double>& budgets) {
+  if (sizes.empty() || tokens.empty() == budgets.empty()) {
+    throw InvalidArgument("give the sweep as sizes with tokens (a grid) or with budgets (isoFLOP curves)");
+  }
+  return budgets.empty() ? GridSweep(sizes, tokens) : IsoflopSweep(budgets, sizes);
 }
 
 }  // namespace scalelaw

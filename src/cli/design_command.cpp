@@ -2,12 +2,10 @@
 #include "cli/design_command.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -15,7 +13,6 @@
 #include "scalelaw/io/csv.h"
 #include "scalelaw/io/fit_json.h"
 #include "scalelaw/laws/chinchilla.h"
-#include "scalelaw/laws/registry.h"
 
 namespace scalelaw::cli {
 namespace {
@@ -48,89 +45,18 @@ std::vector<SweepRun> RunsFromCsv(const std::string& path, const DesignCommand& 
   return runs;
 }
 
-// The registry record's constants when they are exactly E, A, B, alpha, beta of a loss law.
-bool IsChinchillaForm(const LawInfo& info) {
-  if (info.quantity != Quantity::kLoss || info.constants.size() != 5) return false;
-  for (const char* name : {"E", "A", "B", "alpha", "beta"}) {
-    const bool found = std::any_of(info.constants.begin(), info.constants.end(),
-                                   [&](const auto& constant) { return constant.first == name; });
-    if (!found) return false;
-  }
-  return true;
-}
-
-nlohmann::json SpreadJson(const ResampleSummary& s) {
-  return {{"mean", s.mean}, {"sd", s.se}, {"ci95", {s.ci95.first, s.ci95.second}}, {"refits", s.resamples}};
-}
-
-std::string SummaryJson(const SweepDesignSummary& s) {
-  nlohmann::json out;
-  out["status"] = std::string(AnalysisStatusName(s.status));
-  out["message"] = s.message;
-  out["truth"] = {
-      {"E", s.truth.E}, {"A", s.truth.A}, {"B", s.truth.B}, {"alpha", s.truth.alpha}, {"beta", s.truth.beta}};
-  out["noise_sd"] = s.noise_sd;
-  out["target_flops"] = s.target_flops;
-  out["design"] = nlohmann::json::array();
-  for (const SweepRun& run : s.design) out["design"].push_back({{"params", run.params}, {"tokens", run.tokens}});
-  out["true"] = {{"N_opt", s.true_optimum.params}, {"D_opt", s.true_optimum.tokens}, {"loss", s.true_loss}};
-  out["simulations"] = s.simulations;
-  out["refits"] = {
-      {"usable", s.refits_usable}, {"not_identifiable", s.refits_not_identifiable}, {"not_converged", s.refits_failed}};
-  out["spread"] = nlohmann::json::object();
-  for (const auto& [name, spread] : s.spread) out["spread"][name] = SpreadJson(spread);
-  out["target"] = std::string(SweepTargetName(s.target));
-  if (std::isfinite(s.target_width)) out["target_width"] = s.target_width;
-  out["candidates"] = nlohmann::json::array();
-  for (const auto& c : s.candidates) {
-    nlohmann::json row = {
-        {"params", c.run.params}, {"tokens", c.run.tokens}, {"flops", c.flops}, {"identifiable", c.identifiable}};
-    if (c.identifiable) {
-      row["width"] = c.width;
-      row["shrink"] = c.shrink;
-      row["shrink_per_flop"] = c.shrink_per_flop;
-      row["shrink_se"] = c.shrink_se;
-    }
-    out["candidates"].push_back(row);
-  }
-  if (s.best_candidate >= 0) out["best_candidate"] = s.best_candidate;
-  if (s.bootstrap_simulations > 0) {
-    out["bootstrap"] = {{"simulations", s.bootstrap_simulations},
-                        {"usable", s.bootstrap_usable},
-                        {"not_identifiable", s.bootstrap_not_identifiable},
-                        {"mean_width", s.bootstrap_width}};
-    if (!s.bootstrap_reason.empty()) out["bootstrap"]["first_unusable_reason"] = s.bootstrap_reason;
-  }
-  out["wall_seconds"] = s.wall_seconds;
-  return out.dump();
-}
-
 }  // namespace
-
-std::vector<std::string> ChinchillaFormLawNames() {
-  std::vector<std::string> names;
-  for (const LawInfo& info : LawRegistry()) {
-    if (IsChinchillaForm(info)) names.push_back(info.name);
-  }
-  return names;
-}
 
 int RunDesign(const DesignCommand& command) {
   std::vector<SweepRun> design;
-  const int sources = !command.runs.empty() + !command.tokens.empty() + !command.budgets.empty();
-  if (sources != 1) {
-    throw InvalidArgument(
-        "give the sweep as --sizes with --tokens (a grid) or with --budgets (isoFLOP curves), or as --runs FILE.csv");
-  }
   if (!command.runs.empty()) {
     if (!command.sizes.empty()) throw InvalidArgument("--sizes goes with --tokens or --budgets, not with --runs");
     design = RunsFromCsv(command.runs, command);
-  } else if (command.sizes.empty()) {
-    throw InvalidArgument("--tokens and --budgets need --sizes");
-  } else if (!command.budgets.empty()) {
-    design = IsoflopSweep(command.budgets, command.sizes);
+  } else if (command.sizes.empty() || command.tokens.empty() == command.budgets.empty()) {
+    throw InvalidArgument(
+        "give the sweep as --sizes with --tokens (a grid) or with --budgets (isoFLOP curves), or as --runs FILE.csv");
   } else {
-    design = GridSweep(command.sizes, command.tokens);
+    design = ProposedSweep(command.sizes, command.tokens, command.budgets);
   }
   if (command.bootstrap == 1) throw InvalidArgument("--bootstrap: one resample gives no interval (0: off; or >= 2)");
   SweepDesignOptions options;
@@ -162,20 +88,14 @@ int RunDesign(const DesignCommand& command) {
     truth = AsChinchillaLaw(fit);
     options.noise_sd = std::isnan(command.noise) ? FitResidualScale(fit) : command.noise;
   } else {
-    const LawInfo& info = FindLaw(command.law);
-    if (!IsChinchillaForm(info)) {
-      throw InvalidArgument("--law: '" + command.law +
-                            "' is not a loss law of the Chinchilla form E + A/N^alpha + B/D^beta (those are: " +
-                            fmt::format("{}", fmt::join(ChinchillaFormLawNames(), ", ")) + ")");
-    }
-    truth = ChinchillaLawFromConstants(info.constants, info.name);
+    truth = ChinchillaFormLaw(command.law);
     if (std::isnan(command.noise)) throw InvalidArgument("give --noise SD (the log-loss scatter) or --fit FIT.json");
     options.noise_sd = command.noise;
   }
   SweepDesignSummary summary;
   SimulateSweepDesign(design, truth, options, &summary);
   if (command.json) {
-    fmt::print("{}\n", SummaryJson(summary));
+    fmt::print("{}\n", SweepDesignToJson(summary));
   } else {
     fmt::print("{}", summary.FullReport());
   }

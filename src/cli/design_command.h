@@ -34,9 +34,6 @@ struct DesignCommand {
   bool json = false;
 };
 
-// The registry's loss laws of the Chinchilla form L = E + A/N^alpha + B/D^beta, the truths --law accepts.
-std::vector<std::string> ChinchillaFormLawNames();
-
 // 0 ok; 1 the design does not identify the law (or its refits do not converge); 2 usage or input error.
 int RunDesign(const DesignCommand& command);
 

@@ -428,11 +428,11 @@ void AddDesignCommand(CLI::App& app, DesignCommand& command, int& exit_code) {
   auto* fit = sub->add_option("--fit", command.fit,
                               "A 'scalelaw fit --output' file of the Chinchilla form as the truth (its residual "
                               "scale as the noise unless --noise)");
-  sub->add_option(
-         "--law", command.law,
-         "The published law taken as the truth: " + fmt::format("{}", fmt::join(ChinchillaFormLawNames(), ", ")))
+  sub->add_option("--law", command.law,
+                  "The published law taken as the truth: " +
+                      fmt::format("{}", fmt::join(scalelaw::ChinchillaFormLawNames(), ", ")))
       ->capture_default_str()
-      ->check(CLI::IsMember(ChinchillaFormLawNames()))
+      ->check(CLI::IsMember(scalelaw::ChinchillaFormLawNames()))
       ->excludes(fit);
   AddNumber(sub, "--noise", command.noise, "Standard deviation of the log-normal noise on each run's loss")
       ->check(kPositiveNumber);

@@ -58,6 +58,18 @@ std::vector<SweepRun> GridSweep(const std::vector<double>& sizes, const std::vec
 // 2022, Approach 2's design). Throws InvalidArgument for a non-positive or non-finite value.
 std::vector<SweepRun> IsoflopSweep(const std::vector<double>& budgets, const std::vector<double>& sizes);
 
+// The grid of sizes x tokens, or with budgets (and no tokens) the isoFLOP sweep: the sweep as the CLI's --sizes,
+// --tokens, --budgets and Python's design_sweep give it. Throws InvalidArgument unless sizes and exactly one of
+// tokens and budgets are given.
+std::vector<SweepRun> ProposedSweep(const std::vector<double>& sizes, const std::vector<double>& tokens,
+                                    const std::vector<double>& budgets);
+
+// The registry's loss laws of the Chinchilla form L = E + A/N^alpha + B/D^beta (the presets "chinchilla",
+// "chinchilla-unrounded", "epoch"), the published truths a design can simulate, and one of them by name (throws
+// InvalidArgument naming them for another name).
+std::vector<std::string> ChinchillaFormLawNames();
+ChinchillaLaw ChinchillaFormLaw(std::string_view name);
+
 // The quantity whose interval the next-run proposal narrows.
 enum class SweepTarget { kParams, kTokens, kLoss };
 // "N_opt", "D_opt", "loss"; FromName throws InvalidArgument naming the known names.
@@ -157,6 +169,11 @@ struct SweepDesignSummary {
 // invalid options, an empty design or a non-positive run. Returns summary->IsUsable().
 bool SimulateSweepDesign(const std::vector<SweepRun>& design, const ChinchillaLaw& truth,
                          const SweepDesignOptions& options, SweepDesignSummary* summary);
+
+// The summary as one JSON object (the CLI's --json, Python's to_json()): status, message, truth, noise_sd,
+// target_flops, design, true, simulations, refits, spread (mean, sd, ci95, refits of each quantity), target,
+// target_width, candidates, best_candidate, bootstrap, wall_seconds.
+std::string SweepDesignToJson(const SweepDesignSummary& summary);
 
 // The residual scale of a fit on log residuals, the noise sd its data suggest: for the likelihood estimator the
 // fitted scale e^sigma; otherwise sqrt(RSS / (n - k)) of its log residuals (RSS recovered from its AIC,
