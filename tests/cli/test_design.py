@@ -2,10 +2,13 @@
 import csv
 import json
 import math
+import os
+import re
+import shlex
 
 import pytest
 
-from conftest import EXAMPLE_RUNS
+from conftest import EXAMPLE_RUNS, SOURCE_DIR
 
 GRID = ["--sizes", "5e7,1e8,2e8,4e8,8e8", "--tokens", "1e9,3e9,1e10,3e10,1e11"]
 SMALL_GRID = ["--sizes", "2.5e7,5e7,1e8,2e8", "--tokens", "1e9,3e9,1e10,3e10,1e11"]
@@ -154,3 +157,18 @@ def test_bad_runs_csv_names_file_line_and_column(scalelaw, tmp_path):
     assert r.code == 2
     lines = r.err.strip().splitlines()
     assert len(lines) == 1 and "runs.csv" in lines[0] and "3" in lines[0] and "tokens" in lines[0], r.err
+
+
+def test_docs_worked_example_is_what_the_binary_prints(scalelaw):
+    """docs/sweep-design.md shows the output of its first `scalelaw design` command: it must be what the binary
+    prints (but the wall time)."""
+    text = open(os.path.join(SOURCE_DIR, "docs", "sweep-design.md")).read()
+    block = text.split("## Worked example")[1].split("```")[1].strip("\n").splitlines()
+    command = block[0].removeprefix("$ ").rstrip("\\").strip() + " " + block[1].strip()
+    shown = block[2:]
+    args = shlex.split(command)[1:]
+    r = scalelaw(*args)
+    assert r.code == 0, r.err
+    printed = r.out.rstrip("\n").splitlines()
+    without_time = [re.sub(r"; [0-9.]+ s$", "", line) for line in printed]
+    assert without_time == [re.sub(r"; [0-9.]+ s$", "", line) for line in shown]
