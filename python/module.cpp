@@ -1033,6 +1033,7 @@ py::dict CurveSizeChartColumns(const scalelaw::CurveSizeFitSummary& fit, const s
 }  // namespace
 
 void BindScheduleDesign(py::module_& m);  // schedule_design_bindings.cpp
+void BindRecipes(py::module_& m);         // recipes_bindings.cpp
 void BindSweepDesign(py::module_& m);     // sweep_design_bindings.cpp
 
 PYBIND11_MODULE(_scalelaw, m) {
@@ -1521,5 +1522,6 @@ PYBIND11_MODULE(_scalelaw, m) {
         py::arg("loss"), py::arg("seq_len"), py::arg("tolerance"), py::arg("bootstrap"), py::arg("seed"),
         py::arg("resample"), py::arg("threads"), py::arg("progress"), py::arg("group"));
   BindScheduleDesign(m);
+  BindRecipes(m);
   BindSweepDesign(m);
 }

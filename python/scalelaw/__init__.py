@@ -1161,6 +1161,61 @@ def _design_repr(self: ScheduleDesign) -> str:
 setattr(ScheduleDesign, "__repr__", _design_repr)
 
 
+# ---- Comparing two recipes -----------------------------------------------------------------------------------
+
+from ._scalelaw import RecipeComparison  # noqa: E402
+
+__all__ += ["RecipeComparison", "compare_recipes"]
+
+
+def compare_recipes(data: _Any = None, *, recipe: _Column = "recipe", baseline: _Optional[str] = None,
+                    params: _Optional[_Column] = "params", tokens: _Optional[_Column] = "tokens",
+                    flops: _Optional[_Column] = None, loss: _Column = "loss", own_offset: bool = False,
+                    own_exponent: bool = False, at_flops: _Optional[float] = None, bootstrap: int = 200,
+                    seed: int = 42, threads: int = 0) -> RecipeComparison:
+    """Two recipes' runs fitted jointly, as `scalelaw compare` does: the compute multiplier and the crossover.
+
+    compare_recipes(df) reads the columns "recipe" (two labels), "params" (N), "tokens" (D; C = 6ND) and "loss";
+    flops="C" reads C instead. The baseline A is the first label in the table unless baseline= names it. The
+    joint law is L_A = E + A x^-alpha, L_B = E + dE + A e^k x^-(alpha + d), x = C / C_ref; E and alpha are shared
+    unless own_offset / own_exponent. .multiplier is how much compute B saves for A's loss (at at_flops when it
+    depends on C), .crossover_flops where the losses cross (None if nowhere in the searched range), each with a
+    stratified bootstrap's 95% interval (.multiplier_ci95, .crossover_ci95). When the runs cannot answer,
+    .usable is False and .message says why. to_dict() gives the JSON of `scalelaw compare --json`.
+    """
+    table = _table_of(data, "compare_recipes", "recipe=labels, params=N, tokens=D, loss=L")
+    labels = [str(v) for v in _from_table(table, recipe, "recipe")]
+    distinct = list(dict.fromkeys(labels))
+    if len(distinct) != 2:
+        raise InvalidArgument(f"compare_recipes takes exactly 2 recipes; the recipe column has {len(distinct)}: "
+                              + ", ".join(distinct))
+    if baseline is None:
+        baseline = distinct[0]
+    if baseline not in distinct:
+        raise InvalidArgument(f"baseline '{baseline}' is not a recipe (the column has {', '.join(distinct)})")
+    other = distinct[1] if baseline == distinct[0] else distinct[0]
+    c = None if flops is None else _column(_from_table(table, flops, "flops"), "flops")
+    n = d = None
+    if c is None:
+        n = _required(table, params, "params")
+        d = _required(table, tokens, "tokens")
+    result = _scalelaw._compare_recipes(n, d, c, _required(table, loss, "loss"),
+                                        [0 if label == baseline else 1 for label in labels], baseline, other,
+                                        not own_offset, not own_exponent,
+                                        0.0 if at_flops is None else float(at_flops), int(bootstrap), int(seed),
+                                        int(threads))
+    _warn(result.warnings)
+    return result
+
+
+def _comparison_repr(self: RecipeComparison) -> str:
+    return f"<RecipeComparison {self.brief_report()}>"
+
+
+setattr(RecipeComparison, "to_dict", _to_dict)
+setattr(RecipeComparison, "__repr__", _comparison_repr)
+
+
 # --- sweep design (docs/sweep-design.md): how well a proposed sweep would pin the law, before any compute ---
 
 from ._scalelaw import SweepDesignResult  # noqa: E402

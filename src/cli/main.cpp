@@ -16,6 +16,7 @@
 
 #include "cli/cli11_options.h"
 #include "cli/commands.h"
+#include "cli/compare_command.h"
 #include "cli/curve_command.h"
 #include "cli/design_command.h"
 #include "cli/fit_hparams_command.h"
@@ -364,6 +365,37 @@ void AddIsoflopCommand(CLI::App& app, IsoflopCommand& command, int& exit_code) {
   });
 }
 
+void AddCompareCommand(CLI::App& app, CompareCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "compare",
+      "Two recipes' runs fitted jointly: the compute multiplier of one over the other, and where they cross");
+  sub->add_option("file", command.file, "CSV file with a header line ('-' reads standard input)")->required();
+  sub->add_option("--recipe-col", command.recipe_col, "Column whose two labels name the recipes")
+      ->capture_default_str();
+  sub->add_option("--baseline", command.baseline,
+                  "The label of the baseline recipe A (default: the first in the file)");
+  sub->add_option("--params-col", command.params_col, "Column with the parameter count N (C = 6ND)")
+      ->capture_default_str();
+  sub->add_option("--tokens-col", command.tokens_col, "Column with the training tokens D (C = 6ND)")
+      ->capture_default_str();
+  sub->add_option("--flops-col", command.flops_col, "Column with training FLOPs C instead of 6ND");
+  sub->add_option("--loss-col", command.loss_col, "Column with the final loss")->capture_default_str();
+  AddTableOptions(sub, command.table);
+  sub->add_flag("--own-offset", command.own_offset, "Fit each recipe its own irreducible loss E (default: shared)");
+  sub->add_flag("--own-exponent", command.own_exponent, "Fit each recipe its own exponent alpha (default: shared)");
+  AddNumber(sub, "--at-flops", command.at_flops,
+            "Where to report a multiplier that depends on C (default: the geometric mean of the runs' C)");
+  sub->add_option("--bootstrap", command.bootstrap, "Stratified bootstrap resamples for the 95% intervals (0: none)")
+      ->capture_default_str()
+      ->check(WholeNumber(0, kMaxResamples));
+  sub->add_option("--seed", command.seed, "Bootstrap seed")->capture_default_str()->check(WholeNumber(0, kMaxSeed));
+  sub->add_option("--threads", command.threads, "Worker threads for the bootstrap (0: all hardware threads)")
+      ->check(WholeNumber(0, kMaxThreads));
+  AddJsonFlag(sub, command.json);
+  sub->add_option("--plot", command.plot, "Also draw both recipes' runs and fitted laws as an SVG file");
+  sub->callback([&] { exit_code = RunCompare(command); });
+}
+
 void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "fit-hparams", "Learning-rate and batch-size laws from an lr x batch grid sweep (Step Law procedure)");
@@ -490,6 +522,7 @@ int main(int argc, char** argv) {
   ModelsCommand models;
   IsoflopCommand isoflop;
   FitHparamsCommand fit_hparams;
+  CompareCommand compare;
   CurveCommands curve;
   DesignCommand design;
   AddFitCommand(app, fit, exit_code);
@@ -503,6 +536,7 @@ int main(int argc, char** argv) {
   AddModelsCommand(app, models, exit_code);
   AddIsoflopCommand(app, isoflop, exit_code);
   AddFitHparamsCommand(app, fit_hparams, exit_code);
+  AddCompareCommand(app, compare, exit_code);
   AddCurveCommands(app, curve, exit_code);
   AddDesignCommand(app, design, exit_code);
 
