@@ -1092,6 +1092,7 @@ py::dict CurveSizeChartColumns(const scalelaw::CurveSizeFitSummary& fit, const s
 
 void BindScheduleDesign(py::module_& m);  // schedule_design_bindings.cpp
 void BindRecipes(py::module_& m);         // recipes_bindings.cpp
+void BindSweepDesign(py::module_& m);     // sweep_design_bindings.cpp
 
 PYBIND11_MODULE(_scalelaw, m) {
   m.doc() = "scalelaw C++ core (use the scalelaw package, not this module)";
@@ -1584,4 +1585,5 @@ PYBIND11_MODULE(_scalelaw, m) {
         py::arg("resample"), py::arg("threads"), py::arg("progress"), py::arg("group"));
   BindScheduleDesign(m);
   BindRecipes(m);
+  BindSweepDesign(m);
 }

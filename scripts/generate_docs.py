@@ -17,7 +17,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUBCOMMANDS = ["fit", "allocate", "plan", "predict-lr", "predict-batch", "predict-wd", "predict-vocab",
-               "predict-loss", "transfer-lr", "isoflop", "fit-hparams", "laws", "models", "curve", "curve table",
+               "predict-loss", "transfer-lr", "isoflop", "fit-hparams", "design", "laws", "models", "curve", "curve table",
                "curve fit", "curve predict", "curve schedule"]
 
 

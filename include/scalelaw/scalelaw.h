@@ -4,6 +4,7 @@
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
 #include "scalelaw/analysis/recipes.h"
+#include "scalelaw/analysis/sweep_design.h"
 #include "scalelaw/analysis/summary.h"
 #include "scalelaw/analysis/validation.h"
 #include "scalelaw/curves/curve_fit.h"

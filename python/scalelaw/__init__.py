@@ -1273,3 +1273,77 @@ def _comparison_repr(self: RecipeComparison) -> str:
 
 setattr(RecipeComparison, "to_dict", _to_dict)
 setattr(RecipeComparison, "__repr__", _comparison_repr)
+
+
+# --- sweep design (docs/sweep-design.md): how well a proposed sweep would pin the law, before any compute ---
+
+from ._scalelaw import SweepDesignResult  # noqa: E402
+
+__all__ += ["SweepDesignResult", "design_sweep"]
+
+# Runs of a sweep: a DataFrame or dict of columns (N and D by column name), or (N, D) pairs.
+_Runs = _Union[_Any, _Sequence[tuple[float, float]]]
+
+
+def _sweep_runs(runs: _Runs, name: str, params: str, tokens: str) -> tuple[list[float], list[float]]:
+    """The N and D of runs= or candidates=: columns params and tokens of a table, or (N, D) pairs."""
+    if runs is None:
+        return [], []
+    if _is_table(runs):
+        n, d = _column(_from_table(runs, params, name), name), _column(_from_table(runs, tokens, name), name)
+        return n.tolist(), d.tolist()
+    pairs = _np.asarray(list(runs), dtype=float)
+    if pairs.size == 0:
+        return [], []
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        raise InvalidArgument(f"{name}: give a table with columns '{params}' and '{tokens}', or (N, D) pairs")
+    return pairs[:, 0].tolist(), pairs[:, 1].tolist()
+
+
+def _values(values: _Optional[_ArrayLike], name: str) -> list[float]:
+    return [] if values is None else _column(values, name).tolist()
+
+
+def design_sweep(*, target_flops: float, sizes: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
+                 budgets: _Optional[_ArrayLike] = None, runs: _Runs = None, law: str = "epoch",
+                 fit: _Optional[FitResult] = None, noise: _Optional[float] = None, simulations: int = 200,
+                 candidates: _Runs = None, target: str = "N_opt", bootstrap: int = 0, bootstrap_sweeps: int = 20,
+                 seed: int = 42, threads: int = 0, params_col: str = "params",
+                 tokens_col: str = "tokens") -> SweepDesignResult:
+    """How well a proposed sweep would pin N_opt, D_opt and the loss at target_flops, before any compute, as
+    `scalelaw design` simulates it: data sets drawn from a Chinchilla-form truth with log-normal noise on the
+    sweep's runs, each refitted; the refits' spread is the interval the sweep can be expected to give.
+
+    The sweep: sizes= with tokens= (every N x every D) or with budgets= (isoFLOP: every N at D = C/(6N)), or runs=
+    (a DataFrame or dict with columns params_col and tokens_col, or (N, D) pairs). The truth: law= a Chinchilla-form
+    loss law of the registry ("chinchilla", "chinchilla-unrounded", "epoch") with noise= (the SD of log loss), or
+    fit= a Chinchilla FitResult (its residual scale as the noise unless noise=). candidates= (as runs=): the
+    proposed next run is the one narrowing the target's ("N_opt", "D_opt", "loss") 95% interval most per FLOP,
+    among those whose shrink exceeds two Monte Carlo SEs. bootstrap=R also bootstraps bootstrap_sweeps simulated
+    sweeps: the mean width a bootstrap of one real sweep can be expected to report. Same seed, same result, for any
+    threads.
+
+    Returns a SweepDesignResult: .status/.usable/.message (not identifiable, with the reason, when the sweep cannot
+    pin the law), .true, .spread and .ci95 of "N_opt", "D_opt", "loss" and the parameters, .candidates (dicts:
+    params, tokens, flops, width, shrink, shrink_se, shrink_per_flop, identifiable), .best_candidate (an index or
+    None), .bootstrap_width, to_json() (the CLI's --json), print(result) the CLI's table. Invalid input raises
+    scalelaw.InvalidArgument.
+    """
+    run_n, run_d = _sweep_runs(runs, "runs", params_col, tokens_col)
+    cand_n, cand_d = _sweep_runs(candidates, "candidates", params_col, tokens_col)
+    if fit is not None and not isinstance(fit, FitResult):
+        raise InvalidArgument("fit= takes a FitResult of the Chinchilla form (scalelaw.fit or scalelaw.load_fit)")
+    return _scalelaw._design_sweep(_values(sizes, "sizes"), _values(tokens, "tokens"), _values(budgets, "budgets"),
+                                   run_n, run_d, str(law), fit, None if noise is None else float(noise),
+                                   float(target_flops), int(simulations), cand_n, cand_d, str(target),
+                                   int(bootstrap), int(bootstrap_sweeps), int(seed), int(threads))
+
+
+def _sweep_design_repr(self: SweepDesignResult) -> str:
+    state = self.status if self.usable else "NOT USABLE: " + self.message
+    lo, hi = self.ci95.get("N_opt", (float("nan"), float("nan")))
+    return f"<SweepDesignResult {len(self.design)} runs, N_opt 95% [{lo:.4g}, {hi:.4g}]; {state}>"
+
+
+setattr(SweepDesignResult, "__repr__", _sweep_design_repr)
+setattr(SweepDesignResult, "to_dict", _to_dict)

@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/compare_command.h"
 #include "cli/curve_command.h"
+#include "cli/design_command.h"
 #include "cli/fit_hparams_command.h"
 #include "cli/isoflop_command.h"
 #include "cli/output.h"
@@ -481,6 +482,77 @@ void AddFitHparamsCommand(CLI::App& app, FitHparamsCommand& command, int& exit_c
   sub->callback([&] { exit_code = RunFitHparams(command); });
 }
 
+void AddDesignCommand(CLI::App& app, DesignCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "design",
+      "Sweep design before compute: the expected 95% interval on N_opt, D_opt and the loss at a target budget from "
+      "simulated refits of a proposed sweep, whether it identifies the law, and the candidate run narrowing the "
+      "interval most per FLOP");
+  sub->add_option("--sizes", command.sizes, "Model sizes N of the sweep (comma-separated)")
+      ->delimiter(',')
+      ->check(kPositiveNumber);
+  auto* tokens = sub->add_option("--tokens", command.tokens, "Token counts D: every size x every D (a grid)")
+                     ->delimiter(',')
+                     ->check(kPositiveNumber);
+  auto* budgets = sub->add_option("--budgets", command.budgets, "IsoFLOP budgets C: every size at D = C/(6N)")
+                      ->delimiter(',')
+                      ->check(kPositiveNumber)
+                      ->excludes(tokens);
+  sub->add_option("--runs", command.runs, "The sweep as a CSV file of runs (its N and D columns) instead")
+      ->excludes(tokens)
+      ->excludes(budgets);
+  sub->add_option("--params-col", command.params_col, "Column with N in --runs and --candidates files")
+      ->capture_default_str();
+  sub->add_option("--tokens-col", command.tokens_col, "Column with D in --runs and --candidates files")
+      ->capture_default_str();
+  auto* fit = sub->add_option("--fit", command.fit,
+                              "A 'scalelaw fit --output' file of the Chinchilla form as the truth (its residual "
+                              "scale as the noise unless --noise)");
+  sub->add_option("--law", command.law,
+                  "The published law taken as the truth: " +
+                      fmt::format("{}", fmt::join(scalelaw::ChinchillaFormLawNames(), ", ")))
+      ->capture_default_str()
+      ->check(CLI::IsMember(scalelaw::ChinchillaFormLawNames()))
+      ->excludes(fit);
+  AddNumber(sub, "--noise", command.noise, "Standard deviation of the log-normal noise on each run's loss")
+      ->check(kPositiveNumber);
+  AddNumber(sub, "--target-flops", command.target_flops, "The budget C at which N_opt, D_opt and the loss are reported")
+      ->required()
+      ->check(kPositiveNumber);
+  sub->add_option("--simulations", command.simulations, "Simulated data sets, each refitted")
+      ->capture_default_str()
+      ->check(WholeNumber(2, kMaxResamples));
+  sub->add_option("--candidates", command.candidates,
+                  "Candidate next runs: N:D items (comma-separated) or a CSV file of runs; the one narrowing the "
+                  "target's interval most per FLOP is proposed")
+      ->delimiter(',');
+  auto* candidate_sizes =
+      sub->add_option("--candidate-sizes", command.candidate_sizes, "A grid of candidates: these N (comma-separated)")
+          ->delimiter(',')
+          ->check(kPositiveNumber);
+  sub->add_option("--candidate-tokens", command.candidate_tokens, "... times these D (comma-separated)")
+      ->delimiter(',')
+      ->check(kPositiveNumber)
+      ->needs(candidate_sizes);
+  sub->add_option("--target", command.target, "The quantity whose interval the proposal narrows")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"N_opt", "D_opt", "loss"}));
+  sub->add_option("--bootstrap", command.bootstrap,
+                  "Also bootstrap some simulated sweeps with this many resamples: the interval a bootstrap of one "
+                  "real sweep can be expected to give")
+      ->check(WholeNumber(0, kMaxResamples));
+  sub->add_option("--bootstrap-sweeps", command.bootstrap_sweeps, "How many simulated sweeps --bootstrap fits")
+      ->capture_default_str()
+      ->check(WholeNumber(1, kMaxResamples));
+  sub->add_option("--seed", command.seed, "Seed of the simulated noise (same seed, same result)")
+      ->capture_default_str()
+      ->check(WholeNumber(0, kMaxSeed));
+  sub->add_option("--threads", command.threads, "Worker threads (0: all hardware threads; results do not depend on it)")
+      ->check(WholeNumber(0, kMaxThreads));
+  AddJsonFlag(sub, command.json);
+  sub->callback([&] { exit_code = RunDesign(command); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -501,6 +573,7 @@ int main(int argc, char** argv) {
   FitHparamsCommand fit_hparams;
   CompareCommand compare;
   CurveCommands curve;
+  DesignCommand design;
   AddFitCommand(app, fit, exit_code);
   AddValidateCommand(app, validate, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
@@ -515,6 +588,7 @@ int main(int argc, char** argv) {
   AddFitHparamsCommand(app, fit_hparams, exit_code);
   AddCompareCommand(app, compare, exit_code);
   AddCurveCommands(app, curve, exit_code);
+  AddDesignCommand(app, design, exit_code);
 
   SetCommandLine(argc, argv);
   try {
