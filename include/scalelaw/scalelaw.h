@@ -3,6 +3,7 @@
 
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/analysis/ladder.h"
 #include "scalelaw/analysis/summary.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_law.h"
