@@ -11,6 +11,7 @@
 #include "fit/quiet_ceres.h"
 #include "io/read_file.h"
 #include "scalelaw/error.h"
+#include "scalelaw/fit/fit.h"
 #include "scalelaw/io/csv.h"
 #include "scalelaw/io/curves.h"
 #include "util/resampling.h"
@@ -40,10 +41,10 @@ struct AccuracyResidual {
   }
 };
 
-ceres::Solver::Options TightOptions() {
+ceres::Solver::Options TightOptions(int max_iterations = 100000) {
   ceres::Solver::Options options;
   options.linear_solver_type = ceres::DENSE_QR;
-  options.max_num_iterations = 100000;
+  options.max_num_iterations = max_iterations;
   options.function_tolerance = 1e-15;
   options.gradient_tolerance = 1e-15;
   options.parameter_tolerance = 1e-14;
@@ -59,7 +60,7 @@ ceres::Solver::Options TightOptions() {
 // (a SubsetManifold) and the others solved again, until the set of held parameters no longer changes; the
 // answer then satisfies the box's optimality (KKT) conditions.
 bool SolveInBox(ceres::Problem* problem, double* p, int size, const std::vector<double>& lower,
-                const std::vector<double>& upper, std::string* message) {
+                const std::vector<double>& upper, std::string* message, int max_iterations = 100000) {
   for (int j = 0; j < size; ++j) {
     if (std::isfinite(lower[j])) problem->SetParameterLowerBound(p, j, lower[j]);
     if (std::isfinite(upper[j])) problem->SetParameterUpperBound(p, j, upper[j]);
@@ -69,7 +70,7 @@ bool SolveInBox(ceres::Problem* problem, double* p, int size, const std::vector<
     ceres::Solver::Summary summary;
     {
       ScopedQuietCeres quiet;
-      ceres::Solve(TightOptions(), problem, &summary);
+      ceres::Solve(TightOptions(max_iterations), problem, &summary);
     }
     if (!summary.IsSolutionUsable()) {
       *message = summary.message;
@@ -150,26 +151,79 @@ bool FitTaskLoss(const std::vector<double>& n, const std::vector<double>& d, con
   return true;
 }
 
-// Step 2 by least squares from (a, L0, k, b) = start inside a in [-1, 0], L0 >= 0, k >= 0, b in [0, 1].
-bool FitAccuracy(const std::vector<double>& x, const std::vector<double>& y, std::vector<double> p,
-                 AccuracySigmoid* sigmoid, std::string* message) {
+// A sigmoid a / (1 + exp(-k (x - x0))) + b fitted by least squares from start inside the box [lower, upper].
+bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y, std::vector<double> p,
+                     const std::vector<double>& lower, const std::vector<double>& upper, AccuracySigmoid* sigmoid,
+                     std::string* message, int max_iterations = 100000) {
   // A start on a bound stays there (the box's projection); move it inside as scipy's least_squares does.
-  p[0] = std::clamp(p[0], -1.0 + 1e-10, -1e-10);
-  p[3] = std::clamp(p[3], 1e-10, 1.0 - 1e-10);
+  for (int j = 0; j < 4; ++j) {
+    if (std::isfinite(lower[j])) p[j] = std::max(p[j], lower[j] + 1e-10);
+    if (std::isfinite(upper[j])) p[j] = std::min(p[j], upper[j] - 1e-10);
+  }
   ceres::Problem problem;
   for (std::size_t i = 0; i < x.size(); ++i) {
     problem.AddResidualBlock(new ceres::AutoDiffCostFunction<AccuracyResidual, 1, 4>(new AccuracyResidual{x[i], y[i]}),
                              nullptr, p.data());
   }
-  const double inf = std::numeric_limits<double>::infinity();
   std::string why;
-  const bool solved = SolveInBox(&problem, p.data(), 4, {-1, 0, 0, 0}, {0, inf, inf, 1}, &why);
+  const bool solved = SolveInBox(&problem, p.data(), 4, lower, upper, &why, max_iterations);
   *sigmoid = AccuracySigmoid{p[0], p[1], p[2], p[3]};
   if (!solved || !AllFinite(p)) {
-    *message = "step 2 did not converge: " + why;
+    *message = "did not converge: " + why;
     return false;
   }
   return true;
+}
+
+// Step 2 by least squares from (a, L0, k, b) = start inside a in [-1, 0], L0 >= 0, k >= 0, b in [0, 1].
+bool FitAccuracy(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& start,
+                 AccuracySigmoid* sigmoid, std::string* message) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (FitSigmoidInBox(x, y, start, {-1, 0, 0, 0}, {0, inf, inf, 1}, sigmoid, message)) return true;
+  *message = "step 2 " + *message;
+  return false;
+}
+
+// The paper's step-1 objective, sum_i Huber_delta(ln L_hat_i - ln L_i).
+double TaskLossObjective(const TaskLossLaw& law, const std::vector<double>& n, const std::vector<double>& d,
+                         const std::vector<double>& loss, double delta) {
+  double sum = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const double r = std::abs(std::log(law(n[i], d[i])) - std::log(loss[i]));
+    sum += r < delta ? r * r / 2 : delta * (r - delta / 2);
+  }
+  return sum;
+}
+
+double SquaredError(const AccuracySigmoid& sigmoid, const std::vector<double>& x, const std::vector<double>& y) {
+  double sum = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sum += (sigmoid(x[i]) - y[i]) * (sigmoid(x[i]) - y[i]);
+  return sum;
+}
+
+// The lowest sum of squares over short solves (50 iterations) from every start, in parallel (the result does not
+// depend on the threads), then the winner solved to convergence.
+bool FitSigmoidMultiStart(const std::vector<double>& x, const std::vector<double>& y,
+                          const std::vector<std::vector<double>>& starts, const std::vector<double>& lower,
+                          const std::vector<double>& upper, int num_threads, AccuracySigmoid* best,
+                          std::string* message) {
+  std::vector<AccuracySigmoid> fits(starts.size());
+  std::vector<double> values(starts.size(), std::numeric_limits<double>::infinity());
+  ParallelFor(static_cast<int>(starts.size()), ThreadsToUse(num_threads), [&](int s) {
+    std::string ignored;
+    FitSigmoidInBox(x, y, starts[s], lower, upper, &fits[s], &ignored, 50);
+    {
+      const double value = SquaredError(fits[s], x, y);
+      if (std::isfinite(value)) values[s] = value;
+    }
+  });
+  const std::size_t winner = std::min_element(values.begin(), values.end()) - values.begin();
+  if (!std::isfinite(values[winner])) {
+    *message = "no start converged";
+    return false;
+  }
+  const AccuracySigmoid screened = fits[winner];
+  return FitSigmoidInBox(x, y, {screened.a, screened.l0, screened.k, screened.b}, lower, upper, best, message);
 }
 
 }  // namespace
@@ -253,7 +307,7 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
 
   // Step 2: every checkpoint after the skip, smoothed per run, pooled, with the ideal point.
   std::vector<std::vector<double>> run_x, run_y;
-  std::vector<double> x, y;
+  std::vector<double> x, y, log_compute;  // log_compute: ln(6 N D) of each step-2 checkpoint (the one-step fit)
   double highest_accuracy = -std::numeric_limits<double>::infinity();
   for (const LadderRun& run : task.runs) {
     const std::size_t skip = static_cast<std::size_t>(std::ceil(options.skip_fraction * run.tokens.size()));
@@ -264,6 +318,8 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
     }
     x.insert(x.end(), sx.begin(), sx.end());
     y.insert(y.end(), sy.begin(), sy.end());
+    for (std::size_t j = skip; j < run.tokens.size(); ++j)
+      log_compute.push_back(std::log(6 * run.params * run.tokens[j]));
     for (double v : sy) highest_accuracy = std::max(highest_accuracy, v);
     run_x.push_back(std::move(sx));
     run_y.push_back(std::move(sy));
@@ -314,6 +370,74 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
     summary.status = AnalysisStatus::kNoConvergence;
     summary.message = "the chained prediction is not finite";
     return summary;
+  }
+
+  summary.step1_objective = detail::TaskLossObjective(summary.step1, n, d, loss, options.huber_delta);
+  summary.step2_objective = detail::SquaredError(summary.step2_chained, x, y);
+  const double inf = std::numeric_limits<double>::infinity();
+
+  if (options.multistart) {
+    LadderSummary::MultiStart& multi = summary.multistart;
+    Dataset data;
+    data.params = n;
+    data.tokens = d;
+    data.loss = loss;
+    FitOptions fit_options;
+    fit_options.huber_delta = options.huber_delta;
+    fit_options.num_threads = options.num_threads;
+    fit_options.max_parameter_span = inf;  // the minimiser is wanted, not a judgement of identifiability
+    FitSummary fit;
+    Fit(data, Model::FromName("chinchilla"), fit_options, &fit);
+    std::vector<std::vector<double>> starts;
+    for (double a : {-0.8, -0.4}) {
+      for (double l0 : {0.5, 1.0, 1.5}) {
+        for (double k : {1.0, 4.0, 16.0}) {
+          for (double b : {0.7, 0.99}) starts.push_back({a, l0, k, b});
+        }
+      }
+    }
+    std::string why;
+    if (!fit.IsUsable()) {
+      multi.message = "step 1: " + fit.message;
+    } else if (!detail::FitSigmoidMultiStart(x, y, starts, {-1, 0, 0, 0}, {0, inf, inf, 1}, options.num_threads,
+                                             &multi.step2, &why)) {
+      multi.message = "step 2: " + why;
+    } else {
+      multi.step1 = TaskLossLaw{std::log(fit.params.at("A")), std::log(fit.params.at("B")), fit.params.at("alpha"),
+                                fit.params.at("beta"), fit.params.at("E")};
+      multi.step1_objective = detail::TaskLossObjective(multi.step1, n, d, loss, options.huber_delta);
+      multi.step2_objective = detail::SquaredError(multi.step2, x, y);
+      multi.step1_prediction = multi.step1(summary.target_params, summary.target_tokens);
+      multi.chained_prediction = multi.step2(multi.step1_prediction);
+      if (std::isfinite(summary.actual_smoothed_loss))
+        multi.step2_prediction = multi.step2(summary.actual_smoothed_loss);
+      multi.usable = std::isfinite(multi.chained_prediction);
+      if (!multi.usable) multi.message = "the chained prediction is not finite";
+    }
+  }
+
+  if (options.one_step) {
+    // Accuracy rises with compute, so the rate k is bounded above by 0 (a <= 0 is the drop from b to the floor).
+    std::vector<double> sorted = log_compute;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::vector<double>> starts;
+    for (double quantile : {0.25, 0.5, 0.75, 1.0}) {
+      for (double k : {-0.1, -0.3, -1.0, -3.0}) {
+        const double c0 = sorted[static_cast<std::size_t>(quantile * static_cast<double>(sorted.size() - 1))];
+        starts.push_back({task.chance - 1.0, c0, k, 1.0});
+      }
+    }
+    std::vector<double> y_points(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(log_compute.size()));
+    std::string why;
+    LadderSummary::OneStep& one = summary.one_step;
+    if (detail::FitSigmoidMultiStart(log_compute, y_points, starts, {-1, -inf, -inf, 0}, {0, inf, 0, 1},
+                                     options.num_threads, &one.law, &why)) {
+      one.prediction = one.law(std::log(6 * summary.target_params * summary.target_tokens));
+      one.usable = std::isfinite(one.prediction);
+      if (!one.usable) one.message = "the prediction is not finite";
+    } else {
+      one.message = why;
+    }
   }
 
   if (options.bootstrap_resamples > 0) {
@@ -386,6 +510,21 @@ std::string LadderSummary::FullReport() const {
   out += fmt::format("  step 1 task loss: predicted {:.6f}, actual {:.6f}\n", step1_prediction, actual_task_loss);
   out += fmt::format("  step 2 accuracy:  predicted {:.6f}, actual {:.6f}\n", step2_prediction, actual_accuracy);
   out += fmt::format("  chained accuracy: predicted {:.6f}, actual {:.6f}\n", chained_prediction, actual_accuracy);
+  if (multistart.usable) {
+    out += fmt::format(
+        "  multi-start: task loss {:.6f}, step 2 {:.6f}, chained {:.6f} (objectives {:.6g}, {:.6g}; single start "
+        "{:.6g}, {:.6g})\n",
+        multistart.step1_prediction, multistart.step2_prediction, multistart.chained_prediction,
+        multistart.step1_objective, multistart.step2_objective, step1_objective, step2_objective);
+  } else if (!multistart.message.empty()) {
+    out += "  multi-start: not usable (" + multistart.message + ")\n";
+  }
+  if (one_step.usable) {
+    out += fmt::format("  one step: Acc(C) = {:.5g}/(1 + exp({:.5g} (ln C - {:.5g}))) + {:.5g}, predicted {:.6f}\n",
+                       one_step.law.a, -one_step.law.k, one_step.law.l0, one_step.law.b, one_step.prediction);
+  } else if (!one_step.message.empty()) {
+    out += "  one step: not usable (" + one_step.message + ")\n";
+  }
   if (!bootstrap_chained.empty()) {
     out += fmt::format("  chained {:.0f}% interval: [{:.6f}, {:.6f}] ({} resamples, {} failed)\n", 100 * interval_level,
                        chained_lower, chained_upper, bootstrap_chained.size(), bootstrap_failed);

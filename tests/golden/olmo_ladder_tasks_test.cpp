@@ -72,3 +72,69 @@ TEST_CASE("OLMo ladder: step 1, step 2 and chained predictions of 13B-5T reprodu
     CHECK(std::abs(relative - published.chained_rel_error) <= 1e-4 / published.step2_actual);
   }
 }
+
+namespace {
+
+// The paper's objectives, recomputed here from the ladder and a fit's parameters: step 1's sum of
+// Huber_1e-3(ln L_hat - ln L) over the runs' final points (the mean of the last 5 rows), step 2's sum of squares
+// over the checkpoints after the first ceil(10%) of each run, smoothed by a trailing mean of 5, and (0, 1).
+double Step1Objective(const LadderTask& task, const TaskLossLaw& law) {
+  double sum = 0;
+  for (const LadderRun& run : task.runs) {
+    double loss = 0;
+    for (std::size_t i = run.task_loss.size() - 5; i < run.task_loss.size(); ++i) loss += run.task_loss[i] / 5;
+    const double predicted = std::exp(law.a) / std::pow(run.params, law.alpha) +
+                             std::exp(law.b) / std::pow(run.tokens.back(), law.beta) + law.e;
+    const double r = std::abs(std::log(predicted) - std::log(loss));
+    sum += r < 1e-3 ? r * r / 2 : 1e-3 * (r - 5e-4);
+  }
+  return sum;
+}
+
+double Step2Objective(const LadderTask& task, const AccuracySigmoid& s) {
+  auto acc = [&](double x) { return s.a / (1 + std::exp(-s.k * (x - s.l0))) + s.b; };
+  double sum = (acc(0.0) - 1.0) * (acc(0.0) - 1.0);
+  for (const LadderRun& run : task.runs) {
+    const std::size_t skip = static_cast<std::size_t>(std::ceil(0.1 * static_cast<double>(run.tokens.size())));
+    for (std::size_t i = skip; i < run.tokens.size(); ++i) {
+      const std::size_t first = i >= skip + 4 ? i - 4 : skip;
+      double x = 0, y = 0;
+      for (std::size_t j = first; j <= i; ++j) {
+        x += run.task_loss[j];
+        y += run.accuracy[j];
+      }
+      const double count = static_cast<double>(i - first + 1);
+      sum += (acc(x / count) - y / count) * (acc(x / count) - y / count);
+    }
+  }
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("OLMo ladder: scalelaw's default multi-start fits reach objectives at least as low as the paper's starts") {
+  SCALELAW_REQUIRE_SHARED(kOlmoLadderTasksSource);
+  LadderOptions options;
+  options.multistart = true;
+  for (const LadderTask& task : OlmoLadderTaskSet()) {
+    const LadderSummary summary = FitLadder(task, options);
+    INFO(summary.FullReport());
+    REQUIRE(summary.IsUsable());
+    REQUIRE(summary.multistart.usable);
+    const double paper1 = Step1Objective(task, summary.step1);
+    const double paper2 = Step2Objective(task, summary.step2_chained);
+    const double multi1 = Step1Objective(task, summary.multistart.step1);
+    const double multi2 = Step2Objective(task, summary.multistart.step2);
+    // The library's own objectives agree with this recomputation.
+    CHECK(summary.step1_objective == Approx(paper1).epsilon(1e-9));
+    CHECK(summary.multistart.step2_objective == Approx(multi2).epsilon(1e-9));
+    // E = e^e > 0 in scalelaw's Chinchilla model: where the paper's minimum lies on E = 0 (CSQA) it is approached
+    // to within a relative 1e-6.
+    CHECK(multi1 <= paper1 * (1 + 1e-6));
+    CHECK(multi2 <= paper2 * (1 + 1e-9));
+    WARN(task.name << ": chained single start " << summary.chained_prediction << ", multi-start "
+                   << summary.multistart.chained_prediction << ", one step (sigmoid in ln C) "
+                   << summary.one_step.prediction << ", actual " << summary.actual_accuracy << "; objectives step 1 "
+                   << paper1 << " vs " << multi1 << ", step 2 " << paper2 << " vs " << multi2);
+  }
+}

@@ -72,6 +72,17 @@ struct LadderOptions {
   int num_threads = 0;          // 0: every hardware thread
   double interval_level = 0.9;  // the central percentile interval of the chained prediction
 
+  // Beside the paper's single-start fits, scalelaw's default multi-start answer to the same two objectives:
+  // step 1 through Fit (the Chinchilla model, Huber on log residuals with huber_delta, variable-projection and
+  // grid starts; E = e^e > 0, so a bound at E = 0 is approached, not reached), step 2 by least squares from every
+  // start of a grid over the box (a in {-0.8, -0.4}, L0 in {0.5, 1, 1.5}, k in {1, 4, 16}, b in {0.7, 0.99}),
+  // 50 iterations each, the lowest sum of squares solved to convergence.
+  bool multistart = false;
+  // The one-step alternative: accuracy straight from compute, Acc(C) = a / (1 + exp(-k (ln C - c0))) + b with
+  // C = 6 N D, fitted on the same smoothed checkpoints (each at its own D), the same bounds on a and b and the
+  // ideal point left out (it has no compute); reported beside the chain.
+  bool one_step = true;
+
   // True when the options can be used; otherwise false with the reason in *error.
   bool IsValid(std::string* error) const;
 };
@@ -126,6 +137,32 @@ struct LadderSummary {
   double interval_level = std::numeric_limits<double>::quiet_NaN();
   double chained_lower = std::numeric_limits<double>::quiet_NaN();
   double chained_upper = std::numeric_limits<double>::quiet_NaN();
+
+  // The paper's objectives at its answer: sum_i Huber_delta(ln L_hat_i - ln L_i) over the step-1 points and
+  // sum_i (Acc_hat_i - Acc_i)^2 over the step-2 points (the chained fit's).
+  double step1_objective = std::numeric_limits<double>::quiet_NaN();
+  double step2_objective = std::numeric_limits<double>::quiet_NaN();
+
+  // scalelaw's default multi-start answer (LadderOptions::multistart), the same quantities from its fits.
+  struct MultiStart {
+    bool usable = false;
+    std::string message;
+    TaskLossLaw step1;
+    AccuracySigmoid step2;
+    double step1_objective = std::numeric_limits<double>::quiet_NaN();
+    double step2_objective = std::numeric_limits<double>::quiet_NaN();
+    double step1_prediction = std::numeric_limits<double>::quiet_NaN();
+    double step2_prediction = std::numeric_limits<double>::quiet_NaN();
+    double chained_prediction = std::numeric_limits<double>::quiet_NaN();
+  } multistart;
+
+  // The one-step alternative (LadderOptions::one_step): Acc(C) = a / (1 + exp(-k (ln C - c0))) + b.
+  struct OneStep {
+    bool usable = false;
+    std::string message;
+    AccuracySigmoid law;                                           // l0 holds c0, on ln C
+    double prediction = std::numeric_limits<double>::quiet_NaN();  // at C = 6 N_target D_target
+  } one_step;
 
   bool IsUsable() const { return status == AnalysisStatus::kUsable; }
   std::string BriefReport() const;
