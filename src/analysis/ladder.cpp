@@ -445,6 +445,13 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
     summary.bootstrap_chained.assign(static_cast<std::size_t>(options.bootstrap_resamples),
                                      std::numeric_limits<double>::quiet_NaN());
     const std::size_t runs = task.runs.size();
+    // Every resample refits both steps from the full-data optimum (as Fit's bootstrap does): near it, the
+    // resample's minimum is the one the full data's basin leads to, and the solves take a few iterations.
+    LadderOptions resample_options = options;
+    resample_options.step1_start = {summary.step1.a, summary.step1.b, summary.step1.alpha, summary.step1.beta,
+                                    summary.step1.e};
+    const std::vector<double> resample_start = {summary.step2_chained.a, summary.step2_chained.l0,
+                                                summary.step2_chained.k, summary.step2_chained.b};
     detail::ParallelFor(options.bootstrap_resamples, detail::ThreadsToUse(options.num_threads), [&](int r) {
       std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(r));
       std::vector<double> bn, bd, bloss, bx, by;
@@ -469,8 +476,8 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
       TaskLossLaw law;
       AccuracySigmoid sigmoid;
       std::string ignored;
-      if (!detail::FitTaskLoss(bn, bd, bloss, options, &law, &ignored)) return;
-      if (!detail::FitAccuracy(bx, by, chained_start, &sigmoid, &ignored)) return;
+      if (!detail::FitTaskLoss(bn, bd, bloss, resample_options, &law, &ignored)) return;
+      if (!detail::FitAccuracy(bx, by, resample_start, &sigmoid, &ignored)) return;
       const double prediction = sigmoid(law(summary.target_params, summary.target_tokens));
       if (std::isfinite(prediction)) summary.bootstrap_chained[static_cast<std::size_t>(r)] = prediction;
     });

@@ -65,7 +65,8 @@ struct LadderOptions {
 
   // Intervals: a joint bootstrap over runs and checkpoints through both steps. Each resample draws the ladder's
   // runs with replacement (a run drawn twice counts twice in step 1) and, within every drawn run, its smoothed
-  // step-2 checkpoints with replacement; both steps are refitted from the same starts and the chain re-evaluated.
+  // step-2 checkpoints with replacement; both steps are refitted from the full-data optimum and the chain
+  // re-evaluated.
   // 0 switches it off. The same seed gives the same intervals for any num_threads.
   int bootstrap_resamples = 0;
   std::uint64_t bootstrap_seed = 42;
