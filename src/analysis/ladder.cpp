@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "fit/quiet_ceres.h"
@@ -598,6 +600,87 @@ LadderRun ReadLadderRun(const std::string& path, const std::string& name, double
     run.accuracy.push_back(accuracy / weights);
   }
   return run;
+}
+
+std::vector<LadderRunFile> ReadOlmoLadderConfig(const std::string& config) {
+  namespace fs = std::filesystem;
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(detail::ReadWholeFile(config));
+  } catch (const nlohmann::json::exception& e) {
+    throw InvalidArgument(fmt::format("{}: not JSON ({})", config, e.what()));
+  }
+  if (!json.is_object()) throw InvalidArgument(config + ": expected an object of ladder entries");
+  const fs::path folder = fs::path(config).parent_path();
+  std::vector<LadderRunFile> files;
+  for (const auto& [label, entry] : json.items()) {
+    if (!entry.is_object() || !entry.contains("paths") || !entry.contains("n") || !entry.contains("mode") ||
+        !entry["n"].is_number() || !entry["paths"].is_array() || !entry["mode"].is_string()) {
+      throw InvalidArgument(fmt::format("{}: entry '{}' needs \"paths\" (a list), \"n\" and \"mode\"", config, label));
+    }
+    for (const auto& path_json : entry["paths"]) {
+      if (!path_json.is_string())
+        throw InvalidArgument(fmt::format("{}: entry '{}': a path is not a string", config, label));
+      const fs::path path = path_json.get<std::string>();
+      fs::path found = folder / path;
+      for (const fs::path& candidate :
+           {folder / path, folder / "ladder-runs" / path.filename(), folder / path.filename()}) {
+        if (fs::exists(candidate)) {
+          found = candidate;
+          break;
+        }
+      }
+      files.push_back({found.string(), entry["n"].get<double>(), entry["mode"] != "train"});
+    }
+  }
+  return files;
+}
+
+std::vector<LadderSummary> FitLadderFiles(const std::vector<LadderRunFile>& files,
+                                          const std::vector<std::string>& task_names, const LadderOptions& options,
+                                          double target_params, double target_tokens) {
+  const bool target_numbers = target_params > 0 && target_tokens > 0;
+  int targets = 0;
+  for (const LadderRunFile& file : files) targets += file.target ? 1 : 0;
+  if (!target_numbers && targets != 1) {
+    throw InvalidArgument(
+        fmt::format("the ladder needs one target (a target file, or its N and D); {} target file(s) given", targets));
+  }
+  std::vector<LadderTaskColumns> columns;
+  for (const std::string& name : task_names) {
+    const auto& all = OlmoLadderTasks();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const LadderTaskColumns& c) { return c.name == name; });
+    if (it == all.end()) {
+      std::string known;
+      for (const LadderTaskColumns& task : all) known += (known.empty() ? "" : ", ") + task.name;
+      throw InvalidArgument(fmt::format("task {}: not a task of the OLMo ladder ({})", name, known));
+    }
+    columns.push_back(*it);
+  }
+  if (task_names.empty()) columns = OlmoLadderTasks();
+  std::vector<LadderSummary> summaries;
+  for (const LadderTaskColumns& task_columns : columns) {
+    LadderTask task;
+    task.name = task_columns.name;
+    task.chance = task_columns.chance;
+    for (const LadderRunFile& file : files) {
+      if (file.target && target_numbers) continue;
+      LadderRun run =
+          ReadLadderRun(file.path, std::filesystem::path(file.path).stem().string(), file.params, task_columns);
+      if (file.target) {
+        task.target = std::move(run);
+      } else {
+        task.runs.push_back(std::move(run));
+      }
+    }
+    if (target_numbers) {
+      task.target.name = "target";
+      task.target.params = target_params;
+      task.target.tokens = {target_tokens};
+    }
+    summaries.push_back(FitLadder(task, options));
+  }
+  return summaries;
 }
 
 }  // namespace scalelaw

@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -16,55 +14,13 @@
 namespace scalelaw::cli {
 namespace {
 
-struct RunFile {
-  std::string path;
-  double params = 0;
-  bool target = false;
-};
-
 // FILE=N of --run and --target.
-RunFile ParseRunFile(const std::string& item, const char* option, bool target) {
+LadderRunFile ParseRunFile(const std::string& item, const char* option, bool target) {
   const std::size_t eq = item.rfind('=');
   const std::optional<double> n = eq == std::string::npos ? std::nullopt : FiniteNumber(item.substr(eq + 1));
   if (!n || !(*n > 0)) throw InvalidArgument(fmt::format("{} '{}': expected FILE=N with N > 0", option, item));
   return {item.substr(0, eq), *n, target};
 }
-
-// The entries of the OLMo ladder's final.json, each path resolved beside the file.
-std::vector<RunFile> ReadConfig(const std::string& config) {
-  namespace fs = std::filesystem;
-  std::ifstream in(config);
-  if (!in) throw InvalidArgument("--config " + config + ": cannot open the file");
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw InvalidArgument(fmt::format("{}: not JSON ({})", config, e.what()));
-  }
-  const fs::path folder = fs::path(config).parent_path();
-  std::vector<RunFile> files;
-  for (const auto& [label, entry] : json.items()) {
-    if (!entry.is_object() || !entry.contains("paths") || !entry.contains("n") || !entry.contains("mode") ||
-        !entry["n"].is_number() || !entry["paths"].is_array()) {
-      throw InvalidArgument(fmt::format("{}: entry '{}' needs \"paths\" (a list), \"n\" and \"mode\"", config, label));
-    }
-    for (const auto& path_json : entry["paths"]) {
-      const fs::path path = path_json.get<std::string>();
-      fs::path found = folder / path;
-      for (const fs::path& candidate :
-           {folder / path, folder / "ladder-runs" / path.filename(), folder / path.filename()}) {
-        if (fs::exists(candidate)) {
-          found = candidate;
-          break;
-        }
-      }
-      files.push_back({found.string(), entry["n"].get<double>(), entry["mode"] != "train"});
-    }
-  }
-  return files;
-}
-
-std::string RunName(const std::string& path) { return std::filesystem::path(path).stem().string(); }
 
 nlohmann::json Number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -73,69 +29,20 @@ std::string Cell(double v, const char* format = "{:.4f}") { return std::isfinite
 }  // namespace
 
 int RunLadder(const LadderCommand& command) {
-  std::vector<RunFile> files;
-  if (!command.config.empty()) files = ReadConfig(command.config);
+  std::vector<LadderRunFile> files;
+  if (!command.config.empty()) files = ReadOlmoLadderConfig(command.config);
   for (const std::string& item : command.runs) files.push_back(ParseRunFile(item, "--run", false));
   if (!command.target.empty()) files.push_back(ParseRunFile(command.target, "--target", true));
-  int targets = 0;
-  for (const RunFile& file : files) targets += file.target ? 1 : 0;
-  const bool target_numbers = command.target_params > 0 || command.target_tokens > 0;
-  if (target_numbers && !(command.target_params > 0 && command.target_tokens > 0)) {
+  if ((command.target_params > 0) != (command.target_tokens > 0)) {
     throw InvalidArgument("--target-params and --target-tokens go together");
   }
-  if (target_numbers) {
-    // Numbers given replace a target file's.
-    files.erase(std::remove_if(files.begin(), files.end(), [](const RunFile& f) { return f.target; }), files.end());
-    targets = 0;
-  }
-  if (!target_numbers && targets != 1) {
-    throw InvalidArgument(
-        fmt::format("the ladder needs one target (--target FILE=N, --target-params and "
-                    "--target-tokens, or one non-train entry of --config); {} given",
-                    targets));
-  }
-
-  std::vector<LadderTaskColumns> columns;
-  for (const LadderTaskColumns& task : OlmoLadderTasks()) {
-    if (command.tasks.empty() ||
-        std::find(command.tasks.begin(), command.tasks.end(), task.name) != command.tasks.end()) {
-      columns.push_back(task);
-    }
-  }
-  for (const std::string& name : command.tasks) {
-    if (std::none_of(columns.begin(), columns.end(), [&](const LadderTaskColumns& c) { return c.name == name; })) {
-      std::string known;
-      for (const LadderTaskColumns& task : OlmoLadderTasks()) known += (known.empty() ? "" : ", ") + task.name;
-      throw InvalidArgument(fmt::format("--task {}: not a task of the OLMo ladder ({})", name, known));
-    }
-  }
-
   LadderOptions options;
   options.bootstrap_resamples = command.bootstrap;
   options.bootstrap_seed = command.seed;
   options.num_threads = command.threads;
   options.multistart = command.multistart;
-  std::vector<LadderSummary> summaries;
-  for (const LadderTaskColumns& task_columns : columns) {
-    LadderTask task;
-    task.name = task_columns.name;
-    task.chance = task_columns.chance;
-    for (const RunFile& file : files) {
-      LadderRun run = ReadLadderRun(file.path, RunName(file.path), file.params, task_columns);
-      if (file.target) {
-        task.target = std::move(run);
-      } else {
-        task.runs.push_back(std::move(run));
-      }
-    }
-    if (target_numbers) {
-      task.target = LadderRun{};
-      task.target.name = "target";
-      task.target.params = command.target_params;
-      task.target.tokens = {command.target_tokens};
-    }
-    summaries.push_back(FitLadder(task, options));
-  }
+  const std::vector<LadderSummary> summaries =
+      FitLadderFiles(files, command.tasks, options, command.target_params, command.target_tokens);
 
   if (command.json) {
     nlohmann::json out = nlohmann::json::array();

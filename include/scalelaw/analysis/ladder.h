@@ -196,4 +196,24 @@ const std::vector<LadderTaskColumns>& OlmoLadderTasks();
 // "_step" × "batch_size_in_tokens". Throws InputError naming file, line and column for a missing or bad cell.
 LadderRun ReadLadderRun(const std::string& path, const std::string& name, double params, const LadderTaskColumns& task);
 
+// A ladder run's history file and its N; target marks the run whose accuracy is predicted.
+struct LadderRunFile {
+  std::string path;
+  double params = 0;
+  bool target = false;
+};
+
+// The entries of the OLMo ladder's final.json (each with "mode" ("train": a ladder run; otherwise the target),
+// "n" and "paths"), each path found beside the file, in its ladder-runs/ folder or at the relative path.
+// Throws InvalidArgument naming the file and entry when it cannot be read.
+std::vector<LadderRunFile> ReadOlmoLadderConfig(const std::string& path);
+
+// FitLadder for each named OLMo task (OlmoLadderTasks(); empty: all 8) over the files: the ladder runs, and the
+// target file or, when target_params and target_tokens are given (> 0), a target of that N and D without actuals
+// (a target file is then ignored). Throws InvalidArgument for an unknown task or no target, InputError for a bad
+// cell.
+std::vector<LadderSummary> FitLadderFiles(const std::vector<LadderRunFile>& files,
+                                          const std::vector<std::string>& task_names, const LadderOptions& options,
+                                          double target_params = 0, double target_tokens = 0);
+
 }  // namespace scalelaw
