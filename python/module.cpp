@@ -19,6 +19,7 @@
 #include <optional>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "plot/result_charts.h"
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/analysis/ladder.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_size_fit.h"
 #include "scalelaw/curves/log_curves.h"
@@ -1456,6 +1458,66 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("used", &scalelaw::IsoflopBudget::used)
       .def_readonly("status", &scalelaw::IsoflopBudget::status);
 
+  // The ladder to benchmark (scalelaw.fit_ladder): one task's two steps and chain (arXiv:2412.04403).
+  py::class_<scalelaw::LadderSummary>(m, "LadderResult", "One task's ladder prediction: step 1, step 2 and chained")
+      .def_readonly("task", &scalelaw::LadderSummary::task)
+      .def_property_readonly("status", &StatusName<scalelaw::LadderSummary>)
+      .def_property_readonly("usable", &scalelaw::LadderSummary::IsUsable)
+      .def_readonly("message", &scalelaw::LadderSummary::message)
+      .def_readonly("target_params", &scalelaw::LadderSummary::target_params)
+      .def_readonly("target_tokens", &scalelaw::LadderSummary::target_tokens)
+      .def_readonly("step1_prediction", &scalelaw::LadderSummary::step1_prediction)
+      .def_readonly("actual_task_loss", &scalelaw::LadderSummary::actual_task_loss)
+      .def_readonly("step2_prediction", &scalelaw::LadderSummary::step2_prediction)
+      .def_readonly("chained_prediction", &scalelaw::LadderSummary::chained_prediction)
+      .def_readonly("chained_lower", &scalelaw::LadderSummary::chained_lower)
+      .def_readonly("chained_upper", &scalelaw::LadderSummary::chained_upper)
+      .def_readonly("actual_accuracy", &scalelaw::LadderSummary::actual_accuracy)
+      .def_readonly("bootstrap_chained", &scalelaw::LadderSummary::bootstrap_chained)
+      .def_property_readonly("one_step_prediction",
+                             [](const scalelaw::LadderSummary& s) { return s.one_step.prediction; })
+      .def_property_readonly("multistart_chained_prediction",
+                             [](const scalelaw::LadderSummary& s) { return s.multistart.chained_prediction; })
+      .def_property_readonly(
+          "step1",
+          [](const scalelaw::LadderSummary& s) {
+            return std::map<std::string, double>{
+                {"a", s.step1.a}, {"b", s.step1.b}, {"alpha", s.step1.alpha}, {"beta", s.step1.beta}, {"E", s.step1.e}};
+          })
+      .def_property_readonly("step2",
+                             [](const scalelaw::LadderSummary& s) {
+                               return std::map<std::string, double>{{"a", s.step2_chained.a},
+                                                                    {"L0", s.step2_chained.l0},
+                                                                    {"k", s.step2_chained.k},
+                                                                    {"b", s.step2_chained.b}};
+                             })
+      .def("full_report", &scalelaw::LadderSummary::FullReport);
+  m.def(
+      "_olmo_ladder_config",
+      [](const std::string& path) {
+        std::vector<std::tuple<std::string, double, bool>> out;
+        for (const scalelaw::LadderRunFile& f : scalelaw::ReadOlmoLadderConfig(path)) {
+          out.emplace_back(f.path, f.params, f.target);
+        }
+        return out;
+      },
+      py::arg("path"));
+  m.def(
+      "_fit_ladder",
+      [](const std::vector<std::tuple<std::string, double, bool>>& files, const std::vector<std::string>& tasks,
+         double target_params, double target_tokens, int bootstrap, std::uint64_t seed, int threads, bool multistart) {
+        std::vector<scalelaw::LadderRunFile> runs;
+        for (const auto& [path, params, target] : files) runs.push_back({path, params, target});
+        scalelaw::LadderOptions options;
+        options.bootstrap_resamples = bootstrap;
+        options.bootstrap_seed = seed;
+        options.num_threads = threads;
+        options.multistart = multistart;
+        py::gil_scoped_release release;
+        return scalelaw::FitLadderFiles(runs, tasks, options, target_params, target_tokens);
+      },
+      py::arg("files"), py::arg("tasks"), py::arg("target_params"), py::arg("target_tokens"), py::arg("bootstrap"),
+      py::arg("seed"), py::arg("threads"), py::arg("multistart"));
   py::class_<scalelaw::IsoflopResult>(m, "IsoflopResult", "Chinchilla Approach 2: N_opt = k·C^a, D_opt = k'·C^b",
                                       py::dynamic_attr())
       .def_property_readonly("status", &StatusName<scalelaw::IsoflopResult>,

@@ -3,6 +3,7 @@
 
 #include "scalelaw/analysis/hparam_sweep.h"
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/analysis/ladder.h"
 #include "scalelaw/analysis/recipes.h"
 #include "scalelaw/analysis/sweep_design.h"
 #include "scalelaw/analysis/summary.h"

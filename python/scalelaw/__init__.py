@@ -32,16 +32,18 @@ from . import _scalelaw
 from ._records import (Allocation, InputRecord, LawRecord, ModelRecord, Plan, PlanItem, Prediction,
                        ValidationResult)
 from ._scalelaw import (BatchTokensLaw, CurveFitResult, CurveSizeFitResult, Error, FitResult, HparamCell,
-                        HparamSweepResult, InputError, InvalidArgument, IsoflopBudget, IsoflopResult, LrLaw,
-                        __version__)
+                        HparamSweepResult, InputError, InvalidArgument, IsoflopBudget, IsoflopResult, LadderResult,
+                        LrLaw, __version__)
 
 __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError",
-           "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LawRecord", "LrLaw", "ModelRecord",
+           "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LadderResult", "LawRecord", "LrLaw", "ModelRecord",
            "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
            "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
            "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "residuals",
            "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows", "validate",
            "ValidationResult"]
+           "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows", "fit_ladder",
+           "ladder_table"]
 
 # A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
 _Column = _Union[str, _ArrayLike]
@@ -1347,3 +1349,42 @@ def _sweep_design_repr(self: SweepDesignResult) -> str:
 
 setattr(SweepDesignResult, "__repr__", _sweep_design_repr)
 setattr(SweepDesignResult, "to_dict", _to_dict)
+def fit_ladder(config: _Optional[str] = None, *, runs: _Optional[_Mapping[str, float]] = None,
+               target: _Optional[tuple[str, float]] = None, target_params: _Optional[float] = None,
+               target_tokens: _Optional[float] = None, tasks: _Optional[_Sequence[str]] = None, bootstrap: int = 0,
+               seed: int = 42, threads: int = 0, multistart: bool = False) -> list[LadderResult]:
+    """Ladder to benchmark (Bhagia et al. 2024, arXiv:2412.04403), as `scalelaw ladder`: for each OLMo ladder task
+    (all 8, or tasks=), step 1 fits the task loss L(N, D) over the ladder's runs, step 2 the accuracy as a sigmoid of
+    the task loss over their checkpoints, and the chain predicts the target's accuracy from its (N, D).
+
+    config: the OLMo ladder's final.json (like --config); runs: {history CSV: N} of more ladder runs (--run);
+    target: (history CSV, N) of the target (--target), or target_params and target_tokens alone (no actuals).
+    bootstrap: joint bootstrap resamples (runs, then checkpoints) for the chained 90% interval; multistart: also
+    scalelaw's multi-start fits. Returns one LadderResult per task; ladder_table(results) makes a DataFrame.
+    """
+    files: list[tuple[str, float, bool]] = []
+    if config is not None:
+        files.extend(_scalelaw._olmo_ladder_config(_os.fspath(config)))
+    for path, n in (runs or {}).items():
+        files.append((_os.fspath(path), float(n), False))
+    if target is not None:
+        files.append((_os.fspath(target[0]), float(target[1]), True))
+    if (target_params is None) != (target_tokens is None):
+        raise InvalidArgument("target_params and target_tokens go together")
+    return _scalelaw._fit_ladder(files, list(tasks or []), float(target_params or 0), float(target_tokens or 0),
+                                 int(bootstrap), int(seed), int(threads), bool(multistart))
+
+
+_LADDER_COLUMNS = ("step1_prediction", "actual_task_loss", "step2_prediction", "chained_prediction",
+                   "chained_lower", "chained_upper", "one_step_prediction", "multistart_chained_prediction",
+                   "actual_accuracy")
+
+
+def ladder_table(results: _Sequence[LadderResult]) -> _Any:
+    """The tasks of fit_ladder as a pandas DataFrame indexed by task: status, the step-1 task loss, the step-2 and
+    chained accuracies, the interval, the one-step and multi-start predictions and the actuals (NaN: not known)."""
+    import pandas as _pandas
+
+    rows = [{"task": r.task, "status": r.status, **{name: getattr(r, name) for name in _LADDER_COLUMNS}}
+            for r in results]
+    return _pandas.DataFrame(rows).set_index("task")

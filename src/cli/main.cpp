@@ -21,6 +21,7 @@
 #include "cli/design_command.h"
 #include "cli/fit_hparams_command.h"
 #include "cli/isoflop_command.h"
+#include "cli/ladder_command.h"
 #include "cli/output.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
@@ -553,6 +554,29 @@ void AddDesignCommand(CLI::App& app, DesignCommand& command, int& exit_code) {
   sub->callback([&] { exit_code = RunDesign(command); });
 }
 
+void AddLadderCommand(CLI::App& app, LadderCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "ladder", "Ladder to benchmark: a ladder's checkpoints to a target's task loss and accuracy (arXiv:2412.04403)");
+  sub->add_option("--config", command.config,
+                  "The OLMo ladder's final.json (entries with mode, n and paths; the CSVs beside it or in "
+                  "ladder-runs/)");
+  sub->add_option("--run", command.runs, "A ladder run's W&B history CSV and its N, FILE=N (repeatable)");
+  sub->add_option("--target", command.target, "The target's W&B history CSV and its N, FILE=N (gives the actuals)");
+  AddNumber(sub, "--target-params", command.target_params, "The target's N (with --target-tokens, instead of a file)");
+  AddNumber(sub, "--target-tokens", command.target_tokens, "The target's D (with --target-params)");
+  sub->add_option("--task", command.tasks, "An OLMo ladder task to predict (repeatable; default: all 8)");
+  sub->add_option("--bootstrap", command.bootstrap,
+                  "Joint bootstrap resamples (runs, then checkpoints) for the chained 90% interval (0: none)")
+      ->check(WholeNumber(0, kMaxResamples));
+  sub->add_option("--seed", command.seed, "Bootstrap seed")->capture_default_str()->check(WholeNumber(0, kMaxSeed));
+  sub->add_option("--threads", command.threads, "Worker threads for the bootstrap (0: all hardware threads)")
+      ->check(WholeNumber(0, kMaxThreads));
+  sub->add_flag("--multistart", command.multistart,
+                "Also fit both steps from scalelaw's multi-start grids (the paper's single starts are the default)");
+  AddJsonFlag(sub, command.json);
+  sub->callback([&] { exit_code = RunLadder(command); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -572,6 +596,7 @@ int main(int argc, char** argv) {
   IsoflopCommand isoflop;
   FitHparamsCommand fit_hparams;
   CompareCommand compare;
+  LadderCommand ladder;
   CurveCommands curve;
   DesignCommand design;
   AddFitCommand(app, fit, exit_code);
@@ -587,6 +612,7 @@ int main(int argc, char** argv) {
   AddIsoflopCommand(app, isoflop, exit_code);
   AddFitHparamsCommand(app, fit_hparams, exit_code);
   AddCompareCommand(app, compare, exit_code);
+  AddLadderCommand(app, ladder, exit_code);
   AddCurveCommands(app, curve, exit_code);
   AddDesignCommand(app, design, exit_code);
 

@@ -1,0 +1,686 @@
+// The two-step ladder prediction of Bhagia et al. 2024 (arXiv:2412.04403, Sec. 3): see scalelaw/analysis/ladder.h.
+#include "scalelaw/analysis/ladder.h"
+
+#include <ceres/ceres.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "fit/quiet_ceres.h"
+#include "io/read_file.h"
+#include "scalelaw/error.h"
+#include "scalelaw/fit/fit.h"
+#include "scalelaw/io/csv.h"
+#include "scalelaw/io/curves.h"
+#include "util/resampling.h"
+
+namespace scalelaw {
+namespace detail {
+namespace {
+
+// One ladder point of step 1: r = ln(e^a N^-alpha + e^b D^-beta + E) - ln L (log residual, Eq. 2 of the paper).
+struct TaskLossResidual {
+  double log_n, log_d, log_loss;
+  template <typename T>
+  bool operator()(const T* p, T* residual) const {
+    const T predicted = exp(p[0] - p[2] * log_n) + exp(p[1] - p[3] * log_d) + p[4];
+    residual[0] = log(predicted) - log_loss;
+    return true;
+  }
+};
+
+// One checkpoint of step 2: r = Acc(L) - y with Acc(L) = a / (1 + exp(-k (L - L0))) + b (Eq. 3).
+struct AccuracyResidual {
+  double loss, accuracy;
+  template <typename T>
+  bool operator()(const T* p, T* residual) const {
+    residual[0] = p[0] / (1.0 + exp(-p[2] * (loss - p[1]))) + p[3] - accuracy;
+    return true;
+  }
+};
+
+ceres::Solver::Options TightOptions(int max_iterations = 100000) {
+  ceres::Solver::Options options;
+  options.linear_solver_type = ceres::DENSE_QR;
+  options.max_num_iterations = max_iterations;
+  options.function_tolerance = 1e-15;
+  options.gradient_tolerance = 1e-15;
+  options.parameter_tolerance = 1e-14;
+  options.num_threads = 1;
+  options.logging_type = ceres::SILENT;
+  return options;
+}
+
+// Minimises problem over the box [lower, upper] of its one parameter block p. Ceres' bounded trust region
+// projects its steps onto the box, and along an active bound its steps shrink until the parameter tolerance stops
+// it short of the optimum (the paper's fits end on a bound: CSQA's E = 0, most tasks' b = 1). So the solve is
+// followed by an active-set polish: the parameters on a bound where the gradient pushes outward are held there
+// (a SubsetManifold) and the others solved again, until the set of held parameters no longer changes; the
+// answer then satisfies the box's optimality (KKT) conditions.
+bool SolveInBox(ceres::Problem* problem, double* p, int size, const std::vector<double>& lower,
+                const std::vector<double>& upper, std::string* message, int max_iterations = 100000) {
+  for (int j = 0; j < size; ++j) {
+    if (std::isfinite(lower[j])) problem->SetParameterLowerBound(p, j, lower[j]);
+    if (std::isfinite(upper[j])) problem->SetParameterUpperBound(p, j, upper[j]);
+  }
+  std::vector<int> held;
+  for (int round = 0; round < 2 * size + 2; ++round) {
+    ceres::Solver::Summary summary;
+    {
+      ScopedQuietCeres quiet;
+      ceres::Solve(TightOptions(max_iterations), problem, &summary);
+    }
+    if (!summary.IsSolutionUsable()) {
+      *message = summary.message;
+      return false;
+    }
+    // Which parameters sit on a bound, snapped onto it; the gradient of the full problem there.
+    problem->SetManifold(p, nullptr);
+    std::vector<double> gradient;
+    double cost = 0;
+    std::vector<int> at_lower, at_upper;
+    for (int j = 0; j < size; ++j) {
+      const double tolerance = 1e-9 * (1 + std::abs(p[j]));
+      if (std::isfinite(lower[j]) && p[j] - lower[j] <= tolerance) {
+        p[j] = lower[j];
+        at_lower.push_back(j);
+      } else if (std::isfinite(upper[j]) && upper[j] - p[j] <= tolerance) {
+        p[j] = upper[j];
+        at_upper.push_back(j);
+      }
+    }
+    problem->Evaluate(ceres::Problem::EvaluateOptions(), &cost, nullptr, &gradient, nullptr);
+    std::vector<int> next;
+    for (int j : at_lower) {
+      if (gradient[j] >= 0) next.push_back(j);  // increasing p_j would not lower the cost
+    }
+    for (int j : at_upper) {
+      if (gradient[j] <= 0) next.push_back(j);
+    }
+    std::sort(next.begin(), next.end());
+    if (round > 0 && next == held) return true;
+    held = next;
+    if (static_cast<int>(held.size()) == size) return true;
+    if (!held.empty()) problem->SetManifold(p, new ceres::SubsetManifold(size, held));
+  }
+  *message = "the active set of bounds did not settle";
+  return false;
+}
+
+// The mean of the last `count` values (all of them when fewer).
+double TailMean(const std::vector<double>& values, int count) {
+  const std::size_t n = std::min(values.size(), static_cast<std::size_t>(count));
+  double sum = 0;
+  for (std::size_t i = values.size() - n; i < values.size(); ++i) sum += values[i];
+  return sum / static_cast<double>(n);
+}
+
+std::vector<double> MovingAverage(const std::vector<double>& values, int window) {
+  CheckpointPolicy policy;
+  policy.smoothing = CheckpointPolicy::Smoothing::kMovingAverage;
+  policy.window = window;
+  return SmoothCurve(values, policy);
+}
+
+bool AllFinite(const std::vector<double>& values) {
+  return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+}
+
+// Step 1 from (a, b, alpha, beta, E) = start, all bounded below by 0. Huber on log residuals: Ceres' HuberLoss
+// is rho(s) = s for s <= delta^2, 2 delta sqrt(s) - delta^2 beyond, twice Huber_delta(r) at s = r^2, so the
+// minimiser is the paper's.
+bool FitTaskLoss(const std::vector<double>& n, const std::vector<double>& d, const std::vector<double>& loss,
+                 const LadderOptions& options, TaskLossLaw* law, std::string* message) {
+  std::vector<double> p = options.step1_start;
+  ceres::Problem problem;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<TaskLossResidual, 1, 5>(
+                                 new TaskLossResidual{std::log(n[i]), std::log(d[i]), std::log(loss[i])}),
+                             new ceres::HuberLoss(options.huber_delta), p.data());
+  }
+  const double inf = std::numeric_limits<double>::infinity();
+  std::string why;
+  const bool solved = SolveInBox(&problem, p.data(), 5, {0, 0, 0, 0, 0}, {inf, inf, inf, inf, inf}, &why);
+  *law = TaskLossLaw{p[0], p[1], p[2], p[3], p[4]};
+  if (!solved || !AllFinite(p)) {
+    *message = "step 1 did not converge: " + why;
+    return false;
+  }
+  return true;
+}
+
+// A sigmoid a / (1 + exp(-k (x - x0))) + b fitted by least squares from start inside the box [lower, upper].
+bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y, std::vector<double> p,
+                     const std::vector<double>& lower, const std::vector<double>& upper, AccuracySigmoid* sigmoid,
+                     std::string* message, int max_iterations = 100000) {
+  // A start on a bound stays there (the box's projection); move it inside as scipy's least_squares does.
+  for (int j = 0; j < 4; ++j) {
+    if (std::isfinite(lower[j])) p[j] = std::max(p[j], lower[j] + 1e-10);
+    if (std::isfinite(upper[j])) p[j] = std::min(p[j], upper[j] - 1e-10);
+  }
+  ceres::Problem problem;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<AccuracyResidual, 1, 4>(new AccuracyResidual{x[i], y[i]}),
+                             nullptr, p.data());
+  }
+  std::string why;
+  const bool solved = SolveInBox(&problem, p.data(), 4, lower, upper, &why, max_iterations);
+  *sigmoid = AccuracySigmoid{p[0], p[1], p[2], p[3]};
+  if (!solved || !AllFinite(p)) {
+    *message = "did not converge: " + why;
+    return false;
+  }
+  return true;
+}
+
+// Step 2 by least squares from (a, L0, k, b) = start inside a in [-1, 0], L0 >= 0, k >= 0, b in [0, 1].
+bool FitAccuracy(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& start,
+                 AccuracySigmoid* sigmoid, std::string* message) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (FitSigmoidInBox(x, y, start, {-1, 0, 0, 0}, {0, inf, inf, 1}, sigmoid, message)) return true;
+  *message = "step 2 " + *message;
+  return false;
+}
+
+// The paper's step-1 objective, sum_i Huber_delta(ln L_hat_i - ln L_i).
+double TaskLossObjective(const TaskLossLaw& law, const std::vector<double>& n, const std::vector<double>& d,
+                         const std::vector<double>& loss, double delta) {
+  double sum = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const double r = std::abs(std::log(law(n[i], d[i])) - std::log(loss[i]));
+    sum += r < delta ? r * r / 2 : delta * (r - delta / 2);
+  }
+  return sum;
+}
+
+double SquaredError(const AccuracySigmoid& sigmoid, const std::vector<double>& x, const std::vector<double>& y) {
+  double sum = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sum += (sigmoid(x[i]) - y[i]) * (sigmoid(x[i]) - y[i]);
+  return sum;
+}
+
+// The lowest sum of squares over short solves (50 iterations) from every start, in parallel (the result does not
+// depend on the threads), then the winner solved to convergence.
+bool FitSigmoidMultiStart(const std::vector<double>& x, const std::vector<double>& y,
+                          const std::vector<std::vector<double>>& starts, const std::vector<double>& lower,
+                          const std::vector<double>& upper, int num_threads, AccuracySigmoid* best,
+                          std::string* message) {
+  std::vector<AccuracySigmoid> fits(starts.size());
+  std::vector<double> values(starts.size(), std::numeric_limits<double>::infinity());
+  ParallelFor(static_cast<int>(starts.size()), ThreadsToUse(num_threads), [&](int s) {
+    std::string ignored;
+    FitSigmoidInBox(x, y, starts[s], lower, upper, &fits[s], &ignored, 50);
+    {
+      const double value = SquaredError(fits[s], x, y);
+      if (std::isfinite(value)) values[s] = value;
+    }
+  });
+  const std::size_t winner = std::min_element(values.begin(), values.end()) - values.begin();
+  if (!std::isfinite(values[winner])) {
+    *message = "no start converged";
+    return false;
+  }
+  const AccuracySigmoid screened = fits[winner];
+  return FitSigmoidInBox(x, y, {screened.a, screened.l0, screened.k, screened.b}, lower, upper, best, message);
+}
+
+}  // namespace
+}  // namespace detail
+
+double AccuracySigmoid::operator()(double task_loss) const { return a / (1.0 + std::exp(-k * (task_loss - l0))) + b; }
+
+double TaskLossLaw::operator()(double params, double tokens) const {
+  return std::exp(a) / std::pow(params, alpha) + std::exp(b) / std::pow(tokens, beta) + e;
+}
+
+bool LadderOptions::IsValid(std::string* error) const {
+  auto fail = [&](const std::string& why) {
+    if (error != nullptr) *error = why;
+    return false;
+  };
+  if (final_rows < 1) return fail("final_rows must be at least 1");
+  if (!(huber_delta > 0) || !std::isfinite(huber_delta)) return fail("huber_delta must be positive and finite");
+  if (step1_start.size() != 5) return fail("step1_start needs 5 values (a, b, alpha, beta, E)");
+  for (double v : step1_start) {
+    if (!(v >= 0) || !std::isfinite(v)) return fail("step1_start values must be finite and >= 0 (the bounds)");
+  }
+  if (!(skip_fraction >= 0 && skip_fraction < 1)) return fail("skip_fraction must be in [0, 1)");
+  if (moving_average < 1) return fail("moving_average must be at least 1");
+  if (bootstrap_resamples < 0) return fail("bootstrap_resamples must be >= 0");
+  if (!(interval_level > 0 && interval_level < 1)) return fail("interval_level must be in (0, 1)");
+  if (!(min_accuracy_above_chance >= 0) || !std::isfinite(min_accuracy_above_chance)) {
+    return fail("min_accuracy_above_chance must be finite and >= 0");
+  }
+  if (!(step2_start_l0 >= 0) || !(step2_start_k >= 0) || !(step2_start_b >= 0 && step2_start_b <= 1) ||
+      !std::isfinite(step2_start_l0) || !std::isfinite(step2_start_k)) {
+    return fail("the step-2 start must lie in the bounds L0 >= 0, k >= 0, b in [0, 1]");
+  }
+  return true;
+}
+
+LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
+  std::string error;
+  if (!options.IsValid(&error)) throw InvalidArgument("ladder options: " + error);
+  if (!(task.chance >= 0 && task.chance < 1))
+    throw InvalidArgument("ladder task " + task.name + ": chance must be in [0, 1)");
+  for (const LadderRun& run : task.runs) {
+    if (run.tokens.empty() || run.tokens.size() != run.task_loss.size() || run.tokens.size() != run.accuracy.size()) {
+      throw InvalidArgument("ladder run " + run.name +
+                            ": needs equally many tokens, task losses and accuracies (>= 1)");
+    }
+    const bool positive = std::all_of(run.tokens.begin(), run.tokens.end(), [](double v) { return v > 0; }) &&
+                          std::all_of(run.task_loss.begin(), run.task_loss.end(), [](double v) { return v > 0; });
+    if (!(run.params > 0) || !std::isfinite(run.params) || !positive || !detail::AllFinite(run.tokens) ||
+        !detail::AllFinite(run.task_loss) || !detail::AllFinite(run.accuracy)) {
+      throw InvalidArgument("ladder run " + run.name + ": N, D and task losses must be positive and finite");
+    }
+  }
+  LadderSummary summary;
+  summary.task = task.name;
+  summary.target_params = task.target.params;
+  summary.target_tokens =
+      task.target.tokens.empty() ? std::numeric_limits<double>::quiet_NaN() : task.target.tokens.back();
+
+  std::set<double> sizes;
+  for (const LadderRun& run : task.runs) sizes.insert(run.params);
+  if (sizes.size() < 3) {
+    summary.message =
+        fmt::format("{} ladder size(s): step 1 needs at least 3 model sizes to fit N's exponent", sizes.size());
+    return summary;
+  }
+  if (!(summary.target_params > 0) || !(summary.target_tokens > 0) || !std::isfinite(summary.target_params) ||
+      !std::isfinite(summary.target_tokens)) {
+    summary.message = "the target has no positive, finite N and D to predict at";
+    return summary;
+  }
+
+  // Step 1: one point per run.
+  std::vector<double> n, d, loss;
+  for (const LadderRun& run : task.runs) {
+    n.push_back(run.params);
+    d.push_back(run.tokens.back());
+    loss.push_back(detail::TailMean(run.task_loss, options.final_rows));
+  }
+  summary.step1_points = static_cast<int>(n.size());
+
+  // Step 2: every checkpoint after the skip, smoothed per run, pooled, with the ideal point.
+  std::vector<std::vector<double>> run_x, run_y;
+  std::vector<double> x, y, log_compute;  // log_compute: ln(6 N D) of each step-2 checkpoint (the one-step fit)
+  double highest_accuracy = -std::numeric_limits<double>::infinity();
+  for (const LadderRun& run : task.runs) {
+    const std::size_t skip = static_cast<std::size_t>(std::ceil(options.skip_fraction * run.tokens.size()));
+    std::vector<double> sx, sy;
+    if (skip < run.tokens.size()) {
+      sx = detail::MovingAverage({run.task_loss.begin() + skip, run.task_loss.end()}, options.moving_average);
+      sy = detail::MovingAverage({run.accuracy.begin() + skip, run.accuracy.end()}, options.moving_average);
+    }
+    x.insert(x.end(), sx.begin(), sx.end());
+    y.insert(y.end(), sy.begin(), sy.end());
+    for (std::size_t j = skip; j < run.tokens.size(); ++j)
+      log_compute.push_back(std::log(6 * run.params * run.tokens[j]));
+    for (double v : sy) highest_accuracy = std::max(highest_accuracy, v);
+    run_x.push_back(std::move(sx));
+    run_y.push_back(std::move(sy));
+  }
+  if (!(highest_accuracy > task.chance + options.min_accuracy_above_chance)) {
+    summary.message = fmt::format(
+        "the ladder's accuracy never leaves chance ({:.4g} at best, chance {:.4g}): step 2 has no sigmoid to fit",
+        highest_accuracy, task.chance);
+    return summary;
+  }
+  if (options.ideal_point) {
+    x.push_back(0.0);
+    y.push_back(1.0);
+  }
+  summary.step2_points = static_cast<int>(x.size());
+
+  std::string message;
+  if (!detail::FitTaskLoss(n, d, loss, options, &summary.step1, &message)) {
+    summary.status = AnalysisStatus::kNoConvergence;
+    summary.message = message;
+    return summary;
+  }
+  double fit_error = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) fit_error += std::abs(summary.step1(n[i], d[i]) - loss[i]) / loss[i];
+  summary.step1_fit_error = fit_error / static_cast<double>(n.size());
+
+  const std::vector<double> start = {task.chance - 1.0, options.step2_start_l0, options.step2_start_k,
+                                     options.step2_start_b};
+  std::vector<double> chained_start = start;
+  if (options.chained_start_at_minus_one) chained_start[0] = -1.0;
+  if (!detail::FitAccuracy(x, y, start, &summary.step2, &message) ||
+      !detail::FitAccuracy(x, y, chained_start, &summary.step2_chained, &message)) {
+    summary.status = AnalysisStatus::kNoConvergence;
+    summary.message = message;
+    return summary;
+  }
+
+  summary.step1_prediction = summary.step1(summary.target_params, summary.target_tokens);
+  summary.chained_prediction = summary.step2_chained(summary.step1_prediction);
+  const LadderRun& target = task.target;
+  if (!target.task_loss.empty() && target.task_loss.size() == target.accuracy.size()) {
+    summary.actual_task_loss = detail::TailMean(target.task_loss, options.final_rows);
+    summary.actual_smoothed_loss = detail::MovingAverage(target.task_loss, options.moving_average).back();
+    summary.actual_accuracy = detail::MovingAverage(target.accuracy, options.moving_average).back();
+    summary.step2_prediction = summary.step2(summary.actual_smoothed_loss);
+  }
+  if (!std::isfinite(summary.step1_prediction) || !std::isfinite(summary.chained_prediction)) {
+    summary.status = AnalysisStatus::kNoConvergence;
+    summary.message = "the chained prediction is not finite";
+    return summary;
+  }
+
+  summary.step1_objective = detail::TaskLossObjective(summary.step1, n, d, loss, options.huber_delta);
+  summary.step2_objective = detail::SquaredError(summary.step2_chained, x, y);
+  const double inf = std::numeric_limits<double>::infinity();
+
+  if (options.multistart) {
+    LadderSummary::MultiStart& multi = summary.multistart;
+    Dataset data;
+    data.params = n;
+    data.tokens = d;
+    data.loss = loss;
+    FitOptions fit_options;
+    fit_options.huber_delta = options.huber_delta;
+    fit_options.num_threads = options.num_threads;
+    fit_options.max_parameter_span = inf;  // the minimiser is wanted, not a judgement of identifiability
+    FitSummary fit;
+    Fit(data, Model::FromName("chinchilla"), fit_options, &fit);
+    std::vector<std::vector<double>> starts;
+    for (double a : {-0.8, -0.4}) {
+      for (double l0 : {0.5, 1.0, 1.5}) {
+        for (double k : {1.0, 4.0, 16.0}) {
+          for (double b : {0.7, 0.99}) starts.push_back({a, l0, k, b});
+        }
+      }
+    }
+    std::string why;
+    if (!fit.IsUsable()) {
+      multi.message = "step 1: " + fit.message;
+    } else if (!detail::FitSigmoidMultiStart(x, y, starts, {-1, 0, 0, 0}, {0, inf, inf, 1}, options.num_threads,
+                                             &multi.step2, &why)) {
+      multi.message = "step 2: " + why;
+    } else {
+      multi.step1 = TaskLossLaw{std::log(fit.params.at("A")), std::log(fit.params.at("B")), fit.params.at("alpha"),
+                                fit.params.at("beta"), fit.params.at("E")};
+      multi.step1_objective = detail::TaskLossObjective(multi.step1, n, d, loss, options.huber_delta);
+      multi.step2_objective = detail::SquaredError(multi.step2, x, y);
+      multi.step1_prediction = multi.step1(summary.target_params, summary.target_tokens);
+      multi.chained_prediction = multi.step2(multi.step1_prediction);
+      if (std::isfinite(summary.actual_smoothed_loss))
+        multi.step2_prediction = multi.step2(summary.actual_smoothed_loss);
+      multi.usable = std::isfinite(multi.chained_prediction);
+      if (!multi.usable) multi.message = "the chained prediction is not finite";
+    }
+  }
+
+  if (options.one_step) {
+    // Accuracy rises with compute, so the rate k is bounded above by 0 (a <= 0 is the drop from b to the floor).
+    std::vector<double> sorted = log_compute;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::vector<double>> starts;
+    for (double quantile : {0.25, 0.5, 0.75, 1.0}) {
+      for (double k : {-0.1, -0.3, -1.0, -3.0}) {
+        const double c0 = sorted[static_cast<std::size_t>(quantile * static_cast<double>(sorted.size() - 1))];
+        starts.push_back({task.chance - 1.0, c0, k, 1.0});
+      }
+    }
+    std::vector<double> y_points(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(log_compute.size()));
+    std::string why;
+    LadderSummary::OneStep& one = summary.one_step;
+    if (detail::FitSigmoidMultiStart(log_compute, y_points, starts, {-1, -inf, -inf, 0}, {0, inf, 0, 1},
+                                     options.num_threads, &one.law, &why)) {
+      one.prediction = one.law(std::log(6 * summary.target_params * summary.target_tokens));
+      one.usable = std::isfinite(one.prediction);
+      if (!one.usable) one.message = "the prediction is not finite";
+    } else {
+      one.message = why;
+    }
+  }
+
+  if (options.bootstrap_resamples > 0) {
+    // Resample r draws from its own generator (seed, r), so the draws do not depend on the threads.
+    summary.bootstrap_chained.assign(static_cast<std::size_t>(options.bootstrap_resamples),
+                                     std::numeric_limits<double>::quiet_NaN());
+    const std::size_t runs = task.runs.size();
+    // Every resample refits both steps from the full-data optimum (as Fit's bootstrap does): near it, the
+    // resample's minimum is the one the full data's basin leads to, and the solves take a few iterations.
+    LadderOptions resample_options = options;
+    resample_options.step1_start = {summary.step1.a, summary.step1.b, summary.step1.alpha, summary.step1.beta,
+                                    summary.step1.e};
+    const std::vector<double> resample_start = {summary.step2_chained.a, summary.step2_chained.l0,
+                                                summary.step2_chained.k, summary.step2_chained.b};
+    detail::ParallelFor(options.bootstrap_resamples, detail::ThreadsToUse(options.num_threads), [&](int r) {
+      std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(r));
+      std::vector<double> bn, bd, bloss, bx, by;
+      std::set<double> drawn_sizes;
+      for (std::size_t k = 0; k < runs; ++k) {
+        const std::size_t i = detail::Draw(rng, runs);
+        bn.push_back(n[i]);
+        bd.push_back(d[i]);
+        bloss.push_back(loss[i]);
+        drawn_sizes.insert(n[i]);
+        for (std::size_t j = 0; j < run_x[i].size(); ++j) {
+          const std::size_t c = detail::Draw(rng, run_x[i].size());
+          bx.push_back(run_x[i][c]);
+          by.push_back(run_y[i][c]);
+        }
+      }
+      if (drawn_sizes.size() < 3) return;
+      if (options.ideal_point) {
+        bx.push_back(0.0);
+        by.push_back(1.0);
+      }
+      TaskLossLaw law;
+      AccuracySigmoid sigmoid;
+      std::string ignored;
+      if (!detail::FitTaskLoss(bn, bd, bloss, resample_options, &law, &ignored)) return;
+      if (!detail::FitAccuracy(bx, by, resample_start, &sigmoid, &ignored)) return;
+      const double prediction = sigmoid(law(summary.target_params, summary.target_tokens));
+      if (std::isfinite(prediction)) summary.bootstrap_chained[static_cast<std::size_t>(r)] = prediction;
+    });
+    std::vector<double> finite;
+    for (double v : summary.bootstrap_chained) {
+      if (std::isfinite(v)) finite.push_back(v);
+    }
+    summary.bootstrap_failed = options.bootstrap_resamples - static_cast<int>(finite.size());
+    summary.interval_level = options.interval_level;
+    if (finite.size() >= 2) {
+      std::sort(finite.begin(), finite.end());
+      const double tail = (1 - options.interval_level) / 2;
+      summary.chained_lower = detail::Percentile(finite, tail);
+      summary.chained_upper = detail::Percentile(finite, 1 - tail);
+    }
+  }
+  summary.status = AnalysisStatus::kUsable;
+  return summary;
+}
+
+std::string LadderSummary::BriefReport() const {
+  if (!IsUsable()) return fmt::format("{}: {} ({})", task, AnalysisStatusName(status), message);
+  return fmt::format("{}: task loss {:.4f} -> accuracy {:.4f} (chained){}", task, step1_prediction, chained_prediction,
+                     std::isfinite(actual_accuracy) ? fmt::format(", actual {:.4f}", actual_accuracy) : "");
+}
+
+std::string LadderSummary::FullReport() const {
+  std::string out = fmt::format("Ladder prediction of {} (Bhagia et al. 2024, arXiv:2412.04403)\n", task);
+  out += fmt::format("  status: {}{}\n", AnalysisStatusName(status), message.empty() ? "" : " (" + message + ")");
+  if (!IsUsable()) return out;
+  out +=
+      fmt::format("  step 1: L(N, D) = e^{:.5g}/N^{:.5g} + e^{:.5g}/D^{:.5g} + {:.5g}  ({} points, fit error {:.3g})\n",
+                  step1.a, step1.alpha, step1.b, step1.beta, step1.e, step1_points, step1_fit_error);
+  out += fmt::format("  step 2: Acc(L) = {:.5g}/(1 + exp(-{:.5g} (L - {:.5g}))) + {:.5g}  ({} points)\n", step2.a,
+                     step2.k, step2.l0, step2.b, step2_points);
+  out += fmt::format("  target: N = {:.6g}, D = {:.6g}\n", target_params, target_tokens);
+  out += fmt::format("  step 1 task loss: predicted {:.6f}, actual {:.6f}\n", step1_prediction, actual_task_loss);
+  out += fmt::format("  step 2 accuracy:  predicted {:.6f}, actual {:.6f}\n", step2_prediction, actual_accuracy);
+  out += fmt::format("  chained accuracy: predicted {:.6f}, actual {:.6f}\n", chained_prediction, actual_accuracy);
+  if (multistart.usable) {
+    out += fmt::format(
+        "  multi-start: task loss {:.6f}, step 2 {:.6f}, chained {:.6f} (objectives {:.6g}, {:.6g}; single start "
+        "{:.6g}, {:.6g})\n",
+        multistart.step1_prediction, multistart.step2_prediction, multistart.chained_prediction,
+        multistart.step1_objective, multistart.step2_objective, step1_objective, step2_objective);
+  } else if (!multistart.message.empty()) {
+    out += "  multi-start: not usable (" + multistart.message + ")\n";
+  }
+  if (one_step.usable) {
+    out += fmt::format("  one step: Acc(C) = {:.5g}/(1 + exp({:.5g} (ln C - {:.5g}))) + {:.5g}, predicted {:.6f}\n",
+                       one_step.law.a, -one_step.law.k, one_step.law.l0, one_step.law.b, one_step.prediction);
+  } else if (!one_step.message.empty()) {
+    out += "  one step: not usable (" + one_step.message + ")\n";
+  }
+  if (!bootstrap_chained.empty()) {
+    out += fmt::format("  chained {:.0f}% interval: [{:.6f}, {:.6f}] ({} resamples, {} failed)\n", 100 * interval_level,
+                       chained_lower, chained_upper, bootstrap_chained.size(), bootstrap_failed);
+  }
+  return out;
+}
+
+const std::vector<LadderTaskColumns>& OlmoLadderTasks() {
+  static const std::vector<LadderTaskColumns> tasks = [] {
+    auto single = [](const std::string& name, const std::string& column, double chance) {
+      return LadderTaskColumns{name + "_5shot",
+                               chance,
+                               {{1.0, "eval/downstream_bpb/" + column + "_rc_5shot_bpb",
+                                 "eval/downstream/" + column + "_rc_5shot_len_norm"}}};
+    };
+    // MMLU: the four categories' test sets weighted by their question counts (task_utils.py).
+    LadderTaskColumns mmlu{"mmlu_avg_test_5shot", 0.25, {}};
+    for (const auto& [category, weight] : std::vector<std::pair<std::string, double>>{
+             {"stem", 0.215}, {"humanities", 0.335}, {"social_sciences", 0.219}, {"other", 0.231}}) {
+      mmlu.parts.push_back({weight, "eval/downstream_bpb/mmlu_" + category + "_test_rc_5shot_bpb",
+                            "eval/downstream/mmlu_" + category + "_test_rc_5shot_len_norm"});
+    }
+    return std::vector<LadderTaskColumns>{mmlu,
+                                          single("hellaswag_val", "hellaswag_val", 0.25),
+                                          single("arc_challenge_test", "arc_challenge_test", 0.25),
+                                          single("arc_easy_test", "arc_easy_test", 0.25),
+                                          single("piqa_val", "piqa_val", 0.5),
+                                          single("csqa_val", "csqa_val", 0.2),
+                                          single("socialiqa_val", "socialiqa_val", 1.0 / 3.0),
+                                          single("openbookqa_test", "openbookqa_test", 0.25)};
+  }();
+  return tasks;
+}
+
+LadderRun ReadLadderRun(const std::string& path, const std::string& name, double params,
+                        const LadderTaskColumns& task) {
+  const std::vector<std::string> header = CsvHeader(detail::ReadWholeFile(path));
+  const bool has_tokens = std::find(header.begin(), header.end(), "throughput/total_tokens") != header.end();
+  TableQuery query;
+  if (has_tokens) {
+    query.columns.push_back({"throughput/total_tokens"});
+  } else {
+    query.columns.push_back({"_step"});
+    query.columns.push_back({"batch_size_in_tokens"});
+  }
+  for (const auto& part : task.parts) {
+    query.columns.push_back({part.loss_column});
+    query.columns.push_back({part.accuracy_column, CellDomain::kFinite});
+  }
+  const NumericTable table = ReadNumericCsv(path, query);
+  LadderRun run;
+  run.name = name;
+  run.params = params;
+  for (std::size_t row = 0; row < table.rows(); ++row) {
+    run.tokens.push_back(has_tokens ? table.columns[0][row] : table.columns[0][row] * table.columns[1][row]);
+    double loss = 0, accuracy = 0, weights = 0;
+    const std::size_t first = has_tokens ? 1 : 2;
+    for (std::size_t p = 0; p < task.parts.size(); ++p) {
+      loss += task.parts[p].weight * table.columns[first + 2 * p][row];
+      accuracy += task.parts[p].weight * table.columns[first + 2 * p + 1][row];
+      weights += task.parts[p].weight;
+    }
+    run.task_loss.push_back(loss / weights);
+    run.accuracy.push_back(accuracy / weights);
+  }
+  return run;
+}
+
+std::vector<LadderRunFile> ReadOlmoLadderConfig(const std::string& config) {
+  namespace fs = std::filesystem;
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(detail::ReadWholeFile(config));
+  } catch (const nlohmann::json::exception& e) {
+    throw InvalidArgument(fmt::format("{}: not JSON ({})", config, e.what()));
+  }
+  if (!json.is_object()) throw InvalidArgument(config + ": expected an object of ladder entries");
+  const fs::path folder = fs::path(config).parent_path();
+  std::vector<LadderRunFile> files;
+  for (const auto& [label, entry] : json.items()) {
+    if (!entry.is_object() || !entry.contains("paths") || !entry.contains("n") || !entry.contains("mode") ||
+        !entry["n"].is_number() || !entry["paths"].is_array() || !entry["mode"].is_string()) {
+      throw InvalidArgument(fmt::format("{}: entry '{}' needs \"paths\" (a list), \"n\" and \"mode\"", config, label));
+    }
+    for (const auto& path_json : entry["paths"]) {
+      if (!path_json.is_string())
+        throw InvalidArgument(fmt::format("{}: entry '{}': a path is not a string", config, label));
+      const fs::path path = path_json.get<std::string>();
+      fs::path found = folder / path;
+      for (const fs::path& candidate :
+           {folder / path, folder / "ladder-runs" / path.filename(), folder / path.filename()}) {
+        if (fs::exists(candidate)) {
+          found = candidate;
+          break;
+        }
+      }
+      files.push_back({found.string(), entry["n"].get<double>(), entry["mode"] != "train"});
+    }
+  }
+  return files;
+}
+
+std::vector<LadderSummary> FitLadderFiles(const std::vector<LadderRunFile>& files,
+                                          const std::vector<std::string>& task_names, const LadderOptions& options,
+                                          double target_params, double target_tokens) {
+  const bool target_numbers = target_params > 0 && target_tokens > 0;
+  int targets = 0;
+  for (const LadderRunFile& file : files) targets += file.target ? 1 : 0;
+  if (!target_numbers && targets != 1) {
+    throw InvalidArgument(
+        fmt::format("the ladder needs one target (a target file, or its N and D); {} target file(s) given", targets));
+  }
+  std::vector<LadderTaskColumns> columns;
+  for (const std::string& name : task_names) {
+    const auto& all = OlmoLadderTasks();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const LadderTaskColumns& c) { return c.name == name; });
+    if (it == all.end()) {
+      std::string known;
+      for (const LadderTaskColumns& task : all) known += (known.empty() ? "" : ", ") + task.name;
+      throw InvalidArgument(fmt::format("task {}: not a task of the OLMo ladder ({})", name, known));
+    }
+    columns.push_back(*it);
+  }
+  if (task_names.empty()) columns = OlmoLadderTasks();
+  std::vector<LadderSummary> summaries;
+  for (const LadderTaskColumns& task_columns : columns) {
+    LadderTask task;
+    task.name = task_columns.name;
+    task.chance = task_columns.chance;
+    for (const LadderRunFile& file : files) {
+      if (file.target && target_numbers) continue;
+      LadderRun run =
+          ReadLadderRun(file.path, std::filesystem::path(file.path).stem().string(), file.params, task_columns);
+      if (file.target) {
+        task.target = std::move(run);
+      } else {
+        task.runs.push_back(std::move(run));
+      }
+    }
+    if (target_numbers) {
+      task.target.name = "target";
+      task.target.params = target_params;
+      task.target.tokens = {target_tokens};
+    }
+    summaries.push_back(FitLadder(task, options));
+  }
+  return summaries;
+}
+
+}  // namespace scalelaw
