@@ -16,14 +16,24 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SUBCOMMANDS = ["fit", "allocate", "plan", "predict-lr", "predict-batch", "predict-wd", "predict-vocab",
-               "predict-loss", "transfer-lr", "isoflop", "fit-hparams", "design", "laws", "models", "curve", "curve table",
-               "curve fit", "curve predict", "curve schedule"]
-
-
 def run(cli, *args):
     out = subprocess.run([cli, *args], capture_output=True, text=True, check=True)
     return out.stdout
+
+
+def subcommands(cli, *parent):
+    """The subcommands the binary lists under "Subcommands:" in its help, in that order, each followed by its own
+    (so the reference never keeps a second list of them)."""
+    names, listing = [], False
+    for line in run(cli, *parent, "--help").splitlines():
+        if line.startswith("Subcommands:"):
+            listing = True
+        elif listing and line.startswith("  ") and line.strip():
+            name = " ".join([*parent, line.split()[0]])
+            names += [name, *subcommands(cli, *name.split())]
+        elif listing and line.strip() and not line.startswith(" "):
+            listing = False
+    return names
 
 
 def cli_reference(cli):
@@ -33,7 +43,7 @@ def cli_reference(cli):
             "with a one-line `scalelaw: error:` message naming the file, line and column where there is one.",
             "Predictions outside a law's fitted range print `scalelaw: warning:` lines on stderr (and a "
             "\"warnings\" list with `--json`).", "", "```", run(cli, "--help").rstrip(), "```"]
-    for sub in SUBCOMMANDS:
+    for sub in subcommands(cli):
         page += ["", f"## scalelaw {sub}", "", "```", run(cli, *sub.split(), "--help").rstrip(), "```"]
     return "\n".join(page) + "\n"
 
