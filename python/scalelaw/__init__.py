@@ -36,14 +36,12 @@ from ._scalelaw import (BatchTokensLaw, CurveFitResult, CurveSizeFitResult, Erro
                         LrLaw, __version__)
 
 __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError",
-           "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LadderResult", "LawRecord", "LrLaw", "ModelRecord",
-           "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
+           "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LadderResult", "LawRecord", "LrLaw",
+           "ModelRecord", "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
            "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
            "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "residuals",
            "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows", "validate",
-           "ValidationResult"]
-           "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows", "fit_ladder",
-           "ladder_table"]
+           "ValidationResult", "fit_ladder", "ladder_table"]
 
 # A column of runs: its name in the table passed as data, or the values themselves (a list, an array, a Series).
 _Column = _Union[str, _ArrayLike]

@@ -33,23 +33,62 @@ struct TaskLossResidual {
   }
 };
 
-// One checkpoint of step 2: r = Acc(L) - y with Acc(L) = a / (1 + exp(-k (L - L0))) + b (Eq. 3).
-struct AccuracyResidual {
-  double loss, accuracy;
-  template <typename T>
-  bool operator()(const T* p, T* residual) const {
-    residual[0] = p[0] / (1.0 + exp(-p[2] * (loss - p[1]))) + p[3] - accuracy;
+// Every checkpoint of step 2 in one residual block, r_i = Acc(L_i) - y_i with Acc(L) = a s + b,
+// s = 1 / (1 + exp(-k (L - L0))) (Eq. 3), and its analytic Jacobian
+//   dr/da = s,   dr/dL0 = -a k s (1 - s),   dr/dk = a (L - L0) s (1 - s),   dr/db = 1.
+// One block of n residuals, not n blocks of one: Ceres then evaluates the model in one loop over the points, which
+// is what makes the bootstrap's thousands of refits over ~1700 checkpoints cheap.
+class AccuracyResiduals final : public ceres::CostFunction {
+ public:
+  AccuracyResiduals(const std::vector<double>& loss, const std::vector<double>& accuracy)
+      : loss_(loss), accuracy_(accuracy) {
+    set_num_residuals(static_cast<int>(loss.size()));
+    mutable_parameter_block_sizes()->push_back(4);
+  }
+
+  bool Evaluate(double const* const* parameters, double* residuals, double** jacobians) const override {
+    const double a = parameters[0][0], l0 = parameters[0][1], k = parameters[0][2], b = parameters[0][3];
+    double* jacobian = jacobians != nullptr ? jacobians[0] : nullptr;
+    for (std::size_t i = 0; i < loss_.size(); ++i) {
+      const double s = 1 / (1 + std::exp(-k * (loss_[i] - l0)));
+      residuals[i] = a * s + b - accuracy_[i];
+      if (jacobian != nullptr) {
+        const double slope = s * (1 - s);
+        double* row = jacobian + 4 * i;
+        row[0] = s;
+        row[1] = -a * k * slope;
+        row[2] = a * (loss_[i] - l0) * slope;
+        row[3] = 1;
+      }
+    }
     return true;
   }
+
+ private:
+  const std::vector<double>& loss_;
+  const std::vector<double>& accuracy_;
 };
 
-ceres::Solver::Options TightOptions(int max_iterations = 100000) {
+// How far a solve goes. The fits of the data go to the limit of double precision (the paper's numbers are
+// reproduced to 1e-6); a bootstrap resample's refit starts at the full data's optimum and feeds a percentile, so
+// it stops at relative changes of 1e-10 and at 1000 iterations: a resample that draws few distinct sizes can
+// leave step 1 a flat valley that the tight tolerances walk for 10^4-10^5 iterations (one resample in about 15
+// on the OLMo ladder) while its chained prediction has long stopped moving.
+struct SolveLimits {
+  int max_iterations;
+  double tolerance;  // Ceres' function and gradient tolerances; the parameter tolerance is 10x it
+};
+constexpr SolveLimits kDataFit{100000, 1e-15};
+constexpr SolveLimits kResampleFit{1000, 1e-10};
+constexpr SolveLimits kScreeningFit{50, 1e-15};
+
+ceres::Solver::Options TightOptions(const SolveLimits& limits) {
   ceres::Solver::Options options;
   options.linear_solver_type = ceres::DENSE_QR;
-  options.max_num_iterations = max_iterations;
-  options.function_tolerance = 1e-15;
-  options.gradient_tolerance = 1e-15;
-  options.parameter_tolerance = 1e-14;
+  options.max_num_iterations = limits.max_iterations;
+  options.function_tolerance = limits.tolerance;
+  options.gradient_tolerance = limits.tolerance;
+  options.parameter_tolerance = 10 * limits.tolerance;
   options.num_threads = 1;
   options.logging_type = ceres::SILENT;
   return options;
@@ -57,31 +96,23 @@ ceres::Solver::Options TightOptions(int max_iterations = 100000) {
 
 // Minimises problem over the box [lower, upper] of its one parameter block p. Ceres' bounded trust region
 // projects its steps onto the box, and along an active bound its steps shrink until the parameter tolerance stops
-// it short of the optimum (the paper's fits end on a bound: CSQA's E = 0, most tasks' b = 1). So the solve is
-// followed by an active-set polish: the parameters on a bound where the gradient pushes outward are held there
-// (a SubsetManifold) and the others solved again, until the set of held parameters no longer changes; the
-// answer then satisfies the box's optimality (KKT) conditions.
+// it short of the optimum (the paper's fits end on a bound: CSQA's E = 0, most tasks' b = 1), after hundreds of
+// iterations. So the bounds are handled as an active set: the parameters on a bound where the gradient pushes
+// outward are held there (a SubsetManifold) and the others solved, until the set of held parameters no longer
+// changes; the answer then satisfies the box's optimality (KKT) conditions. The first round holds every bound
+// the start is on (a warm start at the full data's optimum, as the bootstrap's, then takes a few iterations
+// instead of hundreds of shrinking steps towards the bound).
 bool SolveInBox(ceres::Problem* problem, double* p, int size, const std::vector<double>& lower,
-                const std::vector<double>& upper, std::string* message, int max_iterations = 100000) {
+                const std::vector<double>& upper, std::string* message, const SolveLimits& limits = kDataFit) {
   for (int j = 0; j < size; ++j) {
     if (std::isfinite(lower[j])) problem->SetParameterLowerBound(p, j, lower[j]);
     if (std::isfinite(upper[j])) problem->SetParameterUpperBound(p, j, upper[j]);
   }
-  std::vector<int> held;
-  for (int round = 0; round < 2 * size + 2; ++round) {
-    ceres::Solver::Summary summary;
-    {
-      ScopedQuietCeres quiet;
-      ceres::Solve(TightOptions(max_iterations), problem, &summary);
-    }
-    if (!summary.IsSolutionUsable()) {
-      *message = summary.message;
-      return false;
-    }
-    // Which parameters sit on a bound, snapped onto it; the gradient of the full problem there.
+  // The parameters on a bound (snapped onto it), and of those the ones where the gradient of the full problem
+  // pushes outward.
+  std::vector<int> on_bound;
+  auto pushed_outward = [&] {
     problem->SetManifold(p, nullptr);
-    std::vector<double> gradient;
-    double cost = 0;
     std::vector<int> at_lower, at_upper;
     for (int j = 0; j < size; ++j) {
       const double tolerance = 1e-9 * (1 + std::abs(p[j]));
@@ -93,19 +124,41 @@ bool SolveInBox(ceres::Problem* problem, double* p, int size, const std::vector<
         at_upper.push_back(j);
       }
     }
+    on_bound = at_lower;
+    on_bound.insert(on_bound.end(), at_upper.begin(), at_upper.end());
+    std::sort(on_bound.begin(), on_bound.end());
+    std::vector<double> gradient;
+    double cost = 0;
     problem->Evaluate(ceres::Problem::EvaluateOptions(), &cost, nullptr, &gradient, nullptr);
-    std::vector<int> next;
+    std::vector<int> held;
     for (int j : at_lower) {
-      if (gradient[j] >= 0) next.push_back(j);  // increasing p_j would not lower the cost
+      if (gradient[j] >= 0) held.push_back(j);  // increasing p_j would not lower the cost
     }
     for (int j : at_upper) {
-      if (gradient[j] <= 0) next.push_back(j);
+      if (gradient[j] <= 0) held.push_back(j);
     }
-    std::sort(next.begin(), next.end());
-    if (round > 0 && next == held) return true;
-    held = next;
+    std::sort(held.begin(), held.end());
+    return held;
+  };
+  // The first round holds every parameter the start has on a bound: a warm start's bound is usually the
+  // resample's too, even where the start's gradient points inward; the next round releases it if not.
+  pushed_outward();
+  std::vector<int> held = on_bound;
+  for (int round = 0; round < 2 * size + 2; ++round) {
     if (static_cast<int>(held.size()) == size) return true;
     if (!held.empty()) problem->SetManifold(p, new ceres::SubsetManifold(size, held));
+    ceres::Solver::Summary summary;
+    {
+      ScopedQuietCeres quiet;
+      ceres::Solve(TightOptions(limits), problem, &summary);
+    }
+    if (!summary.IsSolutionUsable()) {
+      *message = summary.message;
+      return false;
+    }
+    const std::vector<int> next = pushed_outward();
+    if (next == held) return true;
+    held = next;
   }
   *message = "the active set of bounds did not settle";
   return false;
@@ -134,7 +187,8 @@ bool AllFinite(const std::vector<double>& values) {
 // is rho(s) = s for s <= delta^2, 2 delta sqrt(s) - delta^2 beyond, twice Huber_delta(r) at s = r^2, so the
 // minimiser is the paper's.
 bool FitTaskLoss(const std::vector<double>& n, const std::vector<double>& d, const std::vector<double>& loss,
-                 const LadderOptions& options, TaskLossLaw* law, std::string* message) {
+                 const LadderOptions& options, TaskLossLaw* law, std::string* message,
+                 const SolveLimits& limits = kDataFit) {
   std::vector<double> p = options.step1_start;
   ceres::Problem problem;
   for (std::size_t i = 0; i < n.size(); ++i) {
@@ -144,7 +198,7 @@ bool FitTaskLoss(const std::vector<double>& n, const std::vector<double>& d, con
   }
   const double inf = std::numeric_limits<double>::infinity();
   std::string why;
-  const bool solved = SolveInBox(&problem, p.data(), 5, {0, 0, 0, 0, 0}, {inf, inf, inf, inf, inf}, &why);
+  const bool solved = SolveInBox(&problem, p.data(), 5, {0, 0, 0, 0, 0}, {inf, inf, inf, inf, inf}, &why, limits);
   *law = TaskLossLaw{p[0], p[1], p[2], p[3], p[4]};
   if (!solved || !AllFinite(p)) {
     *message = "step 1 did not converge: " + why;
@@ -156,19 +210,16 @@ bool FitTaskLoss(const std::vector<double>& n, const std::vector<double>& d, con
 // A sigmoid a / (1 + exp(-k (x - x0))) + b fitted by least squares from start inside the box [lower, upper].
 bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y, std::vector<double> p,
                      const std::vector<double>& lower, const std::vector<double>& upper, AccuracySigmoid* sigmoid,
-                     std::string* message, int max_iterations = 100000) {
+                     std::string* message, const SolveLimits& limits = kDataFit) {
   // A start on a bound stays there (the box's projection); move it inside as scipy's least_squares does.
   for (int j = 0; j < 4; ++j) {
     if (std::isfinite(lower[j])) p[j] = std::max(p[j], lower[j] + 1e-10);
     if (std::isfinite(upper[j])) p[j] = std::min(p[j], upper[j] - 1e-10);
   }
   ceres::Problem problem;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<AccuracyResidual, 1, 4>(new AccuracyResidual{x[i], y[i]}),
-                             nullptr, p.data());
-  }
+  problem.AddResidualBlock(new AccuracyResiduals(x, y), nullptr, p.data());
   std::string why;
-  const bool solved = SolveInBox(&problem, p.data(), 4, lower, upper, &why, max_iterations);
+  const bool solved = SolveInBox(&problem, p.data(), 4, lower, upper, &why, limits);
   *sigmoid = AccuracySigmoid{p[0], p[1], p[2], p[3]};
   if (!solved || !AllFinite(p)) {
     *message = "did not converge: " + why;
@@ -179,9 +230,9 @@ bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y,
 
 // Step 2 by least squares from (a, L0, k, b) = start inside a in [-1, 0], L0 >= 0, k >= 0, b in [0, 1].
 bool FitAccuracy(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& start,
-                 AccuracySigmoid* sigmoid, std::string* message) {
+                 AccuracySigmoid* sigmoid, std::string* message, const SolveLimits& limits = kDataFit) {
   const double inf = std::numeric_limits<double>::infinity();
-  if (FitSigmoidInBox(x, y, start, {-1, 0, 0, 0}, {0, inf, inf, 1}, sigmoid, message)) return true;
+  if (FitSigmoidInBox(x, y, start, {-1, 0, 0, 0}, {0, inf, inf, 1}, sigmoid, message, limits)) return true;
   *message = "step 2 " + *message;
   return false;
 }
@@ -213,7 +264,7 @@ bool FitSigmoidMultiStart(const std::vector<double>& x, const std::vector<double
   std::vector<double> values(starts.size(), std::numeric_limits<double>::infinity());
   ParallelFor(static_cast<int>(starts.size()), ThreadsToUse(num_threads), [&](int s) {
     std::string ignored;
-    FitSigmoidInBox(x, y, starts[s], lower, upper, &fits[s], &ignored, 50);
+    FitSigmoidInBox(x, y, starts[s], lower, upper, &fits[s], &ignored, kScreeningFit);
     {
       const double value = SquaredError(fits[s], x, y);
       if (std::isfinite(value)) values[s] = value;
@@ -478,8 +529,8 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
       TaskLossLaw law;
       AccuracySigmoid sigmoid;
       std::string ignored;
-      if (!detail::FitTaskLoss(bn, bd, bloss, resample_options, &law, &ignored)) return;
-      if (!detail::FitAccuracy(bx, by, resample_start, &sigmoid, &ignored)) return;
+      if (!detail::FitTaskLoss(bn, bd, bloss, resample_options, &law, &ignored, detail::kResampleFit)) return;
+      if (!detail::FitAccuracy(bx, by, resample_start, &sigmoid, &ignored, detail::kResampleFit)) return;
       const double prediction = sigmoid(law(summary.target_params, summary.target_tokens));
       if (std::isfinite(prediction)) summary.bootstrap_chained[static_cast<std::size_t>(r)] = prediction;
     });
