@@ -78,7 +78,8 @@ struct ValidateCommand {
   int min_train_runs = 0;
   double predictive = 0.9;
   bool json = false;
-  std::string plot;  // an SVG of the relative errors against the extrapolation distance
+  std::string plot;    // an SVG of the relative errors against the extrapolation distance
+  std::string report;  // an HTML page of the validation and its chart
 };
 int RunValidate(const ValidateCommand& command);
 

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "plot/html_report.h"
 #include "scalelaw/error.h"
 #include "scalelaw/io/csv.h"
 #include "scalelaw/io/fit_json.h"
@@ -94,6 +95,17 @@ int RunDesign(const DesignCommand& command) {
   }
   SweepDesignSummary summary;
   SimulateSweepDesign(design, truth, options, &summary);
+  if (!command.report.empty()) {
+    report::Report page;
+    page.title = "scalelaw design: sweep design before compute";
+    page.command_line = CommandLine();
+    page.status = std::string(AnalysisStatusName(summary.status)) + (summary.IsUsable() ? "" : ": " + summary.message);
+    if (!command.runs.empty()) page.data.push_back({command.runs, "", "the proposed sweep's runs"});
+    if (!command.fit.empty()) page.data.push_back({command.fit, "", "the fitted law taken as the truth"});
+    page.sections.push_back({"Simulated refits of the proposed sweep", summary.FullReport(), {}, {}});
+    page.json = SweepDesignToJson(summary);
+    report::WriteHtmlFile(page, command.report);
+  }
   if (command.json) {
     fmt::print("{}\n", SweepDesignToJson(summary));
   } else {

@@ -32,6 +32,7 @@ struct DesignCommand {
   std::uint64_t seed = SweepDesignOptions{}.seed;
   int threads = 0;
   bool json = false;
+  std::string report;  // an HTML page of the design
 };
 
 // 0 ok; 1 the design does not identify the law (or its refits do not converge); 2 usage or input error.

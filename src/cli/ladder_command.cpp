@@ -2,6 +2,7 @@
 #include "cli/ladder_command.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +10,7 @@
 #include <optional>
 
 #include "cli/output.h"
+#include "plot/html_report.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw::cli {
@@ -25,6 +27,64 @@ LadderRunFile ParseRunFile(const std::string& item, const char* option, bool tar
 nlohmann::json Number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 std::string Cell(double v, const char* format = "{:.4f}") { return std::isfinite(v) ? fmt::format(format, v) : "-"; }
+
+nlohmann::json LadderJson(const LadderCommand& command, const std::vector<LadderSummary>& summaries) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const LadderSummary& s : summaries) {
+    nlohmann::json row = {
+        {"task", s.task},
+        {"status", std::string(AnalysisStatusName(s.status))},
+        {"message", s.message},
+        {"target_params", Number(s.target_params)},
+        {"target_tokens", Number(s.target_tokens)},
+        {"step1_prediction", Number(s.step1_prediction)},
+        {"actual_task_loss", Number(s.actual_task_loss)},
+        {"step2_prediction", Number(s.step2_prediction)},
+        {"chained_prediction", Number(s.chained_prediction)},
+        {"chained_lower", Number(s.chained_lower)},
+        {"chained_upper", Number(s.chained_upper)},
+        {"interval_level", Number(s.interval_level)},
+        {"one_step_prediction", Number(s.one_step.prediction)},
+        {"actual_accuracy", Number(s.actual_accuracy)},
+        {"step1",
+         {{"a", s.step1.a}, {"b", s.step1.b}, {"alpha", s.step1.alpha}, {"beta", s.step1.beta}, {"E", s.step1.e}}},
+        {"step2",
+         {{"a", s.step2_chained.a}, {"L0", s.step2_chained.l0}, {"k", s.step2_chained.k}, {"b", s.step2_chained.b}}}};
+    if (command.multistart) row["multistart_chained_prediction"] = Number(s.multistart.chained_prediction);
+    for (auto& item : row["step1"].items()) item.value() = Number(item.value().get<double>());
+    for (auto& item : row["step2"].items()) item.value() = Number(item.value().get<double>());
+    out.push_back(row);
+  }
+  return out;
+}
+
+// The tasks side by side, as the command prints them.
+std::string LadderTable(const LadderCommand& command, const std::vector<LadderSummary>& summaries) {
+  std::string text;
+  text += fmt::format("Ladder to benchmark (Bhagia et al. 2024, arXiv:2412.04403): target N = {}, D = {}\n",
+                      summaries.empty() ? "-" : Short(summaries[0].target_params),
+                      summaries.empty() ? "-" : Short(summaries[0].target_tokens));
+  const bool interval = command.bootstrap > 0;
+  text += fmt::format("{:<26} {:>8} {:>8} {:>8} {:>8} {:>19} {:>8} {:>8}{}\n", "task", "loss", "actual", "step 2",
+                      "chained", interval ? "90% interval" : "", "1-step", "actual",
+                      command.multistart ? fmt::format(" {:>8}", "multi") : "");
+  for (const LadderSummary& s : summaries) {
+    if (!s.IsUsable()) {
+      text += fmt::format("{:<26} not usable: {}\n", s.task, s.message);
+      continue;
+    }
+    text += fmt::format("{:<26} {:>8} {:>8} {:>8} {:>8} {:>19} {:>8} {:>8}{}\n", s.task, Cell(s.step1_prediction),
+                        Cell(s.actual_task_loss), Cell(s.step2_prediction), Cell(s.chained_prediction),
+                        interval ? fmt::format("[{}, {}]", Cell(s.chained_lower), Cell(s.chained_upper)) : "",
+                        Cell(s.one_step.prediction), Cell(s.actual_accuracy),
+                        command.multistart ? fmt::format(" {:>8}", Cell(s.multistart.chained_prediction)) : "");
+  }
+  text += fmt::format(
+      "loss: step 1's task loss (bits per byte) at the target; step 2: accuracy at the actual task loss; "
+      "chained: at step 1's; 1-step: a sigmoid in ln C{}\n",
+      command.multistart ? "; multi: chained from scalelaw's multi-start fits" : "");
+  return text;
+}
 
 }  // namespace
 
@@ -44,58 +104,24 @@ int RunLadder(const LadderCommand& command) {
   const std::vector<LadderSummary> summaries =
       FitLadderFiles(files, command.tasks, options, command.target_params, command.target_tokens);
 
-  if (command.json) {
-    nlohmann::json out = nlohmann::json::array();
+  const nlohmann::json json = LadderJson(command, summaries);
+  const std::string table = LadderTable(command, summaries);
+  if (!command.report.empty()) {
+    report::Report page;
+    page.title = "scalelaw ladder: ladder to benchmark";
+    page.command_line = CommandLine();
+    std::vector<std::string> unusable;
     for (const LadderSummary& s : summaries) {
-      nlohmann::json row = {
-          {"task", s.task},
-          {"status", std::string(AnalysisStatusName(s.status))},
-          {"message", s.message},
-          {"target_params", Number(s.target_params)},
-          {"target_tokens", Number(s.target_tokens)},
-          {"step1_prediction", Number(s.step1_prediction)},
-          {"actual_task_loss", Number(s.actual_task_loss)},
-          {"step2_prediction", Number(s.step2_prediction)},
-          {"chained_prediction", Number(s.chained_prediction)},
-          {"chained_lower", Number(s.chained_lower)},
-          {"chained_upper", Number(s.chained_upper)},
-          {"interval_level", Number(s.interval_level)},
-          {"one_step_prediction", Number(s.one_step.prediction)},
-          {"actual_accuracy", Number(s.actual_accuracy)},
-          {"step1",
-           {{"a", s.step1.a}, {"b", s.step1.b}, {"alpha", s.step1.alpha}, {"beta", s.step1.beta}, {"E", s.step1.e}}},
-          {"step2",
-           {{"a", s.step2_chained.a}, {"L0", s.step2_chained.l0}, {"k", s.step2_chained.k}, {"b", s.step2_chained.b}}}};
-      if (command.multistart) row["multistart_chained_prediction"] = Number(s.multistart.chained_prediction);
-      for (auto& item : row["step1"].items()) item.value() = Number(item.value().get<double>());
-      for (auto& item : row["step2"].items()) item.value() = Number(item.value().get<double>());
-      out.push_back(row);
+      if (!s.IsUsable()) unusable.push_back(s.task + ": " + s.message);
     }
-    fmt::print("{}\n", out.dump());
-  } else {
-    fmt::print("Ladder to benchmark (Bhagia et al. 2024, arXiv:2412.04403): target N = {}, D = {}\n",
-               summaries.empty() ? "-" : Short(summaries[0].target_params),
-               summaries.empty() ? "-" : Short(summaries[0].target_tokens));
-    const bool interval = command.bootstrap > 0;
-    fmt::print("{:<26} {:>8} {:>8} {:>8} {:>8} {:>19} {:>8} {:>8}{}\n", "task", "loss", "actual", "step 2", "chained",
-               interval ? "90% interval" : "", "1-step", "actual",
-               command.multistart ? fmt::format(" {:>8}", "multi") : "");
-    for (const LadderSummary& s : summaries) {
-      if (!s.IsUsable()) {
-        fmt::print("{:<26} not usable: {}\n", s.task, s.message);
-        continue;
-      }
-      fmt::print("{:<26} {:>8} {:>8} {:>8} {:>8} {:>19} {:>8} {:>8}{}\n", s.task, Cell(s.step1_prediction),
-                 Cell(s.actual_task_loss), Cell(s.step2_prediction), Cell(s.chained_prediction),
-                 interval ? fmt::format("[{}, {}]", Cell(s.chained_lower), Cell(s.chained_upper)) : "",
-                 Cell(s.one_step.prediction), Cell(s.actual_accuracy),
-                 command.multistart ? fmt::format(" {:>8}", Cell(s.multistart.chained_prediction)) : "");
-    }
-    fmt::print(
-        "loss: step 1's task loss (bits per byte) at the target; step 2: accuracy at the actual task loss; "
-        "chained: at step 1's; 1-step: a sigmoid in ln C{}\n",
-        command.multistart ? "; multi: chained from scalelaw's multi-start fits" : "");
+    page.status = unusable.empty() ? "usable" : fmt::format("not usable: {}", fmt::join(unusable, "; "));
+    for (const LadderRunFile& file : files) page.data.push_back({file.path, "", file.target ? "target" : "ladder run"});
+    page.sections.push_back({"Tasks", table, {}, {}});
+    for (const LadderSummary& s : summaries) page.sections.push_back({s.task, s.FullReport(), {}, {}});
+    page.json = json.dump();
+    report::WriteHtmlFile(page, command.report);
   }
+  fmt::print("{}", command.json ? json.dump() + "\n" : table);
   int code = kExitOk;
   for (const LadderSummary& s : summaries) {
     if (!s.IsUsable()) code = ExitCodeFor(s.status, s.message, "the ladder prediction of " + s.task);

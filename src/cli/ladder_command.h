@@ -24,6 +24,7 @@ struct LadderCommand {
   int threads = LadderOptions{}.num_threads;
   bool multistart = false;
   bool json = false;
+  std::string report;  // an HTML page of the tasks' predictions and laws
 };
 
 // 0 ok; 1 a task's prediction is not usable (the reason on stderr); 2 usage or input error.

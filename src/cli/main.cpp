@@ -190,6 +190,7 @@ void AddValidateCommand(CLI::App& app, ValidateCommand& command, int& exit_code)
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot,
                   "Also draw the held-out runs' relative errors against their extrapolation distance as an SVG file");
+  AddReportOption(sub, command.report);
   sub->callback([&] { exit_code = RunValidate(command); });
 }
 
@@ -551,6 +552,7 @@ void AddDesignCommand(CLI::App& app, DesignCommand& command, int& exit_code) {
   sub->add_option("--threads", command.threads, "Worker threads (0: all hardware threads; results do not depend on it)")
       ->check(WholeNumber(0, kMaxThreads));
   AddJsonFlag(sub, command.json);
+  AddReportOption(sub, command.report);
   sub->callback([&] { exit_code = RunDesign(command); });
 }
 
@@ -574,6 +576,7 @@ void AddLadderCommand(CLI::App& app, LadderCommand& command, int& exit_code) {
   sub->add_flag("--multistart", command.multistart,
                 "Also fit both steps from scalelaw's multi-start grids (the paper's single starts are the default)");
   AddJsonFlag(sub, command.json);
+  AddReportOption(sub, command.report);
   sub->callback([&] { exit_code = RunLadder(command); });
 }
 

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/fit_command.h"
 #include "cli/output.h"
+#include "plot/html_report.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/validation.h"
 #include "scalelaw/error.h"
@@ -82,6 +83,23 @@ int RunValidate(const ValidateCommand& command) {
   summary.data_source = (fit.file == "-" ? std::string("<stdin>") : fit.file) + ", " + prepared.DescribeColumns(fit);
   if (!prepared.table.Selection().empty()) summary.data_source += " (" + prepared.table.Selection() + ")";
   if (!command.plot.empty() && summary.IsUsable()) plot::WriteSvgFile(ErrorsByDistance(summary), command.plot);
+  if (!command.report.empty()) {
+    report::Report page;
+    page.title = "scalelaw validate: leave-future-out validation";
+    page.command_line = CommandLine();
+    page.status = std::string(AnalysisStatusName(summary.status)) + (summary.IsUsable() ? "" : ": " + summary.message);
+    page.data.push_back({fit.file, prepared.table.Selection(), prepared.DescribeColumns(fit)});
+    report::Section section{"Validation", summary.FullReport(), {}, {}};
+    if (summary.IsUsable()) {
+      section.figures.push_back(
+          {"Held-out runs' relative errors against their extrapolation distance (open: outside "
+           "their predictive interval)",
+           ErrorsByDistance(summary)});
+    }
+    page.sections.push_back(std::move(section));
+    page.json = LeaveFutureOutToJson(summary);
+    report::WriteHtmlFile(page, command.report);
+  }
   fmt::print("{}", command.json ? LeaveFutureOutToJson(summary) + "\n" : summary.FullReport());
   return ExitCodeFor(summary.status, summary.message, "the validation");
 }
