@@ -1464,6 +1464,7 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_property_readonly("status", &StatusName<scalelaw::LadderSummary>)
       .def_property_readonly("usable", &scalelaw::LadderSummary::IsUsable)
       .def_readonly("message", &scalelaw::LadderSummary::message)
+      .def_readonly("warnings", &scalelaw::LadderSummary::warnings, "the target beyond the ladder's N or D")
       .def_readonly("target_params", &scalelaw::LadderSummary::target_params)
       .def_readonly("target_tokens", &scalelaw::LadderSummary::target_tokens)
       .def_readonly("step1_prediction", &scalelaw::LadderSummary::step1_prediction)

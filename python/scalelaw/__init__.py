@@ -1369,8 +1369,11 @@ def fit_ladder(config: _Optional[str] = None, *, runs: _Optional[_Mapping[str, f
         files.append((_os.fspath(target[0]), float(target[1]), True))
     if (target_params is None) != (target_tokens is None):
         raise InvalidArgument("target_params and target_tokens go together")
-    return _scalelaw._fit_ladder(files, list(tasks or []), float(target_params or 0), float(target_tokens or 0),
-                                 int(bootstrap), int(seed), int(threads), bool(multistart))
+    results = _scalelaw._fit_ladder(files, list(tasks or []), float(target_params or 0), float(target_tokens or 0),
+                                    int(bootstrap), int(seed), int(threads), bool(multistart))
+    for result in results:
+        _warn(result.warnings)
+    return results
 
 
 _LADDER_COLUMNS = ("step1_prediction", "actual_task_loss", "step2_prediction", "chained_prediction",

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "fit/quiet_ceres.h"
 #include "io/read_file.h"
@@ -412,6 +413,16 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
 
   summary.step1_prediction = summary.step1(summary.target_params, summary.target_tokens);
   summary.chained_prediction = summary.step2_chained(summary.step1_prediction);
+  const double largest_n = *std::max_element(n.begin(), n.end()), largest_d = *std::max_element(d.begin(), d.end());
+  for (const auto& [name, target, largest] :
+       {std::tuple{"N", summary.target_params, largest_n}, std::tuple{"D", summary.target_tokens, largest_d}}) {
+    if (target > largest) {
+      summary.warnings.push_back(
+          fmt::format("{}: the target's {} = {:.4g} is {:.3g}x the ladder's largest ({:.4g}): "
+                      "the chain extrapolates beyond the runs it was fitted on",
+                      task.name, name, target, target / largest, largest));
+    }
+  }
   const LadderRun& target = task.target;
   if (!target.task_loss.empty() && target.task_loss.size() == target.accuracy.size()) {
     summary.actual_task_loss = detail::TailMean(target.task_loss, options.final_rows);

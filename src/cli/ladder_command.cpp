@@ -51,6 +51,7 @@ nlohmann::json LadderJson(const LadderCommand& command, const std::vector<Ladder
         {"step2",
          {{"a", s.step2_chained.a}, {"L0", s.step2_chained.l0}, {"k", s.step2_chained.k}, {"b", s.step2_chained.b}}}};
     if (command.multistart) row["multistart_chained_prediction"] = Number(s.multistart.chained_prediction);
+    row["warnings"] = s.warnings;
     for (auto& item : row["step1"].items()) item.value() = Number(item.value().get<double>());
     for (auto& item : row["step2"].items()) item.value() = Number(item.value().get<double>());
     out.push_back(row);
@@ -118,10 +119,13 @@ int RunLadder(const LadderCommand& command) {
     for (const LadderRunFile& file : files) page.data.push_back({file.path, "", file.target ? "target" : "ladder run"});
     page.sections.push_back({"Tasks", table, {}, {}});
     for (const LadderSummary& s : summaries) page.sections.push_back({s.task, s.FullReport(), {}, {}});
+    for (const LadderSummary& s : summaries)
+      page.warnings.insert(page.warnings.end(), s.warnings.begin(), s.warnings.end());
     page.json = json.dump();
     report::WriteHtmlFile(page, command.report);
   }
   fmt::print("{}", command.json ? json.dump() + "\n" : table);
+  for (const LadderSummary& s : summaries) PrintWarnings(s.warnings);
   int code = kExitOk;
   for (const LadderSummary& s : summaries) {
     if (!s.IsUsable()) code = ExitCodeFor(s.status, s.message, "the ladder prediction of " + s.task);

@@ -50,6 +50,12 @@ def test_a_target_given_by_n_and_d_predicts_the_same_without_an_actual(scalelaw,
     assert abs(row["step1_prediction"] - PIQA_STEP1) < 1e-4
     assert abs(row["chained_prediction"] - CHAINED["piqa_val_5shot"]) < 1e-4
     assert row["actual_accuracy"] is None and row["step2_prediction"] is None
+    # 13B is 10.3x the largest ladder model (1279395840) and 5T tokens 19.5x the largest ladder run's D: both warned.
+    assert len(row["warnings"]) == 2 and "10.3x" in row["warnings"][0] and "19.5x" in row["warnings"][1]
+    assert r.err.count("scalelaw: warning: piqa_val_5shot: the target's") == 2
+    inside = scalelaw("ladder", "--config", CONFIG, "--task", "piqa_val_5shot", "--target-params", 1e9,
+                      "--target-tokens", 1e11, "--json")
+    assert inside.code == 0 and inside.err == "" and inside.json()[0]["warnings"] == []
 
 
 def test_runs_given_one_by_one_with_their_n(scalelaw, ladder):

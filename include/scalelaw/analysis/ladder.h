@@ -165,6 +165,10 @@ struct LadderSummary {
     double prediction = std::numeric_limits<double>::quiet_NaN();  // at C = 6 N_target D_target
   } one_step;
 
+  // The target beyond the ladder: its N or D above the largest of the ladder's runs, by how much (the chain
+  // extrapolates; the paper's 13B-5T target is 10x the largest ladder model).
+  std::vector<std::string> warnings;
+
   bool IsUsable() const { return status == AnalysisStatus::kUsable; }
   std::string BriefReport() const;
   std::string FullReport() const;
