@@ -35,6 +35,8 @@ using detail::LocalSolveOptions;
 // kConvergedEndpoints best distinct screened endpoints run on to a tight tolerance. Polishing: the best of
 // those is polished to the limit of double precision, so that the reported objective is the basin's minimum.
 constexpr int kConvergedEndpoints = 8;
+// The polish restarts L-BFGS at most this many times (Refine).
+constexpr int kPolishingRestarts = 20;
 
 LocalSolveOptions ScreeningOptions(const FitOptions& options) {
   LocalSolveOptions local;
@@ -1078,14 +1080,18 @@ bool FitAll(const Dataset& data, const Model& model, const FitOptions& options, 
     }
   }
   if (winner < 0) return finish(AnalysisStatus::kNoConvergence, "no starting point gave a finite objective");
+  // Without the polish (FitOptions::polish), Refine runs at the converging tolerance without restarts, as the
+  // bootstrap's refits do.
+  const LocalSolveOptions final_solve = options.polish ? PolishingOptions(options) : ConvergingOptions(options);
+  const int final_restarts = options.polish ? kPolishingRestarts : 0;
   Estimate estimate =
-      Refine(form, design, options, layout, Expand(layout, tight[winner].x), PolishingOptions(options), 20);
+      Refine(form, design, options, layout, Expand(layout, tight[winner].x), final_solve, final_restarts);
   // An absolute objective's minimum is a kink where several residuals vanish, and the smoothing the search ran on
   // can rank the basins otherwise: every converged endpoint descends to |r| itself, and the lowest wins.
   if (!SmoothingStages(RunLossOf(options)).empty()) {
     for (std::size_t k = 0; k < tight.size(); ++k) {
       if (static_cast<int>(k) == winner || !tight[k].evaluable) continue;
-      Estimate other = Refine(form, design, options, layout, Expand(layout, tight[k].x), PolishingOptions(options), 20);
+      Estimate other = Refine(form, design, options, layout, Expand(layout, tight[k].x), final_solve, final_restarts);
       if (other.evaluable && (!estimate.evaluable || other.objective < estimate.objective)) {
         estimate = std::move(other);
         winner = static_cast<int>(k);

@@ -34,6 +34,7 @@ json OptionsToJson(const FitOptions& options) {
   out["max_iterations_per_start"] = options.max_iterations_per_start;
   out["screening_tolerance"] = options.screening_tolerance;
   out["basin_relative_tolerance"] = options.basin_relative_tolerance;
+  out["polish"] = options.polish;
   // null: infinity (never judged), which JSON cannot spell.
   out["max_parameter_span"] =
       std::isfinite(options.max_parameter_span) ? json(options.max_parameter_span) : json(nullptr);
@@ -148,6 +149,10 @@ class FitReader {
     count("projected_starts", &options.projected_starts);
     count("bootstrap_resamples", &options.bootstrap_resamples);
     count("holdout_top", &options.holdout_top);
+    if (in.contains("polish")) {
+      if (!in["polish"].is_boolean()) throw Fail(key("polish"), "not true or false");
+      options.polish = in["polish"].get<bool>();
+    }
     if (in.contains("start_seed")) options.start_seed = Seed(in["start_seed"], key("start_seed"));
     if (in.contains("bootstrap_seed")) options.bootstrap_seed = Seed(in["bootstrap_seed"], key("bootstrap_seed"));
     if (in.contains("starts")) {

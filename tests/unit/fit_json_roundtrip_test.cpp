@@ -63,6 +63,7 @@ void CheckSameOptions(const FitOptions& a, const FitOptions& b) {
   CHECK_EQUAL(max_iterations_per_start);
   CHECK_SAME(screening_tolerance);
   CHECK_SAME(basin_relative_tolerance);
+  CHECK_EQUAL(polish);
   REQUIRE(a.starts.size() == b.starts.size());
   for (std::size_t k = 0; k < a.starts.size(); ++k) CHECK(Same(a.starts[k], b.starts[k]));
   REQUIRE(a.grid.size() == b.grid.size());
@@ -321,6 +322,7 @@ std::vector<FitOptions> Variants(const Truth& truth) {
   mle.max_iterations_per_start = 500;
   mle.screening_tolerance = 1e-7;
   mle.basin_relative_tolerance = 1e-3;
+  mle.polish = false;
   variants.push_back(mle);
   return variants;
 }

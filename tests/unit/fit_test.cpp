@@ -76,6 +76,27 @@ TEST_CASE("The result does not depend on the number of threads", "[fit]") {
   CHECK(one.num_starts_in_best_basin == two.num_starts_in_best_basin);
 }
 
+TEST_CASE("Without the polish a fit stops at the converging tolerance next to the polished optimum", "[fit]") {
+  // One start at the truth, as scalelaw design's simulated refits run: the polish to double precision may only
+  // lower the objective, and by less than the converging tolerance's relative 1e-10 times a few orders of
+  // magnitude; the parameters agree far inside their standard errors at 1% noise.
+  const scalelaw::Dataset data = SyntheticRuns(0.01, 11);
+  scalelaw::FitOptions options;
+  options.starts = {{std::log(kTruth.A), std::log(kTruth.B), std::log(kTruth.E), kTruth.alpha, kTruth.beta}};
+  options.start_strategy = scalelaw::StartStrategy::kGrid;
+  options.num_threads = 1;
+  scalelaw::FitSummary polished, converged;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &polished));
+  options.polish = false;
+  REQUIRE(scalelaw::Fit(data, Chinchilla(), options, &converged));
+  CHECK(polished.objective <= converged.objective);
+  CHECK(converged.objective == Approx(polished.objective).epsilon(1e-7));
+  for (const char* name : {"E", "A", "B", "alpha", "beta"}) {
+    INFO(name);
+    CHECK(converged.params.at(name) == Approx(polished.params.at(name)).epsilon(1e-3));
+  }
+}
+
 TEST_CASE("Weights change the fit as duplicated runs would", "[fit]") {
   scalelaw::Dataset data = SyntheticRuns(0.01, 5);
   scalelaw::Dataset duplicated = data;

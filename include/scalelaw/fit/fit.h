@@ -135,6 +135,15 @@ struct FitOptions {
   // or when its screened endpoint lies within a tenth of a (Laplace) standard error of the optimum in every free
   // parameter: a start the screening stopped short of the optimum in a shallow basin still found it.
   double basin_relative_tolerance = 1e-4;
+  // true: the best converged endpoint is polished to the limit of double precision (L-BFGS to 1e-15, up to 10000
+  // iterations, restarted up to 20 times while it still descends), so that the reported objective is the basin's
+  // minimum. On a flat, kinked valley of the Huber objective (delta 1e-3 with residuals of ~1e-2, most of them
+  // on its linear arms) that polish can crawl: every restart runs out its 10000 iterations and lowers the
+  // objective by a relative ~1e-7 while the parameters move by ~1e-5 (about one simulated Chinchilla data set in
+  // ten; docs/sweep-design.md). false: the fit stops at the converging tolerance (1e-10 relative in the
+  // objective), as the bootstrap's refits do; for refits of simulated or resampled data, whose spread between
+  // data sets is orders of magnitude larger than that (SimulateSweepDesign sets it).
+  bool polish = true;
   // How tightly the runs must pin a positive parameter (log-scaled, like Chinchilla's A = e^a, or bounded below by
   // zero) for the fit to be called identified: its 95% interval may span at most this factor, the interval being
   // exp(log theta +- 1.96 SE(log theta)) from the Laplace approximation at the optimum and, with a bootstrap, the
