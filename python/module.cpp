@@ -333,10 +333,12 @@ std::string PredictJson(const std::string& quantity, const std::string& law, con
 // array}, "notes", "warnings"} per law (or "skipped").
 py::list PredictBulk(const std::string& quantity, const std::string& law,
                      const std::map<std::string, DoubleArray>& columns, const py::dict& fixed,
-                     const py::object& fit_object, const std::map<std::string, double>& constants) {
+                     const py::object& fit_object, const std::map<std::string, double>& constants, bool intervals,
+                     double predictive) {
   const std::optional<scalelaw::Law> fit = LawOf(fit_object);
   scalelaw::InputColumns in;
   in.fixed = InputsFromDict(fixed);
+  in.intervals = intervals;
   bool first = true;
   for (const auto& [key, array] : columns) {
     const std::size_t size = static_cast<std::size_t>(array.size());
@@ -359,7 +361,10 @@ py::list PredictBulk(const std::string& quantity, const std::string& law,
       results = scalelaw::PredictBulk(q, "all", in);
     } else {
       // Moved in: a braced list would copy the prediction, every output column with it.
-      results.push_back(scalelaw::PredictBulk(ChosenLaw(law, q, fit, constants), q, in));
+      scalelaw::Law chosen = ChosenLaw(law, q, fit, constants);
+      // A fit's loss carries its predictive interval at this level (0: none) beside the 95% parameter interval.
+      if (fit && q == scalelaw::Quantity::kLoss) chosen.predictive_level = predictive;
+      results.push_back(scalelaw::PredictBulk(chosen, q, in));
     }
   }
   py::list out;
@@ -1406,7 +1411,7 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def("_predict_json", &PredictJson, py::arg("quantity"), py::arg("law"), py::arg("inputs"), py::arg("fit"),
         py::arg("constants"), py::arg("predictive") = 0.9);
   m.def("_predict_bulk", &PredictBulk, py::arg("quantity"), py::arg("law"), py::arg("columns"), py::arg("fixed"),
-        py::arg("fit"), py::arg("constants"));
+        py::arg("fit"), py::arg("constants"), py::arg("intervals") = false, py::arg("predictive") = 0.0);
   m.def("_inputs", [] {
     py::list out;
     for (const scalelaw::InputInfo& info : scalelaw::InputTable()) {

@@ -140,6 +140,11 @@ struct InputColumns {
   // Columns of inputs the table does not name (LawInfo::named_inputs), each of `size` values.
   std::vector<std::pair<std::string, const double*>> named_columns;
   PredictionInputs fixed;  // inputs that are the same at every point
+  // Also, for a law with bootstrap resamples, the intervals Predict gives one point, at every point: key_lo95 and
+  // key_hi95 columns after each output (the 2.5 and 97.5 percentiles of its values under the resamples; NaN where
+  // they agree to 1e-9), and a fitted loss's loss_loXXp and loss_hiXXp at Law::predictive_level. Costs one
+  // evaluation per resample and point (and the predictive interval's sort of B x n values per point).
+  bool intervals = false;
 };
 
 // Throws InputProblem naming the input and the point when a value is outside its input's domain.

@@ -375,11 +375,28 @@ def _predict(self: FitResult, params: _Optional[_ArrayLike] = None, tokens: _Opt
     """The fitted law at N = params, D = tokens (scalars or arrays, broadcast like numpy); for forms that read
     other inputs, name them: result.predict(x=compute) for "power", predict(N=..., Nv=..., D=...) for "vocab",
     and a formula's own columns by their names (predict(C=...)). The fit is evaluated as a law in one C++ call
-    over every point, with the same range warnings as predict_loss(fit=...)."""
+    over every point, with the same range warnings as predict_loss(fit=...). predict_intervals adds the bands."""
     if params is None and tokens is None and not inputs:
         raise InvalidArgument("predict needs params and tokens, or the inputs the model reads by name")
     # inputs are the form's own names (N=, x=, C=), never _vectorised's fixed= or constants=.
     return _vectorised("loss", "loss", "fit", fit=self, params=params, tokens=tokens, **inputs)  # type: ignore[arg-type, no-any-return]
+
+
+def _predict_intervals(self: FitResult, params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
+                       *, predictive: float = 0.9, **inputs: _ArrayLike) -> dict[str, _Values]:
+    """predict() with the intervals of a bootstrapped fit at every point, in one C++ call: {"loss", "loss_lo95",
+    "loss_hi95" (the 95% parameter interval, the resamples' 2.5 and 97.5 percentiles), "loss_lo90p", "loss_hi90p"
+    (the predictive interval of a new run at level predictive: parameter uncertainty plus the fit's residuals, as
+    `predict-loss --predictive`; 0 for none)}: floats for scalar inputs, arrays shaped like the broadcast inputs.
+    A point where the resamples agree has NaN bounds. Needs a fit with bootstrap > 1."""
+    if params is None and tokens is None and not inputs:
+        raise InvalidArgument("predict_intervals needs params and tokens, or the inputs the model reads by name")
+    if not 0 <= predictive < 1:
+        raise InvalidArgument(f"predictive={predictive!r}: expected a level in [0, 1), 0 for none")
+    if self.bootstrap_resamples < 2:
+        raise InvalidArgument("predict_intervals needs a fit with bootstrap resamples (fit(..., bootstrap=B))")
+    return _vectorised("loss", "", "fit", fit=self, params=params, tokens=tokens, _intervals=predictive,
+                       **inputs)  # type: ignore[arg-type, no-any-return]
 
 
 def _to_dict(self: _Union[FitResult, IsoflopResult, HparamSweepResult]) -> dict[str, _Any]:
@@ -417,7 +434,8 @@ def _fit_allocate(self: FitResult, flops: _Optional[float] = None, *, target_los
 
 # Methods and attributes the compiled classes get in Python (the stubs _scalelaw.pyi list them). table_columns is
 # None unless fit() or isoflop() read a table.
-for _cls, _name, _value in ((FitResult, "predict", _predict), (FitResult, "to_dict", _to_dict),
+for _cls, _name, _value in ((FitResult, "predict", _predict), (FitResult, "predict_intervals", _predict_intervals),
+                            (FitResult, "to_dict", _to_dict),
                             (FitResult, "__repr__", _repr), (FitResult, "allocate", _fit_allocate),
                             (FitResult, "table_columns", None), (IsoflopResult, "to_dict", _to_dict),
                             (IsoflopResult, "__repr__", _isoflop_repr), (IsoflopResult, "table_columns", None),
@@ -491,9 +509,10 @@ def inputs() -> list[InputRecord]:
 
 def _vectorised(quantity: str, key: str, law: str, fit: _Optional[_Fitted] = None,
                 fixed: _Optional[_Mapping[str, float]] = None, constants: _Optional[_Mapping[str, float]] = None,
-                **inputs: _Any) -> _Any:
+                _intervals: _Optional[float] = None, **inputs: _Any) -> _Any:
     """key of the prediction, broadcast over array inputs in one C++ call: a float, an ndarray, or {law: value}
-    for law='all'."""
+    for law='all'. With _intervals (a predictive level, 0 for none), every output of the one law with its
+    intervals, {key: values}."""
     texts = {k: v for k, v in inputs.items() if isinstance(v, str)}  # a schedule spec: the same at every point
     given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None and k not in texts}
     # Scalars are the same at every point: passed once, not broadcast into columns.
@@ -503,8 +522,12 @@ def _vectorised(quantity: str, key: str, law: str, fit: _Optional[_Fitted] = Non
     arrays = {k: a for k, a in given.items() if a.ndim > 0}
     shape = _np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
     columns = {k: _np.ascontiguousarray(_np.broadcast_to(a, shape)).ravel() for k, a in arrays.items()}
-    results = _scalelaw._predict_bulk(quantity, law, columns, scalars, fit, _constants(constants))
+    results = _scalelaw._predict_bulk(quantity, law, columns, scalars, fit, _constants(constants),
+                                      intervals=_intervals is not None, predictive=_intervals or 0.0)
     _warn([w for r in results for w in r.get("warnings", [])])
+    if _intervals is not None:  # every output with its bands, of the one law asked
+        (result,) = results
+        return {k: (float(a[0]) if shape == () else a.reshape(shape)) for k, a in result["outputs"].items()}
     values = {r["law"]: r["outputs"][key].reshape(shape) for r in results
               if "skipped" not in r and key in r["outputs"]}
     if not values:

@@ -105,6 +105,14 @@ class FitResult:
     def predict(
         self, params: ArrayLike | None = None, tokens: ArrayLike | None = None, **inputs: ArrayLike
     ) -> float | NDArray[np.float64]: ...
+    def predict_intervals(
+        self,
+        params: ArrayLike | None = None,
+        tokens: ArrayLike | None = None,
+        *,
+        predictive: float = 0.9,
+        **inputs: ArrayLike,
+    ) -> dict[str, float | NDArray[np.float64]]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def allocate(
         self, flops: float | None = None, *, target_loss: float | None = None, inference_tokens: float | None = None
@@ -696,6 +704,8 @@ def _predict_bulk(
     fixed: Mapping[str, float | str],
     fit: object,
     constants: Mapping[str, float],
+    intervals: bool = False,
+    predictive: float = 0.0,
 ) -> list[dict[str, Any]]: ...  # law, citation, outputs {key: array}, notes, warnings (or skipped)
 def _inputs() -> list[dict[str, Any]]: ...  # key, option, quantity, help: str; default: float
 def _transfer_lr(

@@ -10,6 +10,7 @@
 #include <exception>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "scalelaw/error.h"
 #include "scalelaw/laws/registry.h"
@@ -406,6 +407,96 @@ std::vector<Input> InputsFor(Quantity quantity) {
   return inputs;
 }
 
+// The bulk form of AddResampleIntervals: at every point the 95% band of each output over the law's resamples, and
+// a fitted loss's predictive interval. Points are taken in blocks so that the resamples' values take B x block
+// doubles, not B x n; blocks run on every hardware thread, each binding its own evaluators (an evaluator may keep
+// state). A resample that cannot answer at a point is left out there, as Predict leaves it out of one point.
+void AddBulkResampleIntervals(const Law& law, const LawInfo& record, const InputColumns& in, BulkPrediction* out) {
+  const std::size_t n = in.size, resamples = law.resamples.size();
+  std::vector<std::size_t> index;  // each output column's place in record.outputs
+  for (const auto& [key, column] : out->outputs) {
+    index.push_back(static_cast<std::size_t>(std::find(record.outputs.begin(), record.outputs.end(), key) -
+                                             record.outputs.begin()));
+  }
+  const std::size_t m = index.size();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::vector<double>> lo(m, std::vector<double>(n, nan)), hi = lo, predictive_lo = lo, predictive_hi = lo;
+  const bool predictive =
+      record.quantity == Quantity::kLoss && law.predictive_level > 0 && !law.noise.residuals.empty();
+  constexpr std::size_t kBlock = 512;
+  const int blocks = static_cast<int>((n + kBlock - 1) / kBlock);
+  std::vector<int> failed_at_some_point(static_cast<std::size_t>(blocks), 0);
+  detail::ParallelFor(blocks, detail::ThreadsToUse(0), [&](int block) {
+    const std::size_t begin = static_cast<std::size_t>(block) * kBlock, end = std::min(n, begin + kBlock);
+    // values[j][k - begin]: output index[j] at point k under every resample that answered there.
+    std::vector<std::vector<std::vector<double>>> values(m, std::vector<std::vector<double>>(end - begin));
+    for (const Constants& constants : law.resamples) {
+      Evaluator evaluate;
+      try {
+        evaluate = record.bind(constants);
+      } catch (const Error&) {
+        failed_at_some_point[static_cast<std::size_t>(block)] = 1;
+        continue;
+      }
+      Evaluation e(record);
+      e.detailed = false;
+      e.collect_warnings = false;
+      PredictionInputs point = in.fixed;
+      for (std::size_t k = begin; k < end; ++k) {
+        for (const auto& [input, column] : in.columns) point.SetUnchecked(input, column[k]);
+        for (const auto& [name, column] : in.named_columns) point.SetNamed(name, column[k]);
+        e.Reset();
+        try {
+          evaluate(point, e);
+        } catch (const Error&) {
+          failed_at_some_point[static_cast<std::size_t>(block)] = 1;
+          continue;
+        }
+        for (std::size_t j = 0; j < m; ++j) {
+          const double v = e.values[index[j]];
+          if (std::isfinite(v)) values[j][k - begin].push_back(v);
+        }
+      }
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+      const bool loss = predictive && record.outputs[index[j]] == "loss";
+      for (std::size_t k = begin; k < end; ++k) {
+        std::vector<double>& s = values[j][k - begin];
+        if (s.size() < 2) continue;
+        std::sort(s.begin(), s.end());
+        const double l = detail::Percentile(s, 0.025), h = detail::Percentile(s, 0.975);
+        if (h - l <= 1e-9 * std::abs(out->outputs[j].second[k])) continue;
+        lo[j][k] = l;
+        hi[j][k] = h;
+        if (loss)
+          std::tie(predictive_lo[j][k], predictive_hi[j][k]) = PredictiveInterval(s, law.noise, law.predictive_level);
+      }
+    }
+  });
+  std::vector<std::pair<std::string, std::vector<double>>> outputs;
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::string key = out->outputs[j].first;
+    outputs.push_back(std::move(out->outputs[j]));
+    outputs.emplace_back(key + "_lo95", std::move(lo[j]));
+    outputs.emplace_back(key + "_hi95", std::move(hi[j]));
+    if (predictive && key == "loss") {
+      const int percent = static_cast<int>(std::lround(100 * law.predictive_level));
+      outputs.emplace_back(fmt::format("loss_lo{}p", percent), std::move(predictive_lo[j]));
+      outputs.emplace_back(fmt::format("loss_hi{}p", percent), std::move(predictive_hi[j]));
+      out->notes.push_back(fmt::format(
+          "{}% predictive intervals: the bootstrap's losses with the fit's {} residuals (observation noise, "
+          "inflated by sqrt(n/(n-p)) for the {} free parameters)",
+          percent, law.noise.residuals.size(), law.noise.free_parameters));
+    }
+  }
+  out->outputs = std::move(outputs);
+  out->notes.push_back(
+      fmt::format("95% intervals from the fit's {} bootstrap resamples (parameter uncertainty)", resamples));
+  if (std::count(failed_at_some_point.begin(), failed_at_some_point.end(), 1) > 0) {
+    out->warnings.push_back("some bootstrap resamples could not answer at some points and are left out there");
+  }
+}
+
 BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns& in) {
   const LawInfo& record = RequireAnswer(law, quantity);
   for (const auto& [input, column] : in.columns) {
@@ -484,6 +575,7 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   for (std::size_t i = 0; i < n_outputs; ++i) {
     if (complete[i] && in.size > 0) out.outputs.emplace_back(record.outputs[i], std::move(columns[i]));
   }
+  if (in.intervals && law.resamples.size() >= 2 && in.size > 0) AddBulkResampleIntervals(law, record, in, &out);
   return out;
 }
 

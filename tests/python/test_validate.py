@@ -73,3 +73,30 @@ def test_predict_gives_the_predictive_interval_of_a_bootstrapped_fit():
     assert "loss_lo90p" not in none and "loss_lo95" in none
     with pytest.raises(scalelaw.InvalidArgument, match="predictive"):
         scalelaw.predict("loss", fit=fit, params=n, tokens=d, predictive=1.5)
+
+
+def test_predict_intervals_over_arrays_equal_the_one_point_predictions_and_numpy():
+    fit = scalelaw.fit(runs(), bootstrap=40, max_span=float("inf"))
+    data = json.loads(fit.to_json())
+    residuals = np.array(data["residuals"])
+    errors = math.sqrt(len(residuals) / (len(residuals) - 5)) * (residuals - residuals.mean())
+    n = np.array([[1e8, 5e8, 2e9], [1e9, 3e9, 8e9]])
+    d = np.array([2e9, 1e10, 4e10])  # broadcast against n's rows
+    bands = fit.predict_intervals(n, d)
+    assert set(bands) == {"loss", "loss_lo95", "loss_hi95", "loss_lo90p", "loss_hi90p"}
+    assert all(a.shape == (2, 3) for a in bands.values())
+    np.testing.assert_allclose(bands["loss"], fit.predict(n, d), rtol=1e-14)
+    for i, j in np.ndindex(2, 3):
+        draws = np.array([law["E"] + law["A"] / n[i, j] ** law["alpha"] + law["B"] / d[j] ** law["beta"]
+                          for law in data["bootstrap"]["draws"]])
+        combined = (draws[:, None] * np.exp(-errors[None, :])).ravel()
+        assert math.isclose(bands["loss_lo95"][i, j], np.percentile(draws, 2.5), rel_tol=1e-10)
+        assert math.isclose(bands["loss_hi95"][i, j], np.percentile(draws, 97.5), rel_tol=1e-10)
+        assert math.isclose(bands["loss_lo90p"][i, j], np.percentile(combined, 5), rel_tol=1e-10)
+        assert math.isclose(bands["loss_hi90p"][i, j], np.percentile(combined, 95), rel_tol=1e-10)
+    # A scalar point gives floats, as predict does; predictive=0 leaves the predictive interval out.
+    one = fit.predict_intervals(5e8, 1e10, predictive=0)
+    assert set(one) == {"loss", "loss_lo95", "loss_hi95"} and isinstance(one["loss_lo95"], float)
+    assert one["loss_lo95"] == pytest.approx(bands["loss_lo95"][0, 1], rel=1e-14)
+    with pytest.raises(scalelaw.InvalidArgument, match="bootstrap"):
+        scalelaw.fit(runs(), bootstrap=0).predict_intervals(n, d)

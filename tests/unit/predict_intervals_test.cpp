@@ -108,3 +108,38 @@ TEST_CASE("A plan from a fit keeps its law's name after the fit and its law are 
   CHECK(plan.items.front().law == "fit:test");
   CHECK(plan.allocation.Value("params") == Approx(scalelaw::ComputeOptimal(kFitted, 1e21).params).epsilon(1e-12));
 }
+
+TEST_CASE("Bulk predictions with intervals equal the one-point predictions at every point", "[predict]") {
+  scalelaw::Law law = FittedChinchilla(true);
+  // Residuals on the log scale, so that the loss also carries a 90% predictive interval.
+  law.noise.residuals = {0.01, -0.02, 0.015, -0.005, 0.002, -0.011, 0.007, 0.0};
+  law.noise.log_scale = true;
+  law.noise.free_parameters = 5;
+  law.predictive_level = 0.9;
+  // 1300 points: more than two blocks of 512, so blocks and threads meet.
+  std::vector<double> n, d;
+  for (int k = 0; k < 1300; ++k) {
+    n.push_back(1e8 * std::pow(1000.0, k / 1299.0));
+    d.push_back(2e9 * std::pow(100.0, (k % 37) / 36.0));
+  }
+  scalelaw::InputColumns in;
+  in.size = n.size();
+  in.columns = {{scalelaw::Input::kParams, n.data()}, {scalelaw::Input::kTokens, d.data()}};
+  in.intervals = true;
+  const scalelaw::BulkPrediction bulk = scalelaw::PredictBulk(law, scalelaw::Quantity::kLoss, in);
+  std::vector<std::string> keys;
+  for (const auto& [key, column] : bulk.outputs) keys.push_back(key);
+  CHECK(keys == std::vector<std::string>{"loss", "loss_lo95", "loss_hi95", "loss_lo90p", "loss_hi90p"});
+  for (std::size_t k : {std::size_t{0}, std::size_t{511}, std::size_t{512}, std::size_t{1023}, std::size_t{1299}}) {
+    scalelaw::PredictionInputs point;
+    point.Set(scalelaw::Input::kParams, n[k]).Set(scalelaw::Input::kTokens, d[k]);
+    const scalelaw::Prediction one = scalelaw::Predict(law, scalelaw::Quantity::kLoss, point);
+    for (const auto& [key, column] : bulk.outputs) {
+      INFO(key << " at point " << k);
+      CHECK(column[k] == Approx(one.Value(key)).epsilon(1e-14));
+    }
+  }
+  // Without the flag, the outputs alone, as before.
+  in.intervals = false;
+  CHECK(scalelaw::PredictBulk(law, scalelaw::Quantity::kLoss, in).outputs.size() == 1);
+}
