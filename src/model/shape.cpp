@@ -96,8 +96,9 @@ std::string TransformerShape::Problem() const {
   if (ffn < 0) return fmt::format("ffn: must be a positive whole number (or 0 to derive it), not {}", ffn);
   if (ffn > kMaxWidth) return fmt::format("ffn: {} is beyond {}", ffn, kMaxWidth);
   if (head_dim == 0 && d_model % heads != 0) {
-    return fmt::format("heads: {} heads do not divide d_model {} (give head_dim for heads of another width)", heads,
-                       d_model);
+    return fmt::format(
+        "heads: {} heads do not divide d_model {} (heads of another width need their head dimension given)", heads,
+        d_model);
   }
   if (head_dim > kMaxWidth) return fmt::format("head_dim: {} is beyond {}", head_dim, kMaxWidth);
   if (kv_heads > heads)
