@@ -88,9 +88,29 @@ nlohmann::ordered_json ToJson(const ShapeCount& count) {
   return out;
 }
 
+int RunConventions(bool json) {
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const FlopConvention& c : FlopConventions()) {
+      out.push_back({{"name", c.name},
+                     {"title", c.title},
+                     {"formula", c.formula},
+                     {"citation", c.citation.ToString()},
+                     {"counts", c.counts}});
+    }
+    fmt::print("{}\n", out.dump());
+    return kExitOk;
+  }
+  for (const FlopConvention& c : FlopConventions()) {
+    fmt::print("{:<18} {}\n{:<18} {}\n{:<18} {}\n\n", c.name, c.formula, "", c.counts, "", c.citation.ToString());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunCount(const CountCommand& command) {
+  if (command.conventions) return RunConventions(command.json);
   ShapeCount count = Count(ShapeOf(command));
   count.source = command.config;
   if (command.json) {

@@ -17,7 +17,8 @@ struct CountCommand {
   std::string biases = std::string(Name(TransformerShape{}.biases));
   std::string positions = std::string(Name(TransformerShape{}.positions));
   bool no_final_norm = false;
-  int seq_len = 0;  // with --config: the training context instead of max_position_embeddings
+  int seq_len = 0;           // with --config: the training context instead of max_position_embeddings
+  bool conventions = false;  // list the registry of conventions instead
   bool json = false;
 };
 

@@ -637,9 +637,13 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
                   "max_position_embeddings)")
       ->check(WholeNumber(1, 1 << 24));
   for (CLI::Option* option : shape_options) config->excludes(option);
+  auto* conventions = sub->add_flag("--conventions", command.conventions,
+                                    "List the FLOP conventions (formula, what each counts, citation) instead");
+  conventions->excludes(config);
+  for (CLI::Option* option : shape_options) conventions->excludes(option);
   AddJsonFlag(sub, command.json);
   sub->callback([&command, &exit_code, sub] {
-    if (command.config.empty()) {
+    if (command.config.empty() && !command.conventions) {
       for (const char* name : {"--layers", "--d-model", "--heads", "--vocab", "--seq-len"}) {
         if (sub->count(name) == 0) {
           throw CLI::ValidationError(std::string("count needs --config FILE or the shape: ") + name + " is missing");

@@ -103,3 +103,15 @@ def test_bad_configs_name_the_file_and_field(scalelaw, tmp_path):
     absent = scalelaw("count", "--config", tmp_path / "absent.json")
     assert absent.code == 2
     assert "absent.json" in absent.err
+
+
+def test_conventions_lists_the_registry(scalelaw):
+    listed = scalelaw("count", "--conventions", "--json")
+    assert listed.code == 0, listed.err
+    rows = listed.json()
+    assert [row["name"] for row in rows] == ["6n", "6n-non-embedding", "kaplan", "chinchilla", "deepseek", "palm"]
+    assert all("arXiv:" in row["citation"] for row in rows)
+    # The same rows, in the same order, as a count prints.
+    counted = scalelaw("count", "--config", config("gpt2.config.json"), "--json").json()
+    assert [row["name"] for row in counted["flops_per_token"]] == [row["name"] for row in rows]
+    assert scalelaw("count", "--conventions", "--layers", 2).code == 2
