@@ -261,6 +261,16 @@ TEST_CASE("config.json: unknown architectures, missing and malformed fields name
   // A GQA group that does not divide the heads: the shape's own check, with the file named.
   CHECK(ConfigError(llama + R"(, "num_key_value_heads": 3})") ==
         "config.json: kv_heads: 3 key-value heads do not divide the 4 query heads into equal groups");
+  // Qwen2: biases on the query, key and value projections (q 64 + k 32 + v 32 with 2 kv heads of 16).
+  const std::string qwen = R"({"model_type": "qwen2", "num_key_value_heads": 2,)" + llama.substr(llama.find(',') + 1);
+  const auto qwen_counts = CountParameters(ShapeFromHuggingFaceConfigText(qwen + "}", "config.json"));
+  const auto gqa_counts = CountParameters(ShapeFromHuggingFaceConfigText(
+      R"({"model_type": "llama", "num_key_value_heads": 2,)" + llama.substr(llama.find(',') + 1) + "}", "config.json"));
+  CHECK(qwen_counts.total - gqa_counts.total == 2 * (64 + 2 * 32));
+  // Without model_type, the class name in "architectures" says the kind.
+  const std::string by_class = R"({"architectures": ["MistralForCausalLM"],)" + llama.substr(llama.find(',') + 1);
+  CHECK(CountParameters(ShapeFromHuggingFaceConfigText(by_class + "}", "config.json")).total ==
+        CountParameters(shape).total);
   CHECK(ConfigError("{not json").find("config.json: not JSON") == 0);
   CHECK(ConfigError("[1, 2]") == "config.json: expected a JSON object (a config.json)");
   // The file itself: a missing one is an InputError naming it.
