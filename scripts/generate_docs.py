@@ -107,12 +107,16 @@ def flop_conventions(cli):
     deepseek_args = ["--layers", "30", "--d-model", "4096", "--heads", "32", "--ffn", "11008", "--vocab", "102400",
                      "--seq-len", "4096"]
     llama_args = ["--config", "tests/fixtures/model_configs/llama-2-7b.config.json"]
+    palm_args = ["--layers", "118", "--d-model", "18432", "--heads", "48", "--kv-heads", "1", "--head-dim", "256",
+                 "--ffn", "73728", "--vocab", "256000", "--tied", "--norms-per-layer", "1", "--seq-len", "2048"]
     small_args = ["--layers", "16", "--d-model", "896", "--heads", "14", "--ffn", "3584", "--ffn-kind", "gelu",
                   "--vocab", "32000", "--seq-len", "4096"]
     gpt3_text, gpt3 = count_example(cli, gpt3_args)
     a4_text, a4 = count_example(cli, a4_args)
     deepseek_text, deepseek = count_example(cli, deepseek_args)
     llama_text, llama = count_example(cli, llama_args)
+    palm_text, palm = count_example(cli, palm_args)
+    palm_mfu = 238.3e3 * palm["flops"]["palm"]["flops_per_token"] / (6144 * 275e12)
     small_text, small = count_example(cli, small_args)
     small_2k = count_example(cli, small_args[:-1] + ["2048"])[1]
 
@@ -182,12 +186,20 @@ def flop_conventions(cli):
              "(tests/golden/model_count_test.cpp). M reads only n_layer, d_model and l_seq: it assumes DeepSeek's "
              "own blocks, 12 d_model^2 weights a layer.", "",
              "```", f"$ scalelaw count {' '.join(deepseek_args)}", deepseek_text.rstrip(), "```", "",
-             "### PaLM: Llama-2-7B from its config.json", "",
-             "Chowdhery et al. 2022, Appendix B: 6N + 12 L H Q T, the second term both attention products with "
-             "the context, forward and backward. Llama-2-7B has "
+             "### PaLM: PaLM 540B and its model FLOPs utilization", "",
+             "Chowdhery et al. 2022, Appendix B: 6N + 12 L H Q T, N the parameters, the second term both attention "
+             "products with the context (L layers, H heads, Q head dimension, T sequence length), forward and "
+             "backward. PaLM 540B (Table 1: 118 layers, d_model 18432, 48 heads of 256 with one key-value head, "
+             "SwiGLU 4 d_model wide, a shared 256k vocabulary, no biases, one norm per parallel layer) counts "
+             f"{palm['params']['total']:,} parameters (the paper's 540.35B) and "
+             f"{flops(palm, 'palm')} FLOPs per token; at the paper's 238.3K tokens per second on 6144 TPU v4 chips "
+             f"of 275 TFLOP/s that is {palm_mfu:.1%} of peak, the 46.2% model FLOPs utilization it reports.", "",
+             "```", f"$ scalelaw count {' '.join(palm_args)}", palm_text.rstrip(), "```", "",
+             "### From a config.json: Llama-2-7B", "",
+             "A Hugging Face `config.json` gives the shape: Llama-2-7B counts "
              f"{llama['params']['total']:,} parameters (the released checkpoint's count); at its 4096-token "
-             f"context PaLM's count is {flops(llama, 'palm')} FLOPs per token, {ratio(llama, 'palm')} x 6N, and "
-             f"Chinchilla's {flops(llama, 'chinchilla')}.", "",
+             f"context the full count is {flops(llama, 'chinchilla')} FLOPs per token, "
+             f"{ratio(llama, 'chinchilla')} x 6N.", "",
              "```", f"$ scalelaw count {' '.join(llama_args)}", llama_text.rstrip(), "```", "",
              "### How far 6N is off for a small model at a long context", "",
              "Chinchilla's 196M shape (Table A9: 16 layers, d_model 896, 14 heads, ffw 3584), untied with a "

@@ -147,3 +147,26 @@ TEST_CASE("Chinchilla Appendix F: the count term by term on the shapes of Table 
     }
   }
 }
+
+// Chowdhery et al. 2022 (PaLM, arXiv:2204.02311): PaLM 540B has 118 layers of d_model 18432, 48 heads of 256 with
+// multi-query attention (one key-value head), a SwiGLU block 4 d_model wide, a 256k vocabulary shared by input and
+// output, no biases, one norm per (parallel) layer, sequence length 2048; Table 1 lists 540.35B parameters.
+// Section 4 reports 238.3K tokens per second on 6144 TPU v4 chips (275 TFLOP/s peak each) as 46.2% model FLOPs
+// utilization, with Appendix B's 6N + 12LHQT FLOPs per token.
+TEST_CASE("PaLM 540B: 540.35B parameters and its 46.2% MFU from 6N + 12LHQT", "[golden][count]") {
+  TransformerShape palm;
+  palm.layers = 118;
+  palm.d_model = 18432;
+  palm.heads = 48;
+  palm.kv_heads = 1;
+  palm.head_dim = 256;
+  palm.ffn = 4 * 18432;
+  palm.vocab = 256000;
+  palm.tied_embeddings = true;
+  palm.norms_per_layer = 1;
+  palm.seq_len = 2048;
+  const auto params = CountParameters(palm);
+  CHECK(std::floor(static_cast<double>(params.total) / 1e7) / 100 == Approx(540.35));  // 540.356e9, printed 540.35B
+  const double mfu = 238.3e3 * scalelaw::PalmFlopsPerToken(palm) / (6144 * 275e12);
+  CHECK(RoundsTo(mfu, "0.462"));
+}
