@@ -126,6 +126,32 @@ void BindCount(py::module_& m) {
         py::arg("ffn_multiplier"), py::arg("vocab"), py::arg("tied_embeddings"), py::arg("norm"),
         py::arg("norms_per_layer"), py::arg("final_norm"), py::arg("biases"), py::arg("positions"),
         py::arg("max_positions"), py::arg("seq_len"));
+  m.def("_count_defaults", [] {
+    const TransformerShape defaults;
+    py::dict out;
+    out["kv_heads"] = defaults.kv_heads;
+    out["head_dim"] = defaults.head_dim;
+    out["ffn"] = defaults.ffn;
+    out["ffn_kind"] = std::string(Name(defaults.ffn_kind));
+    out["ffn_multiple_of"] = defaults.ffn_multiple_of;
+    out["ffn_multiplier"] = defaults.ffn_multiplier;
+    out["tied_embeddings"] = defaults.tied_embeddings;
+    out["norm"] = std::string(Name(defaults.norm));
+    out["norms_per_layer"] = defaults.norms_per_layer;
+    out["final_norm"] = defaults.final_norm;
+    out["biases"] = std::string(Name(defaults.biases));
+    out["positions"] = std::string(Name(defaults.positions));
+    out["max_positions"] = defaults.max_positions;
+    return out;
+  });
+  m.def("_count_choices", [] {
+    py::dict out;
+    out["ffn_kind"] = scalelaw::FfnKindNames();
+    out["norm"] = scalelaw::NormKindNames();
+    out["biases"] = scalelaw::BiasKindNames();
+    out["positions"] = scalelaw::PositionKindNames();
+    return out;
+  });
   m.def("_flop_conventions", [] {
     py::list out;
     for (const scalelaw::FlopConvention& c : scalelaw::FlopConventions()) {

@@ -1000,4 +1000,6 @@ def _count(
     max_positions: int,
     seq_len: int,
 ) -> ShapeCount: ...
+def _count_defaults() -> dict[str, Any]: ...  # TransformerShape's defaults under scalelaw.count's keywords
+def _count_choices() -> dict[str, list[str]]: ...  # ffn_kind, norm, biases, positions: the names each accepts
 def _flop_conventions() -> list[dict[str, str]]: ...  # name, title, formula, citation, counts

@@ -608,7 +608,7 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
   shape_options.push_back(sub->add_option("--ffn-kind", command.ffn_kind,
                                           "Feed-forward block: swiglu (gated, 3 matrices) or gelu (2 matrices)")
                               ->capture_default_str()
-                              ->check(CLI::IsMember({"swiglu", "gelu"})));
+                              ->check(CLI::IsMember(scalelaw::FfnKindNames())));
   whole("--ffn-multiple-of", shape.ffn_multiple_of, "A derived swiglu width is rounded up to a multiple of this", 1)
       ->capture_default_str();
   shape_options.push_back(
@@ -620,17 +620,17 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
       sub->add_flag("--tied", shape.tied_embeddings, "The output head shares the input embedding matrix"));
   shape_options.push_back(sub->add_option("--norm", command.norm, "Norm: rmsnorm (d params) or layernorm (2d)")
                               ->capture_default_str()
-                              ->check(CLI::IsMember({"rmsnorm", "layernorm"})));
+                              ->check(CLI::IsMember(scalelaw::NormKindNames())));
   whole("--norms-per-layer", shape.norms_per_layer, "Norms in each block", 0)->capture_default_str();
   shape_options.push_back(sub->add_flag("--no-final-norm", command.no_final_norm, "No norm after the last block"));
   shape_options.push_back(
       sub->add_option("--biases", command.biases, "Biases: none, qkv (query, key, value), all (every linear map)")
           ->capture_default_str()
-          ->check(CLI::IsMember({"none", "qkv", "all"})));
+          ->check(CLI::IsMember(scalelaw::BiasKindNames())));
   shape_options.push_back(
       sub->add_option("--positions", command.positions, "Position embeddings: none (rotary) or learned (a table)")
           ->capture_default_str()
-          ->check(CLI::IsMember({"none", "learned"})));
+          ->check(CLI::IsMember(scalelaw::PositionKindNames())));
   whole("--max-positions", shape.max_positions, "Rows of a learned position table (0: --seq-len)", 0);
   sub->add_option("--seq-len", command.seq_len,
                   "Training context, which the attention FLOPs grow with (with --config: instead of "

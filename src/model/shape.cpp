@@ -20,6 +20,18 @@ Kind ParseKind(std::string_view name, std::string_view field, const std::array<K
   throw ShapeError(std::string(field), fmt::format("'{}' is not one of {}", name, choices));
 }
 
+constexpr std::array kFfnKinds{FfnKind::kGelu, FfnKind::kSwiGlu};
+constexpr std::array kNormKinds{NormKind::kLayerNorm, NormKind::kRmsNorm};
+constexpr std::array kBiasKinds{BiasKind::kNone, BiasKind::kQkv, BiasKind::kAll};
+constexpr std::array kPositionKinds{PositionKind::kNone, PositionKind::kLearned};
+
+template <typename Kind, std::size_t Size>
+std::vector<std::string> KindNames(const std::array<Kind, Size>& kinds) {
+  std::vector<std::string> names;
+  for (Kind kind : kinds) names.emplace_back(Name(kind));
+  return names;
+}
+
 // Every count must fit an int64 and every width an int: a shape beyond these is a typo, not a model.
 constexpr std::int64_t kMaxWidth = std::int64_t{1} << 24;  // 16.7M: a d_model, ffn or vocabulary
 
@@ -40,17 +52,16 @@ std::string_view Name(BiasKind kind) {
 }
 std::string_view Name(PositionKind kind) { return kind == PositionKind::kLearned ? "learned" : "none"; }
 
-FfnKind ParseFfnKind(std::string_view name, std::string_view field) {
-  return ParseKind(name, field, std::array{FfnKind::kGelu, FfnKind::kSwiGlu});
-}
-NormKind ParseNormKind(std::string_view name, std::string_view field) {
-  return ParseKind(name, field, std::array{NormKind::kLayerNorm, NormKind::kRmsNorm});
-}
-BiasKind ParseBiasKind(std::string_view name, std::string_view field) {
-  return ParseKind(name, field, std::array{BiasKind::kNone, BiasKind::kQkv, BiasKind::kAll});
-}
+std::vector<std::string> FfnKindNames() { return KindNames(kFfnKinds); }
+std::vector<std::string> NormKindNames() { return KindNames(kNormKinds); }
+std::vector<std::string> BiasKindNames() { return KindNames(kBiasKinds); }
+std::vector<std::string> PositionKindNames() { return KindNames(kPositionKinds); }
+
+FfnKind ParseFfnKind(std::string_view name, std::string_view field) { return ParseKind(name, field, kFfnKinds); }
+NormKind ParseNormKind(std::string_view name, std::string_view field) { return ParseKind(name, field, kNormKinds); }
+BiasKind ParseBiasKind(std::string_view name, std::string_view field) { return ParseKind(name, field, kBiasKinds); }
 PositionKind ParsePositionKind(std::string_view name, std::string_view field) {
-  return ParseKind(name, field, std::array{PositionKind::kNone, PositionKind::kLearned});
+  return ParseKind(name, field, kPositionKinds);
 }
 
 ShapeError::ShapeError(std::string field, const std::string& problem)

@@ -66,3 +66,16 @@ def test_bad_input_names_the_keyword_or_the_file_and_field():
         scalelaw.count(os.path.join(CONFIGS, "mixtral-8x7b.config.json"))
     with pytest.raises(scalelaw.InputError, match="absent.json"):
         scalelaw.count(os.path.join(CONFIGS, "absent.json"))
+
+
+def test_keyword_defaults_and_choices_are_the_libraries():
+    # count()'s signature spells TransformerShape's defaults and kinds (scalelaw/model/shape.h); they must agree.
+    import inspect
+    import typing
+
+    parameters = inspect.signature(scalelaw.count).parameters
+    for name, value in scalelaw._scalelaw._count_defaults().items():
+        assert parameters[name].default == value, name
+    hints = typing.get_type_hints(scalelaw.count)
+    for name, choices in scalelaw._scalelaw._count_choices().items():
+        assert sorted(typing.get_args(hints[name])) == sorted(choices), name

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scalelaw/error.h"
 
@@ -28,6 +29,11 @@ std::string_view Name(FfnKind kind);
 std::string_view Name(NormKind kind);
 std::string_view Name(BiasKind kind);
 std::string_view Name(PositionKind kind);
+// Every kind's name, in declaration order: the choices the CLI and Python offer.
+std::vector<std::string> FfnKindNames();
+std::vector<std::string> NormKindNames();
+std::vector<std::string> BiasKindNames();
+std::vector<std::string> PositionKindNames();
 // The kind a name spells (as Name() writes it); InvalidArgument naming `field` and the choices otherwise.
 FfnKind ParseFfnKind(std::string_view name, std::string_view field = "ffn_kind");
 NormKind ParseNormKind(std::string_view name, std::string_view field = "norm");
