@@ -1418,3 +1418,64 @@ def ladder_table(results: _Sequence[LadderResult]) -> _Any:
     rows = [{"task": r.task, "status": r.status, **{name: getattr(r, name) for name in _LADDER_COLUMNS}}
             for r in results]
     return _pandas.DataFrame(rows).set_index("task")
+
+
+# --- counting (docs/flop-conventions.md): exact parameter counts and FLOPs per token under named conventions ---
+
+from ._scalelaw import ConventionCount, ParameterCounts, ShapeCount  # noqa: E402
+
+__all__ += ["ConventionCount", "ParameterCounts", "ShapeCount", "count", "flop_conventions"]
+
+_ShapeKind = _Literal["swiglu", "gelu"]
+
+
+def count(config: _Optional[_Union[str, "_os.PathLike[str]"]] = None, *, layers: _Optional[int] = None,
+          d_model: _Optional[int] = None, heads: _Optional[int] = None, kv_heads: int = 0, head_dim: int = 0,
+          ffn: int = 0, ffn_kind: _ShapeKind = "swiglu", ffn_multiple_of: int = 256, ffn_multiplier: float = 1.0,
+          vocab: _Optional[int] = None, tied_embeddings: bool = False,
+          norm: _Literal["rmsnorm", "layernorm"] = "rmsnorm", norms_per_layer: int = 2, final_norm: bool = True,
+          biases: _Literal["none", "qkv", "all"] = "none", positions: _Literal["none", "learned"] = "none",
+          max_positions: int = 0, seq_len: _Optional[int] = None) -> ShapeCount:
+    """A transformer's exact parameter counts and training FLOPs per token, as `scalelaw count` prints them.
+
+    count("config.json") reads a Hugging Face config (model_type llama, mistral, qwen2 or gpt2; seq_len= replaces
+    its max_position_embeddings); count(layers=, d_model=, heads=, vocab=, seq_len=, ...) counts a shape: kv_heads
+    (0: heads) for grouped-query attention, head_dim (0: d_model / heads), ffn (0: derived; 4 d_model for gelu,
+    Llama's 8 d_model / 3 rounded up to ffn_multiple_of for swiglu). .params has the total, non-embedding
+    (Kaplan), non-vocabulary (Tao et al.) and embedding counts; .flops one row per convention of
+    flop_conventions(), each with its ratio to 6N. A shape that cannot be built raises InvalidArgument naming
+    the keyword ("heads: ..."), a config without a needed field one naming the file and the field.
+    """
+    if config is not None:
+        shape_given = [name for name, value in (("layers", layers), ("d_model", d_model), ("heads", heads),
+                                                ("vocab", vocab)) if value is not None]
+        if shape_given:
+            raise InvalidArgument(f"count: give config= or the shape, not both ({', '.join(shape_given)}= with "
+                                  "config=)")
+        return _scalelaw._count(_os.fspath(config), 0, 0, 0, 0, 0, 0, "swiglu", 256, 1.0, 0, False, "rmsnorm", 2,
+                                True, "none", "none", 0, int(seq_len or 0))
+    missing = [name for name, value in (("layers", layers), ("d_model", d_model), ("heads", heads),
+                                        ("vocab", vocab), ("seq_len", seq_len)) if value is None]
+    if missing:
+        raise InvalidArgument(f"count needs config= or the shape: {', '.join(m + '=' for m in missing)} missing")
+    return _scalelaw._count(None, int(layers or 0), int(d_model or 0), int(heads or 0), int(kv_heads),
+                            int(head_dim), int(ffn), ffn_kind, int(ffn_multiple_of), float(ffn_multiplier),
+                            int(vocab or 0), bool(tied_embeddings), norm, int(norms_per_layer), bool(final_norm),
+                            biases, positions, int(max_positions), int(seq_len or 0))
+
+
+def flop_conventions() -> list[dict[str, str]]:
+    """The registry of FLOP conventions `scalelaw count` and count() use: name, title, formula, citation, counts."""
+    return _scalelaw._flop_conventions()
+
+
+def _shape_count_repr(self: ShapeCount) -> str:
+    return f"<ShapeCount {self.brief_report()}>"
+
+
+def _convention_count_repr(self: ConventionCount) -> str:
+    return f"<ConventionCount {self.name}: {self.flops_per_token:.4g} FLOPs/token, {self.ratio_to_6n:.3f} x 6N>"
+
+
+setattr(ShapeCount, "__repr__", _shape_count_repr)
+setattr(ConventionCount, "__repr__", _convention_count_repr)

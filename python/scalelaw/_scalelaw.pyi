@@ -926,3 +926,91 @@ def _design_sweep(
     threads: int,
 ) -> SweepDesignResult: ...
 def _chinchilla_form_laws() -> list[str]: ...
+
+# Counting (python/count_bindings.cpp).
+class ParameterCounts:
+    """A transformer's parameters under each definition of N (scalelaw.count)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def total(self) -> int: ...
+    @property
+    def non_embedding(self) -> int: ...
+    @property
+    def non_vocabulary(self) -> int: ...
+    @property
+    def embedding(self) -> int: ...
+    @property
+    def vocabulary(self) -> int: ...
+    @property
+    def token_embedding(self) -> int: ...
+    @property
+    def position_embedding(self) -> int: ...
+    @property
+    def output_head(self) -> int: ...
+    @property
+    def blocks(self) -> int: ...
+    @property
+    def final_norm(self) -> int: ...
+
+class ConventionCount:
+    """Training FLOPs per token under one named convention."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def formula(self) -> str: ...
+    @property
+    def citation(self) -> str: ...
+    @property
+    def counts(self) -> str: ...
+    @property
+    def flops_per_token(self) -> float: ...
+    @property
+    def ratio_to_6n(self) -> float: ...
+
+class ShapeCount:
+    """A transformer's parameter counts and FLOPs per token under every convention."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def shape(self) -> dict[str, Any]: ...  # layers, d_model, ...: int; ffn_kind, norm, biases, positions: str
+    @property
+    def params(self) -> ParameterCounts: ...
+    @property
+    def kaplan_non_embedding(self) -> float: ...
+    @property
+    def flops(self) -> list[ConventionCount]: ...
+    @property
+    def source(self) -> str: ...
+    def flops_per_token(self, convention: str) -> float: ...
+    def brief_report(self) -> str: ...
+    def full_report(self) -> str: ...
+
+def _count(
+    config: str | None,
+    layers: int,
+    d_model: int,
+    heads: int,
+    kv_heads: int,
+    head_dim: int,
+    ffn: int,
+    ffn_kind: str,
+    ffn_multiple_of: int,
+    ffn_multiplier: float,
+    vocab: int,
+    tied_embeddings: bool,
+    norm: str,
+    norms_per_layer: int,
+    final_norm: bool,
+    biases: str,
+    positions: str,
+    max_positions: int,
+    seq_len: int,
+) -> ShapeCount: ...
+def _count_defaults() -> dict[str, Any]: ...  # TransformerShape's defaults under scalelaw.count's keywords
+def _count_choices() -> dict[str, list[str]]: ...  # ffn_kind, norm, biases, positions: the names each accepts
+def _flop_conventions() -> list[dict[str, str]]: ...  # name, title, formula, citation, counts

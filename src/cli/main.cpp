@@ -17,6 +17,7 @@
 #include "cli/cli11_options.h"
 #include "cli/commands.h"
 #include "cli/compare_command.h"
+#include "cli/count_command.h"
 #include "cli/curve_command.h"
 #include "cli/design_command.h"
 #include "cli/fit_hparams_command.h"
@@ -26,6 +27,7 @@
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/fit/model.h"
+#include "scalelaw/model/hf_config.h"
 #include "scalelaw/predict.h"
 #include "scalelaw/version.h"
 
@@ -592,6 +594,78 @@ void AddLadderCommand(CLI::App& app, LadderCommand& command, int& exit_code) {
   sub->callback([&] { exit_code = RunLadder(command); });
 }
 
+void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "count", "Exact parameter counts of a transformer and its training FLOPs per token under each convention");
+  auto* config = sub->add_option("--config", command.config,
+                                 "A Hugging Face config.json (model_type " +
+                                     fmt::format("{}", fmt::join(scalelaw::HuggingFaceModelTypes(), ", ")) +
+                                     ") instead of the shape options");
+  scalelaw::TransformerShape& shape = command.shape;
+  std::vector<CLI::Option*> shape_options;
+  const auto whole = [&](const std::string& name, auto& value, const std::string& help, long long min) {
+    CLI::Option* option = sub->add_option(name, value, help)->check(WholeNumber(min, 1 << 24));
+    shape_options.push_back(option);
+    return option;
+  };
+  whole("--layers", shape.layers, "Transformer blocks", 1);
+  whole("--d-model", shape.d_model, "Width of the residual stream", 1);
+  whole("--heads", shape.heads, "Query heads", 1);
+  whole("--kv-heads", shape.kv_heads, "Key-value heads, grouped-query attention (0: --heads)", 0);
+  whole("--head-dim", shape.head_dim, "Width of a head (0: d_model / heads)", 0);
+  whole("--ffn", shape.ffn,
+        "Feed-forward width (0: 4 d_model for gelu; for swiglu Llama's rule, 8 d_model / 3 times --ffn-multiplier "
+        "rounded up to --ffn-multiple-of)",
+        0);
+  shape_options.push_back(sub->add_option("--ffn-kind", command.ffn_kind,
+                                          "Feed-forward block: swiglu (gated, 3 matrices) or gelu (2 matrices)")
+                              ->capture_default_str()
+                              ->check(CLI::IsMember(scalelaw::FfnKindNames())));
+  whole("--ffn-multiple-of", shape.ffn_multiple_of, "A derived swiglu width is rounded up to a multiple of this", 1)
+      ->capture_default_str();
+  shape_options.push_back(
+      sub->add_option("--ffn-multiplier", shape.ffn_multiplier, "A derived swiglu width is first scaled by this")
+          ->capture_default_str()
+          ->check(NumberFromTo(0.01, 64)));
+  whole("--vocab", shape.vocab, "Vocabulary size", 1);
+  shape_options.push_back(
+      sub->add_flag("--tied", shape.tied_embeddings, "The output head shares the input embedding matrix"));
+  shape_options.push_back(sub->add_option("--norm", command.norm, "Norm: rmsnorm (d params) or layernorm (2d)")
+                              ->capture_default_str()
+                              ->check(CLI::IsMember(scalelaw::NormKindNames())));
+  whole("--norms-per-layer", shape.norms_per_layer, "Norms in each block", 0)->capture_default_str();
+  shape_options.push_back(sub->add_flag("--no-final-norm", command.no_final_norm, "No norm after the last block"));
+  shape_options.push_back(
+      sub->add_option("--biases", command.biases, "Biases: none, qkv (query, key, value), all (every linear map)")
+          ->capture_default_str()
+          ->check(CLI::IsMember(scalelaw::BiasKindNames())));
+  shape_options.push_back(
+      sub->add_option("--positions", command.positions, "Position embeddings: none (rotary) or learned (a table)")
+          ->capture_default_str()
+          ->check(CLI::IsMember(scalelaw::PositionKindNames())));
+  whole("--max-positions", shape.max_positions, "Rows of a learned position table (0: --seq-len)", 0);
+  sub->add_option("--seq-len", command.seq_len,
+                  "Training context, which the attention FLOPs grow with (with --config: instead of "
+                  "max_position_embeddings)")
+      ->check(WholeNumber(1, 1 << 24));
+  for (CLI::Option* option : shape_options) config->excludes(option);
+  auto* conventions = sub->add_flag("--conventions", command.conventions,
+                                    "List the FLOP conventions (formula, what each counts, citation) instead");
+  conventions->excludes(config);
+  for (CLI::Option* option : shape_options) conventions->excludes(option);
+  AddJsonFlag(sub, command.json);
+  sub->callback([&command, &exit_code, sub] {
+    if (command.config.empty() && !command.conventions) {
+      for (const char* name : {"--layers", "--d-model", "--heads", "--vocab", "--seq-len"}) {
+        if (sub->count(name) == 0) {
+          throw CLI::ValidationError(std::string("count needs --config FILE or the shape: ") + name + " is missing");
+        }
+      }
+    }
+    exit_code = RunCount(command);
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -614,6 +688,7 @@ int main(int argc, char** argv) {
   LadderCommand ladder;
   CurveCommands curve;
   DesignCommand design;
+  CountCommand count;
   AddFitCommand(app, fit, exit_code);
   AddValidateCommand(app, validate, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
@@ -630,6 +705,7 @@ int main(int argc, char** argv) {
   AddLadderCommand(app, ladder, exit_code);
   AddCurveCommands(app, curve, exit_code);
   AddDesignCommand(app, design, exit_code);
+  AddCountCommand(app, count, exit_code);
 
   SetCommandLine(argc, argv);
   try {

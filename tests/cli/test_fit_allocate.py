@@ -269,7 +269,7 @@ def test_grid_narrows_a_named_models_own_grid(scalelaw):
 
 
 def test_generated_reference_pages_are_current(scalelaw):
-    # docs/cli.md, docs/laws.md, docs/models.md and docs/which-law.md are written by scripts/generate_docs.py from
+    # docs/cli.md, docs/laws.md, docs/models.md, docs/which-law.md and docs/flop-conventions.md are written by scripts/generate_docs.py from
     # the CLI.
     import subprocess
     import sys

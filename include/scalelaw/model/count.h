@@ -1,0 +1,106 @@
+// Exact parameter counts of a transformer shape under the definitions the laws use, and its training FLOPs per
+// token under the conventions the papers counted compute with. The laws disagree on what N is (Chinchilla counts
+// embeddings, Kaplan does not, the vocabulary law splits N in two, DeepSeek replaces N by FLOPs per token M), so a
+// number without its definition is not comparable across laws: every count here is named, and every convention
+// is one row of FlopConventions() with its citation, which `scalelaw count`, Python's scalelaw.count and
+// docs/flop-conventions.md all read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scalelaw/laws/law_info.h"
+#include "scalelaw/model/shape.h"
+
+namespace scalelaw {
+
+// The parameters of a shape, every weight counted once (a tied head shares the input embedding matrix).
+struct ParameterCounts {
+  std::int64_t total = 0;
+  std::int64_t token_embedding = 0;     // vocab x d_model
+  std::int64_t position_embedding = 0;  // a learned position table, else 0
+  std::int64_t output_head = 0;         // d_model x vocab when untied, else 0 (shared)
+  std::int64_t blocks = 0;              // the layers: attention, feed-forward, their norms and biases
+  std::int64_t final_norm = 0;
+  // Kaplan et al. 2020 (arXiv:2001.08361, Section 2.1): N excludes the token and position embeddings (an untied
+  // output head stays in).
+  std::int64_t non_embedding = 0;
+  // Tao et al. 2024 (arXiv:2407.13623): the vocabulary parameters N_v = V d are the input embedding
+  // and the output head (both, when untied); non_vocabulary = N_nv = total minus those.
+  std::int64_t non_vocabulary = 0;
+  std::int64_t vocabulary = 0;  // token_embedding + output_head
+  std::int64_t embedding = 0;   // token_embedding + position_embedding
+};
+
+ParameterCounts CountParameters(const TransformerShape& shape);
+
+// Kaplan et al. 2020, Table 1: N = 2 d_model n_layer (2 d_attn + d_ff), the weight matrices of the blocks only
+// (sub-leading terms, biases and norms, omitted), written per matrix so that grouped-query attention (keys and
+// values of width KeyValueWidth) and a three-matrix SwiGLU block count what they have. For the standard shape
+// (d_attn = d_model, d_ff = 4 d_model) it is 12 n_layer d_model^2.
+double KaplanNonEmbeddingParams(const TransformerShape& shape);
+
+// Hoffmann et al. 2022 (arXiv:2203.15556), Appendix F: the forward FLOPs of one sequence of seq_len tokens, term
+// by term in the paper's order, with a multiply-accumulate counted as 2 FLOPs. Written for multi-head attention
+// and a two-matrix dense block; here the key and value projections have the width of the kv heads and a SwiGLU
+// block has three matrices, so the count reduces to the paper's for the paper's shapes.
+struct ChinchillaForwardFlops {
+  double embeddings = 0;    // 2 seq_len vocab d_model
+  double qkv = 0;           // per layer: 2 seq_len d_model (query + key + value widths); 2x3 seq_len d_model d_attn
+  double logits = 0;        // per layer: 2 seq_len^2 d_attn (key @ query)
+  double softmax = 0;       // per layer: 3 heads seq_len^2
+  double values = 0;        // per layer: 2 seq_len^2 d_attn (softmax @ values, "query reductions")
+  double output = 0;        // per layer: 2 seq_len d_attn d_model (final linear)
+  double dense = 0;         // per layer: 2 seq_len (d_model ffn + ffn d_model), 3 matrices for SwiGLU
+  double final_logits = 0;  // 2 seq_len d_model vocab
+  double total = 0;         // embeddings + layers (qkv + logits + softmax + values + output + dense) + final_logits
+};
+ChinchillaForwardFlops ChinchillaForwardFlopsPerSequence(const TransformerShape& shape);
+
+// Training FLOPs per token under each convention (forward and backward; the conventions' own citations are in
+// FlopConventions()).
+double SixNFlopsPerToken(const TransformerShape& shape);              // 6 N, N = total parameters
+double SixNNonEmbeddingFlopsPerToken(const TransformerShape& shape);  // 6 N, N = non-embedding parameters
+double KaplanFlopsPerToken(const TransformerShape& shape);            // 6 N + 6 n_layer n_ctx d_attn
+double ChinchillaFlopsPerToken(const TransformerShape& shape);        // 3 x Appendix F forward / seq_len
+double DeepSeekFlopsPerToken(const TransformerShape& shape);          // 72 n_layer d^2 + 12 n_layer d l_seq
+double PalmFlopsPerToken(const TransformerShape& shape);              // 6 N + 12 L H Q T
+
+// One way of counting training compute per token: the registry row that the CLI, Python and the docs read.
+struct FlopConvention {
+  std::string name;     // the key: "6n", "kaplan", ...
+  std::string title;    // as a table header says it: "6N", "Kaplan"
+  std::string formula;  // as a person reads it
+  Citation citation;
+  std::string counts;  // which parameters and which operations it counts, and what it leaves out
+  double (*flops_per_token)(const TransformerShape&) = nullptr;
+};
+
+// Every convention, 6N (total) first: the ratios are to it.
+const std::vector<FlopConvention>& FlopConventions();
+// InvalidArgument naming the known conventions when there is no such name.
+const FlopConvention& FindFlopConvention(std::string_view name);
+
+// The counts of one shape, as `scalelaw count` prints them.
+struct ConventionCount {
+  const FlopConvention* convention = nullptr;
+  double flops_per_token = 0;
+  double ratio_to_6n = 0;  // flops_per_token / (6 N_total)
+};
+struct ShapeCount {
+  TransformerShape shape;
+  ParameterCounts params;
+  double kaplan_non_embedding = 0;  // KaplanNonEmbeddingParams
+  std::int64_t ffn_width = 0;       // the resolved FfnWidth()
+  std::vector<ConventionCount> flops;
+  std::string source;  // the config file it was read from, if any
+
+  std::string BriefReport() const;
+  std::string FullReport() const;
+};
+// Validates the shape (ShapeError naming the field) and counts it under every convention.
+ShapeCount Count(const TransformerShape& shape);
+
+}  // namespace scalelaw

@@ -1,0 +1,168 @@
+// The Python face of counting (scalelaw/model/count.h): ShapeCount with its ParameterCounts and one ConventionCount
+// per row of the convention registry. Python's scalelaw.count passes a config.json path or the shape's fields;
+// this file builds the shape and counts.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+
+#include "scalelaw/model/count.h"
+#include "scalelaw/model/hf_config.h"
+
+namespace py = pybind11;
+
+namespace {
+
+using scalelaw::ConventionCount;
+using scalelaw::ParameterCounts;
+using scalelaw::ShapeCount;
+using scalelaw::TransformerShape;
+
+ShapeCount CountShape(const std::optional<std::string>& config, int layers, int d_model, int heads, int kv_heads,
+                      int head_dim, std::int64_t ffn, const std::string& ffn_kind, int ffn_multiple_of,
+                      double ffn_multiplier, std::int64_t vocab, bool tied_embeddings, const std::string& norm,
+                      int norms_per_layer, bool final_norm, const std::string& biases, const std::string& positions,
+                      int max_positions, int seq_len) {
+  if (config) {
+    TransformerShape shape = scalelaw::ShapeFromHuggingFaceConfig(*config);
+    if (seq_len > 0) shape.seq_len = seq_len;
+    ShapeCount count = scalelaw::Count(shape);
+    count.source = *config;
+    return count;
+  }
+  TransformerShape shape;
+  shape.layers = layers;
+  shape.d_model = d_model;
+  shape.heads = heads;
+  shape.kv_heads = kv_heads;
+  shape.head_dim = head_dim;
+  shape.ffn = ffn;
+  shape.ffn_kind = scalelaw::ParseFfnKind(ffn_kind);
+  shape.ffn_multiple_of = ffn_multiple_of;
+  shape.ffn_multiplier = ffn_multiplier;
+  shape.vocab = vocab;
+  shape.tied_embeddings = tied_embeddings;
+  shape.norm = scalelaw::ParseNormKind(norm);
+  shape.norms_per_layer = norms_per_layer;
+  shape.final_norm = final_norm;
+  shape.biases = scalelaw::ParseBiasKind(biases);
+  shape.positions = scalelaw::ParsePositionKind(positions);
+  shape.max_positions = max_positions;
+  shape.seq_len = seq_len;
+  return scalelaw::Count(shape);  // ShapeError (an InvalidArgument) names the keyword: "heads: ..."
+}
+
+py::dict ShapeDict(const ShapeCount& count) {
+  const TransformerShape& s = count.shape;
+  py::dict out;
+  out["layers"] = s.layers;
+  out["d_model"] = s.d_model;
+  out["heads"] = s.heads;
+  out["kv_heads"] = s.KvHeads();
+  out["head_dim"] = s.HeadDim();
+  out["ffn"] = count.ffn_width;
+  out["ffn_kind"] = std::string(Name(s.ffn_kind));
+  out["vocab"] = s.vocab;
+  out["tied_embeddings"] = s.tied_embeddings;
+  out["norm"] = std::string(Name(s.norm));
+  out["norms_per_layer"] = s.norms_per_layer;
+  out["final_norm"] = s.final_norm;
+  out["biases"] = std::string(Name(s.biases));
+  out["positions"] = std::string(Name(s.positions));
+  out["max_positions"] = s.PositionRows();
+  out["seq_len"] = s.seq_len;
+  return out;
+}
+
+}  // namespace
+
+void BindCount(py::module_& m) {
+  py::class_<ParameterCounts>(m, "ParameterCounts", "A transformer's parameters under each definition of N")
+      .def_readonly("total", &ParameterCounts::total, "every weight once (Chinchilla's N)")
+      .def_readonly("non_embedding", &ParameterCounts::non_embedding,
+                    "without token and position embeddings (Kaplan's N; an untied head stays in)")
+      .def_readonly("non_vocabulary", &ParameterCounts::non_vocabulary,
+                    "without the input embedding and the output head (Tao et al.'s N_nv)")
+      .def_readonly("embedding", &ParameterCounts::embedding, "token + position embeddings")
+      .def_readonly("vocabulary", &ParameterCounts::vocabulary, "input embedding + untied output head (N_v)")
+      .def_readonly("token_embedding", &ParameterCounts::token_embedding)
+      .def_readonly("position_embedding", &ParameterCounts::position_embedding)
+      .def_readonly("output_head", &ParameterCounts::output_head, "0 when tied")
+      .def_readonly("blocks", &ParameterCounts::blocks)
+      .def_readonly("final_norm", &ParameterCounts::final_norm);
+  py::class_<ConventionCount>(m, "ConventionCount", "Training FLOPs per token under one named convention")
+      .def_property_readonly("name", [](const ConventionCount& c) { return c.convention->name; })
+      .def_property_readonly("title", [](const ConventionCount& c) { return c.convention->title; })
+      .def_property_readonly("formula", [](const ConventionCount& c) { return c.convention->formula; })
+      .def_property_readonly("citation", [](const ConventionCount& c) { return c.convention->citation.ToString(); })
+      .def_property_readonly(
+          "counts", [](const ConventionCount& c) { return c.convention->counts; },
+          "which parameters and operations the convention counts")
+      .def_readonly("flops_per_token", &ConventionCount::flops_per_token)
+      .def_readonly("ratio_to_6n", &ConventionCount::ratio_to_6n, "flops_per_token / (6 x params.total)");
+  py::class_<ShapeCount>(m, "ShapeCount", "A transformer's parameter counts and FLOPs per token (scalelaw.count)")
+      .def_property_readonly("shape", &ShapeDict, "the shape counted, every derived width resolved")
+      .def_readonly("params", &ShapeCount::params)
+      .def_readonly("kaplan_non_embedding", &ShapeCount::kaplan_non_embedding,
+                    "Kaplan et al. Table 1's N: the blocks' weight matrices")
+      .def_readonly("flops", &ShapeCount::flops, "one row per convention, 6N first")
+      .def_readonly("source", &ShapeCount::source, "the config.json read, if any")
+      .def(
+          "flops_per_token",
+          [](const ShapeCount& c, const std::string& convention) {
+            const scalelaw::FlopConvention& wanted = scalelaw::FindFlopConvention(convention);
+            for (const ConventionCount& row : c.flops) {
+              if (row.convention == &wanted) return row.flops_per_token;
+            }
+            throw scalelaw::InvalidArgument("no row for convention '" + convention + "'");
+          },
+          py::arg("convention"), "FLOPs per token under the convention of that name")
+      .def("brief_report", &ShapeCount::BriefReport)
+      .def("full_report", &ShapeCount::FullReport)
+      .def("__str__", &ShapeCount::FullReport);
+  m.def("_count", &CountShape, py::arg("config"), py::arg("layers"), py::arg("d_model"), py::arg("heads"),
+        py::arg("kv_heads"), py::arg("head_dim"), py::arg("ffn"), py::arg("ffn_kind"), py::arg("ffn_multiple_of"),
+        py::arg("ffn_multiplier"), py::arg("vocab"), py::arg("tied_embeddings"), py::arg("norm"),
+        py::arg("norms_per_layer"), py::arg("final_norm"), py::arg("biases"), py::arg("positions"),
+        py::arg("max_positions"), py::arg("seq_len"));
+  m.def("_count_defaults", [] {
+    const TransformerShape defaults;
+    py::dict out;
+    out["kv_heads"] = defaults.kv_heads;
+    out["head_dim"] = defaults.head_dim;
+    out["ffn"] = defaults.ffn;
+    out["ffn_kind"] = std::string(Name(defaults.ffn_kind));
+    out["ffn_multiple_of"] = defaults.ffn_multiple_of;
+    out["ffn_multiplier"] = defaults.ffn_multiplier;
+    out["tied_embeddings"] = defaults.tied_embeddings;
+    out["norm"] = std::string(Name(defaults.norm));
+    out["norms_per_layer"] = defaults.norms_per_layer;
+    out["final_norm"] = defaults.final_norm;
+    out["biases"] = std::string(Name(defaults.biases));
+    out["positions"] = std::string(Name(defaults.positions));
+    out["max_positions"] = defaults.max_positions;
+    return out;
+  });
+  m.def("_count_choices", [] {
+    py::dict out;
+    out["ffn_kind"] = scalelaw::FfnKindNames();
+    out["norm"] = scalelaw::NormKindNames();
+    out["biases"] = scalelaw::BiasKindNames();
+    out["positions"] = scalelaw::PositionKindNames();
+    return out;
+  });
+  m.def("_flop_conventions", [] {
+    py::list out;
+    for (const scalelaw::FlopConvention& c : scalelaw::FlopConventions()) {
+      py::dict row;
+      row["name"] = c.name;
+      row["title"] = c.title;
+      row["formula"] = c.formula;
+      row["citation"] = c.citation.ToString();
+      row["counts"] = c.counts;
+      out.append(row);
+    }
+    return out;
+  });
+}

@@ -1,0 +1,29 @@
+// scalelaw count: the exact parameter counts of a transformer (from a Hugging Face config.json or its shape) and
+// its training FLOPs per token under every convention of the registry (scalelaw/model/count.h).
+#pragma once
+
+#include <string>
+
+#include "cli/commands.h"
+#include "scalelaw/model/shape.h"
+
+namespace scalelaw::cli {
+
+struct CountCommand {
+  std::string config;      // a config.json; else the shape options
+  TransformerShape shape;  // the shape options (their defaults TransformerShape's)
+  std::string ffn_kind = std::string(Name(TransformerShape{}.ffn_kind));
+  std::string norm = std::string(Name(TransformerShape{}.norm));
+  std::string biases = std::string(Name(TransformerShape{}.biases));
+  std::string positions = std::string(Name(TransformerShape{}.positions));
+  bool no_final_norm = false;
+  int seq_len = 0;           // with --config: the training context instead of max_position_embeddings
+  bool conventions = false;  // list the registry of conventions instead
+  bool json = false;
+};
+
+// 0 ok; 2 a shape that cannot be built or a config.json that cannot be read (thrown as scalelaw::Error, with the
+// option or the file and field named).
+int RunCount(const CountCommand& command);
+
+}  // namespace scalelaw::cli

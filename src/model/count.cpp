@@ -1,0 +1,227 @@
+#include "scalelaw/model/count.h"
+
+#include <fmt/format.h>
+
+#include <string>
+
+#include "scalelaw/laws/deepseek.h"
+#include "util/short_number.h"
+
+namespace scalelaw {
+namespace {
+
+// Weight matrices of the feed-forward block: two for GELU, three for a gated unit.
+int FfnMatrices(FfnKind kind) { return kind == FfnKind::kGelu ? 2 : 3; }
+
+std::int64_t NormParams(const TransformerShape& shape) {
+  return shape.norm == NormKind::kLayerNorm ? std::int64_t{2} * shape.d_model : shape.d_model;
+}
+
+}  // namespace
+
+ParameterCounts CountParameters(const TransformerShape& shape) {
+  shape.Validate();
+  const std::int64_t d = shape.d_model, q = shape.AttentionWidth(), kv = shape.KeyValueWidth(), f = shape.FfnWidth();
+  // Attention: the query, key and value projections and the output projection.
+  std::int64_t attention = d * q + 2 * d * kv + q * d;
+  if (shape.biases != BiasKind::kNone) attention += q + 2 * kv;
+  if (shape.biases == BiasKind::kAll) attention += d;
+  std::int64_t ffn = FfnMatrices(shape.ffn_kind) * d * f;
+  if (shape.biases == BiasKind::kAll) ffn += (FfnMatrices(shape.ffn_kind) - 1) * f + d;
+  const std::int64_t layer = attention + ffn + shape.norms_per_layer * NormParams(shape);
+
+  ParameterCounts counts;
+  counts.token_embedding = shape.vocab * d;
+  counts.position_embedding = std::int64_t{shape.PositionRows()} * d;
+  counts.output_head = shape.tied_embeddings ? 0 : shape.vocab * d;
+  counts.blocks = shape.layers * layer;
+  counts.final_norm = shape.final_norm ? NormParams(shape) : 0;
+  counts.total =
+      counts.token_embedding + counts.position_embedding + counts.output_head + counts.blocks + counts.final_norm;
+  counts.embedding = counts.token_embedding + counts.position_embedding;
+  counts.non_embedding = counts.total - counts.embedding;
+  counts.vocabulary = counts.token_embedding + counts.output_head;
+  counts.non_vocabulary = counts.total - counts.vocabulary;
+  return counts;
+}
+
+double KaplanNonEmbeddingParams(const TransformerShape& shape) {
+  shape.Validate();
+  const double d = shape.d_model, q = static_cast<double>(shape.AttentionWidth()),
+               kv = static_cast<double>(shape.KeyValueWidth()), f = static_cast<double>(shape.FfnWidth());
+  // Table 1 rows: Attention QKV n_layer d_model 3 d_attn, Attention project n_layer d_attn d_model, Feedforward
+  // n_layer 2 d_model d_ff.
+  return shape.layers * (d * (q + 2 * kv) + q * d + FfnMatrices(shape.ffn_kind) * d * f);
+}
+
+ChinchillaForwardFlops ChinchillaForwardFlopsPerSequence(const TransformerShape& shape) {
+  shape.Validate();
+  const double t = shape.seq_len, v = static_cast<double>(shape.vocab), d = shape.d_model,
+               q = static_cast<double>(shape.AttentionWidth()), kv = static_cast<double>(shape.KeyValueWidth()),
+               f = static_cast<double>(shape.FfnWidth()), h = shape.heads;
+  ChinchillaForwardFlops flops;
+  flops.embeddings = 2 * t * v * d;
+  // The paper's 2 x 3 x seq_len x d_model x (key_size x num_heads): three projections of width d_attn; with
+  // grouped-query attention the key and value projections are kv wide.
+  flops.qkv = 2 * t * d * (q + 2 * kv);
+  flops.logits = 2 * t * t * q;
+  flops.softmax = 3 * h * t * t;
+  flops.values = 2 * t * t * q;
+  flops.output = 2 * t * q * d;
+  // 2 x seq_len x (d_model x ffw_size + d_model x ffw_size); a gated block has a third matrix.
+  flops.dense = 2 * t * FfnMatrices(shape.ffn_kind) * d * f;
+  flops.final_logits = 2 * t * d * v;
+  flops.total = flops.embeddings +
+                shape.layers * (flops.qkv + flops.logits + flops.softmax + flops.values + flops.output + flops.dense) +
+                flops.final_logits;
+  return flops;
+}
+
+// Kaplan et al. 2020 (arXiv:2001.08361) Section 2.1: "C ~ 6N", the forward pass 2N and the backward twice it,
+// with N the non-embedding parameters.
+double SixNFlopsPerToken(const TransformerShape& shape) {
+  return 6.0 * static_cast<double>(CountParameters(shape).total);
+}
+double SixNNonEmbeddingFlopsPerToken(const TransformerShape& shape) {
+  return 6.0 * static_cast<double>(CountParameters(shape).non_embedding);
+}
+
+// Kaplan et al. 2020, Table 1: C_forward = 2N + 2 n_layer n_ctx d_attn (the attention-mask term is one product of
+// the context with the keys), and training is 3 C_forward (Section 2.1: the backward pass is twice the forward).
+double KaplanFlopsPerToken(const TransformerShape& shape) {
+  return 6.0 * KaplanNonEmbeddingParams(shape) +
+         6.0 * shape.layers * static_cast<double>(shape.seq_len) * static_cast<double>(shape.AttentionWidth());
+}
+
+// Hoffmann et al. 2022, Appendix F: "As in Kaplan et al. (2020) we assume that the backward pass has twice the
+// FLOPs of the forward pass", so training is 3 times the forward count; per token, divided by seq_len.
+double ChinchillaFlopsPerToken(const TransformerShape& shape) {
+  return 3.0 * ChinchillaForwardFlopsPerSequence(shape).total / shape.seq_len;
+}
+
+// Bi et al. 2024 (DeepSeek LLM, arXiv:2401.02954), Section 3.2: M = 72 n_layer d_model^2 + 12 n_layer
+// d_model l_seq, the non-embedding FLOPs per token with attention (the vocabulary's FLOPs left out). Written for
+// DeepSeek's own blocks (12 d_model^2 weights per layer), it reads only n_layer, d_model and l_seq.
+double DeepSeekFlopsPerToken(const TransformerShape& shape) {
+  shape.Validate();
+  return NonEmbeddingFlopsPerToken(shape.layers, shape.d_model, shape.seq_len);
+}
+
+// Chowdhery et al. 2022 (PaLM, arXiv:2204.02311), Appendix B: the model FLOPs per token are 6N + 12LHQT, N the
+// parameters, L layers, H heads, Q the head dimension, T the sequence length (the second term the attention's
+// two products with the context, forward and backward).
+double PalmFlopsPerToken(const TransformerShape& shape) {
+  return 6.0 * static_cast<double>(CountParameters(shape).total) +
+         12.0 * shape.layers * shape.heads * static_cast<double>(shape.HeadDim()) * shape.seq_len;
+}
+
+const std::vector<FlopConvention>& FlopConventions() {
+  static const std::vector<FlopConvention> conventions = {
+      {"6n",
+       "6N",
+       "6 N",
+       {"Kaplan et al.", 2020, "Scaling Laws for Neural Language Models", "2001.08361", "Section 2.1"},
+       "6 per parameter per token (2 forward, 4 backward), every parameter counted (embeddings too, as Chinchilla's "
+       "N does); no attention over the context",
+       &SixNFlopsPerToken},
+      {"6n-non-embedding",
+       "6N non-emb",
+       "6 N_non-embedding",
+       {"Kaplan et al.", 2020, "Scaling Laws for Neural Language Models", "2001.08361", "Section 2.1"},
+       "6 per non-embedding parameter per token (token and position embeddings left out, an untied output head "
+       "kept); no attention over the context",
+       &SixNNonEmbeddingFlopsPerToken},
+      {"kaplan",
+       "Kaplan",
+       "6 N + 6 n_layer n_ctx d_attn",
+       {"Kaplan et al.", 2020, "Scaling Laws for Neural Language Models", "2001.08361", "Table 1"},
+       "3 x C_forward = 3 (2N + 2 n_layer n_ctx d_attn), N = 2 d_model n_layer (2 d_attn + d_ff) the blocks' weight "
+       "matrices (no biases, norms, embeddings or output head); one of the attention's two products with the "
+       "context",
+       &KaplanFlopsPerToken},
+      {"chinchilla",
+       "Chinchilla",
+       "3 x Appendix F forward / seq_len",
+       {"Hoffmann et al.", 2022, "Training Compute-Optimal Large Language Models", "2203.15556", "Appendix F"},
+       "embeddings (as a matmul), QKV, key @ query logits, softmax, softmax @ values, output projection, dense "
+       "blocks and final logits, forward; backward = 2 x forward; biases and norms left out",
+       &ChinchillaFlopsPerToken},
+      {"deepseek",
+       "DeepSeek M",
+       "72 n_layer d_model^2 + 12 n_layer d_model l_seq",
+       {"Bi et al.", 2024, "DeepSeek LLM: Scaling Open-Source Language Models with Longtermism", "2401.02954",
+        "Section 3.2"},
+       "non-embedding FLOPs per token M with attention, for DeepSeek's blocks (12 d_model^2 weights a layer); "
+       "reads only n_layer, d_model and l_seq; the vocabulary's FLOPs left out",
+       &DeepSeekFlopsPerToken},
+      {"palm",
+       "PaLM",
+       "6 N + 12 L H Q T",
+       {"Chowdhery et al.", 2022, "PaLM: Scaling Language Modeling with Pathways", "2204.02311", "Appendix B"},
+       "6 per parameter (N = total) plus both attention products with the context (L layers, H heads, Q head "
+       "dimension, T sequence length), forward and backward",
+       &PalmFlopsPerToken},
+  };
+  return conventions;
+}
+
+const FlopConvention& FindFlopConvention(std::string_view name) {
+  std::string names;
+  for (const FlopConvention& convention : FlopConventions()) {
+    if (convention.name == name) return convention;
+    names += (names.empty() ? "" : ", ") + convention.name;
+  }
+  throw InvalidArgument(fmt::format("unknown FLOP convention '{}' (known: {})", name, names));
+}
+
+ShapeCount Count(const TransformerShape& shape) {
+  shape.Validate();
+  ShapeCount count;
+  count.shape = shape;
+  count.params = CountParameters(shape);
+  count.kaplan_non_embedding = KaplanNonEmbeddingParams(shape);
+  count.ffn_width = shape.FfnWidth();
+  const double six_n = 6.0 * static_cast<double>(count.params.total);
+  for (const FlopConvention& convention : FlopConventions()) {
+    const double flops = convention.flops_per_token(shape);
+    count.flops.push_back({&convention, flops, flops / six_n});
+  }
+  return count;
+}
+
+std::string ShapeCount::BriefReport() const {
+  return fmt::format("{} parameters ({} non-embedding), {} training FLOPs per token by 6N", params.total,
+                     params.non_embedding, detail::ShortNumber(6.0 * static_cast<double>(params.total)));
+}
+
+std::string ShapeCount::FullReport() const {
+  const TransformerShape& s = shape;
+  std::string out;
+  if (!source.empty()) out += fmt::format("Model: {}\n", source);
+  out += fmt::format(
+      "Shape: {} layers, d_model {}, {} heads ({} key-value) of {}, ffn {} ({}), vocabulary {} ({}), {} x{} per "
+      "layer{}, biases {}, positions {}, seq_len {}\n",
+      s.layers, s.d_model, s.heads, s.KvHeads(), s.HeadDim(), ffn_width, Name(s.ffn_kind), s.vocab,
+      s.tied_embeddings ? "tied" : "untied", Name(s.norm), s.norms_per_layer, s.final_norm ? " + final" : "",
+      Name(s.biases), Name(s.positions), s.seq_len);
+  out += "\nParameters\n";
+  const auto row = [&out](const char* what, double value, const char* definition) {
+    out += fmt::format("  {:<16} {:>16.0f}  {:>9}  {}\n", what, value, detail::ShortNumber(value), definition);
+  };
+  row("total", static_cast<double>(params.total), "every weight once (Chinchilla's N)");
+  row("non-embedding", static_cast<double>(params.non_embedding),
+      "without token and position embeddings (Kaplan's N, exact)");
+  row("non-vocabulary", static_cast<double>(params.non_vocabulary),
+      "without input embedding and output head (Tao et al.'s N_nv)");
+  row("embedding", static_cast<double>(params.embedding), "token + position embeddings");
+  row("vocabulary", static_cast<double>(params.vocabulary), "input embedding + untied output head (N_v)");
+  row("Kaplan Table 1", kaplan_non_embedding, "the blocks' weight matrices, 2 d_model n_layer (2 d_attn + d_ff)");
+  out += "\nTraining FLOPs per token\n";
+  for (const ConventionCount& c : flops) {
+    out += fmt::format("  {:<16} {:>10}  {:>6.3f} x 6N  {}\n", c.convention->title,
+                       detail::ShortNumber(c.flops_per_token), c.ratio_to_6n, c.convention->formula);
+  }
+  return out;
+}
+
+}  // namespace scalelaw

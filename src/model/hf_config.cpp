@@ -1,0 +1,196 @@
+#include "scalelaw/model/hf_config.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "io/read_file.h"
+
+namespace scalelaw {
+namespace {
+
+using nlohmann::json;
+
+enum class Family { kLlama, kGpt2 };
+
+struct Architecture {
+  std::string model_type;
+  std::string class_name;  // its entry in "architectures"
+  Family family;
+  BiasKind biases;  // the biases the family always has
+};
+
+const std::vector<Architecture>& Architectures() {
+  static const std::vector<Architecture> architectures = {
+      {"llama", "LlamaForCausalLM", Family::kLlama, BiasKind::kNone},
+      {"mistral", "MistralForCausalLM", Family::kLlama, BiasKind::kNone},
+      // Qwen2's attention has biases on the query, key and value projections, none on the output projection.
+      {"qwen2", "Qwen2ForCausalLM", Family::kLlama, BiasKind::kQkv},
+      {"gpt2", "GPT2LMHeadModel", Family::kGpt2, BiasKind::kAll},
+  };
+  return architectures;
+}
+
+// Reads one config.json and names the file and the field in every error.
+class ConfigReader {
+ public:
+  ConfigReader(const json& config, std::string source) : config_(config), source_(std::move(source)) {}
+
+  [[noreturn]] void Fail(const std::string& field, const std::string& problem) const {
+    throw InvalidArgument(fmt::format("{}: field '{}': {}", source_, field, problem));
+  }
+
+  bool Has(const std::string& field) const { return config_.contains(field) && !config_.at(field).is_null(); }
+
+  // A positive whole number that fits an int (as HF writes them: JSON integers).
+  std::optional<int> OptionalCount(const std::string& field) const {
+    if (!Has(field)) return std::nullopt;
+    const json& value = config_.at(field);
+    if (!value.is_number_integer() || value.get<long long>() <= 0 ||
+        value.get<long long>() > std::numeric_limits<int>::max()) {
+      Fail(field, fmt::format("expected a positive whole number, got {}", value.dump()));
+    }
+    return static_cast<int>(value.get<long long>());
+  }
+  int Count(const std::string& field) const {
+    if (auto value = OptionalCount(field)) return *value;
+    Fail(field, "missing (needed to count the model)");
+  }
+  bool Flag(const std::string& field, bool fallback) const {
+    if (!Has(field)) return fallback;
+    const json& value = config_.at(field);
+    if (!value.is_boolean()) Fail(field, fmt::format("expected true or false, got {}", value.dump()));
+    return value.get<bool>();
+  }
+  std::optional<double> OptionalNumber(const std::string& field) const {
+    if (!Has(field)) return std::nullopt;
+    const json& value = config_.at(field);
+    if (!value.is_number() || !std::isfinite(value.get<double>())) {
+      Fail(field, fmt::format("expected a number, got {}", value.dump()));
+    }
+    return value.get<double>();
+  }
+  std::optional<std::string> OptionalText(const std::string& field) const {
+    if (!Has(field)) return std::nullopt;
+    const json& value = config_.at(field);
+    if (!value.is_string()) Fail(field, fmt::format("expected a string, got {}", value.dump()));
+    return value.get<std::string>();
+  }
+
+  const Architecture& Kind() const {
+    std::string known;
+    for (const Architecture& a : Architectures()) known += (known.empty() ? "" : ", ") + a.model_type;
+    if (auto type = OptionalText("model_type")) {
+      for (const Architecture& a : Architectures()) {
+        if (a.model_type == *type) return a;
+      }
+      Fail("model_type", fmt::format("'{}' is not an architecture scalelaw counts (it reads {})", *type, known));
+    }
+    if (Has("architectures")) {
+      const json& list = config_.at("architectures");
+      if (!list.is_array() || list.empty() || !list.front().is_string()) {
+        Fail("architectures", fmt::format("expected a list of class names, got {}", list.dump()));
+      }
+      const std::string name = list.front().get<std::string>();
+      for (const Architecture& a : Architectures()) {
+        if (a.class_name == name) return a;
+      }
+      Fail("architectures", fmt::format("'{}' is not an architecture scalelaw counts (it reads {})", name, known));
+    }
+    Fail("model_type", fmt::format("missing, and no 'architectures' either (scalelaw reads {})", known));
+  }
+
+ private:
+  const json& config_;
+  std::string source_;
+};
+
+TransformerShape LlamaShape(const ConfigReader& in, const Architecture& kind) {
+  TransformerShape shape;
+  shape.layers = in.Count("num_hidden_layers");
+  shape.d_model = in.Count("hidden_size");
+  shape.heads = in.Count("num_attention_heads");
+  shape.kv_heads = in.OptionalCount("num_key_value_heads").value_or(0);
+  shape.head_dim = in.OptionalCount("head_dim").value_or(0);
+  shape.ffn = in.Count("intermediate_size");
+  shape.vocab = in.Count("vocab_size");
+  shape.seq_len = in.Count("max_position_embeddings");
+  // LlamaConfig, MistralConfig and Qwen2Config default tie_word_embeddings to false.
+  shape.tied_embeddings = in.Flag("tie_word_embeddings", false);
+  // The MLP is gated whatever its activation (silu: SwiGLU; gelu: GeGLU): three matrices.
+  shape.ffn_kind = FfnKind::kSwiGlu;
+  shape.norm = NormKind::kRmsNorm;
+  shape.norms_per_layer = 2;
+  shape.final_norm = true;
+  shape.positions = PositionKind::kNone;  // rotary
+  shape.biases = kind.biases;
+  if (kind.family == Family::kLlama && kind.biases == BiasKind::kNone) {
+    // LlamaConfig's attention_bias puts biases on q, k, v and o, mlp_bias on the three MLP matrices: only both
+    // (every linear map) or neither is a bias kind scalelaw counts.
+    const bool attention_bias = in.Flag("attention_bias", false), mlp_bias = in.Flag("mlp_bias", false);
+    if (attention_bias != mlp_bias) {
+      in.Fail(attention_bias ? "attention_bias" : "mlp_bias",
+              "biases on the attention without the MLP (or the reverse) are not a bias kind scalelaw counts");
+    }
+    if (attention_bias) shape.biases = BiasKind::kAll;
+  }
+  return shape;
+}
+
+TransformerShape Gpt2Shape(const ConfigReader& in) {
+  TransformerShape shape;
+  shape.layers = in.Count("n_layer");
+  shape.d_model = in.Count("n_embd");
+  shape.heads = in.Count("n_head");
+  shape.ffn = in.OptionalCount("n_inner").value_or(0);  // null: 4 n_embd
+  shape.ffn_kind = FfnKind::kGelu;
+  shape.vocab = in.Count("vocab_size");
+  shape.seq_len = in.Count("n_positions");
+  shape.max_positions = shape.seq_len;
+  shape.positions = PositionKind::kLearned;
+  shape.tied_embeddings = in.Flag("tie_word_embeddings", true);  // GPT-2's head is the embedding matrix
+  shape.norm = NormKind::kLayerNorm;
+  shape.norms_per_layer = 2;
+  shape.final_norm = true;
+  shape.biases = BiasKind::kAll;
+  return shape;
+}
+
+}  // namespace
+
+const std::vector<std::string>& HuggingFaceModelTypes() {
+  static const std::vector<std::string> types = [] {
+    std::vector<std::string> out;
+    for (const Architecture& a : Architectures()) out.push_back(a.model_type);
+    return out;
+  }();
+  return types;
+}
+
+TransformerShape ShapeFromHuggingFaceConfigText(const std::string& text, const std::string& source) {
+  json config;
+  try {
+    config = json::parse(text);
+  } catch (const json::parse_error& error) {
+    throw InvalidArgument(fmt::format("{}: not JSON: {}", source, error.what()));
+  }
+  if (!config.is_object()) throw InvalidArgument(fmt::format("{}: expected a JSON object (a config.json)", source));
+  const ConfigReader in(config, source);
+  const Architecture& kind = in.Kind();
+  TransformerShape shape = kind.family == Family::kGpt2 ? Gpt2Shape(in) : LlamaShape(in, kind);
+  try {
+    shape.Validate();
+  } catch (const ShapeError& error) {
+    throw InvalidArgument(fmt::format("{}: {}", source, error.what()));
+  }
+  return shape;
+}
+
+TransformerShape ShapeFromHuggingFaceConfig(const std::string& path) {
+  return ShapeFromHuggingFaceConfigText(detail::ReadWholeFile(path), detail::DisplayName(path));
+}
+
+}  // namespace scalelaw

@@ -1,0 +1,117 @@
+"""scalelaw count: parameter counts and FLOPs per token from a config.json or a shape, and its bad input."""
+import os
+
+import pytest
+
+from conftest import SOURCE_DIR
+
+CONFIGS = os.path.join(SOURCE_DIR, "tests", "fixtures", "model_configs")
+
+
+def config(name):
+    return os.path.join(CONFIGS, name)
+
+
+def test_llama_configs_give_the_released_parameter_counts(scalelaw):
+    llama2 = scalelaw("count", "--config", config("llama-2-7b.config.json"), "--json")
+    assert llama2.code == 0, llama2.err
+    assert llama2.json()["params"]["total"] == 6738415616
+    llama3 = scalelaw("count", "--config", config("llama-3-8b.config.json"), "--json").json()
+    assert llama3["params"]["total"] == 8030261248
+    assert llama3["shape"]["kv_heads"] == 8
+    assert llama3["shape"]["seq_len"] == 8192
+
+
+def test_text_output_shows_every_convention_beside_6n(scalelaw):
+    result = scalelaw("count", "--config", config("llama-2-7b.config.json"))
+    assert result.code == 0, result.err
+    assert "6738415616" in result.out
+    for title in ("6N", "Kaplan", "Chinchilla", "DeepSeek M", "PaLM"):
+        assert title in result.out
+    assert "arXiv:2203.15556, Appendix F" in result.out
+    assert "x 6N" in result.out
+
+
+def test_shape_options_match_the_config(scalelaw):
+    # GPT-2 small by its shape: the same counts as its config.json (124,439,808 parameters).
+    by_shape = scalelaw("count", "--layers", 12, "--d-model", 768, "--heads", 12, "--vocab", 50257, "--seq-len", 1024,
+                        "--ffn-kind", "gelu", "--positions", "learned", "--norm", "layernorm", "--biases", "all",
+                        "--tied", "--json")
+    assert by_shape.code == 0, by_shape.err
+    by_config = scalelaw("count", "--config", config("gpt2.config.json"), "--json").json()
+    assert by_shape.json()["params"] == by_config["params"]
+    assert by_shape.json()["flops_per_token"] == by_config["flops_per_token"]
+    assert by_config["params"]["total"] == 124439808
+
+
+def test_conventions_relations_in_json(scalelaw):
+    # DeepSeek 7B's shape: M = 72 n_layer d^2 + 12 n_layer d l_seq = 4.2279e10; PaLM - 6N = 12 L H Q T; every
+    # ratio is to the 6N row.
+    out = scalelaw("count", "--layers", 30, "--d-model", 4096, "--heads", 32, "--ffn", 11008, "--vocab", 102400,
+                   "--seq-len", 4096, "--json").json()
+    rows = {row["name"]: row for row in out["flops_per_token"]}
+    assert [row["name"] for row in out["flops_per_token"]][0] == "6n"
+    assert f"{rows['deepseek']['flops_per_token']:.4e}" == "4.2279e+10"
+    six_n = 6 * out["params"]["total"]
+    assert rows["6n"]["flops_per_token"] == six_n
+    assert rows["palm"]["flops_per_token"] - six_n == pytest.approx(12 * 30 * 32 * 128 * 4096, rel=1e-12)
+    for row in out["flops_per_token"]:
+        assert row["ratio_to_6n"] == pytest.approx(row["flops_per_token"] / six_n, rel=1e-12)
+        assert "arXiv:" in row["citation"]
+
+
+def test_seq_len_overrides_the_config_context(scalelaw):
+    full = scalelaw("count", "--config", config("llama-3-8b.config.json"), "--json").json()
+    short = scalelaw("count", "--config", config("llama-3-8b.config.json"), "--seq-len", 2048, "--json").json()
+    assert short["shape"]["seq_len"] == 2048
+    assert short["params"] == full["params"]
+    palm = {r["name"]: r["flops_per_token"] for r in full["flops_per_token"]}["palm"]
+    palm_short = {r["name"]: r["flops_per_token"] for r in short["flops_per_token"]}["palm"]
+    assert palm - palm_short == pytest.approx(12 * 32 * 32 * 128 * (8192 - 2048), rel=1e-12)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--layers", 12, "--d-model", 1000, "--heads", 12, "--vocab", 50000, "--seq-len", 2048],
+     "--heads: 12 heads do not divide d_model 1000"),
+    (["--layers", 12, "--d-model", 768, "--heads", 12, "--kv-heads", 5, "--vocab", 50000, "--seq-len", 2048],
+     "--kv-heads: 5 key-value heads do not divide the 12 query heads"),
+    (["--layers", 12, "--d-model", 768, "--heads", 12, "--seq-len", 2048], "--vocab is missing"),
+    (["--layers", 0, "--d-model", 768, "--heads", 12, "--vocab", 50000, "--seq-len", 2048], "--layers"),
+    (["--layers", 2, "--d-model", 768, "--heads", 12, "--vocab", 50000, "--seq-len", 2048, "--ffn-kind", "relu"],
+     "--ffn-kind"),
+    (["--config", "gpt2.config.json", "--layers", 3], "--config excludes --layers"),
+])
+def test_bad_shapes_are_one_line_naming_the_option(scalelaw, args, message):
+    args = [config(a) if a == "gpt2.config.json" else a for a in args]
+    result = scalelaw("count", *args)
+    assert result.code == 2
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert result.out == ""
+
+
+def test_bad_configs_name_the_file_and_field(scalelaw, tmp_path):
+    mixtral = scalelaw("count", "--config", config("mixtral-8x7b.config.json"))
+    assert mixtral.code == 2
+    assert "mixtral-8x7b.config.json: field 'model_type': 'mixtral' is not an architecture" in mixtral.err
+    missing = tmp_path / "config.json"
+    missing.write_text('{"model_type": "llama", "num_hidden_layers": 2, "num_attention_heads": 4}')
+    result = scalelaw("count", "--config", missing)
+    assert result.code == 2
+    assert f"{missing}: field 'hidden_size': missing" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    absent = scalelaw("count", "--config", tmp_path / "absent.json")
+    assert absent.code == 2
+    assert "absent.json" in absent.err
+
+
+def test_conventions_lists_the_registry(scalelaw):
+    listed = scalelaw("count", "--conventions", "--json")
+    assert listed.code == 0, listed.err
+    rows = listed.json()
+    assert [row["name"] for row in rows] == ["6n", "6n-non-embedding", "kaplan", "chinchilla", "deepseek", "palm"]
+    assert all("arXiv:" in row["citation"] for row in rows)
+    # The same rows, in the same order, as a count prints.
+    counted = scalelaw("count", "--config", config("gpt2.config.json"), "--json").json()
+    assert [row["name"] for row in counted["flops_per_token"]] == [row["name"] for row in rows]
+    assert scalelaw("count", "--conventions", "--layers", 2).code == 2
