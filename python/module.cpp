@@ -1095,6 +1095,7 @@ py::dict CurveSizeChartColumns(const scalelaw::CurveSizeFitSummary& fit, const s
 void BindScheduleDesign(py::module_& m);  // schedule_design_bindings.cpp
 void BindRecipes(py::module_& m);         // recipes_bindings.cpp
 void BindSweepDesign(py::module_& m);     // sweep_design_bindings.cpp
+void BindAnalysisCharts(py::module_& m);  // chart_bindings.cpp
 
 PYBIND11_MODULE(_scalelaw, m) {
   m.doc() = "scalelaw C++ core (use the scalelaw package, not this module)";
@@ -1649,4 +1650,5 @@ PYBIND11_MODULE(_scalelaw, m) {
   BindScheduleDesign(m);
   BindRecipes(m);
   BindSweepDesign(m);
+  BindAnalysisCharts(m);
 }

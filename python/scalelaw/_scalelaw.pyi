@@ -915,3 +915,18 @@ def _design_sweep(
     threads: int,
 ) -> SweepDesignResult: ...
 def _chinchilla_form_laws() -> list[str]: ...
+
+# The charts of src/plot/analysis_charts.h (the CLI's --plot of ladder, design, validate, compare), each as
+# {"title", "x": {"label", "log"}, "y": {...}, "series": [{"kind", "label", "color", "x", "y", "lower", "upper",
+# "width", "dashed", "marker", "outlined", "opacity", "sets_range"}], "shade": {...} | None}.
+def _ladder_charts(results: list[LadderResult]) -> list[dict[str, Any]]: ...  # task, step1, step2 per usable task
+def _sweep_design_charts(result: SweepDesignResult) -> list[dict[str, Any]]: ...  # refits, design
+def _validation_chart(json: str) -> dict[str, Any]: ...
+def _recipe_chart(
+    result: RecipeComparison,
+    params: NDArray[np.float64] | None,
+    tokens: NDArray[np.float64] | None,
+    flops: NDArray[np.float64] | None,
+    loss: NDArray[np.float64] | None,
+    recipe: list[int],
+) -> dict[str, Any]: ...
