@@ -176,6 +176,10 @@ class LadderResult:
     @property
     def step1_prediction(self) -> float: ...
     @property
+    def step1_points(self) -> int: ...  # the ladder runs step 1 was fitted on
+    @property
+    def step2_points(self) -> int: ...  # the smoothed checkpoints step 2 was fitted on (with the ideal point)
+    @property
     def actual_task_loss(self) -> float: ...
     @property
     def step2_prediction(self) -> float: ...

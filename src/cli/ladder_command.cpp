@@ -47,6 +47,8 @@ nlohmann::json LadderJson(const LadderCommand& command, const std::vector<Ladder
         {"interval_level", Number(s.interval_level)},
         {"one_step_prediction", Number(s.one_step.prediction)},
         {"actual_accuracy", Number(s.actual_accuracy)},
+        {"step1_points", s.step1_points},
+        {"step2_points", s.step2_points},
         {"step1",
          {{"a", s.step1.a}, {"b", s.step1.b}, {"alpha", s.step1.alpha}, {"beta", s.step1.beta}, {"E", s.step1.e}}},
         {"step2",

@@ -218,7 +218,7 @@ SweepDesignCharts MakeSweepDesignCharts(const SweepDesignSummary& s) {
     budget.sets_range = false;
     plane.series.push_back(std::move(budget));
   }
-  Series optima = Points("refits' optimum (N_opt, D_opt)", kBlue, n_opt, d_opt, 2.2);
+  Series optima = Points("refits' (N_opt, D_opt)", kBlue, n_opt, d_opt, 2.2);
   optima.opacity = 0.5;
   plane.series.push_back(std::move(optima));
   {
@@ -247,7 +247,7 @@ SweepDesignCharts MakeSweepDesignCharts(const SweepDesignSummary& s) {
     if (s.best_candidate >= 0) {
       const auto& best = s.candidates[static_cast<std::size_t>(s.best_candidate)];
       plane.series.push_back(
-          Marked(fmt::format("proposed next run ({}, {})", ShortNumber(best.run.params), ShortNumber(best.run.tokens)),
+          Marked(fmt::format("next run: N {}, D {}", ShortNumber(best.run.params), ShortNumber(best.run.tokens)),
                  Color{0x2c, 0xa0, 0x2c}, Marker::kCircle, best.run.params, best.run.tokens));
     }
   }
