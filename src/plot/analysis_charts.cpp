@@ -173,10 +173,11 @@ SweepDesignCharts MakeSweepDesignCharts(const SweepDesignSummary& s) {
   SweepDesignCharts charts;
 
   Chart& refits = charts.refits;
-  refits.title = fmt::format("{} simulated refits at C = {} (Chinchilla form, Hoffmann et al. 2022, Eq. 4)",
-                             n_opt.size(), ShortNumber(s.target_flops));
+  refits.title = fmt::format("{} simulated refits at C = {} (Chinchilla form, Hoffmann et al. 2022)", n_opt.size(),
+                             ShortNumber(s.target_flops));
   refits.x = {"compute-optimal parameters N_opt at the target budget", Scale::kLog};
-  refits.y = {"loss at the target budget (nats per token)", Scale::kLinear};
+  // In the truth's units (nats per token for the registry's laws; a fit's own loss column otherwise).
+  refits.y = {"loss L at the target budget", Scale::kLinear};
   Series cloud = Points(fmt::format("refits ({} of {})", n_opt.size(), s.simulations), kBlue, n_opt, loss, 2.5);
   cloud.opacity = 0.6;
   refits.series.push_back(std::move(cloud));

@@ -21,7 +21,8 @@ struct LadderCharts {
   // known, its actual one; compute beyond the ladder's largest run shaded.
   Chart step1;
   // Step 2: accuracy against task loss: the smoothed checkpoints (coloured by their run's N), the fitted sigmoid
-  // (the chained fit's) over the points and the prediction widened by 5% of their span, the chance floor; the
+  // (the chained fit's) over the points and the prediction widened by 5% of their span, its floor a + b (the
+  // accuracy as the task loss grows: chance, for a fit that finds it); the
   // chained prediction Acc(L(N_target, D_target)) at the predicted task loss with its bootstrap interval (when
   // bootstrapped) and the target's actual smoothed (task loss, accuracy) when known.
   Chart step2;
