@@ -1510,7 +1510,8 @@ PYBIND11_MODULE(_scalelaw, m) {
   m.def(
       "_fit_ladder",
       [](const std::vector<std::tuple<std::string, double, bool>>& files, const std::vector<std::string>& tasks,
-         double target_params, double target_tokens, int bootstrap, std::uint64_t seed, int threads, bool multistart) {
+         double target_params, double target_tokens, int bootstrap, std::uint64_t seed, int threads, bool multistart,
+         std::optional<double> max_extrapolation) {
         std::vector<scalelaw::LadderRunFile> runs;
         for (const auto& [path, params, target] : files) runs.push_back({path, params, target});
         scalelaw::LadderOptions options;
@@ -1518,11 +1519,12 @@ PYBIND11_MODULE(_scalelaw, m) {
         options.bootstrap_seed = seed;
         options.num_threads = threads;
         options.multistart = multistart;
+        if (max_extrapolation) options.max_compute_extrapolation = *max_extrapolation;
         py::gil_scoped_release release;
         return scalelaw::FitLadderFiles(runs, tasks, options, target_params, target_tokens);
       },
       py::arg("files"), py::arg("tasks"), py::arg("target_params"), py::arg("target_tokens"), py::arg("bootstrap"),
-      py::arg("seed"), py::arg("threads"), py::arg("multistart"));
+      py::arg("seed"), py::arg("threads"), py::arg("multistart"), py::arg("max_extrapolation"));
   py::class_<scalelaw::IsoflopResult>(m, "IsoflopResult", "Chinchilla Approach 2: N_opt = k·C^a, D_opt = k'·C^b",
                                       py::dynamic_attr())
       .def_property_readonly("status", &StatusName<scalelaw::IsoflopResult>,

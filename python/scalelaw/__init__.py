@@ -1350,7 +1350,8 @@ setattr(SweepDesignResult, "to_dict", _to_dict)
 def fit_ladder(config: _Optional[str] = None, *, runs: _Optional[_Mapping[str, float]] = None,
                target: _Optional[tuple[str, float]] = None, target_params: _Optional[float] = None,
                target_tokens: _Optional[float] = None, tasks: _Optional[_Sequence[str]] = None, bootstrap: int = 0,
-               seed: int = 42, threads: int = 0, multistart: bool = False) -> list[LadderResult]:
+               seed: int = 42, threads: int = 0, multistart: bool = False,
+               max_extrapolation: _Optional[float] = None) -> list[LadderResult]:
     """Ladder to benchmark (Bhagia et al. 2024, arXiv:2412.04403), as `scalelaw ladder`: for each OLMo ladder task
     (all 8, or tasks=), step 1 fits the task loss L(N, D) over the ladder's runs, step 2 the accuracy as a sigmoid of
     the task loss over their checkpoints, and the chain predicts the target's accuracy from its (N, D).
@@ -1358,7 +1359,11 @@ def fit_ladder(config: _Optional[str] = None, *, runs: _Optional[_Mapping[str, f
     config: the OLMo ladder's final.json (like --config); runs: {history CSV: N} of more ladder runs (--run);
     target: (history CSV, N) of the target (--target), or target_params and target_tokens alone (no actuals).
     bootstrap: joint bootstrap resamples (runs, then checkpoints) for the chained 90% interval; multistart: also
-    scalelaw's multi-start fits. Returns one LadderResult per task; ladder_table(results) makes a DataFrame.
+    scalelaw's multi-start fits. A target whose compute 6ND exceeds max_extrapolation times the largest ladder
+    run's (default 1000, LadderOptions') is not predicted (status "not identifiable", 0: no limit). Returns one LadderResult per task;
+    ladder_table(results) makes a DataFrame. A published downstream law at the same target:
+    predict_downstream(law="performance-law", params=r.target_params, tokens=r.target_tokens, layers=...,
+    d_model=..., ffn_width=...).
     """
     files: list[tuple[str, float, bool]] = []
     if config is not None:
@@ -1370,7 +1375,8 @@ def fit_ladder(config: _Optional[str] = None, *, runs: _Optional[_Mapping[str, f
     if (target_params is None) != (target_tokens is None):
         raise InvalidArgument("target_params and target_tokens go together")
     results = _scalelaw._fit_ladder(files, list(tasks or []), float(target_params or 0), float(target_tokens or 0),
-                                    int(bootstrap), int(seed), int(threads), bool(multistart))
+                                    int(bootstrap), int(seed), int(threads), bool(multistart),
+                                    None if max_extrapolation is None else float(max_extrapolation))
     for result in results:
         _warn(result.warnings)
     return results

@@ -400,6 +400,7 @@ def _fit_ladder(
     seed: int,
     threads: int,
     multistart: bool,
+    max_extrapolation: float | None,
 ) -> list[LadderResult]: ...
 def _isoflop_defaults() -> dict[str, Any]: ...  # IsoflopOptions' defaults under scalelaw.isoflop's keywords
 def _isoflop_from_json(arg0: str, /) -> IsoflopResult: ...

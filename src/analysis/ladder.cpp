@@ -304,6 +304,9 @@ bool LadderOptions::IsValid(std::string* error) const {
   if (moving_average < 1) return fail("moving_average must be at least 1");
   if (bootstrap_resamples < 0) return fail("bootstrap_resamples must be >= 0");
   if (!(interval_level > 0 && interval_level < 1)) return fail("interval_level must be in (0, 1)");
+  if (!(max_compute_extrapolation >= 0) || !std::isfinite(max_compute_extrapolation)) {
+    return fail("max_compute_extrapolation must be finite and >= 0 (0: no limit)");
+  }
   if (!(min_accuracy_above_chance >= 0) || !std::isfinite(min_accuracy_above_chance)) {
     return fail("min_accuracy_above_chance must be finite and >= 0");
   }
@@ -347,6 +350,18 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
   if (!(summary.target_params > 0) || !(summary.target_tokens > 0) || !std::isfinite(summary.target_params) ||
       !std::isfinite(summary.target_tokens)) {
     summary.message = "the target has no positive, finite N and D to predict at";
+    return summary;
+  }
+  double largest_compute = 0;
+  for (const LadderRun& run : task.runs)
+    largest_compute = std::max(largest_compute, 6 * run.params * run.tokens.back());
+  const double compute_ratio = 6 * summary.target_params * summary.target_tokens / largest_compute;
+  if (options.max_compute_extrapolation > 0 && compute_ratio > options.max_compute_extrapolation) {
+    summary.message = fmt::format(
+        "the target's compute 6ND = {:.3g} FLOPs is {:.3g}x the ladder's largest run's ({:.3g}), beyond the {:g}x "
+        "the chain is trusted to extrapolate",
+        6 * summary.target_params * summary.target_tokens, compute_ratio, largest_compute,
+        options.max_compute_extrapolation);
     return summary;
   }
 
@@ -749,6 +764,22 @@ std::vector<LadderSummary> FitLadderFiles(const std::vector<LadderRunFile>& file
     summaries.push_back(FitLadder(task, options));
   }
   return summaries;
+}
+
+Prediction PredictLadderTarget(std::string_view family, const LadderSummary& summary, PredictionInputs inputs) {
+  if (!(summary.target_params > 0) || !(summary.target_tokens > 0)) {
+    throw InvalidArgument("ladder task " + summary.task + ": the target has no N and D for a published law");
+  }
+  inputs.Set(Input::kParams, summary.target_params).Set(Input::kTokens, summary.target_tokens);
+  std::vector<Prediction> predictions = Predict(Quantity::kDownstream, family, inputs);
+  if (predictions.size() != 1) {
+    throw InvalidArgument(fmt::format("--published takes one downstream law family, not '{}'", family));
+  }
+  Prediction& prediction = predictions.front();
+  prediction.notes.push_back(
+      fmt::format("{} answers in its own metric ({}), not {}'s accuracy in the ladder's format: compare with care",
+                  prediction.law.name, prediction.law.units.substr(0, prediction.law.units.find(';')), summary.task));
+  return std::move(prediction);
 }
 
 }  // namespace scalelaw

@@ -13,6 +13,7 @@
 #include "plot/analysis_charts.h"
 #include "plot/html_report.h"
 #include "scalelaw/error.h"
+#include "scalelaw/io/prediction_json.h"
 
 namespace scalelaw::cli {
 namespace {
@@ -29,7 +30,8 @@ nlohmann::json Number(double v) { return std::isfinite(v) ? nlohmann::json(v) : 
 
 std::string Cell(double v, const char* format = "{:.4f}") { return std::isfinite(v) ? fmt::format(format, v) : "-"; }
 
-nlohmann::json LadderJson(const LadderCommand& command, const std::vector<LadderSummary>& summaries) {
+nlohmann::json LadderJson(const LadderCommand& command, const std::vector<LadderSummary>& summaries,
+                          const std::vector<Prediction>& published) {
   nlohmann::json out = nlohmann::json::array();
   for (const LadderSummary& s : summaries) {
     nlohmann::json row = {
@@ -54,6 +56,10 @@ nlohmann::json LadderJson(const LadderCommand& command, const std::vector<Ladder
         {"step2",
          {{"a", s.step2_chained.a}, {"L0", s.step2_chained.l0}, {"k", s.step2_chained.k}, {"b", s.step2_chained.b}}}};
     if (command.multistart) row["multistart_chained_prediction"] = Number(s.multistart.chained_prediction);
+    if (!published.empty()) {
+      row["published"] = nlohmann::json::array();
+      for (const Prediction& p : published) row["published"].push_back(nlohmann::json::parse(PredictionToJson(p)));
+    }
     row["warnings"] = s.warnings;
     for (auto& item : row["step1"].items()) item.value() = Number(item.value().get<double>());
     for (auto& item : row["step2"].items()) item.value() = Number(item.value().get<double>());
@@ -90,6 +96,30 @@ std::string LadderTable(const LadderCommand& command, const std::vector<LadderSu
   return text;
 }
 
+// The published downstream laws at the target, one line each with what they assumed.
+std::string PublishedTable(const std::vector<Prediction>& published) {
+  std::string text;
+  if (!published.empty()) text += "Published downstream laws at the target:\n";
+  for (const Prediction& p : published) {
+    text += fmt::format("  {:<24} {}\n    {}\n", p.law.name, FormatValues(p), p.law.citation.ToString());
+    for (const std::string& note : p.notes) text += "    " + note + "\n";
+  }
+  return text;
+}
+
+// Each --published law at the target of the first usable task (every task shares the target's N and D).
+std::vector<Prediction> PublishedAtTarget(const LadderCommand& command, const std::vector<LadderSummary>& summaries) {
+  std::vector<Prediction> published;
+  if (command.published.empty()) return published;
+  const auto usable = std::find_if(summaries.begin(), summaries.end(),
+                                   [](const LadderSummary& s) { return s.target_params > 0 && s.target_tokens > 0; });
+  if (usable == summaries.end()) return published;
+  for (const std::string& family : command.published) {
+    published.push_back(PredictLadderTarget(family, *usable, command.target_inputs.Inputs()));
+  }
+  return published;
+}
+
 }  // namespace
 
 int RunLadder(const LadderCommand& command) {
@@ -105,11 +135,13 @@ int RunLadder(const LadderCommand& command) {
   options.bootstrap_seed = command.seed;
   options.num_threads = command.threads;
   options.multistart = command.multistart;
+  options.max_compute_extrapolation = command.max_extrapolation;
   const std::vector<LadderSummary> summaries =
       FitLadderFiles(files, command.tasks, options, command.target_params, command.target_tokens);
+  const std::vector<Prediction> published = PublishedAtTarget(command, summaries);
 
-  const nlohmann::json json = LadderJson(command, summaries);
-  const std::string table = LadderTable(command, summaries);
+  const nlohmann::json json = LadderJson(command, summaries, published);
+  const std::string table = LadderTable(command, summaries) + PublishedTable(published);
   // Each usable task's two charts, step 1 then step 2.
   std::vector<plot::Chart> charts;
   if (!command.plot.empty() || !command.report.empty()) {
@@ -154,6 +186,7 @@ int RunLadder(const LadderCommand& command) {
   }
   fmt::print("{}", command.json ? json.dump() + "\n" : table);
   for (const LadderSummary& s : summaries) PrintWarnings(s.warnings);
+  for (const Prediction& p : published) PrintWarnings(p.warnings);
   int code = kExitOk;
   for (const LadderSummary& s : summaries) {
     if (!s.IsUsable()) code = ExitCodeFor(s.status, s.message, "the ladder prediction of " + s.task);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.h"
 #include "scalelaw/analysis/ladder.h"
 
 namespace scalelaw::cli {
@@ -23,6 +24,11 @@ struct LadderCommand {
   std::uint64_t seed = LadderOptions{}.bootstrap_seed;
   int threads = LadderOptions{}.num_threads;
   bool multistart = false;
+  double max_extrapolation = LadderOptions{}.max_compute_extrapolation;
+  // Published downstream laws evaluated at the target beside the chain (--published performance-law), with the
+  // inputs they read beyond the target's N and D (--layers, --d-model, --ffn-width: the target's shape).
+  std::vector<std::string> published;
+  InputValues target_inputs;
   bool json = false;
   std::string report;  // an HTML page of the tasks' predictions and laws
   std::string plot;    // an SVG of each usable task's two steps (a row per task)

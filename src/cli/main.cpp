@@ -581,6 +581,18 @@ void AddLadderCommand(CLI::App& app, LadderCommand& command, int& exit_code) {
       ->check(WholeNumber(0, kMaxThreads));
   sub->add_flag("--multistart", command.multistart,
                 "Also fit both steps from scalelaw's multi-start grids (the paper's single starts are the default)");
+  sub->add_option("--max-extrapolation", command.max_extrapolation,
+                  "A target whose compute 6ND is more than this multiple of the largest ladder run's is not "
+                  "predicted (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--published", command.published,
+                  "A published downstream law evaluated at the target beside the chain (repeatable): " +
+                      fmt::format("{}", fmt::join(scalelaw::FamiliesFor(Quantity::kDownstream), ", ")) +
+                      "; the target's N and D are its params and tokens, the options below its other inputs");
+  for (Input input : scalelaw::InputsFor(Quantity::kDownstream)) {
+    if (input != Input::kParams && input != Input::kTokens) AddInput(sub, input, command.target_inputs);
+  }
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot,
                   "Also draw each usable task's two steps in one SVG file, a row per task: step 1's task loss "

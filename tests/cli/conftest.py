@@ -41,3 +41,19 @@ def chinchilla_runs():
     if not os.path.exists(CHINCHILLA_RUNS):
         pytest.skip(f"SKIPPED: {CHINCHILLA_RUNS} is absent (published data are read from ../shared, never copied)")
     return CHINCHILLA_RUNS
+
+
+# Statistical replications and long fits, marked @pytest.mark.heavy, run in stage 1 of scripts/test; the
+# sanitizer stage (SCALELAW_SKIP_HEAVY=1, preset "sanitize") leaves them out: the same code paths run under ASan
+# through the smaller tests, and these would take minutes each under it.
+def pytest_configure(config):
+    config.addinivalue_line("markers", "heavy: left out under the sanitizers (stage 1 runs it)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("SCALELAW_SKIP_HEAVY") != "1":
+        return
+    skip = pytest.mark.skip(reason="heavy: run in stage 1, not under the sanitizers")
+    for item in items:
+        if "heavy" in item.keywords:
+            item.add_marker(skip)

@@ -64,6 +64,7 @@ def test_fit_reaches_the_converged_optimum_and_predicts_the_test_curves(scalelaw
     assert "held-out curves" in text.out and "status: usable" in text.out
 
 
+@pytest.mark.heavy
 def test_predicted_curve_of_a_schedule_matches_the_fit_on_its_logged_steps(scalelaw, multipower, tmp_path):
     fit_json = tmp_path / "fit.json"
     fit = scalelaw("curve", "fit", *[log(n) for n in TRAIN], "--facts", multipower, "--output", fit_json,

@@ -30,6 +30,7 @@ def write(tmp_path, rows, with_params=True):
     return log, facts
 
 
+@pytest.mark.heavy
 def test_recovers_the_exponents_and_predicts_an_unseen_size(scalelaw, tmp_path):
     log, facts = write(tmp_path, synthetic.curves())
     out = tmp_path / "sizes.json"
@@ -96,6 +97,7 @@ def test_exit_codes(scalelaw, tmp_path):
     assert missing.code == 2 and "--params" in missing.err
 
 
+@pytest.mark.heavy
 def test_bootstrap_interval_reference_size_and_plot(scalelaw, tmp_path):
     # Noisy curves (log-normal, sd 0.002): the joint fit's bootstrap gives an interval of the unseen size's final
     # loss around the point prediction, the same for any thread count, and the chart of the fit.

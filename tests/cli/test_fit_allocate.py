@@ -2,6 +2,8 @@
 import math
 import os
 
+import pytest
+
 from conftest import EXAMPLE_RUNS
 
 EPOCH_COLUMNS = ["--params-col", "Model Size", "--flops-col", "Training FLOP", "--drop-highest", 5]
@@ -161,6 +163,7 @@ EPOCH_GRID = ["--grid", "E=" + ",".join(str(math.exp(v)) for v in (-1, -0.5, 0, 
               "--bound", "E=0:", "--bound", "A=0:", "--bound", "B=0:"]
 
 
+@pytest.mark.heavy
 def test_formula_reaches_the_chinchilla_optimum(scalelaw, chinchilla_runs, tmp_path):
     # The formula language names CSV columns; the digitised runs' headers have spaces, so write N, D, loss.
     import csv

@@ -1,4 +1,5 @@
 """scalelaw ladder: the OLMo ladder's two steps and chain (Bhagia et al. 2024, arXiv:2412.04403) through the binary."""
+import math
 import os
 
 import pytest
@@ -96,3 +97,67 @@ def test_a_bad_cell_names_file_line_and_column(scalelaw, tmp_path):
 def test_a_run_without_its_n_is_refused(scalelaw, tmp_path):
     r = scalelaw("ladder", "--run", "somewhere.csv", "--target-params", 1e10, "--target-tokens", 1e12)
     assert r.code == 2 and "FILE=N" in r.err
+
+
+def write_ladder(tmp_path, accuracy_of):
+    """Four sizes x 4 token multiples of synthetic PIQA histories: task loss 0.5 + 30 N^-0.25 + 40 D^-0.25, accuracy
+    accuracy_of(loss, step); returns the --run arguments."""
+    args = []
+    for n in (1.9e8, 3.7e8, 7.6e8, 1.3e9):
+        for multiple in (1, 2, 5, 10):
+            path = tmp_path / f"{n:g}-{multiple}xC.csv"
+            steps = range(1, 21)
+            batch = multiple * 20 * n / 20
+            rows = []
+            for step in steps:
+                loss = 0.5 + 30 * n ** -0.25 + 40 * (step * batch) ** -0.25
+                rows.append(f"{step},{batch:.0f},{loss!r},{accuracy_of(loss, step)!r}")
+            path.write_text(f"_step,batch_size_in_tokens,{PIQA_BPB},{PIQA_ACC}\n" + "\n".join(rows) + "\n")
+            args += ["--run", f"{path}={n:g}"]
+    return args
+
+
+def test_a_task_at_chance_is_not_usable_and_gives_no_number(scalelaw, tmp_path):
+    runs = write_ladder(tmp_path, lambda loss, step: 0.5 + 0.004 * math.sin(step))  # PIQA's chance is 0.5
+    r = scalelaw("ladder", *runs, "--target-params", 1.3e10, "--target-tokens", 5e12, "--task", "piqa_val_5shot",
+                 "--json")
+    assert r.code == 1
+    (row,) = r.json()
+    assert row["status"] == "not identifiable" and "never leaves chance" in row["message"]
+    assert row["chained_prediction"] is None and row["step1_prediction"] is None
+    assert "never leaves chance" in r.err
+
+
+def test_a_target_too_far_beyond_the_ladder_is_not_predicted(scalelaw, tmp_path):
+    runs = write_ladder(tmp_path, lambda loss, step: 1 - 0.5 / (1 + math.exp(-3 * (loss - 1.2))))
+    # The largest run's 6ND is 6 x 1.3e9 x 2.6e11 = 2.03e21; a 1e25-FLOP target is 4930x it.
+    far = ("--target-params", 1e11, "--target-tokens", 1e25 / 6e11)
+    r = scalelaw("ladder", *runs, *far, "--task", "piqa_val_5shot")
+    assert r.code == 1
+    assert "4.93e+03x the ladder's largest run's" in r.out and "1000x" in r.out
+    r = scalelaw("ladder", *runs, *far, "--task", "piqa_val_5shot", "--max-extrapolation", 0, "--json")
+    assert r.code == 0, r.err
+    (row,) = r.json()
+    assert 0.5 < row["chained_prediction"] < 1
+
+
+def test_a_published_downstream_law_beside_the_chain(scalelaw, ladder):
+    # OLMo 2 13B's shape (40 layers, d_model 5120, FFN 13824): the Performance Law's MMLU (5-shot, %) at the
+    # target's N and D, beside the chained MMLU accuracy of the ladder's own format.
+    shape = ("--layers", 40, "--d-model", 5120, "--ffn-width", 13824)
+    r = scalelaw("ladder", "--config", CONFIG, "--task", "mmlu_avg_test_5shot", "--published", "performance-law",
+                 *shape, "--json")
+    assert r.code == 0, r.err
+    (row,) = r.json()
+    assert abs(row["chained_prediction"] - CHAINED["mmlu_avg_test_5shot"]) < 1e-4
+    (published,) = row["published"]
+    direct = scalelaw("predict-downstream", "--law", "performance-law", "--params", row["target_params"], "--tokens",
+                      row["target_tokens"], *shape, "--json")
+    assert direct.code == 0, direct.err
+    assert published["mmlu"] == pytest.approx(direct.json()["mmlu"], rel=1e-12)
+    assert any("its own metric" in note for note in published["notes"])
+    table = scalelaw("ladder", "--config", CONFIG, "--task", "mmlu_avg_test_5shot", "--published", "performance-law",
+                     *shape)
+    assert "performance-law-mmlu" in table.out and "arXiv:2408.09895" in table.out
+    missing = scalelaw("ladder", "--config", CONFIG, "--task", "mmlu_avg_test_5shot", "--published", "performance-law")
+    assert missing.code == 2 and "--layers" in missing.err and len(missing.err.strip().splitlines()) == 1

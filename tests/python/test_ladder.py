@@ -70,3 +70,12 @@ def test_bad_input_raises_invalid_argument(config, tmp_path):
     bad.write_text('{"x": {"paths": [], "mode": "train"}}')
     with pytest.raises(scalelaw.InvalidArgument, match="needs"):
         scalelaw.fit_ladder(str(bad))
+
+
+def test_a_target_beyond_max_extrapolation_is_not_predicted(config):
+    # 13B-5T's compute is 202x the 1B-10xC run's: refused at 100x, predicted at the default 1000x.
+    (refused,) = scalelaw.fit_ladder(config, tasks=["piqa_val_5shot"], max_extrapolation=100)
+    assert refused.status == "not identifiable" and "202x" in refused.message
+    assert math.isnan(refused.chained_prediction)
+    (kept,) = scalelaw.fit_ladder(config, tasks=["piqa_val_5shot"])
+    assert kept.usable and abs(kept.chained_prediction - 0.820804177694882) < 1e-4

@@ -19,9 +19,11 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scalelaw/analysis/summary.h"
+#include "scalelaw/predict.h"
 
 namespace scalelaw {
 
@@ -62,6 +64,11 @@ struct LadderOptions {
   double step2_start_k = 3.0;
   double step2_start_b = 1.0;
   bool chained_start_at_minus_one = true;
+
+  // A target whose compute 6 N D is more than this multiple of the ladder's largest run's is not predicted: the
+  // summary is not usable, with the ratio (0: no limit). scalelaw's guard, not the paper's: its 13B-5T target is
+  // 200x the 1B-10xC run; the default allows five times that, where the paper has no evidence either way.
+  double max_compute_extrapolation = 1000;
 
   // Intervals: a joint bootstrap over runs and checkpoints through both steps. Each resample draws the ladder's
   // runs with replacement (a run drawn twice counts twice in step 1) and, within every drawn run, its smoothed
@@ -172,7 +179,7 @@ struct LadderSummary {
   } one_step;
 
   // The target beyond the ladder: its N or D above the largest of the ladder's runs, by how much (the chain
-  // extrapolates; the paper's 13B-5T target is 10x the largest ladder model).
+  // extrapolates; the paper's 13B-5T target is 10x the largest ladder model in N, 200x in compute).
   std::vector<std::string> warnings;
 
   bool IsUsable() const { return status == AnalysisStatus::kUsable; }
@@ -184,6 +191,14 @@ struct LadderSummary {
 // cannot answer (fewer than 3 sizes, an accuracy that never leaves chance, a fit that does not converge) gives a
 // summary that is not usable, with the reason.
 LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options = {});
+
+// A published downstream law of the registry (Quantity::kDownstream; "performance-law": MMLU %, 5-shot, Wu & Tang
+// 2024, arXiv:2408.09895) at the ladder's target, beside the fitted chain: the target's N and D are the law's
+// params and tokens (replacing any in inputs), inputs the rest it reads (the Performance Law: the target's
+// layers, d_model and FFN width). The law answers in its own metric, which is not the ladder task's accuracy
+// (OLMo's ranked-classification format); the prediction's notes say so. Throws as Predict does (a missing input
+// is a NotApplicable naming it).
+Prediction PredictLadderTarget(std::string_view family, const LadderSummary& summary, PredictionInputs inputs);
 
 // ---- The OLMo ladder's tasks and files (github.com/allenai/OLMo-ladder, src/scaling/task_utils.py "v2_main") ----
 
