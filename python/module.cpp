@@ -1101,6 +1101,7 @@ void BindScheduleDesign(py::module_& m);  // schedule_design_bindings.cpp
 void BindRecipes(py::module_& m);         // recipes_bindings.cpp
 void BindSweepDesign(py::module_& m);     // sweep_design_bindings.cpp
 void BindCount(py::module_& m);           // count_bindings.cpp
+void BindAnalysisCharts(py::module_& m);  // chart_bindings.cpp
 
 PYBIND11_MODULE(_scalelaw, m) {
   m.doc() = "scalelaw C++ core (use the scalelaw package, not this module)";
@@ -1474,6 +1475,9 @@ PYBIND11_MODULE(_scalelaw, m) {
       .def_readonly("target_params", &scalelaw::LadderSummary::target_params)
       .def_readonly("target_tokens", &scalelaw::LadderSummary::target_tokens)
       .def_readonly("step1_prediction", &scalelaw::LadderSummary::step1_prediction)
+      .def_readonly("step1_points", &scalelaw::LadderSummary::step1_points, "the ladder runs step 1 was fitted on")
+      .def_readonly("step2_points", &scalelaw::LadderSummary::step2_points,
+                    "the smoothed checkpoints step 2 was fitted on (with the ideal point, when used)")
       .def_readonly("actual_task_loss", &scalelaw::LadderSummary::actual_task_loss)
       .def_readonly("step2_prediction", &scalelaw::LadderSummary::step2_prediction)
       .def_readonly("chained_prediction", &scalelaw::LadderSummary::chained_prediction)
@@ -1658,4 +1662,5 @@ PYBIND11_MODULE(_scalelaw, m) {
   BindRecipes(m);
   BindSweepDesign(m);
   BindCount(m);
+  BindAnalysisCharts(m);
 }

@@ -184,6 +184,10 @@ class LadderResult:
     @property
     def step1_prediction(self) -> float: ...
     @property
+    def step1_points(self) -> int: ...  # the ladder runs step 1 was fitted on
+    @property
+    def step2_points(self) -> int: ...  # the smoothed checkpoints step 2 was fitted on (with the ideal point)
+    @property
     def actual_task_loss(self) -> float: ...
     @property
     def step2_prediction(self) -> float: ...
@@ -1014,3 +1018,18 @@ def _count(
 def _count_defaults() -> dict[str, Any]: ...  # TransformerShape's defaults under scalelaw.count's keywords
 def _count_choices() -> dict[str, list[str]]: ...  # ffn_kind, norm, biases, positions: the names each accepts
 def _flop_conventions() -> list[dict[str, str]]: ...  # name, title, formula, citation, counts
+
+# The charts of src/plot/analysis_charts.h (the CLI's --plot of ladder, design, validate, compare), each as
+# {"title", "x": {"label", "log"}, "y": {...}, "series": [{"kind", "label", "color", "x", "y", "lower", "upper",
+# "width", "dashed", "marker", "outlined", "opacity", "sets_range"}], "shade": {...} | None}.
+def _ladder_charts(results: list[LadderResult]) -> list[dict[str, Any]]: ...  # task, step1, step2 per usable task
+def _sweep_design_charts(result: SweepDesignResult) -> list[dict[str, Any]]: ...  # refits, design
+def _validation_chart(json: str) -> dict[str, Any]: ...
+def _recipe_chart(
+    result: RecipeComparison,
+    params: NDArray[np.float64] | None,
+    tokens: NDArray[np.float64] | None,
+    flops: NDArray[np.float64] | None,
+    loss: NDArray[np.float64] | None,
+    recipe: list[int],
+) -> dict[str, Any]: ...

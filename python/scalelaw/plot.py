@@ -16,7 +16,9 @@ builders (src/plot/result_charts.h) that the CLI's `--plot out.svg` draws too, s
 Artists that tests (and users) may want to find carry a gid: "runs", "law:N=<N>", "frontier", "frontier_band",
 "extrapolation", "at_flops" (fit, kind "compute"); "runs", "held_out", "law", "band" (kind "curve"), "runs",
 "held_out", "identity" (kind "observed"), "runs", "held_out", "zero" (kind "residuals"); "runs:C=<C>", "parabola:C=<C>", "vertices", "optimum" (isoflop);
-"cells", "law:D=<D>"/"law" (fit_hparams); "values:<quantity>" (plan).
+"cells", "law:D=<D>"/"law" (fit_hparams); "values:<quantity>" (plan). The ladder, sweep-design, validation and
+recipe-comparison charts (src/plot/analysis_charts.h) are drawn series by series from the C++ Chart the CLI renders as
+SVG; their artists carry gid "series:<i>" (the Chart's i-th series) and "shade".
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from . import _column, _from_table, _has_column, _is_table, _scalelaw, _tokens_or_flops
-from ._records import Plan
-from ._scalelaw import CurveFitResult, CurveSizeFitResult, FitResult, HparamSweepResult, InvalidArgument, IsoflopResult, ScheduleDesign
+from ._records import Plan, ValidationResult
+from ._scalelaw import (CurveFitResult, CurveSizeFitResult, FitResult, HparamSweepResult, InvalidArgument, IsoflopResult,
+                        LadderResult, RecipeComparison, ScheduleDesign, SweepDesignResult)
 
 __all__ = ["plot"]
 
@@ -608,6 +611,104 @@ def _plot_schedule_design(design: ScheduleDesign, ax: Any, *, title: Optional[st
     return ax
 
 
+# --- Charts drawn series by series (src/plot/analysis_charts.h: ladder, design, validate, compare) ---
+
+_MARKERS = {"circle": "o", "square": "s", "diamond": "D"}
+
+
+def _draw_chart(ax: Any, chart: Mapping[str, Any], title: Optional[str] = None) -> Any:
+    """One C++ plot::Chart (python/chart_bindings.cpp's dict) on ax, as RenderSvg draws it: lines, scatter markers
+    and bands in order, the shaded x-interval behind them, the axes' scales and labels, the title and a legend of
+    the labelled series. Values that are None (not finite) leave gaps."""
+    def values(items: Sequence[Any]) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in items], dtype=float)
+
+    for i, s in enumerate(chart["series"]):
+        label = s["label"] or "_nolegend_"
+        x = values(s["x"])
+        if s["kind"] == "band":
+            ax.fill_between(x, values(s["lower"]), values(s["upper"]), color=s["color"], alpha=0.25 * s["opacity"],
+                            lw=0, zorder=1, gid=f"series:{i}", label=label)
+        elif s["kind"] == "line":
+            ax.plot(x, values(s["y"]), color=s["color"], lw=s["width"] * 0.75, ls="--" if s["dashed"] else "-",
+                    alpha=s["opacity"], zorder=2, gid=f"series:{i}", label=label, scalex=s["sets_range"],
+                    scaley=s["sets_range"])
+        else:
+            size = (1.5 * s["width"]) ** 2  # a radius in pixels as a marker area in points^2
+            ax.scatter(x, values(s["y"]), s=size, color=s["color"], marker=_MARKERS[s["marker"]], alpha=s["opacity"],
+                       edgecolors="#222222" if s["outlined"] else "white", linewidths=1.0 if s["outlined"] else 0.4,
+                       zorder=4 if s["outlined"] else 3, gid=f"series:{i}", label=label)
+    for axis, set_scale, set_label in ((chart["x"], ax.set_xscale, ax.set_xlabel),
+                                       (chart["y"], ax.set_yscale, ax.set_ylabel)):
+        if axis["log"]:
+            set_scale("log")
+        set_label(axis["label"])
+    if chart["y"]["log"]:
+        _plain_log_ticks(ax.yaxis)
+    shade = chart["shade"]
+    if shade is not None:  # behind the data, from x_min to the right edge of the x range the data set
+        lo, hi = ax.get_xlim()
+        ax.axvspan(max(shade["x_min"], lo), min(shade["x_max"], hi), color=shade["color"], alpha=shade["opacity"],
+                   lw=0, zorder=0, gid="shade", label=shade["label"] or "_nolegend_")
+        ax.set_xlim(lo, hi)
+    ax.set_title(title if title is not None else textwrap.fill(chart["title"], 70), fontsize="medium")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="x-small")
+    return ax
+
+
+def _plot_charts(charts: Sequence[Mapping[str, Any]], ax: Any, *, columns: int, title: Optional[str]) -> Any:
+    """Several charts side by side, `columns` to a row (as `--plot` lays them out in one SVG); an array of Axes."""
+    count = len(charts)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        rows = (count + columns - 1) // columns
+        fig, grid = plt.subplots(rows, min(columns, count), figsize=(7.2 * min(columns, count), 4.8 * rows),
+                                 layout="constrained", squeeze=False)
+        axes = list(grid.ravel())[:count]
+    else:
+        axes = _axes(ax, count)
+    for chart, ax_ in zip(charts, axes):
+        _draw_chart(ax_, chart)
+    if title is not None:
+        axes[0].figure.suptitle(title)
+    return np.array(axes, dtype=object)
+
+
+def _plot_ladder(results: Sequence[LadderResult], ax: Any, *, title: Optional[str]) -> Any:
+    tasks = _scalelaw._ladder_charts(list(results))
+    if not tasks:
+        reasons = "; ".join(f"{r.task}: {r.message}" for r in results)
+        raise InvalidArgument(f"no ladder task is usable, nothing to draw ({reasons})")
+    return _plot_charts([c for task in tasks for c in (task["step1"], task["step2"])], ax, columns=2, title=title)
+
+
+def _plot_comparison(result: RecipeComparison, data: Any, ax: Any, *, recipe: Optional[str], params: Any,
+                     tokens: Optional[str], loss: Optional[str], flops: Optional[str],
+                     title: Optional[str]) -> Any:
+    """Both recipes' laws with the multiplier; with data (the table given to compare_recipes, read by recipe=,
+    params=, tokens= or flops=, and loss=, their defaults compare_recipes's) their runs too."""
+    if not result.usable:
+        raise InvalidArgument("the comparison is not usable: " + result.message)
+    n = d = c = y = None
+    labels: list[int] = []
+    if data is not None:
+        if not _is_table(data):
+            raise InvalidArgument("data: the table of runs given to compare_recipes (a DataFrame or dict of columns)")
+        names = [str(v) for v in _from_table(data, recipe or "recipe", "recipe")]
+        known = {result.recipe_a: 0, result.recipe_b: 1}
+        keep = np.array([name in known for name in names])
+        labels = [known[name] for name in names if name in known]
+        if flops is not None:
+            c = _column(_from_table(data, flops, "flops"), "flops")[keep]
+        else:
+            n = _column(_from_table(data, params or "params", "params"), "params")[keep]
+            d = _column(_from_table(data, tokens or "tokens", "tokens"), "tokens")[keep]
+        y = _column(_from_table(data, loss or "loss", "loss"), "loss")[keep]
+    return _draw_chart(_axes(ax)[0], _scalelaw._recipe_chart(result, n, d, c, y, labels), title)
+
+
 # --- Dispatch ---
 
 
@@ -634,7 +735,7 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
          tokens: Optional[str] = None, loss: Optional[str] = None, flops: Optional[str] = None,
          columns: Optional[Mapping[str, str]] = None, flops_max: Optional[float] = None,
          log_loss: Optional[bool] = None, quantities: Optional[Sequence[str]] = None,
-         title: Optional[str] = None) -> Any:
+         title: Optional[str] = None, recipe: Optional[str] = None) -> Any:
     """Draw a scalelaw result with matplotlib and return what was drawn on.
 
     result:
@@ -675,6 +776,22 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
         labelled with the law's predicted final loss. Returns the Axes.
       - a Plan (scalelaw.plan): each law's recommendation per quantity (log x; the plan's own in red), one Axes
         per quantity (quantities= picks them, e.g. ["lr", "batch_tokens"]). Returns an array of Axes.
+      - a LadderResult or the list scalelaw.fit_ladder returns (Bhagia et al. 2024, arXiv:2412.04403): for each
+        usable task, step 1 (task loss in bits per byte against C = 6ND, the law per ladder size, each run's point
+        and the target's predicted and actual task loss) and step 2 (accuracy against task loss over the ladder's
+        smoothed checkpoints, the fitted sigmoid and the target's chained prediction with its interval when
+        bootstrapped). Returns an array of the Axes, two per task (step 1, step 2), a row per task.
+        `scalelaw ladder --plot`.
+      - a SweepDesignResult (scalelaw.design_sweep, usable): the simulated refits' N_opt and loss at the target
+        budget with the truth and their 95% intervals, and the design in the (N, D) plane with the refits' optima,
+        the candidates and the proposed next run. Returns an array of the two Axes. `scalelaw design --plot`.
+      - a ValidationResult (scalelaw.validate, usable): every held-out run's relative error against its
+        extrapolation distance, a colour per fold, those outside their predictive interval outlined. Returns the
+        Axes. `scalelaw validate --plot`.
+      - a RecipeComparison (scalelaw.compare_recipes, usable): both recipes' joint laws against compute, the
+        compute multiplier as a segment at the reference compute and the crossover if any; with data (the table
+        given to compare_recipes, read by recipe=, params=, tokens= or flops=, and loss=) the runs too. Returns the
+        Axes. `scalelaw compare --plot`.
     data: the runs, for fit and isoflop results: a DataFrame or dict of columns, or a tuple (N, D, loss). A table
       is read by the columns the analysis read from its own table (result.table_columns), else "params",
       "tokens" (or "flops", C, where there is no tokens column) and "loss"; params=, tokens=, loss=, flops= name
@@ -695,6 +812,26 @@ def plot(result: Any, data: Any = None, *, kind: Optional[str] = None, ax: Any =
                   else _scalelaw._curve_fit_from_json)(json.dumps(dict(result)), "dict")
     if isinstance(result, (CurveFitResult, CurveSizeFitResult)):
         return _plot_curve_fit(result, data, ax, kind=kind or "both", title=title, params=params)
+    if isinstance(result, RecipeComparison):
+        if kind is not None:
+            raise InvalidArgument("a recipe comparison has one chart; kind is not used")
+        return _plot_comparison(result, data, ax, recipe=recipe, params=params, tokens=tokens, loss=loss, flops=flops,
+                                title=title)
+    ladder = isinstance(result, LadderResult) or (
+        isinstance(result, Sequence) and not isinstance(result, str) and len(result) > 0
+        and all(isinstance(r, LadderResult) for r in result))
+    if ladder or isinstance(result, (SweepDesignResult, ValidationResult)):
+        if data is not None or kind is not None:
+            raise InvalidArgument(f"a {type(result).__name__ if not ladder else 'ladder result'} carries what it "
+                                  "draws; data and kind are not used")
+        if ladder:
+            return _plot_ladder([result] if isinstance(result, LadderResult) else list(result), ax, title=title)
+        if not result.usable:
+            raise InvalidArgument(f"the {'sweep design' if isinstance(result, SweepDesignResult) else 'validation'} is "
+                                  f"not usable, nothing to draw: {result.message}")
+        if isinstance(result, SweepDesignResult):
+            return _plot_charts(_scalelaw._sweep_design_charts(result), ax, columns=2, title=title)
+        return _draw_chart(_axes(ax)[0], _scalelaw._validation_chart(json.dumps(result.to_dict())), title)
     if isinstance(result, ScheduleDesign):
         if data is not None or kind is not None:
             raise InvalidArgument("a schedule design carries what it draws; data and kind are not used")

@@ -373,6 +373,9 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
     loss.push_back(detail::TailMean(run.task_loss, options.final_rows));
   }
   summary.step1_points = static_cast<int>(n.size());
+  summary.step1_params = n;
+  summary.step1_tokens = d;
+  summary.step1_task_loss = loss;
 
   // Step 2: every checkpoint after the skip, smoothed per run, pooled, with the ideal point.
   std::vector<std::vector<double>> run_x, run_y;
@@ -390,6 +393,9 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
     for (std::size_t j = skip; j < run.tokens.size(); ++j)
       log_compute.push_back(std::log(6 * run.params * run.tokens[j]));
     for (double v : sy) highest_accuracy = std::max(highest_accuracy, v);
+    summary.step2_params.insert(summary.step2_params.end(), sx.size(), run.params);
+    summary.step2_task_loss.insert(summary.step2_task_loss.end(), sx.begin(), sx.end());
+    summary.step2_accuracy.insert(summary.step2_accuracy.end(), sy.begin(), sy.end());
     run_x.push_back(std::move(sx));
     run_y.push_back(std::move(sy));
   }

@@ -158,6 +158,7 @@ struct Tally {
   int usable = 0, not_identifiable = 0, failed = 0;
   std::string reason;
   std::map<std::string, ResampleSummary> spread;
+  std::map<std::string, std::vector<double>> values;  // what spread summarises, per usable refit
 };
 
 Tally Summarise(const std::vector<Refit>& refits) {
@@ -177,8 +178,9 @@ Tally Summarise(const std::vector<Refit>& refits) {
   }
   const int unusable = tally.not_identifiable + tally.failed;
   if (tally.usable >= 2) {
-    for (auto& [name, values] : columns) tally.spread[name] = SummarizeResamples(std::move(values), unusable);
+    for (const auto& [name, values] : columns) tally.spread[name] = SummarizeResamples(values, unusable);
   }
+  tally.values = std::move(columns);
   return tally;
 }
 
@@ -362,6 +364,7 @@ bool SimulateSweepDesign(const std::vector<SweepRun>& design, const ChinchillaLa
   s.refits_failed = tally.failed;
   s.first_unidentified_reason = tally.reason;
   s.spread = tally.spread;
+  s.refit_values = tally.values;
   const std::string target_name(SweepTargetName(options.target));
   const double max_span = options.fit.max_parameter_span;
   if (!Identified(tally, options.simulations, options.max_unidentified_fraction, max_span)) {

@@ -9,52 +9,13 @@
 #include <vector>
 
 #include "cli/output.h"
+#include "plot/analysis_charts.h"
 #include "plot/html_report.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/error.h"
 #include "scalelaw/io/csv.h"
 
 namespace scalelaw::cli {
-namespace {
-
-// Both recipes' runs as markers and their joint law as lines, loss against compute on log axes.
-plot::Chart CompareChart(const RecipeComparison& result, const std::vector<RecipeRun>& runs) {
-  plot::Chart chart;
-  chart.title =
-      fmt::format("{} vs {}: compute multiplier {}", result.recipe_b, result.recipe_a, Short(result.multiplier.value));
-  chart.x = {"training compute C (FLOPs)", plot::Scale::kLog};
-  chart.y = {"loss", plot::Scale::kLog};
-  std::vector<double> flops;
-  for (const RecipeRun& run : runs) flops.push_back(run.Compute());
-  const auto [lowest, highest] = std::minmax_element(flops.begin(), flops.end());
-  for (int r = 0; r < 2; ++r) {
-    const plot::Color color = plot::CategoricalColor(static_cast<std::size_t>(r));
-    plot::Series points;
-    points.kind = plot::SeriesKind::kScatter;
-    points.label = r == 0 ? result.recipe_a : result.recipe_b;
-    points.color = color;
-    points.width = 3.5;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      if (runs[i].recipe != r) continue;
-      points.x.push_back(flops[i]);
-      points.y.push_back(runs[i].loss);
-    }
-    plot::Series law;
-    law.color = color;
-    constexpr int kPoints = 120;
-    for (int i = 0; i <= kPoints; ++i) {
-      const double c = *lowest * std::pow(*highest / *lowest, static_cast<double>(i) / kPoints);
-      law.x.push_back(c);
-      law.y.push_back(result.Loss(r, c));
-    }
-    chart.series.push_back(std::move(law));
-    chart.series.push_back(std::move(points));
-  }
-  return chart;
-}
-
-}  // namespace
-
 int RunCompare(const CompareCommand& command) {
   const bool six_nd = command.flops_col.empty();
   std::vector<ColumnRequest> requests;
@@ -102,7 +63,8 @@ int RunCompare(const CompareCommand& command) {
                   six_nd ? fmt::format("= 6ND (N from '{}', D from '{}')", command.params_col, command.tokens_col)
                          : fmt::format("from column '{}'", command.flops_col),
                   command.loss_col, command.recipe_col);
-  if (!command.plot.empty() && result.IsUsable()) plot::WriteSvgFile(CompareChart(result, runs), command.plot);
+  if (!command.plot.empty() && result.IsUsable())
+    plot::WriteSvgFile(plot::MakeRecipeComparisonChart(result, runs), command.plot);
   if (!command.report.empty()) {
     report::Report page;
     page.title = fmt::format("scalelaw compare: {} vs {}", other, baseline);
@@ -111,7 +73,8 @@ int RunCompare(const CompareCommand& command) {
     page.data.push_back({command.file, table.Selection(), columns});
     report::Section section{"Joint fit", result.FullReport(), {}, {}};
     if (result.IsUsable())
-      section.figures.push_back({"Both recipes' runs and the joint law", CompareChart(result, runs)});
+      section.figures.push_back({"Both recipes' runs and joint laws, with the compute multiplier",
+                                 plot::MakeRecipeComparisonChart(result, runs)});
     page.sections.push_back(std::move(section));
     page.warnings = result.warnings;
     page.json = RecipeComparisonToJson(result);

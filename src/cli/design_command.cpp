@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "plot/analysis_charts.h"
 #include "plot/html_report.h"
 #include "scalelaw/error.h"
 #include "scalelaw/io/csv.h"
@@ -95,6 +96,12 @@ int RunDesign(const DesignCommand& command) {
   }
   SweepDesignSummary summary;
   SimulateSweepDesign(design, truth, options, &summary);
+  std::vector<plot::Chart> charts;
+  if (summary.IsUsable()) {
+    plot::SweepDesignCharts made = plot::MakeSweepDesignCharts(summary);
+    charts = {std::move(made.refits), std::move(made.design)};
+  }
+  if (!command.plot.empty() && !charts.empty()) plot::WriteSvgGridFile(charts, 2, command.plot);
   if (!command.report.empty()) {
     report::Report page;
     page.title = "scalelaw design: sweep design before compute";
@@ -102,7 +109,15 @@ int RunDesign(const DesignCommand& command) {
     page.status = std::string(AnalysisStatusName(summary.status)) + (summary.IsUsable() ? "" : ": " + summary.message);
     if (!command.runs.empty()) page.data.push_back({command.runs, "", "the proposed sweep's runs"});
     if (!command.fit.empty()) page.data.push_back({command.fit, "", "the fitted law taken as the truth"});
-    page.sections.push_back({"Simulated refits of the proposed sweep", summary.FullReport(), {}, {}});
+    report::Section section{"Simulated refits of the proposed sweep", summary.FullReport(), {}, {}};
+    if (!charts.empty()) {
+      section.figures.push_back({"The simulated refits' N_opt and loss at the target budget", charts[0]});
+      section.figures.push_back(
+          {"The sweep in the (N, D) plane: the refits' optima on the target budget's line, the candidates and the "
+           "proposed next run",
+           charts[1]});
+    }
+    page.sections.push_back(std::move(section));
     page.json = SweepDesignToJson(summary);
     report::WriteHtmlFile(page, command.report);
   }

@@ -33,6 +33,7 @@ struct DesignCommand {
   int threads = 0;
   bool json = false;
   std::string report;  // an HTML page of the design
+  std::string plot;    // an SVG of the refits at the target and of the design with its candidates
 };
 
 // 0 ok; 1 the design does not identify the law (or its refits do not converge); 2 usage or input error.

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cli/output.h"
+#include "plot/analysis_charts.h"
 #include "plot/html_report.h"
 #include "scalelaw/error.h"
 #include "scalelaw/io/prediction_json.h"
@@ -48,6 +49,8 @@ nlohmann::json LadderJson(const LadderCommand& command, const std::vector<Ladder
         {"interval_level", Number(s.interval_level)},
         {"one_step_prediction", Number(s.one_step.prediction)},
         {"actual_accuracy", Number(s.actual_accuracy)},
+        {"step1_points", s.step1_points},
+        {"step2_points", s.step2_points},
         {"step1",
          {{"a", s.step1.a}, {"b", s.step1.b}, {"alpha", s.step1.alpha}, {"beta", s.step1.beta}, {"E", s.step1.e}}},
         {"step2",
@@ -139,6 +142,17 @@ int RunLadder(const LadderCommand& command) {
 
   const nlohmann::json json = LadderJson(command, summaries, published);
   const std::string table = LadderTable(command, summaries) + PublishedTable(published);
+  // Each usable task's two charts, step 1 then step 2.
+  std::vector<plot::Chart> charts;
+  if (!command.plot.empty() || !command.report.empty()) {
+    for (const LadderSummary& s : summaries) {
+      if (!s.IsUsable()) continue;
+      plot::LadderCharts steps = plot::MakeLadderCharts(s);
+      charts.push_back(std::move(steps.step1));
+      charts.push_back(std::move(steps.step2));
+    }
+  }
+  if (!command.plot.empty() && !charts.empty()) plot::WriteSvgGridFile(charts, 2, command.plot);
   if (!command.report.empty()) {
     report::Report page;
     page.title = "scalelaw ladder: ladder to benchmark";
@@ -150,7 +164,21 @@ int RunLadder(const LadderCommand& command) {
     page.status = unusable.empty() ? "usable" : fmt::format("not usable: {}", fmt::join(unusable, "; "));
     for (const LadderRunFile& file : files) page.data.push_back({file.path, "", file.target ? "target" : "ladder run"});
     page.sections.push_back({"Tasks", table, {}, {}});
-    for (const LadderSummary& s : summaries) page.sections.push_back({s.task, s.FullReport(), {}, {}});
+    std::size_t chart = 0;
+    for (const LadderSummary& s : summaries) {
+      report::Section section{s.task, s.FullReport(), {}, {}};
+      if (s.IsUsable()) {
+        section.figures.push_back(
+            {"Step 1: the ladder's task loss per run with the law per model size and the "
+             "target's predicted task loss",
+             charts[chart++]});
+        section.figures.push_back(
+            {"Step 2: accuracy against task loss over the ladder's smoothed checkpoints, with "
+             "the target's chained prediction",
+             charts[chart++]});
+      }
+      page.sections.push_back(std::move(section));
+    }
     for (const LadderSummary& s : summaries)
       page.warnings.insert(page.warnings.end(), s.warnings.begin(), s.warnings.end());
     page.json = json.dump();

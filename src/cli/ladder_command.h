@@ -31,6 +31,7 @@ struct LadderCommand {
   InputValues target_inputs;
   bool json = false;
   std::string report;  // an HTML page of the tasks' predictions and laws
+  std::string plot;    // an SVG of each usable task's two steps (a row per task)
 };
 
 // 0 ok; 1 a task's prediction is not usable (the reason on stderr); 2 usage or input error.

@@ -443,7 +443,9 @@ void AddCompareCommand(CLI::App& app, CompareCommand& command, int& exit_code) {
   AddBootstrapOptions(sub, command.bootstrap, command.seed, command.threads,
                       "Stratified bootstrap resamples (each recipe's runs) for the 95% intervals");
   AddJsonFlag(sub, command.json);
-  sub->add_option("--plot", command.plot, "Also draw both recipes' runs and fitted laws as an SVG file");
+  sub->add_option(
+      "--plot", command.plot,
+      "Also draw both recipes' runs and joint laws, the compute multiplier and the crossover as an SVG file");
   AddReportOption(sub, command.report);
   sub->callback([&] { exit_code = RunCompare(command); });
 }
@@ -554,6 +556,10 @@ void AddDesignCommand(CLI::App& app, DesignCommand& command, int& exit_code) {
   sub->add_option("--threads", command.threads, "Worker threads (0: all hardware threads; results do not depend on it)")
       ->check(WholeNumber(0, kMaxThreads));
   AddJsonFlag(sub, command.json);
+  sub->add_option("--plot", command.plot,
+                  "Also draw, when the design is usable, the simulated refits' N_opt and loss at the target budget "
+                  "and the design in the (N, D) plane with the refits' optima, the candidates and the proposed next "
+                  "run, side by side in one SVG file");
   AddReportOption(sub, command.report);
   sub->callback([&] { exit_code = RunDesign(command); });
 }
@@ -590,6 +596,11 @@ void AddLadderCommand(CLI::App& app, LadderCommand& command, int& exit_code) {
     if (input != Input::kParams && input != Input::kTokens) AddInput(sub, input, command.target_inputs);
   }
   AddJsonFlag(sub, command.json);
+  sub->add_option("--plot", command.plot,
+                  "Also draw each usable task's two steps in one SVG file, a row per task: step 1's task loss "
+                  "against C = 6ND with the law per ladder size and the target's predicted point, and step 2's "
+                  "sigmoid over the ladder's (task loss, accuracy) points with the chained prediction (and its "
+                  "interval with --bootstrap)");
   AddReportOption(sub, command.report);
   sub->callback([&] { exit_code = RunLadder(command); });
 }

@@ -9,52 +9,13 @@
 #include "cli/commands.h"
 #include "cli/fit_command.h"
 #include "cli/output.h"
+#include "plot/analysis_charts.h"
 #include "plot/html_report.h"
 #include "plot/svg_plot.h"
 #include "scalelaw/analysis/validation.h"
 #include "scalelaw/error.h"
 
 namespace scalelaw::cli {
-namespace {
-
-// The relative error of every held-out prediction (%) against its extrapolation distance, one colour per fold;
-// the runs outside their predictive interval outlined.
-plot::Chart ErrorsByDistance(const LeaveFutureOutSummary& summary) {
-  plot::Chart chart;
-  chart.title = fmt::format("Leave-future-out errors, split by {}", summary.split_by);
-  chart.x.label = fmt::format("extrapolation distance ({} / threshold)", summary.split_by);
-  chart.x.scale = plot::Scale::kLog;
-  chart.y.label = "relative error of the prediction (%)";
-  double farthest = 1;
-  for (std::size_t f = 0; f < summary.folds.size(); ++f) {
-    plot::Series inside, outside;
-    inside.kind = outside.kind = plot::SeriesKind::kScatter;
-    inside.color = outside.color = plot::CategoricalColor(f);
-    inside.width = outside.width = 4;
-    inside.label = fmt::format("fit on {} < {}", summary.split_by, Short(summary.folds[f].threshold));
-    outside.outlined = true;
-    for (const auto& run : summary.runs) {
-      if (run.fold != static_cast<int>(f)) continue;
-      plot::Series& series = std::isfinite(run.lo) && !run.covered ? outside : inside;
-      series.x.push_back(run.distance);
-      series.y.push_back(100 * run.relative_error);
-      farthest = std::max(farthest, run.distance);
-    }
-    if (!inside.x.empty()) chart.series.push_back(std::move(inside));
-    if (!outside.x.empty()) chart.series.push_back(std::move(outside));
-  }
-  plot::Series zero;
-  zero.color = plot::kGrey;
-  zero.dashed = true;
-  zero.x = {1, farthest};
-  zero.y = {0, 0};
-  zero.sets_range = false;
-  chart.series.insert(chart.series.begin(), zero);
-  return chart;
-}
-
-}  // namespace
-
 int RunValidate(const ValidateCommand& command) {
   const FitCommand& fit = command.fit;
   // A split column the model does not read (anything but C = 6ND, N and D of a form in N and D) is read beside it.
@@ -82,7 +43,7 @@ int RunValidate(const ValidateCommand& command) {
   ValidateLeaveFutureOut(data, prepared.model, options, &summary);
   summary.data_source = (fit.file == "-" ? std::string("<stdin>") : fit.file) + ", " + prepared.DescribeColumns(fit);
   if (!prepared.table.Selection().empty()) summary.data_source += " (" + prepared.table.Selection() + ")";
-  if (!command.plot.empty() && summary.IsUsable()) plot::WriteSvgFile(ErrorsByDistance(summary), command.plot);
+  if (!command.plot.empty() && summary.IsUsable()) plot::WriteSvgFile(plot::MakeValidationChart(summary), command.plot);
   if (!command.report.empty()) {
     report::Report page;
     page.title = "scalelaw validate: leave-future-out validation";
@@ -94,7 +55,7 @@ int RunValidate(const ValidateCommand& command) {
       section.figures.push_back(
           {"Held-out runs' relative errors against their extrapolation distance (open: outside "
            "their predictive interval)",
-           ErrorsByDistance(summary)});
+           plot::MakeValidationChart(summary)});
     }
     page.sections.push_back(std::move(section));
     page.json = LeaveFutureOutToJson(summary);

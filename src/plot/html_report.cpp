@@ -17,13 +17,6 @@ namespace {
 
 std::string Escape(const std::string& text) { return plot::XmlEscape(text); }
 
-// "<?xml ...?>\n<svg ...>...</svg>\n" without its XML declaration, which HTML does not take inline.
-std::string InlineSvg(const plot::Chart& chart) {
-  std::string svg = plot::RenderSvg(chart);
-  const std::size_t start = svg.find("<svg");
-  return start == std::string::npos ? svg : svg.substr(start);
-}
-
 // JSON inside <script type="application/json">: "</" would end the element early.
 std::string ScriptSafe(const std::string& json) {
   std::string out;
@@ -122,13 +115,16 @@ std::string RenderHtml(const Report& report) {
     for (const DataSource& source : report.data) out += DataRow(source);
     out += "</tbody></table>\n";
   }
+  int figures = 0;
   for (const Section& section : report.sections) {
     out += fmt::format("<h2>{}</h2>\n", Escape(section.title));
     if (!section.text.empty()) out += fmt::format("<pre>{}</pre>\n", Escape(section.text));
     for (const Table& table : section.tables) out += TableHtml(table);
     for (const Figure& figure : section.figures) {
+      // Without its XML declaration, which HTML does not take inline, and with a clip path id of its own (an id
+      // is the page's: every chart's "plot-area" would clip to the first one's).
       out += fmt::format("<figure class=\"chart\">\n{}<figcaption>{}</figcaption>\n</figure>\n",
-                         InlineSvg(figure.chart), Escape(figure.caption));
+                         plot::EmbeddedSvg(figure.chart, std::to_string(figures++)), Escape(figure.caption));
     }
   }
   if (!report.warnings.empty()) {

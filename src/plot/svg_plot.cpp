@@ -572,4 +572,44 @@ void WriteSvgFile(const Chart& chart, const std::string& path) {
   detail::WriteWholeFile(path, RenderSvg(chart), "the plot");
 }
 
+std::string EmbeddedSvg(const Chart& chart, const std::string& suffix) {
+  std::string svg = RenderSvg(chart);
+  svg.erase(0, svg.find("<svg"));
+  const std::string id = "plot-area", unique = id + "-" + suffix;
+  for (std::size_t at = svg.find(id); at != std::string::npos; at = svg.find(id, at + unique.size())) {
+    svg.replace(at, id.size(), unique);
+  }
+  return svg;
+}
+
+std::string RenderSvgGrid(const std::vector<Chart>& charts, int columns) {
+  if (charts.empty() || columns < 1) throw InvalidArgument("a grid of charts needs a chart and at least 1 column");
+  int cell_width = 0, cell_height = 0;
+  for (const Chart& chart : charts) {
+    cell_width = std::max(cell_width, chart.width);
+    cell_height = std::max(cell_height, chart.height);
+  }
+  const int count = static_cast<int>(charts.size());
+  const int used_columns = std::min(columns, count), rows = (count + columns - 1) / columns;
+  const int width = used_columns * cell_width, height = rows * cell_height;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n";
+  out += fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
+      "{1}\">\n",
+      width, height);
+  out += fmt::format("<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", width, height);
+  for (int i = 0; i < count; ++i) {
+    std::string svg = EmbeddedSvg(charts[static_cast<std::size_t>(i)], std::to_string(i));
+    // Place the nested document at its cell: <svg x=".." y=".." xmlns=...>.
+    svg.replace(0, 4, fmt::format("<svg x=\"{}\" y=\"{}\"", (i % columns) * cell_width, (i / columns) * cell_height));
+    out += svg;
+  }
+  out += "</svg>\n";
+  return out;
+}
+
+void WriteSvgGridFile(const std::vector<Chart>& charts, int columns, const std::string& path) {
+  detail::WriteWholeFile(path, RenderSvgGrid(charts, columns), "the plot");
+}
+
 }  // namespace scalelaw::plot

@@ -98,6 +98,16 @@ std::string RenderSvg(const Chart& chart);
 // Writes RenderSvg(chart) to path; throws scalelaw::Error ("cannot write the plot to 'path'") when it cannot.
 void WriteSvgFile(const Chart& chart, const std::string& path);
 
+// Small multiples: the charts in one SVG 1.1 document, row by row, `columns` to a row (each chart a nested <svg> of
+// its own size at its cell's corner, the cells as wide as the widest chart and as tall as the tallest). Each
+// chart's clip path gets an id of its own ("plot-area-<i>"). Throws InvalidArgument for no chart or columns < 1.
+std::string RenderSvgGrid(const std::vector<Chart>& charts, int columns);
+void WriteSvgGridFile(const std::vector<Chart>& charts, int columns, const std::string& path);
+
+// RenderSvg(chart) without its XML declaration and with its clip path's id made unique by suffix ("plot-area-3"),
+// to be placed inside another document (an HTML page, a grid) beside other charts.
+std::string EmbeddedSvg(const Chart& chart, const std::string& suffix);
+
 // --- The pieces RenderSvg is made of, public so that they can be tested. ---
 
 // A data interval [lo, hi] with lo < hi.

@@ -91,7 +91,8 @@ def test_plot_and_where(scalelaw, tmp_path):
     assert r.code == 0, r.err
     assert "7 left out by the filters" in r.out
     drawing = svg.read_text()
-    assert drawing.startswith("<?xml") and ">base<" in drawing and ">new<" in drawing
+    assert drawing.startswith("<?xml") and ">base: runs (7)<" in drawing and ">new: runs (7)<" in drawing
+    assert "third" not in drawing
 
 
 def test_bad_input(scalelaw, tmp_path):

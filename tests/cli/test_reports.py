@@ -140,7 +140,7 @@ def test_design_report(scalelaw, tmp_path):
             "--target-flops", "1e22", "--simulations", "40"]
     r = scalelaw(*args, "--report", report)
     assert r.code == 0, r.err
-    embedded, _ = check_report(report, tmp_path, 0, "design")
+    embedded, _ = check_report(report, tmp_path, 2, "design")  # the refits at the target, the (N, D) plane
     assert without_timing(embedded) == without_timing(scalelaw(*args, "--json").json())
 
 
@@ -152,6 +152,6 @@ def test_ladder_report(scalelaw, tmp_path):
     args = ["ladder", "--config", config, "--task", "piqa_val_5shot"]
     r = scalelaw(*args, "--report", report)
     assert r.code == 0, r.err
-    embedded, _ = check_report(report, tmp_path, 0, "ladder")
+    embedded, _ = check_report(report, tmp_path, 2, "ladder")  # the task's step 1 and step 2
     assert embedded == scalelaw(*args, "--json").json()
     assert "ladder-runs" in report.read_text() and "piqa_val_5shot" in report.read_text()

@@ -123,9 +123,15 @@ struct LadderSummary {
   TaskLossLaw step1;
   double step1_fit_error = std::numeric_limits<double>::quiet_NaN();  // mean |L_hat - L| / L over the ladder points
   int step1_points = 0;
+  // The points step 1 was fitted on, one per ladder run in run order: its N, its last checkpoint's D and the mean
+  // task loss of its last final_rows checkpoints (what charts of step 1 show).
+  std::vector<double> step1_params, step1_tokens, step1_task_loss;
   AccuracySigmoid step2;          // fitted from the step-2 start (chance - 1, ...)
   AccuracySigmoid step2_chained;  // fitted from the chained start (a = -1 with chained_start_at_minus_one)
   int step2_points = 0;
+  // The smoothed checkpoints step 2 was fitted on, every ladder run's in run order, each with its run's N (the
+  // ideal point, when used, is not among them).
+  std::vector<double> step2_params, step2_task_loss, step2_accuracy;
 
   double target_params = std::numeric_limits<double>::quiet_NaN();
   double target_tokens = std::numeric_limits<double>::quiet_NaN();

@@ -122,6 +122,9 @@ struct SweepDesignSummary {
   // The spread over the usable refits of "N_opt", "D_opt", "loss" (the refit law at its own optimum) and of the
   // law's parameters "E", "A", "B", "alpha", "beta".
   std::map<std::string, ResampleSummary> spread;
+  // The values behind spread: for each of its quantities, one value per usable refit, in simulation order (the
+  // i-th value of every quantity is the same refit's), for charts of the refits.
+  std::map<std::string, std::vector<double>> refit_values;
   // The mean width of the 95% bootstrap interval of "N_opt", "D_opt" (log(hi/lo)) and "loss" (hi - lo) over the
   // bootstrapped simulations whose fit was usable (empty without SweepDesignOptions::bootstrap_resamples), how
   // many were bootstrapped, and how many of them the fit's bootstrap check called not identifiable.
