@@ -78,38 +78,31 @@ class AccuracyResiduals final : public ceres::CostFunction {
 // Step 2 (Eq. 3): F = 1/2 sum_i w_i r_i^2, r_i = a s_i + b - y_i, s_i = 1 / (1 + exp(-k (x_i - x0))). With
 // u_i = s_i (1 - s_i) and d_i = x_i - x0 the Jacobian row is (s, -a k u, a d u, 1), so J^T J and J^T r are
 // fifteen weighted sums of s, u, d and r (the factors a and k come out of the sums).
-struct SigmoidNormalEquations {
-  const double* x;
-  const double* y;
-  const double* w;  // nullptr: every point once
-  std::size_t size;
+class SigmoidNormalEquations {
+ public:
+  // w empty: every point once.
+  SigmoidNormalEquations(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w)
+      : x_(x.data(), static_cast<Eigen::Index>(x.size())),
+        y_(y.data(), static_cast<Eigen::Index>(y.size())),
+        w_(w.empty() ? Eigen::ArrayXd(Eigen::ArrayXd::Ones(x_.size()))
+                     : Eigen::ArrayXd(Eigen::Map<const Eigen::ArrayXd>(w.data(), x_.size()))),
+        w_sum_(w_.sum()) {}
+
   bool operator()(const Eigen::Vector4d& p, NormalEquations<4>* eq) const {
     const double a = p[0], x0 = p[1], k = p[2], b = p[3];
-    double ss = 0, su = 0, sud = 0, s1 = 0, uu = 0, uud = 0, u1 = 0, uudd = 0, ud = 0, w1 = 0;
-    double sr = 0, ur = 0, udr = 0, r1 = 0, rr = 0;
-    for (std::size_t i = 0; i < size; ++i) {
-      const double weight = w != nullptr ? w[i] : 1.0;
-      const double d = x[i] - x0;
-      const double s = 1 / (1 + std::exp(-k * d));
-      const double u = s * (1 - s);
-      const double r = a * s + b - y[i];
-      const double ws = weight * s, wu = weight * u;
-      ss += ws * s;
-      su += ws * u;
-      sud += ws * u * d;
-      s1 += ws;
-      uu += wu * u;
-      uud += wu * u * d;
-      u1 += wu;
-      uudd += wu * u * d * d;
-      ud += wu * d;
-      w1 += weight;
-      sr += ws * r;
-      ur += wu * r;
-      udr += wu * d * r;
-      r1 += weight * r;
-      rr += weight * r * r;
-    }
+    // Whole-array expressions: Eigen evaluates exp and the sums two points at a time (SIMD); the scratch
+    // arrays are sized once per fit.
+    d_ = x_ - x0;
+    s_ = (1 + (-k * d_).exp()).inverse();
+    u_ = s_ * (1 - s_);
+    r_ = a * s_ + b - y_;
+    ws_ = w_ * s_;
+    wu_ = w_ * u_;
+    const double ss = (ws_ * s_).sum(), su = (ws_ * u_).sum(), sud = (ws_ * u_ * d_).sum(), s1 = ws_.sum();
+    const double uu = (wu_ * u_).sum(), uud = (wu_ * u_ * d_).sum(), u1 = wu_.sum();
+    const double uudd = (wu_ * u_ * d_ * d_).sum(), ud = (wu_ * d_).sum();
+    const double sr = (ws_ * r_).sum(), ur = (wu_ * r_).sum(), udr = (wu_ * d_ * r_).sum();
+    const double r1 = (w_ * r_).sum(), rr = (w_ * r_ * r_).sum();
     eq->cost = 0.5 * rr;
     Eigen::Matrix4d& h = eq->jtj;
     h(0, 0) = ss;
@@ -121,11 +114,17 @@ struct SigmoidNormalEquations {
     h(1, 3) = -a * k * u1;
     h(2, 2) = a * a * uudd;
     h(2, 3) = a * ud;
-    h(3, 3) = w1;
+    h(3, 3) = w_sum_;
     h.triangularView<Eigen::StrictlyLower>() = h.transpose();
     eq->jtr = Eigen::Vector4d(sr, -a * k * ur, a * udr, r1);
     return true;
   }
+
+ private:
+  Eigen::Map<const Eigen::ArrayXd> x_, y_;
+  Eigen::ArrayXd w_;
+  double w_sum_;
+  mutable Eigen::ArrayXd d_, s_, u_, r_, ws_, wu_;
 };
 
 // Step 1 (Eq. 2): F = sum_i w_i Huber_delta(r_i), r_i = ln(e^a N_i^-alpha + e^b D_i^-beta + E) - ln L_i, by
@@ -353,7 +352,7 @@ bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y,
   std::string why;
   bool solved = false;
   if (solver == LadderOptions::Solver::kDense) {
-    const SigmoidNormalEquations model{x.data(), y.data(), counts.empty() ? nullptr : counts.data(), x.size()};
+    const SigmoidNormalEquations model(x, y, counts);
     Eigen::Vector4d q(p[0], p[1], p[2], p[3]);
     const BoxLeastSquaresSummary summary =
         SolveBoxLeastSquares<4>(model, Eigen::Vector4d(lower[0], lower[1], lower[2], lower[3]),

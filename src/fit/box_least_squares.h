@@ -12,10 +12,9 @@
 // in the Jacobi-scaled variables (each column of J divided by 1 + its norm), and the trust radius grows after a
 // step whose actual decrease matches the model's, shrinks after one that fails.
 //
-// Bounds lower <= p <= upper are an active set: a parameter on a bound where the gradient, or the step, points out
-// of the box is held there (its row of the system replaced by step_j = 0) and the others solved; a step that
-// crosses a bound from inside is cut at it (the projection onto the box). At the answer the projected gradient
-// p - Project(p - g) vanishes: the box's optimality (KKT) conditions.
+// Bounds lower <= p <= upper are an active set: a parameter on a bound where the gradient points out of the box is
+// held there, one whose step would cross a bound is stopped on it, and the others are solved with those steps
+// fixed. At the answer the projected gradient p - Project(p - g) vanishes: the box's optimality (KKT) conditions.
 #pragma once
 
 #include <Eigen/Cholesky>
@@ -99,34 +98,46 @@ BoxLeastSquaresSummary SolveBoxLeastSquares(const Model& model, const Eigen::Mat
     const Vector diagonal = scaled.diagonal().cwiseMax(1e-6).cwiseMin(1e32);
     scaled.diagonal() += diagonal / radius;
     const Vector scaled_gradient = scale.cwiseProduct(g);
-    // Held: on a bound with the gradient pushing outward, then also any on a bound that the step would leave
-    // the box through (re-solved without it; at most P rounds).
-    Eigen::Matrix<bool, P, 1> held;
-    for (int j = 0; j < P; ++j) held[j] = ((*p)[j] <= lower[j] && g[j] > 0) || ((*p)[j] >= upper[j] && g[j] < 0);
+    // Pinned parameters: those on a bound with the gradient pushing outward stay (step_j = 0); then any free
+    // one whose step would leave the box is stopped on the bound it crosses (step_j = bound - p_j) and the others
+    // are solved again with those components fixed, A_ff step_f = -g_f - A_fp step_p (at most P rounds). The step
+    // is then inside the box, and where no bound binds it is the plain Levenberg-Marquardt step.
+    Eigen::Matrix<bool, P, 1> pinned;
     Vector step = Vector::Zero();
+    for (int j = 0; j < P; ++j) pinned[j] = ((*p)[j] <= lower[j] && g[j] > 0) || ((*p)[j] >= upper[j] && g[j] < 0);
     for (int round = 0; round <= P; ++round) {
+      // In the scaled variables y = step / scale.
+      const Vector pinned_y = step.cwiseQuotient(scale);
       Matrix system = scaled;
       Vector rhs = -scaled_gradient;
       for (int j = 0; j < P; ++j) {
-        if (!held[j]) continue;
+        if (!pinned[j]) continue;
+        rhs -= scaled.col(j) * pinned_y[j];
+      }
+      for (int j = 0; j < P; ++j) {
+        if (!pinned[j]) continue;
         system.row(j).setZero();
         system.col(j).setZero();
         system(j, j) = 1;
-        rhs[j] = 0;
+        rhs[j] = pinned_y[j];
       }
-      step = scale.cwiseProduct(system.ldlt().solve(rhs));
+      const Vector solved = scale.cwiseProduct(system.ldlt().solve(rhs));
       bool changed = false;
       for (int j = 0; j < P; ++j) {
-        if (held[j]) continue;
-        if (((*p)[j] <= lower[j] && step[j] < 0) || ((*p)[j] >= upper[j] && step[j] > 0)) {
-          held[j] = true;
-          changed = true;
+        if (pinned[j]) continue;
+        step[j] = solved[j];
+        if ((*p)[j] + step[j] < lower[j]) {
+          step[j] = lower[j] - (*p)[j];
+          pinned[j] = changed = true;
+        } else if ((*p)[j] + step[j] > upper[j]) {
+          step[j] = upper[j] - (*p)[j];
+          pinned[j] = changed = true;
         }
       }
       if (!changed) break;
     }
-    Vector trial = (*p + step).cwiseMax(lower).cwiseMin(upper);
-    step = trial - *p;  // the step cut at the box
+    const Vector trial = (*p + step).cwiseMax(lower).cwiseMin(upper);
+    step = trial - *p;
     if (!step.allFinite()) return done(BoxLeastSquaresSummary::Termination::kFailure, "the step is not finite");
     if (step.norm() <= options.parameter_tolerance * (p->norm() + options.parameter_tolerance)) {
       return done(BoxLeastSquaresSummary::Termination::kConvergence, "parameter tolerance reached");
