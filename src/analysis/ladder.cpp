@@ -72,7 +72,7 @@ class AccuracyResiduals final : public ceres::CostFunction {
 };
 
 // The dense solver's models (fit/box_least_squares.h): the same objectives as the Ceres residuals above, their
-// normal equations accumulated in one pass over the points, each point i counted w_i times (a bootstrap resample
+// normal equations formed as sums over the points, each point i counted w_i times (a bootstrap resample
 // draws a point w_i times; the data fits count each once).
 
 // Step 2 (Eq. 3): F = 1/2 sum_i w_i r_i^2, r_i = a s_i + b - y_i, s_i = 1 / (1 + exp(-k (x_i - x0))). With

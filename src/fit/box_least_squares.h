@@ -2,8 +2,9 @@
 // ladder's fits, scalelaw/analysis/ladder.h: 4 and 5 parameters, 16 to ~1700 residuals, refitted thousands of times
 // by the bootstrap). Ceres' trust region solves the same problems (and stays the reference, LadderOptions::solver),
 // but its per-iteration bookkeeping (block-sparse Jacobian, QR of the n x p Jacobian, a problem object built per
-// fit) costs far more than the arithmetic here: a model accumulates the Gauss-Newton normal equations J^T J and
-// J^T r in one pass over its data, without allocating, and the p x p system is solved on the stack.
+// fit) costs far more than the arithmetic here: a model forms the Gauss-Newton normal equations J^T J and J^T r
+// directly as sums over its points (no n x p Jacobian is stored), the p x p system is solved on the stack, and each
+// trial point is evaluated once, its cost and normal equations together, so that a step taken costs one pass.
 //
 // The iteration is Ceres' Levenberg-Marquardt (Nocedal & Wright 2006, Sec. 10.3; More 1978): with the cost
 // F(p) = 1/2 sum_i r_i(p)^2 (or a robustified sum, see the models), its gradient g = J^T r and the Gauss-Newton
