@@ -11,6 +11,7 @@
 #include <set>
 #include <tuple>
 
+#include "fit/box_least_squares.h"
 #include "fit/quiet_ceres.h"
 #include "io/read_file.h"
 #include "scalelaw/error.h"
@@ -70,6 +71,97 @@ class AccuracyResiduals final : public ceres::CostFunction {
   const std::vector<double>& accuracy_;
 };
 
+// The dense solver's models (fit/box_least_squares.h): the same objectives as the Ceres residuals above, their
+// normal equations formed as sums over the points, each point i counted w_i times (a bootstrap resample
+// draws a point w_i times; the data fits count each once).
+
+// Step 2 (Eq. 3): F = 1/2 sum_i w_i r_i^2, r_i = a s_i + b - y_i, s_i = 1 / (1 + exp(-k (x_i - x0))). With
+// u_i = s_i (1 - s_i) and d_i = x_i - x0 the Jacobian row is (s, -a k u, a d u, 1), so J^T J and J^T r are
+// fifteen weighted sums of s, u, d and r (the factors a and k come out of the sums).
+class SigmoidNormalEquations {
+ public:
+  // w empty: every point once.
+  SigmoidNormalEquations(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w)
+      : x_(x.data(), static_cast<Eigen::Index>(x.size())),
+        y_(y.data(), static_cast<Eigen::Index>(y.size())),
+        w_(w.empty() ? Eigen::ArrayXd(Eigen::ArrayXd::Ones(x_.size()))
+                     : Eigen::ArrayXd(Eigen::Map<const Eigen::ArrayXd>(w.data(), x_.size()))),
+        w_sum_(w_.sum()) {}
+
+  bool operator()(const Eigen::Vector4d& p, NormalEquations<4>* eq) const {
+    const double a = p[0], x0 = p[1], k = p[2], b = p[3];
+    // Whole-array expressions: Eigen evaluates exp and the sums two points at a time (SIMD); the scratch
+    // arrays are sized once per fit.
+    d_ = x_ - x0;
+    s_ = (1 + (-k * d_).exp()).inverse();
+    u_ = s_ * (1 - s_);
+    r_ = a * s_ + b - y_;
+    ws_ = w_ * s_;
+    wu_ = w_ * u_;
+    const double ss = (ws_ * s_).sum(), su = (ws_ * u_).sum(), sud = (ws_ * u_ * d_).sum(), s1 = ws_.sum();
+    const double uu = (wu_ * u_).sum(), uud = (wu_ * u_ * d_).sum(), u1 = wu_.sum();
+    const double uudd = (wu_ * u_ * d_ * d_).sum(), ud = (wu_ * d_).sum();
+    const double sr = (ws_ * r_).sum(), ur = (wu_ * r_).sum(), udr = (wu_ * d_ * r_).sum();
+    const double r1 = (w_ * r_).sum(), rr = (w_ * r_ * r_).sum();
+    eq->cost = 0.5 * rr;
+    Eigen::Matrix4d& h = eq->jtj;
+    h(0, 0) = ss;
+    h(0, 1) = -a * k * su;
+    h(0, 2) = a * sud;
+    h(0, 3) = s1;
+    h(1, 1) = a * a * k * k * uu;
+    h(1, 2) = -a * a * k * uud;
+    h(1, 3) = -a * k * u1;
+    h(2, 2) = a * a * uudd;
+    h(2, 3) = a * ud;
+    h(3, 3) = w_sum_;
+    h.triangularView<Eigen::StrictlyLower>() = h.transpose();
+    eq->jtr = Eigen::Vector4d(sr, -a * k * ur, a * udr, r1);
+    return true;
+  }
+
+ private:
+  Eigen::Map<const Eigen::ArrayXd> x_, y_;
+  Eigen::ArrayXd w_;
+  double w_sum_;
+  mutable Eigen::ArrayXd d_, s_, u_, r_, ws_, wu_;
+};
+
+// Step 1 (Eq. 2): F = sum_i w_i Huber_delta(r_i), r_i = ln(e^a N_i^-alpha + e^b D_i^-beta + E) - ln L_i, by
+// iteratively reweighted Gauss-Newton, as Ceres treats a robust loss whose second derivative is not positive
+// (its Corrector): a point with |r| <= delta enters as in least squares, one beyond it with its residual and
+// Jacobian row scaled by sqrt(delta / |r|), so that J^T r = sum_i w_i psi(r_i) grad r_i is the exact gradient
+// (psi = Huber') and J^T J = sum_i w_i min(1, delta / |r_i|) grad r_i grad r_i^T the reweighted Gauss-Newton
+// Hessian. With t_N = e^(a - alpha ln N), t_D = e^(b - beta ln D) and L_hat = t_N + t_D + E the gradient of r is
+// (t_N, t_D, -t_N ln N, -t_D ln D, 1) / L_hat.
+struct HuberLogNormalEquations {
+  const double* log_n;
+  const double* log_d;
+  const double* log_loss;
+  const double* w;  // nullptr: every point once
+  std::size_t size;
+  double delta;
+  bool operator()(const Eigen::Matrix<double, 5, 1>& p, NormalEquations<5>* eq) const {
+    eq->cost = 0;
+    eq->jtj.setZero();
+    eq->jtr.setZero();
+    for (std::size_t i = 0; i < size; ++i) {
+      const double weight = w != nullptr ? w[i] : 1.0;
+      const double tn = std::exp(p[0] - p[2] * log_n[i]), td = std::exp(p[1] - p[3] * log_d[i]);
+      const double predicted = tn + td + p[4];
+      const double r = std::log(predicted) - log_loss[i];
+      const Eigen::Matrix<double, 5, 1> gradient =
+          Eigen::Matrix<double, 5, 1>(tn, td, -tn * log_n[i], -td * log_d[i], 1.0) / predicted;
+      const double magnitude = std::abs(r);
+      const double reweight = magnitude <= delta ? 1.0 : delta / magnitude;  // rho'(r^2) of Ceres' HuberLoss / 2
+      eq->cost += weight * (magnitude <= delta ? 0.5 * r * r : delta * (magnitude - 0.5 * delta));
+      eq->jtj.noalias() += (weight * reweight) * gradient * gradient.transpose();
+      eq->jtr.noalias() += (weight * reweight * r) * gradient;
+    }
+    return true;
+  }
+};
+
 // How far a solve goes. The fits of the data go to the limit of double precision (the paper's numbers are
 // reproduced to 1e-6); a bootstrap resample's refit starts at the full data's optimum and feeds a percentile, so
 // it stops at relative changes of 1e-10 and at 1000 iterations: a resample that draws few distinct sizes can
@@ -78,10 +170,24 @@ class AccuracyResiduals final : public ceres::CostFunction {
 struct SolveLimits {
   int max_iterations;
   double tolerance;  // Ceres' function and gradient tolerances; the parameter tolerance is 10x it
+  // The dense solver's function tolerance. A data fit's is 0: step 1's reweighted Gauss-Newton crawls along a
+  // flat valley (MMLU's: its objective moves in the 14th digit while a moves by 1e-6) in steps that each lower the
+  // cost by less than 1e-15 of it, and its iterations are cheap enough to walk on until a step no longer changes
+  // the parameters (a few hundred, well under a millisecond).
+  double dense_function_tolerance;
 };
-constexpr SolveLimits kDataFit{100000, 1e-15};
-constexpr SolveLimits kResampleFit{1000, 1e-10};
-constexpr SolveLimits kScreeningFit{50, 1e-15};
+constexpr SolveLimits kDataFit{100000, 1e-15, 0};
+constexpr SolveLimits kResampleFit{1000, 1e-10, 1e-10};
+constexpr SolveLimits kScreeningFit{50, 1e-15, 1e-15};
+
+BoxLeastSquaresOptions DenseOptions(const SolveLimits& limits) {
+  BoxLeastSquaresOptions options;
+  options.max_iterations = limits.max_iterations;
+  options.function_tolerance = limits.dense_function_tolerance;
+  options.gradient_tolerance = limits.tolerance;
+  options.parameter_tolerance = 10 * limits.tolerance;
+  return options;
+}
 
 ceres::Solver::Options TightOptions(const SolveLimits& limits) {
   ceres::Solver::Options options;
@@ -188,18 +294,42 @@ bool AllFinite(const std::vector<double>& values) {
 // is rho(s) = s for s <= delta^2, 2 delta sqrt(s) - delta^2 beyond, twice Huber_delta(r) at s = r^2, so the
 // minimiser is the paper's.
 bool FitTaskLoss(const std::vector<double>& n, const std::vector<double>& d, const std::vector<double>& loss,
-                 const LadderOptions& options, TaskLossLaw* law, std::string* message,
-                 const SolveLimits& limits = kDataFit) {
-  std::vector<double> p = options.step1_start;
-  ceres::Problem problem;
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<TaskLossResidual, 1, 5>(
-                                 new TaskLossResidual{std::log(n[i]), std::log(d[i]), std::log(loss[i])}),
-                             new ceres::HuberLoss(options.huber_delta), p.data());
-  }
+                 const std::vector<double>& counts, const LadderOptions& options, TaskLossLaw* law,
+                 std::string* message, const SolveLimits& limits = kDataFit) {
   const double inf = std::numeric_limits<double>::infinity();
   std::string why;
-  const bool solved = SolveInBox(&problem, p.data(), 5, {0, 0, 0, 0, 0}, {inf, inf, inf, inf, inf}, &why, limits);
+  bool solved = false;
+  std::vector<double> p = options.step1_start;
+  if (options.solver == LadderOptions::Solver::kDense) {
+    std::vector<double> log_n(n.size()), log_d(n.size()), log_loss(n.size());
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      log_n[i] = std::log(n[i]);
+      log_d[i] = std::log(d[i]);
+      log_loss[i] = std::log(loss[i]);
+    }
+    const HuberLogNormalEquations model{log_n.data(),    log_d.data(),
+                                        log_loss.data(), counts.empty() ? nullptr : counts.data(),
+                                        n.size(),        options.huber_delta};
+    Eigen::Matrix<double, 5, 1> q(p[0], p[1], p[2], p[3], p[4]);
+    const BoxLeastSquaresSummary summary =
+        SolveBoxLeastSquares<5>(model, Eigen::Matrix<double, 5, 1>::Zero(), Eigen::Matrix<double, 5, 1>::Constant(inf),
+                                DenseOptions(limits), &q);
+    solved = summary.IsSolutionUsable();
+    why = summary.message;
+    p.assign(q.data(), q.data() + 5);
+  } else {
+    ceres::Problem problem;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      // A point drawn c times is c residual blocks.
+      const int copies = counts.empty() ? 1 : static_cast<int>(counts[i]);
+      for (int c = 0; c < copies; ++c) {
+        problem.AddResidualBlock(new ceres::AutoDiffCostFunction<TaskLossResidual, 1, 5>(
+                                     new TaskLossResidual{std::log(n[i]), std::log(d[i]), std::log(loss[i])}),
+                                 new ceres::HuberLoss(options.huber_delta), p.data());
+      }
+    }
+    solved = SolveInBox(&problem, p.data(), 5, {0, 0, 0, 0, 0}, {inf, inf, inf, inf, inf}, &why, limits);
+  }
   *law = TaskLossLaw{p[0], p[1], p[2], p[3], p[4]};
   if (!solved || !AllFinite(p)) {
     *message = "step 1 did not converge: " + why;
@@ -208,19 +338,41 @@ bool FitTaskLoss(const std::vector<double>& n, const std::vector<double>& d, con
   return true;
 }
 
-// A sigmoid a / (1 + exp(-k (x - x0))) + b fitted by least squares from start inside the box [lower, upper].
-bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y, std::vector<double> p,
-                     const std::vector<double>& lower, const std::vector<double>& upper, AccuracySigmoid* sigmoid,
-                     std::string* message, const SolveLimits& limits = kDataFit) {
+// A sigmoid a / (1 + exp(-k (x - x0))) + b fitted by least squares from start inside the box [lower, upper], each
+// point counted counts[i] times (empty: once).
+bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& counts,
+                     std::vector<double> p, const std::vector<double>& lower, const std::vector<double>& upper,
+                     LadderOptions::Solver solver, AccuracySigmoid* sigmoid, std::string* message,
+                     const SolveLimits& limits = kDataFit) {
   // A start on a bound stays there (the box's projection); move it inside as scipy's least_squares does.
   for (int j = 0; j < 4; ++j) {
     if (std::isfinite(lower[j])) p[j] = std::max(p[j], lower[j] + 1e-10);
     if (std::isfinite(upper[j])) p[j] = std::min(p[j], upper[j] - 1e-10);
   }
-  ceres::Problem problem;
-  problem.AddResidualBlock(new AccuracyResiduals(x, y), nullptr, p.data());
   std::string why;
-  const bool solved = SolveInBox(&problem, p.data(), 4, lower, upper, &why, limits);
+  bool solved = false;
+  if (solver == LadderOptions::Solver::kDense) {
+    const SigmoidNormalEquations model(x, y, counts);
+    Eigen::Vector4d q(p[0], p[1], p[2], p[3]);
+    const BoxLeastSquaresSummary summary =
+        SolveBoxLeastSquares<4>(model, Eigen::Vector4d(lower[0], lower[1], lower[2], lower[3]),
+                                Eigen::Vector4d(upper[0], upper[1], upper[2], upper[3]), DenseOptions(limits), &q);
+    solved = summary.IsSolutionUsable();
+    why = summary.message;
+    p.assign(q.data(), q.data() + 4);
+  } else {
+    std::vector<double> repeated_x, repeated_y;  // a point drawn c times, c times
+    if (!counts.empty()) {
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        repeated_x.insert(repeated_x.end(), static_cast<std::size_t>(counts[i]), x[i]);
+        repeated_y.insert(repeated_y.end(), static_cast<std::size_t>(counts[i]), y[i]);
+      }
+    }
+    ceres::Problem problem;
+    problem.AddResidualBlock(new AccuracyResiduals(counts.empty() ? x : repeated_x, counts.empty() ? y : repeated_y),
+                             nullptr, p.data());
+    solved = SolveInBox(&problem, p.data(), 4, lower, upper, &why, limits);
+  }
   *sigmoid = AccuracySigmoid{p[0], p[1], p[2], p[3]};
   if (!solved || !AllFinite(p)) {
     *message = "did not converge: " + why;
@@ -230,10 +382,12 @@ bool FitSigmoidInBox(const std::vector<double>& x, const std::vector<double>& y,
 }
 
 // Step 2 by least squares from (a, L0, k, b) = start inside a in [-1, 0], L0 >= 0, k >= 0, b in [0, 1].
-bool FitAccuracy(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& start,
-                 AccuracySigmoid* sigmoid, std::string* message, const SolveLimits& limits = kDataFit) {
+bool FitAccuracy(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& counts,
+                 const std::vector<double>& start, LadderOptions::Solver solver, AccuracySigmoid* sigmoid,
+                 std::string* message, const SolveLimits& limits = kDataFit) {
   const double inf = std::numeric_limits<double>::infinity();
-  if (FitSigmoidInBox(x, y, start, {-1, 0, 0, 0}, {0, inf, inf, 1}, sigmoid, message, limits)) return true;
+  if (FitSigmoidInBox(x, y, counts, start, {-1, 0, 0, 0}, {0, inf, inf, 1}, solver, sigmoid, message, limits))
+    return true;
   *message = "step 2 " + *message;
   return false;
 }
@@ -259,13 +413,13 @@ double SquaredError(const AccuracySigmoid& sigmoid, const std::vector<double>& x
 // depend on the threads), then the winner solved to convergence.
 bool FitSigmoidMultiStart(const std::vector<double>& x, const std::vector<double>& y,
                           const std::vector<std::vector<double>>& starts, const std::vector<double>& lower,
-                          const std::vector<double>& upper, int num_threads, AccuracySigmoid* best,
-                          std::string* message) {
+                          const std::vector<double>& upper, LadderOptions::Solver solver, int num_threads,
+                          AccuracySigmoid* best, std::string* message) {
   std::vector<AccuracySigmoid> fits(starts.size());
   std::vector<double> values(starts.size(), std::numeric_limits<double>::infinity());
   ParallelFor(static_cast<int>(starts.size()), ThreadsToUse(num_threads), [&](int s) {
     std::string ignored;
-    FitSigmoidInBox(x, y, starts[s], lower, upper, &fits[s], &ignored, kScreeningFit);
+    FitSigmoidInBox(x, y, {}, starts[s], lower, upper, solver, &fits[s], &ignored, kScreeningFit);
     {
       const double value = SquaredError(fits[s], x, y);
       if (std::isfinite(value)) values[s] = value;
@@ -277,7 +431,8 @@ bool FitSigmoidMultiStart(const std::vector<double>& x, const std::vector<double
     return false;
   }
   const AccuracySigmoid screened = fits[winner];
-  return FitSigmoidInBox(x, y, {screened.a, screened.l0, screened.k, screened.b}, lower, upper, best, message);
+  return FitSigmoidInBox(x, y, {}, {screened.a, screened.l0, screened.k, screened.b}, lower, upper, solver, best,
+                         message);
 }
 
 }  // namespace
@@ -412,7 +567,7 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
   summary.step2_points = static_cast<int>(x.size());
 
   std::string message;
-  if (!detail::FitTaskLoss(n, d, loss, options, &summary.step1, &message)) {
+  if (!detail::FitTaskLoss(n, d, loss, {}, options, &summary.step1, &message)) {
     summary.status = AnalysisStatus::kNoConvergence;
     summary.message = message;
     return summary;
@@ -425,8 +580,8 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
                                      options.step2_start_b};
   std::vector<double> chained_start = start;
   if (options.chained_start_at_minus_one) chained_start[0] = -1.0;
-  if (!detail::FitAccuracy(x, y, start, &summary.step2, &message) ||
-      !detail::FitAccuracy(x, y, chained_start, &summary.step2_chained, &message)) {
+  if (!detail::FitAccuracy(x, y, {}, start, options.solver, &summary.step2, &message) ||
+      !detail::FitAccuracy(x, y, {}, chained_start, options.solver, &summary.step2_chained, &message)) {
     summary.status = AnalysisStatus::kNoConvergence;
     summary.message = message;
     return summary;
@@ -484,8 +639,8 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
     std::string why;
     if (!fit.IsUsable()) {
       multi.message = "step 1: " + fit.message;
-    } else if (!detail::FitSigmoidMultiStart(x, y, starts, {-1, 0, 0, 0}, {0, inf, inf, 1}, options.num_threads,
-                                             &multi.step2, &why)) {
+    } else if (!detail::FitSigmoidMultiStart(x, y, starts, {-1, 0, 0, 0}, {0, inf, inf, 1}, options.solver,
+                                             options.num_threads, &multi.step2, &why)) {
       multi.message = "step 2: " + why;
     } else {
       multi.step1 = TaskLossLaw{std::log(fit.params.at("A")), std::log(fit.params.at("B")), fit.params.at("alpha"),
@@ -515,7 +670,7 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
     std::vector<double> y_points(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(log_compute.size()));
     std::string why;
     LadderSummary::OneStep& one = summary.one_step;
-    if (detail::FitSigmoidMultiStart(log_compute, y_points, starts, {-1, -inf, -inf, 0}, {0, inf, 0, 1},
+    if (detail::FitSigmoidMultiStart(log_compute, y_points, starts, {-1, -inf, -inf, 0}, {0, inf, 0, 1}, options.solver,
                                      options.num_threads, &one.law, &why)) {
       one.prediction = one.law(std::log(6 * summary.target_params * summary.target_tokens));
       one.usable = std::isfinite(one.prediction);
@@ -537,32 +692,52 @@ LadderSummary FitLadder(const LadderTask& task, const LadderOptions& options) {
                                     summary.step1.e};
     const std::vector<double> resample_start = {summary.step2_chained.a, summary.step2_chained.l0,
                                                 summary.step2_chained.k, summary.step2_chained.b};
+    // A resample is the full data with a count per point: how often its run was drawn (step 1) and how often each
+    // of its checkpoints was drawn within the drawn runs (step 2); the fits weight each point by its count, the
+    // same objectives as over the drawn copies, and skip the points not drawn.
+    std::vector<std::size_t> run_offset(runs + 1, 0);
+    for (std::size_t i = 0; i < runs; ++i) run_offset[i + 1] = run_offset[i] + run_x[i].size();
     detail::ParallelFor(options.bootstrap_resamples, detail::ThreadsToUse(options.num_threads), [&](int r) {
       std::mt19937_64 rng = detail::ResampleGenerator(options.bootstrap_seed, static_cast<std::uint64_t>(r));
-      std::vector<double> bn, bd, bloss, bx, by;
+      std::vector<double> run_count(runs, 0.0), checkpoint_count(run_offset[runs], 0.0);
       std::set<double> drawn_sizes;
       for (std::size_t k = 0; k < runs; ++k) {
         const std::size_t i = detail::Draw(rng, runs);
-        bn.push_back(n[i]);
-        bd.push_back(d[i]);
-        bloss.push_back(loss[i]);
+        run_count[i] += 1;
         drawn_sizes.insert(n[i]);
         for (std::size_t j = 0; j < run_x[i].size(); ++j) {
-          const std::size_t c = detail::Draw(rng, run_x[i].size());
-          bx.push_back(run_x[i][c]);
-          by.push_back(run_y[i][c]);
+          checkpoint_count[run_offset[i] + detail::Draw(rng, run_x[i].size())] += 1;
         }
       }
       if (drawn_sizes.size() < 3) return;
+      std::vector<double> bn, bd, bloss, bcount, bx, by, bw;
+      for (std::size_t i = 0; i < runs; ++i) {
+        if (run_count[i] == 0) continue;
+        bn.push_back(n[i]);
+        bd.push_back(d[i]);
+        bloss.push_back(loss[i]);
+        bcount.push_back(run_count[i]);
+      }
+      for (std::size_t i = 0; i < runs; ++i) {
+        for (std::size_t c = 0; c < run_x[i].size(); ++c) {
+          const double count = checkpoint_count[run_offset[i] + c];
+          if (count == 0) continue;
+          bx.push_back(run_x[i][c]);
+          by.push_back(run_y[i][c]);
+          bw.push_back(count);
+        }
+      }
       if (options.ideal_point) {
         bx.push_back(0.0);
         by.push_back(1.0);
+        bw.push_back(1.0);
       }
       TaskLossLaw law;
       AccuracySigmoid sigmoid;
       std::string ignored;
-      if (!detail::FitTaskLoss(bn, bd, bloss, resample_options, &law, &ignored, detail::kResampleFit)) return;
-      if (!detail::FitAccuracy(bx, by, resample_start, &sigmoid, &ignored, detail::kResampleFit)) return;
+      if (!detail::FitTaskLoss(bn, bd, bloss, bcount, resample_options, &law, &ignored, detail::kResampleFit)) return;
+      if (!detail::FitAccuracy(bx, by, bw, resample_start, options.solver, &sigmoid, &ignored, detail::kResampleFit))
+        return;
       const double prediction = sigmoid(law(summary.target_params, summary.target_tokens));
       if (std::isfinite(prediction)) summary.bootstrap_chained[static_cast<std::size_t>(r)] = prediction;
     });

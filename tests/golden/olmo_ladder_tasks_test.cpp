@@ -215,3 +215,77 @@ TEST_CASE("OLMo ladder: the bootstrap gives the same intervals for 1 and 2 threa
   options.bootstrap_seed = 7;
   CHECK(FitLadder(task, options).chained_lower != one.chained_lower);
 }
+
+namespace {
+
+// |x - y| <= tolerance × max(1, |y|).
+bool Near(double x, double y, double tolerance) { return std::abs(x - y) <= tolerance * std::max(1.0, std::abs(y)); }
+
+}  // namespace
+
+TEST_CASE("OLMo ladder: the dense solver reaches Ceres' optima on every task") {
+  SCALELAW_REQUIRE_SHARED(kOlmoLadderTasksSource);
+  LadderOptions dense, ceres;
+  ceres.solver = LadderOptions::Solver::kCeres;
+  for (const LadderTask& task : OlmoLadderTaskSet()) {
+    const LadderSummary fast = FitLadder(task, dense), reference = FitLadder(task, ceres);
+    INFO(task.name << "\ndense: " << fast.FullReport() << "Ceres: " << reference.FullReport());
+    REQUIRE(fast.IsUsable());
+    REQUIRE(reference.IsUsable());
+    // The objectives, recomputed here from the ladder (not the library's own sums), agree to 1e-10.
+    CHECK(Step1Objective(task, fast.step1) == Approx(Step1Objective(task, reference.step1)).epsilon(1e-10));
+    CHECK(Step2Objective(task, fast.step2) == Approx(Step2Objective(task, reference.step2)).epsilon(1e-10));
+    CHECK(Step2Objective(task, fast.step2_chained) ==
+          Approx(Step2Objective(task, reference.step2_chained)).epsilon(1e-10));
+    // And so do the parameters, to 1e-6.
+    const TaskLossLaw& l = fast.step1;
+    const TaskLossLaw& lr = reference.step1;
+    CHECK(Near(l.a, lr.a, 1e-6));
+    CHECK(Near(l.b, lr.b, 1e-6));
+    CHECK(Near(l.alpha, lr.alpha, 1e-6));
+    CHECK(Near(l.beta, lr.beta, 1e-6));
+    CHECK(Near(l.e, lr.e, 1e-6));
+    for (const auto& [s, sr] :
+         {std::pair{fast.step2, reference.step2}, std::pair{fast.step2_chained, reference.step2_chained},
+          std::pair{fast.one_step.law, reference.one_step.law}}) {
+      CHECK(Near(s.a, sr.a, 1e-6));
+      CHECK(Near(s.l0, sr.l0, 1e-6));
+      CHECK(Near(s.k, sr.k, 1e-6));
+      CHECK(Near(s.b, sr.b, 1e-6));
+    }
+    // The predictions, through the target's 10x extrapolation in N, to 1e-6.
+    CHECK(std::abs(fast.step1_prediction - reference.step1_prediction) <= 1e-6);
+    CHECK(std::abs(fast.chained_prediction - reference.chained_prediction) <= 1e-6);
+    CHECK(std::abs(fast.one_step.prediction - reference.one_step.prediction) <= 1e-6);
+  }
+}
+
+TEST_CASE("OLMo ladder: the dense solver's bootstrap intervals equal Ceres' to 4 decimals") {
+  SCALELAW_REQUIRE_SHARED(kOlmoLadderTasksSource);
+  LadderOptions dense;
+  dense.bootstrap_resamples = 200;
+  dense.num_threads = 2;
+  dense.one_step = false;
+  LadderOptions ceres = dense;
+  ceres.solver = LadderOptions::Solver::kCeres;
+  double widest = 0;
+  for (const LadderTask& task : OlmoLadderTaskSet()) {
+    const LadderSummary fast = FitLadder(task, dense), reference = FitLadder(task, ceres);
+    REQUIRE(fast.IsUsable());
+    REQUIRE(reference.IsUsable());
+    CHECK(fast.bootstrap_failed == reference.bootstrap_failed);
+    CHECK(std::abs(fast.chained_lower - reference.chained_lower) < 5e-5);
+    CHECK(std::abs(fast.chained_upper - reference.chained_upper) < 5e-5);
+    // The resamples one by one: the same draws refitted by either solver.
+    int apart = 0;
+    for (std::size_t r = 0; r < fast.bootstrap_chained.size(); ++r) {
+      const double difference = std::abs(fast.bootstrap_chained[r] - reference.bootstrap_chained[r]);
+      if (std::isfinite(difference)) widest = std::max(widest, difference);
+      if (!(difference < 5e-5)) ++apart;
+    }
+    WARN(task.name << ": dense [" << fast.chained_lower << ", " << fast.chained_upper << "], Ceres ["
+                   << reference.chained_lower << ", " << reference.chained_upper << "], " << apart
+                   << " of 200 resamples apart by 5e-5 or more");
+  }
+  WARN("largest difference of a resample's chained prediction: " << widest);
+}

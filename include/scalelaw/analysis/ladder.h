@@ -91,6 +91,14 @@ struct LadderOptions {
   // ideal point left out (it has no compute); reported beside the chain.
   bool one_step = true;
 
+  // The solver of every fit above (step 1, step 2, the one-step sigmoid and the bootstrap's refits): kDense, a
+  // small dense bounded Levenberg-Marquardt that accumulates the normal equations in one pass over the points
+  // (and refits a resample through counts per run and checkpoint instead of copies); kCeres, Ceres' trust region
+  // on the same objectives, the same box and the same stopping rules, kept as the reference the dense solver is
+  // tested against (both reach the same optima on the OLMo ladder's 8 tasks).
+  enum class Solver { kDense, kCeres };
+  Solver solver = Solver::kDense;
+
   // True when the options can be used; otherwise false with the reason in *error.
   bool IsValid(std::string* error) const;
 };
