@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "array_values.h"
 #include "plot/analysis_charts.h"
 #include "scalelaw/error.h"
 
@@ -18,15 +19,8 @@ namespace py = pybind11;
 
 namespace {
 
-using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
-
-std::vector<double> Values(const std::optional<DoubleArray>& array) {
-  if (!array) return {};
-  const auto view = array->unchecked<1>();
-  std::vector<double> out(static_cast<std::size_t>(view.shape(0)));
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = view(static_cast<py::ssize_t>(i));
-  return out;
-}
+using scalelaw::python::DoubleArray;
+using scalelaw::python::Values;
 
 // NaN and infinities as None (matplotlib leaves a gap there, as RenderSvg does).
 py::list Numbers(const std::vector<double>& values) {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "array_values.h"
 #include "plot/curve_charts.h"
 #include "plot/result_charts.h"
 #include "scalelaw/analysis/hparam_sweep.h"
@@ -40,7 +41,7 @@ namespace py = pybind11;
 
 namespace {
 
-using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using scalelaw::python::DoubleArray;
 
 std::vector<double> ToVector(const DoubleArray& array) {
   if (array.ndim() != 1) throw scalelaw::InvalidArgument("expected a one-dimensional array");

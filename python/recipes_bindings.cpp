@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "array_values.h"
 #include "scalelaw/analysis/recipes.h"
 #include "scalelaw/error.h"
 
@@ -16,15 +17,8 @@ namespace py = pybind11;
 
 namespace {
 
-using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
-
-std::vector<double> Values(const std::optional<DoubleArray>& array) {
-  if (!array) return {};
-  const auto view = array->unchecked<1>();
-  std::vector<double> out(static_cast<std::size_t>(view.shape(0)));
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = view(static_cast<py::ssize_t>(i));
-  return out;
-}
+using scalelaw::python::DoubleArray;
+using scalelaw::python::Values;
 
 // (value, lo95, hi95) as a value and a (lo, hi) pair; None where there is none.
 std::optional<double> Finite(double value) {

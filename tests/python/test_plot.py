@@ -20,26 +20,6 @@ PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(scalelaw.__file
 
 
 @pytest.fixture(scope="module")
-def plt():
-    """pyplot on the Agg backend (no display); the chart tests skip where matplotlib is not installed."""
-    matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is not installed (apt-get install "
-                                     "python3-matplotlib); scalelaw.plot is optional")
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as pyplot
-
-    yield pyplot
-    pyplot.close("all")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    """Each test's figures closed after it (pyplot keeps them otherwise)."""
-    yield
-    if "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close("all")
-
-
-@pytest.fixture(scope="module")
 def runs():
     """The project's 48 example runs as a dict of columns."""
     table = np.genfromtxt(EXAMPLE_RUNS, delimiter=",", names=True)

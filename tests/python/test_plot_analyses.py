@@ -1,7 +1,6 @@
 """scalelaw.plot of the ladder, sweep design, validation and recipe comparison: the charts `--plot` writes as SVG
 (src/plot/analysis_charts.h), drawn with matplotlib series by series; what each shows, counted."""
 import os
-import sys
 
 import numpy as np
 import pytest
@@ -13,25 +12,6 @@ SHARED_DIR = os.environ.get("SCALELAW_SHARED_DIR", os.path.join(SOURCE_DIR, ".."
 LADDER_CONFIG = os.path.join(SHARED_DIR, "data", "olmo-ladder", "final.json")
 EXAMPLE_RUNS = os.path.join(SOURCE_DIR, "data", "example_runs.csv")
 RECIPE_RUNS = os.path.join(SOURCE_DIR, "data", "recipe_runs.csv")
-
-
-@pytest.fixture(scope="module")
-def plt():
-    """pyplot on the Agg backend (no display); these tests skip where matplotlib is not installed."""
-    matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is not installed (apt-get install "
-                                     "python3-matplotlib); scalelaw.plot is optional")
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as pyplot
-
-    yield pyplot
-    pyplot.close("all")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    if "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close("all")
 
 
 def points(ax):
