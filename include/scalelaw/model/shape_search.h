@@ -8,7 +8,7 @@
 // The depth-to-width rule. Kaplan et al. 2020 (arXiv:2001.08361, Section 3.1, Figure 5): at fixed non-embedding
 // N, the loss depends only mildly on the shape; it varies by a few percent over a wide range of aspect ratios
 // d_model / n_layer (the figure's x axis), and the aspect ratio "can vary by a factor of 40 while only slightly
-// affecting performance". The default range 20..200 lies within that flat region; inside it no shape is
+// impacting performance". The default range 20..200 lies within that flat region; inside it no shape is
 // preferred by the loss, so the distance to the target ranks, and only ties (shapes with the same count, which
 // a fine grid produces) are broken by closeness, in log space, to a preferred aspect ratio of 128: the value of
 // GPT-3 175B (Brown et al. 2020, arXiv:2005.14165, Table 2.1: 96 layers, d_model 12288) and Llama-2-7B (Touvron
