@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <queue>
 #include <tuple>
 
 #include "scalelaw/error.h"
@@ -156,7 +157,10 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
   // each head width dividing d_model, kv heads = heads / group for each group size dividing the heads. The
   // counters say which constraint emptied it.
   std::int64_t depth_widths = 0, with_heads = 0;
-  std::vector<GridPoint> grid;
+  // The K nearest so far, the farthest of them on top: memory stays K points however large the grid.
+  std::priority_queue<GridPoint> nearest;
+  std::int64_t considered = 0;
+  const std::size_t keep = static_cast<std::size_t>(options.top);
   const double log_preferred = std::log(options.preferred_aspect_ratio);
   for (int d_model = options.d_model_multiple_of; d_model <= options.max_d_model;
        d_model += options.d_model_multiple_of) {
@@ -177,14 +181,16 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
           const double value = by_params ? static_cast<double>(ParamsOf(CountParameters(shape), options.definition))
                                          : convention->flops_per_token(shape);
           const double distance = std::abs(value - summary->target) / summary->target;
-          grid.push_back(
+          ++considered;
+          nearest.push(
               {distance, std::abs(std::log(aspect_ratio) - log_preferred), layers, d_model, head_dim, group, value});
+          if (nearest.size() > keep) nearest.pop();
         }
       }
     }
   }
-  summary->shapes_considered = static_cast<std::int64_t>(grid.size());
-  if (grid.empty()) {
+  summary->shapes_considered = considered;
+  if (considered == 0) {
     if (depth_widths == 0) {
       summary->message = fmt::format(
           "no (layers, d_model) with d_model a multiple of {} up to {}, layers {}..{} and aspect ratio d_model / "
@@ -201,10 +207,13 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
     summary->status = ShapeSearchStatus::kNoShape;
     return false;
   }
-  const std::size_t keep = std::min(grid.size(), static_cast<std::size_t>(options.top));
-  std::partial_sort(grid.begin(), grid.begin() + static_cast<std::ptrdiff_t>(keep), grid.end());
-  for (std::size_t i = 0; i < keep; ++i) {
-    const GridPoint& point = grid[i];
+  std::vector<GridPoint> kept;
+  while (!nearest.empty()) {
+    kept.push_back(nearest.top());
+    nearest.pop();
+  }
+  std::reverse(kept.begin(), kept.end());
+  for (const GridPoint& point : kept) {
     ShapeCandidate candidate;
     candidate.count = Count(ShapeOf(options, point.layers, point.d_model, point.head_dim, point.group));
     candidate.value = point.value;
@@ -213,7 +222,7 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
     summary->shapes.push_back(std::move(candidate));
   }
   summary->status = ShapeSearchStatus::kUsable;
-  summary->message = fmt::format("{} shapes in the constrained grid; the {} nearest to {} {}", grid.size(), keep,
+  summary->message = fmt::format("{} shapes in the constrained grid; the {} nearest to {} {}", considered, kept.size(),
                                  detail::ShortNumber(summary->target), summary->target_quantity);
   return true;
 }
