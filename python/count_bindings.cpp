@@ -6,9 +6,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scalelaw/model/count.h"
 #include "scalelaw/model/hf_config.h"
+#include "scalelaw/model/shape_search.h"
 
 namespace py = pybind11;
 
@@ -73,6 +75,40 @@ py::dict ShapeDict(const ShapeCount& count) {
   out["max_positions"] = s.PositionRows();
   out["seq_len"] = s.seq_len;
   return out;
+}
+
+scalelaw::ShapeSearchSummary SearchShapes(double params, const std::string& definition, double flops_per_token,
+                                          const std::string& convention, const std::vector<int>& head_dims,
+                                          const std::vector<int>& group_sizes, const std::string& ffn_kind,
+                                          int ffn_multiple_of, double ffn_multiplier, int d_model_multiple_of,
+                                          int max_d_model, int min_layers, int max_layers, double min_aspect_ratio,
+                                          double max_aspect_ratio, double preferred_aspect_ratio, std::int64_t vocab,
+                                          bool tied_embeddings, const std::string& norm, int seq_len, int top) {
+  scalelaw::ShapeSearchOptions options;
+  options.params = params;
+  options.definition = scalelaw::ParseParamsDefinition(definition);
+  options.flops_per_token = flops_per_token;
+  options.convention = convention;
+  options.head_dims = head_dims;
+  options.group_sizes = group_sizes;
+  options.ffn_kind = scalelaw::ParseFfnKind(ffn_kind);
+  options.ffn_multiple_of = ffn_multiple_of;
+  options.ffn_multiplier = ffn_multiplier;
+  options.d_model_multiple_of = d_model_multiple_of;
+  options.max_d_model = max_d_model;
+  options.min_layers = min_layers;
+  options.max_layers = max_layers;
+  options.min_aspect_ratio = min_aspect_ratio;
+  options.max_aspect_ratio = max_aspect_ratio;
+  options.preferred_aspect_ratio = preferred_aspect_ratio;
+  options.vocab = vocab;
+  options.tied_embeddings = tied_embeddings;
+  options.norm = scalelaw::ParseNormKind(norm);
+  options.seq_len = seq_len;
+  options.top = top;
+  scalelaw::ShapeSearchSummary summary;
+  scalelaw::SearchShapes(options, &summary);  // InvalidArgument names the keyword: "head_dims: ..."
+  return summary;
 }
 
 }  // namespace
@@ -163,6 +199,57 @@ void BindCount(py::module_& m) {
       row["counts"] = c.counts;
       out.append(row);
     }
+    return out;
+  });
+
+  py::class_<scalelaw::ShapeCandidate>(m, "ShapeCandidate", "One shape of a shape search, with its counts")
+      .def_readonly("count", &scalelaw::ShapeCandidate::count, "its parameter counts and FLOPs per token")
+      .def_property_readonly("shape", [](const scalelaw::ShapeCandidate& c) { return ShapeDict(c.count); })
+      .def_readonly("value", &scalelaw::ShapeCandidate::value,
+                    "the shape's parameters of the definition, or FLOPs per token under the convention")
+      .def_readonly("relative_distance", &scalelaw::ShapeCandidate::relative_distance, "|value - target| / target")
+      .def_readonly("aspect_ratio", &scalelaw::ShapeCandidate::aspect_ratio, "d_model / layers");
+  py::class_<scalelaw::ShapeSearchSummary>(m, "ShapeSearch", "The shapes nearest a target (scalelaw.shapes)")
+      .def_property_readonly("status",
+                             [](const scalelaw::ShapeSearchSummary& s) { return std::string(Name(s.status)); })
+      .def_property_readonly("usable", &scalelaw::ShapeSearchSummary::IsUsable)
+      .def_readonly("message", &scalelaw::ShapeSearchSummary::message)
+      .def_readonly("target", &scalelaw::ShapeSearchSummary::target)
+      .def_readonly("target_quantity", &scalelaw::ShapeSearchSummary::target_quantity)
+      .def_readonly("shapes_considered", &scalelaw::ShapeSearchSummary::shapes_considered)
+      .def_readonly("shapes", &scalelaw::ShapeSearchSummary::shapes, "the K nearest, nearest first")
+      .def("brief_report", &scalelaw::ShapeSearchSummary::BriefReport)
+      .def("full_report", &scalelaw::ShapeSearchSummary::FullReport)
+      .def("__str__", &scalelaw::ShapeSearchSummary::FullReport);
+  m.def("_shapes", &SearchShapes, py::arg("params"), py::arg("definition"), py::arg("flops_per_token"),
+        py::arg("convention"), py::arg("head_dims"), py::arg("group_sizes"), py::arg("ffn_kind"),
+        py::arg("ffn_multiple_of"), py::arg("ffn_multiplier"), py::arg("d_model_multiple_of"), py::arg("max_d_model"),
+        py::arg("min_layers"), py::arg("max_layers"), py::arg("min_aspect_ratio"), py::arg("max_aspect_ratio"),
+        py::arg("preferred_aspect_ratio"), py::arg("vocab"), py::arg("tied_embeddings"), py::arg("norm"),
+        py::arg("seq_len"), py::arg("top"));
+  m.def("_shape_search_defaults", [] {
+    const scalelaw::ShapeSearchOptions defaults;
+    py::dict out;
+    out["definition"] = std::string(Name(defaults.definition));
+    out["convention"] = defaults.convention;
+    out["head_dims"] = defaults.head_dims;
+    out["group_sizes"] = defaults.group_sizes;
+    out["ffn_kind"] = std::string(Name(defaults.ffn_kind));
+    out["ffn_multiple_of"] = defaults.ffn_multiple_of;
+    out["ffn_multiplier"] = defaults.ffn_multiplier;
+    out["d_model_multiple_of"] = defaults.d_model_multiple_of;
+    out["max_d_model"] = defaults.max_d_model;
+    out["min_layers"] = defaults.min_layers;
+    out["max_layers"] = defaults.max_layers;
+    out["min_aspect_ratio"] = defaults.min_aspect_ratio;
+    out["max_aspect_ratio"] = defaults.max_aspect_ratio;
+    out["preferred_aspect_ratio"] = defaults.preferred_aspect_ratio;
+    out["vocab"] = defaults.vocab;
+    out["tied_embeddings"] = defaults.tied_embeddings;
+    out["norm"] = std::string(Name(defaults.norm));
+    out["seq_len"] = defaults.seq_len;
+    out["top"] = defaults.top;
+    out["definitions"] = scalelaw::ParamsDefinitionNames();
     return out;
   });
 }

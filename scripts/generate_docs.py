@@ -98,6 +98,69 @@ def count_example(cli, args):
     return text, data
 
 
+def shape_example(cli, args):
+    """`scalelaw shape ARGS`: its text and its JSON."""
+    binary = os.path.abspath(cli)
+    text = subprocess.run([binary, "shape", *args], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    data = json.loads(subprocess.run([binary, "shape", *args, "--json"], capture_output=True, text=True, check=True,
+                                     cwd=ROOT).stdout)
+    return text, data
+
+
+def shape_search_section(cli):
+    llama_args = ["--params", "6738415616", "--head-dims", "128", "--ffn-multiple-of", "256", "--vocab", "32000",
+                  "--seq-len", "4096", "--top", "3"]
+    deepseek_args = ["--flops-per-token", "4.2279e10", "--convention", "deepseek", "--head-dims", "128",
+                     "--vocab", "102400", "--seq-len", "4096"]
+    llama_text, llama = shape_example(cli, llama_args)
+    _, deepseek = shape_example(cli, deepseek_args)
+    rank = next(i for i, s in enumerate(deepseek["shapes"], 1)
+                if (s["shape"]["layers"], s["shape"]["d_model"]) == (30, 4096))
+    found = deepseek["shapes"][rank - 1]
+    empty_args = ["--params", "7e9", "--head-dims", "100", "--d-model-multiple-of", "256", "--max-d-model", "4096"]
+    empty = subprocess.run([os.path.abspath(cli), "shape", *empty_args], capture_output=True, text=True, cwd=ROOT)
+    best = llama["shapes"][0]
+    return ["## Shape search", "",
+            "`scalelaw shape` (Python: `scalelaw.shapes`, C++: `SearchShapes` in `scalelaw/model/shape_search.h`) "
+            "turns a target into trainable shapes: a parameter count of a stated definition (`--params N "
+            "--definition total|non-embedding|non-vocabulary`) or training FLOPs per token under a convention of the "
+            "table above (`--flops-per-token X --convention NAME`). It enumerates every shape of a constrained "
+            "grid, counts each with the same functions as `scalelaw count`, and prints the `--top` K nearest by "
+            "relative distance, each with its counts under every definition and convention. The constraints:",
+            "",
+            "- `--head-dims` (default 64,128): heads = d_model / head_dim, so the heads divide d_model.",
+            "- `--group-sizes` (default 1, multi-head attention): query heads per key-value head, each dividing the "
+            "heads (4 or 8 for Llama-3-style grouped-query attention).",
+            "- `--ffn-kind`, `--ffn-multiple-of`, `--ffn-multiplier`: the SwiGLU width by Llama's rule above.",
+            "- `--d-model-multiple-of` (default 128), `--max-d-model`, `--min-layers`, `--max-layers`.",
+            "- The depth-to-width rule, `--min-aspect-ratio` and `--max-aspect-ratio` on d_model / n_layer (default "
+            "20 to 200). Kaplan et al. 2020 (arXiv:2001.08361, Section 3.1 and Figure 5) found that at a fixed "
+            "non-embedding N the loss varies only a few percent over a wide range of shapes: the aspect ratio \"can "
+            "vary by a factor of 40 while only slightly impacting performance\", and (n_layer, d_model) = (6, 4288) "
+            "reaches a loss within 3% of (48, 1600). The default range, a factor of 10, sits inside that flat region, so "
+            "no shape inside it is preferred by the loss and the distance to the target ranks.",
+            "- Ties (the same count, as head widths 64 and 128 give under multi-head attention) are broken by the "
+            "aspect ratio nearest `--preferred-aspect-ratio` in log space, 128 by default: GPT-3 175B's "
+            "(96 layers, d_model 12288; Brown et al. 2020, Table 2.1) and Llama-2-7B's (32, 4096).",
+            "- `--vocab`, `--tied`, `--norm`, `--seq-len`: the rest of the shape, as `scalelaw count` has them.",
+            "",
+            "### Worked example: Llama-2-7B from its own count", "",
+            f"Llama-2-7B's total, {best['params']['total']:,}, with Llama-2's constraints (head width 128, SwiGLU "
+            "rounded to 256, a 32,000 untied vocabulary) gives back its shape, "
+            f"{best['shape']['layers']} layers of d_model {best['shape']['d_model']}, at relative distance "
+            f"{best['relative_distance']:g}, out of {llama['shapes_considered']:,} shapes in the grid:", "",
+            "```", f"$ scalelaw shape {' '.join(llama_args)}", llama_text.rstrip(), "```", "",
+            "### Worked example: DeepSeek 7B from its M", "",
+            f"DeepSeek 7B's M = 4.2279e10 FLOPs per token (`scalelaw shape {' '.join(deepseek_args)}`) ranks "
+            f"30 layers of d_model 4096 at {rank} of {len(deepseek['shapes'])}, "
+            f"{found['value']:.5e} FLOPs per token (relative distance {found['relative_distance']:.2g} from the "
+            "paper's rounded value).",
+            "",
+            "### No shape", "",
+            "Constraints that leave no shape are exit 1 with the reason (Python: `.usable` False, `.message`):", "",
+            "```", f"$ scalelaw shape {' '.join(empty_args)}", empty.stderr.rstrip(), "```", ""]
+
+
 def flop_conventions(cli):
     registry = json.loads(run(cli, "count", "--conventions", "--json"))
     gpt3_args = ["--layers", "96", "--d-model", "12288", "--heads", "96", "--ffn-kind", "gelu", "--vocab", "50257",
@@ -211,8 +274,9 @@ def flop_conventions(cli):
              f"({small_2k['flops']['chinchilla']['flops_per_token'] / small_2k['flops']['6n-non-embedding']['flops_per_token']:.3f}"
              " x without the embeddings). The attention over the context is what 6N leaves out, and it grows "
              "with seq_len / d_model.", "",
-             "```", f"$ scalelaw count {' '.join(small_args)}", small_text.rstrip(), "```", "",
-             "## Bad input", "",
+             "```", f"$ scalelaw count {' '.join(small_args)}", small_text.rstrip(), "```", ""]
+    page += shape_search_section(cli)
+    page += ["## Bad input", "",
              "A shape that cannot be built (heads that do not divide d_model without `--head-dim`, key-value "
              "heads that do not divide the heads) is one line naming the option, exit 2; a config.json of another "
              "architecture (a mixture of experts, `model_type` other than llama, mistral, qwen2, gpt2) or without "

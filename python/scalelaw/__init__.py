@@ -1479,3 +1479,54 @@ def _convention_count_repr(self: ConventionCount) -> str:
 
 setattr(ShapeCount, "__repr__", _shape_count_repr)
 setattr(ConventionCount, "__repr__", _convention_count_repr)
+
+
+# --- shape search (docs/flop-conventions.md, "Shape search"): the shapes nearest a target N or FLOPs per token ---
+
+from ._scalelaw import ShapeCandidate, ShapeSearch  # noqa: E402
+
+__all__ += ["ShapeCandidate", "ShapeSearch", "shapes"]
+
+
+def shapes(params: _Optional[float] = None, *,
+           definition: _Literal["total", "non-embedding", "non-vocabulary"] = "total",
+           flops_per_token: _Optional[float] = None, convention: str = "6n",
+           head_dims: _Sequence[int] = (64, 128), group_sizes: _Sequence[int] = (1,), ffn_kind: _ShapeKind = "swiglu",
+           ffn_multiple_of: int = 256, ffn_multiplier: float = 1.0, d_model_multiple_of: int = 128,
+           max_d_model: int = 32768, min_layers: int = 1, max_layers: int = 256, min_aspect_ratio: float = 20.0,
+           max_aspect_ratio: float = 200.0, preferred_aspect_ratio: float = 128.0, vocab: int = 32000,
+           tied_embeddings: bool = False, norm: _Literal["rmsnorm", "layernorm"] = "rmsnorm", seq_len: int = 4096,
+           top: int = 5) -> ShapeSearch:
+    """The top transformer shapes nearest a target, as `scalelaw shape` finds them.
+
+    shapes(7e9, definition="total") targets a parameter count (total, non-embedding as Kaplan counts, or
+    non-vocabulary as Tao et al. count); shapes(flops_per_token=4.2e10, convention="deepseek") a training FLOPs per
+    token under a convention of flop_conventions(). The grid: d_model a multiple of d_model_multiple_of up to
+    max_d_model; heads = d_model / head_dim for each of head_dims dividing d_model; kv heads = heads / g for each
+    g of group_sizes dividing the heads (1: multi-head attention); layers with d_model / layers inside
+    [min_aspect_ratio, max_aspect_ratio] (Kaplan et al. 2020, Fig. 5: the loss is flat over a wide range);
+    the SwiGLU width by Llama's rule. Ranked by relative distance to the target, ties by the aspect ratio nearest
+    preferred_aspect_ratio. .shapes holds the nearest top, each with .count (a ShapeCount: every definition of
+    N and every convention's FLOPs per token); .usable is False with .message the reason when no shape fits.
+    Options that cannot be searched raise InvalidArgument naming the keyword.
+    """
+    return _scalelaw._shapes(float(params or 0.0), definition, float(flops_per_token or 0.0), convention,
+                             [int(h) for h in head_dims], [int(g) for g in group_sizes], ffn_kind,
+                             int(ffn_multiple_of), float(ffn_multiplier), int(d_model_multiple_of), int(max_d_model),
+                             int(min_layers), int(max_layers), float(min_aspect_ratio), float(max_aspect_ratio),
+                             float(preferred_aspect_ratio), int(vocab), bool(tied_embeddings), norm, int(seq_len),
+                             int(top))
+
+
+def _shape_search_repr(self: ShapeSearch) -> str:
+    return f"<ShapeSearch {self.brief_report()}>"
+
+
+def _shape_candidate_repr(self: ShapeCandidate) -> str:
+    s = self.shape
+    return (f"<ShapeCandidate {s['layers']} layers x d_model {s['d_model']}, {s['heads']} heads ({s['kv_heads']} kv):"
+            f" {self.value:.4g}, distance {self.relative_distance:.3g}>")
+
+
+setattr(ShapeSearch, "__repr__", _shape_search_repr)
+setattr(ShapeCandidate, "__repr__", _shape_candidate_repr)

@@ -1019,6 +1019,68 @@ def _count_defaults() -> dict[str, Any]: ...  # TransformerShape's defaults unde
 def _count_choices() -> dict[str, list[str]]: ...  # ffn_kind, norm, biases, positions: the names each accepts
 def _flop_conventions() -> list[dict[str, str]]: ...  # name, title, formula, citation, counts
 
+# Shape search (python/count_bindings.cpp).
+class ShapeCandidate:
+    """One shape of a shape search, with its counts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def count(self) -> ShapeCount: ...
+    @property
+    def shape(self) -> dict[str, Any]: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def relative_distance(self) -> float: ...
+    @property
+    def aspect_ratio(self) -> float: ...
+
+class ShapeSearch:
+    """The shapes nearest a target (scalelaw.shapes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible from Python
+    @property
+    def status(self) -> str: ...  # "usable" or "no shape"
+    @property
+    def usable(self) -> bool: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def target(self) -> float: ...
+    @property
+    def target_quantity(self) -> str: ...
+    @property
+    def shapes_considered(self) -> int: ...
+    @property
+    def shapes(self) -> list[ShapeCandidate]: ...
+    def brief_report(self) -> str: ...
+    def full_report(self) -> str: ...
+
+def _shapes(
+    params: float,
+    definition: str,
+    flops_per_token: float,
+    convention: str,
+    head_dims: list[int],
+    group_sizes: list[int],
+    ffn_kind: str,
+    ffn_multiple_of: int,
+    ffn_multiplier: float,
+    d_model_multiple_of: int,
+    max_d_model: int,
+    min_layers: int,
+    max_layers: int,
+    min_aspect_ratio: float,
+    max_aspect_ratio: float,
+    preferred_aspect_ratio: float,
+    vocab: int,
+    tied_embeddings: bool,
+    norm: str,
+    seq_len: int,
+    top: int,
+) -> ShapeSearch: ...
+def _shape_search_defaults() -> dict[str, Any]: ...  # ShapeSearchOptions's defaults under scalelaw.shapes's keywords
+
 # The charts of src/plot/analysis_charts.h (the CLI's --plot of ladder, design, validate, compare), each as
 # {"title", "x": {"label", "log"}, "y": {...}, "series": [{"kind", "label", "color", "x", "y", "lower", "upper",
 # "width", "dashed", "marker", "outlined", "opacity", "sets_range"}], "shade": {...} | None}.

@@ -41,7 +41,9 @@ TransformerShape ShapeOf(const CountCommand& command) {
   return shape;
 }
 
-nlohmann::ordered_json ToJson(const ShapeCount& count) {
+}  // namespace
+
+nlohmann::ordered_json ShapeCountJson(const ShapeCount& count) {
   const TransformerShape& s = count.shape;
   nlohmann::ordered_json shape{{"layers", s.layers},
                                {"d_model", s.d_model},
@@ -88,6 +90,8 @@ nlohmann::ordered_json ToJson(const ShapeCount& count) {
   return out;
 }
 
+namespace {
+
 int RunConventions(bool json) {
   if (json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -114,7 +118,7 @@ int RunCount(const CountCommand& command) {
   ShapeCount count = Count(ShapeOf(command));
   count.source = command.config;
   if (command.json) {
-    fmt::print("{}\n", ToJson(count).dump());
+    fmt::print("{}\n", ShapeCountJson(count).dump());
   } else {
     fmt::print("{}", count.FullReport());
     fmt::print("\nCitations\n");

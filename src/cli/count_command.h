@@ -2,9 +2,11 @@
 // its training FLOPs per token under every convention of the registry (scalelaw/model/count.h).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/commands.h"
+#include "scalelaw/model/count.h"
 #include "scalelaw/model/shape.h"
 
 namespace scalelaw::cli {
@@ -21,6 +23,10 @@ struct CountCommand {
   bool conventions = false;  // list the registry of conventions instead
   bool json = false;
 };
+
+// One counted shape as `count --json` writes it (shape, params, flops_per_token); `shape --json` writes the same
+// object for each shape it finds.
+nlohmann::ordered_json ShapeCountJson(const ShapeCount& count);
 
 // 0 ok; 2 a shape that cannot be built or a config.json that cannot be read (thrown as scalelaw::Error, with the
 // option or the file and field named).

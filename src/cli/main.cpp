@@ -24,6 +24,7 @@
 #include "cli/isoflop_command.h"
 #include "cli/ladder_command.h"
 #include "cli/output.h"
+#include "cli/shape_command.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/fit/model.h"
@@ -677,6 +678,91 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
   });
 }
 
+void AddShapeCommand(CLI::App& app, ShapeCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "shape",
+      "The K transformer shapes nearest a target parameter count or FLOPs per token, each with its counts under "
+      "every convention");
+  scalelaw::ShapeSearchOptions& options = command.options;
+  auto* params =
+      sub->add_option("--params", options.params, "Target parameter count N (of --definition)")->check(kPositiveNumber);
+  sub->add_option("--definition", command.definition,
+                  "Which N --params is: total (Chinchilla), non-embedding (Kaplan), non-vocabulary (Tao et al.)")
+      ->capture_default_str()
+      ->check(CLI::IsMember(scalelaw::ParamsDefinitionNames()))
+      ->needs(params);
+  auto* flops = sub->add_option("--flops-per-token", options.flops_per_token,
+                                "Target training FLOPs per token under --convention")
+                    ->check(kPositiveNumber);
+  sub->add_option("--convention", options.convention,
+                  "The FLOP convention of --flops-per-token (scalelaw count --conventions)")
+      ->capture_default_str()
+      ->check(CLI::IsMember(ChoiceNames(scalelaw::FlopConventions())))
+      ->needs(flops);
+  params->excludes(flops);
+  sub->add_option("--head-dims", options.head_dims, "Head widths allowed; heads = d_model / head_dim")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 16))
+      ->delimiter(',');
+  sub->add_option("--group-sizes", options.group_sizes,
+                  "Query heads per key-value head allowed (1: multi-head attention; GQA otherwise)")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 16))
+      ->delimiter(',');
+  sub->add_option("--ffn-kind", command.ffn_kind, "Feed-forward block: swiglu (gated, 3 matrices) or gelu (2)")
+      ->capture_default_str()
+      ->check(CLI::IsMember(scalelaw::FfnKindNames()));
+  sub->add_option("--ffn-multiple-of", options.ffn_multiple_of,
+                  "The swiglu width, Llama's 8 d_model / 3, is rounded up to a multiple of this")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 20));
+  sub->add_option("--ffn-multiplier", options.ffn_multiplier, "The swiglu width is first scaled by this")
+      ->capture_default_str()
+      ->check(NumberFromTo(0.01, 64));
+  sub->add_option("--d-model-multiple-of", options.d_model_multiple_of, "d_model is a multiple of this")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 20));
+  sub->add_option("--max-d-model", options.max_d_model, "Largest d_model")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 20));
+  sub->add_option("--min-layers", options.min_layers, "Fewest layers")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 4096));
+  sub->add_option("--max-layers", options.max_layers, "Most layers")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 4096));
+  sub->add_option("--min-aspect-ratio", options.min_aspect_ratio,
+                  "Smallest d_model / layers (Kaplan et al. 2020, Fig. 5: loss within a few percent over a wide "
+                  "range)")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
+  sub->add_option("--max-aspect-ratio", options.max_aspect_ratio, "Largest d_model / layers")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
+  sub->add_option("--preferred-aspect-ratio", options.preferred_aspect_ratio,
+                  "Breaks ties between shapes equally near the target (GPT-3 175B's and Llama-2-7B's 128)")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
+  sub->add_option("--vocab", options.vocab, "Vocabulary size")->capture_default_str()->check(WholeNumber(1, 1 << 24));
+  sub->add_flag("--tied", options.tied_embeddings, "The output head shares the input embedding matrix");
+  sub->add_option("--norm", command.norm, "Norm: rmsnorm (d params) or layernorm (2d)")
+      ->capture_default_str()
+      ->check(CLI::IsMember(scalelaw::NormKindNames()));
+  sub->add_option("--seq-len", options.seq_len, "Training context, which the attention FLOPs grow with")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 24));
+  sub->add_option("--top", options.top, "K: the shapes printed, nearest first")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1000));
+  AddJsonFlag(sub, command.json);
+  sub->callback([&command, &exit_code, params, flops] {
+    if (params->count() == 0 && flops->count() == 0) {
+      throw CLI::ValidationError("shape needs a target: --params N or --flops-per-token X");
+    }
+    exit_code = RunShape(command);
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -700,6 +786,7 @@ int main(int argc, char** argv) {
   CurveCommands curve;
   DesignCommand design;
   CountCommand count;
+  ShapeCommand shape;
   AddFitCommand(app, fit, exit_code);
   AddValidateCommand(app, validate, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
@@ -717,6 +804,7 @@ int main(int argc, char** argv) {
   AddCurveCommands(app, curve, exit_code);
   AddDesignCommand(app, design, exit_code);
   AddCountCommand(app, count, exit_code);
+  AddShapeCommand(app, shape, exit_code);
 
   SetCommandLine(argc, argv);
   try {

@@ -1,0 +1,114 @@
+// Shape search: the transformer shapes nearest a target size, under the constraints a practitioner builds with.
+// A plan says "N = 2.65e9" (of some definition) or "M = 4.2e10 FLOPs per token"; a trainer needs layers, d_model,
+// heads and key-value heads. SearchShapes enumerates the constrained grid exhaustively (it is small: d_model a
+// multiple of 64-256, layers bounded by the aspect-ratio range, a few head widths and group sizes), counts every
+// shape with the counting functions of scalelaw/model/count.h (no second counting code), and returns the K
+// nearest by relative distance to the target, each with its counts under every convention of FlopConventions().
+//
+// The depth-to-width rule. Kaplan et al. 2020 (arXiv:2001.08361, Section 3.1, Figure 5): at fixed non-embedding
+// N, the loss depends only mildly on the shape; it varies by a few percent over a wide range of aspect ratios
+// d_model / n_layer (the figure's x axis), and the aspect ratio "can vary by a factor of 40 while only slightly
+// impacting performance". The default range 20..200 lies within that flat region; inside it no shape is
+// preferred by the loss, so the distance to the target ranks, and only ties (shapes with the same count, which
+// a fine grid produces) are broken by closeness, in log space, to a preferred aspect ratio of 128: the value of
+// GPT-3 175B (Brown et al. 2020, arXiv:2005.14165, Table 2.1: 96 layers, d_model 12288) and Llama-2-7B (Touvron
+// et al. 2023, arXiv:2307.09288: 32 layers, d_model 4096), both trained inside Kaplan's flat region.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scalelaw/model/count.h"
+#include "scalelaw/model/shape.h"
+
+namespace scalelaw {
+
+// Which parameter count a target N is (see ParameterCounts): every weight (Chinchilla), without the token and
+// position embeddings (Kaplan), or without the input embedding and output head (Tao et al. 2024's N_nv).
+enum class ParamsDefinition { kTotal, kNonEmbedding, kNonVocabulary };
+std::string_view Name(ParamsDefinition definition);  // "total", "non-embedding", "non-vocabulary"
+std::vector<std::string> ParamsDefinitionNames();
+// InvalidArgument naming `field` and the choices when the name is none of them.
+ParamsDefinition ParseParamsDefinition(std::string_view name, std::string_view field = "definition");
+// The count of that definition.
+std::int64_t ParamsOf(const ParameterCounts& counts, ParamsDefinition definition);
+
+struct ShapeSearchOptions {
+  // The target: a parameter count of `definition` (params > 0), or training FLOPs per token under the
+  // convention named `convention` of FlopConventions() (flops_per_token > 0); exactly one of the two.
+  double params = 0;
+  ParamsDefinition definition = ParamsDefinition::kTotal;
+  double flops_per_token = 0;
+  std::string convention = "6n";
+
+  // Constraints. A shape has heads = d_model / head_dim query heads (so the heads divide d_model) for each
+  // head_dim that divides d_model, and heads / group kv heads for each group size (query heads per key-value
+  // head) that divides the heads: group 1 is multi-head attention, heads is multi-query.
+  std::vector<int> head_dims = {64, 128};
+  std::vector<int> group_sizes = {1};
+  FfnKind ffn_kind = FfnKind::kSwiGlu;
+  int ffn_multiple_of = 256;    // the derived SwiGLU width, Llama's rule (LlamaFfnWidth)
+  double ffn_multiplier = 1.0;  // Llama's ffn_dim_multiplier
+  int d_model_multiple_of = 128;
+  int max_d_model = 32768;
+  int min_layers = 1;
+  int max_layers = 256;
+  // d_model / n_layer, inclusive; Kaplan et al. 2020, Figure 5 (see above).
+  double min_aspect_ratio = 20;
+  double max_aspect_ratio = 200;
+  double preferred_aspect_ratio = 128;  // breaks ties only
+
+  // The rest of the shape, as TransformerShape has it.
+  std::int64_t vocab = 32000;
+  bool tied_embeddings = false;
+  NormKind norm = NormKind::kRmsNorm;
+  BiasKind biases = BiasKind::kNone;
+  PositionKind positions = PositionKind::kNone;
+  int seq_len = 4096;
+
+  int top = 5;  // K: the shapes returned
+
+  // Empty when the options can be searched; else the first problem, one line starting with the option's name
+  // (the field name, as the CLI's option and Python's keyword spell it).
+  std::string Problem() const;
+  bool IsValid() const { return Problem().empty(); }
+};
+
+// One shape found: its counts under every convention, the quantity the target is in, and how far it is.
+struct ShapeCandidate {
+  ShapeCount count;
+  double value = 0;              // the shape's params of the definition, or its FLOPs per token under the convention
+  double relative_distance = 0;  // |value - target| / target
+  double aspect_ratio = 0;       // d_model / layers
+};
+
+enum class ShapeSearchStatus {
+  kUsable,   // at least one shape satisfies the constraints
+  kNoShape,  // none does; message says which constraint emptied the grid
+};
+std::string_view Name(ShapeSearchStatus status);  // "usable", "no shape"
+
+struct ShapeSearchSummary {
+  ShapeSearchStatus status = ShapeSearchStatus::kNoShape;
+  std::string message;
+  std::string target_quantity;  // "total parameters", "FLOPs per token (deepseek)"
+  double target = 0;
+  std::int64_t shapes_considered = 0;  // shapes in the constrained grid
+  std::vector<ShapeCandidate> shapes;  // the K nearest, nearest first
+
+  bool IsUsable() const { return status == ShapeSearchStatus::kUsable; }
+  std::string BriefReport() const;
+  // The target and the constraints' outcome, then every shape with its parameter counts and its FLOPs per token
+  // under every convention (ShapeCount::FullReport).
+  std::string FullReport() const;
+};
+
+// Throws InvalidArgument naming the option when the options are not valid; else fills the summary (status
+// kNoShape when the grid is empty) and returns IsUsable(). Ranking: relative distance to the target, then
+// |log(aspect ratio / preferred)|, then fewer layers, larger head_dim, smaller group (the order is total, so
+// the result does not depend on the enumeration).
+bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary);
+
+}  // namespace scalelaw
