@@ -10,6 +10,7 @@
 #include <exception>
 #include <limits>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "scalelaw/error.h"
@@ -28,6 +29,48 @@ void CollectValues(const Evaluation& e, std::vector<std::pair<std::string, doubl
     }
     values->emplace_back(e.law->outputs[i], e.values[i]);
   }
+}
+
+// The level of the predictive interval an output carries: a fitted loss's Law::predictive_level, else 0. A law
+// without residuals (a published law, a curve-law fit, a fit file written before they were) has no observation
+// noise to add, and no predictive interval.
+double PredictiveLevel(const Law& law, const LawInfo& record, std::string_view key) {
+  const bool fitted_loss = key == "loss" && record.quantity == Quantity::kLoss && !law.noise.residuals.empty();
+  return fitted_loss ? law.predictive_level : 0;
+}
+
+// "loss_lo90p" and "loss_hi90p" at level 0.9.
+std::string PredictiveKey(std::string_view side, double level) {
+  return fmt::format("loss_{}{}p", side, static_cast<int>(std::lround(100 * level)));
+}
+
+std::string PredictiveNote(const Law& law) {
+  return fmt::format(
+      "{}% predictive interval: the bootstrap's losses with the fit's {} residuals (observation noise, inflated by "
+      "sqrt(n/(n-p)) for the {} free parameters)",
+      static_cast<int>(std::lround(100 * law.predictive_level)), law.noise.residuals.size(), law.noise.free_parameters);
+}
+
+// One output's intervals from its values under the resamples (sorted, at least 2): the 95% band, their 2.5 and
+// 97.5 percentiles, none (NaN) when they agree to 1e-9 of value; and at predictive_level > 0 the predictive
+// interval of a new run (PredictiveInterval; NaN when it has none).
+struct OutputIntervals {
+  double lo95 = std::numeric_limits<double>::quiet_NaN();
+  double hi95 = std::numeric_limits<double>::quiet_NaN();
+  double predictive_lo = std::numeric_limits<double>::quiet_NaN();
+  double predictive_hi = std::numeric_limits<double>::quiet_NaN();
+};
+OutputIntervals IntervalsOf(const std::vector<double>& sorted, double value, const ObservationNoise& noise,
+                            double predictive_level) {
+  OutputIntervals out;
+  const double lo = detail::Percentile(sorted, 0.025), hi = detail::Percentile(sorted, 0.975);
+  if (hi - lo <= 1e-9 * std::abs(value)) return out;
+  out.lo95 = lo;
+  out.hi95 = hi;
+  if (predictive_level > 0) {
+    std::tie(out.predictive_lo, out.predictive_hi) = PredictiveInterval(sorted, noise, predictive_level);
+  }
+  return out;
 }
 
 // The 95% band of every output across the law's resampled constants: the same evaluation under each resample,
@@ -65,23 +108,16 @@ void AddResampleIntervals(const Law& law, const LawInfo& record, const Predictio
     std::vector<double>& s = samples[index];
     if (s.size() < 2) continue;
     std::sort(s.begin(), s.end());
-    const double lo = detail::Percentile(s, 0.025), hi = detail::Percentile(s, 0.975);
-    if (hi - lo <= 1e-9 * std::abs(value)) continue;
-    values.emplace_back(key + "_lo95", lo);
-    values.emplace_back(key + "_hi95", hi);
-    // A law without residuals (a published law, a curve-law fit, a fit file written before they were) has no
-    // observation noise to add, and no predictive interval.
-    if (key == "loss" && record.quantity == Quantity::kLoss && law.predictive_level > 0 &&
-        !law.noise.residuals.empty()) {
-      const auto [plo, phi] = PredictiveInterval(s, law.noise, law.predictive_level);
-      if (std::isfinite(plo) && std::isfinite(phi)) {
-        const int percent = static_cast<int>(std::lround(100 * law.predictive_level));
-        values.emplace_back(fmt::format("loss_lo{}p", percent), plo);
-        values.emplace_back(fmt::format("loss_hi{}p", percent), phi);
-        out->notes.push_back(fmt::format(
-            "{}% predictive interval: the bootstrap's losses with the fit's {} residuals (observation noise, "
-            "inflated by sqrt(n/(n-p)) for the {} free parameters)",
-            percent, law.noise.residuals.size(), law.noise.free_parameters));
+    const double level = PredictiveLevel(law, record, key);
+    const OutputIntervals bounds = IntervalsOf(s, value, law.noise, level);
+    if (std::isnan(bounds.lo95)) continue;
+    values.emplace_back(key + "_lo95", bounds.lo95);
+    values.emplace_back(key + "_hi95", bounds.hi95);
+    if (level > 0) {
+      if (std::isfinite(bounds.predictive_lo) && std::isfinite(bounds.predictive_hi)) {
+        values.emplace_back(PredictiveKey("lo", level), bounds.predictive_lo);
+        values.emplace_back(PredictiveKey("hi", level), bounds.predictive_hi);
+        out->notes.push_back(PredictiveNote(law));
       } else {
         out->warnings.push_back(fmt::format("no predictive interval: the fit has {} residuals for {} free parameters",
                                             law.noise.residuals.size(), law.noise.free_parameters));
@@ -421,8 +457,6 @@ void AddBulkResampleIntervals(const Law& law, const LawInfo& record, const Input
   const std::size_t m = index.size();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::vector<double>> lo(m, std::vector<double>(n, nan)), hi = lo, predictive_lo = lo, predictive_hi = lo;
-  const bool predictive =
-      record.quantity == Quantity::kLoss && law.predictive_level > 0 && !law.noise.residuals.empty();
   constexpr std::size_t kBlock = 512;
   const int blocks = static_cast<int>((n + kBlock - 1) / kBlock);
   std::vector<int> failed_at_some_point(static_cast<std::size_t>(blocks), 0);
@@ -459,17 +493,16 @@ void AddBulkResampleIntervals(const Law& law, const LawInfo& record, const Input
       }
     }
     for (std::size_t j = 0; j < m; ++j) {
-      const bool loss = predictive && record.outputs[index[j]] == "loss";
+      const double level = PredictiveLevel(law, record, record.outputs[index[j]]);
       for (std::size_t k = begin; k < end; ++k) {
         std::vector<double>& s = values[j][k - begin];
         if (s.size() < 2) continue;
         std::sort(s.begin(), s.end());
-        const double l = detail::Percentile(s, 0.025), h = detail::Percentile(s, 0.975);
-        if (h - l <= 1e-9 * std::abs(out->outputs[j].second[k])) continue;
-        lo[j][k] = l;
-        hi[j][k] = h;
-        if (loss)
-          std::tie(predictive_lo[j][k], predictive_hi[j][k]) = PredictiveInterval(s, law.noise, law.predictive_level);
+        const OutputIntervals bounds = IntervalsOf(s, out->outputs[j].second[k], law.noise, level);
+        lo[j][k] = bounds.lo95;
+        hi[j][k] = bounds.hi95;
+        predictive_lo[j][k] = bounds.predictive_lo;
+        predictive_hi[j][k] = bounds.predictive_hi;
       }
     }
   });
@@ -479,14 +512,11 @@ void AddBulkResampleIntervals(const Law& law, const LawInfo& record, const Input
     outputs.push_back(std::move(out->outputs[j]));
     outputs.emplace_back(key + "_lo95", std::move(lo[j]));
     outputs.emplace_back(key + "_hi95", std::move(hi[j]));
-    if (predictive && key == "loss") {
-      const int percent = static_cast<int>(std::lround(100 * law.predictive_level));
-      outputs.emplace_back(fmt::format("loss_lo{}p", percent), std::move(predictive_lo[j]));
-      outputs.emplace_back(fmt::format("loss_hi{}p", percent), std::move(predictive_hi[j]));
-      out->notes.push_back(fmt::format(
-          "{}% predictive intervals: the bootstrap's losses with the fit's {} residuals (observation noise, "
-          "inflated by sqrt(n/(n-p)) for the {} free parameters)",
-          percent, law.noise.residuals.size(), law.noise.free_parameters));
+    const double level = PredictiveLevel(law, record, key);
+    if (level > 0) {
+      outputs.emplace_back(PredictiveKey("lo", level), std::move(predictive_lo[j]));
+      outputs.emplace_back(PredictiveKey("hi", level), std::move(predictive_hi[j]));
+      out->notes.push_back(PredictiveNote(law));
     }
   }
   out->outputs = std::move(outputs);
