@@ -588,7 +588,7 @@ void AddLadderCommand(CLI::App& app, LadderCommand& command, int& exit_code) {
                   "A target whose compute 6ND is more than this multiple of the largest ladder run's is not "
                   "predicted (0: no limit)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(NumberFromTo(0, 1e9));
   sub->add_option("--published", command.published,
                   "A published downstream law evaluated at the target beside the chain (repeatable): " +
                       fmt::format("{}", fmt::join(scalelaw::FamiliesFor(Quantity::kDownstream), ", ")) +

@@ -139,6 +139,9 @@ def test_a_target_too_far_beyond_the_ladder_is_not_predicted(scalelaw, tmp_path)
     assert r.code == 0, r.err
     (row,) = r.json()
     assert 0.5 < row["chained_prediction"] < 1
+    bad = scalelaw("ladder", *runs, *far, "--task", "piqa_val_5shot", "--max-extrapolation", -1)
+    assert bad.code == 2 and len(bad.err.strip().splitlines()) == 1
+    assert "--max-extrapolation: '-1' must be a number from 0" in bad.err
 
 
 def test_a_published_downstream_law_beside_the_chain(scalelaw, ladder):
