@@ -1,14 +1,17 @@
 // A training recipe for a budget composed from the published laws (what `scalelaw plan` prints): N and D from a
-// loss law (compute-optimal, inference-aware or data-constrained), then LR, batch, weight decay and vocabulary
-// from the hyperparameter laws at that (N, D), and the expected loss. Each value names its law; where several
-// laws answer, all their answers are kept so the spread is visible.
+// loss law (compute-optimal, inference-aware or data-constrained), a real shape near that N with D recomputed
+// under the law's FLOP convention, then LR, batch, weight decay and vocabulary from the hyperparameter laws at
+// that shape, the expected loss, and the run a trainer launches (steps, batch in sequences, LR schedule). Each
+// value names its law; where several laws answer, all their answers are kept so the spread is visible.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "scalelaw/model/shape_search.h"
 #include "scalelaw/predict.h"
 
 namespace scalelaw {
@@ -21,10 +24,36 @@ struct PlanItem {
   std::vector<std::pair<std::string, double>> alternatives;  // every law that answered, the primary included
 };
 
+// What a trainer launches: the planned N made a real transformer, and the run's length, batch and learning-rate
+// schedule. A law's N is an idealised count (of its own definition) and its D assumes its own FLOP convention;
+// here the shape nearest that N (SearchShapes: the law's definition, or DeepSeek's M, as the target) is counted
+// under the allocation law's convention (LawInfo::flop_convention), D is recomputed so that F D spends the budget
+// C, and the hyperparameter laws are evaluated at the shape, each reading its own N (WithModel).
+struct TrainingConfiguration {
+  ShapeCount model;             // the shape with its exact counts and FLOPs per token under every convention
+  std::string matched_on;       // what the shape was chosen by: "total parameters", "FLOPs per token (deepseek)"
+  double target = 0;            // the law's N (or M), which the shape is nearest to
+  std::string flop_convention;  // the allocation law's convention (FlopConventions())
+  double flops_per_token = 0;   // F: the shape under it
+  double tokens = 0;            // C / F
+  double seq_len = 0;
+  double batch_sequences = 0;  // the batch law's tokens in whole sequences (at least one)
+  double batch_tokens = 0;     // batch_sequences x seq_len
+  double steps = 0;            // ceil(tokens / batch_tokens)
+  double peak_lr = 0;
+  std::string lr_law;
+  // The LR law's schedule at this run's steps (LawInfo::schedule; a spec `scalelaw curve` reads), or empty when
+  // the law states none (a fit-hparams sweep: the schedule of the user's own runs).
+  std::string schedule;
+};
+
 struct TrainingPlan {
   double flops = 0;
   Prediction allocation;
   std::vector<PlanItem> items;
+  // Empty when no shape satisfies the constraints near the law's N (a warning says why); the items are then the
+  // hyperparameter laws at the law's N itself.
+  std::optional<TrainingConfiguration> configuration;
   std::vector<std::string> notes;
   std::vector<std::string> warnings;
 };
@@ -36,8 +65,18 @@ struct TrainingPlan {
 // Laws of the user's own (a fit-hparams sweep) that answer the learning rate, batch size, weight decay or
 // vocabulary go first in fitted_laws: each becomes the primary answer of what it answers, with the published
 // laws as the alternatives.
+// The shape search's constraints for a plan: the search's defaults (SwiGLU, head widths 64 and 128, d_model a
+// multiple of 128, vocabulary 32000, untied) with the aspect ratio d_model / n_layer in 96..160 around the 128 of
+// Llama-2-7B and GPT-3 175B. Kaplan et al. 2020 (arXiv:2001.08361, Figure 5) find the loss flat from about 20 to
+// 200, but there the nearest count wins, and a plan should hand out a usual shape, not a 165-layer one.
+ShapeSearchOptions PlanShapeOptions();
+
+// shape: the constraints of the shape search (its target, top and seq_len are set by the plan: l_seq is the
+// inputs' seq_len).
 TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law,
-                          const std::vector<Law>& fitted_laws = {});
-TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family);
+                          const std::vector<Law>& fitted_laws = {},
+                          const ShapeSearchOptions& shape = PlanShapeOptions());
+TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family,
+                          const ShapeSearchOptions& shape = PlanShapeOptions());
 
 }  // namespace scalelaw

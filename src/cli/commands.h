@@ -92,6 +92,8 @@ struct InputValues {
   std::vector<std::string> named;
   // Inputs of the text domain (--schedule), by input.
   std::map<Input, std::string> texts;
+  // --config: a Hugging Face config.json whose shape gives the parameter counts and shape inputs (WithModel).
+  std::string model_config;
   double& operator[](Input input) { return values[static_cast<std::size_t>(input)]; }
   // The inputs given, validated by the input table (an InputProblem names the option).
   PredictionInputs Inputs() const;

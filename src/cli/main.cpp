@@ -218,6 +218,16 @@ CLI::Option* AddInput(CLI::App* app, Input input, InputValues& values) {
   return app->add_option(std::string(info.option), values[input], help)->check(domain);
 }
 
+// --config FILE: the model as a Hugging Face config.json, whose counts each law reads in its own N definition.
+CLI::Option* AddModelConfig(CLI::App* sub, InputValues& values) {
+  return sub->add_option("--config", values.model_config,
+                         "The model as a Hugging Face config.json (model_type " +
+                             fmt::format("{}", fmt::join(scalelaw::HuggingFaceModelTypes(), ", ")) +
+                             "): its exact total, non-embedding and non-vocabulary counts, each law reading the N it "
+                             "defines, and its layers, d_model, FFN width and context")
+      ->check(CLI::ExistingFile);
+}
+
 // --input NAME=VALUE, for a --fit whose formula reads columns the input table does not name.
 void AddNamedInputs(CLI::App* sub, InputValues& values) {
   sub->add_option("--input", values.named,
@@ -259,7 +269,9 @@ void AddPredictCommand(CLI::App& app, const PredictCommandSpec& spec, PredictCom
   CLI::App* sub = app.add_subcommand(spec.name, spec.help);
   command.quantity = spec.quantity;
   command.law.family = spec.default_family;
-  for (Input input : scalelaw::InputsFor(spec.quantity)) AddInput(sub, input, command.inputs);
+  const std::vector<Input> inputs = scalelaw::InputsFor(spec.quantity);
+  for (Input input : inputs) AddInput(sub, input, command.inputs);
+  if (std::find(inputs.begin(), inputs.end(), Input::kParams) != inputs.end()) AddModelConfig(sub, command.inputs);
   AddLawChoice(sub, spec.quantity, command.law, /*with_all=*/true);
   if (spec.quantity == Quantity::kLoss) {
     // Inputs that only fits read: a formula's own columns, and the schedule a curve-law fit predicts the loss of.

@@ -10,6 +10,8 @@
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/fit/fitted_law.h"
 #include "scalelaw/io/fit_json.h"
+#include "scalelaw/model/hf_config.h"
+#include "scalelaw/model/model_inputs.h"
 #include "util/short_number.h"
 
 namespace scalelaw::cli {
@@ -40,6 +42,7 @@ PredictionInputs InputValues::Inputs() const {
   for (const auto& [input, text] : texts) {
     if (!text.empty()) in.SetText(input, text);
   }
+  if (!model_config.empty()) in = WithModel(ShapeFromHuggingFaceConfig(model_config), std::move(in));
   return in;
 }
 

@@ -14,9 +14,6 @@
 namespace scalelaw {
 namespace {
 
-constexpr ParamsDefinition kDefinitions[] = {ParamsDefinition::kTotal, ParamsDefinition::kNonEmbedding,
-                                             ParamsDefinition::kNonVocabulary};
-
 // A shape of the grid, as little as ranks it; the full shape is rebuilt for the K kept.
 struct GridPoint {
   double distance;
@@ -56,32 +53,6 @@ TransformerShape ShapeOf(const ShapeSearchOptions& options, int layers, int d_mo
 std::string JoinInts(const std::vector<int>& values) { return fmt::format("{}", fmt::join(values, ", ")); }
 
 }  // namespace
-
-std::string_view Name(ParamsDefinition definition) {
-  switch (definition) {
-    case ParamsDefinition::kTotal:
-      return "total";
-    case ParamsDefinition::kNonEmbedding:
-      return "non-embedding";
-    case ParamsDefinition::kNonVocabulary:
-      return "non-vocabulary";
-  }
-  return "total";
-}
-
-std::vector<std::string> ParamsDefinitionNames() {
-  std::vector<std::string> names;
-  for (ParamsDefinition definition : kDefinitions) names.emplace_back(Name(definition));
-  return names;
-}
-
-ParamsDefinition ParseParamsDefinition(std::string_view name, std::string_view field) {
-  for (ParamsDefinition definition : kDefinitions) {
-    if (Name(definition) == name) return definition;
-  }
-  throw InvalidArgument(fmt::format("{}: '{}' is not a parameter definition (choices: {})", field, name,
-                                    fmt::join(ParamsDefinitionNames(), ", ")));
-}
 
 std::int64_t ParamsOf(const ParameterCounts& counts, ParamsDefinition definition) {
   switch (definition) {

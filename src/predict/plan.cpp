@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "scalelaw/error.h"
+#include "scalelaw/model/model_inputs.h"
+#include "util/short_number.h"
 
 namespace scalelaw {
 namespace {
@@ -30,13 +32,95 @@ void Collect(const std::vector<Prediction>& predictions, std::vector<std::string
   for (const Prediction& p : predictions) warnings->insert(warnings->end(), p.warnings.begin(), p.warnings.end());
 }
 
-}  // namespace
-
-TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family) {
-  return PlanTraining(inputs, PublishedLaw(inputs.Has(Input::kUniqueTokens) ? "datablations" : family));
+// The shape nearest the allocation's N (or M), D recomputed under the law's FLOP convention; nullopt with a
+// warning when no shape fits the constraints there.
+std::optional<TrainingConfiguration> Configure(const LawInfo& law, const Prediction& allocation,
+                                               const PredictionInputs& at, ShapeSearchOptions options,
+                                               TrainingPlan* plan) {
+  const std::string convention = law.flop_convention.empty() ? "6n" : law.flop_convention;
+  const FlopConvention& counted = FindFlopConvention(convention);
+  options.top = 1;
+  options.seq_len = static_cast<int>(std::lround(at.Get(Input::kSeqLen)));
+  if (convention == "deepseek") {
+    // DeepSeek allocates M, non-embedding FLOPs per token, not a parameter count (Bi et al. 2024, Sec. 3.2).
+    options.params = 0;
+    options.flops_per_token = allocation.Value("flops_per_token");
+    options.convention = convention;
+  } else {
+    options.params = allocation.Value("params");
+    options.definition = law.params_kind.value_or(ParamsDefinition::kTotal);
+    options.flops_per_token = 0;
+  }
+  ShapeSearchSummary found;
+  if (!SearchShapes(options, &found)) {
+    plan->warnings.push_back("no trainable shape near the planned N: " + found.message);
+    return std::nullopt;
+  }
+  TrainingConfiguration run;
+  run.model = found.shapes.front().count;
+  run.matched_on = found.target_quantity;
+  run.target = found.target;
+  run.flop_convention = convention;
+  run.flops_per_token = counted.flops_per_token(run.model.shape);
+  run.seq_len = options.seq_len;
+  // C: the training compute (of all epochs, for a data-constrained plan; without inference, for an
+  // inference-aware one).
+  run.tokens = plan->flops / run.flops_per_token;
+  if (!law.params_kind && convention != "deepseek") {
+    plan->notes.push_back("law '" + law.name + "' does not state which N it allocates; the shape is matched on "
+                          "total parameters");
+  }
+  plan->notes.push_back(fmt::format(
+      "the shape's {} {} is {:+.2f}% from the law's {}; D = C / F = {} tokens with F = {} FLOPs/token ({}, the "
+      "allocation law's convention; the law's own D was {})",
+      detail::ShortNumber(found.shapes.front().value), run.matched_on, 100 * (found.shapes.front().value / run.target - 1),
+      detail::ShortNumber(run.target), detail::ShortNumber(run.tokens), detail::ShortNumber(run.flops_per_token),
+      counted.formula, detail::ShortNumber(allocation.Value("tokens"))));
+  return run;
 }
 
-TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law, const std::vector<Law>& fitted_laws) {
+// The run's batch in whole sequences, its steps, and the primary LR law's schedule at those steps.
+void Launch(const std::vector<Prediction>& lrs, const std::optional<PlanItem>& lr, const std::optional<PlanItem>& batch,
+            TrainingConfiguration* run, TrainingPlan* plan) {
+  if (!batch) {
+    plan->warnings.push_back("no batch-size law answered: the run's batch and steps are not planned");
+    return;
+  }
+  run->batch_sequences = std::max(1.0, std::round(batch->value / run->seq_len));
+  run->batch_tokens = run->batch_sequences * run->seq_len;
+  run->steps = std::ceil(run->tokens / run->batch_tokens);
+  if (!lr) {
+    plan->warnings.push_back("no learning-rate law answered: the run's LR and schedule are not planned");
+    return;
+  }
+  run->peak_lr = lr->value;
+  run->lr_law = lr->law;
+  for (const Prediction& p : lrs) {
+    if (p.law.name != lr->law) continue;
+    if (p.law.schedule) {
+      run->schedule = p.law.schedule(run->peak_lr, static_cast<long>(run->steps));
+    } else {
+      plan->notes.push_back("law '" + lr->law + "' states no schedule: use the one its LR was tuned under");
+    }
+    break;
+  }
+}
+
+}  // namespace
+
+ShapeSearchOptions PlanShapeOptions() {
+  ShapeSearchOptions options;
+  options.min_aspect_ratio = 96;
+  options.max_aspect_ratio = 160;
+  return options;
+}
+
+TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family, const ShapeSearchOptions& shape) {
+  return PlanTraining(inputs, PublishedLaw(inputs.Has(Input::kUniqueTokens) ? "datablations" : family), {}, shape);
+}
+
+TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law, const std::vector<Law>& fitted_laws,
+                          const ShapeSearchOptions& shape) {
   if (inputs.Has(Input::kFlops) == inputs.Has(Input::kLifetimeFlops)) {
     throw InputProblem("a plan needs the training compute {0} or, with inference tokens {1}, the lifetime compute {2}",
                        {Input::kFlops, Input::kInferenceTokens, Input::kLifetimeFlops});
@@ -57,14 +141,25 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
   plan.items.push_back({"epochs", "epochs", epochs, source, {}});
 
   PredictionInputs at = inputs;
-  at.Set(Input::kParams, n).Set(Input::kTokens, d).Set(Input::kFlops, 6 * n * d);
-  at.Set(Input::kLoss, allocation.Value("loss"));
   for (Input given : {Input::kUniqueTokens, Input::kInferenceTokens, Input::kTargetLoss, Input::kLifetimeFlops}) {
     at.Clear(given);
   }
-  plan.notes.push_back(
-      "hyperparameter laws are evaluated at the planned N and D with C = 6ND and at the expected loss; each "
-      "law's own N definition and schedule are listed by 'scalelaw laws show NAME'");
+  at.Set(Input::kLoss, allocation.Value("loss"));
+  plan.configuration = Configure(*allocation_law.Answer(Quantity::kAllocation), allocation, at, shape, &plan);
+  if (plan.configuration) {
+    const TrainingConfiguration& run = *plan.configuration;
+    at = WithModel(run.model.shape, at);
+    at.Set(Input::kTokens, run.tokens).Set(Input::kFlops, plan.flops);
+    plan.notes.push_back(fmt::format(
+        "hyperparameter laws are evaluated at the shape ({} layers, d_model {}), each reading its own N from the "
+        "shape's counts, at D = C/F = {} tokens and at the expected loss; their schedules: 'scalelaw laws show NAME'",
+        run.model.shape.layers, run.model.shape.d_model, detail::ShortNumber(run.tokens)));
+  } else {
+    at.Set(Input::kParams, n).Set(Input::kTokens, d).Set(Input::kFlops, 6 * n * d);
+    plan.notes.push_back(
+        "hyperparameter laws are evaluated at the planned N and D with C = 6ND and at the expected loss; each "
+        "law's own N definition and schedule are listed by 'scalelaw laws show NAME'");
+  }
 
   // The user's own laws of a quantity first (the primary answer), then every published one.
   auto answers = [&](Quantity quantity, const PredictionInputs& point) {
@@ -104,6 +199,7 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
     plan.items.push_back(*item);
   }
   plan.items.push_back({"loss", "expected loss (nats/token)", at.Get(Input::kLoss), source, {}});
+  if (plan.configuration) Launch(lrs, lr, batch, &*plan.configuration, &plan);
   return plan;
 }
 

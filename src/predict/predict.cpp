@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "scalelaw/error.h"
+#include "predict/params_conversion.h"
 #include "scalelaw/laws/registry.h"
 #include "util/resampling.h"
 
@@ -310,6 +311,53 @@ void EvaluateRange(const LawInfo& record, const Evaluator& evaluate, const Input
   }
 }
 
+// in with N as record counts it (ChooseParams): the count of the law's definition when it was given, else the
+// count given, with a warning that says how far the two definitions are apart for a typical model.
+PredictionInputs InLawTerms(const LawInfo& record, const PredictionInputs& in, Evaluation* e) {
+  const auto choice = detail::ChooseParams(
+      record, [&](ParamsDefinition definition) { return in.Has(ParamsInput(definition)); },
+      [&](Input input) { return in.Get(input); });
+  if (!choice) return in;
+  PredictionInputs out = in;
+  out.SetUnchecked(Input::kParams, in.Get(choice->source));
+  if (!choice->note.empty()) e->Note(choice->note);
+  if (!choice->warning.empty()) e->Warn(choice->warning);
+  return out;
+}
+
+// The bulk form of InLawTerms: N's column (or fixed value) is the chosen count's; the note and warning go to out.
+InputColumns ColumnsInLawTerms(const LawInfo& record, const InputColumns& in, BulkPrediction* out) {
+  const auto column_of = [&](Input input) -> const double* {
+    for (const auto& [given, column] : in.columns) {
+      if (given == input) return column;
+    }
+    return nullptr;
+  };
+  const auto choice = detail::ChooseParams(
+      record,
+      [&](ParamsDefinition definition) {
+        const Input input = ParamsInput(definition);
+        return column_of(input) != nullptr || in.fixed.Has(input);
+      },
+      [&](Input input) {
+        const double* column = column_of(input);
+        return column != nullptr ? (in.size > 0 ? column[0] : 1.0) : in.fixed.Get(input);
+      });
+  if (!choice) return in;
+  InputColumns converted = in;
+  auto& columns = converted.columns;
+  columns.erase(std::remove_if(columns.begin(), columns.end(), [](const auto& c) { return c.first == Input::kParams; }),
+                columns.end());
+  if (const double* column = column_of(choice->source)) {
+    columns.emplace_back(Input::kParams, column);
+  } else {
+    converted.fixed.SetUnchecked(Input::kParams, in.fixed.Get(choice->source));
+  }
+  if (!choice->note.empty()) out->notes.push_back(choice->note);
+  if (!choice->warning.empty()) out->warnings.push_back(choice->warning);
+  return converted;
+}
+
 }  // namespace
 
 std::pair<double, double> PredictiveInterval(const std::vector<double>& predictions, const ObservationNoise& noise,
@@ -400,9 +448,10 @@ double Prediction::Value(std::string_view key) const {
   throw InvalidArgument(fmt::format("law '{}' gave no '{}'", law.name, key));
 }
 
-Prediction Predict(const Law& law, Quantity quantity, const PredictionInputs& in) {
+Prediction Predict(const Law& law, Quantity quantity, const PredictionInputs& given) {
   const LawInfo& record = RequireAnswer(law, quantity);
   Evaluation e(record);
+  const PredictionInputs in = InLawTerms(record, given, &e);
   try {
     RequireInputs(record, in);
     record.bind(record.constants)(in, e);
@@ -435,6 +484,10 @@ std::vector<Input> InputsFor(Quantity quantity) {
   for (const LawInfo* info : RecordsOf(quantity)) {
     for (Input input : info->inputs) read[static_cast<std::size_t>(input)] = true;
     for (Input input : info->optional_inputs) read[static_cast<std::size_t>(input)] = true;
+  }
+  // A law that reads N reads it from any of the parameter counts (converted to its definition by Predict).
+  if (read[static_cast<std::size_t>(Input::kParams)]) {
+    for (ParamsDefinition definition : kParamsDefinitions) read[static_cast<std::size_t>(ParamsInput(definition))] = true;
   }
   std::vector<Input> inputs;
   for (std::size_t i = 0; i < kInputCount; ++i) {
@@ -527,18 +580,18 @@ void AddBulkResampleIntervals(const Law& law, const LawInfo& record, const Input
   }
 }
 
-BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns& in) {
+BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns& given) {
   const LawInfo& record = RequireAnswer(law, quantity);
-  for (const auto& [input, column] : in.columns) {
+  for (const auto& [input, column] : given.columns) {
     const InputInfo& info = Describe(input);
-    const std::size_t k = FirstOutsideDomain(info, column, in.size);
-    if (k == in.size) continue;
+    const std::size_t k = FirstOutsideDomain(info, column, given.size);
+    if (k == given.size) continue;
     throw InputProblem(
         fmt::format("{{0}} {} (got {} at element {})", DomainProblem(info, column[k]), FormatNumber(column[k]), k),
         {input});
   }
-  for (const auto& [name, column] : in.named_columns) {
-    for (std::size_t k = 0; k < in.size; ++k) {
+  for (const auto& [name, column] : given.named_columns) {
+    for (std::size_t k = 0; k < given.size; ++k) {
       if (std::isfinite(column[k])) continue;
       throw InvalidArgument(fmt::format("the input '{}' must be a finite number (got {} at element {})", name,
                                         FormatNumber(column[k]), k));
@@ -546,6 +599,7 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
   }
   BulkPrediction out;
   out.law = record;
+  const InputColumns in = ColumnsInLawTerms(record, given, &out);
   PredictionInputs first = in.fixed;
   for (const auto& [input, column] : in.columns) first.SetUnchecked(input, in.size > 0 ? column[0] : 1.0);
   for (const auto& [name, column] : in.named_columns) first.SetNamed(name, in.size > 0 ? column[0] : 1.0);
@@ -598,8 +652,8 @@ BulkPrediction PredictBulk(const Law& law, Quantity quantity, const InputColumns
       }
     }
   }
-  out.notes = std::move(results.front().notes);
-  if (points_warned > out.warnings.size()) {
+  out.notes.insert(out.notes.end(), results.front().notes.begin(), results.front().notes.end());
+  if (points_warned > distinct_warnings.size()) {
     out.warnings.push_back(fmt::format("{} of the {} points carry warnings like these", points_warned, in.size));
   }
   for (std::size_t i = 0; i < n_outputs; ++i) {

@@ -159,6 +159,7 @@ inline const std::vector<LawInfo>& ChinchillaLawInfos() {
                                                     : "[V2] paper text; rounding biases predictions (Besiroglu et al. 2024)",
                    ChinchillaConstants(p.law)};
       info.inputs = {Input::kParams, Input::kTokens};
+      info.params_kind = ParamsDefinition::kTotal;
       info.outputs = {"loss"};
       const std::string name = info.name;
       info.bind = [name](const Constants& c) { return BindChinchillaLoss(c, name); };

@@ -35,6 +35,7 @@ inline const std::vector<LawInfo>& ChinchillaAllocationLawInfos() {
                               Input::kInferenceTokens, Input::kGpuFlops,  Input::kTrainMfu,
                               Input::kInferenceMfu,    Input::kGpuHourPrice, Input::kUniqueTokens};
       info.outputs = ChinchillaAllocationOutputs();
+      info.flop_convention = "6n";  // C = 6ND (Hoffmann et al. 2022, Section 3.2)
       const std::string name = info.name;
       info.bind = [name](const Constants& c) -> Evaluator {
         const ChinchillaLaw law = ChinchillaLawFromConstants(c, name);

@@ -240,6 +240,7 @@ inline const std::vector<LawInfo>& DataConstrainedLawInfos() {
     allocation.inputs = {Input::kFlops, Input::kUniqueTokens};
     allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
     allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "loss", "epochs"};
+    allocation.flop_convention = "6n";  // C = 6ND (Muennighoff et al. 2023, Sec. 3)
     allocation.bind = [](const Constants& c) -> Evaluator {
       const DataConstrainedLaw bound = DataConstrainedLawFromConstants(c, "datablations-allocation");
       return [bound](const PredictionInputs& in, Evaluation& e) {

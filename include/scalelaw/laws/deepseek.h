@@ -206,6 +206,16 @@ inline const std::vector<LawInfo>& DeepSeekLawInfos() {
     };
     lr.example = example_7b;
     lr.example.outputs = {{"lr", "4.2460e-4"}, {"flops", "8.4557e22"}};
+    // The multi-step schedule (Sec. 2.3; the 80% and 90% points also in DeepSeek-LLM GitHub issue #71): warmup
+    // (2000 steps [V1]), then 31.6% of the peak after 80% of the tokens and 10% after 90%.
+    lr.schedule = [](double peak, long steps) {
+      const long warmup = WarmupSteps(2000, steps);
+      const long first = std::max(warmup + 1, static_cast<long>(0.8 * static_cast<double>(steps)));
+      const long second = std::max(first + 1, static_cast<long>(0.9 * static_cast<double>(steps)));
+      return "steps:peak=" + FormatNumber(peak) + ",steps=" + std::to_string(steps) +
+             ",warmup=" + std::to_string(warmup) + ",stages=" + std::to_string(first) + "@" +
+             FormatNumber(0.316 * peak) + "/" + std::to_string(second) + "@" + FormatNumber(0.1 * peak);
+    };
     out.push_back(std::move(lr));
 
     LawInfo batch{"deepseek-batch",
@@ -252,6 +262,7 @@ inline const std::vector<LawInfo>& DeepSeekLawInfos() {
     allocation.inputs = {Input::kFlops};
     allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
     allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "flops_per_token"};
+    allocation.flop_convention = "deepseek";  // C = M D (Sec. 3.1, Eq. 1)
     allocation.bind = [](const Constants& c) -> Evaluator {
       const DeepSeekLaw bound = DeepSeekLawFromConstants(c, "deepseek-allocation");
       return [bound](const PredictionInputs& in, Evaluation& e) {

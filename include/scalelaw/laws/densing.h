@@ -77,6 +77,7 @@ inline const std::vector<LawInfo>& DensingLawInfos() {
         {{"A_per_day_arxiv", kDensingGrowthPerDayArxiv},
          {"A_per_day_nature", GrowthPerDayFromDoublingMonths(kDensingDoublingMonthsNature)}}};
     info.inputs = {Input::kParams, Input::kDays};
+    info.params_kind = ParamsDefinition::kTotal;
     info.outputs = {"params_equal_quality", "doubling_days", "doubling_months", "growth_per_year"};
     info.bind = [](const Constants& c) -> Evaluator {
       const double growth = ConstantValue(c, "A_per_day_arxiv", "densing");

@@ -445,6 +445,8 @@ inline const std::vector<LawInfo>& InferenceAwareLawInfos() {
     sardana.optional_inputs = {Input::kTargetLoss,   Input::kFlops,        Input::kLifetimeFlops,        Input::kGpuFlops,    Input::kTrainMfu,
                                Input::kInferenceMfu, Input::kGpuHourPrice, Input::kUniqueTokens};
     sardana.outputs = ChinchillaAllocationOutputs();
+    sardana.params_kind = ParamsDefinition::kTotal;
+    sardana.flop_convention = "6n";  // 6 N D_tr training FLOPs (Sec. 2)
     sardana.bind = [](const Constants& c) -> Evaluator {
       const ChinchillaLaw law = ChinchillaLawFromConstants(c, "sardana");
       const ChinchillaLaw unrounded = FindChinchillaPreset("chinchilla-unrounded").law;

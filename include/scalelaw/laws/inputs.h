@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "scalelaw/error.h"
+#include "scalelaw/model/params_definition.h"
 
 namespace scalelaw {
 
 enum class Input : int {
   kParams,
+  kNonEmbeddingParams,
+  kNonVocabularyParams,
   kTokens,
   kFlops,
   kLoss,
@@ -76,7 +79,14 @@ struct InputInfo {
 inline const std::array<InputInfo, kInputCount>& InputTable() {
   static const std::array<InputInfo, kInputCount> table = {{
       {Input::kParams, "params", "--params", "N, the parameter count",
-       "Parameters N (each law states which kind: total, non-embedding, non-vocabulary)"},
+       "Parameters N, the total count (embeddings included); a law that reads another N warns, so give that count "
+       "or the model's config"},
+      {Input::kNonEmbeddingParams, "non_embedding_params", "--non-embedding-params",
+       "N_ne, the non-embedding parameter count",
+       "Parameters without the token and position embeddings (Kaplan et al.'s N)"},
+      {Input::kNonVocabularyParams, "non_vocabulary_params", "--non-vocabulary-params",
+       "N_nv, the non-vocabulary parameter count",
+       "Parameters without the input embedding and output head (Tao et al.'s N_nv, the Step Law's N)"},
       {Input::kTokens, "tokens", "--tokens", "D, the training tokens", "Training tokens D"},
       {Input::kFlops, "flops", "--flops", "C, the training compute in FLOPs", "Training compute C in FLOPs"},
       {Input::kLoss, "loss", "--loss", "L, the loss reached (nats/token)", "Loss reached, nats/token"},
@@ -136,6 +146,20 @@ inline const std::array<InputInfo, kInputCount>& InputTable() {
 }
 
 inline const InputInfo& Describe(Input input) { return InputTable()[static_cast<std::size_t>(input)]; }
+
+// The input that gives a parameter count of definition: params (total), non_embedding_params,
+// non_vocabulary_params.
+inline Input ParamsInput(ParamsDefinition definition) {
+  switch (definition) {
+    case ParamsDefinition::kNonEmbedding:
+      return Input::kNonEmbeddingParams;
+    case ParamsDefinition::kNonVocabulary:
+      return Input::kNonVocabularyParams;
+    case ParamsDefinition::kTotal:
+      break;
+  }
+  return Input::kParams;
+}
 
 // The input whose Python/JSON key is key, or nullptr.
 inline const InputInfo* FindInputByKey(std::string_view key) {

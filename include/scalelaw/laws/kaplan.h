@@ -253,6 +253,7 @@ inline const std::vector<LawInfo>& KaplanLawInfos() {
                   {"alpha_C_min", k.alpha_C_min},
                   {"C_c_min", k.C_c_min}}};
     loss.inputs = {Input::kParams, Input::kTokens};
+    loss.params_kind = ParamsDefinition::kNonEmbedding;
     loss.outputs = {"loss"};
     loss.bind = [](const Constants& c) -> Evaluator {
       const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-loss");
@@ -280,6 +281,7 @@ inline const std::vector<LawInfo>& KaplanLawInfos() {
                "the rule breaks down); a rule of thumb, not a fit; throws for N >= 1.21e10",
                {{"lr_intercept", k.lr_intercept}, {"lr_slope", k.lr_slope}}};
     lr.inputs = {Input::kParams};
+    lr.params_kind = ParamsDefinition::kNonEmbedding;
     lr.outputs = {"lr"};
     lr.bind = [](const Constants& c) -> Evaluator {
       const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-lr");
@@ -298,6 +300,11 @@ inline const std::vector<LawInfo>& KaplanLawInfos() {
                   {},
                   {{"lr", "3.481e-4"}},
                   "Kaplan et al. 2020 (arXiv:2001.08361), App. D.6, Eq. D.1 (natural log) at N = 1e9"};
+    // Section 2.3: a 3000-step linear warmup, then cosine decay to zero.
+    lr.schedule = [](double peak, long steps) {
+      return "cosine:peak=" + FormatNumber(peak) + ",end=0,steps=" + std::to_string(steps) +
+             ",warmup=" + std::to_string(WarmupSteps(3000, steps));
+    };
     out.push_back(std::move(lr));
 
     LawInfo batch{"kaplan-batch",
@@ -357,6 +364,8 @@ inline const std::vector<LawInfo>& KaplanLawInfos() {
     allocation.inputs = {Input::kFlops};
     allocation.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
     allocation.outputs = {"params", "tokens", "flops", "tokens_per_param", "critical_batch_tokens", "steps"};
+    allocation.params_kind = ParamsDefinition::kNonEmbedding;
+    allocation.flop_convention = "6n-non-embedding";  // C = 6NBS, N non-embedding (Sec. 2.1)
     allocation.bind = [](const Constants& c) -> Evaluator {
       const KaplanLaw bound = KaplanLawFromConstants(c, "kaplan-allocation");
       return [bound](const PredictionInputs& in, Evaluation& e) {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,6 +48,14 @@ inline std::string FormatNumber(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", value);
   return buffer;
+}
+
+// The warmup a schedule of `steps` steps gets when its law states `stated` steps: at most a tenth of the run
+// (a schedule's warmup must be shorter than the run; a law tuned on long runs does not say what a short one
+// needs), and none when that leaves fewer than the 2 steps a linear warmup has.
+inline long WarmupSteps(long stated, long steps) {
+  const long warmup = std::min(stated, steps / 10);
+  return warmup >= 2 ? warmup : 0;
 }
 
 // What a law predicts; the CLI's predict-* commands pick laws by it.
@@ -206,6 +215,17 @@ struct LawInfo {
   std::vector<std::string> outputs = {};
   std::function<Evaluator(const Constants&)> bind = {};
   LawExample example = {};
+  // Which count N is, for converting a user's model to it (Predict): the definition the record reads, or nullopt
+  // when it reads no parameter count or its paper does not state which (params_definition says so in words).
+  std::optional<ParamsDefinition> params_kind = std::nullopt;
+  // An allocation law's compute convention: the name in FlopConventions() (scalelaw/model/count.h) of the FLOPs
+  // per token F with which the law's budget is C = F D ("6n": C = 6ND, N total), so that a plan recomputes D for
+  // a real shape the way the law counted. Empty for other quantities.
+  std::string flop_convention = {};
+  // A learning-rate law's schedule: the one its peak LR was found under, as a spec of scalelaw/curves/schedule.h
+  // ("cosine:peak=...,end=1e-5,steps=...,warmup=2000") for a run of `steps` optimizer steps at peak LR `peak`, so
+  // that a plan hands the trainer the LR with the schedule it belongs to. Empty for other laws.
+  std::function<std::string(double peak, long steps)> schedule = {};
 
   // The record's Evaluator with its published constants.
   Evaluator Bind() const { return bind(constants); }

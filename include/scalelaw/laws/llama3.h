@@ -66,6 +66,8 @@ inline const std::vector<LawInfo>& Llama3LawInfos() {
                    {{"A", law.coefficient}, {"alpha", law.exponent}}};
     tokens.inputs = {Input::kFlops};
     tokens.optional_inputs = {Input::kTargetLoss, Input::kInferenceTokens};
+    tokens.params_kind = ParamsDefinition::kTotal;
+    tokens.flop_convention = "6n";  // N = C / (6 D)
     tokens.outputs = {"params", "tokens", "flops", "tokens_per_param"};
     tokens.bind = [](const Constants& c) -> Evaluator {
       const Llama3TokensLaw bound = Llama3TokensLawFromConstants(c, "llama3-tokens");

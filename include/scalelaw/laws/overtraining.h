@@ -88,6 +88,7 @@ inline const std::vector<LawInfo>& OvertrainingLawInfos() {
         "RefinedWeb) and were not retrieved; fitted on 0.011B-6.9B parameters, M up to 640",
         {{"E", none}, {"A", none}, {"B", none}, {"eta", none}}};
     info.inputs = {Input::kParams, Input::kTokens};
+    info.params_kind = ParamsDefinition::kTotal;
     info.outputs = {"loss", "flops", "token_multiplier"};
     info.bind = [](const Constants& c) -> Evaluator {
       const OvertrainingLaw law{ConstantValue(c, "E", "gadre-overtraining"), ConstantValue(c, "A", "gadre-overtraining"),

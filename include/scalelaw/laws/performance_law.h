@@ -96,6 +96,7 @@ inline const std::vector<LawInfo>& PerformanceLawInfos() {
                   {"w4_tokens", p.w_tokens},
                   {"b", p.bias}}};
     info.inputs = {Input::kLayers, Input::kDModel, Input::kFfnWidth, Input::kTokens, Input::kParams};
+    info.params_kind = ParamsDefinition::kTotal;
     info.optional_inputs = {Input::kPrecisionGamma};
     info.outputs = {"mmlu", "instability_discount"};
     info.bind = [](const Constants& c) -> Evaluator {

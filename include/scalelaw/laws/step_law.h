@@ -135,6 +135,7 @@ inline const std::vector<LawInfo>& StepLawInfos() {
                 {"lr_params_exponent", law.lr_params_exponent},
                 {"lr_tokens_exponent", law.lr_tokens_exponent}}};
     lr.inputs = {Input::kParams, Input::kTokens};
+    lr.params_kind = ParamsDefinition::kNonVocabulary;
     lr.outputs = {"lr"};
     lr.bind = [](const Constants& c) -> Evaluator {
       const StepLaw bound = StepLawFromConstants(c, "step-lr");
@@ -146,6 +147,12 @@ inline const std::vector<LawInfo>& StepLawInfos() {
     };
     // Li et al. 2025 (arXiv:2503.04715): the Step Law at N = 7e9, D = 2e12.
     lr.example = {{{Input::kParams, 7e9}, {Input::kTokens, 2e12}}, {}, {{"lr", "1.0226e-3"}}, "eta_opt at 7e9, 2e12"};
+    // Li et al. 2025: warmup, then cosine decay to a fixed final LR of 1e-5 (not a fraction of the peak); the
+    // 2000 warmup steps are from one secondary summary [V1].
+    lr.schedule = [](double peak, long steps) {
+      return "cosine:peak=" + FormatNumber(peak) + ",end=1e-5,steps=" + std::to_string(steps) +
+             ",warmup=" + std::to_string(WarmupSteps(2000, steps));
+    };
     out.push_back(std::move(lr));
 
     LawInfo batch{"step-batch",
@@ -161,6 +168,7 @@ inline const std::vector<LawInfo>& StepLawInfos() {
                   {{"batch_coefficient", law.batch_coefficient}, {"batch_tokens_exponent", law.batch_tokens_exponent}}};
     batch.inputs = {Input::kTokens};
     batch.optional_inputs = {Input::kParams, Input::kSeqLen};
+    batch.params_kind = ParamsDefinition::kNonVocabulary;
     batch.outputs = {"batch_tokens", "batch_sequences"};
     batch.bind = [](const Constants& c) -> Evaluator {
       const StepLaw bound = StepLawFromConstants(c, "step-batch");

@@ -261,6 +261,7 @@ inline const std::vector<LawInfo>& VocabularyLawInfos() {
          {"approach3_alpha2", v.alpha2},
          {"approach3_beta", v.beta}}};
     vocab.inputs = {Input::kParams};
+    vocab.params_kind = ParamsDefinition::kNonVocabulary;
     vocab.optional_inputs = {Input::kFlops, Input::kVocabApproach};
     vocab.outputs = {"vocab_size", "embedding_dim", "approach"};
     vocab.bind = [](const Constants& c) -> Evaluator {

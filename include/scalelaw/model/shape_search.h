@@ -21,17 +21,11 @@
 #include <vector>
 
 #include "scalelaw/model/count.h"
+#include "scalelaw/model/params_definition.h"
 #include "scalelaw/model/shape.h"
 
 namespace scalelaw {
 
-// Which parameter count a target N is (see ParameterCounts): every weight (Chinchilla), without the token and
-// position embeddings (Kaplan), or without the input embedding and output head (Tao et al. 2024's N_nv).
-enum class ParamsDefinition { kTotal, kNonEmbedding, kNonVocabulary };
-std::string_view Name(ParamsDefinition definition);  // "total", "non-embedding", "non-vocabulary"
-std::vector<std::string> ParamsDefinitionNames();
-// InvalidArgument naming `field` and the choices when the name is none of them.
-ParamsDefinition ParseParamsDefinition(std::string_view name, std::string_view field = "definition");
 // The count of that definition.
 std::int64_t ParamsOf(const ParameterCounts& counts, ParamsDefinition definition);
 
