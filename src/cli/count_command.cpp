@@ -28,11 +28,7 @@ TransformerShape ShapeOf(const CountCommand& command) {
   }
   TransformerShape shape = command.shape;
   shape.seq_len = command.seq_len;
-  shape.ffn_kind = ParseFfnKind(command.ffn_kind);
-  shape.norm = ParseNormKind(command.norm);
-  shape.biases = ParseBiasKind(command.biases);
-  shape.positions = ParsePositionKind(command.positions);
-  shape.final_norm = !command.no_final_norm;
+  command.kinds.ApplyTo(&shape);
   try {
     shape.Validate();
   } catch (const ShapeError& error) {
@@ -42,6 +38,14 @@ TransformerShape ShapeOf(const CountCommand& command) {
 }
 
 }  // namespace
+
+void ArchitectureKinds::ApplyTo(TransformerShape* shape) const {
+  shape->ffn_kind = ParseFfnKind(ffn_kind, "--ffn-kind");
+  shape->norm = ParseNormKind(norm, "--norm");
+  shape->biases = ParseBiasKind(biases, "--biases");
+  shape->positions = ParsePositionKind(positions, "--positions");
+  shape->final_norm = !no_final_norm;
+}
 
 nlohmann::ordered_json ShapeCountJson(const ShapeCount& count) {
   const TransformerShape& s = count.shape;
