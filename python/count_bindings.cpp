@@ -82,8 +82,11 @@ scalelaw::ShapeSearchSummary SearchShapes(double params, const std::string& defi
                                           const std::vector<int>& group_sizes, const std::string& ffn_kind,
                                           int ffn_multiple_of, double ffn_multiplier, int d_model_multiple_of,
                                           int max_d_model, int min_layers, int max_layers, double min_aspect_ratio,
-                                          double max_aspect_ratio, double preferred_aspect_ratio, std::int64_t vocab,
-                                          bool tied_embeddings, const std::string& norm, int seq_len, int top) {
+                                          double max_aspect_ratio, double preferred_aspect_ratio,
+                                          const std::string& depth_rule, double depth_tolerance, std::int64_t vocab,
+                                          bool tied_embeddings, const std::string& norm, int norms_per_layer,
+                                          bool final_norm, const std::string& biases, const std::string& positions,
+                                          int max_positions, int seq_len, int top) {
   scalelaw::ShapeSearchOptions options;
   options.params = params;
   options.definition = scalelaw::ParseParamsDefinition(definition);
@@ -101,9 +104,16 @@ scalelaw::ShapeSearchSummary SearchShapes(double params, const std::string& defi
   options.min_aspect_ratio = min_aspect_ratio;
   options.max_aspect_ratio = max_aspect_ratio;
   options.preferred_aspect_ratio = preferred_aspect_ratio;
+  options.depth_rule = depth_rule;
+  options.depth_tolerance = depth_tolerance;
   options.vocab = vocab;
   options.tied_embeddings = tied_embeddings;
   options.norm = scalelaw::ParseNormKind(norm);
+  options.norms_per_layer = norms_per_layer;
+  options.final_norm = final_norm;
+  options.biases = scalelaw::ParseBiasKind(biases);
+  options.positions = scalelaw::ParsePositionKind(positions);
+  options.max_positions = max_positions;
   options.seq_len = seq_len;
   options.top = top;
   scalelaw::ShapeSearchSummary summary;
@@ -208,7 +218,9 @@ void BindCount(py::module_& m) {
       .def_readonly("value", &scalelaw::ShapeCandidate::value,
                     "the shape's parameters of the definition, or FLOPs per token under the convention")
       .def_readonly("relative_distance", &scalelaw::ShapeCandidate::relative_distance, "|value - target| / target")
-      .def_readonly("aspect_ratio", &scalelaw::ShapeCandidate::aspect_ratio, "d_model / layers");
+      .def_readonly("aspect_ratio", &scalelaw::ShapeCandidate::aspect_ratio, "d_model / layers")
+      .def_readonly("rule_layers", &scalelaw::ShapeCandidate::rule_layers,
+                    "under a depth formula its layers for this d_model; 0 under the aspect-ratio range");
   py::class_<scalelaw::ShapeSearchSummary>(m, "ShapeSearch", "The shapes nearest a target (scalelaw.shapes)")
       .def_property_readonly("status",
                              [](const scalelaw::ShapeSearchSummary& s) { return std::string(Name(s.status)); })
@@ -216,6 +228,8 @@ void BindCount(py::module_& m) {
       .def_readonly("message", &scalelaw::ShapeSearchSummary::message)
       .def_readonly("target", &scalelaw::ShapeSearchSummary::target)
       .def_readonly("target_quantity", &scalelaw::ShapeSearchSummary::target_quantity)
+      .def_readonly("depth_rule", &scalelaw::ShapeSearchSummary::depth_rule)
+      .def_readonly("depth_rule_description", &scalelaw::ShapeSearchSummary::depth_rule_description)
       .def_readonly("shapes_considered", &scalelaw::ShapeSearchSummary::shapes_considered)
       .def_readonly("shapes", &scalelaw::ShapeSearchSummary::shapes, "the K nearest, nearest first")
       .def("brief_report", &scalelaw::ShapeSearchSummary::BriefReport)
@@ -225,8 +239,20 @@ void BindCount(py::module_& m) {
         py::arg("convention"), py::arg("head_dims"), py::arg("group_sizes"), py::arg("ffn_kind"),
         py::arg("ffn_multiple_of"), py::arg("ffn_multiplier"), py::arg("d_model_multiple_of"), py::arg("max_d_model"),
         py::arg("min_layers"), py::arg("max_layers"), py::arg("min_aspect_ratio"), py::arg("max_aspect_ratio"),
-        py::arg("preferred_aspect_ratio"), py::arg("vocab"), py::arg("tied_embeddings"), py::arg("norm"),
-        py::arg("seq_len"), py::arg("top"));
+        py::arg("preferred_aspect_ratio"), py::arg("depth_rule"), py::arg("depth_tolerance"), py::arg("vocab"),
+        py::arg("tied_embeddings"), py::arg("norm"), py::arg("norms_per_layer"), py::arg("final_norm"),
+        py::arg("biases"), py::arg("positions"), py::arg("max_positions"), py::arg("seq_len"), py::arg("top"));
+  m.def("_depth_rules", [] {
+    py::list out;
+    for (const scalelaw::DepthRule& rule : scalelaw::DepthRules()) {
+      py::dict row;
+      row["name"] = rule.name;
+      row["formula"] = rule.formula;
+      row["citation"] = rule.citation.ToString();
+      out.append(row);
+    }
+    return out;
+  });
   m.def("_shape_search_defaults", [] {
     const scalelaw::ShapeSearchOptions defaults;
     py::dict out;
@@ -244,9 +270,16 @@ void BindCount(py::module_& m) {
     out["min_aspect_ratio"] = defaults.min_aspect_ratio;
     out["max_aspect_ratio"] = defaults.max_aspect_ratio;
     out["preferred_aspect_ratio"] = defaults.preferred_aspect_ratio;
+    out["depth_rule"] = defaults.depth_rule;
+    out["depth_tolerance"] = defaults.depth_tolerance;
     out["vocab"] = defaults.vocab;
     out["tied_embeddings"] = defaults.tied_embeddings;
     out["norm"] = std::string(Name(defaults.norm));
+    out["norms_per_layer"] = defaults.norms_per_layer;
+    out["final_norm"] = defaults.final_norm;
+    out["biases"] = std::string(Name(defaults.biases));
+    out["positions"] = std::string(Name(defaults.positions));
+    out["max_positions"] = defaults.max_positions;
     out["seq_len"] = defaults.seq_len;
     out["top"] = defaults.top;
     out["definitions"] = scalelaw::ParamsDefinitionNames();

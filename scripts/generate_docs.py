@@ -117,6 +117,18 @@ def shape_search_section(cli):
     rank = next(i for i, s in enumerate(deepseek["shapes"], 1)
                 if (s["shape"]["layers"], s["shape"]["d_model"]) == (30, 4096))
     found = deepseek["shapes"][rank - 1]
+    gpt2_args = ["--params", "124439808", "--head-dims", "64", "--d-model-multiple-of", "64", "--ffn-kind", "gelu",
+                 "--norm", "layernorm", "--biases", "all", "--positions", "learned", "--vocab", "50257", "--tied",
+                 "--seq-len", "1024"]
+    _, gpt2 = shape_example(cli, gpt2_args)
+    gpt2_best = gpt2["shapes"][0]
+    bloomberg_args = ["--params", "50.6e9", "--depth-rule", "levine2020", "--head-dims", "192", "--ffn-kind", "gelu",
+                      "--norm", "layernorm", "--biases", "all", "--tied", "--vocab", "131072", "--seq-len", "2048",
+                      "--top", "3"]
+    bloomberg_text, bloomberg = shape_example(cli, bloomberg_args)
+    bloomberg_best = bloomberg["shapes"][0]
+    rules = json.loads(run(cli, "shape", "--depth-rules", "--json"))
+    rule_rows = [f"| `{r['name']}` | {cell(r['formula'])} | {cell(r['citation'])} |" for r in rules]
     empty_args = ["--params", "7e9", "--head-dims", "100", "--d-model-multiple-of", "256", "--max-d-model", "4096"]
     empty = subprocess.run([os.path.abspath(cli), "shape", *empty_args], capture_output=True, text=True, cwd=ROOT)
     best = llama["shapes"][0]
@@ -133,8 +145,9 @@ def shape_search_section(cli):
             "heads (4 or 8 for Llama-3-style grouped-query attention).",
             "- `--ffn-kind`, `--ffn-multiple-of`, `--ffn-multiplier`: the SwiGLU width by Llama's rule above.",
             "- `--d-model-multiple-of` (default 128), `--max-d-model`, `--min-layers`, `--max-layers`.",
-            "- The depth-to-width rule, `--min-aspect-ratio` and `--max-aspect-ratio` on d_model / n_layer (default "
-            "20 to 200). Kaplan et al. 2020 (arXiv:2001.08361, Section 3.1 and Figure 5) found that at a fixed "
+            "- The depth-to-width rule, `--depth-rule` (`scalelaw shape --depth-rules` lists the table below; "
+            "Python: `scalelaw.depth_rules()`). The default, `aspect-range`: `--min-aspect-ratio` and "
+            "`--max-aspect-ratio` on d_model / n_layer (default 20 to 200). Kaplan et al. 2020 (arXiv:2001.08361, Section 3.1 and Figure 5) found that at a fixed "
             "non-embedding N the loss varies only a few percent over a wide range of shapes: the aspect ratio \"can "
             "vary by a factor of 40 while only slightly impacting performance\", and (n_layer, d_model) = (6, 4288) "
             "reaches a loss within 3% of (48, 1600). The default range, a factor of 10, sits inside that flat region, so "
@@ -142,14 +155,44 @@ def shape_search_section(cli):
             "- Ties (the same count, as head widths 64 and 128 give under multi-head attention) are broken by the "
             "aspect ratio nearest `--preferred-aspect-ratio` in log space, 128 by default: GPT-3 175B's "
             "(96 layers, d_model 12288; Brown et al. 2020, Table 2.1) and Llama-2-7B's (32, 4096).",
-            "- `--vocab`, `--tied`, `--norm`, `--seq-len`: the rest of the shape, as `scalelaw count` has them.",
+            "- A published depth formula instead (`--depth-rule NAME`): the formula gives each d_model its depth "
+            "L*(d_model), and the layers searched for that width are the integers within max(0.5, "
+            "`--depth-tolerance` x L*) of it (min and max layers still apply, the aspect-ratio options do not); "
+            "ties go to the depth nearest L* in log space. The tolerance, 0.1 by default, is chosen from the "
+            "flatness above: at a fixed width, +-10% in depth is +-10% in aspect ratio, far inside the factor of 40 "
+            "over which Kaplan et al. see the loss move by a few percent at most, so the band costs nothing "
+            "measurable and gives each width several depths to meet the target with; `--depth-tolerance 0` keeps "
+            "only the integer nearest the formula.",
+            "- The rest of the shape, with the same options as `scalelaw count` (one registration serves both "
+            "commands): `--vocab`, `--tied`, `--norm`, `--norms-per-layer`, `--no-final-norm`, `--biases`, "
+            "`--positions`, `--max-positions` (rows of a learned table; 0: `--seq-len`), and `--seq-len`.",
             "",
+            "| rule | formula | citation |", "|---|---|---|", *rule_rows, "",
             "### Worked example: Llama-2-7B from its own count", "",
             f"Llama-2-7B's total, {best['params']['total']:,}, with Llama-2's constraints (head width 128, SwiGLU "
             "rounded to 256, a 32,000 untied vocabulary) gives back its shape, "
             f"{best['shape']['layers']} layers of d_model {best['shape']['d_model']}, at relative distance "
             f"{best['relative_distance']:g}, out of {llama['shapes_considered']:,} shapes in the grid:", "",
             "```", f"$ scalelaw shape {' '.join(llama_args)}", llama_text.rstrip(), "```", "",
+            "### Worked example: GPT-2 small with GPT-2's architecture", "",
+            f"GPT-2 small's total, {gpt2_best['params']['total']:,} (`scalelaw count --layers 12 --d-model 768 "
+            "--heads 12 --ffn-kind gelu --norm layernorm --biases all --positions learned --vocab 50257 --tied "
+            "--seq-len 1024`), searched with GPT-2's architecture (GELU 4x, LayerNorm, biases on every linear "
+            "map, a learned table of 1024 positions, a tied vocabulary of 50,257; head width 64, d_model a multiple "
+            f"of 64: `scalelaw shape {' '.join(gpt2_args)}`), ranks {gpt2_best['shape']['layers']} layers of "
+            f"d_model {gpt2_best['shape']['d_model']} with {gpt2_best['shape']['heads']} heads first, at relative "
+            f"distance {gpt2_best['relative_distance']:g} out of {gpt2['shapes_considered']:,} shapes.", "",
+            "### Worked example: BloombergGPT by Levine et al.'s depth formula", "",
+            "Wu et al. 2023 (BloombergGPT, arXiv:2303.17564, Section 3.2, \"Shape\") sized their 50B model with "
+            "Levine et al. 2020's optimal width D = exp(5.039) exp(0.0555 L): L = 70 gives D = 7510, which they "
+            "rounded to 40 heads of 192, D = 7680, 50.6B parameters (Table 4), with BLOOM's architecture (GELU, "
+            "LayerNorm, biases, ALiBi so no position table, tied embeddings, a vocabulary of 131,072). The search "
+            "under `--depth-rule levine2020` with those constraints finds their shape, "
+            f"{bloomberg_best['shape']['layers']} layers of d_model {bloomberg_best['shape']['d_model']} "
+            f"({bloomberg_best['shape']['heads']} heads of {bloomberg_best['shape']['head_dim']}), "
+            f"{bloomberg_best['value']:,.0f} parameters (the count leaves out BLOOM's LayerNorm after the "
+            "embedding, 2 x 7680 weights); the `rule L` column is the formula's depth for each width:", "",
+            "```", f"$ scalelaw shape {' '.join(bloomberg_args)}", bloomberg_text.rstrip(), "```", "",
             "### Worked example: DeepSeek 7B from its M", "",
             f"DeepSeek 7B's M = 4.2279e10 FLOPs per token (`scalelaw shape {' '.join(deepseek_args)}`) ranks "
             f"30 layers of d_model 4096 at {rank} of {len(deepseek['shapes'])}, "

@@ -1485,7 +1485,7 @@ setattr(ConventionCount, "__repr__", _convention_count_repr)
 
 from ._scalelaw import ShapeCandidate, ShapeSearch  # noqa: E402
 
-__all__ += ["ShapeCandidate", "ShapeSearch", "shapes"]
+__all__ += ["ShapeCandidate", "ShapeSearch", "depth_rules", "shapes"]
 
 
 def shapes(params: _Optional[float] = None, *,
@@ -1494,9 +1494,11 @@ def shapes(params: _Optional[float] = None, *,
            head_dims: _Sequence[int] = (64, 128), group_sizes: _Sequence[int] = (1,), ffn_kind: _ShapeKind = "swiglu",
            ffn_multiple_of: int = 256, ffn_multiplier: float = 1.0, d_model_multiple_of: int = 128,
            max_d_model: int = 32768, min_layers: int = 1, max_layers: int = 256, min_aspect_ratio: float = 20.0,
-           max_aspect_ratio: float = 200.0, preferred_aspect_ratio: float = 128.0, vocab: int = 32000,
-           tied_embeddings: bool = False, norm: _Literal["rmsnorm", "layernorm"] = "rmsnorm", seq_len: int = 4096,
-           top: int = 5) -> ShapeSearch:
+           max_aspect_ratio: float = 200.0, preferred_aspect_ratio: float = 128.0, depth_rule: str = "aspect-range",
+           depth_tolerance: float = 0.1, vocab: int = 32000, tied_embeddings: bool = False,
+           norm: _Literal["rmsnorm", "layernorm"] = "rmsnorm", norms_per_layer: int = 2, final_norm: bool = True,
+           biases: _Literal["none", "qkv", "all"] = "none", positions: _Literal["none", "learned"] = "none",
+           max_positions: int = 0, seq_len: int = 4096, top: int = 5) -> ShapeSearch:
     """The top transformer shapes nearest a target, as `scalelaw shape` finds them.
 
     shapes(7e9, definition="total") targets a parameter count (total, non-embedding as Kaplan counts, or
@@ -1505,8 +1507,11 @@ def shapes(params: _Optional[float] = None, *,
     max_d_model; heads = d_model / head_dim for each of head_dims dividing d_model; kv heads = heads / g for each
     g of group_sizes dividing the heads (1: multi-head attention); layers with d_model / layers inside
     [min_aspect_ratio, max_aspect_ratio] (Kaplan et al. 2020, Fig. 5: the loss is flat over a wide range);
-    the SwiGLU width by Llama's rule. Ranked by relative distance to the target, ties by the aspect ratio nearest
-    preferred_aspect_ratio. .shapes holds the nearest top, each with .count (a ShapeCount: every definition of
+    the SwiGLU width by Llama's rule. depth_rule names a row of depth_rules() instead of the aspect-ratio range: a
+    published depth formula L*(d_model), with the layers within max(0.5, depth_tolerance x L*) of it. The rest of
+    the shape (vocab, tied_embeddings, norm, norms_per_layer, final_norm, biases, positions, max_positions,
+    seq_len) as count() has it. Ranked by relative distance to the target, ties by the aspect ratio nearest
+    preferred_aspect_ratio (under a formula, the layers nearest L*). .shapes holds the nearest top, each with .count (a ShapeCount: every definition of
     N and every convention's FLOPs per token); .usable is False with .message the reason when no shape fits.
     Options that cannot be searched raise InvalidArgument naming the keyword.
     """
@@ -1514,8 +1519,15 @@ def shapes(params: _Optional[float] = None, *,
                              [int(h) for h in head_dims], [int(g) for g in group_sizes], ffn_kind,
                              int(ffn_multiple_of), float(ffn_multiplier), int(d_model_multiple_of), int(max_d_model),
                              int(min_layers), int(max_layers), float(min_aspect_ratio), float(max_aspect_ratio),
-                             float(preferred_aspect_ratio), int(vocab), bool(tied_embeddings), norm, int(seq_len),
-                             int(top))
+                             float(preferred_aspect_ratio), depth_rule, float(depth_tolerance), int(vocab),
+                             bool(tied_embeddings), norm, int(norms_per_layer), bool(final_norm), biases, positions,
+                             int(max_positions), int(seq_len), int(top))
+
+
+def depth_rules() -> list[dict[str, str]]:
+    """The depth-to-width rules shapes(depth_rule=...) and `scalelaw shape --depth-rule` accept: name, formula,
+    citation; "aspect-range" (the default) first."""
+    return _scalelaw._depth_rules()
 
 
 def _shape_search_repr(self: ShapeSearch) -> str:

@@ -1034,6 +1034,8 @@ class ShapeCandidate:
     def relative_distance(self) -> float: ...
     @property
     def aspect_ratio(self) -> float: ...
+    @property
+    def rule_layers(self) -> float: ...
 
 class ShapeSearch:
     """The shapes nearest a target (scalelaw.shapes)."""
@@ -1049,6 +1051,10 @@ class ShapeSearch:
     def target(self) -> float: ...
     @property
     def target_quantity(self) -> str: ...
+    @property
+    def depth_rule(self) -> str: ...
+    @property
+    def depth_rule_description(self) -> str: ...
     @property
     def shapes_considered(self) -> int: ...
     @property
@@ -1073,12 +1079,20 @@ def _shapes(
     min_aspect_ratio: float,
     max_aspect_ratio: float,
     preferred_aspect_ratio: float,
+    depth_rule: str,
+    depth_tolerance: float,
     vocab: int,
     tied_embeddings: bool,
     norm: str,
+    norms_per_layer: int,
+    final_norm: bool,
+    biases: str,
+    positions: str,
+    max_positions: int,
     seq_len: int,
     top: int,
 ) -> ShapeSearch: ...
+def _depth_rules() -> list[dict[str, str]]: ...  # name, formula, citation
 def _shape_search_defaults() -> dict[str, Any]: ...  # ShapeSearchOptions's defaults under scalelaw.shapes's keywords
 
 # The charts of src/plot/analysis_charts.h (the CLI's --plot of ladder, design, validate, compare), each as

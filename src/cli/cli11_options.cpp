@@ -78,4 +78,42 @@ void AddReportOption(CLI::App* app, std::string& path) {
                   "Also write one self-contained HTML page: the command, the data read, the result, its charts");
 }
 
+std::vector<CLI::Option*> AddArchitectureOptions(CLI::App* sub, TransformerShape& shape, ArchitectureKinds& kinds) {
+  std::vector<CLI::Option*> options;
+  const auto whole = [&](const std::string& name, auto& value, const std::string& help, long long min) {
+    CLI::Option* option = sub->add_option(name, value, help)->check(WholeNumber(min, 1 << 24));
+    options.push_back(option);
+    return option;
+  };
+  options.push_back(sub->add_option("--ffn-kind", kinds.ffn_kind,
+                                    "Feed-forward block: swiglu (gated, 3 matrices) or gelu (2 matrices)")
+                        ->capture_default_str()
+                        ->check(CLI::IsMember(FfnKindNames())));
+  whole("--ffn-multiple-of", shape.ffn_multiple_of, "A derived swiglu width is rounded up to a multiple of this", 1)
+      ->capture_default_str();
+  options.push_back(
+      sub->add_option("--ffn-multiplier", shape.ffn_multiplier, "A derived swiglu width is first scaled by this")
+          ->capture_default_str()
+          ->check(NumberFromTo(0.01, 64)));
+  CLI::Option* vocab = whole("--vocab", shape.vocab, "Vocabulary size", 1);
+  if (shape.vocab > 0) vocab->capture_default_str();
+  options.push_back(
+      sub->add_flag("--tied", shape.tied_embeddings, "The output head shares the input embedding matrix"));
+  options.push_back(sub->add_option("--norm", kinds.norm, "Norm: rmsnorm (d params) or layernorm (2d)")
+                        ->capture_default_str()
+                        ->check(CLI::IsMember(NormKindNames())));
+  whole("--norms-per-layer", shape.norms_per_layer, "Norms in each block", 0)->capture_default_str();
+  options.push_back(sub->add_flag("--no-final-norm", kinds.no_final_norm, "No norm after the last block"));
+  options.push_back(
+      sub->add_option("--biases", kinds.biases, "Biases: none, qkv (query, key, value), all (every linear map)")
+          ->capture_default_str()
+          ->check(CLI::IsMember(BiasKindNames())));
+  options.push_back(
+      sub->add_option("--positions", kinds.positions, "Position embeddings: none (rotary) or learned (a table)")
+          ->capture_default_str()
+          ->check(CLI::IsMember(PositionKindNames())));
+  whole("--max-positions", shape.max_positions, "Rows of a learned position table (0: --seq-len)", 0);
+  return options;
+}
+
 }  // namespace scalelaw::cli

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/count_command.h"
 
 namespace scalelaw::cli {
 
@@ -68,6 +69,12 @@ void AddBootstrapOptions(CLI::App* sub, int& resamples, Seed& seed, int& threads
   sub->add_option("--threads", threads, "Worker threads for the bootstrap (0: all hardware threads)")
       ->check(WholeNumber(0, kMaxThreads));
 }
+
+// The architecture options of a transformer apart from its size, shared by `count` and `shape`: --ffn-kind,
+// --ffn-multiple-of, --ffn-multiplier, --vocab, --tied, --norm, --norms-per-layer, --no-final-norm, --biases,
+// --positions, --max-positions. The numbers land in `shape` (its values are the defaults shown; a vocab of 0 is
+// shown as none), the kinds in `kinds`. Returns the options, for a caller's excludes.
+std::vector<CLI::Option*> AddArchitectureOptions(CLI::App* sub, TransformerShape& shape, ArchitectureKinds& kinds);
 
 // --report PATH: the HTML page of plot/html_report.h.
 void AddReportOption(CLI::App* app, std::string& path);

@@ -128,15 +128,6 @@ struct TransferLrCommand {
 };
 int RunTransferLr(const TransferLrCommand& command);
 
-struct PlanCommand {
-  InputValues inputs;
-  LawChoice law{"epoch", "", {}};  // the published law that sets N and D (with --constant)
-  // Results of the user's own (fit, fit-hparams, isoflop --output): the one that answers the allocation sets N
-  // and D; the others answer what they answer (a sweep's LR and batch) ahead of the published laws.
-  std::vector<std::string> fits;
-  bool json = false;
-};
-int RunPlan(const PlanCommand& command);
 
 struct LawsCommand {
   std::string show;  // empty: list every law

@@ -28,11 +28,7 @@ TransformerShape ShapeOf(const CountCommand& command) {
   }
   TransformerShape shape = command.shape;
   shape.seq_len = command.seq_len;
-  shape.ffn_kind = ParseFfnKind(command.ffn_kind);
-  shape.norm = ParseNormKind(command.norm);
-  shape.biases = ParseBiasKind(command.biases);
-  shape.positions = ParsePositionKind(command.positions);
-  shape.final_norm = !command.no_final_norm;
+  command.kinds.ApplyTo(&shape);
   try {
     shape.Validate();
   } catch (const ShapeError& error) {
@@ -43,51 +39,12 @@ TransformerShape ShapeOf(const CountCommand& command) {
 
 }  // namespace
 
-nlohmann::ordered_json ShapeCountJson(const ShapeCount& count) {
-  const TransformerShape& s = count.shape;
-  nlohmann::ordered_json shape{{"layers", s.layers},
-                               {"d_model", s.d_model},
-                               {"heads", s.heads},
-                               {"kv_heads", s.KvHeads()},
-                               {"head_dim", s.HeadDim()},
-                               {"ffn", count.ffn_width},
-                               {"ffn_kind", Name(s.ffn_kind)},
-                               {"vocab", s.vocab},
-                               {"tied_embeddings", s.tied_embeddings},
-                               {"norm", Name(s.norm)},
-                               {"norms_per_layer", s.norms_per_layer},
-                               {"final_norm", s.final_norm},
-                               {"biases", Name(s.biases)},
-                               {"positions", Name(s.positions)},
-                               {"max_positions", s.PositionRows()},
-                               {"seq_len", s.seq_len}};
-  const ParameterCounts& p = count.params;
-  nlohmann::ordered_json params{{"total", p.total},
-                                {"non_embedding", p.non_embedding},
-                                {"non_vocabulary", p.non_vocabulary},
-                                {"embedding", p.embedding},
-                                {"vocabulary", p.vocabulary},
-                                {"token_embedding", p.token_embedding},
-                                {"position_embedding", p.position_embedding},
-                                {"output_head", p.output_head},
-                                {"blocks", p.blocks},
-                                {"final_norm", p.final_norm},
-                                {"kaplan_non_embedding", count.kaplan_non_embedding}};
-  nlohmann::ordered_json flops = nlohmann::ordered_json::array();
-  for (const ConventionCount& c : count.flops) {
-    flops.push_back({{"name", c.convention->name},
-                     {"title", c.convention->title},
-                     {"formula", c.convention->formula},
-                     {"citation", c.convention->citation.ToString()},
-                     {"flops_per_token", c.flops_per_token},
-                     {"ratio_to_6n", c.ratio_to_6n}});
-  }
-  nlohmann::ordered_json out;
-  if (!count.source.empty()) out["source"] = count.source;
-  out["shape"] = shape;
-  out["params"] = params;
-  out["flops_per_token"] = flops;
-  return out;
+void ArchitectureKinds::ApplyTo(TransformerShape* shape) const {
+  shape->ffn_kind = ParseFfnKind(ffn_kind, "--ffn-kind");
+  shape->norm = ParseNormKind(norm, "--norm");
+  shape->biases = ParseBiasKind(biases, "--biases");
+  shape->positions = ParsePositionKind(positions, "--positions");
+  shape->final_norm = !no_final_norm;
 }
 
 namespace {

@@ -24,6 +24,7 @@
 #include "cli/isoflop_command.h"
 #include "cli/ladder_command.h"
 #include "cli/output.h"
+#include "cli/plan_command.h"
 #include "cli/shape_command.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
@@ -346,6 +347,17 @@ void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
                   "A result of 'scalelaw fit', 'fit-hparams' or 'isoflop --output' (repeatable): a fit or isoflop "
                   "result sets N and D, a fit-hparams result the LR and batch, ahead of the published laws")
       ->excludes(family);
+  // The trainable configuration's shape: the architecture and the head and group constraints `shape` has.
+  AddArchitectureOptions(sub, command.architecture, command.kinds);
+  sub->add_option("--head-dims", command.shape.head_dims, "Head widths the planned shape may have")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 16))
+      ->delimiter(',');
+  sub->add_option("--group-sizes", command.shape.group_sizes,
+                  "Query heads per key-value head the planned shape may have (1: multi-head attention)")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 16))
+      ->delimiter(',');
   AddJsonFlag(sub, command.json);
   sub->callback([&command, &exit_code, flops, lifetime] {
     if (flops->count() == 0 && lifetime->count() == 0) {
@@ -641,33 +653,7 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
         "Feed-forward width (0: 4 d_model for gelu; for swiglu Llama's rule, 8 d_model / 3 times --ffn-multiplier "
         "rounded up to --ffn-multiple-of)",
         0);
-  shape_options.push_back(sub->add_option("--ffn-kind", command.ffn_kind,
-                                          "Feed-forward block: swiglu (gated, 3 matrices) or gelu (2 matrices)")
-                              ->capture_default_str()
-                              ->check(CLI::IsMember(scalelaw::FfnKindNames())));
-  whole("--ffn-multiple-of", shape.ffn_multiple_of, "A derived swiglu width is rounded up to a multiple of this", 1)
-      ->capture_default_str();
-  shape_options.push_back(
-      sub->add_option("--ffn-multiplier", shape.ffn_multiplier, "A derived swiglu width is first scaled by this")
-          ->capture_default_str()
-          ->check(NumberFromTo(0.01, 64)));
-  whole("--vocab", shape.vocab, "Vocabulary size", 1);
-  shape_options.push_back(
-      sub->add_flag("--tied", shape.tied_embeddings, "The output head shares the input embedding matrix"));
-  shape_options.push_back(sub->add_option("--norm", command.norm, "Norm: rmsnorm (d params) or layernorm (2d)")
-                              ->capture_default_str()
-                              ->check(CLI::IsMember(scalelaw::NormKindNames())));
-  whole("--norms-per-layer", shape.norms_per_layer, "Norms in each block", 0)->capture_default_str();
-  shape_options.push_back(sub->add_flag("--no-final-norm", command.no_final_norm, "No norm after the last block"));
-  shape_options.push_back(
-      sub->add_option("--biases", command.biases, "Biases: none, qkv (query, key, value), all (every linear map)")
-          ->capture_default_str()
-          ->check(CLI::IsMember(scalelaw::BiasKindNames())));
-  shape_options.push_back(
-      sub->add_option("--positions", command.positions, "Position embeddings: none (rotary) or learned (a table)")
-          ->capture_default_str()
-          ->check(CLI::IsMember(scalelaw::PositionKindNames())));
-  whole("--max-positions", shape.max_positions, "Rows of a learned position table (0: --seq-len)", 0);
+  for (CLI::Option* option : AddArchitectureOptions(sub, shape, command.kinds)) shape_options.push_back(option);
   sub->add_option("--seq-len", command.seq_len,
                   "Training context, which the attention FLOPs grow with (with --config: instead of "
                   "max_position_embeddings)")
@@ -721,16 +707,6 @@ void AddShapeCommand(CLI::App& app, ShapeCommand& command, int& exit_code) {
       ->capture_default_str()
       ->check(WholeNumber(1, 1 << 16))
       ->delimiter(',');
-  sub->add_option("--ffn-kind", command.ffn_kind, "Feed-forward block: swiglu (gated, 3 matrices) or gelu (2)")
-      ->capture_default_str()
-      ->check(CLI::IsMember(scalelaw::FfnKindNames()));
-  sub->add_option("--ffn-multiple-of", options.ffn_multiple_of,
-                  "The swiglu width, Llama's 8 d_model / 3, is rounded up to a multiple of this")
-      ->capture_default_str()
-      ->check(WholeNumber(1, 1 << 20));
-  sub->add_option("--ffn-multiplier", options.ffn_multiplier, "The swiglu width is first scaled by this")
-      ->capture_default_str()
-      ->check(NumberFromTo(0.01, 64));
   sub->add_option("--d-model-multiple-of", options.d_model_multiple_of, "d_model is a multiple of this")
       ->capture_default_str()
       ->check(WholeNumber(1, 1 << 20));
@@ -755,20 +731,29 @@ void AddShapeCommand(CLI::App& app, ShapeCommand& command, int& exit_code) {
                   "Breaks ties between shapes equally near the target (GPT-3 175B's and Llama-2-7B's 128)")
       ->capture_default_str()
       ->check(kPositiveNumber);
-  sub->add_option("--vocab", options.vocab, "Vocabulary size")->capture_default_str()->check(WholeNumber(1, 1 << 24));
-  sub->add_flag("--tied", options.tied_embeddings, "The output head shares the input embedding matrix");
-  sub->add_option("--norm", command.norm, "Norm: rmsnorm (d params) or layernorm (2d)")
+  sub->add_option("--depth-rule", options.depth_rule,
+                  "Depth-to-width rule: aspect-range (the aspect-ratio options) or a published depth formula, "
+                  "layers = L*(d_model) (--depth-rules lists them with their citations)")
       ->capture_default_str()
-      ->check(CLI::IsMember(scalelaw::NormKindNames()));
+      ->check(CLI::IsMember(scalelaw::DepthRuleNames()));
+  sub->add_option("--depth-tolerance", options.depth_tolerance,
+                  "Under a depth formula, the layers within max(0.5, this x the formula's depth) of it (0: the "
+                  "nearest integer only)")
+      ->capture_default_str()
+      ->check(NumberFromTo(0, 1));
+  AddArchitectureOptions(sub, command.architecture, command.kinds);
   sub->add_option("--seq-len", options.seq_len, "Training context, which the attention FLOPs grow with")
       ->capture_default_str()
       ->check(WholeNumber(1, 1 << 24));
   sub->add_option("--top", options.top, "K: the shapes printed, nearest first")
       ->capture_default_str()
       ->check(WholeNumber(1, 1000));
+  auto* rules = sub->add_flag("--depth-rules", command.depth_rules,
+                              "List the depth-to-width rules (name, formula, citation) instead");
+  rules->excludes(params)->excludes(flops);
   AddJsonFlag(sub, command.json);
   sub->callback([&command, &exit_code, params, flops] {
-    if (params->count() == 0 && flops->count() == 0) {
+    if (!command.depth_rules && params->count() == 0 && flops->count() == 0) {
       throw CLI::ValidationError("shape needs a target: --params N or --flops-per-token X");
     }
     exit_code = RunShape(command);

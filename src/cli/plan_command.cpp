@@ -5,12 +5,38 @@
 #include <optional>
 #include <vector>
 
-#include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/plan_command.h"
 #include "scalelaw/io/prediction_json.h"
 #include "scalelaw/plan.h"
 
 namespace scalelaw::cli {
+namespace {
+
+// The run to launch: the shape, its counts, the tokens under the allocation law's FLOP convention, the batch in
+// whole sequences, the steps and the LR schedule.
+void PrintConfiguration(const TrainingConfiguration& run) {
+  const TransformerShape& s = run.model.shape;
+  const ParameterCounts& p = run.model.params;
+  fmt::print("\nTrainable configuration (the shape nearest the law's {} {})\n", Short(run.target), run.matched_on);
+  fmt::print("  {:<20} {} layers, d_model {}, {} heads of {} ({} key-value), {} FFN {}, vocabulary {}{}\n", "shape",
+             s.layers, s.d_model, s.heads, s.HeadDim(), s.KvHeads(), Name(s.ffn_kind), run.model.ffn_width, s.vocab,
+             s.tied_embeddings ? ", tied" : ", untied");
+  fmt::print("  {:<20} {} total, {} non-embedding, {} non-vocabulary\n", "parameters", p.total, p.non_embedding,
+             p.non_vocabulary);
+  fmt::print("  {:<20} {} ({}, the allocation law's convention)\n", "FLOPs per token", Short(run.flops_per_token),
+             FindFlopConvention(run.flop_convention).formula);
+  fmt::print("  {:<20} {} (C / FLOPs per token)\n", "tokens", Short(run.tokens));
+  if (run.batch_sequences > 0) {
+    fmt::print("  {:<20} {} sequences of {} = {} tokens\n", "batch", run.batch_sequences, run.seq_len,
+               Short(run.batch_tokens));
+    fmt::print("  {:<20} {}\n", "steps", run.steps);
+  }
+  if (run.peak_lr > 0) fmt::print("  {:<20} {} ({})\n", "peak LR", Short(run.peak_lr), run.lr_law);
+  if (!run.schedule.empty()) fmt::print("  {:<20} {}\n", "schedule", run.schedule);
+}
+
+}  // namespace
 
 int RunPlan(const PlanCommand& command) {
   const PredictionInputs in = command.inputs.Inputs();
@@ -29,9 +55,11 @@ int RunPlan(const PlanCommand& command) {
   if (!allocation && in.Has(Input::kUniqueTokens) && command.law.constants.empty()) {
     allocation = PublishedLaw("datablations");
   }
-  const TrainingPlan plan =
-      PlanTraining(in, allocation ? *allocation : ChosenLaw({command.law.family, "", command.law.constants}, Quantity::kAllocation),
-                   fitted);
+  ShapeSearchOptions shape = command.shape;
+  ApplyArchitecture(command.architecture, command.kinds, &shape);
+  const TrainingPlan plan = PlanTraining(
+      in, allocation ? *allocation : ChosenLaw({command.law.family, "", command.law.constants}, Quantity::kAllocation),
+      fitted, shape);
   if (command.json) {
     fmt::print("{}\n", PlanToJson(plan));
   } else {
@@ -53,6 +81,7 @@ int RunPlan(const PlanCommand& command) {
       }
       fmt::print("  {:<28} {:>10}   {:<26} {}\n", item.label, Short(item.value), item.law, others);
     }
+    if (plan.configuration) PrintConfiguration(*plan.configuration);
     fmt::print("\n");
     for (const std::string& note : plan.notes) fmt::print("  note: {}\n", note);
   }

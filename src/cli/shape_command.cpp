@@ -23,11 +23,65 @@ std::string WithOption(const std::string& problem) {
 
 }  // namespace
 
+TransformerShape SearchArchitecture(const ShapeSearchOptions& options) {
+  TransformerShape shape;
+  shape.ffn_kind = options.ffn_kind;
+  shape.ffn_multiple_of = options.ffn_multiple_of;
+  shape.ffn_multiplier = options.ffn_multiplier;
+  shape.vocab = options.vocab;
+  shape.tied_embeddings = options.tied_embeddings;
+  shape.norm = options.norm;
+  shape.norms_per_layer = options.norms_per_layer;
+  shape.final_norm = options.final_norm;
+  shape.biases = options.biases;
+  shape.positions = options.positions;
+  shape.max_positions = options.max_positions;
+  return shape;
+}
+
+ArchitectureKinds SearchKinds(const ShapeSearchOptions& options) {
+  ArchitectureKinds kinds;
+  kinds.ffn_kind = Name(options.ffn_kind);
+  kinds.norm = Name(options.norm);
+  kinds.biases = Name(options.biases);
+  kinds.positions = Name(options.positions);
+  kinds.no_final_norm = !options.final_norm;
+  return kinds;
+}
+
+void ApplyArchitecture(TransformerShape architecture, const ArchitectureKinds& kinds, ShapeSearchOptions* options) {
+  kinds.ApplyTo(&architecture);
+  options->ffn_kind = architecture.ffn_kind;
+  options->ffn_multiple_of = architecture.ffn_multiple_of;
+  options->ffn_multiplier = architecture.ffn_multiplier;
+  options->vocab = architecture.vocab;
+  options->tied_embeddings = architecture.tied_embeddings;
+  options->norm = architecture.norm;
+  options->norms_per_layer = architecture.norms_per_layer;
+  options->final_norm = architecture.final_norm;
+  options->biases = architecture.biases;
+  options->positions = architecture.positions;
+  options->max_positions = architecture.max_positions;
+}
+
 int RunShape(const ShapeCommand& command) {
+  if (command.depth_rules) {
+    if (command.json) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const DepthRule& rule : DepthRules()) {
+        out.push_back({{"name", rule.name}, {"formula", rule.formula}, {"citation", rule.citation.ToString()}});
+      }
+      fmt::print("{}\n", out.dump());
+    } else {
+      for (const DepthRule& rule : DepthRules()) {
+        fmt::print("{:<14} {}\n{:<14} {}\n\n", rule.name, rule.formula, "", rule.citation.ToString());
+      }
+    }
+    return kExitOk;
+  }
   ShapeSearchOptions options = command.options;
   options.definition = ParseParamsDefinition(command.definition, "--definition");
-  options.ffn_kind = ParseFfnKind(command.ffn_kind, "--ffn-kind");
-  options.norm = ParseNormKind(command.norm, "--norm");
+  ApplyArchitecture(command.architecture, command.kinds, &options);
   const std::string problem = options.Problem();
   if (!problem.empty()) throw InvalidArgument(WithOption(problem));
   ShapeSearchSummary summary;
@@ -37,6 +91,7 @@ int RunShape(const ShapeCommand& command) {
     for (const ShapeCandidate& c : summary.shapes) {
       nlohmann::ordered_json row{
           {"value", c.value}, {"relative_distance", c.relative_distance}, {"aspect_ratio", c.aspect_ratio}};
+      if (c.rule_layers > 0) row["rule_layers"] = c.rule_layers;
       row.update(ShapeCountJson(c.count));
       shapes.push_back(std::move(row));
     }
@@ -44,15 +99,15 @@ int RunShape(const ShapeCommand& command) {
                                {"message", summary.message},
                                {"target_quantity", summary.target_quantity},
                                {"target", summary.target},
+                               {"depth_rule", summary.depth_rule},
+                               {"depth_rule_description", summary.depth_rule_description},
                                {"shapes_considered", summary.shapes_considered},
                                {"shapes", shapes}};
     fmt::print("{}\n", out.dump());
   } else {
     fmt::print("{}", summary.FullReport());
     if (summary.IsUsable()) {
-      fmt::print("\nCitations\n  {:<16} {}\n", "aspect ratio",
-                 "Kaplan et al. (2020), arXiv:2001.08361, Section 3.1 and Figure 5 (loss flat over a wide range "
-                 "of d_model / n_layer)");
+      fmt::print("\nCitations\n  {:<16} {}\n", "depth rule", FindDepthRule(summary.depth_rule).citation.ToString());
       for (const FlopConvention& c : FlopConventions()) {
         fmt::print("  {:<16} {}\n", c.title, c.citation.ToString());
       }

@@ -6,20 +6,30 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/count_command.h"
 #include "scalelaw/model/shape_search.h"
 
 namespace scalelaw::cli {
 
+// The architecture options of `count` (AddArchitectureOptions) with ShapeSearchOptions's defaults.
+TransformerShape SearchArchitecture(const ShapeSearchOptions& options);
+ArchitectureKinds SearchKinds(const ShapeSearchOptions& options);
+
 struct ShapeCommand {
   ShapeSearchOptions options;  // the options' defaults are ShapeSearchOptions's
   std::string definition = std::string(Name(ShapeSearchOptions{}.definition));
-  std::string ffn_kind = std::string(Name(ShapeSearchOptions{}.ffn_kind));
-  std::string norm = std::string(Name(ShapeSearchOptions{}.norm));
+  // The architecture options, as `count` registers them; RunShape copies them into options.
+  TransformerShape architecture = SearchArchitecture(ShapeSearchOptions{});
+  ArchitectureKinds kinds = SearchKinds(ShapeSearchOptions{});
+  bool depth_rules = false;  // list the registry of depth rules instead
   bool json = false;
 };
 
-// 0 shapes found; 1 no shape satisfies the constraints (the reason printed); 2 bad options (thrown as
-// scalelaw::InvalidArgument naming the option).
+// The architecture options (AddArchitectureOptions) into a search's options: `shape` and `plan` share them.
+void ApplyArchitecture(TransformerShape architecture, const ArchitectureKinds& kinds, ShapeSearchOptions* options);
+
+// 0 shapes found (or --depth-rules listed); 1 no shape satisfies the constraints (the reason printed); 2 bad options
+// (thrown as scalelaw::InvalidArgument naming the option).
 int RunShape(const ShapeCommand& command);
 
 }  // namespace scalelaw::cli

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "io/model_json.h"
 #include "scalelaw/laws/registry.h"
 
 namespace scalelaw {
@@ -103,6 +104,23 @@ std::string PlanToJson(const TrainingPlan& plan) {
   }
   for (const auto& [key, value] : plan.allocation.values) {
     if (!out.contains(key)) out[key] = Number(value);
+  }
+  if (plan.configuration) {
+    const TrainingConfiguration& run = *plan.configuration;
+    Json configuration = ShapeCountJson(run.model);
+    configuration["matched_on"] = run.matched_on;
+    configuration["target"] = Number(run.target);
+    configuration["flop_convention"] = run.flop_convention;
+    configuration["flops_per_token_used"] = Number(run.flops_per_token);
+    configuration["tokens"] = Number(run.tokens);
+    configuration["seq_len"] = Number(run.seq_len);
+    configuration["batch_sequences"] = Number(run.batch_sequences);
+    configuration["batch_tokens"] = Number(run.batch_tokens);
+    configuration["steps"] = Number(run.steps);
+    configuration["peak_lr"] = Number(run.peak_lr);
+    configuration["lr_law"] = run.lr_law;
+    configuration["schedule"] = run.schedule;
+    out["configuration"] = configuration;
   }
   out["notes"] = plan.notes;
   out["warnings"] = plan.warnings;

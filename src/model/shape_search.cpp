@@ -7,6 +7,7 @@
 #include <cmath>
 #include <queue>
 #include <tuple>
+#include <utility>
 
 #include "scalelaw/error.h"
 #include "util/short_number.h"
@@ -17,7 +18,7 @@ namespace {
 // A shape of the grid, as little as ranks it; the full shape is rebuilt for the K kept.
 struct GridPoint {
   double distance;
-  double aspect_gap;  // |log(aspect ratio / preferred)|
+  double rule_gap;  // |log(aspect ratio / preferred)|, or under a depth formula |log(layers / L*)|
   int layers;
   int d_model;
   int head_dim;
@@ -26,8 +27,8 @@ struct GridPoint {
 
   // The ranking of SearchShapes: a total order, so the K kept do not depend on the enumeration.
   bool operator<(const GridPoint& other) const {
-    return std::make_tuple(distance, aspect_gap, layers, -head_dim, group, d_model) <
-           std::make_tuple(other.distance, other.aspect_gap, other.layers, -other.head_dim, other.group, other.d_model);
+    return std::make_tuple(distance, rule_gap, layers, -head_dim, group, d_model) <
+           std::make_tuple(other.distance, other.rule_gap, other.layers, -other.head_dim, other.group, other.d_model);
   }
 };
 
@@ -44,15 +45,63 @@ TransformerShape ShapeOf(const ShapeSearchOptions& options, int layers, int d_mo
   shape.vocab = options.vocab;
   shape.tied_embeddings = options.tied_embeddings;
   shape.norm = options.norm;
+  shape.norms_per_layer = options.norms_per_layer;
+  shape.final_norm = options.final_norm;
   shape.biases = options.biases;
   shape.positions = options.positions;
+  shape.max_positions = options.max_positions;
   shape.seq_len = options.seq_len;
   return shape;
 }
 
 std::string JoinInts(const std::vector<int>& values) { return fmt::format("{}", fmt::join(values, ", ")); }
 
+// The layers a depth formula admits for a width: |L - L*| <= max(0.5, tolerance x L*), so the band holds at least
+// the integer nearest L* (both, at a half). Empty (lowest > highest) when L* is below a half layer.
+std::pair<int, int> FormulaLayers(double rule_layers, double tolerance) {
+  if (!(rule_layers >= 0.5)) return {1, 0};
+  const double half_width = std::max(0.5, tolerance * rule_layers);
+  const double lowest = std::ceil(rule_layers - half_width - 1e-9),
+               highest = std::floor(rule_layers + half_width + 1e-9);
+  if (highest > 1e6) return {1, 0};
+  return {static_cast<int>(std::max(1.0, lowest)), static_cast<int>(highest)};
+}
+
 }  // namespace
+
+double LevineOptimalLayers(double d_model) {
+  return (std::log(d_model) - kLevineLogWidthIntercept) / kLevineLogWidthSlope;
+}
+
+const std::vector<DepthRule>& DepthRules() {
+  static const std::vector<DepthRule> rules = {
+      {"aspect-range",
+       "min_aspect_ratio <= d_model / layers <= max_aspect_ratio, ties to preferred_aspect_ratio",
+       {"Kaplan et al.", 2020, "Scaling Laws for Neural Language Models", "2001.08361",
+        "Section 3.1 and Figure 5 (loss flat over a wide range of d_model / n_layer)"},
+       nullptr},
+      {"levine2020",
+       "layers = (ln d_model - 5.039) / 0.0555, the inverse of the optimal width D = exp(5.039 + 0.0555 L)",
+       {"Levine et al.", 2020, "The Depth-to-Width Interplay in Self-Attention", "2006.12467",
+        "the optimal width per depth, as quoted and applied by Wu et al. 2023 (BloombergGPT, arXiv:2303.17564, "
+        "Section 3.2, Shape: L = 70, D = 7510)"},
+       &LevineOptimalLayers},
+  };
+  return rules;
+}
+
+std::vector<std::string> DepthRuleNames() {
+  std::vector<std::string> names;
+  for (const DepthRule& rule : DepthRules()) names.push_back(rule.name);
+  return names;
+}
+
+const DepthRule& FindDepthRule(std::string_view name) {
+  for (const DepthRule& rule : DepthRules()) {
+    if (rule.name == name) return rule;
+  }
+  throw InvalidArgument(fmt::format("'{}' is not a depth rule (choices: {})", name, fmt::join(DepthRuleNames(), ", ")));
+}
 
 std::int64_t ParamsOf(const ParameterCounts& counts, ParamsDefinition definition) {
   switch (definition) {
@@ -107,8 +156,20 @@ std::string ShapeSearchOptions::Problem() const {
   if (!(preferred_aspect_ratio > 0) || !std::isfinite(preferred_aspect_ratio)) {
     return "preferred_aspect_ratio: must be positive";
   }
+  try {
+    FindDepthRule(depth_rule);
+  } catch (const InvalidArgument& error) {
+    return std::string("depth_rule: ") + error.what();
+  }
+  if (!(depth_tolerance >= 0 && depth_tolerance <= 1)) return "depth_tolerance: must be from 0 to 1";
   if (vocab < 1) return "vocab: must be at least 1";
   if (seq_len < 1) return "seq_len: must be at least 1";
+  if (norms_per_layer < 0 || norms_per_layer > 16) return "norms_per_layer: must be a whole number from 0 to 16";
+  if (max_positions < 0) return "max_positions: must be a positive whole number (or 0 for seq_len)";
+  if (positions == PositionKind::kLearned && max_positions > 0 && seq_len > max_positions) {
+    return fmt::format("max_positions: the {} rows of the learned position table are fewer than seq_len {}",
+                       max_positions, seq_len);
+  }
   if (top < 1) return "top: must be at least 1";
   return "";
 }
@@ -123,6 +184,13 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
   summary->target = by_params ? options.params : options.flops_per_token;
   summary->target_quantity = by_params ? fmt::format("{} parameters", Name(options.definition))
                                        : fmt::format("FLOPs per token ({})", convention->name);
+  const DepthRule& rule = FindDepthRule(options.depth_rule);
+  const bool by_formula = rule.layers_for_width != nullptr;
+  summary->depth_rule = rule.name;
+  summary->depth_rule_description = by_formula ? fmt::format("{}: {}, within max(0.5, {:g} x that) layers", rule.name,
+                                                             rule.formula, options.depth_tolerance)
+                                               : fmt::format("{}: {:g} <= d_model / layers <= {:g}", rule.name,
+                                                             options.min_aspect_ratio, options.max_aspect_ratio);
 
   // The grid: d_model over its multiples, layers inside the aspect-ratio range, heads = d_model / head_dim for
   // each head width dividing d_model, kv heads = heads / group for each group size dividing the heads. The
@@ -135,12 +203,25 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
   const double log_preferred = std::log(options.preferred_aspect_ratio);
   for (int d_model = options.d_model_multiple_of; d_model <= options.max_d_model;
        d_model += options.d_model_multiple_of) {
-    const int lowest = std::max(options.min_layers, static_cast<int>(std::ceil(d_model / options.max_aspect_ratio)));
-    const int highest = std::min(options.max_layers, static_cast<int>(std::floor(d_model / options.min_aspect_ratio)));
+    int lowest = 0, highest = 0;
+    double rule_layers = 0;
+    if (by_formula) {
+      rule_layers = rule.layers_for_width(d_model);
+      std::tie(lowest, highest) = FormulaLayers(rule_layers, options.depth_tolerance);
+      lowest = std::max(lowest, options.min_layers);
+      highest = std::min(highest, options.max_layers);
+    } else {
+      lowest = std::max(options.min_layers, static_cast<int>(std::ceil(d_model / options.max_aspect_ratio)));
+      highest = std::min(options.max_layers, static_cast<int>(std::floor(d_model / options.min_aspect_ratio)));
+    }
     for (int layers = lowest; layers <= highest; ++layers) {
       const double aspect_ratio = static_cast<double>(d_model) / layers;
       // The floor and ceiling above can admit a ratio a rounding outside the range; the range is inclusive.
-      if (aspect_ratio < options.min_aspect_ratio || aspect_ratio > options.max_aspect_ratio) continue;
+      if (!by_formula && (aspect_ratio < options.min_aspect_ratio || aspect_ratio > options.max_aspect_ratio)) {
+        continue;
+      }
+      const double rule_gap =
+          by_formula ? std::abs(std::log(layers / rule_layers)) : std::abs(std::log(aspect_ratio) - log_preferred);
       ++depth_widths;
       for (int head_dim : options.head_dims) {
         if (d_model % head_dim != 0) continue;
@@ -153,8 +234,7 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
                                          : convention->flops_per_token(shape);
           const double distance = std::abs(value - summary->target) / summary->target;
           ++considered;
-          nearest.push(
-              {distance, std::abs(std::log(aspect_ratio) - log_preferred), layers, d_model, head_dim, group, value});
+          nearest.push({distance, rule_gap, layers, d_model, head_dim, group, value});
           if (nearest.size() > keep) nearest.pop();
         }
       }
@@ -162,7 +242,13 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
   }
   summary->shapes_considered = considered;
   if (considered == 0) {
-    if (depth_widths == 0) {
+    if (depth_widths == 0 && by_formula) {
+      summary->message = fmt::format(
+          "no (layers, d_model) with d_model a multiple of {} up to {}, layers {}..{} and layers within the depth "
+          "rule {}",
+          options.d_model_multiple_of, options.max_d_model, options.min_layers, options.max_layers,
+          summary->depth_rule_description);
+    } else if (depth_widths == 0) {
       summary->message = fmt::format(
           "no (layers, d_model) with d_model a multiple of {} up to {}, layers {}..{} and aspect ratio d_model / "
           "layers in [{}, {}]",
@@ -190,6 +276,7 @@ bool SearchShapes(const ShapeSearchOptions& options, ShapeSearchSummary* summary
     candidate.value = point.value;
     candidate.relative_distance = point.distance;
     candidate.aspect_ratio = static_cast<double>(point.d_model) / point.layers;
+    if (by_formula) candidate.rule_layers = rule.layers_for_width(point.d_model);
     summary->shapes.push_back(std::move(candidate));
   }
   summary->status = ShapeSearchStatus::kUsable;
@@ -208,17 +295,21 @@ std::string ShapeSearchSummary::BriefReport() const {
 }
 
 std::string ShapeSearchSummary::FullReport() const {
-  std::string out = fmt::format("Target: {} {}\nStatus: {}\n{}\n", detail::ShortNumber(target), target_quantity,
-                                Name(status), message);
+  std::string out = fmt::format("Target: {} {}\nDepth rule: {}\nStatus: {}\n{}\n", detail::ShortNumber(target),
+                                target_quantity, depth_rule_description, Name(status), message);
   if (!IsUsable()) return out;
-  out += fmt::format("\n  {:>4} {:>7} {:>7} {:>6} {:>3} {:>4} {:>7} {:>6} {:>12} {:>10}\n", "rank", "layers", "d_model",
-                     "heads", "kv", "hdim", "ffn", "aspect", "value", "vs target");
+  // Under a depth formula, a column with the formula's depth for the row's width.
+  const bool by_formula = !depth_rule.empty() && FindDepthRule(depth_rule).layers_for_width != nullptr;
+  out += fmt::format("\n  {:>4} {:>7} {:>7} {:>6} {:>3} {:>4} {:>7} {:>6}{} {:>12} {:>10}\n", "rank", "layers",
+                     "d_model", "heads", "kv", "hdim", "ffn", "aspect",
+                     by_formula ? fmt::format(" {:>6}", "rule L") : "", "value", "vs target");
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     const ShapeCandidate& c = shapes[i];
     const TransformerShape& s = c.count.shape;
-    out += fmt::format("  {:>4} {:>7} {:>7} {:>6} {:>3} {:>4} {:>7} {:>6.1f} {:>12} {:>9.3g}%\n", i + 1, s.layers,
+    out += fmt::format("  {:>4} {:>7} {:>7} {:>6} {:>3} {:>4} {:>7} {:>6.1f}{} {:>12} {:>9.3g}%\n", i + 1, s.layers,
                        s.d_model, s.heads, s.KvHeads(), s.HeadDim(), c.count.ffn_width, c.aspect_ratio,
-                       detail::ShortNumber(c.value), 100.0 * (c.value - target) / target);
+                       by_formula ? fmt::format(" {:>6.1f}", c.rule_layers) : "", detail::ShortNumber(c.value),
+                       100.0 * (c.value - target) / target);
   }
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     out += fmt::format("\n#{}\n{}", i + 1, shapes[i].count.FullReport());

@@ -144,7 +144,10 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
   for (Input given : {Input::kUniqueTokens, Input::kInferenceTokens, Input::kTargetLoss, Input::kLifetimeFlops}) {
     at.Clear(given);
   }
-  at.Set(Input::kLoss, allocation.Value("loss"));
+  // A law that allocates without a loss law (DeepSeek's, Kaplan's) plans no expected loss.
+  const auto loss = std::find_if(allocation.values.begin(), allocation.values.end(),
+                                 [](const auto& kv) { return kv.first == "loss"; });
+  if (loss != allocation.values.end()) at.Set(Input::kLoss, loss->second);
   plan.configuration = Configure(*allocation_law.Answer(Quantity::kAllocation), allocation, at, shape, &plan);
   if (plan.configuration) {
     const TrainingConfiguration& run = *plan.configuration;
@@ -198,7 +201,7 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
     plan.notes.push_back("vocabulary law reads N as non-vocabulary parameters");
     plan.items.push_back(*item);
   }
-  plan.items.push_back({"loss", "expected loss (nats/token)", at.Get(Input::kLoss), source, {}});
+  if (at.Has(Input::kLoss)) plan.items.push_back({"loss", "expected loss (nats/token)", at.Get(Input::kLoss), source, {}});
   if (plan.configuration) Launch(lrs, lr, batch, &*plan.configuration, &plan);
   return plan;
 }

@@ -86,7 +86,75 @@ def test_no_shape_is_exit_1_with_the_reason(scalelaw):
     assert groups.json()["shapes"] == []
 
 
+GPT2 = ("--head-dims", 64, "--d-model-multiple-of", 64, "--ffn-kind", "gelu", "--norm", "layernorm", "--biases", "all",
+        "--positions", "learned", "--vocab", 50257, "--tied", "--seq-len", 1024)
+
+
+def test_gpt2_small_from_its_total_with_gpt2s_architecture_options(scalelaw):
+    counted = scalelaw("count", "--layers", 12, "--d-model", 768, "--heads", 12, *GPT2[4:], "--json")
+    assert counted.code == 0, counted.err
+    total = counted.json()["params"]["total"]
+    assert total == 124439808  # GPT-2 small: 50257 d + 1024 d + 12 (12 d^2 + 13 d) + 2 d at d = 768
+    result = scalelaw("shape", "--params", total, *GPT2, "--json")
+    assert result.code == 0, result.err
+    best = result.json()["shapes"][0]
+    assert (best["shape"]["layers"], best["shape"]["d_model"], best["shape"]["heads"]) == (12, 768, 12)
+    assert best["relative_distance"] == 0
+    assert best["shape"]["biases"] == "all" and best["shape"]["positions"] == "learned"
+    assert best["params"] == counted.json()["params"]
+    assert best["flops_per_token"] == counted.json()["flops_per_token"]
+
+
+def test_norms_and_position_rows_reach_the_counted_shapes(scalelaw):
+    result = scalelaw("shape", "--params", 124439808, *GPT2, "--norms-per-layer", 1, "--no-final-norm",
+                      "--max-positions", 2048, "--json")
+    assert result.code == 0, result.err
+    for s in result.json()["shapes"]:
+        shape, d, layers = s["shape"], s["shape"]["d_model"], s["shape"]["layers"]
+        assert (shape["norms_per_layer"], shape["final_norm"], shape["max_positions"]) == (1, False, 2048)
+        assert s["params"]["total"] == 50257 * d + 2048 * d + layers * (12 * d * d + 11 * d)
+
+
+def levine_layers(d_model):
+    # Levine et al. 2020 (arXiv:2006.12467): ln d = 5.039 + 0.0555 L, solved for L.
+    return (math.log(d_model) - 5.039) / 0.0555
+
+
+def test_levine_depth_rule_sets_the_layers_of_each_width(scalelaw):
+    result = scalelaw("shape", "--params", 7e9, "--depth-rule", "levine2020", "--top", 10, "--json")
+    assert result.code == 0, result.err
+    out = result.json()
+    assert out["depth_rule"] == "levine2020"
+    for s in out["shapes"]:
+        rule = levine_layers(s["shape"]["d_model"])
+        assert math.isclose(s["rule_layers"], rule, rel_tol=1e-12)
+        assert abs(s["shape"]["layers"] - rule) <= max(0.5, 0.1 * rule) + 1e-9
+    exact = scalelaw("shape", "--params", 7e9, "--depth-rule", "levine2020", "--depth-tolerance", 0, "--json").json()
+    for s in exact["shapes"]:
+        assert s["shape"]["layers"] == round(levine_layers(s["shape"]["d_model"]))
+    text = scalelaw("shape", "--params", 7e9, "--depth-rule", "levine2020", "--top", 1)
+    assert "Depth rule: levine2020" in text.out
+    assert "rule L" in text.out
+    assert "arXiv:2006.12467" in text.out
+
+
+def test_levine_rule_recovers_bloomberggpt(scalelaw):
+    # Wu et al. 2023 (arXiv:2303.17564), Section 3.2 and Table 4: Levine et al.'s D = exp(5.039) exp(0.0555 L)
+    # sized BloombergGPT at 70 layers of 7680 (40 heads of 192), 50.6B parameters, BLOOM's architecture.
+    result = scalelaw("shape", "--params", 50.6e9, "--depth-rule", "levine2020", "--head-dims", 192, "--ffn-kind",
+                      "gelu", "--norm", "layernorm", "--biases", "all", "--tied", "--vocab", 131072, "--seq-len",
+                      2048, "--json")
+    assert result.code == 0, result.err
+    best = result.json()["shapes"][0]
+    assert (best["shape"]["layers"], best["shape"]["d_model"], best["shape"]["heads"]) == (70, 7680, 40)
+    assert round(best["value"] / 1e8) == 506
+
+
 @pytest.mark.parametrize("args,message", [
+    (("--params", 7e9, "--depth-rule", "kaplan"), "--depth-rule"),
+    (("--params", 7e9, "--depth-tolerance", 2), "--depth-tolerance"),
+    (("--params", 1e8, "--positions", "learned", "--max-positions", 512, "--seq-len", 1024), "--max-positions"),
+    (("--params", 1e8, "--biases", "some"), "--biases"),
     (("--params", 7e9, "--flops-per-token", 1e10), "--params excludes --flops-per-token"),
     ((), "shape needs a target"),
     (("--params", 7e9, "--definition", "embedding"), "--definition"),
@@ -100,3 +168,16 @@ def test_bad_options_are_one_line_naming_the_option(scalelaw, args, message):
     assert result.code == 2
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_depth_rules_lists_the_registry_the_choices_come_from(scalelaw):
+    result = scalelaw("shape", "--depth-rules", "--json")
+    assert result.code == 0, result.err
+    rules = result.json()
+    assert [r["name"] for r in rules][:2] == ["aspect-range", "levine2020"]
+    assert "arXiv:2006.12467" in rules[1]["citation"] and "arXiv:2303.17564" in rules[1]["citation"]
+    text = scalelaw("shape", "--depth-rules")
+    assert text.code == 0 and "levine2020" in text.out
+    for rule in rules:  # every listed rule is a --depth-rule choice
+        assert scalelaw("shape", "--params", 7e9, "--depth-rule", rule["name"], "--top", 1).code == 0
+    assert scalelaw("shape", "--depth-rules", "--params", 7e9).code == 2

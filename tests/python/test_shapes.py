@@ -61,7 +61,45 @@ def test_no_shape_is_not_usable_with_the_reason():
     assert "head width" in result.message
 
 
+GPT2 = dict(head_dims=[64], d_model_multiple_of=64, ffn_kind="gelu", norm="layernorm", biases="all",
+            positions="learned", vocab=50257, tied_embeddings=True, seq_len=1024)
+
+
+def test_gpt2_small_from_its_total_with_gpt2s_architecture():
+    counted = scalelaw.count(layers=12, d_model=768, heads=12, ffn_kind="gelu", norm="layernorm", biases="all",
+                             positions="learned", vocab=50257, tied_embeddings=True, seq_len=1024)
+    assert counted.params.total == 124439808
+    result = scalelaw.shapes(124439808, **GPT2)
+    best = result.shapes[0]
+    assert (best.shape["layers"], best.shape["d_model"], best.shape["heads"]) == (12, 768, 12)
+    assert best.relative_distance == 0
+    assert best.count.params.non_embedding == counted.params.non_embedding
+    assert [r.flops_per_token for r in best.count.flops] == [r.flops_per_token for r in counted.flops]
+    fewer = scalelaw.shapes(124439808, **GPT2, norms_per_layer=1, final_norm=False, max_positions=2048)
+    for c in fewer.shapes:
+        d, layers = c.shape["d_model"], c.shape["layers"]
+        assert c.count.params.total == 50257 * d + 2048 * d + layers * (12 * d * d + 11 * d)
+
+
+def test_depth_rules_registry_and_levine_rule():
+    rules = scalelaw.depth_rules()
+    assert rules[0]["name"] == "aspect-range"
+    assert "levine2020" in [r["name"] for r in rules]
+    assert "2006.12467" in next(r for r in rules if r["name"] == "levine2020")["citation"]
+    result = scalelaw.shapes(7e9, depth_rule="levine2020", top=10)
+    assert result.depth_rule == "levine2020"
+    for c in result.shapes:
+        rule = (math.log(c.shape["d_model"]) - 5.039) / 0.0555
+        assert math.isclose(c.rule_layers, rule, rel_tol=1e-12)
+        assert abs(c.shape["layers"] - rule) <= max(0.5, 0.1 * rule) + 1e-9
+    assert scalelaw.shapes(7e9).shapes[0].rule_layers == 0
+
+
 @pytest.mark.parametrize("kwargs,message", [
+    (dict(params=7e9, depth_rule="kaplan"), "depth_rule:"),
+    (dict(params=7e9, depth_tolerance=-0.1), "depth_tolerance:"),
+    (dict(params=1e8, positions="learned", max_positions=512, seq_len=1024), "max_positions:"),
+    (dict(params=1e8, biases="some"), "biases"),
     (dict(params=7e9, flops_per_token=1e10), "params:"),
     (dict(), "params:"),
     (dict(flops_per_token=1e10, convention="7n"), "convention:"),

@@ -42,14 +42,41 @@ void RequireSatisfies(const ShapeCandidate& candidate, const ShapeSearchOptions&
   CHECK(s.heads % s.KvHeads() == 0);
   CHECK(Contains(options.group_sizes, s.heads / s.KvHeads()));
   const double aspect = static_cast<double>(s.d_model) / s.layers;
-  CHECK(aspect >= options.min_aspect_ratio);
-  CHECK(aspect <= options.max_aspect_ratio);
+  if (options.depth_rule == "aspect-range") {
+    CHECK(aspect >= options.min_aspect_ratio);
+    CHECK(aspect <= options.max_aspect_ratio);
+  }
   CHECK(candidate.aspect_ratio == Approx(aspect));
   if (options.ffn_kind == FfnKind::kSwiGlu)
     CHECK(candidate.count.ffn_width == SwiGluWidth(s.d_model, options.ffn_multiple_of));
   CHECK(s.vocab == options.vocab);
   CHECK(s.tied_embeddings == options.tied_embeddings);
   CHECK(s.seq_len == options.seq_len);
+  CHECK(s.norm == options.norm);
+  CHECK(s.norms_per_layer == options.norms_per_layer);
+  CHECK(s.final_norm == options.final_norm);
+  CHECK(s.biases == options.biases);
+  CHECK(s.positions == options.positions);
+  CHECK(s.max_positions == options.max_positions);
+}
+
+// Levine et al. 2020's optimal depth for a width, written out again: ln d = 5.039 + 0.0555 L solved for L.
+double LevineLayers(double d_model) { return (std::log(d_model) - 5.039) / 0.0555; }
+
+// GPT-2's architecture (Radford et al. 2019; the released gpt2 config.json): GELU 4x, LayerNorm, biases on every
+// linear map, a learned table of 1024 positions, a tied 50257-token vocabulary.
+ShapeSearchOptions Gpt2Constraints() {
+  ShapeSearchOptions options;
+  options.head_dims = {64};
+  options.d_model_multiple_of = 64;
+  options.ffn_kind = FfnKind::kGelu;
+  options.norm = scalelaw::NormKind::kLayerNorm;
+  options.biases = scalelaw::BiasKind::kAll;
+  options.positions = scalelaw::PositionKind::kLearned;
+  options.vocab = 50257;
+  options.tied_embeddings = true;
+  options.seq_len = 1024;
+  return options;
 }
 
 ShapeSearchOptions Llama2Constraints() {
@@ -247,4 +274,192 @@ TEST_CASE("Options that cannot be searched name the option") {
   CHECK(aspect.Problem().rfind("max_aspect_ratio:", 0) == 0);
   CHECK(scalelaw::ParseParamsDefinition("non-vocabulary") == ParamsDefinition::kNonVocabulary);
   CHECK_THROWS_AS(scalelaw::ParseParamsDefinition("embedding"), scalelaw::InvalidArgument);
+}
+
+TEST_CASE("A GPT-2-style search finds GPT-2 small's shape from its 124,439,808 parameters") {
+  // GPT-2 small's total written out: token and position tables V d + P d, per block 12 d^2 (attention 4 d^2, MLP
+  // 8 d^2) + 13 d (biases 3d + d + 4d + d, two LayerNorms 4d), a final LayerNorm 2d; the head is tied.
+  const std::int64_t d = 768, layers = 12;
+  const std::int64_t gpt2_small = 50257 * d + 1024 * d + layers * (12 * d * d + 13 * d) + 2 * d;
+  REQUIRE(gpt2_small == 124439808);
+  ShapeSearchOptions options = Gpt2Constraints();
+  options.params = static_cast<double>(gpt2_small);
+  ShapeSearchSummary summary;
+  REQUIRE(SearchShapes(options, &summary));
+  const ShapeCandidate& best = summary.shapes.front();
+  CHECK(best.count.shape.layers == 12);
+  CHECK(best.count.shape.d_model == 768);
+  CHECK(best.count.shape.heads == 12);
+  CHECK(best.count.ffn_width == 4 * 768);
+  CHECK(best.relative_distance == 0.0);
+  for (const ShapeCandidate& c : summary.shapes) {
+    RequireSatisfies(c, options);
+    // The counts are CountParameters' of the same shape built field by field here.
+    scalelaw::TransformerShape shape;
+    shape.layers = c.count.shape.layers;
+    shape.d_model = c.count.shape.d_model;
+    shape.heads = c.count.shape.heads;
+    shape.ffn_kind = FfnKind::kGelu;
+    shape.norm = scalelaw::NormKind::kLayerNorm;
+    shape.biases = scalelaw::BiasKind::kAll;
+    shape.positions = scalelaw::PositionKind::kLearned;
+    shape.vocab = 50257;
+    shape.tied_embeddings = true;
+    shape.seq_len = 1024;
+    const scalelaw::ParameterCounts counted = scalelaw::CountParameters(shape);
+    CHECK(c.count.params.total == counted.total);
+    CHECK(c.count.params.non_embedding == counted.non_embedding);
+    CHECK(c.count.params.position_embedding == 1024 * c.count.shape.d_model);
+    CHECK(c.count.params.output_head == 0);
+  }
+}
+
+TEST_CASE("The norms, the final norm and the rows of a learned position table reach every counted shape") {
+  ShapeSearchOptions options = Gpt2Constraints();
+  options.params = 124439808.0;
+  options.norms_per_layer = 1;
+  options.final_norm = false;
+  options.max_positions = 2048;
+  ShapeSearchSummary summary;
+  REQUIRE(SearchShapes(options, &summary));
+  for (const ShapeCandidate& c : summary.shapes) {
+    RequireSatisfies(c, options);
+    const std::int64_t d = c.count.shape.d_model, layers = c.count.shape.layers;
+    CHECK(c.count.params.position_embedding == 2048 * d);
+    CHECK(c.count.params.final_norm == 0);
+    // One LayerNorm (2d) per block instead of two, a table of 2048 rows instead of 1024, no final norm.
+    CHECK(c.count.params.total == 50257 * d + 2048 * d + layers * (12 * d * d + 11 * d));
+  }
+  ShapeSearchOptions short_table = Gpt2Constraints();
+  short_table.params = 1e8;
+  short_table.max_positions = 512;  // fewer rows than seq_len 1024
+  CHECK(short_table.Problem().rfind("max_positions:", 0) == 0);
+  ShapeSearchOptions norms = Gpt2Constraints();
+  norms.params = 1e8;
+  norms.norms_per_layer = -1;
+  CHECK(norms.Problem().rfind("norms_per_layer:", 0) == 0);
+}
+
+TEST_CASE("The depth rules: one registry, the aspect-ratio range first, Levine et al.'s formula by name") {
+  const auto& rules = scalelaw::DepthRules();
+  REQUIRE(rules.size() >= 2);
+  CHECK(rules.front().name == "aspect-range");
+  CHECK(rules.front().layers_for_width == nullptr);
+  CHECK(ShapeSearchOptions{}.depth_rule == "aspect-range");
+  const scalelaw::DepthRule& levine = scalelaw::FindDepthRule("levine2020");
+  CHECK(levine.citation.arxiv == "2006.12467");
+  for (double d : {768.0, 4096.0, 12288.0, 30000.0}) {
+    CHECK(levine.layers_for_width(d) == Approx(LevineLayers(d)).epsilon(1e-12));
+  }
+  CHECK(LevineLayers(4096) == Approx(59.08).margin(0.01));
+  CHECK_THROWS_AS(scalelaw::FindDepthRule("kaplan"), scalelaw::InvalidArgument);
+  ShapeSearchOptions bad;
+  bad.params = 1e9;
+  bad.depth_rule = "kaplan";
+  CHECK(bad.Problem().rfind("depth_rule:", 0) == 0);
+  bad.depth_rule = "levine2020";
+  bad.depth_tolerance = 1.5;
+  CHECK(bad.Problem().rfind("depth_tolerance:", 0) == 0);
+}
+
+TEST_CASE("Under Levine et al.'s rule every shape's depth is the formula's for its width, within the tolerance") {
+  for (double tolerance : {0.0, 0.1, 0.25}) {
+    ShapeSearchOptions options;
+    options.params = 7e9;
+    options.depth_rule = "levine2020";
+    options.depth_tolerance = tolerance;
+    options.top = 20;
+    ShapeSearchSummary summary;
+    REQUIRE(SearchShapes(options, &summary));
+    CHECK(summary.depth_rule == "levine2020");
+    // The grid under the rule enumerated again: for each width, the layers within max(0.5, tolerance L*) of L*.
+    std::int64_t considered = 0;
+    for (int d = 128; d <= options.max_d_model; d += 128) {
+      const double target_layers = LevineLayers(d), half = std::max(0.5, tolerance * target_layers);
+      for (int layers = 1; layers <= options.max_layers; ++layers) {
+        if (std::abs(layers - target_layers) > half + 1e-9) continue;
+        for (int head_dim : {64, 128}) considered += d % head_dim == 0 ? 1 : 0;
+      }
+    }
+    INFO("tolerance " << tolerance);
+    CHECK(summary.shapes_considered == considered);
+    REQUIRE(summary.shapes.size() == 20);
+    for (const ShapeCandidate& c : summary.shapes) {
+      RequireSatisfies(c, options);
+      const double rule = LevineLayers(c.count.shape.d_model);
+      CHECK(c.rule_layers == Approx(rule).epsilon(1e-12));
+      CHECK(std::abs(c.count.shape.layers - rule) <= std::max(0.5, tolerance * rule) + 1e-9);
+    }
+    CHECK(summary.shapes.front().relative_distance < 0.01);
+  }
+}
+
+TEST_CASE("Levine et al.'s own projections: a 1-trillion network about 30K wide, GPT-3 175B too deep") {
+  // The paper's abstract: "an unprecedented width of 30K as optimal for a 1-Trillion parameter network", and
+  // GPT-3 (96 layers, d_model 12288) "too deep for its size". Its networks have N = 12 L d^2 (GELU 4x blocks
+  // without biases: the non-embedding count up to the norms).
+  ShapeSearchOptions trillion;
+  trillion.params = 1e12;
+  trillion.definition = ParamsDefinition::kNonEmbedding;
+  trillion.ffn_kind = FfnKind::kGelu;
+  trillion.head_dims = {128};
+  trillion.max_d_model = 65536;
+  trillion.depth_rule = "levine2020";
+  trillion.depth_tolerance = 0;  // the formula's depth itself
+  ShapeSearchSummary summary;
+  REQUIRE(SearchShapes(trillion, &summary));
+  const auto& wide = summary.shapes.front().count.shape;
+  CHECK(std::abs(wide.d_model - 30000) < 0.05 * 30000);
+  CHECK(summary.shapes.front().relative_distance < 0.01);
+
+  ShapeSearchOptions gpt3 = trillion;
+  gpt3.params = 1.75e11;
+  gpt3.depth_tolerance = 0.1;
+  REQUIRE(SearchShapes(gpt3, &summary));
+  for (const ShapeCandidate& c : summary.shapes) {
+    CHECK(c.count.shape.layers < 96);
+    CHECK(c.count.shape.d_model > 12288);
+  }
+}
+
+TEST_CASE("A depth formula that gives no layer for any allowed width is no shape, naming the rule") {
+  ShapeSearchOptions options;
+  options.params = 1e6;
+  options.max_d_model = 128;  // L*(128) = (ln 128 - 5.039) / 0.0555 < 0
+  options.depth_rule = "levine2020";
+  ShapeSearchSummary summary;
+  CHECK_FALSE(SearchShapes(options, &summary));
+  CHECK(summary.message.find("depth rule levine2020") != std::string::npos);
+}
+
+TEST_CASE("Levine et al.'s rule gives BloombergGPT's shape, the worked example of Wu et al. 2023") {
+  // Wu et al. 2023 (arXiv:2303.17564), Section 3.2, Shape: D = exp(5.039) exp(0.0555 L); L = 70 gives D = 7510
+  // for a 50B model, which they rounded to 40 heads of 192, D = 7680: 50.6B parameters (Table 4). BLOOM's
+  // architecture (Section 3.1): GELU, LayerNorm, biases, ALiBi (no position table), tied embeddings, a
+  // vocabulary of 131,072.
+  CHECK(std::exp(5.039 + 0.0555 * 70) == Approx(7510).epsilon(1e-4));
+  CHECK(std::lround(scalelaw::LevineOptimalLayers(7510)) == 70);
+  CHECK(std::lround(scalelaw::LevineOptimalLayers(7680)) == 70);
+  for (double tolerance : {0.0, 0.1}) {
+    ShapeSearchOptions options;
+    options.params = 50.6e9;
+    options.head_dims = {192};
+    options.ffn_kind = FfnKind::kGelu;
+    options.norm = scalelaw::NormKind::kLayerNorm;
+    options.biases = scalelaw::BiasKind::kAll;
+    options.vocab = 131072;
+    options.tied_embeddings = true;
+    options.seq_len = 2048;
+    options.depth_rule = "levine2020";
+    options.depth_tolerance = tolerance;
+    ShapeSearchSummary summary;
+    REQUIRE(SearchShapes(options, &summary));
+    const auto& best = summary.shapes.front();
+    INFO("tolerance " << tolerance);
+    CHECK(best.count.shape.layers == 70);
+    CHECK(best.count.shape.d_model == 7680);
+    CHECK(best.count.shape.heads == 40);
+    // 50.6B as Table 4 rounds it (the count leaves out BLOOM's embedding LayerNorm, 2 x 7680 weights).
+    CHECK(std::abs(best.value - 50.6e9) < 0.05e9);
+  }
 }
