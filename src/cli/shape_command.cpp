@@ -9,10 +9,8 @@
 #include "cli/output.h"
 
 namespace scalelaw::cli {
-namespace {
-
 // The options' problems start with the ShapeSearchOptions field; the CLI option is its name with dashes.
-std::string WithOption(const std::string& problem) {
+std::string WithShapeOption(const std::string& problem) {
   std::string out = "--" + problem;
   for (char& c : out) {
     if (c == ':') break;
@@ -21,15 +19,18 @@ std::string WithOption(const std::string& problem) {
   return out;
 }
 
-}  // namespace
-
-int RunShape(const ShapeCommand& command) {
+ShapeSearchOptions ResolvedShapeOptions(const ShapeCommand& command) {
   ShapeSearchOptions options = command.options;
   options.definition = ParseParamsDefinition(command.definition, "--definition");
   options.ffn_kind = ParseFfnKind(command.ffn_kind, "--ffn-kind");
   options.norm = ParseNormKind(command.norm, "--norm");
+  return options;
+}
+
+int RunShape(const ShapeCommand& command) {
+  const ShapeSearchOptions options = ResolvedShapeOptions(command);
   const std::string problem = options.Problem();
-  if (!problem.empty()) throw InvalidArgument(WithOption(problem));
+  if (!problem.empty()) throw InvalidArgument(WithShapeOption(problem));
   ShapeSearchSummary summary;
   SearchShapes(options, &summary);
   if (command.json) {

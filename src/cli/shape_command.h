@@ -18,6 +18,12 @@ struct ShapeCommand {
   bool json = false;
 };
 
+// command.options with the kinds spelled in command's strings parsed (an InvalidArgument naming the option
+// otherwise); not validated. scalelaw sweep reads its shape constraints through this too.
+ShapeSearchOptions ResolvedShapeOptions(const ShapeCommand& command);
+// A ShapeSearchOptions problem ("max_layers: ...") as the CLI words it ("--max-layers: ...").
+std::string WithShapeOption(const std::string& problem);
+
 // 0 shapes found; 1 no shape satisfies the constraints (the reason printed); 2 bad options (thrown as
 // scalelaw::InvalidArgument naming the option).
 int RunShape(const ShapeCommand& command);
