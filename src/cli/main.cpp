@@ -772,7 +772,6 @@ void AddShapeConstraintOptions(CLI::App* sub, ShapeCommand& command) {
       ->check(WholeNumber(1, 1 << 24));
 }
 
-
 void AddSweepCommand(CLI::App& app, SweepCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "sweep",
@@ -795,11 +794,11 @@ void AddSweepCommand(CLI::App& app, SweepCommand& command, int& exit_code) {
   sub->add_option("--per-budget", command.per_budget, "Sizes per budget (or per D) from a range or a law")
       ->capture_default_str()
       ->check(WholeNumber(1, 1000));
-  auto* law = sub->add_option("--law", command.law.family,
-                              "Centre the sizes on this allocation law's N_opt(C): " +
-                                  fmt::format("{}", fmt::join(scalelaw::FamiliesFor(scalelaw::Quantity::kAllocation),
-                                                              ", ")))
-                  ->check(CLI::IsMember(scalelaw::FamiliesFor(scalelaw::Quantity::kAllocation)));
+  auto* law =
+      sub->add_option("--law", command.law.family,
+                      "Centre the sizes on this allocation law's N_opt(C): " +
+                          fmt::format("{}", fmt::join(scalelaw::FamiliesFor(scalelaw::Quantity::kAllocation), ", ")))
+          ->check(CLI::IsMember(scalelaw::FamiliesFor(scalelaw::Quantity::kAllocation)));
   sub->add_option("--fit", command.law.fit, "Centre the sizes on N_opt(C) of a 'scalelaw fit --output' file")
       ->excludes(law);
   sub->add_option("--spread", command.spread, "With --law or --fit: sizes from N_opt / spread to N_opt x spread")
@@ -825,8 +824,7 @@ void AddSweepCommand(CLI::App& app, SweepCommand& command, int& exit_code) {
       ->excludes(batch);
   sub->add_option("--schedule", command.schedule, "The LR schedule's name, written in every row")
       ->capture_default_str();
-  sub->add_option("--run-prefix", command.run_prefix, "Run ids are PREFIX-001, PREFIX-002, ...")
-      ->capture_default_str();
+  sub->add_option("--run-prefix", command.run_prefix, "Run ids are PREFIX-001, PREFIX-002, ...")->capture_default_str();
   sub->add_option("--max-distance", command.max_distance,
                   "A size whose nearest shape is farther than this (relative) has none: exit 1")
       ->capture_default_str()
