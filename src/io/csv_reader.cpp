@@ -382,17 +382,18 @@ std::vector<std::string> CsvHeader(std::string_view text) {
 
 namespace {
 
-// Whether the cell at index is empty in every record of text (the header skipped): a column a trainer has yet to
-// fill in, such as the loss of the runs scalelaw sweep planned.
+// Whether the cell at index is empty in every record of text (the header skipped), and there are at least two: a
+// column a trainer has yet to fill in, such as the loss of the runs scalelaw sweep planned.
 bool EmptyInEveryRecord(std::string_view text, const std::string& file, std::size_t index) {
   RecordReader reader(text, file, DelimiterOf(text));
   std::vector<std::string> cells;
-  std::size_t count = 0;
+  std::size_t count = 0, records = 0;
   reader.Next(cells, count);
   while (reader.Next(cells, count)) {
     if (index < count && !cells[index].empty()) return false;
+    ++records;
   }
-  return true;
+  return records >= 2;
 }
 
 [[noreturn]] void ThrowNotLogged(const std::string& file, const std::string& column) {

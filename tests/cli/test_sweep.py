@@ -2,8 +2,11 @@
 the loss column is filled in (here from a Chinchilla-form law written out again), and its bad input."""
 import csv
 import math
+import os
+import shlex
 
 import pytest
+from conftest import SOURCE_DIR
 
 # Hoffmann et al. 2022's form, L = E + A / N^alpha + B / D^beta, with Epoch's constants.
 TRUTH = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
@@ -143,3 +146,24 @@ def test_sizes_the_constraints_cannot_build_exit_1_with_the_reason(scalelaw):
     result = scalelaw("sweep", "--budgets", "1e21", "--min-params", 1e9, "--max-params", 2e9, "--max-d-model", 256)
     assert result.code == 1
     assert "no shape within 50% of N = 1e+09" in result.err
+
+
+def test_docs_worked_example_is_what_the_binary_prints(scalelaw, tmp_path):
+    """docs/sweep-plan.md shows the stdout of its `scalelaw sweep` command, its warnings, and the refusal of a fit
+    of the unlogged file: they must be what the binary prints."""
+    text = open(os.path.join(SOURCE_DIR, "docs", "sweep-plan.md")).read()
+    blocks = text.split("## Worked example")[1].split("```")
+    lines = blocks[1].strip("\n").splitlines()
+    command = lines[0].removeprefix("$ ").rstrip("\\").strip() + " " + lines[1].strip()
+    args = shlex.split(command)[1:]
+    result = scalelaw(*args)
+    assert result.code == 0, result.err
+    assert result.out.rstrip("\n").splitlines() == lines[2:]
+    assert result.err.rstrip("\n").splitlines() == blocks[3].strip("\n").splitlines()
+    path = tmp_path / "runs.csv"
+    assert scalelaw(*args, "--output", path).code == 0
+    shown_fit = blocks[5].strip("\n").splitlines()
+    assert shown_fit[0] == "$ scalelaw fit runs.csv"
+    refused = scalelaw("fit", path)
+    assert refused.code == 2
+    assert refused.err.strip().replace(str(path), "runs.csv") == shown_fit[1]
