@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "scalelaw/error.h"
+#include "scalelaw/io/csv.h"
 #include "util/short_number.h"
 
 namespace scalelaw {
@@ -42,17 +43,6 @@ std::vector<double> LogSpaced(double low, double high, int count) {
                                    : std::exp(std::log(low) + t * (std::log(high) - std::log(low))));
   }
   return out;
-}
-
-// A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 // A law's warnings over the runs, as one line: how many runs it warned about and the first warning. The warnings
@@ -233,7 +223,11 @@ bool PlanSweep(const SweepPlanOptions& options, SweepPlan* plan) {
   for (const Group& group : groups) {
     std::set<std::int64_t> used;  // total params of the shapes this group already has
     for (double target : group.targets) {
-      const ShapeSearchSummary& found = search(target, static_cast<int>(group.targets.size()));
+      // Enough candidates for every size of the group to find a distinct total: shapes of one total differ only in
+      // their head split (head_dims x group_sizes), so each total can take that many places.
+      const std::size_t splits = options.shapes.head_dims.size() * options.shapes.group_sizes.size();
+      const ShapeSearchSummary& found =
+          search(target, static_cast<int>(std::min<std::size_t>(1000, group.targets.size() * splits + 8)));
       if (!found.IsUsable()) {
         plan->status = SweepPlanStatus::kNoShape;
         plan->message = fmt::format("no shape for N = {} ({}): {}", ShortNumber(target), definition, found.message);

@@ -307,6 +307,16 @@ RowFilter RowFilter::Parse(std::string_view spec) {
 
 std::string RowFilter::ToString() const { return column + OpText(op) + value; }
 
+std::string CsvCell(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 std::vector<std::string> ClosestNames(std::string_view name, const std::vector<std::string>& candidates) {
   const std::size_t allowed = std::max<std::size_t>(1, name.size() / 4);
   std::vector<std::pair<std::size_t, std::string>> close;

@@ -70,6 +70,17 @@ def test_isoflop_sweep_round_trips_through_fit_and_isoflop(scalelaw, tmp_path):
     assert out["a"] == pytest.approx(TRUTH["beta"] / (TRUTH["alpha"] + TRUTH["beta"]), abs=2e-3)
 
 
+def test_a_fit_centres_the_next_sweep_on_its_n_opt(scalelaw, tmp_path):
+    path, fit = tmp_path / "runs.csv", tmp_path / "fit.json"
+    assert scalelaw("sweep", "--budgets", "1e18,1e19,1e20", "--min-params", 2e7, "--max-params", 4e8, "--output",
+                    path).code == 0
+    log_losses(path)
+    assert scalelaw("fit", path, "--output", fit).code == 0
+    out = scalelaw("sweep", "--budgets", "1e21", "--fit", fit, "--per-budget", 3, "--spread", 2, "--json").json()
+    n_opt = scalelaw("allocate", "--fit", fit, "--flops", "1e21", "--json").json()["params"]
+    assert [run["target_params"] for run in out["runs"]] == pytest.approx([n_opt / 2, n_opt, n_opt * 2], rel=1e-9)
+
+
 def test_rows_have_the_counts_and_lr_the_other_commands_give(scalelaw, tmp_path):
     path = tmp_path / "runs.csv"
     assert scalelaw("sweep", "--budgets", "1e19", "--min-params", 5e7, "--max-params", 4e8, "--per-budget", 3,

@@ -203,3 +203,29 @@ TEST_CASE("Sizes the constraints cannot build have no shape, and bad options nam
   CHECK(shape.Problem().rfind("head_dims:", 0) == 0);
   CHECK_THROWS_AS(PlanSweep(law, &plan), scalelaw::InvalidArgument);
 }
+
+TEST_CASE("Sizes whose nearest shape is the same take distinct shapes, with a warning", "[sweep]") {
+  SweepPlanOptions options;
+  options.budgets = {1e19};
+  options.sizes = {1.00e8, 1.001e8, 1.002e8};
+  SweepPlan plan;
+  REQUIRE(PlanSweep(options, &plan));
+  std::set<std::int64_t> totals;
+  for (const PlannedRun& run : plan.runs) totals.insert(run.count.params.total);
+  CHECK(totals.size() == 3);
+  REQUIRE(!plan.warnings.empty());
+  CHECK(plan.warnings.front().find("next nearest") != std::string::npos);
+}
+
+TEST_CASE("Text cells with commas and quotes are quoted and read back", "[sweep][csv]") {
+  CHECK(scalelaw::CsvCell("cosine") == "cosine");
+  CHECK(scalelaw::CsvCell("wsd:peak=3e-4,end=3e-5") == "\"wsd:peak=3e-4,end=3e-5\"");
+  CHECK(scalelaw::CsvCell("a \"b\"") == "\"a \"\"b\"\"\"");
+  SweepPlanOptions options = IsoflopRange();
+  options.schedule = "wsd:peak=3e-4,decay_fraction=0.2";
+  SweepPlan plan;
+  REQUIRE(PlanSweep(options, &plan));
+  const scalelaw::Dataset runs = scalelaw::ParseRunsCsv(Logged(plan, Truth{}), "sweep.csv");
+  CHECK(runs.params.size() == plan.runs.size());
+  CHECK(scalelaw::CsvHeader(plan.ToCsv()) == scalelaw::SweepCsvColumns());
+}
