@@ -59,6 +59,27 @@ void Collect(std::map<std::string, LawWarnings>* by_law, const std::string& law,
   if (entry.runs++ == 0) entry.first = warnings.front();
 }
 
+// family's answer for quantity at a run; a law that needs an input a planned run does not have (a loss, a reference
+// run) is an InvalidArgument naming the option (field) and the families that can answer there.
+Prediction AnswerAt(Quantity quantity, const std::string& family, const PredictionInputs& in, const char* field) {
+  try {
+    return Predict(quantity, family, in).front();
+  } catch (const NotApplicable& problem) {
+    std::vector<std::string> answering;
+    for (const std::string& other : FamiliesFor(quantity)) {
+      try {
+        Predict(quantity, other, in);
+        answering.push_back(other);
+      } catch (const InvalidArgument&) {
+      }
+    }
+    throw InvalidArgument(
+        fmt::format("{}: {}, which a planned run does not have (it has N, D, n_layer, d_model and "
+                    "seq_len); laws that answer there: {}",
+                    field, problem.what(), fmt::join(answering, ", ")));
+  }
+}
+
 }  // namespace
 
 std::string_view Name(SweepPlanStatus status) {
@@ -280,7 +301,7 @@ bool PlanSweep(const SweepPlanOptions& options, SweepPlan* plan) {
 
       double batch = options.batch_tokens;
       if (batch == 0) {
-        const Prediction answer = PredictBatchSize(options.batch_law, in).front();
+        const Prediction answer = AnswerAt(Quantity::kBatchSize, options.batch_law, in, "batch_law");
         batch = answer.Value("batch_tokens");
         run.batch_law = answer.law.name;
         Collect(&law_warnings, run.batch_law, answer.warnings);
@@ -290,7 +311,7 @@ bool PlanSweep(const SweepPlanOptions& options, SweepPlan* plan) {
       run.batch_tokens = run.batch_sequences * run.count.shape.seq_len;
       run.steps = static_cast<std::int64_t>(std::ceil(run.tokens / static_cast<double>(run.batch_tokens)));
 
-      const Prediction lr = PredictLearningRate(options.lr_law, in).front();
+      const Prediction lr = AnswerAt(Quantity::kLearningRate, options.lr_law, in, "lr_law");
       run.lr = lr.Value("lr");
       run.lr_law = lr.law.name;
       Collect(&law_warnings, run.lr_law, lr.warnings);

@@ -82,7 +82,17 @@ int RunSweep(const SweepCommand& command) {
     throw InvalidArgument(WithSweepOption(problem));
   }
   SweepPlan plan;
-  PlanSweep(options, &plan);
+  try {
+    PlanSweep(options, &plan);
+  } catch (const InvalidArgument& error) {
+    // A problem found while planning that names an option's field ("budgets: C = 1 buys less than one token").
+    const std::string what = error.what();
+    const std::size_t colon = what.find(':');
+    const bool field = colon != std::string::npos && colon > 0 &&
+                       what.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == colon;
+    if (!field || dynamic_cast<const InputProblem*>(&error) != nullptr) throw;
+    throw InvalidArgument(WithSweepOption(what));
+  }
   if (!plan.IsUsable()) {
     if (command.json) fmt::print("{}\n", PlanJson(plan));
     PrintError("the sweep plan is not usable: " + plan.message);

@@ -145,6 +145,9 @@ def test_table_and_json(scalelaw):
     (("--budgets", "1e19", "--sizes", "1e8", "--head-dims", "0"), "--head-dims"),
     (("--tokens", "1e9", "--law", "chinchilla"), "--law"),
     (("--budgets", "-1", "--sizes", "1e8"), "--budgets"),
+    (("--budgets", "1", "--sizes", "1e8"), "--budgets: C = 1 buys less than one token"),
+    (("--budgets", "1e19", "--sizes", "1e8", "--batch-law", "kaplan"), "laws that answer there: step, deepseek"),
+    (("--budgets", "1e19", "--sizes", "1e8", "--lr-law", "bjorck"), "--lr-law: law 'bjorck' needs"),
 ])
 def test_bad_options_name_the_option(scalelaw, args, option):
     result = scalelaw("sweep", *args)

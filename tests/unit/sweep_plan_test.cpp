@@ -202,6 +202,12 @@ TEST_CASE("Sizes the constraints cannot build have no shape, and bad options nam
   shape.shapes.head_dims = {};
   CHECK(shape.Problem().rfind("head_dims:", 0) == 0);
   CHECK_THROWS_AS(PlanSweep(law, &plan), scalelaw::InvalidArgument);
+  // A batch law that needs a loss cannot answer for a run not yet trained: the option and the laws that can.
+  SweepPlanOptions needs_loss = IsoflopRange();
+  needs_loss.batch_law = "kaplan";
+  CHECK_THROWS_WITH(PlanSweep(needs_loss, &plan),
+                    Catch::Matchers::StartsWith("batch_law: law 'kaplan' needs") &&
+                        Catch::Matchers::EndsWith("laws that answer there: step, deepseek"));
 }
 
 TEST_CASE("Sizes whose nearest shape is the same take distinct shapes, with a warning", "[sweep]") {
