@@ -235,3 +235,17 @@ TEST_CASE("Text cells with commas and quotes are quoted and read back", "[sweep]
   CHECK(runs.params.size() == plan.runs.size());
   CHECK(scalelaw::CsvHeader(plan.ToCsv()) == scalelaw::SweepCsvColumns());
 }
+
+TEST_CASE("Target sizes are counts of the definition asked for", "[sweep]") {
+  SweepPlanOptions options;
+  options.tokens = {1e10};
+  options.sizes = {3e8};
+  options.shapes.definition = scalelaw::ParamsDefinition::kNonVocabulary;
+  options.shapes.vocab = 128256;
+  SweepPlan plan;
+  REQUIRE(PlanSweep(options, &plan));
+  const scalelaw::ParameterCounts& counts = plan.runs.front().count.params;
+  // The nearest shape by N_nv: within the grid's spacing of 3e8, while the total is far above it (the vocabulary).
+  CHECK(std::abs(static_cast<double>(counts.non_vocabulary) / 3e8 - 1) < 0.05);
+  CHECK(static_cast<double>(counts.total) > 1.5 * 3e8);
+}
