@@ -1103,6 +1103,8 @@ void BindRecipes(py::module_& m);         // recipes_bindings.cpp
 void BindSweepDesign(py::module_& m);     // sweep_design_bindings.cpp
 void BindCount(py::module_& m);           // count_bindings.cpp
 void BindAnalysisCharts(py::module_& m);  // chart_bindings.cpp
+void BindSweepPlan(py::module_& m,
+                   std::optional<scalelaw::Law> (*law_of)(const py::object&));  // sweep_plan_bindings.cpp
 
 PYBIND11_MODULE(_scalelaw, m) {
   m.doc() = "scalelaw C++ core (use the scalelaw package, not this module)";
@@ -1664,4 +1666,5 @@ PYBIND11_MODULE(_scalelaw, m) {
   BindSweepDesign(m);
   BindCount(m);
   BindAnalysisCharts(m);
+  BindSweepPlan(m, &LawOf);
 }

@@ -7,6 +7,7 @@
 #include "scalelaw/analysis/recipes.h"
 #include "scalelaw/analysis/summary.h"
 #include "scalelaw/analysis/sweep_design.h"
+#include "scalelaw/analysis/sweep_plan.h"
 #include "scalelaw/analysis/validation.h"
 #include "scalelaw/curves/curve_fit.h"
 #include "scalelaw/curves/curve_law.h"

@@ -1542,3 +1542,86 @@ def _shape_candidate_repr(self: ShapeCandidate) -> str:
 
 setattr(ShapeSearch, "__repr__", _shape_search_repr)
 setattr(ShapeCandidate, "__repr__", _shape_candidate_repr)
+
+
+# --- sweeps ready to launch (docs/sweep-plan.md): the runs of an isoFLOP or N x D grid as a table for a trainer ---
+
+from ._scalelaw import PlannedRun, SweepPlan  # noqa: E402
+
+__all__ += ["PlannedRun", "SweepPlan", "sweep"]
+
+
+def sweep(budgets: _Optional[_Sequence[float]] = None, *, tokens: _Optional[_Sequence[float]] = None,
+          sizes: _Optional[_Sequence[float]] = None, min_params: _Optional[float] = None,
+          max_params: _Optional[float] = None, per_budget: int = 5, law: _Optional[str] = None,
+          fit: _Optional[_Union[FitResult, IsoflopResult]] = None, spread: float = 4.0,
+          definition: _Literal["total", "non-embedding", "non-vocabulary"] = "total", convention: str = "6n",
+          lr_law: str = "step", batch_law: str = "step", batch_tokens: _Optional[float] = None,
+          schedule: str = "cosine", run_prefix: str = "run", max_distance: float = 0.5,
+          head_dims: _Sequence[int] = (64, 128), group_sizes: _Sequence[int] = (1,), ffn_kind: _ShapeKind = "swiglu",
+          ffn_multiple_of: int = 256, ffn_multiplier: float = 1.0, d_model_multiple_of: int = 128,
+          max_d_model: int = 32768, min_layers: int = 1, max_layers: int = 256, min_aspect_ratio: float = 20.0,
+          max_aspect_ratio: float = 200.0, preferred_aspect_ratio: float = 128.0, vocab: int = 32000,
+          tied_embeddings: bool = False, norm: _Literal["rmsnorm", "layernorm"] = "rmsnorm", seq_len: int = 4096,
+          output: _Optional[_Union[str, "_os.PathLike[str]"]] = None) -> SweepPlan:
+    """The runs of a sweep, ready to launch, as `scalelaw sweep` plans them.
+
+    sweep(budgets=[1e18, 1e19], min_params=2e7, max_params=2e8) is an isoFLOP grid: at each budget C, per_budget
+    sizes evenly spaced in log N, each trained on D = C / M tokens (M the shape's FLOPs per token under
+    convention, 6N by default). law= (an allocation family, "chinchilla") or fit= (a FitResult or IsoflopResult)
+    centres the sizes on N_opt(C), from N_opt / spread to N_opt x spread; sizes= gives them one by one. tokens=
+    instead of budgets= is an N x D grid. Every size becomes the nearest shape under the constraints of shapes()
+    and carries that shape's own counts; batch from batch_law (or batch_tokens) rounded to whole sequences,
+    steps = ceil(tokens / batch_tokens), peak LR from lr_law at the non-vocabulary N.
+
+    Returns a SweepPlan: .runs (PlannedRun: .count, .tokens, .steps, .batch_tokens, .lr, ...), .notes, .warnings,
+    .to_csv() (the columns `scalelaw fit` and `scalelaw isoflop` read back once loss is filled in), .to_frame()
+    (that table as a pandas DataFrame); output= also writes the CSV. .usable is False with .message the reason
+    when the constraints cannot build a size. Bad options raise InvalidArgument naming the keyword.
+    """
+    def numbers(values: _Optional[_Sequence[float]]) -> _Optional[list[float]]:
+        return None if values is None else [float(v) for v in _np.atleast_1d(_np.asarray(values, dtype=float))]
+
+    options = dict(budgets=numbers(budgets), tokens=numbers(tokens), sizes=numbers(sizes),
+                   min_params=None if min_params is None else float(min_params),
+                   max_params=None if max_params is None else float(max_params), per_budget=int(per_budget),
+                   law=law, spread=float(spread), definition=definition, convention=convention, lr_law=lr_law,
+                   batch_law=batch_law, batch_tokens=None if batch_tokens is None else float(batch_tokens),
+                   schedule=schedule, run_prefix=run_prefix, max_distance=float(max_distance),
+                   head_dims=[int(h) for h in head_dims], group_sizes=[int(g) for g in group_sizes],
+                   ffn_kind=ffn_kind, ffn_multiple_of=int(ffn_multiple_of), ffn_multiplier=float(ffn_multiplier),
+                   d_model_multiple_of=int(d_model_multiple_of), max_d_model=int(max_d_model),
+                   min_layers=int(min_layers), max_layers=int(max_layers), min_aspect_ratio=float(min_aspect_ratio),
+                   max_aspect_ratio=float(max_aspect_ratio), preferred_aspect_ratio=float(preferred_aspect_ratio),
+                   vocab=int(vocab), tied_embeddings=bool(tied_embeddings), norm=norm, seq_len=int(seq_len))
+    if law is not None and fit is not None:
+        raise InvalidArgument("sweep: give law= or fit=, not both")
+    plan = _scalelaw._sweep(options, fit)
+    if output is not None and plan.usable:
+        with open(_os.fspath(output), "w", newline="") as f:
+            f.write(plan.to_csv())
+    return plan
+
+
+def _sweep_plan_to_frame(self: SweepPlan) -> _Any:
+    """The runs as a pandas DataFrame: the CSV's columns and types (loss NaN until the runs are logged)."""
+    import io as _io
+
+    import pandas as _pd
+
+    return _pd.read_csv(_io.StringIO(self.to_csv()), dtype={"run_id": str, "loss": float})
+
+
+def _sweep_plan_repr(self: SweepPlan) -> str:
+    return f"<SweepPlan {self.brief_report()}>"
+
+
+def _planned_run_repr(self: PlannedRun) -> str:
+    s = self.count.shape
+    return (f"<PlannedRun {self.run_id}: {s['layers']} layers x d_model {s['d_model']}, "
+            f"{self.count.params.total:.4g} params, {self.tokens:.4g} tokens, lr {self.lr:.3g}>")
+
+
+setattr(SweepPlan, "to_frame", _sweep_plan_to_frame)
+setattr(SweepPlan, "__repr__", _sweep_plan_repr)
+setattr(PlannedRun, "__repr__", _planned_run_repr)

@@ -17,7 +17,8 @@ from collections.abc import Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-__all__ = ["Allocation", "InputRecord", "LawRecord", "ModelRecord", "Plan", "PlanItem", "Prediction", "ValidationResult"]
+__all__ = ["Allocation", "InputRecord", "LawRecord", "ModelRecord", "Plan", "PlanItem", "Prediction", "TrainingConfiguration",
+           "ValidationResult"]
 
 # The keys of a prediction's JSON that describe it; every other key is a value (an output, or an input it used).
 _PREDICTION_FIELDS = ("law", "citation", "skipped", "params_definition", "units", "notes", "warnings")
@@ -142,15 +143,54 @@ class PlanItem:
 
 
 @dataclass(frozen=True)
+class TrainingConfiguration(_Record):
+    """The run a plan hands a trainer (Plan.configuration): the shape nearest the law's N (shape, its exact params
+    counts: total, non_embedding, non_vocabulary, ...; conventions: its FLOPs per token under every convention),
+    the FLOPs per token under the allocation law's flop_convention, tokens = C / that, the batch in whole
+    sequences, steps, the peak LR with its law and that law's schedule (a spec `scalelaw curve` reads; "" when the
+    law states none)."""
+
+    shape: dict[str, Any]
+    params: dict[str, float]
+    conventions: list[dict[str, Any]]
+    matched_on: str
+    target: float
+    flop_convention: str
+    flops_per_token: float
+    tokens: float
+    seq_len: float
+    batch_sequences: float
+    batch_tokens: float
+    steps: float
+    peak_lr: float
+    lr_law: str
+    schedule: str
+    _data: dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def _from_json(cls, data: Mapping[str, Any]) -> TrainingConfiguration:
+        return cls(shape=dict(data["shape"]), params=dict(data["params"]),
+                   conventions=[dict(c) for c in data["flops_per_token"]], matched_on=str(data["matched_on"]),
+                   target=_number(data["target"]), flop_convention=str(data["flop_convention"]),
+                   flops_per_token=_number(data["flops_per_token_used"]), tokens=_number(data["tokens"]),
+                   seq_len=_number(data["seq_len"]), batch_sequences=_number(data["batch_sequences"]),
+                   batch_tokens=_number(data["batch_tokens"]), steps=_number(data["steps"]),
+                   peak_lr=_number(data["peak_lr"]), lr_law=str(data["lr_law"]), schedule=str(data["schedule"]),
+                   _data=dict(data))
+
+
+@dataclass(frozen=True)
 class Plan(_Record):
     """A training recipe for a budget (scalelaw.plan): items (N, D, epochs, LR, batch, weight decay, vocabulary,
     loss, each a PlanItem with its source law), values (every number of the plan by key, the allocation's too),
-    sources ({key: law}), notes and warnings."""
+    sources ({key: law}), the trainable configuration (a TrainingConfiguration, None when no shape fits the
+    constraints near the law's N), notes and warnings."""
 
     flops: float
     items: list[PlanItem]
     values: dict[str, float]
     sources: dict[str, str]
+    configuration: Optional[TrainingConfiguration]
     notes: list[str]
     warnings: list[str]
     _data: dict[str, Any] = field(repr=False, compare=False)
@@ -172,9 +212,12 @@ class Plan(_Record):
                           spread=(_number(spread[key][0]), _number(spread[key][1])) if key in spread else None)
                  for key, law in sources.items()]
         values = {k: _number(v) for k, v in data.items()
-                  if k not in ("sources", "spread", "alternatives", "notes", "warnings")}
+                  if k not in ("sources", "spread", "alternatives", "configuration", "notes", "warnings")}
+        configuration = (TrainingConfiguration._from_json(data["configuration"]) if "configuration" in data
+                         else None)
         return cls(flops=_number(data.get("flops")), items=items, values=values, sources=sources,
-                   notes=_strings(data, "notes"), warnings=_strings(data, "warnings"), _data=dict(data))
+                   configuration=configuration, notes=_strings(data, "notes"), warnings=_strings(data, "warnings"),
+                   _data=dict(data))
 
 
 @dataclass(frozen=True)

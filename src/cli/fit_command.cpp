@@ -334,7 +334,7 @@ PreparedFit PrepareFit(const FitCommand& command, const std::vector<std::string>
   } catch (const InputError& error) {
     const std::string what = error.what();
     if (signed_loss || what.find("column '" + command.loss_col + "'") == std::string::npos ||
-        what.find("expected a positive number") == std::string::npos) {
+        what.find("expected a positive number") == std::string::npos || what.find("empty cell") != std::string::npos) {
       throw;
     }
     throw InvalidArgument(

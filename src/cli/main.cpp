@@ -26,6 +26,7 @@
 #include "cli/output.h"
 #include "cli/plan_command.h"
 #include "cli/shape_command.h"
+#include "cli/sweep_command.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/fit/model.h"
@@ -676,6 +677,8 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
   });
 }
 
+void AddShapeConstraintOptions(CLI::App* sub, ShapeCommand& command);
+
 void AddShapeCommand(CLI::App& app, ShapeCommand& command, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "shape",
@@ -698,6 +701,25 @@ void AddShapeCommand(CLI::App& app, ShapeCommand& command, int& exit_code) {
       ->check(CLI::IsMember(ChoiceNames(scalelaw::FlopConventions())))
       ->needs(flops);
   params->excludes(flops);
+  AddShapeConstraintOptions(sub, command);
+  sub->add_option("--top", options.top, "K: the shapes printed, nearest first")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1000));
+  auto* rules = sub->add_flag("--depth-rules", command.depth_rules,
+                              "List the depth-to-width rules (name, formula, citation) instead");
+  rules->excludes(params)->excludes(flops);
+  AddJsonFlag(sub, command.json);
+  sub->callback([&command, &exit_code, params, flops] {
+    if (!command.depth_rules && params->count() == 0 && flops->count() == 0) {
+      throw CLI::ValidationError("shape needs a target: --params N or --flops-per-token X");
+    }
+    exit_code = RunShape(command);
+  });
+}
+
+// The constraints of a shape search (scalelaw shape's, and scalelaw sweep's for the shape of every run).
+void AddShapeConstraintOptions(CLI::App* sub, ShapeCommand& command) {
+  scalelaw::ShapeSearchOptions& options = command.options;
   sub->add_option("--head-dims", options.head_dims, "Head widths allowed; heads = d_model / head_dim")
       ->capture_default_str()
       ->check(WholeNumber(1, 1 << 16))
@@ -745,19 +767,69 @@ void AddShapeCommand(CLI::App& app, ShapeCommand& command, int& exit_code) {
   sub->add_option("--seq-len", options.seq_len, "Training context, which the attention FLOPs grow with")
       ->capture_default_str()
       ->check(WholeNumber(1, 1 << 24));
-  sub->add_option("--top", options.top, "K: the shapes printed, nearest first")
+}
+
+void AddSweepCommand(CLI::App& app, SweepCommand& command, int& exit_code) {
+  CLI::App* sub = app.add_subcommand(
+      "sweep",
+      "The runs of an isoFLOP or N x D grid, ready to launch: each a real shape with its tokens, steps, batch and "
+      "peak LR, as a CSV that scalelaw fit and scalelaw isoflop read back once its loss column is filled in");
+  auto* budgets = sub->add_option("--budgets", command.budgets,
+                                  "IsoFLOP budgets C (comma-separated): every size at D = C / (FLOPs per token)")
+                      ->delimiter(',')
+                      ->check(kPositiveNumber);
+  sub->add_option("--tokens", command.tokens, "Token counts D (comma-separated): an N x D grid instead")
+      ->delimiter(',')
+      ->check(kPositiveNumber)
+      ->excludes(budgets);
+  sub->add_option("--sizes", command.sizes, "Target sizes N (comma-separated, of --definition)")
+      ->delimiter(',')
+      ->check(kPositiveNumber);
+  sub->add_option("--min-params", command.min_params, "Smallest target N: --per-budget sizes even in log N")
+      ->check(kPositiveNumber);
+  sub->add_option("--max-params", command.max_params, "Largest target N")->check(kPositiveNumber);
+  sub->add_option("--per-budget", command.per_budget, "Sizes per budget (or per D) from a range or a law")
       ->capture_default_str()
       ->check(WholeNumber(1, 1000));
-  auto* rules = sub->add_flag("--depth-rules", command.depth_rules,
-                              "List the depth-to-width rules (name, formula, citation) instead");
-  rules->excludes(params)->excludes(flops);
+  auto* law =
+      sub->add_option("--law", command.law.family,
+                      "Centre the sizes on this allocation law's N_opt(C): " +
+                          fmt::format("{}", fmt::join(scalelaw::FamiliesFor(scalelaw::Quantity::kAllocation), ", ")))
+          ->check(CLI::IsMember(scalelaw::FamiliesFor(scalelaw::Quantity::kAllocation)));
+  sub->add_option("--fit", command.law.fit, "Centre the sizes on N_opt(C) of a 'scalelaw fit --output' file")
+      ->excludes(law);
+  sub->add_option("--spread", command.spread, "With --law or --fit: sizes from N_opt / spread to N_opt x spread")
+      ->capture_default_str()
+      ->check(NumberFromTo(1.0001, 1e6));
+  sub->add_option("--definition", command.shape.definition,
+                  "Which N the sizes are: total (Chinchilla), non-embedding (Kaplan), non-vocabulary (Tao et al.)")
+      ->capture_default_str()
+      ->check(CLI::IsMember(scalelaw::ParamsDefinitionNames()));
+  sub->add_option("--convention", command.convention,
+                  "FLOPs per token of a shape (scalelaw count --conventions): D = C / M and flops = D M")
+      ->capture_default_str()
+      ->check(CLI::IsMember(ChoiceNames(scalelaw::FlopConventions())));
+  sub->add_option("--lr-law", command.lr_law, "Peak learning-rate law of every run")
+      ->capture_default_str()
+      ->check(CLI::IsMember(scalelaw::FamiliesFor(scalelaw::Quantity::kLearningRate)));
+  auto* batch = sub->add_option("--batch-tokens", command.batch_tokens,
+                                "Every run's batch in tokens (rounded to whole sequences) instead of --batch-law's")
+                    ->check(kPositiveNumber);
+  sub->add_option("--batch-law", command.batch_law, "Batch-size law of every run")
+      ->capture_default_str()
+      ->check(CLI::IsMember(scalelaw::FamiliesFor(scalelaw::Quantity::kBatchSize)))
+      ->excludes(batch);
+  sub->add_option("--schedule", command.schedule, "The LR schedule's name, written in every row")
+      ->capture_default_str();
+  sub->add_option("--run-prefix", command.run_prefix, "Run ids are PREFIX-001, PREFIX-002, ...")->capture_default_str();
+  sub->add_option("--max-distance", command.max_distance,
+                  "A size whose nearest shape is farther than this (relative) has none: exit 1")
+      ->capture_default_str()
+      ->check(kPositiveNumber);
+  AddShapeConstraintOptions(sub, command.shape);
+  sub->add_option("--output", command.output, "Write the runs to this file (.json: JSON, else CSV) instead");
   AddJsonFlag(sub, command.json);
-  sub->callback([&command, &exit_code, params, flops] {
-    if (!command.depth_rules && params->count() == 0 && flops->count() == 0) {
-      throw CLI::ValidationError("shape needs a target: --params N or --flops-per-token X");
-    }
-    exit_code = RunShape(command);
-  });
+  sub->callback([&command, &exit_code] { exit_code = RunSweep(command); });
 }
 
 }  // namespace
@@ -784,6 +856,7 @@ int main(int argc, char** argv) {
   DesignCommand design;
   CountCommand count;
   ShapeCommand shape;
+  SweepCommand sweep;
   AddFitCommand(app, fit, exit_code);
   AddValidateCommand(app, validate, exit_code);
   AddAllocateCommand(app, allocate, exit_code);
@@ -802,6 +875,7 @@ int main(int argc, char** argv) {
   AddDesignCommand(app, design, exit_code);
   AddCountCommand(app, count, exit_code);
   AddShapeCommand(app, shape, exit_code);
+  AddSweepCommand(app, sweep, exit_code);
 
   SetCommandLine(argc, argv);
   try {

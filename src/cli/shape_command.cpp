@@ -9,10 +9,8 @@
 #include "cli/output.h"
 
 namespace scalelaw::cli {
-namespace {
-
 // The options' problems start with the ShapeSearchOptions field; the CLI option is its name with dashes.
-std::string WithOption(const std::string& problem) {
+std::string WithShapeOption(const std::string& problem) {
   std::string out = "--" + problem;
   for (char& c : out) {
     if (c == ':') break;
@@ -20,8 +18,6 @@ std::string WithOption(const std::string& problem) {
   }
   return out;
 }
-
-}  // namespace
 
 TransformerShape SearchArchitecture(const ShapeSearchOptions& options) {
   TransformerShape shape;
@@ -64,6 +60,13 @@ void ApplyArchitecture(TransformerShape architecture, const ArchitectureKinds& k
   options->max_positions = architecture.max_positions;
 }
 
+ShapeSearchOptions ResolvedShapeOptions(const ShapeCommand& command) {
+  ShapeSearchOptions options = command.options;
+  options.definition = ParseParamsDefinition(command.definition, "--definition");
+  ApplyArchitecture(command.architecture, command.kinds, &options);
+  return options;
+}
+
 int RunShape(const ShapeCommand& command) {
   if (command.depth_rules) {
     if (command.json) {
@@ -79,11 +82,9 @@ int RunShape(const ShapeCommand& command) {
     }
     return kExitOk;
   }
-  ShapeSearchOptions options = command.options;
-  options.definition = ParseParamsDefinition(command.definition, "--definition");
-  ApplyArchitecture(command.architecture, command.kinds, &options);
+  const ShapeSearchOptions options = ResolvedShapeOptions(command);
   const std::string problem = options.Problem();
-  if (!problem.empty()) throw InvalidArgument(WithOption(problem));
+  if (!problem.empty()) throw InvalidArgument(WithShapeOption(problem));
   ShapeSearchSummary summary;
   SearchShapes(options, &summary);
   if (command.json) {

@@ -25,8 +25,14 @@ struct ShapeCommand {
   bool json = false;
 };
 
-// The architecture options (AddArchitectureOptions) into a search's options: `shape` and `plan` share them.
+// The architecture options (AddArchitectureOptions) into a search's options: `shape`, `plan` and `sweep` share
+// them.
 void ApplyArchitecture(TransformerShape architecture, const ArchitectureKinds& kinds, ShapeSearchOptions* options);
+// command.options with its architecture options applied and the definition parsed (an InvalidArgument naming
+// the option otherwise); not validated. scalelaw sweep reads its shape constraints through this too.
+ShapeSearchOptions ResolvedShapeOptions(const ShapeCommand& command);
+// A ShapeSearchOptions problem ("max_layers: ...") as the CLI words it ("--max-layers: ...").
+std::string WithShapeOption(const std::string& problem);
 
 // 0 shapes found (or --depth-rules listed); 1 no shape satisfies the constraints (the reason printed); 2 bad options
 // (thrown as scalelaw::InvalidArgument naming the option).

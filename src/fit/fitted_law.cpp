@@ -147,6 +147,8 @@ LawInfo FittedRecord(const LawInfo& shape, const FitSummary& fit, const std::str
   record.formula = (fit.formula.empty() ? fit.model : fit.formula) + " (fitted, model '" + fit.model + "')";
   record.citation = Citation{"fitted by scalelaw", 0, "", "", ""};
   record.params_definition = "as in the fitted runs";
+  record.params_kind = std::nullopt;  // the runs' N, whatever its definition: a given N is read as it is
+  record.schedule = {};               // the runs' own schedule, which the fit does not know
   record.units = "as in the fitted runs";
   record.range = fit.data_range;
   record.confidence = fit.IsUsable() ? "a usable fit" : "NOT USABLE: " + fit.message;
@@ -301,6 +303,8 @@ LawInfo AnalysisRecord(LawInfo record, const std::string& name, const std::strin
   record.family = "fit";
   record.citation = Citation{"fitted by scalelaw", 0, "", "", ""};
   record.params_definition = "as in the fitted runs";
+  record.params_kind = std::nullopt;
+  record.schedule = {};
   record.range = range;
   record.confidence = usable ? "a usable " + what : "NOT USABLE: " + message;
   record.example = {};

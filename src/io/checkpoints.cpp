@@ -13,21 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "scalelaw/error.h"
+#include "scalelaw/io/csv.h"
 #include "scalelaw/io/curves.h"
 
 namespace scalelaw {
 namespace {
-
-// A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
 std::string CsvNumber(double value) { return std::isnan(value) ? "" : fmt::format("{}", value); }
 

@@ -307,6 +307,16 @@ RowFilter RowFilter::Parse(std::string_view spec) {
 
 std::string RowFilter::ToString() const { return column + OpText(op) + value; }
 
+std::string CsvCell(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 std::vector<std::string> ClosestNames(std::string_view name, const std::vector<std::string>& candidates) {
   const std::size_t allowed = std::max<std::size_t>(1, name.size() / 4);
   std::vector<std::pair<std::size_t, std::string>> close;
@@ -380,6 +390,30 @@ std::vector<std::string> CsvHeader(std::string_view text) {
   return cells;
 }
 
+namespace {
+
+// Whether the cell at index is empty in every record of text (the header skipped), and there are at least two: a
+// column a trainer has yet to fill in, such as the loss of the runs scalelaw sweep planned.
+bool EmptyInEveryRecord(std::string_view text, const std::string& file, std::size_t index) {
+  RecordReader reader(text, file, DelimiterOf(text));
+  std::vector<std::string> cells;
+  std::size_t count = 0, records = 0;
+  reader.Next(cells, count);
+  while (reader.Next(cells, count)) {
+    if (index < count && !cells[index].empty()) return false;
+    ++records;
+  }
+  return records >= 2;
+}
+
+[[noreturn]] void ThrowNotLogged(const std::string& file, const std::string& column) {
+  throw InputError(file, 0, column,
+                   "every cell is empty: the runs have not been logged yet (fill in each run's value, e.g. its final "
+                   "loss in the table scalelaw sweep wrote)");
+}
+
+}  // namespace
+
 NumericTable ParseNumericCsv(std::string_view text, const std::string& file, const TableQuery& query) {
   std::set<std::string> distinct;
   for (const ColumnRequest& request : query.columns) {
@@ -433,12 +467,18 @@ NumericTable ParseNumericCsv(std::string_view text, const std::string& file, con
       table.groups.push_back(cells[*group_at]);
     }
     for (std::size_t k = 0; k < at.size(); ++k) {
+      if (cells[at[k]].empty() && EmptyInEveryRecord(text, file, at[k])) ThrowNotLogged(file, query.columns[k].name);
       table.columns[k].push_back(ParseCell(cells[at[k]], query.columns[k].domain, file, line, query.columns[k].name));
     }
     table.lines.push_back(line);
   }
   if (table.records == 0) throw InputError(file, 0, "", "the file has a header but no runs");
-  if (table.lines.empty()) throw InputError(file, 0, "", "no record is left: " + table.Selection());
+  if (table.lines.empty()) {
+    for (std::size_t k = 0; k < at.size() && table.skipped_missing > 0; ++k) {
+      if (EmptyInEveryRecord(text, file, at[k])) ThrowNotLogged(file, query.columns[k].name);
+    }
+    throw InputError(file, 0, "", "no record is left: " + table.Selection());
+  }
   return table;
 }
 

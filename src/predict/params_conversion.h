@@ -55,8 +55,7 @@ std::optional<ParamsChoice> ChooseParams(const LawInfo& record, const Given& giv
   if (given(wanted)) {
     choice.source = ParamsInput(wanted);
     if (choice.source == Input::kParams && counts_given == 1) return std::nullopt;
-    choice.note = "N = " + FormatNumber(value(choice.source)) + ", the " + std::string(Name(wanted)) +
-                  " parameter count, as " + law + " counts N";
+    choice.note = "N is the " + std::string(Name(wanted)) + " parameter count given, as " + law + " counts N";
     return choice;
   }
   choice.source = ParamsInput(*first_given);

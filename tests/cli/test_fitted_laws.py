@@ -49,10 +49,14 @@ def test_a_sweep_drives_predict_lr_predict_batch_and_plan(scalelaw, tmp_path):
                         rel_tol=1e-12)
 
     plan = scalelaw("plan", "--flops", "1e20", "--fit", out, "--json").json()
-    n, d = plan["params"], plan["tokens"]
     assert plan["sources"]["params"] == "epoch-allocation"  # N and D from the published law
     assert plan["sources"]["lr"] == f"fit:{out}"            # the LR from the sweep, ahead of the Step Law
+    # The LR is the sweep's law at the planned shape: its total N (the sweep's N is read as given) and D = C / 6N.
+    run = plan["configuration"]
+    n, d = run["params"]["total"], run["tokens"]
+    assert math.isclose(d, 1e20 / (6 * n), rel_tol=1e-12)
     assert math.isclose(plan["lr"], c * n ** a * d ** b, rel_tol=1e-12)
+    assert run["peak_lr"] == plan["lr"] and run["schedule"] == ""  # a fitted sweep states no schedule
     assert {x["law"] for x in plan["alternatives"]["lr"]} >= {f"fit:{out}", "step-lr"}
 
 

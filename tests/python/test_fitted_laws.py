@@ -33,8 +33,9 @@ def test_a_sweep_answers_the_learning_rate_over_arrays_and_in_a_plan():
                         result.batch_tokens.coef * 5e10 ** result.batch_tokens.exp_tokens, rel_tol=1e-12)
     plan = scalelaw.plan(1e20, fit=result)
     assert plan["sources"]["lr"] == "fit" and plan["sources"]["params"] == "epoch-allocation"
-    assert math.isclose(plan["lr"], result.lr.coef * plan["params"] ** result.lr.exp_params
-                        * plan["tokens"] ** result.lr.exp_tokens, rel_tol=1e-12)
+    run = plan.configuration  # the LR is the sweep's law at the planned shape's total N and D = C / 6N
+    assert math.isclose(plan["lr"], result.lr.coef * run.params["total"] ** result.lr.exp_params
+                        * run.tokens ** result.lr.exp_tokens, rel_tol=1e-12)
 
 
 def test_an_isoflop_result_answers_the_allocation():

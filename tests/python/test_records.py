@@ -19,13 +19,14 @@ def quiet(function, *args, **kwargs):
 
 def test_prediction_attributes():
     with pytest.warns(scalelaw.ScalelawWarning, match="outside"):
-        [p] = scalelaw.predict("lr", law="step", params=7e9, tokens=2e12)
+        [p] = scalelaw.predict("lr", law="step", non_vocabulary_params=7e9, tokens=2e12)  # the Step Law's own N
     assert isinstance(p, scalelaw.Prediction)
     assert p.law == "step-lr" and "2503.04715" in p.citation
     assert p.values["lr"] == pytest.approx(1.0226e-3, abs=5e-8)  # laws.md: Step Law at N = 7e9, D = 2e12
     assert p["lr"] == p.values["lr"]  # as the dicts of earlier versions
     assert p.skipped is None and "non-vocabulary" in p.params_definition and p.units
     assert len(p.warnings) == 2 and "fitted on" in p.warnings[0]  # N and D beyond the Step Law's runs
+    assert p.notes == ["N is the non-vocabulary parameter count given, as law 'step-lr' counts N"]
     assert p.to_dict()["lr"] == p.values["lr"] and "lr" in p and "nope" not in p
     with pytest.raises(KeyError, match="'nope'"):
         p["nope"]

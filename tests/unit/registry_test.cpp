@@ -39,7 +39,7 @@ TEST_CASE("A bulk evaluation words the first warnings and counts the rest", "[re
   for (std::size_t k = 0; k < params.size(); ++k) params[k] = 2e9 + 1e6 * static_cast<double>(k);
   scalelaw::InputColumns in;
   in.size = params.size();
-  in.columns = {{scalelaw::Input::kParams, params.data()}};
+  in.columns = {{scalelaw::Input::kNonVocabularyParams, params.data()}};  // the Step Law's own N
   in.fixed.Set(scalelaw::Input::kTokens, 1e10);
   const scalelaw::BulkPrediction bulk = scalelaw::PredictBulk(scalelaw::Quantity::kLearningRate, "step", in).front();
   REQUIRE(bulk.outputs.size() == 1);
@@ -64,12 +64,12 @@ TEST_CASE("A bulk evaluation split over threads gives what one pass gives", "[re
   }
   scalelaw::InputColumns in;
   in.size = n;
-  in.columns = {{scalelaw::Input::kParams, params.data()}, {scalelaw::Input::kTokens, tokens.data()}};
+  in.columns = {{scalelaw::Input::kNonVocabularyParams, params.data()}, {scalelaw::Input::kTokens, tokens.data()}};
   const scalelaw::BulkPrediction bulk = scalelaw::PredictBulk(scalelaw::Quantity::kBatchSize, "step", in).front();
   REQUIRE(bulk.outputs.size() == 2);
   for (std::size_t k : {std::size_t{0}, n / 2 - 1, n / 2, n / 2 + 7, n - 1}) {
     scalelaw::PredictionInputs one;
-    one.Set(scalelaw::Input::kParams, params[k]).Set(scalelaw::Input::kTokens, tokens[k]);
+    one.Set(scalelaw::Input::kNonVocabularyParams, params[k]).Set(scalelaw::Input::kTokens, tokens[k]);
     const scalelaw::Prediction p = scalelaw::PredictBatchSize("step", one).front();
     CHECK(bulk.outputs[0].second[k] == p.Value("batch_tokens"));
     CHECK(bulk.outputs[1].second[k] == p.Value("batch_sequences"));

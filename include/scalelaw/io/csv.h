@@ -114,4 +114,8 @@ Dataset ParseRunsCsv(std::string_view text, const std::string& source_name, cons
 // max(1, |name| / 4) edits, closest first; empty when none is that close.
 std::vector<std::string> ClosestNames(std::string_view name, const std::vector<std::string>& candidates);
 
+// A cell of CSV written for these readers (RFC 4180): the text as is, or quoted (quotes doubled) when it holds a
+// comma, a quote or a line break.
+std::string CsvCell(std::string_view text);
+
 }  // namespace scalelaw
