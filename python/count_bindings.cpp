@@ -10,6 +10,7 @@
 
 #include "scalelaw/model/count.h"
 #include "scalelaw/model/hf_config.h"
+#include "scalelaw/model/model_inputs.h"
 #include "scalelaw/model/shape_search.h"
 
 namespace py = pybind11;
@@ -172,6 +173,16 @@ void BindCount(py::module_& m) {
         py::arg("ffn_multiplier"), py::arg("vocab"), py::arg("tied_embeddings"), py::arg("norm"),
         py::arg("norms_per_layer"), py::arg("final_norm"), py::arg("biases"), py::arg("positions"),
         py::arg("max_positions"), py::arg("seq_len"));
+  // The inputs a counted model gives every law (WithModel): its three parameter counts, each law reading the N it
+  // defines, and the shape fields laws read; predict_*(model=...) passes them.
+  m.def("_model_inputs", [](const ShapeCount& count) {
+    const scalelaw::PredictionInputs in = scalelaw::WithModel(count.shape);
+    py::dict out;
+    for (const scalelaw::InputInfo& info : scalelaw::InputTable()) {
+      if (in.Has(info.id)) out[py::str(std::string(info.key))] = in.Get(info.id);
+    }
+    return out;
+  });
   m.def("_count_defaults", [] {
     const TransformerShape defaults;
     py::dict out;

@@ -401,8 +401,16 @@ py::list PredictBulk(const std::string& quantity, const std::string& law,
 
 // A plan: N and D from the fit that answers the allocation (else the published family), and the learning rate
 // and batch from the fits that answer them (a fit-hparams result) ahead of the published laws.
-std::string PlanJson(const py::dict& values, const std::string& law, const py::list& fits) {
+std::string PlanJson(const py::dict& values, const std::string& law, const py::list& fits, std::int64_t vocab,
+                     bool tied_embeddings, const std::string& ffn_kind, const std::vector<int>& head_dims,
+                     const std::vector<int>& group_sizes) {
   const scalelaw::PredictionInputs in = InputsFromDict(values);
+  scalelaw::ShapeSearchOptions shape = scalelaw::PlanShapeOptions();
+  shape.vocab = vocab;
+  shape.tied_embeddings = tied_embeddings;
+  shape.ffn_kind = scalelaw::ParseFfnKind(ffn_kind, "ffn_kind");
+  shape.head_dims = head_dims;
+  shape.group_sizes = group_sizes;
   std::optional<scalelaw::Law> allocation;
   std::vector<scalelaw::Law> others;
   for (const py::handle& item : fits) {
@@ -419,7 +427,7 @@ std::string PlanJson(const py::dict& values, const std::string& law, const py::l
     allocation = scalelaw::PublishedLaw(in.Has(scalelaw::Input::kUniqueTokens) ? "datablations" : law,
                                         scalelaw::Quantity::kAllocation);
   }
-  return scalelaw::PlanToJson(scalelaw::PlanTraining(in, *allocation, others));
+  return scalelaw::PlanToJson(scalelaw::PlanTraining(in, *allocation, others, shape));
 }
 
 scalelaw::HparamSweepResult FitHparams(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
@@ -1430,7 +1438,8 @@ PYBIND11_MODULE(_scalelaw, m) {
     }
     return out;
   });
-  m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fits"));
+  m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fits"), py::arg("vocab"),
+        py::arg("tied_embeddings"), py::arg("ffn_kind"), py::arg("head_dims"), py::arg("group_sizes"));
   m.def("_laws_json", &scalelaw::LawRegistryToJson);
   m.def("_law_json", [](const std::string& name) { return scalelaw::LawToJson(scalelaw::FindLaw(name)); });
   m.def("_transfer_lr", [](const DoubleArray& lr, const DoubleArray& from, const DoubleArray& to, double exponent) {

@@ -30,6 +30,7 @@ from numpy.typing import NDArray as _NDArray
 
 from . import _scalelaw
 from ._records import (Allocation, InputRecord, LawRecord, ModelRecord, Plan, PlanItem, Prediction,
+                       TrainingConfiguration,
                        ValidationResult)
 from ._scalelaw import (BatchTokensLaw, CurveFitResult, CurveSizeFitResult, Error, FitResult, HparamCell,
                         HparamSweepResult, InputError, InvalidArgument, IsoflopBudget, IsoflopResult, LadderResult,
@@ -37,7 +38,8 @@ from ._scalelaw import (BatchTokensLaw, CurveFitResult, CurveSizeFitResult, Erro
 
 __all__ = ["Allocation", "BatchTokensLaw", "Error", "FitResult", "HparamCell", "HparamSweepResult", "InputError",
            "InputRecord", "InvalidArgument", "IsoflopBudget", "IsoflopResult", "LadderResult", "LawRecord", "LrLaw",
-           "ModelRecord", "Plan", "PlanItem", "Prediction", "ScalelawWarning", "__version__", "allocate", "estimators", "fit_hparams",
+           "ModelRecord", "Plan", "PlanItem", "Prediction", "ScalelawWarning", "TrainingConfiguration", "__version__", "allocate",
+           "estimators", "fit_hparams",
            "isoflop", "fit", "inputs", "laws", "load_fit", "models", "objectives", "plan", "predict", "predict_batch",
            "predict_downstream", "predict_loss", "predict_lr", "predict_vocab", "predict_wd", "residuals",
            "start_strategies", "transfer_lr", "plot", "fit_groups", "read_curves", "checkpoint_rows", "validate",
@@ -496,8 +498,8 @@ def predict(quantity: str, *, law: str = "all", fit: _Optional[_Fitted] = None,
     """
     if not 0 <= predictive < 1:
         raise InvalidArgument(f"predictive={predictive!r}: expected a level in [0, 1), 0 for none")
-    given: dict[str, _Union[float, str]] = {k: (v if isinstance(v, str) else float(v)) for k, v in inputs.items()
-                                            if v is not None}
+    given: dict[str, _Union[float, str]] = {k: (v if isinstance(v, str) else float(v))
+                                            for k, v in _with_model(dict(inputs)).items() if v is not None}
     return _call(quantity, law, given, fit, constants, predictive)
 
 
@@ -507,12 +509,32 @@ def inputs() -> list[InputRecord]:
     return [InputRecord._from_json(entry) for entry in _scalelaw._inputs()]
 
 
+def _with_model(inputs: dict[str, _Any]) -> dict[str, _Any]:
+    """inputs with model= (a ShapeCount of scalelaw.count, or a Hugging Face config.json path) replaced by the
+    inputs its shape gives every law: params, non_embedding_params, non_vocabulary_params (each law reads the N it
+    defines), layers, d_model, ffn_width, seq_len (unless given)."""
+    model = inputs.pop("model", None)
+    if model is None:
+        return inputs
+    if isinstance(model, (str, _os.PathLike)):
+        model = count(model)
+    if not isinstance(model, ShapeCount):
+        raise InvalidArgument(f"model={model!r}: expected a ShapeCount (scalelaw.count) or a config.json path")
+    for key, value in _scalelaw._model_inputs(model).items():
+        if inputs.get(key) is None:
+            inputs[key] = value
+        elif key != "seq_len":
+            raise InvalidArgument(f"{key}= and model=: give one of the two")
+    return inputs
+
+
 def _vectorised(quantity: str, key: str, law: str, fit: _Optional[_Fitted] = None,
                 fixed: _Optional[_Mapping[str, float]] = None, constants: _Optional[_Mapping[str, float]] = None,
                 _intervals: _Optional[float] = None, **inputs: _Any) -> _Any:
     """key of the prediction, broadcast over array inputs in one C++ call: a float, an ndarray, or {law: value}
     for law='all'. With _intervals (a predictive level, 0 for none), every output of the one law with its
     intervals, {key: values}."""
+    inputs = _with_model(inputs)
     texts = {k: v for k, v in inputs.items() if isinstance(v, str)}  # a schedule spec: the same at every point
     given = {k: _np.asarray(v, dtype=float) for k, v in inputs.items() if v is not None and k not in texts}
     # Scalars are the same at every point: passed once, not broadcast into columns.
@@ -547,23 +569,33 @@ def _vectorised(quantity: str, key: str, law: str, fit: _Optional[_Fitted] = Non
 def predict_lr(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,  # type: ignore[misc]
                flops: _Optional[_ArrayLike] = ..., *, law: _Literal["all"], fit: _Optional[_Fitted] = ...,
                layers: _Optional[_ArrayLike] = ..., d_model: _Optional[_ArrayLike] = ...,
-               seq_len: _Optional[_ArrayLike] = ..., constants: _Optional[_Mapping[str, float]] = ...
+               seq_len: _Optional[_ArrayLike] = ..., constants: _Optional[_Mapping[str, float]] = ...,
+               non_embedding_params: _Optional[_ArrayLike] = ..., non_vocabulary_params: _Optional[_ArrayLike] = ...,
+               model: _Any = ...
                ) -> dict[str, _Values]: ...
 @_overload
 def predict_lr(params: _Optional[_ArrayLike] = ..., tokens: _Optional[_ArrayLike] = ...,
                flops: _Optional[_ArrayLike] = ..., *, law: str = ..., fit: _Optional[_Fitted] = ...,
                layers: _Optional[_ArrayLike] = ..., d_model: _Optional[_ArrayLike] = ...,
-               seq_len: _Optional[_ArrayLike] = ..., constants: _Optional[_Mapping[str, float]] = ...) -> _Values: ...
+               seq_len: _Optional[_ArrayLike] = ..., constants: _Optional[_Mapping[str, float]] = ...,
+               non_embedding_params: _Optional[_ArrayLike] = ..., non_vocabulary_params: _Optional[_ArrayLike] = ...,
+               model: _Any = ...) -> _Values: ...
 def predict_lr(params: _Optional[_ArrayLike] = None, tokens: _Optional[_ArrayLike] = None,
                flops: _Optional[_ArrayLike] = None, *, law: str = "step", fit: _Optional[_Fitted] = None,
                layers: _Optional[_ArrayLike] = None, d_model: _Optional[_ArrayLike] = None,
                seq_len: _Optional[_ArrayLike] = None,
-               constants: _Optional[_Mapping[str, float]] = None) -> _Union[_Values, dict[str, _Values]]:
+               constants: _Optional[_Mapping[str, float]] = None,
+               non_embedding_params: _Optional[_ArrayLike] = None, non_vocabulary_params: _Optional[_ArrayLike] = None,
+               model: _Any = None) -> _Union[_Values, dict[str, _Values]]:
     """Optimal peak learning rate. law: "step" (Li et al. 2025; N non-vocabulary params), "deepseek" (Bi et al.
     2024; C = M·D with M from layers and d_model, else flops, else 6ND), "kaplan" (Kaplan et al. 2020; N
-    non-embedding) or "all" ({law: lr}); fit: a FitResult of scalelaw.fit_hparams instead."""
+    non-embedding) or "all" ({law: lr}); fit: a FitResult of scalelaw.fit_hparams instead.
+    params is the total count; give the count a law reads (non_embedding_params=, non_vocabulary_params=) or
+    model= (scalelaw.count(...) or a config.json path), whose counts each law reads in its own N definition; a
+    law given another count than its own warns with the size of the difference for a typical model."""
     return _vectorised("lr", "lr", law, fit=fit, constants=constants, params=params, tokens=tokens, flops=flops,
-                       layers=layers, d_model=d_model, seq_len=seq_len)
+                       layers=layers, d_model=d_model, seq_len=seq_len, non_embedding_params=non_embedding_params,
+                       non_vocabulary_params=non_vocabulary_params, model=model)
 
 
 @_overload
@@ -606,18 +638,24 @@ def predict_wd(params: _ArrayLike, tokens: _ArrayLike, batch_tokens: _ArrayLike,
 
 
 @_overload
-def predict_vocab(params: _ArrayLike, flops: _Optional[_ArrayLike] = ..., *,  # type: ignore[misc]
-                  approach: int = ..., law: _Literal["all"], fit: _Optional[_Fitted] = ...,
-                  constants: _Optional[_Mapping[str, float]] = ...) -> dict[str, _Values]: ...
+def predict_vocab(params: _Optional[_ArrayLike] = ..., flops: _Optional[_ArrayLike] = ...,  # type: ignore[misc]
+                  *, approach: int = ..., law: _Literal["all"], fit: _Optional[_Fitted] = ...,
+                  constants: _Optional[_Mapping[str, float]] = ..., non_vocabulary_params: _Optional[_ArrayLike] = ...,
+                  model: _Any = ...) -> dict[str, _Values]: ...
 @_overload
-def predict_vocab(params: _ArrayLike, flops: _Optional[_ArrayLike] = ..., *, approach: int = ..., law: str = ...,
-                  fit: _Optional[_Fitted] = ..., constants: _Optional[_Mapping[str, float]] = ...) -> _Values: ...
-def predict_vocab(params: _ArrayLike, flops: _Optional[_ArrayLike] = None, *, approach: int = 3, law: str = "tao",
-                  fit: _Optional[_Fitted] = None,
-                  constants: _Optional[_Mapping[str, float]] = None) -> _Union[_Values, dict[str, _Values]]:
-    """Optimal vocabulary size for N non-vocabulary parameters (Tao et al. 2024, approach 1, 2 or 3)."""
+def predict_vocab(params: _Optional[_ArrayLike] = ..., flops: _Optional[_ArrayLike] = ..., *, approach: int = ...,
+                  law: str = ..., fit: _Optional[_Fitted] = ..., constants: _Optional[_Mapping[str, float]] = ...,
+                  non_vocabulary_params: _Optional[_ArrayLike] = ..., model: _Any = ...) -> _Values: ...
+def predict_vocab(params: _Optional[_ArrayLike] = None, flops: _Optional[_ArrayLike] = None, *, approach: int = 3,
+                  law: str = "tao", fit: _Optional[_Fitted] = None,
+                  constants: _Optional[_Mapping[str, float]] = None,
+                  non_vocabulary_params: _Optional[_ArrayLike] = None,
+                  model: _Any = None) -> _Union[_Values, dict[str, _Values]]:
+    """Optimal vocabulary size for N non-vocabulary parameters (Tao et al. 2024, approach 1, 2 or 3): give
+    non_vocabulary_params= or model= (its exact N_nv); params (a total count) is read as N_nv with a warning."""
     return _vectorised("vocab", "vocab_size", law, fit=fit, constants=constants,
-                       fixed={"vocab_approach": int(approach)}, params=params, flops=flops)
+                       fixed={"vocab_approach": int(approach)}, params=params, flops=flops,
+                       non_vocabulary_params=non_vocabulary_params, model=model)
 
 
 @_overload
@@ -687,11 +725,16 @@ def allocate(flops: _Optional[float] = None, *, law: _Optional[str] = None, fit:
 
 def plan(flops: _Optional[float] = None, *, inference_tokens: _Optional[float] = None,
          unique_tokens: _Optional[float] = None, seq_len: float = 2048, law: str = "epoch",
-         fit: _Union[None, _Fitted, _Sequence[_Fitted]] = None, lifetime_flops: _Optional[float] = None) -> Plan:
+         fit: _Union[None, _Fitted, _Sequence[_Fitted]] = None, lifetime_flops: _Optional[float] = None,
+         vocab: int = 32000, tied_embeddings: bool = False, ffn_kind: _ShapeKind = "swiglu",
+         head_dims: _Sequence[int] = (64, 128), group_sizes: _Sequence[int] = (1,)) -> Plan:
     """One training recipe for a budget: N, D, epochs, LR, batch, weight decay, vocabulary and expected loss,
     each with the law it came from and the spread across laws. Returns a Plan: .items (a PlanItem per quantity:
-    .key, .value, .law, .alternatives [(law, value)], .spread), .values, .sources ({key: law}), .notes,
-    .warnings; plan["lr"], plan["sources"] read it as the dict of earlier versions.
+    .key, .value, .law, .alternatives [(law, value)], .spread), .values, .sources ({key: law}), .configuration
+    (a TrainingConfiguration: the shape nearest the law's N, its tokens under the law's FLOP convention, batch in
+    sequences, steps, peak LR and schedule), .notes, .warnings; plan["lr"], plan["sources"] read it as the dict
+    of earlier versions. vocab, tied_embeddings, ffn_kind, head_dims and group_sizes constrain the shape (as
+    scalelaw.shapes; the aspect ratio d_model / layers is kept in 96..160).
     fit: a result of your own, or a list of them: a FitResult or IsoflopResult sets N and D, a HparamSweepResult
     (fit_hparams) the LR and batch, ahead of the published laws.
     flops is the training compute; with inference_tokens, lifetime_flops (training plus inference) is the budget
@@ -706,7 +749,9 @@ def plan(flops: _Optional[float] = None, *, inference_tokens: _Optional[float] =
     if unique_tokens is not None:
         inputs["unique_tokens"] = float(unique_tokens)
     fits = [] if fit is None else list(fit) if isinstance(fit, (list, tuple)) else [fit]
-    out = Plan._from_json(_json.loads(_scalelaw._plan_json(inputs, law, fits)))
+    out = Plan._from_json(_json.loads(_scalelaw._plan_json(inputs, law, fits, int(vocab), bool(tied_embeddings),
+                                                           str(ffn_kind), [int(h) for h in head_dims],
+                                                           [int(g) for g in group_sizes])))
     _warn(out.warnings)
     return out
 

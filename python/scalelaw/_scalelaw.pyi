@@ -692,7 +692,8 @@ def _curve_chart(
     max_lr_gap: int,
     extra: list[str],
 ) -> dict[str, Any]: ...  # title; curves: list of dicts of arrays (plot/curve_charts.h)
-def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any]) -> str: ...
+def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any], vocab: int, tied_embeddings: bool, ffn_kind: str,
+               head_dims: list[int], group_sizes: list[int]) -> str: ...
 def _predict_json(
     quantity: str,
     law: str,
@@ -1015,6 +1016,7 @@ def _count(
     max_positions: int,
     seq_len: int,
 ) -> ShapeCount: ...
+def _model_inputs(count: ShapeCount) -> dict[str, float]: ...  # the three parameter counts and shape inputs of a model
 def _count_defaults() -> dict[str, Any]: ...  # TransformerShape's defaults under scalelaw.count's keywords
 def _count_choices() -> dict[str, list[str]]: ...  # ffn_kind, norm, biases, positions: the names each accepts
 def _flop_conventions() -> list[dict[str, str]]: ...  # name, title, formula, citation, counts

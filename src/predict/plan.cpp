@@ -51,6 +51,8 @@ std::optional<TrainingConfiguration> Configure(const LawInfo& law, const Predict
     options.definition = law.params_kind.value_or(ParamsDefinition::kTotal);
     options.flops_per_token = 0;
   }
+  // The constraints are the caller's: a problem with them is theirs (InvalidArgument naming the field).
+  if (const std::string problem = options.Problem(); !problem.empty()) throw InvalidArgument(problem);
   ShapeSearchSummary found;
   if (!SearchShapes(options, &found)) {
     plan->warnings.push_back("no trainable shape near the planned N: " + found.message);

@@ -463,6 +463,15 @@ Prediction Predict(const Law& law, Quantity quantity, const PredictionInputs& gi
   CollectValues(e, &p.values);
   p.notes = std::move(e.notes);
   p.warnings = std::move(e.warnings);
+  // An allocation in another N than the total (Kaplan's non-embedding N_opt): how far a real model's total is.
+  if (record.quantity == Quantity::kAllocation && record.params_kind &&
+      *record.params_kind != ParamsDefinition::kTotal) {
+    const auto params = std::find_if(p.values.begin(), p.values.end(), [](const auto& kv) { return kv.first == "params"; });
+    if (params != p.values.end()) {
+      const std::string gap = detail::TypicalDifference(params->second, *record.params_kind, ParamsDefinition::kTotal);
+      if (!gap.empty()) p.notes.push_back("N is the " + std::string(Name(*record.params_kind)) + " count: " + gap);
+    }
+  }
   AddResampleIntervals(law, record, in, &p);
   return p;
 }

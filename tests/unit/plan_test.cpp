@@ -1,0 +1,125 @@
+// scalelaw plan ends in a run a trainer launches: the shape nearest the law's N, D recomputed under the law's FLOP
+// convention, the batch in whole sequences, the steps, and the LR with its law's schedule. Every number is
+// recomputed here from the pieces it is made of.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "scalelaw/curves/schedule.h"
+#include "scalelaw/laws/registry.h"
+#include "scalelaw/model/count.h"
+#include "scalelaw/model/model_inputs.h"
+#include "scalelaw/plan.h"
+
+namespace {
+
+using scalelaw::Input;
+using scalelaw::PredictionInputs;
+
+const scalelaw::PlanItem& Item(const scalelaw::TrainingPlan& plan, const std::string& key) {
+  for (const scalelaw::PlanItem& item : plan.items) {
+    if (item.key == key) return item;
+  }
+  FAIL("no item " << key);
+  throw;
+}
+
+// What every configuration must satisfy, whatever the law.
+void CheckConsistent(const scalelaw::TrainingPlan& plan, const PredictionInputs& inputs) {
+  REQUIRE(plan.configuration);
+  const scalelaw::TrainingConfiguration& run = *plan.configuration;
+  const scalelaw::TransformerShape& shape = run.model.shape;
+  // The counts are the shape's, the FLOPs per token its count under the law's convention, D spends C.
+  const scalelaw::ParameterCounts counts = scalelaw::CountParameters(shape);
+  CHECK(run.model.params.total == counts.total);
+  CHECK(run.flops_per_token == scalelaw::FindFlopConvention(run.flop_convention).flops_per_token(shape));
+  CHECK(run.tokens * run.flops_per_token == Approx(inputs.Get(Input::kFlops)).epsilon(1e-12));
+  CHECK(run.seq_len == inputs.Get(Input::kSeqLen));
+  // The batch law's answer at the shape in whole sequences, and enough steps to see every token.
+  CHECK(run.batch_sequences == std::max(1.0, std::round(Item(plan, "batch_tokens").value / run.seq_len)));
+  CHECK(run.batch_tokens == run.batch_sequences * run.seq_len);
+  CHECK(run.steps == std::ceil(run.tokens / run.batch_tokens));
+  CHECK(run.steps * run.batch_tokens >= run.tokens);
+  // The LR law evaluated at the shape (each law reading its own N) and at D = C / F.
+  PredictionInputs at = scalelaw::WithModel(shape);
+  at.Set(Input::kTokens, run.tokens).Set(Input::kFlops, inputs.Get(Input::kFlops));
+  const scalelaw::Prediction lr = scalelaw::Predict(scalelaw::PublishedLaw(scalelaw::FindLaw(run.lr_law).family),
+                                                    scalelaw::Quantity::kLearningRate, at);
+  CHECK(run.peak_lr == Approx(lr.Value("lr")).epsilon(1e-12));
+  // The schedule is one `scalelaw curve` reads, with that peak and those steps.
+  const scalelaw::LrSchedule schedule = scalelaw::ParseLrSchedule(run.schedule);
+  CHECK(schedule.peak == Approx(run.peak_lr).epsilon(1e-5));
+  CHECK(schedule.steps == static_cast<long>(run.steps));
+}
+
+}  // namespace
+
+TEST_CASE("A compute-optimal plan ends in a trainable configuration", "[plan]") {
+  PredictionInputs in;
+  in.Set(Input::kFlops, 1e21).Set(Input::kSeqLen, 2048);
+  const scalelaw::TrainingPlan plan = scalelaw::PlanTraining(in, "epoch");
+  CheckConsistent(plan, in);
+  const scalelaw::TrainingConfiguration& run = *plan.configuration;
+  // Matched on the total N Epoch's allocation gives, within a few percent, under C = 6ND.
+  CHECK(run.matched_on == "total parameters");
+  CHECK(run.target == Item(plan, "params").value);
+  CHECK(std::abs(static_cast<double>(run.model.params.total) / run.target - 1) < 0.03);
+  CHECK(run.flop_convention == "6n");
+  CHECK(run.tokens == Approx(1e21 / (6.0 * static_cast<double>(run.model.params.total))).epsilon(1e-12));
+  const double aspect = static_cast<double>(run.model.shape.d_model) / run.model.shape.layers;
+  CHECK((aspect >= 96 && aspect <= 160));
+  // The Step Law's LR and its schedule: cosine to 1e-5 after a 2000-step warmup.
+  CHECK(run.lr_law == "step-lr");
+  const scalelaw::LrSchedule schedule = scalelaw::ParseLrSchedule(run.schedule);
+  CHECK(schedule.kind == scalelaw::LrScheduleKind::kCosine);
+  CHECK(schedule.end == 1e-5);
+  CHECK(schedule.warmup == 2000);
+}
+
+TEST_CASE("DeepSeek's plan matches the shape on M and counts D as C / M", "[plan]") {
+  PredictionInputs in;
+  in.Set(Input::kFlops, 1e21).Set(Input::kSeqLen, 4096);
+  const scalelaw::TrainingPlan plan = scalelaw::PlanTraining(in, "deepseek");
+  CheckConsistent(plan, in);
+  const scalelaw::TrainingConfiguration& run = *plan.configuration;
+  CHECK(run.flop_convention == "deepseek");
+  const scalelaw::TransformerShape& s = run.model.shape;
+  // M = 72 n_layer d^2 + 12 n_layer d l_seq (Bi et al. 2024, Sec. 3.1), written out.
+  const double m = 72.0 * s.layers * s.d_model * s.d_model + 12.0 * s.layers * s.d_model * 4096;
+  CHECK(run.flops_per_token == Approx(m).epsilon(1e-12));
+  CHECK(std::abs(m / plan.allocation.Value("flops_per_token") - 1) < 0.05);
+  // No loss law behind DeepSeek's allocation: no expected loss, and no error.
+  for (const scalelaw::PlanItem& item : plan.items) CHECK(item.key != "loss");
+}
+
+TEST_CASE("Kaplan's plan matches the shape on its non-embedding N", "[plan]") {
+  PredictionInputs in;
+  in.Set(Input::kFlops, 1e21).Set(Input::kSeqLen, 2048);
+  const scalelaw::TrainingPlan plan = scalelaw::PlanTraining(in, "kaplan");
+  CheckConsistent(plan, in);
+  const scalelaw::TrainingConfiguration& run = *plan.configuration;
+  CHECK(run.matched_on == "non-embedding parameters");
+  CHECK(std::abs(static_cast<double>(run.model.params.non_embedding) / run.target - 1) < 0.03);
+  CHECK(run.flops_per_token == 6.0 * static_cast<double>(run.model.params.non_embedding));
+}
+
+TEST_CASE("Every LR law's schedule is a spec the curve tools read", "[plan]") {
+  int with_schedule = 0;
+  for (const scalelaw::LawInfo& law : scalelaw::LawRegistry()) {
+    if (!law.schedule) continue;
+    ++with_schedule;
+    for (long steps : {50L, 1000L, 250000L}) {
+      const scalelaw::LrSchedule schedule = scalelaw::ParseLrSchedule(law.schedule(3e-4, steps));
+      CHECK(schedule.peak == 3e-4);
+      CHECK(schedule.steps == steps);
+      CHECK(schedule.warmup < steps);
+    }
+  }
+  CHECK(with_schedule == 3);  // the Step Law, DeepSeek and Kaplan state theirs
+  // DeepSeek's steps: 31.6% of the peak after 80% of the run, 10% after 90%.
+  const scalelaw::LrSchedule deepseek = scalelaw::ParseLrSchedule(scalelaw::FindLaw("deepseek-lr").schedule(1e-3, 10000));
+  REQUIRE(deepseek.stages.size() == 2);
+  CHECK(deepseek.stages[0] == std::pair<long, double>{8000, 0.316e-3});
+  CHECK(deepseek.stages[1] == std::pair<long, double>{9000, 1e-4});
+}
