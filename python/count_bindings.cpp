@@ -182,7 +182,7 @@ void BindCount(py::module_& m) {
       if (in.Has(info.id)) out[py::str(std::string(info.key))] = in.Get(info.id);
     }
     return out;
-  });
+  }, py::arg("count"));
   m.def("_count_defaults", [] {
     const TransformerShape defaults;
     py::dict out;

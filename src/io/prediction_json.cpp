@@ -42,6 +42,10 @@ Json LawObject(const LawInfo& law) {
             {{"params", {law.range.params_min, law.range.params_max}},
              {"tokens", {law.range.tokens_min, law.range.tokens_max}}}},
            {"confidence", law.confidence}};
+  // The N it reads as a definition name (null: none stated, or no parameter count), and an allocation law's
+  // FLOP convention (FlopConventions()): what predict-* convert a model to, and what plan counts D by.
+  out["params_kind"] = law.params_kind ? Json(std::string(Name(*law.params_kind))) : Json(nullptr);
+  if (!law.flop_convention.empty()) out["flop_convention"] = law.flop_convention;
   out["constants"] = Json::object();
   for (const auto& [name, value] : law.constants) out["constants"][name] = Number(value);
   // What evaluates it: the quantity's key in Python's predict(), the inputs by their keys, the outputs, and the
