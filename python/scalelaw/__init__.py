@@ -1608,8 +1608,12 @@ def sweep(budgets: _Optional[_Sequence[float]] = None, *, tokens: _Optional[_Seq
           max_d_model: int = 32768, min_layers: int = 1, max_layers: int = 256, min_aspect_ratio: float = 20.0,
           max_aspect_ratio: float = 200.0, preferred_aspect_ratio: float = 128.0, vocab: int = 32000,
           tied_embeddings: bool = False, norm: _Literal["rmsnorm", "layernorm"] = "rmsnorm", seq_len: int = 4096,
-          output: _Optional[_Union[str, "_os.PathLike[str]"]] = None) -> SweepPlan:
+          output: _Optional[_Union[str, "_os.PathLike[str]"]] = None,
+          design: _Optional["SweepDesignResult"] = None) -> SweepPlan:
     """The runs of a sweep, ready to launch, as `scalelaw sweep` plans them.
+
+    design= (a scalelaw.design_sweep result with candidates) plans the run it proposes, its best candidate's N and D,
+    as a 1 x 1 grid (`scalelaw sweep --design design.json`).
 
     sweep(budgets=[1e18, 1e19], min_params=2e7, max_params=2e8) is an isoFLOP grid: at each budget C, per_budget
     sizes evenly spaced in log N, each trained on D = C / M tokens (M the shape's FLOPs per token under
@@ -1626,6 +1630,14 @@ def sweep(budgets: _Optional[_Sequence[float]] = None, *, tokens: _Optional[_Seq
     """
     def numbers(values: _Optional[_Sequence[float]]) -> _Optional[list[float]]:
         return None if values is None else [float(v) for v in _np.atleast_1d(_np.asarray(values, dtype=float))]
+
+    if design is not None:
+        if budgets is not None or tokens is not None or sizes is not None:
+            raise InvalidArgument("sweep: give design= or budgets=/tokens=/sizes=, not both")
+        if design.best_candidate is None:
+            raise InvalidArgument("design=: the design proposes no run (give it candidates)")
+        proposed = design.candidates[design.best_candidate]
+        sizes, tokens = [proposed["params"]], [proposed["tokens"]]
 
     options = dict(budgets=numbers(budgets), tokens=numbers(tokens), sizes=numbers(sizes),
                    min_params=None if min_params is None else float(min_params),

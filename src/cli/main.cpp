@@ -778,13 +778,20 @@ void AddSweepCommand(CLI::App& app, SweepCommand& command, int& exit_code) {
                                   "IsoFLOP budgets C (comma-separated): every size at D = C / (FLOPs per token)")
                       ->delimiter(',')
                       ->check(kPositiveNumber);
-  sub->add_option("--tokens", command.tokens, "Token counts D (comma-separated): an N x D grid instead")
-      ->delimiter(',')
-      ->check(kPositiveNumber)
-      ->excludes(budgets);
-  sub->add_option("--sizes", command.sizes, "Target sizes N (comma-separated, of --definition)")
-      ->delimiter(',')
-      ->check(kPositiveNumber);
+  auto* tokens = sub->add_option("--tokens", command.tokens, "Token counts D (comma-separated): an N x D grid instead")
+                     ->delimiter(',')
+                     ->check(kPositiveNumber)
+                     ->excludes(budgets);
+  auto* sizes = sub->add_option("--sizes", command.sizes, "Target sizes N (comma-separated, of --definition)")
+                    ->delimiter(',')
+                    ->check(kPositiveNumber);
+  sub->add_option("--design", command.design,
+                  "A 'scalelaw design --json' result: the run it proposes (its best candidate's N and D), planned as "
+                  "a 1 x 1 grid")
+      ->check(CLI::ExistingFile)
+      ->excludes(budgets)
+      ->excludes(tokens)
+      ->excludes(sizes);
   sub->add_option("--min-params", command.min_params, "Smallest target N: --per-budget sizes even in log N")
       ->check(kPositiveNumber);
   sub->add_option("--max-params", command.max_params, "Largest target N")->check(kPositiveNumber);

@@ -20,18 +20,8 @@ std::string WithShapeOption(const std::string& problem) {
 }
 
 TransformerShape SearchArchitecture(const ShapeSearchOptions& options) {
-  TransformerShape shape;
-  shape.ffn_kind = options.ffn_kind;
-  shape.ffn_multiple_of = options.ffn_multiple_of;
-  shape.ffn_multiplier = options.ffn_multiplier;
-  shape.vocab = options.vocab;
-  shape.tied_embeddings = options.tied_embeddings;
-  shape.norm = options.norm;
-  shape.norms_per_layer = options.norms_per_layer;
-  shape.final_norm = options.final_norm;
-  shape.biases = options.biases;
-  shape.positions = options.positions;
-  shape.max_positions = options.max_positions;
+  TransformerShape shape = ArchitectureOf(options);
+  shape.seq_len = 0;  // the --seq-len option is the search's own
   return shape;
 }
 
@@ -47,17 +37,7 @@ ArchitectureKinds SearchKinds(const ShapeSearchOptions& options) {
 
 void ApplyArchitecture(TransformerShape architecture, const ArchitectureKinds& kinds, ShapeSearchOptions* options) {
   kinds.ApplyTo(&architecture);
-  options->ffn_kind = architecture.ffn_kind;
-  options->ffn_multiple_of = architecture.ffn_multiple_of;
-  options->ffn_multiplier = architecture.ffn_multiplier;
-  options->vocab = architecture.vocab;
-  options->tied_embeddings = architecture.tied_embeddings;
-  options->norm = architecture.norm;
-  options->norms_per_layer = architecture.norms_per_layer;
-  options->final_norm = architecture.final_norm;
-  options->biases = architecture.biases;
-  options->positions = architecture.positions;
-  options->max_positions = architecture.max_positions;
+  SetArchitecture(architecture, options);
 }
 
 ShapeSearchOptions ResolvedShapeOptions(const ShapeCommand& command) {

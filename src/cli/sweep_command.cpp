@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "cli/count_command.h"
 #include "cli/output.h"
@@ -56,6 +57,27 @@ std::string PlanJson(const SweepPlan& plan) {
   return out.dump();
 }
 
+// The run a `scalelaw design --json` result proposes: candidates[best_candidate]'s N and D.
+std::pair<double, double> ProposedRun(const std::string& path) {
+  nlohmann::json design;
+  try {
+    design = nlohmann::json::parse(detail::ReadWholeFile(path));
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError(path, 0, "", std::string("not a 'scalelaw design --json' result (") + error.what() + ")");
+  }
+  const auto best = design.find("best_candidate");
+  const auto candidates = design.find("candidates");
+  if (best == design.end() || !best->is_number_integer() || candidates == design.end() || !candidates->is_array() ||
+      best->get<long>() < 0 || best->get<std::size_t>() >= candidates->size()) {
+    throw InputError(path, 0, "best_candidate", "no proposed run: run scalelaw design with --candidates");
+  }
+  const nlohmann::json& run = (*candidates)[best->get<std::size_t>()];
+  if (!run.contains("params") || !run["params"].is_number() || !run.contains("tokens") || !run["tokens"].is_number()) {
+    throw InputError(path, 0, "candidates", "the proposed run has no numeric 'params' and 'tokens'");
+  }
+  return {run["params"].get<double>(), run["tokens"].get<double>()};
+}
+
 }  // namespace
 
 int RunSweep(const SweepCommand& command) {
@@ -63,6 +85,11 @@ int RunSweep(const SweepCommand& command) {
   options.budgets = command.budgets;
   options.tokens = command.tokens;
   options.sizes = command.sizes;
+  if (!command.design.empty()) {
+    const auto [params, tokens] = ProposedRun(command.design);
+    options.sizes = {params};
+    options.tokens = {tokens};
+  }
   options.min_params = command.min_params;
   options.max_params = command.max_params;
   options.per_budget = command.per_budget;

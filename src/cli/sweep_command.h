@@ -16,6 +16,7 @@ struct SweepCommand {
   std::vector<double> budgets;
   std::vector<double> tokens;
   std::vector<double> sizes;
+  std::string design;  // a `scalelaw design --json` result whose proposed run is the sweep
   double min_params = 0;
   double max_params = 0;
   int per_budget = SweepPlanOptions{}.per_budget;

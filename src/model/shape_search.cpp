@@ -33,24 +33,12 @@ struct GridPoint {
 };
 
 TransformerShape ShapeOf(const ShapeSearchOptions& options, int layers, int d_model, int head_dim, int group) {
-  TransformerShape shape;
+  TransformerShape shape = ArchitectureOf(options);
   shape.layers = layers;
   shape.d_model = d_model;
   shape.heads = d_model / head_dim;
   shape.kv_heads = shape.heads / group;
   shape.head_dim = head_dim;
-  shape.ffn_kind = options.ffn_kind;
-  shape.ffn_multiple_of = options.ffn_multiple_of;
-  shape.ffn_multiplier = options.ffn_multiplier;
-  shape.vocab = options.vocab;
-  shape.tied_embeddings = options.tied_embeddings;
-  shape.norm = options.norm;
-  shape.norms_per_layer = options.norms_per_layer;
-  shape.final_norm = options.final_norm;
-  shape.biases = options.biases;
-  shape.positions = options.positions;
-  shape.max_positions = options.max_positions;
-  shape.seq_len = options.seq_len;
   return shape;
 }
 
@@ -101,6 +89,37 @@ const DepthRule& FindDepthRule(std::string_view name) {
     if (rule.name == name) return rule;
   }
   throw InvalidArgument(fmt::format("'{}' is not a depth rule (choices: {})", name, fmt::join(DepthRuleNames(), ", ")));
+}
+
+TransformerShape ArchitectureOf(const ShapeSearchOptions& options) {
+  TransformerShape shape;
+  shape.ffn_kind = options.ffn_kind;
+  shape.ffn_multiple_of = options.ffn_multiple_of;
+  shape.ffn_multiplier = options.ffn_multiplier;
+  shape.vocab = options.vocab;
+  shape.tied_embeddings = options.tied_embeddings;
+  shape.norm = options.norm;
+  shape.norms_per_layer = options.norms_per_layer;
+  shape.final_norm = options.final_norm;
+  shape.biases = options.biases;
+  shape.positions = options.positions;
+  shape.max_positions = options.max_positions;
+  shape.seq_len = options.seq_len;
+  return shape;
+}
+
+void SetArchitecture(const TransformerShape& architecture, ShapeSearchOptions* options) {
+  options->ffn_kind = architecture.ffn_kind;
+  options->ffn_multiple_of = architecture.ffn_multiple_of;
+  options->ffn_multiplier = architecture.ffn_multiplier;
+  options->vocab = architecture.vocab;
+  options->tied_embeddings = architecture.tied_embeddings;
+  options->norm = architecture.norm;
+  options->norms_per_layer = architecture.norms_per_layer;
+  options->final_norm = architecture.final_norm;
+  options->biases = architecture.biases;
+  options->positions = architecture.positions;
+  options->max_positions = architecture.max_positions;
 }
 
 std::int64_t ParamsOf(const ParameterCounts& counts, ParamsDefinition definition) {

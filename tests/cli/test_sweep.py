@@ -156,6 +156,25 @@ def test_bad_options_name_the_option(scalelaw, args, option):
     assert option in result.err
 
 
+def test_the_run_a_design_proposes_is_planned(scalelaw, tmp_path):
+    design = tmp_path / "design.json"
+    result = scalelaw("design", "--sizes", "2.5e7,5e7,1e8,2e8", "--tokens", "1e9,3e9,1e10,3e10,1e11", "--noise",
+                      "0.01", "--target-flops", "1e22", "--candidates", "2e9:1e10,8e8:3e9", "--json")
+    assert result.code == 0, result.err
+    design.write_text(result.out)
+    proposed = result.json()["candidates"][result.json()["best_candidate"]]
+    out = scalelaw("sweep", "--design", design, "--json").json()
+    [run] = out["runs"]
+    assert run["target_params"] == proposed["params"] and run["tokens"] == proposed["tokens"]
+    # A design without a proposal, and one beside --sizes: one line, exit 2.
+    bare = tmp_path / "bare.json"
+    bare.write_text('{"candidates": []}')
+    result = scalelaw("sweep", "--design", bare)
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert "bare.json" in result.err and "best_candidate" in result.err
+    assert scalelaw("sweep", "--design", design, "--sizes", "1e8").code == 2
+
+
 def test_sizes_the_constraints_cannot_build_exit_1_with_the_reason(scalelaw):
     result = scalelaw("sweep", "--budgets", "1e21", "--min-params", 1e9, "--max-params", 2e9, "--max-d-model", 256)
     assert result.code == 1

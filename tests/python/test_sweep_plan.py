@@ -75,3 +75,14 @@ def test_sizes_the_constraints_cannot_build_are_not_usable():
     plan = scalelaw.sweep([1e21], min_params=1e9, max_params=2e9, max_d_model=256)
     assert not plan.usable and plan.status == "no shape"
     assert "N = 1e+09" in plan.message and plan.runs == []
+
+
+def test_the_run_a_design_proposes_is_planned():
+    design = scalelaw.design_sweep(sizes=[2.5e7, 5e7, 1e8, 2e8], tokens=[1e9, 3e9, 1e10, 3e10, 1e11], noise=0.01,
+                                   target_flops=1e22, candidates=[(2e8, 1e11), (2e9, 1e10)])
+    assert design.usable, design.message
+    proposed = design.candidates[design.best_candidate]
+    [run] = scalelaw.sweep(design=design).runs
+    assert run.target_params == proposed["params"] and run.tokens == proposed["tokens"]
+    with pytest.raises(scalelaw.InvalidArgument, match="design= or budgets="):
+        scalelaw.sweep([1e19], design=design)

@@ -143,6 +143,12 @@ struct ShapeSearchSummary {
   std::string FullReport() const;
 };
 
+// The shape every candidate of a search shares (options' architecture: FFN kind and rounding, vocabulary, tied
+// embeddings, norms, biases, positions, context), its size fields unset; and the other way, a shape's
+// architecture into options (its size fields and seq_len ignored).
+TransformerShape ArchitectureOf(const ShapeSearchOptions& options);
+void SetArchitecture(const TransformerShape& architecture, ShapeSearchOptions* options);
+
 // Throws InvalidArgument naming the option when the options are not valid; else fills the summary (status
 // kNoShape when the grid is empty) and returns IsUsable(). Ranking: relative distance to the target, then
 // |log(aspect ratio / preferred)| (under a depth formula |log(layers / L*)|), then fewer layers, larger head_dim,
