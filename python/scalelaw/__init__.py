@@ -1602,7 +1602,7 @@ def sweep(budgets: _Optional[_Sequence[float]] = None, *, tokens: _Optional[_Seq
           fit: _Optional[_Union[FitResult, IsoflopResult]] = None, spread: float = 4.0,
           definition: _Literal["total", "non-embedding", "non-vocabulary"] = "total", convention: str = "6n",
           lr_law: str = "step", batch_law: str = "step", batch_tokens: _Optional[float] = None,
-          schedule: str = "cosine", run_prefix: str = "run", max_distance: float = 0.5,
+          schedule: _Optional[str] = None, run_prefix: str = "run", max_distance: float = 0.5,
           head_dims: _Sequence[int] = (64, 128), group_sizes: _Sequence[int] = (1,), ffn_kind: _ShapeKind = "swiglu",
           ffn_multiple_of: int = 256, ffn_multiplier: float = 1.0, d_model_multiple_of: int = 128,
           max_d_model: int = 32768, min_layers: int = 1, max_layers: int = 256, min_aspect_ratio: float = 20.0,
@@ -1621,7 +1621,8 @@ def sweep(budgets: _Optional[_Sequence[float]] = None, *, tokens: _Optional[_Seq
     centres the sizes on N_opt(C), from N_opt / spread to N_opt x spread; sizes= gives them one by one. tokens=
     instead of budgets= is an N x D grid. Every size becomes the nearest shape under the constraints of shapes()
     and carries that shape's own counts; batch from batch_law (or batch_tokens) rounded to whole sequences,
-    steps = ceil(tokens / batch_tokens), peak LR from lr_law at the non-vocabulary N.
+    steps = ceil(tokens / batch_tokens), peak LR from lr_law at the N it reads, and the schedule: lr_law's own as a
+    spec at each run's peak and steps (the step law's: warmup, then cosine to 1e-5), or schedule= as given.
 
     Returns a SweepPlan: .runs (PlannedRun: .count, .tokens, .steps, .batch_tokens, .lr, ...), .notes, .warnings,
     .to_csv() (the columns `scalelaw fit` and `scalelaw isoflop` read back once loss is filled in), .to_frame()
@@ -1644,7 +1645,7 @@ def sweep(budgets: _Optional[_Sequence[float]] = None, *, tokens: _Optional[_Seq
                    max_params=None if max_params is None else float(max_params), per_budget=int(per_budget),
                    law=law, spread=float(spread), definition=definition, convention=convention, lr_law=lr_law,
                    batch_law=batch_law, batch_tokens=None if batch_tokens is None else float(batch_tokens),
-                   schedule=schedule, run_prefix=run_prefix, max_distance=float(max_distance),
+                   schedule=schedule or "", run_prefix=run_prefix, max_distance=float(max_distance),
                    head_dims=[int(h) for h in head_dims], group_sizes=[int(g) for g in group_sizes],
                    ffn_kind=ffn_kind, ffn_multiple_of=int(ffn_multiple_of), ffn_multiplier=float(ffn_multiplier),
                    d_model_multiple_of=int(d_model_multiple_of), max_d_model=int(max_d_model),

@@ -138,9 +138,10 @@ std::string SweepPlanOptions::Problem() const {
   if (batch_tokens == 0 && !Contains(batch_families, batch_law)) {
     return fmt::format("batch_law: '{}' is not a batch-size law ({})", batch_law, fmt::join(batch_families, ", "));
   }
-  if (schedule.empty()) return "schedule: must not be empty";
+  // ShapeSearchOptions::Problem checks a target too; the sweep sets one per size later, so any valid one stands in
+  // here and only the shape constraints are checked.
   ShapeSearchOptions search = shapes;
-  search.params = 1e9;  // a placeholder target: only the constraints are checked here
+  search.params = 1e9;
   search.flops_per_token = 0;
   if (std::string p = search.Problem(); !p.empty()) return p;
   const std::size_t sizes_per_group = sizes.empty() ? static_cast<std::size_t>(per_budget) : sizes.size();
@@ -237,6 +238,8 @@ bool PlanSweep(const SweepPlanOptions& options, SweepPlan* plan) {
   };
 
   std::map<std::string, LawWarnings> law_warnings;
+  std::string lr_reads = "the N its record names";  // the first LR answer's N definition and schedule, for the notes
+  bool lr_states_schedule = false;
   for (const Group& group : groups) {
     std::set<std::int64_t> used;  // total params of the shapes this group already has
     for (double target : group.targets) {
@@ -311,7 +314,15 @@ bool PlanSweep(const SweepPlanOptions& options, SweepPlan* plan) {
       run.lr = lr.Value("lr");
       run.lr_law = lr.law.name;
       Collect(&law_warnings, run.lr_law, lr.warnings);
-      run.schedule = options.schedule;
+      if (plan->runs.empty()) {
+        if (lr.law.params_kind) lr_reads = std::string(Name(*lr.law.params_kind)) + " params";
+        lr_states_schedule = static_cast<bool>(lr.law.schedule);
+      }
+      if (!options.schedule.empty()) {
+        run.schedule = options.schedule;
+      } else if (lr.law.schedule) {
+        run.schedule = lr.law.schedule(run.lr, static_cast<long>(run.steps));
+      }
       plan->runs.push_back(std::move(run));
     }
   }
@@ -344,9 +355,13 @@ bool PlanSweep(const SweepPlanOptions& options, SweepPlan* plan) {
   plan->notes.push_back(
       "steps = ceil(tokens / batch_tokens); tokens are not rounded to whole steps: stop after `tokens` tokens (the "
       "last step may be partial) so the row says what was trained");
-  plan->notes.push_back(
-      fmt::format("peak lr: {} at N = non-vocabulary params, D = tokens (and n_layer, d_model, seq_len); schedule '{}'",
-                  first.lr_law, options.schedule));
+  const std::string schedule =
+      !options.schedule.empty() ? fmt::format("schedule '{}' as given", options.schedule)
+      : lr_states_schedule      ? fmt::format("schedule: {}'s own at each run's peak and steps ({} for the first)",
+                                              first.lr_law, first.schedule)
+                                : fmt::format("no schedule: {} states none", first.lr_law);
+  plan->notes.push_back(fmt::format("peak lr: {} at N = {}, D = tokens (and n_layer, d_model, seq_len); {}",
+                                    first.lr_law, lr_reads, schedule));
   plan->notes.push_back(
       plan->isoflop && convention.name != "6n"
           ? "fill in the loss column, then: scalelaw fit FILE; scalelaw isoflop FILE --budget-col budget (C is not 6ND "

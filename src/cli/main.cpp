@@ -826,8 +826,9 @@ void AddSweepCommand(CLI::App& app, SweepCommand& command, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::IsMember(scalelaw::FamiliesFor(scalelaw::Quantity::kBatchSize)))
       ->excludes(batch);
-  sub->add_option("--schedule", command.schedule, "The LR schedule's name, written in every row")
-      ->capture_default_str();
+  sub->add_option("--schedule", command.schedule,
+                  "The LR schedule written in every row, as given (default: the LR law's own, as a spec at each run's "
+                  "peak and steps)");
   sub->add_option("--run-prefix", command.run_prefix, "Run ids are PREFIX-001, PREFIX-002, ...")->capture_default_str();
   sub->add_option("--max-distance", command.max_distance,
                   "A size whose nearest shape is farther than this (relative) has none: exit 1")

@@ -99,6 +99,16 @@ def test_rows_have_the_counts_and_lr_the_other_commands_give(scalelaw, tmp_path)
         assert float(row["lr"]) == pytest.approx(lr["lr"], rel=1e-12)
         # The Step Law's batch written out: 0.58 D^0.571 tokens in sequences of seq_len.
         assert int(row["batch_sequences"]) == round(0.58 * float(row["tokens"]) ** 0.571 / int(row["seq_len"]))
+        # The Step Law's own schedule at the row's peak and steps (scalelaw laws show step-lr).
+        kind, fields = row["schedule"].split(":")
+        spec = dict(field.split("=") for field in fields.split(","))
+        assert kind == "cosine" and spec["end"] == "1e-5" and spec["steps"] == row["steps"]
+        assert float(spec["peak"]) == pytest.approx(float(row["lr"]), rel=5e-6)
+        assert int(spec["warmup"]) == min(2000, int(row["steps"]) // 10)
+    given = tmp_path / "given.csv"
+    assert scalelaw("sweep", "--budgets", "1e19", "--min-params", 5e7, "--max-params", 4e8, "--per-budget", 3,
+                    "--schedule", "wsd", "--output", given).code == 0
+    assert {row["schedule"] for row in read_rows(given)} == {"wsd"}
 
 
 def test_nxd_grid_fits_back(scalelaw, tmp_path):

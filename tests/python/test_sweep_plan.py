@@ -53,6 +53,11 @@ def test_each_run_has_its_shapes_counts_and_the_laws_answers():
         assert run.lr == pytest.approx(float(lr), rel=1e-12)
         assert run.lr == pytest.approx(1.79 * counted.params.non_vocabulary ** -0.713 * run.tokens ** 0.307,
                                        rel=1e-12)
+        # The step law's own schedule at this run's peak and steps: warmup, then cosine to 1e-5.
+        kind, fields = run.schedule.split(":")
+        spec = dict(field.split("=") for field in fields.split(","))
+        assert kind == "cosine" and spec["end"] == "1e-5" and int(spec["steps"]) == run.steps
+        assert float(spec["peak"]) == pytest.approx(run.lr, rel=5e-6)
 
 
 def test_nxd_grid_and_bad_options():

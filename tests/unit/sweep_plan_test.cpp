@@ -6,6 +6,7 @@
 #include "scalelaw/analysis/sweep_plan.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <set>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "scalelaw/analysis/isoflop.h"
+#include "scalelaw/curves/schedule.h"
 #include "scalelaw/error.h"
 #include "scalelaw/fit/fit.h"
 #include "scalelaw/io/csv.h"
@@ -95,6 +97,40 @@ TEST_CASE("Every isoFLOP row is a real shape with its own counts, its budget's t
   CHECK(plan.runs[0].target_params == 2e7);
   CHECK(plan.runs[4].target_params == 2e8);
   CHECK(plan.runs[2].target_params == Approx(std::sqrt(2e7 * 2e8)).epsilon(1e-12));
+}
+
+TEST_CASE("Each row's schedule is its LR law's own, at the row's peak LR and steps", "[sweep]") {
+  SweepPlan plan;
+  REQUIRE(PlanSweep(IsoflopRange(), &plan));
+  for (const PlannedRun& run : plan.runs) {
+    // The Step Law's runs: a linear warmup (at most a tenth of the run), then cosine to 1e-5 (Li et al. 2025).
+    const scalelaw::LrSchedule schedule = scalelaw::ParseLrSchedule(run.schedule);
+    CHECK(schedule.kind == scalelaw::LrScheduleKind::kCosine);
+    CHECK(schedule.peak == Approx(run.lr).epsilon(5e-6));  // a spec prints 6 significant digits
+    CHECK(schedule.steps == run.steps);
+    CHECK(schedule.end == 1e-5);
+    CHECK(schedule.warmup == std::min<long>(2000, run.steps / 10));  // runs of thousands of steps
+  }
+  CHECK(plan.runs.front().schedule != plan.runs.back().schedule);
+
+  // DeepSeek's multi-step schedule: 31.6% of the peak from 80% of the steps, 10% from 90% (Bi et al. 2024).
+  SweepPlanOptions deepseek = IsoflopRange();
+  deepseek.lr_law = "deepseek";
+  REQUIRE(PlanSweep(deepseek, &plan));
+  for (const PlannedRun& run : plan.runs) {
+    const scalelaw::LrSchedule schedule = scalelaw::ParseLrSchedule(run.schedule);
+    CHECK(schedule.kind == scalelaw::LrScheduleKind::kSteps);
+    CHECK(schedule.peak == Approx(run.lr).epsilon(5e-6));  // a spec prints 6 significant digits
+    REQUIRE(schedule.stages.size() == 2);
+    CHECK(schedule.stages[0].first == static_cast<long>(0.8 * static_cast<double>(run.steps)));
+    CHECK(schedule.stages[1].second == Approx(0.1 * run.lr).epsilon(5e-6));
+  }
+
+  // A schedule given is written as it is.
+  SweepPlanOptions given = IsoflopRange();
+  given.schedule = "wsd";
+  REQUIRE(PlanSweep(given, &plan));
+  for (const PlannedRun& run : plan.runs) CHECK(run.schedule == "wsd");
 }
 
 TEST_CASE("A sweep under another FLOP convention spends its budget under that convention", "[sweep]") {

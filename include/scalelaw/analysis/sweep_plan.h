@@ -62,9 +62,11 @@ struct SweepPlanOptions {
   std::string batch_law = "step";
   // > 0: every run's batch in tokens (rounded to whole sequences) instead of batch_law's.
   double batch_tokens = 0;
-  // The learning-rate schedule's name, written in every row for the trainer (the step law's constants were fitted
-  // with warmup then cosine decay to a fixed minimum, Li et al. 2025, arXiv:2503.04715).
-  std::string schedule = "cosine";
+  // The learning-rate schedule of every row. Empty: the LR law's own (LawInfo::schedule), the one its peak LR was
+  // found under, as a spec at each run's peak and steps (the step law's: warmup then cosine decay to a fixed
+  // minimum, Li et al. 2025, arXiv:2503.04715); empty in the rows when the law states none. Otherwise this text,
+  // written as given (a name the trainer knows, or a spec of scalelaw/curves/schedule.h).
+  std::string schedule;
   // Prefix of each run's id ("run-001").
   std::string run_prefix = "run";
 
@@ -93,7 +95,7 @@ struct PlannedRun {
   double lr = 0;                  // peak learning rate
   std::string lr_law;             // the registry names of the laws that answered ("step-lr")
   std::string batch_law;          // "" when the batch was given
-  std::string schedule;
+  std::string schedule;           // the LR law's schedule spec at lr and steps, or the options' text
 };
 
 enum class SweepPlanStatus {
