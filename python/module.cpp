@@ -399,21 +399,36 @@ py::list PredictBulk(const std::string& quantity, const std::string& law,
   return out;
 }
 
-// A plan: N and D from the fit that answers the allocation (else the published family), and the learning rate
-// and batch from the fits that answer them (a fit-hparams result) ahead of the published laws.
-std::string PlanJson(const py::dict& values, const std::string& law, const py::list& fits, std::int64_t vocab,
-                     bool tied_embeddings, const std::string& ffn_kind, const std::vector<int>& head_dims,
-                     const std::vector<int>& group_sizes) {
+// A plan: N and D from the fit that answers the allocation (else the published family), the learning rate and
+// batch from the fits that answer them (a fit-hparams result) ahead of the published laws, and the schedule
+// designed against a multi-power curve fit. Returns the plan's JSON and the designed schedule (None without one),
+// which Python attaches to the configuration as a ScheduleDesign.
+py::tuple PlanJson(const py::dict& values, const std::string& law, const py::list& fits, std::int64_t vocab,
+                   bool tied_embeddings, const std::string& ffn_kind, const std::vector<int>& head_dims,
+                   const std::vector<int>& group_sizes, bool vocab_from_law, int vocab_multiple) {
   const scalelaw::PredictionInputs in = InputsFromDict(values);
-  scalelaw::ShapeSearchOptions shape = scalelaw::PlanShapeOptions();
-  shape.vocab = vocab;
-  shape.tied_embeddings = tied_embeddings;
-  shape.ffn_kind = scalelaw::ParseFfnKind(ffn_kind, "ffn_kind");
-  shape.head_dims = head_dims;
-  shape.group_sizes = group_sizes;
+  scalelaw::PlanOptions options;
+  options.shape.vocab = vocab;
+  options.shape.tied_embeddings = tied_embeddings;
+  options.shape.ffn_kind = scalelaw::ParseFfnKind(ffn_kind, "ffn_kind");
+  options.shape.head_dims = head_dims;
+  options.shape.group_sizes = group_sizes;
+  options.vocab_from_law = vocab_from_law;
+  options.vocab_multiple = vocab_multiple;
   std::optional<scalelaw::Law> allocation;
   std::vector<scalelaw::Law> others;
   for (const py::handle& item : fits) {
+    std::optional<scalelaw::PlanScheduleLaw> curves;
+    if (py::isinstance<scalelaw::CurveFitSummary>(item)) {
+      curves = scalelaw::ScheduleLawOf(item.cast<const scalelaw::CurveFitSummary&>(), "fit");
+    } else if (py::isinstance<scalelaw::CurveSizeFitSummary>(item)) {
+      curves = scalelaw::ScheduleLawOf(item.cast<const scalelaw::CurveSizeFitSummary&>(), "fit");
+    }
+    if (curves) {
+      if (options.schedule_law) throw scalelaw::InvalidArgument("fit=: a second curve law for the schedule");
+      options.schedule_law = std::move(curves);
+      continue;
+    }
     scalelaw::Law fitted = *LawOf(py::reinterpret_borrow<py::object>(item));
     if (fitted.Answer(scalelaw::Quantity::kAllocation) == nullptr) {
       others.push_back(std::move(fitted));
@@ -427,7 +442,10 @@ std::string PlanJson(const py::dict& values, const std::string& law, const py::l
     allocation = scalelaw::PublishedLaw(in.Has(scalelaw::Input::kUniqueTokens) ? "datablations" : law,
                                         scalelaw::Quantity::kAllocation);
   }
-  return scalelaw::PlanToJson(scalelaw::PlanTraining(in, *allocation, others, shape));
+  const scalelaw::TrainingPlan plan = scalelaw::PlanTraining(in, *allocation, others, options);
+  std::optional<scalelaw::ScheduleDesignSummary> designed;
+  if (plan.configuration) designed = plan.configuration->designed_schedule;
+  return py::make_tuple(scalelaw::PlanToJson(plan), designed);
 }
 
 scalelaw::HparamSweepResult FitHparams(const DoubleArray& params, const DoubleArray& tokens, const DoubleArray& lr,
@@ -1439,7 +1457,8 @@ PYBIND11_MODULE(_scalelaw, m) {
     return out;
   });
   m.def("_plan_json", &PlanJson, py::arg("inputs"), py::arg("law"), py::arg("fits"), py::arg("vocab"),
-        py::arg("tied_embeddings"), py::arg("ffn_kind"), py::arg("head_dims"), py::arg("group_sizes"));
+        py::arg("tied_embeddings"), py::arg("ffn_kind"), py::arg("head_dims"), py::arg("group_sizes"),
+        py::arg("vocab_from_law"), py::arg("vocab_multiple"));
   m.def("_laws_json", &scalelaw::LawRegistryToJson);
   m.def("_law_json", [](const std::string& name) { return scalelaw::LawToJson(scalelaw::FindLaw(name)); });
   m.def("_transfer_lr", [](const DoubleArray& lr, const DoubleArray& from, const DoubleArray& to, double exponent) {

@@ -11,6 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "scalelaw/curves/curve_fit.h"
+#include "scalelaw/curves/curve_size_fit.h"
+#include "scalelaw/curves/schedule_design.h"
 #include "scalelaw/model/shape_search.h"
 #include "scalelaw/predict.h"
 
@@ -45,7 +48,32 @@ struct TrainingConfiguration {
   // The LR law's schedule at this run's steps (LawInfo::schedule; a spec `scalelaw curve` reads), or empty when
   // the law states none (a fit-hparams sweep: the schedule of the user's own runs).
   std::string schedule;
+  // With a schedule law (PlanOptions::schedule_law): the schedule designed against it at this run's steps and peak
+  // LR (DesignSchedule, Luo et al. 2025, arXiv:2503.12811, Sec. 5), which the plan then favours over `schedule`;
+  // its per-step LR is DesignedScheduleCsv(*designed_schedule). Empty without one, or when the design is not usable
+  // (a warning says why).
+  std::optional<ScheduleDesignSummary> designed_schedule;
+  std::string schedule_law;  // the schedule law's name ("fit:curves.json")
 };
+
+// A fitted Multi-Power Law (Luo et al. 2025, arXiv:2503.12811, Eq. 5-7) that a plan designs its run's LR schedule
+// against: a `curve fit` of one model size, or a fit across sizes whose constants are power laws in N (evaluated
+// at the planned shape's total parameters).
+struct PlanScheduleLaw {
+  std::string name;             // how the plan names it ("fit:curves.json")
+  CurveSizeLaw law;             // one size: no parameter scaled
+  CurveDataRange range;         // the steps and peak LRs of the fitted curves
+  std::vector<double> sizes;    // the fitted runs' distinct N, increasing (a fit across sizes); empty: one size
+  std::string unusable_reason;  // the fit's message when it is not usable (the plan then designs nothing)
+};
+// The law of a multi-power fit (of a fit that is not usable: its reason, no law); InvalidArgument naming `name`
+// for another form.
+PlanScheduleLaw ScheduleLawOf(const CurveFitSummary& fit, const std::string& name);
+PlanScheduleLaw ScheduleLawOf(const CurveSizeFitSummary& fit, const std::string& name);
+// The schedule law in a `scalelaw curve fit --output` file, or nullopt when the JSON is another kind of result
+// (a fit, isoflop or fit-hparams one). Throws InputError naming the file for JSON that cannot be read.
+std::optional<PlanScheduleLaw> ScheduleLawFromJson(std::string_view text, const std::string& source_name,
+                                                   const std::string& name);
 
 struct TrainingPlan {
   double flops = 0;
@@ -71,12 +99,22 @@ struct TrainingPlan {
 // 200, but there the nearest count wins, and a plan should hand out a usual shape, not a 165-layer one.
 ShapeSearchOptions PlanShapeOptions();
 
-// shape: the constraints of the shape search (its target, top and seq_len are set by the plan: l_seq is the
-// inputs' seq_len).
+struct PlanOptions {
+  // The constraints of the shape search (its target, top and seq_len are set by the plan: l_seq is the inputs'
+  // seq_len).
+  ShapeSearchOptions shape = PlanShapeOptions();
+  // Give the shape the vocabulary the vocabulary law predicts (Tao et al. 2024, arXiv:2407.13623) at the shape's
+  // non-vocabulary N, rounded up to a multiple of vocab_multiple, instead of shape.vocab: the shape is searched
+  // again with it until the rounded vocabulary stops changing (a larger vocabulary moves parameters out of the
+  // body, whose N the law reads; at most 5 searches).
+  bool vocab_from_law = false;
+  int vocab_multiple = 128;
+  // The run's LR schedule designed against a fitted loss-curve law (TrainingConfiguration::designed_schedule).
+  std::optional<PlanScheduleLaw> schedule_law;
+};
+
 TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_law,
-                          const std::vector<Law>& fitted_laws = {},
-                          const ShapeSearchOptions& shape = PlanShapeOptions());
-TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family,
-                          const ShapeSearchOptions& shape = PlanShapeOptions());
+                          const std::vector<Law>& fitted_laws = {}, const PlanOptions& options = {});
+TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family, const PlanOptions& options = {});
 
 }  // namespace scalelaw

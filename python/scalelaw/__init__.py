@@ -727,16 +727,20 @@ def plan(flops: _Optional[float] = None, *, inference_tokens: _Optional[float] =
          unique_tokens: _Optional[float] = None, seq_len: float = 2048, law: str = "epoch",
          fit: _Union[None, _Fitted, _Sequence[_Fitted]] = None, lifetime_flops: _Optional[float] = None,
          vocab: int = 32000, tied_embeddings: bool = False, ffn_kind: _ShapeKind = "swiglu",
-         head_dims: _Sequence[int] = (64, 128), group_sizes: _Sequence[int] = (1,)) -> Plan:
+         head_dims: _Sequence[int] = (64, 128), group_sizes: _Sequence[int] = (1,), vocab_from_law: bool = False,
+         vocab_multiple: int = 128) -> Plan:
     """One training recipe for a budget: N, D, epochs, LR, batch, weight decay, vocabulary and expected loss,
     each with the law it came from and the spread across laws. Returns a Plan: .items (a PlanItem per quantity:
     .key, .value, .law, .alternatives [(law, value)], .spread), .values, .sources ({key: law}), .configuration
     (a TrainingConfiguration: the shape nearest the law's N, its tokens under the law's FLOP convention, batch in
     sequences, steps, peak LR and schedule), .notes, .warnings; plan["lr"], plan["sources"] read it as the dict
     of earlier versions. vocab, tied_embeddings, ffn_kind, head_dims and group_sizes constrain the shape (as
-    scalelaw.shapes; the aspect ratio d_model / layers is kept in 96..160).
+    scalelaw.shapes; the aspect ratio d_model / layers is kept in 96..160); vocab_from_law=True gives the shape
+    the vocabulary law's vocabulary at its non-vocabulary N, rounded up to a multiple of vocab_multiple.
     fit: a result of your own, or a list of them: a FitResult or IsoflopResult sets N and D, a HparamSweepResult
-    (fit_hparams) the LR and batch, ahead of the published laws.
+    (fit_hparams) the LR and batch, ahead of the published laws; a multi-power CurveFitResult or
+    CurveSizeFitResult (fit_curves) designs the run's LR schedule: .configuration.designed_schedule, a
+    ScheduleDesign (.schedule is the per-step LR as a DataFrame), as `scalelaw plan --fit curves.json`.
     flops is the training compute; with inference_tokens, lifetime_flops (training plus inference) is the budget
     an inference-aware plan splits instead (give one of the two)."""
     inputs = {"seq_len": float(seq_len)}
@@ -749,9 +753,10 @@ def plan(flops: _Optional[float] = None, *, inference_tokens: _Optional[float] =
     if unique_tokens is not None:
         inputs["unique_tokens"] = float(unique_tokens)
     fits = [] if fit is None else list(fit) if isinstance(fit, (list, tuple)) else [fit]
-    out = Plan._from_json(_json.loads(_scalelaw._plan_json(inputs, law, fits, int(vocab), bool(tied_embeddings),
-                                                           str(ffn_kind), [int(h) for h in head_dims],
-                                                           [int(g) for g in group_sizes])))
+    text, designed = _scalelaw._plan_json(inputs, law, fits, int(vocab), bool(tied_embeddings), str(ffn_kind),
+                                          [int(h) for h in head_dims], [int(g) for g in group_sizes],
+                                          bool(vocab_from_law), int(vocab_multiple))
+    out = Plan._from_json(_json.loads(text), designed_schedule=designed)
     _warn(out.warnings)
     return out
 

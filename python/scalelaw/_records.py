@@ -148,7 +148,8 @@ class TrainingConfiguration(_Record):
     counts: total, non_embedding, non_vocabulary, ...; conventions: its FLOPs per token under every convention),
     the FLOPs per token under the allocation law's flop_convention, tokens = C / that, the batch in whole
     sequences, steps, the peak LR with its law and that law's schedule (a spec `scalelaw curve` reads; "" when the
-    law states none)."""
+    law states none), and with a curve fit given to plan(fit=...), designed_schedule: the schedule designed against
+    it (a ScheduleDesign; None otherwise), which the plan favours."""
 
     shape: dict[str, Any]
     params: dict[str, float]
@@ -165,10 +166,11 @@ class TrainingConfiguration(_Record):
     peak_lr: float
     lr_law: str
     schedule: str
+    designed_schedule: Optional[Any]
     _data: dict[str, Any] = field(repr=False, compare=False)
 
     @classmethod
-    def _from_json(cls, data: Mapping[str, Any]) -> TrainingConfiguration:
+    def _from_json(cls, data: Mapping[str, Any], designed_schedule: Optional[Any] = None) -> TrainingConfiguration:
         return cls(shape=dict(data["shape"]), params=dict(data["params"]),
                    conventions=[dict(c) for c in data["flops_per_token"]], matched_on=str(data["matched_on"]),
                    target=_number(data["target"]), flop_convention=str(data["flop_convention"]),
@@ -176,7 +178,7 @@ class TrainingConfiguration(_Record):
                    seq_len=_number(data["seq_len"]), batch_sequences=_number(data["batch_sequences"]),
                    batch_tokens=_number(data["batch_tokens"]), steps=_number(data["steps"]),
                    peak_lr=_number(data["peak_lr"]), lr_law=str(data["lr_law"]), schedule=str(data["schedule"]),
-                   _data=dict(data))
+                   designed_schedule=designed_schedule, _data=dict(data))
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ class Plan(_Record):
         raise KeyError(f"{key!r}: the plan has {', '.join(i.key for i in self.items)}")
 
     @classmethod
-    def _from_json(cls, data: Mapping[str, Any]) -> Plan:
+    def _from_json(cls, data: Mapping[str, Any], designed_schedule: Optional[Any] = None) -> Plan:
         sources = {str(k): str(v) for k, v in data.get("sources", {}).items()}
         alternatives = data.get("alternatives", {})
         spread = data.get("spread", {})
@@ -213,8 +215,8 @@ class Plan(_Record):
                  for key, law in sources.items()]
         values = {k: _number(v) for k, v in data.items()
                   if k not in ("sources", "spread", "alternatives", "configuration", "notes", "warnings")}
-        configuration = (TrainingConfiguration._from_json(data["configuration"]) if "configuration" in data
-                         else None)
+        configuration = (TrainingConfiguration._from_json(data["configuration"], designed_schedule)
+                         if "configuration" in data else None)
         return cls(flops=_number(data.get("flops")), items=items, values=values, sources=sources,
                    configuration=configuration, notes=_strings(data, "notes"), warnings=_strings(data, "warnings"),
                    _data=dict(data))

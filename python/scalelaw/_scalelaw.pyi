@@ -693,7 +693,8 @@ def _curve_chart(
     extra: list[str],
 ) -> dict[str, Any]: ...  # title; curves: list of dicts of arrays (plot/curve_charts.h)
 def _plan_json(inputs: Mapping[str, float], law: str, fits: list[Any], vocab: int, tied_embeddings: bool, ffn_kind: str,
-               head_dims: list[int], group_sizes: list[int]) -> str: ...
+               head_dims: list[int], group_sizes: list[int], vocab_from_law: bool,
+               vocab_multiple: int) -> tuple[str, ScheduleDesign | None]: ...
 def _predict_json(
     quantity: str,
     law: str,

@@ -355,11 +355,13 @@ bool PlanSweep(const SweepPlanOptions& options, SweepPlan* plan) {
   plan->notes.push_back(
       "steps = ceil(tokens / batch_tokens); tokens are not rounded to whole steps: stop after `tokens` tokens (the "
       "last step may be partial) so the row says what was trained");
-  const std::string schedule =
-      !options.schedule.empty() ? fmt::format("schedule '{}' as given", options.schedule)
-      : lr_states_schedule      ? fmt::format("schedule: {}'s own at each run's peak and steps ({} for the first)",
-                                              first.lr_law, first.schedule)
-                                : fmt::format("no schedule: {} states none", first.lr_law);
+  std::string schedule = fmt::format("no schedule: {} states none", first.lr_law);
+  if (!options.schedule.empty()) {
+    schedule = fmt::format("schedule '{}' as given", options.schedule);
+  } else if (lr_states_schedule) {
+    schedule =
+        fmt::format("schedule: {}'s own at each run's peak and steps ({} for the first)", first.lr_law, first.schedule);
+  }
   plan->notes.push_back(fmt::format("peak lr: {} at N = {}, D = tokens (and n_layer, d_model, seq_len); {}",
                                     first.lr_law, lr_reads, schedule));
   plan->notes.push_back(

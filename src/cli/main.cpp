@@ -345,25 +345,35 @@ void AddPlanCommand(CLI::App& app, PlanCommand& command, int& exit_code) {
                      ->capture_default_str();
   sub->add_option("--constant", command.law.constants, "Replace one of that law's constants, NAME=VALUE (repeatable)");
   sub->add_option("--fit", command.fits,
-                  "A result of 'scalelaw fit', 'fit-hparams' or 'isoflop --output' (repeatable): a fit or isoflop "
-                  "result sets N and D, a fit-hparams result the LR and batch, ahead of the published laws")
-      ->excludes(family);
+                  "A result of 'scalelaw fit', 'fit-hparams', 'isoflop' or 'curve fit' --output (repeatable): a fit "
+                  "or isoflop result sets N and D (instead of --law), a fit-hparams result the LR and batch, ahead "
+                  "of the published laws; a multi-power curve fit designs the run's LR schedule");
+  sub->add_option("--schedule-output", command.schedule_output,
+                  "Write the LR schedule designed against the curve fit as step,lr CSV (one row per step)");
   // The trainable configuration's shape: the architecture and the head and group constraints `shape` has.
   AddArchitectureOptions(sub, command.architecture, command.kinds);
-  sub->add_option("--head-dims", command.shape.head_dims, "Head widths the planned shape may have")
+  sub->add_flag("--vocab-from-law", command.options.vocab_from_law,
+                "Give the shape the vocabulary law's vocabulary (Tao et al. 2024) at its non-vocabulary N, rounded "
+                "up to a multiple of --vocab-multiple, instead of --vocab");
+  sub->add_option("--vocab-multiple", command.options.vocab_multiple,
+                  "The multiple --vocab-from-law rounds the vocabulary up to")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 1 << 20));
+  sub->add_option("--head-dims", command.options.shape.head_dims, "Head widths the planned shape may have")
       ->capture_default_str()
       ->check(WholeNumber(1, 1 << 16))
       ->delimiter(',');
-  sub->add_option("--group-sizes", command.shape.group_sizes,
+  sub->add_option("--group-sizes", command.options.shape.group_sizes,
                   "Query heads per key-value head the planned shape may have (1: multi-head attention)")
       ->capture_default_str()
       ->check(WholeNumber(1, 1 << 16))
       ->delimiter(',');
   AddJsonFlag(sub, command.json);
-  sub->callback([&command, &exit_code, flops, lifetime] {
+  sub->callback([&command, &exit_code, flops, lifetime, family] {
     if (flops->count() == 0 && lifetime->count() == 0) {
       throw CLI::ValidationError("plan needs --flops C (training compute) or --lifetime-flops with --inference-tokens");
     }
+    command.law_given = family->count() > 0;
     exit_code = RunPlan(command);
   });
 }

@@ -1,4 +1,6 @@
 // scalelaw plan --flops C: prints scalelaw::PlanTraining as a table or one JSON object.
+#include "cli/plan_command.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -6,7 +8,8 @@
 #include <vector>
 
 #include "cli/output.h"
-#include "cli/plan_command.h"
+#include "io/read_file.h"
+#include "scalelaw/curves/schedule.h"
 #include "scalelaw/io/prediction_json.h"
 #include "scalelaw/plan.h"
 
@@ -33,42 +36,75 @@ void PrintConfiguration(const TrainingConfiguration& run) {
     fmt::print("  {:<20} {}\n", "steps", run.steps);
   }
   if (run.peak_lr > 0) fmt::print("  {:<20} {} ({})\n", "peak LR", Short(run.peak_lr), run.lr_law);
-  if (!run.schedule.empty()) fmt::print("  {:<20} {}\n", "schedule", run.schedule);
+  if (run.designed_schedule) {
+    // The designed schedule is the plan's; the best WSD of the same law is its simplest spec, the LR law's own the
+    // one its peak LR was found under.
+    const ScheduleDesignSummary& design = *run.designed_schedule;
+    fmt::print(
+        "  {:<20} designed against {}: the peak until step {}, then down to {} (per-step LR: "
+        "--schedule-output); predicted final loss {:.5g} (cosine {:.5g}, best WSD {:.5g})\n",
+        "schedule", run.schedule_law, design.decay_start, Short(design.min_lr), design.final_loss,
+        design.cosine.final_loss, design.wsd.final_loss);
+    fmt::print("  {:<20} {}\n", "best WSD", LrScheduleSpec(design.wsd.schedule));
+    if (!run.schedule.empty()) fmt::print("  {:<20} {}\n", "LR law's schedule", run.schedule);
+  } else if (!run.schedule.empty()) {
+    fmt::print("  {:<20} {}\n", "schedule", run.schedule);
+  }
 }
 
 }  // namespace
 
 int RunPlan(const PlanCommand& command) {
   const PredictionInputs in = command.inputs.Inputs();
+  PlanOptions options = command.options;
+  ApplyArchitecture(command.architecture, command.kinds, &options.shape);
   std::optional<Law> allocation;
   std::vector<Law> fitted;
   for (const std::string& path : command.fits) {
+    if (std::optional<PlanScheduleLaw> curves =
+            ScheduleLawFromJson(detail::ReadWholeFile(path), detail::DisplayName(path), "fit:" + path)) {
+      if (options.schedule_law) {
+        throw InvalidArgument("--fit " + path + ": a second curve law for the schedule (the first is " +
+                              options.schedule_law->name + ")");
+      }
+      options.schedule_law = std::move(curves);
+      continue;
+    }
     Law law = ChosenLaw({"", path, {}}, Quantity::kAllocation);
     if (law.Answer(Quantity::kAllocation) == nullptr) {
       fitted.push_back(std::move(law));
     } else if (allocation) {
       throw InvalidArgument("--fit " + path + ": a second law for N and D (the first is " + allocation->name + ")");
+    } else if (command.law_given) {
+      throw InvalidArgument("--fit " + path + " sets N and D: give it or --law, not both");
     } else {
       allocation = std::move(law);
     }
   }
+  if (!command.schedule_output.empty() && !options.schedule_law) {
+    throw InvalidArgument("--schedule-output: give a multi-power curve fit ('scalelaw curve fit --output') with --fit");
+  }
   if (!allocation && in.Has(Input::kUniqueTokens) && command.law.constants.empty()) {
     allocation = PublishedLaw("datablations");
   }
-  ShapeSearchOptions shape = command.shape;
-  ApplyArchitecture(command.architecture, command.kinds, &shape);
   const TrainingPlan plan = PlanTraining(
       in, allocation ? *allocation : ChosenLaw({command.law.family, "", command.law.constants}, Quantity::kAllocation),
-      fitted, shape);
+      fitted, options);
+  const ScheduleDesignSummary* designed =
+      plan.configuration && plan.configuration->designed_schedule ? &*plan.configuration->designed_schedule : nullptr;
+  if (designed != nullptr && !command.schedule_output.empty()) {
+    detail::WriteWholeFile(command.schedule_output, DesignedScheduleCsv(*designed), "the schedule");
+  }
   if (command.json) {
     fmt::print("{}\n", PlanToJson(plan));
   } else {
     if (in.Has(Input::kLifetimeFlops)) {
       // The requested budget and how it is spent.
-      fmt::print("Training plan for a lifetime budget of {} FLOPs: training C = {} FLOPs, inference {} FLOPs for {} "
-                 "tokens",
-                 Short(in.Get(Input::kLifetimeFlops)), Short(plan.flops),
-                 Short(plan.allocation.Value("inference_flops")), Short(in.Get(Input::kInferenceTokens)));
+      fmt::print(
+          "Training plan for a lifetime budget of {} FLOPs: training C = {} FLOPs, inference {} FLOPs for {} "
+          "tokens",
+          Short(in.Get(Input::kLifetimeFlops)), Short(plan.flops), Short(plan.allocation.Value("inference_flops")),
+          Short(in.Get(Input::kInferenceTokens)));
     } else {
       fmt::print("Training plan for C = {} FLOPs", Short(plan.flops));
     }
@@ -84,8 +120,17 @@ int RunPlan(const PlanCommand& command) {
     if (plan.configuration) PrintConfiguration(*plan.configuration);
     fmt::print("\n");
     for (const std::string& note : plan.notes) fmt::print("  note: {}\n", note);
+    if (designed != nullptr && !command.schedule_output.empty()) {
+      fmt::print("\n{} rows (step,lr) of the designed schedule written to {}\n", designed->lr.size(),
+                 command.schedule_output);
+    }
   }
   PrintWarnings(plan.warnings);
+  if (!command.schedule_output.empty() && designed == nullptr) {
+    PrintError("--schedule-output " + command.schedule_output +
+               ": no schedule was designed (the warnings say why); nothing written");
+    return kExitUnusable;
+  }
   return kExitOk;
 }
 

@@ -59,7 +59,9 @@ Json LawObject(const LawInfo& law) {
   out["inputs"] = keys(law.inputs);
   out["optional_inputs"] = keys(law.optional_inputs);
   out["outputs"] = law.outputs;
-  Json example{{"inputs", Json::object()}, {"constants", Json::object()}, {"outputs", Json::object()},
+  Json example{{"inputs", Json::object()},
+               {"constants", Json::object()},
+               {"outputs", Json::object()},
                {"source", law.example.source}};
   for (const auto& [input, value] : law.example.inputs) example["inputs"][std::string(Describe(input).key)] = value;
   for (const auto& [name, value] : law.example.constants) example["constants"][name] = Number(value);
@@ -124,6 +126,12 @@ std::string PlanToJson(const TrainingPlan& plan) {
     configuration["peak_lr"] = Number(run.peak_lr);
     configuration["lr_law"] = run.lr_law;
     configuration["schedule"] = run.schedule;
+    if (run.designed_schedule) {
+      // The design as `scalelaw curve schedule --json` prints it (its knots; the per-step LR is the CSV's), and the
+      // law it was designed against.
+      configuration["designed_schedule"] = Json::parse(ScheduleDesignToJson(*run.designed_schedule));
+      configuration["designed_schedule"]["against"] = run.schedule_law;
+    }
     out["configuration"] = configuration;
   }
   out["notes"] = plan.notes;

@@ -5,8 +5,8 @@
 // the constants that made it.
 #include "scalelaw/analysis/sweep_plan.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <set>
