@@ -221,6 +221,7 @@ def flop_conventions(cli):
     a4_text, a4 = count_example(cli, a4_args)
     deepseek_text, deepseek = count_example(cli, deepseek_args)
     llama_text, llama = count_example(cli, llama_args)
+    gemma2 = count_example(cli, ["--config", "tests/fixtures/model_configs/gemma-2-9b.config.json"])[1]
     palm_text, palm = count_example(cli, palm_args)
     palm_mfu = 238.3e3 * palm["flops"]["palm"]["flops_per_token"] / (6144 * 275e12)
     small_text, small = count_example(cli, small_args)
@@ -307,6 +308,14 @@ def flop_conventions(cli):
              f"context the full count is {flops(llama, 'chinchilla')} FLOPs per token, "
              f"{ratio(llama, 'chinchilla')} x 6N.", "",
              "```", f"$ scalelaw count {' '.join(llama_args)}", llama_text.rstrip(), "```", "",
+             "Gemma and Gemma 2 configs (`model_type` gemma, gemma2) read the same way, with the head tied to the "
+             "embedding, `head_dim` apart from d_model / heads, and Gemma 2's four norms per block: "
+             "`tests/fixtures/model_configs/gemma-2-9b.config.json` counts "
+             f"{gemma2['params']['non_embedding']:,} non-embedding parameters, the Gemma 2 report's "
+             "(arXiv:2408.00118, Table 2), and "
+             f"{gemma2['params']['total']:,} in all with the released 256,000-entry vocabulary (the report counts "
+             "256,128). Gemma 2's and Mistral's sliding-window layers have the weights of full-attention ones; the "
+             "conventions' attention terms count every layer over the whole context.", "",
              "### How far 6N is off for a small model at a long context", "",
              "Chinchilla's 196M shape (Table A9: 16 layers, d_model 896, 14 heads, ffw 3584), untied with a "
              f"32,000 vocabulary, {small['params']['total']:,} parameters. At 4096 tokens the full count is "

@@ -20,16 +20,24 @@ struct Architecture {
   std::string model_type;
   std::string class_name;  // its entry in "architectures"
   Family family;
-  BiasKind biases;  // the biases the family always has
+  BiasKind biases;          // the biases the family always has
+  bool tied_by_default;     // tie_word_embeddings when the config omits it (the config class's default)
+  int norms_per_layer = 2;  // RMSNorm weights per block
 };
 
 const std::vector<Architecture>& Architectures() {
   static const std::vector<Architecture> architectures = {
-      {"llama", "LlamaForCausalLM", Family::kLlama, BiasKind::kNone},
-      {"mistral", "MistralForCausalLM", Family::kLlama, BiasKind::kNone},
+      {"llama", "LlamaForCausalLM", Family::kLlama, BiasKind::kNone, false},
+      {"mistral", "MistralForCausalLM", Family::kLlama, BiasKind::kNone, false},
       // Qwen2's attention has biases on the query, key and value projections, none on the output projection.
-      {"qwen2", "Qwen2ForCausalLM", Family::kLlama, BiasKind::kQkv},
-      {"gpt2", "GPT2LMHeadModel", Family::kGpt2, BiasKind::kAll},
+      {"qwen2", "Qwen2ForCausalLM", Family::kLlama, BiasKind::kQkv, false},
+      // Gemma (Gemma Team 2024, arXiv:2403.08295, Sec. 2): a Llama block with GeGLU (three matrices), head_dim
+      // apart from d_model / heads, and the embedding tied to the head. Gemma 2 (arXiv:2408.00118, Sec. 2) adds a
+      // norm after the attention and after the MLP: four per block. Its local sliding-window layers have the same
+      // weights as the global ones; the FLOP conventions count every layer's attention over the full context.
+      {"gemma", "GemmaForCausalLM", Family::kLlama, BiasKind::kNone, true},
+      {"gemma2", "Gemma2ForCausalLM", Family::kLlama, BiasKind::kNone, true, 4},
+      {"gpt2", "GPT2LMHeadModel", Family::kGpt2, BiasKind::kAll, true},
   };
   return architectures;
 }
@@ -118,12 +126,12 @@ TransformerShape LlamaShape(const ConfigReader& in, const Architecture& kind) {
   shape.ffn = in.Count("intermediate_size");
   shape.vocab = in.Count("vocab_size");
   shape.seq_len = in.Count("max_position_embeddings");
-  // LlamaConfig, MistralConfig and Qwen2Config default tie_word_embeddings to false.
-  shape.tied_embeddings = in.Flag("tie_word_embeddings", false);
+  // LlamaConfig, MistralConfig and Qwen2Config default tie_word_embeddings to false, GemmaConfig to true.
+  shape.tied_embeddings = in.Flag("tie_word_embeddings", kind.tied_by_default);
   // The MLP is gated whatever its activation (silu: SwiGLU; gelu: GeGLU): three matrices.
   shape.ffn_kind = FfnKind::kSwiGlu;
   shape.norm = NormKind::kRmsNorm;
-  shape.norms_per_layer = 2;
+  shape.norms_per_layer = kind.norms_per_layer;
   shape.final_norm = true;
   shape.positions = PositionKind::kNone;  // rotary
   shape.biases = kind.biases;
@@ -140,7 +148,7 @@ TransformerShape LlamaShape(const ConfigReader& in, const Architecture& kind) {
   return shape;
 }
 
-TransformerShape Gpt2Shape(const ConfigReader& in) {
+TransformerShape Gpt2Shape(const ConfigReader& in, const Architecture& kind) {
   TransformerShape shape;
   shape.layers = in.Count("n_layer");
   shape.d_model = in.Count("n_embd");
@@ -151,7 +159,7 @@ TransformerShape Gpt2Shape(const ConfigReader& in) {
   shape.seq_len = in.Count("n_positions");
   shape.max_positions = shape.seq_len;
   shape.positions = PositionKind::kLearned;
-  shape.tied_embeddings = in.Flag("tie_word_embeddings", true);  // GPT-2's head is the embedding matrix
+  shape.tied_embeddings = in.Flag("tie_word_embeddings", kind.tied_by_default);  // GPT-2's head is the embedding
   shape.norm = NormKind::kLayerNorm;
   shape.norms_per_layer = 2;
   shape.final_norm = true;
@@ -180,7 +188,7 @@ TransformerShape ShapeFromHuggingFaceConfigText(const std::string& text, const s
   if (!config.is_object()) throw InvalidArgument(fmt::format("{}: expected a JSON object (a config.json)", source));
   const ConfigReader in(config, source);
   const Architecture& kind = in.Kind();
-  TransformerShape shape = kind.family == Family::kGpt2 ? Gpt2Shape(in) : LlamaShape(in, kind);
+  TransformerShape shape = kind.family == Family::kGpt2 ? Gpt2Shape(in, kind) : LlamaShape(in, kind);
   try {
     shape.Validate();
   } catch (const ShapeError& error) {

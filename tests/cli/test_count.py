@@ -22,6 +22,16 @@ def test_llama_configs_give_the_released_parameter_counts(scalelaw):
     assert llama3["shape"]["seq_len"] == 8192
 
 
+def test_gemma_configs_give_the_reports_non_embedding_counts(scalelaw):
+    # Gemma Team 2024 (arXiv:2403.08295) and Gemma 2 (arXiv:2408.00118), Table 2 of each; tied heads.
+    for name, non_embedding, d_model in (("gemma-7b", 7751248896, 3072), ("gemma-2-9b", 8324201984, 3584),
+                                         ("gemma-2-27b", 26047480320, 4608)):
+        counted = scalelaw("count", "--config", config(f"{name}.config.json"), "--json").json()
+        assert counted["params"]["non_embedding"] == non_embedding
+        assert counted["params"]["total"] == non_embedding + 256000 * d_model
+        assert counted["shape"]["tied_embeddings"] is True
+
+
 def test_text_output_shows_every_convention_beside_6n(scalelaw):
     result = scalelaw("count", "--config", config("llama-2-7b.config.json"))
     assert result.code == 0, result.err

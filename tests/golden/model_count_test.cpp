@@ -38,6 +38,31 @@ TEST_CASE("Llama-2-7B and Llama-3-8B configs give their released parameter count
   CHECK(llama3.non_embedding == 8030261248 - 128256LL * 4096);
 }
 
+// Gemma Team 2024 (arXiv:2403.08295, Table 2) and 2024b (Gemma 2, arXiv:2408.00118, Table 2) print each model's
+// embedding and non-embedding parameters for a vocabulary of 256,128 entries; the released config.json files say
+// 256,000 (the checkpoints' embedding), so the non-embedding counts are the papers' and the embeddings are vocab x
+// d_model, tied to the head.
+TEST_CASE("Gemma 7B and Gemma 2 9B and 27B configs give the papers' non-embedding counts", "[golden][count]") {
+  const auto gemma = CountParameters(ShapeFromHuggingFaceConfig(Fixture("gemma-7b.config.json")));
+  CHECK(gemma.non_embedding == 7751248896);
+  CHECK(gemma.embedding == 256000LL * 3072);
+  CHECK(gemma.output_head == 0);
+  CHECK(gemma.total == 8537680896);  // what transformers reports for google/gemma-7b
+  // The paper's embedding count is its vocabulary's.
+  TransformerShape paper = ShapeFromHuggingFaceConfig(Fixture("gemma-7b.config.json"));
+  paper.vocab = 256128;
+  CHECK(CountParameters(paper).embedding == 786825216);
+  // Gemma 2: four norms per block (before and after the attention and the MLP).
+  const auto gemma2_9b = CountParameters(ShapeFromHuggingFaceConfig(Fixture("gemma-2-9b.config.json")));
+  CHECK(gemma2_9b.non_embedding == 8324201984);
+  CHECK(gemma2_9b.embedding == 256000LL * 3584);
+  const auto gemma2_27b = CountParameters(ShapeFromHuggingFaceConfig(Fixture("gemma-2-27b.config.json")));
+  CHECK(gemma2_27b.non_embedding == 26047480320);
+  paper = ShapeFromHuggingFaceConfig(Fixture("gemma-2-27b.config.json"));
+  paper.vocab = 256128;
+  CHECK(CountParameters(paper).embedding == 1180237824);
+}
+
 TEST_CASE("GPT-2 small's config gives its 124,439,808 parameters", "[golden][count]") {
   // Tied head, learned positions (1024 x 768), LayerNorm and biases everywhere: the 124,439,808 the transformers
   // library reports for openai-community/gpt2 (and nanoGPT's 123.65M once the position table is subtracted).

@@ -248,7 +248,7 @@ TEST_CASE("config.json: unknown architectures, missing and malformed fields name
   CHECK(shape.seq_len == 128);
   CHECK(ConfigError(R"({"model_type": "mixtral", "hidden_size": 64})") ==
         "config.json: field 'model_type': 'mixtral' is not an architecture scalelaw counts (it reads llama, mistral, "
-        "qwen2, gpt2)");
+        "qwen2, gemma, gemma2, gpt2)");
   CHECK(ConfigError(R"({"architectures": ["MambaForCausalLM"]})").find("field 'architectures': 'MambaForCausalLM'") !=
         std::string::npos);
   CHECK(ConfigError(R"({"hidden_size": 64})").find("field 'model_type': missing") != std::string::npos);

@@ -1,6 +1,6 @@
 // A TransformerShape from a Hugging Face transformers `config.json`. The architectures read are those whose
-// config fields fix every weight: Llama-style (model_type llama, mistral, qwen2: num_hidden_layers, hidden_size,
-// num_attention_heads, num_key_value_heads, head_dim, intermediate_size, vocab_size, tie_word_embeddings,
+// config fields fix every weight: Llama-style (model_type llama, mistral, qwen2, gemma, gemma2: num_hidden_layers,
+// hidden_size, num_attention_heads, num_key_value_heads, head_dim, intermediate_size, vocab_size, tie_word_embeddings,
 // max_position_embeddings, hidden_act, rms_norm_eps) and GPT-2 (n_layer, n_embd, n_head, n_inner, n_positions,
 // vocab_size). Another model_type (a mixture of experts, a different block), or a missing field, is an
 // InvalidArgument naming the file and the field.
