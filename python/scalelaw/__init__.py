@@ -13,11 +13,13 @@ N is whatever parameter count your runs record (say which); D is training tokens
 
 from __future__ import annotations
 
+import inspect as _inspect
 import json as _json
 import os as _os
 import warnings as _warnings
 from collections.abc import Mapping as _Mapping
 from collections.abc import Sequence as _Sequence
+from types import SimpleNamespace as _SimpleNamespace
 from typing import Any as _Any
 from typing import Literal as _Literal
 from typing import Optional as _Optional
@@ -186,18 +188,21 @@ def fit(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens
     return result
 
 
-def _fit_request(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens", loss: _Column = "loss", *,
-        flops: _Optional[_Column] = None, model: str = "chinchilla", formula: _Optional[str] = None,
-        columns: _Optional[_Mapping[str, _Column]] = None, grid: _Optional[_Mapping[str, _ArrayLike]] = None,
-        estimator: str = "objective", huber_delta: float = 1e-3, weights: _Optional[_Column] = None, threads: int = 0,
-        drop_highest: int = 0, fix: _Optional[_Mapping[str, float]] = None,
-        tie: _Optional[_Sequence[tuple[str, str]]] = None,
-        bounds: _Optional[_Mapping[str, tuple[float, float]]] = None, bootstrap: int = 0, seed: int = 42,
-        at_flops: _Optional[float] = None, unique_tokens: _Optional[_Column] = None, holdout_top: int = 0,
-        objective: str = "huber", asymmetry: float = 1.0, starts: str = "auto", latin_hypercube_starts: int = 0,
-        progress: bool = False, residual: _Optional[str] = None, max_span: float = 1e4) -> tuple[tuple[_Any, ...], _Optional[dict[str, str]]]:
+# fit()'s keywords and their defaults, which _fit_request fills in for fit(), validate() and the other callers.
+_FIT_KEYWORDS = {name: p.default for name, p in _inspect.signature(fit).parameters.items()
+                 if p.kind is _inspect.Parameter.KEYWORD_ONLY}
+
+
+def _fit_request(data: _Any = None, params: _Column = "params", tokens: _Column = "tokens", loss: _Column = "loss",
+                 **keywords: _Any) -> tuple[tuple[_Any, ...], _Optional[dict[str, str]]]:
     """fit's arguments as the C++ core takes them (_scalelaw._fit, _scalelaw._validate), and the columns of the
-    table read (None without a table)."""
+    table read (None without a table). keywords are fit()'s, with fit()'s defaults (_FIT_KEYWORDS)."""
+    unknown = sorted(set(keywords) - set(_FIT_KEYWORDS))
+    if unknown:
+        raise TypeError(f"fit() got an unexpected keyword argument {unknown[0]!r}")
+    k = _SimpleNamespace(**{**_FIT_KEYWORDS, **keywords})
+    flops, model, formula, columns = k.flops, k.model, k.formula, k.columns
+    weights, unique_tokens = k.weights, k.unique_tokens
     table = data if _is_table(data) else None
     if table is None and data is not None:  # fit(N, D, loss): the arrays arrive one place to the left
         if not isinstance(tokens, str):
@@ -239,17 +244,18 @@ def _fit_request(data: _Any = None, params: _Column = "params", tokens: _Column 
                     if read is not None:
                         read[name] = name
     options = {
-        "estimator": str(estimator), "objective": str(objective), "asymmetry": float(asymmetry),
-        "residual": "" if residual is None else str(residual),
-        "huber_delta": float(huber_delta), "threads": int(threads),
-        "fix": {str(k): float(v) for k, v in (fix or {}).items()},
-        "tie": [(str(a), str(b)) for a, b in (tie or [])],
-        "bounds": {str(k): (float(lo), float(hi)) for k, (lo, hi) in (bounds or {}).items()},
-        "grid": {str(k): [float(x) for x in _np.atleast_1d(v)] for k, v in (grid or {}).items()},
-        "holdout_top": int(holdout_top), "max_span": float(max_span), "starts": f"lhs:{int(latin_hypercube_starts)}" if latin_hypercube_starts else str(starts),
-        "seed": int(seed), "bootstrap": int(bootstrap),
-        "at_flops": float("nan") if at_flops is None else float(at_flops), "drop_highest": int(drop_highest),
-        "progress": bool(progress), "known_columns": known,
+        "estimator": str(k.estimator), "objective": str(k.objective), "asymmetry": float(k.asymmetry),
+        "residual": "" if k.residual is None else str(k.residual),
+        "huber_delta": float(k.huber_delta), "threads": int(k.threads),
+        "fix": {str(name): float(v) for name, v in (k.fix or {}).items()},
+        "tie": [(str(a), str(b)) for a, b in (k.tie or [])],
+        "bounds": {str(name): (float(lo), float(hi)) for name, (lo, hi) in (k.bounds or {}).items()},
+        "grid": {str(name): [float(x) for x in _np.atleast_1d(v)] for name, v in (k.grid or {}).items()},
+        "holdout_top": int(k.holdout_top), "max_span": float(k.max_span),
+        "starts": f"lhs:{int(k.latin_hypercube_starts)}" if k.latin_hypercube_starts else str(k.starts),
+        "seed": int(k.seed), "bootstrap": int(k.bootstrap),
+        "at_flops": float("nan") if k.at_flops is None else float(k.at_flops), "drop_highest": int(k.drop_highest),
+        "progress": bool(k.progress), "known_columns": known,
     }
     w = None if weights is None else _column(weights, "weights")
     u = None if unique_tokens is None else _column(unique_tokens, "unique_tokens")
@@ -682,9 +688,13 @@ def predict_downstream(*, law: str = "performance-law", key: _Optional[str] = No
                        constants: _Optional[_Mapping[str, float]] = None, **inputs: _Any) -> _Values:
     """Downstream laws: the Performance Law's MMLU (law="performance-law": layers, d_model, ffn_width, tokens,
     params) or the densing law's parameters for equal quality (law="densing": params, days). key picks the output
-    ("mmlu", "params_equal_quality", ...; the law's first by default)."""
+    ("mmlu", "params_equal_quality", ...; the law's first output, as the registry lists it, by default)."""
     if key is None:
-        key = {"performance-law": "mmlu", "densing": "params_equal_quality"}.get(law, "mmlu")
+        records = [r for r in laws() if r.quantity_key == "downstream" and law in (r.family, r.name)]
+        if not records:
+            families = sorted({r.family for r in laws() if r.quantity_key == "downstream"})
+            raise InvalidArgument(f"law={law!r}: not a downstream law (choose {', '.join(families)})")
+        key = records[0].outputs[0]
     return _vectorised("downstream", key, law, constants=constants, **inputs)
 
 

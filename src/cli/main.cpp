@@ -628,8 +628,13 @@ void AddLadderCommand(CLI::App& app, LadderCommand& command, int& exit_code) {
                   "A published downstream law evaluated at the target beside the chain (repeatable): " +
                       fmt::format("{}", fmt::join(scalelaw::FamiliesFor(Quantity::kDownstream), ", ")) +
                       "; the target's N and D are its params and tokens, the options below its other inputs");
+  // The target gives N (in every definition: the laws convert) and D; the shape inputs are the user's.
   for (Input input : scalelaw::InputsFor(Quantity::kDownstream)) {
-    if (input != Input::kParams && input != Input::kTokens) AddInput(sub, input, command.target_inputs);
+    bool given_by_target = input == Input::kTokens;
+    for (scalelaw::ParamsDefinition definition : scalelaw::kParamsDefinitions) {
+      given_by_target = given_by_target || input == scalelaw::ParamsInput(definition);
+    }
+    if (!given_by_target) AddInput(sub, input, command.target_inputs);
   }
   AddJsonFlag(sub, command.json);
   sub->add_option("--plot", command.plot,

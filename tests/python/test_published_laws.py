@@ -102,3 +102,16 @@ def test_flops_is_the_training_compute_and_a_lifetime_budget_has_its_own_keyword
     assert p["params"] == pytest.approx(a.params, rel=1e-12)
     with pytest.raises(scalelaw.InvalidArgument, match="flops= as the training compute.*lifetime_flops="):
         scalelaw.allocate(1e24, inference_tokens=1e13)
+
+
+def test_predict_downstream_reads_the_first_output_the_registry_lists():
+    # The registry's own test vectors (laws.md): the Performance Law at Llama-3-8B's shape and data, MMLU 65.45
+    # (and its instability discount by key=); the densing law's 7e9 at one doubling time, 3.5e9 for equal quality.
+    mmlu = scalelaw.predict_downstream(layers=32, d_model=4096, ffn_width=14336, tokens=15e12, params=8.03e9)
+    assert round(mmlu, 2) == 65.45
+    discount = scalelaw.predict_downstream(key="instability_discount", layers=32, d_model=4096, ffn_width=14336,
+                                           tokens=15e12, params=8.03e9)
+    assert round(discount, 4) == 0.9686
+    assert scalelaw.predict_downstream(law="densing", params=7e9, days=99.02) == pytest.approx(3.5e9, rel=1e-3)
+    with pytest.raises(scalelaw.InvalidArgument, match="not a downstream law .*densing, performance-law"):
+        scalelaw.predict_downstream(law="chinchilla", params=7e9)
