@@ -35,6 +35,9 @@ void Collect(const std::vector<Prediction>& predictions, std::vector<std::string
   for (const Prediction& p : predictions) warnings->insert(warnings->end(), p.warnings.begin(), p.warnings.end());
 }
 
+// How far (relative) the planned shape may be from the law's N or M before the plan warns.
+constexpr double kPlanShapeTolerance = 0.10;
+
 // The shape nearest the allocation's N (or M), D recomputed under the law's FLOP convention; nullopt with a
 // warning when no shape fits the constraints there.
 std::optional<TrainingConfiguration> Configure(const LawInfo& law, const Prediction& allocation,
@@ -65,6 +68,14 @@ std::optional<TrainingConfiguration> Configure(const LawInfo& law, const Predict
   run.model = found.shapes.front().count;
   run.matched_on = found.target_quantity;
   run.target = found.target;
+  // A shape far from the law's N is another model than the one the law planned: the constraints (a vocabulary
+  // large for that N, a coarse d_model multiple, the aspect-ratio range) cannot build it.
+  if (const double off = found.shapes.front().value / run.target - 1; std::abs(off) > kPlanShapeTolerance) {
+    plan->warnings.push_back(fmt::format(
+        "the nearest shape's {} {} is {:+.0f}% from the law's {}: the shape constraints cannot build that N (the "
+        "vocabulary, d_model multiple or aspect-ratio range); the plan's D, batch and LR are for this shape",
+        detail::ShortNumber(found.shapes.front().value), run.matched_on, 100 * off, detail::ShortNumber(run.target)));
+  }
   run.flop_convention = convention;
   run.flops_per_token = counted.flops_per_token(run.model.shape);
   run.seq_len = options.seq_len;
@@ -302,25 +313,40 @@ TrainingPlan PlanTraining(const PredictionInputs& inputs, const Law& allocation_
     // search changes when the embedding takes more or fewer of the law's total N).
     const int multiple = std::max(1, options.vocab_multiple);
     std::optional<PlanItem> vocab;
-    for (int search = 1; search <= 5; ++search) {
+    bool settled = false;
+    for (int search = 1; search <= 5 && !settled; ++search) {
       vocab = Summarise(answers(Quantity::kVocabularySize, at_shape(*plan.configuration)), "vocab_size", "");
       if (!vocab) break;
       const auto rounded = static_cast<std::int64_t>(std::ceil(std::floor(vocab->value) / multiple) * multiple);
-      if (rounded == plan.configuration->model.shape.vocab || search == 5) break;
-      shape.vocab = rounded;
+      settled = rounded == plan.configuration->model.shape.vocab;
+      if (settled || search == 5) break;
+      // The notes and warnings of the shape found last give way to the new search's.
+      const std::vector<std::string> kept_notes = plan.notes, kept_warnings = plan.warnings;
       plan.notes.resize(notes_before);
       plan.warnings.resize(warnings_before);
+      shape.vocab = rounded;
       std::optional<TrainingConfiguration> again = Configure(allocation_record, allocation, at, shape, &plan);
-      if (!again) break;  // the warning says why; the last shape found stands
+      if (!again) {  // the last shape found stands, with why the law's vocabulary could not be had
+        const std::string why = plan.warnings.back();
+        plan.notes = kept_notes;
+        plan.warnings = kept_warnings;
+        plan.warnings.push_back(fmt::format("with the vocabulary law's {}: {}", rounded, why));
+        break;
+      }
       plan.configuration = std::move(again);
     }
-    if (vocab) {
+    if (!vocab) {
+      plan.warnings.push_back("no vocabulary law answered: the shape keeps the vocabulary " +
+                              std::to_string(plan.configuration->model.shape.vocab));
+    } else if (settled) {
       plan.notes.push_back(
           fmt::format("the shape's vocabulary {} is {}'s {} at its non-vocabulary N, rounded up to a multiple of {}",
                       plan.configuration->model.shape.vocab, vocab->law, std::floor(vocab->value), multiple));
     } else {
-      plan.warnings.push_back("no vocabulary law answered: the shape keeps the vocabulary " +
-                              std::to_string(plan.configuration->model.shape.vocab));
+      plan.warnings.push_back(fmt::format(
+          "the shape's vocabulary {} is not {}'s {} at its non-vocabulary N rounded up to a multiple of {}: the "
+          "search did not settle",
+          plan.configuration->model.shape.vocab, vocab->law, std::floor(vocab->value), multiple));
     }
   }
   if (plan.configuration) {

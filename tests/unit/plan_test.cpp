@@ -252,3 +252,18 @@ TEST_CASE("The vocabulary from the law is a fixed point of the shape search", "[
   CHECK(Item(plan, "vocab_size").value == vocab);
   CHECK(Mentions(plan.notes, "rounded up to a multiple of 128"));
 }
+
+TEST_CASE("A shape far from the law's N is warned about", "[plan]") {
+  PredictionInputs in;
+  in.Set(Input::kFlops, 1e18).Set(Input::kSeqLen, 2048);
+  scalelaw::PlanOptions options;
+  options.shape.vocab = 1000000;  // a million-entry embedding alone is 1.3e8 parameters, past the law's 8e7
+  const scalelaw::TrainingPlan plan = scalelaw::PlanTraining(in, "epoch", options);
+  REQUIRE(plan.configuration);
+  const double off = static_cast<double>(plan.configuration->model.params.total) / plan.configuration->target - 1;
+  CHECK(off > 0.10);
+  CHECK(Mentions(plan.warnings, "the shape constraints cannot build that N"));
+  // The default vocabulary builds it within a few percent, without the warning.
+  const scalelaw::TrainingPlan usual = scalelaw::PlanTraining(in, "epoch");
+  CHECK_FALSE(Mentions(usual.warnings, "cannot build that N"));
+}
