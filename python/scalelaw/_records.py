@@ -15,7 +15,10 @@ import importlib
 import math
 from collections.abc import Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from ._scalelaw import ScheduleDesign
 
 __all__ = ["Allocation", "InputRecord", "LawRecord", "ModelRecord", "Plan", "PlanItem", "Prediction", "TrainingConfiguration",
            "ValidationResult"]
@@ -166,11 +169,12 @@ class TrainingConfiguration(_Record):
     peak_lr: float
     lr_law: str
     schedule: str
-    designed_schedule: Optional[Any]
+    designed_schedule: Optional[ScheduleDesign]
     _data: dict[str, Any] = field(repr=False, compare=False)
 
     @classmethod
-    def _from_json(cls, data: Mapping[str, Any], designed_schedule: Optional[Any] = None) -> TrainingConfiguration:
+    def _from_json(cls, data: Mapping[str, Any],
+                   designed_schedule: Optional[ScheduleDesign] = None) -> TrainingConfiguration:
         return cls(shape=dict(data["shape"]), params=dict(data["params"]),
                    conventions=[dict(c) for c in data["flops_per_token"]], matched_on=str(data["matched_on"]),
                    target=_number(data["target"]), flop_convention=str(data["flop_convention"]),
@@ -205,7 +209,7 @@ class Plan(_Record):
         raise KeyError(f"{key!r}: the plan has {', '.join(i.key for i in self.items)}")
 
     @classmethod
-    def _from_json(cls, data: Mapping[str, Any], designed_schedule: Optional[Any] = None) -> Plan:
+    def _from_json(cls, data: Mapping[str, Any], designed_schedule: Optional[ScheduleDesign] = None) -> Plan:
         sources = {str(k): str(v) for k, v in data.get("sources", {}).items()}
         alternatives = data.get("alternatives", {})
         spread = data.get("spread", {})
