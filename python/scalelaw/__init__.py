@@ -1503,6 +1503,8 @@ def count(config: _Optional[_Union[str, "_os.PathLike[str]"]] = None, *, layers:
     if config is not None:
         shape_given = [name for name, value in (("layers", layers), ("d_model", d_model), ("heads", heads),
                                                 ("vocab", vocab)) if value is not None]
+        shape_given += [name for name, value in (("experts", experts), ("experts_per_token", experts_per_token),
+                                                 ("expert_ffn", expert_ffn)) if value]
         if shape_given:
             raise InvalidArgument(f"count: give config= or the shape, not both ({', '.join(shape_given)}= with "
                                   "config=)")

@@ -96,6 +96,8 @@ def test_bad_input_names_the_keyword_or_the_file_and_field():
     with pytest.raises(scalelaw.InvalidArgument, match=r"^experts_per_token: must be a whole number from 1 to experts "
                                                        r"\(4\), not 5"):
         scalelaw.count(layers=2, d_model=64, heads=4, vocab=100, seq_len=128, experts=4, experts_per_token=5)
+    with pytest.raises(scalelaw.InvalidArgument, match=r"not both \(experts= with config=\)"):
+        scalelaw.count(os.path.join(CONFIGS, "llama-2-7b.config.json"), experts=8)
     with pytest.raises(scalelaw.InvalidArgument, match=r"^experts: must be a positive whole number"):
         scalelaw.count(layers=2, d_model=64, heads=4, vocab=100, seq_len=128, experts=-1)
     with pytest.raises(scalelaw.InputError, match="absent.json"):
