@@ -26,7 +26,7 @@ ShapeCount CountShape(const std::optional<std::string>& config, int layers, int 
                       int head_dim, std::int64_t ffn, const std::string& ffn_kind, int ffn_multiple_of,
                       double ffn_multiplier, std::int64_t vocab, bool tied_embeddings, const std::string& norm,
                       int norms_per_layer, bool final_norm, const std::string& biases, const std::string& positions,
-                      int max_positions, int seq_len) {
+                      int max_positions, int seq_len, int experts, int experts_per_token, std::int64_t expert_ffn) {
   if (config) {
     TransformerShape shape = scalelaw::ShapeFromHuggingFaceConfig(*config);
     if (seq_len > 0) shape.seq_len = seq_len;
@@ -53,6 +53,9 @@ ShapeCount CountShape(const std::optional<std::string>& config, int layers, int 
   shape.positions = scalelaw::ParsePositionKind(positions);
   shape.max_positions = max_positions;
   shape.seq_len = seq_len;
+  shape.experts = experts;
+  shape.experts_per_token = experts_per_token;
+  shape.expert_ffn = expert_ffn;
   return scalelaw::Count(shape);  // ShapeError (an InvalidArgument) names the keyword: "heads: ..."
 }
 
@@ -75,6 +78,9 @@ py::dict ShapeDict(const ShapeCount& count) {
   out["positions"] = std::string(Name(s.positions));
   out["max_positions"] = s.PositionRows();
   out["seq_len"] = s.seq_len;
+  out["experts"] = s.experts;
+  out["experts_per_token"] = s.experts_per_token;
+  out["expert_ffn"] = count.expert_ffn_width;
   return out;
 }
 
@@ -137,7 +143,11 @@ void BindCount(py::module_& m) {
       .def_readonly("position_embedding", &ParameterCounts::position_embedding)
       .def_readonly("output_head", &ParameterCounts::output_head, "0 when tied")
       .def_readonly("blocks", &ParameterCounts::blocks)
-      .def_readonly("final_norm", &ParameterCounts::final_norm);
+      .def_readonly("final_norm", &ParameterCounts::final_norm)
+      .def_readonly("active", &ParameterCounts::active,
+                    "the parameters one token uses: a mixture of experts' total minus the experts it leaves unused "
+                    "(the total when dense)")
+      .def_readonly("routed_experts", &ParameterCounts::routed_experts, "every expert of every layer (0 when dense)");
   py::class_<ConventionCount>(m, "ConventionCount", "Training FLOPs per token under one named convention")
       .def_property_readonly("name", [](const ConventionCount& c) { return c.convention->name; })
       .def_property_readonly("title", [](const ConventionCount& c) { return c.convention->title; })
@@ -147,7 +157,7 @@ void BindCount(py::module_& m) {
           "counts", [](const ConventionCount& c) { return c.convention->counts; },
           "which parameters and operations the convention counts")
       .def_readonly("flops_per_token", &ConventionCount::flops_per_token)
-      .def_readonly("ratio_to_6n", &ConventionCount::ratio_to_6n, "flops_per_token / (6 x params.total)");
+      .def_readonly("ratio_to_6n", &ConventionCount::ratio_to_6n, "flops_per_token / (6 x params.active)");
   py::class_<ShapeCount>(m, "ShapeCount", "A transformer's parameter counts and FLOPs per token (scalelaw.count)")
       .def_property_readonly("shape", &ShapeDict, "the shape counted, every derived width resolved")
       .def_readonly("params", &ShapeCount::params)
@@ -172,7 +182,8 @@ void BindCount(py::module_& m) {
         py::arg("kv_heads"), py::arg("head_dim"), py::arg("ffn"), py::arg("ffn_kind"), py::arg("ffn_multiple_of"),
         py::arg("ffn_multiplier"), py::arg("vocab"), py::arg("tied_embeddings"), py::arg("norm"),
         py::arg("norms_per_layer"), py::arg("final_norm"), py::arg("biases"), py::arg("positions"),
-        py::arg("max_positions"), py::arg("seq_len"));
+        py::arg("max_positions"), py::arg("seq_len"), py::arg("experts"), py::arg("experts_per_token"),
+        py::arg("expert_ffn"));
   // The inputs a counted model gives every law (WithModel): its three parameter counts, each law reading the N it
   // defines, and the shape fields laws read; predict_*(model=...) passes them.
   m.def("_model_inputs", [](const ShapeCount& count) {
@@ -199,6 +210,9 @@ void BindCount(py::module_& m) {
     out["biases"] = std::string(Name(defaults.biases));
     out["positions"] = std::string(Name(defaults.positions));
     out["max_positions"] = defaults.max_positions;
+    out["experts"] = defaults.experts;
+    out["experts_per_token"] = defaults.experts_per_token;
+    out["expert_ffn"] = defaults.expert_ffn;
     return out;
   });
   m.def("_count_choices", [] {

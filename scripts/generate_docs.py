@@ -222,6 +222,7 @@ def flop_conventions(cli):
     deepseek_text, deepseek = count_example(cli, deepseek_args)
     llama_text, llama = count_example(cli, llama_args)
     gemma2 = count_example(cli, ["--config", "tests/fixtures/model_configs/gemma-2-9b.config.json"])[1]
+    mixtral = count_example(cli, ["--config", "tests/fixtures/model_configs/mixtral-8x7b.config.json"])[1]
     palm_text, palm = count_example(cli, palm_args)
     palm_mfu = 238.3e3 * palm["flops"]["palm"]["flops_per_token"] / (6144 * 275e12)
     small_text, small = count_example(cli, small_args)
@@ -255,6 +256,9 @@ def flop_conventions(cli):
              "- **non-vocabulary**: total without the input embedding and the output head, N_nv of Tao et al. 2024 "
              "(arXiv:2407.13623); their vocabulary parameters N_v = V d are counted twice for an untied model.",
              "- **embedding**: token and position embeddings.",
+             "- **active** (a mixture of experts, `--experts` > 0): the parameters one token uses, total minus the "
+             "experts each layer leaves unused (`--experts` - `--experts-per-token` of them); the router counts. "
+             "Equal to total for a dense model.",
              "- **Kaplan Table 1**: 2 d_model n_layer (2 d_attn + d_ff), the blocks' weight matrices without biases "
              "and norms, which the `kaplan` convention multiplies by 6 (12 n_layer d_model^2 for the standard shape).",
              "",
@@ -316,6 +320,18 @@ def flop_conventions(cli):
              f"{gemma2['params']['total']:,} in all with the released 256,000-entry vocabulary (the report counts "
              "256,128). Gemma 2's and Mistral's sliding-window layers have the weights of full-attention ones; the "
              "conventions' attention terms count every layer over the whole context.", "",
+             "A Mixtral config (`model_type` mixtral; Jiang et al. 2024, arXiv:2401.04088, Sec. 2) is a mixture of "
+             f"experts: {mixtral['shape']['experts']} SwiGLU experts of width {mixtral['shape']['expert_ffn']:,} in "
+             f"every layer, {mixtral['shape']['experts_per_token']} per token, and a router of d_model x experts. "
+             "`tests/fixtures/model_configs/mixtral-8x7b.config.json` counts "
+             f"{mixtral['params']['total']:,} parameters (the paper's 47B) of which "
+             f"{mixtral['params']['active']:,} are active per token (its 13B). Each convention but DeepSeek's counts "
+             "what a token uses: 6N is 6 x the active parameters, "
+             f"{flops(mixtral, '6n')} FLOPs per token, and Chinchilla's full count at the 32,768-token context "
+             f"{flops(mixtral, 'chinchilla')} ({ratio(mixtral, 'chinchilla')} x 6N); DeepSeek's M reads only "
+             "n_layer, d_model and l_seq and so counts a dense block. The shape options are `--experts`, "
+             "`--experts-per-token` and `--expert-ffn` (count only: the shape search and the laws' `--config` "
+             "refuse a mixture of experts, whose N no published law was fitted on).", "",
              "### How far 6N is off for a small model at a long context", "",
              "Chinchilla's 196M shape (Table A9: 16 layers, d_model 896, 14 heads, ffw 3584), untied with a "
              f"32,000 vocabulary, {small['params']['total']:,} parameters. At 4096 tokens the full count is "
@@ -331,16 +347,22 @@ def flop_conventions(cli):
     page += ["## Bad input", "",
              "A shape that cannot be built (heads that do not divide d_model without `--head-dim`, key-value "
              "heads that do not divide the heads) is one line naming the option, exit 2; a config.json of another "
-             "architecture (a mixture of experts, `model_type` other than llama, mistral, qwen2, gpt2) or without "
-             "a needed field is one line naming the file and the field, exit 2. Python raises "
+             "architecture (`model_type` other than llama, mistral, mixtral, qwen2, gemma, gemma2, gpt2: another "
+             "mixture of experts, a state-space model) or without a needed field is one line naming the file and "
+             "the field, exit 2. Python raises "
              "`scalelaw.InvalidArgument` with the keyword or the file and field.", "",
              "```", "$ scalelaw count --layers 12 --d-model 1000 --heads 12 --vocab 50000 --seq-len 2048",
              subprocess.run([os.path.abspath(cli), "count", "--layers", "12", "--d-model", "1000", "--heads", "12",
                              "--vocab", "50000", "--seq-len", "2048"], capture_output=True, text=True,
                             cwd=ROOT).stderr.rstrip(),
-             "$ scalelaw count --config tests/fixtures/model_configs/mixtral-8x7b.config.json",
+             "$ scalelaw count --layers 2 --d-model 64 --heads 4 --vocab 100 --seq-len 128 --experts 4 "
+             "--experts-per-token 5",
+             subprocess.run([os.path.abspath(cli), "count", "--layers", "2", "--d-model", "64", "--heads", "4",
+                             "--vocab", "100", "--seq-len", "128", "--experts", "4", "--experts-per-token", "5"],
+                            capture_output=True, text=True, cwd=ROOT).stderr.rstrip(),
+             "$ scalelaw count --config tests/fixtures/model_configs/mamba-130m.config.json",
              subprocess.run([os.path.abspath(cli), "count", "--config",
-                             "tests/fixtures/model_configs/mixtral-8x7b.config.json"], capture_output=True,
+                             "tests/fixtures/model_configs/mamba-130m.config.json"], capture_output=True,
                             text=True, cwd=ROOT).stderr.rstrip(),
              "```", ""]
     return "\n".join(page)

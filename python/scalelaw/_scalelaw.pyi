@@ -958,6 +958,10 @@ class ParameterCounts:
     def blocks(self) -> int: ...
     @property
     def final_norm(self) -> int: ...
+    @property
+    def active(self) -> int: ...  # the parameters one token uses (a mixture of experts); the total when dense
+    @property
+    def routed_experts(self) -> int: ...  # every expert of every layer; 0 when dense
 
 class ConventionCount:
     """Training FLOPs per token under one named convention."""
@@ -1016,6 +1020,9 @@ def _count(
     positions: str,
     max_positions: int,
     seq_len: int,
+    experts: int,
+    experts_per_token: int,
+    expert_ffn: int,
 ) -> ShapeCount: ...
 def _model_inputs(count: ShapeCount) -> dict[str, float]: ...  # the three parameter counts and shape inputs of a model
 def _count_defaults() -> dict[str, Any]: ...  # TransformerShape's defaults under scalelaw.count's keywords

@@ -224,7 +224,7 @@ CLI::Option* AddInput(CLI::App* app, Input input, InputValues& values) {
 CLI::Option* AddModelConfig(CLI::App* sub, InputValues& values) {
   return sub->add_option("--config", values.model_config,
                          "The model as a Hugging Face config.json (model_type " +
-                             fmt::format("{}", fmt::join(scalelaw::HuggingFaceModelTypes(), ", ")) +
+                             fmt::format("{}", fmt::join(scalelaw::HuggingFaceDenseModelTypes(), ", ")) +
                              "): its exact total, non-embedding and non-vocabulary counts, each law reading the N it "
                              "defines, and its layers, d_model, FFN width and context")
       ->check(CLI::ExistingFile);
@@ -669,6 +669,14 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
         "Feed-forward width (0: 4 d_model for gelu; for swiglu Llama's rule, 8 d_model / 3 times --ffn-multiplier "
         "rounded up to --ffn-multiple-of)",
         0);
+  // A mixture of experts is counted, not searched: these are count's alone (shape, sweep and plan stay dense).
+  whole("--experts", shape.experts,
+        "Routed experts in every layer's feed-forward block, a mixture of experts with a d_model x experts router "
+        "(0: a dense block)",
+        0);
+  whole("--experts-per-token", shape.experts_per_token,
+        "The top-k experts each token uses, 1 to --experts (the active parameters and the FLOPs count these)", 0);
+  whole("--expert-ffn", shape.expert_ffn, "Each expert's feed-forward width (0: --ffn's width)", 0);
   for (CLI::Option* option : AddArchitectureOptions(sub, shape, command.kinds)) shape_options.push_back(option);
   sub->add_option("--seq-len", command.seq_len,
                   "Training context, which the attention FLOPs grow with (with --config: instead of "

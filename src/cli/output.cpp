@@ -42,7 +42,14 @@ PredictionInputs InputValues::Inputs() const {
   for (const auto& [input, text] : texts) {
     if (!text.empty()) in.SetText(input, text);
   }
-  if (!model_config.empty()) in = WithModel(ShapeFromHuggingFaceConfig(model_config), std::move(in));
+  if (!model_config.empty()) {
+    const TransformerShape shape = ShapeFromHuggingFaceConfig(model_config);
+    try {
+      in = WithModel(shape, std::move(in));
+    } catch (const ShapeError& error) {
+      throw InvalidArgument(fmt::format("{}: {}", model_config, error.what()));  // "FILE: experts: ..."
+    }
+  }
   return in;
 }
 

@@ -19,9 +19,14 @@ nlohmann::ordered_json ShapeCountJson(const ShapeCount& count) {
                                {"biases", Name(s.biases)},
                                {"positions", Name(s.positions)},
                                {"max_positions", s.PositionRows()},
-                               {"seq_len", s.seq_len}};
+                               {"seq_len", s.seq_len},
+                               {"experts", s.experts},
+                               {"experts_per_token", s.experts_per_token},
+                               {"expert_ffn", count.expert_ffn_width}};
   const ParameterCounts& p = count.params;
   nlohmann::ordered_json params{{"total", p.total},
+                                {"active", p.active},
+                                {"routed_experts", p.routed_experts},
                                 {"non_embedding", p.non_embedding},
                                 {"non_vocabulary", p.non_vocabulary},
                                 {"embedding", p.embedding},

@@ -17,6 +17,26 @@ std::int64_t NormParams(const TransformerShape& shape) {
   return shape.norm == NormKind::kLayerNorm ? std::int64_t{2} * shape.d_model : shape.d_model;
 }
 
+// One feed-forward block of the shape's kind and width `width`: its matrices d_model x width (and width x d_model),
+// and with every linear map biased, a bias of width on each input matrix and one of d_model on the output.
+std::int64_t FfnBlockParams(const TransformerShape& shape, std::int64_t width, bool with_biases) {
+  const int matrices = FfnMatrices(shape.ffn_kind);
+  std::int64_t params = matrices * std::int64_t{shape.d_model} * width;
+  if (with_biases && shape.biases == BiasKind::kAll) params += (matrices - 1) * width + shape.d_model;
+  return params;
+}
+
+// The router of a mixture-of-experts layer: the logits x W_g of one token over the experts, W_g d_model x experts
+// without a bias (Jiang et al. 2024, arXiv:2401.04088, Sec. 2, G(x) = Softmax(TopK(x W_g))).
+std::int64_t RouterParams(const TransformerShape& shape) { return std::int64_t{shape.d_model} * shape.experts; }
+
+// The feed-forward parameters of one layer a token uses: the dense block, or experts_per_token experts (the top
+// k of the router's logits, Mixtral's y = sum_i G(x)_i E_i(x) over the nonzero gates) and the router.
+std::int64_t ActiveFfnParams(const TransformerShape& shape, bool with_biases) {
+  if (!shape.IsMixtureOfExperts()) return FfnBlockParams(shape, shape.FfnWidth(), with_biases);
+  return shape.experts_per_token * FfnBlockParams(shape, shape.ExpertFfnWidth(), with_biases) + RouterParams(shape);
+}
+
 }  // namespace
 
 ParameterCounts CountParameters(const TransformerShape& shape) {
@@ -26,8 +46,14 @@ ParameterCounts CountParameters(const TransformerShape& shape) {
   std::int64_t attention = d * q + 2 * d * kv + q * d;
   if (shape.biases != BiasKind::kNone) attention += q + 2 * kv;
   if (shape.biases == BiasKind::kAll) attention += d;
-  std::int64_t ffn = FfnMatrices(shape.ffn_kind) * d * f;
-  if (shape.biases == BiasKind::kAll) ffn += (FfnMatrices(shape.ffn_kind) - 1) * f + d;
+  // Feed-forward: one block, or every expert and the router; the experts a token leaves unused are not active.
+  std::int64_t ffn = FfnBlockParams(shape, f, true), routed_experts = 0, unused_experts = 0;
+  if (shape.IsMixtureOfExperts()) {
+    const std::int64_t expert = FfnBlockParams(shape, shape.ExpertFfnWidth(), true);
+    routed_experts = shape.experts * expert;
+    unused_experts = (shape.experts - shape.experts_per_token) * expert;
+    ffn = routed_experts + RouterParams(shape);
+  }
   const std::int64_t layer = attention + ffn + shape.norms_per_layer * NormParams(shape);
 
   ParameterCounts counts;
@@ -42,23 +68,30 @@ ParameterCounts CountParameters(const TransformerShape& shape) {
   counts.non_embedding = counts.total - counts.embedding;
   counts.vocabulary = counts.token_embedding + counts.output_head;
   counts.non_vocabulary = counts.total - counts.vocabulary;
+  counts.routed_experts = shape.layers * routed_experts;
+  counts.active = counts.total - shape.layers * unused_experts;
   return counts;
+}
+
+double ActiveFfnMatrixWeights(const TransformerShape& shape) {
+  shape.Validate();
+  return static_cast<double>(ActiveFfnParams(shape, false));
 }
 
 double KaplanNonEmbeddingParams(const TransformerShape& shape) {
   shape.Validate();
   const double d = shape.d_model, q = static_cast<double>(shape.AttentionWidth()),
-               kv = static_cast<double>(shape.KeyValueWidth()), f = static_cast<double>(shape.FfnWidth());
+               kv = static_cast<double>(shape.KeyValueWidth());
   // Table 1 rows: Attention QKV n_layer d_model 3 d_attn, Attention project n_layer d_attn d_model, Feedforward
-  // n_layer 2 d_model d_ff.
-  return shape.layers * (d * (q + 2 * kv) + q * d + FfnMatrices(shape.ffn_kind) * d * f);
+  // n_layer 2 d_model d_ff (a mixture of experts: the experts_per_token experts a token passes and the router).
+  return shape.layers * (d * (q + 2 * kv) + q * d + ActiveFfnMatrixWeights(shape));
 }
 
 ChinchillaForwardFlops ChinchillaForwardFlopsPerSequence(const TransformerShape& shape) {
   shape.Validate();
   const double t = shape.seq_len, v = static_cast<double>(shape.vocab), d = shape.d_model,
                q = static_cast<double>(shape.AttentionWidth()), kv = static_cast<double>(shape.KeyValueWidth()),
-               f = static_cast<double>(shape.FfnWidth()), h = shape.heads;
+               h = shape.heads;
   ChinchillaForwardFlops flops;
   flops.embeddings = 2 * t * v * d;
   // The paper's 2 x 3 x seq_len x d_model x (key_size x num_heads): three projections of width d_attn; with
@@ -68,8 +101,11 @@ ChinchillaForwardFlops ChinchillaForwardFlopsPerSequence(const TransformerShape&
   flops.softmax = 3 * h * t * t;
   flops.values = 2 * t * t * q;
   flops.output = 2 * t * q * d;
-  // 2 x seq_len x (d_model x ffw_size + d_model x ffw_size); a gated block has a third matrix.
-  flops.dense = 2 * t * FfnMatrices(shape.ffn_kind) * d * f;
+  // 2 x seq_len x (d_model x ffw_size + d_model x ffw_size); a gated block has a third matrix. A mixture of
+  // experts: each token passes experts_per_token experts, 2 seq_len matrices d_model ffw_size each, and the
+  // router's 2 seq_len d_model experts logits (the softmax over the top k and the weighted sum are sub-leading,
+  // as the paper leaves the activations out).
+  flops.dense = 2 * t * ActiveFfnMatrixWeights(shape);
   flops.final_logits = 2 * t * d * v;
   flops.total = flops.embeddings +
                 shape.layers * (flops.qkv + flops.logits + flops.softmax + flops.values + flops.output + flops.dense) +
@@ -78,12 +114,15 @@ ChinchillaForwardFlops ChinchillaForwardFlopsPerSequence(const TransformerShape&
 }
 
 // Kaplan et al. 2020 (arXiv:2001.08361) Section 2.1: "C ~ 6N", the forward pass 2N and the backward twice it,
-// with N the non-embedding parameters.
+// with N the non-embedding parameters. A parameter costs FLOPs only for the tokens that multiply by it, so for a
+// mixture of experts N is the active parameters (a token's experts_per_token experts and the router), as
+// Jiang et al. 2024 (arXiv:2401.04088, Sec. 2) count Mixtral's compute by its 13B active parameters.
 double SixNFlopsPerToken(const TransformerShape& shape) {
-  return 6.0 * static_cast<double>(CountParameters(shape).total);
+  return 6.0 * static_cast<double>(CountParameters(shape).active);
 }
 double SixNNonEmbeddingFlopsPerToken(const TransformerShape& shape) {
-  return 6.0 * static_cast<double>(CountParameters(shape).non_embedding);
+  const ParameterCounts counts = CountParameters(shape);
+  return 6.0 * static_cast<double>(counts.active - counts.embedding);
 }
 
 // Kaplan et al. 2020, Table 1: C_forward = 2N + 2 n_layer n_ctx d_attn (the attention-mask term is one product of
@@ -101,7 +140,8 @@ double ChinchillaFlopsPerToken(const TransformerShape& shape) {
 
 // Bi et al. 2024 (DeepSeek LLM, arXiv:2401.02954), Section 3.2: M = 72 n_layer d_model^2 + 12 n_layer
 // d_model l_seq, the non-embedding FLOPs per token with attention (the vocabulary's FLOPs left out). Written for
-// DeepSeek's own blocks (12 d_model^2 weights per layer), it reads only n_layer, d_model and l_seq.
+// DeepSeek's own blocks (12 d_model^2 weights per layer), it reads only n_layer, d_model and l_seq: for a mixture
+// of experts it counts that dense block, not the experts.
 double DeepSeekFlopsPerToken(const TransformerShape& shape) {
   shape.Validate();
   return NonEmbeddingFlopsPerToken(shape.layers, shape.d_model, shape.seq_len);
@@ -109,9 +149,9 @@ double DeepSeekFlopsPerToken(const TransformerShape& shape) {
 
 // Chowdhery et al. 2022 (PaLM, arXiv:2204.02311), Appendix B: the model FLOPs per token are 6N + 12LHQT, N the
 // parameters, L layers, H heads, Q the head dimension, T the sequence length (the second term the attention's
-// two products with the context, forward and backward).
+// two products with the context, forward and backward). For a mixture of experts N is the active parameters.
 double PalmFlopsPerToken(const TransformerShape& shape) {
-  return 6.0 * static_cast<double>(CountParameters(shape).total) +
+  return 6.0 * static_cast<double>(CountParameters(shape).active) +
          12.0 * shape.layers * shape.heads * static_cast<double>(shape.HeadDim()) * shape.seq_len;
 }
 
@@ -122,29 +162,30 @@ const std::vector<FlopConvention>& FlopConventions() {
        "6 N",
        {"Kaplan et al.", 2020, "Scaling Laws for Neural Language Models", "2001.08361", "Section 2.1"},
        "6 per parameter per token (2 forward, 4 backward), every parameter counted (embeddings too, as Chinchilla's "
-       "N does); no attention over the context",
+       "N does; a mixture of experts: the active ones); no attention over the context",
        &SixNFlopsPerToken},
       {"6n-non-embedding",
        "6N non-emb",
        "6 N_non-embedding",
        {"Kaplan et al.", 2020, "Scaling Laws for Neural Language Models", "2001.08361", "Section 2.1"},
        "6 per non-embedding parameter per token (token and position embeddings left out, an untied output head "
-       "kept); no attention over the context",
+       "kept; a mixture of experts: the active ones); no attention over the context",
        &SixNNonEmbeddingFlopsPerToken},
       {"kaplan",
        "Kaplan",
        "6 N + 6 n_layer n_ctx d_attn",
        {"Kaplan et al.", 2020, "Scaling Laws for Neural Language Models", "2001.08361", "Table 1"},
        "3 x C_forward = 3 (2N + 2 n_layer n_ctx d_attn), N = 2 d_model n_layer (2 d_attn + d_ff) the blocks' weight "
-       "matrices (no biases, norms, embeddings or output head); one of the attention's two products with the "
-       "context",
+       "matrices (no biases, norms, embeddings or output head; a mixture of experts: a token's experts and the "
+       "router); one of the attention's two products with the context",
        &KaplanFlopsPerToken},
       {"chinchilla",
        "Chinchilla",
        "3 x Appendix F forward / seq_len",
        {"Hoffmann et al.", 2022, "Training Compute-Optimal Large Language Models", "2203.15556", "Appendix F"},
        "embeddings (as a matmul), QKV, key @ query logits, softmax, softmax @ values, output projection, dense "
-       "blocks and final logits, forward; backward = 2 x forward; biases and norms left out",
+       "blocks (a mixture of experts: a token's experts and the router) and final logits, forward; backward = 2 x "
+       "forward; biases and norms left out",
        &ChinchillaFlopsPerToken},
       {"deepseek",
        "DeepSeek M",
@@ -152,14 +193,15 @@ const std::vector<FlopConvention>& FlopConventions() {
        {"Bi et al.", 2024, "DeepSeek LLM: Scaling Open-Source Language Models with Longtermism", "2401.02954",
         "Section 3.2"},
        "non-embedding FLOPs per token M with attention, for DeepSeek's blocks (12 d_model^2 weights a layer); "
-       "reads only n_layer, d_model and l_seq; the vocabulary's FLOPs left out",
+       "reads only n_layer, d_model and l_seq (for a mixture of experts it counts that dense block, not the "
+       "experts); the vocabulary's FLOPs left out",
        &DeepSeekFlopsPerToken},
       {"palm",
        "PaLM",
        "6 N + 12 L H Q T",
        {"Chowdhery et al.", 2022, "PaLM: Scaling Language Modeling with Pathways", "2204.02311", "Appendix B"},
-       "6 per parameter (N = total) plus both attention products with the context (L layers, H heads, Q head "
-       "dimension, T sequence length), forward and backward",
+       "6 per parameter (N = total; a mixture of experts: the active ones) plus both attention products with the "
+       "context (L layers, H heads, Q head dimension, T sequence length), forward and backward",
        &PalmFlopsPerToken},
   };
   return conventions;
@@ -181,7 +223,8 @@ ShapeCount Count(const TransformerShape& shape) {
   count.params = CountParameters(shape);
   count.kaplan_non_embedding = KaplanNonEmbeddingParams(shape);
   count.ffn_width = shape.FfnWidth();
-  const double six_n = 6.0 * static_cast<double>(count.params.total);
+  count.expert_ffn_width = shape.IsMixtureOfExperts() ? shape.ExpertFfnWidth() : 0;
+  const double six_n = SixNFlopsPerToken(shape);
   for (const FlopConvention& convention : FlopConventions()) {
     const double flops = convention.flops_per_token(shape);
     count.flops.push_back({&convention, flops, flops / six_n});
@@ -190,8 +233,9 @@ ShapeCount Count(const TransformerShape& shape) {
 }
 
 std::string ShapeCount::BriefReport() const {
-  return fmt::format("{} parameters ({} non-embedding), {} training FLOPs per token by 6N", params.total,
-                     params.non_embedding, detail::ShortNumber(6.0 * static_cast<double>(params.total)));
+  const std::string active = shape.IsMixtureOfExperts() ? fmt::format(", {} active", params.active) : std::string();
+  return fmt::format("{} parameters ({} non-embedding{}), {} training FLOPs per token by 6N", params.total,
+                     params.non_embedding, active, detail::ShortNumber(6.0 * static_cast<double>(params.active)));
 }
 
 std::string ShapeCount::FullReport() const {
@@ -204,18 +248,29 @@ std::string ShapeCount::FullReport() const {
       s.layers, s.d_model, s.heads, s.KvHeads(), s.HeadDim(), ffn_width, Name(s.ffn_kind), s.vocab,
       s.tied_embeddings ? "tied" : "untied", Name(s.norm), s.norms_per_layer, s.final_norm ? " + final" : "",
       Name(s.biases), Name(s.positions), s.seq_len);
+  if (s.IsMixtureOfExperts()) {
+    out += fmt::format("Mixture of experts: {} experts of ffn {} in every layer, {} per token, a {} x {} router\n",
+                       s.experts, expert_ffn_width, s.experts_per_token, s.d_model, s.experts);
+  }
   out += "\nParameters\n";
   const auto row = [&out](const char* what, double value, const char* definition) {
     out += fmt::format("  {:<16} {:>16.0f}  {:>9}  {}\n", what, value, detail::ShortNumber(value), definition);
   };
   row("total", static_cast<double>(params.total), "every weight once (Chinchilla's N)");
+  if (s.IsMixtureOfExperts()) {
+    row("active", static_cast<double>(params.active),
+        "the weights one token uses: its experts_per_token experts, the router, the rest (6N's N)");
+    row("routed experts", static_cast<double>(params.routed_experts), "every expert of every layer");
+  }
   row("non-embedding", static_cast<double>(params.non_embedding),
       "without token and position embeddings (Kaplan's N, exact)");
   row("non-vocabulary", static_cast<double>(params.non_vocabulary),
       "without input embedding and output head (Tao et al.'s N_nv)");
   row("embedding", static_cast<double>(params.embedding), "token + position embeddings");
   row("vocabulary", static_cast<double>(params.vocabulary), "input embedding + untied output head (N_v)");
-  row("Kaplan Table 1", kaplan_non_embedding, "the blocks' weight matrices, 2 d_model n_layer (2 d_attn + d_ff)");
+  row("Kaplan Table 1", kaplan_non_embedding,
+      s.IsMixtureOfExperts() ? "the blocks' weight matrices a token uses, its experts and the router"
+                             : "the blocks' weight matrices, 2 d_model n_layer (2 d_attn + d_ff)");
   out += "\nTraining FLOPs per token\n";
   for (const ConventionCount& c : flops) {
     out += fmt::format("  {:<16} {:>10}  {:>6.3f} x 6N  {}\n", c.convention->title,

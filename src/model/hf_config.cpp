@@ -20,9 +20,10 @@ struct Architecture {
   std::string model_type;
   std::string class_name;  // its entry in "architectures"
   Family family;
-  BiasKind biases;          // the biases the family always has
-  bool tied_by_default;     // tie_word_embeddings when the config omits it (the config class's default)
-  int norms_per_layer = 2;  // RMSNorm weights per block
+  BiasKind biases;                  // the biases the family always has
+  bool tied_by_default;             // tie_word_embeddings when the config omits it (the config class's default)
+  int norms_per_layer = 2;          // RMSNorm weights per block
+  bool mixture_of_experts = false;  // num_local_experts experts of intermediate_size, num_experts_per_tok a token
 };
 
 const std::vector<Architecture>& Architectures() {
@@ -37,6 +38,10 @@ const std::vector<Architecture>& Architectures() {
       // weights as the global ones; the FLOP conventions count every layer's attention over the full context.
       {"gemma", "GemmaForCausalLM", Family::kLlama, BiasKind::kNone, true},
       {"gemma2", "Gemma2ForCausalLM", Family::kLlama, BiasKind::kNone, true, 4},
+      // Mixtral (Jiang et al. 2024, arXiv:2401.04088, Sec. 2): Mistral's block with every feed-forward block
+      // replaced by num_local_experts SwiGLU experts of width intermediate_size and a router (the bias-free gate,
+      // hidden_size x num_local_experts) picking num_experts_per_tok of them per token; untied like Mistral.
+      {"mixtral", "MixtralForCausalLM", Family::kLlama, BiasKind::kNone, false, 2, true},
       {"gpt2", "GPT2LMHeadModel", Family::kGpt2, BiasKind::kAll, true},
   };
   return architectures;
@@ -123,10 +128,21 @@ TransformerShape LlamaShape(const ConfigReader& in, const Architecture& kind) {
   shape.heads = in.Count("num_attention_heads");
   shape.kv_heads = in.OptionalCount("num_key_value_heads").value_or(0);
   shape.head_dim = in.OptionalCount("head_dim").value_or(0);
-  shape.ffn = in.Count("intermediate_size");
+  shape.ffn = in.Count("intermediate_size");  // a mixture of experts: each expert's width (expert_ffn 0: ffn)
+  if (kind.mixture_of_experts) {
+    // Both read, not MixtralConfig's defaults (8 and 2): the count should say what the file says.
+    shape.experts = in.Count("num_local_experts");
+    shape.experts_per_token = in.Count("num_experts_per_tok");
+    if (shape.experts_per_token > shape.experts) {
+      in.Fail("num_experts_per_tok",
+              fmt::format("{} experts per token are more than the {} experts (num_local_experts)",
+                          shape.experts_per_token, shape.experts));
+    }
+  }
   shape.vocab = in.Count("vocab_size");
   shape.seq_len = in.Count("max_position_embeddings");
-  // LlamaConfig, MistralConfig and Qwen2Config default tie_word_embeddings to false, GemmaConfig to true.
+  // LlamaConfig, MistralConfig, MixtralConfig and Qwen2Config default tie_word_embeddings to false, GemmaConfig
+  // to true.
   shape.tied_embeddings = in.Flag("tie_word_embeddings", kind.tied_by_default);
   // The MLP is gated whatever its activation (silu: SwiGLU; gelu: GeGLU): three matrices.
   shape.ffn_kind = FfnKind::kSwiGlu;
@@ -173,6 +189,17 @@ const std::vector<std::string>& HuggingFaceModelTypes() {
   static const std::vector<std::string> types = [] {
     std::vector<std::string> out;
     for (const Architecture& a : Architectures()) out.push_back(a.model_type);
+    return out;
+  }();
+  return types;
+}
+
+const std::vector<std::string>& HuggingFaceDenseModelTypes() {
+  static const std::vector<std::string> types = [] {
+    std::vector<std::string> out;
+    for (const Architecture& a : Architectures()) {
+      if (!a.mixture_of_experts) out.push_back(a.model_type);
+    }
     return out;
   }();
   return types;

@@ -11,6 +11,9 @@ PredictionInputs WithModel(const TransformerShape& shape, PredictionInputs in) {
     if (in.Has(given)) throw InputProblem("{0} and a model's shape: give one of the two", {given});
   }
   shape.Validate();
+  // Every published law was fitted on dense transformers, whose N is the weights every token multiplies by; a
+  // mixture of experts has two candidates (total and active parameters) and neither is an N of theirs.
+  if (shape.IsMixtureOfExperts()) throw ShapeError("experts", kMixtureOfExpertsHasNoN);
   const ParameterCounts counts = CountParameters(shape);
   for (ParamsDefinition definition : kParamsDefinitions) {
     in.Set(ParamsInput(definition), static_cast<double>(ParamsOf(counts, definition)));

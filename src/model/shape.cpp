@@ -34,6 +34,7 @@ std::vector<std::string> KindNames(const std::array<Kind, Size>& kinds) {
 
 // Every count must fit an int64 and every width an int: a shape beyond these is a typo, not a model.
 constexpr std::int64_t kMaxWidth = std::int64_t{1} << 24;  // 16.7M: a d_model, ffn or vocabulary
+constexpr int kMaxExperts = 1 << 16;                       // routed experts per layer (DeepSeek-V3 has 256)
 
 }  // namespace
 
@@ -106,6 +107,27 @@ std::string TransformerShape::Problem() const {
     return fmt::format("head_dim: must be a positive whole number (or 0 for d_model / heads), not {}", head_dim);
   if (ffn < 0) return fmt::format("ffn: must be a positive whole number (or 0 to derive it), not {}", ffn);
   if (ffn > kMaxWidth) return fmt::format("ffn: {} is beyond {}", ffn, kMaxWidth);
+  if (experts < 0) {
+    return fmt::format("experts: must be a positive whole number (or 0 for a dense feed-forward block), not {}",
+                       experts);
+  }
+  if (experts > kMaxExperts) return fmt::format("experts: {} is beyond {}", experts, kMaxExperts);
+  if (experts > 0 && (experts_per_token < 1 || experts_per_token > experts)) {
+    return fmt::format("experts_per_token: must be a whole number from 1 to experts ({}), not {}", experts,
+                       experts_per_token);
+  }
+  if (experts == 0 && experts_per_token != 0) {
+    return fmt::format("experts_per_token: {} experts per token without experts (0 for a dense feed-forward block)",
+                       experts_per_token);
+  }
+  if (expert_ffn < 0) {
+    return fmt::format("expert_ffn: must be a positive whole number (or 0 for ffn's width), not {}", expert_ffn);
+  }
+  if (expert_ffn > kMaxWidth) return fmt::format("expert_ffn: {} is beyond {}", expert_ffn, kMaxWidth);
+  if (experts == 0 && expert_ffn != 0) {
+    return fmt::format("expert_ffn: an expert width ({}) without experts (0 for a dense feed-forward block)",
+                       expert_ffn);
+  }
   if (head_dim == 0 && d_model % heads != 0) {
     return fmt::format(
         "heads: {} heads do not divide d_model {} (heads of another width need their head dimension given)", heads,

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "scalelaw/error.h"
+#include "scalelaw/model/model_inputs.h"
 #include "util/short_number.h"
 
 namespace scalelaw {
@@ -109,6 +110,8 @@ TransformerShape ArchitectureOf(const ShapeSearchOptions& options) {
 }
 
 void SetArchitecture(const TransformerShape& architecture, ShapeSearchOptions* options) {
+  // The search enumerates dense shapes for a target of the laws' N; an expert count would be silently dropped.
+  if (architecture.IsMixtureOfExperts()) throw ShapeError("experts", kMixtureOfExpertsHasNoN);
   options->ffn_kind = architecture.ffn_kind;
   options->ffn_multiple_of = architecture.ffn_multiple_of;
   options->ffn_multiplier = architecture.ffn_multiplier;

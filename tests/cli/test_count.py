@@ -1,4 +1,5 @@
 """scalelaw count: parameter counts and FLOPs per token from a config.json or a shape, and its bad input."""
+import json
 import os
 
 import pytest
@@ -30,6 +31,46 @@ def test_gemma_configs_give_the_reports_non_embedding_counts(scalelaw):
         assert counted["params"]["non_embedding"] == non_embedding
         assert counted["params"]["total"] == non_embedding + 256000 * d_model
         assert counted["shape"]["tied_embeddings"] is True
+
+
+def test_mixtral_config_gives_its_total_and_active_parameters(scalelaw):
+    # Jiang et al. 2024 (arXiv:2401.04088): 47B parameters, 13B active; exactly, per layer attention 2 x 4096^2 +
+    # 2 x 4096 x 1024, 8 experts (2 active) of 3 x 4096 x 14336, a router of 4096 x 8, two norms of 4096; 32 layers;
+    # untied embedding and head of 32000 x 4096; a final norm.
+    result = scalelaw("count", "--config", config("mixtral-8x7b.config.json"), "--json")
+    assert result.code == 0, result.err
+    out = result.json()
+    layer = 2 * 4096**2 + 2 * 4096 * 1024 + 4096 * 8 + 2 * 4096
+    rest = 2 * 32000 * 4096 + 4096
+    assert out["params"]["total"] == 32 * (layer + 8 * 3 * 4096 * 14336) + rest == 46702792704
+    assert out["params"]["active"] == 32 * (layer + 2 * 3 * 4096 * 14336) + rest == 12879925248
+    assert out["shape"]["experts"] == 8 and out["shape"]["experts_per_token"] == 2
+    assert out["shape"]["expert_ffn"] == 14336
+    rows = {row["name"]: row["flops_per_token"] for row in out["flops_per_token"]}
+    assert rows["6n"] == 6 * 12879925248
+    assert rows["6n-non-embedding"] == 6 * (12879925248 - 32000 * 4096)
+    # The same shape by the options.
+    by_options = scalelaw("count", "--layers", 32, "--d-model", 4096, "--heads", 32, "--kv-heads", 8, "--ffn", 14336,
+                          "--vocab", 32000, "--seq-len", 32768, "--experts", 8, "--experts-per-token", 2, "--json")
+    assert by_options.code == 0, by_options.err
+    assert by_options.json()["params"] == out["params"]
+    assert by_options.json()["flops_per_token"] == out["flops_per_token"]
+    # The text has an active row; a dense model's has none.
+    text = scalelaw("count", "--config", config("mixtral-8x7b.config.json")).out
+    assert any(line.split()[:2] == ["active", "12879925248"] for line in text.splitlines())
+    dense = scalelaw("count", "--config", config("llama-2-7b.config.json")).out
+    assert not any(line.split()[:1] == ["active"] for line in dense.splitlines())
+    assert scalelaw("count", "--config", config("llama-2-7b.config.json"), "--json").json()["params"]["active"] == \
+        6738415616
+
+
+def test_a_mixture_of_experts_is_no_laws_n(scalelaw):
+    # predict-*'s --config reads a dense model's N; a mixture of experts is refused, one line naming experts.
+    result = scalelaw("predict-loss", "--law", "chinchilla", "--config", config("mixtral-8x7b.config.json"),
+                      "--tokens", "1e12")
+    assert result.code == 2
+    assert "mixtral-8x7b.config.json: experts: the published laws were fitted on dense models" in result.err
+    assert len(result.err.strip().splitlines()) == 1
 
 
 def test_text_output_shows_every_convention_beside_6n(scalelaw):
@@ -90,6 +131,12 @@ def test_seq_len_overrides_the_config_context(scalelaw):
     (["--layers", 2, "--d-model", 768, "--heads", 12, "--vocab", 50000, "--seq-len", 2048, "--ffn-kind", "relu"],
      "--ffn-kind"),
     (["--config", "gpt2.config.json", "--layers", 3], "--config excludes --layers"),
+    (["--layers", 2, "--d-model", 64, "--heads", 4, "--vocab", 100, "--seq-len", 128, "--experts", 4,
+      "--experts-per-token", 5], "--experts-per-token: must be a whole number from 1 to experts (4), not 5"),
+    (["--layers", 2, "--d-model", 64, "--heads", 4, "--vocab", 100, "--seq-len", 128, "--experts", 4],
+     "--experts-per-token: must be a whole number from 1 to experts (4), not 0"),
+    (["--layers", 2, "--d-model", 64, "--heads", 4, "--vocab", 100, "--seq-len", 128, "--expert-ffn", 96],
+     "--expert-ffn: an expert width (96) without experts"),
 ])
 def test_bad_shapes_are_one_line_naming_the_option(scalelaw, args, message):
     args = [config(a) if a == "gpt2.config.json" else a for a in args]
@@ -101,9 +148,19 @@ def test_bad_shapes_are_one_line_naming_the_option(scalelaw, args, message):
 
 
 def test_bad_configs_name_the_file_and_field(scalelaw, tmp_path):
-    mixtral = scalelaw("count", "--config", config("mixtral-8x7b.config.json"))
-    assert mixtral.code == 2
-    assert "mixtral-8x7b.config.json: field 'model_type': 'mixtral' is not an architecture" in mixtral.err
+    mamba = scalelaw("count", "--config", config("mamba-130m.config.json"))
+    assert mamba.code == 2
+    assert "mamba-130m.config.json: field 'model_type': 'mamba' is not an architecture" in mamba.err
+    assert len(mamba.err.strip().splitlines()) == 1
+    # A Mixtral config without its top-k: the file and the field, not MixtralConfig's default of 2.
+    mixtral = json.loads(open(config("mixtral-8x7b.config.json")).read())
+    del mixtral["num_experts_per_tok"]
+    no_top_k = tmp_path / "mixtral.json"
+    no_top_k.write_text(json.dumps(mixtral))
+    result = scalelaw("count", "--config", no_top_k)
+    assert result.code == 2
+    assert f"{no_top_k}: field 'num_experts_per_tok': missing" in result.err
+    assert len(result.err.strip().splitlines()) == 1
     missing = tmp_path / "config.json"
     missing.write_text('{"model_type": "llama", "num_hidden_layers": 2, "num_attention_heads": 4}')
     result = scalelaw("count", "--config", missing)

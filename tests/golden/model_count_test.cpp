@@ -1,6 +1,7 @@
 // Parameter and FLOP counts against the numbers the papers and model cards print: Llama-2-7B's and Llama-3-8B's
-// parameters from their public config.json files, GPT-2's, DeepSeek LLM's M for its 7B and 67B models, Kaplan's
-// non-embedding N of GPT-3 175B, and Hoffmann et al.'s Appendix F count on the shapes of its own Table A4.
+// parameters from their public config.json files, Mixtral 8x7B's total and active parameters, GPT-2's, DeepSeek LLM's M
+// for its 7B and 67B models, Kaplan's non-embedding N of GPT-3 175B, and Hoffmann et al.'s Appendix F count on the
+// shapes of its own Table A4.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
@@ -61,6 +62,42 @@ TEST_CASE("Gemma 7B and Gemma 2 9B and 27B configs give the papers' non-embeddin
   paper = ShapeFromHuggingFaceConfig(Fixture("gemma-2-27b.config.json"));
   paper.vocab = 256128;
   CHECK(CountParameters(paper).embedding == 1180237824);
+}
+
+// Jiang et al. 2024 (Mixtral of Experts, arXiv:2401.04088): Sec. 2, Table 1: 32 layers of d_model 4096, 32 query
+// heads and 8 key-value heads of 128, 8 SwiGLU experts of hidden width 14336 per layer, top 2, vocabulary 32000;
+// Sec. 1: "47B parameters", "13B active parameters" per token. The exact total is the 46,702,792,704 that
+// transformers reports for mistralai/Mixtral-8x7B-v0.1.
+TEST_CASE("Mixtral 8x7B's config gives its 46.7B parameters, 12.9B of them active", "[golden][count]") {
+  const TransformerShape mixtral = ShapeFromHuggingFaceConfig(Fixture("mixtral-8x7b.config.json"));
+  const auto counts = CountParameters(mixtral);
+  CHECK(counts.total == 46702792704);
+  // By hand, per layer: attention q and o 4096 x 4096, k and v 4096 x (8 x 128); 8 experts of 3 matrices 4096 x
+  // 14336; the router 4096 x 8; two RMSNorm gains. Then the untied embedding and head, 32000 x 4096 each, and the
+  // final norm.
+  const std::int64_t attention = 2LL * 4096 * 4096 + 2LL * 4096 * 1024;  // 41,943,040
+  const std::int64_t expert = 3LL * 4096 * 14336;                        // 176,160,768
+  const std::int64_t router = 4096LL * 8, norms = 2 * 4096;
+  const std::int64_t rest = 2LL * 32000 * 4096 + 4096;  // 262,148,096
+  CHECK(counts.total == 32 * (attention + 8 * expert + router + norms) + rest);
+  // Active: two experts a token. 32 x (41,943,040 + 352,321,536 + 32,768 + 8,192) = 12,617,777,152, plus
+  // 262,148,096: 12,879,925,248, the paper's "13B".
+  CHECK(counts.active == 12879925248);
+  CHECK(counts.active == 32 * (attention + 2 * expert + router + norms) + rest);
+  CHECK(counts.routed_experts == 32 * 8 * expert);
+  // 6N of a mixture is 6 x the active parameters: 7.728e10 FLOPs per token, not 6 x 46.7B.
+  CHECK(scalelaw::SixNFlopsPerToken(mixtral) == 6.0 * 12879925248);
+  // The FLOP conventions that count matrices see the two experts a token passes as one dense block of twice the
+  // width, plus the router: Chinchilla's forward count per token exceeds that dense shape's by the router's
+  // 2 d_model experts per layer (3 x that for training); Kaplan's N by d_model experts per layer.
+  TransformerShape dense = mixtral;
+  dense.experts = 0;
+  dense.experts_per_token = 0;
+  dense.ffn = 2 * 14336;
+  CHECK(CountParameters(dense).total == counts.active - 32 * router);
+  CHECK(scalelaw::ChinchillaFlopsPerToken(mixtral) ==
+        Approx(scalelaw::ChinchillaFlopsPerToken(dense) + 3.0 * 32 * 2 * 4096 * 8).epsilon(1e-12));
+  CHECK(scalelaw::KaplanNonEmbeddingParams(mixtral) == scalelaw::KaplanNonEmbeddingParams(dense) + 32.0 * router);
 }
 
 TEST_CASE("GPT-2 small's config gives its 124,439,808 parameters", "[golden][count]") {

@@ -38,6 +38,35 @@ def test_a_shape_by_keywords():
     assert scalelaw.count(layers=2, d_model=4096, heads=32, vocab=32000, seq_len=4096).shape["ffn"] == 11008
 
 
+def test_mixtral_total_and_active_parameters():
+    # Jiang et al. 2024 (arXiv:2401.04088), Sec. 1: 47B parameters, 13B active per token. By hand: per layer the
+    # attention (2 x 4096^2 + 2 x 4096 x 1024), the router (4096 x 8), two norms, and 8 (2 active) SwiGLU experts of
+    # 3 x 4096 x 14336; 32 layers; untied embedding and head (2 x 32000 x 4096) and a final norm.
+    mixtral = scalelaw.count(os.path.join(CONFIGS, "mixtral-8x7b.config.json"))
+    layer = 2 * 4096**2 + 2 * 4096 * 1024 + 4096 * 8 + 2 * 4096
+    rest = 2 * 32000 * 4096 + 4096
+    assert mixtral.params.total == 32 * (layer + 8 * 3 * 4096 * 14336) + rest == 46702792704
+    assert mixtral.params.active == 32 * (layer + 2 * 3 * 4096 * 14336) + rest == 12879925248
+    assert mixtral.params.routed_experts == 32 * 8 * 3 * 4096 * 14336
+    assert mixtral.flops_per_token("6n") == 6 * mixtral.params.active
+    assert mixtral.flops[0].ratio_to_6n == 1.0
+    # The same shape by the keywords the CLI's options are.
+    by_keywords = scalelaw.count(layers=32, d_model=4096, heads=32, kv_heads=8, ffn=14336, vocab=32000,
+                                 seq_len=32768, experts=8, experts_per_token=2)
+    assert by_keywords.params.active == mixtral.params.active
+    assert by_keywords.shape == mixtral.shape
+    # expert_ffn: the experts' own width, the rest unchanged.
+    narrower = scalelaw.count(layers=32, d_model=4096, heads=32, kv_heads=8, ffn=14336, vocab=32000, seq_len=32768,
+                              experts=8, experts_per_token=2, expert_ffn=7168)
+    assert mixtral.params.total - narrower.params.total == 32 * 8 * 3 * 4096 * 7168
+    # A dense model: active is the total.
+    llama = scalelaw.count(os.path.join(CONFIGS, "llama-2-7b.config.json"))
+    assert llama.params.active == llama.params.total and llama.params.routed_experts == 0
+    # The laws were fitted on dense models: a mixture of experts is no input of theirs.
+    with pytest.raises(scalelaw.InvalidArgument, match=r"^experts: the published laws were fitted on dense models"):
+        scalelaw.predict_loss(model=mixtral, tokens=1e12, law="chinchilla")
+
+
 def test_python_and_cli_agree():
     cli = os.environ.get("SCALELAW_CLI")
     if not cli:
@@ -62,8 +91,15 @@ def test_bad_input_names_the_keyword_or_the_file_and_field():
         scalelaw.count(layers=12, d_model=768, heads=12, vocab=5, seq_len=8, ffn_kind="relu")  # type: ignore
     with pytest.raises(scalelaw.InvalidArgument, match="not both"):
         scalelaw.count(os.path.join(CONFIGS, "gpt2.config.json"), layers=3)
-    with pytest.raises(scalelaw.InvalidArgument, match="mixtral-8x7b.config.json: field 'model_type': 'mixtral'"):
-        scalelaw.count(os.path.join(CONFIGS, "mixtral-8x7b.config.json"))
+    with pytest.raises(scalelaw.InvalidArgument, match="mamba-130m.config.json: field 'model_type': 'mamba'"):
+        scalelaw.count(os.path.join(CONFIGS, "mamba-130m.config.json"))
+    with pytest.raises(scalelaw.InvalidArgument, match=r"^experts_per_token: must be a whole number from 1 to experts "
+                                                       r"\(4\), not 5"):
+        scalelaw.count(layers=2, d_model=64, heads=4, vocab=100, seq_len=128, experts=4, experts_per_token=5)
+    with pytest.raises(scalelaw.InvalidArgument, match=r"not both \(experts= with config=\)"):
+        scalelaw.count(os.path.join(CONFIGS, "llama-2-7b.config.json"), experts=8)
+    with pytest.raises(scalelaw.InvalidArgument, match=r"^experts: must be a positive whole number"):
+        scalelaw.count(layers=2, d_model=64, heads=4, vocab=100, seq_len=128, experts=-1)
     with pytest.raises(scalelaw.InputError, match="absent.json"):
         scalelaw.count(os.path.join(CONFIGS, "absent.json"))
 

@@ -6,6 +6,8 @@
 
 #include "scalelaw/model/count.h"
 #include "scalelaw/model/hf_config.h"
+#include "scalelaw/model/model_inputs.h"
+#include "scalelaw/model/shape_search.h"
 #include "support/scratch_file.h"
 
 using scalelaw::BiasKind;
@@ -246,9 +248,12 @@ TEST_CASE("config.json: unknown architectures, missing and malformed fields name
   CHECK(shape.HeadDim() == 16);
   CHECK_FALSE(shape.tied_embeddings);
   CHECK(shape.seq_len == 128);
-  CHECK(ConfigError(R"({"model_type": "mixtral", "hidden_size": 64})") ==
-        "config.json: field 'model_type': 'mixtral' is not an architecture scalelaw counts (it reads llama, mistral, "
-        "qwen2, gemma, gemma2, gpt2)");
+  CHECK(ConfigError(R"({"model_type": "mamba", "hidden_size": 64})") ==
+        "config.json: field 'model_type': 'mamba' is not an architecture scalelaw counts (it reads llama, mistral, "
+        "qwen2, gemma, gemma2, mixtral, gpt2)");
+  // Mixtures of experts other than Mixtral's (shared experts, dense first layers) stay refused.
+  CHECK(ConfigError(R"({"model_type": "deepseek_v2", "hidden_size": 64})").find("field 'model_type': 'deepseek_v2'") !=
+        std::string::npos);
   CHECK(ConfigError(R"({"architectures": ["MambaForCausalLM"]})").find("field 'architectures': 'MambaForCausalLM'") !=
         std::string::npos);
   CHECK(ConfigError(R"({"hidden_size": 64})").find("field 'model_type': missing") != std::string::npos);
@@ -277,4 +282,137 @@ TEST_CASE("config.json: unknown architectures, missing and malformed fields name
   CHECK_THROWS_AS(scalelaw::ShapeFromHuggingFaceConfig("/nonexistent/config.json"), scalelaw::InputError);
   scalelaw::testing::ScratchFile file("config.json", llama + R"(, "tie_word_embeddings": true})");
   CHECK(scalelaw::ShapeFromHuggingFaceConfig(file.path()).tied_embeddings);
+}
+
+namespace {
+
+// A small Mixtral-style mixture of experts: 4 SwiGLU experts of width 96 in each of 2 layers, 2 per token.
+TransformerShape SmallMixture() {
+  TransformerShape shape;
+  shape.layers = 2;
+  shape.d_model = 64;
+  shape.heads = 4;
+  shape.kv_heads = 2;
+  shape.ffn = 96;
+  shape.vocab = 100;
+  shape.seq_len = 128;
+  shape.experts = 4;
+  shape.experts_per_token = 2;
+  return shape;
+}
+
+}  // namespace
+
+TEST_CASE("A mixture of experts that cannot be built names its field", "[count][bad-input]") {
+  TransformerShape shape = SmallMixture();
+  CHECK(FieldAtFault(shape).empty());
+  shape.experts_per_token = 5;  // more than the 4 experts
+  CHECK(FieldAtFault(shape) == "experts_per_token");
+  CHECK_THROWS_WITH(shape.Validate(), "experts_per_token: must be a whole number from 1 to experts (4), not 5");
+  shape.experts_per_token = 0;  // a mixture routes every token somewhere
+  CHECK(FieldAtFault(shape) == "experts_per_token");
+  shape = SmallMixture();
+  shape.experts = -1;
+  CHECK(FieldAtFault(shape) == "experts");
+  shape = Llama1B();
+  shape.experts_per_token = 2;  // experts per token of a dense block
+  CHECK(FieldAtFault(shape) == "experts_per_token");
+  shape = SmallMixture();
+  shape.expert_ffn = -3;
+  CHECK(FieldAtFault(shape) == "expert_ffn");
+  shape = Llama1B();
+  shape.expert_ffn = 512;  // an expert width without experts
+  CHECK(FieldAtFault(shape) == "expert_ffn");
+}
+
+TEST_CASE("Mixture of experts: every expert in the total, a token's experts and the router in the active count",
+          "[count]") {
+  const TransformerShape mixture = SmallMixture();
+  const auto counts = CountParameters(mixture);
+  // By hand: attention q, o 64 x 64 and k, v 64 x 32; one SwiGLU expert 3 x 64 x 96; the router 64 x 4; two
+  // RMSNorm gains of 64; untied embedding and head 100 x 64; a final norm of 64.
+  const std::int64_t attention = 2 * 64 * 64 + 2 * 64 * 32, expert = 3 * 64 * 96, router = 64 * 4, norms = 2 * 64;
+  const std::int64_t vocabulary = 2 * 100 * 64;
+  CHECK(counts.total == 2 * (attention + 4 * expert + router + norms) + vocabulary + 64);
+  CHECK(counts.active == 2 * (attention + 2 * expert + router + norms) + vocabulary + 64);
+  CHECK(counts.routed_experts == 2 * 4 * expert);
+  CHECK(counts.blocks == 2 * (attention + 4 * expert + router + norms));
+  CHECK(counts.non_embedding == counts.total - 100 * 64);
+  // A dense shape: active is the total, no routed experts.
+  const auto dense = CountParameters(Llama1B());
+  CHECK(dense.active == dense.total);
+  CHECK(dense.routed_experts == 0);
+  // expert_ffn replaces ffn's width for the experts only.
+  TransformerShape wider = mixture;
+  wider.expert_ffn = 128;
+  CHECK(CountParameters(wider).routed_experts == 2 * 4 * 3 * 64 * 128);
+  // One expert per token, all of them used: the active count is the total.
+  TransformerShape every = mixture;
+  every.experts_per_token = 4;
+  CHECK(CountParameters(every).active == CountParameters(every).total);
+}
+
+TEST_CASE("Mixture of experts FLOPs: each convention counts what one token uses", "[count]") {
+  const TransformerShape mixture = SmallMixture();
+  const auto counts = CountParameters(mixture);
+  // The dense shape with one block as wide as the two experts a token passes: the same matrices but the router's.
+  TransformerShape dense = mixture;
+  dense.experts = 0;
+  dense.experts_per_token = 0;
+  dense.ffn = 2 * 96;
+  const double router = 64.0 * 4, layers = 2, t = 128;
+  CHECK(double(counts.active) == double(CountParameters(dense).total) + layers * router);
+  CHECK(scalelaw::SixNFlopsPerToken(mixture) == Approx(6.0 * double(counts.active)).epsilon(1e-12));
+  CHECK(scalelaw::SixNNonEmbeddingFlopsPerToken(mixture) ==
+        Approx(6.0 * double(counts.active - counts.embedding)).epsilon(1e-12));
+  CHECK(scalelaw::KaplanNonEmbeddingParams(mixture) ==
+        Approx(scalelaw::KaplanNonEmbeddingParams(dense) + layers * router).epsilon(1e-12));
+  CHECK(scalelaw::KaplanFlopsPerToken(mixture) ==
+        Approx(scalelaw::KaplanFlopsPerToken(dense) + 6 * layers * router).epsilon(1e-12));
+  // Chinchilla's dense term: 2 seq_len (2 experts x 3 x 64 x 96 + the router's 64 x 4) per layer, forward.
+  const auto forward = scalelaw::ChinchillaForwardFlopsPerSequence(mixture);
+  CHECK(forward.dense == Approx(2 * t * (2 * 3 * 64 * 96 + router)).epsilon(1e-12));
+  CHECK(scalelaw::ChinchillaFlopsPerToken(mixture) ==
+        Approx(scalelaw::ChinchillaFlopsPerToken(dense) + 3 * layers * 2 * router).epsilon(1e-12));
+  CHECK(scalelaw::PalmFlopsPerToken(mixture) ==
+        Approx(6.0 * double(counts.active) + 12 * layers * 4 * 16 * t).epsilon(1e-12));
+  // DeepSeek's M reads n_layer, d_model and l_seq only: the experts do not enter it.
+  CHECK(scalelaw::DeepSeekFlopsPerToken(mixture) == scalelaw::DeepSeekFlopsPerToken(dense));
+  // The ratios are to 6 x active, and the report has an active row.
+  const auto count = scalelaw::Count(mixture);
+  CHECK(count.flops.front().ratio_to_6n == 1.0);
+  CHECK(count.FullReport().find("  active ") != std::string::npos);
+  CHECK(scalelaw::Count(Llama1B()).FullReport().find("  active ") == std::string::npos);
+}
+
+TEST_CASE("A mixture of experts is not a law's N nor a search's shape", "[count][bad-input]") {
+  CHECK_THROWS_WITH(scalelaw::WithModel(SmallMixture()),
+                    "experts: the published laws were fitted on dense models; a mixture of experts has no N of "
+                    "theirs");
+  scalelaw::ShapeSearchOptions options;
+  CHECK_THROWS_WITH(scalelaw::SetArchitecture(SmallMixture(), &options), Catch::StartsWith("experts: "));
+  CHECK_NOTHROW(scalelaw::WithModel(Llama1B()));
+}
+
+TEST_CASE("config.json of Mixtral: num_local_experts and num_experts_per_tok, each named when wrong",
+          "[count][bad-input]") {
+  const std::string mixtral =
+      R"({"model_type": "mixtral", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+          "num_key_value_heads": 2, "intermediate_size": 96, "vocab_size": 100, "max_position_embeddings": 128)";
+  const TransformerShape shape =
+      ShapeFromHuggingFaceConfigText(mixtral + R"(, "num_local_experts": 4, "num_experts_per_tok": 2})", "c.json");
+  CHECK(shape.experts == 4);
+  CHECK(shape.experts_per_token == 2);
+  CHECK(shape.ExpertFfnWidth() == 96);
+  CHECK_FALSE(shape.tied_embeddings);
+  CHECK(CountParameters(shape).total == CountParameters(SmallMixture()).total);
+  CHECK(ConfigError(mixtral + R"(, "num_local_experts": 4})") ==
+        "config.json: field 'num_experts_per_tok': missing (needed to count the model)");
+  CHECK(ConfigError(mixtral + R"(, "num_experts_per_tok": 2})") ==
+        "config.json: field 'num_local_experts': missing (needed to count the model)");
+  CHECK(ConfigError(mixtral + R"(, "num_local_experts": 4, "num_experts_per_tok": 6})") ==
+        "config.json: field 'num_experts_per_tok': 6 experts per token are more than the 4 experts "
+        "(num_local_experts)");
+  CHECK(ConfigError(mixtral + R"(, "num_local_experts": 0, "num_experts_per_tok": 2})")
+            .find("field 'num_local_experts': expected a positive whole number") != std::string::npos);
 }

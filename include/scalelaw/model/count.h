@@ -22,7 +22,7 @@ struct ParameterCounts {
   std::int64_t token_embedding = 0;     // vocab x d_model
   std::int64_t position_embedding = 0;  // a learned position table, else 0
   std::int64_t output_head = 0;         // d_model x vocab when untied, else 0 (shared)
-  std::int64_t blocks = 0;              // the layers: attention, feed-forward, their norms and biases
+  std::int64_t blocks = 0;  // the layers: attention, feed-forward (every expert and the router), norms, biases
   std::int64_t final_norm = 0;
   // Kaplan et al. 2020 (arXiv:2001.08361, Section 2.1): N excludes the token and position embeddings (an untied
   // output head stays in).
@@ -32,6 +32,13 @@ struct ParameterCounts {
   std::int64_t non_vocabulary = 0;
   std::int64_t vocabulary = 0;  // token_embedding + output_head
   std::int64_t embedding = 0;   // token_embedding + position_embedding
+  // A mixture of experts (TransformerShape::experts > 0): routed_experts is every expert's weights in every
+  // layer (in blocks; 0 for a dense shape), and active the parameters one token uses, total minus the
+  // experts - experts_per_token experts each layer leaves unused (the router counts: every token multiplies by
+  // it). Mixtral 8x7B: 46.7B total, 12.9B active (Jiang et al. 2024, arXiv:2401.04088, Sec. 1: "47B parameters",
+  // "13B active parameters"). For a dense shape active = total.
+  std::int64_t routed_experts = 0;
+  std::int64_t active = 0;
 };
 
 ParameterCounts CountParameters(const TransformerShape& shape);
@@ -39,8 +46,14 @@ ParameterCounts CountParameters(const TransformerShape& shape);
 // Kaplan et al. 2020, Table 1: N = 2 d_model n_layer (2 d_attn + d_ff), the weight matrices of the blocks only
 // (sub-leading terms, biases and norms, omitted), written per matrix so that grouped-query attention (keys and
 // values of width KeyValueWidth) and a three-matrix SwiGLU block count what they have. For the standard shape
-// (d_attn = d_model, d_ff = 4 d_model) it is 12 n_layer d_model^2.
+// (d_attn = d_model, d_ff = 4 d_model) it is 12 n_layer d_model^2. For a mixture of experts the matrices a
+// token multiplies by: experts_per_token experts and the router (ActiveFfnMatrixWeights).
 double KaplanNonEmbeddingParams(const TransformerShape& shape);
+
+// The feed-forward weight matrices of one layer that one token multiplies by (biases left out): the dense block,
+// or for a mixture of experts experts_per_token experts of width ExpertFfnWidth() plus the d_model x experts
+// router. The FLOP conventions that count matrices (Kaplan, Chinchilla) read the feed-forward block from it.
+double ActiveFfnMatrixWeights(const TransformerShape& shape);
 
 // Hoffmann et al. 2022 (arXiv:2203.15556), Appendix F: the forward FLOPs of one sequence of seq_len tokens, term
 // by term in the paper's order, with a multiply-accumulate counted as 2 FLOPs. Written for multi-head attention
@@ -53,20 +66,23 @@ struct ChinchillaForwardFlops {
   double softmax = 0;       // per layer: 3 heads seq_len^2
   double values = 0;        // per layer: 2 seq_len^2 d_attn (softmax @ values, "query reductions")
   double output = 0;        // per layer: 2 seq_len d_attn d_model (final linear)
-  double dense = 0;         // per layer: 2 seq_len (d_model ffn + ffn d_model), 3 matrices for SwiGLU
+  double dense = 0;         // per layer: 2 seq_len (d_model ffn + ffn d_model), 3 matrices for SwiGLU; for a
+                            // mixture of experts the experts_per_token experts and the router a token uses
   double final_logits = 0;  // 2 seq_len d_model vocab
   double total = 0;         // embeddings + layers (qkv + logits + softmax + values + output + dense) + final_logits
 };
 ChinchillaForwardFlops ChinchillaForwardFlopsPerSequence(const TransformerShape& shape);
 
 // Training FLOPs per token under each convention (forward and backward; the conventions' own citations are in
-// FlopConventions()).
-double SixNFlopsPerToken(const TransformerShape& shape);              // 6 N, N = total parameters
-double SixNNonEmbeddingFlopsPerToken(const TransformerShape& shape);  // 6 N, N = non-embedding parameters
+// FlopConventions()). For a mixture of experts each counts what one token uses: N is the active parameters,
+// the feed-forward matrices experts_per_token experts and the router (DeepSeek's M, a formula of n_layer,
+// d_model and l_seq only, is the exception: it counts DeepSeek's dense block whatever the shape).
+double SixNFlopsPerToken(const TransformerShape& shape);              // 6 N, N = active (total when dense)
+double SixNNonEmbeddingFlopsPerToken(const TransformerShape& shape);  // 6 N, N = active - embedding
 double KaplanFlopsPerToken(const TransformerShape& shape);            // 6 N + 6 n_layer n_ctx d_attn
 double ChinchillaFlopsPerToken(const TransformerShape& shape);        // 3 x Appendix F forward / seq_len
 double DeepSeekFlopsPerToken(const TransformerShape& shape);          // 72 n_layer d^2 + 12 n_layer d l_seq
-double PalmFlopsPerToken(const TransformerShape& shape);              // 6 N + 12 L H Q T
+double PalmFlopsPerToken(const TransformerShape& shape);              // 6 N + 12 L H Q T, N = active
 
 // One way of counting training compute per token: the registry row that the CLI, Python and the docs read.
 struct FlopConvention {
@@ -87,13 +103,14 @@ const FlopConvention& FindFlopConvention(std::string_view name);
 struct ConventionCount {
   const FlopConvention* convention = nullptr;
   double flops_per_token = 0;
-  double ratio_to_6n = 0;  // flops_per_token / (6 N_total)
+  double ratio_to_6n = 0;  // flops_per_token / the 6N convention's (6 x params.active; the total when dense)
 };
 struct ShapeCount {
   TransformerShape shape;
   ParameterCounts params;
-  double kaplan_non_embedding = 0;  // KaplanNonEmbeddingParams
-  std::int64_t ffn_width = 0;       // the resolved FfnWidth()
+  double kaplan_non_embedding = 0;    // KaplanNonEmbeddingParams
+  std::int64_t ffn_width = 0;         // the resolved FfnWidth()
+  std::int64_t expert_ffn_width = 0;  // the resolved ExpertFfnWidth() of a mixture of experts; 0 when dense
   std::vector<ConventionCount> flops;
   std::string source;  // the config file it was read from, if any
 

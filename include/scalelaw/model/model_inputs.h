@@ -9,9 +9,14 @@
 
 namespace scalelaw {
 
+// Why a mixture of experts (TransformerShape::experts > 0) is refused as a law's input or a search's shape.
+inline constexpr const char* kMixtureOfExpertsHasNoN =
+    "the published laws were fitted on dense models; a mixture of experts has no N of theirs";
+
 // in with the shape's counts (CountParameters, scalelaw/model/count.h) and fields set; l_seq only when in has
-// none. Throws ShapeError naming the field of a shape that cannot be built, and InputProblem when in already has
-// a parameter count or a field of the shape (two answers to one question).
+// none. Throws ShapeError naming the field of a shape that cannot be built or of a mixture of experts
+// ("experts": kMixtureOfExpertsHasNoN), and InputProblem when in already has a parameter count or a field of the
+// shape (two answers to one question).
 PredictionInputs WithModel(const TransformerShape& shape, PredictionInputs in = {});
 
 }  // namespace scalelaw

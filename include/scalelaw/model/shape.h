@@ -1,6 +1,6 @@
-// The shape of a dense decoder-only transformer, as the counting functions (scalelaw/model/count.h) read it: the
-// few integers and kinds that fix every weight matrix. A value type, so that a shape search can enumerate shapes
-// and a plan can carry one.
+// The shape of a decoder-only transformer, dense or a mixture of experts, as the counting functions
+// (scalelaw/model/count.h) read it: the few integers and kinds that fix every weight matrix. A value type, so that a
+// shape search can enumerate shapes and a plan can carry one.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +72,13 @@ struct TransformerShape {
   PositionKind positions = PositionKind::kNone;
   int max_positions = 0;  // rows of a learned position table; 0: seq_len
   int seq_len = 0;        // the training context, which the attention FLOPs grow with
+  // A sparse mixture of experts (Shazeer et al. 2017, arXiv:1701.06538; Mixtral, Jiang et al. 2024,
+  // arXiv:2401.04088, Sec. 2): with experts > 0 every layer's feed-forward block is `experts` feed-forward blocks
+  // of ffn_kind and width ExpertFfnWidth(), and a router (a d_model x experts matrix without bias, Mixtral's W_g)
+  // sends each token to the experts_per_token of them with the largest logits. Mixtral 8x7B: 8 experts, top 2.
+  int experts = 0;              // routed experts per feed-forward block; 0: a dense block
+  int experts_per_token = 0;    // the top-k experts each token uses (1 to experts; 0 when dense)
+  std::int64_t expert_ffn = 0;  // each expert's width; 0: FfnWidth()
 
   int KvHeads() const { return kv_heads > 0 ? kv_heads : heads; }
   int HeadDim() const { return head_dim > 0 ? head_dim : (heads > 0 ? d_model / heads : 0); }
@@ -80,6 +87,9 @@ struct TransformerShape {
   std::int64_t KeyValueWidth() const { return std::int64_t{KvHeads()} * HeadDim(); }
   // ffn when given; else 4 d_model for kGelu (Vaswani et al. 2017), LlamaFfnWidth for kSwiGlu.
   std::int64_t FfnWidth() const;
+  bool IsMixtureOfExperts() const { return experts > 0; }
+  // Each expert's feed-forward width: expert_ffn when given, else FfnWidth().
+  std::int64_t ExpertFfnWidth() const { return expert_ffn > 0 ? expert_ffn : FfnWidth(); }
   int PositionRows() const {
     return positions == PositionKind::kLearned ? (max_positions > 0 ? max_positions : seq_len) : 0;
   }
