@@ -26,7 +26,8 @@ ShapeCount CountShape(const std::optional<std::string>& config, int layers, int 
                       int head_dim, std::int64_t ffn, const std::string& ffn_kind, int ffn_multiple_of,
                       double ffn_multiplier, std::int64_t vocab, bool tied_embeddings, const std::string& norm,
                       int norms_per_layer, bool final_norm, const std::string& biases, const std::string& positions,
-                      int max_positions, int seq_len, int experts, int experts_per_token, std::int64_t expert_ffn) {
+                      int max_positions, int seq_len, int attention_window, int windowed_layers, int experts,
+                      int experts_per_token, std::int64_t expert_ffn) {
   if (config) {
     TransformerShape shape = scalelaw::ShapeFromHuggingFaceConfig(*config);
     if (seq_len > 0) shape.seq_len = seq_len;
@@ -53,6 +54,8 @@ ShapeCount CountShape(const std::optional<std::string>& config, int layers, int 
   shape.positions = scalelaw::ParsePositionKind(positions);
   shape.max_positions = max_positions;
   shape.seq_len = seq_len;
+  shape.attention_window = attention_window;
+  shape.windowed_layers = windowed_layers;
   shape.experts = experts;
   shape.experts_per_token = experts_per_token;
   shape.expert_ffn = expert_ffn;
@@ -78,6 +81,9 @@ py::dict ShapeDict(const ShapeCount& count) {
   out["positions"] = std::string(Name(s.positions));
   out["max_positions"] = s.PositionRows();
   out["seq_len"] = s.seq_len;
+  out["attention_window"] = s.attention_window;
+  out["windowed_layers"] = s.WindowedLayers();
+  out["attention_context"] = s.AttentionContext();
   out["experts"] = s.experts;
   out["experts_per_token"] = s.experts_per_token;
   out["expert_ffn"] = count.expert_ffn_width;
@@ -182,18 +188,21 @@ void BindCount(py::module_& m) {
         py::arg("kv_heads"), py::arg("head_dim"), py::arg("ffn"), py::arg("ffn_kind"), py::arg("ffn_multiple_of"),
         py::arg("ffn_multiplier"), py::arg("vocab"), py::arg("tied_embeddings"), py::arg("norm"),
         py::arg("norms_per_layer"), py::arg("final_norm"), py::arg("biases"), py::arg("positions"),
-        py::arg("max_positions"), py::arg("seq_len"), py::arg("experts"), py::arg("experts_per_token"),
-        py::arg("expert_ffn"));
+        py::arg("max_positions"), py::arg("seq_len"), py::arg("attention_window"), py::arg("windowed_layers"),
+        py::arg("experts"), py::arg("experts_per_token"), py::arg("expert_ffn"));
   // The inputs a counted model gives every law (WithModel): its three parameter counts, each law reading the N it
   // defines, and the shape fields laws read; predict_*(model=...) passes them.
-  m.def("_model_inputs", [](const ShapeCount& count) {
-    const scalelaw::PredictionInputs in = scalelaw::WithModel(count.shape);
-    py::dict out;
-    for (const scalelaw::InputInfo& info : scalelaw::InputTable()) {
-      if (in.Has(info.id)) out[py::str(std::string(info.key))] = in.Get(info.id);
-    }
-    return out;
-  }, py::arg("count"));
+  m.def(
+      "_model_inputs",
+      [](const ShapeCount& count) {
+        const scalelaw::PredictionInputs in = scalelaw::WithModel(count.shape);
+        py::dict out;
+        for (const scalelaw::InputInfo& info : scalelaw::InputTable()) {
+          if (in.Has(info.id)) out[py::str(std::string(info.key))] = in.Get(info.id);
+        }
+        return out;
+      },
+      py::arg("count"));
   m.def("_count_defaults", [] {
     const TransformerShape defaults;
     py::dict out;
@@ -210,6 +219,8 @@ void BindCount(py::module_& m) {
     out["biases"] = std::string(Name(defaults.biases));
     out["positions"] = std::string(Name(defaults.positions));
     out["max_positions"] = defaults.max_positions;
+    out["attention_window"] = defaults.attention_window;
+    out["windowed_layers"] = defaults.windowed_layers;
     out["experts"] = defaults.experts;
     out["experts_per_token"] = defaults.experts_per_token;
     out["expert_ffn"] = defaults.expert_ffn;

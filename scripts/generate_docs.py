@@ -318,8 +318,12 @@ def flop_conventions(cli):
              f"{gemma2['params']['non_embedding']:,} non-embedding parameters, the Gemma 2 report's "
              "(arXiv:2408.00118, Table 2), and "
              f"{gemma2['params']['total']:,} in all with the released 256,000-entry vocabulary (the report counts "
-             "256,128). Gemma 2's and Mistral's sliding-window layers have the weights of full-attention ones; the "
-             "conventions' attention terms count every layer over the whole context.", "",
+             "256,128). Sliding-window layers (Mistral's every layer, Gemma 2's every other, Qwen2's from "
+             "`max_window_layers` on, or a config's `layer_types`; `--attention-window`, `--windowed-layers` for a "
+             "shape) have the weights of full-attention ones; the conventions' attention terms count the keys a "
+             "query attends to, min(seq_len, window) in those layers, in place of seq_len: Gemma 2 9B at its 8192 "
+             f"context counts {gemma2['shape']['attention_context']:g} keys per query, the mean of its 21 windowed "
+             "and 21 global layers.", "",
              "A Mixtral config (`model_type` mixtral; Jiang et al. 2024, arXiv:2401.04088, Sec. 2) is a mixture of "
              f"experts: {mixtral['shape']['experts']} SwiGLU experts of width {mixtral['shape']['expert_ffn']:,} in "
              f"every layer, {mixtral['shape']['experts_per_token']} per token, and a router of d_model x experts. "

@@ -1495,14 +1495,16 @@ def count(config: _Optional[_Union[str, "_os.PathLike[str]"]] = None, *, layers:
           vocab: _Optional[int] = None, tied_embeddings: bool = False,
           norm: _Literal["rmsnorm", "layernorm"] = "rmsnorm", norms_per_layer: int = 2, final_norm: bool = True,
           biases: _Literal["none", "qkv", "all"] = "none", positions: _Literal["none", "learned"] = "none",
-          max_positions: int = 0, seq_len: _Optional[int] = None, experts: int = 0, experts_per_token: int = 0,
-          expert_ffn: int = 0) -> ShapeCount:
+          max_positions: int = 0, seq_len: _Optional[int] = None, attention_window: int = 0,
+          windowed_layers: int = 0, experts: int = 0, experts_per_token: int = 0, expert_ffn: int = 0) -> ShapeCount:
     """A transformer's exact parameter counts and training FLOPs per token, as `scalelaw count` prints them.
 
     count("config.json") reads a Hugging Face config (model_type llama, mistral, mixtral, qwen2, gemma, gemma2 or
     gpt2; seq_len= replaces its max_position_embeddings); count(layers=, d_model=, heads=, vocab=, seq_len=, ...)
     counts a shape: kv_heads (0: heads) for grouped-query attention, head_dim (0: d_model / heads), ffn (0:
-    derived; 4 d_model for gelu, Llama's 8 d_model / 3 rounded up to ffn_multiple_of for swiglu). experts > 0 makes
+    derived; 4 d_model for gelu, Llama's 8 d_model / 3 rounded up to ffn_multiple_of for swiglu). attention_window
+    > 0 gives windowed_layers layers (0: all) a sliding window of that many keys per query, which the conventions'
+    attention terms count in place of seq_len (Mistral, Gemma 2). experts > 0 makes
     every feed-forward block a mixture of experts (Mixtral): experts blocks of width expert_ffn (0: ffn's) and a
     d_model x experts router, experts_per_token (1 to experts) of them used per token. .params has the total,
     active (what one token uses; the total when dense), non-embedding (Kaplan), non-vocabulary (Tao et al.) and
@@ -1513,13 +1515,15 @@ def count(config: _Optional[_Union[str, "_os.PathLike[str]"]] = None, *, layers:
     if config is not None:
         shape_given = [name for name, value in (("layers", layers), ("d_model", d_model), ("heads", heads),
                                                 ("vocab", vocab)) if value is not None]
-        shape_given += [name for name, value in (("experts", experts), ("experts_per_token", experts_per_token),
+        shape_given += [name for name, value in (("attention_window", attention_window),
+                                                 ("windowed_layers", windowed_layers), ("experts", experts),
+                                                 ("experts_per_token", experts_per_token),
                                                  ("expert_ffn", expert_ffn)) if value]
         if shape_given:
             raise InvalidArgument(f"count: give config= or the shape, not both ({', '.join(shape_given)}= with "
                                   "config=)")
         return _scalelaw._count(_os.fspath(config), 0, 0, 0, 0, 0, 0, "swiglu", 256, 1.0, 0, False, "rmsnorm", 2,
-                                True, "none", "none", 0, int(seq_len or 0), 0, 0, 0)
+                                True, "none", "none", 0, int(seq_len or 0), 0, 0, 0, 0, 0)
     missing = [name for name, value in (("layers", layers), ("d_model", d_model), ("heads", heads),
                                         ("vocab", vocab), ("seq_len", seq_len)) if value is None]
     if missing:
@@ -1527,8 +1531,8 @@ def count(config: _Optional[_Union[str, "_os.PathLike[str]"]] = None, *, layers:
     return _scalelaw._count(None, int(layers or 0), int(d_model or 0), int(heads or 0), int(kv_heads),
                             int(head_dim), int(ffn), ffn_kind, int(ffn_multiple_of), float(ffn_multiplier),
                             int(vocab or 0), bool(tied_embeddings), norm, int(norms_per_layer), bool(final_norm),
-                            biases, positions, int(max_positions), int(seq_len or 0), int(experts),
-                            int(experts_per_token), int(expert_ffn))
+                            biases, positions, int(max_positions), int(seq_len or 0), int(attention_window),
+                            int(windowed_layers), int(experts), int(experts_per_token), int(expert_ffn))
 
 
 def flop_conventions() -> list[dict[str, str]]:

@@ -1020,6 +1020,8 @@ def _count(
     positions: str,
     max_positions: int,
     seq_len: int,
+    attention_window: int,
+    windowed_layers: int,
     experts: int,
     experts_per_token: int,
     expert_ffn: int,

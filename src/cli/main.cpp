@@ -669,7 +669,14 @@ void AddCountCommand(CLI::App& app, CountCommand& command, int& exit_code) {
         "Feed-forward width (0: 4 d_model for gelu; for swiglu Llama's rule, 8 d_model / 3 times --ffn-multiplier "
         "rounded up to --ffn-multiple-of)",
         0);
-  // A mixture of experts is counted, not searched: these are count's alone (shape, sweep and plan stay dense).
+  // Sliding windows and mixtures of experts are counted, not searched: these are count's alone (shape, sweep and
+  // plan search dense full-attention shapes).
+  whole("--attention-window", shape.attention_window,
+        "Keys per query of a sliding-window layer (0: full attention over the context); the attention FLOPs count "
+        "min(seq_len, window) in those layers",
+        0);
+  whole("--windowed-layers", shape.windowed_layers,
+        "How many layers have the sliding window (0 with --attention-window: every layer)", 0);
   whole("--experts", shape.experts,
         "Routed experts in every layer's feed-forward block, a mixture of experts with a d_model x experts router "
         "(0: a dense block)",

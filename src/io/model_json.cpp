@@ -20,6 +20,9 @@ nlohmann::ordered_json ShapeCountJson(const ShapeCount& count) {
                                {"positions", Name(s.positions)},
                                {"max_positions", s.PositionRows()},
                                {"seq_len", s.seq_len},
+                               {"attention_window", s.attention_window},
+                               {"windowed_layers", s.WindowedLayers()},
+                               {"attention_context", s.AttentionContext()},
                                {"experts", s.experts},
                                {"experts_per_token", s.experts_per_token},
                                {"expert_ffn", count.expert_ffn_width}};

@@ -97,9 +97,12 @@ ChinchillaForwardFlops ChinchillaForwardFlopsPerSequence(const TransformerShape&
   // The paper's 2 x 3 x seq_len x d_model x (key_size x num_heads): three projections of width d_attn; with
   // grouped-query attention the key and value projections are kv wide.
   flops.qkv = 2 * t * d * (q + 2 * kv);
-  flops.logits = 2 * t * t * q;
-  flops.softmax = 3 * h * t * t;
-  flops.values = 2 * t * t * q;
+  // The three products with the context: seq_len queries against seq_len keys, or, averaged over the layers,
+  // against the AttentionContext() keys of a sliding window.
+  const double keys = shape.AttentionContext();
+  flops.logits = 2 * t * keys * q;
+  flops.softmax = 3 * h * t * keys;
+  flops.values = 2 * t * keys * q;
   flops.output = 2 * t * q * d;
   // 2 x seq_len x (d_model x ffw_size + d_model x ffw_size); a gated block has a third matrix. A mixture of
   // experts: each token passes experts_per_token experts, 2 seq_len matrices d_model ffw_size each, and the
@@ -128,8 +131,9 @@ double SixNNonEmbeddingFlopsPerToken(const TransformerShape& shape) {
 // Kaplan et al. 2020, Table 1: C_forward = 2N + 2 n_layer n_ctx d_attn (the attention-mask term is one product of
 // the context with the keys), and training is 3 C_forward (Section 2.1: the backward pass is twice the forward).
 double KaplanFlopsPerToken(const TransformerShape& shape) {
+  // n_ctx: the keys a query attends to (AttentionContext(), seq_len without a sliding window).
   return 6.0 * KaplanNonEmbeddingParams(shape) +
-         6.0 * shape.layers * static_cast<double>(shape.seq_len) * static_cast<double>(shape.AttentionWidth());
+         6.0 * shape.layers * shape.AttentionContext() * static_cast<double>(shape.AttentionWidth());
 }
 
 // Hoffmann et al. 2022, Appendix F: "As in Kaplan et al. (2020) we assume that the backward pass has twice the
@@ -144,15 +148,17 @@ double ChinchillaFlopsPerToken(const TransformerShape& shape) {
 // of experts it counts that dense block, not the experts.
 double DeepSeekFlopsPerToken(const TransformerShape& shape) {
   shape.Validate();
-  return NonEmbeddingFlopsPerToken(shape.layers, shape.d_model, shape.seq_len);
+  // l_seq in the attention term: the keys a query attends to (AttentionContext(), seq_len without a window).
+  return NonEmbeddingFlopsPerToken(shape.layers, shape.d_model, shape.AttentionContext());
 }
 
 // Chowdhery et al. 2022 (PaLM, arXiv:2204.02311), Appendix B: the model FLOPs per token are 6N + 12LHQT, N the
 // parameters, L layers, H heads, Q the head dimension, T the sequence length (the second term the attention's
 // two products with the context, forward and backward). For a mixture of experts N is the active parameters.
 double PalmFlopsPerToken(const TransformerShape& shape) {
+  // T: the keys a query attends to (AttentionContext(), seq_len without a sliding window).
   return 6.0 * static_cast<double>(CountParameters(shape).active) +
-         12.0 * shape.layers * shape.heads * static_cast<double>(shape.HeadDim()) * shape.seq_len;
+         12.0 * shape.layers * shape.heads * static_cast<double>(shape.HeadDim()) * shape.AttentionContext();
 }
 
 const std::vector<FlopConvention>& FlopConventions() {
@@ -248,6 +254,12 @@ std::string ShapeCount::FullReport() const {
       s.layers, s.d_model, s.heads, s.KvHeads(), s.HeadDim(), ffn_width, Name(s.ffn_kind), s.vocab,
       s.tied_embeddings ? "tied" : "untied", Name(s.norm), s.norms_per_layer, s.final_norm ? " + final" : "",
       Name(s.biases), Name(s.positions), s.seq_len);
+  if (s.WindowedLayers() > 0) {
+    out += fmt::format(
+        "Sliding-window attention: {} of {} layers attend to at most {} keys (the attention terms count "
+        "{:.6g} keys per query, the layers' mean)\n",
+        s.WindowedLayers(), s.layers, s.attention_window, s.AttentionContext());
+  }
   if (s.IsMixtureOfExperts()) {
     out += fmt::format("Mixture of experts: {} experts of ffn {} in every layer, {} per token, a {} x {} router\n",
                        s.experts, expert_ffn_width, s.experts_per_token, s.d_model, s.experts);

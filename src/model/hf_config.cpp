@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -16,32 +17,40 @@ using nlohmann::json;
 
 enum class Family { kLlama, kGpt2 };
 
+// Which layers a config's sliding_window applies to when it has no layer_types list (transformers' own rules):
+// every layer (MistralConfig, MixtralConfig), every other one from the first (Gemma2: layer_idx % 2 == 0, Gemma
+// Team 2024b, arXiv:2408.00118, Sec. 2: "alternate between a local sliding window attention and global attention
+// in every other layer"), or, with use_sliding_window, the layers from max_window_layers on (Qwen2Config).
+enum class WindowRule { kNone, kEveryLayer, kEveryOtherLayer, kFromMaxWindowLayers };
+
 struct Architecture {
   std::string model_type;
   std::string class_name;  // its entry in "architectures"
   Family family;
-  BiasKind biases;                  // the biases the family always has
-  bool tied_by_default;             // tie_word_embeddings when the config omits it (the config class's default)
-  int norms_per_layer = 2;          // RMSNorm weights per block
-  bool mixture_of_experts = false;  // num_local_experts experts of intermediate_size, num_experts_per_tok a token
+  BiasKind biases;                        // the biases the family always has
+  bool tied_by_default;                   // tie_word_embeddings when the config omits it (the config class's default)
+  int norms_per_layer = 2;                // RMSNorm weights per block
+  bool mixture_of_experts = false;        // num_local_experts experts of intermediate_size, num_experts_per_tok a token
+  WindowRule window = WindowRule::kNone;  // the layers sliding_window applies to
 };
 
 const std::vector<Architecture>& Architectures() {
   static const std::vector<Architecture> architectures = {
       {"llama", "LlamaForCausalLM", Family::kLlama, BiasKind::kNone, false},
-      {"mistral", "MistralForCausalLM", Family::kLlama, BiasKind::kNone, false},
+      // Mistral 7B (Jiang et al. 2023, arXiv:2310.06825, Sec. 2): sliding-window attention in every layer.
+      {"mistral", "MistralForCausalLM", Family::kLlama, BiasKind::kNone, false, 2, false, WindowRule::kEveryLayer},
       // Qwen2's attention has biases on the query, key and value projections, none on the output projection.
-      {"qwen2", "Qwen2ForCausalLM", Family::kLlama, BiasKind::kQkv, false},
+      {"qwen2", "Qwen2ForCausalLM", Family::kLlama, BiasKind::kQkv, false, 2, false, WindowRule::kFromMaxWindowLayers},
       // Gemma (Gemma Team 2024, arXiv:2403.08295, Sec. 2): a Llama block with GeGLU (three matrices), head_dim
       // apart from d_model / heads, and the embedding tied to the head. Gemma 2 (arXiv:2408.00118, Sec. 2) adds a
-      // norm after the attention and after the MLP: four per block. Its local sliding-window layers have the same
-      // weights as the global ones; the FLOP conventions count every layer's attention over the full context.
+      // norm after the attention and after the MLP: four per block, and a sliding window in every other layer
+      // (the local layers have the weights of the global ones; their attention terms count the window).
       {"gemma", "GemmaForCausalLM", Family::kLlama, BiasKind::kNone, true},
-      {"gemma2", "Gemma2ForCausalLM", Family::kLlama, BiasKind::kNone, true, 4},
+      {"gemma2", "Gemma2ForCausalLM", Family::kLlama, BiasKind::kNone, true, 4, false, WindowRule::kEveryOtherLayer},
       // Mixtral (Jiang et al. 2024, arXiv:2401.04088, Sec. 2): Mistral's block with every feed-forward block
       // replaced by num_local_experts SwiGLU experts of width intermediate_size and a router (the bias-free gate,
       // hidden_size x num_local_experts) picking num_experts_per_tok of them per token; untied like Mistral.
-      {"mixtral", "MixtralForCausalLM", Family::kLlama, BiasKind::kNone, false, 2, true},
+      {"mixtral", "MixtralForCausalLM", Family::kLlama, BiasKind::kNone, false, 2, true, WindowRule::kEveryLayer},
       {"gpt2", "GPT2LMHeadModel", Family::kGpt2, BiasKind::kAll, true},
   };
   return architectures;
@@ -59,14 +68,37 @@ class ConfigReader {
   bool Has(const std::string& field) const { return config_.contains(field) && !config_.at(field).is_null(); }
 
   // A positive whole number that fits an int (as HF writes them: JSON integers).
-  std::optional<int> OptionalCount(const std::string& field) const {
+  // least 0 takes a count of none too.
+  std::optional<int> OptionalCount(const std::string& field, int least = 1) const {
     if (!Has(field)) return std::nullopt;
     const json& value = config_.at(field);
-    if (!value.is_number_integer() || value.get<long long>() <= 0 ||
+    if (!value.is_number_integer() || value.get<long long>() < least ||
         value.get<long long>() > std::numeric_limits<int>::max()) {
-      Fail(field, fmt::format("expected a positive whole number, got {}", value.dump()));
+      Fail(field,
+           fmt::format("expected a {} whole number, got {}", least > 0 ? "positive" : "non-negative", value.dump()));
     }
     return static_cast<int>(value.get<long long>());
+  }
+  // How many entries of layer_types (transformers' per-layer attention kinds, in recent configs) are
+  // "sliding_attention"; nullopt when the config has no such list. A list of another length than layers, or of
+  // other entries than "sliding_attention" and "full_attention", is an error naming the field.
+  std::optional<int> SlidingLayers(int layers) const {
+    if (!Has("layer_types")) return std::nullopt;
+    const json& list = config_.at("layer_types");
+    if (!list.is_array() || static_cast<int>(list.size()) != layers) {
+      Fail("layer_types", fmt::format("expected a list of {} attention kinds (num_hidden_layers)", layers));
+    }
+    int sliding = 0;
+    for (const json& kind : list) {
+      if (kind == "sliding_attention") {
+        ++sliding;
+      } else if (kind != "full_attention") {
+        Fail("layer_types", fmt::format("{} is not an attention kind scalelaw counts (sliding_attention, "
+                                        "full_attention)",
+                                        kind.dump()));
+      }
+    }
+    return sliding;
   }
   int Count(const std::string& field) const {
     if (auto value = OptionalCount(field)) return *value;
@@ -121,6 +153,27 @@ class ConfigReader {
   std::string source_;
 };
 
+// sliding_window (null: none) and the layers it applies to: layer_types when the config lists them, else the
+// architecture's rule.
+void ReadSlidingWindow(const ConfigReader& in, const Architecture& kind, TransformerShape* shape) {
+  if (kind.window == WindowRule::kNone) return;
+  if (kind.window == WindowRule::kFromMaxWindowLayers && !in.Flag("use_sliding_window", false)) return;
+  const std::optional<int> window = in.OptionalCount("sliding_window");
+  if (!window) return;
+  int windowed = shape->layers;
+  if (const std::optional<int> listed = in.SlidingLayers(shape->layers)) {
+    windowed = *listed;
+  } else if (kind.window == WindowRule::kEveryOtherLayer) {
+    windowed = (shape->layers + 1) / 2;  // layers 0, 2, 4, ...
+  } else if (kind.window == WindowRule::kFromMaxWindowLayers) {
+    // Qwen2Config's default max_window_layers is 28.
+    windowed = shape->layers - std::min(shape->layers, in.OptionalCount("max_window_layers", 0).value_or(28));
+  }
+  if (windowed == 0) return;
+  shape->attention_window = *window;
+  shape->windowed_layers = windowed;
+}
+
 TransformerShape LlamaShape(const ConfigReader& in, const Architecture& kind) {
   TransformerShape shape;
   shape.layers = in.Count("num_hidden_layers");
@@ -151,6 +204,7 @@ TransformerShape LlamaShape(const ConfigReader& in, const Architecture& kind) {
   shape.final_norm = true;
   shape.positions = PositionKind::kNone;  // rotary
   shape.biases = kind.biases;
+  ReadSlidingWindow(in, kind, &shape);
   if (kind.family == Family::kLlama && kind.biases == BiasKind::kNone) {
     // LlamaConfig's attention_bias puts biases on q, k, v and o, mlp_bias on the three MLP matrices: only both
     // (every linear map) or neither is a bias kind scalelaw counts.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -107,6 +108,18 @@ std::string TransformerShape::Problem() const {
     return fmt::format("head_dim: must be a positive whole number (or 0 for d_model / heads), not {}", head_dim);
   if (ffn < 0) return fmt::format("ffn: must be a positive whole number (or 0 to derive it), not {}", ffn);
   if (ffn > kMaxWidth) return fmt::format("ffn: {} is beyond {}", ffn, kMaxWidth);
+  if (attention_window < 0) {
+    return fmt::format("attention_window: must be a positive whole number (or 0 for full attention), not {}",
+                       attention_window);
+  }
+  if (windowed_layers < 0 || windowed_layers > layers) {
+    return fmt::format("windowed_layers: must be a whole number from 0 to layers ({}), not {}", layers,
+                       windowed_layers);
+  }
+  if (attention_window == 0 && windowed_layers != 0) {
+    return fmt::format("windowed_layers: {} windowed layers without an attention window (attention_window)",
+                       windowed_layers);
+  }
   if (experts < 0) {
     return fmt::format("experts: must be a positive whole number (or 0 for a dense feed-forward block), not {}",
                        experts);
@@ -159,6 +172,12 @@ std::string TransformerShape::Problem() const {
                        max_positions);
   }
   return {};
+}
+
+double TransformerShape::AttentionContext() const {
+  const int windowed = WindowedLayers();
+  const double full = seq_len, window = std::min(seq_len, attention_window > 0 ? attention_window : seq_len);
+  return layers > 0 ? ((layers - windowed) * full + windowed * window) / layers : full;
 }
 
 void TransformerShape::Validate() const {

@@ -112,6 +112,10 @@ TransformerShape ArchitectureOf(const ShapeSearchOptions& options) {
 void SetArchitecture(const TransformerShape& architecture, ShapeSearchOptions* options) {
   // The search enumerates dense shapes for a target of the laws' N; an expert count would be silently dropped.
   if (architecture.IsMixtureOfExperts()) throw ShapeError("experts", kMixtureOfExpertsHasNoN);
+  // Likewise it enumerates full-attention shapes: a sliding window would be dropped from every one found.
+  if (architecture.WindowedLayers() > 0) {
+    throw ShapeError("attention_window", "the shape search is of full-attention shapes (count a windowed one)");
+  }
   options->ffn_kind = architecture.ffn_kind;
   options->ffn_multiple_of = architecture.ffn_multiple_of;
   options->ffn_multiplier = architecture.ffn_multiplier;

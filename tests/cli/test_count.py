@@ -73,6 +73,23 @@ def test_a_mixture_of_experts_is_no_laws_n(scalelaw):
     assert len(result.err.strip().splitlines()) == 1
 
 
+def test_sliding_windows_from_the_config_and_the_options(scalelaw):
+    # Mistral 7B: a 4096-key window in every layer (Jiang et al. 2023, Table 1); the options give the same count.
+    mistral = scalelaw("count", "--config", config("mistral-7b-v0.1.config.json"), "--seq-len", 8192, "--json").json()
+    assert mistral["params"]["total"] == 7241732096
+    assert (mistral["shape"]["attention_window"], mistral["shape"]["windowed_layers"]) == (4096, 32)
+    assert mistral["shape"]["attention_context"] == 4096
+    options = scalelaw("count", "--layers", 32, "--d-model", 4096, "--heads", 32, "--kv-heads", 8, "--ffn", 14336,
+                       "--vocab", 32000, "--seq-len", 8192, "--attention-window", 4096, "--json").json()
+    assert options["flops_per_token"] == mistral["flops_per_token"]
+    palm = {row["name"]: row["flops_per_token"] for row in mistral["flops_per_token"]}["palm"]
+    assert palm == 6 * 7241732096 + 12 * 32 * 32 * 128 * 4096  # T = the window, not the 8192 context
+    # Gemma 2: every other layer; the text says so.
+    text = scalelaw("count", "--config", config("gemma-2-9b.config.json")).out
+    assert "Sliding-window attention: 21 of 42 layers attend to at most 4096 keys" in text
+    assert "6144 keys per query" in text
+
+
 def test_text_output_shows_every_convention_beside_6n(scalelaw):
     result = scalelaw("count", "--config", config("llama-2-7b.config.json"))
     assert result.code == 0, result.err
@@ -137,6 +154,10 @@ def test_seq_len_overrides_the_config_context(scalelaw):
      "--experts-per-token: must be a whole number from 1 to experts (4), not 0"),
     (["--layers", 2, "--d-model", 64, "--heads", 4, "--vocab", 100, "--seq-len", 128, "--expert-ffn", 96],
      "--expert-ffn: an expert width (96) without experts"),
+    (["--layers", 2, "--d-model", 64, "--heads", 4, "--vocab", 100, "--seq-len", 128, "--attention-window", 32,
+      "--windowed-layers", 3], "--windowed-layers: must be a whole number from 0 to layers (2), not 3"),
+    (["--layers", 2, "--d-model", 64, "--heads", 4, "--vocab", 100, "--seq-len", 128, "--windowed-layers", 1],
+     "--windowed-layers: 1 windowed layers without an attention window"),
 ])
 def test_bad_shapes_are_one_line_naming_the_option(scalelaw, args, message):
     args = [config(a) if a == "gpt2.config.json" else a for a in args]

@@ -100,6 +100,20 @@ TEST_CASE("Mixtral 8x7B's config gives its 46.7B parameters, 12.9B of them activ
   CHECK(scalelaw::KaplanNonEmbeddingParams(mixtral) == scalelaw::KaplanNonEmbeddingParams(dense) + 32.0 * router);
 }
 
+// Mistral 7B (Jiang et al. 2023, arXiv:2310.06825, Table 1: dim 4096, 32 layers, head_dim 128, 32 heads, 8 kv
+// heads, hidden_dim 14336, window_size 4096, context_len 8192, vocab_size 32000): 7,241,732,096 parameters, what
+// transformers reports for mistralai/Mistral-7B-v0.1, and every layer's attention over the 4096-key window.
+TEST_CASE("Mistral 7B's config: its parameters and the window every layer attends over", "[golden][count]") {
+  TransformerShape mistral = ShapeFromHuggingFaceConfig(Fixture("mistral-7b-v0.1.config.json"));
+  CHECK(CountParameters(mistral).total == 7241732096);
+  CHECK(mistral.attention_window == 4096);
+  CHECK(mistral.WindowedLayers() == 32);
+  // At the paper's 8192-token context each query attends to 4096 keys: PaLM's 12 L H Q T counts T = 4096.
+  mistral.seq_len = 8192;
+  CHECK(mistral.AttentionContext() == 4096);
+  CHECK(scalelaw::PalmFlopsPerToken(mistral) == 6.0 * 7241732096 + 12.0 * 32 * 32 * 128 * 4096);
+}
+
 TEST_CASE("GPT-2 small's config gives its 124,439,808 parameters", "[golden][count]") {
   // Tied head, learned positions (1024 x 768), LayerNorm and biases everywhere: the 124,439,808 the transformers
   // library reports for openai-community/gpt2 (and nanoGPT's 123.65M once the position table is subtracted).

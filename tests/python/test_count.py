@@ -67,6 +67,23 @@ def test_mixtral_total_and_active_parameters():
         scalelaw.predict_loss(model=mixtral, tokens=1e12, law="chinchilla")
 
 
+def test_sliding_window_keywords():
+    full = scalelaw.count(layers=32, d_model=4096, heads=32, kv_heads=8, ffn=14336, vocab=32000, seq_len=8192)
+    windowed = scalelaw.count(layers=32, d_model=4096, heads=32, kv_heads=8, ffn=14336, vocab=32000, seq_len=8192,
+                              attention_window=4096, windowed_layers=16)
+    assert windowed.params.total == full.params.total == 7241732096
+    assert windowed.shape["attention_context"] == (16 * 8192 + 16 * 4096) / 32
+    # PaLM's 12 L H Q T with T the mean keys per query.
+    assert full.flops_per_token("palm") - windowed.flops_per_token("palm") == pytest.approx(
+        12 * 32 * 32 * 128 * (8192 - 6144), rel=1e-12)
+    mistral = scalelaw.count(os.path.join(CONFIGS, "mistral-7b-v0.1.config.json"))
+    assert mistral.shape["attention_window"] == 4096 and mistral.shape["windowed_layers"] == 32
+    with pytest.raises(scalelaw.InvalidArgument, match="^windowed_layers: 1 windowed layers without"):
+        scalelaw.count(layers=2, d_model=64, heads=4, vocab=100, seq_len=128, windowed_layers=1)
+    with pytest.raises(scalelaw.InvalidArgument, match="attention_window= with config="):
+        scalelaw.count(os.path.join(CONFIGS, "mistral-7b-v0.1.config.json"), attention_window=1024)
+
+
 def test_python_and_cli_agree():
     cli = os.environ.get("SCALELAW_CLI")
     if not cli:

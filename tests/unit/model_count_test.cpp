@@ -416,3 +416,78 @@ TEST_CASE("config.json of Mixtral: num_local_experts and num_experts_per_tok, ea
   CHECK(ConfigError(mixtral + R"(, "num_local_experts": 0, "num_experts_per_tok": 2})")
             .find("field 'num_local_experts': expected a positive whole number") != std::string::npos);
 }
+
+TEST_CASE("Sliding-window attention: the attention terms count the window in the windowed layers", "[count]") {
+  // Llama1B with a 2048-key window in 4 of its 16 layers: each query of those attends to 2048 keys, of the others
+  // to all 8192, so the attention terms count (12 x 8192 + 4 x 2048) / 16 = 6656 keys per query per layer.
+  TransformerShape shape = Llama1B();
+  shape.attention_window = 2048;
+  shape.windowed_layers = 4;
+  CHECK(shape.AttentionContext() == 6656);
+  const TransformerShape full = Llama1B();
+  const double l = 16, d = 2048, h = 32, q = 64, t = 8192, keys = 6656;
+  // The weights are those of full attention.
+  CHECK(CountParameters(shape).total == CountParameters(full).total);
+  CHECK(scalelaw::SixNFlopsPerToken(shape) == scalelaw::SixNFlopsPerToken(full));
+  // Each convention's attention term with keys in place of seq_len, the rest unchanged.
+  CHECK(scalelaw::KaplanFlopsPerToken(full) - scalelaw::KaplanFlopsPerToken(shape) ==
+        Approx(6 * l * (t - keys) * h * q).epsilon(1e-12));
+  CHECK(scalelaw::PalmFlopsPerToken(full) - scalelaw::PalmFlopsPerToken(shape) ==
+        Approx(12 * l * h * q * (t - keys)).epsilon(1e-12));
+  CHECK(scalelaw::DeepSeekFlopsPerToken(full) - scalelaw::DeepSeekFlopsPerToken(shape) ==
+        Approx(12 * l * d * (t - keys)).epsilon(1e-12));
+  // Chinchilla: logits, softmax and values, per token 3 x (2 t q h + 3 h t + 2 t q h) / t per layer at t keys.
+  CHECK(scalelaw::ChinchillaFlopsPerToken(full) - scalelaw::ChinchillaFlopsPerToken(shape) ==
+        Approx(3 * l * (4 * h * q + 3 * h) * (t - keys)).epsilon(1e-12));
+  // Every layer windowed (windowed_layers 0), and a window no shorter than the context, which changes nothing.
+  shape.windowed_layers = 0;
+  CHECK(shape.AttentionContext() == 2048);
+  shape.attention_window = 8192;
+  CHECK(scalelaw::ChinchillaFlopsPerToken(shape) == scalelaw::ChinchillaFlopsPerToken(full));
+
+  TransformerShape bad = Llama1B();
+  bad.attention_window = -1;
+  CHECK(FieldAtFault(bad) == "attention_window");
+  bad.attention_window = 0;
+  bad.windowed_layers = 3;
+  CHECK(FieldAtFault(bad) == "windowed_layers");
+  bad.attention_window = 1024;
+  bad.windowed_layers = 17;
+  CHECK(FieldAtFault(bad) == "windowed_layers");
+  // The shape search is of full-attention shapes: a window would be dropped from every shape it finds.
+  scalelaw::ShapeSearchOptions options;
+  bad.windowed_layers = 2;
+  CHECK_THROWS_WITH(scalelaw::SetArchitecture(bad, &options), Catch::Matchers::StartsWith("attention_window: "));
+}
+
+TEST_CASE("config.json sliding windows: every layer, every other layer, from max_window_layers, or as listed",
+          "[count]") {
+  const std::string shape_fields =
+      R"("num_hidden_layers": 6, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 172,
+         "vocab_size": 100, "max_position_embeddings": 128)";
+  const std::string body = shape_fields + R"(, "sliding_window": 32)";
+  auto read = [&](const std::string& type, const std::string& more) {
+    return ShapeFromHuggingFaceConfigText("{\"model_type\": \"" + type + "\", " + body + more + "}", "config.json");
+  };
+  CHECK(read("mistral", "").WindowedLayers() == 6);  // MistralConfig: every layer
+  CHECK(read("mistral", "").attention_window == 32);
+  CHECK(read("gemma2", "").WindowedLayers() == 3);  // layers 0, 2, 4
+  CHECK(read("llama", "").WindowedLayers() == 0);   // Llama has no sliding window: the field is not read
+  // Qwen2: only with use_sliding_window, the layers from max_window_layers on (its default 28: none of 6).
+  CHECK(read("qwen2", "").WindowedLayers() == 0);
+  CHECK(read("qwen2", R"(, "use_sliding_window": true)").WindowedLayers() == 0);
+  CHECK(read("qwen2", R"(, "use_sliding_window": true, "max_window_layers": 4)").WindowedLayers() == 2);
+  CHECK(read("qwen2", R"(, "use_sliding_window": true, "max_window_layers": 0)").WindowedLayers() == 6);
+  // A null window is none; a layer_types list says which layers are windowed, whatever the rule.
+  CHECK(ShapeFromHuggingFaceConfigText(R"({"model_type": "mistral", "sliding_window": null, )" + shape_fields + "}",
+                                       "config.json")
+            .WindowedLayers() == 0);
+  const std::string listed =
+      R"(, "layer_types": ["sliding_attention", "full_attention", "full_attention", "full_attention",
+                           "full_attention", "sliding_attention"])";
+  CHECK(read("gemma2", listed).WindowedLayers() == 2);
+  CHECK(ConfigError("{\"model_type\": \"gemma2\", " + body + R"(, "layer_types": ["full_attention"]})") ==
+        "config.json: field 'layer_types': expected a list of 6 attention kinds (num_hidden_layers)");
+  CHECK(ConfigError(R"({"model_type": "mistral", )" + shape_fields + R"(, "sliding_window": 0})") ==
+        "config.json: field 'sliding_window': expected a positive whole number, got 0");
+}

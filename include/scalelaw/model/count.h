@@ -60,8 +60,10 @@ double ActiveFfnMatrixWeights(const TransformerShape& shape);
 // and a two-matrix dense block; here the key and value projections have the width of the kv heads and a SwiGLU
 // block has three matrices, so the count reduces to the paper's for the paper's shapes.
 struct ChinchillaForwardFlops {
-  double embeddings = 0;    // 2 seq_len vocab d_model
-  double qkv = 0;           // per layer: 2 seq_len d_model (query + key + value widths); 2x3 seq_len d_model d_attn
+  double embeddings = 0;  // 2 seq_len vocab d_model
+  double qkv = 0;         // per layer: 2 seq_len d_model (query + key + value widths); 2x3 seq_len d_model d_attn
+  // The products with the context: seq_len^2 is seq_len x AttentionContext() (the layers' mean keys per query)
+  // with a sliding window.
   double logits = 0;        // per layer: 2 seq_len^2 d_attn (key @ query)
   double softmax = 0;       // per layer: 3 heads seq_len^2
   double values = 0;        // per layer: 2 seq_len^2 d_attn (softmax @ values, "query reductions")

@@ -76,6 +76,12 @@ struct TransformerShape {
   // arXiv:2401.04088, Sec. 2): with experts > 0 every layer's feed-forward block is `experts` feed-forward blocks
   // of ffn_kind and width ExpertFfnWidth(), and a router (a d_model x experts matrix without bias, Mixtral's W_g)
   // sends each token to the experts_per_token of them with the largest logits. Mixtral 8x7B: 8 experts, top 2.
+  // Sliding-window attention (Beltagy et al. 2020, arXiv:2004.05150; Mistral 7B, Jiang et al. 2023,
+  // arXiv:2310.06825, Sec. 2; Gemma 2, arXiv:2408.00118, Sec. 2, alternates windowed and global layers): in a
+  // windowed layer each query attends to at most attention_window keys, in the others to the whole context. The
+  // weights are those of full attention; only the attention's products with the context shrink (AttentionContext).
+  int attention_window = 0;     // keys per query of a windowed layer; 0: no layer is windowed
+  int windowed_layers = 0;      // how many layers are windowed; 0 with a window: every layer
   int experts = 0;              // routed experts per feed-forward block; 0: a dense block
   int experts_per_token = 0;    // the top-k experts each token uses (1 to experts; 0 when dense)
   std::int64_t expert_ffn = 0;  // each expert's width; 0: FfnWidth()
@@ -88,6 +94,11 @@ struct TransformerShape {
   // ffn when given; else 4 d_model for kGelu (Vaswani et al. 2017), LlamaFfnWidth for kSwiGlu.
   std::int64_t FfnWidth() const;
   bool IsMixtureOfExperts() const { return experts > 0; }
+  int WindowedLayers() const { return attention_window > 0 ? (windowed_layers > 0 ? windowed_layers : layers) : 0; }
+  // The keys one query attends to, averaged over the layers: seq_len in a full-attention layer, min(seq_len,
+  // attention_window) in a windowed one. The FLOP conventions count each query against the whole context (not half
+  // of it, as a causal mask would), so their attention terms grow with this in place of seq_len.
+  double AttentionContext() const;
   // Each expert's feed-forward width: expert_ffn when given, else FfnWidth().
   std::int64_t ExpertFfnWidth() const { return expert_ffn > 0 ? expert_ffn : FfnWidth(); }
   int PositionRows() const {

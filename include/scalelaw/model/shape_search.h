@@ -146,7 +146,8 @@ struct ShapeSearchSummary {
 // The shape every candidate of a search shares (options' architecture: FFN kind and rounding, vocabulary, tied
 // embeddings, norms, biases, positions, context), its size fields unset; and the other way, a shape's
 // architecture into options (its size fields and seq_len ignored; a mixture of experts is a ShapeError naming
-// "experts": the search is of dense shapes, the laws' targets are dense N).
+// "experts": the search is of dense shapes, the laws' targets are dense N; a sliding window one naming
+// "attention_window": it is of full-attention shapes).
 TransformerShape ArchitectureOf(const ShapeSearchOptions& options);
 void SetArchitecture(const TransformerShape& architecture, ShapeSearchOptions* options);
 
