@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scalelaw/io/prediction_json.h"
 #include "scalelaw/model/count.h"
 #include "scalelaw/model/hf_config.h"
 #include "scalelaw/model/model_inputs.h"
@@ -62,32 +63,11 @@ ShapeCount CountShape(const std::optional<std::string>& config, int layers, int 
   return scalelaw::Count(shape);  // ShapeError (an InvalidArgument) names the keyword: "heads: ..."
 }
 
+// The shape as `scalelaw count --json` writes it (ShapeCountToJson): one list of its fields for the CLI, a
+// plan's JSON and Python.
 py::dict ShapeDict(const ShapeCount& count) {
-  const TransformerShape& s = count.shape;
-  py::dict out;
-  out["layers"] = s.layers;
-  out["d_model"] = s.d_model;
-  out["heads"] = s.heads;
-  out["kv_heads"] = s.KvHeads();
-  out["head_dim"] = s.HeadDim();
-  out["ffn"] = count.ffn_width;
-  out["ffn_kind"] = std::string(Name(s.ffn_kind));
-  out["vocab"] = s.vocab;
-  out["tied_embeddings"] = s.tied_embeddings;
-  out["norm"] = std::string(Name(s.norm));
-  out["norms_per_layer"] = s.norms_per_layer;
-  out["final_norm"] = s.final_norm;
-  out["biases"] = std::string(Name(s.biases));
-  out["positions"] = std::string(Name(s.positions));
-  out["max_positions"] = s.PositionRows();
-  out["seq_len"] = s.seq_len;
-  out["attention_window"] = s.attention_window;
-  out["windowed_layers"] = s.WindowedLayers();
-  out["attention_context"] = s.AttentionContext();
-  out["experts"] = s.experts;
-  out["experts_per_token"] = s.experts_per_token;
-  out["expert_ffn"] = count.expert_ffn_width;
-  return out;
+  const py::object parsed = py::module_::import("json").attr("loads")(scalelaw::ShapeCountToJson(count));
+  return py::dict(parsed["shape"]);
 }
 
 scalelaw::ShapeSearchSummary SearchShapes(double params, const std::string& definition, double flops_per_token,

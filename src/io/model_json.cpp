@@ -1,5 +1,7 @@
 #include "io/model_json.h"
 
+#include "scalelaw/io/prediction_json.h"
+
 namespace scalelaw {
 
 nlohmann::ordered_json ShapeCountJson(const ShapeCount& count) {
@@ -56,5 +58,7 @@ nlohmann::ordered_json ShapeCountJson(const ShapeCount& count) {
   out["flops_per_token"] = flops;
   return out;
 }
+
+std::string ShapeCountToJson(const ShapeCount& count) { return ShapeCountJson(count).dump(); }
 
 }  // namespace scalelaw

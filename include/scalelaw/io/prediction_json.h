@@ -20,6 +20,9 @@ std::string PredictionsToJson(const std::vector<Prediction>& predictions, Spelli
 // {"flops", "params", "tokens", "epochs", "lr", ..., "sources", "spread", "alternatives", "notes", "warnings"}.
 std::string PlanToJson(const TrainingPlan& plan);
 std::string LawToJson(const LawInfo& law);
+// A counted shape as `scalelaw count --json` prints it: {"source" (a config's), "shape", "params",
+// "flops_per_token"}; the shape's fields are the ones Python's ShapeCount.shape has.
+std::string ShapeCountToJson(const ShapeCount& count);
 // {"laws": [...]} for the whole registry.
 std::string LawRegistryToJson();
 
