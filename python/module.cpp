@@ -415,34 +415,22 @@ py::tuple PlanJson(const py::dict& values, const std::string& law, const py::lis
   options.shape.group_sizes = group_sizes;
   options.vocab_from_law = vocab_from_law;
   options.vocab_multiple = vocab_multiple;
-  std::optional<scalelaw::Law> allocation;
-  std::vector<scalelaw::Law> others;
+  scalelaw::PlanFits sorted;
   for (const py::handle& item : fits) {
-    std::optional<scalelaw::PlanScheduleLaw> curves;
     if (py::isinstance<scalelaw::CurveFitSummary>(item)) {
-      curves = scalelaw::ScheduleLawOf(item.cast<const scalelaw::CurveFitSummary&>(), "fit");
+      sorted.Add(scalelaw::ScheduleLawOf(item.cast<const scalelaw::CurveFitSummary&>(), "fit"));
     } else if (py::isinstance<scalelaw::CurveSizeFitSummary>(item)) {
-      curves = scalelaw::ScheduleLawOf(item.cast<const scalelaw::CurveSizeFitSummary&>(), "fit");
-    }
-    if (curves) {
-      if (options.schedule_law) throw scalelaw::InvalidArgument("fit=: a second curve law for the schedule");
-      options.schedule_law = std::move(curves);
-      continue;
-    }
-    scalelaw::Law fitted = *LawOf(py::reinterpret_borrow<py::object>(item));
-    if (fitted.Answer(scalelaw::Quantity::kAllocation) == nullptr) {
-      others.push_back(std::move(fitted));
-    } else if (allocation) {
-      throw scalelaw::InvalidArgument("fit=: a second law for N and D");
+      sorted.Add(scalelaw::ScheduleLawOf(item.cast<const scalelaw::CurveSizeFitSummary&>(), "fit"));
     } else {
-      allocation = std::move(fitted);
+      sorted.Add(*LawOf(py::reinterpret_borrow<py::object>(item)));
     }
   }
-  if (!allocation) {
-    allocation = scalelaw::PublishedLaw(in.Has(scalelaw::Input::kUniqueTokens) ? "datablations" : law,
-                                        scalelaw::Quantity::kAllocation);
+  options.schedule_law = std::move(sorted.schedule_law);
+  if (!sorted.allocation) {
+    sorted.allocation = scalelaw::PublishedLaw(in.Has(scalelaw::Input::kUniqueTokens) ? "datablations" : law,
+                                               scalelaw::Quantity::kAllocation);
   }
-  const scalelaw::TrainingPlan plan = scalelaw::PlanTraining(in, *allocation, others, options);
+  const scalelaw::TrainingPlan plan = scalelaw::PlanTraining(in, *sorted.allocation, sorted.fitted, options);
   std::optional<scalelaw::ScheduleDesignSummary> designed;
   if (plan.configuration) designed = plan.configuration->designed_schedule;
   return py::make_tuple(scalelaw::PlanToJson(plan), designed);

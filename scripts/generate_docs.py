@@ -322,8 +322,9 @@ def flop_conventions(cli):
              "`max_window_layers` on, or a config's `layer_types`; `--attention-window`, `--windowed-layers` for a "
              "shape) have the weights of full-attention ones; the conventions' attention terms count the keys a "
              "query attends to, min(seq_len, window) in those layers, in place of seq_len: Gemma 2 9B at its 8192 "
-             f"context counts {gemma2['shape']['attention_context']:g} keys per query, the mean of its 21 windowed "
-             "and 21 global layers.", "",
+             f"context counts {gemma2['shape']['attention_context']:g} keys per query, the mean of its "
+             f"{gemma2['shape']['windowed_layers']} windowed and "
+             f"{gemma2['shape']['layers'] - gemma2['shape']['windowed_layers']} global layers.", "",
              "A Mixtral config (`model_type` mixtral; Jiang et al. 2024, arXiv:2401.04088, Sec. 2) is a mixture of "
              f"experts: {mixtral['shape']['experts']} SwiGLU experts of width {mixtral['shape']['expert_ffn']:,} in "
              f"every layer, {mixtral['shape']['experts_per_token']} per token, and a router of d_model x experts. "

@@ -99,6 +99,20 @@ struct TrainingPlan {
 // 200, but there the nearest count wins, and a plan should hand out a usual shape, not a 165-layer one.
 ShapeSearchOptions PlanShapeOptions();
 
+// A user's own results sorted for a plan, as every face hands them over: the one law that answers the allocation
+// sets N and D (PlanTraining's allocation_law), the laws that answer other quantities (a fit-hparams sweep's LR
+// and batch: fitted_laws), and a multi-power curve law the schedule is designed against (PlanOptions).
+struct PlanFits {
+  std::optional<Law> allocation;
+  std::vector<Law> fitted;
+  std::optional<PlanScheduleLaw> schedule_law;
+
+  // Files law under what it answers; InvalidArgument naming it for a second law of N and D.
+  void Add(Law law);
+  // InvalidArgument naming it for a second curve law.
+  void Add(PlanScheduleLaw law);
+};
+
 struct PlanOptions {
   // The constraints of the shape search (its target, top and seq_len are set by the plan: l_seq is the inputs'
   // seq_len).

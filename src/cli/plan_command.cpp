@@ -58,38 +58,30 @@ int RunPlan(const PlanCommand& command) {
   const PredictionInputs in = command.inputs.Inputs();
   PlanOptions options = command.options;
   ApplyArchitecture(command.architecture, command.kinds, &options.shape);
-  std::optional<Law> allocation;
-  std::vector<Law> fitted;
+  PlanFits fits;
   for (const std::string& path : command.fits) {
     if (std::optional<PlanScheduleLaw> curves =
             ScheduleLawFromJson(detail::ReadWholeFile(path), detail::DisplayName(path), "fit:" + path)) {
-      if (options.schedule_law) {
-        throw InvalidArgument("--fit " + path + ": a second curve law for the schedule (the first is " +
-                              options.schedule_law->name + ")");
-      }
-      options.schedule_law = std::move(curves);
-      continue;
-    }
-    Law law = ChosenLaw({"", path, {}}, Quantity::kAllocation);
-    if (law.Answer(Quantity::kAllocation) == nullptr) {
-      fitted.push_back(std::move(law));
-    } else if (allocation) {
-      throw InvalidArgument("--fit " + path + ": a second law for N and D (the first is " + allocation->name + ")");
-    } else if (command.law_given) {
-      throw InvalidArgument("--fit " + path + " sets N and D: give it or --law, not both");
+      fits.Add(std::move(*curves));
     } else {
-      allocation = std::move(law);
+      fits.Add(ChosenLaw({"", path, {}}, Quantity::kAllocation));
     }
   }
-  if (!command.schedule_output.empty() && !options.schedule_law) {
+  if (fits.allocation && command.law_given) {
+    throw InvalidArgument("--fit: '" + fits.allocation->name + "' sets N and D: give it or --law, not both");
+  }
+  if (!command.schedule_output.empty() && !fits.schedule_law) {
     throw InvalidArgument("--schedule-output: give a multi-power curve fit ('scalelaw curve fit --output') with --fit");
   }
-  if (!allocation && in.Has(Input::kUniqueTokens) && command.law.constants.empty()) {
-    allocation = PublishedLaw("datablations");
+  options.schedule_law = std::move(fits.schedule_law);
+  if (!fits.allocation && in.Has(Input::kUniqueTokens) && command.law.constants.empty()) {
+    fits.allocation = PublishedLaw("datablations");
   }
-  const TrainingPlan plan = PlanTraining(
-      in, allocation ? *allocation : ChosenLaw({command.law.family, "", command.law.constants}, Quantity::kAllocation),
-      fitted, options);
+  const TrainingPlan plan =
+      PlanTraining(in,
+                   fits.allocation ? *fits.allocation
+                                   : ChosenLaw({command.law.family, "", command.law.constants}, Quantity::kAllocation),
+                   fits.fitted, options);
   const ScheduleDesignSummary* designed =
       plan.configuration && plan.configuration->designed_schedule ? &*plan.configuration->designed_schedule : nullptr;
   if (designed != nullptr && !command.schedule_output.empty()) {

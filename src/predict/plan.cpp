@@ -256,6 +256,23 @@ std::optional<PlanScheduleLaw> ScheduleLawFromJson(std::string_view text, const 
   return std::nullopt;
 }
 
+void PlanFits::Add(Law law) {
+  if (law.Answer(Quantity::kAllocation) == nullptr) {
+    fitted.push_back(std::move(law));
+  } else if (allocation) {
+    throw InvalidArgument(law.name + ": a second law for N and D (the first is " + allocation->name + ")");
+  } else {
+    allocation = std::move(law);
+  }
+}
+
+void PlanFits::Add(PlanScheduleLaw law) {
+  if (schedule_law) {
+    throw InvalidArgument(law.name + ": a second curve law for the schedule (the first is " + schedule_law->name + ")");
+  }
+  schedule_law = std::move(law);
+}
+
 TrainingPlan PlanTraining(const PredictionInputs& inputs, std::string_view family, const PlanOptions& options) {
   return PlanTraining(inputs, PublishedLaw(inputs.Has(Input::kUniqueTokens) ? "datablations" : family), {}, options);
 }

@@ -79,6 +79,8 @@ def test_schedule_bad_input_is_one_line(scalelaw, curve_fit, tmp_path):
                     fit_json).code == 0
     one_line(scalelaw("plan", "--flops", "1e20", "--law", "chinchilla", "--fit", fit_json), 2,
              "sets N and D: give it or --law, not both")
+    one_line(scalelaw("plan", "--flops", "1e20", "--fit", fit_json, "--fit", fit_json), 2,
+             f"fit:{fit_json}: a second law for N and D (the first is fit:{fit_json})")
 
 
 def test_an_annealing_fit_is_refused_and_an_unusable_one_is_exit_1(scalelaw, tmp_path):

@@ -267,3 +267,24 @@ TEST_CASE("A shape far from the law's N is warned about", "[plan]") {
   const scalelaw::TrainingPlan usual = scalelaw::PlanTraining(in, "epoch");
   CHECK_FALSE(Mentions(usual.warnings, "cannot build that N"));
 }
+
+TEST_CASE("A user's results are sorted by what they answer, one law of N and D and one curve law at most", "[plan]") {
+  scalelaw::PlanFits fits;
+  scalelaw::Law epoch = scalelaw::PublishedLaw("epoch", scalelaw::Quantity::kAllocation);
+  epoch.name = "fit:a.json";
+  fits.Add(epoch);
+  scalelaw::Law step = scalelaw::PublishedLaw("step", scalelaw::Quantity::kLearningRate);
+  step.name = "fit:sweep.json";
+  fits.Add(step);
+  fits.Add(scalelaw::ScheduleLawOf(PaperFit(), "fit:curves.json"));
+  REQUIRE(fits.allocation);
+  CHECK(fits.allocation->name == "fit:a.json");
+  REQUIRE(fits.fitted.size() == 1);
+  CHECK(fits.fitted.front().name == "fit:sweep.json");
+  REQUIRE(fits.schedule_law);
+  CHECK(fits.schedule_law->name == "fit:curves.json");
+  epoch.name = "fit:b.json";
+  CHECK_THROWS_WITH(fits.Add(epoch), "fit:b.json: a second law for N and D (the first is fit:a.json)");
+  CHECK_THROWS_WITH(fits.Add(scalelaw::ScheduleLawOf(PaperFit(), "fit:more.json")),
+                    "fit:more.json: a second curve law for the schedule (the first is fit:curves.json)");
+}
